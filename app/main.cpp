@@ -1,0 +1,49 @@
+// Thin entry point: the command-line verbs without Widgets, otherwise the window.
+
+#include "cli.h"
+
+#include <QGuiApplication>
+#include <QTextStream>
+
+#ifdef RACEWAY_HAS_GUI
+#include "mainwindow.h"
+#include <QApplication>
+#endif
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+
+    if (raceway::isCliInvocation(args)) {
+        // Exports render text and images, which needs a Gui application but never a display.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QGuiApplication app(argc, argv);
+        QTextStream out(stdout);
+        QTextStream err(stderr);
+        return raceway::runCli(args, out, err);
+    }
+#ifdef RACEWAY_HAS_GUI
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        std::fputs("raceway: no display to open the window on (DISPLAY is not set); "
+                   "try 'raceway run counter --png race.png', or start it under xvfb-run\n",
+                   stderr);
+        return 1;
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Raceway"));
+    QApplication::setOrganizationName(QStringLiteral("Raceway"));
+    QApplication::setApplicationVersion(QStringLiteral(RACEWAY_VERSION));
+    raceway::MainWindow window;
+    window.show();
+    return app.exec();
+#else
+    std::fputs("raceway: this build has no window; use 'raceway --help' for the command line\n", stderr);
+    return 2;
+#endif
+}

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QStringList>
+#include <QTextStream>
+
+namespace raceway {
+
+// The command-line verbs: list, describe, run, --help, --version. Returns the exit status:
+// 0 done, 2 bad usage or input (one line on err, nothing written), 1 failure while running or writing.
+int runCli(const QStringList &args, QTextStream &out, QTextStream &err);
+
+// True when the arguments ask for a CLI verb rather than the window.
+bool isCliInvocation(const QStringList &args);
+
+QString usageText();
+
+} // namespace raceway

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+
+namespace raceway {
+
+// What happened. The numeric values are part of the worker stream format: append only.
+enum class EventKind : std::uint8_t {
+    ThreadStart = 1,  // lane begins running
+    ThreadEnd = 2,    // lane is done
+    LockRequested = 3, // obj = lock id; the lane waits from here
+    LockAcquired = 4, // obj = lock id; the lane holds the lock from here
+    LockReleased = 5, // obj = lock id; back to running
+    SleepBegin = 6,   // pace or a sleeping race window
+    SleepEnd = 7,
+    LostUpdate = 8,   // arg = increments erased (signed), obj = writer whose value was overwritten
+    Progress = 9,     // arg = operations this lane has completed so far
+    ArgHigh = 10,     // arg = high 32 bits of the next event's argument from the same thread
+    Cancelled = 11,   // the lane stopped early because the run was cancelled
+};
+
+// 16 bytes, trivially copyable: the hot path writes integers only (lanes and locks are interned).
+struct Event
+{
+    std::int64_t t;     // nanoseconds, CLOCK_MONOTONIC
+    std::uint32_t arg;  // kind-specific argument (low 32 bits; see ArgHigh)
+    std::uint16_t lane; // interned lane id
+    EventKind kind;
+    std::uint8_t obj;   // interned object id (lock, victim writer, ...)
+};
+static_assert(sizeof(Event) == 16, "events must stay 16 bytes");
+
+} // namespace raceway

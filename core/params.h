@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+namespace raceway {
+
+enum class ParamType { Int, Bool, Choice };
+
+// One typed, documented scenario parameter. The CLI parses name=value against it and the window
+// builds its form from it, so both accept exactly the same values.
+struct ParamSpec
+{
+    QString name;
+    ParamType type = ParamType::Int;
+    QVariant defaultValue;
+    std::int64_t min = 0;
+    std::int64_t max = 0;
+    QStringList choices; // Choice only
+    QString unit;        // shown after numbers: "ms", "ns", ...
+    QString help;
+
+    static ParamSpec integer(const QString &name, std::int64_t def, std::int64_t min, std::int64_t max,
+                             const QString &unit, const QString &help);
+    static ParamSpec boolean(const QString &name, bool def, const QString &help);
+    static ParamSpec choice(const QString &name, const QString &def, const QStringList &choices,
+                            const QString &help);
+
+    QString typeName() const;        // "integer", "on|off", "choice"
+    QString allowedValues() const;   // "1..64", "on, off", "spin, sleep"
+    QString formatValue(const QVariant &value) const;
+    // The typed value, or an error line naming the parameter and the allowed values.
+    std::optional<QVariant> parse(const QString &text, QString *error) const;
+    bool accepts(const QVariant &value) const;
+};
+
+// Parameter values by name, always complete once built from specs (missing ones take defaults).
+class ParamValues
+{
+public:
+    ParamValues() = default;
+    static ParamValues defaults(const QList<ParamSpec> &specs);
+    // Parses name=value arguments; on failure returns nullopt and one error line.
+    static std::optional<ParamValues> parse(const QList<ParamSpec> &specs, const QStringList &args,
+                                            QString *error);
+
+    void set(const QString &name, const QVariant &value) { m_values[name] = value; }
+    QVariant value(const QString &name) const;
+    std::int64_t integer(const QString &name) const { return value(name).toLongLong(); }
+    bool flag(const QString &name) const { return value(name).toBool(); }
+    QString text(const QString &name) const { return value(name).toString(); }
+    const std::map<QString, QVariant> &all() const { return m_values; }
+
+private:
+    std::map<QString, QVariant> m_values;
+};
+
+} // namespace raceway

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "recorder.h"
+#include "scenario.h"
+#include "trace.h"
+
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+namespace raceway {
+
+struct RunResult
+{
+    QString scenario;
+    ParamValues params;
+    QList<Metric> metrics;
+    double wallMs = 0;
+    std::uint64_t events = 0;
+    std::uint64_t droppedEvents = 0;
+    bool cancelled = false;
+};
+
+// Runs one scenario on a controller thread and collects its events into a trace on the thread that
+// owns the runner (the GUI thread or the CLI's main thread). The owner never blocks on workers unless it
+// asks to with wait().
+class Runner
+{
+public:
+    static constexpr std::uint64_t defaultMaxEvents = 20'000'000;
+
+    Runner(const Scenario &scenario, ParamValues params, std::uint64_t maxEvents = defaultMaxEvents);
+    ~Runner(); // cancels and joins a run still going
+    Runner(const Runner &) = delete;
+    Runner &operator=(const Runner &) = delete;
+
+    void start();
+    void cancel();
+    // Drains new events into the trace. Returns true once the run is over and fully collected.
+    bool collect();
+    // Collects until the run is over (for the CLI and tests).
+    void wait();
+
+    bool isFinished() const { return m_finished; }
+    const Trace &trace() const { return m_trace; }
+    const RunResult &result() const { return m_result; }
+    const Scenario &scenario() const { return m_scenario; }
+
+private:
+    void drain();
+    void finish();
+
+    const Scenario &m_scenario;
+    Recorder m_recorder;
+    RunContext m_context;
+    Trace m_trace;
+    RunResult m_result;
+    std::unique_ptr<QThread> m_controller;
+    std::atomic<bool> m_done{false};
+    std::int64_t m_startNs = 0;
+    std::int64_t m_endNs = 0; // written by the controller before m_done is released
+    bool m_finished = false;
+};
+
+} // namespace raceway

@@ -1,0 +1,50 @@
+#include "scenario.h"
+
+#include <chrono>
+
+namespace raceway {
+
+RunContext::RunContext(Recorder &recorder, ParamValues params)
+    : m_recorder(recorder), m_params(std::move(params))
+{
+}
+
+void RunContext::cancel()
+{
+    {
+        std::lock_guard lock(m_sleepMutex);
+        m_cancelled.store(true, std::memory_order_relaxed);
+    }
+    m_sleepWake.notify_all();
+}
+
+bool RunContext::sleepFor(std::int64_t ns)
+{
+    if (ns <= 0)
+        return !cancelled();
+    std::unique_lock lock(m_sleepMutex);
+    return !m_sleepWake.wait_for(lock, std::chrono::nanoseconds(ns), [this] { return cancelled(); });
+}
+
+void RunContext::addMetric(const QString &key, const QString &label, const QVariant &value, const QString &unit)
+{
+    m_metrics.append({key, label, value, unit});
+}
+
+QString Scenario::headline(const ParamValues &params, const QList<Metric> &) const
+{
+    QStringList parts;
+    for (const ParamSpec &spec : this->params())
+        parts << spec.name + QLatin1Char('=') + spec.formatValue(params.value(spec.name));
+    return id() + QStringLiteral(": ") + parts.join(QLatin1Char(' '));
+}
+
+QVariant metricValue(const QList<Metric> &metrics, const QString &key)
+{
+    for (const Metric &m : metrics)
+        if (m.key == key)
+            return m.value;
+    return {};
+}
+
+} // namespace raceway

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "params.h"
+#include "recorder.h"
+
+#include <QList>
+#include <QString>
+#include <QVariant>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace raceway {
+
+struct Metric
+{
+    QString key;   // stable, for --json
+    QString label; // for people
+    QVariant value;
+    QString unit;
+};
+
+// What a scenario gets while it runs: the recorder, its parameters, cancellation and a place for results.
+// run() is called on a controller thread; cancel() may be called from any thread.
+class RunContext
+{
+public:
+    RunContext(Recorder &recorder, ParamValues params);
+
+    Recorder &recorder() { return m_recorder; }
+    const ParamValues &params() const { return m_params; }
+
+    bool cancelled() const noexcept { return m_cancelled.load(std::memory_order_relaxed); }
+    void cancel();
+    // Sleeps, but wakes at once when the run is cancelled. Returns false if cancelled.
+    bool sleepFor(std::int64_t ns);
+
+    // The moment the workload really starts (after threads are created): the time axis begins here.
+    void markStart(std::int64_t t) { m_start.store(t, std::memory_order_relaxed); }
+    std::int64_t startNs() const { return m_start.load(std::memory_order_relaxed); }
+
+    void addMetric(const QString &key, const QString &label, const QVariant &value, const QString &unit = {});
+    const QList<Metric> &metrics() const { return m_metrics; }
+
+private:
+    Recorder &m_recorder;
+    ParamValues m_params;
+    std::atomic<bool> m_cancelled{false};
+    std::atomic<std::int64_t> m_start{0};
+    std::mutex m_sleepMutex;
+    std::condition_variable m_sleepWake;
+    QList<Metric> m_metrics; // written by the controller thread only
+};
+
+class Scenario
+{
+public:
+    virtual ~Scenario() = default;
+    virtual QString id() const = 0;
+    virtual QString title() const = 0;
+    // One paragraph: what the scenario does and what to look for.
+    virtual QString description() const = 0;
+    virtual QList<ParamSpec> params() const = 0;
+    // Runs the workload. Must return only after every thread or process it started has been joined,
+    // and soon after the context is cancelled.
+    virtual void run(RunContext &ctx) const = 0;
+    // One line for titles and exports, e.g. "4 threads × 200,000 increments, lock off: 187,655 lost".
+    virtual QString headline(const ParamValues &params, const QList<Metric> &metrics) const;
+};
+
+QVariant metricValue(const QList<Metric> &metrics, const QString &key);
+
+} // namespace raceway

@@ -1,0 +1,226 @@
+// The shared counter: N threads add 1 to one counter, with or without a lock.
+//
+// Without the lock every increment is a *logical* race built from atomics, so the program has no
+// undefined behaviour and stays clean under ThreadSanitizer: load the value, optionally work or sleep
+// (the race window), then exchange in value + 1. The exchange returns what it overwrote; if that is not
+// what was read, this write erased (overwritten - read) increments made by other threads. Those
+// amounts telescope: summed over every write they equal expected - actual exactly.
+
+#include "../clock.h"
+#include "../scenario.h"
+#include "../tracedmutex.h"
+
+#include <QLocale>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace raceway::scenarios {
+namespace {
+
+// The shared word: the value in the low 56 bits, 1 + the lane of the last writer in the top 8.
+constexpr int writerShift = 56;
+constexpr std::uint64_t valueMask = (std::uint64_t(1) << writerShift) - 1;
+
+struct alignas(64) WorkerTally
+{
+    std::int64_t done = 0;
+    std::int64_t lost = 0; // sum of what this thread's writes erased
+    std::int64_t lossyWrites = 0;
+    std::int64_t waitNs = 0;
+    std::int64_t acquisitions = 0;
+};
+
+class CounterScenario final : public Scenario
+{
+public:
+    QString id() const override { return QStringLiteral("counter"); }
+    QString title() const override { return QStringLiteral("Shared counter: threads race to add 1"); }
+    QString description() const override
+    {
+        return QStringLiteral(
+            "Several threads each add 1 to the same counter many times. An increment is really three "
+            "steps: read the value, add one, write it back. Without the lock, two threads can read the "
+            "same value and the later write silently erases the earlier one: each such write gets a "
+            "marker saying how many increments it wiped out, and the counter lane shows the expected "
+            "and actual totals drifting apart. Switch the lock on and every increment happens alone: "
+            "the count is exact, and the lanes show instead how long each thread waits its turn.");
+    }
+    QList<ParamSpec> params() const override
+    {
+        return {
+            ParamSpec::integer(QStringLiteral("threads"), 4, 1, 64, {},
+                               QStringLiteral("How many threads increment the counter at once.")),
+            ParamSpec::integer(QStringLiteral("iterations"), 200000, 1, 100'000'000, {},
+                               QStringLiteral("How many times each thread adds 1.")),
+            ParamSpec::boolean(QStringLiteral("lock"), false,
+                               QStringLiteral("Guard every increment with a mutex. Off: increments race.")),
+            ParamSpec::integer(QStringLiteral("window_ns"), 100, 0, 100'000'000, QStringLiteral("ns"),
+                               QStringLiteral("Busy work between reading the counter and writing it back: "
+                                              "the race window. Wider windows lose more updates.")),
+            ParamSpec::integer(QStringLiteral("window_sleep_ms"), 0, 0, 10'000, QStringLiteral("ms"),
+                               QStringLiteral("Sleep between the read and the write, as code that reads, "
+                                              "waits for something, then writes. Try threads=5 "
+                                              "iterations=1 window_sleep_ms=100.")),
+            ParamSpec::integer(QStringLiteral("pace_us"), 0, 0, 1'000'000, QStringLiteral("µs"),
+                               QStringLiteral("Sleep after every increment, outside the lock, so that "
+                                              "a run is slow enough to watch.")),
+        };
+    }
+
+    QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
+    {
+        const QLocale l;
+        const qlonglong threads = p.integer(QStringLiteral("threads"));
+        QString line = QStringLiteral("counter: %1 thread%2 × %3 increments, lock %4")
+                           .arg(threads)
+                           .arg(threads == 1 ? QString() : QStringLiteral("s"))
+                           .arg(l.toString(qlonglong(p.integer(QStringLiteral("iterations")))))
+                           .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+        const QVariant expected = metricValue(metrics, QStringLiteral("expected"));
+        if (expected.isValid()) {
+            line += QStringLiteral(" — %1 of %2 counted, %3 lost")
+                        .arg(l.toString(metricValue(metrics, QStringLiteral("actual")).toLongLong()),
+                             l.toString(expected.toLongLong()),
+                             l.toString(metricValue(metrics, QStringLiteral("lost_updates")).toLongLong()));
+        }
+        return line;
+    }
+
+    void run(RunContext &ctx) const override
+    {
+        const ParamValues &p = ctx.params();
+        const int threads = int(p.integer(QStringLiteral("threads")));
+        const std::int64_t iterations = p.integer(QStringLiteral("iterations"));
+        const bool useLock = p.flag(QStringLiteral("lock"));
+        const std::int64_t windowNs = p.integer(QStringLiteral("window_ns"));
+        const std::int64_t windowSleepNs = p.integer(QStringLiteral("window_sleep_ms")) * 1'000'000;
+        const std::int64_t paceNs = p.integer(QStringLiteral("pace_us")) * 1'000;
+
+        Recorder &rec = ctx.recorder();
+        std::vector<ThreadBuffer *> buffers;
+        for (int i = 0; i < threads; ++i)
+            buffers.push_back(rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1),
+                                                           LaneKind::Thread)));
+        const std::uint16_t counterLane = rec.addLane(QStringLiteral("counter"), LaneKind::Counter);
+        const std::uint8_t counterObj = rec.addObject(QStringLiteral("counter"), counterLane);
+        std::unique_ptr<TracedMutex> mutex;
+        if (useLock)
+            mutex = std::make_unique<TracedMutex>(rec, QStringLiteral("lock"));
+
+        // Slow steps report progress every time; fast ones a few hundred times per thread.
+        const std::int64_t stride =
+            (windowSleepNs > 0 || paceNs > 0) ? 1 : std::max<std::int64_t>(1, iterations / 512);
+
+        std::atomic<std::uint64_t> shared{0};
+        std::vector<WorkerTally> tallies(static_cast<std::size_t>(threads));
+        std::atomic<int> ready{0};
+        std::atomic<bool> go{false};
+        std::atomic<int> finished{0};
+
+        auto worker = [&](int index) {
+            ThreadBuffer &lane = *buffers[std::size_t(index)];
+            WorkerTally &tally = tallies[std::size_t(index)];
+            const std::uint64_t me = std::uint64_t(lane.lane() + 1) << writerShift;
+            ready.fetch_add(1, std::memory_order_acq_rel);
+            while (!go.load(std::memory_order_acquire))
+                QThread::yieldCurrentThread();
+            lane.record(EventKind::ThreadStart);
+            lane.record(EventKind::Progress, counterObj, 0);
+            std::int64_t reported = 0;
+            for (std::int64_t k = 0; k < iterations; ++k) {
+                if (ctx.cancelled()) {
+                    lane.record(EventKind::Cancelled);
+                    break;
+                }
+                if (mutex) {
+                    tally.waitNs += mutex->lock(lane);
+                    ++tally.acquisitions;
+                }
+                const std::uint64_t read = shared.load(std::memory_order_relaxed) & valueMask;
+                if (windowSleepNs > 0) {
+                    lane.record(EventKind::SleepBegin);
+                    ctx.sleepFor(windowSleepNs);
+                    lane.record(EventKind::SleepEnd);
+                } else if (windowNs > 0) {
+                    const std::int64_t until = nowNs() + windowNs;
+                    while (nowNs() < until) {
+                    }
+                }
+                const std::uint64_t old = shared.exchange(me | (read + 1), std::memory_order_relaxed);
+                const auto erased = std::int64_t(old & valueMask) - std::int64_t(read);
+                if (erased != 0) {
+                    lane.recordWide(nowNs(), EventKind::LostUpdate, std::uint8_t(old >> writerShift), erased);
+                    tally.lost += erased;
+                    ++tally.lossyWrites;
+                }
+                if (mutex)
+                    mutex->unlock(lane);
+                tally.done = k + 1;
+                if (tally.done % stride == 0) {
+                    lane.record(EventKind::Progress, counterObj, std::uint32_t(tally.done));
+                    reported = tally.done;
+                }
+                if (paceNs > 0) {
+                    lane.record(EventKind::SleepBegin);
+                    ctx.sleepFor(paceNs);
+                    lane.record(EventKind::SleepEnd);
+                }
+            }
+            if (reported != tally.done)
+                lane.record(EventKind::Progress, counterObj, std::uint32_t(tally.done));
+            lane.record(EventKind::ThreadEnd);
+            finished.fetch_add(1, std::memory_order_release);
+        };
+
+        std::vector<std::unique_ptr<QThread>> workers;
+        for (int i = 0; i < threads; ++i) {
+            workers.emplace_back(QThread::create(worker, i));
+            workers.back()->setObjectName(QStringLiteral("counter-%1").arg(i + 1));
+            workers.back()->start();
+        }
+        // Release every thread at the same moment, so they really overlap.
+        while (ready.load(std::memory_order_acquire) < threads && !ctx.cancelled())
+            QThread::yieldCurrentThread();
+        ctx.markStart(nowNs());
+        go.store(true, std::memory_order_release);
+        for (auto &w : workers)
+            w->wait();
+        // QThread::wait() is invisible to ThreadSanitizer; the tallies are published through this.
+        while (finished.load(std::memory_order_acquire) < threads)
+            QThread::yieldCurrentThread();
+
+        std::int64_t expected = 0, lost = 0, lossyWrites = 0, waitNs = 0, acquisitions = 0;
+        for (const WorkerTally &t : tallies) {
+            expected += t.done;
+            lost += t.lost;
+            lossyWrites += t.lossyWrites;
+            waitNs += t.waitNs;
+            acquisitions += t.acquisitions;
+        }
+        const auto actual = std::int64_t(shared.load(std::memory_order_relaxed) & valueMask);
+        ctx.addMetric(QStringLiteral("expected"), QStringLiteral("Expected"), qlonglong(expected));
+        ctx.addMetric(QStringLiteral("actual"), QStringLiteral("Actual"), qlonglong(actual));
+        ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"),
+                      qlonglong(expected - actual));
+        ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"),
+                      qlonglong(lost));
+        ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"),
+                      qlonglong(lossyWrites));
+        ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Lock wait (all threads)"),
+                      double(waitNs) / 1e6, QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("lock_acquisitions"), QStringLiteral("Lock acquisitions"),
+                      qlonglong(acquisitions));
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Scenario> make_counter()
+{
+    return std::make_unique<CounterScenario>();
+}
+
+} // namespace raceway::scenarios

@@ -1,0 +1,3 @@
+// Every built-in scenario, one line each, in the order they are listed. A scenario named X is defined
+// in scenarios/X.cpp as `std::unique_ptr<Scenario> raceway::scenarios::make_X()`.
+RACEWAY_SCENARIO(counter)

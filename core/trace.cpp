@@ -1,0 +1,234 @@
+#include "trace.h"
+
+#include <algorithm>
+
+namespace raceway {
+
+QString stateName(State state)
+{
+    switch (state) {
+    case State::Idle: return QStringLiteral("idle");
+    case State::Running: return QStringLiteral("running");
+    case State::Waiting: return QStringLiteral("waiting for lock");
+    case State::Holding: return QStringLiteral("holding lock");
+    case State::Sleeping: return QStringLiteral("sleeping");
+    case State::Done: return QStringLiteral("done");
+    case State::Cancelled: return QStringLiteral("cancelled");
+    case State::Free: return QStringLiteral("free");
+    case State::Held: return QStringLiteral("held");
+    }
+    return QStringLiteral("idle");
+}
+
+std::ptrdiff_t Lane::indexAt(std::int64_t t) const
+{
+    auto it = std::upper_bound(times.begin(), times.end(), t);
+    return (it - times.begin()) - 1;
+}
+
+void Trace::setRegistry(const std::vector<LaneInfo> &lanes, const std::vector<ObjectInfo> &objects)
+{
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        Lane &lane = ensureLane(i);
+        lane.name = lanes[i].name;
+        lane.kind = lanes[i].kind;
+    }
+    m_objects = objects;
+}
+
+Lane &Trace::ensureLane(std::size_t index)
+{
+    if (index >= m_lanes.size())
+        m_lanes.resize(index + 1);
+    return m_lanes[index];
+}
+
+QString Trace::objectName(std::uint16_t obj) const
+{
+    return obj < m_objects.size() ? m_objects[obj].name : QString();
+}
+
+int Trace::objectLane(std::uint8_t obj) const
+{
+    return obj < m_objects.size() ? m_objects[obj].lane : -1;
+}
+
+void Trace::push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj)
+{
+    Lane &l = ensureLane(lane);
+    l.times.push_back(t);
+    l.states.push_back(s);
+    l.objs.push_back(obj);
+}
+
+void Trace::ingest(const Event *events, std::size_t count)
+{
+    m_events += count;
+    for (std::size_t i = 0; i < count; ++i) {
+        const Event &e = events[i];
+        const std::size_t lane = e.lane;
+        m_end = std::max(m_end, e.t);
+        std::int64_t wide = e.arg;
+        if (auto it = m_argHigh.find(e.lane); it != m_argHigh.end()) {
+            wide = static_cast<std::int64_t>((std::uint64_t(it->second) << 32) | e.arg);
+            m_argHigh.erase(it);
+        }
+        switch (e.kind) {
+        case EventKind::ThreadStart: push(lane, e.t, State::Running, 0); break;
+        case EventKind::ThreadEnd: push(lane, e.t, State::Done, 0); break;
+        case EventKind::Cancelled: push(lane, e.t, State::Cancelled, 0); break;
+        case EventKind::SleepBegin: push(lane, e.t, State::Sleeping, 0); break;
+        case EventKind::SleepEnd: {
+            // Back to whatever the lane was doing before it slept (running, or holding a lock).
+            const Lane &l = ensureLane(lane);
+            const std::size_t n = l.states.size();
+            if (n >= 2 && l.states[n - 1] == State::Sleeping)
+                push(lane, e.t, l.states[n - 2], l.objs[n - 2]);
+            else
+                push(lane, e.t, State::Running, 0);
+            break;
+        }
+        case EventKind::LockRequested:
+            push(lane, e.t, State::Waiting, e.obj);
+            if (int l = objectLane(e.obj); l >= 0)
+                m_pendingPoints[std::size_t(l)].push_back({e.t, 1, 0});
+            break;
+        case EventKind::LockAcquired: {
+            // Only a contended acquisition records a request first; the waiter count drops only then.
+            const Lane &self = ensureLane(lane);
+            const bool waited = !self.states.empty() && self.states.back() == State::Waiting;
+            push(lane, e.t, State::Holding, e.obj);
+            if (int l = objectLane(e.obj); l >= 0) {
+                m_pendingTransitions[std::size_t(l)].push_back({e.t, State::Held, e.lane});
+                if (waited)
+                    m_pendingPoints[std::size_t(l)].push_back({e.t, -1, 0});
+            }
+            break;
+        }
+        case EventKind::LockReleased:
+            push(lane, e.t, State::Running, 0);
+            if (int l = objectLane(e.obj); l >= 0)
+                m_pendingTransitions[std::size_t(l)].push_back({e.t, State::Free, e.lane});
+            break;
+        case EventKind::LostUpdate: {
+            const Marker m{e.t, wide, e.obj == 0 ? -1 : int(e.obj) - 1};
+            ensureLane(lane).markers.push_back(m);
+            if (auto it = m_counterOf.find(e.lane); it != m_counterOf.end())
+                m_pendingPoints[std::size_t(it->second)].push_back({e.t, 0, -wide});
+            break;
+        }
+        case EventKind::Progress: {
+            const int l = objectLane(e.obj);
+            if (l < 0)
+                break;
+            m_counterOf[e.lane] = l;
+            std::int64_t &last = m_progress[e.lane];
+            const std::int64_t delta = wide - last;
+            last = wide;
+            if (delta != 0)
+                m_pendingPoints[std::size_t(l)].push_back({e.t, delta, delta});
+            break;
+        }
+        case EventKind::ArgHigh: m_argHigh[e.lane] = e.arg; break;
+        }
+    }
+}
+
+void Trace::commit()
+{
+    // Lanes fed by several threads receive each thread's events in order, but threads are drained one
+    // after another: sort the batch and merge it into the tail that it overlaps.
+    for (auto &[laneIndex, pending] : m_pendingTransitions) {
+        if (pending.empty())
+            continue;
+        Lane &lane = ensureLane(laneIndex);
+        // At one instant a release comes before the next acquisition.
+        std::stable_sort(pending.begin(), pending.end(), [](const auto &x, const auto &y) {
+            return x.t < y.t || (x.t == y.t && x.state == State::Free && y.state != State::Free);
+        });
+        const auto from = std::upper_bound(lane.times.begin(), lane.times.end(), pending.front().t) -
+                          lane.times.begin();
+        std::vector<PendingTransition> merged;
+        merged.reserve(lane.times.size() - std::size_t(from) + pending.size());
+        for (std::size_t i = std::size_t(from); i < lane.times.size(); ++i)
+            merged.push_back({lane.times[i], lane.states[i], lane.objs[i]});
+        const auto mid = merged.size();
+        merged.insert(merged.end(), pending.begin(), pending.end());
+        std::inplace_merge(merged.begin(), merged.begin() + std::ptrdiff_t(mid), merged.end(),
+                           [](const auto &x, const auto &y) { return x.t < y.t; });
+        lane.times.resize(std::size_t(from));
+        lane.states.resize(std::size_t(from));
+        lane.objs.resize(std::size_t(from));
+        for (const auto &p : merged)
+            push(laneIndex, p.t, p.state, p.obj);
+        pending.clear();
+    }
+    for (auto &[laneIndex, pending] : m_pendingPoints) {
+        if (pending.empty())
+            continue;
+        Lane &lane = ensureLane(laneIndex);
+        std::stable_sort(pending.begin(), pending.end(), [](const auto &x, const auto &y) { return x.t < y.t; });
+        auto &s = lane.series;
+        auto from = std::size_t(std::upper_bound(s.begin(), s.end(), pending.front().t,
+                                                 [](std::int64_t t, const SeriesPoint &p) { return t < p.t; }) -
+                                s.begin());
+        std::vector<SeriesPoint> tail(s.begin() + std::ptrdiff_t(from), s.end());
+        s.resize(from);
+        const auto mid = tail.size();
+        for (const auto &p : pending)
+            tail.push_back({p.t, p.da, p.db, 0, 0});
+        std::inplace_merge(tail.begin(), tail.begin() + std::ptrdiff_t(mid), tail.end(),
+                           [](const auto &x, const auto &y) { return x.t < y.t; });
+        std::int64_t a = s.empty() ? 0 : s.back().a;
+        std::int64_t b = s.empty() ? 0 : s.back().b;
+        for (auto &p : tail) {
+            a += p.da;
+            b += p.db;
+            p.a = a;
+            p.b = b;
+            s.push_back(p);
+        }
+        pending.clear();
+    }
+}
+
+void Trace::forEachInterval(std::size_t laneIndex, const std::function<void(const Interval &)> &fn) const
+{
+    const Lane &lane = m_lanes[laneIndex];
+    const std::size_t n = lane.times.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t end = i + 1 < n ? lane.times[i + 1] : std::max(m_end, lane.times[i]);
+        fn({lane.times[i], end, lane.states[i], lane.objs[i]});
+    }
+}
+
+std::int64_t Trace::totalIn(std::size_t lane, State state) const
+{
+    std::int64_t total = 0;
+    forEachInterval(lane, [&](const Interval &iv) {
+        if (iv.state == state)
+            total += iv.end - iv.start;
+    });
+    return total;
+}
+
+std::int64_t Trace::markerSum(std::size_t lane) const
+{
+    std::int64_t total = 0;
+    for (const Marker &m : m_lanes[lane].markers)
+        total += m.value;
+    return total;
+}
+
+std::size_t Trace::bytesStored() const
+{
+    std::size_t bytes = 0;
+    for (const Lane &l : m_lanes) {
+        bytes += l.times.capacity() * sizeof(std::int64_t) + l.states.capacity() * sizeof(State) +
+                 l.objs.capacity() * sizeof(std::uint16_t) + l.markers.capacity() * sizeof(Marker) +
+                 l.series.capacity() * sizeof(SeriesPoint);
+    }
+    return bytes;
+}
+
+} // namespace raceway

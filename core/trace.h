@@ -1,0 +1,124 @@
+#pragma once
+
+#include "event.h"
+#include "recorder.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+#include <vector>
+
+namespace raceway {
+
+// What a lane is doing from one transition until the next.
+enum class State : std::uint8_t {
+    Idle = 0,
+    Running,
+    Waiting,  // for a lock (obj = lock)
+    Holding,  // a lock (obj = lock)
+    Sleeping, // pace, or a race window that sleeps
+    Done,
+    Cancelled,
+    Free, // lock lanes: nobody holds it
+    Held, // lock lanes: obj = holder lane
+};
+constexpr int stateCount = 9;
+QString stateName(State state);
+
+struct Marker
+{
+    std::int64_t t;
+    std::int64_t value;  // lost updates: increments this write erased (negative: given back)
+    std::int32_t other;  // lane whose value was overwritten, or -1
+};
+
+// Two cumulative channels over time: a counter lane's expected and actual, a lock lane's waiters.
+struct SeriesPoint
+{
+    std::int64_t t;
+    std::int64_t da, db; // deltas at t
+    std::int64_t a, b;   // running totals including this point
+};
+
+struct Lane
+{
+    QString name;
+    LaneKind kind = LaneKind::Thread;
+    // Sorted state transitions: state[i] holds from times[i] until times[i + 1] (or the trace end).
+    std::vector<std::int64_t> times;
+    std::vector<State> states;
+    std::vector<std::uint16_t> objs;
+    std::vector<Marker> markers; // sorted by time
+    std::vector<SeriesPoint> series; // sorted by time
+
+    std::size_t transitionCount() const { return times.size(); }
+    // Index of the transition in force at t, or -1 before the first.
+    std::ptrdiff_t indexAt(std::int64_t t) const;
+};
+
+struct Interval
+{
+    std::int64_t start, end;
+    State state;
+    std::uint16_t obj;
+};
+
+// The run as lanes of sorted intervals, markers and series. Filled by ingesting drained events in
+// batches; only the thread that ingests may read it (the GUI thread or the CLI's main thread).
+class Trace
+{
+public:
+    void setRegistry(const std::vector<LaneInfo> &lanes, const std::vector<ObjectInfo> &objects);
+    void ingest(const Event *events, std::size_t count); // events of one lane, in order
+    void commit();                                       // merges cross-lane effects of the batch
+
+    void setStart(std::int64_t t) { m_start = t; }
+    void setEnd(std::int64_t t) { m_end = std::max(m_end, t); }
+    std::int64_t start() const { return m_start; }
+    std::int64_t end() const { return m_end; }
+    std::uint64_t eventCount() const { return m_events; }
+
+    const std::vector<Lane> &lanes() const { return m_lanes; }
+    const Lane &lane(std::size_t i) const { return m_lanes[i]; }
+    const std::vector<ObjectInfo> &objects() const { return m_objects; }
+    QString objectName(std::uint16_t obj) const;
+
+    // Every interval of a lane in time order; the last one ends at end().
+    void forEachInterval(std::size_t lane, const std::function<void(const Interval &)> &fn) const;
+    std::int64_t totalIn(std::size_t lane, State state) const;
+    std::int64_t markerSum(std::size_t lane) const;
+    std::size_t bytesStored() const;
+
+private:
+    struct PendingTransition
+    {
+        std::int64_t t;
+        State state;
+        std::uint16_t obj;
+    };
+    struct PendingPoint
+    {
+        std::int64_t t, da, db;
+    };
+    Lane &ensureLane(std::size_t index);
+    void push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj);
+    int objectLane(std::uint8_t obj) const;
+
+    std::int64_t m_start = 0;
+    std::int64_t m_end = 0;
+    std::uint64_t m_events = 0;
+    std::vector<Lane> m_lanes;
+    std::vector<ObjectInfo> m_objects;
+    // Per source lane: pending high argument bits, last progress, the counter lane it feeds.
+    std::unordered_map<std::uint16_t, std::uint32_t> m_argHigh;
+    std::unordered_map<std::uint16_t, std::int64_t> m_progress;
+    std::unordered_map<std::uint16_t, int> m_counterOf;
+    // Effects on lanes written by several threads, merged in time order at commit().
+    std::unordered_map<std::size_t, std::vector<PendingTransition>> m_pendingTransitions;
+    std::unordered_map<std::size_t, std::vector<PendingPoint>> m_pendingPoints;
+    std::unordered_map<std::size_t, std::vector<Marker>> m_pendingMarkers;
+};
+
+} // namespace raceway

@@ -1,0 +1,53 @@
+#include "palette.h"
+
+namespace raceway {
+
+QColor TimelinePalette::state(State s) const
+{
+    switch (s) {
+    case State::Running: return QColor(0x00, 0x9E, 0x73);  // bluish green
+    case State::Waiting: return QColor(0xD5, 0x5E, 0x00);  // vermillion
+    case State::Holding: return QColor(0x00, 0x72, 0xB2);  // blue
+    case State::Held: return QColor(0x00, 0x72, 0xB2);
+    case State::Sleeping: return QColor(0x56, 0xB4, 0xE9); // sky blue
+    case State::Done: return mutedText.lighter(background.lightness() > 128 ? 160 : 70);
+    case State::Cancelled: return QColor(0x99, 0x99, 0x99);
+    case State::Free:
+    case State::Idle: return QColor(Qt::transparent);
+    }
+    return QColor(Qt::transparent);
+}
+
+TimelinePalette TimelinePalette::light()
+{
+    TimelinePalette p;
+    p.background = QColor(0xFF, 0xFF, 0xFF);
+    p.laneAlternate = QColor(0xF4, 0xF5, 0xF7);
+    p.text = QColor(0x1E, 0x1E, 0x24);
+    p.mutedText = QColor(0x6B, 0x6F, 0x7A);
+    p.grid = QColor(0xDD, 0xDF, 0xE4);
+    p.labelBackground = QColor(0xEC, 0xEE, 0xF2);
+    p.lostMarker = QColor(0xF0, 0xE4, 0x42); // yellow
+    p.lostOutline = QColor(0x11, 0x11, 0x11);
+    p.restoredMarker = QColor(0xCC, 0x79, 0xA7);
+    p.expectedLine = QColor(0x55, 0x58, 0x60);
+    p.actualLine = QColor(0xE6, 0x9F, 0x00); // orange
+    p.lostArea = QColor(0xD5, 0x5E, 0x00, 70);
+    p.waitersFill = QColor(0xD5, 0x5E, 0x00, 110);
+    return p;
+}
+
+TimelinePalette TimelinePalette::dark()
+{
+    TimelinePalette p = light();
+    p.background = QColor(0x1B, 0x1D, 0x22);
+    p.laneAlternate = QColor(0x23, 0x26, 0x2D);
+    p.text = QColor(0xE8, 0xE9, 0xEC);
+    p.mutedText = QColor(0x9A, 0x9E, 0xA8);
+    p.grid = QColor(0x34, 0x38, 0x41);
+    p.labelBackground = QColor(0x2A, 0x2D, 0x35);
+    p.expectedLine = QColor(0xC8, 0xCB, 0xD2);
+    return p;
+}
+
+} // namespace raceway

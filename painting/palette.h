@@ -1,0 +1,21 @@
+#pragma once
+
+#include "trace.h"
+
+#include <QColor>
+
+namespace raceway {
+
+// Colours from the Okabe-Ito set, which stays distinguishable with the common kinds of colour
+// blindness; lost-update markers are also told apart by shape, not only by colour.
+struct TimelinePalette
+{
+    QColor background, laneAlternate, text, mutedText, grid, labelBackground;
+    QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill;
+
+    QColor state(State s) const;
+    static TimelinePalette light();
+    static TimelinePalette dark();
+};
+
+} // namespace raceway

@@ -1,0 +1,245 @@
+#include "timelinepainter.h"
+
+#include <QLocale>
+
+#include <cmath>
+
+namespace raceway {
+
+TimelinePainter::TimelinePainter(const Trace &trace, TimelinePalette palette)
+    : m_trace(trace), m_palette(std::move(palette)), m_start(trace.start()),
+      m_end(std::max(trace.end(), trace.start() + 1))
+{
+}
+
+void TimelinePainter::setWindow(std::int64_t start, std::int64_t end)
+{
+    m_start = start;
+    m_end = std::max(end, start + 1);
+}
+
+int TimelinePainter::laneHeight(LaneKind kind)
+{
+    switch (kind) {
+    case LaneKind::Counter: return 72;
+    case LaneKind::Lock: return 26;
+    default: return 22;
+    }
+}
+
+int TimelinePainter::preferredHeight() const
+{
+    int h = (m_showHeader ? headerHeight : 0) + axisHeight + (m_showLegend ? legendHeight : 0) + 8;
+    for (const Lane &lane : m_trace.lanes())
+        h += laneHeight(lane.kind) + laneGap;
+    return h;
+}
+
+TimelineLayout TimelinePainter::layout(const QRect &area) const
+{
+    TimelineLayout l;
+    int y = area.top();
+    if (m_showHeader) {
+        l.header = QRect(area.left(), y, area.width(), headerHeight);
+        y += headerHeight;
+    }
+    const int legendH = m_showLegend ? legendHeight : 0;
+    const int lanesTop = y + 4;
+    const int plotLeft = area.left() + labelWidth;
+    const int plotWidth = std::max(10, area.width() - labelWidth - 12);
+    int ly = lanesTop;
+    for (const Lane &lane : m_trace.lanes()) {
+        const int h = laneHeight(lane.kind);
+        l.lanes.push_back(QRect(plotLeft, ly, plotWidth, h));
+        ly += h + laneGap;
+    }
+    l.plot = QRect(plotLeft, lanesTop, plotWidth, std::max(0, ly - lanesTop));
+    l.labels = QRect(area.left(), lanesTop, labelWidth, l.plot.height());
+    l.axis = QRect(area.left(), ly, area.width(), axisHeight);
+    if (m_showLegend)
+        l.legend = QRect(area.left(), ly + axisHeight, area.width(), legendH);
+    return l;
+}
+
+coords::Mapping TimelinePainter::mapping(const TimelineLayout &l) const
+{
+    return coords::Mapping{m_start, m_end, double(l.plot.left()), double(l.plot.width())};
+}
+
+void TimelinePainter::paint(QPainter &p, const QRect &area) const
+{
+    p.save();
+    p.fillRect(area, m_palette.background);
+    const TimelineLayout l = layout(area);
+    const coords::Mapping m = mapping(l);
+    QFont font = p.font();
+    font.setPixelSize(12);
+    p.setFont(font);
+
+    // Alternate lane backgrounds and the time grid first, then data over them.
+    for (std::size_t i = 0; i < l.lanes.size(); ++i) {
+        const QRect &r = l.lanes[i];
+        p.fillRect(QRect(area.left(), r.top() - 1, area.width(), r.height() + 2),
+                   i % 2 ? m_palette.background : m_palette.laneAlternate);
+    }
+    paintAxis(p, l, m);
+
+    p.setClipRect(l.plot.adjusted(0, -2, 1, 2));
+    for (std::size_t i = 0; i < l.lanes.size(); ++i) {
+        const Lane &lane = m_trace.lane(i);
+        const QRect &r = l.lanes[i];
+        if (lane.kind == LaneKind::Counter) {
+            paintCounter(p, lane, r, m);
+            continue;
+        }
+        paintStates(p, lane, r, m);
+        if (lane.kind == LaneKind::Lock)
+            paintWaiters(p, lane, r, m);
+        paintMarkers(p, lane, r, m);
+    }
+    p.setClipping(false);
+    paintLabels(p, l);
+    if (m_showHeader)
+        paintHeader(p, l.header);
+    if (m_showLegend)
+        paintLegend(p, l.legend);
+    p.restore();
+}
+
+void TimelinePainter::paintHeader(QPainter &p, const QRect &r) const
+{
+    QFont f = p.font();
+    f.setBold(true);
+    f.setPixelSize(14);
+    p.save();
+    p.setFont(f);
+    p.setPen(m_palette.text);
+    const QRect text = r.adjusted(10, 0, -10, 0);
+    p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, m_title);
+    f.setBold(false);
+    f.setPixelSize(12);
+    p.setFont(f);
+    const QString span = QStringLiteral("showing ") +
+                         QString::fromStdString(coords::formatDuration(m_start - m_trace.start())) +
+                         QStringLiteral(" – ") +
+                         QString::fromStdString(coords::formatDuration(m_end - m_trace.start()));
+    p.setPen(m_note.isEmpty() ? m_palette.mutedText : m_palette.state(State::Waiting));
+    p.drawText(text, Qt::AlignVCenter | Qt::AlignRight,
+               m_note.isEmpty() ? span : m_note + QStringLiteral("   ") + span);
+    p.restore();
+}
+
+void TimelinePainter::paintLabels(QPainter &p, const TimelineLayout &l) const
+{
+    p.save();
+    const QRect column(l.labels.left(), l.labels.top() - 4, labelWidth - 6, l.labels.height() + 4);
+    p.fillRect(column, m_palette.labelBackground);
+    for (std::size_t i = 0; i < l.lanes.size(); ++i) {
+        const Lane &lane = m_trace.lane(i);
+        const QRect &r = l.lanes[i];
+        const QRect text(l.labels.left() + 10, r.top(), labelWidth - 20, r.height());
+        p.setPen(m_palette.text);
+        if (lane.kind != LaneKind::Counter) {
+            p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, lane.name);
+            continue;
+        }
+        const QLocale locale;
+        const SeriesPoint last = lane.series.empty() ? SeriesPoint{} : lane.series.back();
+        p.drawText(text.adjusted(0, 4, 0, 0), Qt::AlignTop | Qt::AlignLeft, lane.name);
+        QFont small = p.font();
+        small.setPixelSize(11);
+        p.setFont(small);
+        p.setPen(m_palette.expectedLine);
+        p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+                   QStringLiteral("expected ") + locale.toString(qlonglong(last.a)));
+        p.setPen(m_palette.actualLine.darker(m_palette.background.lightness() > 128 ? 130 : 100));
+        p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+                   QStringLiteral("actual ") + locale.toString(qlonglong(last.b)));
+        small.setPixelSize(12);
+        p.setFont(small);
+    }
+    p.restore();
+}
+
+void TimelinePainter::paintAxis(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const
+{
+    p.save();
+    const std::int64_t t0 = m_trace.start();
+    const std::int64_t step = coords::niceStep(m.nsPerPixel() * 90);
+    const coords::Unit unit = coords::unitForStep(step * 10 > 1000 ? step * 10 : step);
+    const coords::Unit shown = step >= unit.ns ? coords::unitForStep(step) : unit;
+    const int decimals = step >= shown.ns ? 0 : int(std::ceil(std::log10(double(shown.ns) / double(step))));
+    const int baseline = l.axis.top() + 1;
+    p.setPen(m_palette.mutedText);
+    p.drawLine(l.plot.left(), baseline, l.plot.right(), baseline);
+    std::int64_t rel = (m.start - t0) / step * step;
+    if (t0 + rel < m.start)
+        rel += step;
+    for (; t0 + rel <= m.end; rel += step) {
+        const int x = int(std::lround(m.toX(t0 + rel)));
+        p.setPen(m_palette.grid);
+        p.drawLine(x, l.plot.top(), x, l.plot.bottom());
+        p.setPen(m_palette.mutedText);
+        p.drawLine(x, baseline, x, baseline + 5);
+        const QString label = QString::number(double(rel) / double(shown.ns), 'f', decimals) + QLatin1Char(' ') +
+                              QString::fromUtf8(shown.suffix);
+        p.drawText(QRect(x - 50, baseline + 6, 100, 16), Qt::AlignHCenter | Qt::AlignTop, label);
+    }
+    p.restore();
+}
+
+void TimelinePainter::paintLegend(QPainter &p, const QRect &r) const
+{
+    bool present[stateCount] = {};
+    bool markers = false, counter = false, waiters = false;
+    for (const Lane &lane : m_trace.lanes()) {
+        for (State s : lane.states)
+            present[int(s)] = true;
+        markers |= !lane.markers.empty();
+        counter |= lane.kind == LaneKind::Counter;
+        waiters |= lane.kind == LaneKind::Lock && !lane.series.empty();
+    }
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    int x = r.left() + 10;
+    const int cy = r.center().y();
+    auto text = [&](const QString &s) {
+        p.setPen(m_palette.text);
+        const int w = p.fontMetrics().horizontalAdvance(s);
+        p.drawText(QRect(x, r.top(), w + 2, r.height()), Qt::AlignVCenter | Qt::AlignLeft, s);
+        x += w + 18;
+    };
+    for (State s : {State::Running, State::Waiting, State::Holding, State::Sleeping, State::Done, State::Cancelled}) {
+        if (!present[int(s)] && !(s == State::Holding && present[int(State::Held)]))
+            continue;
+        p.fillRect(QRect(x, cy - 6, 14, 12), m_palette.state(s));
+        x += 19;
+        text(stateName(s));
+    }
+    if (markers) {
+        QPolygonF tri({QPointF(x, cy - 6), QPointF(x + 12, cy - 6), QPointF(x + 6, cy + 6)});
+        p.setPen(QPen(m_palette.lostOutline, 1));
+        p.setBrush(m_palette.lostMarker);
+        p.drawPolygon(tri);
+        x += 17;
+        text(QStringLiteral("lost update (a write erased others' increments)"));
+    }
+    if (waiters) {
+        p.fillRect(QRect(x, cy - 2, 14, 8), m_palette.waitersFill);
+        x += 19;
+        text(QStringLiteral("threads queued for the lock"));
+    }
+    if (counter) {
+        p.setPen(QPen(m_palette.expectedLine, 2));
+        p.drawLine(x, cy, x + 16, cy);
+        x += 21;
+        text(QStringLiteral("expected"));
+        p.setPen(QPen(m_palette.actualLine, 2));
+        p.drawLine(x, cy, x + 16, cy);
+        x += 21;
+        text(QStringLiteral("actual"));
+    }
+    p.restore();
+}
+
+} // namespace raceway

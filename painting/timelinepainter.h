@@ -1,0 +1,70 @@
+#pragma once
+
+#include "palette.h"
+#include "timelinecoordinates.h"
+#include "trace.h"
+
+#include <QPainter>
+#include <QRect>
+#include <QString>
+
+#include <vector>
+
+namespace raceway {
+
+// Where everything goes inside the painted area. Lane rectangles span the plot's x range.
+struct TimelineLayout
+{
+    QRect header, labels, plot, axis, legend;
+    std::vector<QRect> lanes; // one per trace lane, in plot coordinates (x = plot.left()..plot.right())
+};
+
+// Draws a trace: lane names, state intervals, lost-update markers, counter and lock lanes, a time axis
+// with units and a legend. Qt Gui only, so the window, PNG and SVG exports all share it. Only what is
+// visible is touched: binary searches find the range and runs narrower than a pixel are merged.
+class TimelinePainter
+{
+public:
+    static constexpr int labelWidth = 150;
+    static constexpr int headerHeight = 30;
+    static constexpr int axisHeight = 26;
+    static constexpr int legendHeight = 28;
+    static constexpr int laneGap = 3;
+
+    explicit TimelinePainter(const Trace &trace, TimelinePalette palette = TimelinePalette::light());
+
+    void setWindow(std::int64_t start, std::int64_t end); // absolute ns; default: the whole trace
+    void setTitle(const QString &title) { m_title = title; }
+    void setNote(const QString &note) { m_note = note; }
+    void setShowLegend(bool on) { m_showLegend = on; }
+    void setShowHeader(bool on) { m_showHeader = on; }
+    std::int64_t windowStart() const { return m_start; }
+    std::int64_t windowEnd() const { return m_end; }
+
+    static int laneHeight(LaneKind kind);
+    int preferredHeight() const;
+    TimelineLayout layout(const QRect &area) const;
+    coords::Mapping mapping(const TimelineLayout &layout) const;
+    void paint(QPainter &p, const QRect &area) const;
+
+private:
+    void paintHeader(QPainter &p, const QRect &r) const;
+    void paintLabels(QPainter &p, const TimelineLayout &l) const;
+    void paintAxis(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
+    void paintLegend(QPainter &p, const QRect &r) const;
+    void paintStates(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
+    void paintMarkers(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
+    void paintCounter(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
+    void paintWaiters(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
+
+    const Trace &m_trace;
+    TimelinePalette m_palette;
+    std::int64_t m_start;
+    std::int64_t m_end;
+    QString m_title;
+    QString m_note;
+    bool m_showLegend = true;
+    bool m_showHeader = true;
+};
+
+} // namespace raceway
