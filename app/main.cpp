@@ -12,6 +12,18 @@
 
 #include <cstdio>
 
+namespace {
+QtMessageHandler g_defaultHandler = nullptr;
+
+// The offscreen platform complains about XDG_RUNTIME_DIR, which a command-line run never uses.
+void quietHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg && message.startsWith(QLatin1String("QStandardPaths:")))
+        return;
+    g_defaultHandler(type, context, message);
+}
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QStringList args;
@@ -22,6 +34,7 @@ int main(int argc, char *argv[])
         // Exports render text and images, which needs a Gui application but never a display.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        g_defaultHandler = qInstallMessageHandler(quietHandler);
         QGuiApplication app(argc, argv);
         QTextStream out(stdout);
         QTextStream err(stderr);

@@ -1,0 +1,134 @@
+// Raceway's speed targets, measured (never asserted in unit tests):
+//   BM_RecordEvent <= 1.3 x BM_ClockNow; BM_RenderZoomedOut/10000000 <= 8 ms.
+
+#include "clock.h"
+#include "imageexport.h"
+#include "recorder.h"
+#include "synthetic.h"
+#include "timelinepainter.h"
+#include "tracedmutex.h"
+
+#include <QGuiApplication>
+#include <QImage>
+#include <QMutex>
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+using namespace raceway;
+
+static void BM_ClockNow(benchmark::State &state)
+{
+    for (auto _ : state)
+        benchmark::DoNotOptimize(nowNs());
+}
+BENCHMARK(BM_ClockNow);
+
+// One event recorded, timestamp included, while a collector thread drains concurrently as in a real run.
+static void BM_RecordEvent(benchmark::State &state)
+{
+    Recorder rec(std::uint64_t(1) << 40);
+    ThreadBuffer *buffer = rec.createBuffer(rec.addLane(QStringLiteral("bench"), LaneKind::Thread));
+    std::atomic<bool> stop{false};
+    std::thread collector([&] {
+        while (!stop.load(std::memory_order_relaxed)) {
+            rec.drain([](const Event *, std::size_t) {});
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
+    std::uint32_t i = 0;
+    for (auto _ : state)
+        buffer->record(EventKind::Progress, 0, i++);
+    stop.store(true);
+    collector.join();
+    rec.drain([](const Event *, std::size_t) {});
+    state.counters["bytes_per_event"] = double(sizeof(Event));
+}
+BENCHMARK(BM_RecordEvent);
+
+static void BM_TracedMutexCycle(benchmark::State &state)
+{
+    Recorder rec(std::uint64_t(1) << 40);
+    TracedMutex mutex(rec, QStringLiteral("m"));
+    ThreadBuffer *buffer = rec.createBuffer(rec.addLane(QStringLiteral("bench"), LaneKind::Thread));
+    std::int64_t n = 0;
+    for (auto _ : state) {
+        mutex.lock(*buffer);
+        mutex.unlock(*buffer);
+        if ((++n & 0xFFFF) == 0) // keep memory flat: a collector would have drained by now
+            rec.drain([](const Event *, std::size_t) {});
+    }
+}
+BENCHMARK(BM_TracedMutexCycle);
+
+static void BM_QMutexCycle(benchmark::State &state)
+{
+    QMutex mutex;
+    for (auto _ : state) {
+        mutex.lock();
+        mutex.unlock();
+    }
+}
+BENCHMARK(BM_QMutexCycle);
+
+static const Trace &syntheticTrace(std::int64_t events)
+{
+    static std::map<std::int64_t, std::unique_ptr<Trace>> cache;
+    auto &slot = cache[events];
+    if (!slot)
+        slot = bench::makeSyntheticTrace(events);
+    return *slot;
+}
+
+static void renderFrame(benchmark::State &state, double visibleFraction)
+{
+    const Trace &trace = syntheticTrace(state.range(0));
+    QImage image(1920, 1080, QImage::Format_RGB32);
+    TimelinePainter painter(trace);
+    const std::int64_t span = trace.end() - trace.start();
+    const std::int64_t start = trace.start() + std::int64_t(double(span) * (1 - visibleFraction) / 2);
+    painter.setWindow(start, start + std::int64_t(double(span) * visibleFraction));
+    for (auto _ : state) {
+        QPainter p(&image);
+        painter.paint(p, image.rect());
+    }
+    state.counters["events"] = double(trace.eventCount());
+    state.counters["stored_bytes_per_event"] = double(trace.bytesStored()) / double(trace.eventCount());
+}
+
+static void BM_RenderZoomedOut(benchmark::State &state)
+{
+    renderFrame(state, 1.0);
+}
+BENCHMARK(BM_RenderZoomedOut)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+static void BM_RenderZoomedIn(benchmark::State &state)
+{
+    renderFrame(state, 0.01);
+}
+BENCHMARK(BM_RenderZoomedIn)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+// Draining and ingesting: how fast the collector turns raw events into the trace model.
+static void BM_TraceIngest(benchmark::State &state)
+{
+    const std::int64_t events = state.range(0);
+    for (auto _ : state) {
+        auto trace = bench::makeSyntheticTrace(events);
+        benchmark::DoNotOptimize(trace->eventCount());
+    }
+    state.SetItemsProcessed(state.iterations() * events);
+}
+BENCHMARK(BM_TraceIngest)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

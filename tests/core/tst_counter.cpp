@@ -1,0 +1,195 @@
+// The shared counter adds up: with the lock the count is exact; without it every lost update is a
+// marker, and lost == expected - actual == the markers' sum; lock wait == the drawn wait intervals.
+
+#include "tracechecks.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+using namespace raceway;
+using namespace raceway::testing;
+
+class TestCounter : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void lockedCountIsExact_data();
+    void lockedCountIsExact();
+    void unlockedLosesUpdatesAndAddsUp();
+    void slowReadThenWriteEndsWithOne();
+    void lockedSlowWindowIsExact();
+    void singleThreadNeverLoses();
+    void lockLaneHoldsNeverOverlap();
+    void cancelStopsPromptlyAndJoins();
+    void eventBudgetDropsButKeepsMetricsExact();
+};
+
+void TestCounter::lockedCountIsExact_data()
+{
+    QTest::addColumn<int>("threads");
+    QTest::addColumn<int>("iterations");
+    QTest::newRow("1 thread") << 1 << 50000;
+    QTest::newRow("2 threads") << 2 << 50000;
+    QTest::newRow("4 threads") << 4 << 50000;
+    QTest::newRow("8 threads") << 8 << 20000;
+    QTest::newRow("16 threads, wide window") << 16 << 500;
+}
+
+void TestCounter::lockedCountIsExact()
+{
+    QFETCH(int, threads);
+    QFETCH(int, iterations);
+    auto r = runScenario(QStringLiteral("counter"),
+                         {QStringLiteral("threads=%1").arg(threads), QStringLiteral("iterations=%1").arg(iterations),
+                          QStringLiteral("lock=on"), QStringLiteral("window_ns=%1").arg(threads == 16 ? 20000 : 50)});
+    const qlonglong expected = qlonglong(threads) * iterations;
+    QCOMPARE(metric(*r, "expected"), expected);
+    QCOMPARE(metric(*r, "actual"), expected);
+    QCOMPARE(metric(*r, "lost_updates"), 0);
+    QCOMPARE(metric(*r, "lock_acquisitions"), expected);
+    const Trace &t = r->trace();
+    QCOMPARE(markerTotal(t), 0);
+    QCOMPARE(r->result().droppedEvents, 0u);
+    // Every acquisition is a drawn hold; the summed drawn waits are the reported lock wait, to the ns.
+    QCOMPARE(countTransitions(t, State::Holding), expected);
+    const std::int64_t drawnWaitNs = totalOverThreads(t, State::Waiting);
+    QCOMPARE(qRound64(metricDouble(*r, "lock_wait_ms") * 1e6), drawnWaitNs);
+    if (threads > 1 && threads != 16)
+        QVERIFY2(drawnWaitNs > 0, "threads sharing one lock must have waited for it");
+    // The counter lane ends at the true totals.
+    const auto counter = lanesOfKind(t, LaneKind::Counter);
+    QCOMPARE(counter.size(), 1u);
+    const SeriesPoint last = t.lane(counter[0]).series.back();
+    QCOMPARE(last.a, expected);
+    QCOMPARE(last.b, expected);
+}
+
+void TestCounter::unlockedLosesUpdatesAndAddsUp()
+{
+    // The promise: four threads, 200000 increments each, lock off: updates are lost on every run.
+    for (int run = 0; run < 3; ++run) {
+        auto r = runScenario(QStringLiteral("counter"),
+                             {QStringLiteral("threads=4"), QStringLiteral("iterations=200000"), QStringLiteral("lock=off")});
+        const Trace &t = r->trace();
+        const qlonglong expected = metric(*r, "expected");
+        const qlonglong actual = metric(*r, "actual");
+        QCOMPARE(expected, 800000);
+        QVERIFY2(actual < expected, qPrintable(QStringLiteral("run %1 lost nothing").arg(run)));
+        QCOMPARE(metric(*r, "lost_updates"), expected - actual);
+        QCOMPARE(markerTotal(t), expected - actual);
+        QCOMPARE(metric(*r, "erased_by_writes"), expected - actual);
+        qlonglong markers = 0;
+        for (std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
+            markers += qlonglong(t.lane(lane).markers.size());
+            for (const Marker &m : t.lane(lane).markers) {
+                QVERIFY(m.value != 0);
+                // The overwritten value was written by some thread lane, or was the initial zero.
+                QVERIFY(m.other == -1 || t.lane(std::size_t(m.other)).kind == LaneKind::Thread);
+            }
+        }
+        QCOMPARE(markers, metric(*r, "lossy_writes"));
+        QCOMPARE(metric(*r, "lock_acquisitions"), 0);
+        QCOMPARE(totalOverThreads(t, State::Waiting), 0);
+        const SeriesPoint last = t.lane(lanesOfKind(t, LaneKind::Counter)[0]).series.back();
+        QCOMPARE(last.a, expected);
+        QCOMPARE(last.b, actual);
+    }
+}
+
+void TestCounter::slowReadThenWriteEndsWithOne()
+{
+    // Five threads read 0, sleep, and all write 1: four increments vanish.
+    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=5"), QStringLiteral("iterations=1"),
+                                                     QStringLiteral("window_sleep_ms=100")});
+    QCOMPARE(metric(*r, "expected"), 5);
+    QCOMPARE(metric(*r, "actual"), 1);
+    QCOMPARE(markerTotal(r->trace()), 4);
+    QVERIFY(totalOverThreads(r->trace(), State::Sleeping) >= 5 * 100'000'000LL);
+}
+
+void TestCounter::lockedSlowWindowIsExact()
+{
+    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=5"), QStringLiteral("iterations=1"),
+                                                     QStringLiteral("window_sleep_ms=20"), QStringLiteral("lock=on")});
+    QCOMPARE(metric(*r, "actual"), 5);
+    // Four threads queue behind the sleeping holders: at least 20+40+60+80 ms of waiting in all.
+    const std::int64_t waited = totalOverThreads(r->trace(), State::Waiting);
+    QVERIFY2(waited >= 200'000'000LL, qPrintable(QString::number(waited)));
+    QCOMPARE(qRound64(metricDouble(*r, "lock_wait_ms") * 1e6), waited);
+}
+
+void TestCounter::singleThreadNeverLoses()
+{
+    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=1"), QStringLiteral("iterations=100000")});
+    QCOMPARE(metric(*r, "actual"), 100000);
+    QCOMPARE(markerTotal(r->trace()), 0);
+}
+
+void TestCounter::lockLaneHoldsNeverOverlap()
+{
+    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=4"), QStringLiteral("iterations=20000"),
+                                                     QStringLiteral("lock=on")});
+    const Trace &t = r->trace();
+    const auto locks = lanesOfKind(t, LaneKind::Lock);
+    QCOMPARE(locks.size(), 1u);
+    std::int64_t held = 0, holds = 0, previousEnd = 0;
+    bool holding = false;
+    t.forEachInterval(locks[0], [&](const Interval &iv) {
+        QVERIFY(iv.start >= previousEnd || !holding);
+        if (iv.state == State::Held) {
+            held += iv.end - iv.start;
+            ++holds;
+            QCOMPARE(t.lane(iv.obj).kind, LaneKind::Thread);
+        }
+        holding = iv.state == State::Held;
+        previousEnd = iv.end;
+    });
+    QCOMPARE(holds, 80000);
+    // The lock lane's held time is the thread lanes' holding time, seen from the other side.
+    QCOMPARE(held, totalOverThreads(t, State::Holding));
+    // All waiters eventually got the lock: the queue is empty at the end.
+    QCOMPARE(t.lane(locks[0]).series.empty() ? 0 : t.lane(locks[0]).series.back().a, 0);
+}
+
+void TestCounter::cancelStopsPromptlyAndJoins()
+{
+    const Scenario *s = Registry::builtin().find(QStringLiteral("counter"));
+    QString error;
+    auto params = ParamValues::parse(s->params(), {QStringLiteral("threads=8"), QStringLiteral("iterations=100000000"),
+                                                   QStringLiteral("pace_us=1000")}, &error);
+    Runner runner(*s, *params);
+    runner.start();
+    QTest::qWait(100);
+    QVERIFY(!runner.collect());
+    QElapsedTimer timer;
+    timer.start();
+    runner.cancel();
+    runner.wait();
+    QVERIFY(runner.result().cancelled);
+    QVERIFY(metric(runner, "expected") < 8LL * 100000000);
+    QCOMPARE(metric(runner, "lost_updates"), metric(runner, "expected") - metric(runner, "actual"));
+    QCOMPARE(markerTotal(runner.trace()), metric(runner, "lost_updates"));
+    // Every thread lane ends cancelled then done.
+    for (std::size_t lane : lanesOfKind(runner.trace(), LaneKind::Thread)) {
+        const auto &states = runner.trace().lane(lane).states;
+        QCOMPARE(states.back(), State::Done);
+        QVERIFY(std::find(states.begin(), states.end(), State::Cancelled) != states.end());
+    }
+    qInfo("cancel to joined: %lld ms", timer.elapsed());
+}
+
+void TestCounter::eventBudgetDropsButKeepsMetricsExact()
+{
+    auto r = runScenario(QStringLiteral("counter"),
+                         {QStringLiteral("threads=2"), QStringLiteral("iterations=100000"), QStringLiteral("lock=on")},
+                         20000);
+    QVERIFY(r->result().droppedEvents > 0);
+    QCOMPARE(metric(*r, "actual"), 200000);
+    // The budget is counted in 4096-event chunks: 20000 rounds up to five.
+    QVERIFY(r->trace().eventCount() <= 5 * 4096);
+    // Every increment records at least an acquisition and a release: none vanished uncounted.
+    QVERIFY(r->trace().eventCount() + r->result().droppedEvents >= 2 * 200000);
+}
+
+QTEST_GUILESS_MAIN(TestCounter)
+#include "tst_counter.moc"
