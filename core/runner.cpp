@@ -62,6 +62,7 @@ void Runner::finish()
     m_controller->wait();
     drain(); // everything the workers wrote happened before m_done was released
     m_trace.setEnd(m_endNs);
+    m_trace.compact();
     m_result.metrics = m_context.metrics();
     const std::int64_t start = m_context.startNs() != 0 ? m_context.startNs() : m_startNs;
     m_result.wallMs = double(m_endNs - start) / 1e6;

@@ -1,6 +1,8 @@
 #include "trace.h"
 
 #include <algorithm>
+#include <array>
+#include <climits>
 
 namespace raceway {
 
@@ -59,6 +61,44 @@ void Trace::push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj)
     l.times.push_back(t);
     l.states.push_back(s);
     l.objs.push_back(obj);
+    l.statesSeen |= 1u << unsigned(s);
+    if (l.times.size() > (l.buckets.size() + 1) * Lane::bucketSize)
+        summarise(l);
+}
+
+void Trace::summarise(Lane &l)
+{
+    // Bucket b is complete once the transition after its last one exists: that one ends it.
+    const std::size_t b = l.buckets.size();
+    const std::size_t from = b * Lane::bucketSize, to = from + Lane::bucketSize;
+    std::array<std::int64_t, stateCount> share{};
+    for (std::size_t k = from; k < to; ++k)
+        share[std::size_t(l.states[k])] += l.times[k + 1] - l.times[k];
+    const auto best = std::size_t(std::max_element(share.begin(), share.end()) - share.begin());
+    l.buckets.push_back({l.times[from], std::uint32_t(std::min<std::int64_t>(share[best], UINT32_MAX)), State(best)});
+}
+
+void Trace::truncate(Lane &l, std::size_t size)
+{
+    l.times.resize(size);
+    l.states.resize(size);
+    l.objs.resize(size);
+    // A bucket stays valid only while the transition that ends it is still there.
+    const std::size_t complete = size == 0 ? 0 : (size - 1) / Lane::bucketSize;
+    if (l.buckets.size() > complete)
+        l.buckets.resize(complete);
+}
+
+void Trace::compact()
+{
+    for (Lane &l : m_lanes) {
+        l.times.shrink_to_fit();
+        l.states.shrink_to_fit();
+        l.objs.shrink_to_fit();
+        l.markers.shrink_to_fit();
+        l.series.shrink_to_fit();
+        l.buckets.shrink_to_fit();
+    }
 }
 
 void Trace::ingest(const Event *events, std::size_t count)
@@ -156,9 +196,7 @@ void Trace::commit()
         merged.insert(merged.end(), pending.begin(), pending.end());
         std::inplace_merge(merged.begin(), merged.begin() + std::ptrdiff_t(mid), merged.end(),
                            [](const auto &x, const auto &y) { return x.t < y.t; });
-        lane.times.resize(std::size_t(from));
-        lane.states.resize(std::size_t(from));
-        lane.objs.resize(std::size_t(from));
+        truncate(lane, std::size_t(from));
         for (const auto &p : merged)
             push(laneIndex, p.t, p.state, p.obj);
         pending.clear();
@@ -226,7 +264,7 @@ std::size_t Trace::bytesStored() const
     for (const Lane &l : m_lanes) {
         bytes += l.times.capacity() * sizeof(std::int64_t) + l.states.capacity() * sizeof(State) +
                  l.objs.capacity() * sizeof(std::uint16_t) + l.markers.capacity() * sizeof(Marker) +
-                 l.series.capacity() * sizeof(SeriesPoint);
+                 l.series.capacity() * sizeof(SeriesPoint) + l.buckets.capacity() * sizeof(Bucket);
     }
     return bytes;
 }

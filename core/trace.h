@@ -42,8 +42,19 @@ struct SeriesPoint
     std::int64_t a, b;   // running totals including this point
 };
 
+// A summary of `bucketSize` consecutive transitions: the state that fills most of their time, and
+// how long it does. Zoomed out, a pixel column reads a few of these instead of hundreds of transitions.
+struct Bucket
+{
+    std::int64_t start;       // time of the bucket's first transition
+    std::uint32_t dominantNs; // saturates at ~4.3 s; only ever compared within one column
+    State dominant;
+};
+
 struct Lane
 {
+    static constexpr std::size_t bucketSize = 32;
+
     QString name;
     LaneKind kind = LaneKind::Thread;
     // Sorted state transitions: state[i] holds from times[i] until times[i + 1] (or the trace end).
@@ -52,6 +63,8 @@ struct Lane
     std::vector<std::uint16_t> objs;
     std::vector<Marker> markers; // sorted by time
     std::vector<SeriesPoint> series; // sorted by time
+    std::uint32_t statesSeen = 0;     // bit per State that occurs, for legends
+    std::vector<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)
 
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
@@ -90,6 +103,7 @@ public:
     std::int64_t totalIn(std::size_t lane, State state) const;
     std::int64_t markerSum(std::size_t lane) const;
     std::size_t bytesStored() const;
+    void compact(); // gives back spare capacity once a run is over
 
 private:
     struct PendingTransition
@@ -104,6 +118,8 @@ private:
     };
     Lane &ensureLane(std::size_t index);
     void push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj);
+    static void truncate(Lane &lane, std::size_t size);
+    static void summarise(Lane &lane);
     int objectLane(std::uint8_t obj) const;
 
     std::int64_t m_start = 0;

@@ -4,6 +4,7 @@
 
 #include "timelinepainter.h"
 
+#include <QPaintEngine>
 #include <QPainterPath>
 
 #include <array>
@@ -12,7 +13,41 @@
 namespace raceway {
 namespace {
 
-constexpr int samplesPerColumn = 16;
+constexpr int samplesPerColumn = 8;
+
+// First element in [from, end) greater than t, searching outward from `from`: columns advance
+// monotonically, so the answer is usually a few steps away and the search stays in cache.
+template <typename It, typename Less> It gallop(It from, It end, std::int64_t t, Less less)
+{
+    std::ptrdiff_t step = 1;
+    It lo = from;
+    while (lo != end) {
+        const It probe = end - lo > step ? lo + step : end;
+        if (probe == end || less(t, *probe))
+            return std::upper_bound(lo, probe, t, less);
+        lo = probe;
+        step *= 2;
+    }
+    return end;
+}
+
+// The same answer, starting from a guess (the previous column's count of transitions is a good one).
+template <typename It, typename Less> It gallopNear(It lo, It end, It guess, std::int64_t t, Less less)
+{
+    if (guess <= lo || guess >= end)
+        return gallop(lo, end, t, less);
+    if (!less(t, *guess))
+        return gallop(guess, end, t, less);
+    std::ptrdiff_t step = 1;
+    It hi = guess;
+    for (;;) {
+        const It probe = hi - lo > step ? hi - step : lo;
+        if (probe == lo || !less(t, *probe))
+            return std::upper_bound(probe, hi, t, less);
+        hi = probe;
+        step *= 2;
+    }
+}
 
 struct RunBatcher
 {
@@ -44,6 +79,42 @@ struct RunBatcher
     }
 };
 
+// Thousands of one-pixel-wide rectangles cost QPainter more in setup than in pixels. When painting
+// opaque colour straight into a 32-bit image without scaling, write the scanlines directly.
+bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &colour)
+{
+    if (colour.alpha() != 255 || !p.device() || p.device()->devType() != QInternal::Image)
+        return false;
+    auto *image = static_cast<QImage *>(p.device());
+    if (image->format() != QImage::Format_RGB32 && image->format() != QImage::Format_ARGB32 &&
+        image->format() != QImage::Format_ARGB32_Premultiplied)
+        return false;
+    const QTransform &t = p.transform();
+    if (t.type() > QTransform::TxTranslate || p.compositionMode() != QPainter::CompositionMode_SourceOver)
+        return false;
+    const QPoint offset(int(t.dx()), int(t.dy()));
+    if (QPointF(t.dx(), t.dy()) != QPointF(offset))
+        return false;
+    QRect bounds = image->rect();
+    if (p.hasClipping()) {
+        const QRegion clip = p.clipRegion();
+        if (clip.rectCount() != 1)
+            return false;
+        bounds &= clip.boundingRect().translated(offset);
+    }
+    const quint32 value = colour.rgba();
+    uchar *bits = image->bits(); // detaches once, not per scanline
+    const qsizetype stride = image->bytesPerLine();
+    for (const QRect &r : rects) {
+        const QRect d = r.translated(offset) & bounds;
+        for (int y = d.top(); y <= d.bottom(); ++y) {
+            auto *line = reinterpret_cast<quint32 *>(bits + y * stride);
+            std::fill(line + d.left(), line + d.right() + 1, value);
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const
@@ -68,18 +139,68 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
 
     int x = std::max(0, int(std::floor(double(T[0] - m.start) / npp)));
     auto columnStart = [&](int col) { return m.start + std::int64_t(std::floor(double(col) * npp)); };
+
+    // Very dense lanes (many buckets per pixel) are drawn from the bucket summaries alone: a linear
+    // walk over an array 32 times smaller than the transitions, in which every column's buckets vote
+    // with their dominant state's time. The transitions themselves are touched only past the last
+    // complete bucket.
+    const auto &Bk = lane.buckets;
+    const std::ptrdiff_t visible = lane.indexAt(m.end) - std::max<std::ptrdiff_t>(0, lane.indexAt(m.start));
+    if (double(visible) > double(width) * 4 * Lane::bucketSize && !Bk.empty()) {
+        // b: the first bucket that starts at or after the current column's start.
+        auto b = std::size_t(std::lower_bound(Bk.begin(), Bk.end(), columnStart(x),
+                                              [](const Bucket &k, std::int64_t t) { return k.start < t; }) -
+                             Bk.begin());
+        const std::int64_t bucketsEnd = T[Bk.size() * Lane::bucketSize];
+        while (x < width && columnStart(x + 1) <= bucketsEnd) {
+            const std::int64_t tb = columnStart(x + 1);
+            std::array<double, stateCount> share{};
+            const std::size_t first = b;
+            for (; b < Bk.size() && Bk[b].start < tb; ++b)
+                share[int(Bk[b].dominant)] += double(Bk[b].dominantNs) + 1;
+            if (b == first) // no bucket starts in this column: the one spanning it colours it
+                share[int(Bk[b == 0 ? 0 : b - 1].dominant)] += 1;
+            share[int(State::Idle)] = -1;
+            batch.add(State(std::max_element(share.begin(), share.end()) - share.begin()), x, x + 1);
+            ++x;
+        }
+    }
+    const auto less = [](std::int64_t a, std::int64_t b) { return a < b; };
+    std::size_t cursor = std::size_t(std::max<std::ptrdiff_t>(0, lane.indexAt(columnStart(x))));
+    bool cursorExact = false; // true when cursor is known to be the transition in force at ta
+    std::size_t lastCount = 1;
     while (x < width) {
         const std::int64_t ta = columnStart(x);
         const std::int64_t tb = columnStart(x + 1);
         if (ta >= laneEnd)
             break;
-        auto i = std::size_t(std::max<std::ptrdiff_t>(0, lane.indexAt(ta)));
-        const auto j = std::size_t(std::lower_bound(T.begin() + std::ptrdiff_t(i) + 1, T.end(), tb) - T.begin());
+        // The transition in force at ta, and the first one at or after tb.
+        std::size_t i = cursor;
+        if (!cursorExact) {
+            const auto after = gallop(T.begin() + std::ptrdiff_t(cursor), T.end(), ta, less);
+            i = after == T.begin() ? 0 : std::size_t(after - T.begin()) - 1;
+        }
+        const auto guess = T.begin() + std::ptrdiff_t(std::min(n, i + lastCount));
+        const auto j = std::size_t(gallopNear(T.begin() + std::ptrdiff_t(i), T.end(), guess, tb - 1, less) - T.begin());
+        if (j <= i) { // the column ends before the lane's first transition
+            ++x;
+            cursorExact = false;
+            continue;
+        }
+        lastCount = j - i;
+        // Zoomed out, each column's first touch of the times array is a cache miss: start the next
+        // column's load now so that it overlaps this column's work.
+        if (j + lastCount < n)
+            __builtin_prefetch(&T[j + lastCount]);
+        // The next column starts at tb: the transition in force there is j if it starts exactly at tb.
+        cursor = (j < n && T[j] == tb) ? j : j - 1;
+        cursorExact = true;
         if (j == i + 1) {
             // One state covers this column and every column up to the next transition.
             const std::int64_t next = j < n ? T[j] : laneEnd;
             const int xNext = std::min(width, std::max(x + 1, int(std::floor(double(next - m.start) / npp))));
             batch.add(lane.states[i], x, xNext);
+            cursorExact = xNext == x + 1;
             if (lane.states[i] == State::Held && xNext - x > 70)
                 labels.push_back({x, xNext, lane.objs[i]});
             x = xNext;
@@ -94,16 +215,15 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
                     share[int(lane.states[k])] += double(s1 - s0);
             }
         } else {
-            // Many transitions in one pixel: estimate each state's share of the time by sampling it.
-            auto lo = T.begin() + std::ptrdiff_t(i);
-            const auto hi = T.begin() + std::ptrdiff_t(j);
+            // Many transitions in one pixel: sample intervals at evenly spaced indices and weight each
+            // by its length. That estimates every state's share of the column's time without bias, and
+            // costs a few loads instead of a search per sample.
+            const double stride = double(j - i) / samplesPerColumn;
             for (int q = 0; q < samplesPerColumn; ++q) {
-                const std::int64_t t = ta + std::int64_t((double(q) + 0.5) * double(tb - ta) / samplesPerColumn);
-                const auto it = std::upper_bound(lo, hi, t);
-                if (it == T.begin())
-                    continue;
-                lo = it - 1;
-                share[int(lane.states[std::size_t(lo - T.begin())])] += 1;
+                const std::size_t k = i + std::size_t(double(q) * stride);
+                const std::int64_t s0 = std::max(T[k], ta);
+                const std::int64_t s1 = std::min(k + 1 < n ? T[k + 1] : laneEnd, tb);
+                share[int(lane.states[k])] += double(std::max<std::int64_t>(s1 - s0, 0));
             }
         }
         share[int(State::Idle)] = -1;
@@ -119,8 +239,11 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
     for (int s = 0; s < stateCount; ++s) {
         if (batch.rects[std::size_t(s)].isEmpty())
             continue;
-        p.setBrush(m_palette.state(State(s)));
-        p.drawRects(batch.rects[std::size_t(s)]);
+        const QColor colour = m_palette.state(State(s));
+        if (!fillOpaqueRects(p, batch.rects[std::size_t(s)], colour)) {
+            p.setBrush(colour);
+            p.drawRects(batch.rects[std::size_t(s)]);
+        }
     }
     p.setPen(Qt::white);
     for (const Label &l : labels) {
@@ -131,6 +254,34 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
     p.restore();
 }
 
+namespace {
+
+QPolygonF lostGlyph(double x, double top)
+{
+    return QPolygonF({QPointF(x - 4.5, top), QPointF(x + 4.5, top), QPointF(x, top + 8)});
+}
+
+QPolygonF restoredGlyph(double x, double bottom)
+{
+    return QPolygonF({QPointF(x - 3.5, bottom), QPointF(x + 3.5, bottom), QPointF(x, bottom - 6)});
+}
+
+// On raster devices a marker is one blit of a pre-drawn glyph, far cheaper than filling thousands of
+// antialiased paths; vector devices (SVG) get real polygons.
+QImage glyphImage(const QPolygonF &shape, const QColor &fill, const QPen &pen)
+{
+    QImage img(12, 12, QImage::Format_ARGB32_Premultiplied);
+    img.fill(Qt::transparent);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(pen);
+    p.setBrush(fill);
+    p.drawPolygon(shape.translated(6, 1));
+    return img;
+}
+
+} // namespace
+
 void TimelinePainter::paintMarkers(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const
 {
     const auto &M = lane.markers;
@@ -139,27 +290,23 @@ void TimelinePainter::paintMarkers(QPainter &p, const Lane &lane, const QRect &r
     const double npp = m.nsPerPixel();
     auto byTime = [](const Marker &mk, std::int64_t t) { return mk.t < t; };
     auto k = std::size_t(std::lower_bound(M.begin(), M.end(), m.start, byTime) - M.begin());
-    QPainterPath lost, restored;
+    QVector<QPointF> lost, restored;
     QVector<QLine> ticks;
     double lastX = -1e9;
-    const double top = r.top() + 0.5;
     while (k < M.size() && M[k].t <= m.end) {
         const double col = std::floor(double(M[k].t - m.start) / npp);
         const double x = r.left() + col + 0.5;
         const std::int64_t colEnd = m.start + std::int64_t((col + 1) * npp);
         const auto k2 = std::size_t(std::lower_bound(M.begin() + std::ptrdiff_t(k) + 1, M.end(), colEnd, byTime) -
                                     M.begin());
-        // Several writes in one column draw one glyph; a glyph every few pixels at most.
+        // Several writes in one column draw one glyph, and glyphs keep a few pixels apart.
         const bool anyLost = M[k].value > 0 || k2 - k > 1;
-        if (x - lastX >= 4) {
+        if (x - lastX >= 5) {
             if (anyLost) {
-                lost.addPolygon(QPolygonF({QPointF(x - 4.5, top), QPointF(x + 4.5, top), QPointF(x, top + 8)}));
-                lost.closeSubpath();
+                lost.append(QPointF(x, r.top() + 0.5));
                 ticks.append(QLine(int(x), r.top() + 8, int(x), r.bottom()));
             } else {
-                const double b = r.bottom() - 0.5;
-                restored.addPolygon(QPolygonF({QPointF(x - 3.5, b), QPointF(x + 3.5, b), QPointF(x, b - 6)}));
-                restored.closeSubpath();
+                restored.append(QPointF(x, r.bottom() - 0.5));
             }
             lastX = x;
         }
@@ -167,14 +314,26 @@ void TimelinePainter::paintMarkers(QPainter &p, const Lane &lane, const QRect &r
     }
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
-    p.setPen(QPen(m_palette.lostOutline, 1));
+    const QPen outline(m_palette.lostOutline, 1);
+    p.setPen(outline);
     p.drawLines(ticks);
-    p.setRenderHint(QPainter::Antialiasing, true);
-    p.setBrush(m_palette.lostMarker);
-    p.drawPath(lost);
-    p.setBrush(m_palette.restoredMarker);
-    p.setPen(Qt::NoPen);
-    p.drawPath(restored);
+    if (p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster) {
+        const QImage lostImg = glyphImage(lostGlyph(0, 0), m_palette.lostMarker, outline);
+        const QImage restoredImg = glyphImage(restoredGlyph(0, 10), m_palette.restoredMarker, Qt::NoPen);
+        for (const QPointF &pt : lost)
+            p.drawImage(QPointF(pt.x() - 6, pt.y() - 1), lostImg);
+        for (const QPointF &pt : restored)
+            p.drawImage(QPointF(pt.x() - 6, pt.y() - 11), restoredImg);
+    } else {
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setBrush(m_palette.lostMarker);
+        for (const QPointF &pt : lost)
+            p.drawPolygon(lostGlyph(pt.x(), pt.y()));
+        p.setPen(Qt::NoPen);
+        p.setBrush(m_palette.restoredMarker);
+        for (const QPointF &pt : restored)
+            p.drawPolygon(restoredGlyph(pt.x(), pt.y()));
+    }
     p.restore();
 }
 
@@ -187,36 +346,42 @@ void TimelinePainter::paintCounter(QPainter &p, const Lane &lane, const QRect &r
     for (const SeriesPoint &pt : {S.front(), S.back()})
         top = std::max({top, pt.a, pt.b});
     const double y0 = r.bottom() - 3, scale = double(r.height() - 8) / double(top);
-    auto yOf = [&](std::int64_t v) { return y0 - double(v) * scale; };
-    auto before = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
-    QPolygonF expected, actual;
-    const int width = r.width();
+    auto yOf = [&](std::int64_t v) { return int(std::lround(y0 - double(v) * scale)); };
+    auto less = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
+    // One vertical segment per pixel column for each line (from the previous column's value to this
+    // one's), and one rectangle for the gap between them: no path stroking, however long the series.
+    QVector<QLine> expected, actual;
+    QVector<QRect> gap;
     const std::int64_t lastT = std::max(m_trace.end(), S.back().t);
-    const double firstX = std::max(0.0, std::floor(double(S.front().t - m.start) / m.nsPerPixel()));
-    for (int x = int(firstX); x <= width; ++x) {
-        const std::int64_t t = m.toTime(r.left() + x);
-        if (t > lastT)
+    const int firstX = std::max(0, int(std::floor(double(S.front().t - m.start) / m.nsPerPixel())));
+    auto it = S.begin();
+    int prevA = -1, prevB = -1;
+    for (int x = firstX; x < r.width(); ++x) {
+        const std::int64_t t = m.toTime(r.left() + x + 1);
+        if (m.toTime(r.left() + x) > lastT)
             break;
-        const auto it = std::upper_bound(S.begin(), S.end(), t, before);
+        it = gallop(it, S.end(), t, less);
         const SeriesPoint &pt = it == S.begin() ? S.front() : *(it - 1);
-        expected << QPointF(r.left() + x, yOf(pt.a));
-        actual << QPointF(r.left() + x, yOf(pt.b));
+        const int ya = yOf(pt.a), yb = yOf(pt.b);
+        const int px = r.left() + x;
+        expected.append(QLine(px, prevA < 0 ? ya : prevA, px, ya));
+        actual.append(QLine(px, prevB < 0 ? yb : prevB, px, yb));
+        if (yb > ya + 1)
+            gap.append(QRect(px, ya + 1, 1, yb - ya - 1));
+        prevA = ya;
+        prevB = yb;
+        if (it != S.begin())
+            --it;
     }
-    if (expected.isEmpty())
-        return;
     p.save();
-    p.setRenderHint(QPainter::Antialiasing, true);
-    QPolygonF gap = expected;
-    for (auto it = actual.crbegin(); it != actual.crend(); ++it)
-        gap << *it;
+    p.setRenderHint(QPainter::Antialiasing, false);
     p.setPen(Qt::NoPen);
     p.setBrush(m_palette.lostArea);
-    p.drawPolygon(gap);
-    p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(m_palette.expectedLine, 1.5));
-    p.drawPolyline(expected);
+    p.drawRects(gap);
+    p.setPen(QPen(m_palette.expectedLine, 2));
+    p.drawLines(expected);
     p.setPen(QPen(m_palette.actualLine, 2));
-    p.drawPolyline(actual);
+    p.drawLines(actual);
     p.restore();
 }
 
@@ -225,18 +390,22 @@ void TimelinePainter::paintWaiters(QPainter &p, const Lane &lane, const QRect &r
     const auto &S = lane.series;
     if (S.empty())
         return;
+    // Bars are scaled to the number of threads that could queue, without scanning the series.
     std::int64_t most = 1;
-    for (const SeriesPoint &pt : S)
-        most = std::max(most, pt.a);
+    for (const Lane &l : m_trace.lanes())
+        most += l.kind == LaneKind::Thread || l.kind == LaneKind::Process;
+    most = std::max<std::int64_t>(1, most - 1);
     auto before = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
     QVector<QRect> bars;
     const int maxH = r.height() / 3;
+    auto it = S.begin();
     for (int x = 0; x < r.width(); ++x) {
         const std::int64_t t = m.toTime(r.left() + x);
-        const auto it = std::upper_bound(S.begin(), S.end(), t, before);
+        it = gallop(it, S.end(), t, before);
         if (it == S.begin())
             continue;
-        const std::int64_t v = (it - 1)->a;
+        --it;
+        const std::int64_t v = it->a;
         if (v <= 0)
             continue;
         const int h = std::max(1, int(std::lround(double(v) * maxH / double(most))));

@@ -193,8 +193,8 @@ void TimelinePainter::paintLegend(QPainter &p, const QRect &r) const
     bool present[stateCount] = {};
     bool markers = false, counter = false, waiters = false;
     for (const Lane &lane : m_trace.lanes()) {
-        for (State s : lane.states)
-            present[int(s)] = true;
+        for (int s = 0; s < stateCount; ++s)
+            present[s] |= (lane.statesSeen >> s) & 1u;
         markers |= !lane.markers.empty();
         counter |= lane.kind == LaneKind::Counter;
         waiters |= lane.kind == LaneKind::Lock && !lane.series.empty();

@@ -4,6 +4,7 @@
 #include "../core/tracechecks.h"
 #include "imageexport.h"
 #include "timelinepainter.h"
+#include "tracedmutex.h"
 
 #include <QBuffer>
 #include <QGuiApplication>
@@ -21,6 +22,8 @@ private Q_SLOTS:
     void lockOnShowsWaitingAndHolding();
     void pngAndSvgExports();
     void zoomedWindowDrawsOnlyItsPart();
+    void denseLanesShowTheDominantState_data();
+    void denseLanesShowTheDominantState();
 
 private:
     // How many pixels inside `r` have exactly this colour.
@@ -48,12 +51,17 @@ void TestPainter::lockOffShowsRunningAndMarkers()
     const TimelineLayout l = painter.layout(img.rect());
     const TimelinePalette pal = TimelinePalette::light();
     QCOMPARE(l.lanes.size(), t.lanes().size());
+    const coords::Mapping m = painter.mapping(l);
     for (std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
-        // Each thread lane is mostly green (running) and carries the yellow lost-update markers.
+        // While a thread runs its lane is mostly green (running), carrying the yellow lost-update markers.
+        const Lane &data = t.lane(lane);
+        const auto done = std::find(data.states.begin(), data.states.end(), State::Done) - data.states.begin();
+        const int x0 = int(m.toX(data.times.front())), x1 = int(m.toX(data.times[std::size_t(done)]));
+        const QRect running(x0, l.lanes[lane].top(), std::max(1, x1 - x0), l.lanes[lane].height());
+        QVERIFY2(count(img, running, pal.state(State::Running)) > running.width() * running.height() / 3,
+                 qPrintable(data.name));
         const QRect rect = l.lanes[lane];
-        QVERIFY2(count(img, rect, pal.state(State::Running)) > rect.width() * rect.height() / 4,
-                 qPrintable(t.lane(lane).name));
-        if (!t.lane(lane).markers.empty())
+        if (!data.markers.empty())
             QVERIFY(count(img, rect, pal.lostMarker) > 0);
         QCOMPARE(count(img, rect, pal.state(State::Holding)), 0);
     }
@@ -132,6 +140,45 @@ void TestPainter::zoomedWindowDrawsOnlyItsPart()
     }
     QVERIFY(sleeping > l.plot.width() * 10);
     QVERIFY(waiting > l.plot.width() * 10);
+}
+
+void TestPainter::denseLanesShowTheDominantState_data()
+{
+    QTest::addColumn<int>("cycles"); // 2 transitions each
+    QTest::newRow("sampled columns") << 20000;    // ~28 transitions per pixel
+    QTest::newRow("bucket summaries") << 400000;  // ~550 per pixel: drawn from bucket summaries
+}
+
+void TestPainter::denseLanesShowTheDominantState()
+{
+    // Lane 0 waits 90% of the time, lane 1 runs 90% of the time, in cycles far below a pixel.
+    QFETCH(int, cycles);
+    Recorder rec;
+    TracedMutex mutex(rec, QStringLiteral("m"));
+    const std::uint16_t lanes[2] = {rec.addLane(QStringLiteral("waits"), LaneKind::Thread),
+                                    rec.addLane(QStringLiteral("runs"), LaneKind::Thread)};
+    Trace trace;
+    trace.setRegistry(rec.lanes(), {});
+    trace.setStart(0);
+    for (int l = 0; l < 2; ++l) {
+        std::vector<Event> ev;
+        std::int64_t t = 0;
+        for (int c = 0; c < cycles; ++c) {
+            ev.push_back({t, 0, lanes[l], EventKind::ThreadStart, 0});
+            t += l == 0 ? 10 : 90;
+            ev.push_back({t, 0, lanes[l], EventKind::LockRequested, 0});
+            t += l == 0 ? 90 : 10;
+        }
+        trace.ingest(ev.data(), ev.size());
+        trace.commit();
+    }
+    const QImage img = renderTimeline(trace, ExportOptions{});
+    const TimelineLayout l = TimelinePainter(trace).layout(img.rect());
+    const TimelinePalette pal = TimelinePalette::light();
+    const QRect waits = l.lanes[lanes[0]], runs = l.lanes[lanes[1]];
+    const int area = waits.width() * (waits.height() - 4);
+    QVERIFY(count(img, waits, pal.state(State::Waiting)) > area * 9 / 10);
+    QVERIFY(count(img, runs, pal.state(State::Running)) > area * 9 / 10);
 }
 
 int main(int argc, char **argv)
