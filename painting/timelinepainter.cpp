@@ -119,8 +119,9 @@ void TimelinePainter::paintHeader(QPainter &p, const QRect &r) const
     f.setBold(false);
     f.setPixelSize(12);
     p.setFont(f);
+    const std::int64_t from = m_start - m_trace.start();
     const QString span = QStringLiteral("showing ") +
-                         QString::fromStdString(coords::formatDuration(m_start - m_trace.start())) +
+                         (from == 0 ? QStringLiteral("0") : QString::fromStdString(coords::formatDuration(from))) +
                          QStringLiteral(" – ") +
                          QString::fromStdString(coords::formatDuration(m_end - m_trace.start()));
     p.setPen(m_note.isEmpty() ? m_palette.mutedText : m_palette.state(State::Waiting));
