@@ -129,6 +129,14 @@ ParamValues ParamValues::defaults(const QList<ParamSpec> &specs)
     return v;
 }
 
+ParamValues ParamValues::windowDefaults(const QList<ParamSpec> &specs)
+{
+    ParamValues v;
+    for (const ParamSpec &s : specs)
+        v.set(s.name, s.windowDefault());
+    return v;
+}
+
 std::optional<ParamValues> ParamValues::parse(const QList<ParamSpec> &specs, const QStringList &args,
                                               QString *error)
 {

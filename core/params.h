@@ -25,6 +25,17 @@ struct ParamSpec
     QStringList choices; // Choice only
     QString unit;        // shown after numbers: "ms", "ns", ...
     QString help;
+    // The value the window starts with when it differs from the command line's: a pace a person can
+    // follow live instead of a run that is over in milliseconds.
+    QVariant watchValue;
+
+    ParamSpec withWatchValue(const QVariant &v) const
+    {
+        ParamSpec s = *this;
+        s.watchValue = v;
+        return s;
+    }
+    QVariant windowDefault() const { return watchValue.isValid() ? watchValue : defaultValue; }
 
     static ParamSpec integer(const QString &name, std::int64_t def, std::int64_t min, std::int64_t max,
                              const QString &unit, const QString &help);
@@ -46,6 +57,7 @@ class ParamValues
 public:
     ParamValues() = default;
     static ParamValues defaults(const QList<ParamSpec> &specs);
+    static ParamValues windowDefaults(const QList<ParamSpec> &specs);
     // Parses name=value arguments; on failure returns nullopt and one error line.
     static std::optional<ParamValues> parse(const QList<ParamSpec> &specs, const QStringList &args,
                                             QString *error);

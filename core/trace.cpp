@@ -165,6 +165,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             std::int64_t &last = m_progress[e.lane];
             const std::int64_t delta = wide - last;
             last = wide;
+            m_progressTotal += delta;
             if (delta != 0)
                 m_pendingPoints[std::size_t(l)].push_back({e.t, delta, delta});
             break;

@@ -92,6 +92,7 @@ public:
     std::int64_t start() const { return m_start; }
     std::int64_t end() const { return m_end; }
     std::uint64_t eventCount() const { return m_events; }
+    std::int64_t progress() const { return m_progressTotal; } // summed Progress of every lane
 
     const std::vector<Lane> &lanes() const { return m_lanes; }
     const Lane &lane(std::size_t i) const { return m_lanes[i]; }
@@ -125,6 +126,7 @@ private:
     std::int64_t m_start = 0;
     std::int64_t m_end = 0;
     std::uint64_t m_events = 0;
+    std::int64_t m_progressTotal = 0;
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;
     // Per source lane: pending high argument bits, last progress, the counter lane it feeds.

@@ -23,7 +23,7 @@ TimelinePainter makePainter(const Trace &trace, const ExportOptions &o)
 QImage renderTimeline(const Trace &trace, const ExportOptions &options)
 {
     const TimelinePainter painter = makePainter(trace, options);
-    QImage image(options.width, painter.preferredHeight(), QImage::Format_RGB32);
+    QImage image(options.width, painter.preferredHeight(options.width), QImage::Format_RGB32);
     QPainter p(&image);
     painter.paint(p, image.rect());
     p.end();
@@ -44,7 +44,7 @@ bool writePng(const Trace &trace, const ExportOptions &options, QIODevice &out, 
 bool writeSvg(const Trace &trace, const ExportOptions &options, QIODevice &out, QString *error)
 {
     const TimelinePainter painter = makePainter(trace, options);
-    const QSize size(options.width, painter.preferredHeight());
+    const QSize size(options.width, painter.preferredHeight(options.width));
     QSvgGenerator svg;
     svg.setOutputDevice(&out);
     svg.setSize(size);

@@ -399,8 +399,11 @@ void TimelinePainter::paintWaiters(QPainter &p, const Lane &lane, const QRect &r
     QVector<QRect> bars;
     const int maxH = r.height() / 3;
     auto it = S.begin();
+    const std::int64_t last = m_trace.end();
     for (int x = 0; x < r.width(); ++x) {
         const std::int64_t t = m.toTime(r.left() + x);
+        if (t > last)
+            break;
         it = gallop(it, S.end(), t, before);
         if (it == S.begin())
             continue;

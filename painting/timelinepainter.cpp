@@ -27,9 +27,9 @@ int TimelinePainter::laneHeight(LaneKind kind)
     }
 }
 
-int TimelinePainter::preferredHeight() const
+int TimelinePainter::preferredHeight(int width) const
 {
-    int h = (m_showHeader ? headerHeight : 0) + axisHeight + (m_showLegend ? legendHeight : 0) + 8;
+    int h = (m_showHeader ? headerHeight : 0) + axisHeight + (m_showLegend ? legendHeightFor(width) : 0) + 8;
     for (const Lane &lane : m_trace.lanes())
         h += laneHeight(lane.kind) + laneGap;
     return h;
@@ -43,7 +43,7 @@ TimelineLayout TimelinePainter::layout(const QRect &area) const
         l.header = QRect(area.left(), y, area.width(), headerHeight);
         y += headerHeight;
     }
-    const int legendH = m_showLegend ? legendHeight : 0;
+    const int legendH = m_showLegend ? legendHeightFor(area.width()) : 0;
     const int lanesTop = y + 4;
     const int plotLeft = area.left() + labelWidth;
     const int plotWidth = std::max(10, area.width() - labelWidth - 12);
@@ -115,18 +115,22 @@ void TimelinePainter::paintHeader(QPainter &p, const QRect &r) const
     p.setFont(f);
     p.setPen(m_palette.text);
     const QRect text = r.adjusted(10, 0, -10, 0);
-    p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, m_title);
-    f.setBold(false);
-    f.setPixelSize(12);
-    p.setFont(f);
+    QFont small = f;
+    small.setBold(false);
+    small.setPixelSize(12);
     const std::int64_t from = m_start - m_trace.start();
     const QString span = QStringLiteral("showing ") +
                          (from == 0 ? QStringLiteral("0") : QString::fromStdString(coords::formatDuration(from))) +
                          QStringLiteral(" – ") +
                          QString::fromStdString(coords::formatDuration(m_end - m_trace.start()));
+    const QString right = m_note.isEmpty() ? span : m_note + QStringLiteral("   ") + span;
+    const int rightWidth = QFontMetrics(small).horizontalAdvance(right) + 16;
+    // The title gives way to the window's span and any note: it is elided, never overlapped.
+    p.drawText(text.adjusted(0, 0, -rightWidth, 0), Qt::AlignVCenter | Qt::AlignLeft,
+               QFontMetrics(f).elidedText(m_title, Qt::ElideRight, text.width() - rightWidth));
+    p.setFont(small);
     p.setPen(m_note.isEmpty() ? m_palette.mutedText : m_palette.state(State::Waiting));
-    p.drawText(text, Qt::AlignVCenter | Qt::AlignRight,
-               m_note.isEmpty() ? span : m_note + QStringLiteral("   ") + span);
+    p.drawText(text, Qt::AlignVCenter | Qt::AlignRight, right);
     p.restore();
 }
 
@@ -189,56 +193,92 @@ void TimelinePainter::paintAxis(QPainter &p, const TimelineLayout &l, const coor
     p.restore();
 }
 
-void TimelinePainter::paintLegend(QPainter &p, const QRect &r) const
+std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
 {
-    bool present[stateCount] = {};
+    std::uint32_t seen = 0;
     bool markers = false, counter = false, waiters = false;
     for (const Lane &lane : m_trace.lanes()) {
-        for (int s = 0; s < stateCount; ++s)
-            present[s] |= (lane.statesSeen >> s) & 1u;
+        seen |= lane.statesSeen;
         markers |= !lane.markers.empty();
         counter |= lane.kind == LaneKind::Counter;
         waiters |= lane.kind == LaneKind::Lock && !lane.series.empty();
     }
-    p.save();
-    p.setRenderHint(QPainter::Antialiasing, true);
-    int x = r.left() + 10;
-    const int cy = r.center().y();
-    auto text = [&](const QString &s) {
-        p.setPen(m_palette.text);
-        const int w = p.fontMetrics().horizontalAdvance(s);
-        p.drawText(QRect(x, r.top(), w + 2, r.height()), Qt::AlignVCenter | Qt::AlignLeft, s);
-        x += w + 18;
-    };
-    for (State s : {State::Running, State::Waiting, State::Holding, State::Sleeping, State::Done, State::Cancelled}) {
-        if (!present[int(s)] && !(s == State::Holding && present[int(State::Held)]))
-            continue;
-        p.fillRect(QRect(x, cy - 6, 14, 12), m_palette.state(s));
-        x += 19;
-        text(stateName(s));
-    }
-    if (markers) {
-        QPolygonF tri({QPointF(x, cy - 6), QPointF(x + 12, cy - 6), QPointF(x + 6, cy + 6)});
-        p.setPen(QPen(m_palette.lostOutline, 1));
-        p.setBrush(m_palette.lostMarker);
-        p.drawPolygon(tri);
-        x += 17;
-        text(QStringLiteral("lost update (a write erased others' increments)"));
-    }
-    if (waiters) {
-        p.fillRect(QRect(x, cy - 2, 14, 8), m_palette.waitersFill);
-        x += 19;
-        text(QStringLiteral("threads queued for the lock"));
-    }
+    if (seen & (1u << unsigned(State::Held)))
+        seen |= 1u << unsigned(State::Holding);
+    std::vector<LegendItem> items;
+    for (State s : {State::Running, State::Waiting, State::Holding, State::Sleeping, State::Done, State::Cancelled})
+        if (seen & (1u << unsigned(s)))
+            items.push_back({LegendItem::Swatch, m_palette.state(s), stateName(s)});
+    if (markers)
+        items.push_back({LegendItem::Marker, m_palette.lostMarker, QStringLiteral("lost update: a write erased others' increments")});
+    if (waiters)
+        items.push_back({LegendItem::Bar, m_palette.waitersFill, QStringLiteral("threads queued for the lock")});
     if (counter) {
-        p.setPen(QPen(m_palette.expectedLine, 2));
-        p.drawLine(x, cy, x + 16, cy);
-        x += 21;
-        text(QStringLiteral("expected"));
-        p.setPen(QPen(m_palette.actualLine, 2));
-        p.drawLine(x, cy, x + 16, cy);
-        x += 21;
-        text(QStringLiteral("actual"));
+        items.push_back({LegendItem::Line, m_palette.expectedLine, QStringLiteral("expected")});
+        items.push_back({LegendItem::Line, m_palette.actualLine, QStringLiteral("actual")});
+    }
+    return items;
+}
+
+int TimelinePainter::legendItemWidth(const QFontMetrics &fm, const LegendItem &item)
+{
+    return (item.kind == LegendItem::Line ? 21 : 19) + fm.horizontalAdvance(item.text) + 18;
+}
+
+static QFont legendFont()
+{
+    QFont f;
+    f.setPixelSize(12);
+    return f;
+}
+
+int TimelinePainter::legendHeightFor(int width) const
+{
+    const QFontMetrics fm(legendFont());
+    int rows = 1, x = 10;
+    for (const LegendItem &item : legendItems()) {
+        const int w = legendItemWidth(fm, item);
+        if (x + w > width - 10 && x > 10) {
+            ++rows;
+            x = 10;
+        }
+        x += w;
+    }
+    return legendHeight + (rows - 1) * 20;
+}
+
+void TimelinePainter::paintLegend(QPainter &p, const QRect &r) const
+{
+    p.save();
+    p.setFont(legendFont());
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const QFontMetrics fm(p.font());
+    int x = r.left() + 10;
+    int cy = r.top() + legendHeight / 2;
+    for (const LegendItem &item : legendItems()) {
+        if (x + legendItemWidth(fm, item) > r.right() - 10 && x > r.left() + 10) {
+            x = r.left() + 10;
+            cy += 20;
+        }
+        switch (item.kind) {
+        case LegendItem::Swatch: p.fillRect(QRect(x, cy - 6, 14, 12), item.colour); break;
+        case LegendItem::Marker:
+            p.setPen(QPen(m_palette.lostOutline, 1));
+            p.setBrush(item.colour);
+            p.drawPolygon(QPolygonF({QPointF(x + 1, cy - 6), QPointF(x + 13, cy - 6), QPointF(x + 7, cy + 6)}));
+            break;
+        case LegendItem::Bar: p.fillRect(QRect(x, cy - 2, 14, 8), item.colour); break;
+        case LegendItem::Line:
+            p.setPen(QPen(item.colour, 2));
+            p.drawLine(x, cy, x + 16, cy);
+            x += 2;
+            break;
+        }
+        x += 19;
+        p.setPen(m_palette.text);
+        const int w = fm.horizontalAdvance(item.text);
+        p.drawText(QRect(x, cy - 10, w + 2, 20), Qt::AlignVCenter | Qt::AlignLeft, item.text);
+        x += w + 18;
     }
     p.restore();
 }

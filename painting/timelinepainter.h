@@ -4,10 +4,12 @@
 #include "timelinecoordinates.h"
 #include "trace.h"
 
+#include <QFontMetrics>
 #include <QPainter>
 #include <QRect>
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace raceway {
@@ -17,6 +19,18 @@ struct TimelineLayout
 {
     QRect header, labels, plot, axis, legend;
     std::vector<QRect> lanes; // one per trace lane, in plot coordinates (x = plot.left()..plot.right())
+};
+
+// What is under a point of the painted timeline.
+struct TimelineHit
+{
+    int lane = -1;
+    std::int64_t time = 0; // absolute ns
+    std::optional<Interval> interval;
+    int markers = 0;           // lost-update markers within a few pixels
+    std::int64_t erased = 0;   // their summed counts
+    std::optional<Marker> nearest;
+    std::optional<SeriesPoint> value; // counter and lock lanes: the series value at `time`
 };
 
 // Draws a trace: lane names, state intervals, lost-update markers, counter and lock lanes, a time axis
@@ -42,16 +56,27 @@ public:
     std::int64_t windowEnd() const { return m_end; }
 
     static int laneHeight(LaneKind kind);
-    int preferredHeight() const;
+    struct LegendItem
+    {
+        enum Kind { Swatch, Marker, Bar, Line } kind;
+        QColor colour;
+        QString text;
+    };
+    std::vector<LegendItem> legendItems() const;
+    int legendHeightFor(int width) const; // the legend wraps onto as many rows as it needs
+    int preferredHeight(int width = 1600) const;
     TimelineLayout layout(const QRect &area) const;
     coords::Mapping mapping(const TimelineLayout &layout) const;
     void paint(QPainter &p, const QRect &area) const;
+    TimelineHit hitTest(const QRect &area, const QPoint &pos) const;
+    QString describe(const TimelineHit &hit) const; // tooltip text, empty when nothing is there
 
 private:
     void paintHeader(QPainter &p, const QRect &r) const;
     void paintLabels(QPainter &p, const TimelineLayout &l) const;
     void paintAxis(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintLegend(QPainter &p, const QRect &r) const;
+    static int legendItemWidth(const QFontMetrics &fm, const LegendItem &item);
     void paintStates(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
     void paintMarkers(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
     void paintCounter(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;

@@ -1,74 +1,259 @@
 #include "mainwindow.h"
 
+#include "paramform.h"
 #include "registry.h"
+#include "resultspanel.h"
 #include "timelineview.h"
+#include "traceexport.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QListWidget>
 #include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
+#include <QSvgGenerator>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace raceway {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_view(new TimelineView(this))
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_scenarios(new QListWidget), m_description(new QLabel), m_form(new ParamForm),
+      m_view(new TimelineView), m_results(new ResultsPanel), m_status(new QLabel), m_progress(new QProgressBar),
+      m_events(new QLabel)
 {
     setWindowTitle(QStringLiteral("Raceway"));
-    setCentralWidget(m_view);
-    resize(1200, 760);
-
-    auto *bar = addToolBar(tr("Run"));
-    bar->setMovable(false);
-    m_runAction = bar->addAction(tr("Run"), this, &MainWindow::startRun);
-    m_runAction->setShortcut(Qt::Key_F5);
-    m_runAction->setToolTip(tr("Run the shared counter scenario (F5)"));
-    m_stopAction = bar->addAction(tr("Stop"), this, &MainWindow::stopRun);
-    m_stopAction->setShortcut(Qt::Key_Escape);
-    m_stopAction->setEnabled(false);
-    m_stopAction->setToolTip(tr("Stop the run (Esc)"));
-    bar->addSeparator();
-    m_lockAction = bar->addAction(tr("Lock"));
-    m_lockAction->setCheckable(true);
-    m_lockAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    m_lockAction->setToolTip(tr("Guard every increment with a mutex (Ctrl+L)"));
-    auto *quit = new QAction(tr("Quit"), this);
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, qApp, &QApplication::quit);
-    addAction(quit);
-
-    m_status = new QLabel(tr("Ready"), this);
-    statusBar()->addWidget(m_status, 1);
-    m_timer.setInterval(30);
+    buildActions();
+    buildMenus();
+    buildLayout();
+    m_timer.setInterval(25); // 40 frames per second while a run is live
     connect(&m_timer, &QTimer::timeout, this, &MainWindow::poll);
+    connect(m_view, &TimelineView::exportRequested, this, &MainWindow::exportInteractive);
+    connect(m_view, &TimelineView::selectionDescribed, this, [this](const QString &text) {
+        if (!text.isEmpty())
+            m_status->setText(text);
+    });
+    connect(m_form, &ParamForm::changed, this, [this] {
+        m_actions.at(QStringLiteral("lock"))->setChecked(m_form->values().flag(QStringLiteral("lock")));
+    });
+    for (const Scenario *s : Registry::builtin().all()) {
+        auto *item = new QListWidgetItem(s->title(), m_scenarios);
+        item->setData(Qt::UserRole, s->id());
+        item->setToolTip(QStringLiteral("raceway run ") + s->id());
+    }
+    connect(m_scenarios, &QListWidget::currentRowChanged, this, [this] {
+        const Scenario *s = currentScenario();
+        if (!s)
+            return;
+        m_description->setText(s->description());
+        m_form->setSpecs(s->params());
+        QSettings settings;
+        const QStringList saved = settings.value(QStringLiteral("params/") + s->id()).toStringList();
+        if (!saved.isEmpty()) {
+            QString ignored;
+            if (const auto v = ParamValues::parse(s->params(), saved, &ignored))
+                m_form->setValues(*v);
+        }
+        updateActions();
+    });
+    // As tall as its rows (up to six), so the explanation and the form get the room.
+    m_scenarios->setMaximumHeight(m_scenarios->sizeHintForRow(0) * std::clamp(m_scenarios->count(), 2, 6) +
+                                  2 * m_scenarios->frameWidth() + 4);
+    resize(1280, 800);
+    loadSettings();
+    if (m_scenarios->currentRow() < 0)
+        m_scenarios->setCurrentRow(0);
+    m_status->setText(tr("Ready. Press F5 to run, Ctrl+L to flip the lock."));
+    updateActions();
 }
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::buildActions()
+{
+    auto add = [this](const QString &name, const QString &text, const QKeySequence &key, auto slot,
+                      const QString &tip = {}) {
+        auto *a = new QAction(text, this);
+        a->setShortcut(key);
+        a->setToolTip(tip.isEmpty() ? text : tip);
+        a->setStatusTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+        m_actions[name] = a;
+        addAction(a);
+        return a;
+    };
+    add(QStringLiteral("run"), tr("&Run"), Qt::Key_F5, [this] { startRun(); },
+        tr("Run the scenario with these parameters (F5)"))
+        ->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    add(QStringLiteral("stop"), tr("&Stop"), Qt::Key_Escape, [this] { stopRun(); }, tr("Stop the run (Esc)"))
+        ->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    QAction *lock = add(QStringLiteral("lock"), tr("&Lock"), QKeySequence(Qt::CTRL | Qt::Key_L),
+                        [this](bool on) { m_form->setLock(on); },
+                        tr("Guard the shared data with a lock (Ctrl+L); flip it between runs to compare"));
+    lock->setCheckable(true);
+    add(QStringLiteral("fit"), tr("&Fit Everything"), Qt::Key_Home, [this] { m_view->zoom()->fit(); },
+        tr("Show the whole run (Home, or double-click)"));
+    add(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_view->zoom()->zoomAround(0.5, 0.5); });
+    add(QStringLiteral("zoomOut"), tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_view->zoom()->zoomAround(0.5, 2.0); });
+    QAction *compare = add(QStringLiteral("compare"), tr("&Compare With Previous Run"), QKeySequence(Qt::CTRL | Qt::Key_K),
+                           [this] { showResults(); },
+                           tr("Stack the previous run above this one on the same time axis (Ctrl+K)"));
+    compare->setCheckable(true);
+    compare->setChecked(true);
+    add(QStringLiteral("exportPng"), tr("Export &PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+        [this] { exportInteractive(QStringLiteral("png")); }, tr("Save the timeline as shown as a PNG image (Ctrl+E)"));
+    add(QStringLiteral("exportSvg"), tr("Export &SVG…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+        [this] { exportInteractive(QStringLiteral("svg")); }, tr("Save the timeline as an SVG drawing (Ctrl+Shift+E)"));
+    add(QStringLiteral("exportJson"), tr("Export &Trace JSON…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E),
+        [this] { exportInteractive(QStringLiteral("json")); },
+        tr("Save the events as Chrome Trace JSON for Perfetto UI or speedscope (Ctrl+Alt+E)"));
+    add(QStringLiteral("quit"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
+    add(QStringLiteral("about"), tr("&About Raceway"), QKeySequence(), [this] { about(); });
+}
+
+QAction *MainWindow::action(const QString &name) const
+{
+    auto it = m_actions.find(name);
+    return it == m_actions.end() ? nullptr : it->second;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    for (const char *name : {"exportPng", "exportSvg", "exportJson"})
+        file->addAction(action(QString::fromLatin1(name)));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("quit")));
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    for (const char *name : {"run", "stop", "lock"})
+        run->addAction(action(QString::fromLatin1(name)));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (const char *name : {"fit", "zoomIn", "zoomOut"})
+        view->addAction(action(QString::fromLatin1(name)));
+    view->addSeparator();
+    view->addAction(action(QStringLiteral("compare")));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(action(QStringLiteral("about")));
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    for (const char *name : {"run", "stop"})
+        bar->addAction(action(QString::fromLatin1(name)));
+    bar->addSeparator();
+    bar->addAction(action(QStringLiteral("lock")));
+    bar->addSeparator();
+    for (const char *name : {"fit", "compare", "exportPng"})
+        bar->addAction(action(QString::fromLatin1(name)));
+}
+
+void MainWindow::buildLayout()
+{
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    auto *scenariosLabel = new QLabel(tr("<b>Scenario</b>"));
+    leftLayout->addWidget(scenariosLabel);
+    m_scenarios->setMaximumHeight(120);
+    leftLayout->addWidget(m_scenarios);
+    m_description->setWordWrap(true);
+    m_description->setTextFormat(Qt::PlainText);
+    m_description->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_description->setStyleSheet(QStringLiteral("QLabel { padding: 4px; }"));
+    leftLayout->addWidget(m_description);
+    leftLayout->addWidget(new QLabel(tr("<b>Parameters</b>")));
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_form);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    leftLayout->addWidget(scroll, 1);
+    left->setMinimumWidth(280);
+
+    auto *splitter = new QSplitter;
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->addWidget(left);
+    splitter->addWidget(m_view);
+    splitter->addWidget(m_results);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setStretchFactor(2, 0);
+    splitter->setSizes({290, 640, 350});
+    m_results->setMinimumWidth(280);
+    setCentralWidget(splitter);
+
+    m_progress->setMaximumWidth(180);
+    m_progress->setRange(0, 1000);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_events);
+    statusBar()->addPermanentWidget(m_progress);
+}
+
+const Scenario *MainWindow::currentScenario() const
+{
+    const QListWidgetItem *item = m_scenarios->currentItem();
+    return item ? Registry::builtin().find(item->data(Qt::UserRole).toString()) : nullptr;
+}
+
+bool MainWindow::selectScenario(const QString &id)
+{
+    for (int i = 0; i < m_scenarios->count(); ++i)
+        if (m_scenarios->item(i)->data(Qt::UserRole).toString() == id) {
+            m_scenarios->setCurrentRow(i);
+            return true;
+        }
+    return false;
+}
+
 void MainWindow::startRun()
 {
-    if (isRunning())
+    const Scenario *scenario = currentScenario();
+    if (!scenario || isRunning())
         return;
-    const Scenario *scenario = Registry::builtin().find(QStringLiteral("counter"));
-    ParamValues params = ParamValues::defaults(scenario->params());
-    params.set(QStringLiteral("lock"), m_lockAction->isChecked());
-    // Slow enough to watch: a few seconds instead of a few milliseconds.
-    params.set(QStringLiteral("iterations"), qlonglong(400));
-    params.set(QStringLiteral("pace_us"), qlonglong(4000));
-    params.set(QStringLiteral("window_ns"), qlonglong(2'000'000));
-    m_view->setTrace(nullptr, {});
+    saveParams();
+    const ParamValues params = m_form->values();
+    // The finished run becomes the one to compare against; the new run starts on a fresh timeline.
+    if (m_runner) {
+        m_previous = std::move(m_runner);
+        m_previousTitle = m_currentTitle;
+    }
     m_runner = std::make_unique<Runner>(*scenario, params);
-    m_view->setTrace(&m_runner->trace(), scenario->headline(params, {}));
+    m_currentTitle = scenario->headline(params, {});
+    m_view->setNote({});
+    m_view->setCurrent(&m_runner->trace(), m_currentTitle);
+    showResults();
     m_runner->start();
-    m_runAction->setEnabled(false);
-    m_stopAction->setEnabled(true);
+    m_progress->setValue(0);
+    m_progress->show();
+    m_status->setText(tr("Running %1…").arg(scenario->id()));
     m_timer.start();
+    updateActions();
 }
 
 void MainWindow::stopRun()
 {
-    if (isRunning())
-        m_runner->cancel();
+    if (!isRunning())
+        return;
+    m_runner->cancel();
+    m_status->setText(tr("Stopping…"));
 }
 
 void MainWindow::poll()
@@ -76,18 +261,196 @@ void MainWindow::poll()
     if (!m_runner)
         return;
     const bool done = m_runner->collect();
-    const QLocale l;
-    m_status->setText(tr("%1 events").arg(l.toString(qlonglong(m_runner->trace().eventCount()))));
-    if (done) {
-        m_timer.stop();
-        const RunResult &r = m_runner->result();
-        m_view->setTrace(&m_runner->trace(), m_runner->scenario().headline(r.params, r.metrics));
-        m_status->setText(tr("Finished in %1 ms, %2 events").arg(l.toString(r.wallMs, 'f', 1),
-                                                                  l.toString(qlonglong(r.events))));
-        m_runAction->setEnabled(true);
-        m_stopAction->setEnabled(false);
-    }
+    const Trace &trace = m_runner->trace();
+    const std::int64_t total = m_runner->scenario().totalWork(m_runner->result().params);
+    const double fraction = total > 0 ? double(trace.progress()) / double(total) : 0.0;
+    m_progress->setValue(int(fraction * 1000));
+    m_events->setText(tr("%1 events").arg(QLocale().toString(qulonglong(trace.eventCount()))));
+    if (done)
+        finishRun();
+    else
+        m_results->setLive(trace.eventCount(), fraction);
     m_view->traceChanged();
+}
+
+void MainWindow::finishRun()
+{
+    m_timer.stop();
+    const RunResult &r = m_runner->result();
+    m_currentTitle = m_runner->scenario().headline(r.params, r.metrics);
+    m_view->setCurrent(&m_runner->trace(), m_currentTitle);
+    if (r.droppedEvents)
+        m_view->setNote(tr("event budget reached: %1 events not drawn").arg(r.droppedEvents));
+    else if (r.cancelled)
+        m_view->setNote(tr("stopped early"));
+    m_progress->hide();
+    const QLocale l;
+    m_status->setText((r.cancelled ? tr("Stopped after %1 ms") : tr("Finished in %1 ms"))
+                          .arg(l.toString(r.wallMs, 'f', 1)));
+    showResults();
+    updateActions();
+    Q_EMIT runFinished();
+}
+
+void MainWindow::showResults()
+{
+    const bool compare = m_actions.at(QStringLiteral("compare"))->isChecked() && m_previous;
+    m_view->setPrevious(compare ? &m_previous->trace() : nullptr, m_previousTitle);
+    const RunResult *now = m_runner && m_runner->isFinished() ? &m_runner->result() : nullptr;
+    const RunResult *before = m_previous ? &m_previous->result() : nullptr;
+    m_results->setRuns(now, m_currentTitle, before, m_previousTitle);
+}
+
+void MainWindow::updateActions()
+{
+    const bool running = isRunning();
+    m_actions.at(QStringLiteral("run"))->setEnabled(!running && currentScenario());
+    m_actions.at(QStringLiteral("stop"))->setEnabled(running);
+    m_actions.at(QStringLiteral("lock"))->setEnabled(m_form->hasLock());
+    m_actions.at(QStringLiteral("lock"))->setChecked(m_form->hasLock() && m_form->values().flag(QStringLiteral("lock")));
+    const bool haveTrace = m_runner != nullptr;
+    for (const char *name : {"exportPng", "exportSvg", "exportJson"})
+        m_actions.at(QString::fromLatin1(name))->setEnabled(haveTrace);
+    m_scenarios->setEnabled(!running);
+    m_form->setEnabled(!running);
+}
+
+QString MainWindow::statusText() const
+{
+    return m_status->text();
+}
+
+QString MainWindow::defaultExportName(const QString &format) const
+{
+    QString name = m_runner ? m_runner->scenario().id() : QStringLiteral("raceway");
+    if (m_runner && m_form->hasLock())
+        name += m_runner->result().params.flag(QStringLiteral("lock")) ? QStringLiteral("-lock-on")
+                                                                       : QStringLiteral("-lock-off");
+    name += QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"));
+    return name + QLatin1Char('.') + (format == QLatin1String("json") ? QStringLiteral("trace.json") : format);
+}
+
+bool MainWindow::exportTo(const QString &format, const QString &path, QString *errorOut)
+{
+    QString error;
+    bool ok = false;
+    if (!m_runner) {
+        error = tr("nothing to export yet: run a scenario first");
+    } else {
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly)) {
+            error = file.errorString();
+        } else {
+            if (format == QLatin1String("png")) {
+                ok = m_view->renderImage().save(&file, "PNG");
+                if (!ok)
+                    error = tr("could not encode the image");
+            } else if (format == QLatin1String("svg")) {
+                const QImage probe = m_view->renderImage(); // same size as the PNG would be
+                QSvgGenerator svg;
+                svg.setOutputDevice(&file);
+                svg.setSize(probe.size());
+                svg.setViewBox(probe.rect());
+                svg.setTitle(m_currentTitle);
+                QPainter p(&svg);
+                p.fillRect(probe.rect(), m_view->palette().color(QPalette::Base));
+                m_view->paintAll(p, probe.width());
+                ok = p.end();
+            } else {
+                ok = writeChromeTrace(m_runner->trace(), file, &error);
+            }
+            if (ok && !file.commit()) {
+                ok = false;
+                error = file.errorString();
+            }
+        }
+    }
+    if (ok)
+        m_status->setText(tr("Wrote %1").arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
+    else
+        m_status->setText(tr("Could not write %1: %2").arg(path, error));
+    if (errorOut)
+        *errorOut = error;
+    return ok;
+}
+
+void MainWindow::exportInteractive(const QString &format)
+{
+    if (!m_runner)
+        return;
+    QSettings settings;
+    const QString dir = settings.value(QStringLiteral("exportDir"),
+                                       QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+                            .toString();
+    const QString filter = format == QLatin1String("png")   ? tr("PNG image (*.png)")
+                           : format == QLatin1String("svg") ? tr("SVG drawing (*.svg)")
+                                                            : tr("Chrome Trace JSON (*.json)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export timeline"),
+                                                      QDir(dir).filePath(defaultExportName(format)), filter);
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("exportDir"), QFileInfo(path).absolutePath());
+    QString error;
+    if (!exportTo(format, path, &error))
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1:\n%2").arg(path, error));
+}
+
+void MainWindow::saveParams() const
+{
+    const Scenario *s = currentScenario();
+    if (!s)
+        return;
+    QStringList list;
+    const ParamValues v = m_form->values();
+    for (const ParamSpec &spec : s->params())
+        list << spec.name + QLatin1Char('=') + spec.formatValue(v.value(spec.name));
+    QSettings().setValue(QStringLiteral("params/") + s->id(), list);
+}
+
+void MainWindow::loadSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (auto *splitter = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
+        splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    selectScenario(settings.value(QStringLiteral("scenario")).toString());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (auto *splitter = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
+        settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
+    if (const Scenario *s = currentScenario())
+        settings.setValue(QStringLiteral("scenario"), s->id());
+    saveParams();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    // Cancelling makes every worker return promptly; the runners join them as they are destroyed.
+    m_timer.stop();
+    if (m_runner)
+        m_runner->cancel();
+    m_runner.reset();
+    m_previous.reset();
+    m_view->setCurrent(nullptr, {});
+    m_view->setPrevious(nullptr, {});
+    event->accept();
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About Raceway"),
+                       tr("<h3>Raceway %1</h3><p>Makes concurrency visible: real threads, real locks, "
+                          "every lost update and every wait drawn as it happens.</p>"
+                          "<p>Built with Qt %2.</p>")
+                           .arg(QStringLiteral(RACEWAY_VERSION), QString::fromLatin1(qVersion())));
 }
 
 } // namespace raceway

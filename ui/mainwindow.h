@@ -9,12 +9,17 @@
 
 class QAction;
 class QLabel;
+class QListWidget;
+class QProgressBar;
 
 namespace raceway {
 
+class ParamForm;
+class ResultsPanel;
 class TimelineView;
 
-// A plain shell around the timeline: run the counter scenario with the lock on or off and watch it.
+// The Raceway window: scenarios and their parameters on the left, the live timeline in the middle,
+// the numbers on the right. Runs happen off the GUI thread; a timer collects their events.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -22,20 +27,56 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    bool selectScenario(const QString &id);
+    const Scenario *currentScenario() const;
     void startRun();
     void stopRun();
     bool isRunning() const { return m_runner && !m_runner->isFinished(); }
+    // Writes the timeline as on screen ("png", "svg") or the trace ("json"); reports in the status bar.
+    bool exportTo(const QString &format, const QString &path, QString *error = nullptr);
+    QString defaultExportName(const QString &format) const;
+
+    ParamForm *form() const { return m_form; }
+    TimelineView *view() const { return m_view; }
+    ResultsPanel *results() const { return m_results; }
+    const Runner *runner() const { return m_runner.get(); }
+    const Runner *previousRunner() const { return m_previous.get(); }
+    QAction *action(const QString &name) const;
+    QString statusText() const;
+
+Q_SIGNALS:
+    void runFinished();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void buildActions();
+    void buildMenus();
+    void buildLayout();
     void poll();
+    void finishRun();
+    void exportInteractive(const QString &format);
+    void updateActions();
+    void showResults();
+    void loadSettings();
+    void saveSettings() const;
+    void saveParams() const;
+    void about();
 
+    QListWidget *m_scenarios;
+    QLabel *m_description;
+    ParamForm *m_form;
     TimelineView *m_view;
-    QAction *m_runAction;
-    QAction *m_stopAction;
-    QAction *m_lockAction;
+    ResultsPanel *m_results;
     QLabel *m_status;
+    QProgressBar *m_progress;
+    QLabel *m_events;
     QTimer m_timer;
     std::unique_ptr<Runner> m_runner;
+    std::unique_ptr<Runner> m_previous;
+    QString m_currentTitle, m_previousTitle;
+    std::map<QString, QAction *> m_actions;
 };
 
 } // namespace raceway

@@ -1,38 +1,314 @@
 #include "timelineview.h"
 
-#include "timelinepainter.h"
-
-#include <QPaintEvent>
+#include <QApplication>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QPainter>
+#include <QScrollBar>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <cmath>
 
 namespace raceway {
 
-TimelineView::TimelineView(QWidget *parent) : QWidget(parent)
+TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent), m_zoom(new TimelineZoom(this))
 {
-    setAttribute(Qt::WA_OpaquePaintEvent);
-    setMinimumSize(600, 240);
+    viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
+    viewport()->setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(560, 260);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    connect(m_zoom, &TimelineZoom::windowChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(m_zoom, &TimelineZoom::selectionChanged, this, [this] {
+        viewport()->update();
+        const auto sel = m_zoom->selection();
+        Q_EMIT selectionDescribed(sel ? tr("Selected %1").arg(QString::fromStdString(
+                                            coords::formatDuration(sel->second - sel->first)))
+                                      : QString());
+    });
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, viewport(), qOverload<>(&QWidget::update));
 }
 
-void TimelineView::setTrace(const Trace *trace, const QString &title)
+void TimelineView::setCurrent(const Trace *trace, const QString &title)
 {
-    m_trace = trace;
+    if (trace != m_current)
+        m_zoom->reset();
+    m_current = trace;
     m_title = title;
-    update();
+    traceChanged();
+}
+
+void TimelineView::setPrevious(const Trace *trace, const QString &title)
+{
+    m_previous = trace;
+    m_previousTitle = title;
+    traceChanged();
+}
+
+void TimelineView::setNote(const QString &note)
+{
+    m_note = note;
+    viewport()->update();
+}
+
+void TimelineView::traceChanged()
+{
+    std::int64_t span = 0;
+    for (const Trace *t : {m_current, m_previous})
+        if (t)
+            span = std::max(span, t->end() - t->start());
+    m_zoom->setSpan(span);
+    updateScrollBar();
+    viewport()->update();
+}
+
+std::vector<TimelineView::Section> TimelineView::sections(int width) const
+{
+    std::vector<Section> out;
+    int y = 0;
+    auto add = [&](const Trace *t, const QString &title, bool legend) {
+        TimelinePainter p(*t);
+        p.setShowLegend(legend);
+        const int h = p.preferredHeight(width);
+        out.push_back({t, title, QRect(0, y, width, h), legend});
+        y += h;
+    };
+    if (m_previous)
+        add(m_previous, QStringLiteral("Previous run · ") + m_previousTitle, false);
+    if (m_current)
+        add(m_current, m_previous ? QStringLiteral("This run · ") + m_title : m_title, true);
+    return out;
+}
+
+TimelinePainter TimelineView::painterFor(const Section &s) const
+{
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    TimelinePainter p(*s.trace, dark ? TimelinePalette::dark() : TimelinePalette::light());
+    p.setTitle(s.title);
+    p.setShowLegend(s.legend);
+    if (s.trace == m_current)
+        p.setNote(m_note);
+    p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
+    return p;
+}
+
+int TimelineView::contentHeight() const
+{
+    const auto s = sections(viewport()->width());
+    return s.empty() ? 0 : s.back().area.bottom() + 1;
+}
+
+void TimelineView::updateScrollBar()
+{
+    const int overflow = std::max(0, contentHeight() - viewport()->height());
+    verticalScrollBar()->setRange(0, overflow);
+    verticalScrollBar()->setPageStep(viewport()->height());
+    verticalScrollBar()->setSingleStep(24);
+}
+
+QRect TimelineView::plotRect() const
+{
+    const auto s = sections(viewport()->width());
+    if (s.empty())
+        return {};
+    const TimelineLayout l = painterFor(s.front()).layout(s.front().area);
+    return QRect(l.plot.left(), 0, l.plot.width(), viewport()->height());
+}
+
+std::int64_t TimelineView::timeAt(int x) const
+{
+    const QRect plot = plotRect();
+    if (plot.width() <= 0)
+        return 0;
+    const double f = double(x - plot.left()) / double(plot.width());
+    return m_zoom->start() + std::int64_t(std::llround(f * double(m_zoom->end() - m_zoom->start())));
+}
+
+void TimelineView::paintAll(QPainter &p, int width) const
+{
+    for (const Section &s : sections(width))
+        painterFor(s).paint(p, s.area);
+    // The selection spans every stacked run, since they share the time axis.
+    if (const auto sel = m_zoom->selection(); sel && m_current) {
+        const auto secs = sections(width);
+        const TimelineLayout l = painterFor(secs.front()).layout(secs.front().area);
+        const coords::Mapping m{m_zoom->start(), m_zoom->end(), double(l.plot.left()), double(l.plot.width())};
+        const int x0 = int(std::max(double(l.plot.left()), m.toX(sel->first)));
+        const int x1 = int(std::min(double(l.plot.right()), m.toX(sel->second)));
+        const QRect band(x0, 0, std::max(1, x1 - x0), secs.back().area.bottom());
+        p.fillRect(band, QColor(0x56, 0xB4, 0xE9, 60));
+        p.setPen(QColor(0x00, 0x72, 0xB2));
+        p.drawLine(band.topLeft(), band.bottomLeft());
+        p.drawLine(band.topRight(), band.bottomRight());
+        const QString text = QString::fromStdString(coords::formatDuration(sel->second - sel->first));
+        QFont f = p.font();
+        f.setBold(true);
+        p.setFont(f);
+        const QRect label(band.center().x() - 60, 4, 120, 20);
+        p.fillRect(label, QColor(0x00, 0x72, 0xB2));
+        p.setPen(Qt::white);
+        p.drawText(label, Qt::AlignCenter, text);
+    }
+}
+
+QImage TimelineView::renderImage(int minWidth) const
+{
+    const int width = std::max(minWidth, viewport()->width());
+    const auto secs = sections(width);
+    const int height = secs.empty() ? 200 : secs.back().area.bottom() + 1;
+    QImage image(width, height, QImage::Format_RGB32);
+    image.fill(palette().color(QPalette::Base));
+    QPainter p(&image);
+    paintAll(p, width);
+    return image;
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
 {
-    QPainter p(this);
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    if (!m_trace) {
-        p.fillRect(rect(), palette().color(QPalette::Base));
+    QPainter p(viewport());
+    if (!m_current) {
+        p.fillRect(viewport()->rect(), palette().color(QPalette::Base));
         p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(rect(), Qt::AlignCenter, tr("Press Run (F5) to start the scenario and watch its threads."));
+        p.drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("Pick a scenario, set its parameters, and press Run (F5).\n"
+                      "Threads appear here as swimlanes while they run."));
         return;
     }
-    TimelinePainter painter(*m_trace, dark ? TimelinePalette::dark() : TimelinePalette::light());
-    painter.setTitle(m_title);
-    painter.paint(p, rect());
+    p.fillRect(viewport()->rect(), palette().color(QPalette::Base));
+    p.translate(0, -verticalScrollBar()->value());
+    paintAll(p, viewport()->width());
+}
+
+void TimelineView::resizeEvent(QResizeEvent *event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBar();
+}
+
+QString TimelineView::toolTipAt(const QPoint &viewportPos) const
+{
+    const QPoint pos = viewportPos + QPoint(0, verticalScrollBar()->value());
+    for (const Section &s : sections(viewport()->width())) {
+        if (!s.area.contains(pos))
+            continue;
+        const TimelinePainter painter = painterFor(s);
+        const QString text = painter.describe(painter.hitTest(s.area, pos));
+        if (!text.isEmpty() && m_previous)
+            return QStringLiteral("<i>%1</i><br>%2").arg(s.trace == m_current ? tr("This run") : tr("Previous run"), text);
+        return text;
+    }
+    return {};
+}
+
+bool TimelineView::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = toolTipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, viewport());
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+void TimelineView::wheelEvent(QWheelEvent *event)
+{
+    if (event->modifiers() & Qt::ShiftModifier) { // Shift+wheel scrolls the lanes
+        QAbstractScrollArea::wheelEvent(event);
+        return;
+    }
+    const QRect plot = plotRect();
+    const double steps = event->angleDelta().y() / 120.0;
+    if (plot.width() <= 0 || steps == 0)
+        return;
+    const double fraction = double(event->position().x() - plot.left()) / double(plot.width());
+    m_zoom->zoomAround(fraction, std::pow(0.8, steps));
+    event->accept();
+}
+
+void TimelineView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton)
+        return;
+    m_dragOrigin = event->position().toPoint();
+    m_dragStartTime = timeAt(m_dragOrigin.x());
+    m_dragWindowStart = m_zoom->start();
+    if (event->modifiers() & Qt::ShiftModifier) {
+        m_drag = Drag::Select;
+        m_zoom->setSelection(m_dragStartTime, m_dragStartTime);
+    } else {
+        m_drag = Drag::Pan;
+        viewport()->setCursor(Qt::ClosedHandCursor);
+    }
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent *event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (m_drag == Drag::Select) {
+        m_zoom->setSelection(m_dragStartTime, timeAt(pos.x()));
+    } else if (m_drag == Drag::Pan) {
+        const QRect plot = plotRect();
+        if (plot.width() <= 0)
+            return;
+        const double nsPerPixel = double(m_zoom->end() - m_zoom->start()) / double(plot.width());
+        const auto delta = std::int64_t(std::llround(double(m_dragOrigin.x() - pos.x()) * nsPerPixel));
+        m_zoom->setWindow(m_dragWindowStart + delta, m_dragWindowStart + delta + (m_zoom->end() - m_zoom->start()));
+    }
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_drag == Drag::Select && (event->position().toPoint() - m_dragOrigin).manhattanLength() < 3)
+        m_zoom->clearSelection();
+    m_drag = Drag::None;
+    viewport()->unsetCursor();
+}
+
+void TimelineView::mouseDoubleClickEvent(QMouseEvent *)
+{
+    m_zoom->fit();
+}
+
+void TimelineView::keyPressEvent(QKeyEvent *event)
+{
+    const std::int64_t width = m_zoom->end() - m_zoom->start();
+    switch (event->key()) {
+    case Qt::Key_Home: m_zoom->fit(); break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: m_zoom->zoomAround(0.5, 0.5); break;
+    case Qt::Key_Minus: m_zoom->zoomAround(0.5, 2.0); break;
+    case Qt::Key_Left: m_zoom->panBy(-width / 10); break;
+    case Qt::Key_Right: m_zoom->panBy(width / 10); break;
+    default: QAbstractScrollArea::keyPressEvent(event); return;
+    }
+    event->accept();
+}
+
+void TimelineView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    menu.addAction(tr("Fit everything"), QKeySequence(Qt::Key_Home), m_zoom, &TimelineZoom::fit);
+    if (m_zoom->selection()) {
+        menu.addAction(tr("Zoom to selection"), this, [this] {
+            const auto sel = *m_zoom->selection();
+            m_zoom->setWindow(sel.first, sel.second);
+        });
+        menu.addAction(tr("Clear selection"), m_zoom, &TimelineZoom::clearSelection);
+    }
+    menu.addSeparator();
+    const bool have = m_current != nullptr;
+    menu.addAction(tr("Export PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                   [this] { Q_EMIT exportRequested(QStringLiteral("png")); })->setEnabled(have);
+    menu.addAction(tr("Export SVG…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
+                   [this] { Q_EMIT exportRequested(QStringLiteral("svg")); })->setEnabled(have);
+    menu.addAction(tr("Export trace JSON…"), this, [this] { Q_EMIT exportRequested(QStringLiteral("json")); })
+        ->setEnabled(have);
+    menu.exec(event->globalPos());
 }
 
 } // namespace raceway

@@ -1,28 +1,75 @@
 #pragma once
 
+#include "timelinepainter.h"
+#include "timelinezoom.h"
 #include "trace.h"
 
-#include <QWidget>
+#include <QAbstractScrollArea>
+#include <QImage>
 
 namespace raceway {
 
-// Shows a trace with the shared TimelinePainter. The owner tells it when the trace has grown.
-class TimelineView : public QWidget
+// The live timeline: the current run, and optionally the previous one stacked above it on the same
+// time axis. Wheel zooms around the cursor, drag pans, Shift+drag measures a range, double-click or
+// Home fits, hovering explains what is under the mouse. Paints with the same TimelinePainter as the
+// exports, so an exported picture looks like the screen.
+class TimelineView : public QAbstractScrollArea
 {
     Q_OBJECT
 public:
     explicit TimelineView(QWidget *parent = nullptr);
 
-    void setTrace(const Trace *trace, const QString &title);
-    void traceChanged() { update(); }
-    QSize sizeHint() const override { return {1100, 520}; }
+    void setCurrent(const Trace *trace, const QString &title);
+    void setPrevious(const Trace *trace, const QString &title); // nullptr: no comparison
+    void setNote(const QString &note);
+    void traceChanged(); // the current trace grew: follow it and repaint
+    TimelineZoom *zoom() const { return m_zoom; }
+    const Trace *current() const { return m_current; }
+
+    // The picture as on screen (same window, both runs when comparing), at least minWidth wide.
+    QImage renderImage(int minWidth = 1600) const;
+    void paintAll(QPainter &p, int width) const; // what renderImage and SVG export draw
+    int contentHeight() const;
+    QRect plotRect() const; // where time is drawn, in viewport coordinates
+    QString toolTipAt(const QPoint &viewportPos) const;
+
+Q_SIGNALS:
+    void exportRequested(const QString &format); // "png", "svg" or "json", from the context menu
+    void selectionDescribed(const QString &text);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
-    const Trace *m_trace = nullptr;
-    QString m_title;
+    struct Section
+    {
+        const Trace *trace;
+        QString title;
+        QRect area;
+        bool legend;
+    };
+    std::vector<Section> sections(int width) const;
+    TimelinePainter painterFor(const Section &s) const;
+    std::int64_t timeAt(int x) const; // ns since the run started
+    void updateScrollBar();
+
+    TimelineZoom *m_zoom;
+    const Trace *m_current = nullptr;
+    const Trace *m_previous = nullptr;
+    QString m_title, m_previousTitle, m_note;
+    enum class Drag { None, Pan, Select } m_drag = Drag::None;
+    QPoint m_dragOrigin;
+    std::int64_t m_dragStartTime = 0;
+    std::int64_t m_dragWindowStart = 0;
 };
 
 } // namespace raceway

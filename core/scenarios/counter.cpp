@@ -54,19 +54,22 @@ public:
             ParamSpec::integer(QStringLiteral("threads"), 4, 1, 64, {},
                                QStringLiteral("How many threads increment the counter at once.")),
             ParamSpec::integer(QStringLiteral("iterations"), 200000, 1, 100'000'000, {},
-                               QStringLiteral("How many times each thread adds 1.")),
+                               QStringLiteral("How many times each thread adds 1."))
+                .withWatchValue(qlonglong(400)),
             ParamSpec::boolean(QStringLiteral("lock"), false,
                                QStringLiteral("Guard every increment with a mutex. Off: increments race.")),
             ParamSpec::integer(QStringLiteral("window_ns"), 100, 0, 100'000'000, QStringLiteral("ns"),
                                QStringLiteral("Busy work between reading the counter and writing it back: "
-                                              "the race window. Wider windows lose more updates.")),
+                                              "the race window. Wider windows lose more updates."))
+                .withWatchValue(qlonglong(2'000'000)),
             ParamSpec::integer(QStringLiteral("window_sleep_ms"), 0, 0, 10'000, QStringLiteral("ms"),
                                QStringLiteral("Sleep between the read and the write, as code that reads, "
                                               "waits for something, then writes. Try threads=5 "
                                               "iterations=1 window_sleep_ms=100.")),
             ParamSpec::integer(QStringLiteral("pace_us"), 0, 0, 1'000'000, QStringLiteral("µs"),
                                QStringLiteral("Sleep after every increment, outside the lock, so that "
-                                              "a run is slow enough to watch.")),
+                                              "a run is slow enough to watch."))
+                .withWatchValue(qlonglong(2000)),
         };
     }
 
@@ -87,6 +90,11 @@ public:
                              l.toString(metricValue(metrics, QStringLiteral("lost_updates")).toLongLong()));
         }
         return line;
+    }
+
+    std::int64_t totalWork(const ParamValues &p) const override
+    {
+        return p.integer(QStringLiteral("threads")) * p.integer(QStringLiteral("iterations"));
     }
 
     void run(RunContext &ctx) const override

@@ -47,7 +47,7 @@ void TestPainter::lockOffShowsRunningAndMarkers()
     const QImage img = renderTimeline(t, o);
     QCOMPARE(img.width(), 1600);
     TimelinePainter painter(t);
-    QCOMPARE(img.height(), painter.preferredHeight());
+    QCOMPARE(img.height(), painter.preferredHeight(img.width()));
     const TimelineLayout l = painter.layout(img.rect());
     const TimelinePalette pal = TimelinePalette::light();
     QCOMPARE(l.lanes.size(), t.lanes().size());

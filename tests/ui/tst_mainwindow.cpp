@@ -1,0 +1,283 @@
+// The window under the offscreen platform: a form built from specs, the lock switch, runs that fill
+// lanes and results, Stop, exports, zoom by wheel and drag, comparison with the previous run, settings.
+
+#include "mainwindow.h"
+#include "paramform.h"
+#include "resultspanel.h"
+#include "timelineview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QImage>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWheelEvent>
+
+using namespace raceway;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void formIsBuiltFromSpecs();
+    void lockSwitchChangesTheRunsParameter();
+    void runFillsLanesAndResults();
+    void stopCancelsPromptly();
+    void exportsWriteFiles();
+    void wheelAndDragChangeTheZoom();
+    void comparesWithThePreviousRun();
+    void remembersScenarioAndParameters();
+
+private:
+    static void setQuick(MainWindow &w, int iterations = 3000)
+    {
+        ParamValues v = w.form()->values();
+        v.set(QStringLiteral("iterations"), qlonglong(iterations));
+        v.set(QStringLiteral("window_ns"), qlonglong(0));
+        v.set(QStringLiteral("pace_us"), qlonglong(0));
+        w.form()->setValues(v);
+    }
+    // A mouse move straight to the widget, at an exact position (QTest::mouseMove goes through the cursor).
+    static void moveTo(QWidget *w, const QPoint &pos, Qt::MouseButtons buttons, Qt::KeyboardModifiers mods)
+    {
+        QMouseEvent move(QEvent::MouseMove, QPointF(pos), w->mapToGlobal(QPointF(pos)), Qt::NoButton, buttons, mods);
+        QApplication::sendEvent(w, &move);
+    }
+    static void runToEnd(MainWindow &w)
+    {
+        QSignalSpy done(&w, &MainWindow::runFinished);
+        w.startRun();
+        QVERIFY(w.isRunning());
+        QVERIFY(done.wait(60000));
+        QVERIFY(!w.isRunning());
+    }
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // settings go to a test location, not the user's
+}
+
+void TestMainWindow::init()
+{
+    QSettings().clear();
+}
+
+void TestMainWindow::formIsBuiltFromSpecs()
+{
+    MainWindow w;
+    QVERIFY(w.currentScenario());
+    QCOMPARE(w.currentScenario()->id(), QStringLiteral("counter"));
+    ParamForm *f = w.form();
+    for (const ParamSpec &spec : w.currentScenario()->params()) {
+        QWidget *e = f->editor(spec.name);
+        QVERIFY2(e, qPrintable(spec.name));
+        QVERIFY(e->toolTip().contains(spec.help));
+        if (spec.type == ParamType::Int) {
+            auto *box = qobject_cast<QSpinBox *>(e);
+            QVERIFY(box);
+            QCOMPARE(box->minimum(), int(spec.min));
+            QCOMPARE(box->maximum(), int(spec.max));
+        } else if (spec.type == ParamType::Bool) {
+            QVERIFY(qobject_cast<QCheckBox *>(e));
+        }
+    }
+    // The form starts at the window's watchable defaults and writes edits back.
+    QCOMPARE(f->values().all(), ParamValues::windowDefaults(w.currentScenario()->params()).all());
+    qobject_cast<QSpinBox *>(f->editor(QStringLiteral("threads")))->setValue(7);
+    QCOMPARE(f->values().integer(QStringLiteral("threads")), 7);
+    QVERIFY(f->lockSwitch()->isVisible() || !w.isVisible());
+}
+
+void TestMainWindow::lockSwitchChangesTheRunsParameter()
+{
+    MainWindow w;
+    setQuick(w);
+    QAction *lock = w.action(QStringLiteral("lock"));
+    QCOMPARE(lock->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_L));
+    QVERIFY(!w.form()->values().flag(QStringLiteral("lock")));
+    lock->trigger();
+    QVERIFY(w.form()->values().flag(QStringLiteral("lock")));
+    QVERIFY(w.form()->lockSwitch()->isChecked());
+    runToEnd(w);
+    QVERIFY(w.runner()->result().params.flag(QStringLiteral("lock")));
+    // The big switch and the action stay in step the other way round too.
+    w.form()->lockSwitch()->click();
+    QVERIFY(!lock->isChecked());
+    QVERIFY(!w.form()->values().flag(QStringLiteral("lock")));
+}
+
+void TestMainWindow::runFillsLanesAndResults()
+{
+    MainWindow w;
+    setQuick(w, 50000);
+    runToEnd(w);
+    const Runner *r = w.runner();
+    const Trace &t = r->trace();
+    QCOMPARE(t.lanes().size(), 5u); // four threads and the counter
+    const auto metric = [&](const char *key) { return metricValue(r->result().metrics, QString::fromLatin1(key)); };
+    QCOMPARE(metric("expected").toLongLong(), 200000);
+    // The panel shows the same numbers the run measured.
+    QCOMPARE(w.results()->valueText(QStringLiteral("lost_updates"), 1),
+             QLocale().toString(metric("lost_updates").toLongLong()));
+    QCOMPARE(w.results()->valueText(QStringLiteral("actual"), 1), QLocale().toString(metric("actual").toLongLong()));
+    QVERIFY(w.statusText().startsWith(QStringLiteral("Finished")));
+    QVERIFY(w.action(QStringLiteral("run"))->isEnabled());
+    QVERIFY(!w.action(QStringLiteral("stop"))->isEnabled());
+}
+
+void TestMainWindow::stopCancelsPromptly()
+{
+    MainWindow w;
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("iterations"), qlonglong(100'000'000));
+    v.set(QStringLiteral("pace_us"), qlonglong(1000));
+    w.form()->setValues(v);
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    w.startRun();
+    QTest::qWait(300);
+    QVERIFY(w.isRunning());
+    QVERIFY(w.runner()->trace().eventCount() > 0); // lanes filled in while running
+    QElapsedTimer timer;
+    timer.start();
+    w.action(QStringLiteral("stop"))->trigger();
+    QVERIFY(done.wait(10000));
+    qInfo("stop to finished: %lld ms", timer.elapsed());
+    QVERIFY(w.runner()->result().cancelled);
+    QVERIFY(w.statusText().startsWith(QStringLiteral("Stopped")));
+}
+
+void TestMainWindow::exportsWriteFiles()
+{
+    MainWindow w;
+    w.resize(1300, 800);
+    setQuick(w);
+    QString error;
+    QTemporaryDir dir;
+    QVERIFY(!w.exportTo(QStringLiteral("png"), dir.filePath(QStringLiteral("early.png")), &error));
+    QVERIFY(error.contains(QStringLiteral("run a scenario first")));
+    runToEnd(w);
+    const QString png = dir.filePath(w.defaultExportName(QStringLiteral("png")));
+    QVERIFY(png.endsWith(QStringLiteral(".png")) && png.contains(QStringLiteral("counter-lock-off-")));
+    QVERIFY2(w.exportTo(QStringLiteral("png"), png, &error), qPrintable(error));
+    QVERIFY(w.statusText().startsWith(QStringLiteral("Wrote ")));
+    QImage image(png);
+    QVERIFY(image.width() >= 1600);
+    QVERIFY(image.height() > 200);
+    QVERIFY(w.exportTo(QStringLiteral("svg"), dir.filePath(QStringLiteral("t.svg")), &error));
+    QFile svg(dir.filePath(QStringLiteral("t.svg")));
+    QVERIFY(svg.open(QIODevice::ReadOnly) && svg.readAll().contains("thread 1"));
+    QVERIFY(w.exportTo(QStringLiteral("json"), dir.filePath(QStringLiteral("t.json")), &error));
+    QVERIFY(QFile(dir.filePath(QStringLiteral("t.json"))).size() > 100);
+    // A path that cannot be written: a clear message and no file.
+    const QString bad = dir.filePath(QStringLiteral("missing/dir/x.png"));
+    QVERIFY(!w.exportTo(QStringLiteral("png"), bad, &error));
+    QVERIFY(w.statusText().startsWith(QStringLiteral("Could not write")));
+    QVERIFY(!QFile::exists(bad));
+}
+
+void TestMainWindow::wheelAndDragChangeTheZoom()
+{
+    MainWindow w;
+    w.resize(1300, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    setQuick(w);
+    runToEnd(w);
+    TimelineView *view = w.view();
+    TimelineZoom *zoom = view->zoom();
+    const std::int64_t span = zoom->span();
+    QCOMPARE(zoom->start(), 0);
+    QCOMPARE(zoom->end(), span);
+    const QRect plot = view->plotRect();
+    QVERIFY(plot.width() > 100);
+
+    // One wheel notch up at a quarter of the plot: the window shrinks to 0.8 around that point.
+    const QPointF at(plot.left() + plot.width() / 4.0, 100);
+    const double fraction = (at.x() - plot.left()) / plot.width();
+    QWheelEvent wheel(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view->viewport(), &wheel);
+    const std::int64_t width = zoom->end() - zoom->start();
+    QVERIFY(std::llabs(width - std::int64_t(double(span) * 0.8)) <= 1);
+    QVERIFY(std::llabs(zoom->start() - std::int64_t(fraction * double(span) - fraction * double(width))) <= 2);
+
+    // Dragging 100 pixels to the left moves the window 100 pixels' worth of time to the right (from the
+    // middle half of the run, so that no edge stops it).
+    zoom->setWindow(span / 4, span * 3 / 4);
+    const std::int64_t startBefore = zoom->start();
+    const double nsPerPixel = double(zoom->end() - zoom->start()) / plot.width();
+    const QPoint from(plot.center().x(), 100);
+    QTest::mousePress(view->viewport(), Qt::LeftButton, Qt::NoModifier, from);
+    moveTo(view->viewport(), from - QPoint(100, 0), Qt::LeftButton, Qt::NoModifier);
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, Qt::NoModifier, from - QPoint(100, 0));
+    const std::int64_t moved = zoom->start() - startBefore;
+    QVERIFY2(std::llabs(moved - std::int64_t(100 * nsPerPixel)) <= std::int64_t(nsPerPixel) + 1,
+             qPrintable(QStringLiteral("%1 vs %2").arg(moved).arg(100 * nsPerPixel)));
+
+    // Shift+drag selects a range and says how long it is; double-click fits everything again.
+    QSignalSpy described(view, &TimelineView::selectionDescribed);
+    QTest::mousePress(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, from);
+    moveTo(view->viewport(), from + QPoint(50, 0), Qt::LeftButton, Qt::ShiftModifier);
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, from + QPoint(50, 0));
+    QVERIFY(zoom->selection().has_value());
+    QVERIFY(zoom->selection()->second > zoom->selection()->first);
+    QVERIFY(!described.isEmpty() && described.last().first().toString().startsWith(QStringLiteral("Selected")));
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, from);
+    QCOMPARE(zoom->start(), 0);
+    QCOMPARE(zoom->end(), span);
+
+    // Hovering a thread lane explains it.
+    const QString tip = view->toolTipAt(QPoint(plot.center().x(), TimelinePainter::headerHeight + 14)); // lane one
+    QVERIFY2(tip.contains(QStringLiteral("thread 1")), qPrintable(tip));
+}
+
+void TestMainWindow::comparesWithThePreviousRun()
+{
+    MainWindow w;
+    w.resize(1300, 800);
+    setQuick(w);
+    runToEnd(w);
+    const int single = w.view()->contentHeight();
+    w.action(QStringLiteral("lock"))->trigger();
+    runToEnd(w);
+    QVERIFY(w.previousRunner());
+    QVERIFY(!w.previousRunner()->result().params.flag(QStringLiteral("lock")));
+    QVERIFY(w.runner()->result().params.flag(QStringLiteral("lock")));
+    QVERIFY(w.view()->contentHeight() > single + 150); // both runs stacked on one axis
+    // Both columns of numbers: the previous run lost updates, this one none.
+    QCOMPARE(w.results()->valueText(QStringLiteral("lost_updates"), 1), QStringLiteral("0"));
+    QVERIFY(w.results()->valueText(QStringLiteral("lost_updates"), 2) != QStringLiteral("—"));
+    w.action(QStringLiteral("compare"))->trigger(); // off: only this run
+    QVERIFY(w.view()->contentHeight() < single + 150);
+}
+
+void TestMainWindow::remembersScenarioAndParameters()
+{
+    {
+        MainWindow w;
+        w.resize(1234, 777);
+        qobject_cast<QSpinBox *>(w.form()->editor(QStringLiteral("threads")))->setValue(9);
+        w.form()->setLock(true);
+        w.close();
+    }
+    MainWindow again;
+    QCOMPARE(again.form()->values().integer(QStringLiteral("threads")), 9);
+    QVERIFY(again.form()->values().flag(QStringLiteral("lock")));
+    QVERIFY(again.action(QStringLiteral("lock"))->isChecked());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,166 @@
+#include "paramform.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <climits>
+
+namespace raceway {
+
+ParamForm::ParamForm(QWidget *parent) : QWidget(parent), m_form(new QFormLayout), m_lockSwitch(new QPushButton(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_lockSwitch->setCheckable(true);
+    m_lockSwitch->setMinimumHeight(40);
+    m_lockSwitch->setCursor(Qt::PointingHandCursor);
+    m_lockSwitch->setObjectName(QStringLiteral("lockSwitch"));
+    connect(m_lockSwitch, &QPushButton::toggled, this, [this](bool on) {
+        if (auto *box = qobject_cast<QCheckBox *>(editor(QStringLiteral("lock"))))
+            box->setChecked(on);
+        updateLockSwitch();
+    });
+    layout->addWidget(m_lockSwitch);
+    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    layout->addLayout(m_form);
+    layout->addStretch(1);
+    updateLockSwitch();
+}
+
+bool ParamForm::hasLock() const
+{
+    auto *box = qobject_cast<QCheckBox *>(editor(QStringLiteral("lock")));
+    return box != nullptr;
+}
+
+void ParamForm::setLock(bool on)
+{
+    if (hasLock())
+        m_lockSwitch->setChecked(on);
+}
+
+void ParamForm::updateLockSwitch()
+{
+    m_lockSwitch->setVisible(hasLock());
+    const bool on = m_lockSwitch->isChecked();
+    m_lockSwitch->setText(on ? tr("Lock ON") : tr("Lock OFF"));
+    m_lockSwitch->setToolTip(on ? tr("Every increment takes the mutex: the count is exact, threads wait their "
+                                     "turn. Click or press Ctrl+L to let them race.")
+                                  : tr("Increments race: writes can erase each other. Click or press Ctrl+L to "
+                                       "guard them with a mutex, then run again to compare."));
+    m_lockSwitch->setStyleSheet(on ? QStringLiteral("QPushButton { background: #0072B2; color: white; font-size: 15px; "
+                                                    "font-weight: bold; border-radius: 6px; padding: 6px; }")
+                                   : QStringLiteral("QPushButton { background: #D55E00; color: white; font-size: 15px; "
+                                                    "font-weight: bold; border-radius: 6px; padding: 6px; }"));
+}
+
+void ParamForm::setSpecs(const QList<ParamSpec> &specs)
+{
+    while (m_form->rowCount() > 0)
+        m_form->removeRow(0);
+    m_editors.clear();
+    m_specs = specs;
+    for (const ParamSpec &spec : specs) {
+        QWidget *w = nullptr;
+        const QString tip = spec.help + QStringLiteral("\nAllowed: ") + spec.allowedValues() +
+                            QStringLiteral(". Command line: ") + spec.name + QStringLiteral("=…");
+        switch (spec.type) {
+        case ParamType::Int:
+            if (spec.max <= INT_MAX && spec.min >= INT_MIN) {
+                auto *box = new QSpinBox(this);
+                box->setRange(int(spec.min), int(spec.max));
+                box->setGroupSeparatorShown(true);
+                box->setAccelerated(true);
+                if (!spec.unit.isEmpty())
+                    box->setSuffix(QLatin1Char(' ') + spec.unit);
+                connect(box, &QSpinBox::valueChanged, this, &ParamForm::changed);
+                w = box;
+            } else {
+                auto *edit = new QLineEdit(this);
+                edit->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?\\d{1,19}")), edit));
+                connect(edit, &QLineEdit::textChanged, this, &ParamForm::changed);
+                w = edit;
+            }
+            break;
+        case ParamType::Bool: {
+            auto *box = new QCheckBox(tr("on"), this);
+            connect(box, &QCheckBox::toggled, this, [this, box](bool on) {
+                if (box == editor(QStringLiteral("lock")) && m_lockSwitch->isChecked() != on)
+                    m_lockSwitch->setChecked(on);
+                Q_EMIT changed();
+            });
+            w = box;
+            break;
+        }
+        case ParamType::Choice: {
+            auto *combo = new QComboBox(this);
+            combo->addItems(spec.choices);
+            connect(combo, &QComboBox::currentTextChanged, this, &ParamForm::changed);
+            w = combo;
+            break;
+        }
+        }
+        w->setToolTip(tip);
+        w->setObjectName(spec.name);
+        auto *label = new QLabel(spec.name, this);
+        label->setToolTip(tip);
+        label->setBuddy(w);
+        m_form->addRow(label, w);
+        m_editors[spec.name] = w;
+    }
+    setValues(ParamValues::windowDefaults(specs));
+    updateLockSwitch();
+}
+
+QWidget *ParamForm::editor(const QString &name) const
+{
+    auto it = m_editors.find(name);
+    return it == m_editors.end() ? nullptr : it->second;
+}
+
+ParamValues ParamForm::values() const
+{
+    ParamValues v = ParamValues::windowDefaults(m_specs);
+    for (const ParamSpec &spec : m_specs) {
+        QWidget *w = editor(spec.name);
+        if (auto *box = qobject_cast<QSpinBox *>(w))
+            v.set(spec.name, qlonglong(box->value()));
+        else if (auto *edit = qobject_cast<QLineEdit *>(w)) {
+            bool ok = false;
+            const qlonglong n = edit->text().toLongLong(&ok);
+            if (ok && n >= spec.min && n <= spec.max)
+                v.set(spec.name, n);
+        } else if (auto *check = qobject_cast<QCheckBox *>(w))
+            v.set(spec.name, check->isChecked());
+        else if (auto *combo = qobject_cast<QComboBox *>(w))
+            v.set(spec.name, combo->currentText());
+    }
+    return v;
+}
+
+void ParamForm::setValues(const ParamValues &values)
+{
+    for (const ParamSpec &spec : m_specs) {
+        const QVariant value = values.value(spec.name);
+        if (!value.isValid() || !spec.accepts(value))
+            continue;
+        QWidget *w = editor(spec.name);
+        if (auto *box = qobject_cast<QSpinBox *>(w))
+            box->setValue(int(value.toLongLong()));
+        else if (auto *edit = qobject_cast<QLineEdit *>(w))
+            edit->setText(QString::number(value.toLongLong()));
+        else if (auto *check = qobject_cast<QCheckBox *>(w))
+            check->setChecked(value.toBool());
+        else if (auto *combo = qobject_cast<QComboBox *>(w))
+            combo->setCurrentText(value.toString());
+    }
+}
+
+} // namespace raceway
