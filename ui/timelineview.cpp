@@ -19,15 +19,21 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent), m_zoo
     setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(560, 260);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    connect(m_zoom, &TimelineZoom::windowChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(m_zoom, &TimelineZoom::windowChanged, this, &TimelineView::invalidate);
     connect(m_zoom, &TimelineZoom::selectionChanged, this, [this] {
-        viewport()->update();
+        invalidate();
         const auto sel = m_zoom->selection();
         Q_EMIT selectionDescribed(sel ? tr("Selected %1").arg(QString::fromStdString(
                                             coords::formatDuration(sel->second - sel->first)))
                                       : QString());
     });
-    connect(verticalScrollBar(), &QScrollBar::valueChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &TimelineView::invalidate);
+}
+
+void TimelineView::invalidate()
+{
+    m_frameDirty = true;
+    viewport()->update();
 }
 
 void TimelineView::setCurrent(const Trace *trace, const QString &title)
@@ -49,7 +55,7 @@ void TimelineView::setPrevious(const Trace *trace, const QString &title)
 void TimelineView::setNote(const QString &note)
 {
     m_note = note;
-    viewport()->update();
+    invalidate();
 }
 
 void TimelineView::traceChanged()
@@ -60,7 +66,7 @@ void TimelineView::traceChanged()
             span = std::max(span, t->end() - t->start());
     m_zoom->setSpan(span);
     updateScrollBar();
-    viewport()->update();
+    invalidate();
 }
 
 std::vector<TimelineView::Section> TimelineView::sections(int width) const
@@ -166,24 +172,39 @@ QImage TimelineView::renderImage(int minWidth) const
 
 void TimelineView::paintEvent(QPaintEvent *)
 {
-    QPainter p(viewport());
-    if (!m_current) {
-        p.fillRect(viewport()->rect(), palette().color(QPalette::Base));
-        p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap,
-                   tr("Pick a scenario, set its parameters, and press Run (F5).\n"
-                      "Threads appear here as swimlanes while they run."));
-        return;
+    const qreal dpr = viewport()->devicePixelRatioF();
+    const QSize pixels = viewport()->size() * dpr;
+    if (m_frameDirty || m_frame.size() != pixels || m_frame.devicePixelRatio() != dpr) {
+        m_frame = QImage(pixels, QImage::Format_RGB32);
+        m_frame.setDevicePixelRatio(dpr);
+        QPainter p(&m_frame);
+        p.fillRect(QRect(QPoint(0, 0), viewport()->size()), palette().color(QPalette::Base));
+        if (!m_current) {
+            p.setPen(palette().color(QPalette::PlaceholderText));
+            p.drawText(QRect(QPoint(0, 0), viewport()->size()), Qt::AlignCenter | Qt::TextWordWrap,
+                       tr("Pick a scenario, set its parameters, and press Run (F5).\n"
+                          "Threads appear here as swimlanes while they run."));
+        } else {
+            p.translate(0, -verticalScrollBar()->value());
+            paintAll(p, viewport()->width());
+        }
+        m_frameDirty = false;
     }
-    p.fillRect(viewport()->rect(), palette().color(QPalette::Base));
-    p.translate(0, -verticalScrollBar()->value());
-    paintAll(p, viewport()->width());
+    QPainter(viewport()).drawImage(0, 0, m_frame);
 }
 
 void TimelineView::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
     updateScrollBar();
+    invalidate();
+}
+
+void TimelineView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
+        invalidate();
+    QAbstractScrollArea::changeEvent(event);
 }
 
 QString TimelineView::toolTipAt(const QPoint &viewportPos) const

@@ -40,6 +40,7 @@ Q_SIGNALS:
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
     bool viewportEvent(QEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
@@ -61,6 +62,12 @@ private:
     TimelinePainter painterFor(const Section &s) const;
     std::int64_t timeAt(int x) const; // ns since the run started
     void updateScrollBar();
+    void invalidate(); // the frame must be drawn again
+
+    // The frame is drawn into an image and blitted: the painter's fast scanline fills apply on screen too,
+    // and repaints that change nothing (tooltips, expose) cost one copy.
+    QImage m_frame;
+    bool m_frameDirty = true;
 
     TimelineZoom *m_zoom;
     const Trace *m_current = nullptr;

@@ -8,7 +8,8 @@
 #include "timelinepainter.h"
 #include "tracedmutex.h"
 
-#include <QGuiApplication>
+#include <QApplication>
+#include "timelineview.h"
 #include <QImage>
 #include <QMutex>
 
@@ -113,6 +114,24 @@ static void BM_RenderZoomedIn(benchmark::State &state)
 }
 BENCHMARK(BM_RenderZoomedIn)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 
+// The live view's frame: the widget path (scroll area, both runs stacked when comparing) on top of the
+// painter, with a million events of this run and a million of the previous one.
+static void BM_ViewPaint(benchmark::State &state)
+{
+    const Trace &current = syntheticTrace(state.range(0));
+    TimelineView view;
+    view.resize(1920, 1080);
+    view.setCurrent(&current, QStringLiteral("this run"));
+    if (state.range(1))
+        view.setPrevious(&current, QStringLiteral("previous run"));
+    QImage image(view.viewport()->size(), QImage::Format_RGB32);
+    for (auto _ : state) {
+        view.traceChanged(); // what every live poll does: the frame is drawn anew, not blitted from cache
+        view.viewport()->render(&image);
+    }
+}
+BENCHMARK(BM_ViewPaint)->Args({1'000'000, 0})->Args({1'000'000, 1})->Unit(benchmark::kMillisecond);
+
 // Draining and ingesting: how fast the collector turns raw events into the trace model.
 static void BM_TraceIngest(benchmark::State &state)
 {
@@ -128,7 +147,7 @@ BENCHMARK(BM_TraceIngest)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv);
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
