@@ -156,19 +156,6 @@ int parseRun(const QStringList &args, RunOptions *o, QTextStream &err)
     return 0;
 }
 
-QString formatMetric(const Metric &m)
-{
-    const QLocale l;
-    QString v;
-    if (m.value.typeId() == QMetaType::Double)
-        v = l.toString(m.value.toDouble(), 'f', 3);
-    else if (m.value.typeId() == QMetaType::LongLong || m.value.typeId() == QMetaType::Int)
-        v = l.toString(m.value.toLongLong());
-    else
-        v = m.value.toString();
-    return m.unit.isEmpty() ? v : v + QLatin1Char(' ') + m.unit;
-}
-
 QJsonObject resultJson(const Scenario &s, const Runner &runner)
 {
     const RunResult &r = runner.result();
@@ -242,6 +229,12 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     std::signal(SIGINT, previous);
 
     const RunResult &r = runner.result();
+    if (!r.error.isEmpty()) {
+        err << "raceway: " << r.error << Qt::endl;
+        for (Output &output : outputs)
+            output.file->cancelWriting();
+        return 1;
+    }
     ExportOptions eo;
     eo.width = o.width;
     eo.title = scenario->headline(r.params, r.metrics);

@@ -17,7 +17,19 @@ enum class EventKind : std::uint8_t {
     Progress = 9,     // arg = operations this lane has completed so far
     ArgHigh = 10,     // arg = high 32 bits of the next event's argument from the same thread
     Cancelled = 11,   // the lane stopped early because the run was cancelled
+    Hello = 12,       // a worker process introduces itself: arg = pid, obj = protocol version
+    Bye = 13,         // a worker process is about to exit normally
+    TaskBegin = 14,   // arg = task id, obj = the queue it came from; the lane runs the task
+    TaskEnd = 15,     // the task is done: the lane is idle again
+    TaskQueued = 16,  // on a queue lane: arg = task id; one more task waits
+    OnCpu = 17,       // arg = the CPU core the lane's thread or process runs on now
+    CoreSample = 18,  // on a core lane: arg = busy per mille over the last sample interval
+    ProcessExit = 19, // arg = ExitKind: how a worker process ended
+    Text = 20,        // arg = byte count; that many bytes follow in ceil(n / 16) raw records (worker stream only)
 };
+
+// How a worker process ended, as recorded by ProcessExit.
+enum class ExitKind : std::uint32_t { Normal = 0, Crashed = 1, Killed = 2, TimedOut = 3, FailedToStart = 4 };
 
 // 16 bytes, trivially copyable: the hot path writes integers only (lanes and locks are interned).
 struct Event

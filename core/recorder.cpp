@@ -76,6 +76,7 @@ template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink)
 Recorder::Recorder(std::uint64_t maxEvents)
     : m_maxChunks(std::max<std::uint64_t>(1, (maxEvents + EventChunk::capacity - 1) / EventChunk::capacity))
 {
+    m_objects.push_back({}); // object id 0 means "no object"
 }
 
 Recorder::~Recorder() = default;

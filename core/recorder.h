@@ -108,7 +108,7 @@ public:
     Recorder &operator=(const Recorder &) = delete;
 
     std::uint16_t addLane(const QString &name, LaneKind kind);
-    std::uint8_t addObject(const QString &name, int lane = -1);
+    std::uint8_t addObject(const QString &name, int lane = -1); // ids start at 1: 0 is "none"
     std::vector<LaneInfo> lanes() const;
     std::vector<ObjectInfo> objects() const;
 

@@ -69,6 +69,7 @@ void Runner::finish()
     m_result.events = m_trace.eventCount();
     m_result.droppedEvents = m_recorder.droppedEvents();
     m_result.cancelled = m_context.cancelled();
+    m_result.error = m_context.error();
     m_finished = true;
 }
 

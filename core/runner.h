@@ -20,6 +20,7 @@ struct RunResult
     std::uint64_t events = 0;
     std::uint64_t droppedEvents = 0;
     bool cancelled = false;
+    QString error; // set when the run failed to do its work
 };
 
 // Runs one scenario on a controller thread and collects its events into a trace on the thread that

@@ -1,5 +1,7 @@
 #include "scenario.h"
 
+#include <QLocale>
+
 #include <chrono>
 
 namespace raceway {
@@ -37,6 +39,29 @@ QString Scenario::headline(const ParamValues &params, const QList<Metric> &) con
     for (const ParamSpec &spec : this->params())
         parts << spec.name + QLatin1Char('=') + spec.formatValue(params.value(spec.name));
     return id() + QStringLiteral(": ") + parts.join(QLatin1Char(' '));
+}
+
+QString formatMetric(const Metric &m)
+{
+    const QLocale l;
+    QString v;
+    if (!m.value.isValid())
+        return QStringLiteral("—"); // nothing was measured (a worker that crashed before reporting)
+    if (m.value.typeId() == QMetaType::QVariantList) {
+        QStringList parts;
+        for (const QVariant &item : m.value.toList())
+            parts << formatMetric({m.key, m.label, item, {}});
+        v = parts.join(QStringLiteral(", "));
+    } else if (m.value.typeId() == QMetaType::Double) {
+        v = l.toString(m.value.toDouble(), 'f', 3);
+    } else if (m.value.typeId() == QMetaType::Bool) {
+        v = m.value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
+    } else if (m.value.typeId() == QMetaType::QString || m.value.typeId() == QMetaType::QByteArray) {
+        v = m.value.toString();
+    } else {
+        v = l.toString(m.value.toLongLong());
+    }
+    return m.unit.isEmpty() ? v : v + QLatin1Char(' ') + m.unit;
 }
 
 QVariant metricValue(const QList<Metric> &metrics, const QString &key)

@@ -42,6 +42,9 @@ public:
     std::int64_t startNs() const { return m_start.load(std::memory_order_relaxed); }
 
     void addMetric(const QString &key, const QString &label, const QVariant &value, const QString &unit = {});
+    // The run could not do its work (a missing worker program, no shared memory): one line for people.
+    void fail(const QString &error) { m_error = error; }
+    QString error() const { return m_error; }
     const QList<Metric> &metrics() const { return m_metrics; }
 
 private:
@@ -52,6 +55,7 @@ private:
     std::mutex m_sleepMutex;
     std::condition_variable m_sleepWake;
     QList<Metric> m_metrics; // written by the controller thread only
+    QString m_error;
 };
 
 class Scenario
@@ -73,5 +77,7 @@ public:
 };
 
 QVariant metricValue(const QList<Metric> &metrics, const QString &key);
+// "1,234", "12.345 ms", "0.0, 98.5 %": a metric's value as people read it, in the current locale.
+QString formatMetric(const Metric &m);
 
 } // namespace raceway

@@ -18,6 +18,10 @@ QString stateName(State state)
     case State::Cancelled: return QStringLiteral("cancelled");
     case State::Free: return QStringLiteral("free");
     case State::Held: return QStringLiteral("held");
+    case State::Task: return QStringLiteral("running a task");
+    case State::Crashed: return QStringLiteral("crashed");
+    case State::Killed: return QStringLiteral("killed");
+    case State::TimedOut: return QStringLiteral("timed out");
     }
     return QStringLiteral("idle");
 }
@@ -114,7 +118,11 @@ void Trace::ingest(const Event *events, std::size_t count)
             m_argHigh.erase(it);
         }
         switch (e.kind) {
-        case EventKind::ThreadStart: push(lane, e.t, State::Running, 0); break;
+        case EventKind::ThreadStart: {
+            const auto cpu = m_lastCpu.find(e.lane);
+            push(lane, e.t, State::Running, cpu == m_lastCpu.end() ? 0 : cpu->second);
+            break;
+        }
         case EventKind::ThreadEnd: push(lane, e.t, State::Done, 0); break;
         case EventKind::Cancelled: push(lane, e.t, State::Cancelled, 0); break;
         case EventKind::SleepBegin: push(lane, e.t, State::Sleeping, 0); break;
@@ -158,19 +166,49 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         }
         case EventKind::Progress: {
-            const int l = objectLane(e.obj);
-            if (l < 0)
-                break;
-            m_counterOf[e.lane] = l;
             std::int64_t &last = m_progress[e.lane];
             const std::int64_t delta = wide - last;
             last = wide;
             m_progressTotal += delta;
+            const int l = objectLane(e.obj);
+            if (l < 0)
+                break;
+            m_counterOf[e.lane] = l;
             if (delta != 0)
                 m_pendingPoints[std::size_t(l)].push_back({e.t, delta, delta});
             break;
         }
         case EventKind::ArgHigh: m_argHigh[e.lane] = e.arg; break;
+        case EventKind::TaskBegin:
+            push(lane, e.t, State::Task, std::uint16_t(e.arg));
+            if (int l = objectLane(e.obj); l >= 0)
+                m_pendingPoints[std::size_t(l)].push_back({e.t, -1, 0});
+            break;
+        case EventKind::TaskEnd: push(lane, e.t, State::Idle, 0); break;
+        case EventKind::TaskQueued: m_pendingPoints[lane].push_back({e.t, 1, 0}); break;
+        case EventKind::OnCpu: {
+            // A running lane changes colour with its core; other states keep theirs.
+            const Lane &l = ensureLane(lane);
+            if (!l.states.empty() && l.states.back() == State::Running)
+                push(lane, e.t, State::Running, std::uint16_t(e.arg));
+            m_lastCpu[e.lane] = std::uint16_t(e.arg);
+            break;
+        }
+        case EventKind::CoreSample: {
+            // Series hold deltas: turn the absolute sample into one.
+            std::int64_t &last = m_progress[e.lane];
+            m_pendingPoints[lane].push_back({e.t, std::int64_t(e.arg) - last, 0});
+            last = e.arg;
+            break;
+        }
+        case EventKind::ProcessExit: {
+            static constexpr State ends[] = {State::Done, State::Crashed, State::Killed, State::TimedOut, State::Crashed};
+            push(lane, e.t, e.arg < 5 ? ends[e.arg] : State::Crashed, 0);
+            break;
+        }
+        case EventKind::Hello:
+        case EventKind::Bye:
+        case EventKind::Text: break;
         }
     }
 }

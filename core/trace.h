@@ -23,8 +23,12 @@ enum class State : std::uint8_t {
     Cancelled,
     Free, // lock lanes: nobody holds it
     Held, // lock lanes: obj = holder lane
+    Task, // running a task (obj = task id)
+    Crashed,
+    Killed,
+    TimedOut,
 };
-constexpr int stateCount = 9;
+constexpr int stateCount = 13;
 QString stateName(State state);
 
 struct Marker
@@ -133,6 +137,7 @@ private:
     std::unordered_map<std::uint16_t, std::uint32_t> m_argHigh;
     std::unordered_map<std::uint16_t, std::int64_t> m_progress;
     std::unordered_map<std::uint16_t, int> m_counterOf;
+    std::unordered_map<std::uint16_t, std::uint16_t> m_lastCpu;
     // Effects on lanes written by several threads, merged in time order at commit().
     std::unordered_map<std::size_t, std::vector<PendingTransition>> m_pendingTransitions;
     std::unordered_map<std::size_t, std::vector<PendingPoint>> m_pendingPoints;

@@ -49,33 +49,37 @@ template <typename It, typename Less> It gallopNear(It lo, It end, It guess, std
     }
 }
 
+// Colour keys: one per state, then one per CPU core for process lanes that are running.
+constexpr int coreKeys = 8;
+constexpr int colourKeys = stateCount + coreKeys;
+
 struct RunBatcher
 {
-    std::array<QVector<QRect>, stateCount> rects;
-    State state = State::Idle;
+    std::array<QVector<QRect>, colourKeys> rects;
+    int key = int(State::Idle);
     int from = 0, to = 0; // columns [from, to)
     int top = 0, height = 0, left = 0;
 
-    void add(State s, int x0, int x1)
+    void add(int k, int x0, int x1)
     {
-        if (s == state && x0 == to) {
+        if (k == key && x0 == to) {
             to = x1;
             return;
         }
         flush();
-        state = s;
+        key = k;
         from = x0;
         to = x1;
     }
     void flush()
     {
-        if (to > from && state != State::Idle && state != State::Free) {
+        if (to > from && key != int(State::Idle) && key != int(State::Free)) {
             // Finished lanes shrink to a thin line so that the live ones stand out.
-            const int h = state == State::Done ? std::max(2, height / 4) : height;
-            rects[int(state)].append(QRect(left + from, top + (height - h) / 2, to - from, h));
+            const int h = key == int(State::Done) ? std::max(2, height / 4) : height;
+            rects[std::size_t(key)].append(QRect(left + from, top + (height - h) / 2, to - from, h));
         }
         from = to = 0;
-        state = State::Idle;
+        key = int(State::Idle);
     }
 };
 
@@ -134,8 +138,14 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
     {
         int x0, x1;
         std::uint16_t obj;
+        State state;
     };
     std::vector<Label> labels;
+    // Process lanes show which core they run on by colour.
+    const bool byCore = lane.kind == LaneKind::Process;
+    auto keyOf = [byCore](State st, std::uint16_t obj) {
+        return byCore && st == State::Running ? stateCount + obj % coreKeys : int(st);
+    };
 
     int x = std::max(0, int(std::floor(double(T[0] - m.start) / npp)));
     auto columnStart = [&](int col) { return m.start + std::int64_t(std::floor(double(col) * npp)); };
@@ -161,7 +171,7 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
             if (b == first) // no bucket starts in this column: the one spanning it colours it
                 share[int(Bk[b == 0 ? 0 : b - 1].dominant)] += 1;
             share[int(State::Idle)] = -1;
-            batch.add(State(std::max_element(share.begin(), share.end()) - share.begin()), x, x + 1);
+            batch.add(int(std::max_element(share.begin(), share.end()) - share.begin()), x, x + 1);
             ++x;
         }
     }
@@ -199,10 +209,10 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
             // One state covers this column and every column up to the next transition.
             const std::int64_t next = j < n ? T[j] : laneEnd;
             const int xNext = std::min(width, std::max(x + 1, int(std::floor(double(next - m.start) / npp))));
-            batch.add(lane.states[i], x, xNext);
+            batch.add(keyOf(lane.states[i], lane.objs[i]), x, xNext);
             cursorExact = xNext == x + 1;
-            if (lane.states[i] == State::Held && xNext - x > 70)
-                labels.push_back({x, xNext, lane.objs[i]});
+            if ((lane.states[i] == State::Held && xNext - x > 70) || (lane.states[i] == State::Task && xNext - x > 44))
+                labels.push_back({x, xNext, lane.objs[i], lane.states[i]});
             x = xNext;
             continue;
         }
@@ -228,7 +238,7 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
         }
         share[int(State::Idle)] = -1;
         const auto best = State(std::max_element(share.begin(), share.end()) - share.begin());
-        batch.add(best, x, x + 1);
+        batch.add(keyOf(best, lane.objs[i]), x, x + 1);
         ++x;
     }
     batch.flush();
@@ -236,10 +246,10 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
     p.setPen(Qt::NoPen);
-    for (int s = 0; s < stateCount; ++s) {
+    for (int s = 0; s < colourKeys; ++s) {
         if (batch.rects[std::size_t(s)].isEmpty())
             continue;
-        const QColor colour = m_palette.state(State(s));
+        const QColor colour = s < stateCount ? m_palette.state(State(s)) : TimelinePalette::core(s - stateCount);
         if (!fillOpaqueRects(p, batch.rects[std::size_t(s)], colour)) {
             p.setBrush(colour);
             p.drawRects(batch.rects[std::size_t(s)]);
@@ -247,9 +257,11 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
     }
     p.setPen(Qt::white);
     for (const Label &l : labels) {
-        if (l.obj < m_trace.lanes().size())
-            p.drawText(QRect(r.left() + l.x0 + 4, r.top(), l.x1 - l.x0 - 8, r.height()),
-                       Qt::AlignVCenter | Qt::AlignLeft, m_trace.lane(l.obj).name);
+        const QString text = l.state == State::Task ? QStringLiteral("task %1").arg(l.obj + 1)
+                             : l.obj < m_trace.lanes().size() ? m_trace.lane(l.obj).name
+                                                              : QString();
+        p.drawText(QRect(r.left() + l.x0 + 4, r.top(), l.x1 - l.x0 - 8, r.height()), Qt::AlignVCenter | Qt::AlignLeft,
+                   text);
     }
     p.restore();
 }
@@ -385,19 +397,14 @@ void TimelinePainter::paintCounter(QPainter &p, const Lane &lane, const QRect &r
     p.restore();
 }
 
-void TimelinePainter::paintWaiters(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const
+void TimelinePainter::paintBars(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m,
+                                std::int64_t fullScale, const QColor &colour, int maxHeight) const
 {
     const auto &S = lane.series;
     if (S.empty())
         return;
-    // Bars are scaled to the number of threads that could queue, without scanning the series.
-    std::int64_t most = 1;
-    for (const Lane &l : m_trace.lanes())
-        most += l.kind == LaneKind::Thread || l.kind == LaneKind::Process;
-    most = std::max<std::int64_t>(1, most - 1);
     auto before = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
     QVector<QRect> bars;
-    const int maxH = r.height() / 3;
     auto it = S.begin();
     const std::int64_t last = m_trace.end();
     for (int x = 0; x < r.width(); ++x) {
@@ -411,13 +418,15 @@ void TimelinePainter::paintWaiters(QPainter &p, const Lane &lane, const QRect &r
         const std::int64_t v = it->a;
         if (v <= 0)
             continue;
-        const int h = std::max(1, int(std::lround(double(v) * maxH / double(most))));
+        const int h = std::clamp(int(std::lround(double(v) * maxHeight / double(std::max<std::int64_t>(1, fullScale)))), 1, maxHeight);
         bars.append(QRect(r.left() + x, r.bottom() - h, 1, h));
     }
     p.save();
     p.setPen(Qt::NoPen);
-    p.setBrush(m_palette.waitersFill);
-    p.drawRects(bars);
+    if (!fillOpaqueRects(p, bars, colour)) {
+        p.setBrush(colour);
+        p.drawRects(bars);
+    }
     p.restore();
 }
 

@@ -12,10 +12,23 @@ QColor TimelinePalette::state(State s) const
     case State::Sleeping: return QColor(0x56, 0xB4, 0xE9); // sky blue
     case State::Done: return mutedText.lighter(background.lightness() > 128 ? 160 : 70);
     case State::Cancelled: return QColor(0x99, 0x99, 0x99);
+    case State::Task: return QColor(0x00, 0x9E, 0x73);
+    case State::Crashed: return QColor(0xCC, 0x00, 0x33);
+    case State::Killed: return QColor(0x88, 0x22, 0x55);
+    case State::TimedOut: return QColor(0xAA, 0x44, 0x99);
     case State::Free:
     case State::Idle: return QColor(Qt::transparent);
     }
     return QColor(Qt::transparent);
+}
+
+QColor TimelinePalette::core(int index)
+{
+    // Eight hues that stay apart for the common colour blindnesses (Paul Tol's "muted" set).
+    static const QColor hues[] = {QColor(0x33, 0x22, 0x88), QColor(0x88, 0xCC, 0xEE), QColor(0x44, 0xAA, 0x99),
+                                  QColor(0x11, 0x77, 0x33), QColor(0x99, 0x99, 0x33), QColor(0xDD, 0xCC, 0x77),
+                                  QColor(0xCC, 0x66, 0x77), QColor(0xAA, 0x44, 0x99)};
+    return hues[std::size_t(index) % 8];
 }
 
 TimelinePalette TimelinePalette::light()

@@ -14,6 +14,7 @@ struct TimelinePalette
     QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill;
 
     QColor state(State s) const;
+    static QColor core(int index); // running on CPU core `index`: process lanes are coloured by core
     static TimelinePalette light();
     static TimelinePalette dark();
 };

@@ -89,6 +89,10 @@ QString TimelinePainter::describe(const TimelineHit &hit) const
             state += QStringLiteral(" “%1”").arg(m_trace.objectName(iv.obj).toHtmlEscaped());
         if (iv.state == State::Held && iv.obj < m_trace.lanes().size())
             state = QStringLiteral("held by %1").arg(m_trace.lane(iv.obj).name);
+        if (iv.state == State::Task)
+            state = QStringLiteral("running task %1").arg(iv.obj + 1);
+        if (iv.state == State::Running && lane.kind == LaneKind::Process)
+            state = QStringLiteral("running on cpu %1").arg(iv.obj);
         if (iv.state != State::Free && iv.state != State::Idle)
             lines << QStringLiteral("%1 from %2 for %3").arg(state, duration(iv.start - t0), duration(iv.end - iv.start));
         else if (iv.state == State::Free)
@@ -101,6 +105,11 @@ QString TimelinePainter::describe(const TimelineHit &hit) const
                               l.toString(qlonglong(hit.value->a - hit.value->b)));
         else if (lane.kind == LaneKind::Lock)
             lines << QStringLiteral("%1 thread(s) queued").arg(hit.value->a);
+        else if (lane.kind == LaneKind::Queue)
+            lines << QStringLiteral("%1 task(s) waiting for a free thread").arg(hit.value->a);
+        else if (lane.kind == LaneKind::Core)
+            lines << QStringLiteral("%1% busy in this sample (/proc/stat counts in 10 ms ticks)")
+                         .arg(QLocale().toString(double(hit.value->a) / 10, 'f', 1));
     }
     return lines.size() > 1 ? lines.join(QStringLiteral("<br>")) : QString();
 }

@@ -85,17 +85,35 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
     paintAxis(p, l, m);
 
     p.setClipRect(l.plot.adjusted(0, -2, 1, 2));
+    int coreIndex = 0;
     for (std::size_t i = 0; i < l.lanes.size(); ++i) {
         const Lane &lane = m_trace.lane(i);
         const QRect &r = l.lanes[i];
-        if (lane.kind == LaneKind::Counter) {
-            paintCounter(p, lane, r, m);
-            continue;
+        switch (lane.kind) {
+        case LaneKind::Counter: paintCounter(p, lane, r, m); break;
+        case LaneKind::Core: // busy per mille, full height at 100 %
+            paintBars(p, lane, r.adjusted(0, 2, 0, -2), m, 1000, TimelinePalette::core(coreIndex++), r.height() - 4);
+            break;
+        case LaneKind::Queue: {
+            std::int64_t most = 1;
+            for (const SeriesPoint &pt : lane.series) // a queue's series is short: two points per task
+                most = std::max(most, pt.a);
+            paintBars(p, lane, r.adjusted(0, 2, 0, -2), m, most, m_palette.waitersFill, r.height() - 4);
+            break;
         }
-        paintStates(p, lane, r, m);
-        if (lane.kind == LaneKind::Lock)
-            paintWaiters(p, lane, r, m);
-        paintMarkers(p, lane, r, m);
+        case LaneKind::Lock: {
+            paintStates(p, lane, r, m);
+            // Bars scale to the number of lanes that could queue for the lock.
+            const auto queuers = std::count_if(m_trace.lanes().begin(), m_trace.lanes().end(), [](const Lane &x) {
+                return x.kind == LaneKind::Thread || x.kind == LaneKind::Process;
+            });
+            paintBars(p, lane, r, m, std::max<std::int64_t>(1, queuers), m_palette.waitersFill, r.height() / 3);
+            break;
+        }
+        default:
+            paintStates(p, lane, r, m);
+            paintMarkers(p, lane, r, m);
+        }
     }
     p.setClipping(false);
     paintLabels(p, l);
@@ -196,9 +214,20 @@ void TimelinePainter::paintAxis(QPainter &p, const TimelineLayout &l, const coor
 std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
 {
     std::uint32_t seen = 0;
-    bool markers = false, counter = false, waiters = false;
+    bool markers = false, counter = false, waiters = false, queue = false;
+    int cores = 0;
+    bool threadsRun = false;
+    std::uint32_t coresUsed = 0;
     for (const Lane &lane : m_trace.lanes()) {
         seen |= lane.statesSeen;
+        cores += lane.kind == LaneKind::Core;
+        if (lane.kind != LaneKind::Process && (lane.statesSeen & (1u << unsigned(State::Running))))
+            threadsRun = true;
+        queue |= lane.kind == LaneKind::Queue;
+        if (lane.kind == LaneKind::Process)
+            for (std::size_t k = 0; k < lane.states.size(); ++k)
+                if (lane.states[k] == State::Running)
+                    coresUsed |= 1u << (lane.objs[k] % 8);
         markers |= !lane.markers.empty();
         counter |= lane.kind == LaneKind::Counter;
         waiters |= lane.kind == LaneKind::Lock && !lane.series.empty();
@@ -206,9 +235,18 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
     if (seen & (1u << unsigned(State::Held)))
         seen |= 1u << unsigned(State::Holding);
     std::vector<LegendItem> items;
-    for (State s : {State::Running, State::Waiting, State::Holding, State::Sleeping, State::Done, State::Cancelled})
-        if (seen & (1u << unsigned(s)))
+    const bool onlyProcessesRun = coresUsed != 0 && !threadsRun;
+    for (State s : {State::Running, State::Task, State::Waiting, State::Holding, State::Sleeping, State::Done,
+                    State::Cancelled, State::Crashed, State::Killed, State::TimedOut})
+        if ((seen & (1u << unsigned(s))) && !(s == State::Running && onlyProcessesRun))
             items.push_back({LegendItem::Swatch, m_palette.state(s), stateName(s)});
+    for (int c = 0; c < 8; ++c)
+        if (coresUsed & (1u << c))
+            items.push_back({LegendItem::Swatch, TimelinePalette::core(c), QStringLiteral("running on cpu %1").arg(c)});
+    if (cores > 0)
+        items.push_back({LegendItem::Bar, TimelinePalette::core(0), QStringLiteral("core busy (from /proc/stat, 10 ms ticks)")});
+    if (queue)
+        items.push_back({LegendItem::Bar, m_palette.waitersFill, QStringLiteral("tasks waiting in the queue")});
     if (markers)
         items.push_back({LegendItem::Marker, m_palette.lostMarker, QStringLiteral("lost update: a write erased others' increments")});
     if (waiters)

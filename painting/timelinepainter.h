@@ -80,7 +80,9 @@ private:
     void paintStates(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
     void paintMarkers(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
     void paintCounter(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
-    void paintWaiters(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
+    // A lane's series as one bar per pixel column, `fullScale` reaching maxHeight.
+    void paintBars(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m, std::int64_t fullScale,
+                   const QColor &colour, int maxHeight) const;
 
     const Trace &m_trace;
     TimelinePalette m_palette;

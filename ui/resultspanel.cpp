@@ -8,21 +8,6 @@
 
 namespace raceway {
 
-QString formatMetricValue(const Metric &m)
-{
-    const QLocale l;
-    QString v;
-    if (m.value.typeId() == QMetaType::Double)
-        v = l.toString(m.value.toDouble(), 'f', 3);
-    else if (m.value.typeId() == QMetaType::Bool)
-        v = m.value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
-    else if (m.value.canConvert<qlonglong>() && m.value.typeId() != QMetaType::QString)
-        v = l.toString(m.value.toLongLong());
-    else
-        v = m.value.toString();
-    return m.unit.isEmpty() ? v : v + QLatin1Char(' ') + m.unit;
-}
-
 namespace {
 
 QList<Metric> withRunFacts(const RunResult &r)
@@ -83,7 +68,7 @@ void ResultsPanel::setRuns(const RunResult *current, const QString &currentTitle
         for (int col = 1; col <= 2; ++col) {
             const QList<Metric> &src = col == 1 ? now : before;
             auto it = std::find_if(src.begin(), src.end(), [&](const Metric &m) { return m.key == row.key; });
-            auto *item = new QTableWidgetItem(it == src.end() ? QStringLiteral("—") : formatMetricValue(*it));
+            auto *item = new QTableWidgetItem(it == src.end() ? QStringLiteral("—") : formatMetric(*it));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             if (it != src.end() && row.key == QLatin1String("lost_updates") && it->value.toLongLong() > 0) {
                 QFont f = item->font();

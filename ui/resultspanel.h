@@ -28,6 +28,5 @@ private:
     QTableWidget *m_table;
 };
 
-QString formatMetricValue(const Metric &m);
 
 } // namespace raceway

@@ -1,0 +1,50 @@
+#pragma once
+
+// A 64-bit counter in POSIX shared memory that several worker processes increment, with an optional
+// process-shared robust mutex: the seeds' multiprocessing.Value, made visible.
+
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <cstdint>
+#include <pthread.h>
+
+namespace raceway {
+
+struct SharedBlock
+{
+    std::atomic<std::uint64_t> value;  // value in the low 56 bits, 1 + the writer's index in the top 8
+    std::atomic<std::uint32_t> ready;  // workers attached and waiting at the start line
+    std::atomic<std::uint32_t> go;     // the parent's start signal
+    pthread_mutex_t mutex;             // process-shared and robust: a crashed holder does not wedge the rest
+};
+
+// The parent's handle: creates the segment under a unique name and removes it when destroyed.
+class SharedCounterSegment
+{
+public:
+    SharedCounterSegment();
+    ~SharedCounterSegment();
+    SharedCounterSegment(const SharedCounterSegment &) = delete;
+    SharedCounterSegment &operator=(const SharedCounterSegment &) = delete;
+
+    bool isValid() const { return m_block != nullptr; }
+    QString name() const { return m_name; }
+    QString error() const { return m_error; }
+    SharedBlock *block() const { return m_block; }
+
+private:
+    QString m_name;
+    QString m_error;
+    SharedBlock *m_block = nullptr;
+};
+
+constexpr int sharedWriterShift = 56;
+constexpr std::uint64_t sharedValueMask = (std::uint64_t(1) << sharedWriterShift) - 1;
+
+namespace worker {
+int sharedCounterJob(const QStringList &args);
+}
+
+} // namespace raceway

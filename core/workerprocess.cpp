@@ -1,0 +1,175 @@
+#include "workerprocess.h"
+
+#include "clock.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QTimer>
+
+namespace raceway {
+namespace {
+QString g_override;
+}
+
+void setWorkerPathOverride(const QString &path)
+{
+    g_override = path;
+}
+
+QString workerPath(QString *error)
+{
+    const QString path = !g_override.isEmpty()
+                             ? g_override
+                             : QCoreApplication::applicationDirPath() + QStringLiteral("/raceway-worker");
+    const QFileInfo info(path);
+    if (!info.exists() || !info.isFile() || !info.isExecutable()) {
+        if (error)
+            *error = QStringLiteral("the worker program is missing or not executable: ") + path +
+                     QStringLiteral(" (it is built next to raceway)");
+        return {};
+    }
+    return info.absoluteFilePath();
+}
+
+QString textField(const QByteArray &text, const char *key)
+{
+    const QByteArray prefix = QByteArray(key) + '=';
+    for (const QByteArray &part : text.split(' '))
+        if (part.startsWith(prefix))
+            return QString::fromUtf8(part.mid(prefix.size()));
+    return {};
+}
+
+WorkerProcess::WorkerProcess(ThreadBuffer &lane, std::uint8_t progressObject, QObject *parent)
+    : QObject(parent), m_lane(lane), m_progressObject(progressObject)
+{
+    m_reader.onEvent = [this](const Event &e) {
+        // The worker writes its own lane as 0 and knows no object ids: the parent maps both.
+        const std::uint8_t obj = m_map ? m_map(e.kind, e.obj) : e.kind == EventKind::Progress ? m_progressObject : e.obj;
+        m_lane.recordAt(e.t, e.kind, obj, e.arg);
+    };
+    m_reader.onText = [this](const QByteArray &text) {
+        m_texts.append(text);
+        Q_EMIT textReceived(text);
+    };
+    connect(&m_process, &QProcess::readyReadStandardOutput, this, &WorkerProcess::readOutput);
+    connect(&m_process, &QProcess::readyReadStandardError, this, [this] {
+        if (m_stderr.size() < 4096)
+            m_stderr += QString::fromUtf8(m_process.readAllStandardError());
+    });
+    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+        readOutput();
+        if (m_killedAs)
+            finish(*m_killedAs);
+        else if (status == QProcess::CrashExit || code != 0 || !m_reader.sawBye())
+            finish(ExitKind::Crashed);
+        else
+            finish(ExitKind::Normal);
+    });
+    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
+        if (e == QProcess::FailedToStart) {
+            m_stderr = m_process.errorString();
+            finish(ExitKind::FailedToStart);
+        }
+    });
+}
+
+WorkerProcess::~WorkerProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+void WorkerProcess::start(const QString &program, const QStringList &args)
+{
+    m_process.setProgram(program);
+    m_process.setArguments(args);
+    m_process.start(QIODevice::ReadWrite);
+    m_pid = m_process.processId();
+}
+
+void WorkerProcess::writeLine(const QByteArray &line)
+{
+    m_process.write(line + '\n');
+}
+
+void WorkerProcess::closeInput()
+{
+    m_process.closeWriteChannel();
+}
+
+void WorkerProcess::terminate(ExitKind why)
+{
+    if (m_exit || m_process.state() == QProcess::NotRunning)
+        return;
+    m_killedAs = why;
+    m_process.kill();
+}
+
+void WorkerProcess::readOutput()
+{
+    const QByteArray data = m_process.readAllStandardOutput();
+    if (!data.isEmpty())
+        m_reader.feed(data.constData(), std::size_t(data.size()));
+}
+
+void WorkerProcess::finish(ExitKind kind)
+{
+    if (m_exit)
+        return;
+    m_exit = kind;
+    m_lane.record(EventKind::ProcessExit, 0, std::uint32_t(kind));
+    Q_EMIT done();
+}
+
+WorkerGroup::~WorkerGroup() = default; // each WorkerProcess kills and reaps its process if still running
+
+WorkerProcess *WorkerGroup::add(ThreadBuffer &lane, const QStringList &args, std::uint8_t progressObject)
+{
+    if (m_program.isEmpty())
+        m_program = workerPath(nullptr);
+    auto w = std::make_unique<WorkerProcess>(lane, progressObject);
+    w->start(m_program, args);
+    m_workers.push_back(std::move(w));
+    return m_workers.back().get();
+}
+
+void WorkerGroup::waitAll(int timeoutMs)
+{
+    QEventLoop loop;
+    QTimer tick;
+    const std::int64_t deadline = nowNs() + std::int64_t(timeoutMs) * 1'000'000;
+    auto check = [&] {
+        bool allDone = true;
+        for (auto &w : m_workers)
+            allDone &= w->isDone();
+        if (allDone) {
+            loop.quit();
+            return;
+        }
+        const ExitKind why = m_ctx.cancelled() ? ExitKind::Killed : ExitKind::TimedOut;
+        if (m_ctx.cancelled() || nowNs() > deadline)
+            for (auto &w : m_workers)
+                w->terminate(why);
+    };
+    QObject::connect(&tick, &QTimer::timeout, &loop, check);
+    for (auto &w : m_workers)
+        QObject::connect(w.get(), &WorkerProcess::done, &loop, check, Qt::QueuedConnection);
+    tick.start(20);
+    check();
+    if (loop.isRunning() || std::any_of(m_workers.begin(), m_workers.end(), [](auto &w) { return !w->isDone(); }))
+        loop.exec();
+    for (auto &w : m_workers) // reap: no zombies
+        w->process().waitForFinished(5000);
+}
+
+int WorkerGroup::failures() const
+{
+    return int(std::count_if(m_workers.begin(), m_workers.end(),
+                             [](const auto &w) { return w->exitKind() != ExitKind::Normal; }));
+}
+
+} // namespace raceway

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "recorder.h"
+#include "scenario.h"
+#include "workerprotocol.h"
+
+#include <QObject>
+#include <QProcess>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace raceway {
+
+// Where raceway-worker lives: next to the running executable, never looked up through PATH.
+// Returns an empty string and an error line when it is missing or not executable.
+QString workerPath(QString *error);
+void setWorkerPathOverride(const QString &path); // tests, whose executables live elsewhere
+
+// One raceway-worker process and its lane. Its event stream is copied onto the lane as it arrives;
+// how it ended (normally, crashed, killed, timed out) is recorded there too. Lives on the thread that
+// runs the scenario, which also writes the lane.
+class WorkerProcess : public QObject
+{
+    Q_OBJECT
+public:
+    WorkerProcess(ThreadBuffer &lane, std::uint8_t progressObject, QObject *parent = nullptr);
+    ~WorkerProcess() override;
+
+    void start(const QString &program, const QStringList &args);
+    void terminate(ExitKind why); // kill it, recording why
+    bool isDone() const { return m_exit.has_value(); }
+    ExitKind exitKind() const { return m_exit.value_or(ExitKind::Normal); }
+    qint64 pid() const { return m_pid; }
+    const QList<QByteArray> &texts() const { return m_texts; }
+    QString errorText() const { return m_stderr; }
+    std::uint64_t events() const { return m_reader.events(); }
+    QProcess &process() { return m_process; }
+    // The worker knows no parent object ids: it numbers its own (1 = progress/counter, 2 = lock, ...).
+    void setObjectMapper(std::function<std::uint8_t(EventKind, std::uint8_t)> map) { m_map = std::move(map); }
+    void writeLine(const QByteArray &line); // to the worker's standard input
+    void closeInput();
+
+Q_SIGNALS:
+    void done();
+    void textReceived(const QByteArray &text);
+
+private:
+    void readOutput();
+    void finish(ExitKind kind);
+
+    ThreadBuffer &m_lane;
+    std::uint8_t m_progressObject;
+    std::function<std::uint8_t(EventKind, std::uint8_t)> m_map;
+    QProcess m_process;
+    worker::StreamReader m_reader;
+    std::optional<ExitKind> m_exit;
+    std::optional<ExitKind> m_killedAs;
+    QList<QByteArray> m_texts;
+    QString m_stderr;
+    qint64 m_pid = 0;
+};
+
+// Runs a set of workers to the end on the scenario's thread: an event loop that also watches for
+// cancellation (kills: "killed") and a timeout (kills: "timed out"). Every process is reaped.
+class WorkerGroup
+{
+public:
+    explicit WorkerGroup(RunContext &ctx) : m_ctx(ctx) {}
+    ~WorkerGroup();
+    WorkerProcess *add(ThreadBuffer &lane, const QStringList &args, std::uint8_t progressObject = 0);
+    void waitAll(int timeoutMs);
+    const std::vector<std::unique_ptr<WorkerProcess>> &workers() const { return m_workers; }
+    int failures() const; // workers that did not end normally
+
+private:
+    RunContext &m_ctx;
+    QString m_program;
+    std::vector<std::unique_ptr<WorkerProcess>> m_workers;
+};
+
+// "key=value key=value" as the workers report results.
+QString textField(const QByteArray &text, const char *key);
+
+} // namespace raceway
