@@ -162,9 +162,10 @@ QJsonObject resultJson(const Scenario &s, const Runner &runner)
     QJsonObject params;
     for (const ParamSpec &p : s.params()) {
         const QVariant v = r.params.value(p.name);
-        params[p.name] = p.type == ParamType::Int    ? QJsonValue(v.toLongLong())
-                         : p.type == ParamType::Bool ? QJsonValue(v.toBool())
-                                                     : QJsonValue(v.toString());
+        params[p.name] = p.type == ParamType::Int       ? QJsonValue(v.toLongLong())
+                         : p.type == ParamType::Bool    ? QJsonValue(v.toBool())
+                         : p.type == ParamType::IntList ? QJsonValue::fromVariant(v)
+                                                        : QJsonValue(v.toString());
     }
     QJsonArray lanes;
     for (const Lane &lane : runner.trace().lanes())

@@ -38,12 +38,30 @@ ParamSpec ParamSpec::choice(const QString &name, const QString &def, const QStri
     return s;
 }
 
+ParamSpec ParamSpec::intList(const QString &name, const QList<qlonglong> &def, std::int64_t min, std::int64_t max,
+                             int maxItems, const QString &help)
+{
+    ParamSpec s;
+    s.name = name;
+    s.type = ParamType::IntList;
+    QVariantList v;
+    for (qlonglong x : def)
+        v << x;
+    s.defaultValue = v;
+    s.min = min;
+    s.max = max;
+    s.maxItems = maxItems;
+    s.help = help;
+    return s;
+}
+
 QString ParamSpec::typeName() const
 {
     switch (type) {
     case ParamType::Int: return QStringLiteral("integer");
     case ParamType::Bool: return QStringLiteral("switch");
     case ParamType::Choice: return QStringLiteral("choice");
+    case ParamType::IntList: return QStringLiteral("list of integers");
     }
     return {};
 }
@@ -54,6 +72,8 @@ QString ParamSpec::allowedValues() const
     case ParamType::Int: return QString::number(min) + QStringLiteral("..") + QString::number(max);
     case ParamType::Bool: return QStringLiteral("on, off");
     case ParamType::Choice: return choices.join(QStringLiteral(", "));
+    case ParamType::IntList:
+        return QStringLiteral("1 to %1 comma-separated whole numbers, each %2..%3").arg(maxItems).arg(min).arg(max);
     }
     return {};
 }
@@ -64,6 +84,12 @@ QString ParamSpec::formatValue(const QVariant &value) const
     case ParamType::Int: return QString::number(value.toLongLong());
     case ParamType::Bool: return value.toBool() ? QStringLiteral("on") : QStringLiteral("off");
     case ParamType::Choice: return value.toString();
+    case ParamType::IntList: {
+        QStringList parts;
+        for (const QVariant &v : value.toList())
+            parts << QString::number(v.toLongLong());
+        return parts.join(QLatin1Char(','));
+    }
     }
     return {};
 }
@@ -78,6 +104,16 @@ bool ParamSpec::accepts(const QVariant &value) const
     }
     case ParamType::Bool: return value.typeId() == QMetaType::Bool;
     case ParamType::Choice: return choices.contains(value.toString());
+    case ParamType::IntList: {
+        const QVariantList list = value.toList();
+        if (value.typeId() != QMetaType::QVariantList || list.isEmpty() || list.size() > maxItems)
+            return false;
+        return std::all_of(list.begin(), list.end(), [this](const QVariant &v) {
+            bool ok = false;
+            const qlonglong x = v.toLongLong(&ok);
+            return ok && x >= min && x <= max;
+        });
+    }
     }
     return false;
 }
@@ -117,6 +153,22 @@ std::optional<QVariant> ParamSpec::parse(const QString &raw, QString *error) con
         if (!choices.contains(text))
             return fail(QLatin1Char('\'') + text + QStringLiteral("' is not one of the choices"));
         return QVariant(text);
+    case ParamType::IntList: {
+        const QStringList parts = text.split(QLatin1Char(','));
+        if (parts.size() > maxItems)
+            return fail(QStringLiteral("%1 values are too many").arg(parts.size()));
+        QVariantList values;
+        for (const QString &part : parts) {
+            bool ok = false;
+            const qlonglong v = part.trimmed().toLongLong(&ok, 10);
+            if (!ok)
+                return fail(QLatin1Char('\'') + part.trimmed() + QStringLiteral("' is not a whole number"));
+            if (v < min || v > max)
+                return fail(part.trimmed() + QStringLiteral(" is out of range"));
+            values << v;
+        }
+        return QVariant(values);
+    }
     }
     return fail(QStringLiteral("unsupported type"));
 }
@@ -167,6 +219,14 @@ std::optional<ParamValues> ParamValues::parse(const QList<ParamSpec> &specs, con
         values.set(name, *parsed);
     }
     return values;
+}
+
+QList<qlonglong> ParamValues::integers(const QString &name) const
+{
+    QList<qlonglong> out;
+    for (const QVariant &v : value(name).toList())
+        out << v.toLongLong();
+    return out;
 }
 
 QVariant ParamValues::value(const QString &name) const

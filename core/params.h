@@ -11,7 +11,7 @@
 
 namespace raceway {
 
-enum class ParamType { Int, Bool, Choice };
+enum class ParamType { Int, Bool, Choice, IntList };
 
 // One typed, documented scenario parameter. The CLI parses name=value against it and the window
 // builds its form from it, so both accept exactly the same values.
@@ -42,6 +42,10 @@ struct ParamSpec
     static ParamSpec boolean(const QString &name, bool def, const QString &help);
     static ParamSpec choice(const QString &name, const QString &def, const QStringList &choices,
                             const QString &help);
+    // A comma-separated list of 1..maxItems whole numbers, each in [min, max].
+    static ParamSpec intList(const QString &name, const QList<qlonglong> &def, std::int64_t min, std::int64_t max,
+                             int maxItems, const QString &help);
+    int maxItems = 0; // IntList only
 
     QString typeName() const;        // "integer", "on|off", "choice"
     QString allowedValues() const;   // "1..64", "on, off", "spin, sleep"
@@ -67,6 +71,7 @@ public:
     std::int64_t integer(const QString &name) const { return value(name).toLongLong(); }
     bool flag(const QString &name) const { return value(name).toBool(); }
     QString text(const QString &name) const { return value(name).toString(); }
+    QList<qlonglong> integers(const QString &name) const;
     const std::map<QString, QVariant> &all() const { return m_values; }
 
 private:

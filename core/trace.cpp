@@ -54,6 +54,12 @@ QString Trace::objectName(std::uint16_t obj) const
     return obj < m_objects.size() ? m_objects[obj].name : QString();
 }
 
+std::uint16_t Trace::lastCpu(std::uint16_t lane) const
+{
+    const auto it = m_lastCpu.find(lane);
+    return it == m_lastCpu.end() ? 0 : it->second;
+}
+
 int Trace::objectLane(std::uint8_t obj) const
 {
     return obj < m_objects.size() ? m_objects[obj].lane : -1;
@@ -79,7 +85,13 @@ void Trace::summarise(Lane &l)
     for (std::size_t k = from; k < to; ++k)
         share[std::size_t(l.states[k])] += l.times[k + 1] - l.times[k];
     const auto best = std::size_t(std::max_element(share.begin(), share.end()) - share.begin());
-    l.buckets.push_back({l.times[from], std::uint32_t(std::min<std::int64_t>(share[best], UINT32_MAX)), State(best)});
+    std::uint16_t obj = 0;
+    for (std::size_t k = from; k < to; ++k)
+        if (l.states[k] == State(best)) {
+            obj = l.objs[k];
+            break;
+        }
+    l.buckets.push_back({l.times[from], std::uint32_t(std::min<std::int64_t>(share[best], UINT32_MAX)), State(best), obj});
 }
 
 void Trace::truncate(Lane &l, std::size_t size)
@@ -118,11 +130,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             m_argHigh.erase(it);
         }
         switch (e.kind) {
-        case EventKind::ThreadStart: {
-            const auto cpu = m_lastCpu.find(e.lane);
-            push(lane, e.t, State::Running, cpu == m_lastCpu.end() ? 0 : cpu->second);
-            break;
-        }
+        case EventKind::ThreadStart: push(lane, e.t, State::Running, lastCpu(e.lane)); break;
         case EventKind::ThreadEnd: push(lane, e.t, State::Done, 0); break;
         case EventKind::Cancelled: push(lane, e.t, State::Cancelled, 0); break;
         case EventKind::SleepBegin: push(lane, e.t, State::Sleeping, 0); break;
@@ -154,7 +162,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         }
         case EventKind::LockReleased:
-            push(lane, e.t, State::Running, 0);
+            push(lane, e.t, State::Running, lastCpu(e.lane));
             if (int l = objectLane(e.obj); l >= 0)
                 m_pendingTransitions[std::size_t(l)].push_back({e.t, State::Free, e.lane});
             break;

@@ -53,6 +53,7 @@ struct Bucket
     std::int64_t start;       // time of the bucket's first transition
     std::uint32_t dominantNs; // saturates at ~4.3 s; only ever compared within one column
     State dominant;
+    std::uint16_t obj;        // the dominant state's object where it first occurs (a process's core)
 };
 
 struct Lane
@@ -126,6 +127,7 @@ private:
     static void truncate(Lane &lane, std::size_t size);
     static void summarise(Lane &lane);
     int objectLane(std::uint8_t obj) const;
+    std::uint16_t lastCpu(std::uint16_t lane) const;
 
     std::int64_t m_start = 0;
     std::int64_t m_end = 0;

@@ -7,6 +7,8 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include <csignal>
+
 namespace raceway {
 namespace {
 QString g_override;
@@ -62,6 +64,8 @@ WorkerProcess::WorkerProcess(ThreadBuffer &lane, std::uint8_t progressObject, QO
         readOutput();
         if (m_killedAs)
             finish(*m_killedAs);
+        else if (status == QProcess::CrashExit && (code == SIGKILL || code == SIGTERM))
+            finish(ExitKind::Killed); // by someone else: the user, the OOM killer
         else if (status == QProcess::CrashExit || code != 0 || !m_reader.sawBye())
             finish(ExitKind::Crashed);
         else
@@ -143,6 +147,8 @@ void WorkerGroup::waitAll(int timeoutMs)
     QTimer tick;
     const std::int64_t deadline = nowNs() + std::int64_t(timeoutMs) * 1'000'000;
     auto check = [&] {
+        if (m_tick)
+            m_tick();
         bool allDone = true;
         for (auto &w : m_workers)
             allDone &= w->isDone();

@@ -72,6 +72,7 @@ public:
     ~WorkerGroup();
     WorkerProcess *add(ThreadBuffer &lane, const QStringList &args, std::uint8_t progressObject = 0);
     void waitAll(int timeoutMs);
+    void setTick(std::function<void()> fn) { m_tick = std::move(fn); } // called every 20 ms while waiting
     const std::vector<std::unique_ptr<WorkerProcess>> &workers() const { return m_workers; }
     int failures() const; // workers that did not end normally
 
@@ -79,6 +80,7 @@ private:
     RunContext &m_ctx;
     QString m_program;
     std::vector<std::unique_ptr<WorkerProcess>> m_workers;
+    std::function<void()> m_tick;
 };
 
 // "key=value key=value" as the workers report results.

@@ -166,12 +166,17 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
             const std::int64_t tb = columnStart(x + 1);
             std::array<double, stateCount> share{};
             const std::size_t first = b;
-            for (; b < Bk.size() && Bk[b].start < tb; ++b)
+            std::uint16_t obj = 0;
+            for (; b < Bk.size() && Bk[b].start < tb; ++b) {
                 share[int(Bk[b].dominant)] += double(Bk[b].dominantNs) + 1;
-            if (b == first) // no bucket starts in this column: the one spanning it colours it
+                obj = Bk[b].obj;
+            }
+            if (b == first) { // no bucket starts in this column: the one spanning it colours it
                 share[int(Bk[b == 0 ? 0 : b - 1].dominant)] += 1;
+                obj = Bk[b == 0 ? 0 : b - 1].obj;
+            }
             share[int(State::Idle)] = -1;
-            batch.add(int(std::max_element(share.begin(), share.end()) - share.begin()), x, x + 1);
+            batch.add(keyOf(State(std::max_element(share.begin(), share.end()) - share.begin()), obj), x, x + 1);
             ++x;
         }
     }

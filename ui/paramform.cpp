@@ -99,6 +99,16 @@ void ParamForm::setSpecs(const QList<ParamSpec> &specs)
             w = box;
             break;
         }
+        case ParamType::IntList: {
+            auto *edit = new QLineEdit(this);
+            edit->setObjectName(QStringLiteral("list"));
+            edit->setValidator(new QRegularExpressionValidator(
+                QRegularExpression(QStringLiteral("\\s*-?\\d*(\\s*,\\s*-?\\d*)*\\s*")), edit));
+            edit->setPlaceholderText(QStringLiteral("1,2,3"));
+            connect(edit, &QLineEdit::textChanged, this, &ParamForm::changed);
+            w = edit;
+            break;
+        }
         case ParamType::Choice: {
             auto *combo = new QComboBox(this);
             combo->addItems(spec.choices);
@@ -133,10 +143,9 @@ ParamValues ParamForm::values() const
         if (auto *box = qobject_cast<QSpinBox *>(w))
             v.set(spec.name, qlonglong(box->value()));
         else if (auto *edit = qobject_cast<QLineEdit *>(w)) {
-            bool ok = false;
-            const qlonglong n = edit->text().toLongLong(&ok);
-            if (ok && n >= spec.min && n <= spec.max)
-                v.set(spec.name, n);
+            // Text that does not parse keeps the default; the field shows the problem as you type.
+            if (const auto parsed = spec.parse(edit->text(), nullptr))
+                v.set(spec.name, *parsed);
         } else if (auto *check = qobject_cast<QCheckBox *>(w))
             v.set(spec.name, check->isChecked());
         else if (auto *combo = qobject_cast<QComboBox *>(w))
@@ -155,7 +164,7 @@ void ParamForm::setValues(const ParamValues &values)
         if (auto *box = qobject_cast<QSpinBox *>(w))
             box->setValue(int(value.toLongLong()));
         else if (auto *edit = qobject_cast<QLineEdit *>(w))
-            edit->setText(QString::number(value.toLongLong()));
+            edit->setText(spec.formatValue(value));
         else if (auto *check = qobject_cast<QCheckBox *>(w))
             check->setChecked(value.toBool());
         else if (auto *combo = qobject_cast<QComboBox *>(w))

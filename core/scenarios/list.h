@@ -3,3 +3,5 @@
 RACEWAY_SCENARIO(counter)
 RACEWAY_SCENARIO(pool)
 RACEWAY_SCENARIO(processes)
+RACEWAY_SCENARIO(processpool)
+RACEWAY_SCENARIO(sharedvalue)

@@ -1,0 +1,136 @@
+// A pool of worker processes mapping a function over a list, like multiprocessing.Pool.map: each
+// worker takes the next input as soon as it is free, and the results come back in input order.
+
+#include "../clock.h"
+#include "../scenario.h"
+#include "../workerjobs.h"
+#include "../workerprocess.h"
+
+#include <QLocale>
+
+#include <deque>
+
+namespace raceway::scenarios {
+namespace {
+
+class ProcessPoolScenario final : public Scenario
+{
+public:
+    QString id() const override { return QStringLiteral("process-pool"); }
+    QString title() const override { return QStringLiteral("Process pool: map a function over a list"); }
+    QString description() const override
+    {
+        return QStringLiteral(
+            "A fixed set of worker processes takes inputs from a queue, one at a time, and sends back "
+            "results, like multiprocessing's Pool.map. A free worker always takes the next input, so quick "
+            "inputs and slow ones even out; the results are still put back in the order of the inputs. "
+            "The factorials are exact, however many digits they have: try inputs=100,200,300.");
+    }
+    QList<ParamSpec> params() const override
+    {
+        return {
+            ParamSpec::integer(QStringLiteral("workers"), 4, 1, 64, {}, QStringLiteral("Processes in the pool.")),
+            ParamSpec::intList(QStringLiteral("inputs"), {1, 2, 3, 4, 5}, 0, 1'000'000, 1000,
+                               QStringLiteral("The values to map the function over, separated by commas.")),
+            ParamSpec::choice(QStringLiteral("function"), QStringLiteral("square"),
+                              {QStringLiteral("square"), QStringLiteral("cube"), QStringLiteral("factorial")},
+                              QStringLiteral("What each worker computes: n², n³ or n! (n! for n up to 5000).")),
+            ParamSpec::integer(QStringLiteral("timeout_ms"), 120'000, 100, 3'600'000, QStringLiteral("ms"),
+                               QStringLiteral("Workers still running after this long are killed.")),
+        };
+    }
+    std::int64_t totalWork(const ParamValues &p) const override { return p.integers(QStringLiteral("inputs")).size(); }
+
+    void run(RunContext &ctx) const override
+    {
+        const ParamValues &p = ctx.params();
+        const QList<qlonglong> inputs = p.integers(QStringLiteral("inputs"));
+        const QString function = p.text(QStringLiteral("function"));
+        if (function == QLatin1String("factorial"))
+            for (qlonglong v : inputs)
+                if (v > 5000) {
+                    ctx.fail(QStringLiteral("parameter 'inputs': %1 is too large for factorial (allowed: 0..5000)").arg(v));
+                    return;
+                }
+        QString error;
+        if (workerPath(&error).isEmpty()) {
+            ctx.fail(error);
+            return;
+        }
+        const int workers = int(std::min<qlonglong>(p.integer(QStringLiteral("workers")), inputs.size()));
+        Recorder &rec = ctx.recorder();
+        std::vector<ThreadBuffer *> lanes;
+        for (int i = 0; i < workers; ++i)
+            lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("worker %1").arg(i + 1), LaneKind::Process)));
+        const std::uint16_t queueLane = rec.addLane(QStringLiteral("queue"), LaneKind::Queue);
+        const std::uint8_t queueObj = rec.addObject(QStringLiteral("queue"), queueLane);
+        ThreadBuffer *queue = rec.createBuffer(queueLane);
+
+        std::deque<int> pending;
+        for (int i = 0; i < inputs.size(); ++i)
+            pending.push_back(i);
+        std::vector<QByteArray> results(std::size_t(inputs.size()));
+        std::vector<int> perWorker(std::size_t(workers), 0);
+        int inFlight = 0, most = 0, answered = 0;
+
+        ctx.markStart(nowNs());
+        for (int i = 0; i < inputs.size(); ++i)
+            queue->record(EventKind::TaskQueued, 0, std::uint32_t(i));
+        WorkerGroup group(ctx);
+        std::vector<WorkerProcess *> procs;
+        auto feed = [&](WorkerProcess *w) {
+            if (pending.empty() || ctx.cancelled()) {
+                w->closeInput();
+                return;
+            }
+            const int i = pending.front();
+            pending.pop_front();
+            w->writeLine(QByteArray::number(i) + ' ' + QByteArray::number(inputs[i]));
+            most = std::max(most, ++inFlight);
+        };
+        for (int k = 0; k < workers; ++k) {
+            WorkerProcess *w = group.add(*lanes[std::size_t(k)], {QStringLiteral("serve"), function});
+            w->setObjectMapper([=](EventKind kind, std::uint8_t obj) -> std::uint8_t {
+                return kind == EventKind::TaskBegin ? queueObj : obj;
+            });
+            QObject::connect(w, &WorkerProcess::textReceived, w, [&, w, k](const QByteArray &text) {
+                const int space = text.indexOf(' ');
+                const int index = text.left(space).toInt();
+                if (index >= 0 && index < int(results.size()))
+                    results[std::size_t(index)] = text.mid(space + 1);
+                --inFlight;
+                ++answered;
+                ++perWorker[std::size_t(k)];
+                feed(w);
+            });
+            procs.push_back(w);
+        }
+        for (WorkerProcess *w : procs)
+            feed(w);
+        group.waitAll(int(p.integer(QStringLiteral("timeout_ms"))));
+
+        QVariantList out;
+        for (const QByteArray &r : results) {
+            bool small = false;
+            const qlonglong v = r.toLongLong(&small);
+            out << (r.isEmpty() ? QVariant() : small ? QVariant(v) : QVariant(QString::fromLatin1(r)));
+        }
+        QVariantList counts;
+        for (int c : perWorker)
+            counts << c;
+        ctx.addMetric(QStringLiteral("results"), QStringLiteral("Results, in input order"), out);
+        ctx.addMetric(QStringLiteral("max_concurrent"), QStringLiteral("Most inputs in work at once"), qlonglong(most));
+        ctx.addMetric(QStringLiteral("tasks_per_worker"), QStringLiteral("Inputs each worker took"), counts);
+        ctx.addMetric(QStringLiteral("answered"), QStringLiteral("Inputs answered"), qlonglong(answered));
+        ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"), qlonglong(group.failures()));
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Scenario> make_processpool()
+{
+    return std::make_unique<ProcessPoolScenario>();
+}
+
+} // namespace raceway::scenarios

@@ -1,0 +1,286 @@
+// Pools and processes: real QThreadPool tasks and real raceway-worker processes. Concurrency never
+// exceeds the pool, results are exact and in order, shared-memory races add up exactly, failed workers
+// are reported and reaped, and core utilisation agrees with /proc/stat read by this test.
+
+#include "cpusampler.h"
+#include "tracechecks.h"
+#include "workerprocess.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <csignal>
+#include <unistd.h>
+
+using namespace raceway;
+using namespace raceway::testing;
+
+namespace {
+
+QVariantList listMetric(const Runner &r, const char *key)
+{
+    return metricValue(r.result().metrics, QString::fromLatin1(key)).toList();
+}
+
+// raceway-worker processes whose parent is this test.
+QList<qint64> workerChildren()
+{
+    QList<qint64> out;
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const qint64 pid = entry.toLongLong(&isPid);
+        if (!isPid)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray s = stat.readAll();
+        const int close = s.lastIndexOf(')');
+        const QList<QByteArray> fields = s.mid(close + 2).split(' ');
+        if (s.contains("(raceway-worker)") && fields.value(1).toLongLong() == getpid())
+            out << pid;
+    }
+    return out;
+}
+
+} // namespace
+
+class TestProcesses : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { setWorkerPathOverride(QStringLiteral(RACEWAY_WORKER_BINARY)); }
+    void cleanup() { QCOMPARE(workerChildren(), QList<qint64>()); } // nothing left behind, ever
+    void poolNeverExceedsItsThreads_data();
+    void poolNeverExceedsItsThreads();
+    void processesRunOnEveryCoreWithTheirOwnMemory();
+    void crashedWorkerIsReported();
+    void hungWorkerTimesOut();
+    void workerKilledFromOutsideIsReported();
+    void cancelKillsAndReapsWorkers();
+    void processPoolResultsAreExactAndInOrder_data();
+    void processPoolResultsAreExactAndInOrder();
+    void factorialsAreExact();
+    void sharedValueAddsUp_data();
+    void sharedValueAddsUp();
+    void missingWorkerIsAClearError();
+};
+
+void TestProcesses::poolNeverExceedsItsThreads_data()
+{
+    QTest::addColumn<int>("workers");
+    QTest::addColumn<int>("tasks");
+    QTest::addColumn<int>("taskMs");
+    QTest::newRow("seed: 5 tasks on 3 threads") << 3 << 5 << 100;
+    QTest::newRow("1 thread") << 1 << 6 << 5;
+    QTest::newRow("more threads than tasks") << 8 << 3 << 20;
+    QTest::newRow("many short tasks") << 4 << 200 << 1;
+}
+
+void TestProcesses::poolNeverExceedsItsThreads()
+{
+    QFETCH(int, workers);
+    QFETCH(int, tasks);
+    QFETCH(int, taskMs);
+    auto r = runScenario(QStringLiteral("pool"), {QStringLiteral("workers=%1").arg(workers), QStringLiteral("tasks=%1").arg(tasks),
+                                                  QStringLiteral("task_ms=%1").arg(taskMs)});
+    QCOMPARE(metric(*r, "tasks_done"), tasks);
+    QVERIFY(metric(*r, "max_concurrent") <= workers);
+    if (taskMs >= 20) // long enough that the threads surely overlap, however loaded the machine
+        QCOMPARE(metric(*r, "max_concurrent"), std::min(workers, tasks));
+    // From the trace, independently: count task segments and the most that overlap at any instant.
+    const Trace &t = r->trace();
+    std::vector<std::pair<std::int64_t, int>> edges;
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Thread))
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state == State::Task) {
+                edges.push_back({iv.start, +1});
+                edges.push_back({iv.end, -1});
+            }
+        });
+    QCOMPARE(int(edges.size()), 2 * tasks);
+    std::sort(edges.begin(), edges.end());
+    int now = 0, most = 0;
+    for (const auto &[time, delta] : edges)
+        most = std::max(most, now += delta);
+    QVERIFY(most <= workers);
+    // The queue lane empties by the end.
+    const Lane &queue = t.lane(lanesOfKind(t, LaneKind::Queue).front());
+    QCOMPARE(queue.series.back().a, 0);
+    if (tasks > workers) { // later tasks had to wait for a free thread: the work came in waves
+        std::vector<std::int64_t> starts, ends;
+        for (std::size_t i = 0; i < edges.size(); ++i)
+            (edges[i].second > 0 ? starts : ends).push_back(edges[i].first);
+        std::sort(starts.begin(), starts.end());
+        QVERIFY(starts[std::size_t(workers)] >= *std::min_element(ends.begin(), ends.end()));
+        QVERIFY(metricDouble(*r, "max_queue_wait_ms") > 0);
+    }
+}
+
+void TestProcesses::processesRunOnEveryCoreWithTheirOwnMemory()
+{
+    const auto before = readCpuTimes();
+    QVERIFY(before.has_value());
+    auto r = runScenario(QStringLiteral("processes"), {QStringLiteral("processes=2"), QStringLiteral("iterations=300000000")});
+    const auto after = readCpuTimes();
+    QVERIFY(r->result().error.isEmpty());
+    QCOMPARE(metric(*r, "failed"), 0);
+    QCOMPARE(metric(*r, "parent_counter"), 0); // the children incremented their own copies
+    const qlonglong chunks = (300000000LL + 65535) / 65536;
+    for (const QVariant &c : listMetric(*r, "child_counters"))
+        QCOMPARE(c.toLongLong(), chunks);
+    for (const QVariant &ms : listMetric(*r, "process_cpu_ms"))
+        QVERIFY(ms.toDouble() > 10);
+    // Utilisation per core agrees with what this test reads from /proc/stat around the run.
+    const std::vector<double> outside = utilisationBetween(*before, *after);
+    const QVariantList inside = listMetric(*r, "core_utilization");
+    QCOMPARE(std::size_t(inside.size()), outside.size());
+    for (std::size_t i = 0; i < outside.size(); ++i)
+        QVERIFY2(std::abs(inside[qsizetype(i)].toDouble() - outside[i]) <= 10.0,
+                 qPrintable(QStringLiteral("core %1: %2 vs %3").arg(i).arg(inside[qsizetype(i)].toDouble()).arg(outside[i])));
+    // One lane per process and one per core; the core lanes carry samples.
+    const Trace &t = r->trace();
+    QCOMPARE(lanesOfKind(t, LaneKind::Process).size(), 2u);
+    QCOMPARE(lanesOfKind(t, LaneKind::Core).size(), outside.size());
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
+        QCOMPARE(t.lane(lane).states.back(), State::Done);
+}
+
+void TestProcesses::crashedWorkerIsReported()
+{
+    auto r = runScenario(QStringLiteral("processes"), {QStringLiteral("processes=2"), QStringLiteral("iterations=50000000"),
+                                                       QStringLiteral("fault=crash")});
+    QCOMPARE(metric(*r, "failed"), 1);
+    QCOMPARE(listMetric(*r, "exits"), QVariantList({QStringLiteral("normal"), QStringLiteral("crashed")}));
+    const auto lanes = lanesOfKind(r->trace(), LaneKind::Process);
+    QCOMPARE(r->trace().lane(lanes[0]).states.back(), State::Done);
+    QCOMPARE(r->trace().lane(lanes[1]).states.back(), State::Crashed);
+    QVERIFY(!listMetric(*r, "process_cpu_ms")[1].isValid()); // it never reported: shown as unknown, not 0
+}
+
+void TestProcesses::hungWorkerTimesOut()
+{
+    auto r = runScenario(QStringLiteral("processes"), {QStringLiteral("processes=2"), QStringLiteral("iterations=20000000"),
+                                                       QStringLiteral("fault=hang"), QStringLiteral("timeout_ms=1500")});
+    QCOMPARE(listMetric(*r, "exits"), QVariantList({QStringLiteral("normal"), QStringLiteral("timed out")}));
+    QCOMPARE(r->trace().lane(lanesOfKind(r->trace(), LaneKind::Process)[1]).states.back(), State::TimedOut);
+}
+
+void TestProcesses::workerKilledFromOutsideIsReported()
+{
+    const Scenario *s = Registry::builtin().find(QStringLiteral("processes"));
+    QString error;
+    Runner runner(*s, *ParamValues::parse(s->params(), {QStringLiteral("processes=2"), QStringLiteral("iterations=100000000000")}, &error));
+    runner.start();
+    QList<qint64> children;
+    QTRY_VERIFY_WITH_TIMEOUT((children = workerChildren()).size() == 2, 10000);
+    QVERIFY(::kill(pid_t(children.first()), SIGKILL) == 0);
+    QTest::qWait(300);
+    runner.cancel();
+    runner.wait();
+    const QVariantList exits = listMetric(runner, "exits");
+    QCOMPARE(exits.count(QStringLiteral("killed")), 2); // one from outside, one by the cancel
+    for (std::size_t lane : lanesOfKind(runner.trace(), LaneKind::Process))
+        QCOMPARE(runner.trace().lane(lane).states.back(), State::Killed);
+}
+
+void TestProcesses::cancelKillsAndReapsWorkers()
+{
+    const Scenario *s = Registry::builtin().find(QStringLiteral("processes"));
+    QString error;
+    Runner runner(*s, *ParamValues::parse(s->params(), {QStringLiteral("processes=3"), QStringLiteral("iterations=100000000000")}, &error));
+    runner.start();
+    QTRY_VERIFY_WITH_TIMEOUT(workerChildren().size() == 3, 10000);
+    runner.cancel();
+    runner.wait();
+    QVERIFY(runner.result().cancelled);
+    QCOMPARE(listMetric(runner, "exits").count(QStringLiteral("killed")), 3);
+}
+
+void TestProcesses::processPoolResultsAreExactAndInOrder_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QVariantList>("results");
+    QTest::newRow("squares") << QStringList{QStringLiteral("inputs=1,2,3,4,5")} << QVariantList{1, 4, 9, 16, 25};
+    QTest::newRow("cubes, 2 workers") << QStringList{QStringLiteral("inputs=5,4,3,2,1,0"), QStringLiteral("function=cube"),
+                                                     QStringLiteral("workers=2")}
+                                      << QVariantList{125, 64, 27, 8, 1, 0};
+    QTest::newRow("one worker") << QStringList{QStringLiteral("inputs=7,8"), QStringLiteral("workers=1")} << QVariantList{49, 64};
+}
+
+void TestProcesses::processPoolResultsAreExactAndInOrder()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QVariantList, results);
+    auto r = runScenario(QStringLiteral("process-pool"), args);
+    const QVariantList got = listMetric(*r, "results");
+    QCOMPARE(got.size(), results.size());
+    for (qsizetype i = 0; i < got.size(); ++i)
+        QCOMPARE(got[i].toLongLong(), results[i].toLongLong());
+    QVERIFY(metric(*r, "max_concurrent") <= r->result().params.integer(QStringLiteral("workers")));
+    QCOMPARE(metric(*r, "failed"), 0);
+}
+
+void TestProcesses::factorialsAreExact()
+{
+    auto r = runScenario(QStringLiteral("process-pool"), {QStringLiteral("inputs=100,200,300"), QStringLiteral("function=factorial")});
+    const QVariantList got = listMetric(*r, "results");
+    QCOMPARE(got.size(), 3);
+    const QString f100 = got[0].toString(), f200 = got[1].toString(), f300 = got[2].toString();
+    QVERIFY(f100.startsWith(QStringLiteral("93326215443944152681699238856266700490715968264381621468592963895217599993229915608941463976156518286253697920827223758251185210916864")));
+    // Digit counts and trailing zeros of n! are known exactly (Legendre's formula for the zeros).
+    QCOMPARE(f100.size(), 158);
+    QCOMPARE(f200.size(), 375);
+    QCOMPARE(f300.size(), 615);
+    auto zeros = [](const QString &s) { return s.size() - QString(s).remove(QRegularExpression(QStringLiteral("0+$"))).size(); };
+    QCOMPARE(zeros(f100), 24);
+    QCOMPARE(zeros(f200), 49);
+    QCOMPARE(zeros(f300), 74);
+}
+
+void TestProcesses::sharedValueAddsUp_data()
+{
+    QTest::addColumn<bool>("lock");
+    QTest::newRow("lock off") << false;
+    QTest::newRow("lock on") << true;
+}
+
+void TestProcesses::sharedValueAddsUp()
+{
+    QFETCH(bool, lock);
+    auto r = runScenario(QStringLiteral("shared-value"), {QStringLiteral("processes=4"), QStringLiteral("increments=50000"),
+                                                          lock ? QStringLiteral("lock=on") : QStringLiteral("lock=off")});
+    const Trace &t = r->trace();
+    const qlonglong expected = metric(*r, "expected"), actual = metric(*r, "actual");
+    QCOMPARE(expected, 200000);
+    QCOMPARE(metric(*r, "lost_updates"), expected - actual);
+    QCOMPARE(markerTotal(t), expected - actual);                 // the markers drawn on the process lanes
+    QCOMPARE(metric(*r, "erased_by_writes"), expected - actual); // what the workers counted themselves
+    const SeriesPoint last = t.lane(lanesOfKind(t, LaneKind::Counter)[0]).series.back();
+    QCOMPARE(last.a, expected);
+    QCOMPARE(last.b, actual);
+    std::int64_t waited = 0;
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
+        waited += t.totalIn(lane, State::Waiting);
+    QCOMPARE(qRound64(metricDouble(*r, "lock_wait_ms") * 1e6), waited);
+    if (lock) {
+        QCOMPARE(actual, expected);
+        QCOMPARE(metric(*r, "lock_acquisitions"), expected);
+    } else {
+        QCOMPARE(metric(*r, "lock_acquisitions"), 0);
+    }
+}
+
+void TestProcesses::missingWorkerIsAClearError()
+{
+    setWorkerPathOverride(QStringLiteral("/nonexistent/raceway-worker"));
+    auto r = runScenario(QStringLiteral("processes"), {QStringLiteral("processes=1")});
+    setWorkerPathOverride(QStringLiteral(RACEWAY_WORKER_BINARY));
+    QVERIFY(r->result().error.contains(QStringLiteral("missing")));
+    QVERIFY(r->result().error.contains(QStringLiteral("/nonexistent/raceway-worker")));
+}
+
+QTEST_GUILESS_MAIN(TestProcesses)
+#include "tst_processes.moc"
