@@ -7,6 +7,9 @@
 #include "synthetic.h"
 #include "timelinepainter.h"
 #include "tracedmutex.h"
+#include "workerprotocol.h"
+
+#include <QProcess>
 
 #include <QApplication>
 #include "timelineview.h"
@@ -131,6 +134,36 @@ static void BM_ViewPaint(benchmark::State &state)
     }
 }
 BENCHMARK(BM_ViewPaint)->Args({1'000'000, 0})->Args({1'000'000, 1})->Unit(benchmark::kMillisecond);
+
+// A worker process streaming events as fast as it can, into the parent's recorder: the same path as a
+// process scenario (read the pipe, parse 16-byte records, record them on the worker's lane).
+static void BM_WorkerStream(benchmark::State &state)
+{
+    const std::int64_t events = state.range(0);
+    for (auto _ : state) {
+        Recorder rec(std::uint64_t(1) << 40);
+        ThreadBuffer *lane = rec.createBuffer(rec.addLane(QStringLiteral("worker"), LaneKind::Process));
+        worker::StreamReader reader;
+        reader.onEvent = [lane](const Event &e) { lane->recordAt(e.t, e.kind, e.obj, e.arg); };
+        QProcess p;
+        p.start(QStringLiteral(RACEWAY_WORKER_BINARY), {QStringLiteral("stream"), QString::number(events)});
+        p.waitForStarted();
+        std::uint64_t drained = 0;
+        while (p.state() != QProcess::NotRunning || p.bytesAvailable() > 0) {
+            if (p.bytesAvailable() == 0 && !p.waitForReadyRead(1000))
+                continue;
+            const QByteArray data = p.readAll();
+            reader.feed(data.constData(), std::size_t(data.size()));
+            drained += rec.drain([](const Event *, std::size_t) {});
+        }
+        p.waitForFinished();
+        drained += rec.drain([](const Event *, std::size_t) {});
+        if (drained != std::uint64_t(events))
+            state.SkipWithError("events went missing");
+    }
+    state.SetItemsProcessed(state.iterations() * events);
+}
+BENCHMARK(BM_WorkerStream)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Draining and ingesting: how fast the collector turns raw events into the trace model.
 static void BM_TraceIngest(benchmark::State &state)
