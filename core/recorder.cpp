@@ -14,6 +14,7 @@ QString laneKindName(LaneKind kind)
     case LaneKind::Core: return QStringLiteral("core");
     case LaneKind::Queue: return QStringLiteral("queue");
     case LaneKind::Gil: return QStringLiteral("gil");
+    case LaneKind::CoreRuns: return QStringLiteral("core-runs");
     }
     return QStringLiteral("thread");
 }

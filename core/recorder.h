@@ -14,7 +14,7 @@
 
 namespace raceway {
 
-enum class LaneKind : std::uint8_t { Thread, Lock, Counter, Process, Core, Queue, Gil };
+enum class LaneKind : std::uint8_t { Thread, Lock, Counter, Process, Core, Queue, Gil, CoreRuns };
 QString laneKindName(LaneKind kind);
 
 struct LaneInfo

@@ -105,6 +105,19 @@ void Trace::truncate(Lane &l, std::size_t size)
         l.buckets.resize(complete);
 }
 
+void Trace::appendLane(Lane lane)
+{
+    lane.buckets.clear();
+    lane.statesSeen = 0;
+    for (State st : lane.states)
+        lane.statesSeen |= 1u << unsigned(st);
+    while (lane.times.size() > (lane.buckets.size() + 1) * Lane::bucketSize)
+        summarise(lane);
+    if (!lane.times.empty())
+        m_end = std::max(m_end, lane.times.back());
+    m_lanes.push_back(std::move(lane));
+}
+
 void Trace::compact()
 {
     for (Lane &l : m_lanes) {

@@ -110,6 +110,8 @@ public:
     std::int64_t markerSum(std::size_t lane) const;
     std::size_t bytesStored() const;
     void compact(); // gives back spare capacity once a run is over
+    // Adds a lane built elsewhere (derived views); its transitions must be sorted.
+    void appendLane(Lane lane);
 
 private:
     struct PendingTransition

@@ -88,7 +88,8 @@ QString TimelinePainter::describe(const TimelineHit &hit) const
         if ((iv.state == State::Waiting || iv.state == State::Holding) && !m_trace.objectName(iv.obj).isEmpty())
             state += QStringLiteral(" “%1”").arg(m_trace.objectName(iv.obj).toHtmlEscaped());
         if (iv.state == State::Held && iv.obj < m_trace.lanes().size())
-            state = QStringLiteral("held by %1").arg(m_trace.lane(iv.obj).name);
+            state = (lane.kind == LaneKind::CoreRuns ? QStringLiteral("running %1") : QStringLiteral("held by %1"))
+                        .arg(m_trace.lane(iv.obj).name);
         if (iv.state == State::Task)
             state = QStringLiteral("running task %1").arg(iv.obj + 1);
         if (iv.state == State::Running && lane.kind == LaneKind::Process)

@@ -214,13 +214,15 @@ void TimelinePainter::paintAxis(QPainter &p, const TimelineLayout &l, const coor
 std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
 {
     std::uint32_t seen = 0;
-    bool markers = false, counter = false, waiters = false, queue = false;
+    bool markers = false, counter = false, waiters = false, queue = false, locks = false, coreRuns = false;
     int cores = 0;
     bool threadsRun = false;
     std::uint32_t coresUsed = 0;
     for (const Lane &lane : m_trace.lanes()) {
         seen |= lane.statesSeen;
         cores += lane.kind == LaneKind::Core;
+        locks |= lane.kind == LaneKind::Lock;
+        coreRuns |= lane.kind == LaneKind::CoreRuns;
         if (lane.kind != LaneKind::Process && (lane.statesSeen & (1u << unsigned(State::Running))))
             threadsRun = true;
         queue |= lane.kind == LaneKind::Queue;
@@ -232,7 +234,7 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
         counter |= lane.kind == LaneKind::Counter;
         waiters |= lane.kind == LaneKind::Lock && !lane.series.empty();
     }
-    if (seen & (1u << unsigned(State::Held)))
+    if ((seen & (1u << unsigned(State::Held))) && locks)
         seen |= 1u << unsigned(State::Holding);
     std::vector<LegendItem> items;
     const bool onlyProcessesRun = coresUsed != 0 && !threadsRun;
@@ -243,6 +245,8 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
     for (int c = 0; c < 8; ++c)
         if (coresUsed & (1u << c))
             items.push_back({LegendItem::Swatch, TimelinePalette::core(c), QStringLiteral("running on cpu %1").arg(c)});
+    if (coreRuns)
+        items.push_back({LegendItem::Swatch, m_palette.state(State::Held), QStringLiteral("a process on this core")});
     if (cores > 0)
         items.push_back({LegendItem::Bar, TimelinePalette::core(0), QStringLiteral("core busy (from /proc/stat, 10 ms ticks)")});
     if (queue)

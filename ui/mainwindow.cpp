@@ -115,6 +115,10 @@ void MainWindow::buildActions()
                            tr("Stack the previous run above this one on the same time axis (Ctrl+K)"));
     compare->setCheckable(true);
     compare->setChecked(true);
+    QAction *cores = add(QStringLiteral("coresView"), tr("&Group by Core"), QKeySequence(Qt::CTRL | Qt::Key_G),
+                         [this](bool on) { m_view->setCoresView(on); },
+                         tr("Show one lane per CPU core with the process that ran on it (Ctrl+G)"));
+    cores->setCheckable(true);
     add(QStringLiteral("exportPng"), tr("Export &PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E),
         [this] { exportInteractive(QStringLiteral("png")); }, tr("Save the timeline as shown as a PNG image (Ctrl+E)"));
     add(QStringLiteral("exportSvg"), tr("Export &SVG…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
@@ -147,6 +151,7 @@ void MainWindow::buildMenus()
         view->addAction(action(QString::fromLatin1(name)));
     view->addSeparator();
     view->addAction(action(QStringLiteral("compare")));
+    view->addAction(action(QStringLiteral("coresView")));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("about")));
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
@@ -160,7 +165,7 @@ void MainWindow::buildMenus()
     bar->addSeparator();
     bar->addAction(action(QStringLiteral("lock")));
     bar->addSeparator();
-    for (const char *name : {"fit", "compare", "exportPng"})
+    for (const char *name : {"fit", "compare", "coresView", "exportPng"})
         bar->addAction(action(QString::fromLatin1(name)));
 }
 

@@ -1,5 +1,7 @@
 #include "timelineview.h"
 
+#include "coresview.h"
+
 #include <QApplication>
 #include <QContextMenuEvent>
 #include <QMenu>
@@ -58,8 +60,32 @@ void TimelineView::setNote(const QString &note)
     invalidate();
 }
 
+void TimelineView::setCoresView(bool on)
+{
+    if (on == m_coresView)
+        return;
+    m_coresView = on;
+    traceChanged();
+}
+
+void TimelineView::rebuildCoresView()
+{
+    m_coresCurrent = m_coresView && m_current ? std::make_unique<Trace>(groupByCore(*m_current)) : nullptr;
+    m_coresPrevious = m_coresView && m_previous ? std::make_unique<Trace>(groupByCore(*m_previous)) : nullptr;
+}
+
+const Trace *TimelineView::shown(const Trace *t) const
+{
+    if (t && t == m_current && m_coresCurrent)
+        return m_coresCurrent.get();
+    if (t && t == m_previous && m_coresPrevious)
+        return m_coresPrevious.get();
+    return t;
+}
+
 void TimelineView::traceChanged()
 {
+    rebuildCoresView();
     std::int64_t span = 0;
     for (const Trace *t : {m_current, m_previous})
         if (t)
@@ -81,9 +107,9 @@ std::vector<TimelineView::Section> TimelineView::sections(int width) const
         y += h;
     };
     if (m_previous)
-        add(m_previous, QStringLiteral("Previous run · ") + m_previousTitle, false);
+        add(shown(m_previous), QStringLiteral("Previous run · ") + m_previousTitle, false);
     if (m_current)
-        add(m_current, m_previous ? QStringLiteral("This run · ") + m_title : m_title, true);
+        add(shown(m_current), m_previous ? QStringLiteral("This run · ") + m_title : m_title, true);
     return out;
 }
 
@@ -93,7 +119,7 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
     TimelinePainter p(*s.trace, dark ? TimelinePalette::dark() : TimelinePalette::light());
     p.setTitle(s.title);
     p.setShowLegend(s.legend);
-    if (s.trace == m_current)
+    if (s.trace == shown(m_current))
         p.setNote(m_note);
     p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
     return p;
@@ -216,7 +242,7 @@ QString TimelineView::toolTipAt(const QPoint &viewportPos) const
         const TimelinePainter painter = painterFor(s);
         const QString text = painter.describe(painter.hitTest(s.area, pos));
         if (!text.isEmpty() && m_previous)
-            return QStringLiteral("<i>%1</i><br>%2").arg(s.trace == m_current ? tr("This run") : tr("Previous run"), text);
+            return QStringLiteral("<i>%1</i><br>%2").arg(s.trace == shown(m_current) ? tr("This run") : tr("Previous run"), text);
         return text;
     }
     return {};

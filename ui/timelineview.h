@@ -7,6 +7,8 @@
 #include <QAbstractScrollArea>
 #include <QImage>
 
+#include <memory>
+
 namespace raceway {
 
 // The live timeline: the current run, and optionally the previous one stacked above it on the same
@@ -22,6 +24,9 @@ public:
     void setCurrent(const Trace *trace, const QString &title);
     void setPrevious(const Trace *trace, const QString &title); // nullptr: no comparison
     void setNote(const QString &note);
+    // Group process lanes by the core they ran on, as profilers' cores views do.
+    void setCoresView(bool on);
+    bool coresView() const { return m_coresView; }
     void traceChanged(); // the current trace grew: follow it and repaint
     TimelineZoom *zoom() const { return m_zoom; }
     const Trace *current() const { return m_current; }
@@ -63,6 +68,8 @@ private:
     std::int64_t timeAt(int x) const; // ns since the run started
     void updateScrollBar();
     void invalidate(); // the frame must be drawn again
+    const Trace *shown(const Trace *t) const; // the trace as displayed: itself, or its cores view
+    void rebuildCoresView();
 
     // The frame is drawn into an image and blitted: the painter's fast scanline fills apply on screen too,
     // and repaints that change nothing (tooltips, expose) cost one copy.
@@ -72,6 +79,8 @@ private:
     TimelineZoom *m_zoom;
     const Trace *m_current = nullptr;
     const Trace *m_previous = nullptr;
+    bool m_coresView = false;
+    std::unique_ptr<Trace> m_coresCurrent, m_coresPrevious;
     QString m_title, m_previousTitle, m_note;
     enum class Drag { None, Pan, Select } m_drag = Drag::None;
     QPoint m_dragOrigin;

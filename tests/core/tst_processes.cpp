@@ -2,6 +2,7 @@
 // exceeds the pool, results are exact and in order, shared-memory races add up exactly, failed workers
 // are reported and reaped, and core utilisation agrees with /proc/stat read by this test.
 
+#include "coresview.h"
 #include "cpusampler.h"
 #include "tracechecks.h"
 #include "workerprocess.h"
@@ -146,6 +147,21 @@ void TestProcesses::processesRunOnEveryCoreWithTheirOwnMemory()
     QCOMPARE(lanesOfKind(t, LaneKind::Core).size(), outside.size());
     for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
         QCOMPARE(t.lane(lane).states.back(), State::Done);
+
+    // The cores view puts the same running time on the core lanes, each segment naming its process.
+    const Trace byCore = groupByCore(t);
+    std::int64_t running = 0, onCores = 0;
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
+        running += t.totalIn(lane, State::Running);
+    for (std::size_t lane : lanesOfKind(byCore, LaneKind::CoreRuns)) {
+        onCores += byCore.totalIn(lane, State::Held);
+        for (std::size_t k = 0; k < byCore.lane(lane).states.size(); ++k)
+            if (byCore.lane(lane).states[k] == State::Held)
+                QCOMPARE(byCore.lane(byCore.lane(lane).objs[k]).kind, LaneKind::Process);
+    }
+    QVERIFY(onCores <= running);
+    QVERIFY2(onCores >= running * 95 / 100, qPrintable(QStringLiteral("%1 of %2 ns").arg(onCores).arg(running)));
+    QCOMPARE(lanesOfKind(byCore, LaneKind::Process).size(), 2u);
 }
 
 void TestProcesses::crashedWorkerIsReported()

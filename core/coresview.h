@@ -1,0 +1,13 @@
+#pragma once
+
+#include "trace.h"
+
+namespace raceway {
+
+// The cores view of a trace, as profilers draw it: one lane per CPU core showing which process ran
+// there and when ("cpu 0: process 2, then process 1"), then the process lanes themselves, then the
+// core utilisation lanes. Built from the process lanes' running intervals, which carry their core.
+// A trace without process lanes comes back unchanged.
+Trace groupByCore(const Trace &trace);
+
+} // namespace raceway
