@@ -195,6 +195,8 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     const auto params = ParamValues::parse(scenario->params(), o.params, &error);
     if (!params)
         return usageError(err, error);
+    if (const QString problem = scenario->validate(*params); !problem.isEmpty())
+        return usageError(err, problem);
 
     // Open every output before running, so a bad path fails fast; QSaveFile leaves no partial file.
     struct Output

@@ -72,6 +72,8 @@ public:
     virtual void run(RunContext &ctx) const = 0;
     // One line for titles and exports, e.g. "4 threads × 200,000 increments, lock off: 187,655 lost".
     virtual QString headline(const ParamValues &params, const QList<Metric> &metrics) const;
+    // Checks that need several parameters at once; one line naming the problem, or empty when fine.
+    virtual QString validate(const ParamValues &) const { return {}; }
     // How many Progress units a complete run reports (0: unknown), for progress bars.
     virtual std::int64_t totalWork(const ParamValues &) const { return 0; }
 };

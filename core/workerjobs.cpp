@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <sched.h>
+#include <chrono>
 #include <thread>
 #include <unistd.h>
 
@@ -112,6 +113,7 @@ int serveJob(const QStringList &args)
     compute(function, 1, &ok);
     if (!ok)
         return usage("serve needs a function: square, cube or factorial");
+    const int extraMs = args.value(2, QStringLiteral("0")).toInt();
     StreamWriter out;
     out.event(EventKind::Hello, protocolVersion, std::uint32_t(getpid()));
     out.event(EventKind::ThreadStart);
@@ -127,6 +129,8 @@ int serveJob(const QStringList &args)
             return usage("serve expects lines of 'index value'");
         out.event(EventKind::TaskBegin, 0, index);
         const QByteArray result = compute(function, value, &ok);
+        if (extraMs > 0) // a slower function, so that a person can watch the pool at work
+            std::this_thread::sleep_for(std::chrono::milliseconds(extraMs));
         out.event(EventKind::TaskEnd);
         out.text(QByteArray::number(index) + ' ' + result);
         out.event(EventKind::Progress, 0, index + 1);

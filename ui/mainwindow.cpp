@@ -72,8 +72,11 @@ MainWindow::MainWindow(QWidget *parent)
         updateActions();
     });
     // As tall as its rows (up to six), so the explanation and the form get the room.
-    m_scenarios->setMaximumHeight(m_scenarios->sizeHintForRow(0) * std::clamp(m_scenarios->count(), 2, 6) +
-                                  2 * m_scenarios->frameWidth() + 4);
+    m_scenarios->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scenarios->setTextElideMode(Qt::ElideRight);
+    m_scenarios->setUniformItemSizes(true);
+    const int rowHeight = std::max(m_scenarios->sizeHintForRow(0), m_scenarios->fontMetrics().height() + 4);
+    m_scenarios->setFixedHeight(rowHeight * std::clamp(m_scenarios->count(), 2, 8) + 2 * m_scenarios->frameWidth() + 2);
     resize(1280, 800);
     loadSettings();
     if (m_scenarios->currentRow() < 0)
@@ -235,6 +238,11 @@ void MainWindow::startRun()
         return;
     saveParams();
     const ParamValues params = m_form->values();
+    if (const QString problem = scenario->validate(params); !problem.isEmpty()) {
+        m_status->setText(problem);
+        QMessageBox::warning(this, tr("Cannot run"), problem);
+        return;
+    }
     // The finished run becomes the one to compare against; the new run starts on a fresh timeline.
     if (m_runner) {
         m_previous = std::move(m_runner);

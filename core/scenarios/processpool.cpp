@@ -29,29 +29,41 @@ public:
     QList<ParamSpec> params() const override
     {
         return {
-            ParamSpec::integer(QStringLiteral("workers"), 4, 1, 64, {}, QStringLiteral("Processes in the pool.")),
+            ParamSpec::integer(QStringLiteral("workers"), 4, 1, 64, {}, QStringLiteral("Processes in the pool."))
+                .withWatchValue(qlonglong(3)),
             ParamSpec::intList(QStringLiteral("inputs"), {1, 2, 3, 4, 5}, 0, 1'000'000, 1000,
-                               QStringLiteral("The values to map the function over, separated by commas.")),
+                               QStringLiteral("The values to map the function over, separated by commas."))
+                .withWatchValue(QVariantList{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}),
             ParamSpec::choice(QStringLiteral("function"), QStringLiteral("square"),
                               {QStringLiteral("square"), QStringLiteral("cube"), QStringLiteral("factorial")},
                               QStringLiteral("What each worker computes: n², n³ or n! (n! for n up to 5000).")),
+            ParamSpec::integer(QStringLiteral("task_ms"), 0, 0, 60'000, QStringLiteral("ms"),
+                               QStringLiteral("Extra time each input takes, as if the function were slower."))
+                .withWatchValue(qlonglong(500)),
             ParamSpec::integer(QStringLiteral("timeout_ms"), 120'000, 100, 3'600'000, QStringLiteral("ms"),
                                QStringLiteral("Workers still running after this long are killed.")),
         };
     }
     std::int64_t totalWork(const ParamValues &p) const override { return p.integers(QStringLiteral("inputs")).size(); }
 
+    QString validate(const ParamValues &p) const override
+    {
+        if (p.text(QStringLiteral("function")) == QLatin1String("factorial"))
+            for (qlonglong v : p.integers(QStringLiteral("inputs")))
+                if (v > 5000)
+                    return QStringLiteral("parameter 'inputs': %1 is too large for factorial (allowed: 0..5000)").arg(v);
+        return {};
+    }
+
     void run(RunContext &ctx) const override
     {
         const ParamValues &p = ctx.params();
         const QList<qlonglong> inputs = p.integers(QStringLiteral("inputs"));
         const QString function = p.text(QStringLiteral("function"));
-        if (function == QLatin1String("factorial"))
-            for (qlonglong v : inputs)
-                if (v > 5000) {
-                    ctx.fail(QStringLiteral("parameter 'inputs': %1 is too large for factorial (allowed: 0..5000)").arg(v));
-                    return;
-                }
+        if (const QString problem = validate(p); !problem.isEmpty()) {
+            ctx.fail(problem);
+            return;
+        }
         QString error;
         if (workerPath(&error).isEmpty()) {
             ctx.fail(error);
@@ -89,7 +101,8 @@ public:
             most = std::max(most, ++inFlight);
         };
         for (int k = 0; k < workers; ++k) {
-            WorkerProcess *w = group.add(*lanes[std::size_t(k)], {QStringLiteral("serve"), function});
+            WorkerProcess *w = group.add(*lanes[std::size_t(k)], {QStringLiteral("serve"), function,
+                                                                  QString::number(p.integer(QStringLiteral("task_ms")))});
             w->setObjectMapper([=](EventKind kind, std::uint8_t obj) -> std::uint8_t {
                 return kind == EventKind::TaskBegin ? queueObj : obj;
             });

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void unwritablePathFailsWithoutFile();
+    void processScenarioFromTheCommandLine();
     void seedVariantEndsWithOne();
 
 private:
@@ -71,6 +72,8 @@ void TestCli::listIsTabSeparated()
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
     QVERIFY(!lines.isEmpty());
     QVERIFY(lines.first().startsWith("counter\t"));
+    for (const char *id : {"pool\t", "processes\t", "process-pool\t", "shared-value\t"})
+        QVERIFY2(r.out.contains(QByteArray(QByteArray("\n") + id)), id);
     for (const QByteArray &line : lines)
         QCOMPARE(line.count('\t'), 1);
 }
@@ -152,6 +155,12 @@ void TestCli::badInput_data()
     QTest::newRow("bad width") << run({QStringLiteral("--width"), QStringLiteral("12")}) << "(allowed: 800..10000)";
     QTest::newRow("unknown scenario") << QStringList{QStringLiteral("run"), QStringLiteral("nope")}
                                       << "unknown scenario 'nope' (scenarios: counter";
+    QTest::newRow("bad list item") << QStringList{QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=1,x,3")}
+                                   << "'inputs': 'x' is not a whole number";
+    QTest::newRow("list value out of range") << QStringList{QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=-4")}
+                                             << "(allowed: 1 to 1000 comma-separated whole numbers, each 0..1000000)";
+    QTest::newRow("bad choice") << QStringList{QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("fault=boom")}
+                                << "(allowed: none, crash, hang)";
     QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << "unknown command 'frobnicate'";
     QTest::newRow("describe nothing") << QStringList{QStringLiteral("describe")} << "describe takes one scenario";
     QTest::newRow("same file twice") << QStringList{QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--png"),
@@ -191,6 +200,22 @@ void TestCli::unwritablePathFailsWithoutFile()
                                m_dir.filePath(QStringLiteral("ro/t.json"))});
     QCOMPARE(ro.status, 1);
     QVERIFY(QDir(m_dir.filePath(QStringLiteral("ro"))).isEmpty());
+}
+
+void TestCli::processScenarioFromTheCommandLine()
+{
+    // The real binary finds raceway-worker next to itself.
+    const Result r = raceway({QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=3,1,2"),
+                              QStringLiteral("function=cube"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(o.value(QStringLiteral("params")).toObject().value(QStringLiteral("inputs")).toArray(), QJsonArray({3, 1, 2}));
+    QCOMPARE(o.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("results")).toArray(), QJsonArray({27, 1, 8}));
+    const Result factorial = raceway({QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=6000"),
+                                      QStringLiteral("function=factorial")});
+    QCOMPARE(factorial.status, 2); // within the list's range, but too large for this function
+    QCOMPARE(factorial.err.count('\n'), 1);
+    QVERIFY(factorial.err.contains("'inputs': 6000 is too large for factorial (allowed: 0..5000)"));
 }
 
 void TestCli::seedVariantEndsWithOne()
