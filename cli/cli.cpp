@@ -268,10 +268,10 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     } else {
         out << scenario->headline(r.params, r.metrics) << '\n';
         for (const Metric &m : r.metrics)
-            out << "  " << qSetFieldWidth(28) << Qt::left << m.label << qSetFieldWidth(0) << formatMetric(m) << '\n';
-        out << "  " << qSetFieldWidth(28) << Qt::left << QStringLiteral("Wall time") << qSetFieldWidth(0)
+            out << "  " << qSetFieldWidth(36) << Qt::left << m.label << qSetFieldWidth(0) << formatMetric(m) << '\n';
+        out << "  " << qSetFieldWidth(36) << Qt::left << QStringLiteral("Wall time") << qSetFieldWidth(0)
             << QLocale().toString(r.wallMs, 'f', 3) << " ms\n";
-        out << "  " << qSetFieldWidth(28) << Qt::left << QStringLiteral("Events recorded") << qSetFieldWidth(0)
+        out << "  " << qSetFieldWidth(36) << Qt::left << QStringLiteral("Events recorded") << qSetFieldWidth(0)
             << QLocale().toString(qlonglong(r.events)) << '\n';
         if (r.droppedEvents)
             out << "  note: the event budget was reached; " << r.droppedEvents

@@ -22,6 +22,7 @@ QString stateName(State state)
     case State::Crashed: return QStringLiteral("crashed");
     case State::Killed: return QStringLiteral("killed");
     case State::TimedOut: return QStringLiteral("timed out");
+    case State::WaitingGil: return QStringLiteral("waiting for the GIL");
     }
     return QStringLiteral("idle");
 }
@@ -58,6 +59,12 @@ std::uint16_t Trace::lastCpu(std::uint16_t lane) const
 {
     const auto it = m_lastCpu.find(lane);
     return it == m_lastCpu.end() ? 0 : it->second;
+}
+
+bool Trace::isGil(std::uint8_t obj) const
+{
+    const int l = objectLane(obj);
+    return l >= 0 && std::size_t(l) < m_lanes.size() && m_lanes[std::size_t(l)].kind == LaneKind::Gil;
 }
 
 int Trace::objectLane(std::uint8_t obj) const
@@ -158,15 +165,20 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         }
         case EventKind::LockRequested:
-            push(lane, e.t, State::Waiting, e.obj);
+            push(lane, e.t, isGil(e.obj) ? State::WaitingGil : State::Waiting, e.obj);
             if (int l = objectLane(e.obj); l >= 0)
                 m_pendingPoints[std::size_t(l)].push_back({e.t, 1, 0});
             break;
         case EventKind::LockAcquired: {
             // Only a contended acquisition records a request first; the waiter count drops only then.
             const Lane &self = ensureLane(lane);
-            const bool waited = !self.states.empty() && self.states.back() == State::Waiting;
-            push(lane, e.t, State::Holding, e.obj);
+            const bool waited = !self.states.empty() &&
+                                (self.states.back() == State::Waiting || self.states.back() == State::WaitingGil);
+            // Holding the GIL is what running Python code means.
+            if (isGil(e.obj))
+                push(lane, e.t, State::Running, lastCpu(e.lane));
+            else
+                push(lane, e.t, State::Holding, e.obj);
             if (int l = objectLane(e.obj); l >= 0) {
                 m_pendingTransitions[std::size_t(l)].push_back({e.t, State::Held, e.lane});
                 if (waited)
@@ -175,7 +187,8 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         }
         case EventKind::LockReleased:
-            push(lane, e.t, State::Running, lastCpu(e.lane));
+            // Without the GIL a Python-like thread runs no code: it is about to wait, sleep or end.
+            push(lane, e.t, isGil(e.obj) ? State::Idle : State::Running, lastCpu(e.lane));
             if (int l = objectLane(e.obj); l >= 0)
                 m_pendingTransitions[std::size_t(l)].push_back({e.t, State::Free, e.lane});
             break;

@@ -27,8 +27,9 @@ enum class State : std::uint8_t {
     Crashed,
     Killed,
     TimedOut,
+    WaitingGil, // a Python-like thread waiting to run: it needs the GIL
 };
-constexpr int stateCount = 13;
+constexpr int stateCount = 14;
 QString stateName(State state);
 
 struct Marker
@@ -130,6 +131,7 @@ private:
     static void summarise(Lane &lane);
     int objectLane(std::uint8_t obj) const;
     std::uint16_t lastCpu(std::uint16_t lane) const;
+    bool isGil(std::uint8_t obj) const;
 
     std::int64_t m_start = 0;
     std::int64_t m_end = 0;

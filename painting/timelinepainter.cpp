@@ -101,6 +101,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
             paintBars(p, lane, r.adjusted(0, 2, 0, -2), m, most, m_palette.waitersFill, r.height() - 4);
             break;
         }
+        case LaneKind::Gil:
         case LaneKind::Lock: {
             paintStates(p, lane, r, m);
             // Bars scale to the number of lanes that could queue for the lock.
@@ -214,7 +215,8 @@ void TimelinePainter::paintAxis(QPainter &p, const TimelineLayout &l, const coor
 std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
 {
     std::uint32_t seen = 0;
-    bool markers = false, counter = false, waiters = false, queue = false, locks = false, coreRuns = false;
+    bool markers = false, counter = false, waiters = false, queue = false, locks = false, coreRuns = false,
+         gilLane = false;
     int cores = 0;
     bool threadsRun = false;
     std::uint32_t coresUsed = 0;
@@ -222,6 +224,7 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
         seen |= lane.statesSeen;
         cores += lane.kind == LaneKind::Core;
         locks |= lane.kind == LaneKind::Lock;
+        gilLane |= lane.kind == LaneKind::Gil;
         coreRuns |= lane.kind == LaneKind::CoreRuns;
         if (lane.kind != LaneKind::Process && (lane.statesSeen & (1u << unsigned(State::Running))))
             threadsRun = true;
@@ -232,19 +235,21 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
                     coresUsed |= 1u << (lane.objs[k] % 8);
         markers |= !lane.markers.empty();
         counter |= lane.kind == LaneKind::Counter;
-        waiters |= lane.kind == LaneKind::Lock && !lane.series.empty();
+        waiters |= (lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil) && !lane.series.empty();
     }
     if ((seen & (1u << unsigned(State::Held))) && locks)
         seen |= 1u << unsigned(State::Holding);
     std::vector<LegendItem> items;
     const bool onlyProcessesRun = coresUsed != 0 && !threadsRun;
-    for (State s : {State::Running, State::Task, State::Waiting, State::Holding, State::Sleeping, State::Done,
+    for (State s : {State::Running, State::Task, State::WaitingGil, State::Waiting, State::Holding, State::Sleeping, State::Done,
                     State::Cancelled, State::Crashed, State::Killed, State::TimedOut})
         if ((seen & (1u << unsigned(s))) && !(s == State::Running && onlyProcessesRun))
             items.push_back({LegendItem::Swatch, m_palette.state(s), stateName(s)});
     for (int c = 0; c < 8; ++c)
         if (coresUsed & (1u << c))
             items.push_back({LegendItem::Swatch, TimelinePalette::core(c), QStringLiteral("running on cpu %1").arg(c)});
+    if (gilLane)
+        items.push_back({LegendItem::Swatch, m_palette.state(State::Held), QStringLiteral("holding the GIL")});
     if (coreRuns)
         items.push_back({LegendItem::Swatch, m_palette.state(State::Held), QStringLiteral("a process on this core")});
     if (cores > 0)

@@ -1,0 +1,227 @@
+// Threads under a simulated GIL. CPU-bound "Python" threads must hold the GIL to run, so they take
+// turns: two threads take about twice as long as one. Without the GIL they run side by side. Each loop
+// iteration also adds 1 to a shared counter, so the run shows where a GIL switch can and cannot split
+// a read from its write.
+
+#include "../clock.h"
+#include "../scenario.h"
+#include "../simulatedgil.h"
+
+#include <QLocale>
+#include <QThread>
+
+#include <atomic>
+#include <ctime>
+#include <memory>
+
+namespace raceway::scenarios {
+namespace {
+
+constexpr int writerShift = 56;
+constexpr std::uint64_t valueMask = (std::uint64_t(1) << writerShift) - 1;
+
+struct alignas(64) GilTally
+{
+    std::int64_t done = 0, lost = 0, lossy = 0, waitNs = 0, cpuNs = 0;
+};
+
+std::int64_t threadCpuNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// CPU-bound work that the compiler cannot drop: a dependent chain, checked against the clock.
+std::uint64_t burn(std::int64_t ns, std::uint64_t x)
+{
+    const std::int64_t until = nowNs() + ns;
+    do {
+        for (int i = 0; i < 64; ++i) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            x ^= x >> 29;
+        }
+    } while (nowNs() < until);
+    return x;
+}
+
+class GilScenario final : public Scenario
+{
+public:
+    QString id() const override { return QStringLiteral("gil"); }
+    QString title() const override { return QStringLiteral("The GIL: threads take turns"); }
+    QString description() const override
+    {
+        return QStringLiteral(
+            "CPython lets only one thread run Python code at a time: it must hold the Global Interpreter "
+            "Lock. A thread keeps the GIL until another has waited a switch interval (5 ms), then hands it "
+            "over. The GIL lane shows who holds it; with it on, only one thread lane is ever running and "
+            "CPU-bound threads take turns, so two threads take twice as long as one. Switch gil off and "
+            "they run side by side on two cores. Give the threads io_ms and they drop the GIL while they "
+            "wait, so waiting overlaps. Each loop also adds 1 to a shared counter: with switches only at "
+            "the loop boundary (as real CPython does for this loop) nothing is lost; let a switch fall "
+            "between the read and the write and updates vanish, GIL or not.");
+    }
+    QList<ParamSpec> params() const override
+    {
+        return {
+            ParamSpec::integer(QStringLiteral("threads"), 2, 1, 64, {}, QStringLiteral("CPU-bound threads.")),
+            ParamSpec::integer(QStringLiteral("iterations"), 5000, 1, 100'000'000, {},
+                               QStringLiteral("Loop iterations per thread; each does work_us of CPU work."))
+                .withWatchValue(qlonglong(1000)),
+            ParamSpec::integer(QStringLiteral("work_us"), 10, 0, 1'000'000, QStringLiteral("µs"),
+                               QStringLiteral("CPU work in each iteration (the bytecode between two checks)."))
+                .withWatchValue(qlonglong(1000)),
+            ParamSpec::boolean(QStringLiteral("gil"), true, QStringLiteral("Threads must hold the GIL to run.")),
+            ParamSpec::integer(QStringLiteral("switch_ms"), 5, 1, 1000, QStringLiteral("ms"),
+                               QStringLiteral("How long a waiter waits before asking the holder to drop the GIL "
+                                              "(CPython's switch interval).")),
+            ParamSpec::integer(QStringLiteral("io_ms"), 0, 0, 10'000, QStringLiteral("ms"),
+                               QStringLiteral("Simulated I/O after each iteration: the thread drops the GIL and "
+                                              "waits this long.")),
+            ParamSpec::choice(QStringLiteral("switch_at"), QStringLiteral("loop"),
+                              {QStringLiteral("loop"), QStringLiteral("read-write")},
+                              QStringLiteral("Where the interpreter may switch threads: only at the loop boundary "
+                                             "(after counter += 1 completes), or also between its read and write.")),
+        };
+    }
+    std::int64_t totalWork(const ParamValues &p) const override
+    {
+        return p.integer(QStringLiteral("threads")) * p.integer(QStringLiteral("iterations"));
+    }
+    QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
+    {
+        QString line = QStringLiteral("gil: %1 threads, GIL %2, switches at the %3")
+                           .arg(p.integer(QStringLiteral("threads")))
+                           .arg(p.flag(QStringLiteral("gil")) ? QStringLiteral("on") : QStringLiteral("off"))
+                           .arg(p.text(QStringLiteral("switch_at")) == QLatin1String("loop") ? QStringLiteral("loop")
+                                                                                              : QStringLiteral("read/write"));
+        const QVariant lost = metricValue(metrics, QStringLiteral("lost_updates"));
+        if (lost.isValid())
+            line += QStringLiteral(" — %1 lost, %2 switches")
+                        .arg(QLocale().toString(lost.toLongLong()))
+                        .arg(QLocale().toString(metricValue(metrics, QStringLiteral("gil_switches")).toLongLong()));
+        return line;
+    }
+
+    void run(RunContext &ctx) const override
+    {
+        const ParamValues &p = ctx.params();
+        const int threads = int(p.integer(QStringLiteral("threads")));
+        const std::int64_t iterations = p.integer(QStringLiteral("iterations"));
+        const std::int64_t workNs = p.integer(QStringLiteral("work_us")) * 1000;
+        const std::int64_t ioNs = p.integer(QStringLiteral("io_ms")) * 1'000'000;
+        const bool splitReadWrite = p.text(QStringLiteral("switch_at")) == QLatin1String("read-write");
+
+        Recorder &rec = ctx.recorder();
+        std::vector<ThreadBuffer *> lanes;
+        for (int i = 0; i < threads; ++i)
+            lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+        std::unique_ptr<SimulatedGil> gil;
+        if (p.flag(QStringLiteral("gil")))
+            gil = std::make_unique<SimulatedGil>(rec, p.integer(QStringLiteral("switch_ms")) * 1'000'000);
+        const std::uint8_t counterObj = rec.addObject(QStringLiteral("counter"), rec.addLane(QStringLiteral("counter"), LaneKind::Counter));
+        const std::int64_t stride = std::max<std::int64_t>(1, iterations / 256);
+
+        std::atomic<std::uint64_t> shared{0}, sink{0};
+        std::vector<GilTally> tallies(static_cast<std::size_t>(threads));
+        std::atomic<int> ready{0}, finished{0};
+        std::atomic<bool> go{false};
+        auto worker = [&](int me) {
+            ThreadBuffer &lane = *lanes[std::size_t(me)];
+            GilTally &tally = tallies[std::size_t(me)];
+            const std::uint64_t tag = std::uint64_t(lane.lane() + 1) << writerShift;
+            std::uint64_t x = std::uint64_t(me) + 1;
+            ready.fetch_add(1, std::memory_order_acq_rel);
+            while (!go.load(std::memory_order_acquire))
+                QThread::yieldCurrentThread();
+            const std::int64_t cpu0 = threadCpuNs();
+            lane.record(EventKind::Progress, counterObj, 0);
+            // Under the GIL a thread runs only once it holds it; its lane starts waiting or running.
+            if (gil)
+                tally.waitNs += gil->acquire(lane, me);
+            else
+                lane.record(EventKind::ThreadStart);
+            for (std::int64_t k = 0; k < iterations && !ctx.cancelled(); ++k) {
+                x = burn(workNs, x);
+                const std::uint64_t read = shared.load(std::memory_order_relaxed) & valueMask;
+                if (gil && splitReadWrite)
+                    tally.waitNs += gil->checkInterval(lane, me);
+                const std::uint64_t old = shared.exchange(tag | (read + 1), std::memory_order_relaxed);
+                if (const auto erased = std::int64_t(old & valueMask) - std::int64_t(read); erased != 0) {
+                    lane.recordWide(nowNs(), EventKind::LostUpdate, std::uint8_t(old >> writerShift), erased);
+                    tally.lost += erased;
+                    ++tally.lossy;
+                }
+                tally.done = k + 1;
+                if (tally.done % stride == 0)
+                    lane.record(EventKind::Progress, counterObj, std::uint32_t(tally.done));
+                if (gil)
+                    tally.waitNs += gil->checkInterval(lane, me); // the loop's backward jump
+                if (ioNs > 0) {
+                    if (gil)
+                        gil->release(lane);
+                    lane.record(EventKind::SleepBegin);
+                    ctx.sleepFor(ioNs);
+                    lane.record(EventKind::SleepEnd);
+                    if (gil)
+                        tally.waitNs += gil->acquire(lane, me);
+                }
+            }
+            if (tally.done % stride != 0)
+                lane.record(EventKind::Progress, counterObj, std::uint32_t(tally.done));
+            if (ctx.cancelled())
+                lane.record(EventKind::Cancelled);
+            if (gil)
+                gil->release(lane);
+            lane.record(EventKind::ThreadEnd);
+            tally.cpuNs = threadCpuNs() - cpu0;
+            sink.fetch_xor(x, std::memory_order_relaxed); // the work's result is used: it cannot be dropped
+            finished.fetch_add(1, std::memory_order_release);
+        };
+
+        std::vector<std::unique_ptr<QThread>> workers;
+        for (int i = 0; i < threads; ++i) {
+            workers.emplace_back(QThread::create(worker, i));
+            workers.back()->start();
+        }
+        while (ready.load(std::memory_order_acquire) < threads)
+            QThread::yieldCurrentThread();
+        ctx.markStart(nowNs());
+        go.store(true, std::memory_order_release);
+        for (auto &w : workers)
+            w->wait();
+        while (finished.load(std::memory_order_acquire) < threads) // publishes the tallies to this thread
+            QThread::yieldCurrentThread();
+
+        std::int64_t expected = 0, lost = 0, lossy = 0, waitNs = 0;
+        QVariantList cpuMs;
+        for (const GilTally &t : tallies) {
+            expected += t.done;
+            lost += t.lost;
+            lossy += t.lossy;
+            waitNs += t.waitNs;
+            cpuMs << double(t.cpuNs) / 1e6;
+        }
+        const auto actual = std::int64_t(shared.load(std::memory_order_relaxed) & valueMask);
+        ctx.addMetric(QStringLiteral("gil_wait_ms"), QStringLiteral("Waiting for the GIL (all threads)"),
+                      double(waitNs) / 1e6, QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("gil_switches"), QStringLiteral("Forced GIL switches"),
+                      qlonglong(gil ? gil->switches() : 0));
+        ctx.addMetric(QStringLiteral("thread_cpu_ms"), QStringLiteral("CPU time per thread"), cpuMs, QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("expected"), QStringLiteral("Expected"), qlonglong(expected));
+        ctx.addMetric(QStringLiteral("actual"), QStringLiteral("Actual"), qlonglong(actual));
+        ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"), qlonglong(expected - actual));
+        ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"), qlonglong(lost));
+        ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"), qlonglong(lossy));
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Scenario> make_gil()
+{
+    return std::make_unique<GilScenario>();
+}
+
+} // namespace raceway::scenarios
