@@ -26,6 +26,9 @@ enum class EventKind : std::uint8_t {
     CoreSample = 18,  // on a core lane: arg = busy per mille over the last sample interval
     ProcessExit = 19, // arg = ExitKind: how a worker process ended
     Text = 20,        // arg = byte count; that many bytes follow in ceil(n / 16) raw records (worker stream only)
+    IoBegin = 21,     // the lane waits on I/O (a download, an awaited timer); arg = what it waits for
+    IoEnd = 22,       // the I/O is done: back to running
+    IdleBegin = 23,   // the lane has nothing to do (an event loop waiting for its next callback)
 };
 
 // How a worker process ended, as recorded by ProcessExit.

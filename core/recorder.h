@@ -71,6 +71,16 @@ public:
         m_write->count.store(m_used, std::memory_order_release);
     }
 
+    // For a thread that draws several lanes of its own (an event loop and its coroutines): the event
+    // goes on `lane`, still written by this buffer's one thread.
+    void recordOn(std::uint16_t lane, EventKind kind, std::uint8_t obj = 0, std::uint32_t arg = 0) noexcept
+    {
+        const std::uint16_t own = m_lane;
+        m_lane = lane;
+        recordAt(nowNs(), kind, obj, arg);
+        m_lane = own;
+    }
+
     // A 64-bit signed argument: an ArgHigh event carries the high half when it is needed.
     void recordWide(std::int64_t t, EventKind kind, std::uint8_t obj, std::int64_t arg) noexcept
     {

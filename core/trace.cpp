@@ -23,6 +23,7 @@ QString stateName(State state)
     case State::Killed: return QStringLiteral("killed");
     case State::TimedOut: return QStringLiteral("timed out");
     case State::WaitingGil: return QStringLiteral("waiting for the GIL");
+    case State::WaitingIo: return QStringLiteral("waiting on I/O");
     }
     return QStringLiteral("idle");
 }
@@ -219,6 +220,9 @@ void Trace::ingest(const Event *events, std::size_t count)
                 m_pendingPoints[std::size_t(l)].push_back({e.t, -1, 0});
             break;
         case EventKind::TaskEnd: push(lane, e.t, State::Idle, 0); break;
+        case EventKind::IoBegin: push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg)); break;
+        case EventKind::IoEnd: push(lane, e.t, State::Running, lastCpu(e.lane)); break;
+        case EventKind::IdleBegin: push(lane, e.t, State::Idle, 0); break;
         case EventKind::TaskQueued: m_pendingPoints[lane].push_back({e.t, 1, 0}); break;
         case EventKind::OnCpu: {
             // A running lane changes colour with its core; other states keep theirs.

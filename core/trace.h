@@ -28,8 +28,9 @@ enum class State : std::uint8_t {
     Killed,
     TimedOut,
     WaitingGil, // a Python-like thread waiting to run: it needs the GIL
+    WaitingIo,  // waiting on I/O (obj = what for): no CPU used, no GIL held
 };
-constexpr int stateCount = 14;
+constexpr int stateCount = 15;
 QString stateName(State state);
 
 struct Marker

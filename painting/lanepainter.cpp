@@ -216,7 +216,8 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
             const int xNext = std::min(width, std::max(x + 1, int(std::floor(double(next - m.start) / npp))));
             batch.add(keyOf(lane.states[i], lane.objs[i]), x, xNext);
             cursorExact = xNext == x + 1;
-            if ((lane.states[i] == State::Held && xNext - x > 70) || (lane.states[i] == State::Task && xNext - x > 44))
+            if ((lane.states[i] == State::Held && xNext - x > 70) ||
+                ((lane.states[i] == State::Task || lane.states[i] == State::WaitingIo) && xNext - x > 44))
                 labels.push_back({x, xNext, lane.objs[i], lane.states[i]});
             x = xNext;
             continue;
@@ -262,7 +263,8 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
     }
     p.setPen(Qt::white);
     for (const Label &l : labels) {
-        const QString text = l.state == State::Task ? QStringLiteral("task %1").arg(l.obj + 1)
+        const QString text = l.state == State::Task        ? QStringLiteral("task %1").arg(l.obj + 1)
+                             : l.state == State::WaitingIo ? QStringLiteral("#%1").arg(l.obj + 1)
                              : l.obj < m_trace.lanes().size() ? m_trace.lane(l.obj).name
                                                               : QString();
         p.drawText(QRect(r.left() + l.x0 + 4, r.top(), l.x1 - l.x0 - 8, r.height()), Qt::AlignVCenter | Qt::AlignLeft,

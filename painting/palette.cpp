@@ -17,6 +17,7 @@ QColor TimelinePalette::state(State s) const
     case State::Killed: return QColor(0x88, 0x22, 0x55);
     case State::TimedOut: return QColor(0xAA, 0x44, 0x99);
     case State::WaitingGil: return QColor(0xE6, 0x9F, 0x00); // orange
+    case State::WaitingIo: return QColor(0xCC, 0x79, 0xA7);  // reddish purple
     case State::Free:
     case State::Idle: return QColor(Qt::transparent);
     }

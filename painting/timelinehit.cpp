@@ -92,6 +92,8 @@ QString TimelinePainter::describe(const TimelineHit &hit) const
                         .arg(m_trace.lane(iv.obj).name);
         if (iv.state == State::Task)
             state = QStringLiteral("running task %1").arg(iv.obj + 1);
+        if (iv.state == State::WaitingIo)
+            state = QStringLiteral("waiting on I/O (#%1)").arg(iv.obj + 1);
         if (iv.state == State::Running && lane.kind == LaneKind::Process)
             state = QStringLiteral("running on cpu %1").arg(iv.obj);
         if (iv.state != State::Free && iv.state != State::Idle)

@@ -241,7 +241,8 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
         seen |= 1u << unsigned(State::Holding);
     std::vector<LegendItem> items;
     const bool onlyProcessesRun = coresUsed != 0 && !threadsRun;
-    for (State s : {State::Running, State::Task, State::WaitingGil, State::Waiting, State::Holding, State::Sleeping, State::Done,
+    for (State s : {State::Running, State::Task, State::WaitingGil, State::WaitingIo, State::Waiting, State::Holding,
+                    State::Sleeping, State::Done,
                     State::Cancelled, State::Crashed, State::Killed, State::TimedOut})
         if ((seen & (1u << unsigned(s))) && !(s == State::Running && onlyProcessesRun))
             items.push_back({LegendItem::Swatch, m_palette.state(s), stateName(s)});

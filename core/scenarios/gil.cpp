@@ -161,9 +161,10 @@ public:
                 if (ioNs > 0) {
                     if (gil)
                         gil->release(lane);
-                    lane.record(EventKind::SleepBegin);
+                    lane.record(EventKind::IoBegin, 0, std::uint32_t(k));
                     ctx.sleepFor(ioNs);
-                    lane.record(EventKind::SleepEnd);
+                    // I/O done: under the GIL the thread must win it back before it runs again.
+                    lane.record(gil ? EventKind::IdleBegin : EventKind::IoEnd);
                     if (gil)
                         tally.waitNs += gil->acquire(lane, me);
                 }

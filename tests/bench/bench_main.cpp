@@ -6,6 +6,7 @@
 #include "recorder.h"
 #include "synthetic.h"
 #include "timelinepainter.h"
+#include "simulatedgil.h"
 #include "tracedmutex.h"
 #include "workerprotocol.h"
 
@@ -67,6 +68,36 @@ static void BM_TracedMutexCycle(benchmark::State &state)
     }
 }
 BENCHMARK(BM_TracedMutexCycle);
+
+// One hand-over of the simulated GIL between two threads that both want it: the holder drops it (as
+// at a forced switch) and the waiter, woken through a condition variable, takes it. Time per hand-over.
+static void BM_GilHandover(benchmark::State &state)
+{
+    Recorder rec(std::uint64_t(1) << 40);
+    SimulatedGil gil(rec, 1'000'000'000); // switches happen only when asked, not by the interval
+    ThreadBuffer *a = rec.createBuffer(rec.addLane(QStringLiteral("a"), LaneKind::Thread));
+    ThreadBuffer *b = rec.createBuffer(rec.addLane(QStringLiteral("b"), LaneKind::Thread));
+    std::atomic<bool> stop{false};
+    gil.acquire(*a, 0);
+    std::thread other([&] {
+        while (!stop.load()) {
+            gil.acquire(*b, 1);
+            gil.release(*b);
+        }
+    });
+    std::int64_t n = 0;
+    for (auto _ : state) {
+        gil.release(*a);    // hand it to the waiting thread if there is one
+        gil.acquire(*a, 0); // and queue for it again: two hand-overs per iteration when contended
+        if ((++n & 0xFFFF) == 0)
+            rec.drain([](const Event *, std::size_t) {});
+    }
+    stop.store(true);
+    gil.release(*a);
+    other.join();
+    state.SetItemsProcessed(state.iterations() * 2);
+}
+BENCHMARK(BM_GilHandover)->UseRealTime();
 
 static void BM_QMutexCycle(benchmark::State &state)
 {
