@@ -241,6 +241,7 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     ExportOptions eo;
     eo.width = o.width;
     eo.title = scenario->headline(r.params, r.metrics);
+    eo.chart = scenario->chart(r.params, r.metrics);
     if (r.droppedEvents > 0)
         eo.note = QStringLiteral("event budget reached: %1 events not drawn").arg(r.droppedEvents);
     else if (r.cancelled)

@@ -52,6 +52,12 @@ QString formatMetric(const Metric &m)
         for (const QVariant &item : m.value.toList())
             parts << formatMetric({m.key, m.label, item, {}});
         v = parts.join(QStringLiteral(", "));
+    } else if (m.value.typeId() == QMetaType::QVariantMap) {
+        QStringList parts;
+        const QVariantMap map = m.value.toMap();
+        for (auto it = map.begin(); it != map.end(); ++it)
+            parts << it.key() + QLatin1Char(' ') + formatMetric({it.key(), {}, it.value(), {}});
+        v = QLatin1Char('(') + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
     } else if (m.value.typeId() == QMetaType::Double) {
         v = l.toString(m.value.toDouble(), 'f', 3);
     } else if (m.value.typeId() == QMetaType::Bool) {

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 
 namespace raceway {
 
@@ -58,6 +59,21 @@ private:
     QString m_error;
 };
 
+// A small bar chart a scenario can add to its timeline (the compare scenario's wall times).
+struct ChartBar
+{
+    QString label;
+    double value = 0;
+    QString caption; // drawn after the bar, e.g. "812 ms · 1.9× faster"
+};
+struct BarChart
+{
+    QString title;
+    QList<ChartBar> bars;
+    double ideal = 0; // a reference value drawn as a dashed line (0: none)
+    QString idealLabel;
+};
+
 class Scenario
 {
 public:
@@ -72,6 +88,8 @@ public:
     virtual void run(RunContext &ctx) const = 0;
     // One line for titles and exports, e.g. "4 threads × 200,000 increments, lock off: 187,655 lost".
     virtual QString headline(const ParamValues &params, const QList<Metric> &metrics) const;
+    // A chart to draw under the timeline once the run is over, if the scenario has one.
+    virtual std::optional<BarChart> chart(const ParamValues &, const QList<Metric> &) const { return std::nullopt; }
     // Checks that need several parameters at once; one line naming the problem, or empty when fine.
     virtual QString validate(const ParamValues &) const { return {}; }
     // How many Progress units a complete run reports (0: unknown), for progress bars.

@@ -142,6 +142,38 @@ int serveJob(const QStringList &args)
     return out.flush() ? 0 : 1;
 }
 
+// Burns a given amount of this process's CPU time: the same job whatever else shares the core.
+int burnJob(const QStringList &args)
+{
+    bool ok = false;
+    const qlonglong ms = args.value(1).toLongLong(&ok);
+    if (!ok || ms < 0)
+        return usage("burn needs a CPU time in milliseconds");
+    StreamWriter out;
+    out.event(EventKind::Hello, protocolVersion, std::uint32_t(getpid()));
+    int cpu = sched_getcpu();
+    out.event(EventKind::OnCpu, 0, std::uint32_t(cpu));
+    out.event(EventKind::ThreadStart);
+    out.flush();
+    const std::int64_t until = cpuTimeNs() + ms * 1'000'000;
+    std::uint64_t x = std::uint64_t(getpid());
+    while (cpuTimeNs() < until) {
+        for (int k = 0; k < 4096; ++k) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            x ^= x >> 29;
+        }
+        if (const int now = sched_getcpu(); now != cpu) {
+            cpu = now;
+            out.event(EventKind::OnCpu, 0, std::uint32_t(cpu));
+            out.flush();
+        }
+    }
+    out.event(EventKind::ThreadEnd);
+    out.text(QByteArray("result=") + QByteArray::number(x) + " cpu_ns=" + QByteArray::number(cpuTimeNs()));
+    out.event(EventKind::Bye);
+    return out.flush() ? 0 : 1;
+}
+
 int streamJob(const QStringList &args)
 {
     bool ok = false;
@@ -182,7 +214,9 @@ int runJob(const QStringList &args)
         return sharedCounterJob(args);
     if (job == QLatin1String("stream"))
         return streamJob(args);
-    return usage("unknown job (jobs: cpu, serve, shared, stream); it is started by raceway, not by hand");
+    if (job == QLatin1String("burn"))
+        return burnJob(args);
+    return usage("unknown job (jobs: cpu, burn, serve, shared, stream); it is started by raceway, not by hand");
 }
 
 } // namespace raceway::worker

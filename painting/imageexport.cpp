@@ -13,6 +13,7 @@ TimelinePainter makePainter(const Trace &trace, const ExportOptions &o)
     TimelinePainter painter(trace, o.dark ? TimelinePalette::dark() : TimelinePalette::light());
     painter.setTitle(o.title);
     painter.setNote(o.note);
+    painter.setChart(o.chart);
     if (o.windowEnd > o.windowStart)
         painter.setWindow(o.windowStart, o.windowEnd);
     return painter;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "scenario.h"
 #include "trace.h"
 
 #include <QImage>
@@ -16,6 +17,7 @@ struct ExportOptions
     bool dark = false;
     std::int64_t windowStart = 0; // 0 and 0: the whole trace
     std::int64_t windowEnd = 0;
+    std::optional<BarChart> chart;
 };
 
 // The same picture as the window: lanes, axis, legend. Height follows from the lanes.

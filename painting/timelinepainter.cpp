@@ -29,7 +29,8 @@ int TimelinePainter::laneHeight(LaneKind kind)
 
 int TimelinePainter::preferredHeight(int width) const
 {
-    int h = (m_showHeader ? headerHeight : 0) + axisHeight + (m_showLegend ? legendHeightFor(width) : 0) + 8;
+    int h = (m_showHeader ? headerHeight : 0) + axisHeight + (m_showLegend ? legendHeightFor(width) : 0) + 8 +
+            chartHeight();
     for (const Lane &lane : m_trace.lanes())
         h += laneHeight(lane.kind) + laneGap;
     return h;
@@ -58,6 +59,8 @@ TimelineLayout TimelinePainter::layout(const QRect &area) const
     l.axis = QRect(area.left(), ly, area.width(), axisHeight);
     if (m_showLegend)
         l.legend = QRect(area.left(), ly + axisHeight, area.width(), legendH);
+    if (m_chart)
+        l.chart = QRect(area.left(), ly + axisHeight + legendH, area.width(), chartHeight());
     return l;
 }
 
@@ -122,6 +125,51 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
         paintHeader(p, l.header);
     if (m_showLegend)
         paintLegend(p, l.legend);
+    if (m_chart)
+        paintChart(p, l.chart);
+    p.restore();
+}
+
+int TimelinePainter::chartHeight() const
+{
+    return m_chart ? 34 + int(m_chart->bars.size()) * chartRowHeight + 22 : 0;
+}
+
+void TimelinePainter::paintChart(QPainter &p, const QRect &r) const
+{
+    const BarChart &c = *m_chart;
+    p.save();
+    QFont f = p.font();
+    f.setPixelSize(13);
+    f.setBold(true);
+    p.setFont(f);
+    p.setPen(m_palette.text);
+    p.drawText(QRect(r.left() + 10, r.top() + 6, r.width() - 20, 22), Qt::AlignLeft | Qt::AlignVCenter, c.title);
+    f.setBold(false);
+    f.setPixelSize(12);
+    p.setFont(f);
+    double most = c.ideal;
+    for (const ChartBar &b : c.bars)
+        most = std::max(most, b.value);
+    const int barLeft = r.left() + labelWidth, barWidth = std::max(50, r.width() - labelWidth - 260);
+    auto xOf = [&](double v) { return barLeft + int(std::lround(v / std::max(most, 1e-9) * barWidth)); };
+    int y = r.top() + 34;
+    for (int i = 0; i < c.bars.size(); ++i, y += chartRowHeight) {
+        const ChartBar &b = c.bars[i];
+        p.setPen(m_palette.text);
+        p.drawText(QRect(r.left() + 10, y, labelWidth - 16, chartRowHeight - 4), Qt::AlignLeft | Qt::AlignVCenter, b.label);
+        p.fillRect(QRect(barLeft, y + 3, std::max(1, xOf(b.value) - barLeft), chartRowHeight - 10),
+                   TimelinePalette::core(i + 1));
+        p.drawText(QRect(xOf(b.value) + 8, y, 250, chartRowHeight - 4), Qt::AlignLeft | Qt::AlignVCenter, b.caption);
+    }
+    if (c.ideal > 0) {
+        const int x = xOf(c.ideal);
+        QPen dashed(m_palette.text, 1.5, Qt::DashLine);
+        p.setPen(dashed);
+        p.drawLine(x, r.top() + 30, x, y);
+        p.setPen(m_palette.mutedText);
+        p.drawText(QRect(x - 150, y + 2, 300, 18), Qt::AlignHCenter | Qt::AlignTop, c.idealLabel);
+    }
     p.restore();
 }
 
@@ -260,7 +308,8 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
     if (markers)
         items.push_back({LegendItem::Marker, m_palette.lostMarker, QStringLiteral("lost update: a write erased others' increments")});
     if (waiters)
-        items.push_back({LegendItem::Bar, m_palette.waitersFill, QStringLiteral("threads queued for the lock")});
+        items.push_back({LegendItem::Bar, m_palette.waitersFill,
+                         locks ? QStringLiteral("threads queued for the lock") : QStringLiteral("threads queued for the GIL")});
     if (counter) {
         items.push_back({LegendItem::Line, m_palette.expectedLine, QStringLiteral("expected")});
         items.push_back({LegendItem::Line, m_palette.actualLine, QStringLiteral("actual")});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "palette.h"
+#include "scenario.h"
 #include "timelinecoordinates.h"
 #include "trace.h"
 
@@ -17,7 +18,7 @@ namespace raceway {
 // Where everything goes inside the painted area. Lane rectangles span the plot's x range.
 struct TimelineLayout
 {
-    QRect header, labels, plot, axis, legend;
+    QRect header, labels, plot, axis, legend, chart;
     std::vector<QRect> lanes; // one per trace lane, in plot coordinates (x = plot.left()..plot.right())
 };
 
@@ -52,6 +53,8 @@ public:
     void setNote(const QString &note) { m_note = note; }
     void setShowLegend(bool on) { m_showLegend = on; }
     void setShowHeader(bool on) { m_showHeader = on; }
+    void setChart(std::optional<BarChart> chart) { m_chart = std::move(chart); }
+    static constexpr int chartRowHeight = 26;
     std::int64_t windowStart() const { return m_start; }
     std::int64_t windowEnd() const { return m_end; }
 
@@ -76,6 +79,8 @@ private:
     void paintLabels(QPainter &p, const TimelineLayout &l) const;
     void paintAxis(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintLegend(QPainter &p, const QRect &r) const;
+    void paintChart(QPainter &p, const QRect &r) const;
+    int chartHeight() const;
     static int legendItemWidth(const QFontMetrics &fm, const LegendItem &item);
     void paintStates(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
     void paintMarkers(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
@@ -92,6 +97,7 @@ private:
     QString m_note;
     bool m_showLegend = true;
     bool m_showHeader = true;
+    std::optional<BarChart> m_chart;
 };
 
 } // namespace raceway

@@ -251,6 +251,7 @@ void MainWindow::startRun()
     m_runner = std::make_unique<Runner>(*scenario, params);
     m_currentTitle = scenario->headline(params, {});
     m_view->setNote({});
+    m_view->setChart(std::nullopt);
     m_view->setCurrent(&m_runner->trace(), m_currentTitle);
     showResults();
     m_runner->start();
@@ -292,6 +293,7 @@ void MainWindow::finishRun()
     const RunResult &r = m_runner->result();
     m_currentTitle = m_runner->scenario().headline(r.params, r.metrics);
     m_view->setCurrent(&m_runner->trace(), m_currentTitle);
+    m_view->setChart(m_runner->scenario().chart(r.params, r.metrics));
     if (r.droppedEvents)
         m_view->setNote(tr("event budget reached: %1 events not drawn").arg(r.droppedEvents));
     else if (r.cancelled)

@@ -60,6 +60,12 @@ void TimelineView::setNote(const QString &note)
     invalidate();
 }
 
+void TimelineView::setChart(std::optional<BarChart> chart)
+{
+    m_chart = std::move(chart);
+    traceChanged();
+}
+
 void TimelineView::setCoresView(bool on)
 {
     if (on == m_coresView)
@@ -102,6 +108,8 @@ std::vector<TimelineView::Section> TimelineView::sections(int width) const
     auto add = [&](const Trace *t, const QString &title, bool legend) {
         TimelinePainter p(*t);
         p.setShowLegend(legend);
+        if (legend)
+            p.setChart(m_chart);
         const int h = p.preferredHeight(width);
         out.push_back({t, title, QRect(0, y, width, h), legend});
         y += h;
@@ -121,6 +129,8 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
     p.setShowLegend(s.legend);
     if (s.trace == shown(m_current))
         p.setNote(m_note);
+    if (s.legend)
+        p.setChart(m_chart);
     p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
     return p;
 }

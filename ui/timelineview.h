@@ -24,6 +24,7 @@ public:
     void setCurrent(const Trace *trace, const QString &title);
     void setPrevious(const Trace *trace, const QString &title); // nullptr: no comparison
     void setNote(const QString &note);
+    void setChart(std::optional<BarChart> chart); // drawn under the current run
     // Group process lanes by the core they ran on, as profilers' cores views do.
     void setCoresView(bool on);
     bool coresView() const { return m_coresView; }
@@ -82,6 +83,7 @@ private:
     bool m_coresView = false;
     std::unique_ptr<Trace> m_coresCurrent, m_coresPrevious;
     QString m_title, m_previousTitle, m_note;
+    std::optional<BarChart> m_chart;
     enum class Drag { None, Pan, Select } m_drag = Drag::None;
     QPoint m_dragOrigin;
     std::int64_t m_dragStartTime = 0;

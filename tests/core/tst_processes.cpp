@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QThread>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void factorialsAreExact();
     void sharedValueAddsUp_data();
     void sharedValueAddsUp();
+    void compareRunsFourWaysOnOneAxis();
     void missingWorkerIsAClearError();
 };
 
@@ -287,6 +289,53 @@ void TestProcesses::sharedValueAddsUp()
     } else {
         QCOMPARE(metric(*r, "lock_acquisitions"), 0);
     }
+}
+
+void TestProcesses::compareRunsFourWaysOnOneAxis()
+{
+    auto r = runScenario(QStringLiteral("compare"), {QStringLiteral("workers=2"), QStringLiteral("work_ms=120")});
+    QVERIFY(r->result().error.isEmpty());
+    const QVariantList modes = listMetric(*r, "modes");
+    QCOMPARE(modes.size(), 4);
+    QStringList names;
+    for (const QVariant &m : modes) {
+        names << m.toMap().value(QStringLiteral("mode")).toString();
+        QVERIFY(m.toMap().value(QStringLiteral("wall_ms")).toDouble() > 0);
+    }
+    QCOMPARE(names, QStringList({QStringLiteral("sequential"), QStringLiteral("threads_gil"), QStringLiteral("threads"),
+                                 QStringLiteral("processes")}));
+    QCOMPARE(metricDouble(*r, "sequential_speedup"), 1.0);
+    // From the trace: the GIL threads never ran at once; the free threads did; the modes did not overlap.
+    const Trace &t = r->trace();
+    std::vector<std::size_t> gilThreads, freeThreads;
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Thread))
+        (t.lane(lane).name.startsWith(QStringLiteral("GIL")) ? gilThreads : freeThreads).push_back(lane);
+    freeThreads.erase(freeThreads.begin()); // the sequential lane
+    auto most = [&](const std::vector<std::size_t> &lanes) {
+        std::vector<std::pair<std::int64_t, int>> edges;
+        for (std::size_t lane : lanes)
+            t.forEachInterval(lane, [&](const Interval &iv) {
+                if (iv.state == State::Running && iv.end > iv.start) {
+                    edges.push_back({iv.start, 1});
+                    edges.push_back({iv.end, -1});
+                }
+            });
+        std::sort(edges.begin(), edges.end());
+        int now = 0, top = 0;
+        for (const auto &e : edges)
+            top = std::max(top, now += e.second);
+        return top;
+    };
+    QCOMPARE(most(gilThreads), 1);
+    QCOMPARE(most(freeThreads), 2);
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
+        QCOMPARE(t.lane(lane).states.back(), State::Done);
+    // The chart under the timeline: one bar per mode and the ideal line.
+    const auto chart = r->scenario().chart(r->result().params, r->result().metrics);
+    QVERIFY(chart.has_value());
+    QCOMPARE(chart->bars.size(), 4);
+    const int cores = std::min(2, QThread::idealThreadCount());
+    QCOMPARE(chart->ideal, metricDouble(*r, "sequential_ms") / cores);
 }
 
 void TestProcesses::missingWorkerIsAClearError()
