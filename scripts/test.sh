@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test; then builds the core with ThreadSanitizer and
-# runs the core tests again under it.
+# Installs what is missing, builds, and runs every test; then the core tests again under
+# ThreadSanitizer, and every test again under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build.sh default
@@ -9,3 +9,6 @@ ctest --preset default
 ./scripts/build.sh tsan
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
   ctest --preset tsan
+./scripts/build.sh asan
+# Leak checking is off: Qt and fontconfig keep process-lifetime allocations that LeakSanitizer reports.
+ASAN_OPTIONS="detect_leaks=0" UBSAN_OPTIONS="print_stacktrace=1" ctest --preset asan
