@@ -70,6 +70,27 @@ QString formatMetric(const Metric &m)
     return m.unit.isEmpty() ? v : v + QLatin1Char(' ') + m.unit;
 }
 
+void addRaceMetrics(RunContext &ctx, std::int64_t expected, std::int64_t actual, std::int64_t erased,
+                    std::int64_t lossyWrites)
+{
+    ctx.addMetric(QStringLiteral("expected"), QStringLiteral("Expected"), qlonglong(expected));
+    ctx.addMetric(QStringLiteral("actual"), QStringLiteral("Actual"), qlonglong(actual));
+    ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"), qlonglong(expected - actual));
+    ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"), qlonglong(erased));
+    ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"), qlonglong(lossyWrites));
+}
+
+QString raceSummary(const QList<Metric> &metrics)
+{
+    const QVariant expected = metricValue(metrics, QStringLiteral("expected"));
+    if (!expected.isValid())
+        return {};
+    const QLocale l;
+    return QStringLiteral(" — %1 of %2 counted, %3 lost")
+        .arg(l.toString(metricValue(metrics, QStringLiteral("actual")).toLongLong()), l.toString(expected.toLongLong()),
+             l.toString(metricValue(metrics, QStringLiteral("lost_updates")).toLongLong()));
+}
+
 QVariant metricValue(const QList<Metric> &metrics, const QString &key)
 {
     for (const Metric &m : metrics)

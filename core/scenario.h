@@ -97,6 +97,14 @@ public:
 };
 
 QVariant metricValue(const QList<Metric> &metrics, const QString &key);
+// The lost-update accounting every racing scenario reports: expected, actual, lost (expected - actual),
+// what the writes themselves counted as erased (the same number, measured the other way), and how many
+// writes erased anything.
+void addRaceMetrics(RunContext &ctx, std::int64_t expected, std::int64_t actual, std::int64_t erased,
+                    std::int64_t lossyWrites);
+// " — 612,345 of 800,000 counted, 187,655 lost", or nothing before the run has finished.
+QString raceSummary(const QList<Metric> &metrics);
+
 // "1,234", "12.345 ms", "0.0, 98.5 %": a metric's value as people read it, in the current locale.
 QString formatMetric(const Metric &m);
 

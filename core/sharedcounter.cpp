@@ -1,6 +1,7 @@
 #include "sharedcounter.h"
 
 #include "clock.h"
+#include "racywork.h"
 #include "workerprotocol.h"
 
 #include <QCoreApplication>
@@ -92,7 +93,7 @@ int sharedCounterJob(const QStringList &args)
         sched_yield();
     out.event(EventKind::ThreadStart);
     out.event(EventKind::Progress, 1, 0);
-    const std::uint64_t me = std::uint64_t(writer) << sharedWriterShift;
+    const std::uint64_t me = racy::tag(unsigned(writer));
     const qlonglong stride = std::max<qlonglong>(1, increments / 256);
     std::int64_t lost = 0, lossy = 0, waitNs = 0, acquisitions = 0;
     qlonglong done = 0;
@@ -113,20 +114,20 @@ int sharedCounterJob(const QStringList &args)
                 pthread_mutex_consistent(&block->mutex);
             ++acquisitions;
         }
-        const std::uint64_t read = block->value.load(std::memory_order_relaxed) & sharedValueMask;
+        const std::uint64_t read = racy::value(block->value.load(std::memory_order_relaxed));
         if (windowNs > 0) {
             const std::int64_t until = nowNs() + windowNs;
             while (nowNs() < until) {
             }
         }
         const std::uint64_t old = block->value.exchange(me | (read + 1), std::memory_order_relaxed);
-        const auto erased = std::int64_t(old & sharedValueMask) - std::int64_t(read);
+        const std::int64_t erased = racy::erased(old, read);
         if (erased != 0) {
             const std::int64_t t = nowNs();
             const auto high = std::uint32_t(std::uint64_t(erased) >> 32);
             if (high)
                 out.eventAt(t, EventKind::ArgHigh, 0, high);
-            out.eventAt(t, EventKind::LostUpdate, std::uint8_t(old >> sharedWriterShift), std::uint32_t(erased));
+            out.eventAt(t, EventKind::LostUpdate, racy::writer(old), std::uint32_t(erased));
             lost += erased;
             ++lossy;
         }

@@ -40,9 +40,6 @@ private:
     SharedBlock *m_block = nullptr;
 };
 
-constexpr int sharedWriterShift = 56;
-constexpr std::uint64_t sharedValueMask = (std::uint64_t(1) << sharedWriterShift) - 1;
-
 namespace worker {
 int sharedCounterJob(const QStringList &args);
 }

@@ -1,6 +1,7 @@
 #include "workerjobs.h"
 
 #include "clock.h"
+#include "racywork.h"
 #include "sharedcounter.h"
 #include "workerprotocol.h"
 
@@ -26,13 +27,6 @@ int usage(const char *what)
     return 2;
 }
 
-std::int64_t cpuTimeNs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 int cpuJob(const QStringList &args)
 {
     bool ok = false;
@@ -53,10 +47,7 @@ int cpuJob(const QStringList &args)
     const qlonglong chunks = (iterations + chunk - 1) / chunk;
     for (qlonglong c = 0; c < chunks; ++c) {
         const qlonglong n = std::min(chunk, iterations - c * chunk);
-        for (qlonglong k = 0; k < n; ++k) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            x ^= x >> 29;
-        }
+        x = racy::churn(x, int(n));
         ++g_counter;
         if ((c & 15) == 15 || c + 1 == chunks) {
             if (const int now = sched_getcpu(); now != cpu) {
@@ -79,7 +70,7 @@ int cpuJob(const QStringList &args)
     }
     out.event(EventKind::ThreadEnd);
     out.text(QByteArray("counter=") + QByteArray::number(g_counter) + " result=" + QByteArray::number(x) +
-             " cpu_ns=" + QByteArray::number(cpuTimeNs()) + " pid=" + QByteArray::number(getpid()));
+             " cpu_ns=" + QByteArray::number(racy::processCpuNs()) + " pid=" + QByteArray::number(getpid()));
     out.event(EventKind::Bye);
     return out.flush() ? 0 : 1;
 }
@@ -155,13 +146,10 @@ int burnJob(const QStringList &args)
     out.event(EventKind::OnCpu, 0, std::uint32_t(cpu));
     out.event(EventKind::ThreadStart);
     out.flush();
-    const std::int64_t until = cpuTimeNs() + ms * 1'000'000;
+    const std::int64_t until = racy::processCpuNs() + ms * 1'000'000;
     std::uint64_t x = std::uint64_t(getpid());
-    while (cpuTimeNs() < until) {
-        for (int k = 0; k < 4096; ++k) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            x ^= x >> 29;
-        }
+    while (racy::processCpuNs() < until) {
+        x = racy::churn(x, 4096);
         if (const int now = sched_getcpu(); now != cpu) {
             cpu = now;
             out.event(EventKind::OnCpu, 0, std::uint32_t(cpu));
@@ -169,7 +157,7 @@ int burnJob(const QStringList &args)
         }
     }
     out.event(EventKind::ThreadEnd);
-    out.text(QByteArray("result=") + QByteArray::number(x) + " cpu_ns=" + QByteArray::number(cpuTimeNs()));
+    out.text(QByteArray("result=") + QByteArray::number(x) + " cpu_ns=" + QByteArray::number(racy::processCpuNs()));
     out.event(EventKind::Bye);
     return out.flush() ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 // the job spreads over the cores, up to the ideal of Amdahl's law (the job here is fully parallel).
 
 #include "../clock.h"
+#include "../racywork.h"
 #include "../scenario.h"
 #include "../simulatedgil.h"
 #include "../workerprocess.h"
@@ -17,27 +18,17 @@
 namespace raceway::scenarios {
 namespace {
 
-std::int64_t threadCpuNs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 // Uses `ns` of this thread's CPU time; with a GIL, checks between slices whether to hand it over.
 std::uint64_t burnCpu(std::int64_t ns, std::uint64_t x, SimulatedGil *gil, ThreadBuffer *lane, int me)
 {
     constexpr std::int64_t slice = 200'000; // 0.2 ms of CPU between interpreter checks
     std::int64_t used = 0;
     while (used < ns) {
-        const std::int64_t start = threadCpuNs();
+        const std::int64_t start = racy::threadCpuNs();
         const std::int64_t target = std::min(slice, ns - used);
-        while (threadCpuNs() - start < target)
-            for (int k = 0; k < 512; ++k) {
-                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-                x ^= x >> 29;
-            }
-        used += threadCpuNs() - start;
+        while (racy::threadCpuNs() - start < target)
+            x = racy::churn(x, 512);
+        used += racy::threadCpuNs() - start;
         if (gil)
             gil->checkInterval(*lane, me);
     }

@@ -7,6 +7,7 @@
 // amounts telescope: summed over every write they equal expected - actual exactly.
 
 #include "../clock.h"
+#include "../racywork.h"
 #include "../scenario.h"
 #include "../tracedmutex.h"
 
@@ -19,10 +20,6 @@
 
 namespace raceway::scenarios {
 namespace {
-
-// The shared word: the value in the low 56 bits, 1 + the lane of the last writer in the top 8.
-constexpr int writerShift = 56;
-constexpr std::uint64_t valueMask = (std::uint64_t(1) << writerShift) - 1;
 
 struct alignas(64) WorkerTally
 {
@@ -82,13 +79,7 @@ public:
                            .arg(threads == 1 ? QString() : QStringLiteral("s"))
                            .arg(l.toString(qlonglong(p.integer(QStringLiteral("iterations")))))
                            .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
-        const QVariant expected = metricValue(metrics, QStringLiteral("expected"));
-        if (expected.isValid()) {
-            line += QStringLiteral(" — %1 of %2 counted, %3 lost")
-                        .arg(l.toString(metricValue(metrics, QStringLiteral("actual")).toLongLong()),
-                             l.toString(expected.toLongLong()),
-                             l.toString(metricValue(metrics, QStringLiteral("lost_updates")).toLongLong()));
-        }
+        line += raceSummary(metrics);
         return line;
     }
 
@@ -131,7 +122,7 @@ public:
         auto worker = [&](int index) {
             ThreadBuffer &lane = *buffers[std::size_t(index)];
             WorkerTally &tally = tallies[std::size_t(index)];
-            const std::uint64_t me = std::uint64_t(lane.lane() + 1) << writerShift;
+            const std::uint64_t me = racy::tag(lane.lane() + 1u);
             ready.fetch_add(1, std::memory_order_acq_rel);
             while (!go.load(std::memory_order_acquire))
                 QThread::yieldCurrentThread();
@@ -147,7 +138,7 @@ public:
                     tally.waitNs += mutex->lock(lane);
                     ++tally.acquisitions;
                 }
-                const std::uint64_t read = shared.load(std::memory_order_relaxed) & valueMask;
+                const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
                 if (windowSleepNs > 0) {
                     lane.record(EventKind::SleepBegin);
                     ctx.sleepFor(windowSleepNs);
@@ -158,9 +149,9 @@ public:
                     }
                 }
                 const std::uint64_t old = shared.exchange(me | (read + 1), std::memory_order_relaxed);
-                const auto erased = std::int64_t(old & valueMask) - std::int64_t(read);
+                const std::int64_t erased = racy::erased(old, read);
                 if (erased != 0) {
-                    lane.recordWide(nowNs(), EventKind::LostUpdate, std::uint8_t(old >> writerShift), erased);
+                    lane.recordWide(nowNs(), EventKind::LostUpdate, racy::writer(old), erased);
                     tally.lost += erased;
                     ++tally.lossyWrites;
                 }
@@ -208,15 +199,8 @@ public:
             waitNs += t.waitNs;
             acquisitions += t.acquisitions;
         }
-        const auto actual = std::int64_t(shared.load(std::memory_order_relaxed) & valueMask);
-        ctx.addMetric(QStringLiteral("expected"), QStringLiteral("Expected"), qlonglong(expected));
-        ctx.addMetric(QStringLiteral("actual"), QStringLiteral("Actual"), qlonglong(actual));
-        ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"),
-                      qlonglong(expected - actual));
-        ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"),
-                      qlonglong(lost));
-        ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"),
-                      qlonglong(lossyWrites));
+        const auto actual = std::int64_t(racy::value(shared.load(std::memory_order_relaxed)));
+        addRaceMetrics(ctx, expected, actual, lost, lossyWrites);
         ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Lock wait (all threads)"),
                       double(waitNs) / 1e6, QStringLiteral("ms"));
         ctx.addMetric(QStringLiteral("lock_acquisitions"), QStringLiteral("Lock acquisitions"),

@@ -4,6 +4,7 @@
 // a read from its write.
 
 #include "../clock.h"
+#include "../racywork.h"
 #include "../scenario.h"
 #include "../simulatedgil.h"
 
@@ -17,31 +18,18 @@
 namespace raceway::scenarios {
 namespace {
 
-constexpr int writerShift = 56;
-constexpr std::uint64_t valueMask = (std::uint64_t(1) << writerShift) - 1;
-
 struct alignas(64) GilTally
 {
     std::int64_t done = 0, lost = 0, lossy = 0, waitNs = 0, cpuNs = 0;
 };
 
-std::int64_t threadCpuNs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 // CPU-bound work that the compiler cannot drop: a dependent chain, checked against the clock.
 std::uint64_t burn(std::int64_t ns, std::uint64_t x)
 {
     const std::int64_t until = nowNs() + ns;
-    do {
-        for (int i = 0; i < 64; ++i) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            x ^= x >> 29;
-        }
-    } while (nowNs() < until);
+    do
+        x = racy::churn(x, 64);
+    while (nowNs() < until);
     return x;
 }
 
@@ -130,12 +118,12 @@ public:
         auto worker = [&](int me) {
             ThreadBuffer &lane = *lanes[std::size_t(me)];
             GilTally &tally = tallies[std::size_t(me)];
-            const std::uint64_t tag = std::uint64_t(lane.lane() + 1) << writerShift;
+            const std::uint64_t tag = racy::tag(lane.lane() + 1u);
             std::uint64_t x = std::uint64_t(me) + 1;
             ready.fetch_add(1, std::memory_order_acq_rel);
             while (!go.load(std::memory_order_acquire))
                 QThread::yieldCurrentThread();
-            const std::int64_t cpu0 = threadCpuNs();
+            const std::int64_t cpu0 = racy::threadCpuNs();
             lane.record(EventKind::Progress, counterObj, 0);
             // Under the GIL a thread runs only once it holds it; its lane starts waiting or running.
             if (gil)
@@ -144,12 +132,12 @@ public:
                 lane.record(EventKind::ThreadStart);
             for (std::int64_t k = 0; k < iterations && !ctx.cancelled(); ++k) {
                 x = burn(workNs, x);
-                const std::uint64_t read = shared.load(std::memory_order_relaxed) & valueMask;
+                const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
                 if (gil && splitReadWrite)
                     tally.waitNs += gil->checkInterval(lane, me);
                 const std::uint64_t old = shared.exchange(tag | (read + 1), std::memory_order_relaxed);
-                if (const auto erased = std::int64_t(old & valueMask) - std::int64_t(read); erased != 0) {
-                    lane.recordWide(nowNs(), EventKind::LostUpdate, std::uint8_t(old >> writerShift), erased);
+                if (const std::int64_t erased = racy::erased(old, read); erased != 0) {
+                    lane.recordWide(nowNs(), EventKind::LostUpdate, racy::writer(old), erased);
                     tally.lost += erased;
                     ++tally.lossy;
                 }
@@ -176,7 +164,7 @@ public:
             if (gil)
                 gil->release(lane);
             lane.record(EventKind::ThreadEnd);
-            tally.cpuNs = threadCpuNs() - cpu0;
+            tally.cpuNs = racy::threadCpuNs() - cpu0;
             sink.fetch_xor(x, std::memory_order_relaxed); // the work's result is used: it cannot be dropped
             finished.fetch_add(1, std::memory_order_release);
         };
@@ -204,17 +192,13 @@ public:
             waitNs += t.waitNs;
             cpuMs << double(t.cpuNs) / 1e6;
         }
-        const auto actual = std::int64_t(shared.load(std::memory_order_relaxed) & valueMask);
+        const auto actual = std::int64_t(racy::value(shared.load(std::memory_order_relaxed)));
         ctx.addMetric(QStringLiteral("gil_wait_ms"), QStringLiteral("Waiting for the GIL (all threads)"),
                       double(waitNs) / 1e6, QStringLiteral("ms"));
         ctx.addMetric(QStringLiteral("gil_switches"), QStringLiteral("Forced GIL switches"),
                       qlonglong(gil ? gil->switches() : 0));
         ctx.addMetric(QStringLiteral("thread_cpu_ms"), QStringLiteral("CPU time per thread"), cpuMs, QStringLiteral("ms"));
-        ctx.addMetric(QStringLiteral("expected"), QStringLiteral("Expected"), qlonglong(expected));
-        ctx.addMetric(QStringLiteral("actual"), QStringLiteral("Actual"), qlonglong(actual));
-        ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"), qlonglong(expected - actual));
-        ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"), qlonglong(lost));
-        ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"), qlonglong(lossy));
+        addRaceMetrics(ctx, expected, actual, lost, lossy);
     }
 };
 

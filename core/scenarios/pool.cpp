@@ -35,9 +35,11 @@ public:
         return {
             ParamSpec::integer(QStringLiteral("workers"), 3, 1, 64, {},
                                QStringLiteral("Threads in the pool (max_workers).")),
-            ParamSpec::integer(QStringLiteral("tasks"), 5, 1, 10'000, {}, QStringLiteral("Tasks submitted to the pool.")),
+            ParamSpec::integer(QStringLiteral("tasks"), 5, 1, 10'000, {}, QStringLiteral("Tasks submitted to the pool."))
+                .withWatchValue(qlonglong(9)),
             ParamSpec::integer(QStringLiteral("task_ms"), 300, 0, 60'000, QStringLiteral("ms"),
-                               QStringLiteral("How long each task takes.")),
+                               QStringLiteral("How long each task takes."))
+                .withWatchValue(qlonglong(700)),
             ParamSpec::choice(QStringLiteral("work"), QStringLiteral("sleep"), {QStringLiteral("sleep"), QStringLiteral("cpu")},
                               QStringLiteral("sleep: the task waits, like I/O. cpu: the task keeps a core busy.")),
         };

@@ -3,6 +3,7 @@
 // or taking turns under a process-shared mutex.
 
 #include "../clock.h"
+#include "../racywork.h"
 #include "../scenario.h"
 #include "../sharedcounter.h"
 #include "../workerprocess.h"
@@ -38,7 +39,7 @@ public:
                                QStringLiteral("Guard every increment with a process-shared mutex.")),
             ParamSpec::integer(QStringLiteral("window_ns"), 100, 0, 100'000'000, QStringLiteral("ns"),
                                QStringLiteral("Busy work between reading the value and writing it back."))
-                .withWatchValue(qlonglong(4'000'000)),
+                .withWatchValue(qlonglong(2'000'000)),
             ParamSpec::integer(QStringLiteral("timeout_ms"), 120'000, 100, 3'600'000, QStringLiteral("ms"),
                                QStringLiteral("Workers still running after this long are killed.")),
         };
@@ -54,12 +55,7 @@ public:
                            .arg(p.integer(QStringLiteral("processes")))
                            .arg(l.toString(qlonglong(p.integer(QStringLiteral("increments")))))
                            .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
-        const QVariant expected = metricValue(metrics, QStringLiteral("expected"));
-        if (expected.isValid())
-            line += QStringLiteral(" — %1 of %2 counted, %3 lost")
-                        .arg(l.toString(metricValue(metrics, QStringLiteral("actual")).toLongLong()),
-                             l.toString(expected.toLongLong()),
-                             l.toString(metricValue(metrics, QStringLiteral("lost_updates")).toLongLong()));
+        line += raceSummary(metrics);
         return line;
     }
 
@@ -128,12 +124,8 @@ public:
                 acquisitions += textField(t, "acquisitions").toLongLong();
             }
         }
-        const auto actual = std::int64_t(block->value.load(std::memory_order_acquire) & sharedValueMask);
-        ctx.addMetric(QStringLiteral("expected"), QStringLiteral("Expected"), qlonglong(expected));
-        ctx.addMetric(QStringLiteral("actual"), QStringLiteral("Actual"), qlonglong(actual));
-        ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"), qlonglong(expected - actual));
-        ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"), qlonglong(erased));
-        ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"), qlonglong(lossy));
+        const auto actual = std::int64_t(racy::value(block->value.load(std::memory_order_acquire)));
+        addRaceMetrics(ctx, expected, actual, erased, lossy);
         ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Lock wait (all processes)"), double(waitNs) / 1e6,
                       QStringLiteral("ms"));
         ctx.addMetric(QStringLiteral("lock_acquisitions"), QStringLiteral("Lock acquisitions"), qlonglong(acquisitions));
