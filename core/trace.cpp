@@ -196,6 +196,7 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::LostUpdate: {
             const Marker m{e.t, wide, e.obj == 0 ? -1 : int(e.obj) - 1};
             ensureLane(lane).markers.push_back(m);
+            m_lanes[lane].restoringWrites |= wide < 0;
             if (auto it = m_counterOf.find(e.lane); it != m_counterOf.end())
                 m_pendingPoints[std::size_t(it->second)].push_back({e.t, 0, -wide});
             break;

@@ -71,6 +71,7 @@ struct Lane
     std::vector<Marker> markers; // sorted by time
     std::vector<SeriesPoint> series; // sorted by time
     std::uint32_t statesSeen = 0;     // bit per State that occurs, for legends
+    bool restoringWrites = false;     // a marker with a negative amount occurs
     std::vector<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)
 
     std::size_t transitionCount() const { return times.size(); }

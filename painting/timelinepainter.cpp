@@ -264,7 +264,7 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
 {
     std::uint32_t seen = 0;
     bool markers = false, counter = false, waiters = false, queue = false, locks = false, coreRuns = false,
-         gilLane = false;
+         gilLane = false, restoring = false;
     int cores = 0;
     bool threadsRun = false;
     std::uint32_t coresUsed = 0;
@@ -282,6 +282,7 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
                 if (lane.states[k] == State::Running)
                     coresUsed |= 1u << (lane.objs[k] % 8);
         markers |= !lane.markers.empty();
+        restoring |= lane.restoringWrites;
         counter |= lane.kind == LaneKind::Counter;
         waiters |= (lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil) && !lane.series.empty();
     }
@@ -307,6 +308,9 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
         items.push_back({LegendItem::Bar, m_palette.waitersFill, QStringLiteral("tasks waiting in the queue")});
     if (markers)
         items.push_back({LegendItem::Marker, m_palette.lostMarker, QStringLiteral("lost update: a write erased others' increments")});
+    if (restoring)
+        items.push_back({LegendItem::Restoring, m_palette.restoredMarker,
+                         QStringLiteral("restoring write: a stale write put erased increments back")});
     if (waiters)
         items.push_back({LegendItem::Bar, m_palette.waitersFill,
                          locks ? QStringLiteral("threads queued for the lock") : QStringLiteral("threads queued for the GIL")});
@@ -365,6 +369,11 @@ void TimelinePainter::paintLegend(QPainter &p, const QRect &r) const
             p.drawPolygon(QPolygonF({QPointF(x + 1, cy - 6), QPointF(x + 13, cy - 6), QPointF(x + 7, cy + 6)}));
             break;
         case LegendItem::Bar: p.fillRect(QRect(x, cy - 2, 14, 8), item.colour); break;
+        case LegendItem::Restoring:
+            p.setPen(Qt::NoPen);
+            p.setBrush(item.colour);
+            p.drawPolygon(QPolygonF({QPointF(x + 3, cy + 5), QPointF(x + 11, cy + 5), QPointF(x + 7, cy - 3)}));
+            break;
         case LegendItem::Line:
             p.setPen(QPen(item.colour, 2));
             p.drawLine(x, cy, x + 16, cy);

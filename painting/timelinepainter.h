@@ -61,7 +61,7 @@ public:
     static int laneHeight(LaneKind kind);
     struct LegendItem
     {
-        enum Kind { Swatch, Marker, Bar, Line } kind;
+        enum Kind { Swatch, Marker, Restoring, Bar, Line } kind;
         QColor colour;
         QString text;
     };
