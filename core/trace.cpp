@@ -80,6 +80,8 @@ void Trace::push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj)
     l.states.push_back(s);
     l.objs.push_back(obj);
     l.statesSeen |= 1u << unsigned(s);
+    if (s == State::Running)
+        l.coresSeen |= 1u << (obj % 32);
     if (l.times.size() > (l.buckets.size() + 1) * Lane::bucketSize)
         summarise(l);
 }
@@ -117,8 +119,12 @@ void Trace::appendLane(Lane lane)
 {
     lane.buckets.clear();
     lane.statesSeen = 0;
-    for (State st : lane.states)
-        lane.statesSeen |= 1u << unsigned(st);
+    lane.coresSeen = 0;
+    for (std::size_t k = 0; k < lane.states.size(); ++k) {
+        lane.statesSeen |= 1u << unsigned(lane.states[k]);
+        if (lane.states[k] == State::Running)
+            lane.coresSeen |= 1u << (lane.objs[k] % 32);
+    }
     while (lane.times.size() > (lane.buckets.size() + 1) * Lane::bucketSize)
         summarise(lane);
     if (!lane.times.empty())
@@ -235,7 +241,7 @@ void Trace::ingest(const Event *events, std::size_t count)
         }
         case EventKind::CoreSample: {
             // Series hold deltas: turn the absolute sample into one.
-            std::int64_t &last = m_progress[e.lane];
+            std::int64_t &last = m_lastSample[e.lane];
             m_pendingPoints[lane].push_back({e.t, std::int64_t(e.arg) - last, 0});
             last = e.arg;
             break;

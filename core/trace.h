@@ -72,6 +72,7 @@ struct Lane
     std::vector<SeriesPoint> series; // sorted by time
     std::uint32_t statesSeen = 0;     // bit per State that occurs, for legends
     bool restoringWrites = false;     // a marker with a negative amount occurs
+    std::uint32_t coresSeen = 0;      // bit per core (mod 32) this lane ran on: obj of its Running states
     std::vector<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)
 
     std::size_t transitionCount() const { return times.size(); }
@@ -144,6 +145,7 @@ private:
     // Per source lane: pending high argument bits, last progress, the counter lane it feeds.
     std::unordered_map<std::uint16_t, std::uint32_t> m_argHigh;
     std::unordered_map<std::uint16_t, std::int64_t> m_progress;
+    std::unordered_map<std::uint16_t, std::int64_t> m_lastSample; // core lanes' last utilisation
     std::unordered_map<std::uint16_t, int> m_counterOf;
     std::unordered_map<std::uint16_t, std::uint16_t> m_lastCpu;
     // Effects on lanes written by several threads, merged in time order at commit().

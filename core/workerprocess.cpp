@@ -56,10 +56,8 @@ WorkerProcess::WorkerProcess(ThreadBuffer &lane, std::uint8_t progressObject, QO
         Q_EMIT textReceived(text);
     };
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &WorkerProcess::readOutput);
-    connect(&m_process, &QProcess::readyReadStandardError, this, [this] {
-        if (m_stderr.size() < 4096)
-            m_stderr += QString::fromUtf8(m_process.readAllStandardError());
-    });
+    // A worker only writes to stderr when it is misused or fails: let that reach the user as it is.
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
         readOutput();
         if (m_killedAs)
@@ -72,10 +70,8 @@ WorkerProcess::WorkerProcess(ThreadBuffer &lane, std::uint8_t progressObject, QO
             finish(ExitKind::Normal);
     });
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart) {
-            m_stderr = m_process.errorString();
+        if (e == QProcess::FailedToStart)
             finish(ExitKind::FailedToStart);
-        }
     });
 }
 

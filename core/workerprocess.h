@@ -35,7 +35,6 @@ public:
     ExitKind exitKind() const { return m_exit.value_or(ExitKind::Normal); }
     qint64 pid() const { return m_pid; }
     const QList<QByteArray> &texts() const { return m_texts; }
-    QString errorText() const { return m_stderr; }
     std::uint64_t events() const { return m_reader.events(); }
     QProcess &process() { return m_process; }
     // The worker knows no parent object ids: it numbers its own (1 = progress/counter, 2 = lock, ...).
@@ -59,7 +58,6 @@ private:
     std::optional<ExitKind> m_exit;
     std::optional<ExitKind> m_killedAs;
     QList<QByteArray> m_texts;
-    QString m_stderr;
     qint64 m_pid = 0;
 };
 

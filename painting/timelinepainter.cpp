@@ -29,7 +29,7 @@ int TimelinePainter::laneHeight(LaneKind kind)
 
 int TimelinePainter::preferredHeight(int width) const
 {
-    int h = (m_showHeader ? headerHeight : 0) + axisHeight + (m_showLegend ? legendHeightFor(width) : 0) + 8 +
+    int h = headerHeight + axisHeight + (m_showLegend ? legendHeightFor(width) : 0) + 8 +
             chartHeight();
     for (const Lane &lane : m_trace.lanes())
         h += laneHeight(lane.kind) + laneGap;
@@ -40,10 +40,8 @@ TimelineLayout TimelinePainter::layout(const QRect &area) const
 {
     TimelineLayout l;
     int y = area.top();
-    if (m_showHeader) {
-        l.header = QRect(area.left(), y, area.width(), headerHeight);
-        y += headerHeight;
-    }
+    l.header = QRect(area.left(), y, area.width(), headerHeight);
+    y += headerHeight;
     const int legendH = m_showLegend ? legendHeightFor(area.width()) : 0;
     const int lanesTop = y + 4;
     const int plotLeft = area.left() + labelWidth;
@@ -121,8 +119,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
     }
     p.setClipping(false);
     paintLabels(p, l);
-    if (m_showHeader)
-        paintHeader(p, l.header);
+    paintHeader(p, l.header);
     if (m_showLegend)
         paintLegend(p, l.legend);
     if (m_chart)
@@ -278,9 +275,9 @@ std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
             threadsRun = true;
         queue |= lane.kind == LaneKind::Queue;
         if (lane.kind == LaneKind::Process)
-            for (std::size_t k = 0; k < lane.states.size(); ++k)
-                if (lane.states[k] == State::Running)
-                    coresUsed |= 1u << (lane.objs[k] % 8);
+            for (int c = 0; c < 32; ++c)
+                if (lane.coresSeen & (1u << c))
+                    coresUsed |= 1u << (c % 8);
         markers |= !lane.markers.empty();
         restoring |= lane.restoringWrites;
         counter |= lane.kind == LaneKind::Counter;

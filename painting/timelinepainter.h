@@ -52,7 +52,6 @@ public:
     void setTitle(const QString &title) { m_title = title; }
     void setNote(const QString &note) { m_note = note; }
     void setShowLegend(bool on) { m_showLegend = on; }
-    void setShowHeader(bool on) { m_showHeader = on; }
     void setChart(std::optional<BarChart> chart) { m_chart = std::move(chart); }
     static constexpr int chartRowHeight = 26;
     std::int64_t windowStart() const { return m_start; }
@@ -96,7 +95,6 @@ private:
     QString m_title;
     QString m_note;
     bool m_showLegend = true;
-    bool m_showHeader = true;
     std::optional<BarChart> m_chart;
 };
 

@@ -3,6 +3,7 @@
 // sequentially the run takes the sum of the durations, the other ways about the longest one.
 
 #include "../clock.h"
+#include "../poollanes.h"
 #include "../scenario.h"
 
 #include <QEventLoop>
@@ -12,9 +13,7 @@
 #include <QTimer>
 
 #include <atomic>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 
 namespace raceway::scenarios {
@@ -115,24 +114,13 @@ public:
             std::vector<ThreadBuffer *> lanes;
             for (int i = 0; i < workers; ++i)
                 lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("pool thread %1").arg(i + 1), LaneKind::Thread)));
-            std::mutex claimMutex;
-            std::map<QThread *, ThreadBuffer *> claimed;
+            PoolLanes poolLanes(lanes);
             QThreadPool pool;
             pool.setMaxThreadCount(workers);
             pool.setExpiryTimeout(-1);
             ctx.markStart(nowNs());
             for (int f = 0; f < files; ++f)
-                pool.start([&, f] {
-                    ThreadBuffer *lane = nullptr;
-                    {
-                        std::lock_guard lock(claimMutex);
-                        auto [it, fresh] = claimed.try_emplace(QThread::currentThread(), nullptr);
-                        if (fresh)
-                            it->second = lanes[std::min(claimed.size(), lanes.size()) - 1];
-                        lane = it->second;
-                    }
-                    download(*lane, f);
-                });
+                pool.start([&, f] { download(poolLanes.forThisThread(), f); });
             pool.waitForDone();
         } else { // async: coroutines on this one thread, resumed by timers of its event loop
             const std::uint16_t loopLane = rec.addLane(QStringLiteral("event loop (1 thread)"), LaneKind::Thread);

@@ -2,6 +2,7 @@
 // tasks run in waves, and the queue lane shows how many wait and for how long.
 
 #include "../clock.h"
+#include "../poollanes.h"
 #include "../scenario.h"
 
 #include <QLocale>
@@ -9,8 +10,6 @@
 #include <QThreadPool>
 
 #include <atomic>
-#include <map>
-#include <mutex>
 
 namespace raceway::scenarios {
 namespace {
@@ -73,16 +72,7 @@ public:
         const std::uint8_t queueObj = rec.addObject(QStringLiteral("queue"), queueLane);
         ThreadBuffer *queue = rec.createBuffer(queueLane);
 
-        // Pool threads claim a lane the first time they run a task; the pool never retires them mid-run.
-        std::mutex claimMutex;
-        std::map<QThread *, ThreadBuffer *> claimed;
-        auto laneOfThisThread = [&]() -> ThreadBuffer * {
-            std::lock_guard lock(claimMutex);
-            auto [it, fresh] = claimed.try_emplace(QThread::currentThread(), nullptr);
-            if (fresh)
-                it->second = lanes[std::min(claimed.size(), lanes.size()) - 1];
-            return it->second;
-        };
+        PoolLanes poolLanes(lanes); // the pool never retires its threads mid-run (no expiry below)
 
         std::vector<std::atomic<std::int64_t>> queuedAt(static_cast<std::size_t>(tasks));
         std::atomic<int> active{0}, most{0}, done{0};
@@ -96,7 +86,7 @@ public:
             queuedAt[std::size_t(id)].store(nowNs(), std::memory_order_relaxed);
             queue->record(EventKind::TaskQueued, 0, std::uint32_t(id));
             pool.start([&, id] {
-                ThreadBuffer &lane = *laneOfThisThread();
+                ThreadBuffer &lane = poolLanes.forThisThread();
                 const std::int64_t begin = nowNs();
                 if (ctx.cancelled()) {
                     lane.recordAt(begin, EventKind::TaskBegin, queueObj, std::uint32_t(id));
@@ -126,10 +116,7 @@ public:
             });
         }
         pool.waitForDone();
-        const std::size_t threadsUsed = [&] {
-            std::lock_guard lock(claimMutex);
-            return claimed.size();
-        }();
+        const std::size_t threadsUsed = poolLanes.used();
         const int finished = done.load(std::memory_order_acquire);
         ctx.addMetric(QStringLiteral("max_concurrent"), QStringLiteral("Most tasks at once"), qlonglong(most.load()));
         ctx.addMetric(QStringLiteral("tasks_done"), QStringLiteral("Tasks completed"), qlonglong(finished));

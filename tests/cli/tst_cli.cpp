@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "../procscan.h"
+
 #include <unistd.h>
 
 class TestCli : public QObject
@@ -31,8 +33,6 @@ private Q_SLOTS:
     void killedParentLeavesNoWorkers();
 
 private:
-    static QList<qint64> childrenOf(qint64 parent);
-    static bool isZombie(qint64 pid);
     struct Result
     {
         int status;
@@ -230,37 +230,12 @@ void TestCli::killedParentLeavesNoWorkers()
                                                QStringLiteral("iterations=2000000"), QStringLiteral("fault=hang")});
     QVERIFY(app.waitForStarted());
     QList<qint64> workers;
-    QTRY_VERIFY_WITH_TIMEOUT((workers = childrenOf(app.processId())).size() == 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 1, 10000);
     QTest::qWait(500); // the worker is now hanging: it will never write (and fail) again by itself
     app.kill();
     app.waitForFinished();
     for (qint64 pid : workers)
-        QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(QStringLiteral("/proc/%1").arg(pid)) || isZombie(pid), 5000);
-}
-
-QList<qint64> TestCli::childrenOf(qint64 parent)
-{
-    QList<qint64> out;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        bool isPid = false;
-        const qint64 pid = entry.toLongLong(&isPid);
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!isPid || !stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray s = stat.readAll();
-        if (s.contains("(raceway-worker)") && s.mid(s.lastIndexOf(')') + 2).split(' ').value(1).toLongLong() == parent)
-            out << pid;
-    }
-    return out;
-}
-
-bool TestCli::isZombie(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray s = stat.readAll();
-    return s.mid(s.lastIndexOf(')') + 2, 1) == "Z";
+        QTRY_VERIFY_WITH_TIMEOUT(raceway::testing::isGoneOrZombie(pid), 5000);
 }
 
 void TestCli::seedVariantEndsWithOne()

@@ -7,7 +7,9 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 namespace raceway::testing {
 
@@ -61,6 +63,39 @@ inline std::int64_t markerTotal(const Trace &t)
     for (std::size_t i = 0; i < t.lanes().size(); ++i)
         total += t.markerSum(i);
     return total;
+}
+
+// Every interval in `state` on the given lanes.
+inline std::vector<Interval> intervalsIn(const Trace &t, const std::vector<std::size_t> &lanes, State state)
+{
+    std::vector<Interval> out;
+    for (std::size_t lane : lanes)
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state == state)
+                out.push_back(iv);
+        });
+    return out;
+}
+
+// The most intervals that overlap at one instant (touching ends do not overlap; empty ones never count).
+inline int mostAtOnce(const std::vector<Interval> &intervals)
+{
+    std::vector<std::pair<std::int64_t, int>> edges;
+    for (const Interval &iv : intervals)
+        if (iv.end > iv.start) {
+            edges.push_back({iv.start, +1});
+            edges.push_back({iv.end, -1});
+        }
+    std::sort(edges.begin(), edges.end()); // at equal times, ends (-1) come before starts (+1)
+    int now = 0, most = 0;
+    for (const auto &e : edges)
+        most = std::max(most, now += e.second);
+    return most;
+}
+
+inline int mostAtOnce(const Trace &t, const std::vector<std::size_t> &lanes, State state)
+{
+    return mostAtOnce(intervalsIn(t, lanes, state));
 }
 
 inline std::int64_t countTransitions(const Trace &t, State state)

@@ -9,27 +9,6 @@
 using namespace raceway;
 using namespace raceway::testing;
 
-namespace {
-
-// The most intervals in `state` that overlap at one instant, over the given lanes (touching ends do not).
-int mostAtOnce(const Trace &t, const std::vector<std::size_t> &lanes, State state)
-{
-    std::vector<std::pair<std::int64_t, int>> edges;
-    for (std::size_t lane : lanes)
-        t.forEachInterval(lane, [&](const Interval &iv) {
-            if (iv.state == state && iv.end > iv.start) {
-                edges.push_back({iv.start, +1});
-                edges.push_back({iv.end, -1});
-            }
-        });
-    std::sort(edges.begin(), edges.end()); // at equal times, ends (-1) come before starts (+1)
-    int now = 0, most = 0;
-    for (const auto &e : edges)
-        most = std::max(most, now += e.second);
-    return most;
-}
-
-} // namespace
 
 class TestGil : public QObject
 {

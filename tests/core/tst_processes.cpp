@@ -6,9 +6,8 @@
 #include "cpusampler.h"
 #include "tracechecks.h"
 #include "workerprocess.h"
+#include "../procscan.h"
 
-#include <QDir>
-#include <QFile>
 #include <QThread>
 #include <QRegularExpression>
 #include <QTest>
@@ -26,25 +25,9 @@ QVariantList listMetric(const Runner &r, const char *key)
     return metricValue(r.result().metrics, QString::fromLatin1(key)).toList();
 }
 
-// raceway-worker processes whose parent is this test.
 QList<qint64> workerChildren()
 {
-    QList<qint64> out;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        bool isPid = false;
-        const qint64 pid = entry.toLongLong(&isPid);
-        if (!isPid)
-            continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray s = stat.readAll();
-        const int close = s.lastIndexOf(')');
-        const QList<QByteArray> fields = s.mid(close + 2).split(' ');
-        if (s.contains("(raceway-worker)") && fields.value(1).toLongLong() == getpid())
-            out << pid;
-    }
-    return out;
+    return workerChildrenOf(getpid());
 }
 
 } // namespace
@@ -95,27 +78,18 @@ void TestProcesses::poolNeverExceedsItsThreads()
         QCOMPARE(metric(*r, "max_concurrent"), std::min(workers, tasks));
     // From the trace, independently: count task segments and the most that overlap at any instant.
     const Trace &t = r->trace();
-    std::vector<std::pair<std::int64_t, int>> edges;
-    for (std::size_t lane : lanesOfKind(t, LaneKind::Thread))
-        t.forEachInterval(lane, [&](const Interval &iv) {
-            if (iv.state == State::Task) {
-                edges.push_back({iv.start, +1});
-                edges.push_back({iv.end, -1});
-            }
-        });
-    QCOMPARE(int(edges.size()), 2 * tasks);
-    std::sort(edges.begin(), edges.end());
-    int now = 0, most = 0;
-    for (const auto &[time, delta] : edges)
-        most = std::max(most, now += delta);
-    QVERIFY(most <= workers);
+    const std::vector<Interval> taskRuns = intervalsIn(t, lanesOfKind(t, LaneKind::Thread), State::Task);
+    QCOMPARE(int(taskRuns.size()), tasks);
+    QVERIFY(mostAtOnce(taskRuns) <= workers);
     // The queue lane empties by the end.
     const Lane &queue = t.lane(lanesOfKind(t, LaneKind::Queue).front());
     QCOMPARE(queue.series.back().a, 0);
     if (tasks > workers) { // later tasks had to wait for a free thread: the work came in waves
         std::vector<std::int64_t> starts, ends;
-        for (std::size_t i = 0; i < edges.size(); ++i)
-            (edges[i].second > 0 ? starts : ends).push_back(edges[i].first);
+        for (const Interval &iv : taskRuns) {
+            starts.push_back(iv.start);
+            ends.push_back(iv.end);
+        }
         std::sort(starts.begin(), starts.end());
         QVERIFY(starts[std::size_t(workers)] >= *std::min_element(ends.begin(), ends.end()));
         QVERIFY(metricDouble(*r, "max_queue_wait_ms") > 0);
@@ -311,23 +285,8 @@ void TestProcesses::compareRunsFourWaysOnOneAxis()
     for (std::size_t lane : lanesOfKind(t, LaneKind::Thread))
         (t.lane(lane).name.startsWith(QStringLiteral("GIL")) ? gilThreads : freeThreads).push_back(lane);
     freeThreads.erase(freeThreads.begin()); // the sequential lane
-    auto most = [&](const std::vector<std::size_t> &lanes) {
-        std::vector<std::pair<std::int64_t, int>> edges;
-        for (std::size_t lane : lanes)
-            t.forEachInterval(lane, [&](const Interval &iv) {
-                if (iv.state == State::Running && iv.end > iv.start) {
-                    edges.push_back({iv.start, 1});
-                    edges.push_back({iv.end, -1});
-                }
-            });
-        std::sort(edges.begin(), edges.end());
-        int now = 0, top = 0;
-        for (const auto &e : edges)
-            top = std::max(top, now += e.second);
-        return top;
-    };
-    QCOMPARE(most(gilThreads), 1);
-    QCOMPARE(most(freeThreads), 2);
+    QCOMPARE(mostAtOnce(t, gilThreads, State::Running), 1);
+    QCOMPARE(mostAtOnce(t, freeThreads, State::Running), 2);
     for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
         QCOMPARE(t.lane(lane).states.back(), State::Done);
     // The chart under the timeline: one bar per mode and the ideal line.
