@@ -1,6 +1,7 @@
 // Thin entry point: the command-line verbs without Widgets, otherwise the window.
 
 #include "cli.h"
+#include "termination.h"
 
 #include <QGuiApplication>
 #include <QTextStream>
@@ -53,8 +54,17 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("Raceway"));
     QApplication::setApplicationVersion(QStringLiteral(RACEWAY_VERSION));
     raceway::MainWindow window;
+    // SIGTERM or Ctrl+C in the terminal close the window as Ctrl+Q does: the run stops, joined and reaped.
+    raceway::Termination termination;
+    int signalled = 0;
+    QObject::connect(&termination, &raceway::Termination::requested, &window, [&](int signal) {
+        if (signalled == 0)
+            signalled = raceway::Termination::exitStatus(signal);
+        window.close();
+    });
     window.show();
-    return app.exec();
+    const int status = app.exec();
+    return signalled != 0 ? signalled : status;
 #else
     std::fputs("raceway: this build has no window; use 'raceway --help' for the command line\n", stderr);
     return 2;

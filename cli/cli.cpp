@@ -1,8 +1,11 @@
 #include "cli.h"
 
+#include "eventbudget.h"
 #include "imageexport.h"
+#include "outputfile.h"
 #include "registry.h"
 #include "runner.h"
+#include "termination.h"
 #include "traceexport.h"
 
 #include <QFileInfo>
@@ -10,21 +13,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
-#include <QSaveFile>
 
-#include <atomic>
 #include <csignal>
 #include <memory>
 
 namespace raceway {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void onInterrupt(int)
-{
-    g_interrupted.store(true);
-}
 
 struct RunOptions
 {
@@ -33,7 +27,7 @@ struct RunOptions
     QString png, svg, trace;
     bool json = false;
     int width = 1600;
-    std::uint64_t maxEvents = Runner::defaultMaxEvents;
+    std::uint64_t maxEvents = Runner::defaultMaxEvents();
 };
 
 const QStringList runFlags = {QStringLiteral("--png"), QStringLiteral("--svg"), QStringLiteral("--trace"),
@@ -128,6 +122,10 @@ int parseRun(const QStringList &args, RunOptions *o, QTextStream &err)
                                        runFlags.join(QStringLiteral(", ")) + QLatin1Char(')'));
         if (i + 1 >= args.size() || args[i + 1].isEmpty())
             return usageError(err, QStringLiteral("option ") + a + QStringLiteral(" needs a value"));
+        // "--png --json": the next flag is never taken for a file name.
+        if (args[i + 1].startsWith(QStringLiteral("--")))
+            return usageError(err, QStringLiteral("option ") + a + QStringLiteral(" needs a value, not the option '") +
+                                       args[i + 1] + QLatin1Char('\''));
         const QString v = args[++i];
         qlonglong n = 0;
         if (a == QLatin1String("--png"))
@@ -141,7 +139,18 @@ int parseRun(const QStringList &args, RunOptions *o, QTextStream &err)
                 return 2;
             o->width = int(n);
         } else if (a == QLatin1String("--max-events")) {
-            if (!parseNumber(a, v, 4096, 1'000'000'000, &n, err))
+            const auto most = qlonglong(eventbudget::maxBudget());
+            bool ok = false;
+            n = v.toLongLong(&ok);
+            if (ok && n > most)
+                return usageError(err, QStringLiteral("option --max-events: %1 events need about %2 GiB, more than half of "
+                                                      "this machine's %3 GiB (allowed: %4..%5)")
+                                           .arg(v)
+                                           .arg(double(n) * double(eventbudget::bytesPerEvent) / double(1 << 30), 0, 'f', 1)
+                                           .arg(double(eventbudget::physicalMemory()) / double(1 << 30), 0, 'f', 1)
+                                           .arg(eventbudget::minBudget)
+                                           .arg(most));
+            if (!parseNumber(a, v, qlonglong(eventbudget::minBudget), most, &n, err))
                 return 2;
             o->maxEvents = std::uint64_t(n);
         }
@@ -156,7 +165,21 @@ int parseRun(const QStringList &args, RunOptions *o, QTextStream &err)
     return 0;
 }
 
-QJsonObject resultJson(const Scenario &s, const Runner &runner)
+QString signalName(int signal)
+{
+    return signal == SIGINT ? QStringLiteral("SIGINT") : signal == SIGTERM ? QStringLiteral("SIGTERM")
+                                                                             : QStringLiteral("signal %1").arg(signal);
+}
+
+// What happened to one requested file.
+struct FileOutcome
+{
+    QString kind, path;
+    bool written = false;
+    QString error;
+};
+
+QJsonObject resultJson(const Scenario &s, const Runner &runner, int signal, const std::vector<FileOutcome> &files)
 {
     const RunResult &r = runner.result();
     QJsonObject params;
@@ -172,15 +195,30 @@ QJsonObject resultJson(const Scenario &s, const Runner &runner)
         lanes.append(QJsonObject{{QStringLiteral("name"), lane.name}, {QStringLiteral("kind"), laneKindName(lane.kind)}});
     QJsonObject metrics;
     for (const Metric &m : r.metrics)
-        metrics[m.key] = QJsonValue::fromVariant(m.value);
-    return QJsonObject{{QStringLiteral("scenario"), s.id()},
-                       {QStringLiteral("params"), params},
-                       {QStringLiteral("wall_ms"), r.wallMs},
-                       {QStringLiteral("events"), qint64(r.events)},
-                       {QStringLiteral("dropped_events"), qint64(r.droppedEvents)},
-                       {QStringLiteral("cancelled"), r.cancelled},
-                       {QStringLiteral("lanes"), lanes},
-                       {QStringLiteral("metrics"), metrics}};
+        metrics[m.key] = m.value.isValid() ? QJsonValue::fromVariant(m.value) : QJsonValue(QJsonValue::Null);
+    QJsonArray outputs;
+    for (const FileOutcome &f : files) {
+        QJsonObject o{{QStringLiteral("kind"), f.kind}, {QStringLiteral("path"), f.path}, {QStringLiteral("written"), f.written}};
+        if (!f.error.isEmpty())
+            o[QStringLiteral("error")] = f.error;
+        outputs.append(o);
+    }
+    QJsonObject o{{QStringLiteral("scenario"), s.id()},
+                  {QStringLiteral("params"), params},
+                  {QStringLiteral("wall_ms"), r.wallMs},
+                  {QStringLiteral("events"), qint64(r.events)},
+                  {QStringLiteral("dropped_events"), qint64(r.droppedEvents)},
+                  {QStringLiteral("max_events"), qint64(runner.recorder().maxEvents())},
+                  {QStringLiteral("cancelled"), r.cancelled},
+                  {QStringLiteral("problems"), QJsonArray::fromStringList(r.problems)},
+                  {QStringLiteral("lanes"), lanes},
+                  {QStringLiteral("metrics"), metrics},
+                  {QStringLiteral("files"), outputs}};
+    if (r.budgetReachedNs != 0)
+        o[QStringLiteral("budget_reached_ms")] = double(r.budgetReachedNs - runner.trace().start()) / 1e6;
+    if (signal != 0)
+        o[QStringLiteral("interrupted_by")] = signalName(signal);
+    return o;
 }
 
 int run(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -198,92 +236,135 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const QString problem = scenario->validate(*params); !problem.isEmpty())
         return usageError(err, problem);
 
-    // Open every output before running, so a bad path fails fast; QSaveFile leaves no partial file.
-    struct Output
-    {
-        QString kind;
-        std::unique_ptr<QSaveFile> file;
-    };
-    std::vector<Output> outputs;
+    // Check every output before running, so a bad path fails fast; nothing is created yet.
+    std::vector<std::unique_ptr<OutputFile>> outputs;
     for (const auto &[kind, path] : {std::pair{QStringLiteral("png"), o.png}, std::pair{QStringLiteral("svg"), o.svg},
                                      std::pair{QStringLiteral("trace"), o.trace}}) {
         if (path.isEmpty())
             continue;
-        auto file = std::make_unique<QSaveFile>(path);
-        if (!file->open(QIODevice::WriteOnly)) {
-            err << "raceway: cannot write '" << path << "': " << file->errorString() << Qt::endl;
+        auto file = std::make_unique<OutputFile>(path, kind);
+        if (!file->prepare(&error)) {
+            err << "raceway: cannot write '" << path << "': " << error << Qt::endl;
             return 1;
         }
-        outputs.push_back({kind, std::move(file)});
+        outputs.push_back(std::move(file));
     }
 
-    g_interrupted.store(false);
-    auto previous = std::signal(SIGINT, onInterrupt);
+    // Ctrl+C or SIGTERM: the first stops the run (threads joined, workers reaped) and the files are
+    // written from what was recorded; a second one gives up on the files as well.
+    Termination::install();
+    Termination::reset();
+    std::signal(SIGPIPE, SIG_IGN); // a FIFO whose reader went away is a write error, not a death
+    const auto giveUp = [] { return Termination::count() >= 2; };
     Runner runner(*scenario, *params, o.maxEvents);
     runner.start();
-    bool cancelled = false;
-    while (!runner.collect()) {
-        if (g_interrupted.load() && !cancelled) {
+    bool abandoned = false;
+    for (;;) {
+        const bool stopping = Termination::count() > 0;
+        if (stopping)
             runner.cancel();
-            cancelled = true;
+        if (giveUp()) {
+            abandoned = true;
+            break;
         }
-        QThread::msleep(15);
+        // Stopping: the workers get the CPU to themselves until they are joined; collect afterwards.
+        if (stopping && !runner.workersJoined()) {
+            QThread::msleep(1);
+            continue;
+        }
+        if (runner.collect(10))
+            break;
+        if (!runner.recorder().hasUnread())
+            QThread::msleep(5);
     }
-    std::signal(SIGINT, previous);
+    const int signal = Termination::firstSignal();
+    std::vector<FileOutcome> files;
+    for (const auto &output : outputs)
+        files.push_back({output->kind(), output->path(), false, {}});
+    if (abandoned) {
+        runner.cancel();
+        err << "raceway: interrupted twice (" << signalName(signal) << "): stopped without writing any file" << Qt::endl;
+        return Termination::exitStatus(signal);
+    }
 
     const RunResult &r = runner.result();
     if (!r.error.isEmpty()) {
         err << "raceway: " << r.error << Qt::endl;
-        for (Output &output : outputs)
-            output.file->cancelWriting();
         return 1;
     }
     ExportOptions eo;
     eo.width = o.width;
     eo.title = scenario->headline(r.params, r.metrics);
     eo.chart = scenario->chart(r.params, r.metrics);
-    if (r.droppedEvents > 0)
-        eo.note = QStringLiteral("event budget reached: %1 events not drawn").arg(r.droppedEvents);
-    else if (r.cancelled)
-        eo.note = QStringLiteral("stopped early");
-    for (Output &output : outputs) {
-        bool ok = false;
-        if (output.kind == QLatin1String("png"))
-            ok = writePng(runner.trace(), eo, *output.file, &error);
-        else if (output.kind == QLatin1String("svg"))
-            ok = writeSvg(runner.trace(), eo, *output.file, &error);
+    if (signal != 0)
+        eo.note = QStringLiteral("interrupted (%1): what was recorded until then").arg(signalName(signal));
+    else if (r.droppedEvents > 0)
+        eo.note = QStringLiteral("event budget reached: %1 events not recorded").arg(r.droppedEvents);
+    int failedWrites = 0;
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+        OutputFile &output = *outputs[k];
+        FileOutcome &outcome = files[k];
+        if (giveUp()) {
+            outcome.error = QStringLiteral("not written: interrupted twice");
+            continue;
+        }
+        QIODevice *device = output.open(giveUp, &error);
+        bool ok = device != nullptr;
+        if (ok) {
+            if (output.kind() == QLatin1String("png"))
+                ok = writePng(runner.trace(), eo, *device, &error);
+            else if (output.kind() == QLatin1String("svg"))
+                ok = writeSvg(runner.trace(), eo, *device, &error);
+            else
+                ok = writeChromeTrace(runner.trace(), *device, &error);
+            if (ok && giveUp()) {
+                ok = false;
+                error = QStringLiteral("interrupted twice");
+            }
+        }
+        if (ok)
+            ok = output.commit(&error);
         else
-            ok = writeChromeTrace(runner.trace(), *output.file, &error);
-        if (!ok || !output.file->commit()) {
-            err << "raceway: cannot write '" << output.file->fileName() << "': "
-                << (ok ? output.file->errorString() : error) << Qt::endl;
-            for (Output &rest : outputs)
-                if (rest.file->isOpen())
-                    rest.file->cancelWriting();
-            return 1;
+            output.discard();
+        outcome.written = ok;
+        if (!ok) {
+            outcome.error = error;
+            ++failedWrites;
+            err << "raceway: cannot write '" << output.path() << "': " << error << Qt::endl;
         }
     }
 
     if (o.json) {
-        out << QJsonDocument(resultJson(*scenario, runner)).toJson(QJsonDocument::Compact) << '\n';
+        out << QJsonDocument(resultJson(*scenario, runner, signal, files)).toJson(QJsonDocument::Compact) << '\n';
     } else {
+        const QLocale l;
         out << scenario->headline(r.params, r.metrics) << '\n';
         for (const Metric &m : r.metrics)
             out << "  " << qSetFieldWidth(36) << Qt::left << m.label << qSetFieldWidth(0) << formatMetric(m) << '\n';
         out << "  " << qSetFieldWidth(36) << Qt::left << QStringLiteral("Wall time") << qSetFieldWidth(0)
-            << QLocale().toString(r.wallMs, 'f', 3) << " ms\n";
+            << l.toString(r.wallMs, 'f', 3) << " ms\n";
         out << "  " << qSetFieldWidth(36) << Qt::left << QStringLiteral("Events recorded") << qSetFieldWidth(0)
-            << QLocale().toString(qlonglong(r.events)) << '\n';
+            << l.toString(qlonglong(r.events)) << '\n';
         if (r.droppedEvents)
-            out << "  note: the event budget was reached; " << r.droppedEvents
-                << " events were not recorded (raise --max-events)\n";
-        if (r.cancelled)
-            out << "  note: the run was interrupted\n";
-        for (const Output &output : outputs)
-            out << "wrote " << output.file->fileName() << '\n';
+            out << "  note: the event budget (" << l.toString(qulonglong(runner.recorder().maxEvents()))
+                << ") was reached " << l.toString(double(r.budgetReachedNs - runner.trace().start()) / 1e6, 'f', 1)
+                << " ms into the run; " << l.toString(qulonglong(r.droppedEvents))
+                << " later events were not recorded (the numbers above are still exact; raise --max-events to draw them)\n";
+        if (signal != 0)
+            out << "  note: interrupted by " << signalName(signal)
+                << ": every thread was joined and every worker reaped; the numbers and files cover the run until then\n";
+        for (const QString &problem : r.problems)
+            out << "  problem: " << problem << '\n';
+        for (const FileOutcome &f : files)
+            if (f.written)
+                out << "wrote " << f.path << (signal != 0 ? " (partial: until the interrupt)" : "") << '\n';
     }
     out.flush();
-    return r.cancelled ? 1 : 0;
+    for (const QString &problem : r.problems)
+        err << "raceway: " << problem << Qt::endl;
+    if (signal != 0)
+        return Termination::exitStatus(signal);
+    return failedWrites > 0 || !r.problems.isEmpty() ? 1 : 0;
 }
 
 } // namespace
@@ -307,13 +388,15 @@ QString usageText()
         "  --trace FILE              write Chrome Trace Event JSON (opens in Perfetto UI and speedscope)\n"
         "  --json                    print exactly one JSON object instead of the summary\n"
         "  --width N                 image width in pixels, 800..10000 (default 1600)\n"
-        "  --max-events N            event budget of the run, 4096..1000000000 (default 20000000)\n"
+        "  --max-events N            event budget of the run, 4096 up to what half the memory holds\n"
+        "                            (default: 50000000, or a quarter of the memory if that is less)\n"
         "\n"
         "Options:\n"
         "  -h, --help                show this help\n"
         "  -V, --version             show the version\n"
         "\n"
-        "Exit status: 0 done, 1 failed while running or writing, 2 bad usage or input.\n"
+        "Exit status: 0 done, 1 failed while running or writing (or a worker failed unasked),\n"
+        "2 bad usage or input, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).\n"
         "Example: raceway run counter threads=4 iterations=200000 lock=off --png race.png --json\n");
 }
 

@@ -1,6 +1,12 @@
 #include "recorder.h"
 
+#include <algorithm>
 #include <new>
+
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace raceway {
 
@@ -19,48 +25,87 @@ QString laneKindName(LaneKind kind)
     return QStringLiteral("thread");
 }
 
-ThreadBuffer::ThreadBuffer(Recorder *recorder, std::uint16_t lane)
-    : m_recorder(recorder), m_lane(lane), m_write(new EventChunk), m_read(m_write)
+EventChunk *EventChunk::allocate() noexcept
 {
+    void *p = mmap(nullptr, sizeof(EventChunk), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? nullptr : new (p) EventChunk;
 }
+
+void EventChunk::release(EventChunk *chunk) noexcept
+{
+    chunk->~EventChunk();
+    munmap(chunk, sizeof(EventChunk));
+}
+
+ThreadBuffer::ThreadBuffer(Recorder *recorder, std::uint16_t lane) : m_recorder(recorder), m_lane(lane) {}
 
 ThreadBuffer::~ThreadBuffer()
 {
-    EventChunk *c = m_read;
+    EventChunk *c = m_read ? m_read : m_first.load(std::memory_order_acquire);
     while (c) {
         EventChunk *next = c->next.load(std::memory_order_acquire);
-        delete c;
+        EventChunk::release(c);
+        m_recorder->m_mapped.fetch_sub(1, std::memory_order_relaxed);
         c = next;
     }
 }
 
-bool ThreadBuffer::rollover() noexcept
+bool ThreadBuffer::refill(std::int64_t t) noexcept
 {
-    if (m_full) {
+    m_quota -= m_used - m_mark;
+    m_mark = m_used;
+    auto drop = [&] {
         m_recorder->m_dropped.fetch_add(1, std::memory_order_relaxed);
+        if (m_firstDrop.load(std::memory_order_relaxed) == 0)
+            m_firstDrop.store(std::max<std::int64_t>(t, 1), std::memory_order_release);
+        m_limit = m_used;
         return false;
+    };
+    if (m_quota == 0) {
+        m_quota = m_recorder->claim();
+        if (m_quota == 0)
+            return drop();
     }
-    EventChunk *fresh = m_recorder->allocateChunk();
-    if (!fresh) {
-        m_full = true;
-        m_recorder->m_dropped.fetch_add(1, std::memory_order_relaxed);
-        return false;
+    if (!m_write) {
+        // This is the first event of the thread that writes this lane. Workers yield to the collector and
+        // to the window: 64 busy threads at equal priority would leave them 1/33 of a core, the live view
+        // would lag, and Stop would wait behind a backlog. All workers get the same lower priority, so
+        // how they race against each other does not change.
+        setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), Recorder::workerNice);
     }
-    m_write->next.store(fresh, std::memory_order_release);
-    m_write = fresh;
-    m_used = 0;
+    if (!m_write || m_used == EventChunk::capacity) {
+        EventChunk *fresh = EventChunk::allocate();
+        if (!fresh)
+            return drop(); // out of memory: the events are counted as not recorded, never a crash
+        m_recorder->m_mapped.fetch_add(1, std::memory_order_relaxed);
+        if (m_write)
+            m_write->next.store(fresh, std::memory_order_release);
+        else
+            m_first.store(fresh, std::memory_order_release);
+        m_write = fresh;
+        m_used = 0;
+        m_mark = 0;
+    }
+    m_limit = m_used + std::uint32_t(std::min<std::uint64_t>(EventChunk::capacity - m_used, m_quota));
     return true;
 }
 
-template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink)
+template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink, std::size_t limit)
 {
+    if (!m_read) {
+        m_read = m_first.load(std::memory_order_acquire);
+        m_readPos = 0;
+        if (!m_read)
+            return 0;
+    }
     std::size_t total = 0;
-    for (;;) {
+    while (total < limit) {
         const std::uint32_t published = m_read->count.load(std::memory_order_acquire);
         if (published > m_readPos) {
-            sink(m_read->events + m_readPos, published - m_readPos);
-            total += published - m_readPos;
-            m_readPos = published;
+            const auto n = std::uint32_t(std::min<std::size_t>(published - m_readPos, limit - total));
+            sink(m_read->events + m_readPos, n);
+            total += n;
+            m_readPos += n;
         }
         if (m_readPos < EventChunk::capacity)
             return total;
@@ -68,14 +113,39 @@ template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink)
         EventChunk *next = m_read->next.load(std::memory_order_acquire);
         if (!next)
             return total;
-        delete m_read;
+        EventChunk::release(m_read);
+        m_recorder->m_mapped.fetch_sub(1, std::memory_order_relaxed);
         m_read = next;
         m_readPos = 0;
     }
+    return total;
+}
+
+bool ThreadBuffer::hasUnread() const noexcept
+{
+    const EventChunk *c = m_read ? m_read : m_first.load(std::memory_order_acquire);
+    if (!c)
+        return false;
+    const std::uint32_t pos = m_read ? m_readPos : 0;
+    return c->count.load(std::memory_order_acquire) > pos ||
+           (pos == EventChunk::capacity && c->next.load(std::memory_order_acquire) != nullptr);
+}
+
+std::int64_t ThreadBuffer::nextUnreadTime() const noexcept
+{
+    const EventChunk *c = m_read ? m_read : m_first.load(std::memory_order_acquire);
+    std::uint32_t pos = m_read ? m_readPos : 0;
+    if (c && pos == EventChunk::capacity) {
+        c = c->next.load(std::memory_order_acquire);
+        pos = 0;
+    }
+    if (!c || c->count.load(std::memory_order_acquire) <= pos)
+        return INT64_MAX;
+    return c->events[pos].t;
 }
 
 Recorder::Recorder(std::uint64_t maxEvents)
-    : m_maxChunks(std::max<std::uint64_t>(1, (maxEvents + EventChunk::capacity - 1) / EventChunk::capacity))
+    : m_maxEvents(maxEvents), m_remaining(std::int64_t(std::min<std::uint64_t>(maxEvents, INT64_MAX)))
 {
     m_objects.push_back({}); // object id 0 means "no object"
 }
@@ -110,23 +180,25 @@ std::vector<ObjectInfo> Recorder::objects() const
 
 ThreadBuffer *Recorder::createBuffer(std::uint16_t lane)
 {
-    m_chunks.fetch_add(1, std::memory_order_relaxed);
     auto buffer = std::make_unique<ThreadBuffer>(this, lane);
     std::lock_guard lock(m_mutex);
     m_buffers.push_back(std::move(buffer));
     return m_buffers.back().get();
 }
 
-EventChunk *Recorder::allocateChunk() noexcept
+std::uint64_t Recorder::claim() noexcept
 {
-    if (m_chunks.fetch_add(1, std::memory_order_relaxed) >= m_maxChunks) {
-        m_chunks.fetch_sub(1, std::memory_order_relaxed);
-        return nullptr;
+    std::int64_t left = m_remaining.load(std::memory_order_relaxed);
+    while (left > 0) {
+        // Big batches while plenty is left (one claim per chunk), single events at the very end.
+        const std::int64_t take = std::clamp<std::int64_t>(left / 256, 1, EventChunk::capacity);
+        if (m_remaining.compare_exchange_weak(left, left - take, std::memory_order_relaxed))
+            return std::uint64_t(take);
     }
-    return new (std::nothrow) EventChunk;
+    return 0;
 }
 
-std::size_t Recorder::drain(const std::function<void(const Event *, std::size_t)> &sink)
+std::size_t Recorder::drain(const Sink &sink, std::size_t limit)
 {
     std::vector<ThreadBuffer *> buffers;
     {
@@ -136,9 +208,57 @@ std::size_t Recorder::drain(const std::function<void(const Event *, std::size_t)
             buffers.push_back(b.get());
     }
     std::size_t total = 0;
-    for (ThreadBuffer *b : buffers)
-        total += b->drain(sink);
+    if (limit == SIZE_MAX) { // everything: the order does not matter
+        for (ThreadBuffer *b : buffers)
+            total += b->drain(sink, SIZE_MAX);
+        return total;
+    }
+    // Oldest first: a portion at a time from the buffer whose next event is the earliest.
+    constexpr std::size_t portion = 1024;
+    while (total < limit) {
+        ThreadBuffer *oldest = nullptr;
+        std::int64_t oldestT = INT64_MAX;
+        for (ThreadBuffer *b : buffers)
+            if (const std::int64_t t = b->nextUnreadTime(); t < oldestT) {
+                oldestT = t;
+                oldest = b;
+            }
+        if (!oldest)
+            break;
+        const std::size_t got = oldest->drain(sink, std::min(portion, limit - total));
+        if (got == 0)
+            break;
+        total += got;
+    }
     return total;
+}
+
+std::int64_t Recorder::watermark() const
+{
+    std::lock_guard lock(m_mutex);
+    std::int64_t w = INT64_MAX;
+    for (const auto &b : m_buffers)
+        w = std::min(w, b->nextUnreadTime());
+    return w;
+}
+
+bool Recorder::hasUnread() const
+{
+    std::lock_guard lock(m_mutex);
+    for (const auto &b : m_buffers)
+        if (b->hasUnread())
+            return true;
+    return false;
+}
+
+std::int64_t Recorder::budgetReachedNs() const
+{
+    std::lock_guard lock(m_mutex);
+    std::int64_t first = 0;
+    for (const auto &b : m_buffers)
+        if (const std::int64_t t = b->firstDropNs(); t != 0 && (first == 0 || t < first))
+            first = t;
+    return first;
 }
 
 } // namespace raceway

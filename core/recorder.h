@@ -6,6 +6,8 @@
 #include <QString>
 
 #include <atomic>
+#include <climits>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,14 +33,19 @@ struct ObjectInfo
 };
 
 // A fixed block of events written by one thread and read by the collector. The writer publishes each
-// event by storing the new count with release order; the reader loads it with acquire order.
+// event by storing the new count with release order; the reader loads it with acquire order. A chunk is
+// exactly 64 KiB and mapped on its own, so that a drained chunk goes straight back to the system.
 struct EventChunk
 {
-    static constexpr std::uint32_t capacity = 4096;
+    static constexpr std::uint32_t capacity = 4095;
     std::atomic<std::uint32_t> count{0};
     std::atomic<EventChunk *> next{nullptr};
     Event events[capacity];
+
+    static EventChunk *allocate() noexcept;
+    static void release(EventChunk *chunk) noexcept;
 };
+static_assert(sizeof(EventChunk) == 65536, "a chunk is one 64 KiB mapping");
 
 class Recorder;
 
@@ -62,8 +69,10 @@ public:
 
     void recordAt(std::int64_t t, EventKind kind, std::uint8_t obj, std::uint32_t arg) noexcept
     {
-        if (m_used == EventChunk::capacity) [[unlikely]] {
-            if (!rollover())
+        // One comparison on the hot path: m_limit is where this chunk or this thread's share of the
+        // event budget runs out, whichever comes first.
+        if (m_used == m_limit) [[unlikely]] {
+            if (!refill(t))
                 return;
         }
         m_write->events[m_used] = Event{t, arg, m_lane, kind, obj};
@@ -90,28 +99,45 @@ public:
         recordAt(t, kind, obj, static_cast<std::uint32_t>(arg));
     }
 
+    // When this thread first found the budget spent (0: never). Written once by the writer.
+    std::int64_t firstDropNs() const noexcept { return m_firstDrop.load(std::memory_order_acquire); }
+
 private:
     friend class Recorder;
-    bool rollover() noexcept;
-    // Reader side: copies newly published events out and frees chunks the writer has left behind.
-    template <typename Fn> std::size_t drain(Fn &&sink);
+    bool refill(std::int64_t t) noexcept;
+    // Reader side: copies up to `limit` newly published events out and frees chunks the writer has
+    // left behind. Returns how many it copied.
+    template <typename Fn> std::size_t drain(Fn &&sink, std::size_t limit);
+    bool hasUnread() const noexcept;
+    // Reader side: the time of the oldest event not drained yet, or INT64_MAX when there is none.
+    std::int64_t nextUnreadTime() const noexcept;
 
     Recorder *m_recorder;
     std::uint16_t m_lane;
-    // Writer side.
-    EventChunk *m_write;
+    // Writer side. The first chunk is mapped on the first event, so idle lanes cost nothing.
+    EventChunk *m_write = nullptr;
     std::uint32_t m_used = 0;
-    bool m_full = false;
+    std::uint32_t m_limit = 0;    // m_used may grow up to here before refill() runs
+    std::uint32_t m_mark = 0;     // m_used when m_limit was last set
+    std::uint64_t m_quota = 0;    // events this thread may still write, as of m_mark
+    std::atomic<std::int64_t> m_firstDrop{0};
+    // Shared: the first chunk, published once by the writer for the reader.
+    std::atomic<EventChunk *> m_first{nullptr};
     // Reader side.
-    EventChunk *m_read;
+    EventChunk *m_read = nullptr;
     std::uint32_t m_readPos = 0;
 };
 
 // Interns lanes and objects, hands out thread buffers, and lets one collector drain them.
-// The event budget bounds memory: once it is spent, further events are counted as dropped.
+// The event budget bounds memory: once it is spent, further events are counted as dropped. Threads
+// claim their share of it in batches that shrink as it runs out, so the recorded count never exceeds
+// the budget whatever the number of threads, and recorded + dropped is exactly what was attempted.
 class Recorder
 {
 public:
+    // The nice value of every thread that records (see ThreadBuffer::refill).
+    static constexpr int workerNice = 19;
+
     explicit Recorder(std::uint64_t maxEvents = 20'000'000);
     ~Recorder();
     Recorder(const Recorder &) = delete;
@@ -125,24 +151,36 @@ public:
     // Not on the hot path: call before a worker starts. The recorder owns the buffer.
     ThreadBuffer *createBuffer(std::uint16_t lane);
 
-    // Copies all newly published events to sink(const Event *, size_t) in per-buffer order.
-    // Call from one thread at a time.
-    std::size_t drain(const std::function<void(const Event *, std::size_t)> &sink);
+    using Sink = std::function<void(const Event *, std::size_t)>;
+    // Copies newly published events to sink(const Event *, size_t), each buffer's in order, at most
+    // about `limit` in one call. A bounded drain takes the oldest events first, in portions from
+    // whichever buffer is furthest behind, so every lane moves forward in time together. Returns how
+    // many it copied. Call from one thread at a time.
+    std::size_t drain(const Sink &sink, std::size_t limit = SIZE_MAX);
+    bool hasUnread() const; // published events not drained yet
+    // Everything recorded before this time has been drained (INT64_MAX: everything published so far).
+    std::int64_t watermark() const;
 
     std::uint64_t droppedEvents() const noexcept { return m_dropped.load(std::memory_order_relaxed); }
-    std::uint64_t maxEvents() const noexcept { return m_maxChunks * EventChunk::capacity; }
+    std::uint64_t maxEvents() const noexcept { return m_maxEvents; }
+    // The earliest moment a thread found the budget spent (0: it never was).
+    std::int64_t budgetReachedNs() const;
+    // Raw events mapped right now (written and not yet drained, plus the unused rest of their chunks).
+    std::uint64_t mappedChunks() const noexcept { return m_mapped.load(std::memory_order_relaxed); }
 
 private:
     friend class ThreadBuffer;
-    EventChunk *allocateChunk() noexcept;
+    std::uint64_t claim() noexcept; // a batch of the budget for one thread, 0 once it is spent
 
     mutable std::mutex m_mutex; // guards the registries and the buffer list, never taken by record()
     std::vector<LaneInfo> m_lanes;
     std::vector<ObjectInfo> m_objects;
     std::vector<std::unique_ptr<ThreadBuffer>> m_buffers;
-    std::uint64_t m_maxChunks;
-    std::atomic<std::uint64_t> m_chunks{0};
+    std::uint64_t m_maxEvents;
+    std::atomic<std::int64_t> m_remaining;
     std::atomic<std::uint64_t> m_dropped{0};
+    std::atomic<std::uint64_t> m_mapped{0};
+
 };
 
 } // namespace raceway

@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "clock.h"
+#include "eventbudget.h"
 
 namespace raceway {
 
@@ -37,46 +38,64 @@ void Runner::cancel()
     m_context.cancel();
 }
 
-void Runner::drain()
+std::uint64_t Runner::defaultMaxEvents()
 {
-    m_trace.setRegistry(m_recorder.lanes(), m_recorder.objects());
-    m_recorder.drain([this](const Event *events, std::size_t n) { m_trace.ingest(events, n); });
-    m_trace.commit();
-    if (const std::int64_t s = m_context.startNs(); s != 0)
-        m_trace.setStart(s);
+    return eventbudget::defaultBudget();
 }
 
-bool Runner::collect()
+std::uint64_t Runner::eventsWaiting() const
+{
+    return m_recorder.mappedChunks() * EventChunk::capacity;
+}
+
+bool Runner::collect(double budgetMs)
 {
     if (m_finished || !m_controller)
         return m_finished;
+    // Read before draining: everything the workers wrote happened before m_done was released.
     const bool done = m_done.load(std::memory_order_acquire);
-    drain();
-    if (done)
+    const std::int64_t deadline = nowNs() + std::int64_t(budgetMs * 1e6);
+    m_trace.setRegistry(m_recorder.lanes(), m_recorder.objects());
+    // Slices small enough that one takes about a millisecond, so the deadline is kept.
+    constexpr std::size_t slice = 1 << 16;
+    std::size_t got = 0;
+    do {
+        got = m_recorder.drain([this](const Event *events, std::size_t n) { m_trace.ingest(events, n); }, slice);
+        m_trace.commit(m_recorder.watermark());
+    } while (got == slice && nowNs() < deadline);
+    if (const std::int64_t s = m_context.startNs(); s != 0)
+        m_trace.setStart(s);
+    if (done && !m_recorder.hasUnread()) {
+        m_trace.commit();
         finish();
+    }
     return m_finished;
 }
 
 void Runner::finish()
 {
     m_controller->wait();
-    drain(); // everything the workers wrote happened before m_done was released
     m_trace.setEnd(m_endNs);
+    m_trace.setBudgetReached(m_recorder.budgetReachedNs());
     m_trace.compact();
     m_result.metrics = m_context.metrics();
     const std::int64_t start = m_context.startNs() != 0 ? m_context.startNs() : m_startNs;
     m_result.wallMs = double(m_endNs - start) / 1e6;
     m_result.events = m_trace.eventCount();
     m_result.droppedEvents = m_recorder.droppedEvents();
+    m_result.budgetReachedNs = m_recorder.budgetReachedNs();
     m_result.cancelled = m_context.cancelled();
     m_result.error = m_context.error();
+    m_result.problems = m_context.problems();
     m_finished = true;
 }
 
 void Runner::wait()
 {
-    while (!collect())
-        QThread::msleep(15);
+    while (!collect(50)) {
+        if (!m_recorder.hasUnread())
+            QThread::msleep(5);
+    }
 }
 
 } // namespace raceway

@@ -20,36 +20,45 @@ struct RunResult
     std::uint64_t events = 0;
     std::uint64_t droppedEvents = 0;
     bool cancelled = false;
-    QString error; // set when the run failed to do its work
+    QString error;         // set when the run failed to do its work
+    QStringList problems;  // things that went wrong that nobody asked for (a worker that crashed)
+    std::int64_t budgetReachedNs = 0; // when recording stopped at the event budget (0: it never did)
 };
 
 // Runs one scenario on a controller thread and collects its events into a trace on the thread that
 // owns the runner (the GUI thread or the CLI's main thread). The owner never blocks on workers unless it
-// asks to with wait().
+// asks to with wait(), and each collect() does a bounded amount of work, so however fast the workers
+// record, the owner's event loop keeps turning.
 class Runner
 {
 public:
-    static constexpr std::uint64_t defaultMaxEvents = 20'000'000;
+    // The default event budget: what fits comfortably in this machine's memory (see eventbudget.h).
+    static std::uint64_t defaultMaxEvents();
 
-    Runner(const Scenario &scenario, ParamValues params, std::uint64_t maxEvents = defaultMaxEvents);
+    Runner(const Scenario &scenario, ParamValues params, std::uint64_t maxEvents = defaultMaxEvents());
     ~Runner(); // cancels and joins a run still going
     Runner(const Runner &) = delete;
     Runner &operator=(const Runner &) = delete;
 
     void start();
     void cancel();
-    // Drains new events into the trace. Returns true once the run is over and fully collected.
-    bool collect();
+    // Drains new events into the trace for about `budgetMs` at most. Returns true once the run is over
+    // and fully collected.
+    bool collect(double budgetMs = 8);
     // Collects until the run is over (for the CLI and tests).
     void wait();
 
     bool isFinished() const { return m_finished; }
+    // Every thread and process of the run has been joined or reaped; events may still wait to be collected.
+    bool workersJoined() const { return m_done.load(std::memory_order_acquire); }
+    std::int64_t joinedAtNs() const { return workersJoined() ? m_endNs : 0; }
+    std::uint64_t eventsWaiting() const; // recorded, not collected yet (approximate, in whole chunks)
+    const Recorder &recorder() const { return m_recorder; }
     const Trace &trace() const { return m_trace; }
     const RunResult &result() const { return m_result; }
     const Scenario &scenario() const { return m_scenario; }
 
 private:
-    void drain();
     void finish();
 
     const Scenario &m_scenario;

@@ -70,22 +70,29 @@ QString formatMetric(const Metric &m)
     return m.unit.isEmpty() ? v : v + QLatin1Char(' ') + m.unit;
 }
 
-void addRaceMetrics(RunContext &ctx, std::int64_t expected, std::int64_t actual, std::int64_t erased,
-                    std::int64_t lossyWrites)
+void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::int64_t actual,
+                    std::optional<std::int64_t> erased, std::optional<std::int64_t> lossyWrites)
 {
-    ctx.addMetric(QStringLiteral("expected"), QStringLiteral("Expected"), qlonglong(expected));
+    const auto known = [](std::optional<std::int64_t> v) { return v ? QVariant(qlonglong(*v)) : QVariant(); };
+    ctx.addMetric(QStringLiteral("expected"), QStringLiteral("Expected"), known(expected));
     ctx.addMetric(QStringLiteral("actual"), QStringLiteral("Actual"), qlonglong(actual));
-    ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"), qlonglong(expected - actual));
-    ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"), qlonglong(erased));
-    ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"), qlonglong(lossyWrites));
+    ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"),
+                  known(expected ? std::optional<std::int64_t>(*expected - actual) : std::nullopt));
+    ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"), known(erased));
+    ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"), known(lossyWrites));
 }
 
 QString raceSummary(const QList<Metric> &metrics)
 {
     const QVariant expected = metricValue(metrics, QStringLiteral("expected"));
-    if (!expected.isValid())
-        return {};
     const QLocale l;
+    if (!expected.isValid()) {
+        const QVariant actual = metricValue(metrics, QStringLiteral("actual"));
+        if (!actual.isValid())
+            return {};
+        return QStringLiteral(" — %1 counted, lost updates unknown (a worker did not finish)")
+            .arg(l.toString(actual.toLongLong()));
+    }
     return QStringLiteral(" — %1 of %2 counted, %3 lost")
         .arg(l.toString(metricValue(metrics, QStringLiteral("actual")).toLongLong()), l.toString(expected.toLongLong()),
              l.toString(metricValue(metrics, QStringLiteral("lost_updates")).toLongLong()));

@@ -4,6 +4,7 @@
 #include "recorder.h"
 
 #include <QList>
+#include <QStringList>
 #include <QString>
 #include <QVariant>
 
@@ -46,6 +47,10 @@ public:
     // The run could not do its work (a missing worker program, no shared memory): one line for people.
     void fail(const QString &error) { m_error = error; }
     QString error() const { return m_error; }
+    // Something went wrong that the user did not ask for (a worker crashed, failed to start): the run
+    // still reports what it measured, and the command line exits with status 1.
+    void reportProblem(const QString &problem) { m_problems << problem; }
+    QStringList problems() const { return m_problems; }
     const QList<Metric> &metrics() const { return m_metrics; }
 
 private:
@@ -57,6 +62,7 @@ private:
     std::condition_variable m_sleepWake;
     QList<Metric> m_metrics; // written by the controller thread only
     QString m_error;
+    QStringList m_problems;
 };
 
 // A small bar chart a scenario can add to its timeline (the compare scenario's wall times).
@@ -100,8 +106,9 @@ QVariant metricValue(const QList<Metric> &metrics, const QString &key);
 // The lost-update accounting every racing scenario reports: expected, actual, lost (expected - actual),
 // what the writes themselves counted as erased (the same number, measured the other way), and how many
 // writes erased anything.
-void addRaceMetrics(RunContext &ctx, std::int64_t expected, std::int64_t actual, std::int64_t erased,
-                    std::int64_t lossyWrites);
+// Unknown values (a worker that died with its tally) are reported as unknown, never guessed.
+void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::int64_t actual,
+                    std::optional<std::int64_t> erased, std::optional<std::int64_t> lossyWrites);
 // " — 612,345 of 800,000 counted, 187,655 lost", or nothing before the run has finished.
 QString raceSummary(const QList<Metric> &metrics);
 

@@ -5,9 +5,13 @@
 #include "workerprotocol.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <sched.h>
@@ -16,8 +20,34 @@
 
 namespace raceway {
 
+int SharedCounterSegment::sweepStale(const QString &directory)
+{
+    int removed = 0;
+    const QStringList names = QDir(directory).entryList({QStringLiteral("raceway-*")}, QDir::Files | QDir::System);
+    for (const QString &name : names) {
+        const QStringList parts = name.split(QLatin1Char('-'));
+        bool ok = false;
+        const qlonglong pid = parts.value(1).toLongLong(&ok);
+        if (parts.size() != 3 || !ok || pid <= 0 || pid > INT_MAX)
+            continue;
+        // Alive (or not ours to judge): leave it.
+        if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH)
+            continue;
+        if (QFile::remove(QDir(directory).filePath(name)))
+            ++removed;
+    }
+    return removed;
+}
+
+void SharedCounterSegment::unlinkName()
+{
+    if (m_linked && shm_unlink(m_name.toLocal8Bit().constData()) == 0)
+        m_linked = false;
+}
+
 SharedCounterSegment::SharedCounterSegment()
 {
+    sweepStale();
     static std::atomic<int> serial{0};
     m_name = QStringLiteral("/raceway-%1-%2").arg(getpid()).arg(serial.fetch_add(1));
     const QByteArray n = m_name.toLocal8Bit();
@@ -40,6 +70,7 @@ SharedCounterSegment::SharedCounterSegment()
         return;
     }
     m_block = new (p) SharedBlock{};
+    m_linked = true;
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
@@ -54,7 +85,7 @@ SharedCounterSegment::~SharedCounterSegment()
         return;
     pthread_mutex_destroy(&m_block->mutex);
     munmap(m_block, sizeof(SharedBlock));
-    shm_unlink(m_name.toLocal8Bit().constData());
+    unlinkName();
 }
 
 namespace worker {

@@ -20,7 +20,9 @@ struct SharedBlock
     pthread_mutex_t mutex;             // process-shared and robust: a crashed holder does not wedge the rest
 };
 
-// The parent's handle: creates the segment under a unique name and removes it when destroyed.
+// The parent's handle: creates the segment under a unique name ("/raceway-<pid>-<n>"). The name is
+// removed as soon as every worker has mapped the segment (unlinkName), or at the latest when the handle
+// is destroyed; names left by a raceway that was killed before that are swept on the next creation.
 class SharedCounterSegment
 {
 public:
@@ -33,11 +35,15 @@ public:
     QString name() const { return m_name; }
     QString error() const { return m_error; }
     SharedBlock *block() const { return m_block; }
+    void unlinkName(); // the mappings stay valid; nobody new can attach
+    // Removes segments named by raceway processes that no longer exist. Returns how many it removed.
+    static int sweepStale(const QString &directory = QStringLiteral("/dev/shm"));
 
 private:
     QString m_name;
     QString m_error;
     SharedBlock *m_block = nullptr;
+    bool m_linked = false;
 };
 
 namespace worker {

@@ -58,8 +58,7 @@ QString Trace::objectName(std::uint16_t obj) const
 
 std::uint16_t Trace::lastCpu(std::uint16_t lane) const
 {
-    const auto it = m_lastCpu.find(lane);
-    return it == m_lastCpu.end() ? 0 : it->second;
+    return lane < m_sources.size() ? m_sources[lane].lastCpu : 0;
 }
 
 bool Trace::isGil(std::uint8_t obj) const
@@ -134,6 +133,12 @@ void Trace::appendLane(Lane lane)
 
 void Trace::compact()
 {
+    m_sources.clear();
+    m_sources.shrink_to_fit();
+    m_pendingTransitions.clear();
+    m_pendingTransitions.shrink_to_fit();
+    m_pendingPoints.clear();
+    m_pendingPoints.shrink_to_fit();
     for (Lane &l : m_lanes) {
         l.times.shrink_to_fit();
         l.states.shrink_to_fit();
@@ -151,10 +156,11 @@ void Trace::ingest(const Event *events, std::size_t count)
         const Event &e = events[i];
         const std::size_t lane = e.lane;
         m_end = std::max(m_end, e.t);
+        Source &src = source(e.lane);
         std::int64_t wide = e.arg;
-        if (auto it = m_argHigh.find(e.lane); it != m_argHigh.end()) {
-            wide = static_cast<std::int64_t>((std::uint64_t(it->second) << 32) | e.arg);
-            m_argHigh.erase(it);
+        if (src.hasArgHigh) {
+            wide = static_cast<std::int64_t>((std::uint64_t(src.argHigh) << 32) | e.arg);
+            src.hasArgHigh = false;
         }
         switch (e.kind) {
         case EventKind::ThreadStart: push(lane, e.t, State::Running, lastCpu(e.lane)); break;
@@ -174,7 +180,7 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::LockRequested:
             push(lane, e.t, isGil(e.obj) ? State::WaitingGil : State::Waiting, e.obj);
             if (int l = objectLane(e.obj); l >= 0)
-                m_pendingPoints[std::size_t(l)].push_back({e.t, 1, 0});
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 1, 0});
             break;
         case EventKind::LockAcquired: {
             // Only a contended acquisition records a request first; the waiter count drops only then.
@@ -187,9 +193,9 @@ void Trace::ingest(const Event *events, std::size_t count)
             else
                 push(lane, e.t, State::Holding, e.obj);
             if (int l = objectLane(e.obj); l >= 0) {
-                m_pendingTransitions[std::size_t(l)].push_back({e.t, State::Held, e.lane});
+                pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Held, e.lane});
                 if (waited)
-                    m_pendingPoints[std::size_t(l)].push_back({e.t, -1, 0});
+                    pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
             }
             break;
         }
@@ -197,53 +203,60 @@ void Trace::ingest(const Event *events, std::size_t count)
             // Without the GIL a Python-like thread runs no code: it is about to wait, sleep or end.
             push(lane, e.t, isGil(e.obj) ? State::Idle : State::Running, lastCpu(e.lane));
             if (int l = objectLane(e.obj); l >= 0)
-                m_pendingTransitions[std::size_t(l)].push_back({e.t, State::Free, e.lane});
+                pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Free, e.lane});
             break;
         case EventKind::LostUpdate: {
-            const Marker m{e.t, wide, e.obj == 0 ? -1 : int(e.obj) - 1};
+            // A worker's stream is not trusted: amounts beyond what a marker holds are clamped.
+            constexpr std::int64_t most = (std::int64_t(1) << 47) - 1;
+            const std::int64_t amount = std::clamp(wide, -most, most);
+            Marker m{e.t, 0, 0};
+            m.value = amount;
+            m.other = e.obj == 0 ? -1 : int(e.obj) - 1;
             ensureLane(lane).markers.push_back(m);
-            m_lanes[lane].restoringWrites |= wide < 0;
-            if (auto it = m_counterOf.find(e.lane); it != m_counterOf.end())
-                m_pendingPoints[std::size_t(it->second)].push_back({e.t, 0, -wide});
+            m_lanes[lane].restoringWrites |= amount < 0;
+            if (src.counter >= 0)
+                pendingFor(m_pendingPoints, std::size_t(src.counter)).push_back({e.t, 0, -amount});
             break;
         }
         case EventKind::Progress: {
-            std::int64_t &last = m_progress[e.lane];
-            const std::int64_t delta = wide - last;
-            last = wide;
-            m_progressTotal += delta;
+            // Unsigned arithmetic: a hostile stream's arguments cannot overflow anything.
+            const auto delta = std::int64_t(std::uint64_t(wide) - std::uint64_t(src.progress));
+            src.progress = wide;
+            m_progressTotal = std::int64_t(std::uint64_t(m_progressTotal) + std::uint64_t(delta));
             const int l = objectLane(e.obj);
             if (l < 0)
                 break;
-            m_counterOf[e.lane] = l;
+            src.counter = l;
             if (delta != 0)
-                m_pendingPoints[std::size_t(l)].push_back({e.t, delta, delta});
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, delta, delta});
             break;
         }
-        case EventKind::ArgHigh: m_argHigh[e.lane] = e.arg; break;
+        case EventKind::ArgHigh:
+            src.argHigh = e.arg;
+            src.hasArgHigh = true;
+            break;
         case EventKind::TaskBegin:
             push(lane, e.t, State::Task, std::uint16_t(e.arg));
             if (int l = objectLane(e.obj); l >= 0)
-                m_pendingPoints[std::size_t(l)].push_back({e.t, -1, 0});
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
             break;
         case EventKind::TaskEnd: push(lane, e.t, State::Idle, 0); break;
         case EventKind::IoBegin: push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg)); break;
         case EventKind::IoEnd: push(lane, e.t, State::Running, lastCpu(e.lane)); break;
         case EventKind::IdleBegin: push(lane, e.t, State::Idle, 0); break;
-        case EventKind::TaskQueued: m_pendingPoints[lane].push_back({e.t, 1, 0}); break;
+        case EventKind::TaskQueued: pendingFor(m_pendingPoints, lane).push_back({e.t, 1, 0}); break;
         case EventKind::OnCpu: {
             // A running lane changes colour with its core; other states keep theirs.
             const Lane &l = ensureLane(lane);
             if (!l.states.empty() && l.states.back() == State::Running)
                 push(lane, e.t, State::Running, std::uint16_t(e.arg));
-            m_lastCpu[e.lane] = std::uint16_t(e.arg);
+            src.lastCpu = std::uint16_t(e.arg);
             break;
         }
         case EventKind::CoreSample: {
             // Series hold deltas: turn the absolute sample into one.
-            std::int64_t &last = m_lastSample[e.lane];
-            m_pendingPoints[lane].push_back({e.t, std::int64_t(e.arg) - last, 0});
-            last = e.arg;
+            pendingFor(m_pendingPoints, lane).push_back({e.t, std::int64_t(e.arg) - src.lastSample, 0});
+            src.lastSample = e.arg;
             break;
         }
         case EventKind::ProcessExit: {
@@ -258,18 +271,41 @@ void Trace::ingest(const Event *events, std::size_t count)
     }
 }
 
-void Trace::commit()
+namespace {
+
+// Sorts what arrived since the last commit into the sorted part, then splits off everything before
+// `upTo`: that is returned (in order), the rest stays for later.
+template <typename List, typename Less>
+auto takeBefore(List &list, std::int64_t upTo, Less less)
 {
-    // Lanes fed by several threads receive each thread's events in order, but threads are drained one
-    // after another: sort the batch and merge it into the tail that it overlaps.
-    for (auto &[laneIndex, pending] : m_pendingTransitions) {
+    auto &v = list.items;
+    const auto mid = v.begin() + std::ptrdiff_t(list.sorted);
+    std::stable_sort(mid, v.end(), less);
+    std::inplace_merge(v.begin(), mid, v.end(), less);
+    const auto split = std::lower_bound(v.begin(), v.end(), upTo, [](const auto &x, std::int64_t t) { return x.t < t; });
+    std::decay_t<decltype(v)> taken(v.begin(), split);
+    v.erase(v.begin(), split);
+    list.sorted = v.size();
+    return taken;
+}
+
+} // namespace
+
+void Trace::commit(std::int64_t upTo)
+{
+    // Lanes fed by several threads receive each thread's events in order, but the threads are drained
+    // one after another: merge each lane's batch into the tail that it overlaps.
+    for (std::size_t laneIndex = 0; laneIndex < m_pendingTransitions.size(); ++laneIndex) {
+        auto &list = m_pendingTransitions[laneIndex];
+        if (list.items.empty())
+            continue;
+        // At one instant a release comes before the next acquisition.
+        const auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) {
+            return x.t < y.t || (x.t == y.t && x.state == State::Free && y.state != State::Free);
+        });
         if (pending.empty())
             continue;
         Lane &lane = ensureLane(laneIndex);
-        // At one instant a release comes before the next acquisition.
-        std::stable_sort(pending.begin(), pending.end(), [](const auto &x, const auto &y) {
-            return x.t < y.t || (x.t == y.t && x.state == State::Free && y.state != State::Free);
-        });
         const auto from = std::upper_bound(lane.times.begin(), lane.times.end(), pending.front().t) -
                           lane.times.begin();
         std::vector<PendingTransition> merged;
@@ -283,34 +319,43 @@ void Trace::commit()
         truncate(lane, std::size_t(from));
         for (const auto &p : merged)
             push(laneIndex, p.t, p.state, p.obj);
-        pending.clear();
     }
-    for (auto &[laneIndex, pending] : m_pendingPoints) {
+    for (std::size_t laneIndex = 0; laneIndex < m_pendingPoints.size(); ++laneIndex) {
+        auto &list = m_pendingPoints[laneIndex];
+        if (list.items.empty())
+            continue;
+        auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; });
         if (pending.empty())
             continue;
         Lane &lane = ensureLane(laneIndex);
-        std::stable_sort(pending.begin(), pending.end(), [](const auto &x, const auto &y) { return x.t < y.t; });
         auto &s = lane.series;
-        auto from = std::size_t(std::upper_bound(s.begin(), s.end(), pending.front().t,
-                                                 [](std::int64_t t, const SeriesPoint &p) { return t < p.t; }) -
-                                s.begin());
-        std::vector<SeriesPoint> tail(s.begin() + std::ptrdiff_t(from), s.end());
+        const auto from = std::size_t(std::upper_bound(s.begin(), s.end(), pending.front().t,
+                                                       [](std::int64_t t, const SeriesPoint &p) { return t < p.t; }) -
+                                      s.begin());
+        // The stored tail that the batch overlaps goes back to deltas and is merged with it.
+        std::int64_t a = from == 0 ? 0 : s[from - 1].a;
+        std::int64_t b = from == 0 ? 0 : s[from - 1].b;
+        std::vector<PendingPoint> tail;
+        tail.reserve(s.size() - from + pending.size());
+        for (std::size_t i = from; i < s.size(); ++i)
+            tail.push_back({s[i].t, s[i].a - (i == 0 ? 0 : s[i - 1].a), s[i].b - (i == 0 ? 0 : s[i - 1].b)});
         s.resize(from);
         const auto mid = tail.size();
-        for (const auto &p : pending)
-            tail.push_back({p.t, p.da, p.db, 0, 0});
+        tail.insert(tail.end(), pending.begin(), pending.end());
         std::inplace_merge(tail.begin(), tail.begin() + std::ptrdiff_t(mid), tail.end(),
                            [](const auto &x, const auto &y) { return x.t < y.t; });
-        std::int64_t a = s.empty() ? 0 : s.back().a;
-        std::int64_t b = s.empty() ? 0 : s.back().b;
-        for (auto &p : tail) {
-            a += p.da;
-            b += p.db;
-            p.a = a;
-            p.b = b;
-            s.push_back(p);
+        // A counter's totals change with every lost update: changes within a microsecond of the last
+        // point merged now are folded into it (it takes the values after the last of them). Lock
+        // waiters, queues and core samples keep every change: their waits last nanoseconds.
+        const bool fold = lane.kind == LaneKind::Counter;
+        for (const auto &p : tail) {
+            a = std::int64_t(std::uint64_t(a) + std::uint64_t(p.da));
+            b = std::int64_t(std::uint64_t(b) + std::uint64_t(p.db));
+            if (fold && s.size() > from && std::uint64_t(p.t) - std::uint64_t(s.back().t) < seriesResolutionNs)
+                s.back() = {p.t, a, b};
+            else
+                s.push_back({p.t, a, b});
         }
-        pending.clear();
     }
 }
 
@@ -346,9 +391,8 @@ std::size_t Trace::bytesStored() const
 {
     std::size_t bytes = 0;
     for (const Lane &l : m_lanes) {
-        bytes += l.times.capacity() * sizeof(std::int64_t) + l.states.capacity() * sizeof(State) +
-                 l.objs.capacity() * sizeof(std::uint16_t) + l.markers.capacity() * sizeof(Marker) +
-                 l.series.capacity() * sizeof(SeriesPoint) + l.buckets.capacity() * sizeof(Bucket);
+        bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() + l.series.bytes() +
+                 l.buckets.bytes();
     }
     return bytes;
 }

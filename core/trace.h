@@ -1,10 +1,12 @@
 #pragma once
 
+#include "column.h"
 #include "event.h"
 #include "recorder.h"
 
 #include <QString>
 
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <unordered_map>
@@ -33,19 +35,22 @@ enum class State : std::uint8_t {
 constexpr int stateCount = 15;
 QString stateName(State state);
 
+// 16 bytes: a marker is stored for every write that erased something, millions in a long run.
 struct Marker
 {
     std::int64_t t;
-    std::int64_t value;  // lost updates: increments this write erased (negative: given back)
-    std::int32_t other;  // lane whose value was overwritten, or -1
+    std::int64_t value : 48; // lost updates: increments this write erased (negative: given back)
+    std::int64_t other : 16; // lane whose value was overwritten, or -1
 };
+static_assert(sizeof(Marker) == 16, "markers stay 16 bytes");
 
 // Two cumulative channels over time: a counter lane's expected and actual, a lock lane's waiters.
+// On counter lanes, changes less than a microsecond apart are kept as one point (the values after the
+// last of them), so a counter stores at most a point per microsecond however fast updates are lost.
 struct SeriesPoint
 {
     std::int64_t t;
-    std::int64_t da, db; // deltas at t
-    std::int64_t a, b;   // running totals including this point
+    std::int64_t a, b; // running totals including this point
 };
 
 // A summary of `bucketSize` consecutive transitions: the state that fills most of their time, and
@@ -58,6 +63,8 @@ struct Bucket
     std::uint16_t obj;        // the dominant state's object where it first occurs (a process's core)
 };
 
+constexpr std::uint64_t seriesResolutionNs = 1000;
+
 struct Lane
 {
     static constexpr std::size_t bucketSize = 32;
@@ -65,15 +72,15 @@ struct Lane
     QString name;
     LaneKind kind = LaneKind::Thread;
     // Sorted state transitions: state[i] holds from times[i] until times[i + 1] (or the trace end).
-    std::vector<std::int64_t> times;
-    std::vector<State> states;
-    std::vector<std::uint16_t> objs;
-    std::vector<Marker> markers; // sorted by time
-    std::vector<SeriesPoint> series; // sorted by time
+    TimeColumn times;
+    Column<State> states;
+    Column<std::uint16_t> objs;
+    Column<Marker> markers;      // sorted by time
+    Column<SeriesPoint> series;  // sorted by time
     std::uint32_t statesSeen = 0;     // bit per State that occurs, for legends
     bool restoringWrites = false;     // a marker with a negative amount occurs
     std::uint32_t coresSeen = 0;      // bit per core (mod 32) this lane ran on: obj of its Running states
-    std::vector<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)
+    Column<Bucket> buckets;           // complete buckets only: bucket b covers transitions [b*32, b*32+32)
 
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
@@ -94,7 +101,10 @@ class Trace
 public:
     void setRegistry(const std::vector<LaneInfo> &lanes, const std::vector<ObjectInfo> &objects);
     void ingest(const Event *events, std::size_t count); // events of one lane, in order
-    void commit();                                       // merges cross-lane effects of the batch
+    // Merges the cross-lane effects (a lock's lane, a counter's series) of events before `upTo` into
+    // their lanes; later ones wait, so that a lane written by several threads is extended at its end
+    // instead of rewritten. Pass the recorder's watermark while a run goes on.
+    void commit(std::int64_t upTo = INT64_MAX);
 
     void setStart(std::int64_t t) { m_start = t; }
     void setEnd(std::int64_t t) { m_end = std::max(m_end, t); }
@@ -102,6 +112,10 @@ public:
     std::int64_t end() const { return m_end; }
     std::uint64_t eventCount() const { return m_events; }
     std::int64_t progress() const { return m_progressTotal; } // summed Progress of every lane
+    // Where recording stopped because the event budget was spent (0: it never was). Lanes may show
+    // less than happened from here on.
+    void setBudgetReached(std::int64_t t) { m_budgetReached = t; }
+    std::int64_t budgetReached() const { return m_budgetReached; }
 
     const std::vector<Lane> &lanes() const { return m_lanes; }
     const Lane &lane(std::size_t i) const { return m_lanes[i]; }
@@ -140,18 +154,43 @@ private:
     std::int64_t m_end = 0;
     std::uint64_t m_events = 0;
     std::int64_t m_progressTotal = 0;
+    std::int64_t m_budgetReached = 0;
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;
-    // Per source lane: pending high argument bits, last progress, the counter lane it feeds.
-    std::unordered_map<std::uint16_t, std::uint32_t> m_argHigh;
-    std::unordered_map<std::uint16_t, std::int64_t> m_progress;
-    std::unordered_map<std::uint16_t, std::int64_t> m_lastSample; // core lanes' last utilisation
-    std::unordered_map<std::uint16_t, int> m_counterOf;
-    std::unordered_map<std::uint16_t, std::uint16_t> m_lastCpu;
+    // Per source lane (indexed by lane, looked up for every event): pending high argument bits, last
+    // progress, the counter lane it feeds, a core lane's last utilisation, the core it last ran on.
+    struct Source
+    {
+        std::uint32_t argHigh = 0;
+        bool hasArgHigh = false;
+        int counter = -1;
+        std::uint16_t lastCpu = 0;
+        std::int64_t progress = 0;
+        std::int64_t lastSample = 0;
+    };
+    Source &source(std::uint16_t lane)
+    {
+        if (lane >= m_sources.size())
+            m_sources.resize(std::size_t(lane) + 1);
+        return m_sources[lane];
+    }
+    std::vector<Source> m_sources;
     // Effects on lanes written by several threads, merged in time order at commit().
-    std::unordered_map<std::size_t, std::vector<PendingTransition>> m_pendingTransitions;
-    std::unordered_map<std::size_t, std::vector<PendingPoint>> m_pendingPoints;
-    std::unordered_map<std::size_t, std::vector<Marker>> m_pendingMarkers;
+    // Each list is sorted up to `sorted`; what follows arrived since the last commit.
+    template <typename T> struct PendingList
+    {
+        std::vector<T> items;
+        std::size_t sorted = 0;
+        void push_back(const T &item) { items.push_back(item); }
+    };
+    template <typename T> static PendingList<T> &pendingFor(std::vector<PendingList<T>> &lists, std::size_t lane)
+    {
+        if (lane >= lists.size())
+            lists.resize(lane + 1);
+        return lists[lane];
+    }
+    std::vector<PendingList<PendingTransition>> m_pendingTransitions; // indexed by lane
+    std::vector<PendingList<PendingPoint>> m_pendingPoints;
 };
 
 } // namespace raceway

@@ -168,6 +168,19 @@ void WorkerGroup::waitAll(int timeoutMs)
         w->process().waitForFinished(5000);
 }
 
+void WorkerGroup::reportUnexpected(const QString &what, const std::function<bool(int, ExitKind)> &requested) const
+{
+    static const char *const how[] = {"ended normally", "crashed", "was killed", "timed out", "failed to start"};
+    for (std::size_t i = 0; i < m_workers.size(); ++i) {
+        const ExitKind kind = m_workers[i]->exitKind();
+        if (kind == ExitKind::Normal || (kind == ExitKind::Killed && m_ctx.cancelled()))
+            continue;
+        if (requested && requested(int(i), kind))
+            continue;
+        m_ctx.reportProblem(QStringLiteral("%1 %2 %3").arg(what).arg(i + 1).arg(QString::fromLatin1(how[int(kind)])));
+    }
+}
+
 int WorkerGroup::failures() const
 {
     return int(std::count_if(m_workers.begin(), m_workers.end(),

@@ -73,6 +73,9 @@ public:
     void setTick(std::function<void()> fn) { m_tick = std::move(fn); } // called every 20 ms while waiting
     const std::vector<std::unique_ptr<WorkerProcess>> &workers() const { return m_workers; }
     int failures() const; // workers that did not end normally
+    // Reports every worker that ended badly without being asked to (not a kill by Stop, not a fault
+    // the user requested) as a problem of the run, named by `what` and its number: "worker 2 crashed".
+    void reportUnexpected(const QString &what, const std::function<bool(int index, ExitKind)> &requested = {}) const;
 
 private:
     RunContext &m_ctx;

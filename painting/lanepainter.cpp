@@ -203,10 +203,6 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
             continue;
         }
         lastCount = j - i;
-        // Zoomed out, each column's first touch of the times array is a cache miss: start the next
-        // column's load now so that it overlaps this column's work.
-        if (j + lastCount < n)
-            __builtin_prefetch(&T[j + lastCount]);
         // The next column starts at tb: the transition in force there is j if it starts exactly at tb.
         cursor = (j < n && T[j] == tb) ? j : j - 1;
         cursorExact = true;

@@ -254,6 +254,7 @@ void MainWindow::startRun()
     m_view->setChart(std::nullopt);
     m_view->setCurrent(&m_runner->trace(), m_currentTitle);
     showResults();
+    m_stopping = false;
     m_runner->start();
     m_progress->setValue(0);
     m_progress->show();
@@ -267,6 +268,7 @@ void MainWindow::stopRun()
     if (!isRunning())
         return;
     m_runner->cancel();
+    m_stopping = true;
     m_status->setText(tr("Stopping…"));
 }
 
@@ -274,10 +276,17 @@ void MainWindow::poll()
 {
     if (!m_runner)
         return;
-    const bool done = m_runner->collect();
+    // A bounded slice per tick, however fast the run records: the window keeps painting and Stop, Esc
+    // and Ctrl+Q keep working. Once the workers are joined, the rest is collected in larger slices.
+    const bool joined = m_runner->workersJoined();
+    // Stopping: the workers get the CPU until they are joined, then the rest is collected.
+    const bool done = m_stopping && !joined ? false : m_runner->collect(joined ? 20 : 8);
     const Trace &trace = m_runner->trace();
     const std::int64_t total = m_runner->scenario().totalWork(m_runner->result().params);
-    const double fraction = total > 0 ? double(trace.progress()) / double(total) : 0.0;
+    const double fraction = total > 0 ? std::clamp(double(trace.progress()) / double(total), 0.0, 1.0) : 0.0;
+    if (!done && joined)
+        m_status->setText(tr("Collecting the last %1 recorded events…")
+                              .arg(QLocale().toString(qulonglong(m_runner->eventsWaiting()))));
     m_progress->setValue(int(fraction * 1000));
     m_events->setText(tr("%1 events").arg(QLocale().toString(qulonglong(trace.eventCount()))));
     if (done)

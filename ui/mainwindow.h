@@ -74,6 +74,7 @@ private:
     QLabel *m_events;
     QTimer m_timer;
     std::unique_ptr<Runner> m_runner;
+    bool m_stopping = false; // Stop was pressed and the workers are not joined yet
     std::unique_ptr<Runner> m_previous;
     QString m_currentTitle, m_previousTitle;
     std::map<QString, QAction *> m_actions;

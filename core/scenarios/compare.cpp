@@ -19,11 +19,12 @@ namespace raceway::scenarios {
 namespace {
 
 // Uses `ns` of this thread's CPU time; with a GIL, checks between slices whether to hand it over.
-std::uint64_t burnCpu(std::int64_t ns, std::uint64_t x, SimulatedGil *gil, ThreadBuffer *lane, int me)
+std::uint64_t burnCpu(const RunContext &ctx, std::int64_t ns, std::uint64_t x, SimulatedGil *gil, ThreadBuffer *lane,
+                      int me)
 {
     constexpr std::int64_t slice = 200'000; // 0.2 ms of CPU between interpreter checks
     std::int64_t used = 0;
-    while (used < ns) {
+    while (used < ns && !ctx.cancelled()) {
         const std::int64_t start = racy::threadCpuNs();
         const std::int64_t target = std::min(slice, ns - used);
         while (racy::threadCpuNs() - start < target)
@@ -119,7 +120,7 @@ public:
             procLanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("process %1").arg(i + 1), LaneKind::Process)));
 
         std::atomic<std::uint64_t> sink{0};
-        double wallMs[4] = {};
+        double wallMs[4] = {-1, -1, -1, -1}; // -1: not run (stopped before it started)
         auto runThreads = [&](std::vector<ThreadBuffer *> &lanes, SimulatedGil *g) {
             std::atomic<int> finished{0};
             std::vector<std::unique_ptr<QThread>> threads;
@@ -131,7 +132,7 @@ public:
                     else
                         lane.record(EventKind::ThreadStart);
                     if (!ctx.cancelled())
-                        sink.fetch_xor(burnCpu(workNs / n, std::uint64_t(i) + 1, g, &lane, i), std::memory_order_relaxed);
+                        sink.fetch_xor(burnCpu(ctx, workNs / n, std::uint64_t(i) + 1, g, &lane, i), std::memory_order_relaxed);
                     if (g)
                         g->release(lane);
                     lane.record(EventKind::ThreadEnd);
@@ -145,6 +146,8 @@ public:
                 QThread::yieldCurrentThread();
         };
         auto timed = [&](int mode, auto &&body) {
+            if (ctx.cancelled()) // stopped: the remaining modes are not started at all
+                return;
             const std::int64_t t0 = nowNs();
             body();
             wallMs[mode] = double(nowNs() - t0) / 1e6;
@@ -155,7 +158,7 @@ public:
         timed(0, [&] {
             sequential->record(EventKind::ThreadStart);
             if (!ctx.cancelled())
-                sink.fetch_xor(burnCpu(workNs, 7, nullptr, nullptr, 0), std::memory_order_relaxed);
+                sink.fetch_xor(burnCpu(ctx, workNs, 7, nullptr, nullptr, 0), std::memory_order_relaxed);
             sequential->record(EventKind::ThreadEnd);
         });
         timed(1, [&] { runThreads(gilLanes, &gil); });
@@ -165,18 +168,22 @@ public:
             for (int i = 0; i < n; ++i)
                 group.add(*procLanes[std::size_t(i)], {QStringLiteral("burn"), QString::number(workNs / n / 1'000'000)});
             group.waitAll(600'000);
+            group.reportUnexpected(QStringLiteral("process"));
         });
 
         QVariantList modes;
         for (int m = 0; m < 4; ++m) {
-            const double speedup = wallMs[m] > 0 ? wallMs[0] / wallMs[m] : 0;
+            const bool ran = wallMs[m] >= 0 && wallMs[0] >= 0;
+            const double speedup = ran && wallMs[m] > 0 ? wallMs[0] / wallMs[m] : 0;
             ctx.addMetric(QString::fromLatin1(modeKeys[m]) + QStringLiteral("_ms"),
-                          QString::fromLatin1(modeLabels[m]) + QStringLiteral(": wall time"), wallMs[m], QStringLiteral("ms"));
+                          QString::fromLatin1(modeLabels[m]) + QStringLiteral(": wall time"),
+                          wallMs[m] >= 0 ? QVariant(wallMs[m]) : QVariant(), QStringLiteral("ms"));
             ctx.addMetric(QString::fromLatin1(modeKeys[m]) + QStringLiteral("_speedup"),
-                          QString::fromLatin1(modeLabels[m]) + QStringLiteral(": speed-up"), speedup, QStringLiteral("×"));
+                          QString::fromLatin1(modeLabels[m]) + QStringLiteral(": speed-up"),
+                          ran ? QVariant(speedup) : QVariant(), QStringLiteral("×"));
             modes << QVariantMap{{QStringLiteral("mode"), QString::fromLatin1(modeKeys[m])},
-                                 {QStringLiteral("wall_ms"), wallMs[m]},
-                                 {QStringLiteral("speedup"), speedup}};
+                                 {QStringLiteral("wall_ms"), wallMs[m] >= 0 ? QVariant(wallMs[m]) : QVariant()},
+                                 {QStringLiteral("speedup"), ran ? QVariant(speedup) : QVariant()}};
         }
         ctx.addMetric(QStringLiteral("modes"), QStringLiteral("Modes"), modes);
         ctx.addMetric(QStringLiteral("gil_switches"), QStringLiteral("GIL switches"), qlonglong(gil.switches()));

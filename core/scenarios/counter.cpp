@@ -137,6 +137,12 @@ public:
                 if (mutex) {
                     tally.waitNs += mutex->lock(lane);
                     ++tally.acquisitions;
+                    // Stopped while queueing for the lock: leave without another race window.
+                    if (ctx.cancelled()) {
+                        mutex->unlock(lane);
+                        lane.record(EventKind::Cancelled);
+                        break;
+                    }
                 }
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
                 if (windowSleepNs > 0) {
@@ -145,7 +151,7 @@ public:
                     lane.record(EventKind::SleepEnd);
                 } else if (windowNs > 0) {
                     const std::int64_t until = nowNs() + windowNs;
-                    while (nowNs() < until) {
+                    while (nowNs() < until && !ctx.cancelled()) {
                     }
                 }
                 const std::uint64_t old = shared.exchange(me | (read + 1), std::memory_order_relaxed);

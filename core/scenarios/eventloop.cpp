@@ -79,7 +79,7 @@ public:
             loopLane->recordOn(lanes[std::size_t(t)], EventKind::ThreadStart);
             if (workNs > 0) {
                 const std::int64_t until = nowNs() + workNs;
-                while (nowNs() < until) {
+                while (nowNs() < until && !ctx.cancelled()) {
                 }
             }
             if (stepsDone[std::size_t(t)]++ > 0)

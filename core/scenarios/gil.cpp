@@ -24,12 +24,12 @@ struct alignas(64) GilTally
 };
 
 // CPU-bound work that the compiler cannot drop: a dependent chain, checked against the clock.
-std::uint64_t burn(std::int64_t ns, std::uint64_t x)
+std::uint64_t burn(std::int64_t ns, std::uint64_t x, const RunContext &ctx)
 {
     const std::int64_t until = nowNs() + ns;
     do
         x = racy::churn(x, 64);
-    while (nowNs() < until);
+    while (nowNs() < until && !ctx.cancelled());
     return x;
 }
 
@@ -131,7 +131,7 @@ public:
             else
                 lane.record(EventKind::ThreadStart);
             for (std::int64_t k = 0; k < iterations && !ctx.cancelled(); ++k) {
-                x = burn(workNs, x);
+                x = burn(workNs, x, ctx);
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
                 if (gil && splitReadWrite)
                     tally.waitNs += gil->checkInterval(lane, me);

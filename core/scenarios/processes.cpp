@@ -112,6 +112,11 @@ public:
                       qlonglong(g_parentCounter.load()));
         ctx.addMetric(QStringLiteral("exits"), QStringLiteral("How the workers ended"), exits);
         ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"), qlonglong(group.failures()));
+        const QString fault = p.text(QStringLiteral("fault"));
+        group.reportUnexpected(QStringLiteral("process"), [&](int index, ExitKind kind) {
+            return index == n - 1 && ((fault == QLatin1String("crash") && kind == ExitKind::Crashed) ||
+                                      (fault == QLatin1String("hang") && kind == ExitKind::TimedOut));
+        });
         ctx.addMetric(QStringLiteral("sample_interval_ms"), QStringLiteral("Core sample interval"),
                       qlonglong(sampler.intervalMs()), QStringLiteral("ms"));
     }

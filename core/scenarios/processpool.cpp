@@ -136,6 +136,7 @@ public:
         ctx.addMetric(QStringLiteral("tasks_per_worker"), QStringLiteral("Inputs each worker took"), counts);
         ctx.addMetric(QStringLiteral("answered"), QStringLiteral("Inputs answered"), qlonglong(answered));
         ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"), qlonglong(group.failures()));
+        group.reportUnexpected(QStringLiteral("worker"));
     }
 };
 

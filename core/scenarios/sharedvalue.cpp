@@ -106,6 +106,8 @@ public:
             const bool allAttached = block->ready.load(std::memory_order_acquire) >= std::uint32_t(n);
             const bool someEnded = std::any_of(group.workers().begin(), group.workers().end(),
                                                [](const auto &w) { return w->isDone(); });
+            if (allAttached) // every worker has it mapped: the name is no longer needed, even if we die
+                segment.unlinkName();
             if (!released && (allAttached || someEnded || ctx.cancelled())) {
                 ctx.markStart(nowNs());
                 block->go.store(1, std::memory_order_release);
@@ -125,11 +127,17 @@ public:
             }
         }
         const auto actual = std::int64_t(racy::value(block->value.load(std::memory_order_acquire)));
-        addRaceMetrics(ctx, expected, actual, erased, lossy);
+        // A worker that did not finish took its tally with it: how many increments it made, and so
+        // how many were lost, is unknown. Never report a difference that mixes the two.
+        if (group.failures() > 0)
+            addRaceMetrics(ctx, std::nullopt, actual, std::nullopt, std::nullopt);
+        else
+            addRaceMetrics(ctx, expected, actual, erased, lossy);
         ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Lock wait (all processes)"), double(waitNs) / 1e6,
                       QStringLiteral("ms"));
         ctx.addMetric(QStringLiteral("lock_acquisitions"), QStringLiteral("Lock acquisitions"), qlonglong(acquisitions));
         ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"), qlonglong(group.failures()));
+        group.reportUnexpected(QStringLiteral("process"));
     }
 };
 

@@ -14,7 +14,7 @@
 namespace raceway::testing {
 
 inline std::unique_ptr<Runner> runScenario(const QString &id, const QStringList &args,
-                                           std::uint64_t maxEvents = Runner::defaultMaxEvents)
+                                           std::uint64_t maxEvents = Runner::defaultMaxEvents())
 {
     const Scenario *scenario = Registry::builtin().find(id);
     if (!scenario)

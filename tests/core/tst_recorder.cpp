@@ -142,7 +142,7 @@ void TestRecorder::sleepInsideHoldReturnsToHolding()
     const auto &s = trace.lane(lane).states;
     const std::vector<State> expected = {State::Running, State::Holding, State::Sleeping, State::Holding,
                                          State::Running, State::Done};
-    QCOMPARE(s, expected);
+    QCOMPARE(std::vector<State>(s.begin(), s.end()), expected);
     QCOMPARE(trace.totalIn(lane, State::Holding), 20);
     QCOMPARE(trace.totalIn(mutex.lane(), State::Held), 50);
 }
