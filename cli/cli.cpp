@@ -299,7 +299,8 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     if (signal != 0)
         eo.note = QStringLiteral("interrupted (%1): what was recorded until then").arg(signalName(signal));
     else if (r.droppedEvents > 0)
-        eo.note = QStringLiteral("event budget reached: %1 events not recorded").arg(r.droppedEvents);
+        eo.note = QStringLiteral("event budget reached: %1 later events not recorded")
+                      .arg(QLocale().toString(qulonglong(r.droppedEvents)));
     int failedWrites = 0;
     for (std::size_t k = 0; k < outputs.size(); ++k) {
         OutputFile &output = *outputs[k];

@@ -117,6 +117,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
             paintMarkers(p, lane, r, m);
         }
     }
+    paintBudgetEnd(p, l, m);
     p.setClipping(false);
     paintLabels(p, l);
     paintHeader(p, l.header);
@@ -125,6 +126,31 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
     if (m_chart)
         paintChart(p, l.chart);
     p.restore();
+}
+
+void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const
+{
+    // Past this line some events were not recorded: lanes may look idle or stopped when they were not.
+    const std::int64_t t = m_trace.budgetReached();
+    if (t == 0 || t > m.end || l.lanes.empty())
+        return;
+    const int x = std::max(l.plot.left(), int(std::lround(m.toX(t))));
+    const int top = l.lanes.front().top(), bottom = l.lanes.back().bottom();
+    const QRect after(x, top, l.plot.right() - x + 1, bottom - top + 1);
+    QColor wash = m_palette.background;
+    wash.setAlpha(170); // what lanes show past here is washed out: it may not be what happened
+    p.fillRect(after, wash);
+    QColor hatch = m_palette.mutedText;
+    hatch.setAlpha(90);
+    p.fillRect(after, QBrush(hatch, Qt::BDiagPattern));
+    p.setPen(QPen(m_palette.state(State::Waiting), 2, Qt::DashLine));
+    p.drawLine(x, top, x, bottom);
+    const QString text = QStringLiteral("event budget reached: not everything after this was recorded");
+    const int w = p.fontMetrics().horizontalAdvance(text) + 10;
+    const QRect box(std::min(x + 4, l.plot.right() - w), top + 2, w, p.fontMetrics().height() + 4);
+    p.fillRect(box, m_palette.background);
+    p.setPen(m_palette.state(State::Waiting));
+    p.drawText(box, Qt::AlignCenter, text);
 }
 
 int TimelinePainter::chartHeight() const

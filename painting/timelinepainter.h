@@ -78,6 +78,7 @@ private:
     void paintLabels(QPainter &p, const TimelineLayout &l) const;
     void paintAxis(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintLegend(QPainter &p, const QRect &r) const;
+    void paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintChart(QPainter &p, const QRect &r) const;
     int chartHeight() const;
     static int legendItemWidth(const QFontMetrics &fm, const LegendItem &item);

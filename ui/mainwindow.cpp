@@ -304,7 +304,8 @@ void MainWindow::finishRun()
     m_view->setCurrent(&m_runner->trace(), m_currentTitle);
     m_view->setChart(m_runner->scenario().chart(r.params, r.metrics));
     if (r.droppedEvents)
-        m_view->setNote(tr("event budget reached: %1 events not drawn").arg(r.droppedEvents));
+        m_view->setNote(tr("event budget reached: %1 later events not recorded")
+                            .arg(QLocale().toString(qulonglong(r.droppedEvents))));
     else if (r.cancelled)
         m_view->setNote(tr("stopped early"));
     m_progress->hide();

@@ -22,6 +22,10 @@ private Q_SLOTS:
     void singleThreadRoundTrip();
     void concurrentWritersWhileDraining();
     void budgetDropsAndCounts();
+    void budgetIsExactWhateverTheThreads_data();
+    void budgetIsExactWhateverTheThreads();
+    void boundedDrainTakesTheOldestFirst();
+    void timeColumnKeepsEveryTime();
     void wideArgumentsSurvive();
     void sleepInsideHoldReturnsToHolding();
     void crossLaneMergeKeepsTimeOrder();
@@ -100,6 +104,123 @@ void TestRecorder::budgetDropsAndCounts()
     rec.drain([&](const Event *, std::size_t n) { kept += n; });
     QCOMPARE(kept, 3u * EventChunk::capacity);
     QCOMPARE(kept + rec.droppedEvents(), attempts);
+}
+
+void TestRecorder::budgetIsExactWhateverTheThreads_data()
+{
+    QTest::addColumn<int>("threads");
+    QTest::addColumn<int>("budget");
+    QTest::addColumn<int>("each");
+    QTest::newRow("64 threads, 4096") << 64 << 4096 << 1000;
+    QTest::newRow("64 threads, 1M") << 64 << 1'000'000 << 20'000;
+    QTest::newRow("3 threads, 10000") << 3 << 10'000 << 50'000;
+    QTest::newRow("budget larger than the run") << 8 << 100'000 << 1000;
+}
+
+void TestRecorder::budgetIsExactWhateverTheThreads()
+{
+    QFETCH(int, threads);
+    QFETCH(int, budget);
+    QFETCH(int, each);
+    Recorder rec{std::uint64_t(budget)};
+    std::vector<ThreadBuffer *> buffers;
+    for (int w = 0; w < threads; ++w)
+        buffers.push_back(rec.createBuffer(rec.addLane(QStringLiteral("w%1").arg(w), LaneKind::Thread)));
+    std::atomic<int> finished{0};
+    std::vector<std::unique_ptr<QThread>> workers;
+    for (int w = 0; w < threads; ++w) {
+        workers.emplace_back(QThread::create([&, w] {
+            for (int i = 0; i < each; ++i)
+                buffers[std::size_t(w)]->record(EventKind::Progress, 0, std::uint32_t(i));
+            finished.fetch_add(1, std::memory_order_release);
+        }));
+        workers.back()->start();
+    }
+    std::uint64_t kept = 0;
+    auto sink = [&](const Event *, std::size_t n) { kept += n; };
+    while (finished.load(std::memory_order_acquire) < threads)
+        rec.drain(sink, 10000);
+    for (auto &w : workers)
+        w->wait();
+    rec.drain(sink);
+    const std::uint64_t attempted = std::uint64_t(threads) * std::uint64_t(each);
+    // Never more than the budget, and every event either kept or counted as dropped.
+    QVERIFY(kept <= std::uint64_t(budget));
+    QCOMPARE(kept + rec.droppedEvents(), attempted);
+    if (attempted > std::uint64_t(budget)) {
+        // Threads claim shrinking batches, so what one thread claimed and never used stays small.
+        QVERIFY2(kept >= std::uint64_t(budget) * 9 / 10, qPrintable(QString::number(kept)));
+        QVERIFY(rec.budgetReachedNs() > 0);
+    } else {
+        QCOMPARE(kept, attempted);
+        QCOMPARE(rec.budgetReachedNs(), 0);
+    }
+    QVERIFY(rec.mappedChunks() <= std::uint64_t(threads)); // drained chunks went back: one per writer left
+}
+
+void TestRecorder::boundedDrainTakesTheOldestFirst()
+{
+    // Three lanes written far ahead of each other: a bounded drain moves them forward together in
+    // time, so everything before the watermark has been delivered.
+    Recorder rec;
+    std::vector<ThreadBuffer *> b;
+    for (int w = 0; w < 3; ++w)
+        b.push_back(rec.createBuffer(rec.addLane(QStringLiteral("w%1").arg(w), LaneKind::Thread)));
+    for (int i = 0; i < 20000; ++i)
+        for (int w = 0; w < 3; ++w)
+            b[std::size_t(w)]->recordAt(std::int64_t(i) * 10 + w, EventKind::Progress, 0, std::uint32_t(i));
+    std::int64_t newest = 0;
+    std::vector<std::int64_t> lastOf(3, -1);
+    std::size_t total = 0;
+    while (std::size_t got = rec.drain(
+               [&](const Event *e, std::size_t n) {
+                   for (std::size_t k = 0; k < n; ++k) {
+                       QVERIFY(e[k].t > lastOf[e[k].lane]);
+                       lastOf[e[k].lane] = e[k].t;
+                       newest = std::max(newest, e[k].t);
+                   }
+               },
+               5000)) {
+        QVERIFY(got <= 5000);
+        total += got;
+        const std::int64_t w = rec.watermark();
+        // The lanes stay within one portion (1024 events, 10 ns apart) of each other.
+        QVERIFY(w == INT64_MAX || newest - w < 1024 * 10 + 20);
+    }
+    QCOMPARE(total, 60000u);
+    QCOMPARE(rec.watermark(), INT64_MAX);
+}
+
+void TestRecorder::timeColumnKeepsEveryTime()
+{
+    // Offsets of 32 bits cover 4.3 s: longer gaps, and times before a block's first, are kept whole.
+    TimeColumn c;
+    std::vector<std::int64_t> want;
+    std::int64_t t = -5'000'000'000LL;
+    for (int i = 0; i < 20000; ++i) {
+        t += (i % 97 == 0) ? 9'000'000'000LL : (i % 13 == 0 ? -3 : 7);
+        want.push_back(t);
+        c.push_back(t);
+    }
+    want.push_back(INT64_MAX);
+    c.push_back(INT64_MAX);
+    want.push_back(INT64_MIN);
+    c.push_back(INT64_MIN);
+    QCOMPARE(c.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i)
+        QCOMPARE(c[i], want[i]);
+    c.resize(5000);
+    want.resize(5000);
+    c.push_back(42);
+    want.push_back(42);
+    for (std::size_t i = 0; i < want.size(); ++i)
+        QCOMPARE(c[i], want[i]);
+    // An ordinary lane: about four bytes a time, plus at most two partly used blocks.
+    TimeColumn dense;
+    for (std::int64_t k = 0; k < 100000; ++k)
+        dense.push_back(1'000'000'000'000LL + k * 250);
+    QVERIFY(dense.bytes() < 100000 * 4 + 2 * column::blockSize * 4 + 4096);
+    QCOMPARE(dense.upperBound(1'000'000'000'000LL + 250 * 500), 501u);
 }
 
 void TestRecorder::wideArgumentsSurvive()
