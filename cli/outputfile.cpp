@@ -1,16 +1,80 @@
 #include "outputfile.h"
 
-#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QThread>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace raceway {
+namespace {
+
+QString systemError(int code)
+{
+    return QString::fromLocal8Bit(std::strerror(code));
+}
+
+// Writes straight to a file descriptor and remembers the first error in the system's words.
+class FdDevice : public QIODevice
+{
+public:
+    explicit FdDevice(int fd) : m_fd(fd) { QIODevice::open(QIODevice::WriteOnly | QIODevice::Unbuffered); }
+    ~FdDevice() override { closeFd(); }
+    bool isSequential() const override { return true; }
+    int failure() const { return m_errno; }
+    // Closes the descriptor; false (and the error kept) if closing reports a failed write.
+    bool closeFd()
+    {
+        if (m_fd < 0)
+            return m_errno == 0;
+        if (::close(m_fd) != 0 && m_errno == 0 && errno != EINTR)
+            fail(errno);
+        m_fd = -1;
+        return m_errno == 0;
+    }
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *data, qint64 size) override
+    {
+        if (m_errno != 0 || m_fd < 0)
+            return -1;
+        qint64 done = 0;
+        while (done < size) {
+            const ssize_t n = ::write(m_fd, data + done, std::size_t(size - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                fail(n < 0 ? errno : ENOSPC);
+                return -1;
+            }
+            done += n;
+        }
+        return done;
+    }
+
+private:
+    void fail(int code)
+    {
+        m_errno = code;
+        setErrorString(systemError(code));
+    }
+    int m_fd;
+    int m_errno = 0;
+};
+
+QByteArray temporaryTemplate(const QString &path)
+{
+    const QFileInfo info(path);
+    return QFile::encodeName(info.absolutePath() + QStringLiteral("/.") + info.fileName()) + ".raceway-XXXXXX";
+}
+
+} // namespace
 
 OutputFile::OutputFile(QString path, QString kind) : m_path(std::move(path)), m_kind(std::move(kind)) {}
 
@@ -32,92 +96,94 @@ bool OutputFile::prepare(QString *error)
             m_direct = true;
             m_fifo = S_ISFIFO(st.st_mode);
             if (::access(native.constData(), W_OK) != 0) {
-                *error = QString::fromLocal8Bit(std::strerror(errno));
+                *error = systemError(errno);
                 return false;
             }
             return true;
         }
     }
-    // A regular or new file: make sure the temporary file beside it can be created, then remove it.
-    QSaveFile probe(m_path);
-    if (!probe.open(QIODevice::WriteOnly)) {
-        *error = probe.errorString();
+    // A regular or new file: make sure a temporary file can be created beside it, then remove it.
+    QByteArray probe = temporaryTemplate(m_path);
+    const int fd = ::mkstemp(probe.data());
+    if (fd < 0) {
+        *error = systemError(errno);
         return false;
     }
-    probe.cancelWriting();
+    ::close(fd);
+    ::unlink(probe.constData());
     return true;
 }
 
-QIODevice *OutputFile::open(const std::function<bool()> &interrupted, QString *error)
+QIODevice *OutputFile::open(const std::function<bool()> &giveUp, QString *error)
 {
-    if (!m_direct) {
-        m_save = std::make_unique<QSaveFile>(m_path);
-        if (!m_save->open(QIODevice::WriteOnly)) {
-            *error = m_save->errorString();
-            m_save.reset();
-            return nullptr;
-        }
-        return m_save.get();
-    }
-    const QByteArray native = QFile::encodeName(m_path);
+    discard();
     int fd = -1;
-    for (;;) {
-        // A FIFO without a reader: wait for one, but never past an interrupt.
-        fd = ::open(native.constData(), O_WRONLY | O_CLOEXEC | (m_fifo ? O_NONBLOCK : 0));
-        if (fd >= 0 || errno != ENXIO || !m_fifo)
-            break;
-        if (interrupted()) {
-            *error = QStringLiteral("interrupted while waiting for a program to read the FIFO");
+    if (!m_direct) {
+        m_temporary = temporaryTemplate(m_path);
+        fd = ::mkstemp(m_temporary.data());
+        if (fd < 0) {
+            *error = systemError(errno);
+            m_temporary.clear();
             return nullptr;
         }
-        QThread::msleep(20);
+        // mkstemp makes the file private; the finished file gets the usual permissions.
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        ::fchmod(fd, 0666 & ~mask);
+    } else {
+        const QByteArray native = QFile::encodeName(m_path);
+        for (;;) {
+            // A FIFO without a reader: wait for one, but never past an interrupt.
+            fd = ::open(native.constData(), O_WRONLY | O_CLOEXEC | (m_fifo ? O_NONBLOCK : 0));
+            if (fd >= 0 || errno != ENXIO || !m_fifo)
+                break;
+            if (giveUp()) {
+                *error = QStringLiteral("interrupted while waiting for a program to read the FIFO");
+                return nullptr;
+            }
+            QThread::msleep(20);
+        }
+        if (fd < 0) {
+            *error = systemError(errno);
+            return nullptr;
+        }
+        if (m_fifo)
+            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     }
-    if (fd < 0) {
-        *error = QString::fromLocal8Bit(std::strerror(errno));
-        return nullptr;
-    }
-    if (m_fifo)
-        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    m_file = std::make_unique<QFile>();
-    if (!m_file->open(fd, QIODevice::WriteOnly, QFileDevice::AutoCloseHandle)) {
-        *error = m_file->errorString();
-        ::close(fd);
-        m_file.reset();
-        return nullptr;
-    }
-    return m_file.get();
+    m_device = std::make_unique<FdDevice>(fd);
+    return m_device.get();
 }
 
 bool OutputFile::commit(QString *error)
 {
-    if (m_save) {
-        const bool ok = m_save->commit();
-        if (!ok)
-            *error = m_save->errorString();
-        m_save.reset();
-        return ok;
+    auto *device = static_cast<FdDevice *>(m_device.get());
+    if (!device) {
+        *error = QStringLiteral("the file was never opened");
+        return false;
     }
-    if (m_file) {
-        const bool ok = m_file->flush() && m_file->error() == QFileDevice::NoError;
-        if (!ok)
-            *error = m_file->errorString();
-        m_file->close();
-        m_file.reset();
-        return ok;
+    if (!device->closeFd()) {
+        *error = device->errorString();
+        discard();
+        return false;
     }
-    *error = QStringLiteral("the file was never opened");
-    return false;
+    m_device.reset();
+    if (!m_temporary.isEmpty()) {
+        if (::rename(m_temporary.constData(), QFile::encodeName(m_path).constData()) != 0) {
+            *error = systemError(errno);
+            discard();
+            return false;
+        }
+        m_temporary.clear();
+    }
+    return true;
 }
 
 void OutputFile::discard()
 {
-    if (m_save) {
-        m_save->cancelWriting();
-        m_save.reset();
-    }
-    if (m_file) {
-        m_file->close();
-        m_file.reset();
+    m_device.reset(); // closes
+    if (!m_temporary.isEmpty()) {
+        ::unlink(m_temporary.constData());
+        m_temporary.clear();
     }
 }
 

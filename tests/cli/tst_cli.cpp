@@ -13,6 +13,13 @@
 
 #include "../procscan.h"
 
+#include <QElapsedTimer>
+
+#include <csignal>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <thread>
 #include <unistd.h>
 
 class TestCli : public QObject
@@ -31,6 +38,13 @@ private Q_SLOTS:
     void processScenarioFromTheCommandLine();
     void seedVariantEndsWithOne();
     void killedParentLeavesNoWorkers();
+    void interruptWritesWhatWasRecorded_data();
+    void interruptWritesWhatWasRecorded();
+    void fifoIsWrittenIntoNotReplaced();
+    void deviceIsWrittenIntoNotReplaced();
+    void fullDiskFailsWithoutLeavingAFile();
+    void unaskedWorkerFailureExitsOne();
+    void sharedMemoryNeverOutlivesARun();
 
 private:
     struct Result
@@ -166,6 +180,10 @@ void TestCli::badInput_data()
                                 << "(allowed: none, crash, hang)";
     QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << "unknown command 'frobnicate'";
     QTest::newRow("describe nothing") << QStringList{QStringLiteral("describe")} << "describe takes one scenario";
+    QTest::newRow("flag as a value") << run({QStringLiteral("--svg"), QStringLiteral("--json")})
+                                     << "option --svg needs a value, not the option '--json'";
+    QTest::newRow("budget beyond memory") << run({QStringLiteral("--max-events"), QStringLiteral("1000000000000")})
+                                          << "more than half of this machine's";
     QTest::newRow("same file twice") << QStringList{QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--png"),
                                                     QStringLiteral("x.out"), QStringLiteral("--svg"), QStringLiteral("x.out")}
                                      << "same file";
@@ -246,6 +264,161 @@ void TestCli::seedVariantEndsWithOne()
     const QJsonObject m = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("metrics")).toObject();
     QCOMPARE(m.value(QStringLiteral("actual")).toInteger(), 1);
     QCOMPARE(m.value(QStringLiteral("expected")).toInteger(), 5);
+}
+
+namespace {
+
+bool isKind(const QString &path, mode_t kind)
+{
+    struct stat st = {};
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 && (st.st_mode & S_IFMT) == kind;
+}
+
+QStringList segmentsOf(qint64 pid)
+{
+    return QDir(QStringLiteral("/dev/shm")).entryList({QStringLiteral("raceway-%1-*").arg(pid)}, QDir::Files);
+}
+
+} // namespace
+
+void TestCli::interruptWritesWhatWasRecorded_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("Ctrl+C") << int(SIGINT) << 130 << QStringLiteral("SIGINT");
+    QTest::newRow("SIGTERM") << int(SIGTERM) << 143 << QStringLiteral("SIGTERM");
+}
+
+void TestCli::interruptWritesWhatWasRecorded()
+{
+    QFETCH(int, signal);
+    QFETCH(int, status);
+    QFETCH(QString, name);
+    // Turned all the way up: it would run for hours. Interrupted, it stops, joins and still writes.
+    QProcess app;
+    app.setWorkingDirectory(m_dir.path());
+    const QString png = QStringLiteral("interrupted-%1.png").arg(signal);
+    app.start(QStringLiteral(RACEWAY_BINARY),
+              {QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("threads=64"),
+               QStringLiteral("iterations=100000000"), QStringLiteral("--png"), png, QStringLiteral("--json")});
+    QVERIFY(app.waitForStarted());
+    QTest::qWait(800);
+    QCOMPARE(app.state(), QProcess::Running);
+    ::kill(pid_t(app.processId()), signal);
+    QVERIFY(app.waitForFinished(60000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), status);
+    const QJsonObject o = QJsonDocument::fromJson(app.readAllStandardOutput()).object();
+    QCOMPARE(o.value(QStringLiteral("interrupted_by")).toString(), name);
+    QVERIFY(o.value(QStringLiteral("cancelled")).toBool());
+    const QJsonObject m = o.value(QStringLiteral("metrics")).toObject();
+    QVERIFY(m.value(QStringLiteral("expected")).toInteger() < 6'400'000'000LL);
+    QCOMPARE(m.value(QStringLiteral("lost_updates")).toInteger(),
+             m.value(QStringLiteral("expected")).toInteger() - m.value(QStringLiteral("actual")).toInteger());
+    const QJsonObject file = o.value(QStringLiteral("files")).toArray().at(0).toObject();
+    QVERIFY(file.value(QStringLiteral("written")).toBool());
+    QVERIFY(!QImage(m_dir.filePath(png)).isNull());
+}
+
+void TestCli::fifoIsWrittenIntoNotReplaced()
+{
+    const QString fifo = m_dir.filePath(QStringLiteral("pipe.svg"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QByteArray received;
+    std::thread reader([&] {
+        QFile f(fifo);
+        if (f.open(QIODevice::ReadOnly))
+            received = f.readAll();
+    });
+    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("iterations=2000"),
+                              QStringLiteral("--svg"), fifo});
+    reader.join();
+    QCOMPARE(r.status, 0);
+    QVERIFY(received.contains("<svg"));
+    QVERIFY(received.trimmed().endsWith("</svg>"));
+    QVERIFY(isKind(fifo, S_IFIFO)); // still the FIFO, not a file renamed over it
+    QFile::remove(fifo);
+}
+
+void TestCli::deviceIsWrittenIntoNotReplaced()
+{
+    // Our own device node in our own folder (the machine's /dev is never touched by a test).
+    const QString node = m_dir.filePath(QStringLiteral("sink"));
+    if (::mknod(QFile::encodeName(node).constData(), S_IFCHR | 0600, makedev(1, 3)) != 0)
+        QSKIP("making a device node needs root");
+    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("iterations=2000"),
+                              QStringLiteral("--png"), node});
+    QCOMPARE(r.status, 0);
+    QVERIFY(isKind(node, S_IFCHR));
+    QFile::remove(node);
+}
+
+void TestCli::fullDiskFailsWithoutLeavingAFile()
+{
+    // A 64 KiB file system of our own: the trace of this run does not fit.
+    const QString small = m_dir.filePath(QStringLiteral("small"));
+    QVERIFY(QDir().mkpath(small));
+    if (::mount("tmpfs", QFile::encodeName(small).constData(), "tmpfs", 0, "size=64k") != 0)
+        QSKIP("mounting a small tmpfs needs root");
+    const QString target = small + QStringLiteral("/t.json");
+    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("lock=on"),
+                              QStringLiteral("iterations=20000"), QStringLiteral("--trace"), target});
+    const QStringList left = QDir(small).entryList(QDir::Files | QDir::Hidden | QDir::System);
+    ::umount(QFile::encodeName(small).constData());
+    QCOMPARE(r.status, 1);
+    QCOMPARE(r.err.count('\n'), 1);
+    QVERIFY2(r.err.contains(QByteArray("cannot write '" + QFile::encodeName(target) + "'")), r.err.constData());
+    QVERIFY2(r.err.contains("No space left on device"), r.err.constData());
+    QVERIFY(!r.out.contains("wrote"));
+    QCOMPARE(left, QStringList()); // nothing half-written, no temporary file
+}
+
+void TestCli::unaskedWorkerFailureExitsOne()
+{
+    // A worker killed from outside mid-run: the run is reported, its unknowable numbers as unknown
+    // (never as a negative loss), and the exit status says something went wrong.
+    QProcess app;
+    app.setWorkingDirectory(m_dir.path());
+    app.start(QStringLiteral(RACEWAY_BINARY), {QStringLiteral("run"), QStringLiteral("shared-value"),
+                                               QStringLiteral("processes=2"), QStringLiteral("increments=100000000"),
+                                               QStringLiteral("--json")});
+    QVERIFY(app.waitForStarted());
+    QList<qint64> workers;
+    QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 2, 10000);
+    QTest::qWait(300);
+    // Attached and racing: the shared memory's name is already gone, so even a SIGKILL leaves nothing.
+    QCOMPARE(segmentsOf(app.processId()), QStringList());
+    ::kill(pid_t(workers.first()), SIGKILL);
+    QVERIFY(app.waitForFinished(120000));
+    QCOMPARE(app.exitCode(), 1);
+    const QJsonObject o = QJsonDocument::fromJson(app.readAllStandardOutput()).object();
+    const QJsonObject m = o.value(QStringLiteral("metrics")).toObject();
+    QVERIFY(m.value(QStringLiteral("lost_updates")).isNull());
+    QVERIFY(m.value(QStringLiteral("actual")).toInteger() > 0);
+    QVERIFY2(o.value(QStringLiteral("problems")).toArray().at(0).toString().contains(QStringLiteral("was killed")),
+             QJsonDocument(o).toJson().constData());
+    QVERIFY(app.readAllStandardError().contains("was killed"));
+    // A failure the user asked for is not a problem.
+    const Result asked = raceway({QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("processes=2"),
+                                  QStringLiteral("iterations=2000000"), QStringLiteral("fault=crash")});
+    QCOMPARE(asked.status, 0);
+}
+
+void TestCli::sharedMemoryNeverOutlivesARun()
+{
+    // A segment named by a raceway that no longer exists is swept by the next run that makes one.
+    const qint64 gone = 2'147'480'000;
+    QVERIFY(::kill(pid_t(gone), 0) != 0);
+    const QString stale = QStringLiteral("/dev/shm/raceway-%1-0").arg(gone);
+    {
+        QFile f(stale);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    const Result r = raceway({QStringLiteral("run"), QStringLiteral("shared-value"), QStringLiteral("processes=2"),
+                              QStringLiteral("increments=1000")});
+    QCOMPARE(r.status, 0);
+    QVERIFY(!QFile::exists(stale));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
