@@ -31,7 +31,8 @@ void SliceGrid::add(std::int64_t start, std::int64_t end, std::uint32_t key)
             continue;
         }
         const std::int64_t upto = std::min(end, cellEnd);
-        auto it = std::find_if(m_shares.begin(), m_shares.end(), [key](const Share &s) { return s.key == key; });
+        auto it =
+            std::find_if(m_shares.begin(), m_shares.end(), [key](const Share &s) { return s.key == key; });
         if (it == m_shares.end())
             m_shares.push_back({key, upto - start});
         else

@@ -88,7 +88,8 @@ QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16
     case State::Done:
     case State::Free: return {};
     // A process lane's running state carries the core it ran on (thread lanes do not record one).
-    case State::Running: return lane.kind == LaneKind::Process ? QStringLiteral("run cpu%1").arg(obj) : QStringLiteral("run");
+    case State::Running:
+        return lane.kind == LaneKind::Process ? QStringLiteral("run cpu%1").arg(obj) : QStringLiteral("run");
     case State::Waiting: return withObject(QStringLiteral("wait"));
     case State::Holding: return withObject(QStringLiteral("hold"));
     case State::Sleeping: return QStringLiteral("sleep");
@@ -140,9 +141,11 @@ private:
         const QString how = QStringLiteral(
             "Drawn on a grid of resolution_us, as the timeline is drawn in pixels: each cell takes the state "
             "that fills most of it, and slice times are multiples of resolution_us. Lost updates within one "
-            "cell of a lane are one instant: n increments erased by k writes. Counters keep the last value "
+            "cell of a lane are one instant: n increments erased by k writes (1 if not given), each of which "
+            "overwrote the value of lane tid `of` (not given when they differ). Counters keep the last value "
             "of each counter_period_us, at its exact time.");
-        m_sink.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"Raceway " RACEWAY_VERSION "\"");
+        m_sink.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"Raceway " RACEWAY_VERSION
+                      "\"");
         m_sink.append(",\"clock\":\"CLOCK_MONOTONIC\",\"start_ns\":");
         m_sink.appendNumber(m_t0);
         m_sink.append(",\"end_ns\":");
@@ -164,7 +167,8 @@ private:
             m_sink.append(",\"pid\":1,\"tid\":" + tid + ",\"name\":\"thread_name\",\"args\":{\"name\":" +
                           jsonString(m_trace.lane(i).name) + "}}");
             open("M");
-            m_sink.append(",\"pid\":1,\"tid\":" + tid + ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" +
+            m_sink.append(",\"pid\":1,\"tid\":" + tid +
+                          ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" +
                           QByteArray::number(qulonglong(i)) + "}}");
         }
     }
@@ -228,7 +232,7 @@ private:
             }
             if (other >= 0 && std::size_t(other) < m_trace.lanes().size()) {
                 m_sink.append(",\"of\":");
-                m_sink.append(jsonString(m_trace.lane(std::size_t(other)).name));
+                m_sink.appendNumber(tidOf(std::size_t(other)));
             }
             m_sink.append("}}");
         };
@@ -309,11 +313,14 @@ std::int64_t chromeTraceCounterPeriod(const Trace &trace, std::int64_t resolutio
 
 bool writeChromeTrace(const Trace &trace, QIODevice &out, const ChromeTraceOptions &options, QString *error)
 {
-    const bool gzip = options.compression == ChromeTraceOptions::Compression::Gzip ||
-                      (options.compression == ChromeTraceOptions::Compression::Auto && TraceSink::wantsGzip(out));
-    const std::int64_t res = options.resolutionNs > 0 ? wholeMicros(options.resolutionNs) : chromeTraceResolution(trace);
-    const std::int64_t period = options.counterPeriodNs > 0 ? std::max(res, wholeMicros(options.counterPeriodNs))
-                                                            : chromeTraceCounterPeriod(trace, res);
+    const bool gzip =
+        options.compression == ChromeTraceOptions::Compression::Gzip ||
+        (options.compression == ChromeTraceOptions::Compression::Auto && TraceSink::wantsGzip(out));
+    const std::int64_t res =
+        options.resolutionNs > 0 ? wholeMicros(options.resolutionNs) : chromeTraceResolution(trace);
+    const std::int64_t period = options.counterPeriodNs > 0
+                                    ? std::max(res, wholeMicros(options.counterPeriodNs))
+                                    : chromeTraceCounterPeriod(trace, res);
     TraceSink sink(out, gzip ? TraceSink::Compression::Gzip : TraceSink::Compression::None);
     Writer(trace, sink, res, period).write();
     if (!sink.finish()) {

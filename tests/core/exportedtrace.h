@@ -30,7 +30,7 @@ struct ExportedInstant
 {
     std::int64_t ts;
     qlonglong erased, writes;
-    QString overwrote;
+    int overwrote; // tid, or -1
 };
 
 struct ExportedCounter
@@ -93,7 +93,7 @@ inline ExportedTrace readExport(const QByteArray &bytes)
         else if (ph == QLatin1String("i"))
             lane.instants.push_back({usToNs(ts), args.value(QStringLiteral("n")).toInteger(),
                                      args.value(QStringLiteral("k")).toInteger(1),
-                                     args.value(QStringLiteral("of")).toString()});
+                                     args.value(QStringLiteral("of")).toInt(-1)});
         else if (ph == QLatin1String("C"))
             lane.counters.push_back({usToNs(ts), args});
         else
@@ -141,7 +141,8 @@ inline std::int64_t dominantTime(const Trace &t, std::size_t lane, State state, 
             const std::int64_t cell = (s - t.start()) / cellNs;
             const std::int64_t upto = std::min(iv.end, t.start() + (cell + 1) * cellNs);
             auto &shares = cells[cell];
-            auto it = std::find_if(shares.begin(), shares.end(), [&](const auto &p) { return p.first == key; });
+            auto it =
+                std::find_if(shares.begin(), shares.end(), [&](const auto &p) { return p.first == key; });
             if (it == shares.end())
                 shares.push_back({key, upto - s});
             else

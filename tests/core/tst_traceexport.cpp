@@ -22,10 +22,13 @@ struct Cut
     bool operator==(const Cut &) const = default;
 };
 
-std::vector<Cut> grid(std::int64_t cellNs, const std::vector<std::tuple<std::int64_t, std::int64_t, std::uint32_t>> &ivs)
+std::vector<Cut> grid(std::int64_t cellNs,
+                      const std::vector<std::tuple<std::int64_t, std::int64_t, std::uint32_t>> &ivs)
 {
     std::vector<Cut> out;
-    SliceGrid g(0, cellNs, [&](std::int64_t f, std::int64_t e, std::uint32_t k) { out.push_back({f, e, k}); });
+    SliceGrid g(0, cellNs, [&](std::int64_t f, std::int64_t e, std::uint32_t k) {
+        out.push_back({f, e, k});
+    });
     for (const auto &[s, e, k] : ivs)
         g.add(s, e, k);
     g.finish();
@@ -56,7 +59,8 @@ Trace syntheticTrace()
                         {30, State::Running, 0}, {50, State::Done, 0}});
     thread.markers = {{t0 + 12 * us, 3, 0}, {t0 + 12 * us + 400, 2, 0}, {t0 + 44 * us, -1, -1}};
     t.appendLane(std::move(thread));
-    Lane lock = lane("lock", LaneKind::Lock, {{0, State::Free, 0}, {25, State::Held, 0}, {30, State::Free, 0}});
+    Lane lock =
+        lane("lock", LaneKind::Lock, {{0, State::Free, 0}, {25, State::Held, 0}, {30, State::Free, 0}});
     lock.series = {{t0 + 10 * us, 1, 0, 1, 0}, {t0 + 25 * us, -1, 0, 0, 0}};
     t.appendLane(std::move(lock));
     t.appendLane(lane("process 1", LaneKind::Process,
@@ -105,7 +109,12 @@ private Q_SLOTS:
 void TestTraceExport::gridTakesTheDominantKey()
 {
     // Sub-cell pieces: each cell goes to what fills most of it; equal neighbours join.
-    QCOMPARE(grid(1000, {{0, 300, 1}, {300, 1000, 2}, {1000, 1400, 1}, {1400, 2000, 2}, {2000, 2900, 1}, {2900, 3000, 2}}),
+    QCOMPARE(grid(1000, {{0, 300, 1},
+                         {300, 1000, 2},
+                         {1000, 1400, 1},
+                         {1400, 2000, 2},
+                         {2000, 2900, 1},
+                         {2900, 3000, 2}}),
              (std::vector<Cut>{{0, 2, 2}, {2, 3, 1}}));
     // A tie goes to the key that came first in the cell.
     QCOMPARE(grid(1000, {{0, 500, 1}, {500, 1000, 2}}), (std::vector<Cut>{{0, 1, 1}}));
@@ -139,8 +148,10 @@ void TestTraceExport::syntheticLanesKeepTheirMeaning()
         return out.join(QStringLiteral(", "));
     };
     // Transitions on whole microseconds come out exactly, and waits add up to the model's.
-    QCOMPARE(names(byName("thread 1")), QStringLiteral("0-10 run, 10-25 wait lock, 25-30 hold lock, 30-50 run"));
-    QCOMPARE(exportedTotal(e, {QStringLiteral("thread 1")}, QStringLiteral("wait lock")), t.totalIn(0, State::Waiting));
+    QCOMPARE(names(byName("thread 1")),
+             QStringLiteral("0-10 run, 10-25 wait lock, 25-30 hold lock, 30-50 run"));
+    QCOMPARE(exportedTotal(e, {QStringLiteral("thread 1")}, QStringLiteral("wait lock")),
+             t.totalIn(0, State::Waiting));
     QCOMPARE(names(byName("lock")), QStringLiteral("25-30 held by thread 1"));
     QCOMPARE(names(byName("process 1")), QStringLiteral("0-20 run cpu1, 20-40 run cpu0"));
     // Two lost updates in one microsecond are one instant with their sum and count.
@@ -148,9 +159,10 @@ void TestTraceExport::syntheticLanesKeepTheirMeaning()
     QCOMPARE(instants.size(), std::size_t(2));
     QCOMPARE(instants[0].erased, 5);
     QCOMPARE(instants[0].writes, 2);
-    QCOMPARE(instants[0].overwrote, QStringLiteral("thread 1"));
+    QCOMPARE(e.lanes.at(instants[0].overwrote).name, QStringLiteral("thread 1"));
     QCOMPARE(instants[1].erased, -1);
     QCOMPARE(instants[1].writes, 1);
+    QCOMPARE(instants[1].overwrote, -1);
     // Counter keys say what the numbers are.
     const auto &core = byName("cpu 1").counters;
     QCOMPARE(core.size(), std::size_t(2));
@@ -166,15 +178,19 @@ void TestTraceExport::runsExportForViewers_data()
     QTest::addColumn<QString>("scenario");
     QTest::addColumn<QStringList>("args");
     QTest::newRow("lock on") << QStringLiteral("counter")
-                             << QStringList{QStringLiteral("threads=3"), QStringLiteral("iterations=3000"), QStringLiteral("lock=on")};
+                             << QStringList{QStringLiteral("threads=3"), QStringLiteral("iterations=3000"),
+                                            QStringLiteral("lock=on")};
     QTest::newRow("lock off") << QStringLiteral("counter")
-                              << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=200000")};
+                              << QStringList{QStringLiteral("threads=4"),
+                                             QStringLiteral("iterations=200000")};
     QTest::newRow("gil") << QStringLiteral("gil") << QStringList{};
     QTest::newRow("gil 4 threads") << QStringLiteral("gil")
-                                   << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=2000")};
-    QTest::newRow("gil read-write")
-        << QStringLiteral("gil")
-        << QStringList{QStringLiteral("iterations=2000"), QStringLiteral("switch_ms=1"), QStringLiteral("switch_at=read-write")};
+                                   << QStringList{QStringLiteral("threads=4"),
+                                                  QStringLiteral("iterations=2000")};
+    QTest::newRow("gil read-write") << QStringLiteral("gil")
+                                    << QStringList{QStringLiteral("iterations=2000"),
+                                                   QStringLiteral("switch_ms=1"),
+                                                   QStringLiteral("switch_at=read-write")};
 }
 
 void TestTraceExport::runsExportForViewers()
@@ -197,7 +213,8 @@ void TestTraceExport::runsExportForViewers()
     QVERIFY(!e.lanes.count(1));
     std::map<QString, int> tidOf;
     for (const auto &[tid, lane] : e.lanes) {
-        QVERIFY2(lane.sortIndex >= 0 && std::size_t(lane.sortIndex) < t.lanes().size(), qPrintable(lane.name));
+        QVERIFY2(lane.sortIndex >= 0 && std::size_t(lane.sortIndex) < t.lanes().size(),
+                 qPrintable(lane.name));
         QCOMPARE(lane.name, t.lane(std::size_t(lane.sortIndex)).name);
         tidOf[lane.name] = tid;
     }
@@ -228,7 +245,8 @@ void TestTraceExport::runsExportForViewers()
             const ExportedLane &out = e.lanes.at(tidOf.at(t.lane(lane).name));
             byRule += dominantTime(t, lane, state, res);
             transitions += std::int64_t(t.lane(lane).transitionCount());
-            const QString name = state == State::WaitingGil ? QStringLiteral("wait GIL") : QStringLiteral("wait lock");
+            const QString name =
+                state == State::WaitingGil ? QStringLiteral("wait GIL") : QStringLiteral("wait lock");
             for (const ExportedSlice &s : out.slices)
                 exported += s.name == name ? s.dur : 0;
         }
@@ -270,8 +288,9 @@ void TestTraceExport::runsExportForViewers()
 
 void TestTraceExport::gzipWhenTheFileSaysSo()
 {
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=2"), QStringLiteral("iterations=5000"),
-                                                     QStringLiteral("lock=on")});
+    auto r = runScenario(
+        QStringLiteral("counter"),
+        {QStringLiteral("threads=2"), QStringLiteral("iterations=5000"), QStringLiteral("lock=on")});
     QBuffer plain;
     plain.open(QIODevice::WriteOnly);
     QVERIFY(writeChromeTrace(r->trace(), plain));
@@ -289,8 +308,10 @@ void TestTraceExport::gzipWhenTheFileSaysSo()
 
 void TestTraceExport::failingDeviceReportsError()
 {
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=2"), QStringLiteral("iterations=1000")});
-    for (const auto compression : {ChromeTraceOptions::Compression::None, ChromeTraceOptions::Compression::Gzip}) {
+    auto r = runScenario(QStringLiteral("counter"),
+                         {QStringLiteral("threads=2"), QStringLiteral("iterations=1000")});
+    for (const auto compression :
+         {ChromeTraceOptions::Compression::None, ChromeTraceOptions::Compression::Gzip}) {
         QBuffer closed; // never opened: every write fails
         QString error;
         QTest::ignoreMessage(QtWarningMsg, "QIODevice::write (QBuffer): device not open");

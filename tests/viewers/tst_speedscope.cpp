@@ -36,7 +36,8 @@ void TestSpeedscope::initTestCase()
     QVERIFY2(!m_node.isEmpty(), "node not found: run scripts/install-deps.sh");
     QVERIFY2(QFile::exists(QStringLiteral(RACEWAY_VIEWERS_DIR "/node_modules/puppeteer-core/package.json")),
              "tests/viewers/node_modules is missing: run scripts/install-deps.sh (it runs npm ci there)");
-    QVERIFY2(QFile::exists(QStringLiteral("/usr/bin/chromium")), "chromium is missing: run scripts/install-deps.sh");
+    QVERIFY2(QFile::exists(QStringLiteral("/usr/bin/chromium")),
+             "chromium is missing: run scripts/install-deps.sh");
     QVERIFY(m_dir.isValid());
 }
 
