@@ -264,7 +264,7 @@ private:
             open("C");
             m_sink.append(m_lanePrefix);
             m_sink.append(",\"ts\":");
-            m_sink.appendMicros(t - m_t0);
+            m_sink.appendMicros(std::max<std::int64_t>(0, t - m_t0)); // a core sample may predate the run
             m_sink.append(name);
             m_sink.appendNumber(a);
             if (keyB) {

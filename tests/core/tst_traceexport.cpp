@@ -66,7 +66,7 @@ Trace syntheticTrace()
     t.appendLane(lane("process 1", LaneKind::Process,
                       {{0, State::Running, 1}, {20, State::Running, 0}, {40, State::Done, 0}}));
     Lane core = lane("cpu 1", LaneKind::Core, {});
-    core.series = {{t0, 250, 0, 250, 0}, {t0 + 40 * us, 650, 0, 900, 0}};
+    core.series = {{t0 - 30 * us, 250, 0, 250, 0}, {t0 + 40 * us, 650, 0, 900, 0}}; // sampled before the run
     t.appendLane(std::move(core));
     t.setEnd(t0 + 60 * us);
     return t;
@@ -167,6 +167,7 @@ void TestTraceExport::syntheticLanesKeepTheirMeaning()
     const auto &core = byName("cpu 1").counters;
     QCOMPARE(core.size(), std::size_t(2));
     QCOMPARE(core[1].args, (QJsonObject{{QStringLiteral("busy_permille"), 900}}));
+    QCOMPARE(core[0].ts, 0); // viewers need no time before the run
     QCOMPARE(core[1].ts, 40'000);
     const auto &lock = byName("lock").counters;
     QCOMPARE(lock.size(), std::size_t(2));
@@ -221,6 +222,9 @@ void TestTraceExport::runsExportForViewers()
 
     // Slices of a lane follow each other without overlap or float gaps, in exact and in double arithmetic.
     for (const auto &[tid, lane] : e.lanes) {
+        QVERIFY(lane.slices.empty() || lane.slices.front().ts >= 0);
+        QVERIFY(lane.instants.empty() || lane.instants.front().ts >= 0);
+        QVERIFY(lane.counters.empty() || lane.counters.front().ts >= 0);
         for (std::size_t i = 0; i < lane.slices.size(); ++i) {
             const ExportedSlice &s = lane.slices[i];
             QVERIFY(s.dur > 0);
