@@ -1,7 +1,7 @@
 // Loads one trace file (.json or .json.gz) into speedscope, served from its npm release files, in
 // Debian's headless Chromium, and reports whether every lane nested flat.
 //
-//   node speedscope-check.mjs TRACE [--timeout-ms N] [--chromium PATH]
+//   node speedscope-check.mjs TRACE [--timeout-ms N] [--chromium PATH] [--screenshot PNG]
 //
 // Prints one JSON line {loaded, warnings, nestingWarnings, error, ...} and exits 0 only when the
 // profile loaded, speedscope logged no nesting warning and showed no error; 1 otherwise; 2 on bad usage.
@@ -26,11 +26,12 @@ const nestingPatterns = [
 ];
 
 function parseArgs(argv) {
-    const opts = { trace: null, timeoutMs: 120000, chromium: '/usr/bin/chromium' };
+    const opts = { trace: null, timeoutMs: 120000, chromium: '/usr/bin/chromium', screenshot: null };
     for (let i = 0; i < argv.length; ++i) {
         const a = argv[i];
         if (a === '--timeout-ms') opts.timeoutMs = Number(argv[++i]);
         else if (a === '--chromium') opts.chromium = argv[++i];
+        else if (a === '--screenshot') opts.screenshot = argv[++i];
         else if (!a.startsWith('--') && !opts.trace) opts.trace = a;
         else return null;
     }
@@ -94,13 +95,17 @@ async function check(opts) {
             executablePath: opts.chromium,
             ignoreDefaultArgs: true, // exactly these flags, nothing puppeteer would add on its own
             pipe: true,
+            // speedscope draws with WebGL. Without a GPU that is SwiftShader, which Chromium only falls
+            // back to on its own with a deprecation warning: ask for it, for this local page only.
             args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                   '--disable-extensions', `--user-data-dir=${userDataDir}`, 'about:blank'],
+                   '--disable-extensions', '--enable-unsafe-swiftshader', `--user-data-dir=${userDataDir}`,
+                   'about:blank'],
             timeout: opts.timeoutMs,
             protocolTimeout: opts.timeoutMs,
         });
         const page = (await browser.pages())[0] ?? await browser.newPage();
+        await page.setViewport({ width: 1400, height: 800 });
         const samples = [], otherSamples = [];
         let settle;
         const settled = new Promise(resolve => { settle = resolve; });
@@ -159,6 +164,7 @@ async function check(opts) {
             const broken = await page.evaluate(() => document.body.innerText.includes('Something went wrong'));
             if (broken) result.error = 'speedscope: Something went wrong';
             result.title = await page.title();
+            if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
         }
         void errorScreen;
         if (samples.length) result.samples = samples;
@@ -177,7 +183,7 @@ async function check(opts) {
 
 const opts = parseArgs(process.argv.slice(2));
 if (!opts) {
-    process.stderr.write('usage: node speedscope-check.mjs TRACE [--timeout-ms N] [--chromium PATH]\n');
+    process.stderr.write('usage: node speedscope-check.mjs TRACE [--timeout-ms N] [--chromium PATH] [--screenshot PNG]\n');
     process.exit(2);
 }
 // A last resort for a hang outside the page's own timeouts (a browser that never starts, say).
