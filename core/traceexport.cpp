@@ -1,137 +1,339 @@
 #include "traceexport.h"
 
+#include "slicegrid.h"
+#include "tracesink.h"
+
+#include <algorithm>
+#include <unordered_map>
+
 namespace raceway {
 namespace {
 
-class JsonStream
+constexpr std::int64_t maxCellsPerLane = 100'000;
+constexpr std::int64_t countersPerRun = 250;
+constexpr int pid = 1; // one process for the run; every tid is larger, so no lane passes for its main thread
+
+int tidOf(std::size_t lane) { return int(lane) + 2; }
+
+// The first step of 1, 2, 5 x 10^k microseconds that is at least `ns`.
+std::int64_t ladderAtLeast(std::int64_t ns)
+{
+    for (std::int64_t decade = 1000;; decade *= 10)
+        for (std::int64_t step : {1, 2, 5})
+            if (step * decade >= ns || decade > (std::int64_t(1) << 50))
+                return step * decade;
+}
+
+std::int64_t wholeMicros(std::int64_t ns) { return std::max<std::int64_t>(1000, (ns + 999) / 1000 * 1000); }
+
+QByteArray jsonString(const QString &s)
+{
+    QByteArray out;
+    out.reserve(s.size() + 2);
+    out.append('"');
+    for (const char ch : s.toUtf8()) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (u == '"' || u == '\\') {
+            out.append('\\');
+            out.append(ch);
+        } else if (u < 0x20) {
+            out.append("\\u00");
+            out.append("0123456789abcdef"[u >> 4]);
+            out.append("0123456789abcdef"[u & 15]);
+        } else {
+            out.append(ch);
+        }
+    }
+    out.append('"');
+    return out;
+}
+
+// The trace model's markers and series, read in one place each: their storage is about to change.
+template <typename Fn> void forEachMarker(const Trace &trace, std::size_t lane, Fn &&fn)
+{
+    for (const Marker &m : trace.lane(lane).markers)
+        fn(m.t, m.value, m.other);
+}
+template <typename Fn> void forEachSeriesPoint(const Trace &trace, std::size_t lane, Fn &&fn)
+{
+    for (const SeriesPoint &p : trace.lane(lane).series)
+        fn(p.t, p.a, p.b);
+}
+
+// Counter keys by lane kind. A core lane's series is its busy share in per mille from /proc/stat.
+std::pair<const char *, const char *> seriesKeys(LaneKind kind)
+{
+    switch (kind) {
+    case LaneKind::Counter: return {"expected", "actual"};
+    case LaneKind::Core: return {"busy_permille", nullptr};
+    case LaneKind::Lock:
+    case LaneKind::Gil: return {"waiting", nullptr};
+    case LaneKind::Queue: return {"queued", nullptr};
+    default: return {"value", nullptr};
+    }
+}
+
+// Short slice names: they are repeated in every slice. Empty means the state is not drawn.
+QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16_t obj)
+{
+    const auto laneName = [&](std::uint16_t i) {
+        return i < trace.lanes().size() ? trace.lane(i).name : QStringLiteral("?");
+    };
+    const auto withObject = [&](const QString &what) {
+        const QString name = trace.objectName(obj);
+        return name.isEmpty() ? what : what + QLatin1Char(' ') + name;
+    };
+    switch (state) {
+    case State::Idle:
+    case State::Done:
+    case State::Free: return {};
+    // A process lane's running state carries the core it ran on (thread lanes do not record one).
+    case State::Running:
+        return lane.kind == LaneKind::Process ? QStringLiteral("run cpu%1").arg(obj) : QStringLiteral("run");
+    case State::Waiting: return withObject(QStringLiteral("wait"));
+    case State::Holding: return withObject(QStringLiteral("hold"));
+    case State::Sleeping: return QStringLiteral("sleep");
+    case State::Cancelled: return QStringLiteral("cancelled");
+    case State::Held:
+        return lane.kind == LaneKind::CoreRuns ? laneName(obj) : QStringLiteral("held by ") + laneName(obj);
+    case State::Task: return QStringLiteral("task %1").arg(obj);
+    case State::WaitingGil: return QStringLiteral("wait GIL");
+    case State::WaitingIo: return QStringLiteral("io wait");
+    case State::Crashed:
+    case State::Killed:
+    case State::TimedOut: return stateName(state);
+    }
+    return stateName(state);
+}
+
+class Writer
 {
 public:
-    explicit JsonStream(QIODevice &out) : m_out(out) { m_buf.reserve(1 << 20); }
+    Writer(const Trace &trace, TraceSink &sink, std::int64_t resolution, std::int64_t period)
+        : m_trace(trace), m_sink(sink), m_t0(trace.start()), m_res(resolution), m_period(period)
+    {
+    }
 
-    JsonStream &raw(const char *s)
+    void write()
     {
-        m_buf.append(s);
-        return maybeFlush();
-    }
-    JsonStream &str(const QString &s)
-    {
-        m_buf.append('"');
-        for (const char ch : s.toUtf8()) {
-            const auto u = static_cast<unsigned char>(ch);
-            if (u == '"' || u == '\\') {
-                m_buf.append('\\');
-                m_buf.append(ch);
-            } else if (u < 0x20) {
-                m_buf.append("\\u00");
-                m_buf.append("0123456789abcdef"[u >> 4]);
-                m_buf.append("0123456789abcdef"[u & 15]);
-            } else {
-                m_buf.append(ch);
-            }
+        header();
+        for (std::size_t i = 0; i < m_trace.lanes().size(); ++i) {
+            m_lanePrefix = QByteArrayLiteral(",\"pid\":1,\"tid\":") + QByteArray::number(tidOf(i));
+            slices(i);
+            instants(i);
+            counters(i);
         }
-        m_buf.append('"');
-        return *this;
-    }
-    JsonStream &num(std::int64_t v)
-    {
-        m_buf.append(QByteArray::number(qlonglong(v)));
-        return *this;
-    }
-    // Nanoseconds as microseconds with three decimals: exact, no floating point rounding.
-    JsonStream &micros(std::int64_t ns)
-    {
-        if (ns < 0) {
-            m_buf.append('-');
-            ns = -ns;
-        }
-        m_buf.append(QByteArray::number(qlonglong(ns / 1000)));
-        const int frac = int(ns % 1000);
-        m_buf.append('.');
-        m_buf.append(char('0' + frac / 100));
-        m_buf.append(char('0' + frac / 10 % 10));
-        m_buf.append(char('0' + frac % 10));
-        return *this;
-    }
-    bool finish()
-    {
-        flush();
-        return m_ok;
+        m_sink.append("\n]}\n");
     }
 
 private:
-    JsonStream &maybeFlush()
+    void open(const char *ph)
     {
-        if (m_buf.size() > (1 << 20) - 4096)
-            flush();
-        return *this;
-    }
-    void flush()
-    {
-        if (m_ok && !m_buf.isEmpty() && m_out.write(m_buf) != m_buf.size())
-            m_ok = false;
-        m_buf.clear();
+        m_sink.maybeFlush();
+        m_sink.append(m_first ? "\n{\"ph\":\"" : ",\n{\"ph\":\"");
+        m_first = false;
+        m_sink.append(ph);
+        m_sink.append('"');
     }
 
-    QIODevice &m_out;
-    QByteArray m_buf;
-    bool m_ok = true;
+    void header()
+    {
+        const QString how = QStringLiteral(
+            "Drawn on a grid of resolution_us, as the timeline is drawn in pixels: each cell takes the state "
+            "that fills most of it, and slice times are multiples of resolution_us. Lost updates within one "
+            "cell of a lane are one instant: n increments erased by k writes (1 if not given), each of which "
+            "overwrote the value of lane tid `of` (not given when they differ). Counters keep the last value "
+            "of each counter_period_us, at its exact time.");
+        m_sink.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"Raceway " RACEWAY_VERSION
+                      "\"");
+        m_sink.append(",\"clock\":\"CLOCK_MONOTONIC\",\"start_ns\":");
+        m_sink.appendNumber(m_t0);
+        m_sink.append(",\"end_ns\":");
+        m_sink.appendNumber(m_trace.end());
+        m_sink.append(",\"events\":");
+        m_sink.appendNumber(std::int64_t(m_trace.eventCount()));
+        m_sink.append(",\"resolution_us\":");
+        m_sink.appendNumber(m_res / 1000);
+        m_sink.append(",\"counter_period_us\":");
+        m_sink.appendNumber(m_period / 1000);
+        m_sink.append(",\"drawing\":");
+        m_sink.append(jsonString(how));
+        m_sink.append("},\"traceEvents\":[");
+        open("M");
+        m_sink.append(",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":\"Raceway run\"}}");
+        for (std::size_t i = 0; i < m_trace.lanes().size(); ++i) {
+            const QByteArray tid = QByteArray::number(tidOf(i));
+            open("M");
+            m_sink.append(",\"pid\":1,\"tid\":" + tid + ",\"name\":\"thread_name\",\"args\":{\"name\":" +
+                          jsonString(m_trace.lane(i).name) + "}}");
+            open("M");
+            m_sink.append(",\"pid\":1,\"tid\":" + tid +
+                          ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" +
+                          QByteArray::number(qulonglong(i)) + "}}");
+        }
+    }
+
+    // Interned slice names: equal names share a key, so two neighbouring cells that read the same
+    // become one slice (a viewer would otherwise stack two equal frames at one instant).
+    std::uint32_t keyOf(const Lane &lane, State state, std::uint16_t obj)
+    {
+        const std::uint32_t raw = std::uint32_t(state) << 16 | obj;
+        if (auto it = m_laneKeys.find(raw); it != m_laneKeys.end())
+            return it->second;
+        const QString name = sliceName(m_trace, lane, state, obj);
+        std::uint32_t key = 0;
+        if (!name.isEmpty()) {
+            const QByteArray text = ",\"name\":" + jsonString(name) + '}';
+            auto [it, added] = m_nameKeys.try_emplace(text, std::uint32_t(m_names.size()));
+            if (added)
+                m_names.push_back(text);
+            key = it->second;
+        }
+        m_laneKeys.emplace(raw, key);
+        return key;
+    }
+
+    void slices(std::size_t laneIndex)
+    {
+        const Lane &lane = m_trace.lane(laneIndex);
+        m_laneKeys.clear();
+        const std::int64_t resUs = m_res / 1000;
+        SliceGrid grid(m_t0, m_res, [&](std::int64_t first, std::int64_t end, std::uint32_t key) {
+            open("X");
+            m_sink.append(m_lanePrefix);
+            m_sink.append(",\"ts\":");
+            m_sink.appendNumber(first * resUs);
+            m_sink.append(",\"dur\":");
+            m_sink.appendNumber((end - first) * resUs);
+            m_sink.append(m_names[key]);
+        });
+        m_trace.forEachInterval(laneIndex, [&](const Interval &iv) {
+            grid.add(iv.start, iv.end, keyOf(lane, iv.state, iv.obj));
+        });
+        grid.finish();
+    }
+
+    void instants(std::size_t laneIndex)
+    {
+        std::int64_t cell = -1, erased = 0, writes = 0;
+        int other = -2; // lane overwritten by every write in the cell; -1 when they differ
+        const auto flush = [&] {
+            if (writes == 0)
+                return;
+            open("i");
+            m_sink.append(m_lanePrefix);
+            m_sink.append(",\"ts\":");
+            m_sink.appendNumber(cell * (m_res / 1000));
+            m_sink.append(",\"name\":\"lost\",\"args\":{\"n\":");
+            m_sink.appendNumber(erased);
+            if (writes > 1) {
+                m_sink.append(",\"k\":");
+                m_sink.appendNumber(writes);
+            }
+            if (other >= 0 && std::size_t(other) < m_trace.lanes().size()) {
+                m_sink.append(",\"of\":");
+                m_sink.appendNumber(tidOf(std::size_t(other)));
+            }
+            m_sink.append("}}");
+        };
+        forEachMarker(m_trace, laneIndex, [&](std::int64_t t, std::int64_t value, int overwritten) {
+            const std::int64_t c = std::max<std::int64_t>(0, t - m_t0) / m_res;
+            if (c != cell) {
+                flush();
+                cell = c;
+                erased = writes = 0;
+                other = overwritten;
+            } else if (other != overwritten) {
+                other = -1;
+            }
+            erased += value;
+            ++writes;
+        });
+        flush();
+    }
+
+    void counters(std::size_t laneIndex)
+    {
+        const Lane &lane = m_trace.lane(laneIndex);
+        const auto [keyA, keyB] = seriesKeys(lane.kind);
+        const QByteArray name = ",\"name\":" + jsonString(lane.name) + ",\"args\":{\"" + keyA + "\":";
+        std::int64_t period = -1, t = 0, a = 0, b = 0;
+        const auto flush = [&] {
+            if (period < 0)
+                return;
+            open("C");
+            m_sink.append(m_lanePrefix);
+            m_sink.append(",\"ts\":");
+            m_sink.appendMicros(std::max<std::int64_t>(0, t - m_t0)); // a core sample may predate the run
+            m_sink.append(name);
+            m_sink.appendNumber(a);
+            if (keyB) {
+                m_sink.append(",\"");
+                m_sink.append(keyB);
+                m_sink.append("\":");
+                m_sink.appendNumber(b);
+            }
+            m_sink.append("}}");
+        };
+        forEachSeriesPoint(m_trace, laneIndex, [&](std::int64_t pt, std::int64_t pa, std::int64_t pb) {
+            const std::int64_t p = std::max<std::int64_t>(0, pt - m_t0) / m_period;
+            if (p != period)
+                flush();
+            period = p;
+            t = pt;
+            a = pa;
+            b = pb;
+        });
+        flush();
+    }
+
+    const Trace &m_trace;
+    TraceSink &m_sink;
+    const std::int64_t m_t0, m_res, m_period;
+    bool m_first = true;
+    QByteArray m_lanePrefix;
+    std::vector<QByteArray> m_names{QByteArray()}; // key 0: not drawn
+    std::unordered_map<QByteArray, std::uint32_t> m_nameKeys;
+    std::unordered_map<std::uint32_t, std::uint32_t> m_laneKeys;
 };
 
 } // namespace
 
-bool writeChromeTrace(const Trace &trace, QIODevice &out, QString *error)
+std::int64_t chromeTraceResolution(const Trace &trace)
 {
-    JsonStream j(out);
-    const std::int64_t t0 = trace.start();
-    bool first = true;
-    auto open = [&](const char *ph, std::size_t lane) -> JsonStream & {
-        j.raw(first ? "\n{\"ph\":\"" : ",\n{\"ph\":\"");
-        first = false;
-        return j.raw(ph).raw("\",\"pid\":1,\"tid\":").num(std::int64_t(lane) + 1);
-    };
-    j.raw("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"Raceway\"},\"traceEvents\":[");
-    open("M", 0).raw(",\"name\":\"process_name\",\"args\":{\"name\":\"Raceway run\"}}");
-    const auto &lanes = trace.lanes();
-    for (std::size_t i = 0; i < lanes.size(); ++i) {
-        open("M", i).raw(",\"name\":\"thread_name\",\"args\":{\"name\":").str(lanes[i].name).raw("}}");
-        open("M", i).raw(",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":").num(std::int64_t(i)).raw("}}");
-    }
-    for (std::size_t i = 0; i < lanes.size(); ++i) {
-        const Lane &lane = lanes[i];
-        trace.forEachInterval(i, [&](const Interval &iv) {
-            if (iv.state == State::Idle || iv.state == State::Done || iv.state == State::Free)
-                return;
-            QString name = stateName(iv.state);
-            if (iv.state == State::Held && iv.obj < lanes.size())
-                name = QStringLiteral("held by ") + lanes[iv.obj].name;
-            open("X", i).raw(",\"cat\":\"state\",\"name\":").str(name).raw(",\"ts\":").micros(iv.start - t0);
-            j.raw(",\"dur\":").micros(iv.end - iv.start);
-            if (iv.state == State::Waiting || iv.state == State::Holding)
-                j.raw(",\"args\":{\"lock\":").str(trace.objectName(iv.obj)).raw("}");
-            j.raw("}");
-        });
-        for (const Marker &m : lane.markers) {
-            open("i", i).raw(",\"s\":\"t\",\"cat\":\"race\",\"name\":\"lost update\",\"ts\":").micros(m.t - t0);
-            j.raw(",\"args\":{\"erased\":").num(m.value);
-            if (m.other >= 0 && std::size_t(m.other) < lanes.size())
-                j.raw(",\"overwrote\":").str(lanes[std::size_t(m.other)].name);
-            j.raw("}}");
-        }
-        for (const SeriesPoint &p : lane.series) {
-            open("C", i).raw(",\"name\":").str(lane.name).raw(",\"ts\":").micros(p.t - t0);
-            if (lane.kind == LaneKind::Counter)
-                j.raw(",\"args\":{\"expected\":").num(p.a).raw(",\"actual\":").num(p.b).raw("}}");
-            else
-                j.raw(",\"args\":{\"waiting\":").num(p.a).raw("}}");
-        }
-    }
-    j.raw("\n]}\n");
-    if (!j.finish()) {
+    const std::int64_t span = std::max<std::int64_t>(0, trace.end() - trace.start());
+    return ladderAtLeast((span + maxCellsPerLane - 1) / maxCellsPerLane);
+}
+
+std::int64_t chromeTraceCounterPeriod(const Trace &trace, std::int64_t resolutionNs)
+{
+    const std::int64_t span = std::max<std::int64_t>(0, trace.end() - trace.start());
+    return std::max(resolutionNs, ladderAtLeast((span + countersPerRun - 1) / countersPerRun));
+}
+
+bool writeChromeTrace(const Trace &trace, QIODevice &out, const ChromeTraceOptions &options, QString *error)
+{
+    const bool gzip =
+        options.compression == ChromeTraceOptions::Compression::Gzip ||
+        (options.compression == ChromeTraceOptions::Compression::Auto && TraceSink::wantsGzip(out));
+    const std::int64_t res =
+        options.resolutionNs > 0 ? wholeMicros(options.resolutionNs) : chromeTraceResolution(trace);
+    const std::int64_t period = options.counterPeriodNs > 0
+                                    ? std::max(res, wholeMicros(options.counterPeriodNs))
+                                    : chromeTraceCounterPeriod(trace, res);
+    TraceSink sink(out, gzip ? TraceSink::Compression::Gzip : TraceSink::Compression::None);
+    Writer(trace, sink, res, period).write();
+    if (!sink.finish()) {
         if (error)
-            *error = out.errorString();
+            *error = sink.error();
         return false;
     }
     return true;
+}
+
+bool writeChromeTrace(const Trace &trace, QIODevice &out, QString *error)
+{
+    return writeChromeTrace(trace, out, ChromeTraceOptions{}, error);
 }
 
 } // namespace raceway

@@ -409,7 +409,7 @@ void MainWindow::exportInteractive(const QString &format)
                             .toString();
     const QString filter = format == QLatin1String("png")   ? tr("PNG image (*.png)")
                            : format == QLatin1String("svg") ? tr("SVG drawing (*.svg)")
-                                                            : tr("Chrome Trace JSON (*.json)");
+                                                            : tr("Chrome Trace JSON (*.json *.json.gz)");
     const QString path = QFileDialog::getSaveFileName(this, tr("Export timeline"),
                                                       QDir(dir).filePath(defaultExportName(format)), filter);
     if (path.isEmpty())
