@@ -316,8 +316,13 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
                 ok = writePng(runner.trace(), eo, *device, &error);
             else if (output.kind() == QLatin1String("svg"))
                 ok = writeSvg(runner.trace(), eo, *device, &error);
-            else
-                ok = writeChromeTrace(runner.trace(), *device, &error);
+            else {
+                ChromeTraceOptions to; // the device is a descriptor, not a named file: say what to write
+                to.compression = output.path().endsWith(QLatin1String(".gz"), Qt::CaseInsensitive)
+                                     ? ChromeTraceOptions::Compression::Gzip
+                                     : ChromeTraceOptions::Compression::None;
+                ok = writeChromeTrace(runner.trace(), *device, to, &error);
+            }
             if (ok && giveUp()) {
                 ok = false;
                 error = QStringLiteral("interrupted twice");

@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <vector>
@@ -63,6 +64,16 @@ public:
     using value_type = T;
     using iterator = column::IndexIterator<Column, T &>;
     using const_iterator = column::IndexIterator<const Column, const T &>;
+
+    Column() = default;
+    Column(std::initializer_list<T> items) { *this = items; }
+    Column &operator=(std::initializer_list<T> items)
+    {
+        clear();
+        for (const T &item : items)
+            push_back(item);
+        return *this;
+    }
 
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }

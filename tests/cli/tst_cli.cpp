@@ -148,7 +148,8 @@ void TestCli::runWritesAllFiles()
     QFile trace(m_dir.filePath(QStringLiteral("race.json")));
     QVERIFY(trace.open(QIODevice::ReadOnly));
     const QJsonDocument doc = QJsonDocument::fromJson(trace.readAll());
-    QVERIFY(doc.object().value(QStringLiteral("traceEvents")).toArray().size() > 80000);
+    // One slice per state run on the export's grid for each of the 4 threads and the lock: hundreds at least.
+    QVERIFY(doc.object().value(QStringLiteral("traceEvents")).toArray().size() > 500);
     QVERIFY(r.err.isEmpty());
 }
 

@@ -61,12 +61,12 @@ Trace syntheticTrace()
     t.appendLane(std::move(thread));
     Lane lock =
         lane("lock", LaneKind::Lock, {{0, State::Free, 0}, {25, State::Held, 0}, {30, State::Free, 0}});
-    lock.series = {{t0 + 10 * us, 1, 0, 1, 0}, {t0 + 25 * us, -1, 0, 0, 0}};
+    lock.series = {{t0 + 10 * us, 1, 0}, {t0 + 25 * us, 0, 0}};
     t.appendLane(std::move(lock));
     t.appendLane(lane("process 1", LaneKind::Process,
                       {{0, State::Running, 1}, {20, State::Running, 0}, {40, State::Done, 0}}));
     Lane core = lane("cpu 1", LaneKind::Core, {});
-    core.series = {{t0 - 30 * us, 250, 0, 250, 0}, {t0 + 40 * us, 650, 0, 900, 0}}; // sampled before the run
+    core.series = {{t0 - 30 * us, 250, 0}, {t0 + 40 * us, 900, 0}}; // sampled before the run
     t.appendLane(std::move(core));
     t.setEnd(t0 + 60 * us);
     return t;
