@@ -49,7 +49,7 @@ WorkerProcess::WorkerProcess(ThreadBuffer &lane, std::uint8_t progressObject, QO
     m_reader.onEvent = [this](const Event &e) {
         // The worker writes its own lane as 0 and knows no object ids: the parent maps both.
         const std::uint8_t obj = m_map ? m_map(e.kind, e.obj) : e.kind == EventKind::Progress ? m_progressObject : e.obj;
-        m_lane.recordAt(e.t, e.kind, obj, e.arg);
+        m_lane.recordAt(worker::saneTime(e.t, m_lastTime, nowNs()), e.kind, obj, e.arg);
     };
     m_reader.onText = [this](const QByteArray &text) {
         m_texts.append(text);

@@ -59,6 +59,7 @@ private:
     std::optional<ExitKind> m_killedAs;
     QList<QByteArray> m_texts;
     qint64 m_pid = 0;
+    std::int64_t m_lastTime = 0; // the worker's last event time, after clamping
 };
 
 // Runs a set of workers to the end on the scenario's thread: an event loop that also watches for

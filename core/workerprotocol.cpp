@@ -2,6 +2,7 @@
 
 #include "clock.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -59,6 +60,12 @@ bool StreamWriter::flush()
     }
     m_buffer.clear();
     return m_ok;
+}
+
+std::int64_t saneTime(std::int64_t t, std::int64_t &last, std::int64_t now)
+{
+    last = std::clamp(t, last, std::max(last, now));
+    return last;
 }
 
 void StreamReader::feed(const char *data, std::size_t size)

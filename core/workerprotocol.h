@@ -33,6 +33,11 @@ private:
     bool m_ok = true;
 };
 
+// A worker's timestamps are not trusted: each is clamped to be no earlier than the worker's previous
+// one and no later than now, so a broken or hostile stream can neither reorder a lane nor reach times
+// whose differences overflow. `last` carries the previous time (start it at 0).
+std::int64_t saneTime(std::int64_t t, std::int64_t &last, std::int64_t now);
+
 // Parent side: feed it whatever arrived, in any pieces; it calls back per complete record.
 class StreamReader
 {

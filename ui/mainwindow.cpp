@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "outputfile.h"
 #include "paramform.h"
 #include "registry.h"
 #include "resultspanel.h"
@@ -10,6 +11,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -19,7 +21,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -359,36 +360,41 @@ bool MainWindow::exportTo(const QString &format, const QString &path, QString *e
 {
     QString error;
     bool ok = false;
+    // Written beside the target and renamed into place, or into a FIFO or device as it is: a failure
+    // leaves nothing half-written, and the error is the system's own ("No space left on device").
+    OutputFile file(path, format);
+    QElapsedTimer waited;
+    waited.start();
+    const auto giveUp = [&] { return waited.elapsed() > 5000; }; // a FIFO nobody reads
     if (!m_runner) {
         error = tr("nothing to export yet: run a scenario first");
-    } else {
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly)) {
-            error = file.errorString();
+    } else if (QIODevice *out = file.prepare(&error) ? file.open(giveUp, &error) : nullptr) {
+        if (format == QLatin1String("png")) {
+            ok = m_view->renderImage().save(out, "PNG");
+            if (!ok)
+                error = out->errorString().isEmpty() ? tr("could not encode the image") : out->errorString();
+        } else if (format == QLatin1String("svg")) {
+            const QImage probe = m_view->renderImage(); // same size as the PNG would be
+            QSvgGenerator svg;
+            svg.setOutputDevice(out);
+            svg.setSize(probe.size());
+            svg.setViewBox(probe.rect());
+            svg.setTitle(m_currentTitle);
+            QPainter p(&svg);
+            p.fillRect(probe.rect(), m_view->palette().color(QPalette::Base));
+            m_view->paintAll(p, probe.width());
+            ok = p.end();
         } else {
-            if (format == QLatin1String("png")) {
-                ok = m_view->renderImage().save(&file, "PNG");
-                if (!ok)
-                    error = tr("could not encode the image");
-            } else if (format == QLatin1String("svg")) {
-                const QImage probe = m_view->renderImage(); // same size as the PNG would be
-                QSvgGenerator svg;
-                svg.setOutputDevice(&file);
-                svg.setSize(probe.size());
-                svg.setViewBox(probe.rect());
-                svg.setTitle(m_currentTitle);
-                QPainter p(&svg);
-                p.fillRect(probe.rect(), m_view->palette().color(QPalette::Base));
-                m_view->paintAll(p, probe.width());
-                ok = p.end();
-            } else {
-                ok = writeChromeTrace(m_runner->trace(), file, &error);
-            }
-            if (ok && !file.commit()) {
-                ok = false;
-                error = file.errorString();
-            }
+            ChromeTraceOptions options;
+            options.compression = path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive)
+                                      ? ChromeTraceOptions::Compression::Gzip
+                                      : ChromeTraceOptions::Compression::None;
+            ok = writeChromeTrace(m_runner->trace(), *out, options, &error);
         }
+        if (ok)
+            ok = file.commit(&error);
+        else
+            file.discard();
     }
     if (ok)
         m_status->setText(tr("Wrote %1").arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));

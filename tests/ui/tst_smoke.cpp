@@ -1,5 +1,6 @@
 // The real binary in a real X server: the window appears with its title, a run starts with F5, and
-// Ctrl+Q during the run exits cleanly with status 0. Needs Xvfb and xdotool (CI installs them).
+// Ctrl+Q during the run exits cleanly with status 0; SIGTERM during a run closes it with status 143.
+// Needs Xvfb and xdotool (CI installs them).
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -96,6 +97,32 @@ void TestSmoke::windowAppearsRunsAndQuits()
     qInfo("quit during a run took %lld ms", timer.elapsed());
     QCOMPARE(app.exitStatus(), QProcess::NormalExit);
     QCOMPARE(app.exitCode(), 0);
+
+    // SIGTERM during a run (a session logging out, a service manager stopping it): the window closes as
+    // Ctrl+Q does, the run is stopped and joined, and the exit status says it was terminated.
+    QProcess second;
+    second.setProcessEnvironment(env);
+    second.start(QStringLiteral(RACEWAY_BINARY), {});
+    QVERIFY(second.waitForStarted());
+    window.clear();
+    waiting.restart();
+    while (window.isEmpty() && waiting.elapsed() < 30000 && second.state() == QProcess::Running) {
+        window = run(xdotool, {QStringLiteral("search"), QStringLiteral("--onlyvisible"), QStringLiteral("--name"),
+                               QStringLiteral("^Raceway$")},
+                     env)
+                     .trimmed()
+                     .section(QLatin1Char('\n'), 0, 0);
+        if (window.isEmpty())
+            QTest::qWait(200);
+    }
+    QVERIFY(!window.isEmpty());
+    key(QStringLiteral("F5"));
+    QTest::qWait(700);
+    QCOMPARE(second.state(), QProcess::Running);
+    second.terminate(); // SIGTERM
+    QVERIFY2(second.waitForFinished(10000), "SIGTERM did not end the app");
+    QCOMPARE(second.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(second.exitCode(), 143);
 }
 
 QTEST_GUILESS_MAIN(TestSmoke)

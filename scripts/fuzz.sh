@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for a bounded time (seconds, default
+# 45), starting from real worker streams. Any crash or sanitizer report fails; the input that caused it
+# is left in build-fuzz/crashes/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-45}
+./scripts/build.sh fuzz
+[ -x build/app/raceway-worker ] || ./scripts/build.sh default
+work=build-fuzz/run
+rm -rf "$work"
+mkdir -p "$work/stream" "$work/params" build-fuzz/crashes
+# Seeds: what real workers write, and a few real parameter lines.
+build/app/raceway-worker stream 40 > "$work/stream/stream" || true
+build/app/raceway-worker cpu 300000 > "$work/stream/cpu" || true
+printf '1 2 3\n5 10\n' | build/app/raceway-worker serve factorial 0 > "$work/stream/serve" || true
+printf '\000threads=4\niterations=200000\nlock=on' > "$work/params/counter"
+printf '\003inputs=1,2,3\nfunction=factorial' > "$work/params/pool"
+for target in fuzz_workerstream fuzz_params; do
+  corpus="$work/stream"
+  [ "$target" = fuzz_params ] && corpus="$work/params"
+  echo "fuzzing $target for ${seconds}s"
+  ASAN_OPTIONS="detect_leaks=0" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    "build-fuzz/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+    -artifact_prefix=build-fuzz/crashes/ -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+done

@@ -1,0 +1,152 @@
+// The live path turned all the way up (issue 9's figures): how long Stop takes to join 64 unpaced
+// threads, what the event store costs per event at its peak, and how long the window's event-loop
+// turns (collect a slice, paint a frame) take while 4 threads record as fast as they can.
+
+#include "mainwindow.h"
+#include "paramform.h"
+#include "registry.h"
+#include "runner.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QStandardPaths>
+#include <QThread>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <vector>
+
+using namespace raceway;
+
+namespace {
+
+ParamValues paramsFor(const Scenario &s, const QStringList &args)
+{
+    QString error;
+    const auto v = ParamValues::parse(s.params(), args, &error);
+    if (!v)
+        qFatal("bad parameters: %s", qPrintable(error));
+    return *v;
+}
+
+// Resident set now and at its peak, in bytes, from /proc/self/status.
+std::int64_t statusBytes(const char *key)
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith(key))
+            return line.mid(qsizetype(std::strlen(key))).trimmed().split(' ').value(0).toLongLong() * 1024;
+    return 0;
+}
+
+void percentiles(benchmark::State &state, std::vector<double> ms, const char *name)
+{
+    if (ms.empty())
+        return;
+    std::sort(ms.begin(), ms.end());
+    state.counters[std::string(name) + "_p50_ms"] = ms[ms.size() / 2];
+    state.counters[std::string(name) + "_p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+    state.counters[std::string(name) + "_max_ms"] = ms.back();
+}
+
+} // namespace
+
+// From cancel() to every thread joined, for counter with 64 unpaced threads after 300 ms of running.
+static void BM_StopLatency(benchmark::State &state)
+{
+    const Scenario &s = *Registry::builtin().find(QStringLiteral("counter"));
+    const ParamValues p = paramsFor(s, {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000"),
+                                        state.range(0) ? QStringLiteral("lock=on") : QStringLiteral("lock=off")});
+    std::vector<double> ms;
+    for (auto _ : state) {
+        Runner runner(s, p);
+        runner.start();
+        QElapsedTimer running;
+        running.start();
+        while (running.elapsed() < 300)
+            runner.collect(5);
+        const std::int64_t t0 = nowNs();
+        runner.cancel();
+        while (!runner.workersJoined())
+            QThread::usleep(100);
+        const double latency = double(runner.joinedAtNs() - t0) / 1e6;
+        ms.push_back(latency);
+        state.SetIterationTime(latency / 1e3);
+        runner.wait();
+    }
+    percentiles(state, ms, "stop");
+}
+BENCHMARK(BM_StopLatency)->Arg(0)->Arg(1)->ArgName("lock")->Iterations(10)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// Peak resident memory growth over a run that records 20M events (the budget), per event. The peak
+// includes raw events waiting to be collected, the trace store and the collector's scratch space.
+static void BM_PeakBytesPerEvent(benchmark::State &state)
+{
+    const Scenario &s = *Registry::builtin().find(QStringLiteral("counter"));
+    const bool lockOn = state.range(0) != 0;
+    // Enough work to spend the budget: lock on records 2-3 events per increment, lock off one per lossy write.
+    const ParamValues p = paramsFor(
+        s, lockOn ? QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=2600000"), QStringLiteral("lock=on")}
+                  : QStringList{QStringLiteral("threads=64"), QStringLiteral("iterations=2000000"),
+                                QStringLiteral("window_ns=2000")});
+    for (auto _ : state) {
+        QFile clear(QStringLiteral("/proc/self/clear_refs"));
+        if (clear.open(QIODevice::WriteOnly))
+            clear.write("5"); // resets the peak (VmHWM) to the current resident size
+        clear.close();
+        const std::int64_t before = statusBytes("VmRSS:");
+        std::uint64_t events = 0;
+        {
+            Runner runner(s, p, 20'000'000);
+            runner.start();
+            runner.wait();
+            events = runner.result().events;
+            state.counters["events"] = double(events);
+            state.counters["store_bytes_per_event"] = double(runner.trace().bytesStored()) / double(events);
+            state.counters["peak_bytes_per_event"] = double(statusBytes("VmHWM:") - before) / double(events);
+        }
+    }
+}
+BENCHMARK(BM_PeakBytesPerEvent)->Arg(1)->Arg(0)->ArgName("lock")->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+// The window during counter 4 x 20,000,000 unpaced: every event-loop turn (a timer's collect slice,
+// then a frame) is timed for 4 s; then Stop, timed until the workers are joined.
+static void BM_WindowDuringHeavyRun(benchmark::State &state)
+{
+    QStandardPaths::setTestModeEnabled(true); // the window's settings go to a test location, not the user's
+    for (auto _ : state) {
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        window.selectScenario(QStringLiteral("counter"));
+        const Scenario &s = *Registry::builtin().find(QStringLiteral("counter"));
+        window.form()->setValues(paramsFor(s, {QStringLiteral("threads=4"), QStringLiteral("iterations=20000000"),
+                                               QStringLiteral("pace_us=0"), QStringLiteral("window_ns=100"),
+                                               state.range(0) ? QStringLiteral("lock=on") : QStringLiteral("lock=off")}));
+        window.startRun();
+        std::vector<double> turns;
+        QElapsedTimer run;
+        run.start();
+        while (run.elapsed() < 4000 && window.isRunning()) {
+            const std::int64_t t0 = nowNs();
+            QApplication::processEvents(QEventLoop::AllEvents, 50);
+            turns.push_back(double(nowNs() - t0) / 1e6);
+            QThread::usleep(200);
+        }
+        const std::int64_t stop = nowNs();
+        window.stopRun();
+        while (window.runner() && !window.runner()->workersJoined())
+            QApplication::processEvents(QEventLoop::AllEvents, 5);
+        state.counters["stop_ms"] = double(window.runner()->joinedAtNs() - stop) / 1e6;
+        state.counters["events"] = double(window.runner()->trace().eventCount());
+        percentiles(state, turns, "turn");
+        while (window.isRunning())
+            QApplication::processEvents(QEventLoop::AllEvents, 20);
+        window.close();
+    }
+}
+BENCHMARK(BM_WindowDuringHeavyRun)->Arg(0)->Arg(1)->ArgName("lock")->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
