@@ -65,6 +65,10 @@ bool Runner::collect(double budgetMs)
     } while (got == slice && nowNs() < deadline);
     if (const std::int64_t s = m_context.startNs(); s != 0)
         m_trace.setStart(s);
+    // The live edge: everything before the watermark has been collected, so every lane is known to be
+    // in its last state until then (until now when nothing waits), even if nothing happened for seconds.
+    if (!done)
+        m_trace.setEnd(std::min(nowNs(), m_recorder.watermark()));
     if (done && !m_recorder.hasUnread()) {
         m_trace.commit();
         finish();

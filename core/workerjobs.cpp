@@ -111,6 +111,7 @@ int serveJob(const QStringList &args)
     out.event(EventKind::TaskEnd); // idle until the first task arrives
     out.flush();
     char line[256];
+    std::uint32_t served = 0; // Progress counts the inputs this worker has answered
     while (std::fgets(line, sizeof line, stdin)) {
         const QList<QByteArray> parts = QByteArray(line).trimmed().split(' ');
         bool okIndex = false, okValue = false;
@@ -124,7 +125,7 @@ int serveJob(const QStringList &args)
             std::this_thread::sleep_for(std::chrono::milliseconds(extraMs));
         out.event(EventKind::TaskEnd);
         out.text(QByteArray::number(index) + ' ' + result);
-        out.event(EventKind::Progress, 0, index + 1);
+        out.event(EventKind::Progress, 0, ++served);
         if (!out.flush())
             return 1;
     }

@@ -90,6 +90,9 @@ bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &col
     if (colour.alpha() != 255 || !p.device() || p.device()->devType() != QInternal::Image)
         return false;
     auto *image = static_cast<QImage *>(p.device());
+    // A high-DPI image maps each logical pixel to several: leave the scaling to QPainter.
+    if (image->devicePixelRatio() != 1.0)
+        return false;
     if (image->format() != QImage::Format_RGB32 && image->format() != QImage::Format_ARGB32 &&
         image->format() != QImage::Format_ARGB32_Premultiplied)
         return false;

@@ -244,10 +244,18 @@ void MainWindow::startRun()
         QMessageBox::warning(this, tr("Cannot run"), problem);
         return;
     }
-    // The finished run becomes the one to compare against; the new run starts on a fresh timeline.
-    if (m_runner) {
+    // The finished run becomes the one to compare against, if it ran the same scenario (stacking
+    // unrelated scenarios on one axis compares nothing); the new run starts on a fresh timeline.
+    // The view lets go of both traces first: one of them is about to be destroyed.
+    m_view->setPrevious(nullptr, {});
+    m_view->setCurrent(nullptr, {});
+    if (m_runner && &m_runner->scenario() == scenario) {
         m_previous = std::move(m_runner);
         m_previousTitle = m_currentTitle;
+    } else {
+        m_previous.reset();
+        m_previousTitle.clear();
+        m_runner.reset();
     }
     m_runner = std::make_unique<Runner>(*scenario, params);
     m_currentTitle = scenario->headline(params, {});
@@ -304,15 +312,20 @@ void MainWindow::finishRun()
     m_currentTitle = m_runner->scenario().headline(r.params, r.metrics);
     m_view->setCurrent(&m_runner->trace(), m_currentTitle);
     m_view->setChart(m_runner->scenario().chart(r.params, r.metrics));
-    if (r.droppedEvents)
+    if (!r.error.isEmpty())
+        m_view->setNote(tr("could not run: %1").arg(r.error));
+    else if (r.droppedEvents)
         m_view->setNote(tr("event budget reached: %1 later events not recorded")
                             .arg(QLocale().toString(qulonglong(r.droppedEvents))));
     else if (r.cancelled)
         m_view->setNote(tr("stopped early"));
     m_progress->hide();
     const QLocale l;
-    m_status->setText((r.cancelled ? tr("Stopped after %1 ms") : tr("Finished in %1 ms"))
-                          .arg(l.toString(r.wallMs, 'f', 1)));
+    if (!r.error.isEmpty())
+        m_status->setText(tr("Could not run %1: %2").arg(m_runner->scenario().id(), r.error));
+    else
+        m_status->setText((r.cancelled ? tr("Stopped after %1 ms") : tr("Finished in %1 ms")).arg(l.toString(r.wallMs, 'f', 1)) +
+                          (r.problems.isEmpty() ? QString() : QStringLiteral(" — ") + r.problems.join(QStringLiteral("; "))));
     showResults();
     updateActions();
     Q_EMIT runFinished();

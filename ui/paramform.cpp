@@ -126,7 +126,6 @@ void ParamForm::setSpecs(const QList<ParamSpec> &specs)
         m_editors[spec.name] = w;
     }
     setValues(ParamValues::windowDefaults(specs));
-    updateLockSwitch();
 }
 
 QWidget *ParamForm::editor(const QString &name) const
@@ -170,6 +169,19 @@ void ParamForm::setValues(const ParamValues &values)
         else if (auto *combo = qobject_cast<QComboBox *>(w))
             combo->setCurrentText(value.toString());
     }
+    syncLockSwitch();
+}
+
+void ParamForm::syncLockSwitch()
+{
+    // The switch shows the form's lock parameter, never a state left over from another scenario.
+    const auto *box = qobject_cast<QCheckBox *>(editor(QStringLiteral("lock")));
+    const bool on = box && box->isChecked();
+    if (m_lockSwitch->isChecked() != on) {
+        const QSignalBlocker quiet(m_lockSwitch);
+        m_lockSwitch->setChecked(on);
+    }
+    updateLockSwitch();
 }
 
 } // namespace raceway

@@ -33,6 +33,7 @@ Q_SIGNALS:
 
 private:
     void updateLockSwitch();
+    void syncLockSwitch();
 
     QFormLayout *m_form;
     QPushButton *m_lockSwitch;

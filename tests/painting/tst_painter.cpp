@@ -24,6 +24,8 @@ private Q_SLOTS:
     void zoomedWindowDrawsOnlyItsPart();
     void denseLanesShowTheDominantState_data();
     void denseLanesShowTheDominantState();
+    void highDpiFillsItsRectangle_data();
+    void highDpiFillsItsRectangle();
 
 private:
     // How many pixels inside `r` have exactly this colour.
@@ -179,6 +181,42 @@ void TestPainter::denseLanesShowTheDominantState()
     const int area = waits.width() * (waits.height() - 4);
     QVERIFY(count(img, waits, pal.state(State::Waiting)) > area * 9 / 10);
     QVERIFY(count(img, runs, pal.state(State::Running)) > area * 9 / 10);
+}
+
+void TestPainter::highDpiFillsItsRectangle_data()
+{
+    QTest::addColumn<qreal>("dpr");
+    QTest::newRow("1") << qreal(1);
+    QTest::newRow("1.5") << qreal(1.5);
+    QTest::newRow("2") << qreal(2);
+}
+
+void TestPainter::highDpiFillsItsRectangle()
+{
+    // On a high-DPI screen the same logical picture covers more device pixels: the lanes must fill the
+    // whole image, not a corner of it at 1/dpr size.
+    QFETCH(qreal, dpr);
+    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=2"), QStringLiteral("iterations=20000"),
+                                                     QStringLiteral("lock=on")});
+    const TimelinePainter painter(r->trace());
+    const QSize logical(900, painter.preferredHeight(900));
+    QImage image((QSizeF(logical) * dpr).toSize(), QImage::Format_RGB32);
+    image.setDevicePixelRatio(dpr);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    painter.paint(p, QRect(QPoint(0, 0), logical));
+    p.end();
+    const TimelineLayout l = painter.layout(QRect(QPoint(0, 0), logical));
+    const TimelinePalette pal = TimelinePalette::light();
+    // The right part of the first thread lane, in device pixels: state colours, not empty background.
+    const QRect lane = l.lanes[lanesOfKind(r->trace(), LaneKind::Thread)[0]];
+    const QRect right(int((l.plot.left() + l.plot.width() * 0.55) * dpr), int((lane.top() + 4) * dpr),
+                      int(l.plot.width() * 0.4 * dpr), int((lane.height() - 8) * dpr));
+    int coloured = 0;
+    for (State s : {State::Running, State::Waiting, State::Holding, State::Done})
+        coloured += count(image, right, pal.state(s));
+    QVERIFY2(coloured > right.width() * right.height() / 5,
+             qPrintable(QStringLiteral("%1 of %2").arg(coloured).arg(right.width() * right.height())));
 }
 
 int main(int argc, char **argv)

@@ -39,6 +39,9 @@ private Q_SLOTS:
     void wheelAndDragChangeTheZoom();
     void comparesWithThePreviousRun();
     void remembersScenarioAndParameters();
+    void lockSwitchFollowsTheScenario();
+    void comparesOnlyTheSameScenario();
+    void failedRunSaysWhy();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -280,6 +283,59 @@ void TestMainWindow::remembersScenarioAndParameters()
     QCOMPARE(again.form()->values().integer(QStringLiteral("threads")), 9);
     QVERIFY(again.form()->values().flag(QStringLiteral("lock")));
     QVERIFY(again.action(QStringLiteral("lock"))->isChecked());
+}
+
+void TestMainWindow::lockSwitchFollowsTheScenario()
+{
+    // The switch, the form's checkbox and the menu's action show one thing: the lock parameter of the
+    // scenario on screen, never a state left from the scenario before.
+    MainWindow w;
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    w.action(QStringLiteral("lock"))->trigger();
+    QVERIFY(w.form()->values().flag(QStringLiteral("lock")));
+    QVERIFY(w.form()->lockSwitch()->isChecked());
+    QVERIFY(w.selectScenario(QStringLiteral("shared-value"))); // has a lock too, off by default
+    QVERIFY(!w.form()->values().flag(QStringLiteral("lock")));
+    QVERIFY(!w.form()->lockSwitch()->isChecked());
+    QVERIFY(!w.action(QStringLiteral("lock"))->isChecked());
+    QCOMPARE(w.form()->lockSwitch()->text(), QStringLiteral("Lock OFF"));
+    QVERIFY(w.selectScenario(QStringLiteral("pool"))); // no lock at all
+    QVERIFY(!w.action(QStringLiteral("lock"))->isEnabled());
+    QVERIFY(w.form()->lockSwitch()->isHidden());
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    QCOMPARE(w.form()->lockSwitch()->isChecked(), w.form()->values().flag(QStringLiteral("lock")));
+    QCOMPARE(w.action(QStringLiteral("lock"))->isChecked(), w.form()->values().flag(QStringLiteral("lock")));
+}
+
+void TestMainWindow::comparesOnlyTheSameScenario()
+{
+    MainWindow w;
+    w.resize(1300, 800);
+    setQuick(w);
+    runToEnd(w);
+    QVERIFY(w.selectScenario(QStringLiteral("download")));
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("min_ms"), qlonglong(0));
+    v.set(QStringLiteral("max_ms"), qlonglong(5));
+    w.form()->setValues(v);
+    runToEnd(w);
+    QVERIFY(!w.previousRunner()); // a counter run is no baseline for downloads
+    QCOMPARE(w.runner()->scenario().id(), QStringLiteral("download"));
+    runToEnd(w);
+    QVERIFY(w.previousRunner());
+    QCOMPARE(w.previousRunner()->scenario().id(), QStringLiteral("download"));
+}
+
+void TestMainWindow::failedRunSaysWhy()
+{
+    // This test's executable has no raceway-worker beside it: the run fails, and the window says why
+    // instead of an ordinary "Finished".
+    MainWindow w;
+    QVERIFY(w.selectScenario(QStringLiteral("processes")));
+    runToEnd(w);
+    QVERIFY(!w.runner()->result().error.isEmpty());
+    QVERIFY2(w.statusText().startsWith(QStringLiteral("Could not run processes: the worker program is missing")),
+             qPrintable(w.statusText()));
 }
 
 QTEST_MAIN(TestMainWindow)
