@@ -11,8 +11,7 @@ namespace {
 
 constexpr std::int64_t maxCellsPerLane = 100'000;
 constexpr std::int64_t countersPerRun = 250;
-constexpr int pid = 1; // one process for the run; every tid is larger, so no lane passes for its main thread
-
+// pid 1 is the run; every tid is larger, so no lane passes for the process's main thread.
 int tidOf(std::size_t lane) { return int(lane) + 2; }
 
 // The first step of 1, 2, 5 x 10^k microseconds that is at least `ns`.
@@ -255,7 +254,10 @@ private:
     void counters(std::size_t laneIndex)
     {
         const Lane &lane = m_trace.lane(laneIndex);
-        const auto [keyA, keyB] = seriesKeys(lane.kind);
+        // Plain names, not a structured binding: C++20 lambdas may not capture those (clang refuses).
+        const auto keys = seriesKeys(lane.kind);
+        const char *const keyA = keys.first;
+        const char *const keyB = keys.second;
         const QByteArray name = ",\"name\":" + jsonString(lane.name) + ",\"args\":{\"" + keyA + "\":";
         std::int64_t period = -1, t = 0, a = 0, b = 0;
         const auto flush = [&] {
