@@ -74,10 +74,9 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), Recorder::workerNice);
     }
     if (!m_write || m_used == EventChunk::capacity) {
-        EventChunk *fresh = EventChunk::allocate();
+        EventChunk *fresh = m_recorder->takeChunk();
         if (!fresh)
             return drop(); // out of memory: the events are counted as not recorded, never a crash
-        m_recorder->m_mapped.fetch_add(1, std::memory_order_relaxed);
         if (m_write)
             m_write->next.store(fresh, std::memory_order_release);
         else
@@ -113,8 +112,7 @@ template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink, std::size_t li
         EventChunk *next = m_read->next.load(std::memory_order_acquire);
         if (!next)
             return total;
-        EventChunk::release(m_read);
-        m_recorder->m_mapped.fetch_sub(1, std::memory_order_relaxed);
+        m_recorder->giveBack(m_read);
         m_read = next;
         m_readPos = 0;
     }
@@ -148,9 +146,49 @@ Recorder::Recorder(std::uint64_t maxEvents)
     : m_maxEvents(maxEvents), m_remaining(std::int64_t(std::min<std::uint64_t>(maxEvents, INT64_MAX)))
 {
     m_objects.push_back({}); // object id 0 means "no object"
+    m_reserve.reserve(reserveChunks);
 }
 
-Recorder::~Recorder() = default;
+Recorder::~Recorder()
+{
+    m_buffers.clear(); // each buffer unmaps the chunks it still holds
+    for (EventChunk *c : m_reserve)
+        EventChunk::release(c);
+}
+
+EventChunk *Recorder::takeChunk() noexcept
+{
+    EventChunk *chunk = nullptr;
+    {
+        std::lock_guard lock(m_reserveMutex);
+        if (!m_reserve.empty()) {
+            chunk = m_reserve.back();
+            m_reserve.pop_back();
+        }
+    }
+    if (chunk) {
+        chunk->count.store(0, std::memory_order_relaxed);
+        chunk->next.store(nullptr, std::memory_order_relaxed);
+    } else {
+        chunk = EventChunk::allocate();
+    }
+    if (chunk)
+        m_mapped.fetch_add(1, std::memory_order_relaxed);
+    return chunk;
+}
+
+void Recorder::giveBack(EventChunk *chunk) noexcept
+{
+    m_mapped.fetch_sub(1, std::memory_order_relaxed);
+    {
+        std::lock_guard lock(m_reserveMutex);
+        if (m_reserve.size() < reserveChunks) {
+            m_reserve.push_back(chunk); // reserved up front: never allocates here
+            return;
+        }
+    }
+    EventChunk::release(chunk);
+}
 
 std::uint16_t Recorder::addLane(const QString &name, LaneKind kind)
 {

@@ -34,7 +34,8 @@ struct ObjectInfo
 
 // A fixed block of events written by one thread and read by the collector. The writer publishes each
 // event by storing the new count with release order; the reader loads it with acquire order. A chunk is
-// exactly 64 KiB and mapped on its own, so that a drained chunk goes straight back to the system.
+// exactly 64 KiB and mapped on its own. Drained chunks are handed back to writers (a fresh mapping costs
+// page faults on every page), and those beyond a small reserve go straight back to the system.
 struct EventChunk
 {
     static constexpr std::uint32_t capacity = 4095;
@@ -165,12 +166,16 @@ public:
     std::uint64_t maxEvents() const noexcept { return m_maxEvents; }
     // The earliest moment a thread found the budget spent (0: it never was).
     std::int64_t budgetReachedNs() const;
-    // Raw events mapped right now (written and not yet drained, plus the unused rest of their chunks).
+    // Chunks holding events not drained yet (plus the unused rest of the chunks being written).
     std::uint64_t mappedChunks() const noexcept { return m_mapped.load(std::memory_order_relaxed); }
+    static constexpr std::size_t reserveChunks = 64; // drained chunks kept for reuse (4 MiB)
 
 private:
     friend class ThreadBuffer;
     std::uint64_t claim() noexcept; // a batch of the budget for one thread, 0 once it is spent
+    // Slow path, once per chunk: a drained chunk to reuse, or a new mapping (nullptr when out of memory).
+    EventChunk *takeChunk() noexcept;
+    void giveBack(EventChunk *chunk) noexcept;
 
     mutable std::mutex m_mutex; // guards the registries and the buffer list, never taken by record()
     std::vector<LaneInfo> m_lanes;
@@ -180,6 +185,8 @@ private:
     std::atomic<std::int64_t> m_remaining;
     std::atomic<std::uint64_t> m_dropped{0};
     std::atomic<std::uint64_t> m_mapped{0};
+    std::mutex m_reserveMutex; // taken once per 4095 events at most, never by record() itself
+    std::vector<EventChunk *> m_reserve;
 
 };
 

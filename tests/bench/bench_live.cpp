@@ -91,8 +91,7 @@ static void BM_PeakBytesPerEvent(benchmark::State &state)
     // Enough work to spend the budget: lock on records 2-3 events per increment, lock off one per lossy write.
     const ParamValues p = paramsFor(
         s, lockOn ? QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=2600000"), QStringLiteral("lock=on")}
-                  : QStringList{QStringLiteral("threads=64"), QStringLiteral("iterations=2000000"),
-                                QStringLiteral("window_ns=2000")});
+                  : QStringList{QStringLiteral("threads=64"), QStringLiteral("iterations=2000000")});
     for (auto _ : state) {
         QFile clear(QStringLiteral("/proc/self/clear_refs"));
         if (clear.open(QIODevice::WriteOnly))
