@@ -69,6 +69,7 @@ bool Runner::collect(double budgetMs)
     // in its last state until then (until now when nothing waits), even if nothing happened for seconds.
     if (!done)
         m_trace.setEnd(std::min(nowNs(), m_recorder.watermark()));
+    m_trace.setBudgetReached(m_recorder.budgetReachedNs()); // drawn live: lanes past it are not the truth
     if (done && !m_recorder.hasUnread()) {
         m_trace.commit();
         finish();

@@ -296,6 +296,13 @@ void MainWindow::poll()
     if (!done && joined)
         m_status->setText(tr("Collecting the last %1 recorded events…")
                               .arg(QLocale().toString(qulonglong(m_runner->eventsWaiting()))));
+    // Past the budget nothing more is recorded: progress can no longer be known, and the lanes stop
+    // changing while the threads go on. Say so rather than show a stalled bar.
+    if (const std::int64_t spent = trace.budgetReached(); spent != 0 && !done && !joined) {
+        m_progress->setRange(0, 0);
+        m_status->setText(tr("Running… the event budget was spent %1 s in: the run goes on, unrecorded")
+                              .arg(QLocale().toString(double(spent - trace.start()) / 1e9, 'f', 1)));
+    }
     m_progress->setValue(int(fraction * 1000));
     m_events->setText(tr("%1 events").arg(QLocale().toString(qulonglong(trace.eventCount()))));
     if (done)
@@ -320,6 +327,7 @@ void MainWindow::finishRun()
     else if (r.cancelled)
         m_view->setNote(tr("stopped early"));
     m_progress->hide();
+    m_progress->setRange(0, 1000);
     const QLocale l;
     if (!r.error.isEmpty())
         m_status->setText(tr("Could not run %1: %2").arg(m_runner->scenario().id(), r.error));
