@@ -27,11 +27,13 @@ struct RunOptions
     QString png, svg, trace;
     bool json = false;
     int width = 1600;
+    int scale = 1;
     std::uint64_t maxEvents = Runner::defaultMaxEvents();
 };
 
 const QStringList runFlags = {QStringLiteral("--png"), QStringLiteral("--svg"), QStringLiteral("--trace"),
-                              QStringLiteral("--json"), QStringLiteral("--width"), QStringLiteral("--max-events")};
+                              QStringLiteral("--json"), QStringLiteral("--width"), QStringLiteral("--scale"),
+                              QStringLiteral("--max-events")};
 
 int usageError(QTextStream &err, const QString &line)
 {
@@ -134,7 +136,11 @@ int parseRun(const QStringList &args, RunOptions *o, QTextStream &err)
             o->svg = v;
         else if (a == QLatin1String("--trace"))
             o->trace = v;
-        else if (a == QLatin1String("--width")) {
+        else if (a == QLatin1String("--scale")) {
+            if (!parseNumber(a, v, 1, 4, &n, err))
+                return 2;
+            o->scale = int(n);
+        } else if (a == QLatin1String("--width")) {
             if (!parseNumber(a, v, 800, 10000, &n, err))
                 return 2;
             o->width = int(n);
@@ -294,6 +300,7 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     ExportOptions eo;
     eo.width = o.width;
+    eo.scale = o.scale;
     eo.title = scenario->headline(r.params, r.metrics);
     eo.chart = scenario->chart(r.params, r.metrics);
     if (signal != 0)
@@ -393,7 +400,8 @@ QString usageText()
         "  --svg FILE                write the timeline as an SVG drawing\n"
         "  --trace FILE              write Chrome Trace Event JSON (opens in Perfetto UI and speedscope)\n"
         "  --json                    print exactly one JSON object instead of the summary\n"
-        "  --width N                 image width in pixels, 800..10000 (default 1600)\n"
+        "  --width N                 image width in pixels, 800..10000 (default 1600); text grows past 1600\n"
+        "  --scale N                 pixels per point, 1..4 (default 1): 2 doubles width, height and text\n"
         "  --max-events N            event budget of the run, 4096 up to what half the memory holds\n"
         "                            (default: 50000000, or a quarter of the memory if that is less)\n"
         "\n"

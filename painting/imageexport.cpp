@@ -3,7 +3,11 @@
 #include "timelinepainter.h"
 
 #include <QImageWriter>
+#include <QPainter>
 #include <QSvgGenerator>
+
+#include <algorithm>
+#include <cmath>
 
 namespace raceway {
 namespace {
@@ -21,13 +25,29 @@ TimelinePainter makePainter(const Trace &trace, const ExportOptions &o)
 
 } // namespace
 
+double exportZoom(const ExportOptions &options)
+{
+    return double(std::max(1, options.scale)) * std::max(1.0, double(options.width) / 1600.0);
+}
+
+int layoutWidth(const ExportOptions &options)
+{
+    return std::max(1, int(std::lround(double(options.width) * std::max(1, options.scale) / exportZoom(options))));
+}
+
 QImage renderTimeline(const Trace &trace, const ExportOptions &options)
 {
     const TimelinePainter painter = makePainter(trace, options);
-    QImage image(options.width, painter.preferredHeight(options.width), QImage::Format_RGB32);
+    const double zoom = exportZoom(options);
+    const int width = layoutWidth(options);
+    const QSize logical(width, painter.preferredHeight(width));
+    QImage image(options.width * std::max(1, options.scale), int(std::lround(logical.height() * zoom)),
+                 QImage::Format_RGB32);
+    image.setDevicePixelRatio(zoom); // QPainter scales everything, text included
     QPainter p(&image);
-    painter.paint(p, image.rect());
+    painter.paint(p, QRect(QPoint(0, 0), logical));
     p.end();
+    image.setDevicePixelRatio(1); // a file has no device pixel ratio
     return image;
 }
 
@@ -45,10 +65,12 @@ bool writePng(const Trace &trace, const ExportOptions &options, QIODevice &out, 
 bool writeSvg(const Trace &trace, const ExportOptions &options, QIODevice &out, QString *error)
 {
     const TimelinePainter painter = makePainter(trace, options);
-    const QSize size(options.width, painter.preferredHeight(options.width));
+    const int width = layoutWidth(options);
+    const QSize size(width, painter.preferredHeight(width));
+    const double zoom = exportZoom(options);
     QSvgGenerator svg;
     svg.setOutputDevice(&out);
-    svg.setSize(size);
+    svg.setSize((QSizeF(size) * zoom).toSize()); // drawn at layout size, shown scaled: a vector scales
     svg.setViewBox(QRect(QPoint(0, 0), size));
     svg.setTitle(options.title.isEmpty() ? QStringLiteral("Raceway timeline") : options.title);
     svg.setDescription(QStringLiteral("Timeline exported by Raceway"));

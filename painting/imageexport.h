@@ -11,7 +11,11 @@ namespace raceway {
 
 struct ExportOptions
 {
-    int width = 1600;
+    int width = 1600; // in pixels of the output (before `scale`)
+    // Output pixels per layout pixel: 2 doubles width, height, text and lines, like a high-DPI screen.
+    // Wider images also draw larger (text grows with the width past 1600), so that a 4000-pixel image
+    // is not a thin strip of 12-pixel text.
+    int scale = 1;
     QString title;
     QString note;
     bool dark = false;
@@ -19,6 +23,10 @@ struct ExportOptions
     std::int64_t windowEnd = 0;
     std::optional<BarChart> chart;
 };
+
+// Layout pixels per output pixel for these options (see ExportOptions::scale), and the layout width.
+double exportZoom(const ExportOptions &options);
+int layoutWidth(const ExportOptions &options);
 
 // The same picture as the window: lanes, axis, legend. Height follows from the lanes.
 QImage renderTimeline(const Trace &trace, const ExportOptions &options);

@@ -13,4 +13,4 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/ts
 ./scripts/build.sh asan
 # Leak checking is off: Qt and fontconfig keep process-lifetime allocations that LeakSanitizer reports.
 ASAN_OPTIONS="detect_leaks=0" UBSAN_OPTIONS="print_stacktrace=1" ctest --preset asan
-./scripts/fuzz.sh "${RACEWAY_FUZZ_SECONDS:-45}"
+./scripts/fuzz.sh "${RACEWAY_FUZZ_SECONDS:-30}"

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void processScenarioFromTheCommandLine();
     void seedVariantEndsWithOne();
     void killedParentLeavesNoWorkers();
+    void scaleAndWidthGrowTheWholePicture();
     void interruptWritesWhatWasRecorded_data();
     void interruptWritesWhatWasRecorded();
     void fifoIsWrittenIntoNotReplaced();
@@ -281,6 +282,37 @@ QStringList segmentsOf(qint64 pid)
 }
 
 } // namespace
+
+void TestCli::scaleAndWidthGrowTheWholePicture()
+{
+    // --scale 2 is a high-DPI export: twice the pixels in both directions, text and lines included;
+    // a wider image past 1600 grows its text with it instead of becoming a thin strip.
+    const QStringList run = {QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("iterations=2000"),
+                             QStringLiteral("--png")};
+    QCOMPARE(raceway(run + QStringList{QStringLiteral("one.png")}).status, 0);
+    QCOMPARE(raceway(run + QStringList{QStringLiteral("two.png"), QStringLiteral("--scale"), QStringLiteral("2")}).status, 0);
+    QCOMPARE(raceway(run + QStringList{QStringLiteral("wide.png"), QStringLiteral("--width"), QStringLiteral("3200")}).status, 0);
+    const QImage one(m_dir.filePath(QStringLiteral("one.png")));
+    const QImage two(m_dir.filePath(QStringLiteral("two.png")));
+    const QImage wide(m_dir.filePath(QStringLiteral("wide.png")));
+    QCOMPARE(one.width(), 1600);
+    QCOMPARE(two.width(), 3200);
+    QCOMPARE(two.height(), 2 * one.height());
+    QCOMPARE(wide.size(), two.size());
+    // The title's first dark pixel row: twice as far down, since the text is twice as tall.
+    auto firstInk = [](const QImage &img) {
+        for (int y = 0; y < img.height(); ++y)
+            for (int x = 0; x < img.width() / 4; ++x)
+                if (qGray(img.pixel(x, y)) < 100)
+                    return y;
+        return -1;
+    };
+    QVERIFY(firstInk(one) > 0);
+    QVERIFY(std::abs(firstInk(two) - 2 * firstInk(one)) <= 2);
+    const Result bad = raceway(run + QStringList{QStringLiteral("x.png"), QStringLiteral("--scale"), QStringLiteral("9")});
+    QCOMPARE(bad.status, 2);
+    QVERIFY(bad.err.contains("(allowed: 1..4)"));
+}
 
 void TestCli::interruptWritesWhatWasRecorded_data()
 {
