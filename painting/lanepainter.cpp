@@ -150,6 +150,22 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
         return byCore && st == State::Running ? stateCount + obj % coreKeys : int(st);
     };
 
+    // Runs of one state and object, so that two holders or two tasks that meet get a seam between them.
+    struct Run
+    {
+        int x0, x1;
+        State state;
+        std::uint16_t obj;
+    };
+    std::vector<Run> runs;
+    auto addRun = [&](State st, std::uint16_t obj, int x0, int x1) {
+        batch.add(keyOf(st, obj), x0, x1);
+        if (!runs.empty() && runs.back().state == st && runs.back().obj == obj && runs.back().x1 == x0)
+            runs.back().x1 = x1;
+        else
+            runs.push_back({x0, x1, st, obj});
+    };
+
     int x = std::max(0, int(std::floor(double(T[0] - m.start) / npp)));
     auto columnStart = [&](int col) { return m.start + std::int64_t(std::floor(double(col) * npp)); };
 
@@ -179,7 +195,7 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
                 obj = Bk[b == 0 ? 0 : b - 1].obj;
             }
             share[int(State::Idle)] = -1;
-            batch.add(keyOf(State(std::max_element(share.begin(), share.end()) - share.begin()), obj), x, x + 1);
+            addRun(State(std::max_element(share.begin(), share.end()) - share.begin()), obj, x, x + 1);
             ++x;
         }
     }
@@ -213,21 +229,30 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
             // One state covers this column and every column up to the next transition.
             const std::int64_t next = j < n ? T[j] : laneEnd;
             const int xNext = std::min(width, std::max(x + 1, int(std::floor(double(next - m.start) / npp))));
-            batch.add(keyOf(lane.states[i], lane.objs[i]), x, xNext);
+            addRun(lane.states[i], lane.objs[i], x, xNext);
             cursorExact = xNext == x + 1;
-            if ((lane.states[i] == State::Held && xNext - x > 70) ||
+            if ((lane.states[i] == State::Held && xNext - x > 56) ||
                 ((lane.states[i] == State::Task || lane.states[i] == State::WaitingIo) && xNext - x > 44))
                 labels.push_back({x, xNext, lane.objs[i], lane.states[i]});
             x = xNext;
             continue;
         }
         std::array<double, stateCount> share{};
+        // The object of each state's longest piece in this column: who held the lock, which task ran.
+        std::array<std::uint16_t, stateCount> objOf{};
+        std::array<double, stateCount> longest{};
         if (j - i <= samplesPerColumn) {
             for (std::size_t k = i; k < j; ++k) {
                 const std::int64_t s0 = std::max(T[k], ta);
                 const std::int64_t s1 = std::min(k + 1 < n ? T[k + 1] : laneEnd, tb);
-                if (s1 > s0)
-                    share[int(lane.states[k])] += double(s1 - s0);
+                if (s1 > s0) {
+                    const auto st = std::size_t(lane.states[k]);
+                    share[st] += double(s1 - s0);
+                    if (double(s1 - s0) > longest[st]) {
+                        longest[st] = double(s1 - s0);
+                        objOf[st] = lane.objs[k];
+                    }
+                }
             }
         } else {
             // Many transitions in one pixel: sample intervals at evenly spaced indices and weight each
@@ -243,10 +268,19 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
         }
         share[int(State::Idle)] = -1;
         const auto best = State(std::max_element(share.begin(), share.end()) - share.begin());
-        batch.add(keyOf(best, lane.objs[i]), x, x + 1);
+        addRun(best, longest[std::size_t(best)] > 0 ? objOf[std::size_t(best)] : lane.objs[i], x, x + 1);
         ++x;
     }
     batch.flush();
+    // A seam where one holder hands the lock to the next, or one task follows another on a pool thread,
+    // wherever both sides are wide enough to see (zoom in to see every hand-over).
+    std::vector<int> seams;
+    for (std::size_t k = 1; k < runs.size(); ++k) {
+        const Run &a = runs[k - 1], &b = runs[k];
+        if (a.x1 == b.x0 && a.state == b.state && a.obj != b.obj && (a.state == State::Held || a.state == State::Task) &&
+            a.x1 - a.x0 >= 3 && b.x1 - b.x0 >= 3)
+            seams.push_back(b.x0);
+    }
 
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
@@ -260,6 +294,8 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
             p.drawRects(batch.rects[std::size_t(s)]);
         }
     }
+    for (int sx : seams)
+        p.fillRect(QRect(r.left() + sx, batch.top, 1, batch.height), m_palette.background);
     p.setPen(Qt::white);
     for (const Label &l : labels) {
         const QString text = l.state == State::Task        ? QStringLiteral("task %1").arg(l.obj + 1)

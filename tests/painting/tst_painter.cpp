@@ -24,6 +24,7 @@ private Q_SLOTS:
     void zoomedWindowDrawsOnlyItsPart();
     void denseLanesShowTheDominantState_data();
     void denseLanesShowTheDominantState();
+    void handOversShowASeam();
     void highDpiFillsItsRectangle_data();
     void highDpiFillsItsRectangle();
 
@@ -181,6 +182,54 @@ void TestPainter::denseLanesShowTheDominantState()
     const int area = waits.width() * (waits.height() - 4);
     QVERIFY(count(img, waits, pal.state(State::Waiting)) > area * 9 / 10);
     QVERIFY(count(img, runs, pal.state(State::Running)) > area * 9 / 10);
+}
+
+void TestPainter::handOversShowASeam()
+{
+    // Thread a holds the lock, then hands it straight to thread b: on the lock's lane the two holds meet
+    // with a one-pixel seam, so the hand-over is visible; a single long hold has none.
+    Recorder rec;
+    const auto a = rec.addLane(QStringLiteral("a"), LaneKind::Thread);
+    const auto b = rec.addLane(QStringLiteral("b"), LaneKind::Thread);
+    TracedMutex mutex(rec, QStringLiteral("m"));
+    ThreadBuffer *ba = rec.createBuffer(a);
+    ThreadBuffer *bb = rec.createBuffer(b);
+    ba->recordAt(0, EventKind::ThreadStart, 0, 0);
+    bb->recordAt(0, EventKind::ThreadStart, 0, 0);
+    ba->recordAt(100, EventKind::LockAcquired, mutex.id(), 0);
+    bb->recordAt(200, EventKind::LockRequested, mutex.id(), 0);
+    ba->recordAt(50'000, EventKind::LockReleased, mutex.id(), 0);
+    bb->recordAt(50'000, EventKind::LockAcquired, mutex.id(), 0);
+    bb->recordAt(99'900, EventKind::LockReleased, mutex.id(), 0);
+    ba->recordAt(100'000, EventKind::ThreadEnd, 0, 0);
+    bb->recordAt(100'000, EventKind::ThreadEnd, 0, 0);
+    Trace t;
+    t.setRegistry(rec.lanes(), rec.objects());
+    rec.drain([&](const Event *e, std::size_t n) { t.ingest(e, n); });
+    t.commit();
+    t.setStart(0);
+    t.setEnd(100'000);
+    TimelinePainter painter(t);
+    QImage img(1200, painter.preferredHeight(1200), QImage::Format_RGB32);
+    QPainter p(&img);
+    painter.paint(p, img.rect());
+    p.end();
+    const TimelineLayout l = painter.layout(img.rect());
+    const coords::Mapping m = painter.mapping(l);
+    const QRect lock = l.lanes[mutex.lane()];
+    const int y = lock.top() + 3; // inside the bar, above the holder's name
+    const int seam = int(std::floor(m.toX(50'000)));
+    const QColor held = TimelinePalette::light().state(State::Held);
+    QCOMPARE(QColor(img.pixel(seam - 6, y)), held);
+    QCOMPARE(QColor(img.pixel(seam + 6, y)), held);
+    int gaps = 0;
+    for (int x = seam - 2; x <= seam + 2; ++x)
+        gaps += QColor(img.pixel(x, y)) != held;
+    QCOMPARE(gaps, 1);
+    int elsewhere = 0; // inside one hold: no seam
+    for (int x = int(m.toX(5'000)); x < int(m.toX(45'000)); ++x)
+        elsewhere += QColor(img.pixel(x, y)) != held;
+    QCOMPARE(elsewhere, 0);
 }
 
 void TestPainter::highDpiFillsItsRectangle_data()
