@@ -51,6 +51,8 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_form, &ParamForm::changed, this, [this] {
         m_actions.at(QStringLiteral("lock"))->setChecked(m_form->values().flag(QStringLiteral("lock")));
+        if (!m_loadingForm) // saved as edited: nothing is lost if the app is killed before a run
+            saveParams();
     });
     for (const Scenario *s : Registry::builtin().all()) {
         auto *item = new QListWidgetItem(s->title(), m_scenarios);
@@ -62,6 +64,7 @@ MainWindow::MainWindow(QWidget *parent)
         if (!s)
             return;
         m_description->setText(s->description());
+        m_loadingForm = true; // building the form is not editing it: nothing to save yet
         m_form->setSpecs(s->params());
         QSettings settings;
         const QStringList saved = settings.value(QStringLiteral("params/") + s->id()).toStringList();
@@ -70,6 +73,7 @@ MainWindow::MainWindow(QWidget *parent)
             if (const auto v = ParamValues::parse(s->params(), saved, &ignored))
                 m_form->setValues(*v);
         }
+        m_loadingForm = false;
         updateActions();
     });
     // As tall as its rows (up to six), so the explanation and the form get the room.
@@ -110,6 +114,14 @@ void MainWindow::buildActions()
                         [this](bool on) { m_form->setLock(on); },
                         tr("Guard the shared data with a lock (Ctrl+L); flip it between runs to compare"));
     lock->setCheckable(true);
+    add(QStringLiteral("resetParams"), tr("&Reset Parameters to Defaults"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+        [this] {
+            if (const Scenario *s = currentScenario(); s && !isRunning()) {
+                m_form->setValues(ParamValues::windowDefaults(s->params()));
+                m_status->setText(tr("The parameters of %1 are back to their defaults").arg(s->id()));
+            }
+        },
+        tr("Put this scenario's parameters back to their defaults (Ctrl+Shift+R)"));
     add(QStringLiteral("fit"), tr("&Fit Everything"), Qt::Key_Home, [this] { m_view->zoom()->fit(); },
         tr("Show the whole run (Home, or double-click)"));
     add(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_view->zoom()->zoomAround(0.5, 0.5); });
@@ -150,6 +162,8 @@ void MainWindow::buildMenus()
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     for (const char *name : {"run", "stop", "lock"})
         run->addAction(action(QString::fromLatin1(name)));
+    run->addSeparator();
+    run->addAction(action(QStringLiteral("resetParams")));
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (const char *name : {"fit", "zoomIn", "zoomOut"})
         view->addAction(action(QString::fromLatin1(name)));
@@ -353,6 +367,7 @@ void MainWindow::updateActions()
     const bool running = isRunning();
     m_actions.at(QStringLiteral("run"))->setEnabled(!running && currentScenario());
     m_actions.at(QStringLiteral("stop"))->setEnabled(running);
+    m_actions.at(QStringLiteral("resetParams"))->setEnabled(!running && currentScenario());
     m_actions.at(QStringLiteral("lock"))->setEnabled(m_form->hasLock());
     m_actions.at(QStringLiteral("lock"))->setChecked(m_form->hasLock() && m_form->values().flag(QStringLiteral("lock")));
     const bool haveTrace = m_runner != nullptr;

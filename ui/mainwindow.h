@@ -74,7 +74,8 @@ private:
     QLabel *m_events;
     QTimer m_timer;
     std::unique_ptr<Runner> m_runner;
-    bool m_stopping = false; // Stop was pressed and the workers are not joined yet
+    bool m_stopping = false;    // Stop was pressed and the workers are not joined yet
+    bool m_loadingForm = false; // the form is being built for a scenario, not edited
     std::unique_ptr<Runner> m_previous;
     QString m_currentTitle, m_previousTitle;
     std::map<QString, QAction *> m_actions;

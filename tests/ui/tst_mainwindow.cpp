@@ -3,6 +3,7 @@
 
 #include "mainwindow.h"
 #include "paramform.h"
+#include "registry.h"
 #include "resultspanel.h"
 #include "timelineview.h"
 
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void lockSwitchFollowsTheScenario();
     void comparesOnlyTheSameScenario();
     void failedRunSaysWhy();
+    void parametersSavedAsEditedAndReset();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -336,6 +338,28 @@ void TestMainWindow::failedRunSaysWhy()
     QVERIFY(!w.runner()->result().error.isEmpty());
     QVERIFY2(w.statusText().startsWith(QStringLiteral("Could not run processes: the worker program is missing")),
              qPrintable(w.statusText()));
+}
+
+void TestMainWindow::parametersSavedAsEditedAndReset()
+{
+    {
+        MainWindow w; // never closed, never run: an edit alone is kept
+        QVERIFY(w.selectScenario(QStringLiteral("pool")));
+        qobject_cast<QSpinBox *>(w.form()->editor(QStringLiteral("workers")))->setValue(7);
+    }
+    MainWindow again;
+    QVERIFY(again.selectScenario(QStringLiteral("pool")));
+    QCOMPARE(again.form()->values().integer(QStringLiteral("workers")), 7);
+    QVERIFY(again.selectScenario(QStringLiteral("counter"))); // another scenario's form does not overwrite it
+    QVERIFY(again.selectScenario(QStringLiteral("pool")));
+    QCOMPARE(again.form()->values().integer(QStringLiteral("workers")), 7);
+    again.action(QStringLiteral("resetParams"))->trigger();
+    const Scenario *pool = Registry::builtin().find(QStringLiteral("pool"));
+    QCOMPARE(again.form()->values().integer(QStringLiteral("workers")),
+             ParamValues::windowDefaults(pool->params()).integer(QStringLiteral("workers")));
+    MainWindow third;
+    QVERIFY(third.selectScenario(QStringLiteral("pool")));
+    QCOMPARE(third.form()->values().integer(QStringLiteral("workers")), 3);
 }
 
 QTEST_MAIN(TestMainWindow)
