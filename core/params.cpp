@@ -1,5 +1,7 @@
 #include "params.h"
 
+#include <map>
+
 namespace raceway {
 
 ParamSpec ParamSpec::integer(const QString &name, std::int64_t def, std::int64_t min, std::int64_t max,
@@ -53,6 +55,40 @@ ParamSpec ParamSpec::intList(const QString &name, const QList<qlonglong> &def, s
     s.maxItems = maxItems;
     s.help = help;
     return s;
+}
+
+QString ParamSpec::label() const
+{
+    // Names mean the same in every scenario that has them; the help says the rest.
+    static const std::map<QString, QString> labels = {
+        {QStringLiteral("window_ns"), QStringLiteral("Race window")},
+        {QStringLiteral("window_sleep_ms"), QStringLiteral("Race window sleep")},
+        {QStringLiteral("pace_us"), QStringLiteral("Pause per step")},
+        {QStringLiteral("task_ms"), QStringLiteral("Time per task")},
+        {QStringLiteral("work_us"), QStringLiteral("CPU work per step")},
+        {QStringLiteral("work_ms"), QStringLiteral("Job CPU time")},
+        {QStringLiteral("switch_ms"), QStringLiteral("GIL switch interval")},
+        {QStringLiteral("switch_at"), QStringLiteral("GIL may switch at")},
+        {QStringLiteral("io_ms"), QStringLiteral("I/O wait per step")},
+        {QStringLiteral("min_ms"), QStringLiteral("Shortest download")},
+        {QStringLiteral("max_ms"), QStringLiteral("Longest download")},
+        {QStringLiteral("delay_ms"), QStringLiteral("Await delay")},
+        {QStringLiteral("timeout_ms"), QStringLiteral("Time limit")},
+        {QStringLiteral("steps"), QStringLiteral("Awaits each")},
+        {QStringLiteral("increments"), QStringLiteral("Increments each")},
+        {QStringLiteral("iterations"), QStringLiteral("Iterations each")},
+        {QStringLiteral("seed"), QStringLiteral("Random seed")},
+        {QStringLiteral("fault"), QStringLiteral("Make a worker fail")},
+        {QStringLiteral("work"), QStringLiteral("Kind of work")},
+        {QStringLiteral("gil"), QStringLiteral("GIL")},
+    };
+    if (const auto it = labels.find(name); it != labels.end())
+        return it->second;
+    QString text = name;
+    text.replace(QLatin1Char('_'), QLatin1Char(' '));
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    return text;
 }
 
 QString ParamSpec::typeName() const

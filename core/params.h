@@ -47,6 +47,8 @@ struct ParamSpec
                              int maxItems, const QString &help);
     int maxItems = 0; // IntList only
 
+    // What people read in the window: "Race window" for window_ns (its unit shows with the value).
+    QString label() const;
     QString typeName() const;        // "integer", "on|off", "choice"
     QString allowedValues() const;   // "1..64", "on, off", "spin, sleep"
     QString formatValue(const QVariant &value) const;

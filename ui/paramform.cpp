@@ -119,7 +119,7 @@ void ParamForm::setSpecs(const QList<ParamSpec> &specs)
         }
         w->setToolTip(tip);
         w->setObjectName(spec.name);
-        auto *label = new QLabel(spec.name, this);
+        auto *label = new QLabel(spec.label(), this);
         label->setToolTip(tip);
         label->setBuddy(w);
         m_form->addRow(label, w);

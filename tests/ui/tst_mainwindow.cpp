@@ -13,6 +13,8 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFormLayout>
+#include <QLabel>
 #include <QImage>
 #include <QPushButton>
 #include <QScrollBar>
@@ -90,6 +92,12 @@ void TestMainWindow::formIsBuiltFromSpecs()
         QWidget *e = f->editor(spec.name);
         QVERIFY2(e, qPrintable(spec.name));
         QVERIFY(e->toolTip().contains(spec.help));
+        // Labelled for people, with the command line's name in the tooltip.
+        auto *label = qobject_cast<QLabel *>(qobject_cast<QFormLayout *>(f->layout()->itemAt(1)->layout())->labelForField(e));
+        QVERIFY(label);
+        QCOMPARE(label->text(), spec.label());
+        QVERIFY(!label->text().contains(QLatin1Char('_')));
+        QVERIFY(e->toolTip().contains(spec.name + QStringLiteral("=")));
         if (spec.type == ParamType::Int) {
             auto *box = qobject_cast<QSpinBox *>(e);
             QVERIFY(box);
