@@ -389,14 +389,14 @@ void TestCli::deviceIsWrittenIntoNotReplaced()
 
 void TestCli::fullDiskFailsWithoutLeavingAFile()
 {
-    // A 64 KiB file system of our own: the trace of this run does not fit.
+    // A 64 KiB file system of our own: the drawing of this run (hundreds of KiB of SVG) does not fit.
     const QString small = m_dir.filePath(QStringLiteral("small"));
     QVERIFY(QDir().mkpath(small));
     if (::mount("tmpfs", QFile::encodeName(small).constData(), "tmpfs", 0, "size=64k") != 0)
         QSKIP("mounting a small tmpfs needs root");
-    const QString target = small + QStringLiteral("/t.json");
+    const QString target = small + QStringLiteral("/t.svg");
     const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("lock=on"),
-                              QStringLiteral("iterations=20000"), QStringLiteral("--trace"), target});
+                              QStringLiteral("iterations=20000"), QStringLiteral("--svg"), target});
     const QStringList left = QDir(small).entryList(QDir::Files | QDir::Hidden | QDir::System);
     ::umount(QFile::encodeName(small).constData());
     QCOMPARE(r.status, 1);

@@ -101,7 +101,9 @@ void TestPainter::lockOnShowsWaitingAndHolding()
 
 void TestPainter::pngAndSvgExports()
 {
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=2"), QStringLiteral("iterations=5000")});
+    // The seed's read-sleep-write: every thread reads 0 before any writes, so updates are lost for sure.
+    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=3"), QStringLiteral("iterations=1"),
+                                                     QStringLiteral("window_sleep_ms=30")});
     ExportOptions o;
     o.width = 2000;
     o.title = QStringLiteral("export check");
