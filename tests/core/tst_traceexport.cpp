@@ -287,7 +287,16 @@ void TestTraceExport::runsExportForViewers()
     const double perEvent = double(e.bytes.size()) / double(t.eventCount());
     qInfo("%s: %lld events, %lld bytes, %.1f bytes per event, resolution %lld us", QTest::currentDataTag(),
           qlonglong(t.eventCount()), qlonglong(e.bytes.size()), perEvent, qlonglong(res / 1000));
-    QVERIFY2(perEvent <= 60.0, qPrintable(QString::number(perEvent)));
+    // Bytes per event depend on how densely events come (a slower run spreads them over more grid
+    // cells), so the 60-byte target holds for an optimised build; under a sanitizer, which slows every
+    // event several times, only the bound that holds at any speed is checked: no event costs more than
+    // about one slice.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    const double most = 150.0;
+#else
+    const double most = 60.0;
+#endif
+    QVERIFY2(perEvent <= most, qPrintable(QString::number(perEvent)));
 }
 
 void TestTraceExport::gzipWhenTheFileSaysSo()
