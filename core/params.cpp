@@ -28,6 +28,14 @@ ParamSpec ParamSpec::boolean(const QString &name, bool def, const QString &help)
     return s;
 }
 
+const ParamSpec *ParamSpec::lockSwitch(const QList<ParamSpec> &specs)
+{
+    for (const ParamSpec &spec : specs)
+        if (spec.guardsSharedData && spec.type == ParamType::Bool)
+            return &spec;
+    return nullptr;
+}
+
 ParamSpec ParamSpec::choice(const QString &name, const QString &def, const QStringList &choices,
                             const QString &help)
 {

@@ -36,6 +36,17 @@ struct ParamSpec
         return s;
     }
     QVariant windowDefault() const { return watchValue.isValid() ? watchValue : defaultValue; }
+    // The on/off parameter that guards the shared data: the window shows it as the big lock switch,
+    // the Ctrl+L action and the menu entry, all one state. At most one per scenario.
+    bool guardsSharedData = false;
+    ParamSpec asLockSwitch() const
+    {
+        ParamSpec s = *this;
+        s.guardsSharedData = true;
+        return s;
+    }
+    // The scenario's lock switch parameter, or nullptr when it has none.
+    static const ParamSpec *lockSwitch(const QList<ParamSpec> &specs);
 
     static ParamSpec integer(const QString &name, std::int64_t def, std::int64_t min, std::int64_t max,
                              const QString &unit, const QString &help);

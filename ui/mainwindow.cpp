@@ -29,7 +29,7 @@ namespace raceway {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_scenarios(new QListWidget), m_description(new QLabel), m_form(new ParamForm),
       m_view(new TimelineView), m_results(new ResultsPanel), m_status(new QLabel), m_progress(new QProgressBar),
-      m_events(new QLabel)
+      m_events(new QLabel), m_history(new RunHistory(this))
 {
     setWindowTitle(QStringLiteral("Raceway"));
     buildActions();
@@ -42,8 +42,13 @@ MainWindow::MainWindow(QWidget *parent)
         if (!text.isEmpty())
             m_status->setText(text);
     });
+    m_results->setHistory(m_history);
+    connect(m_results, &ResultsPanel::compareRequested, this, [this](int number) {
+        m_wantCompare = number != 0;
+        m_history->setCompared(number);
+    });
+    connect(m_history, &RunHistory::comparedChanged, this, &MainWindow::showRuns);
     connect(m_form, &ParamForm::changed, this, [this] {
-        m_actions.at(QStringLiteral("lock"))->setChecked(m_form->values().flag(QStringLiteral("lock")));
         if (!m_loadingForm) // saved as edited: nothing is lost if the app is killed before a run
             saveParams();
     });
@@ -83,7 +88,16 @@ MainWindow::MainWindow(QWidget *parent)
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The history goes first, quietly: its runs must not outlive the view that draws their traces,
+    // and nothing here may react to them going.
+    m_timer.stop();
+    m_history->disconnect();
+    m_view->setCurrent(nullptr, {});
+    m_view->setPrevious(nullptr, {});
+    delete m_history;
+}
 
 void MainWindow::buildActions()
 {
@@ -103,10 +117,9 @@ void MainWindow::buildActions()
         ->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     add(QStringLiteral("stop"), tr("&Stop"), Qt::Key_Escape, [this] { stopRun(); }, tr("Stop the run (Esc)"))
         ->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
-    QAction *lock = add(QStringLiteral("lock"), tr("&Lock"), QKeySequence(Qt::CTRL | Qt::Key_L),
-                        [this](bool on) { m_form->setLock(on); },
-                        tr("Guard the shared data with a lock (Ctrl+L); flip it between runs to compare"));
-    lock->setCheckable(true);
+    // The lock is the form's own action: the switch, the check box, this menu entry and Ctrl+L are one state.
+    m_actions[QStringLiteral("lock")] = m_form->lockAction();
+    addAction(m_form->lockAction());
     add(QStringLiteral("resetParams"), tr("&Reset Parameters to Defaults"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
         [this] {
             if (const Scenario *s = currentScenario(); s && !isRunning()) {
@@ -119,9 +132,14 @@ void MainWindow::buildActions()
         tr("Show the whole run (Home, or double-click)"));
     add(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_view->zoom()->zoomAround(0.5, 0.5); });
     add(QStringLiteral("zoomOut"), tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_view->zoom()->zoomAround(0.5, 2.0); });
-    QAction *compare = add(QStringLiteral("compare"), tr("&Compare With Previous Run"), QKeySequence(Qt::CTRL | Qt::Key_K),
-                           [this] { showResults(); },
-                           tr("Stack the previous run above this one on the same time axis (Ctrl+K)"));
+    QAction *compare = add(QStringLiteral("compare"), tr("&Compare With Earlier Run"), QKeySequence(Qt::CTRL | Qt::Key_K),
+                           [this](bool on) {
+                               m_wantCompare = on;
+                               const auto earlier = m_history->comparable();
+                               m_history->setCompared(on && !earlier.empty() ? earlier.front()->number() : 0);
+                           },
+                           tr("Stack the latest earlier run of this scenario above this one on the same time "
+                              "axis (Ctrl+K); pick any other in the results' Compare with list"));
     compare->setCheckable(true);
     compare->setChecked(true);
     QAction *cores = add(QStringLiteral("coresView"), tr("&Group by Core"), QKeySequence(Qt::CTRL | Qt::Key_G),
@@ -251,27 +269,17 @@ void MainWindow::startRun()
         QMessageBox::warning(this, tr("Cannot run"), problem);
         return;
     }
-    // The finished run becomes the one to compare against, if it ran the same scenario (stacking
-    // unrelated scenarios on one axis compares nothing); the new run starts on a fresh timeline.
-    // The view lets go of both traces first: one of them is about to be destroyed.
+    // The new run starts on a fresh timeline, compared with the latest earlier run of the same scenario
+    // (stacking unrelated scenarios on one axis compares nothing). The view lets go of both traces
+    // first: the history may let old runs go to keep memory bounded.
     m_view->setPrevious(nullptr, {});
     m_view->setCurrent(nullptr, {});
-    if (m_runner && &m_runner->scenario() == scenario) {
-        m_previous = std::move(m_runner);
-        m_previousTitle = m_currentTitle;
-    } else {
-        m_previous.reset();
-        m_previousTitle.clear();
-        m_runner.reset();
-    }
-    m_runner = std::make_unique<Runner>(*scenario, params);
-    m_currentTitle = scenario->headline(params, {});
-    m_view->setNote({});
-    m_view->setChart(std::nullopt);
-    m_view->setCurrent(&m_runner->trace(), m_currentTitle);
-    showResults();
+    RunRecord &record = m_history->begin(*scenario, params);
+    if (!m_wantCompare)
+        m_history->setCompared(0);
+    showRuns();
     m_stopping = false;
-    m_runner->start();
+    record.runner().start();
     m_progress->setValue(0);
     m_progress->show();
     m_status->setText(tr("Running %1…").arg(scenario->id()));
@@ -283,26 +291,28 @@ void MainWindow::stopRun()
 {
     if (!isRunning())
         return;
-    m_runner->cancel();
+    m_history->current()->runner().cancel();
     m_stopping = true;
     m_status->setText(tr("Stopping…"));
 }
 
 void MainWindow::poll()
 {
-    if (!m_runner)
+    RunRecord *record = m_history->current();
+    if (!record || record->finished())
         return;
+    Runner &runner = record->runner();
     // A bounded slice per tick, however fast the run records: the window keeps painting and Stop, Esc
     // and Ctrl+Q keep working. Once the workers are joined, the rest is collected in larger slices.
-    const bool joined = m_runner->workersJoined();
+    const bool joined = runner.workersJoined();
     // Stopping: the workers get the CPU until they are joined, then the rest is collected.
-    const bool done = m_stopping && !joined ? false : m_runner->collect(joined ? 20 : 8);
-    const Trace &trace = m_runner->trace();
-    const std::int64_t total = m_runner->scenario().totalWork(m_runner->result().params);
+    const bool done = m_stopping && !joined ? false : runner.collect(joined ? 20 : 8);
+    const Trace &trace = runner.trace();
+    const std::int64_t total = record->scenario().totalWork(record->params());
     const double fraction = total > 0 ? std::clamp(double(trace.progress()) / double(total), 0.0, 1.0) : 0.0;
     if (!done && joined)
         m_status->setText(tr("Collecting the last %1 recorded events…")
-                              .arg(QLocale().toString(qulonglong(m_runner->eventsWaiting()))));
+                              .arg(QLocale().toString(qulonglong(runner.eventsWaiting()))));
     // Past the budget nothing more is recorded: progress can no longer be known, and the lanes stop
     // changing while the threads go on. Say so rather than show a stalled bar.
     if (const std::int64_t spent = trace.budgetReached(); spent != 0 && !done && !joined) {
@@ -322,37 +332,44 @@ void MainWindow::poll()
 void MainWindow::finishRun()
 {
     m_timer.stop();
-    const RunResult &r = m_runner->result();
-    m_currentTitle = m_runner->scenario().headline(r.params, r.metrics);
-    m_view->setCurrent(&m_runner->trace(), m_currentTitle);
-    m_view->setChart(m_runner->scenario().chart(r.params, r.metrics));
-    if (!r.error.isEmpty())
-        m_view->setNote(tr("could not run: %1").arg(r.error));
-    else if (r.droppedEvents)
-        m_view->setNote(tr("event budget reached: %1 later events not recorded")
-                            .arg(QLocale().toString(qulonglong(r.droppedEvents))));
-    else if (r.cancelled)
-        m_view->setNote(tr("stopped early"));
+    const RunRecord &record = *m_history->current();
+    const RunResult &r = record.result();
     m_progress->hide();
     m_progress->setRange(0, 1000);
     const QLocale l;
     if (!r.error.isEmpty())
-        m_status->setText(tr("Could not run %1: %2").arg(m_runner->scenario().id(), r.error));
+        m_status->setText(tr("Could not run %1: %2").arg(record.scenario().id(), r.error));
     else
         m_status->setText((r.cancelled ? tr("Stopped after %1 ms") : tr("Finished in %1 ms")).arg(l.toString(r.wallMs, 'f', 1)) +
                           (r.problems.isEmpty() ? QString() : QStringLiteral(" — ") + r.problems.join(QStringLiteral("; "))));
-    showResults();
+    m_history->notifyFinished(); // the results panel follows
+    showRuns();
     updateActions();
     Q_EMIT runFinished();
 }
 
-void MainWindow::showResults()
+void MainWindow::showRuns()
 {
-    const bool compare = m_actions.at(QStringLiteral("compare"))->isChecked() && m_previous;
-    m_view->setPrevious(compare ? &m_previous->trace() : nullptr, m_previousTitle);
-    const RunResult *now = m_runner && m_runner->isFinished() ? &m_runner->result() : nullptr;
-    const RunResult *before = m_previous ? &m_previous->result() : nullptr;
-    m_results->setRuns(now, m_currentTitle, before, m_previousTitle);
+    // Titles, notes and the chart come from the runs themselves, never from the form.
+    const RunRecord *now = m_history->current();
+    const RunRecord *before = m_history->compared();
+    const auto titled = [](const RunRecord *r, const RunRecord *other) {
+        return other ? r->shortLabel(other) + QStringLiteral(" — ") + r->title() : r->title();
+    };
+    m_view->setPrevious(before ? &before->trace() : nullptr, before ? titled(before, now) : QString(),
+                        before ? before->note() : QString());
+    if (now) {
+        m_view->setCurrent(&now->trace(), titled(now, before));
+        m_view->setNote(now->note());
+        m_view->setChart(now->chart());
+    } else {
+        m_view->setCurrent(nullptr, {});
+        m_view->setNote({});
+        m_view->setChart(std::nullopt);
+    }
+    const QSignalBlocker quiet(m_actions.at(QStringLiteral("compare")));
+    m_actions.at(QStringLiteral("compare"))->setChecked(m_wantCompare);
+    updateActions();
 }
 
 void MainWindow::updateActions()
@@ -361,9 +378,9 @@ void MainWindow::updateActions()
     m_actions.at(QStringLiteral("run"))->setEnabled(!running && currentScenario());
     m_actions.at(QStringLiteral("stop"))->setEnabled(running);
     m_actions.at(QStringLiteral("resetParams"))->setEnabled(!running && currentScenario());
-    m_actions.at(QStringLiteral("lock"))->setEnabled(m_form->hasLock());
-    m_actions.at(QStringLiteral("lock"))->setChecked(m_form->hasLock() && m_form->values().flag(QStringLiteral("lock")));
-    const bool haveTrace = m_runner != nullptr;
+    m_actions.at(QStringLiteral("lock"))->setEnabled(m_form->hasLock() && !running);
+    m_actions.at(QStringLiteral("compare"))->setEnabled(!m_history->comparable().empty());
+    const bool haveTrace = current() != nullptr;
     for (const char *name : {"exportPng", "exportSvg", "exportJson"})
         m_actions.at(QString::fromLatin1(name))->setEnabled(haveTrace);
     m_scenarios->setEnabled(!running);
@@ -415,12 +432,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
     saveSettings();
     // Cancelling makes every worker return promptly; the runners join them as they are destroyed.
     m_timer.stop();
-    if (m_runner)
-        m_runner->cancel();
-    m_runner.reset();
-    m_previous.reset();
     m_view->setCurrent(nullptr, {});
     m_view->setPrevious(nullptr, {});
+    m_history->clear();
     event->accept();
 }
 

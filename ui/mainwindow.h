@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runner.h"
+#include "runhistory.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -31,7 +31,7 @@ public:
     const Scenario *currentScenario() const;
     void startRun();
     void stopRun();
-    bool isRunning() const { return m_runner && !m_runner->isFinished(); }
+    bool isRunning() const { return current() && !current()->finished(); }
     // Writes the timeline as on screen ("png", "svg") or the trace ("json"); reports in the status bar.
     bool exportTo(const QString &format, const QString &path, QString *error = nullptr);
     QString defaultExportName(const QString &format) const;
@@ -39,8 +39,11 @@ public:
     ParamForm *form() const { return m_form; }
     TimelineView *view() const { return m_view; }
     ResultsPanel *results() const { return m_results; }
-    const Runner *runner() const { return m_runner.get(); }
-    const Runner *previousRunner() const { return m_previous.get(); }
+    RunHistory *history() const { return m_history; }
+    const RunRecord *current() const { return m_history->current(); }
+    const RunRecord *compared() const { return m_history->compared(); }
+    const Runner *runner() const { return current() ? &current()->runner() : nullptr; }
+    const Runner *previousRunner() const { return compared() ? &compared()->runner() : nullptr; }
     QAction *action(const QString &name) const;
     QString statusText() const;
 
@@ -58,7 +61,7 @@ private:
     void finishRun();
     void exportInteractive(const QString &format);
     void updateActions();
-    void showResults();
+    void showRuns(); // the view shows the history's current and compared runs
     void loadSettings();
     void saveSettings() const;
     void saveParams() const;
@@ -73,11 +76,10 @@ private:
     QProgressBar *m_progress;
     QLabel *m_events;
     QTimer m_timer;
-    std::unique_ptr<Runner> m_runner;
+    RunHistory *m_history;
+    bool m_wantCompare = true; // Ctrl+K: stack an earlier run of the same scenario above the current one
     bool m_stopping = false;    // Stop was pressed and the workers are not joined yet
     bool m_loadingForm = false; // the form is being built for a scenario, not edited
-    std::unique_ptr<Runner> m_previous;
-    QString m_currentTitle, m_previousTitle;
     std::map<QString, QAction *> m_actions;
 };
 

@@ -24,12 +24,10 @@ namespace raceway {
 
 QString MainWindow::defaultExportName(const QString &format) const
 {
-    QString name = m_runner ? m_runner->scenario().id() : QStringLiteral("raceway");
-    if (m_runner && m_form->hasLock())
-        name += m_runner->result().params.flag(QStringLiteral("lock")) ? QStringLiteral("-lock-on")
-                                                                       : QStringLiteral("-lock-off");
-    name += QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"));
-    return name + QLatin1Char('.') + (format == QLatin1String("json") ? QStringLiteral("trace.json") : format);
+    // Named after the run shown, never after the form (which may already describe the next run).
+    if (const RunRecord *r = current())
+        return r->exportName(format);
+    return QStringLiteral("raceway.") + (format == QLatin1String("json") ? QStringLiteral("trace.json") : format);
 }
 
 bool MainWindow::exportTo(const QString &format, const QString &path, QString *errorOut)
@@ -42,7 +40,7 @@ bool MainWindow::exportTo(const QString &format, const QString &path, QString *e
     QElapsedTimer waited;
     waited.start();
     const auto giveUp = [&] { return waited.elapsed() > 5000; }; // a FIFO nobody reads
-    if (!m_runner) {
+    if (!current()) {
         error = tr("nothing to export yet: run a scenario first");
     } else if (QIODevice *out = file.prepare(&error) ? file.open(giveUp, &error) : nullptr) {
         if (format == QLatin1String("png")) {
@@ -55,7 +53,7 @@ bool MainWindow::exportTo(const QString &format, const QString &path, QString *e
             svg.setOutputDevice(out);
             svg.setSize(probe.size());
             svg.setViewBox(probe.rect());
-            svg.setTitle(m_currentTitle);
+            svg.setTitle(current()->title());
             QPainter p(&svg);
             p.fillRect(probe.rect(), m_view->palette().color(QPalette::Base));
             m_view->paintAll(p, probe.width());
@@ -65,7 +63,7 @@ bool MainWindow::exportTo(const QString &format, const QString &path, QString *e
             options.compression = path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive)
                                       ? ChromeTraceOptions::Compression::Gzip
                                       : ChromeTraceOptions::Compression::None;
-            ok = writeChromeTrace(m_runner->trace(), *out, options, &error);
+            ok = writeChromeTrace(current()->trace(), *out, options, &error);
         }
         if (ok)
             ok = file.commit(&error);
@@ -83,7 +81,7 @@ bool MainWindow::exportTo(const QString &format, const QString &path, QString *e
 
 void MainWindow::exportInteractive(const QString &format)
 {
-    if (!m_runner)
+    if (!current())
         return;
     QSettings settings;
     const QString dir = settings.value(QStringLiteral("exportDir"),

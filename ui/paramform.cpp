@@ -1,32 +1,40 @@
 #include "paramform.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <climits>
 
 namespace raceway {
 
-ParamForm::ParamForm(QWidget *parent) : QWidget(parent), m_form(new QFormLayout), m_lockSwitch(new QPushButton(this))
+ParamForm::ParamForm(QWidget *parent)
+    : QWidget(parent), m_form(new QFormLayout), m_lockAction(new QAction(tr("&Lock"), this)),
+      m_lockSwitch(new QToolButton(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_lockSwitch->setCheckable(true);
+    m_lockAction->setCheckable(true);
+    m_lockAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_lockAction->setObjectName(QStringLiteral("lockAction"));
+    connect(m_lockAction, &QAction::toggled, this, [this](bool on) {
+        if (auto *box = qobject_cast<QCheckBox *>(editor(m_lockName)); box && box->isChecked() != on)
+            box->setChecked(on); // the box reports the change
+        updateLockSwitch();
+    });
+    m_lockSwitch->setDefaultAction(m_lockAction); // checked, text and tooltip all come from the action
+    m_lockSwitch->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_lockSwitch->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_lockSwitch->setMinimumHeight(40);
     m_lockSwitch->setCursor(Qt::PointingHandCursor);
     m_lockSwitch->setObjectName(QStringLiteral("lockSwitch"));
-    connect(m_lockSwitch, &QPushButton::toggled, this, [this](bool on) {
-        if (auto *box = qobject_cast<QCheckBox *>(editor(QStringLiteral("lock"))))
-            box->setChecked(on);
-        updateLockSwitch();
-    });
     layout->addWidget(m_lockSwitch);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     layout->addLayout(m_form);
@@ -34,31 +42,31 @@ ParamForm::ParamForm(QWidget *parent) : QWidget(parent), m_form(new QFormLayout)
     updateLockSwitch();
 }
 
-bool ParamForm::hasLock() const
-{
-    auto *box = qobject_cast<QCheckBox *>(editor(QStringLiteral("lock")));
-    return box != nullptr;
-}
-
 void ParamForm::setLock(bool on)
 {
-    if (hasLock())
-        m_lockSwitch->setChecked(on);
+    if (hasLock()) m_lockAction->setChecked(on);
 }
 
 void ParamForm::updateLockSwitch()
 {
-    m_lockSwitch->setVisible(hasLock());
-    const bool on = m_lockSwitch->isChecked();
-    m_lockSwitch->setText(on ? tr("Lock ON") : tr("Lock OFF"));
-    m_lockSwitch->setToolTip(on ? tr("Every increment takes the mutex: the count is exact, threads wait their "
-                                     "turn. Click or press Ctrl+L to let them race.")
-                                  : tr("Increments race: writes can erase each other. Click or press Ctrl+L to "
-                                       "guard them with a mutex, then run again to compare."));
-    m_lockSwitch->setStyleSheet(on ? QStringLiteral("QPushButton { background: #0072B2; color: white; font-size: 15px; "
-                                                    "font-weight: bold; border-radius: 6px; padding: 6px; }")
-                                   : QStringLiteral("QPushButton { background: #D55E00; color: white; font-size: 15px; "
-                                                    "font-weight: bold; border-radius: 6px; padding: 6px; }"));
+    const ParamSpec *spec = ParamSpec::lockSwitch(m_specs);
+    m_lockSwitch->setVisible(spec != nullptr);
+    m_lockAction->setEnabled(spec != nullptr);
+    const QString what = spec ? spec->label() : tr("Lock");
+    const bool on = m_lockAction->isChecked();
+    m_lockAction->setText(QLatin1Char('&') + what);
+    m_lockAction->setIconText(on ? tr("%1 ON").arg(what) : tr("%1 OFF").arg(what));
+    const QString help = spec ? spec->help : QString();
+    m_lockAction->setToolTip(
+        on ? tr("%1 is on. %2\nClick or press Ctrl+L to switch it off, then run again to compare.")
+                 .arg(what, help)
+           : tr("%1 is off. %2\nClick or press Ctrl+L to switch it on, then run again to compare.")
+                 .arg(what, help));
+    m_lockAction->setStatusTip(help);
+    m_lockSwitch->setStyleSheet(
+        QStringLiteral("QToolButton { background: %1; color: white; font-size: 15px; font-weight: bold; "
+                       "border-radius: 6px; padding: 6px; }")
+            .arg(on ? QStringLiteral("#0072B2") : QStringLiteral("#D55E00")));
 }
 
 void ParamForm::setSpecs(const QList<ParamSpec> &specs)
@@ -67,6 +75,8 @@ void ParamForm::setSpecs(const QList<ParamSpec> &specs)
         m_form->removeRow(0);
     m_editors.clear();
     m_specs = specs;
+    const ParamSpec *lock = ParamSpec::lockSwitch(specs);
+    m_lockName = lock ? lock->name : QString();
     for (const ParamSpec &spec : specs) {
         QWidget *w = nullptr;
         const QString tip = spec.help + QStringLiteral("\nAllowed: ") + spec.allowedValues() +
@@ -78,13 +88,13 @@ void ParamForm::setSpecs(const QList<ParamSpec> &specs)
                 box->setRange(int(spec.min), int(spec.max));
                 box->setGroupSeparatorShown(true);
                 box->setAccelerated(true);
-                if (!spec.unit.isEmpty())
-                    box->setSuffix(QLatin1Char(' ') + spec.unit);
+                if (!spec.unit.isEmpty()) box->setSuffix(QLatin1Char(' ') + spec.unit);
                 connect(box, &QSpinBox::valueChanged, this, &ParamForm::changed);
                 w = box;
             } else {
                 auto *edit = new QLineEdit(this);
-                edit->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?\\d{1,19}")), edit));
+                edit->setValidator(
+                    new QRegularExpressionValidator(QRegularExpression(QStringLiteral("-?\\d{1,19}")), edit));
                 connect(edit, &QLineEdit::textChanged, this, &ParamForm::changed);
                 w = edit;
             }
@@ -92,8 +102,8 @@ void ParamForm::setSpecs(const QList<ParamSpec> &specs)
         case ParamType::Bool: {
             auto *box = new QCheckBox(tr("on"), this);
             connect(box, &QCheckBox::toggled, this, [this, box](bool on) {
-                if (box == editor(QStringLiteral("lock")) && m_lockSwitch->isChecked() != on)
-                    m_lockSwitch->setChecked(on);
+                if (box == editor(m_lockName) && m_lockAction->isChecked() != on)
+                    m_lockAction->setChecked(on);
                 Q_EMIT changed();
             });
             w = box;
@@ -143,8 +153,7 @@ ParamValues ParamForm::values() const
             v.set(spec.name, qlonglong(box->value()));
         else if (auto *edit = qobject_cast<QLineEdit *>(w)) {
             // Text that does not parse keeps the default; the field shows the problem as you type.
-            if (const auto parsed = spec.parse(edit->text(), nullptr))
-                v.set(spec.name, *parsed);
+            if (const auto parsed = spec.parse(edit->text(), nullptr)) v.set(spec.name, *parsed);
         } else if (auto *check = qobject_cast<QCheckBox *>(w))
             v.set(spec.name, check->isChecked());
         else if (auto *combo = qobject_cast<QComboBox *>(w))
@@ -157,8 +166,7 @@ void ParamForm::setValues(const ParamValues &values)
 {
     for (const ParamSpec &spec : m_specs) {
         const QVariant value = values.value(spec.name);
-        if (!value.isValid() || !spec.accepts(value))
-            continue;
+        if (!value.isValid() || !spec.accepts(value)) continue;
         QWidget *w = editor(spec.name);
         if (auto *box = qobject_cast<QSpinBox *>(w))
             box->setValue(int(value.toLongLong()));
@@ -175,11 +183,11 @@ void ParamForm::setValues(const ParamValues &values)
 void ParamForm::syncLockSwitch()
 {
     // The switch shows the form's lock parameter, never a state left over from another scenario.
-    const auto *box = qobject_cast<QCheckBox *>(editor(QStringLiteral("lock")));
+    const auto *box = qobject_cast<QCheckBox *>(editor(m_lockName));
     const bool on = box && box->isChecked();
-    if (m_lockSwitch->isChecked() != on) {
-        const QSignalBlocker quiet(m_lockSwitch);
-        m_lockSwitch->setChecked(on);
+    if (m_lockAction->isChecked() != on) {
+        const QSignalBlocker quiet(m_lockAction);
+        m_lockAction->setChecked(on);
     }
     updateLockSwitch();
 }

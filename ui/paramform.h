@@ -6,13 +6,16 @@
 
 #include <map>
 
+class QAction;
 class QFormLayout;
-class QPushButton;
+class QToolButton;
 
 namespace raceway {
 
 // A form built from a scenario's parameter specs: spin boxes with their ranges, switches, choices, each
-// with the spec's help as tooltip. A boolean parameter named "lock" becomes the big lock switch.
+// with the spec's help as tooltip. The parameter its spec marks as the lock switch (ParamSpec::asLockSwitch)
+// is one checkable action, lockAction(): the big switch, the form's check box, the window's menu, toolbar
+// and Ctrl+L all show and change that one state.
 class ParamForm : public QWidget
 {
     Q_OBJECT
@@ -24,8 +27,10 @@ public:
     ParamValues values() const;
     void setValues(const ParamValues &values); // values the specs do not accept are ignored
     QWidget *editor(const QString &name) const;
-    QPushButton *lockSwitch() const { return m_lockSwitch; }
-    bool hasLock() const;
+    QToolButton *lockSwitch() const { return m_lockSwitch; }
+    QAction *lockAction() const { return m_lockAction; }
+    bool hasLock() const { return !m_lockName.isEmpty(); }
+    QString lockName() const { return m_lockName; } // the lock switch parameter's name, or empty
     void setLock(bool on);
 
 Q_SIGNALS:
@@ -36,7 +41,9 @@ private:
     void syncLockSwitch();
 
     QFormLayout *m_form;
-    QPushButton *m_lockSwitch;
+    QAction *m_lockAction;
+    QToolButton *m_lockSwitch;
+    QString m_lockName;
     QList<ParamSpec> m_specs;
     std::map<QString, QWidget *> m_editors;
 };

@@ -47,10 +47,11 @@ void TimelineView::setCurrent(const Trace *trace, const QString &title)
     traceChanged();
 }
 
-void TimelineView::setPrevious(const Trace *trace, const QString &title)
+void TimelineView::setPrevious(const Trace *trace, const QString &title, const QString &note)
 {
     m_previous = trace;
     m_previousTitle = title;
+    m_previousNote = note;
     traceChanged();
 }
 
@@ -115,9 +116,9 @@ std::vector<TimelineView::Section> TimelineView::sections(int width) const
         y += h;
     };
     if (m_previous)
-        add(shown(m_previous), QStringLiteral("Previous run · ") + m_previousTitle, false);
+        add(shown(m_previous), m_previousTitle, false);
     if (m_current)
-        add(shown(m_current), m_previous ? QStringLiteral("This run · ") + m_title : m_title, true);
+        add(shown(m_current), m_title, true);
     return out;
 }
 
@@ -129,6 +130,8 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
     p.setShowLegend(s.legend);
     if (s.trace == shown(m_current))
         p.setNote(m_note);
+    else if (s.trace == shown(m_previous))
+        p.setNote(m_previousNote);
     if (s.legend)
         p.setChart(m_chart);
     p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
@@ -252,7 +255,7 @@ QString TimelineView::toolTipAt(const QPoint &viewportPos) const
         const TimelinePainter painter = painterFor(s);
         const QString text = painter.describe(painter.hitTest(s.area, pos));
         if (!text.isEmpty() && m_previous)
-            return QStringLiteral("<i>%1</i><br>%2").arg(s.trace == shown(m_current) ? tr("This run") : tr("Previous run"), text);
+            return QStringLiteral("<i>%1</i><br>%2").arg(s.trace == shown(m_current) ? tr("This run") : tr("Compared run"), text);
         return text;
     }
     return {};

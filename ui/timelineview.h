@@ -11,7 +11,7 @@
 
 namespace raceway {
 
-// The live timeline: the current run, and optionally the previous one stacked above it on the same
+// The live timeline: the current run, and optionally an earlier one stacked above it on the same
 // time axis. Wheel zooms around the cursor, drag pans, Shift+drag measures a range, double-click or
 // Home fits, hovering explains what is under the mouse. Paints with the same TimelinePainter as the
 // exports, so an exported picture looks like the screen.
@@ -22,7 +22,7 @@ public:
     explicit TimelineView(QWidget *parent = nullptr);
 
     void setCurrent(const Trace *trace, const QString &title);
-    void setPrevious(const Trace *trace, const QString &title); // nullptr: no comparison
+    void setPrevious(const Trace *trace, const QString &title, const QString &note = {}); // nullptr: no comparison
     void setNote(const QString &note);
     void setChart(std::optional<BarChart> chart); // drawn under the current run
     // Group process lanes by the core they ran on, as profilers' cores views do.
@@ -31,6 +31,10 @@ public:
     void traceChanged(); // the current trace grew: follow it and repaint
     TimelineZoom *zoom() const { return m_zoom; }
     const Trace *current() const { return m_current; }
+    const Trace *compared() const { return m_previous; }
+    QString currentTitle() const { return m_title; }
+    QString comparedTitle() const { return m_previousTitle; }
+    QString note() const { return m_note; }
 
     // The picture as on screen (same window, both runs when comparing), at least minWidth wide.
     QImage renderImage(int minWidth = 1600) const;
@@ -82,7 +86,7 @@ private:
     const Trace *m_previous = nullptr;
     bool m_coresView = false;
     std::unique_ptr<Trace> m_coresCurrent, m_coresPrevious;
-    QString m_title, m_previousTitle, m_note;
+    QString m_title, m_previousTitle, m_note, m_previousNote;
     std::optional<BarChart> m_chart;
     enum class Drag { None, Pan, Select } m_drag = Drag::None;
     QPoint m_dragOrigin;

@@ -54,7 +54,8 @@ public:
                                QStringLiteral("How many times each thread adds 1."))
                 .withWatchValue(qlonglong(400)),
             ParamSpec::boolean(QStringLiteral("lock"), false,
-                               QStringLiteral("Guard every increment with a mutex. Off: increments race.")),
+                               QStringLiteral("Guard every increment with a mutex. Off: increments race."))
+                .asLockSwitch(),
             ParamSpec::integer(QStringLiteral("window_ns"), 100, 0, 100'000'000, QStringLiteral("ns"),
                                QStringLiteral("Busy work between reading the counter and writing it back: "
                                               "the race window. Wider windows lose more updates."))

@@ -60,7 +60,8 @@ public:
             ParamSpec::integer(QStringLiteral("work_us"), 10, 0, 1'000'000, QStringLiteral("µs"),
                                QStringLiteral("CPU work in each iteration (the bytecode between two checks)."))
                 .withWatchValue(qlonglong(1000)),
-            ParamSpec::boolean(QStringLiteral("gil"), true, QStringLiteral("Threads must hold the GIL to run.")),
+            ParamSpec::boolean(QStringLiteral("gil"), true, QStringLiteral("Threads must hold the GIL to run."))
+                .asLockSwitch(),
             ParamSpec::integer(QStringLiteral("switch_ms"), 5, 1, 1000, QStringLiteral("ms"),
                                QStringLiteral("How long a waiter waits before asking the holder to drop the GIL "
                                               "(CPython's switch interval).")),

@@ -36,7 +36,8 @@ public:
                                QStringLiteral("How many times each process adds 1."))
                 .withWatchValue(qlonglong(400)),
             ParamSpec::boolean(QStringLiteral("lock"), false,
-                               QStringLiteral("Guard every increment with a process-shared mutex.")),
+                               QStringLiteral("Guard every increment with a process-shared mutex."))
+                .asLockSwitch(),
             ParamSpec::integer(QStringLiteral("window_ns"), 100, 0, 100'000'000, QStringLiteral("ns"),
                                QStringLiteral("Busy work between reading the value and writing it back."))
                 .withWatchValue(qlonglong(2'000'000)),

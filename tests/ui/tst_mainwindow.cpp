@@ -17,6 +17,8 @@
 #include <QLabel>
 #include <QImage>
 #include <QPushButton>
+#include <QTableWidget>
+#include <QToolButton>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -46,6 +48,11 @@ private Q_SLOTS:
     void comparesOnlyTheSameScenario();
     void failedRunSaysWhy();
     void parametersSavedAsEditedAndReset();
+    void lockIsOneAction();
+    void whatIsShownComesFromTheRun();
+    void comparesWithAnyEarlierRun();
+    void historyStaysBounded();
+    void differenceFormatting();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -368,6 +375,166 @@ void TestMainWindow::parametersSavedAsEditedAndReset()
     MainWindow third;
     QVERIFY(third.selectScenario(QStringLiteral("pool")));
     QCOMPARE(third.form()->values().integer(QStringLiteral("workers")), 3);
+}
+
+void TestMainWindow::lockIsOneAction()
+{
+    // One checkable action, found by its parameter spec: the switch shows it, the menu and toolbar hold
+    // it, the form's check box follows it, and the GIL scenario's switch is its GIL parameter.
+    MainWindow w;
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    QAction *lock = w.action(QStringLiteral("lock"));
+    QCOMPARE(lock, w.form()->lockAction());
+    QCOMPARE(w.form()->lockSwitch()->defaultAction(), lock);
+    auto *box = qobject_cast<QCheckBox *>(w.form()->editor(QStringLiteral("lock")));
+    QVERIFY(box);
+    box->setChecked(true);
+    QVERIFY(lock->isChecked());
+    QCOMPARE(w.form()->lockSwitch()->text(), QStringLiteral("Lock ON"));
+    lock->trigger();
+    QVERIFY(!box->isChecked());
+    QVERIFY(!w.form()->values().flag(QStringLiteral("lock")));
+    QVERIFY(w.selectScenario(QStringLiteral("gil")));
+    QCOMPARE(w.form()->lockName(), QStringLiteral("gil"));
+    QCOMPARE(lock->isChecked(), w.form()->values().flag(QStringLiteral("gil")));
+    lock->trigger();
+    QCOMPARE(lock->isChecked(), w.form()->values().flag(QStringLiteral("gil")));
+    QCOMPARE(w.form()->lockSwitch()->text(), lock->isChecked() ? QStringLiteral("GIL ON") : QStringLiteral("GIL OFF"));
+    lock->trigger(); // back as it was
+}
+
+void TestMainWindow::whatIsShownComesFromTheRun()
+{
+    // After a lock-off run the form moves on (lock on, another scenario): the title, the note, the
+    // export name and the results still describe the run that was made.
+    MainWindow w;
+    w.resize(1300, 800);
+    setQuick(w);
+    w.form()->setLock(false);
+    runToEnd(w);
+    const QString title = w.view()->currentTitle();
+    QVERIFY2(title.contains(QStringLiteral("lock off")), qPrintable(title));
+    const QString lost = w.results()->valueText(QStringLiteral("lost_updates"), ResultsPanel::Current);
+    w.form()->setLock(true);
+    QCOMPARE(w.view()->currentTitle(), title);
+    QVERIFY(w.defaultExportName(QStringLiteral("png")).startsWith(QStringLiteral("counter-lock-off-")));
+    QVERIFY(w.selectScenario(QStringLiteral("pool")));
+    QVERIFY(w.defaultExportName(QStringLiteral("svg")).startsWith(QStringLiteral("counter-lock-off-")));
+    QVERIFY(w.defaultExportName(QStringLiteral("svg")).endsWith(QStringLiteral(".svg")));
+    QCOMPARE(w.view()->currentTitle(), title);
+    QCOMPARE(w.results()->valueText(QStringLiteral("lost_updates"), ResultsPanel::Current), lost);
+    QTemporaryDir dir;
+    const QString svg = dir.filePath(w.defaultExportName(QStringLiteral("svg")));
+    QVERIFY(w.exportTo(QStringLiteral("svg"), svg));
+    QFile file(svg);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains(w.current()->title().toHtmlEscaped().toUtf8()));
+}
+
+void TestMainWindow::comparesWithAnyEarlierRun()
+{
+    MainWindow w;
+    w.resize(1300, 800);
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    setQuick(w);
+    w.form()->setLock(false);
+    runToEnd(w); // run 1: lock off
+    w.form()->setLock(true);
+    runToEnd(w); // run 2: lock on, compared with run 1
+    QCOMPARE(w.compared()->number(), 1);
+    QVERIFY(w.selectScenario(QStringLiteral("download")));
+    ParamValues quick = w.form()->values();
+    quick.set(QStringLiteral("min_ms"), qlonglong(0));
+    quick.set(QStringLiteral("max_ms"), qlonglong(5));
+    w.form()->setValues(quick);
+    runToEnd(w); // run 3: nothing to compare with
+    QVERIFY(!w.compared());
+    QVERIFY(!w.results()->compareBox()->isEnabled());
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    qobject_cast<QSpinBox *>(w.form()->editor(QStringLiteral("threads")))->setValue(2);
+    runToEnd(w); // run 4: threads 2, lock on; compared with the latest counter run, run 2
+    QCOMPARE(w.current()->number(), 4);
+    QCOMPARE(w.compared()->number(), 2);
+    // The history list offers the earlier counter runs, newest first, and nothing else.
+    QComboBox *box = w.results()->compareBox();
+    QCOMPARE(box->count(), 3); // nothing, run 2, run 1
+    QCOMPARE(box->itemData(1).toInt(), 2);
+    QCOMPARE(box->itemData(2).toInt(), 1);
+    QCOMPARE(w.results()->columnTitle(ResultsPanel::Current), QStringLiteral("Run 4 · Threads 2"));
+    QCOMPARE(w.results()->columnTitle(ResultsPanel::Compared), QStringLiteral("Run 2 · Threads 4"));
+    // Picking run 1 compares with it: the view stacks it, the columns say what differs.
+    QSignalSpy changed(w.history(), &RunHistory::comparedChanged);
+    box->setCurrentIndex(2);
+    Q_EMIT box->activated(2);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(w.compared()->number(), 1);
+    QCOMPARE(w.view()->compared(), &w.compared()->trace());
+    QCOMPARE(w.results()->columnTitle(ResultsPanel::Current), QStringLiteral("Run 4 · Threads 2, Lock on"));
+    QCOMPARE(w.results()->columnTitle(ResultsPanel::Compared), QStringLiteral("Run 1 · Threads 4, Lock off"));
+    QVERIFY(w.view()->comparedTitle().startsWith(QStringLiteral("Run 1 · Threads 4, Lock off — ")));
+    // The difference column is this run's number minus the compared run's, for every numeric measure.
+    const auto number = [](const QList<Metric> &ms, const QString &key) { return metricValue(ms, key).toLongLong(); };
+    for (const QString &key : {QStringLiteral("expected"), QStringLiteral("actual"), QStringLiteral("lost_updates")}) {
+        const qlonglong delta = number(w.current()->result().metrics, key) - number(w.compared()->result().metrics, key);
+        QString text = w.results()->valueText(key, ResultsPanel::Difference);
+        QVERIFY2(delta == 0 ? text == QStringLiteral("0") : text.startsWith(delta > 0 ? QStringLiteral("+") : QStringLiteral("\u2212")),
+                 qPrintable(key + QStringLiteral(": ") + text));
+        text = text.section(QLatin1Char(' '), 0, 0);
+        text.remove(QRegularExpression(QStringLiteral("[^0-9]")));
+        QCOMPARE(text.toLongLong(), std::llabs(delta));
+    }
+    // Ctrl+K off: nothing compared, the column and the stacked run go; on: the latest earlier run again.
+    w.action(QStringLiteral("compare"))->trigger();
+    QVERIFY(!w.compared());
+    QVERIFY(!w.view()->compared());
+    QVERIFY(w.results()->table()->isColumnHidden(ResultsPanel::Difference));
+    w.action(QStringLiteral("compare"))->trigger();
+    QCOMPARE(w.compared()->number(), 2);
+    QVERIFY(!w.results()->table()->isColumnHidden(ResultsPanel::Difference));
+}
+
+void TestMainWindow::historyStaysBounded()
+{
+    const Scenario *counter = Registry::builtin().find(QStringLiteral("counter"));
+    ParamValues v = ParamValues::defaults(counter->params());
+    v.set(QStringLiteral("iterations"), qlonglong(50));
+    RunHistory history;
+    auto run = [&] {
+        RunRecord &r = history.begin(*counter, v);
+        r.runner().start();
+        r.runner().wait();
+        history.notifyFinished();
+        return r.number();
+    };
+    for (int i = 0; i < RunHistory::maxRuns + 5; ++i)
+        run();
+    QCOMPARE(history.size(), RunHistory::maxRuns);
+    QCOMPARE(history.current()->number(), RunHistory::maxRuns + 5);
+    // The events limit lets every run go but the current and the compared one, even an old compared one.
+    QVERIFY(history.setCompared(RunHistory::maxRuns + 1));
+    history.setEventLimit(1);
+    const int last = run();
+    QCOMPARE(history.size(), 2);
+    QCOMPARE(history.current()->number(), last);
+    QCOMPARE(history.compared()->number(), last - 1);
+    QVERIFY(!history.setCompared(3)); // gone
+    QVERIFY(history.setCompared(0));
+    QVERIFY(!history.compared());
+}
+
+void TestMainWindow::differenceFormatting()
+{
+    const QLocale l;
+    const Metric before{QStringLiteral("lost_updates"), QStringLiteral("Lost"), qlonglong(1000), {}};
+    const Metric after{QStringLiteral("lost_updates"), QStringLiteral("Lost"), qlonglong(0), {}};
+    QCOMPARE(metricDifference(after, before), QStringLiteral("\u2212") + l.toString(1000) + QStringLiteral(" (\u2212100 %)"));
+    QCOMPARE(metricDifference(before, after), QStringLiteral("+") + l.toString(1000)); // no percentage of zero
+    const Metric slow{QStringLiteral("wall_ms"), QStringLiteral("Wall"), 30.0, QStringLiteral("ms")};
+    const Metric fast{QStringLiteral("wall_ms"), QStringLiteral("Wall"), 20.0, QStringLiteral("ms")};
+    QCOMPARE(metricDifference(slow, fast), QStringLiteral("+") + l.toString(10.0, 'f', 3) + QStringLiteral(" ms (+50 %)"));
+    QCOMPARE(metricDifference(fast, fast), l.toString(0.0, 'f', 3) + QStringLiteral(" ms"));
+    QVERIFY(metricDifference({QStringLiteral("x"), {}, QStringLiteral("yes"), {}}, before).isEmpty());
+    QVERIFY(metricDifference({QStringLiteral("x"), {}, QVariant(), {}}, before).isEmpty()); // unknown stays unknown
 }
 
 QTEST_MAIN(TestMainWindow)
