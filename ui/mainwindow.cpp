@@ -3,9 +3,11 @@
 #include "paramform.h"
 #include "registry.h"
 #include "resultspanel.h"
+#include "theme.h"
 #include "timelineview.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -24,6 +26,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <tuple>
+
 namespace raceway {
 
 MainWindow::MainWindow(QWidget *parent)
@@ -32,6 +36,9 @@ MainWindow::MainWindow(QWidget *parent)
       m_events(new QLabel), m_history(new RunHistory(this))
 {
     setWindowTitle(QStringLiteral("Raceway"));
+    // The theme first, so that every widget is built in its colours.
+    if (const Theme theme = themeFromName(QSettings().value(QStringLiteral("theme")).toString()); theme != currentTheme())
+        applyTheme(theme);
     buildActions();
     buildMenus();
     buildLayout();
@@ -142,6 +149,7 @@ void MainWindow::buildActions()
                               "axis (Ctrl+K); pick any other in the results' Compare with list"));
     compare->setCheckable(true);
     compare->setChecked(true);
+    compare->setIconText(tr("Compare"));
     QAction *cores = add(QStringLiteral("coresView"), tr("&Group by Core"), QKeySequence(Qt::CTRL | Qt::Key_G),
                          [this](bool on) { m_view->setCoresView(on); },
                          tr("Show one lane per CPU core with the process that ran on it (Ctrl+G)"));
@@ -181,6 +189,24 @@ void MainWindow::buildMenus()
     view->addSeparator();
     view->addAction(action(QStringLiteral("compare")));
     view->addAction(action(QStringLiteral("coresView")));
+    view->addSeparator();
+    QMenu *theme = view->addMenu(tr("&Theme"));
+    auto *themes = new QActionGroup(this);
+    for (const auto &[which, text, tip] :
+         {std::tuple{Theme::System, tr("Follow the &System"), tr("The desktop's own colours")},
+          std::tuple{Theme::Light, tr("&Light"), tr("Raceway's light colours")},
+          std::tuple{Theme::Dark, tr("&Dark"), tr("Raceway's dark colours, for dim rooms and projectors")}}) {
+        QAction *a = theme->addAction(text);
+        a->setCheckable(true);
+        a->setStatusTip(tip);
+        a->setData(themeName(which));
+        themes->addAction(a);
+        m_actions[QStringLiteral("theme-") + themeName(which)] = a;
+        connect(a, &QAction::triggered, this, [which] {
+            applyTheme(which);
+            QSettings().setValue(QStringLiteral("theme"), themeName(which));
+        });
+    }
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("about")));
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
@@ -209,7 +235,7 @@ void MainWindow::buildLayout()
     m_description->setWordWrap(true);
     m_description->setTextFormat(Qt::PlainText);
     m_description->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_description->setStyleSheet(QStringLiteral("QLabel { padding: 4px; }"));
+    m_description->setMargin(4); // not a style sheet: it would keep the palette of the theme it was set in
     leftLayout->addWidget(m_description);
     leftLayout->addWidget(new QLabel(tr("<b>Parameters</b>")));
     auto *scroll = new QScrollArea;
@@ -218,7 +244,7 @@ void MainWindow::buildLayout()
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     leftLayout->addWidget(scroll, 1);
-    left->setMinimumWidth(280);
+    left->setMinimumWidth(240);
 
     auto *splitter = new QSplitter;
     splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -229,7 +255,7 @@ void MainWindow::buildLayout()
     splitter->setStretchFactor(1, 1);
     splitter->setStretchFactor(2, 0);
     splitter->setSizes({290, 640, 350});
-    m_results->setMinimumWidth(280);
+    m_results->setMinimumWidth(240);
     setCentralWidget(splitter);
 
     m_progress->setMaximumWidth(180);
@@ -407,6 +433,7 @@ void MainWindow::saveParams() const
 void MainWindow::loadSettings()
 {
     QSettings settings;
+    m_actions.at(QStringLiteral("theme-") + themeName(currentTheme()))->setChecked(true);
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1280, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());

@@ -45,7 +45,7 @@ const QString minus = QStringLiteral("\u2212");
 
 } // namespace
 
-QString metricDifference(const Metric &now, const Metric &before)
+QString metricDifference(const Metric &now, const Metric &before, bool relative)
 {
     if (!isNumber(now.value) || !isNumber(before.value)) return {};
     const QLocale l;
@@ -68,7 +68,7 @@ QString metricDifference(const Metric &now, const Metric &before)
         text = (zero ? QString() : delta > 0 ? QStringLiteral("+") : minus) + magnitude;
     }
     if (!now.unit.isEmpty()) text += QLatin1Char(' ') + now.unit;
-    if (base != 0 && delta != 0) {
+    if (relative && base != 0 && delta != 0) {
         const double pct = 100.0 * delta / std::fabs(base);
         const QString p = l.toString(std::fabs(pct), 'f', std::fabs(pct) < 10 ? 1 : 0);
         text += QStringLiteral(" (") + (pct > 0 ? QStringLiteral("+") : minus) + p + QStringLiteral(" %)");
@@ -174,10 +174,13 @@ void ResultsPanel::refresh()
         m_table->setHorizontalHeaderItem(column, item);
     };
     header(Measure, tr("Measure"), {});
-    header(Current, current ? current->shortLabel(compared) : tr("This run"),
-           current ? current->title() : QString());
-    header(Compared, compared ? compared->shortLabel(current) : tr("Compared"),
-           compared ? compared->title() : QString());
+    // Two lines: the run, then what sets it apart, so that narrow columns still say which is which.
+    const auto columnHeading = [](const RunRecord *r, const RunRecord *other) -> QString {
+        const QString diff = other ? r->differenceFrom(*other) : QString();
+        return tr("Run %1").arg(r->number()) + (diff.isEmpty() ? QString() : QLatin1Char('\n') + diff);
+    };
+    header(Current, current ? columnHeading(current, compared) : tr("This run"), current ? current->title() : QString());
+    header(Compared, compared ? columnHeading(compared, current) : tr("Compared"), compared ? compared->title() : QString());
     header(Difference, tr("Difference"),
            current && compared ? tr("Run %1 minus run %2").arg(current->number()).arg(compared->number())
                                : QString());
@@ -205,14 +208,17 @@ void ResultsPanel::refresh()
         const Metric *b = find(theirs, row.key);
         for (int col : {int(Current), int(Compared), int(Difference)}) {
             const Metric *m = col == Current ? a : b;
-            QString text;
-            if (col == Difference)
-                text = a && b ? metricDifference(*a, *b) : QString();
-            else
+            QString text, tip;
+            if (col == Difference) {
+                text = a && b ? metricDifference(*a, *b, false) : QString();
+                tip = a && b ? metricDifference(*a, *b) : QString(); // with the relative change
+            } else {
                 text = m ? formatMetric(*m) : QString();
-            if (text.isEmpty()) text = QStringLiteral("—");
+            }
+            if (text.isEmpty())
+                text = QStringLiteral("—");
             auto *item = new QTableWidgetItem(text);
-            item->setToolTip(row.label + QStringLiteral(": ") + text);
+            item->setToolTip(row.label + QStringLiteral(": ") + (tip.isEmpty() ? text : tip));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             if (col != Difference && m && row.key == QLatin1String("lost_updates") &&
                 m->value.toLongLong() > 0) {

@@ -47,7 +47,8 @@ private:
     QTableWidget *m_table;
 };
 
-// "+1,204", "−3.250 ms (−45 %)": `now` minus `before` when both are numbers, else empty.
-QString metricDifference(const Metric &now, const Metric &before);
+// "+1,204", "−3.250 ms", with the change relative to `before` appended if asked ("−3.250 ms (−45 %)"):
+// `now` minus `before` when both are numbers, else empty.
+QString metricDifference(const Metric &now, const Metric &before, bool relative = true);
 
 } // namespace raceway

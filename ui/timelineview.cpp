@@ -19,7 +19,7 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent), m_zoo
     viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
     viewport()->setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
-    setMinimumSize(560, 260);
+    setMinimumSize(400, 260);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_zoom, &TimelineZoom::windowChanged, this, &TimelineView::invalidate);
     connect(m_zoom, &TimelineZoom::selectionChanged, this, [this] {

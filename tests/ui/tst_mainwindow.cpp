@@ -53,6 +53,7 @@ private Q_SLOTS:
     void comparesWithAnyEarlierRun();
     void historyStaysBounded();
     void differenceFormatting();
+    void themeIsAppliedAndRemembered();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -460,8 +461,8 @@ void TestMainWindow::comparesWithAnyEarlierRun()
     QCOMPARE(box->count(), 3); // nothing, run 2, run 1
     QCOMPARE(box->itemData(1).toInt(), 2);
     QCOMPARE(box->itemData(2).toInt(), 1);
-    QCOMPARE(w.results()->columnTitle(ResultsPanel::Current), QStringLiteral("Run 4 · Threads 2"));
-    QCOMPARE(w.results()->columnTitle(ResultsPanel::Compared), QStringLiteral("Run 2 · Threads 4"));
+    QCOMPARE(w.results()->columnTitle(ResultsPanel::Current), QStringLiteral("Run 4\nThreads 2"));
+    QCOMPARE(w.results()->columnTitle(ResultsPanel::Compared), QStringLiteral("Run 2\nThreads 4"));
     // Picking run 1 compares with it: the view stacks it, the columns say what differs.
     QSignalSpy changed(w.history(), &RunHistory::comparedChanged);
     box->setCurrentIndex(2);
@@ -469,8 +470,8 @@ void TestMainWindow::comparesWithAnyEarlierRun()
     QCOMPARE(changed.count(), 1);
     QCOMPARE(w.compared()->number(), 1);
     QCOMPARE(w.view()->compared(), &w.compared()->trace());
-    QCOMPARE(w.results()->columnTitle(ResultsPanel::Current), QStringLiteral("Run 4 · Threads 2, Lock on"));
-    QCOMPARE(w.results()->columnTitle(ResultsPanel::Compared), QStringLiteral("Run 1 · Threads 4, Lock off"));
+    QCOMPARE(w.results()->columnTitle(ResultsPanel::Current), QStringLiteral("Run 4\nThreads 2, Lock on"));
+    QCOMPARE(w.results()->columnTitle(ResultsPanel::Compared), QStringLiteral("Run 1\nThreads 4, Lock off"));
     QVERIFY(w.view()->comparedTitle().startsWith(QStringLiteral("Run 1 · Threads 4, Lock off — ")));
     // The difference column is this run's number minus the compared run's, for every numeric measure.
     const auto number = [](const QList<Metric> &ms, const QString &key) { return metricValue(ms, key).toLongLong(); };
@@ -535,6 +536,35 @@ void TestMainWindow::differenceFormatting()
     QCOMPARE(metricDifference(fast, fast), l.toString(0.0, 'f', 3) + QStringLiteral(" ms"));
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QStringLiteral("yes"), {}}, before).isEmpty());
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QVariant(), {}}, before).isEmpty()); // unknown stays unknown
+}
+
+void TestMainWindow::themeIsAppliedAndRemembered()
+{
+    const QColor desktopBase = QApplication::palette().color(QPalette::Base);
+    {
+        MainWindow w;
+        w.resize(1024, 700);
+        setQuick(w, 300);
+        runToEnd(w);
+        const QImage lightImage = w.view()->renderImage(800);
+        w.action(QStringLiteral("theme-dark"))->trigger();
+        QVERIFY(QApplication::palette().color(QPalette::Base).lightness() < 80);
+        QTRY_VERIFY(w.view()->palette().color(QPalette::Base).lightness() < 80); // delivered as an event
+        // The timeline follows: its background (a corner of the picture) is dark now, and was light.
+        QVERIFY(lightImage.pixelColor(2, 2).lightness() > 200);
+        QTRY_VERIFY(w.view()->renderImage(800).pixelColor(2, 2).lightness() < 80);
+        w.close();
+    }
+    {
+        MainWindow again; // remembered
+        QVERIFY(again.action(QStringLiteral("theme-dark"))->isChecked());
+        QVERIFY(QApplication::palette().color(QPalette::Base).lightness() < 80);
+        again.action(QStringLiteral("theme-light"))->trigger();
+        QCOMPARE(QApplication::palette().color(QPalette::Base), QColor(Qt::white));
+        again.action(QStringLiteral("theme-system"))->trigger();
+        QCOMPARE(QApplication::palette().color(QPalette::Base), desktopBase);
+    }
+    QCOMPARE(QSettings().value(QStringLiteral("theme")).toString(), QStringLiteral("system"));
 }
 
 QTEST_MAIN(TestMainWindow)
