@@ -29,6 +29,8 @@ enum class EventKind : std::uint8_t {
     IoBegin = 21,     // the lane waits on I/O (a download, an awaited timer); arg = what it waits for
     IoEnd = 22,       // the I/O is done: back to running
     IdleBegin = 23,   // the lane has nothing to do (an event loop waiting for its next callback)
+    CounterExpected = 24, // obj = counter: increments made so far (a reading; CounterActual completes it)
+    CounterActual = 25,   // obj = counter: the counter's value at the same instant as CounterExpected
 };
 
 // How a worker process ended, as recorded by ProcessExit.

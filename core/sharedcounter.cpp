@@ -151,7 +151,8 @@ int sharedCounterJob(const QStringList &args)
             while (nowNs() < until) {
             }
         }
-        const std::uint64_t old = block->value.exchange(me | (read + 1), std::memory_order_relaxed);
+        block->completed.fetch_add(1, std::memory_order_relaxed); // read with the value by the parent's sampler
+        const std::uint64_t old = block->value.exchange(me | (read + 1), std::memory_order_acq_rel);
         const std::int64_t erased = racy::erased(old, read);
         if (erased != 0) {
             const std::int64_t t = nowNs();

@@ -259,6 +259,18 @@ void Trace::ingest(const Event *events, std::size_t count)
             src.lastSample = e.arg;
             break;
         }
+        case EventKind::CounterExpected: src.readingExpected = wide; break;
+        case EventKind::CounterActual: {
+            // Readings of the real counter from its one sampler, in order: series hold deltas.
+            if (const int l = objectLane(e.obj); l >= 0) {
+                const auto da = std::int64_t(std::uint64_t(src.readingExpected) - std::uint64_t(src.lastExpected));
+                const auto db = std::int64_t(std::uint64_t(wide) - std::uint64_t(src.lastActual));
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, da, db});
+            }
+            src.lastExpected = src.readingExpected;
+            src.lastActual = wide;
+            break;
+        }
         case EventKind::ProcessExit: {
             static constexpr State ends[] = {State::Done, State::Crashed, State::Killed, State::TimedOut, State::Crashed};
             push(lane, e.t, e.arg < 5 ? ends[e.arg] : State::Crashed, 0);

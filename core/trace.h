@@ -167,6 +167,8 @@ private:
         std::uint16_t lastCpu = 0;
         std::int64_t progress = 0;
         std::int64_t lastSample = 0;
+        // A counter reading in progress (CounterExpected seen), and the last complete one.
+        std::int64_t readingExpected = 0, lastExpected = 0, lastActual = 0;
     };
     Source &source(std::uint16_t lane)
     {

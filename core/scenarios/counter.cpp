@@ -7,6 +7,7 @@
 // amounts telescope: summed over every write they equal expected - actual exactly.
 
 #include "../clock.h"
+#include "../countersampler.h"
 #include "../racywork.h"
 #include "../scenario.h"
 #include "../tracedmutex.h"
@@ -115,6 +116,12 @@ public:
             (windowSleepNs > 0 || paceNs > 0) ? 1 : std::max<std::int64_t>(1, iterations / 512);
 
         std::atomic<std::uint64_t> shared{0};
+        // Increments that have reached their write: the counter lane's "expected", read with the value.
+        std::atomic<std::int64_t> completed{0};
+        CounterSampler sampler(rec, counterLane, counterObj, [&] {
+            const auto value = std::int64_t(racy::value(shared.load(std::memory_order_acquire)));
+            return CounterReading{completed.load(std::memory_order_acquire), value};
+        });
         std::vector<WorkerTally> tallies(static_cast<std::size_t>(threads));
         std::atomic<int> ready{0};
         std::atomic<bool> go{false};
@@ -128,7 +135,7 @@ public:
             while (!go.load(std::memory_order_acquire))
                 QThread::yieldCurrentThread();
             lane.record(EventKind::ThreadStart);
-            lane.record(EventKind::Progress, counterObj, 0);
+            lane.record(EventKind::Progress, 0, 0); // progress only: the counter lane is drawn from readings
             std::int64_t reported = 0;
             for (std::int64_t k = 0; k < iterations; ++k) {
                 if (ctx.cancelled()) {
@@ -155,7 +162,9 @@ public:
                     while (nowNs() < until && !ctx.cancelled()) {
                     }
                 }
-                const std::uint64_t old = shared.exchange(me | (read + 1), std::memory_order_relaxed);
+                completed.fetch_add(1, std::memory_order_relaxed); // counted before the write it precedes
+                // Release: whoever reads this value also sees the counts of every write before it.
+                const std::uint64_t old = shared.exchange(me | (read + 1), std::memory_order_acq_rel);
                 const std::int64_t erased = racy::erased(old, read);
                 if (erased != 0) {
                     lane.recordWide(nowNs(), EventKind::LostUpdate, racy::writer(old), erased);
@@ -166,7 +175,7 @@ public:
                     mutex->unlock(lane);
                 tally.done = k + 1;
                 if (tally.done % stride == 0) {
-                    lane.record(EventKind::Progress, counterObj, std::uint32_t(tally.done));
+                    lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
                     reported = tally.done;
                 }
                 if (paceNs > 0) {
@@ -176,7 +185,7 @@ public:
                 }
             }
             if (reported != tally.done)
-                lane.record(EventKind::Progress, counterObj, std::uint32_t(tally.done));
+                lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
             lane.record(EventKind::ThreadEnd);
             finished.fetch_add(1, std::memory_order_release);
         };
@@ -191,12 +200,14 @@ public:
         while (ready.load(std::memory_order_acquire) < threads && !ctx.cancelled())
             QThread::yieldCurrentThread();
         ctx.markStart(nowNs());
+        sampler.start();
         go.store(true, std::memory_order_release);
         for (auto &w : workers)
             w->wait();
         // QThread::wait() is invisible to ThreadSanitizer; the tallies are published through this.
         while (finished.load(std::memory_order_acquire) < threads)
             QThread::yieldCurrentThread();
+        sampler.stop(); // its last reading is the final count and value
 
         std::int64_t expected = 0, lost = 0, lossyWrites = 0, waitNs = 0, acquisitions = 0;
         for (const WorkerTally &t : tallies) {

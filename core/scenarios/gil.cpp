@@ -4,6 +4,7 @@
 // a read from its write.
 
 #include "../clock.h"
+#include "../countersampler.h"
 #include "../racywork.h"
 #include "../scenario.h"
 #include "../simulatedgil.h"
@@ -109,10 +110,16 @@ public:
         std::unique_ptr<SimulatedGil> gil;
         if (p.flag(QStringLiteral("gil")))
             gil = std::make_unique<SimulatedGil>(rec, p.integer(QStringLiteral("switch_ms")) * 1'000'000);
-        const std::uint8_t counterObj = rec.addObject(QStringLiteral("counter"), rec.addLane(QStringLiteral("counter"), LaneKind::Counter));
+        const std::uint16_t counterLane = rec.addLane(QStringLiteral("counter"), LaneKind::Counter);
+        const std::uint8_t counterObj = rec.addObject(QStringLiteral("counter"), counterLane);
         const std::int64_t stride = std::max<std::int64_t>(1, iterations / 256);
 
         std::atomic<std::uint64_t> shared{0}, sink{0};
+        std::atomic<std::int64_t> completed{0}; // increments that reached their write (see CounterSampler)
+        CounterSampler sampler(rec, counterLane, counterObj, [&] {
+            const auto value = std::int64_t(racy::value(shared.load(std::memory_order_acquire)));
+            return CounterReading{completed.load(std::memory_order_acquire), value};
+        });
         std::vector<GilTally> tallies(static_cast<std::size_t>(threads));
         std::atomic<int> ready{0}, finished{0};
         std::atomic<bool> go{false};
@@ -125,7 +132,7 @@ public:
             while (!go.load(std::memory_order_acquire))
                 QThread::yieldCurrentThread();
             const std::int64_t cpu0 = racy::threadCpuNs();
-            lane.record(EventKind::Progress, counterObj, 0);
+            lane.record(EventKind::Progress, 0, 0);
             // Under the GIL a thread runs only once it holds it; its lane starts waiting or running.
             if (gil)
                 tally.waitNs += gil->acquire(lane, me);
@@ -136,7 +143,8 @@ public:
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
                 if (gil && splitReadWrite)
                     tally.waitNs += gil->checkInterval(lane, me);
-                const std::uint64_t old = shared.exchange(tag | (read + 1), std::memory_order_relaxed);
+                completed.fetch_add(1, std::memory_order_relaxed);
+                const std::uint64_t old = shared.exchange(tag | (read + 1), std::memory_order_acq_rel);
                 if (const std::int64_t erased = racy::erased(old, read); erased != 0) {
                     lane.recordWide(nowNs(), EventKind::LostUpdate, racy::writer(old), erased);
                     tally.lost += erased;
@@ -144,7 +152,7 @@ public:
                 }
                 tally.done = k + 1;
                 if (tally.done % stride == 0)
-                    lane.record(EventKind::Progress, counterObj, std::uint32_t(tally.done));
+                    lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
                 if (gil)
                     tally.waitNs += gil->checkInterval(lane, me); // the loop's backward jump
                 if (ioNs > 0) {
@@ -159,7 +167,7 @@ public:
                 }
             }
             if (tally.done % stride != 0)
-                lane.record(EventKind::Progress, counterObj, std::uint32_t(tally.done));
+                lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
             if (ctx.cancelled())
                 lane.record(EventKind::Cancelled);
             if (gil)
@@ -178,11 +186,13 @@ public:
         while (ready.load(std::memory_order_acquire) < threads)
             QThread::yieldCurrentThread();
         ctx.markStart(nowNs());
+        sampler.start();
         go.store(true, std::memory_order_release);
         for (auto &w : workers)
             w->wait();
         while (finished.load(std::memory_order_acquire) < threads) // publishes the tallies to this thread
             QThread::yieldCurrentThread();
+        sampler.stop();
 
         std::int64_t expected = 0, lost = 0, lossy = 0, waitNs = 0;
         QVariantList cpuMs;

@@ -3,6 +3,7 @@
 // or taking turns under a process-shared mutex.
 
 #include "../clock.h"
+#include "../countersampler.h"
 #include "../racywork.h"
 #include "../scenario.h"
 #include "../sharedcounter.h"
@@ -97,6 +98,8 @@ public:
             w->setObjectMapper([=](EventKind kind, std::uint8_t obj) -> std::uint8_t {
                 if (kind == EventKind::LostUpdate)
                     return obj;
+                if (kind == EventKind::Progress) // progress only: the value's lane is drawn from readings
+                    return 0;
                 return obj == 1 ? counterObj : obj == 2 ? lockObj : 0;
             });
         }
@@ -115,7 +118,14 @@ public:
                 released = true;
             }
         });
+        // The value's lane: readings of the shared memory itself, taken here while the workers run.
+        CounterSampler sampler(rec, counterLane, counterObj, [block] {
+            const auto value = std::int64_t(racy::value(block->value.load(std::memory_order_acquire)));
+            return CounterReading{block->completed.load(std::memory_order_acquire), value};
+        });
+        sampler.start();
         group.waitAll(int(p.integer(QStringLiteral("timeout_ms"))));
+        sampler.stop();
 
         std::int64_t expected = 0, erased = 0, lossy = 0, waitNs = 0, acquisitions = 0;
         for (const auto &w : group.workers()) {

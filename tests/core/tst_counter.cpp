@@ -22,6 +22,8 @@ private Q_SLOTS:
     void lockLaneHoldsNeverOverlap();
     void cancelStopsPromptlyAndJoins();
     void eventBudgetDropsButKeepsMetricsExact();
+    void liveCounterLaneShowsOnlyWhatHappened_data();
+    void liveCounterLaneShowsOnlyWhatHappened();
 };
 
 void TestCounter::lockedCountIsExact_data()
@@ -214,5 +216,74 @@ void TestCounter::eventBudgetDropsButKeepsMetricsExact()
     QVERIFY(r->trace().eventCount() + r->result().droppedEvents >= 2 * 200000);
 }
 
-QTEST_GUILESS_MAIN(TestCounter)
+void TestCounter::liveCounterLaneShowsOnlyWhatHappened_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<qlonglong>("total");
+    QTest::newRow("counter, lock off, 8 threads")
+        << QStringLiteral("counter")
+        << QStringList{QStringLiteral("threads=8"), QStringLiteral("iterations=100000"), QStringLiteral("lock=off")}
+        << qlonglong(800000);
+    QTest::newRow("counter, lock on")
+        << QStringLiteral("counter")
+        << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=20000"), QStringLiteral("lock=on")}
+        << qlonglong(80000);
+    QTest::newRow("gil, switches between read and write")
+        << QStringLiteral("gil")
+        << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=20000"), QStringLiteral("switch_at=read-write"),
+                       QStringLiteral("work_us=1")}
+        << qlonglong(80000);
+}
+
+void TestCounter::liveCounterLaneShowsOnlyWhatHappened()
+{
+    // Watched live, slice by slice as the window does, the counter lane only ever holds states the
+    // counter was really in: never negative, the value never above the increments made, the count
+    // never falling and never above the run's total. At the end it is exactly the reported result.
+    QFETCH(QString, scenario);
+    QFETCH(QStringList, args);
+    QFETCH(qlonglong, total);
+    const Scenario *s = Registry::builtin().find(scenario);
+    QString error;
+    const auto params = ParamValues::parse(s->params(), args, &error);
+    QVERIFY2(params, qPrintable(error));
+    Runner runner(*s, *params);
+    runner.start();
+    std::size_t checked = 0;
+    std::int64_t lastExpected = 0;
+    int slices = 0;
+    auto check = [&]() -> bool {
+        const auto lanes = lanesOfKind(runner.trace(), LaneKind::Counter);
+        if (lanes.size() != 1)
+            return lanes.empty();
+        const auto &series = runner.trace().lane(lanes[0]).series;
+        // The newest point may still change (readings within a microsecond fold into it).
+        for (std::size_t i = checked == 0 ? 0 : checked - 1; i < series.size(); ++i) {
+            const SeriesPoint &p = series[i];
+            if (p.b < 0 || p.b > p.a || p.a > total || p.a < lastExpected) {
+                qWarning("point %zu at %lld ns: expected %lld, actual %lld (before: expected %lld)", i,
+                         qlonglong(p.t - runner.trace().start()), qlonglong(p.a), qlonglong(p.b), qlonglong(lastExpected));
+                return false;
+            }
+            lastExpected = p.a;
+        }
+        checked = series.size();
+        return true;
+    };
+    while (!runner.collect(1)) {
+        ++slices;
+        QVERIFY(check());
+        QThread::msleep(1);
+    }
+    QVERIFY(check());
+    QVERIFY(checked > 1);
+    const auto &series = runner.trace().lane(lanesOfKind(runner.trace(), LaneKind::Counter)[0]).series;
+    QCOMPARE(series.back().a, metricValue(runner.result().metrics, QStringLiteral("expected")).toLongLong());
+    QCOMPARE(series.back().b, metricValue(runner.result().metrics, QStringLiteral("actual")).toLongLong());
+    QCOMPARE(series.back().a, total);
+    qInfo("%d live slices, %zu counter points", slices, series.size());
+}
+
+QTEST_MAIN(TestCounter)
 #include "tst_counter.moc"

@@ -250,9 +250,16 @@ void TestProcesses::sharedValueAddsUp()
     QCOMPARE(metric(*r, "lost_updates"), expected - actual);
     QCOMPARE(markerTotal(t), expected - actual);                 // the markers drawn on the process lanes
     QCOMPARE(metric(*r, "erased_by_writes"), expected - actual); // what the workers counted themselves
-    const SeriesPoint last = t.lane(lanesOfKind(t, LaneKind::Counter)[0]).series.back();
+    const auto &series = t.lane(lanesOfKind(t, LaneKind::Counter)[0]).series;
+    const SeriesPoint last = series.back();
     QCOMPARE(last.a, expected);
     QCOMPARE(last.b, actual);
+    // Every point is a reading of the shared memory: a state the value was really in.
+    std::int64_t before = 0;
+    for (const SeriesPoint &p : series) {
+        QVERIFY(p.b >= 0 && p.b <= p.a && p.a <= expected && p.a >= before);
+        before = p.a;
+    }
     std::int64_t waited = 0;
     for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
         waited += t.totalIn(lane, State::Waiting);
