@@ -3,6 +3,7 @@
 // column holding several transitions is drawn in the state that fills most of it.
 
 #include "timelinepainter.h"
+#include "vectorshapes.h"
 
 #include <QPaintEngine>
 #include <QPainterPath>
@@ -285,17 +286,28 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
     p.setPen(Qt::NoPen);
+    // A vector file gets one shape per colour instead of one per run.
+    const bool vector = isVectorDevice(p);
     for (int s = 0; s < colourKeys; ++s) {
         if (batch.rects[std::size_t(s)].isEmpty())
             continue;
         const QColor colour = s < stateCount ? m_palette.state(State(s)) : TimelinePalette::core(s - stateCount);
-        if (!fillOpaqueRects(p, batch.rects[std::size_t(s)], colour)) {
+        if (vector) {
+            fillColumns(p, batch.rects[std::size_t(s)], colour);
+        } else if (!fillOpaqueRects(p, batch.rects[std::size_t(s)], colour)) {
             p.setBrush(colour);
             p.drawRects(batch.rects[std::size_t(s)]);
         }
     }
-    for (int sx : seams)
-        p.fillRect(QRect(r.left() + sx, batch.top, 1, batch.height), m_palette.background);
+    if (vector) {
+        QVector<QRect> seamRects;
+        for (int sx : seams)
+            seamRects.append(QRect(r.left() + sx, batch.top, 1, batch.height));
+        fillColumns(p, seamRects, m_palette.background);
+    } else {
+        for (int sx : seams)
+            p.fillRect(QRect(r.left() + sx, batch.top, 1, batch.height), m_palette.background);
+    }
     p.setPen(Qt::white);
     for (const Label &l : labels) {
         const QString text = l.state == State::Task        ? QStringLiteral("task %1").arg(l.obj + 1)
@@ -370,7 +382,23 @@ void TimelinePainter::paintMarkers(QPainter &p, const Lane &lane, const QRect &r
     p.setRenderHint(QPainter::Antialiasing, false);
     const QPen outline(m_palette.lostOutline, 1);
     p.setPen(outline);
-    p.drawLines(ticks);
+    const bool vector = isVectorDevice(p);
+    if (vector) {
+        // One element for all the ticks. A raster line fills the pixel column right of its x, first and
+        // last rows included: a flat-capped stroke down the middle of that column covers the same.
+        QPainterPath path;
+        for (const QLine &tick : ticks) {
+            path.moveTo(tick.x1() + 0.5, tick.y1());
+            path.lineTo(tick.x2() + 0.5, tick.y2() + 1);
+        }
+        QPen flat = outline;
+        flat.setCapStyle(Qt::FlatCap);
+        p.setPen(flat);
+        p.drawPath(path);
+        p.setPen(outline);
+    } else {
+        p.drawLines(ticks);
+    }
     if (p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster) {
         const QImage lostImg = glyphImage(lostGlyph(0, 0), m_palette.lostMarker, outline);
         const QImage restoredImg = glyphImage(restoredGlyph(0, 10), m_palette.restoredMarker, Qt::NoPen);
@@ -379,14 +407,23 @@ void TimelinePainter::paintMarkers(QPainter &p, const Lane &lane, const QRect &r
         for (const QPointF &pt : restored)
             p.drawImage(QPointF(pt.x() - 6, pt.y() - 11), restoredImg);
     } else {
+        // A vector file puts each glyph where the raster branch's image lands: on a whole pixel, which is
+        // half a pixel right of and below the point.
+        auto place = [vector](QPointF pt, QPointF corner) {
+            return vector ? QPointF((pt - corner).toPoint()) + corner : pt;
+        };
         p.setRenderHint(QPainter::Antialiasing, true);
         p.setBrush(m_palette.lostMarker);
-        for (const QPointF &pt : lost)
-            p.drawPolygon(lostGlyph(pt.x(), pt.y()));
+        for (const QPointF &pt : lost) {
+            const QPointF at = place(pt, QPointF(6, 1));
+            p.drawPolygon(lostGlyph(at.x(), at.y()));
+        }
         p.setPen(Qt::NoPen);
         p.setBrush(m_palette.restoredMarker);
-        for (const QPointF &pt : restored)
-            p.drawPolygon(restoredGlyph(pt.x(), pt.y()));
+        for (const QPointF &pt : restored) {
+            const QPointF at = place(pt, QPointF(6, 11));
+            p.drawPolygon(restoredGlyph(at.x(), at.y()));
+        }
     }
     p.restore();
 }
@@ -429,6 +466,23 @@ void TimelinePainter::paintCounter(QPainter &p, const Lane &lane, const QRect &r
     }
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
+    if (isVectorDevice(p)) {
+        // The gap as one polygon and each line as one polyline. Square caps and mitred corners make
+        // the polyline's stroke cover what the separate segments' strokes cover.
+        fillColumns(p, gap, m_palette.lostArea);
+        p.setBrush(Qt::NoBrush);
+        for (const auto &[segments, colour] :
+             {std::pair{&expected, m_palette.expectedLine}, std::pair{&actual, m_palette.actualLine}}) {
+            p.setPen(QPen(colour, 2, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+            const QPolygon line = joinSegments(*segments);
+            if (line.size() >= 2)
+                p.drawPolyline(line);
+            else
+                p.drawLines(*segments);
+        }
+        p.restore();
+        return;
+    }
     p.setPen(Qt::NoPen);
     p.setBrush(m_palette.lostArea);
     p.drawRects(gap);
@@ -465,7 +519,9 @@ void TimelinePainter::paintBars(QPainter &p, const Lane &lane, const QRect &r, c
     }
     p.save();
     p.setPen(Qt::NoPen);
-    if (!fillOpaqueRects(p, bars, colour)) {
+    if (isVectorDevice(p)) {
+        fillColumns(p, bars, colour);
+    } else if (!fillOpaqueRects(p, bars, colour)) {
         p.setBrush(colour);
         p.drawRects(bars);
     }
