@@ -5,9 +5,11 @@
 #include <QMainWindow>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 class QAction;
+class QFileDialog;
 class QLabel;
 class QListWidget;
 class QProgressBar;
@@ -33,7 +35,8 @@ public:
     void stopRun();
     bool isRunning() const { return current() && !current()->finished(); }
     // Writes the timeline as on screen ("png", "svg") or the trace ("json"); reports in the status bar.
-    bool exportTo(const QString &format, const QString &path, QString *error = nullptr);
+    // PNGs are `scale` times the layout's size (1 or 2, as in the export dialog).
+    bool exportTo(const QString &format, const QString &path, QString *error = nullptr, int scale = 1);
     QString defaultExportName(const QString &format) const;
 
     ParamForm *form() const { return m_form; }
@@ -46,6 +49,9 @@ public:
     const Runner *previousRunner() const { return compared() ? &compared()->runner() : nullptr; }
     QAction *action(const QString &name) const;
     QString statusText() const;
+    // Tests: called with the export dialog just before it is shown (to fill it in and accept it).
+    void setExportDialogHook(std::function<void(QFileDialog &)> hook) { m_exportDialogHook = std::move(hook); }
+    void exportInteractive(const QString &format);
 
 Q_SIGNALS:
     void runFinished();
@@ -59,7 +65,6 @@ private:
     void buildLayout();
     void poll();
     void finishRun();
-    void exportInteractive(const QString &format);
     void updateActions();
     void showRuns(); // the view shows the history's current and compared runs
     void loadSettings();
@@ -81,6 +86,7 @@ private:
     bool m_stopping = false;    // Stop was pressed and the workers are not joined yet
     bool m_loadingForm = false; // the form is being built for a scenario, not edited
     std::map<QString, QAction *> m_actions;
+    std::function<void(QFileDialog &)> m_exportDialogHook;
 };
 
 } // namespace raceway

@@ -13,6 +13,8 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QComboBox>
+#include <QGridLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPainter>
@@ -30,7 +32,7 @@ QString MainWindow::defaultExportName(const QString &format) const
     return QStringLiteral("raceway.") + (format == QLatin1String("json") ? QStringLiteral("trace.json") : format);
 }
 
-bool MainWindow::exportTo(const QString &format, const QString &path, QString *errorOut)
+bool MainWindow::exportTo(const QString &format, const QString &path, QString *errorOut, int scale)
 {
     QString error;
     bool ok = false;
@@ -44,7 +46,7 @@ bool MainWindow::exportTo(const QString &format, const QString &path, QString *e
         error = tr("nothing to export yet: run a scenario first");
     } else if (QIODevice *out = file.prepare(&error) ? file.open(giveUp, &error) : nullptr) {
         if (format == QLatin1String("png")) {
-            ok = m_view->renderImage().save(out, "PNG");
+            ok = m_view->renderImage(1600, scale).save(out, "PNG");
             if (!ok)
                 error = out->errorString().isEmpty() ? tr("could not encode the image") : out->errorString();
         } else if (format == QLatin1String("svg")) {
@@ -90,13 +92,37 @@ void MainWindow::exportInteractive(const QString &format)
     const QString filter = format == QLatin1String("png")   ? tr("PNG image (*.png)")
                            : format == QLatin1String("svg") ? tr("SVG drawing (*.svg)")
                                                             : tr("Chrome Trace JSON (*.json *.json.gz)");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export timeline"),
-                                                      QDir(dir).filePath(defaultExportName(format)), filter);
-    if (path.isEmpty())
+    // Qt's own dialog, so that a PNG's scale can be chosen beside the file name.
+    QFileDialog dialog(this, tr("Export timeline"), QDir(dir).filePath(defaultExportName(format)), filter);
+    dialog.setObjectName(QStringLiteral("exportDialog"));
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setOption(QFileDialog::DontUseNativeDialog);
+    dialog.setDefaultSuffix(format == QLatin1String("json") ? QStringLiteral("json") : format);
+    QComboBox *scale = nullptr;
+    if (format == QLatin1String("png")) {
+        scale = new QComboBox(&dialog);
+        scale->setObjectName(QStringLiteral("exportScale"));
+        scale->addItem(tr("1× — as on a normal screen"), 1);
+        scale->addItem(tr("2× — sharp on HiDPI screens, slides and print"), 2);
+        scale->setCurrentIndex(std::max(0, scale->findData(settings.value(QStringLiteral("exportScale"), 1).toInt())));
+        scale->setToolTip(tr("Output pixels per pixel on screen: 2× doubles width, height, lines and text"));
+        if (auto *grid = qobject_cast<QGridLayout *>(dialog.layout())) {
+            const int row = grid->rowCount();
+            grid->addWidget(new QLabel(tr("Scale:"), &dialog), row, 0);
+            grid->addWidget(scale, row, 1);
+        }
+    }
+    if (m_exportDialogHook)
+        m_exportDialogHook(dialog);
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
         return;
+    const QString path = dialog.selectedFiles().constFirst();
     settings.setValue(QStringLiteral("exportDir"), QFileInfo(path).absolutePath());
+    const int factor = scale ? scale->currentData().toInt() : 1;
+    if (scale)
+        settings.setValue(QStringLiteral("exportScale"), factor);
     QString error;
-    if (!exportTo(format, path, &error))
+    if (!exportTo(format, path, &error, factor))
         QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1:\n%2").arg(path, error));
 }
 

@@ -197,15 +197,19 @@ void TimelineView::paintAll(QPainter &p, int width) const
     }
 }
 
-QImage TimelineView::renderImage(int minWidth) const
+QImage TimelineView::renderImage(int minWidth, int scale) const
 {
     const int width = std::max(minWidth, viewport()->width());
     const auto secs = sections(width);
     const int height = secs.empty() ? 200 : secs.back().area.bottom() + 1;
-    QImage image(width, height, QImage::Format_RGB32);
+    scale = std::clamp(scale, 1, 4);
+    QImage image(width * scale, height * scale, QImage::Format_RGB32);
+    image.setDevicePixelRatio(scale); // the same layout, every line and letter drawn `scale` times finer
     image.fill(palette().color(QPalette::Base));
     QPainter p(&image);
     paintAll(p, width);
+    p.end();
+    image.setDevicePixelRatio(1); // a file has no device pixel ratio
     return image;
 }
 

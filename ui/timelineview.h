@@ -36,8 +36,9 @@ public:
     QString comparedTitle() const { return m_previousTitle; }
     QString note() const { return m_note; }
 
-    // The picture as on screen (same window, both runs when comparing), at least minWidth wide.
-    QImage renderImage(int minWidth = 1600) const;
+    // The picture as on screen (same window, both runs when comparing), at least minWidth wide, in
+    // `scale` output pixels per layout pixel (2: twice as wide and tall, text included, for HiDPI and print).
+    QImage renderImage(int minWidth = 1600, int scale = 1) const;
     void paintAll(QPainter &p, int width) const; // what renderImage and SVG export draw
     int contentHeight() const;
     QRect plotRect() const; // where time is drawn, in viewport coordinates

@@ -13,6 +13,8 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileDialog>
+#include <QTimer>
 #include <QFormLayout>
 #include <QLabel>
 #include <QImage>
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void historyStaysBounded();
     void differenceFormatting();
     void themeIsAppliedAndRemembered();
+    void exportDialogOffersTwiceTheScale();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -565,6 +568,39 @@ void TestMainWindow::themeIsAppliedAndRemembered()
         QCOMPARE(QApplication::palette().color(QPalette::Base), desktopBase);
     }
     QCOMPARE(QSettings().value(QStringLiteral("theme")).toString(), QStringLiteral("system"));
+}
+
+void TestMainWindow::exportDialogOffersTwiceTheScale()
+{
+    MainWindow w;
+    w.resize(1280, 800);
+    setQuick(w, 300);
+    runToEnd(w);
+    QTemporaryDir dir;
+    const QString one = dir.filePath(QStringLiteral("one.png")), two = dir.filePath(QStringLiteral("two.png"));
+    QVERIFY(w.exportTo(QStringLiteral("png"), one));
+    bool offered = false;
+    w.setExportDialogHook([&](QFileDialog &d) {
+        auto *scale = d.findChild<QComboBox *>(QStringLiteral("exportScale"));
+        offered = scale && scale->count() == 2;
+        if (scale)
+            scale->setCurrentIndex(scale->findData(2));
+        d.selectFile(two);
+        QTimer::singleShot(0, &d, [&d] { QMetaObject::invokeMethod(&d, "accept"); });
+    });
+    w.exportInteractive(QStringLiteral("png"));
+    QVERIFY(offered);
+    const QImage a(one), b(two);
+    QVERIFY(!a.isNull() && !b.isNull());
+    QCOMPARE(b.size(), a.size() * 2);
+    QCOMPARE(QSettings().value(QStringLiteral("exportScale")).toInt(), 2); // remembered for next time
+    // SVG has no scale to choose: the dialog has none.
+    w.setExportDialogHook([&](QFileDialog &d) {
+        offered = d.findChild<QComboBox *>(QStringLiteral("exportScale")) != nullptr;
+        QTimer::singleShot(0, &d, [&d] { d.reject(); });
+    });
+    w.exportInteractive(QStringLiteral("svg"));
+    QVERIFY(!offered);
 }
 
 QTEST_MAIN(TestMainWindow)
