@@ -148,6 +148,23 @@ static void BM_RenderZoomedIn(benchmark::State &state)
 }
 BENCHMARK(BM_RenderZoomedIn)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 
+// A frame on a HiDPI screen: the same 1920×1080 layout painted at device pixel ratio 1, 1.5 and 2
+// (3840×2160 pixels), a million events, the whole run visible.
+static void BM_RenderAtDpr(benchmark::State &state)
+{
+    const Trace &trace = syntheticTrace(1'000'000);
+    const double dpr = double(state.range(0)) / 10.0;
+    QImage image(int(1920 * dpr), int(1080 * dpr), QImage::Format_RGB32);
+    image.setDevicePixelRatio(dpr);
+    TimelinePainter painter(trace);
+    for (auto _ : state) {
+        QPainter p(&image);
+        painter.paint(p, QRect(0, 0, 1920, 1080));
+    }
+    state.counters["dpr"] = dpr;
+}
+BENCHMARK(BM_RenderAtDpr)->Arg(10)->Arg(15)->Arg(20)->ArgName("dpr_x10")->Unit(benchmark::kMillisecond);
+
 // The live view's frame: the widget path (scroll area, both runs stacked when comparing) on top of the
 // painter, with a million events of this run and a million of the previous one.
 static void BM_ViewPaint(benchmark::State &state)
