@@ -302,6 +302,26 @@ void TimelinePainter::paintStates(QPainter &p, const Lane &lane, const QRect &r,
             p.drawRects(batch.rects[std::size_t(s)]);
         }
     }
+    // Who holds the lock or the GIL, even zoomed out where no name fits: a stripe along the top of
+    // every hold in the holder's colour (the same eight hues as the cores; the waiting threads' count
+    // shades the bottom), so that turns show as alternating colours.
+    if (lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil) {
+        std::array<QVector<QRect>, coreKeys> stripes;
+        const int h = std::clamp(batch.height / 4, 2, 5);
+        for (const Run &run : runs)
+            if (run.state == State::Held)
+                stripes[run.obj % coreKeys].append(QRect(r.left() + run.x0, batch.top, run.x1 - run.x0, h));
+        for (int c = 0; c < coreKeys; ++c) {
+            if (stripes[std::size_t(c)].isEmpty())
+                continue;
+            const QColor colour = TimelinePalette::core(c);
+            if (vector)
+                fillColumns(p, stripes[std::size_t(c)], colour);
+            else if (!fillOpaqueRects(p, stripes[std::size_t(c)], colour))
+                for (const QRect &stripe : stripes[std::size_t(c)])
+                    p.fillRect(stripe, colour);
+        }
+    }
     if (vector) {
         QVector<QRect> seamRects;
         for (int sx : seams)

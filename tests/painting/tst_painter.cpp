@@ -200,7 +200,8 @@ void TestPainter::denseLanesShowTheDominantState()
 void TestPainter::handOversShowASeam()
 {
     // Thread a holds the lock, then hands it straight to thread b: on the lock's lane the two holds meet
-    // with a one-pixel seam, so the hand-over is visible; a single long hold has none.
+    // with a one-pixel seam, so the hand-over is visible; a single long hold has none. A stripe in each
+    // holder's colour says whose turn it is even where no name fits.
     Recorder rec;
     const auto a = rec.addLane(QStringLiteral("a"), LaneKind::Thread);
     const auto b = rec.addLane(QStringLiteral("b"), LaneKind::Thread);
@@ -230,15 +231,22 @@ void TestPainter::handOversShowASeam()
     const TimelineLayout l = painter.layout(img.rect());
     const coords::Mapping m = painter.mapping(l);
     const QRect lock = l.lanes[mutex.lane()];
-    const int y = lock.top() + 3; // inside the bar, above the holder's name
     const int seam = int(std::floor(m.toX(50'000)));
     const QColor held = TimelinePalette::light().state(State::Held);
+    // Along the top, a stripe in the holder's colour: thread a's hue, then thread b's.
+    const int stripe = lock.top() + 3;
+    QCOMPARE(QColor(img.pixel(seam - 6, stripe)), TimelinePalette::core(int(a)));
+    QCOMPARE(QColor(img.pixel(seam + 6, stripe)), TimelinePalette::core(int(b)));
+    QVERIFY(TimelinePalette::core(int(a)) != TimelinePalette::core(int(b)));
+    const int y = lock.top() + 8; // inside the bar, below the stripe
     QCOMPARE(QColor(img.pixel(seam - 6, y)), held);
-    QCOMPARE(QColor(img.pixel(seam + 6, y)), held);
-    int gaps = 0;
-    for (int x = seam - 2; x <= seam + 2; ++x)
-        gaps += QColor(img.pixel(x, y)) != held;
-    QCOMPARE(gaps, 1);
+    QCOMPARE(QColor(img.pixel(seam + 30, y)), held); // past the holder's name
+    for (const int row : {stripe, y}) {
+        int gaps = 0;
+        for (int x = seam - 2; x <= seam + 2; ++x)
+            gaps += QColor(img.pixel(x, row)) == TimelinePalette::light().background;
+        QCOMPARE(gaps, 1); // the seam cuts through the stripe and the bar
+    }
     int elsewhere = 0; // inside one hold: no seam
     for (int x = int(m.toX(5'000)); x < int(m.toX(45'000)); ++x)
         elsewhere += QColor(img.pixel(x, y)) != held;
