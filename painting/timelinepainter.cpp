@@ -27,13 +27,37 @@ int TimelinePainter::laneHeight(LaneKind kind)
     }
 }
 
+int TimelinePainter::minimumLaneHeight(LaneKind kind)
+{
+    // A name and a bar; a counter's three lines of text.
+    return kind == LaneKind::Counter ? 50 : 14;
+}
+
+int TimelinePainter::scaledLaneHeight(LaneKind kind) const
+{
+    if (m_laneScale == 1.0)
+        return laneHeight(kind);
+    return std::max(minimumLaneHeight(kind), int(std::lround(laneHeight(kind) * m_laneScale)));
+}
+
+int TimelinePainter::lanesHeight(double scale) const
+{
+    int h = 0;
+    for (const Lane &lane : m_trace.lanes())
+        h += (scale == 1.0 ? laneHeight(lane.kind)
+                           : std::max(minimumLaneHeight(lane.kind), int(std::lround(laneHeight(lane.kind) * scale)))) +
+             laneGap;
+    return h;
+}
+
+int TimelinePainter::fixedHeight(int width) const
+{
+    return headerHeight + axisHeight + (m_showLegend ? legendHeightFor(width) : 0) + 8 + chartHeight();
+}
+
 int TimelinePainter::preferredHeight(int width) const
 {
-    int h = headerHeight + axisHeight + (m_showLegend ? legendHeightFor(width) : 0) + 8 +
-            chartHeight();
-    for (const Lane &lane : m_trace.lanes())
-        h += laneHeight(lane.kind) + laneGap;
-    return h;
+    return fixedHeight(width) + lanesHeight(m_laneScale);
 }
 
 TimelineLayout TimelinePainter::layout(const QRect &area) const
@@ -48,7 +72,7 @@ TimelineLayout TimelinePainter::layout(const QRect &area) const
     const int plotWidth = std::max(10, area.width() - labelWidth - 12);
     int ly = lanesTop;
     for (const Lane &lane : m_trace.lanes()) {
-        const int h = laneHeight(lane.kind);
+        const int h = scaledLaneHeight(lane.kind);
         l.lanes.push_back(QRect(plotLeft, ly, plotWidth, h));
         ly += h + laneGap;
     }

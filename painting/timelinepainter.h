@@ -57,7 +57,15 @@ public:
     std::int64_t windowStart() const { return m_start; }
     std::int64_t windowEnd() const { return m_end; }
 
-    static int laneHeight(LaneKind kind);
+    static int laneHeight(LaneKind kind); // at lane scale 1, as exports draw them
+    // Lane heights times `scale` (the window fits lanes to its height, Ctrl+wheel changes it), never
+    // below what a lane needs to stay legible.
+    void setLaneScale(double scale) { m_laneScale = scale; }
+    double laneScale() const { return m_laneScale; }
+    int scaledLaneHeight(LaneKind kind) const;
+    static int minimumLaneHeight(LaneKind kind);
+    int lanesHeight(double scale) const; // every lane and gap at `scale`
+    int fixedHeight(int width) const;    // everything but the lanes
     struct LegendItem
     {
         enum Kind { Swatch, Marker, Restoring, Bar, Line } kind;
@@ -97,6 +105,7 @@ private:
     QString m_note;
     bool m_showLegend = true;
     std::optional<BarChart> m_chart;
+    double m_laneScale = 1.0;
 };
 
 } // namespace raceway

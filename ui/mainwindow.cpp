@@ -10,6 +10,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QDir>
 #include <QFileInfo>
 #include <QLabel>
@@ -20,7 +21,6 @@
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
@@ -137,6 +137,9 @@ void MainWindow::buildActions()
         tr("Put this scenario's parameters back to their defaults (Ctrl+Shift+R)"));
     add(QStringLiteral("fit"), tr("&Fit Everything"), Qt::Key_Home, [this] { m_view->zoom()->fit(); },
         tr("Show the whole run (Home, or double-click)"));
+    add(QStringLiteral("fitLanes"), tr("Fit &Lanes to Height"), QKeySequence(Qt::CTRL | Qt::Key_0),
+        [this] { m_view->setLaneScale(0); },
+        tr("Lanes share the timeline's height again (Ctrl+0); Ctrl+wheel makes them taller or shorter"));
     add(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_view->zoom()->zoomAround(0.5, 0.5); });
     add(QStringLiteral("zoomOut"), tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_view->zoom()->zoomAround(0.5, 2.0); });
     QAction *compare = add(QStringLiteral("compare"), tr("&Compare With Earlier Run"), QKeySequence(Qt::CTRL | Qt::Key_K),
@@ -189,7 +192,9 @@ void MainWindow::buildMenus()
     view->addSeparator();
     view->addAction(action(QStringLiteral("compare")));
     view->addAction(action(QStringLiteral("coresView")));
+    view->addAction(action(QStringLiteral("fitLanes")));
     view->addSeparator();
+    m_panels = view->addMenu(tr("&Panels"));
     QMenu *theme = view->addMenu(tr("&Theme"));
     auto *themes = new QActionGroup(this);
     for (const auto &[which, text, tip] :
@@ -228,8 +233,6 @@ void MainWindow::buildLayout()
 {
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
-    auto *scenariosLabel = new QLabel(tr("<b>Scenario</b>"));
-    leftLayout->addWidget(scenariosLabel);
     m_scenarios->setMaximumHeight(120);
     leftLayout->addWidget(m_scenarios);
     m_description->setWordWrap(true);
@@ -246,17 +249,29 @@ void MainWindow::buildLayout()
     leftLayout->addWidget(scroll, 1);
     left->setMinimumWidth(240);
 
-    auto *splitter = new QSplitter;
-    splitter->setObjectName(QStringLiteral("mainSplitter"));
-    splitter->addWidget(left);
-    splitter->addWidget(m_view);
-    splitter->addWidget(m_results);
-    splitter->setStretchFactor(0, 0);
-    splitter->setStretchFactor(1, 1);
-    splitter->setStretchFactor(2, 0);
-    splitter->setSizes({290, 640, 350});
+    // The timeline is the window's centre; the scenario and parameters, and the results, are docks that
+    // share the left side as tabs by default (the timeline then gets two thirds of a 1280×800 window).
+    // Drag them anywhere, float or close them (View > Panels); where they are is remembered.
+    setCentralWidget(m_view);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    auto dock = [this](const QString &name, const QString &title, QWidget *content) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(content);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                       QDockWidget::DockWidgetClosable);
+        addDockWidget(Qt::LeftDockWidgetArea, d);
+        m_panels->addAction(d->toggleViewAction());
+        return d;
+    };
+    m_scenarioDock = dock(QStringLiteral("scenarioDock"), tr("Scenario"), left);
+    m_resultsDock = dock(QStringLiteral("resultsDock"), tr("Results"), m_results);
+    m_scenarioDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
+    m_resultsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
+    tabifyDockWidget(m_scenarioDock, m_resultsDock);
+    m_scenarioDock->raise();
+    resizeDocks({m_scenarioDock}, {300}, Qt::Horizontal);
     m_results->setMinimumWidth(240);
-    setCentralWidget(splitter);
 
     m_progress->setMaximumWidth(180);
     m_progress->setRange(0, 1000);
@@ -369,6 +384,8 @@ void MainWindow::finishRun()
         m_status->setText((r.cancelled ? tr("Stopped after %1 ms") : tr("Finished in %1 ms")).arg(l.toString(r.wallMs, 'f', 1)) +
                           (r.problems.isEmpty() ? QString() : QStringLiteral(" — ") + r.problems.join(QStringLiteral("; "))));
     m_history->notifyFinished(); // the results panel follows
+    if (tabifiedDockWidgets(m_resultsDock).contains(m_scenarioDock))
+        m_resultsDock->raise(); // sharing a tab with the scenario: show what the run measured
     showRuns();
     updateActions();
     Q_EMIT runFinished();
@@ -437,8 +454,6 @@ void MainWindow::loadSettings()
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1280, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (auto *splitter = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
-        splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     selectScenario(settings.value(QStringLiteral("scenario")).toString());
 }
 
@@ -447,8 +462,6 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    if (auto *splitter = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
-        settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
     if (const Scenario *s = currentScenario())
         settings.setValue(QStringLiteral("scenario"), s->id());
     saveParams();

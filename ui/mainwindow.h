@@ -9,6 +9,8 @@
 #include <memory>
 
 class QAction;
+class QDockWidget;
+class QMenu;
 class QFileDialog;
 class QLabel;
 class QListWidget;
@@ -48,6 +50,8 @@ public:
     const Runner *runner() const { return current() ? &current()->runner() : nullptr; }
     const Runner *previousRunner() const { return compared() ? &compared()->runner() : nullptr; }
     QAction *action(const QString &name) const;
+    QDockWidget *scenarioDock() const { return m_scenarioDock; }
+    QDockWidget *resultsDock() const { return m_resultsDock; }
     QString statusText() const;
     // Tests: called with the export dialog just before it is shown (to fill it in and accept it).
     void setExportDialogHook(std::function<void(QFileDialog &)> hook) { m_exportDialogHook = std::move(hook); }
@@ -87,6 +91,9 @@ private:
     bool m_loadingForm = false; // the form is being built for a scenario, not edited
     std::map<QString, QAction *> m_actions;
     std::function<void(QFileDialog &)> m_exportDialogHook;
+    QMenu *m_panels = nullptr;
+    QDockWidget *m_scenarioDock = nullptr;
+    QDockWidget *m_resultsDock = nullptr;
 };
 
 } // namespace raceway

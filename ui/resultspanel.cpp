@@ -84,7 +84,7 @@ ResultsPanel::ResultsPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_heading->setWordWrap(true);
     m_heading->setTextFormat(Qt::RichText);
-    m_heading->setText(tr("<b>Results</b><br>Run a scenario to see what it measured."));
+    m_heading->setText(tr("Run a scenario to see what it measured."));
     layout->addWidget(m_heading);
     auto *row = new QHBoxLayout;
     auto *label = new QLabel(tr("Compare &with:"), this);

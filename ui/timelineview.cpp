@@ -102,17 +102,60 @@ void TimelineView::traceChanged()
     invalidate();
 }
 
-std::vector<TimelineView::Section> TimelineView::sections(int width) const
+double TimelineView::laneScale() const
 {
-    std::vector<Section> out;
-    int y = 0;
-    auto add = [&](const Trace *t, const QString &title, bool legend) {
+    if (m_userLaneScale > 0)
+        return m_userLaneScale;
+    // Fit: the lanes of every run shown share the height the viewport leaves, within legible bounds.
+    const int width = viewport()->width();
+    int fixed = 0;
+    std::vector<TimelinePainter> shownRuns;
+    for (const auto &[t, legend] : {std::pair{shown(m_previous), false}, std::pair{shown(m_current), true}}) {
+        if (!t)
+            continue;
         TimelinePainter p(*t);
         p.setShowLegend(legend);
         if (legend)
             p.setChart(m_chart);
+        fixed += p.fixedHeight(width);
+        shownRuns.push_back(p);
+    }
+    const int available = viewport()->height() - fixed;
+    auto lanes = [&](double scale) {
+        int h = 0;
+        for (const TimelinePainter &p : shownRuns)
+            h += p.lanesHeight(scale);
+        return h;
+    };
+    const int atOne = lanes(1.0);
+    if (shownRuns.empty() || atOne <= 0)
+        return 1.0;
+    double scale = std::clamp(double(available) / double(atOne), minLaneScale, maxFitLaneScale);
+    for (int i = 0; i < 20 && scale > minLaneScale && lanes(scale) > available; ++i) // rounding and minimums
+        scale = std::max(minLaneScale, scale * 0.97);
+    return scale;
+}
+
+void TimelineView::setLaneScale(double scale)
+{
+    m_userLaneScale = scale <= 0 ? 0 : std::clamp(scale, minLaneScale, maxLaneScale);
+    updateScrollBar();
+    invalidate();
+}
+
+std::vector<TimelineView::Section> TimelineView::sections(int width) const
+{
+    std::vector<Section> out;
+    int y = 0;
+    const double scale = laneScale();
+    auto add = [&](const Trace *t, const QString &title, bool legend) {
+        TimelinePainter p(*t);
+        p.setLaneScale(scale);
+        p.setShowLegend(legend);
+        if (legend)
+            p.setChart(m_chart);
         const int h = p.preferredHeight(width);
-        out.push_back({t, title, QRect(0, y, width, h), legend});
+        out.push_back({t, title, QRect(0, y, width, h), legend, scale});
         y += h;
     };
     if (m_previous)
@@ -126,6 +169,7 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
 {
     const bool dark = palette().color(QPalette::Base).lightness() < 128;
     TimelinePainter p(*s.trace, dark ? TimelinePalette::dark() : TimelinePalette::light());
+    p.setLaneScale(s.laneScale);
     p.setTitle(s.title);
     p.setShowLegend(s.legend);
     if (s.trace == shown(m_current))
@@ -281,6 +325,13 @@ bool TimelineView::viewportEvent(QEvent *event)
 
 void TimelineView::wheelEvent(QWheelEvent *event)
 {
+    if (event->modifiers() & Qt::ControlModifier) { // Ctrl+wheel: taller or shorter lanes
+        const double steps = event->angleDelta().y() / 120.0;
+        if (steps != 0)
+            setLaneScale(laneScale() * std::pow(1.15, steps));
+        event->accept();
+        return;
+    }
     if (event->modifiers() & Qt::ShiftModifier) { // Shift+wheel scrolls the lanes
         QAbstractScrollArea::wheelEvent(event);
         return;

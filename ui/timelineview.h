@@ -30,6 +30,12 @@ public:
     bool coresView() const { return m_coresView; }
     void traceChanged(); // the current trace grew: follow it and repaint
     TimelineZoom *zoom() const { return m_zoom; }
+    // Lane heights: by default they fit the runs' lanes to the view's height (64 thread lanes get the
+    // legible minimum and a scroll bar); Ctrl+wheel or setLaneScale picks a scale, 0 goes back to fitting.
+    static constexpr double minLaneScale = 0.64, maxFitLaneScale = 2.5, maxLaneScale = 4.0;
+    double laneScale() const;
+    void setLaneScale(double scale);
+    bool lanesFitted() const { return m_userLaneScale <= 0; }
     const Trace *current() const { return m_current; }
     const Trace *compared() const { return m_previous; }
     QString currentTitle() const { return m_title; }
@@ -68,6 +74,7 @@ private:
         QString title;
         QRect area;
         bool legend;
+        double laneScale;
     };
     std::vector<Section> sections(int width) const;
     TimelinePainter painterFor(const Section &s) const;
@@ -86,6 +93,7 @@ private:
     const Trace *m_current = nullptr;
     const Trace *m_previous = nullptr;
     bool m_coresView = false;
+    double m_userLaneScale = 0; // 0: fit to the height
     std::unique_ptr<Trace> m_coresCurrent, m_coresPrevious;
     QString m_title, m_previousTitle, m_note, m_previousNote;
     std::optional<BarChart> m_chart;

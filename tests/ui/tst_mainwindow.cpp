@@ -13,6 +13,7 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QTimer>
 #include <QFormLayout>
@@ -57,6 +58,9 @@ private Q_SLOTS:
     void differenceFormatting();
     void themeIsAppliedAndRemembered();
     void exportDialogOffersTwiceTheScale();
+    void timelineGetsMostOfTheWindow_data();
+    void timelineGetsMostOfTheWindow();
+    void lanesFillTheHeightAndCtrlWheelScalesThem();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -277,6 +281,7 @@ void TestMainWindow::comparesWithThePreviousRun()
     w.resize(1300, 800);
     setQuick(w);
     runToEnd(w);
+    w.view()->setLaneScale(1.0); // fixed lane heights: stacking two runs makes the content taller
     const int single = w.view()->contentHeight();
     w.action(QStringLiteral("lock"))->trigger();
     runToEnd(w);
@@ -284,6 +289,7 @@ void TestMainWindow::comparesWithThePreviousRun()
     QVERIFY(!w.previousRunner()->result().params.flag(QStringLiteral("lock")));
     QVERIFY(w.runner()->result().params.flag(QStringLiteral("lock")));
     QVERIFY(w.view()->contentHeight() > single + 150); // both runs stacked on one axis
+    QCOMPARE(w.view()->compared(), &w.previousRunner()->trace());
     // Both columns of numbers: the previous run lost updates, this one none.
     QCOMPARE(w.results()->valueText(QStringLiteral("lost_updates"), 1), QStringLiteral("0"));
     QVERIFY(w.results()->valueText(QStringLiteral("lost_updates"), 2) != QStringLiteral("—"));
@@ -601,6 +607,81 @@ void TestMainWindow::exportDialogOffersTwiceTheScale()
     });
     w.exportInteractive(QStringLiteral("svg"));
     QVERIFY(!offered);
+}
+
+void TestMainWindow::timelineGetsMostOfTheWindow_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x800") << QSize(1280, 800);
+    QTest::newRow("1024x700") << QSize(1024, 700);
+}
+
+void TestMainWindow::timelineGetsMostOfTheWindow()
+{
+    QFETCH(QSize, size);
+    MainWindow w;
+    w.resize(size);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTRY_COMPARE(w.size(), size);
+    const double share = double(w.view()->width() * w.view()->height()) / double(size.width() * size.height());
+    qInfo("timeline: %d×%d of %d×%d, %.0f%% of the window", w.view()->width(), w.view()->height(), size.width(),
+          size.height(), share * 100);
+    QVERIFY2(share >= 0.60, qPrintable(QString::number(share)));
+    // The panels are docks that can be closed and brought back, and a finished run shows its results.
+    QVERIFY(w.scenarioDock()->isVisible());
+    w.scenarioDock()->toggleViewAction()->trigger();
+    QVERIFY(!w.scenarioDock()->isVisible());
+    w.scenarioDock()->toggleViewAction()->trigger();
+    setQuick(w, 300);
+    runToEnd(w);
+    QTRY_VERIFY(!w.resultsDock()->visibleRegion().isEmpty());
+    // Nothing in the scenario panel is cut: every parameter label fits its text.
+    w.scenarioDock()->raise();
+    QTRY_VERIFY(!w.scenarioDock()->visibleRegion().isEmpty());
+    for (QLabel *label : w.form()->findChildren<QLabel *>())
+        if (label->isVisible())
+            QVERIFY2(label->width() >= label->sizeHint().width(), qPrintable(label->text()));
+}
+
+void TestMainWindow::lanesFillTheHeightAndCtrlWheelScalesThem()
+{
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    setQuick(w, 300);
+    ParamValues eight = w.form()->values();
+    eight.set(QStringLiteral("threads"), qlonglong(8));
+    w.form()->setValues(eight);
+    runToEnd(w);
+    TimelineView *view = w.view();
+    // A few lanes fill the height: taller than at scale 1, and no scroll bar.
+    QVERIFY(view->lanesFitted());
+    QVERIFY(view->laneScale() > 1.0);
+    QVERIFY(view->contentHeight() <= view->viewport()->height());
+    QVERIFY(view->contentHeight() > view->viewport()->height() - 40);
+    // Ctrl+wheel: shorter lanes; Ctrl+0 fits them again.
+    const double fitted = view->laneScale();
+    QWheelEvent down(QPointF(300, 200), view->mapToGlobal(QPointF(300, 200)), QPoint(), QPoint(0, -240), Qt::NoButton,
+                     Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view->viewport(), &down);
+    QVERIFY(!view->lanesFitted());
+    QVERIFY(qAbs(view->laneScale() - fitted / (1.15 * 1.15)) < 1e-9);
+    QVERIFY(view->contentHeight() < view->viewport()->height() - 40);
+    w.action(QStringLiteral("fitLanes"))->trigger();
+    QVERIFY(view->lanesFitted());
+    QCOMPARE(view->laneScale(), fitted);
+    // 64 thread lanes: the legible minimum, with a scroll bar to reach them all.
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("threads"), qlonglong(64));
+    v.set(QStringLiteral("iterations"), qlonglong(20));
+    w.form()->setValues(v);
+    runToEnd(w);
+    w.action(QStringLiteral("compare"))->trigger(); // this run alone
+    QCOMPARE(view->laneScale(), TimelineView::minLaneScale);
+    QVERIFY(view->verticalScrollBar()->maximum() > 0);
+    QVERIFY(view->contentHeight() >= 64 * (TimelinePainter::minimumLaneHeight(LaneKind::Thread) + TimelinePainter::laneGap));
 }
 
 QTEST_MAIN(TestMainWindow)
