@@ -11,6 +11,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QLabel>
@@ -42,6 +44,7 @@ MainWindow::MainWindow(QWidget *parent)
     buildActions();
     buildMenus();
     buildLayout();
+    buildFindBar();
     m_timer.setInterval(25); // 40 frames per second while a run is live
     connect(&m_timer, &QTimer::timeout, this, &MainWindow::poll);
     connect(m_view, &TimelineView::exportRequested, this, &MainWindow::exportInteractive);
@@ -55,6 +58,11 @@ MainWindow::MainWindow(QWidget *parent)
         m_history->setCompared(number);
     });
     connect(m_history, &RunHistory::comparedChanged, this, &MainWindow::showRuns);
+    connect(m_history, &RunHistory::currentChanged, this, [this] {
+        m_finder.reset(); // it refers to the run it was built from
+        m_findTrace = nullptr;
+        m_findIndex = -1;
+    });
     connect(m_form, &ParamForm::changed, this, [this] {
         if (!m_loadingForm) // saved as edited: nothing is lost if the app is killed before a run
             saveParams();
@@ -164,6 +172,15 @@ void MainWindow::buildActions()
     add(QStringLiteral("exportJson"), tr("Export &Trace JSON…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E),
         [this] { exportInteractive(QStringLiteral("json")); },
         tr("Save the events as Chrome Trace JSON for Perfetto UI or speedscope (Ctrl+Alt+E)"));
+    add(QStringLiteral("find"), tr("&Find…"), QKeySequence::Find, [this] {
+            m_findBar->show();
+            m_findKind->setFocus();
+        },
+        tr("Find lost updates, long waits or failures in this run (Ctrl+F)"));
+    add(QStringLiteral("findNext"), tr("Find &Next"), QKeySequence(Qt::Key_F3), [this] { find(true); },
+        tr("Centre the next lost update, long wait or failure (F3)"));
+    add(QStringLiteral("findPrevious"), tr("Find &Previous"), QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { find(false); },
+        tr("Centre the previous one (Shift+F3)"));
     add(QStringLiteral("quit"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
     add(QStringLiteral("about"), tr("&About Raceway"), QKeySequence(), [this] { about(); });
 }
@@ -193,6 +210,9 @@ void MainWindow::buildMenus()
     view->addAction(action(QStringLiteral("compare")));
     view->addAction(action(QStringLiteral("coresView")));
     view->addAction(action(QStringLiteral("fitLanes")));
+    view->addSeparator();
+    for (const char *name : {"find", "findNext", "findPrevious"})
+        view->addAction(action(QString::fromLatin1(name)));
     view->addSeparator();
     m_panels = view->addMenu(tr("&Panels"));
     QMenu *theme = view->addMenu(tr("&Theme"));
@@ -280,6 +300,99 @@ void MainWindow::buildLayout()
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_events);
     statusBar()->addPermanentWidget(m_progress);
+}
+
+void MainWindow::buildFindBar()
+{
+    m_findBar = new QToolBar(tr("Find"), this);
+    m_findBar->setObjectName(QStringLiteral("findBar"));
+    m_findBar->setMovable(false);
+    m_findKind = new QComboBox(m_findBar);
+    m_findKind->setObjectName(QStringLiteral("findKind"));
+    // In FindKind's order.
+    m_findKind->addItems({tr("Lost updates"), tr("Waits for a lock or the GIL of at least"), tr("Crashes and kills")});
+    m_findMinMs = new QDoubleSpinBox(m_findBar);
+    m_findMinMs->setObjectName(QStringLiteral("findMinMs"));
+    m_findMinMs->setRange(0, 60'000);
+    m_findMinMs->setDecimals(2);
+    m_findMinMs->setValue(1.0);
+    m_findMinMs->setSuffix(QStringLiteral(" ms"));
+    m_findMinMs->setToolTip(tr("Only waits at least this long"));
+    m_findLabel = new QLabel(m_findBar);
+    m_findLabel->setObjectName(QStringLiteral("findLabel"));
+    m_findLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_findBar->addWidget(new QLabel(tr(" Find: "), m_findBar));
+    m_findBar->addWidget(m_findKind);
+    QAction *minAction = m_findBar->addWidget(m_findMinMs);
+    m_findBar->addAction(action(QStringLiteral("findPrevious")));
+    m_findBar->addAction(action(QStringLiteral("findNext")));
+    m_findBar->addWidget(m_findLabel);
+    auto *spacer = new QWidget(m_findBar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_findBar->addWidget(spacer);
+    m_findBar->addAction(style()->standardIcon(QStyle::SP_DialogCloseButton), tr("Close the find bar"),
+                         m_findBar, &QWidget::hide);
+    const auto kindChanged = [this, minAction] {
+        minAction->setVisible(m_findKind->currentIndex() == int(FindKind::LongWait));
+        m_findIndex = -1;
+        m_findLabel->setText(tr("F3: next, Shift+F3: previous"));
+    };
+    connect(m_findKind, &QComboBox::currentIndexChanged, this, kindChanged);
+    connect(m_findMinMs, &QDoubleSpinBox::valueChanged, this, [this] { m_findIndex = -1; });
+    kindChanged();
+    addToolBar(Qt::BottomToolBarArea, m_findBar);
+    m_findBar->hide();
+}
+
+void MainWindow::find(bool forward)
+{
+    m_findBar->show();
+    const RunRecord *run = current();
+    if (!run) {
+        m_findLabel->setText(tr("Run a scenario first"));
+        return;
+    }
+    const Trace &trace = run->trace();
+    const int kind = m_findKind->currentIndex();
+    const auto minNs = std::int64_t(std::llround(m_findMinMs->value() * 1e6));
+    if (!m_finder || m_findTrace != &trace || m_findEvents != trace.eventCount() || m_findKindUsed != kind ||
+        m_findMinNs != minNs) {
+        m_finder = std::make_unique<TraceFinder>(trace, FindKind(kind), minNs);
+        m_findTrace = &trace;
+        m_findEvents = trace.eventCount();
+        m_findKindUsed = kind;
+        m_findMinNs = minNs;
+        m_findIndex = -1; // start again from what is on screen
+    }
+    const std::ptrdiff_t count = std::ptrdiff_t(m_finder->size());
+    if (count == 0) {
+        m_findLabel->setText(tr("No %1 in this run").arg(TraceFinder::kindName(FindKind(kind)) + QLatin1Char('s')));
+        return;
+    }
+    std::ptrdiff_t i;
+    bool wrapped = false;
+    if (m_findIndex < 0 || m_findIndex >= count) {
+        // The first step starts from the visible range.
+        const TimelineZoom *zoom = m_view->zoom();
+        i = forward ? m_finder->nextAfter(trace.start() + zoom->start() - 1)
+                    : m_finder->previousBefore(trace.start() + zoom->end() + 1);
+    } else {
+        i = m_findIndex + (forward ? 1 : -1);
+    }
+    if (i < 0 || i >= count) {
+        i = forward ? 0 : count - 1;
+        wrapped = true;
+    }
+    m_findIndex = i;
+    const Finding &f = m_finder->findings()[std::size_t(i)];
+    m_view->reveal(f.lane, f.start, f.end);
+    m_findLabel->setText(m_finder->describe(std::size_t(i)) +
+                         (wrapped ? (forward ? tr(" (from the start again)") : tr(" (from the end again)")) : QString()));
+}
+
+QString MainWindow::findText() const
+{
+    return m_findLabel->text();
 }
 
 const Scenario *MainWindow::currentScenario() const

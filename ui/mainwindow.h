@@ -1,6 +1,7 @@
 #pragma once
 
 #include "runhistory.h"
+#include "tracefind.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -11,6 +12,9 @@
 class QAction;
 class QDockWidget;
 class QMenu;
+class QComboBox;
+class QDoubleSpinBox;
+class QToolBar;
 class QFileDialog;
 class QLabel;
 class QListWidget;
@@ -51,6 +55,9 @@ public:
     const Runner *previousRunner() const { return compared() ? &compared()->runner() : nullptr; }
     QAction *action(const QString &name) const;
     QDockWidget *scenarioDock() const { return m_scenarioDock; }
+    // F3 / Shift+F3: the next or previous lost update, long wait or failure of the current run.
+    void find(bool forward);
+    QString findText() const;
     QDockWidget *resultsDock() const { return m_resultsDock; }
     QString statusText() const;
     // Tests: called with the export dialog just before it is shown (to fill it in and accept it).
@@ -67,6 +74,7 @@ private:
     void buildActions();
     void buildMenus();
     void buildLayout();
+    void buildFindBar();
     void poll();
     void finishRun();
     void updateActions();
@@ -92,6 +100,16 @@ private:
     std::map<QString, QAction *> m_actions;
     std::function<void(QFileDialog &)> m_exportDialogHook;
     QMenu *m_panels = nullptr;
+    QToolBar *m_findBar = nullptr;
+    QComboBox *m_findKind = nullptr;
+    QDoubleSpinBox *m_findMinMs = nullptr;
+    QLabel *m_findLabel = nullptr;
+    std::unique_ptr<TraceFinder> m_finder;
+    const Trace *m_findTrace = nullptr; // what m_finder was built from
+    std::uint64_t m_findEvents = 0;
+    int m_findKindUsed = -1;
+    std::int64_t m_findMinNs = -1;
+    std::ptrdiff_t m_findIndex = -1;
     QDockWidget *m_scenarioDock = nullptr;
     QDockWidget *m_resultsDock = nullptr;
 };

@@ -156,16 +156,15 @@ void ResultsPanel::refresh()
     const RunRecord *compared = history ? history->compared() : nullptr;
     const RunResult *now = current && current->finished() ? &current->result() : nullptr;
     const RunResult *before = compared ? &compared->result() : nullptr;
-    QString heading = QStringLiteral("<b>Results</b>");
+    QString heading; // the dock's title says "Results"
     if (current)
-        heading += QStringLiteral("<br>") +
-                   tr("Run %1: %2").arg(current->number()).arg(current->title().toHtmlEscaped());
+        heading = tr("<b>Run %1</b>: %2").arg(current->number()).arg(current->title().toHtmlEscaped());
+    else
+        heading = tr("Run a scenario to see what it measured.");
     if (compared)
-        heading +=
-            QStringLiteral("<br><span style='color:gray'>") +
-            tr("Compared with run %1: %2").arg(compared->number()).arg(compared->title().toHtmlEscaped()) +
-            QStringLiteral("</span>");
-    if (!current) heading += QStringLiteral("<br>") + tr("Run a scenario to see what it measured.");
+        heading += QStringLiteral("<br><span style='color:gray'>") +
+                   tr("Compared with run %1: %2").arg(compared->number()).arg(compared->title().toHtmlEscaped()) +
+                   QStringLiteral("</span>");
     m_heading->setText(heading);
 
     auto header = [this](int column, const QString &text, const QString &tip) {

@@ -30,6 +30,12 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent), m_zoo
                                       : QString());
     });
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &TimelineView::invalidate);
+    m_flashTimer.setSingleShot(true);
+    m_flashTimer.setInterval(1500);
+    connect(&m_flashTimer, &QTimer::timeout, this, [this] {
+        m_flash.reset();
+        viewport()->update();
+    });
 }
 
 void TimelineView::invalidate()
@@ -40,8 +46,10 @@ void TimelineView::invalidate()
 
 void TimelineView::setCurrent(const Trace *trace, const QString &title)
 {
-    if (trace != m_current)
+    if (trace != m_current) {
         m_zoom->reset();
+        m_flash.reset();
+    }
     m_current = trace;
     m_title = title;
     traceChanged();
@@ -277,7 +285,67 @@ void TimelineView::paintEvent(QPaintEvent *)
         }
         m_frameDirty = false;
     }
-    QPainter(viewport()).drawImage(0, 0, m_frame);
+    QPainter screen(viewport());
+    screen.drawImage(0, 0, m_frame);
+    if (const QRect box = flashRect(); !box.isNull()) {
+        // What F3 found, ringed for a moment over the frame.
+        screen.setRenderHint(QPainter::Antialiasing);
+        QColor ring = palette().color(QPalette::Highlight);
+        screen.setPen(QPen(ring, 3));
+        ring.setAlpha(40);
+        screen.setBrush(ring);
+        screen.drawRoundedRect(box, 5, 5);
+    }
+}
+
+QRect TimelineView::flashRect() const
+{
+    if (!m_flash || !m_current)
+        return {};
+    for (const Section &s : sections(viewport()->width())) {
+        if (s.trace != shown(m_current) || s.trace != m_current) // not on the cores view's lanes
+            continue;
+        const TimelinePainter painter = painterFor(s);
+        const TimelineLayout l = painter.layout(s.area);
+        if (m_flash->lane >= l.lanes.size())
+            return {};
+        const coords::Mapping m = painter.mapping(l);
+        const QRect lane = l.lanes[m_flash->lane];
+        const int x0 = int(std::floor(m.toX(m_flash->start))), x1 = int(std::ceil(m.toX(m_flash->end)));
+        return QRect(QPoint(std::max(lane.left() - 8, x0 - 8), lane.top() - 3),
+                     QPoint(std::min(lane.right() + 8, x1 + 8), lane.bottom() + 3))
+            .translated(0, -verticalScrollBar()->value());
+    }
+    return {};
+}
+
+void TimelineView::reveal(std::size_t lane, std::int64_t start, std::int64_t end)
+{
+    if (!m_current)
+        return;
+    // Centre it in time at the present zoom; from far out, zoom in to a tenth of the run first, so that
+    // what was found stands apart (a long wait is shown whole)...
+    std::int64_t width = m_zoom->end() - m_zoom->start();
+    if (width > m_zoom->span() / 2)
+        width = std::max<std::int64_t>(1, m_zoom->span() / 10);
+    width = std::max<std::int64_t>(width, (end - start) * 3 / 2);
+    const std::int64_t mid = (start + end) / 2 - m_current->start();
+    m_zoom->setWindow(mid - width / 2, mid - width / 2 + width);
+    m_flash = Flash{lane, start, end};
+    // ...and scroll its lane into view.
+    for (const Section &s : sections(viewport()->width())) {
+        if (s.trace != m_current)
+            continue;
+        const TimelineLayout l = painterFor(s).layout(s.area);
+        if (lane < l.lanes.size()) {
+            const QRect r = l.lanes[lane];
+            QScrollBar *bar = verticalScrollBar();
+            if (r.top() < bar->value() || r.bottom() > bar->value() + viewport()->height())
+                bar->setValue(r.center().y() - viewport()->height() / 2);
+        }
+    }
+    m_flashTimer.start();
+    viewport()->update();
 }
 
 void TimelineView::resizeEvent(QResizeEvent *event)

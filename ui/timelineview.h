@@ -6,6 +6,7 @@
 
 #include <QAbstractScrollArea>
 #include <QImage>
+#include <QTimer>
 
 #include <memory>
 
@@ -36,6 +37,9 @@ public:
     double laneScale() const;
     void setLaneScale(double scale);
     bool lanesFitted() const { return m_userLaneScale <= 0; }
+    // Centres [start, end] (absolute ns) of the current run's `lane` and rings it for a moment (F3).
+    void reveal(std::size_t lane, std::int64_t start, std::int64_t end);
+    QRect flashRect() const; // where the ring is, in viewport coordinates (null when none)
     const Trace *current() const { return m_current; }
     const Trace *compared() const { return m_previous; }
     QString currentTitle() const { return m_title; }
@@ -94,6 +98,13 @@ private:
     const Trace *m_previous = nullptr;
     bool m_coresView = false;
     double m_userLaneScale = 0; // 0: fit to the height
+    struct Flash
+    {
+        std::size_t lane;
+        std::int64_t start, end;
+    };
+    std::optional<Flash> m_flash;
+    QTimer m_flashTimer;
     std::unique_ptr<Trace> m_coresCurrent, m_coresPrevious;
     QString m_title, m_previousTitle, m_note, m_previousNote;
     std::optional<BarChart> m_chart;

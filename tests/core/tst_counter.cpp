@@ -2,6 +2,7 @@
 // marker, and lost == expected - actual == the markers' sum; lock wait == the drawn wait intervals.
 
 #include "tracechecks.h"
+#include "tracefind.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void eventBudgetDropsButKeepsMetricsExact();
     void liveCounterLaneShowsOnlyWhatHappened_data();
     void liveCounterLaneShowsOnlyWhatHappened();
+    void findVisitsEveryLostUpdateAndWaitInOrder();
 };
 
 void TestCounter::lockedCountIsExact_data()
@@ -283,6 +285,47 @@ void TestCounter::liveCounterLaneShowsOnlyWhatHappened()
     QCOMPARE(series.back().b, metricValue(runner.result().metrics, QStringLiteral("actual")).toLongLong());
     QCOMPARE(series.back().a, total);
     qInfo("%d live slices, %zu counter points", slices, series.size());
+}
+
+void TestCounter::findVisitsEveryLostUpdateAndWaitInOrder()
+{
+    // F3's list: every lossy write, in time order, as many as the run counted; every wait, whose
+    // durations add up to the reported lock wait.
+    auto off = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=4"), QStringLiteral("iterations=3000"),
+                                                       QStringLiteral("lock=off"), QStringLiteral("window_ns=20000")});
+    const TraceFinder lost(off->trace(), FindKind::LostUpdate);
+    QCOMPARE(qlonglong(lost.size()), metric(*off, "lossy_writes"));
+    QVERIFY(lost.size() > 0);
+    std::int64_t erased = 0;
+    for (std::size_t i = 0; i < lost.size(); ++i) {
+        erased += lost.findings()[i].amount;
+        if (i > 0)
+            QVERIFY(lost.findings()[i - 1].start <= lost.findings()[i].start);
+    }
+    QCOMPARE(erased, metric(*off, "lost_updates"));
+    const Finding &first = lost.findings().front();
+    QVERIFY2(lost.describe(0).startsWith(QStringLiteral("lost update 1 of ") + QLocale().toString(qulonglong(lost.size())) +
+                                         QStringLiteral(": ") + off->trace().lane(first.lane).name + QStringLiteral(" erased ")),
+             qPrintable(lost.describe(0)));
+    QCOMPARE(lost.nextAfter(first.start - 1), std::ptrdiff_t(0));
+    QCOMPARE(lost.previousBefore(first.start), std::ptrdiff_t(-1));
+    QCOMPARE(lost.nextAfter(lost.findings().back().start), std::ptrdiff_t(-1));
+    QVERIFY(TraceFinder(off->trace(), FindKind::LongWait, 0).size() == 0); // nobody waits without a lock
+
+    auto on = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=4"), QStringLiteral("iterations=2000"),
+                                                      QStringLiteral("lock=on"), QStringLiteral("window_ns=2000")});
+    const TraceFinder waits(on->trace(), FindKind::LongWait, 0);
+    std::int64_t waited = 0;
+    for (const Finding &f : waits.findings())
+        waited += f.end - f.start;
+    QCOMPARE(qRound64(metricDouble(*on, "lock_wait_ms") * 1e6), waited);
+    // A threshold keeps only the long ones.
+    const TraceFinder over(on->trace(), FindKind::LongWait, 50'000);
+    for (const Finding &f : over.findings())
+        QVERIFY(f.end - f.start >= 50'000);
+    QCOMPARE(over.size(), std::size_t(std::count_if(waits.findings().begin(), waits.findings().end(),
+                                                    [](const Finding &f) { return f.end - f.start >= 50'000; })));
+    QCOMPARE(TraceFinder(on->trace(), FindKind::LostUpdate).size(), std::size_t(0));
 }
 
 QTEST_MAIN(TestCounter)

@@ -6,6 +6,7 @@
 #include "registry.h"
 #include "resultspanel.h"
 #include "timelineview.h"
+#include "tracefind.h"
 
 #include <QAction>
 #include <QApplication>
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void timelineGetsMostOfTheWindow_data();
     void timelineGetsMostOfTheWindow();
     void lanesFillTheHeightAndCtrlWheelScalesThem();
+    void findJumpsToEachLostUpdateInTurn();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -682,6 +684,47 @@ void TestMainWindow::lanesFillTheHeightAndCtrlWheelScalesThem()
     QCOMPARE(view->laneScale(), TimelineView::minLaneScale);
     QVERIFY(view->verticalScrollBar()->maximum() > 0);
     QVERIFY(view->contentHeight() >= 64 * (TimelinePainter::minimumLaneHeight(LaneKind::Thread) + TimelinePainter::laneGap));
+}
+
+void TestMainWindow::findJumpsToEachLostUpdateInTurn()
+{
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    setQuick(w, 300);
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("window_ns"), qlonglong(20000)); // wide enough that updates are lost
+    w.form()->setValues(v);
+    w.form()->setLock(false);
+    runToEnd(w);
+    const Trace &trace = w.current()->trace();
+    const TraceFinder expected(trace, FindKind::LostUpdate);
+    QVERIFY(expected.size() >= 3);
+    const QString of = QStringLiteral(" of ") + QLocale().toString(qulonglong(expected.size())) + QStringLiteral(": ");
+    TimelineZoom *zoom = w.view()->zoom();
+    for (std::size_t i = 0; i < 3; ++i) {
+        w.action(QStringLiteral("findNext"))->trigger();
+        QVERIFY2(w.findText().startsWith(QStringLiteral("lost update %1").arg(i + 1) + of), qPrintable(w.findText()));
+        QVERIFY(w.findText().endsWith(expected.what(i)));
+        // Zoomed in from the whole run, centred on it (unless the run's edge is nearer), ringed on its lane.
+        const std::int64_t at = expected.findings()[i].start - trace.start();
+        const std::int64_t width = zoom->end() - zoom->start();
+        QVERIFY(width <= zoom->span() / 10 + 1);
+        QVERIFY(zoom->start() <= at && at <= zoom->end());
+        if (at >= width / 2 && at <= zoom->span() - width / 2)
+            QVERIFY(qAbs((zoom->start() + zoom->end()) / 2 - at) <= 1);
+        QVERIFY(!w.view()->flashRect().isNull());
+    }
+    w.action(QStringLiteral("findPrevious"))->trigger();
+    QVERIFY2(w.findText().startsWith(QStringLiteral("lost update 2") + of), qPrintable(w.findText()));
+    // Long waits: none without the lock.
+    auto *kind = w.findChild<QComboBox *>(QStringLiteral("findKind"));
+    kind->setCurrentIndex(int(FindKind::LongWait));
+    w.action(QStringLiteral("findNext"))->trigger();
+    QVERIFY2(w.findText().startsWith(QStringLiteral("No long waits")), qPrintable(w.findText()));
+    // The ring goes by itself.
+    QTRY_VERIFY_WITH_TIMEOUT(w.view()->flashRect().isNull(), 5000);
 }
 
 QTEST_MAIN(TestMainWindow)
