@@ -7,7 +7,8 @@
 
 namespace raceway {
 
-CounterSampler::CounterSampler(Recorder &recorder, std::uint16_t counterLane, std::uint8_t counterObject, Read read)
+CounterSampler::CounterSampler(Recorder &recorder, std::uint16_t counterLane, std::uint8_t counterObject,
+                               Read read)
     : m_lane(recorder.createBuffer(counterLane)), m_object(counterObject), m_read(std::move(read))
 {
 }
@@ -26,8 +27,7 @@ void CounterSampler::start()
 
 void CounterSampler::stop()
 {
-    if (!m_thread.joinable())
-        return;
+    if (!m_thread.joinable()) return;
     {
         const std::lock_guard<std::mutex> hold(m_mutex);
         m_stopping = true;
@@ -52,8 +52,7 @@ void CounterSampler::sample()
             break;
         r = next;
     }
-    if (m_any && r.expected == m_last.expected && r.actual == m_last.actual)
-        return;
+    if (m_any && r.expected == m_last.expected && r.actual == m_last.actual) return;
     // One instant, two events: the count first, then the value that completes the point.
     const std::int64_t t = nowNs();
     m_lane->recordWide(t, EventKind::CounterExpected, m_object, r.expected);

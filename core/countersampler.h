@@ -35,7 +35,7 @@ public:
     CounterSampler &operator=(const CounterSampler &) = delete;
 
     void start();
-    void stop(); // joins the thread, then records a final reading
+    void stop();                                          // joins the thread, then records a final reading
     std::uint64_t readings() const { return m_readings; } // recorded so far (after stop: all)
 
 private:

@@ -11,28 +11,28 @@ namespace {
 QString duration(std::int64_t ns)
 {
     const QLocale l;
-    if (ns >= 1'000'000'000)
-        return l.toString(double(ns) / 1e9, 'f', 2) + QStringLiteral(" s");
-    if (ns >= 1'000'000)
-        return l.toString(double(ns) / 1e6, 'f', 2) + QStringLiteral(" ms");
+    if (ns >= 1'000'000'000) return l.toString(double(ns) / 1e9, 'f', 2) + QStringLiteral(" s");
+    if (ns >= 1'000'000) return l.toString(double(ns) / 1e6, 'f', 2) + QStringLiteral(" ms");
     return l.toString(double(ns) / 1e3, 'f', 1) + QStringLiteral(" µs");
 }
 
 } // namespace
 
-TraceFinder::TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWaitNs) : m_trace(trace), m_kind(kind)
+TraceFinder::TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWaitNs)
+    : m_trace(trace), m_kind(kind)
 {
     for (std::size_t i = 0; i < trace.lanes().size(); ++i) {
         const Lane &lane = trace.lane(i);
         if (kind == FindKind::LostUpdate) {
             for (const Marker &m : lane.markers)
-                if (m.value != 0)
-                    m_found.push_back({i, m.t, m.t, m.value, int(m.other), State::Idle});
+                if (m.value != 0) m_found.push_back({i, m.t, m.t, m.value, int(m.other), State::Idle});
             continue;
         }
         trace.forEachInterval(i, [&](const Interval &iv) {
-            const bool wait = (iv.state == State::Waiting || iv.state == State::WaitingGil) && iv.end - iv.start >= minWaitNs;
-            const bool failure = iv.state == State::Crashed || iv.state == State::Killed || iv.state == State::TimedOut;
+            const bool wait = (iv.state == State::Waiting || iv.state == State::WaitingGil) &&
+                              iv.end - iv.start >= minWaitNs;
+            const bool failure =
+                iv.state == State::Crashed || iv.state == State::Killed || iv.state == State::TimedOut;
             if ((kind == FindKind::LongWait && wait) || (kind == FindKind::Failure && failure))
                 m_found.push_back({i, iv.start, failure ? iv.start : iv.end, 0, -1, iv.state});
         });
@@ -44,8 +44,7 @@ TraceFinder::TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWait
 
 QString TraceFinder::what(std::size_t index) const
 {
-    if (index >= m_found.size())
-        return {};
+    if (index >= m_found.size()) return {};
     const Finding &f = m_found[index];
     const QLocale l;
     const QString name = m_trace.lane(f.lane).name;
@@ -55,15 +54,18 @@ QString TraceFinder::what(std::size_t index) const
                                   ? m_trace.lane(std::size_t(f.other)).name
                                   : QStringLiteral("the starting value");
         if (f.amount < 0)
-            return QStringLiteral("%1 gave back %2 increments over %3").arg(name, l.toString(qlonglong(-f.amount)), whose);
+            return QStringLiteral("%1 gave back %2 increments over %3")
+                .arg(name, l.toString(qlonglong(-f.amount)), whose);
         return QStringLiteral("%1 erased %2 %3 of %4")
-            .arg(name, l.toString(qlonglong(f.amount)), f.amount == 1 ? QStringLiteral("increment") : QStringLiteral("increments"),
-                 whose);
+            .arg(name, l.toString(qlonglong(f.amount)),
+                 f.amount == 1 ? QStringLiteral("increment") : QStringLiteral("increments"), whose);
     }
     case FindKind::LongWait:
         return QStringLiteral("%1 waited %2 for %3")
-            .arg(name, duration(f.end - f.start), f.state == State::WaitingGil ? QStringLiteral("the GIL") : QStringLiteral("the lock"));
-    case FindKind::Failure: break;
+            .arg(name, duration(f.end - f.start),
+                 f.state == State::WaitingGil ? QStringLiteral("the GIL") : QStringLiteral("the lock"));
+    case FindKind::Failure:
+        break;
     }
     return QStringLiteral("%1 %2").arg(name, f.state == State::Crashed  ? QStringLiteral("crashed")
                                              : f.state == State::Killed ? QStringLiteral("was killed")
@@ -87,17 +89,19 @@ std::ptrdiff_t TraceFinder::previousBefore(std::int64_t t) const
 QString TraceFinder::kindName(FindKind kind)
 {
     switch (kind) {
-    case FindKind::LostUpdate: return QStringLiteral("lost update");
-    case FindKind::LongWait: return QStringLiteral("long wait");
-    case FindKind::Failure: break;
+    case FindKind::LostUpdate:
+        return QStringLiteral("lost update");
+    case FindKind::LongWait:
+        return QStringLiteral("long wait");
+    case FindKind::Failure:
+        break;
     }
     return QStringLiteral("failure");
 }
 
 QString TraceFinder::describe(std::size_t index) const
 {
-    if (index >= m_found.size())
-        return {};
+    if (index >= m_found.size()) return {};
     const QLocale l;
     return QStringLiteral("%1 %2 of %3: %4")
         .arg(kindName(m_kind), l.toString(qulonglong(index + 1)), l.toString(qulonglong(m_found.size())),

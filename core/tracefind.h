@@ -16,10 +16,10 @@ enum class FindKind { LostUpdate, LongWait, Failure };
 struct Finding
 {
     std::size_t lane = 0;
-    std::int64_t start = 0; // absolute ns
-    std::int64_t end = 0;   // == start for a marker
-    std::int64_t amount = 0; // a marker's increments erased (negative: given back)
-    int other = -1;          // a marker's overwritten lane
+    std::int64_t start = 0;    // absolute ns
+    std::int64_t end = 0;      // == start for a marker
+    std::int64_t amount = 0;   // a marker's increments erased (negative: given back)
+    int other = -1;            // a marker's overwritten lane
     State state = State::Idle; // a wait's or failure's state
 };
 

@@ -3,6 +3,7 @@
 #include "paramform.h"
 #include "registry.h"
 #include "resultspanel.h"
+#include "selectionpanel.h"
 #include "theme.h"
 #include "timelineview.h"
 
@@ -35,7 +36,7 @@ namespace raceway {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_scenarios(new QListWidget), m_description(new QLabel), m_form(new ParamForm),
       m_view(new TimelineView), m_results(new ResultsPanel), m_status(new QLabel), m_progress(new QProgressBar),
-      m_events(new QLabel), m_history(new RunHistory(this))
+      m_events(new QLabel), m_history(new RunHistory(this)), m_selection(new SelectionPanel)
 {
     setWindowTitle(QStringLiteral("Raceway"));
     // The theme first, so that every widget is built in its colours.
@@ -58,6 +59,12 @@ MainWindow::MainWindow(QWidget *parent)
         m_history->setCompared(number);
     });
     connect(m_history, &RunHistory::comparedChanged, this, &MainWindow::showRuns);
+    // A range selected with Shift+drag: its numbers, a moment after the mouse stops moving.
+    m_selectionTimer.setSingleShot(true);
+    m_selectionTimer.setInterval(60);
+    connect(m_view->zoom(), &TimelineZoom::selectionChanged, &m_selectionTimer, qOverload<>(&QTimer::start));
+    connect(&m_selectionTimer, &QTimer::timeout, this, &MainWindow::showSelection);
+    connect(m_history, &RunHistory::currentChanged, this, [this] { m_selection->showRange(nullptr, 0, 0); });
     connect(m_history, &RunHistory::currentChanged, this, [this] {
         m_finder.reset(); // it refers to the run it was built from
         m_findTrace = nullptr;
@@ -288,7 +295,10 @@ void MainWindow::buildLayout()
     m_resultsDock = dock(QStringLiteral("resultsDock"), tr("Results"), m_results);
     m_scenarioDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
     m_resultsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
+    m_selectionDock = dock(QStringLiteral("selectionDock"), tr("Selection"), m_selection);
+    m_selectionDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
     tabifyDockWidget(m_scenarioDock, m_resultsDock);
+    tabifyDockWidget(m_resultsDock, m_selectionDock);
     m_scenarioDock->raise();
     resizeDocks({m_scenarioDock}, {300}, Qt::Horizontal);
     m_results->setMinimumWidth(240);
@@ -300,6 +310,20 @@ void MainWindow::buildLayout()
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_events);
     statusBar()->addPermanentWidget(m_progress);
+}
+
+void MainWindow::showSelection()
+{
+    const auto range = m_view->zoom()->selection();
+    const RunRecord *run = current();
+    if (!run || !range || range->second <= range->first) {
+        m_selection->showRange(nullptr, 0, 0);
+        return;
+    }
+    const Trace &t = run->trace();
+    m_selection->showRange(&t, t.start() + range->first, t.start() + range->second);
+    if (m_selectionDock->isVisible())
+        m_selectionDock->raise();
 }
 
 void MainWindow::buildFindBar()

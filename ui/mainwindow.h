@@ -24,6 +24,7 @@ namespace raceway {
 
 class ParamForm;
 class ResultsPanel;
+class SelectionPanel;
 class TimelineView;
 
 // The Raceway window: scenarios and their parameters on the left, the live timeline in the middle,
@@ -55,6 +56,8 @@ public:
     const Runner *previousRunner() const { return compared() ? &compared()->runner() : nullptr; }
     QAction *action(const QString &name) const;
     QDockWidget *scenarioDock() const { return m_scenarioDock; }
+    QDockWidget *selectionDock() const { return m_selectionDock; }
+    SelectionPanel *selection() const { return m_selection; }
     // F3 / Shift+F3: the next or previous lost update, long wait or failure of the current run.
     void find(bool forward);
     QString findText() const;
@@ -75,6 +78,7 @@ private:
     void buildMenus();
     void buildLayout();
     void buildFindBar();
+    void showSelection();
     void poll();
     void finishRun();
     void updateActions();
@@ -112,6 +116,9 @@ private:
     std::ptrdiff_t m_findIndex = -1;
     QDockWidget *m_scenarioDock = nullptr;
     QDockWidget *m_resultsDock = nullptr;
+    QDockWidget *m_selectionDock = nullptr;
+    SelectionPanel *m_selection;
+    QTimer m_selectionTimer;
 };
 
 } // namespace raceway

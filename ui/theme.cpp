@@ -25,7 +25,8 @@ QPalette darkPalette()
     // Greys with enough contrast for text (WCAG AA on every text role), and the Okabe-Ito blue as the
     // highlight so that it is told apart from the timeline's states in every kind of colour vision.
     QPalette p;
-    const QColor window(0x26, 0x28, 0x2E), base(0x1B, 0x1D, 0x22), text(0xE8, 0xE9, 0xEC), muted(0x9A, 0x9E, 0xA8);
+    const QColor window(0x26, 0x28, 0x2E), base(0x1B, 0x1D, 0x22), text(0xE8, 0xE9, 0xEC),
+        muted(0x9A, 0x9E, 0xA8);
     const QColor button(0x32, 0x35, 0x3C), highlight(0x00, 0x72, 0xB2);
     p.setColor(QPalette::Window, window);
     p.setColor(QPalette::WindowText, text);
@@ -74,33 +75,31 @@ QPalette lightPalette()
 QString themeName(Theme theme)
 {
     switch (theme) {
-    case Theme::Light: return QStringLiteral("light");
-    case Theme::Dark: return QStringLiteral("dark");
-    case Theme::System: break;
+    case Theme::Light:
+        return QStringLiteral("light");
+    case Theme::Dark:
+        return QStringLiteral("dark");
+    case Theme::System:
+        break;
     }
     return QStringLiteral("system");
 }
 
 Theme themeFromName(const QString &name)
 {
-    if (name == QLatin1String("light"))
-        return Theme::Light;
-    if (name == QLatin1String("dark"))
-        return Theme::Dark;
+    if (name == QLatin1String("light")) return Theme::Light;
+    if (name == QLatin1String("dark")) return Theme::Dark;
     return Theme::System;
 }
 
 void applyTheme(Theme theme)
 {
     auto *app = qobject_cast<QApplication *>(QCoreApplication::instance());
-    if (!app)
-        return;
-    if (!g_desktop)
-        g_desktop = Desktop{QApplication::style()->name(), QApplication::palette()};
+    if (!app) return;
+    if (!g_desktop) g_desktop = Desktop{QApplication::style()->name(), QApplication::palette()};
     g_current = theme;
     if (theme == Theme::System) {
-        if (QStyle *style = QStyleFactory::create(g_desktop->style))
-            QApplication::setStyle(style);
+        if (QStyle *style = QStyleFactory::create(g_desktop->style)) QApplication::setStyle(style);
         QApplication::setPalette(g_desktop->palette);
         return;
     }

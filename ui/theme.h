@@ -8,7 +8,7 @@ namespace raceway {
 // style. The timeline follows the window's palette, so its dark colours come with the dark theme.
 enum class Theme { System, Light, Dark };
 
-QString themeName(Theme theme); // "system", "light", "dark": the value remembered in the settings
+QString themeName(Theme theme);           // "system", "light", "dark": the value remembered in the settings
 Theme themeFromName(const QString &name); // unknown names: System
 // Applies the theme to the whole application. The desktop's style and palette are kept the first time
 // so that System can go back to them.

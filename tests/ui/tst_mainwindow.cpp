@@ -5,6 +5,7 @@
 #include "paramform.h"
 #include "registry.h"
 #include "resultspanel.h"
+#include "selectionpanel.h"
 #include "timelineview.h"
 #include "tracefind.h"
 
@@ -63,6 +64,7 @@ private Q_SLOTS:
     void timelineGetsMostOfTheWindow();
     void lanesFillTheHeightAndCtrlWheelScalesThem();
     void findJumpsToEachLostUpdateInTurn();
+    void selectedRangeShowsTheTracesOwnNumbers();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -725,6 +727,67 @@ void TestMainWindow::findJumpsToEachLostUpdateInTurn()
     QVERIFY2(w.findText().startsWith(QStringLiteral("No long waits")), qPrintable(w.findText()));
     // The ring goes by itself.
     QTRY_VERIFY_WITH_TIMEOUT(w.view()->flashRect().isNull(), 5000);
+}
+
+void TestMainWindow::selectedRangeShowsTheTracesOwnNumbers()
+{
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    setQuick(w, 300);
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("window_ns"), qlonglong(20000));
+    w.form()->setValues(v);
+    for (const bool lock : {true, false}) {
+        w.form()->setLock(lock);
+        runToEnd(w);
+        const Trace &t = w.current()->trace();
+        // The middle half of the run, selected as Shift+drag does.
+        const std::int64_t span = t.end() - t.start(), a = span / 4, b = span * 3 / 4;
+        w.view()->zoom()->setSelection(a, b);
+        QTRY_VERIFY(w.selection()->table()->rowCount() > 0);
+        QTRY_VERIFY(!w.selectionDock()->visibleRegion().isEmpty());
+        for (std::size_t lane = 0; lane < t.lanes().size(); ++lane) {
+            if (t.lane(lane).kind != LaneKind::Thread)
+                continue;
+            // Independently: clip every drawn interval to the range; count markers in it.
+            std::int64_t running = 0, waiting = 0, holding = 0, waits = 0, longest = 0, lost = 0, writes = 0;
+            t.forEachInterval(lane, [&](const Interval &iv) {
+                const std::int64_t from = std::max(iv.start, t.start() + a), to = std::min(iv.end, t.start() + b);
+                if (to <= from)
+                    return;
+                if (iv.state == State::Running)
+                    running += to - from;
+                if (iv.state == State::Holding)
+                    holding += to - from;
+                if (iv.state == State::Waiting) {
+                    waiting += to - from;
+                    if (iv.start >= t.start() + a) {
+                        ++waits;
+                        longest = std::max(longest, to - from);
+                    }
+                }
+            });
+            for (const Marker &m : t.lane(lane).markers)
+                if (m.value != 0 && m.t >= t.start() + a && m.t < t.start() + b) {
+                    lost += m.value;
+                    ++writes;
+                }
+            const QString name = t.lane(lane).name;
+            QCOMPARE(w.selection()->cell(name, SelectionPanel::Running), formatShare(running, b - a));
+            QCOMPARE(w.selection()->cell(name, SelectionPanel::Waiting), formatShare(waiting, b - a));
+            QCOMPARE(w.selection()->cell(name, SelectionPanel::Holding), formatShare(holding, b - a));
+            QCOMPARE(w.selection()->cell(name, SelectionPanel::Waits), QLocale().toString(qlonglong(waits)));
+            if (lock)
+                QVERIFY(waits > 0 && lost == 0);
+            else
+                QVERIFY(waits == 0);
+            QCOMPARE(w.selection()->cell(name, SelectionPanel::Lost),
+                     writes ? QStringLiteral("%1 in %2 writes").arg(QLocale().toString(qlonglong(lost)), QLocale().toString(qlonglong(writes)))
+                            : QStringLiteral("—"));
+        }
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,0 +1,97 @@
+#include "selectionpanel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace raceway {
+
+namespace {
+
+QString duration(std::int64_t ns)
+{
+    const QLocale l;
+    if (ns >= 1'000'000'000) return l.toString(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
+    if (ns >= 1'000'000) return l.toString(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
+    if (ns >= 1'000) return l.toString(double(ns) / 1e3, 'f', 3) + QStringLiteral(" µs");
+    return l.toString(qlonglong(ns)) + QStringLiteral(" ns");
+}
+
+} // namespace
+
+QString formatShare(std::int64_t ns, std::int64_t of)
+{
+    if (ns == 0) return QStringLiteral("—");
+    const double pct = of > 0 ? 100.0 * double(ns) / double(of) : 0;
+    return duration(ns) + QStringLiteral(" (") + QLocale().toString(pct, 'f', pct < 10 ? 1 : 0) +
+           QStringLiteral(" %)");
+}
+
+SelectionPanel::SelectionPanel(QWidget *parent)
+    : QWidget(parent), m_heading(new QLabel(this)), m_table(new QTableWidget(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_heading->setWordWrap(true);
+    layout->addWidget(m_heading);
+    m_table->setColumnCount(Columns);
+    m_table->setHorizontalHeaderLabels({tr("Lane"), tr("Running"), tr("Waiting"), tr("Holding a lock"),
+                                        tr("Sleeping"), tr("Waits"), tr("Longest wait"), tr("Lost updates")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionMode(QAbstractItemView::NoSelection);
+    m_table->setWordWrap(false);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    layout->addWidget(m_table, 1);
+    showRange(nullptr, 0, 0);
+}
+
+void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int64_t end)
+{
+    m_table->setRowCount(0);
+    if (!trace || end <= start) {
+        m_heading->setText(tr("Shift+drag on the timeline to select a range: its numbers appear here."));
+        return;
+    }
+    m_heading->setText(
+        tr("<b>%1</b> selected, from %2 to %3")
+            .arg(duration(end - start), duration(start - trace->start()), duration(end - trace->start())));
+    const std::vector<LaneRangeStats> stats = rangeStats(*trace, start, end);
+    m_table->setRowCount(int(stats.size()));
+    const std::int64_t span = end - start;
+    const QLocale l;
+    for (int row = 0; row < int(stats.size()); ++row) {
+        const LaneRangeStats &s = stats[std::size_t(row)];
+        const QString texts[Columns] = {
+            trace->lane(s.lane).name,
+            formatShare(s.in(State::Running) + s.in(State::Task), span),
+            formatShare(s.waitingNs(), span),
+            formatShare(s.in(State::Holding), span),
+            formatShare(s.in(State::Sleeping), span),
+            l.toString(qlonglong(s.waits)),
+            s.waits ? duration(s.longestWaitNs) : QStringLiteral("—"),
+            s.lossyWrites
+                ? tr("%1 in %2 writes")
+                      .arg(l.toString(qlonglong(s.lostUpdates)), l.toString(qlonglong(s.lossyWrites)))
+                : QStringLiteral("—"),
+        };
+        for (int c = 0; c < Columns; ++c) {
+            auto *item = new QTableWidgetItem(texts[c]);
+            item->setToolTip(texts[0] + QStringLiteral(" · ") + m_table->horizontalHeaderItem(c)->text() +
+                             QStringLiteral(": ") + texts[c]);
+            if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(row, c, item);
+        }
+    }
+}
+
+QString SelectionPanel::cell(const QString &laneName, int column) const
+{
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        if (m_table->item(row, Lane)->text() == laneName) return m_table->item(row, column)->text();
+    return {};
+}
+
+} // namespace raceway

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "rangestats.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTableWidget;
+
+namespace raceway {
+
+// Numbers for a selected range of the current run (Shift+drag on the timeline): per thread or process,
+// time running, waiting, holding a lock and sleeping (durations and shares of the range), waits that
+// began in it and the longest, and the lost updates its writes caused there.
+class SelectionPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    enum Column { Lane, Running, Waiting, Holding, Sleeping, Waits, LongestWait, Lost, Columns };
+
+    explicit SelectionPanel(QWidget *parent = nullptr);
+
+    // [start, end) absolute ns of `trace`; nullptr clears.
+    void showRange(const Trace *trace, std::int64_t start, std::int64_t end);
+    QTableWidget *table() const { return m_table; }
+    QString cell(const QString &laneName, int column) const;
+
+private:
+    QLabel *m_heading;
+    QTableWidget *m_table;
+};
+
+QString formatShare(std::int64_t ns, std::int64_t of); // "12.35 ms (45 %)"
+
+} // namespace raceway
