@@ -3,6 +3,7 @@
 #include "paramform.h"
 #include "registry.h"
 #include "resultspanel.h"
+#include "overviewstrip.h"
 #include "selectionpanel.h"
 #include "theme.h"
 #include "timelineview.h"
@@ -116,6 +117,7 @@ MainWindow::~MainWindow()
     // and nothing here may react to them going.
     m_timer.stop();
     m_history->disconnect();
+    m_overview->setTrace(nullptr);
     m_view->setCurrent(nullptr, {});
     m_view->setPrevious(nullptr, {});
     delete m_history;
@@ -279,7 +281,15 @@ void MainWindow::buildLayout()
     // The timeline is the window's centre; the scenario and parameters, and the results, are docks that
     // share the left side as tabs by default (the timeline then gets two thirds of a 1280×800 window).
     // Drag them anywhere, float or close them (View > Panels); where they are is remembered.
-    setCentralWidget(m_view);
+    m_overview = new OverviewStrip(m_view->zoom());
+    auto *timeline = new QWidget;
+    timeline->setObjectName(QStringLiteral("timelineArea"));
+    auto *column = new QVBoxLayout(timeline);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(m_overview);
+    column->addWidget(m_view, 1);
+    setCentralWidget(timeline);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     auto dock = [this](const QString &name, const QString &title, QWidget *content) {
         auto *d = new QDockWidget(title, this);
@@ -505,6 +515,7 @@ void MainWindow::poll()
     else
         m_results->setLive(trace.eventCount(), fraction);
     m_view->traceChanged();
+    m_overview->traceChanged();
 }
 
 void MainWindow::finishRun()
@@ -538,6 +549,7 @@ void MainWindow::showRuns()
     };
     m_view->setPrevious(before ? &before->trace() : nullptr, before ? titled(before, now) : QString(),
                         before ? before->note() : QString());
+    m_overview->setTrace(now ? &now->trace() : nullptr);
     if (now) {
         m_view->setCurrent(&now->trace(), titled(now, before));
         m_view->setNote(now->note());
@@ -609,6 +621,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     saveSettings();
     // Cancelling makes every worker return promptly; the runners join them as they are destroyed.
     m_timer.stop();
+    m_overview->setTrace(nullptr);
     m_view->setCurrent(nullptr, {});
     m_view->setPrevious(nullptr, {});
     m_history->clear();

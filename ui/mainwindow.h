@@ -25,6 +25,7 @@ namespace raceway {
 class ParamForm;
 class ResultsPanel;
 class SelectionPanel;
+class OverviewStrip;
 class TimelineView;
 
 // The Raceway window: scenarios and their parameters on the left, the live timeline in the middle,
@@ -58,6 +59,7 @@ public:
     QDockWidget *scenarioDock() const { return m_scenarioDock; }
     QDockWidget *selectionDock() const { return m_selectionDock; }
     SelectionPanel *selection() const { return m_selection; }
+    OverviewStrip *overview() const { return m_overview; }
     // F3 / Shift+F3: the next or previous lost update, long wait or failure of the current run.
     void find(bool forward);
     QString findText() const;
@@ -118,6 +120,7 @@ private:
     QDockWidget *m_resultsDock = nullptr;
     QDockWidget *m_selectionDock = nullptr;
     SelectionPanel *m_selection;
+    OverviewStrip *m_overview = nullptr;
     QTimer m_selectionTimer;
 };
 

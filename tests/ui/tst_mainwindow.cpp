@@ -5,7 +5,9 @@
 #include "paramform.h"
 #include "registry.h"
 #include "resultspanel.h"
+#include "overviewstrip.h"
 #include "selectionpanel.h"
+#include "timelinezoom.h"
 #include "timelineview.h"
 #include "tracefind.h"
 
@@ -65,6 +67,7 @@ private Q_SLOTS:
     void lanesFillTheHeightAndCtrlWheelScalesThem();
     void findJumpsToEachLostUpdateInTurn();
     void selectedRangeShowsTheTracesOwnNumbers();
+    void overviewFramesTheVisibleRangeAndMovesIt();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -628,8 +631,10 @@ void TestMainWindow::timelineGetsMostOfTheWindow()
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QTRY_COMPARE(w.size(), size);
-    const double share = double(w.view()->width() * w.view()->height()) / double(size.width() * size.height());
-    qInfo("timeline: %d×%d of %d×%d, %.0f%% of the window", w.view()->width(), w.view()->height(), size.width(),
+    const QWidget *timeline = w.centralWidget(); // the overview strip and the lanes
+    QCOMPARE(timeline->objectName(), QStringLiteral("timelineArea"));
+    const double share = double(timeline->width() * timeline->height()) / double(size.width() * size.height());
+    qInfo("timeline: %d×%d of %d×%d, %.0f%% of the window", timeline->width(), timeline->height(), size.width(),
           size.height(), share * 100);
     QVERIFY2(share >= 0.60, qPrintable(QString::number(share)));
     // The panels are docks that can be closed and brought back, and a finished run shows its results.
@@ -792,6 +797,59 @@ void TestMainWindow::selectedRangeShowsTheTracesOwnNumbers()
         }
         QCOMPARE(allWaits > 0, lock); // with the lock someone waited in the middle half of the run
     }
+}
+
+void TestMainWindow::overviewFramesTheVisibleRangeAndMovesIt()
+{
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    setQuick(w, 200);
+    runToEnd(w);
+    OverviewStrip *strip = w.overview();
+    TimelineZoom *zoom = w.view()->zoom();
+    const QRect plot = strip->plotRect();
+    const std::int64_t span = zoom->span();
+    const double nsPerPixel = double(span) / plot.width();
+    // The frame sits where the visible range is, on the strip's scale of the whole run.
+    zoom->setWindow(span / 4, span / 2);
+    QRect frame = strip->rangeRect();
+    QVERIFY(qAbs(frame.left() - (plot.left() + plot.width() / 4)) <= 1);
+    QVERIFY(qAbs(frame.right() - (plot.left() + plot.width() / 2)) <= 1);
+    // Dragging the frame pans by as much time as the pixels moved stand for.
+    const QPoint middle(frame.center().x(), plot.center().y());
+    QTest::mousePress(strip, Qt::LeftButton, {}, middle);
+    QMouseEvent move(QEvent::MouseMove, QPointF(middle + QPoint(60, 0)), strip->mapToGlobal(QPointF(middle + QPoint(60, 0))),
+                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(strip, &move);
+    QTest::mouseRelease(strip, Qt::LeftButton, {}, middle + QPoint(60, 0));
+    QVERIFY(qAbs(double(zoom->start() - span / 4) - 60 * nsPerPixel) <= 2 * nsPerPixel);
+    QVERIFY(qAbs(double(zoom->end() - zoom->start()) - double(span / 2 - span / 4)) <= 2);
+    // Dragging the right edge zooms: the end follows, the start stays.
+    frame = strip->rangeRect();
+    const std::int64_t startBefore = zoom->start(), endBefore = zoom->end();
+    const QPoint edge(frame.right(), plot.center().y());
+    QTest::mousePress(strip, Qt::LeftButton, {}, edge);
+    QMouseEvent pull(QEvent::MouseMove, QPointF(edge - QPoint(40, 0)), strip->mapToGlobal(QPointF(edge - QPoint(40, 0))),
+                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(strip, &pull);
+    QTest::mouseRelease(strip, Qt::LeftButton, {}, edge - QPoint(40, 0));
+    QCOMPARE(zoom->start(), startBefore);
+    QVERIFY(qAbs(double(endBefore - zoom->end()) - 40 * nsPerPixel) <= 2 * nsPerPixel);
+    // A click elsewhere centres the view there.
+    const int at = plot.left() + plot.width() / 10;
+    const std::int64_t width = zoom->end() - zoom->start();
+    QTest::mouseClick(strip, Qt::LeftButton, {}, QPoint(at, plot.center().y()));
+    const std::int64_t centre = std::int64_t((at - plot.left()) * nsPerPixel);
+    if (centre >= width / 2)
+        QVERIFY(qAbs(double((zoom->start() + zoom->end()) / 2 - centre)) <= 2 * nsPerPixel);
+    else
+        QCOMPARE(zoom->start(), 0);
+    // Double-click: everything.
+    QTest::mouseDClick(strip, Qt::LeftButton, {}, QPoint(at, plot.center().y()));
+    QCOMPARE(zoom->start(), 0);
+    QCOMPARE(zoom->end(), span);
 }
 
 QTEST_MAIN(TestMainWindow)
