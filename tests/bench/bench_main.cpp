@@ -13,7 +13,9 @@
 #include <QProcess>
 
 #include <QApplication>
+#include "overviewstrip.h"
 #include "timelineview.h"
+#include "timelinezoom.h"
 #include <QImage>
 #include <QMutex>
 
@@ -182,6 +184,44 @@ static void BM_ViewPaint(benchmark::State &state)
     }
 }
 BENCHMARK(BM_ViewPaint)->Args({1'000'000, 0})->Args({1'000'000, 1})->Unit(benchmark::kMillisecond);
+
+// The window's timeline frame with the overview strip on, at 10M events: the strip's miniature is
+// redrawn (what every live poll asks for) and the lanes repainted, at 1920 wide.
+static void BM_TimelineWithOverview(benchmark::State &state)
+{
+    const Trace &trace = syntheticTrace(state.range(0));
+    TimelineView view;
+    view.resize(1920, 1000);
+    view.setCurrent(&trace, QStringLiteral("this run"));
+    OverviewStrip strip(view.zoom());
+    strip.resize(1920, strip.sizeHint().height());
+    strip.setTrace(&trace);
+    QImage lanes(view.viewport()->size(), QImage::Format_RGB32);
+    QImage overview(strip.size(), QImage::Format_RGB32);
+    for (auto _ : state) {
+        view.traceChanged();
+        strip.traceChanged();
+        view.viewport()->render(&lanes);
+        strip.render(&overview);
+    }
+}
+BENCHMARK(BM_TimelineWithOverview)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+static void BM_OverviewOnly(benchmark::State &state)
+{
+    const Trace &trace = syntheticTrace(state.range(0));
+    TimelineZoom zoom;
+    zoom.setSpan(trace.end() - trace.start());
+    OverviewStrip strip(&zoom);
+    strip.resize(1920, strip.sizeHint().height());
+    strip.setTrace(&trace);
+    QImage overview(strip.size(), QImage::Format_RGB32);
+    for (auto _ : state) {
+        strip.traceChanged();
+        strip.render(&overview);
+    }
+}
+BENCHMARK(BM_OverviewOnly)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 
 // A worker process streaming events as fast as it can, into the parent's recorder: the same path as a
 // process scenario (read the pipe, parse 16-byte records, record them on the worker's lane).
