@@ -22,7 +22,8 @@ TimelineHit TimelinePainter::hitTest(const QRect &area, const QPoint &pos) const
     if (pos.x() < l.plot.left() || pos.x() > l.plot.right() + 1)
         return hit;
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
-        if (pos.y() >= l.lanes[i].top() - laneGap / 2 && pos.y() <= l.lanes[i].bottom() + laneGap / 2)
+        if (!l.lanes[i].isNull() && pos.y() >= l.lanes[i].top() - laneGap / 2 &&
+            pos.y() <= l.lanes[i].bottom() + laneGap / 2)
             hit.lane = int(i);
     if (hit.lane < 0)
         return hit;

@@ -43,10 +43,12 @@ int TimelinePainter::scaledLaneHeight(LaneKind kind) const
 int TimelinePainter::lanesHeight(double scale) const
 {
     int h = 0;
-    for (const Lane &lane : m_trace.lanes())
+    for (const std::size_t i : shownLanes()) {
+        const Lane &lane = m_trace.lane(i);
         h += (scale == 1.0 ? laneHeight(lane.kind)
                            : std::max(minimumLaneHeight(lane.kind), int(std::lround(laneHeight(lane.kind) * scale)))) +
              laneGap;
+    }
     return h;
 }
 
@@ -71,9 +73,10 @@ TimelineLayout TimelinePainter::layout(const QRect &area) const
     const int plotLeft = area.left() + labelWidth;
     const int plotWidth = std::max(10, area.width() - labelWidth - 12);
     int ly = lanesTop;
-    for (const Lane &lane : m_trace.lanes()) {
-        const int h = scaledLaneHeight(lane.kind);
-        l.lanes.push_back(QRect(plotLeft, ly, plotWidth, h));
+    l.lanes.assign(m_trace.lanes().size(), QRect());
+    for (const std::size_t i : shownLanes()) {
+        const int h = scaledLaneHeight(m_trace.lane(i).kind);
+        l.lanes[i] = QRect(plotLeft, ly, plotWidth, h);
         ly += h + laneGap;
     }
     l.plot = QRect(plotLeft, lanesTop, plotWidth, std::max(0, ly - lanesTop));
@@ -102,10 +105,11 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
     p.setFont(font);
 
     // Alternate lane backgrounds and the time grid first, then data over them.
-    for (std::size_t i = 0; i < l.lanes.size(); ++i) {
+    std::size_t row = 0;
+    for (const std::size_t i : shownLanes()) {
         const QRect &r = l.lanes[i];
         p.fillRect(QRect(area.left(), r.top() - 1, area.width(), r.height() + 2),
-                   i % 2 ? m_palette.background : m_palette.laneAlternate);
+                   row++ % 2 ? m_palette.background : m_palette.laneAlternate);
     }
     paintAxis(p, l, m);
 
@@ -114,6 +118,10 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
     for (std::size_t i = 0; i < l.lanes.size(); ++i) {
         const Lane &lane = m_trace.lane(i);
         const QRect &r = l.lanes[i];
+        if (r.isNull()) { // hidden; a core keeps its colour
+            coreIndex += lane.kind == LaneKind::Core;
+            continue;
+        }
         switch (lane.kind) {
         case LaneKind::Counter: paintCounter(p, lane, r, m); break;
         case LaneKind::Core: // busy per mille, full height at 100 %
@@ -159,7 +167,7 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
     if (t == 0 || t > m.end || l.lanes.empty())
         return;
     const int x = std::max(l.plot.left(), int(std::lround(m.toX(t))));
-    const int top = l.lanes.front().top(), bottom = l.lanes.back().bottom();
+    const int top = l.plot.top(), bottom = l.plot.bottom();
     const QRect after(x, top, l.plot.right() - x + 1, bottom - top + 1);
     QColor wash = m_palette.background;
     wash.setAlpha(170); // what lanes show past here is washed out: it may not be what happened
@@ -256,6 +264,8 @@ void TimelinePainter::paintLabels(QPainter &p, const TimelineLayout &l) const
     for (std::size_t i = 0; i < l.lanes.size(); ++i) {
         const Lane &lane = m_trace.lane(i);
         const QRect &r = l.lanes[i];
+        if (r.isNull())
+            continue;
         const QRect text(l.labels.left() + 10, r.top(), labelWidth - 20, r.height());
         p.setPen(m_palette.text);
         if (lane.kind != LaneKind::Counter) {

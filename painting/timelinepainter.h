@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lanearrangement.h"
 #include "palette.h"
 #include "scenario.h"
 #include "timelinecoordinates.h"
@@ -19,7 +20,8 @@ namespace raceway {
 struct TimelineLayout
 {
     QRect header, labels, plot, axis, legend, chart;
-    std::vector<QRect> lanes; // one per trace lane, in plot coordinates (x = plot.left()..plot.right())
+    std::vector<QRect> lanes; // one per trace lane, in plot coordinates (x = plot.left()..plot.right());
+                              // null for a lane the arrangement hides
 };
 
 // What is under a point of the painted timeline.
@@ -61,6 +63,9 @@ public:
     // Lane heights times `scale` (the window fits lanes to its height, Ctrl+wheel changes it), never
     // below what a lane needs to stay legible.
     void setLaneScale(double scale) { m_laneScale = scale; }
+    // Which lanes to draw and in what order (pinned first, hidden ones left out); default: all, in order.
+    void setArrangement(const LaneArrangement &arrangement) { m_arrangement = arrangement; }
+    std::vector<std::size_t> shownLanes() const { return m_arrangement.order(m_trace); }
     double laneScale() const { return m_laneScale; }
     int scaledLaneHeight(LaneKind kind) const;
     static int minimumLaneHeight(LaneKind kind);
@@ -106,6 +111,7 @@ private:
     bool m_showLegend = true;
     std::optional<BarChart> m_chart;
     double m_laneScale = 1.0;
+    LaneArrangement m_arrangement;
 };
 
 } // namespace raceway

@@ -60,6 +60,14 @@ MainWindow::MainWindow(QWidget *parent)
         m_history->setCompared(number);
     });
     connect(m_history, &RunHistory::comparedChanged, this, &MainWindow::showRuns);
+    connect(m_view, &TimelineView::arrangementChanged, this, [this] {
+        if (const RunRecord *run = current()) { // remembered per scenario
+            QSettings settings;
+            const QString key = QStringLiteral("lanes/") + run->scenario().id();
+            settings.setValue(key + QStringLiteral("/pinned"), m_view->arrangement().pinned);
+            settings.setValue(key + QStringLiteral("/hidden"), m_view->arrangement().hidden);
+        }
+    });
     // A range selected with Shift+drag: its numbers, a moment after the mouse stops moving.
     m_selectionTimer.setSingleShot(true);
     m_selectionTimer.setInterval(60);
@@ -550,6 +558,13 @@ void MainWindow::showRuns()
     m_view->setPrevious(before ? &before->trace() : nullptr, before ? titled(before, now) : QString(),
                         before ? before->note() : QString());
     m_overview->setTrace(now ? &now->trace() : nullptr);
+    if (now) { // the lanes as the user arranged this scenario's, last time
+        const QSettings settings;
+        const QString key = QStringLiteral("lanes/") + now->scenario().id();
+        const QSignalBlocker quiet(m_view);
+        m_view->setArrangement({settings.value(key + QStringLiteral("/pinned")).toStringList(),
+                                settings.value(key + QStringLiteral("/hidden")).toStringList()});
+    }
     if (now) {
         m_view->setCurrent(&now->trace(), titled(now, before));
         m_view->setNote(now->note());

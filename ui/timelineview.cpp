@@ -122,6 +122,7 @@ double TimelineView::laneScale() const
         if (!t)
             continue;
         TimelinePainter p(*t);
+        p.setArrangement(m_arrangement);
         p.setShowLegend(legend);
         if (legend)
             p.setChart(m_chart);
@@ -144,6 +145,40 @@ double TimelineView::laneScale() const
     return scale;
 }
 
+namespace {
+QString kindTitle(LaneKind kind)
+{
+    QString k = laneKindName(kind);
+    if (!k.isEmpty())
+        k[0] = k[0].toUpper();
+    return k;
+}
+} // namespace
+
+void TimelineView::setArrangement(const LaneArrangement &arrangement)
+{
+    m_arrangement = arrangement;
+    m_arrangement.hidden.removeDuplicates();
+    m_arrangement.pinned.removeDuplicates();
+    updateScrollBar();
+    invalidate();
+    Q_EMIT arrangementChanged();
+}
+
+std::optional<std::pair<const Trace *, std::size_t>> TimelineView::laneAt(const QPoint &viewportPos) const
+{
+    const QPoint pos = viewportPos + QPoint(0, verticalScrollBar()->value());
+    for (const Section &s : sections(viewport()->width())) {
+        if (!s.area.contains(pos))
+            continue;
+        const TimelineLayout l = painterFor(s).layout(s.area);
+        for (std::size_t i = 0; i < l.lanes.size(); ++i)
+            if (!l.lanes[i].isNull() && pos.y() >= l.lanes[i].top() - 1 && pos.y() <= l.lanes[i].bottom() + 1)
+                return std::pair{s.trace, i};
+    }
+    return std::nullopt;
+}
+
 void TimelineView::setLaneScale(double scale)
 {
     m_userLaneScale = scale <= 0 ? 0 : std::clamp(scale, minLaneScale, maxLaneScale);
@@ -159,6 +194,7 @@ std::vector<TimelineView::Section> TimelineView::sections(int width) const
     auto add = [&](const Trace *t, const QString &title, bool legend) {
         TimelinePainter p(*t);
         p.setLaneScale(scale);
+        p.setArrangement(m_arrangement);
         p.setShowLegend(legend);
         if (legend)
             p.setChart(m_chart);
@@ -178,6 +214,7 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
     const bool dark = palette().color(QPalette::Base).lightness() < 128;
     TimelinePainter p(*s.trace, dark ? TimelinePalette::dark() : TimelinePalette::light());
     p.setLaneScale(s.laneScale);
+    p.setArrangement(m_arrangement);
     p.setTitle(s.title);
     p.setShowLegend(s.legend);
     if (s.trace == shown(m_current))
@@ -307,7 +344,7 @@ QRect TimelineView::flashRect() const
             continue;
         const TimelinePainter painter = painterFor(s);
         const TimelineLayout l = painter.layout(s.area);
-        if (m_flash->lane >= l.lanes.size())
+        if (m_flash->lane >= l.lanes.size() || l.lanes[m_flash->lane].isNull())
             return {};
         const coords::Mapping m = painter.mapping(l);
         const QRect lane = l.lanes[m_flash->lane];
@@ -337,7 +374,7 @@ void TimelineView::reveal(std::size_t lane, std::int64_t start, std::int64_t end
         if (s.trace != m_current)
             continue;
         const TimelineLayout l = painterFor(s).layout(s.area);
-        if (lane < l.lanes.size()) {
+        if (lane < l.lanes.size() && !l.lanes[lane].isNull()) {
             const QRect r = l.lanes[lane];
             QScrollBar *bar = verticalScrollBar();
             if (r.top() < bar->value() || r.bottom() > bar->value() + viewport()->height())
@@ -483,6 +520,37 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
         });
         menu.addAction(tr("Clear selection"), m_zoom, &TimelineZoom::clearSelection);
     }
+    // The lane under the mouse: hide it, pin it to the top; and back to every lane.
+    if (const auto lane = laneAt(event->pos())) {
+        const QString name = lane->first->lane(lane->second).name;
+        menu.addSeparator();
+        menu.addAction(tr("Hide “%1”").arg(name), this, [this, name] {
+            LaneArrangement a = m_arrangement;
+            a.hidden.append(name);
+            setArrangement(a);
+        });
+        const bool pinned = m_arrangement.pinned.contains(name);
+        menu.addAction(pinned ? tr("Unpin “%1”").arg(name) : tr("Pin “%1” to the Top").arg(name), this, [this, name, pinned] {
+            LaneArrangement a = m_arrangement;
+            a.pinned.removeAll(name);
+            if (!pinned)
+                a.pinned.append(name);
+            setArrangement(a);
+        });
+        const LaneKind kind = lane->first->lane(lane->second).kind;
+        QStringList same;
+        for (const Lane &l : lane->first->lanes())
+            if (l.kind == kind && !m_arrangement.hidden.contains(l.name))
+                same << l.name;
+        if (same.size() > 1)
+            menu.addAction(tr("Hide All %1 Lanes (%2)").arg(kindTitle(kind)).arg(same.size()), this, [this, same] {
+                LaneArrangement a = m_arrangement;
+                a.hidden.append(same);
+                setArrangement(a);
+            });
+    }
+    if (!m_arrangement.isDefault())
+        menu.addAction(tr("Show Every Lane in Its Place"), this, [this] { setArrangement({}); });
     menu.addSeparator();
     const bool have = m_current != nullptr;
     menu.addAction(tr("Export PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,

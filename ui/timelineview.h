@@ -37,6 +37,11 @@ public:
     double laneScale() const;
     void setLaneScale(double scale);
     bool lanesFitted() const { return m_userLaneScale <= 0; }
+    // Lanes pinned to the top or hidden (the lane's right-click menu); applies to both runs shown.
+    void setArrangement(const LaneArrangement &arrangement);
+    const LaneArrangement &arrangement() const { return m_arrangement; }
+    // The lane at a viewport position (in the label column too): its trace and index.
+    std::optional<std::pair<const Trace *, std::size_t>> laneAt(const QPoint &viewportPos) const;
     // Centres [start, end] (absolute ns) of the current run's `lane` and rings it for a moment (F3).
     void reveal(std::size_t lane, std::int64_t start, std::int64_t end);
     QRect flashRect() const; // where the ring is, in viewport coordinates (null when none)
@@ -57,6 +62,7 @@ public:
 Q_SIGNALS:
     void exportRequested(const QString &format); // "png", "svg" or "json", from the context menu
     void selectionDescribed(const QString &text);
+    void arrangementChanged(); // by the user, from the lane menu
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -98,6 +104,7 @@ private:
     const Trace *m_previous = nullptr;
     bool m_coresView = false;
     double m_userLaneScale = 0; // 0: fit to the height
+    LaneArrangement m_arrangement;
     struct Flash
     {
         std::size_t lane;

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void findJumpsToEachLostUpdateInTurn();
     void selectedRangeShowsTheTracesOwnNumbers();
     void overviewFramesTheVisibleRangeAndMovesIt();
+    void laneArrangementIsRememberedPerScenario();
 
 private:
     static void setQuick(MainWindow &w, int iterations = 3000)
@@ -850,6 +851,56 @@ void TestMainWindow::overviewFramesTheVisibleRangeAndMovesIt()
     QTest::mouseDClick(strip, Qt::LeftButton, {}, QPoint(at, plot.center().y()));
     QCOMPARE(zoom->start(), 0);
     QCOMPARE(zoom->end(), span);
+}
+
+void TestMainWindow::laneArrangementIsRememberedPerScenario()
+{
+    auto layoutOf = [](MainWindow &w) {
+        TimelinePainter p(*w.view()->current());
+        p.setArrangement(w.view()->arrangement());
+        return p.layout(QRect(0, 0, 1200, p.preferredHeight(1200)));
+    };
+    auto laneIndex = [](const Trace &t, const QString &name) {
+        for (std::size_t i = 0; i < t.lanes().size(); ++i)
+            if (t.lane(i).name == name)
+                return i;
+        return std::size_t(-1);
+    };
+    {
+        MainWindow w;
+        w.resize(1280, 800);
+        setQuick(w, 100);
+        runToEnd(w);
+        const int before = w.view()->contentHeight();
+        w.view()->setLaneScale(1.0);
+        const int tall = w.view()->contentHeight();
+        w.view()->setArrangement({{QStringLiteral("counter")}, {QStringLiteral("thread 2")}});
+        QVERIFY(w.view()->contentHeight() < tall); // one lane fewer
+        Q_UNUSED(before);
+        const Trace &t = w.current()->trace();
+        const TimelineLayout l = layoutOf(w);
+        QVERIFY(l.lanes[laneIndex(t, QStringLiteral("thread 2"))].isNull());
+        const int counterTop = l.lanes[laneIndex(t, QStringLiteral("counter"))].top();
+        for (const QRect &r : l.lanes)
+            if (!r.isNull())
+                QVERIFY(r.top() >= counterTop); // pinned first
+        w.close();
+    }
+    MainWindow again;
+    again.resize(1280, 800);
+    setQuick(again, 100);
+    runToEnd(again);
+    QCOMPARE(again.view()->arrangement().pinned, QStringList{QStringLiteral("counter")});
+    QCOMPARE(again.view()->arrangement().hidden, QStringList{QStringLiteral("thread 2")});
+    QVERIFY(layoutOf(again).lanes[laneIndex(again.current()->trace(), QStringLiteral("thread 2"))].isNull());
+    // Another scenario has its own arrangement: all lanes.
+    QVERIFY(again.selectScenario(QStringLiteral("download")));
+    ParamValues v = again.form()->values();
+    v.set(QStringLiteral("min_ms"), qlonglong(0));
+    v.set(QStringLiteral("max_ms"), qlonglong(5));
+    again.form()->setValues(v);
+    runToEnd(again);
+    QVERIFY(again.view()->arrangement().isDefault());
 }
 
 QTEST_MAIN(TestMainWindow)
