@@ -381,25 +381,63 @@ void TimelinePainter::paintMarkers(QPainter &p, const Lane &lane, const QRect &r
     auto k = std::size_t(std::lower_bound(M.begin(), M.end(), m.start, byTime) - M.begin());
     QVector<QPointF> lost, restored;
     QVector<QLine> ticks;
-    double lastX = -1e9;
+    // Writes whose glyphs would overlap are one cluster: a single write keeps its triangle, several
+    // become one badge with their count, as wide as the count needs; zooming in separates them.
+    struct Badge
+    {
+        double x; // the first write's pixel column centre
+        int writes;
+        bool lost;
+    };
+    std::vector<Badge> clusters;
+    QFont badgeFont = p.font();
+    badgeFont.setPixelSize(9);
+    badgeFont.setBold(true);
+    const QFontMetrics badgeMetrics(badgeFont);
+    const int digitWidth = badgeMetrics.horizontalAdvance(QLatin1Char('0')); // digits share one width
+    const auto digits = [](int n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            ++d;
+        }
+        return d;
+    };
+    const auto badgeWidth = [&](int writes) { return writes > 1 ? double(digits(writes) * digitWidth + 6) : 9.0; };
     while (k < M.size() && M[k].t <= m.end) {
         const double col = std::floor(double(M[k].t - m.start) / npp);
         const double x = r.left() + col + 0.5;
         const std::int64_t colEnd = m.start + std::int64_t((col + 1) * npp);
         const auto k2 = std::size_t(std::lower_bound(M.begin() + std::ptrdiff_t(k) + 1, M.end(), colEnd, byTime) -
                                     M.begin());
-        // Several writes in one column draw one glyph, and glyphs keep a few pixels apart.
-        const bool anyLost = M[k].value > 0 || k2 - k > 1;
-        if (x - lastX >= 5) {
-            if (anyLost) {
-                lost.append(QPointF(x, r.top() + 0.5));
-                ticks.append(QLine(int(x), r.top() + 8, int(x), r.bottom()));
-            } else {
-                restored.append(QPointF(x, r.bottom() - 0.5));
+        const int writes = int(k2 - k);
+        bool anyLost = false;
+        for (std::size_t j = k; j < k2 && !anyLost; ++j)
+            anyLost = M[j].value > 0;
+        if (!clusters.empty()) {
+            Badge &c = clusters.back();
+            // Joins the cluster if its glyph would touch the cluster's badge (as wide as it would become).
+            if (x - 4.5 < c.x - 4.5 + badgeWidth(c.writes + writes) + 1) {
+                c.writes += writes;
+                c.lost |= anyLost;
+                k = k2;
+                continue;
             }
-            lastX = x;
         }
+        clusters.push_back({x, writes, anyLost});
         k = k2;
+    }
+    std::vector<Badge> badges;
+    for (const Badge &c : clusters) {
+        if (!c.lost) {
+            restored.append(QPointF(c.x, r.bottom() - 0.5));
+        } else if (c.writes == 1) {
+            lost.append(QPointF(c.x, r.top() + 0.5));
+            ticks.append(QLine(int(c.x), r.top() + 8, int(c.x), r.bottom()));
+        } else {
+            badges.push_back(c);
+            ticks.append(QLine(int(c.x), r.top() + 11, int(c.x), r.bottom()));
+        }
     }
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
@@ -446,6 +484,44 @@ void TimelinePainter::paintMarkers(QPainter &p, const Lane &lane, const QRect &r
         for (const QPointF &pt : restored) {
             const QPointF at = place(pt, QPointF(6, 11));
             p.drawPolygon(restoredGlyph(at.x(), at.y()));
+        }
+    }
+    // Clusters: a badge in the lost-update colour with the number of writes in it. On raster devices each
+    // digit is a blit of a pre-drawn image (a frame can hold thousands of badges); vector devices get text.
+    if (!badges.empty()) {
+        p.setRenderHint(QPainter::Antialiasing, false);
+        const bool raster = p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster;
+        std::array<QImage, 10> digitImages;
+        if (raster) {
+            const qreal dpr = p.device()->devicePixelRatioF();
+            for (int d = 0; d < 10; ++d) {
+                QImage img(QSize(digitWidth, 11) * dpr, QImage::Format_ARGB32_Premultiplied);
+                img.setDevicePixelRatio(dpr);
+                img.fill(Qt::transparent);
+                QPainter g(&img);
+                g.setFont(badgeFont);
+                g.setPen(m_palette.lostOutline);
+                g.drawText(QRect(0, 0, digitWidth, 11), Qt::AlignCenter, QString(QChar(u'0' + d)));
+                digitImages[std::size_t(d)] = img;
+            }
+        }
+        for (const Badge &b : badges) {
+            const QRect box(int(b.x) - 4, r.top(), int(badgeWidth(b.writes)), 11);
+            p.setPen(outline);
+            p.setBrush(m_palette.lostMarker);
+            p.drawRect(box.adjusted(0, 0, -1, -1));
+            const QString text = QString::number(b.writes);
+            if (raster) {
+                int x = box.left() + (box.width() - int(text.size()) * digitWidth) / 2;
+                for (const QChar c : text) {
+                    p.drawImage(QPoint(x, box.top()), digitImages[std::size_t(c.unicode() - u'0')]);
+                    x += digitWidth;
+                }
+            } else {
+                p.setPen(m_palette.lostOutline);
+                p.setFont(badgeFont);
+                p.drawText(box, Qt::AlignCenter, text);
+            }
         }
     }
     p.restore();
