@@ -30,6 +30,12 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent), m_zoo
                                       : QString());
     });
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &TimelineView::invalidate);
+    m_coresCatchUp.setSingleShot(true);
+    m_coresCatchUp.setInterval(300);
+    connect(&m_coresCatchUp, &QTimer::timeout, this, [this] {
+        m_coresBuilt.invalidate();
+        traceChanged();
+    });
     m_flashTimer.setSingleShot(true);
     m_flashTimer.setInterval(1500);
     connect(&m_flashTimer, &QTimer::timeout, this, [this] {
@@ -85,8 +91,21 @@ void TimelineView::setCoresView(bool on)
 
 void TimelineView::rebuildCoresView()
 {
+    // Grouping by core copies the trace: while a run grows, at most four times a second (a timer makes
+    // sure the last growth is shown); at once when the runs shown or the view change.
+    const std::uint64_t events = (m_current ? m_current->eventCount() : 0) + (m_previous ? m_previous->eventCount() : 0);
+    const bool same = m_coresView && m_coresFor == std::pair{m_current, m_previous};
+    if (same && events == m_coresEvents)
+        return;
+    if (same && m_coresBuilt.isValid() && m_coresBuilt.elapsed() < 250) {
+        m_coresCatchUp.start();
+        return;
+    }
     m_coresCurrent = m_coresView && m_current ? std::make_unique<Trace>(groupByCore(*m_current)) : nullptr;
     m_coresPrevious = m_coresView && m_previous ? std::make_unique<Trace>(groupByCore(*m_previous)) : nullptr;
+    m_coresFor = m_coresView ? std::pair{m_current, m_previous} : std::pair<const Trace *, const Trace *>{};
+    m_coresEvents = events;
+    m_coresBuilt.start();
 }
 
 const Trace *TimelineView::shown(const Trace *t) const
@@ -100,6 +119,7 @@ const Trace *TimelineView::shown(const Trace *t) const
 
 void TimelineView::traceChanged()
 {
+    m_sectionCache.reset();
     rebuildCoresView();
     std::int64_t span = 0;
     for (const Trace *t : {m_current, m_previous})
@@ -157,6 +177,7 @@ QString kindTitle(LaneKind kind)
 
 void TimelineView::setArrangement(const LaneArrangement &arrangement)
 {
+    m_sectionCache.reset();
     m_arrangement = arrangement;
     m_arrangement.hidden.removeDuplicates();
     m_arrangement.pinned.removeDuplicates();
@@ -182,12 +203,16 @@ std::optional<std::pair<const Trace *, std::size_t>> TimelineView::laneAt(const 
 void TimelineView::setLaneScale(double scale)
 {
     m_userLaneScale = scale <= 0 ? 0 : std::clamp(scale, minLaneScale, maxLaneScale);
+    m_sectionCache.reset();
     updateScrollBar();
     invalidate();
 }
 
 std::vector<TimelineView::Section> TimelineView::sections(int width) const
 {
+    // Computed once per change (trace, size, arrangement, lane scale), not per paint, hover or drag step.
+    if (m_sectionCache && m_sectionCache->width == width && m_sectionCache->height == viewport()->height())
+        return m_sectionCache->sections;
     std::vector<Section> out;
     int y = 0;
     const double scale = laneScale();
@@ -206,6 +231,7 @@ std::vector<TimelineView::Section> TimelineView::sections(int width) const
         add(shown(m_previous), m_previousTitle, false);
     if (m_current)
         add(shown(m_current), m_title, true);
+    m_sectionCache = SectionCache{width, viewport()->height(), out};
     return out;
 }
 
@@ -394,8 +420,11 @@ void TimelineView::resizeEvent(QResizeEvent *event)
 
 void TimelineView::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange ||
+        event->type() == QEvent::FontChange) {
+        m_sectionCache.reset();
         invalidate();
+    }
     QAbstractScrollArea::changeEvent(event);
 }
 

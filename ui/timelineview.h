@@ -5,6 +5,7 @@
 #include "trace.h"
 
 #include <QAbstractScrollArea>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QTimer>
 
@@ -105,6 +106,16 @@ private:
     bool m_coresView = false;
     double m_userLaneScale = 0; // 0: fit to the height
     LaneArrangement m_arrangement;
+    struct SectionCache
+    {
+        int width, height;
+        std::vector<Section> sections;
+    };
+    mutable std::optional<SectionCache> m_sectionCache;
+    std::pair<const Trace *, const Trace *> m_coresFor{};
+    std::uint64_t m_coresEvents = 0;
+    QElapsedTimer m_coresBuilt;
+    QTimer m_coresCatchUp;
     struct Flash
     {
         std::size_t lane;
