@@ -41,6 +41,19 @@ QString Scenario::headline(const ParamValues &params, const QList<Metric> &) con
     return id() + QStringLiteral(": ") + parts.join(QLatin1Char(' '));
 }
 
+QString formatDurationNs(std::int64_t ns)
+{
+    const QLocale l;
+    const std::int64_t size = ns < 0 ? -ns : ns;
+    if (size >= 1'000'000'000)
+        return l.toString(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
+    if (size >= 1'000'000)
+        return l.toString(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
+    if (size >= 1'000)
+        return l.toString(double(ns) / 1e3, 'f', 3) + QStringLiteral(" µs");
+    return l.toString(qlonglong(ns)) + QStringLiteral(" ns");
+}
+
 QString formatMetric(const Metric &m)
 {
     const QLocale l;

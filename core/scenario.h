@@ -114,5 +114,7 @@ QString raceSummary(const QList<Metric> &metrics);
 
 // "1,234", "12.345 ms", "0.0, 98.5 %": a metric's value as people read it, in the current locale.
 QString formatMetric(const Metric &m);
+// "812 ns", "4.214 ms", "1.503 s": a duration as people read it, in the current locale.
+QString formatDurationNs(std::int64_t ns);
 
 } // namespace raceway

@@ -1,22 +1,12 @@
 #include "tracefind.h"
 
+#include "scenario.h"
+
 #include <QLocale>
 
 #include <algorithm>
 
 namespace raceway {
-
-namespace {
-
-QString duration(std::int64_t ns)
-{
-    const QLocale l;
-    if (ns >= 1'000'000'000) return l.toString(double(ns) / 1e9, 'f', 2) + QStringLiteral(" s");
-    if (ns >= 1'000'000) return l.toString(double(ns) / 1e6, 'f', 2) + QStringLiteral(" ms");
-    return l.toString(double(ns) / 1e3, 'f', 1) + QStringLiteral(" µs");
-}
-
-} // namespace
 
 TraceFinder::TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWaitNs)
     : m_trace(trace), m_kind(kind)
@@ -62,7 +52,7 @@ QString TraceFinder::what(std::size_t index) const
     }
     case FindKind::LongWait:
         return QStringLiteral("%1 waited %2 for %3")
-            .arg(name, duration(f.end - f.start),
+            .arg(name, formatDurationNs(f.end - f.start),
                  f.state == State::WaitingGil ? QStringLiteral("the GIL") : QStringLiteral("the lock"));
     case FindKind::Failure:
         break;

@@ -1,5 +1,7 @@
 #include "selectionpanel.h"
 
+#include "scenario.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -8,24 +10,11 @@
 
 namespace raceway {
 
-namespace {
-
-QString duration(std::int64_t ns)
-{
-    const QLocale l;
-    if (ns >= 1'000'000'000) return l.toString(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
-    if (ns >= 1'000'000) return l.toString(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
-    if (ns >= 1'000) return l.toString(double(ns) / 1e3, 'f', 3) + QStringLiteral(" µs");
-    return l.toString(qlonglong(ns)) + QStringLiteral(" ns");
-}
-
-} // namespace
-
 QString formatShare(std::int64_t ns, std::int64_t of)
 {
     if (ns == 0) return QStringLiteral("—");
     const double pct = of > 0 ? 100.0 * double(ns) / double(of) : 0;
-    return duration(ns) + QStringLiteral(" (") + QLocale().toString(pct, 'f', pct < 10 ? 1 : 0) +
+    return formatDurationNs(ns) + QStringLiteral(" (") + QLocale().toString(pct, 'f', pct < 10 ? 1 : 0) +
            QStringLiteral(" %)");
 }
 
@@ -57,7 +46,7 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
     }
     m_heading->setText(
         tr("<b>%1</b> selected, from %2 to %3")
-            .arg(duration(end - start), duration(start - trace->start()), duration(end - trace->start())));
+            .arg(formatDurationNs(end - start), formatDurationNs(start - trace->start()), formatDurationNs(end - trace->start())));
     const std::vector<LaneRangeStats> stats = rangeStats(*trace, start, end);
     m_table->setRowCount(int(stats.size()));
     const std::int64_t span = end - start;
@@ -71,7 +60,7 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
             formatShare(s.in(State::Holding), span),
             formatShare(s.in(State::Sleeping), span),
             l.toString(qlonglong(s.waits)),
-            s.waits ? duration(s.longestWaitNs) : QStringLiteral("—"),
+            s.waits ? formatDurationNs(s.longestWaitNs) : QStringLiteral("—"),
             s.lossyWrites
                 ? tr("%1 in %2 writes")
                       .arg(l.toString(qlonglong(s.lostUpdates)), l.toString(qlonglong(s.lossyWrites)))
