@@ -457,8 +457,6 @@ void MainWindow::showRuns()
         const QSignalBlocker quiet(m_view);
         m_view->setArrangement({settings.value(key + QStringLiteral("/pinned")).toStringList(),
                                 settings.value(key + QStringLiteral("/hidden")).toStringList()});
-    }
-    if (now) {
         m_view->setCurrent(&now->trace(), titled(now, before));
         m_view->setNote(now->note());
         m_view->setChart(now->chart());

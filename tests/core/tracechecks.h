@@ -29,6 +29,18 @@ inline std::unique_ptr<Runner> runScenario(const QString &id, const QStringList 
     return runner;
 }
 
+// Everything a recorder holds, as a trace spanning [start, end] (for traces built event by event).
+inline std::unique_ptr<Trace> traceOf(Recorder &rec, std::int64_t start, std::int64_t end)
+{
+    auto t = std::make_unique<Trace>();
+    t->setRegistry(rec.lanes(), rec.objects());
+    rec.drain([&](const Event *e, std::size_t n) { t->ingest(e, n); });
+    t->commit();
+    t->setStart(start);
+    t->setEnd(end);
+    return t;
+}
+
 inline qlonglong metric(const Runner &r, const char *key)
 {
     return metricValue(r.result().metrics, QString::fromLatin1(key)).toLongLong();

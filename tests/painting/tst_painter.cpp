@@ -218,12 +218,8 @@ void TestPainter::handOversShowASeam()
     bb->recordAt(99'900, EventKind::LockReleased, mutex.id(), 0);
     ba->recordAt(100'000, EventKind::ThreadEnd, 0, 0);
     bb->recordAt(100'000, EventKind::ThreadEnd, 0, 0);
-    Trace t;
-    t.setRegistry(rec.lanes(), rec.objects());
-    rec.drain([&](const Event *e, std::size_t n) { t.ingest(e, n); });
-    t.commit();
-    t.setStart(0);
-    t.setEnd(100'000);
+    const auto trace = traceOf(rec, 0, 100'000);
+    const Trace &t = *trace;
     TimelinePainter painter(t);
     QImage img(1200, painter.preferredHeight(1200), QImage::Format_RGB32);
     QPainter p(&img);
@@ -264,12 +260,8 @@ void TestPainter::overlappingMarkersClusterUntilZoomedIn()
     for (int i = 0; i < 10; ++i)
         ba->recordAt(500'000 + i * 100, EventKind::LostUpdate, 0, 1);
     ba->recordAt(1'000'000, EventKind::ThreadEnd, 0, 0);
-    Trace t;
-    t.setRegistry(rec.lanes(), rec.objects());
-    rec.drain([&](const Event *e, std::size_t n) { t.ingest(e, n); });
-    t.commit();
-    t.setStart(0);
-    t.setEnd(1'000'000);
+    const auto trace = traceOf(rec, 0, 1'000'000);
+    const Trace &t = *trace;
     const QColor yellow = TimelinePalette::light().lostMarker;
     // Groups of the marker colour along a row near the lane's top (gaps under 8 px, such as the digits
     // of a badge's count, do not split a group), and the widest group.

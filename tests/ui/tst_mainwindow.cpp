@@ -871,12 +871,10 @@ void TestMainWindow::laneArrangementIsRememberedPerScenario()
         w.resize(1280, 800);
         setQuick(w, 100);
         runToEnd(w);
-        const int before = w.view()->contentHeight();
         w.view()->setLaneScale(1.0);
         const int tall = w.view()->contentHeight();
         w.view()->setArrangement({{QStringLiteral("counter")}, {QStringLiteral("thread 2")}});
         QVERIFY(w.view()->contentHeight() < tall); // one lane fewer
-        Q_UNUSED(before);
         const Trace &t = w.current()->trace();
         const TimelineLayout l = layoutOf(w);
         QVERIFY(l.lanes[laneIndex(t, QStringLiteral("thread 2"))].isNull());
