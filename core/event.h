@@ -31,7 +31,26 @@ enum class EventKind : std::uint8_t {
     IdleBegin = 23,   // the lane has nothing to do (an event loop waiting for its next callback)
     CounterExpected = 24, // obj = counter: increments made so far (a reading; CounterActual completes it)
     CounterActual = 25,   // obj = counter: the counter's value at the same instant as CounterExpected
+    WaitBegin = 26,   // obj = what the lane now waits for (an event, a condition, a semaphore, a thread)
+    WaitEnd = 27,     // obj = the same: the wait is over and the lane runs again
+    Signal = 28,      // obj = an event object: arg = 1 when it is set, 0 when it is cleared
+    Mark = 29,        // obj = MarkKind: an instant worth pointing at on this lane; arg = its value
 };
+
+// What a Mark event points at. The numeric values are part of the worker stream format: append only.
+enum class MarkKind : std::uint8_t {
+    Tick = 1,        // a timer fired: arg = its number (from 1)
+    Overdraft = 2,   // a withdrawal took the account below zero: arg = the amount
+    Refused = 3,     // a withdrawal was refused for want of funds: arg = the amount
+    Print = 4,       // a line was printed: arg = its place in the output (from 1)
+    OutOfOrder = 5,  // a line came out of turn: arg = its place in the output
+    AliveCheck = 6,  // is_alive() was asked: arg = 1 alive, 0 not
+    CutOff = 7,      // a daemon thread was cut off as the program ended
+    Deadlock = 8,    // this lane closed a wait-for cycle: arg = the cycle's number (from 1)
+    Rollback = 9,    // this lane gave up its locks to break a deadlock: arg = the cycle's number
+    Joined = 10,     // join() returned: arg = the lane that was joined
+};
+constexpr int markKindCount = 11;
 
 // How a worker process ended, as recorded by ProcessExit.
 enum class ExitKind : std::uint32_t { Normal = 0, Crashed = 1, Killed = 2, TimedOut = 3, FailedToStart = 4 };

@@ -21,6 +21,8 @@ QString laneKindName(LaneKind kind)
     case LaneKind::Queue: return QStringLiteral("queue");
     case LaneKind::Gil: return QStringLiteral("gil");
     case LaneKind::CoreRuns: return QStringLiteral("core-runs");
+    case LaneKind::Semaphore: return QStringLiteral("semaphore");
+    case LaneKind::Signal: return QStringLiteral("event");
     }
     return QStringLiteral("thread");
 }
@@ -188,6 +190,14 @@ void Recorder::giveBack(EventChunk *chunk) noexcept
         }
     }
     EventChunk::release(chunk);
+}
+
+WaitGraph &Recorder::waitGraph()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_waitGraph)
+        m_waitGraph = std::make_unique<WaitGraph>();
+    return *m_waitGraph;
 }
 
 std::uint16_t Recorder::addLane(const QString &name, LaneKind kind)

@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "event.h"
+#include "waitgraph.h"
 
 #include <QString>
 
@@ -16,7 +17,8 @@
 
 namespace raceway {
 
-enum class LaneKind : std::uint8_t { Thread, Lock, Counter, Process, Core, Queue, Gil, CoreRuns };
+// Semaphore: its series are waiters (a) and threads inside (b). Signal: an event object, set or clear.
+enum class LaneKind : std::uint8_t { Thread, Lock, Counter, Process, Core, Queue, Gil, CoreRuns, Semaphore, Signal };
 QString laneKindName(LaneKind kind);
 
 struct LaneInfo
@@ -170,6 +172,12 @@ public:
     std::uint64_t mappedChunks() const noexcept { return m_mapped.load(std::memory_order_relaxed); }
     static constexpr std::size_t reserveChunks = 64; // drained chunks kept for reuse (4 MiB)
 
+    // Who holds and waits for which traced lock, for deadlock detection; made on first use.
+    WaitGraph &waitGraph();
+    // Counts a deadlock found and returns its number (from 1).
+    std::uint32_t noteDeadlock() noexcept { return m_deadlocks.fetch_add(1, std::memory_order_relaxed) + 1; }
+    std::uint32_t deadlocks() const noexcept { return m_deadlocks.load(std::memory_order_relaxed); }
+
 private:
     friend class ThreadBuffer;
     std::uint64_t claim() noexcept; // a batch of the budget for one thread, 0 once it is spent
@@ -185,6 +193,8 @@ private:
     std::atomic<std::int64_t> m_remaining;
     std::atomic<std::uint64_t> m_dropped{0};
     std::atomic<std::uint64_t> m_mapped{0};
+    std::unique_ptr<WaitGraph> m_waitGraph; // guarded by m_mutex until made, then only read
+    std::atomic<std::uint32_t> m_deadlocks{0};
     std::mutex m_reserveMutex; // taken once per 4095 events at most, never by record() itself
     std::vector<EventChunk *> m_reserve;
 

@@ -24,8 +24,26 @@ QString stateName(State state)
     case State::TimedOut: return QStringLiteral("timed out");
     case State::WaitingGil: return QStringLiteral("waiting for the GIL");
     case State::WaitingIo: return QStringLiteral("waiting on I/O");
+    case State::Set: return QStringLiteral("set");
     }
     return QStringLiteral("idle");
+}
+
+QString markKindName(MarkKind kind)
+{
+    switch (kind) {
+    case MarkKind::Tick: return QStringLiteral("tick");
+    case MarkKind::Overdraft: return QStringLiteral("overdraft");
+    case MarkKind::Refused: return QStringLiteral("refused withdrawal");
+    case MarkKind::Print: return QStringLiteral("printed line");
+    case MarkKind::OutOfOrder: return QStringLiteral("line out of turn");
+    case MarkKind::AliveCheck: return QStringLiteral("is_alive() asked");
+    case MarkKind::CutOff: return QStringLiteral("cut off at exit");
+    case MarkKind::Deadlock: return QStringLiteral("deadlock");
+    case MarkKind::Rollback: return QStringLiteral("rolled back");
+    case MarkKind::Joined: return QStringLiteral("joined");
+    }
+    return QStringLiteral("mark");
 }
 
 std::ptrdiff_t Lane::indexAt(std::int64_t t) const
@@ -70,6 +88,12 @@ bool Trace::isGil(std::uint8_t obj) const
 int Trace::objectLane(std::uint8_t obj) const
 {
     return obj < m_objects.size() ? m_objects[obj].lane : -1;
+}
+
+LaneKind Trace::objectLaneKind(std::uint8_t obj) const
+{
+    const int l = objectLane(obj);
+    return l >= 0 && std::size_t(l) < m_lanes.size() ? m_lanes[std::size_t(l)].kind : LaneKind::Thread;
 }
 
 void Trace::push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj)
@@ -144,6 +168,7 @@ void Trace::compact()
         l.states.shrink_to_fit();
         l.objs.shrink_to_fit();
         l.markers.shrink_to_fit();
+        l.instants.shrink_to_fit();
         l.series.shrink_to_fit();
         l.buckets.shrink_to_fit();
     }
@@ -193,18 +218,56 @@ void Trace::ingest(const Event *events, std::size_t count)
             else
                 push(lane, e.t, State::Holding, e.obj);
             if (int l = objectLane(e.obj); l >= 0) {
-                pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Held, e.lane});
-                if (waited)
-                    pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+                // A semaphore has many holders at once: its lane counts them instead of naming one.
+                if (objectLaneKind(e.obj) == LaneKind::Semaphore)
+                    pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, waited ? -1 : 0, 1});
+                else {
+                    pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Held, e.lane});
+                    if (waited)
+                        pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+                }
             }
             break;
         }
         case EventKind::LockReleased:
             // Without the GIL a Python-like thread runs no code: it is about to wait, sleep or end.
             push(lane, e.t, isGil(e.obj) ? State::Idle : State::Running, lastCpu(e.lane));
-            if (int l = objectLane(e.obj); l >= 0)
-                pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Free, e.lane});
+            if (int l = objectLane(e.obj); l >= 0) {
+                if (objectLaneKind(e.obj) == LaneKind::Semaphore)
+                    pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 0, -1});
+                else
+                    pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Free, e.lane});
+            }
             break;
+        case EventKind::WaitBegin:
+            push(lane, e.t, State::Waiting, e.obj);
+            if (int l = objectLane(e.obj); l >= 0)
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 1, 0});
+            break;
+        case EventKind::WaitEnd: {
+            // Only a wait that was drawn is taken off its object's count (a hostile stream may end
+            // waits that never began).
+            const Lane &self = ensureLane(lane);
+            const bool waited = !self.states.empty() && self.states.back() == State::Waiting;
+            push(lane, e.t, State::Running, lastCpu(e.lane));
+            if (int l = objectLane(e.obj); l >= 0 && waited)
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+            break;
+        }
+        case EventKind::Signal:
+            if (int l = objectLane(e.obj); l >= 0)
+                pendingFor(m_pendingTransitions, std::size_t(l))
+                    .push_back({e.t, e.arg != 0 ? State::Set : State::Free, e.lane});
+            break;
+        case EventKind::Mark: {
+            Lane &l = ensureLane(lane);
+            Instant in{e.t, 0, 0};
+            in.value = std::clamp<std::int64_t>(wide, -(std::int64_t(1) << 47) + 1, (std::int64_t(1) << 47) - 1);
+            in.kind = e.obj;
+            l.instants.push_back(in);
+            l.marksSeen |= 1u << (e.obj % 32);
+            break;
+        }
         case EventKind::LostUpdate: {
             // A worker's stream is not trusted: amounts beyond what a marker holds are clamped.
             constexpr std::int64_t most = (std::int64_t(1) << 47) - 1;
@@ -403,7 +466,7 @@ std::size_t Trace::bytesStored() const
 {
     std::size_t bytes = 0;
     for (const Lane &l : m_lanes) {
-        bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() + l.series.bytes() +
+        bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() + l.instants.bytes() + l.series.bytes() +
                  l.buckets.bytes();
     }
     return bytes;

@@ -31,8 +31,9 @@ enum class State : std::uint8_t {
     TimedOut,
     WaitingGil, // a Python-like thread waiting to run: it needs the GIL
     WaitingIo,  // waiting on I/O (obj = what for): no CPU used, no GIL held
+    Set,        // signal lanes: the event is set (obj = the lane that set it); Free is "clear"
 };
-constexpr int stateCount = 15;
+constexpr int stateCount = 16;
 QString stateName(State state);
 
 // 16 bytes: a marker is stored for every write that erased something, millions in a long run.
@@ -63,6 +64,18 @@ struct Bucket
     std::uint16_t obj;        // the dominant state's object where it first occurs (a process's core)
 };
 
+// An instant worth pointing at that is not a lost update: a timer tick, an overdraft, a printed line,
+// a deadlock closed. 16 bytes.
+struct Instant
+{
+    std::int64_t t;
+    std::int64_t value : 48; // the mark's argument (see MarkKind)
+    std::int64_t kind : 16;  // MarkKind
+    MarkKind markKind() const { return MarkKind(kind); }
+};
+static_assert(sizeof(Instant) == 16, "instants stay 16 bytes");
+QString markKindName(MarkKind kind);
+
 constexpr std::uint64_t seriesResolutionNs = 1000;
 
 struct Lane
@@ -76,6 +89,8 @@ struct Lane
     Column<State> states;
     Column<std::uint16_t> objs;
     Column<Marker> markers;      // sorted by time
+    Column<Instant> instants;    // sorted by time
+    std::uint32_t marksSeen = 0; // bit per MarkKind that occurs, for legends
     Column<SeriesPoint> series;  // sorted by time
     std::uint32_t statesSeen = 0;     // bit per State that occurs, for legends
     bool restoringWrites = false;     // a marker with a negative amount occurs
@@ -147,6 +162,7 @@ private:
     static void truncate(Lane &lane, std::size_t size);
     static void summarise(Lane &lane);
     int objectLane(std::uint8_t obj) const;
+    LaneKind objectLaneKind(std::uint8_t obj) const; // Thread when the object has no lane
     std::uint16_t lastCpu(std::uint16_t lane) const;
     bool isGil(std::uint8_t obj) const;
 

@@ -68,6 +68,8 @@ std::pair<const char *, const char *> seriesKeys(LaneKind kind)
     case LaneKind::Lock:
     case LaneKind::Gil: return {"waiting", nullptr};
     case LaneKind::Queue: return {"queued", nullptr};
+    case LaneKind::Semaphore: return {"waiting", "inside"};
+    case LaneKind::Signal: return {"waiting", nullptr};
     default: return {"value", nullptr};
     }
 }
@@ -98,6 +100,7 @@ QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16
     case State::Task: return QStringLiteral("task %1").arg(obj);
     case State::WaitingGil: return QStringLiteral("wait GIL");
     case State::WaitingIo: return QStringLiteral("io wait");
+    case State::Set: return QStringLiteral("set");
     case State::Crashed:
     case State::Killed:
     case State::TimedOut: return stateName(state);
@@ -120,6 +123,7 @@ public:
             m_lanePrefix = QByteArrayLiteral(",\"pid\":1,\"tid\":") + QByteArray::number(tidOf(i));
             slices(i);
             instants(i);
+            marks(i);
             counters(i);
         }
         m_sink.append("\n]}\n");
@@ -248,6 +252,42 @@ private:
             erased += value;
             ++writes;
         });
+        flush();
+    }
+
+    // Ticks, overdrafts, printed lines: one instant per kind per time cell, with how many it stands for.
+    void marks(std::size_t laneIndex)
+    {
+        std::int64_t cell = -1, value = 0, count = 0;
+        std::int64_t kind = -1;
+        const auto flush = [&] {
+            if (count == 0)
+                return;
+            open("i");
+            m_sink.append(m_lanePrefix);
+            m_sink.append(",\"ts\":");
+            m_sink.appendNumber(cell * (m_res / 1000));
+            m_sink.append(",\"name\":");
+            m_sink.append(jsonString(markKindName(MarkKind(kind))));
+            m_sink.append(",\"args\":{\"v\":");
+            m_sink.appendNumber(value);
+            if (count > 1) {
+                m_sink.append(",\"k\":");
+                m_sink.appendNumber(count);
+            }
+            m_sink.append("}}");
+        };
+        for (const Instant &in : m_trace.lane(laneIndex).instants) {
+            const std::int64_t c = std::max<std::int64_t>(0, in.t - m_t0) / m_res;
+            if (c != cell || in.kind != kind) {
+                flush();
+                cell = c;
+                kind = in.kind;
+                count = 0;
+            }
+            value = in.value;
+            ++count;
+        }
         flush();
     }
 

@@ -18,6 +18,7 @@ QColor TimelinePalette::state(State s) const
     case State::TimedOut: return QColor(0xAA, 0x44, 0x99);
     case State::WaitingGil: return QColor(0xE6, 0x9F, 0x00); // orange
     case State::WaitingIo: return QColor(0xCC, 0x79, 0xA7);  // reddish purple
+    case State::Set: return QColor(0xF0, 0xE4, 0x42);        // yellow: the event lets waiters through
     case State::Free:
     case State::Idle: return QColor(Qt::transparent);
     }

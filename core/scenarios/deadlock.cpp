@@ -1,0 +1,159 @@
+// Deadlock: threads that each hold one lock and wait for the next one around a circle (the dining
+// philosophers). Raceway's traced locks find the wait-for cycle, draw it, and break it: the member
+// with the highest lane number gives up its wait, puts back what it holds and tries again later.
+
+#include "../scenario.h"
+#include "../threadgang.h"
+#include "../tracedmutex.h"
+
+#include <QLocale>
+
+#include <mutex>
+
+namespace raceway::scenarios {
+namespace {
+
+class DeadlockScenario final : public Scenario
+{
+public:
+    QString id() const override { return QStringLiteral("deadlock"); }
+    QString title() const override { return QStringLiteral("Deadlock: locks taken in a circle"); }
+    QString description() const override
+    {
+        return QStringLiteral(
+            "Each thread needs two locks: its own and its neighbour's, as philosophers around a table "
+            "need two forks. Taken in opposite orders, every thread can end up holding one lock and "
+            "waiting for the next, which the next thread holds while waiting for its neighbour's: a "
+            "circle of waits that never ends by itself. Raceway's locks notice the circle within a few "
+            "milliseconds, draw it across the lanes (who holds which lock, who wants it) and break it: "
+            "one thread gives up, puts its lock back (rolled back) and tries again. With order "
+            "consistent, every thread takes the lower-numbered lock first, and no circle can form.");
+    }
+    QList<ParamSpec> params() const override
+    {
+        return {
+            ParamSpec::integer(QStringLiteral("threads"), 2, 2, 16, {},
+                               QStringLiteral("Threads (and locks) around the circle.")),
+            ParamSpec::choice(QStringLiteral("order"), QStringLiteral("opposite"),
+                              {QStringLiteral("opposite"), QStringLiteral("consistent")},
+                              QStringLiteral("Opposite: each takes its own lock, then its neighbour's. "
+                                             "Consistent: always the lower-numbered lock first.")),
+            ParamSpec::integer(QStringLiteral("rounds"), 3, 1, 100'000, {},
+                               QStringLiteral("How many times each thread needs both locks.")),
+            ParamSpec::integer(
+                QStringLiteral("gap_ms"), 5, 0, 60'000, QStringLiteral("ms"),
+                QStringLiteral("Time between taking the first lock and asking for the second."))
+                .withWatchValue(qlonglong(300)),
+            ParamSpec::integer(QStringLiteral("hold_ms"), 2, 0, 60'000, QStringLiteral("ms"),
+                               QStringLiteral("Time spent holding both locks."))
+                .withWatchValue(qlonglong(300)),
+        };
+    }
+    std::int64_t totalWork(const ParamValues &p) const override
+    {
+        return p.integer(QStringLiteral("threads")) * p.integer(QStringLiteral("rounds"));
+    }
+    QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
+    {
+        QString line = QStringLiteral("deadlock: %1 threads, order %2")
+                           .arg(p.integer(QStringLiteral("threads")))
+                           .arg(p.text(QStringLiteral("order")));
+        const QVariant found = metricValue(metrics, QStringLiteral("deadlocks"));
+        if (found.isValid())
+            line += QStringLiteral(" — %1 deadlock%2 found and broken")
+                        .arg(found.toLongLong())
+                        .arg(found.toLongLong() == 1 ? QString() : QStringLiteral("s"));
+        return line;
+    }
+
+    void run(RunContext &ctx) const override
+    {
+        const ParamValues &p = ctx.params();
+        const int threads = int(p.integer(QStringLiteral("threads")));
+        const bool consistent = p.text(QStringLiteral("order")) == QLatin1String("consistent");
+        const std::int64_t rounds = p.integer(QStringLiteral("rounds"));
+        const std::int64_t gapNs = p.integer(QStringLiteral("gap_ms")) * 1'000'000;
+        const std::int64_t holdNs = p.integer(QStringLiteral("hold_ms")) * 1'000'000;
+        Recorder &rec = ctx.recorder();
+        std::vector<ThreadBuffer *> lanes;
+        for (int i = 0; i < threads; ++i)
+            lanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+        std::vector<std::unique_ptr<TracedMutex>> locks;
+        for (int i = 0; i < threads; ++i)
+            locks.push_back(
+                std::make_unique<TracedMutex>(rec, QStringLiteral("lock %1").arg(QChar(u'A' + i))));
+        const auto stop = [&ctx] { return ctx.cancelled(); };
+
+        std::mutex found; // guards what the victims report
+        QVariantList firstCycle;
+        std::int64_t worstDetectNs = 0;
+        int rollbacks = 0;
+        std::vector<std::int64_t> done(static_cast<std::size_t>(threads), 0);
+
+        runTogether(ctx, threads, [&](int i) {
+            ThreadBuffer &lane = *lanes[std::size_t(i)];
+            int first = i, second = (i + 1) % threads;
+            if (consistent && first > second) std::swap(first, second);
+            lane.record(EventKind::ThreadStart);
+            for (std::int64_t r = 0; r < rounds && !ctx.cancelled();) {
+                if (locks[std::size_t(first)]->acquire(lane, stop).outcome != TracedMutex::Outcome::Acquired)
+                    break;
+                ctx.sleepFor(gapNs);
+                const TracedMutex::Result second_ = locks[std::size_t(second)]->acquire(lane, stop);
+                if (second_.outcome == TracedMutex::Outcome::Deadlock) {
+                    // This thread is the victim: it puts back what it holds so the others can go on.
+                    locks[std::size_t(first)]->unlock(lane);
+                    lane.record(EventKind::Mark, std::uint8_t(MarkKind::Rollback), rec.deadlocks());
+                    {
+                        std::lock_guard lock(found);
+                        ++rollbacks;
+                        std::int64_t closed = 0;
+                        for (const WaitGraph::Step &s : second_.cycle)
+                            closed = std::max(closed, s.waitingSince);
+                        worstDetectNs = std::max(worstDetectNs, second_.detectedNs - closed);
+                        if (firstCycle.isEmpty())
+                            for (const WaitGraph::Step &s : second_.cycle)
+                                firstCycle << rec.lanes()[s.lane].name;
+                    }
+                    lane.record(EventKind::SleepBegin); // backs off before trying again
+                    ctx.sleepFor(gapNs + holdNs);
+                    lane.record(EventKind::SleepEnd);
+                    continue;
+                }
+                if (second_.outcome == TracedMutex::Outcome::Stopped) {
+                    locks[std::size_t(first)]->unlock(lane);
+                    break;
+                }
+                ctx.sleepFor(holdNs); // holding both: the work they were needed for
+                locks[std::size_t(second)]->unlock(lane);
+                locks[std::size_t(first)]->unlock(lane);
+                done[std::size_t(i)] = ++r;
+                lane.record(EventKind::Progress, 0, std::uint32_t(r));
+            }
+            lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+        });
+
+        qlonglong rounds_ = 0;
+        for (std::int64_t d : done)
+            rounds_ += d;
+        ctx.addMetric(QStringLiteral("deadlocks"), QStringLiteral("Deadlocks found"),
+                      qlonglong(rec.deadlocks()));
+        ctx.addMetric(QStringLiteral("cycle"), QStringLiteral("First cycle (who waits for whom)"),
+                      firstCycle);
+        ctx.addMetric(QStringLiteral("rollbacks"), QStringLiteral("Threads that gave up their locks"),
+                      qlonglong(rollbacks));
+        ctx.addMetric(QStringLiteral("detect_ms"), QStringLiteral("Slowest detection after the cycle closed"),
+                      double(worstDetectNs) / 1e6, QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("rounds_done"), QStringLiteral("Rounds with both locks"), rounds_);
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Scenario> make_deadlock()
+{
+    return std::make_unique<DeadlockScenario>();
+}
+
+} // namespace raceway::scenarios
