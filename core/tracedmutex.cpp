@@ -63,6 +63,7 @@ TracedMutex::Result TracedMutex::acquireContended(ThreadBuffer &lane,
                 result.waitedNs = t - requested;
                 result.cycle = std::move(cycle);
                 result.detectedNs = t;
+                result.number = number;
                 return result;
             }
         }

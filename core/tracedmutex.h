@@ -25,6 +25,7 @@ public:
         std::int64_t waitedNs = 0;          // measured with the recorded timestamps
         std::vector<WaitGraph::Step> cycle; // Deadlock: the cycle this wait closed, this lane first
         std::int64_t detectedNs = 0;        // Deadlock: when it was seen for sure
+        std::uint32_t number = 0;           // Deadlock: which one of the run (from 1)
     };
     static constexpr std::int64_t checkIntervalNs = 5'000'000;
 

@@ -53,6 +53,21 @@ void TestStop::stopJoinsAtTheExtremes_data()
     row("processes", "processes", {QStringLiteral("processes=64"), QStringLiteral("iterations=100000000000")});
     row("shared value", "shared-value",
         {QStringLiteral("processes=64"), QStringLiteral("increments=100000000"), QStringLiteral("lock=on")});
+    row("semaphore 64 threads, 1 permit, 10 s holds", "semaphore",
+        {QStringLiteral("threads=64"), QStringLiteral("permits=1"), QStringLiteral("rounds=1000000"),
+         QStringLiteral("hold_us=10000000")});
+    row("event never set", "event", {QStringLiteral("threads=64"), QStringLiteral("delay_ms=600000")});
+    row("condition, consumers stuck", "condition",
+        {QStringLiteral("producers=32"), QStringLiteral("consumers=32"), QStringLiteral("capacity=1"),
+         QStringLiteral("items=10000000"), QStringLiteral("consume_us=10000000")});
+    row("daemon, workers for 10 minutes", "daemon",
+        {QStringLiteral("workers=32"), QStringLiteral("daemons=32"), QStringLiteral("work_ms=600000")});
+    row("timer, an hour", "timer", {QStringLiteral("interval_ms=1"), QStringLiteral("duration_ms=3600000")});
+    row("ping-pong in sync", "ping-pong", {QStringLiteral("rounds=1000000"), QStringLiteral("sync=on")});
+    row("bank 64 threads", "bank", {QStringLiteral("threads=64"), QStringLiteral("operations=100000000")});
+    row("inside the deadlock", "deadlock",
+        {QStringLiteral("threads=16"), QStringLiteral("rounds=100000"), QStringLiteral("gap_ms=1"),
+         QStringLiteral("hold_ms=60000")});
     row("process pool", "process-pool",
         {QStringLiteral("workers=64"), QStringLiteral("inputs=5000,5000,5000"), QStringLiteral("function=factorial"),
          QStringLiteral("task_ms=60000")});
