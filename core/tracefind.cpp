@@ -1,5 +1,6 @@
 #include "tracefind.h"
 
+#include "deadlockcycle.h"
 #include "scenario.h"
 
 #include <QLocale>
@@ -16,6 +17,21 @@ TraceFinder::TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWait
         if (kind == FindKind::LostUpdate) {
             for (const Marker &m : lane.markers)
                 if (m.value != 0) m_found.push_back({i, m.t, m.t, m.value, int(m.other), State::Idle});
+            continue;
+        }
+        if (kind == FindKind::Deadlock || kind == FindKind::Marked) {
+            for (const Instant &in : lane.instants) {
+                const MarkKind k = in.markKind();
+                const bool wanted =
+                    kind == FindKind::Deadlock
+                        ? k == MarkKind::Deadlock
+                        : k == MarkKind::Overdraft || k == MarkKind::OutOfOrder || k == MarkKind::CutOff;
+                if (wanted) {
+                    Finding f{i, in.t, in.t, in.value, -1, State::Idle};
+                    f.mark = k;
+                    m_found.push_back(f);
+                }
+            }
             continue;
         }
         trace.forEachInterval(i, [&](const Interval &iv) {
@@ -50,10 +66,27 @@ QString TraceFinder::what(std::size_t index) const
             .arg(name, l.toString(qlonglong(f.amount)),
                  f.amount == 1 ? QStringLiteral("increment") : QStringLiteral("increments"), whose);
     }
-    case FindKind::LongWait:
-        return QStringLiteral("%1 waited %2 for %3")
-            .arg(name, formatDurationNs(f.end - f.start),
-                 f.state == State::WaitingGil ? QStringLiteral("the GIL") : QStringLiteral("the lock"));
+    case FindKind::LongWait: {
+        const std::uint16_t obj =
+            m_trace.lane(f.lane).objs[std::size_t(m_trace.lane(f.lane).indexAt(f.start))];
+        const QString what = f.state == State::WaitingGil        ? QStringLiteral("the GIL")
+                             : m_trace.objectName(obj).isEmpty() ? QStringLiteral("the lock")
+                                                                 : m_trace.objectName(obj);
+        return QStringLiteral("%1 waited %2 for %3").arg(name, formatDurationNs(f.end - f.start), what);
+    }
+    case FindKind::Deadlock: {
+        const auto cycle = deadlockCycleAt(m_trace, f.lane, f.start);
+        return cycle.empty() ? QStringLiteral("%1 found a deadlock").arg(name)
+                             : describeCycle(m_trace, cycle);
+    }
+    case FindKind::Marked:
+        if (f.mark == MarkKind::Overdraft)
+            return QStringLiteral("%1 paid %2 on a balance that was no longer there")
+                .arg(name, l.toString(qlonglong(f.amount)));
+        if (f.mark == MarkKind::OutOfOrder)
+            return QStringLiteral("%1 printed line %2 out of turn")
+                .arg(name, l.toString(qlonglong(f.amount)));
+        return QStringLiteral("%1 was cut off when the program ended").arg(name);
     case FindKind::Failure:
         break;
     }
@@ -83,6 +116,10 @@ QString TraceFinder::kindName(FindKind kind)
         return QStringLiteral("lost update");
     case FindKind::LongWait:
         return QStringLiteral("long wait");
+    case FindKind::Deadlock:
+        return QStringLiteral("deadlock");
+    case FindKind::Marked:
+        return QStringLiteral("marked moment");
     case FindKind::Failure:
         break;
     }

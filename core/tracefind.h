@@ -10,22 +10,25 @@
 namespace raceway {
 
 // What F3 looks for in a run.
-enum class FindKind { LostUpdate, LongWait, Failure };
+enum class FindKind { LostUpdate, LongWait, Failure, Deadlock, Marked };
 
 // One thing found: where it is on which lane, and a line for people that says what it was.
 struct Finding
 {
     std::size_t lane = 0;
-    std::int64_t start = 0;    // absolute ns
-    std::int64_t end = 0;      // == start for a marker
-    std::int64_t amount = 0;   // a marker's increments erased (negative: given back)
-    int other = -1;            // a marker's overwritten lane
-    State state = State::Idle; // a wait's or failure's state
+    std::int64_t start = 0;         // absolute ns
+    std::int64_t end = 0;           // == start for a marker
+    std::int64_t amount = 0;        // a marker's increments erased (negative: given back)
+    int other = -1;                 // a marker's overwritten lane
+    State state = State::Idle;      // a wait's or failure's state
+    MarkKind mark = MarkKind::Tick; // a marked moment's kind
 };
 
 // Every occurrence of one kind in a trace, in time order (then lane order): lost-update markers (and
 // writes that gave increments back), waits for a lock or the GIL at least `minWaitNs` long, and lanes
-// that crashed, were killed or timed out. The list is a snapshot: build a new one when the trace grows.
+// that crashed, were killed or timed out, deadlocks found, and moments marked as going wrong (an
+// overdraft, a line out of turn, a daemon cut off). The list is a snapshot: build a new one when the trace
+// grows.
 class TraceFinder
 {
 public:

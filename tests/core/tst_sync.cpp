@@ -3,7 +3,9 @@
 // no release before the set, every item consumed once, strict turns with sync, the cycle that was
 // reported is the one the lanes show).
 
+#include "deadlockcycle.h"
 #include "tracechecks.h"
+#include "tracefind.h"
 
 #include <QTest>
 
@@ -273,6 +275,14 @@ void TestSync::deadlockCycleIsTheOneTheLanesShow()
         if (lane == first.lane) break;
     }
     QCOMPARE(metricValue(r->result().metrics, QStringLiteral("cycle")).toStringList(), drawn);
+    // The window's reading of the same moment (find bar, tooltip, drawing) follows the same links.
+    const auto links = deadlockCycleAt(t, first.lane, first.t);
+    QCOMPARE(qlonglong(links.size()), qlonglong(drawn.size()));
+    for (std::size_t i = 0; i < links.size(); ++i)
+        QCOMPARE(t.lane(links[i].waiter).name, drawn[qsizetype(i)]);
+    const TraceFinder finder(t, FindKind::Deadlock);
+    QCOMPARE(qlonglong(finder.size()), metric(*r, "deadlocks"));
+    QVERIFY(finder.describe(0).startsWith(QStringLiteral("deadlock 1 of ")));
     // Broken and gone on: every thread did all its rounds.
     const qlonglong threads = qlonglong(lanesOfKind(t, LaneKind::Lock).size());
     QCOMPARE(metric(*r, "rounds_done"), threads * 2);
