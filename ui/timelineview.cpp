@@ -350,7 +350,8 @@ QString TimelineView::toolTipAt(const QPoint &viewportPos) const
         if (!s.area.contains(pos))
             continue;
         const TimelinePainter painter = painterFor(s);
-        const QString text = painter.describe(painter.hitTest(s.area, pos));
+        const TimelineLayout l = painter.layout(s.area);
+        const QString text = painter.describe(l, painter.hitTest(l, pos));
         if (!text.isEmpty() && m_previous)
             return QStringLiteral("<i>%1</i><br>%2").arg(s.trace == shown(m_current) ? tr("This run") : tr("Compared run"), text);
         return text;
