@@ -2,8 +2,6 @@
 
 #include "lanes/lanedrawers.h"
 
-#include <QLocale>
-
 #include <cmath>
 
 namespace raceway {

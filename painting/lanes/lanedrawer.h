@@ -37,7 +37,7 @@ public:
     virtual void legend(const Lane &lane, LegendEntries &entries) const;
 
 protected:
-    // The interval's state in words ("held by thread 2"), or empty for one not worth a line.
+    // The interval's state in words ("held by thread 2"); describe words free and idle ones itself.
     virtual QString describeState(const Trace &trace, const Lane &lane, const Interval &iv) const;
     // The lane's series at the hit ("3 thread(s) queued"), or empty when the series says nothing to the user.
     virtual QString describeValue(const SeriesPoint &) const { return {}; }
