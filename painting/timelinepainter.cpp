@@ -1,6 +1,6 @@
 #include "timelinepainter.h"
 
-#include <QLocale>
+#include "lanes/lanedrawers.h"
 
 #include <cmath>
 
@@ -20,35 +20,24 @@ void TimelinePainter::setWindow(std::int64_t start, std::int64_t end)
 
 int TimelinePainter::laneHeight(LaneKind kind)
 {
-    switch (kind) {
-    case LaneKind::Counter: return 72;
-    case LaneKind::Lock: return 26;
-    default: return 22;
-    }
+    return drawerFor(kind).baseHeight();
 }
 
 int TimelinePainter::minimumLaneHeight(LaneKind kind)
 {
-    // A name and a bar; a counter's three lines of text.
-    return kind == LaneKind::Counter ? 50 : 14;
+    return drawerFor(kind).minimumHeight();
 }
 
 int TimelinePainter::scaledLaneHeight(LaneKind kind) const
 {
-    if (m_laneScale == 1.0)
-        return laneHeight(kind);
-    return std::max(minimumLaneHeight(kind), int(std::lround(laneHeight(kind) * m_laneScale)));
+    return drawerFor(kind).height(m_laneScale);
 }
 
 int TimelinePainter::lanesHeight(double scale) const
 {
     int h = 0;
-    for (const std::size_t i : shownLanes()) {
-        const Lane &lane = m_trace.lane(i);
-        h += (scale == 1.0 ? laneHeight(lane.kind)
-                           : std::max(minimumLaneHeight(lane.kind), int(std::lround(laneHeight(lane.kind) * scale)))) +
-             laneGap;
-    }
+    for (const std::size_t i : shownLanes())
+        h += drawerFor(m_trace.lane(i).kind).height(scale) + laneGap;
     return h;
 }
 
@@ -65,16 +54,20 @@ int TimelinePainter::preferredHeight(int width) const
 TimelineLayout TimelinePainter::layout(const QRect &area) const
 {
     TimelineLayout l;
+    l.area = area;
+    l.summary = TraceSummary::of(m_trace);
+    if (m_showLegend) l.legendItems = legendItems(l.summary);
+    l.order = shownLanes();
     int y = area.top();
     l.header = QRect(area.left(), y, area.width(), headerHeight);
     y += headerHeight;
-    const int legendH = m_showLegend ? legendHeightFor(area.width()) : 0;
+    const int legendH = m_showLegend ? legendHeightFor(area.width(), l.legendItems) : 0;
     const int lanesTop = y + 4;
     const int plotLeft = area.left() + labelWidth;
     const int plotWidth = std::max(10, area.width() - labelWidth - 12);
     int ly = lanesTop;
     l.lanes.assign(m_trace.lanes().size(), QRect());
-    for (const std::size_t i : shownLanes()) {
+    for (const std::size_t i : l.order) {
         const int h = scaledLaneHeight(m_trace.lane(i).kind);
         l.lanes[i] = QRect(plotLeft, ly, plotWidth, h);
         ly += h + laneGap;
@@ -96,17 +89,23 @@ coords::Mapping TimelinePainter::mapping(const TimelineLayout &l) const
 
 void TimelinePainter::paint(QPainter &p, const QRect &area) const
 {
+    paint(p, layout(area));
+}
+
+void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
+{
+    const QRect &area = l.area;
     p.save();
     p.fillRect(area, m_palette.background);
-    const TimelineLayout l = layout(area);
     const coords::Mapping m = mapping(l);
+    const TimelineContext ctx{m_trace, m_palette, l, m, p.device() ? p.device()->devicePixelRatioF() : 1.0};
     QFont font = p.font();
     font.setPixelSize(12);
     p.setFont(font);
 
     // Alternate lane backgrounds and the time grid first, then data over them.
     std::size_t row = 0;
-    for (const std::size_t i : shownLanes()) {
+    for (const std::size_t i : l.order) {
         const QRect &r = l.lanes[i];
         p.fillRect(QRect(area.left(), r.top() - 1, area.width(), r.height() + 2),
                    row++ % 2 ? m_palette.background : m_palette.laneAlternate);
@@ -114,47 +113,14 @@ void TimelinePainter::paint(QPainter &p, const QRect &area) const
     paintAxis(p, l, m);
 
     p.setClipRect(l.plot.adjusted(0, -2, 1, 2));
-    int coreIndex = 0;
-    for (std::size_t i = 0; i < l.lanes.size(); ++i) {
-        const Lane &lane = m_trace.lane(i);
-        const QRect &r = l.lanes[i];
-        if (r.isNull()) { // hidden; a core keeps its colour
-            coreIndex += lane.kind == LaneKind::Core;
-            continue;
-        }
-        switch (lane.kind) {
-        case LaneKind::Counter: paintCounter(p, lane, r, m); break;
-        case LaneKind::Core: // busy per mille, full height at 100 %
-            paintBars(p, lane, r.adjusted(0, 2, 0, -2), m, 1000, TimelinePalette::core(coreIndex++), r.height() - 4);
-            break;
-        case LaneKind::Queue: {
-            std::int64_t most = 1;
-            for (const SeriesPoint &pt : lane.series) // a queue's series is short: two points per task
-                most = std::max(most, pt.a);
-            paintBars(p, lane, r.adjusted(0, 2, 0, -2), m, most, m_palette.waitersFill, r.height() - 4);
-            break;
-        }
-        case LaneKind::Gil:
-        case LaneKind::Lock: {
-            paintStates(p, lane, r, m);
-            // Bars scale to the number of lanes that could queue for the lock.
-            const auto queuers = std::count_if(m_trace.lanes().begin(), m_trace.lanes().end(), [](const Lane &x) {
-                return x.kind == LaneKind::Thread || x.kind == LaneKind::Process;
-            });
-            paintBars(p, lane, r, m, std::max<std::int64_t>(1, queuers), m_palette.waitersFill, r.height() / 3);
-            break;
-        }
-        default:
-            paintStates(p, lane, r, m);
-            paintMarkers(p, lane, r, m);
-        }
-    }
+    for (std::size_t i = 0; i < l.lanes.size(); ++i)
+        if (!l.lanes[i].isNull()) // not hidden
+            drawerFor(m_trace.lane(i).kind).paint(ctx, p, i, l.lanes[i]);
     paintBudgetEnd(p, l, m);
     p.setClipping(false);
-    paintLabels(p, l);
+    paintLabels(p, ctx);
     paintHeader(p, l.header);
-    if (m_showLegend)
-        paintLegend(p, l.legend);
+    if (m_showLegend) paintLegend(p, l.legend, l.legendItems);
     if (m_chart)
         paintChart(p, l.chart);
     p.restore();
@@ -256,36 +222,19 @@ void TimelinePainter::paintHeader(QPainter &p, const QRect &r) const
     p.restore();
 }
 
-void TimelinePainter::paintLabels(QPainter &p, const TimelineLayout &l) const
+void TimelinePainter::paintLabels(QPainter &p, const TimelineContext &ctx) const
 {
+    const TimelineLayout &l = ctx.layout;
     p.save();
     const QRect column(l.labels.left(), l.labels.top() - 4, labelWidth - 6, l.labels.height() + 4);
     p.fillRect(column, m_palette.labelBackground);
     for (std::size_t i = 0; i < l.lanes.size(); ++i) {
         const Lane &lane = m_trace.lane(i);
         const QRect &r = l.lanes[i];
-        if (r.isNull())
-            continue;
-        const QRect text(l.labels.left() + 10, r.top(), labelWidth - 20, r.height());
+        if (r.isNull()) continue;
         p.setPen(m_palette.text);
-        if (lane.kind != LaneKind::Counter) {
-            p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, lane.name);
-            continue;
-        }
-        const QLocale locale;
-        const SeriesPoint last = lane.series.empty() ? SeriesPoint{} : lane.series.back();
-        p.drawText(text.adjusted(0, 4, 0, 0), Qt::AlignTop | Qt::AlignLeft, lane.name);
-        QFont small = p.font();
-        small.setPixelSize(11);
-        p.setFont(small);
-        p.setPen(m_palette.expectedLine);
-        p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-                   QStringLiteral("expected ") + locale.toString(qlonglong(last.a)));
-        p.setPen(m_palette.actualLine.darker(m_palette.background.lightness() > 128 ? 130 : 100));
-        p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-                   QStringLiteral("actual ") + locale.toString(qlonglong(last.b)));
-        small.setPixelSize(12);
-        p.setFont(small);
+        drawerFor(lane.kind).paintLabel(ctx, p, lane,
+                                        QRect(l.labels.left() + 10, r.top(), labelWidth - 20, r.height()));
     }
     p.restore();
 }
@@ -317,65 +266,17 @@ void TimelinePainter::paintAxis(QPainter &p, const TimelineLayout &l, const coor
     p.restore();
 }
 
-std::vector<TimelinePainter::LegendItem> TimelinePainter::legendItems() const
+std::vector<LegendItem> TimelinePainter::legendItems() const
 {
-    std::uint32_t seen = 0;
-    bool markers = false, counter = false, waiters = false, queue = false, locks = false, coreRuns = false,
-         gilLane = false, restoring = false;
-    int cores = 0;
-    bool threadsRun = false;
-    std::uint32_t coresUsed = 0;
-    for (const Lane &lane : m_trace.lanes()) {
-        seen |= lane.statesSeen;
-        cores += lane.kind == LaneKind::Core;
-        locks |= lane.kind == LaneKind::Lock;
-        gilLane |= lane.kind == LaneKind::Gil;
-        coreRuns |= lane.kind == LaneKind::CoreRuns;
-        if (lane.kind != LaneKind::Process && (lane.statesSeen & (1u << unsigned(State::Running))))
-            threadsRun = true;
-        queue |= lane.kind == LaneKind::Queue;
-        if (lane.kind == LaneKind::Process)
-            for (int c = 0; c < 32; ++c)
-                if (lane.coresSeen & (1u << c))
-                    coresUsed |= 1u << (c % 8);
-        markers |= !lane.markers.empty();
-        restoring |= lane.restoringWrites;
-        counter |= lane.kind == LaneKind::Counter;
-        waiters |= (lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil) && !lane.series.empty();
-    }
-    if ((seen & (1u << unsigned(State::Held))) && locks)
-        seen |= 1u << unsigned(State::Holding);
-    std::vector<LegendItem> items;
-    const bool onlyProcessesRun = coresUsed != 0 && !threadsRun;
-    for (State s : {State::Running, State::Task, State::WaitingGil, State::WaitingIo, State::Waiting, State::Holding,
-                    State::Sleeping, State::Done,
-                    State::Cancelled, State::Crashed, State::Killed, State::TimedOut})
-        if ((seen & (1u << unsigned(s))) && !(s == State::Running && onlyProcessesRun))
-            items.push_back({LegendItem::Swatch, m_palette.state(s), stateName(s)});
-    for (int c = 0; c < 8; ++c)
-        if (coresUsed & (1u << c))
-            items.push_back({LegendItem::Swatch, TimelinePalette::core(c), QStringLiteral("running on cpu %1").arg(c)});
-    if (gilLane)
-        items.push_back({LegendItem::Swatch, m_palette.state(State::Held), QStringLiteral("holding the GIL")});
-    if (coreRuns)
-        items.push_back({LegendItem::Swatch, m_palette.state(State::Held), QStringLiteral("a process on this core")});
-    if (cores > 0)
-        items.push_back({LegendItem::Bar, TimelinePalette::core(0), QStringLiteral("core busy (from /proc/stat, 10 ms ticks)")});
-    if (queue)
-        items.push_back({LegendItem::Bar, m_palette.waitersFill, QStringLiteral("tasks waiting in the queue")});
-    if (markers)
-        items.push_back({LegendItem::Marker, m_palette.lostMarker, QStringLiteral("lost update: a write erased others' increments")});
-    if (restoring)
-        items.push_back({LegendItem::Restoring, m_palette.restoredMarker,
-                         QStringLiteral("restoring write: a stale write put erased increments back")});
-    if (waiters)
-        items.push_back({LegendItem::Bar, m_palette.waitersFill,
-                         locks ? QStringLiteral("threads queued for the lock") : QStringLiteral("threads queued for the GIL")});
-    if (counter) {
-        items.push_back({LegendItem::Line, m_palette.expectedLine, QStringLiteral("expected")});
-        items.push_back({LegendItem::Line, m_palette.actualLine, QStringLiteral("actual")});
-    }
-    return items;
+    return legendItems(TraceSummary::of(m_trace));
+}
+
+std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary) const
+{
+    LegendEntries entries(m_palette, summary);
+    for (const Lane &lane : m_trace.lanes())
+        drawerFor(lane.kind).legend(lane, entries);
+    return entries.items();
 }
 
 int TimelinePainter::legendItemWidth(const QFontMetrics &fm, const LegendItem &item)
@@ -392,9 +293,14 @@ static QFont legendFont()
 
 int TimelinePainter::legendHeightFor(int width) const
 {
+    return legendHeightFor(width, legendItems());
+}
+
+int TimelinePainter::legendHeightFor(int width, const std::vector<LegendItem> &items) const
+{
     const QFontMetrics fm(legendFont());
     int rows = 1, x = 10;
-    for (const LegendItem &item : legendItems()) {
+    for (const LegendItem &item : items) {
         const int w = legendItemWidth(fm, item);
         if (x + w > width - 10 && x > 10) {
             ++rows;
@@ -405,7 +311,7 @@ int TimelinePainter::legendHeightFor(int width) const
     return legendHeight + (rows - 1) * 20;
 }
 
-void TimelinePainter::paintLegend(QPainter &p, const QRect &r) const
+void TimelinePainter::paintLegend(QPainter &p, const QRect &r, const std::vector<LegendItem> &items) const
 {
     p.save();
     p.setFont(legendFont());
@@ -413,7 +319,7 @@ void TimelinePainter::paintLegend(QPainter &p, const QRect &r) const
     const QFontMetrics fm(p.font());
     int x = r.left() + 10;
     int cy = r.top() + legendHeight / 2;
-    for (const LegendItem &item : legendItems()) {
+    for (const LegendItem &item : items) {
         if (x + legendItemWidth(fm, item) > r.right() - 10 && x > r.left() + 10) {
             x = r.left() + 10;
             cy += 20;

@@ -1,9 +1,12 @@
 #pragma once
 
 #include "lanearrangement.h"
+#include "legenditem.h"
 #include "palette.h"
 #include "scenario.h"
 #include "timelinecoordinates.h"
+#include "timelinehit.h"
+#include "timelinelayout.h"
 #include "trace.h"
 
 #include <QFontMetrics>
@@ -16,29 +19,13 @@
 
 namespace raceway {
 
-// Where everything goes inside the painted area. Lane rectangles span the plot's x range.
-struct TimelineLayout
-{
-    QRect header, labels, plot, axis, legend, chart;
-    std::vector<QRect> lanes; // one per trace lane, in plot coordinates (x = plot.left()..plot.right());
-                              // null for a lane the arrangement hides
-};
-
-// What is under a point of the painted timeline.
-struct TimelineHit
-{
-    int lane = -1;
-    std::int64_t time = 0; // absolute ns
-    std::optional<Interval> interval;
-    int markers = 0;           // lost-update markers within a few pixels
-    std::int64_t erased = 0;   // their summed counts
-    std::optional<Marker> nearest;
-    std::optional<SeriesPoint> value; // counter and lock lanes: the series value at `time`
-};
+struct TimelineContext;
 
 // Draws a trace: lane names, state intervals, lost-update markers, counter and lock lanes, a time axis
 // with units and a legend. Qt Gui only, so the window, PNG and SVG exports all share it. Only what is
-// visible is touched: binary searches find the range and runs narrower than a pixel are merged.
+// visible is touched: binary searches find the range and runs narrower than a pixel are merged. What
+// differs between lane kinds is each kind's LaneDrawer (lanes/); this class arranges them, and hands
+// each the layout (computed once per change) and the visible window in one TimelineContext.
 class TimelinePainter
 {
 public:
@@ -71,36 +58,32 @@ public:
     static int minimumLaneHeight(LaneKind kind);
     int lanesHeight(double scale) const; // every lane and gap at `scale`
     int fixedHeight(int width) const;    // everything but the lanes
-    struct LegendItem
-    {
-        enum Kind { Swatch, Marker, Restoring, Bar, Line } kind;
-        QColor colour;
-        QString text;
-    };
+    using LegendItem = raceway::LegendItem;
     std::vector<LegendItem> legendItems() const;
     int legendHeightFor(int width) const; // the legend wraps onto as many rows as it needs
     int preferredHeight(int width = 1600) const;
+    // Computing the layout walks every lane and measures the legend: compute it once per change and
+    // pass it to paint, hitTest and describe (the area overloads compute it each time).
     TimelineLayout layout(const QRect &area) const;
     coords::Mapping mapping(const TimelineLayout &layout) const;
     void paint(QPainter &p, const QRect &area) const;
+    void paint(QPainter &p, const TimelineLayout &layout) const;
     TimelineHit hitTest(const QRect &area, const QPoint &pos) const;
-    QString describe(const TimelineHit &hit) const; // tooltip text, empty when nothing is there
+    TimelineHit hitTest(const TimelineLayout &layout, const QPoint &pos) const;
+    // Tooltip text, empty when nothing is there.
+    QString describe(const TimelineLayout &layout, const TimelineHit &hit) const;
 
 private:
     void paintHeader(QPainter &p, const QRect &r) const;
-    void paintLabels(QPainter &p, const TimelineLayout &l) const;
+    void paintLabels(QPainter &p, const TimelineContext &ctx) const;
     void paintAxis(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
-    void paintLegend(QPainter &p, const QRect &r) const;
+    void paintLegend(QPainter &p, const QRect &r, const std::vector<LegendItem> &items) const;
     void paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintChart(QPainter &p, const QRect &r) const;
     int chartHeight() const;
+    std::vector<LegendItem> legendItems(const TraceSummary &summary) const;
+    int legendHeightFor(int width, const std::vector<LegendItem> &items) const;
     static int legendItemWidth(const QFontMetrics &fm, const LegendItem &item);
-    void paintStates(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
-    void paintMarkers(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
-    void paintCounter(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m) const;
-    // A lane's series as one bar per pixel column, `fullScale` reaching maxHeight.
-    void paintBars(QPainter &p, const Lane &lane, const QRect &r, const coords::Mapping &m, std::int64_t fullScale,
-                   const QColor &colour, int maxHeight) const;
 
     const Trace &m_trace;
     TimelinePalette m_palette;

@@ -173,31 +173,29 @@ void TimelineView::setLaneScale(double scale)
     invalidate();
 }
 
-std::vector<TimelineView::Section> TimelineView::sections(int width) const
+const std::vector<TimelineView::Section> &TimelineView::sections(int width) const
 {
-    // Computed once per change (trace, size, arrangement, lane scale), not per paint, hover or drag step.
+    // Computed once per change (trace, size, arrangement, lane scale, palette), not per paint, hover or
+    // drag step. The reference stays valid until a call with another width or the next change.
     if (m_sectionCache && m_sectionCache->width == width && m_sectionCache->height == viewport()->height())
         return m_sectionCache->sections;
     std::vector<Section> out;
     int y = 0;
     const double scale = laneScale();
     auto add = [&](const Trace *t, const QString &title, bool legend) {
-        TimelinePainter p(*t);
-        p.setLaneScale(scale);
-        p.setArrangement(m_arrangement);
-        p.setShowLegend(legend);
-        if (legend)
-            p.setChart(m_chart);
-        const int h = p.preferredHeight(width);
-        out.push_back({t, title, QRect(0, y, width, h), legend, scale});
-        y += h;
+        Section s{t, title, QRect(), legend, scale, {}};
+        const TimelinePainter p = painterFor(s);
+        s.area = QRect(0, y, width, p.preferredHeight(width));
+        s.layout = p.layout(s.area); // its legend in the palette shown: a palette change resets the cache
+        y += s.area.height();
+        out.push_back(std::move(s));
     };
     if (m_previous)
         add(shown(m_previous), m_previousTitle, false);
     if (m_current)
         add(shown(m_current), m_title, true);
-    m_sectionCache = SectionCache{width, viewport()->height(), out};
-    return out;
+    m_sectionCache = SectionCache{width, viewport()->height(), std::move(out)};
+    return m_sectionCache->sections;
 }
 
 TimelinePainter TimelineView::painterFor(const Section &s) const
@@ -220,7 +218,7 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
 
 int TimelineView::contentHeight() const
 {
-    const auto s = sections(viewport()->width());
+    const auto &s = sections(viewport()->width());
     return s.empty() ? 0 : s.back().area.bottom() + 1;
 }
 
@@ -234,11 +232,11 @@ void TimelineView::updateScrollBar()
 
 QRect TimelineView::plotRect() const
 {
-    const auto s = sections(viewport()->width());
+    const auto &s = sections(viewport()->width());
     if (s.empty())
         return {};
-    const TimelineLayout l = painterFor(s.front()).layout(s.front().area);
-    return QRect(l.plot.left(), 0, l.plot.width(), viewport()->height());
+    const QRect &plot = s.front().layout.plot;
+    return QRect(plot.left(), 0, plot.width(), viewport()->height());
 }
 
 std::int64_t TimelineView::timeAt(int x) const
@@ -253,11 +251,11 @@ std::int64_t TimelineView::timeAt(int x) const
 void TimelineView::paintAll(QPainter &p, int width) const
 {
     for (const Section &s : sections(width))
-        painterFor(s).paint(p, s.area);
+        painterFor(s).paint(p, s.layout);
     // The selection spans every stacked run, since they share the time axis.
     if (const auto sel = m_zoom->selection(); sel && m_current) {
-        const auto secs = sections(width);
-        const TimelineLayout l = painterFor(secs.front()).layout(secs.front().area);
+        const auto &secs = sections(width);
+        const TimelineLayout &l = secs.front().layout;
         const coords::Mapping m{m_zoom->start(), m_zoom->end(), double(l.plot.left()), double(l.plot.width())};
         const int x0 = int(std::max(double(l.plot.left()), m.toX(sel->first)));
         const int x1 = int(std::min(double(l.plot.right()), m.toX(sel->second)));
@@ -280,7 +278,7 @@ void TimelineView::paintAll(QPainter &p, int width) const
 QImage TimelineView::renderImage(int minWidth, int scale) const
 {
     const int width = std::max(minWidth, viewport()->width());
-    const auto secs = sections(width);
+    const auto &secs = sections(width);
     const int height = secs.empty() ? 200 : secs.back().area.bottom() + 1;
     scale = std::clamp(scale, 1, 4);
     QImage image(width * scale, height * scale, QImage::Format_RGB32);
@@ -350,7 +348,7 @@ QString TimelineView::toolTipAt(const QPoint &viewportPos) const
         if (!s.area.contains(pos))
             continue;
         const TimelinePainter painter = painterFor(s);
-        const QString text = painter.describe(painter.hitTest(s.area, pos));
+        const QString text = painter.describe(s.layout, painter.hitTest(s.layout, pos));
         if (!text.isEmpty() && m_previous)
             return QStringLiteral("<i>%1</i><br>%2").arg(s.trace == shown(m_current) ? tr("This run") : tr("Compared run"), text);
         return text;

@@ -86,8 +86,9 @@ private:
         QRect area;
         bool legend;
         double laneScale;
+        TimelineLayout layout; // of `area`, for every paint, hover and drag step until the next change
     };
-    std::vector<Section> sections(int width) const;
+    const std::vector<Section> &sections(int width) const;
     TimelinePainter painterFor(const Section &s) const;
     std::int64_t timeAt(int x) const; // ns since the run started
     void updateScrollBar();

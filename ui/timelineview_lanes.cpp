@@ -37,7 +37,7 @@ std::optional<std::pair<const Trace *, std::size_t>> TimelineView::laneAt(const 
     const QPoint pos = viewportPos + QPoint(0, verticalScrollBar()->value());
     for (const Section &s : sections(viewport()->width())) {
         if (!s.area.contains(pos)) continue;
-        const TimelineLayout l = painterFor(s).layout(s.area);
+        const TimelineLayout &l = s.layout;
         for (std::size_t i = 0; i < l.lanes.size(); ++i)
             if (!l.lanes[i].isNull() && pos.y() >= l.lanes[i].top() - 1 && pos.y() <= l.lanes[i].bottom() + 1)
                 return std::pair{s.trace, i};
@@ -51,10 +51,9 @@ QRect TimelineView::flashRect() const
     for (const Section &s : sections(viewport()->width())) {
         if (s.trace != shown(m_current) || s.trace != m_current) // not on the cores view's lanes
             continue;
-        const TimelinePainter painter = painterFor(s);
-        const TimelineLayout l = painter.layout(s.area);
+        const TimelineLayout &l = s.layout;
         if (m_flash->lane >= l.lanes.size() || l.lanes[m_flash->lane].isNull()) return {};
-        const coords::Mapping m = painter.mapping(l);
+        const coords::Mapping m = painterFor(s).mapping(l);
         const QRect lane = l.lanes[m_flash->lane];
         const int x0 = int(std::floor(m.toX(m_flash->start))), x1 = int(std::ceil(m.toX(m_flash->end)));
         return QRect(QPoint(std::max(lane.left() - 8, x0 - 8), lane.top() - 3),
@@ -78,7 +77,7 @@ void TimelineView::reveal(std::size_t lane, std::int64_t start, std::int64_t end
     // ...and scroll its lane into view.
     for (const Section &s : sections(viewport()->width())) {
         if (s.trace != m_current) continue;
-        const TimelineLayout l = painterFor(s).layout(s.area);
+        const TimelineLayout &l = s.layout;
         if (lane < l.lanes.size() && !l.lanes[lane].isNull()) {
             const QRect r = l.lanes[lane];
             QScrollBar *bar = verticalScrollBar();

@@ -4,6 +4,7 @@
 
 #include "../core/tracechecks.h"
 #include "imageexport.h"
+#include "lanes/lanedrawers.h"
 #include "registry.h"
 #include "timelinepainter.h"
 #include "tracedmutex.h"
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void columnsOutlineCoversTheRects();
     void svgDrawsShapesThatLookLikeThePng_data();
     void svgDrawsShapesThatLookLikeThePng();
+    void everyLaneKindHasADrawer();
 
 private:
     // How many pixels inside `r` have exactly this colour.
@@ -477,6 +479,53 @@ void TestPainter::svgDrawsShapesThatLookLikeThePng()
         const double share = double(same) / double(total);
         QVERIFY2(share >= 0.99,
                  qPrintable(QStringLiteral("%1: %2 % alike").arg(t.lane(i).name).arg(share * 100)));
+    }
+}
+
+void TestPainter::everyLaneKindHasADrawer()
+{
+    // One lane of every kind, each with something to show: every drawer gives it a legible height,
+    // paints inside its rectangle, explains a point in it, and adds to the legend.
+    Trace t;
+    t.setStart(0);
+    constexpr LaneKind kinds[] = {LaneKind::Thread, LaneKind::Lock,  LaneKind::Counter, LaneKind::Process,
+                                  LaneKind::Core,   LaneKind::Queue, LaneKind::Gil,     LaneKind::CoreRuns};
+    for (const LaneKind kind : kinds) {
+        const LaneDrawer &d = drawerFor(kind);
+        QVERIFY(d.minimumHeight() > 0 && d.minimumHeight() <= d.baseHeight());
+        for (double scale : {0.3, 1.0, 2.5})
+            QVERIFY(d.height(scale) >= d.minimumHeight());
+        QCOMPARE(TimelinePainter::laneHeight(kind), d.baseHeight());
+        Lane lane;
+        lane.name = laneKindName(kind);
+        lane.kind = kind;
+        const bool held = kind == LaneKind::Lock || kind == LaneKind::Gil || kind == LaneKind::CoreRuns;
+        for (std::int64_t i = 0; i < 10; ++i) {
+            lane.times.push_back(i * 100'000);
+            lane.states.push_back(held ? (i % 2 ? State::Free : State::Held) : State::Running);
+            lane.objs.push_back(0);
+            lane.series.push_back({i * 100'000, 500 + i, 400 + i});
+        }
+        t.appendLane(std::move(lane));
+    }
+    t.setEnd(1'000'000);
+    const TimelinePalette pal = TimelinePalette::light();
+    const TimelinePainter painter(t, pal);
+    QVERIFY(!painter.legendItems().empty());
+    QImage img(1200, painter.preferredHeight(1200), QImage::Format_RGB32);
+    QPainter p(&img);
+    const TimelineLayout l = painter.layout(img.rect());
+    painter.paint(p, l);
+    p.end();
+    for (std::size_t i = 0; i < t.lanes().size(); ++i) {
+        const QRect &r = l.lanes[i];
+        QCOMPARE(r.height(), drawerFor(t.lane(i).kind).baseHeight());
+        const QRect inside =
+            r.adjusted(0, 2, -r.width() / 2, -2); // the first half: every kind has data there
+        const int background = count(img, inside, pal.background) + count(img, inside, pal.laneAlternate);
+        QVERIFY2(background < inside.width() * inside.height(), qPrintable(t.lane(i).name));
+        const QString tip = painter.describe(l, painter.hitTest(l, QPoint(r.left() + 40, r.center().y())));
+        QVERIFY2(tip.contains(t.lane(i).name), qPrintable(t.lane(i).name + QStringLiteral(": ") + tip));
     }
 }
 

@@ -1,0 +1,43 @@
+#include "barspainter.h"
+
+#include "columnsearch.h"
+#include "rasterfill.h"
+#include "vectorshapes.h"
+
+namespace raceway {
+
+void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r,
+               std::int64_t fullScale, const QColor &colour, int maxHeight)
+{
+    const coords::Mapping &m = ctx.mapping;
+    const auto &S = lane.series;
+    if (S.empty()) return;
+    auto before = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
+    QVector<QRect> bars;
+    auto it = S.begin();
+    const std::int64_t last = ctx.trace.end();
+    for (int x = 0; x < r.width(); ++x) {
+        const std::int64_t t = m.toTime(r.left() + x);
+        if (t > last) break;
+        it = gallop(it, S.end(), t, before);
+        if (it == S.begin()) continue;
+        --it;
+        const std::int64_t v = it->a;
+        if (v <= 0) continue;
+        const int h =
+            std::clamp(int(std::lround(double(v) * maxHeight / double(std::max<std::int64_t>(1, fullScale)))),
+                       1, maxHeight);
+        bars.append(QRect(r.left() + x, r.bottom() - h, 1, h));
+    }
+    p.save();
+    p.setPen(Qt::NoPen);
+    if (isVectorDevice(p)) {
+        fillColumns(p, bars, colour);
+    } else if (!fillOpaqueRects(p, bars, colour)) {
+        p.setBrush(colour);
+        p.drawRects(bars);
+    }
+    p.restore();
+}
+
+} // namespace raceway

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "timelinecontext.h"
+
+#include <QColor>
+#include <QPainter>
+#include <QRect>
+
+namespace raceway {
+
+// A lane's series as one bar per pixel column rising from the bottom of `r`, `fullScale` reaching
+// maxHeight: a core's load, a queue's length, the threads waiting for a lock.
+void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r,
+               std::int64_t fullScale, const QColor &colour, int maxHeight);
+
+} // namespace raceway

@@ -1,0 +1,30 @@
+#include "corelane.h"
+
+#include "barspainter.h"
+
+#include <QLocale>
+
+namespace raceway {
+
+void CoreLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+{
+    // Busy per mille, full height at 100 %. A core's colour follows its place among the cores, which
+    // hiding another core's lane does not change.
+    paintBars(ctx, p, ctx.trace.lane(index), r.adjusted(0, 2, 0, -2), 1000,
+              TimelinePalette::core(ctx.layout.summary.ordinals[index]), r.height() - 4);
+}
+
+void CoreLane::legend(const Lane &lane, LegendEntries &entries) const
+{
+    LaneDrawer::legend(lane, entries);
+    entries.add(LegendEntries::CoreBusy, {LegendItem::Bar, TimelinePalette::core(0),
+                                          QStringLiteral("core busy (from /proc/stat, 10 ms ticks)")});
+}
+
+QString CoreLane::describeValue(const SeriesPoint &value) const
+{
+    return QStringLiteral("%1% busy in this sample (/proc/stat counts in 10 ms ticks)")
+        .arg(QLocale().toString(double(value.a) / 10, 'f', 1));
+}
+
+} // namespace raceway

@@ -1,0 +1,105 @@
+#include "lanedrawer.h"
+
+#include <QLocale>
+#include <QStringList>
+
+#include <cmath>
+
+namespace raceway {
+namespace {
+
+QString duration(std::int64_t ns)
+{
+    return QString::fromStdString(coords::formatDuration(ns));
+}
+
+} // namespace
+
+int LaneDrawer::height(double scale) const
+{
+    if (scale == 1.0) return baseHeight();
+    return std::max(minimumHeight(), int(std::lround(baseHeight() * scale)));
+}
+
+void LaneDrawer::paintLabel(const TimelineContext &, QPainter &p, const Lane &lane, const QRect &text) const
+{
+    p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, lane.name);
+}
+
+void LaneDrawer::legend(const Lane &lane, LegendEntries &entries) const
+{
+    entries.addStates(lane.statesSeen);
+    legendMarkers(lane, entries);
+}
+
+void LaneDrawer::legendMarkers(const Lane &lane, LegendEntries &entries)
+{
+    const TimelinePalette &palette = entries.palette();
+    if (!lane.markers.empty())
+        entries.add(LegendEntries::LostUpdates,
+                    {LegendItem::Marker, palette.lostMarker,
+                     QStringLiteral("lost update: a write erased others' increments")});
+    if (lane.restoringWrites)
+        entries.add(LegendEntries::RestoringWrites,
+                    {LegendItem::Restoring, palette.restoredMarker,
+                     QStringLiteral("restoring write: a stale write put erased increments back")});
+}
+
+QString LaneDrawer::describeState(const Trace &trace, const Lane &, const Interval &iv) const
+{
+    QString state = stateName(iv.state);
+    if ((iv.state == State::Waiting || iv.state == State::Holding) && !trace.objectName(iv.obj).isEmpty())
+        state += QStringLiteral(" “%1”").arg(trace.objectName(iv.obj).toHtmlEscaped());
+    if (iv.state == State::Held && iv.obj < trace.lanes().size())
+        state = QStringLiteral("held by %1").arg(trace.lane(iv.obj).name);
+    if (iv.state == State::Task) state = QStringLiteral("running task %1").arg(iv.obj + 1);
+    if (iv.state == State::WaitingIo) state = QStringLiteral("waiting on I/O (#%1)").arg(iv.obj + 1);
+    return state;
+}
+
+QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit) const
+{
+    if (hit.lane < 0) return {};
+    const Trace &trace = ctx.trace;
+    const QLocale l;
+    const Lane &lane = trace.lane(std::size_t(hit.lane));
+    const std::int64_t t0 = trace.start();
+    QStringList lines;
+    lines << QStringLiteral("<b>%1</b> at %2").arg(lane.name.toHtmlEscaped(), duration(hit.time - t0));
+    if (hit.markers > 0 && hit.nearest) {
+        const Marker &mk = *hit.nearest;
+        const QString whose = mk.other >= 0 && std::size_t(mk.other) < trace.lanes().size()
+                                  ? trace.lane(std::size_t(mk.other)).name
+                                  : QStringLiteral("nobody (the initial value)");
+        if (hit.markers == 1)
+            lines << (mk.value > 0
+                          ? QStringLiteral("<b>Lost update</b> at %1: this write erased %2 increment%3; "
+                                           "the value it overwrote was written by %4")
+                                .arg(duration(mk.t - t0), l.toString(qlonglong(mk.value)),
+                                     mk.value == 1 ? QString() : QStringLiteral("s"), whose)
+                          : QStringLiteral("<b>Restoring write</b> at %1: it put back %2 increment(s) "
+                                           "that an earlier stale write had erased")
+                                .arg(duration(mk.t - t0), l.toString(qlonglong(-mk.value))));
+        else
+            lines << QStringLiteral(
+                         "<b>%1 lost-update writes</b> here, erasing %2 increments in all; the nearest "
+                         "overwrote a value written by %3")
+                         .arg(hit.markers)
+                         .arg(l.toString(qlonglong(hit.erased)), whose);
+    }
+    if (hit.interval) {
+        const Interval &iv = *hit.interval;
+        const QString state = describeState(trace, lane, iv);
+        if (iv.state != State::Free && iv.state != State::Idle)
+            lines << QStringLiteral("%1 from %2 for %3")
+                         .arg(state, duration(iv.start - t0), duration(iv.end - iv.start));
+        else if (iv.state == State::Free)
+            lines << QStringLiteral("free from %1 for %2")
+                         .arg(duration(iv.start - t0), duration(iv.end - iv.start));
+    }
+    if (hit.value)
+        if (const QString value = describeValue(*hit.value); !value.isEmpty()) lines << value;
+    return lines.size() > 1 ? lines.join(QStringLiteral("<br>")) : QString();
+}
+
+} // namespace raceway

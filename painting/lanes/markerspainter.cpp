@@ -1,0 +1,198 @@
+#include "markerspainter.h"
+
+#include "vectorshapes.h"
+
+#include <QPaintEngine>
+#include <QPainterPath>
+
+#include <array>
+#include <cmath>
+
+namespace raceway {
+namespace {
+
+QPolygonF lostGlyph(double x, double top)
+{
+    return QPolygonF({QPointF(x - 4.5, top), QPointF(x + 4.5, top), QPointF(x, top + 8)});
+}
+
+QPolygonF restoredGlyph(double x, double bottom)
+{
+    return QPolygonF({QPointF(x - 3.5, bottom), QPointF(x + 3.5, bottom), QPointF(x, bottom - 6)});
+}
+
+// On raster devices a marker is one blit of a pre-drawn glyph, far cheaper than filling thousands of
+// antialiased paths; vector devices (SVG) get real polygons.
+QImage glyphImage(const QPolygonF &shape, const QColor &fill, const QPen &pen)
+{
+    QImage img(12, 12, QImage::Format_ARGB32_Premultiplied);
+    img.fill(Qt::transparent);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(pen);
+    p.setBrush(fill);
+    p.drawPolygon(shape.translated(6, 1));
+    return img;
+}
+
+} // namespace
+
+void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r)
+{
+    const coords::Mapping &m = ctx.mapping;
+    const auto &M = lane.markers;
+    if (M.empty()) return;
+    const double npp = m.nsPerPixel();
+    auto byTime = [](const Marker &mk, std::int64_t t) { return mk.t < t; };
+    auto k = std::size_t(std::lower_bound(M.begin(), M.end(), m.start, byTime) - M.begin());
+    QVector<QPointF> lost, restored;
+    QVector<QLine> ticks;
+    // Writes whose glyphs would overlap are one cluster: a single write keeps its triangle, several
+    // become one badge with their count, as wide as the count needs; zooming in separates them.
+    struct Badge
+    {
+        double x; // the first write's pixel column centre
+        int writes;
+        bool lost;
+    };
+    std::vector<Badge> clusters;
+    QFont badgeFont = p.font();
+    badgeFont.setPixelSize(9);
+    badgeFont.setBold(true);
+    const QFontMetrics badgeMetrics(badgeFont);
+    const int digitWidth = badgeMetrics.horizontalAdvance(QLatin1Char('0')); // digits share one width
+    const auto digits = [](int n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            ++d;
+        }
+        return d;
+    };
+    const auto badgeWidth = [&](int writes) {
+        return writes > 1 ? double(digits(writes) * digitWidth + 6) : 9.0;
+    };
+    while (k < M.size() && M[k].t <= m.end) {
+        const double col = std::floor(double(M[k].t - m.start) / npp);
+        const double x = r.left() + col + 0.5;
+        const std::int64_t colEnd = m.start + std::int64_t((col + 1) * npp);
+        const auto k2 = std::size_t(
+            std::lower_bound(M.begin() + std::ptrdiff_t(k) + 1, M.end(), colEnd, byTime) - M.begin());
+        const int writes = int(k2 - k);
+        bool anyLost = false;
+        for (std::size_t j = k; j < k2 && !anyLost; ++j)
+            anyLost = M[j].value > 0;
+        if (!clusters.empty()) {
+            Badge &c = clusters.back();
+            // Joins the cluster if its glyph would touch the cluster's badge (as wide as it would become).
+            if (x - 4.5 < c.x - 4.5 + badgeWidth(c.writes + writes) + 1) {
+                c.writes += writes;
+                c.lost |= anyLost;
+                k = k2;
+                continue;
+            }
+        }
+        clusters.push_back({x, writes, anyLost});
+        k = k2;
+    }
+    std::vector<Badge> badges;
+    for (const Badge &c : clusters) {
+        if (!c.lost) {
+            restored.append(QPointF(c.x, r.bottom() - 0.5));
+        } else if (c.writes == 1) {
+            lost.append(QPointF(c.x, r.top() + 0.5));
+            ticks.append(QLine(int(c.x), r.top() + 8, int(c.x), r.bottom()));
+        } else {
+            badges.push_back(c);
+            ticks.append(QLine(int(c.x), r.top() + 11, int(c.x), r.bottom()));
+        }
+    }
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    const QPen outline(ctx.palette.lostOutline, 1);
+    p.setPen(outline);
+    const bool vector = isVectorDevice(p);
+    if (vector) {
+        // One element for all the ticks. A raster line fills the pixel column right of its x, first and
+        // last rows included: a flat-capped stroke down the middle of that column covers the same.
+        QPainterPath path;
+        for (const QLine &tick : ticks) {
+            path.moveTo(tick.x1() + 0.5, tick.y1());
+            path.lineTo(tick.x2() + 0.5, tick.y2() + 1);
+        }
+        QPen flat = outline;
+        flat.setCapStyle(Qt::FlatCap);
+        p.setPen(flat);
+        p.drawPath(path);
+        p.setPen(outline);
+    } else {
+        p.drawLines(ticks);
+    }
+    if (p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster) {
+        const QImage lostImg = glyphImage(lostGlyph(0, 0), ctx.palette.lostMarker, outline);
+        const QImage restoredImg = glyphImage(restoredGlyph(0, 10), ctx.palette.restoredMarker, Qt::NoPen);
+        for (const QPointF &pt : lost)
+            p.drawImage(QPointF(pt.x() - 6, pt.y() - 1), lostImg);
+        for (const QPointF &pt : restored)
+            p.drawImage(QPointF(pt.x() - 6, pt.y() - 11), restoredImg);
+    } else {
+        // A vector file puts each glyph where the raster branch's image lands: on a whole pixel, which is
+        // half a pixel right of and below the point.
+        auto place = [vector](QPointF pt, QPointF corner) {
+            return vector ? QPointF((pt - corner).toPoint()) + corner : pt;
+        };
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setBrush(ctx.palette.lostMarker);
+        for (const QPointF &pt : lost) {
+            const QPointF at = place(pt, QPointF(6, 1));
+            p.drawPolygon(lostGlyph(at.x(), at.y()));
+        }
+        p.setPen(Qt::NoPen);
+        p.setBrush(ctx.palette.restoredMarker);
+        for (const QPointF &pt : restored) {
+            const QPointF at = place(pt, QPointF(6, 11));
+            p.drawPolygon(restoredGlyph(at.x(), at.y()));
+        }
+    }
+    // Clusters: a badge in the lost-update colour with the number of writes in it. On raster devices each
+    // digit is a blit of a pre-drawn image (a frame can hold thousands of badges); vector devices get text.
+    if (!badges.empty()) {
+        p.setRenderHint(QPainter::Antialiasing, false);
+        const bool raster = p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster;
+        std::array<QImage, 10> digitImages;
+        if (raster) {
+            const qreal dpr = ctx.dpr;
+            for (int d = 0; d < 10; ++d) {
+                QImage img(QSize(digitWidth, 11) * dpr, QImage::Format_ARGB32_Premultiplied);
+                img.setDevicePixelRatio(dpr);
+                img.fill(Qt::transparent);
+                QPainter g(&img);
+                g.setFont(badgeFont);
+                g.setPen(ctx.palette.lostOutline);
+                g.drawText(QRect(0, 0, digitWidth, 11), Qt::AlignCenter, QString(QChar(u'0' + d)));
+                digitImages[std::size_t(d)] = img;
+            }
+        }
+        for (const Badge &b : badges) {
+            const QRect box(int(b.x) - 4, r.top(), int(badgeWidth(b.writes)), 11);
+            p.setPen(outline);
+            p.setBrush(ctx.palette.lostMarker);
+            p.drawRect(box.adjusted(0, 0, -1, -1));
+            const QString text = QString::number(b.writes);
+            if (raster) {
+                int x = box.left() + (box.width() - int(text.size()) * digitWidth) / 2;
+                for (const QChar c : text) {
+                    p.drawImage(QPoint(x, box.top()), digitImages[std::size_t(c.unicode() - u'0')]);
+                    x += digitWidth;
+                }
+            } else {
+                p.setPen(ctx.palette.lostOutline);
+                p.setFont(badgeFont);
+                p.drawText(box, Qt::AlignCenter, text);
+            }
+        }
+    }
+    p.restore();
+}
+
+} // namespace raceway

@@ -1,0 +1,28 @@
+#include "queuelane.h"
+
+#include "barspainter.h"
+
+namespace raceway {
+
+void QueueLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    std::int64_t most = 1;
+    for (const SeriesPoint &pt : lane.series) // a queue's series is short: two points per task
+        most = std::max(most, pt.a);
+    paintBars(ctx, p, lane, r.adjusted(0, 2, 0, -2), most, ctx.palette.waitersFill, r.height() - 4);
+}
+
+void QueueLane::legend(const Lane &lane, LegendEntries &entries) const
+{
+    LaneDrawer::legend(lane, entries);
+    entries.add(LegendEntries::Queue, {LegendItem::Bar, entries.palette().waitersFill,
+                                       QStringLiteral("tasks waiting in the queue")});
+}
+
+QString QueueLane::describeValue(const SeriesPoint &value) const
+{
+    return QStringLiteral("%1 task(s) waiting for a free thread").arg(value.a);
+}
+
+} // namespace raceway

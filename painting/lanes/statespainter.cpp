@@ -1,0 +1,265 @@
+#include "statespainter.h"
+
+#include "columnsearch.h"
+#include "rasterfill.h"
+#include "vectorshapes.h"
+
+#include <array>
+#include <cmath>
+
+namespace raceway {
+namespace {
+
+constexpr int samplesPerColumn = 8;
+
+// Colour keys: one per state, then one per CPU core for process lanes that are running.
+constexpr int coreKeys = 8;
+constexpr int colourKeys = stateCount + coreKeys;
+
+struct RunBatcher
+{
+    std::array<QVector<QRect>, colourKeys> rects;
+    int key = int(State::Idle);
+    int from = 0, to = 0; // columns [from, to)
+    int top = 0, height = 0, left = 0;
+
+    void add(int k, int x0, int x1)
+    {
+        if (k == key && x0 == to) {
+            to = x1;
+            return;
+        }
+        flush();
+        key = k;
+        from = x0;
+        to = x1;
+    }
+    void flush()
+    {
+        if (to > from && key != int(State::Idle) && key != int(State::Free)) {
+            // Finished lanes shrink to a thin line so that the live ones stand out.
+            const int h = key == int(State::Done) ? std::max(2, height / 4) : height;
+            rects[std::size_t(key)].append(QRect(left + from, top + (height - h) / 2, to - from, h));
+        }
+        from = to = 0;
+        key = int(State::Idle);
+    }
+};
+
+} // namespace
+
+void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r, StateStyle style)
+{
+    const coords::Mapping &m = ctx.mapping;
+    const auto &T = lane.times;
+    const std::size_t n = T.size();
+    if (n == 0) return;
+    const std::int64_t laneEnd = std::max(ctx.trace.end(), T.back());
+    const double npp = m.nsPerPixel();
+    const int width = r.width();
+    RunBatcher batch;
+    batch.top = r.top() + 2;
+    batch.height = r.height() - 4;
+    batch.left = r.left();
+    struct Label
+    {
+        int x0, x1;
+        std::uint16_t obj;
+        State state;
+    };
+    std::vector<Label> labels;
+    // Process lanes show which core they run on by colour.
+    const bool byCore = style.runningByCore;
+    auto keyOf = [byCore](State st, std::uint16_t obj) {
+        return byCore && st == State::Running ? stateCount + obj % coreKeys : int(st);
+    };
+
+    // Runs of one state and object, so that two holders or two tasks that meet get a seam between them.
+    struct Run
+    {
+        int x0, x1;
+        State state;
+        std::uint16_t obj;
+    };
+    std::vector<Run> runs;
+    auto addRun = [&](State st, std::uint16_t obj, int x0, int x1) {
+        batch.add(keyOf(st, obj), x0, x1);
+        if (!runs.empty() && runs.back().state == st && runs.back().obj == obj && runs.back().x1 == x0)
+            runs.back().x1 = x1;
+        else
+            runs.push_back({x0, x1, st, obj});
+    };
+
+    int x = std::max(0, int(std::floor(double(T[0] - m.start) / npp)));
+    auto columnStart = [&](int col) { return m.start + std::int64_t(std::floor(double(col) * npp)); };
+
+    // Very dense lanes (many buckets per pixel) are drawn from the bucket summaries alone: a linear
+    // walk over an array 32 times smaller than the transitions, in which every column's buckets vote
+    // with their dominant state's time. The transitions themselves are touched only past the last
+    // complete bucket.
+    const auto &Bk = lane.buckets;
+    const std::ptrdiff_t visible = lane.indexAt(m.end) - std::max<std::ptrdiff_t>(0, lane.indexAt(m.start));
+    if (double(visible) > double(width) * 4 * Lane::bucketSize && !Bk.empty()) {
+        // b: the first bucket that starts at or after the current column's start.
+        auto b = std::size_t(std::lower_bound(Bk.begin(), Bk.end(), columnStart(x),
+                                              [](const Bucket &k, std::int64_t t) { return k.start < t; }) -
+                             Bk.begin());
+        const std::int64_t bucketsEnd = T[Bk.size() * Lane::bucketSize];
+        while (x < width && columnStart(x + 1) <= bucketsEnd) {
+            const std::int64_t tb = columnStart(x + 1);
+            std::array<double, stateCount> share{};
+            const std::size_t first = b;
+            std::uint16_t obj = 0;
+            for (; b < Bk.size() && Bk[b].start < tb; ++b) {
+                share[int(Bk[b].dominant)] += double(Bk[b].dominantNs) + 1;
+                obj = Bk[b].obj;
+            }
+            if (b == first) { // no bucket starts in this column: the one spanning it colours it
+                share[int(Bk[b == 0 ? 0 : b - 1].dominant)] += 1;
+                obj = Bk[b == 0 ? 0 : b - 1].obj;
+            }
+            share[int(State::Idle)] = -1;
+            addRun(State(std::max_element(share.begin(), share.end()) - share.begin()), obj, x, x + 1);
+            ++x;
+        }
+    }
+    const auto less = [](std::int64_t a, std::int64_t b) { return a < b; };
+    std::size_t cursor = std::size_t(std::max<std::ptrdiff_t>(0, lane.indexAt(columnStart(x))));
+    bool cursorExact = false; // true when cursor is known to be the transition in force at ta
+    std::size_t lastCount = 1;
+    while (x < width) {
+        const std::int64_t ta = columnStart(x);
+        const std::int64_t tb = columnStart(x + 1);
+        if (ta >= laneEnd) break;
+        // The transition in force at ta, and the first one at or after tb.
+        std::size_t i = cursor;
+        if (!cursorExact) {
+            const auto after = gallop(T.begin() + std::ptrdiff_t(cursor), T.end(), ta, less);
+            i = after == T.begin() ? 0 : std::size_t(after - T.begin()) - 1;
+        }
+        const auto guess = T.begin() + std::ptrdiff_t(std::min(n, i + lastCount));
+        const auto j =
+            std::size_t(gallopNear(T.begin() + std::ptrdiff_t(i), T.end(), guess, tb - 1, less) - T.begin());
+        if (j <= i) { // the column ends before the lane's first transition
+            ++x;
+            cursorExact = false;
+            continue;
+        }
+        lastCount = j - i;
+        // The next column starts at tb: the transition in force there is j if it starts exactly at tb.
+        cursor = (j < n && T[j] == tb) ? j : j - 1;
+        cursorExact = true;
+        if (j == i + 1) {
+            // One state covers this column and every column up to the next transition.
+            const std::int64_t next = j < n ? T[j] : laneEnd;
+            const int xNext = std::min(width, std::max(x + 1, int(std::floor(double(next - m.start) / npp))));
+            addRun(lane.states[i], lane.objs[i], x, xNext);
+            cursorExact = xNext == x + 1;
+            if ((lane.states[i] == State::Held && xNext - x > 56) ||
+                ((lane.states[i] == State::Task || lane.states[i] == State::WaitingIo) && xNext - x > 44))
+                labels.push_back({x, xNext, lane.objs[i], lane.states[i]});
+            x = xNext;
+            continue;
+        }
+        std::array<double, stateCount> share{};
+        // The object of each state's longest piece in this column: who held the lock, which task ran.
+        std::array<std::uint16_t, stateCount> objOf{};
+        std::array<double, stateCount> longest{};
+        if (j - i <= samplesPerColumn) {
+            for (std::size_t k = i; k < j; ++k) {
+                const std::int64_t s0 = std::max(T[k], ta);
+                const std::int64_t s1 = std::min(k + 1 < n ? T[k + 1] : laneEnd, tb);
+                if (s1 > s0) {
+                    const auto st = std::size_t(lane.states[k]);
+                    share[st] += double(s1 - s0);
+                    if (double(s1 - s0) > longest[st]) {
+                        longest[st] = double(s1 - s0);
+                        objOf[st] = lane.objs[k];
+                    }
+                }
+            }
+        } else {
+            // Many transitions in one pixel: sample intervals at evenly spaced indices and weight each
+            // by its length. That estimates every state's share of the column's time without bias, and
+            // costs a few loads instead of a search per sample.
+            const double stride = double(j - i) / samplesPerColumn;
+            for (int q = 0; q < samplesPerColumn; ++q) {
+                const std::size_t k = i + std::size_t(double(q) * stride);
+                const std::int64_t s0 = std::max(T[k], ta);
+                const std::int64_t s1 = std::min(k + 1 < n ? T[k + 1] : laneEnd, tb);
+                share[int(lane.states[k])] += double(std::max<std::int64_t>(s1 - s0, 0));
+            }
+        }
+        share[int(State::Idle)] = -1;
+        const auto best = State(std::max_element(share.begin(), share.end()) - share.begin());
+        addRun(best, longest[std::size_t(best)] > 0 ? objOf[std::size_t(best)] : lane.objs[i], x, x + 1);
+        ++x;
+    }
+    batch.flush();
+    // A seam where one holder hands the lock to the next, or one task follows another on a pool thread,
+    // wherever both sides are wide enough to see (zoom in to see every hand-over).
+    std::vector<int> seams;
+    for (std::size_t k = 1; k < runs.size(); ++k) {
+        const Run &a = runs[k - 1], &b = runs[k];
+        if (a.x1 == b.x0 && a.state == b.state && a.obj != b.obj &&
+            (a.state == State::Held || a.state == State::Task) && a.x1 - a.x0 >= 3 && b.x1 - b.x0 >= 3)
+            seams.push_back(b.x0);
+    }
+
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(Qt::NoPen);
+    // A vector file gets one shape per colour instead of one per run.
+    const bool vector = isVectorDevice(p);
+    for (int s = 0; s < colourKeys; ++s) {
+        if (batch.rects[std::size_t(s)].isEmpty()) continue;
+        const QColor colour =
+            s < stateCount ? ctx.palette.state(State(s)) : TimelinePalette::core(s - stateCount);
+        if (vector) {
+            fillColumns(p, batch.rects[std::size_t(s)], colour);
+        } else if (!fillOpaqueRects(p, batch.rects[std::size_t(s)], colour)) {
+            p.setBrush(colour);
+            p.drawRects(batch.rects[std::size_t(s)]);
+        }
+    }
+    // Who holds the lock or the GIL, even zoomed out where no name fits: a stripe along the top of
+    // every hold in the holder's colour (the same eight hues as the cores; the waiting threads' count
+    // shades the bottom), so that turns show as alternating colours.
+    if (style.holderStripes) {
+        std::array<QVector<QRect>, coreKeys> stripes;
+        const int h = std::clamp(batch.height / 4, 2, 5);
+        for (const Run &run : runs)
+            if (run.state == State::Held)
+                stripes[run.obj % coreKeys].append(QRect(r.left() + run.x0, batch.top, run.x1 - run.x0, h));
+        for (int c = 0; c < coreKeys; ++c) {
+            if (stripes[std::size_t(c)].isEmpty()) continue;
+            const QColor colour = TimelinePalette::core(c);
+            if (vector)
+                fillColumns(p, stripes[std::size_t(c)], colour);
+            else if (!fillOpaqueRects(p, stripes[std::size_t(c)], colour))
+                for (const QRect &stripe : stripes[std::size_t(c)])
+                    p.fillRect(stripe, colour);
+        }
+    }
+    if (vector) {
+        QVector<QRect> seamRects;
+        for (int sx : seams)
+            seamRects.append(QRect(r.left() + sx, batch.top, 1, batch.height));
+        fillColumns(p, seamRects, ctx.palette.background);
+    } else {
+        for (int sx : seams)
+            p.fillRect(QRect(r.left() + sx, batch.top, 1, batch.height), ctx.palette.background);
+    }
+    p.setPen(Qt::white);
+    for (const Label &l : labels) {
+        const QString text = l.state == State::Task             ? QStringLiteral("task %1").arg(l.obj + 1)
+                             : l.state == State::WaitingIo      ? QStringLiteral("#%1").arg(l.obj + 1)
+                             : l.obj < ctx.trace.lanes().size() ? ctx.trace.lane(l.obj).name
+                                                                : QString();
+        p.drawText(QRect(r.left() + l.x0 + 4, r.top(), l.x1 - l.x0 - 8, r.height()),
+                   Qt::AlignVCenter | Qt::AlignLeft, text);
+    }
+    p.restore();
+}
+
+} // namespace raceway

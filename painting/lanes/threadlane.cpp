@@ -1,0 +1,14 @@
+#include "threadlane.h"
+
+#include "markerspainter.h"
+
+namespace raceway {
+
+void ThreadLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    paintStates(ctx, p, lane, r, style());
+    paintMarkers(ctx, p, lane, r);
+}
+
+} // namespace raceway

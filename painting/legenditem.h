@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QColor>
+#include <QString>
+
+namespace raceway {
+
+// One entry of the legend under the lanes: a sample of what is drawn, and what it means.
+struct LegendItem
+{
+    enum Kind { Swatch, Marker, Restoring, Bar, Line } kind;
+    QColor colour;
+    QString text;
+};
+
+} // namespace raceway
