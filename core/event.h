@@ -39,7 +39,7 @@ enum class EventKind : std::uint8_t {
 
 // What a Mark event points at. The numeric values are part of the worker stream format: append only.
 enum class MarkKind : std::uint8_t {
-    Tick = 1,        // a timer fired: arg = its number (from 1)
+    Tick = 1,        // a timer fired: arg = how late against its place on the grid, in ns (signed)
     Overdraft = 2,   // a withdrawal took the account below zero: arg = the amount
     Refused = 3,     // a withdrawal was refused for want of funds: arg = the amount
     Print = 4,       // a line was printed: arg = its place in the output (from 1)

@@ -15,21 +15,19 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
 {
     TimelineHit hit;
     const coords::Mapping m = mapping(l);
-    if (pos.x() < l.plot.left() || pos.x() > l.plot.right() + 1)
-        return hit;
+    if (pos.x() < l.plot.left() || pos.x() > l.plot.right() + 1) return hit;
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
         if (!l.lanes[i].isNull() && pos.y() >= l.lanes[i].top() - laneGap / 2 &&
             pos.y() <= l.lanes[i].bottom() + laneGap / 2)
             hit.lane = int(i);
-    if (hit.lane < 0)
-        return hit;
+    if (hit.lane < 0) return hit;
     hit.time = m.toTime(pos.x());
     const Lane &lane = m_trace.lane(std::size_t(hit.lane));
     if (const std::ptrdiff_t i = lane.indexAt(hit.time); i >= 0) {
         const auto k = std::size_t(i);
-        const std::int64_t end = k + 1 < lane.times.size() ? lane.times[k + 1] : std::max(m_trace.end(), lane.times[k]);
-        if (hit.time <= end)
-            hit.interval = Interval{lane.times[k], end, lane.states[k], lane.objs[k]};
+        const std::int64_t end =
+            k + 1 < lane.times.size() ? lane.times[k + 1] : std::max(m_trace.end(), lane.times[k]);
+        if (hit.time <= end) hit.interval = Interval{lane.times[k], end, lane.states[k], lane.objs[k]};
     }
     // Markers within four pixels either side.
     const auto slack = std::int64_t(4 * m.nsPerPixel());
@@ -42,19 +40,24 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
         if (!hit.nearest || std::llabs(it->t - hit.time) < std::llabs(hit.nearest->t - hit.time))
             hit.nearest = *it;
     }
+    auto instantByTime = [](const Instant &in, std::int64_t t) { return in.t < t; };
+    auto fromI =
+        std::lower_bound(lane.instants.begin(), lane.instants.end(), hit.time - slack, instantByTime);
+    const auto toI = std::lower_bound(fromI, lane.instants.end(), hit.time + slack + 1, instantByTime);
+    for (auto it = fromI; it != toI; ++it)
+        if (!hit.instant || std::llabs(it->t - hit.time) < std::llabs(hit.instant->t - hit.time))
+            hit.instant = *it;
     if (!lane.series.empty()) {
         auto it = std::upper_bound(lane.series.begin(), lane.series.end(), hit.time,
                                    [](std::int64_t t, const SeriesPoint &p) { return t < p.t; });
-        if (it != lane.series.begin())
-            hit.value = *(it - 1);
+        if (it != lane.series.begin()) hit.value = *(it - 1);
     }
     return hit;
 }
 
 QString TimelinePainter::describe(const TimelineLayout &l, const TimelineHit &hit) const
 {
-    if (hit.lane < 0)
-        return {};
+    if (hit.lane < 0) return {};
     const TimelineContext ctx{m_trace, m_palette, l, mapping(l)};
     return drawerFor(m_trace.lane(std::size_t(hit.lane)).kind).describe(ctx, hit);
 }

@@ -17,6 +17,7 @@ struct TimelineHit
     std::int64_t erased = 0; // their summed counts
     std::optional<Marker> nearest;
     std::optional<SeriesPoint> value; // counter and lock lanes: the series value at `time`
+    std::optional<Instant> instant;   // the nearest marked moment within a few pixels
 };
 
 } // namespace raceway

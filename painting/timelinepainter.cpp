@@ -1,5 +1,6 @@
 #include "timelinepainter.h"
 
+#include "lanes/instantspainter.h"
 #include "lanes/lanedrawers.h"
 
 #include <cmath>
@@ -116,6 +117,10 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
         if (!l.lanes[i].isNull()) // not hidden
             drawerFor(m_trace.lane(i).kind).paint(ctx, p, i, l.lanes[i]);
+    // Marked moments go over every lane's own drawing: a deadlock's cycle crosses other lanes.
+    for (std::size_t i = 0; i < l.lanes.size(); ++i)
+        if (!l.lanes[i].isNull() && !m_trace.lane(i).instants.empty())
+            paintInstants(ctx, p, i, l.lanes[i]);
     paintBudgetEnd(p, l, m);
     p.setClipping(false);
     paintLabels(p, ctx);
@@ -275,7 +280,10 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
 {
     LegendEntries entries(m_palette, summary);
     for (const Lane &lane : m_trace.lanes())
+    {
         drawerFor(lane.kind).legend(lane, entries);
+        legendInstants(lane, entries);
+    }
     return entries.items();
 }
 
@@ -342,6 +350,7 @@ void TimelinePainter::paintLegend(QPainter &p, const QRect &r, const std::vector
             p.drawLine(x, cy, x + 16, cy);
             x += 2;
             break;
+        case LegendItem::Glyph: paintInstantGlyph(p, MarkKind(item.mark), 1, x + 7, cy, 12, m_palette); break;
         }
         x += 19;
         p.setPen(m_palette.text);

@@ -120,8 +120,8 @@ public:
                 if (ctx.cancelled()) break;
                 const std::int64_t t = nowNs();
                 lane.recordAt(t, EventKind::SleepEnd, 0, 0);
-                lane.recordAt(t, EventKind::Mark, std::uint8_t(MarkKind::Tick), std::uint32_t(k));
                 const std::int64_t drift = t - (t0 + k * intervalNs);
+                lane.recordWide(t, EventKind::Mark, std::uint8_t(MarkKind::Tick), drift);
                 lastDrift[std::size_t(i)] = drift;
                 worstDrift[std::size_t(i)] = std::max(worstDrift[std::size_t(i)], drift);
                 fired[std::size_t(i)] = k;

@@ -7,7 +7,7 @@
 namespace raceway {
 
 void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r,
-               std::int64_t fullScale, const QColor &colour, int maxHeight)
+               std::int64_t fullScale, const QColor &colour, int maxHeight, bool second, bool fromTop)
 {
     const coords::Mapping &m = ctx.mapping;
     const auto &S = lane.series;
@@ -22,12 +22,12 @@ void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const 
         it = gallop(it, S.end(), t, before);
         if (it == S.begin()) continue;
         --it;
-        const std::int64_t v = it->a;
+        const std::int64_t v = second ? it->b : it->a;
         if (v <= 0) continue;
         const int h =
             std::clamp(int(std::lround(double(v) * maxHeight / double(std::max<std::int64_t>(1, fullScale)))),
                        1, maxHeight);
-        bars.append(QRect(r.left() + x, r.bottom() - h, 1, h));
+        bars.append(QRect(r.left() + x, fromTop ? r.top() : r.bottom() - h, 1, h));
     }
     p.save();
     p.setPen(Qt::NoPen);

@@ -10,7 +10,9 @@ namespace raceway {
 
 // A lane's series as one bar per pixel column rising from the bottom of `r`, `fullScale` reaching
 // maxHeight: a core's load, a queue's length, the threads waiting for a lock.
+// `second` reads the series' second channel (a semaphore's threads inside); `fromTop` hangs the bars.
 void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r,
-               std::int64_t fullScale, const QColor &colour, int maxHeight);
+               std::int64_t fullScale, const QColor &colour, int maxHeight, bool second = false,
+               bool fromTop = false);
 
 } // namespace raceway

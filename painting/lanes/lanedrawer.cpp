@@ -1,5 +1,7 @@
 #include "lanedrawer.h"
 
+#include "instantspainter.h"
+
 #include <QLocale>
 #include <QStringList>
 
@@ -48,8 +50,19 @@ void LaneDrawer::legendMarkers(const Lane &lane, LegendEntries &entries)
 QString LaneDrawer::describeState(const Trace &trace, const Lane &, const Interval &iv) const
 {
     QString state = stateName(iv.state);
-    if ((iv.state == State::Waiting || iv.state == State::Holding) && !trace.objectName(iv.obj).isEmpty())
-        state += QStringLiteral(" “%1”").arg(trace.objectName(iv.obj).toHtmlEscaped());
+    if ((iv.state == State::Waiting || iv.state == State::Holding) && !trace.objectName(iv.obj).isEmpty()) {
+        // A lock's waits read "waiting for lock “A”"; an event's, a condition's, a semaphore's name them.
+        const int objLane = iv.obj < trace.objects().size() ? trace.objects()[iv.obj].lane : -1;
+        const bool lock = objLane >= 0 && std::size_t(objLane) < trace.lanes().size() &&
+                          (trace.lane(std::size_t(objLane)).kind == LaneKind::Lock ||
+                           trace.lane(std::size_t(objLane)).kind == LaneKind::Gil);
+        if (lock)
+            state += QStringLiteral(" “%1”").arg(trace.objectName(iv.obj).toHtmlEscaped());
+        else
+            state = (iv.state == State::Waiting ? QStringLiteral("waiting for “%1”")
+                                                : QStringLiteral("holding “%1”"))
+                        .arg(trace.objectName(iv.obj).toHtmlEscaped());
+    }
     if (iv.state == State::Held && iv.obj < trace.lanes().size())
         state = QStringLiteral("held by %1").arg(trace.lane(iv.obj).name);
     if (iv.state == State::Task) state = QStringLiteral("running task %1").arg(iv.obj + 1);
@@ -87,15 +100,13 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
                          .arg(hit.markers)
                          .arg(l.toString(qlonglong(hit.erased)), whose);
     }
+    if (hit.instant) lines << describeInstant(trace, std::size_t(hit.lane), *hit.instant);
     if (hit.interval) {
         const Interval &iv = *hit.interval;
         const QString state = describeState(trace, lane, iv);
-        if (iv.state != State::Free && iv.state != State::Idle)
+        if (iv.state != State::Idle && !state.isEmpty())
             lines << QStringLiteral("%1 from %2 for %3")
                          .arg(state, duration(iv.start - t0), duration(iv.end - iv.start));
-        else if (iv.state == State::Free)
-            lines << QStringLiteral("free from %1 for %2")
-                         .arg(duration(iv.start - t0), duration(iv.end - iv.start));
     }
     if (hit.value)
         if (const QString value = describeValue(*hit.value); !value.isEmpty()) lines << value;

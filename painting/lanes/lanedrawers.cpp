@@ -7,6 +7,8 @@
 #include "locklane.h"
 #include "processlane.h"
 #include "queuelane.h"
+#include "semaphorelane.h"
+#include "signallane.h"
 #include "threadlane.h"
 
 namespace raceway {
@@ -21,6 +23,8 @@ const LaneDrawer &drawerFor(LaneKind kind)
     static const QueueLane queue;
     static const GilLane gil;
     static const CoreRunsLane coreRuns;
+    static const SemaphoreLane semaphore;
+    static const SignalLane signal;
     // No default: a kind added to LaneKind without a drawer is a -Wswitch error here, not a lane drawn
     // as something it is not.
     switch (kind) {
@@ -40,6 +44,10 @@ const LaneDrawer &drawerFor(LaneKind kind)
         return gil;
     case LaneKind::CoreRuns:
         return coreRuns;
+    case LaneKind::Semaphore:
+        return semaphore;
+    case LaneKind::Signal:
+        return signal;
     }
     return thread; // a value outside the enumeration (a newer file's kind): a lane of states
 }

@@ -23,6 +23,7 @@ public:
         CoreBusy = 400,
         Queue = 500,
         LostUpdates = 600,
+        Marks = 650, // + the mark's place in instantspainter's list
         RestoringWrites = 700,
         Waiters = 800,
         Counter = 900,

@@ -69,8 +69,9 @@ void TestExercises::timerDriftIsMeasuredFromTheTicks()
         QCOMPARE(metric(*r, QByteArray("ticks_" + QByteArray(schedule)).constData()), 10);
         std::int64_t worst = 0;
         for (std::size_t k = 0; k < ticks.size(); ++k) {
-            QCOMPARE(ticks[k].value, qlonglong(k + 1));
-            worst = std::max(worst, std::int64_t(ticks[k].t - t.start() - std::int64_t(k + 1) * interval));
+            const std::int64_t drift = ticks[k].t - t.start() - std::int64_t(k + 1) * interval;
+            QCOMPARE(std::int64_t(ticks[k].value), drift); // what the tooltip and the dotted line show
+            worst = std::max(worst, drift);
         }
         const std::int64_t last = ticks.back().t - t.start() - 10 * interval;
         QCOMPARE(

@@ -1,0 +1,38 @@
+#include "semaphorelane.h"
+
+#include "barspainter.h"
+
+namespace raceway {
+
+void SemaphoreLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    std::int64_t inside = 1, waiting = 1;
+    for (const SeriesPoint &pt : lane.series) { // two points per use: short next to the thread lanes
+        inside = std::max(inside, pt.b);
+        waiting = std::max(waiting, pt.a);
+    }
+    const QRect body = r.adjusted(0, 1, 0, -1);
+    paintBars(ctx, p, lane, body, inside, ctx.palette.state(State::Holding), body.height(), true);
+    // Waiters over the top third, scaled to every thread that could wait.
+    const int threads = std::max(1, ctx.layout.summary.count(LaneKind::Thread));
+    paintBars(ctx, p, lane, body, std::max<std::int64_t>(waiting, threads), ctx.palette.waitersFill,
+              body.height() / 3, false, true);
+}
+
+void SemaphoreLane::legend(const Lane &lane, LegendEntries &entries) const
+{
+    LaneDrawer::legend(lane, entries);
+    entries.add(LegendEntries::Queue, {LegendItem::Bar, entries.palette().state(State::Holding),
+                                       QStringLiteral("threads inside the semaphore")});
+    entries.add(LegendEntries::Waiters, {LegendItem::Bar, entries.palette().waitersFill,
+                                         QStringLiteral("threads waiting for a permit")});
+    entries.addStates(1u << unsigned(State::Holding));
+}
+
+QString SemaphoreLane::describeValue(const SeriesPoint &value) const
+{
+    return QStringLiteral("%1 thread(s) inside, %2 waiting for a permit").arg(value.b).arg(value.a);
+}
+
+} // namespace raceway
