@@ -11,8 +11,8 @@ QString stateName(State state)
     switch (state) {
     case State::Idle: return QStringLiteral("idle");
     case State::Running: return QStringLiteral("running");
-    case State::Waiting: return QStringLiteral("waiting for lock");
-    case State::Holding: return QStringLiteral("holding lock");
+    case State::Waiting: return QStringLiteral("waiting");
+    case State::Holding: return QStringLiteral("holding");
     case State::Sleeping: return QStringLiteral("sleeping");
     case State::Done: return QStringLiteral("done");
     case State::Cancelled: return QStringLiteral("cancelled");

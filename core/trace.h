@@ -18,8 +18,8 @@ namespace raceway {
 enum class State : std::uint8_t {
     Idle = 0,
     Running,
-    Waiting,  // for a lock (obj = lock)
-    Holding,  // a lock (obj = lock)
+    Waiting,  // for a lock, an event, a condition, a permit, a thread to end (obj = which)
+    Holding,  // a lock or a semaphore's permit (obj = which)
     Sleeping, // pace, or a race window that sleeps
     Done,
     Cancelled,

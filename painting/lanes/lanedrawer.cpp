@@ -56,12 +56,13 @@ QString LaneDrawer::describeState(const Trace &trace, const Lane &, const Interv
         const bool lock = objLane >= 0 && std::size_t(objLane) < trace.lanes().size() &&
                           (trace.lane(std::size_t(objLane)).kind == LaneKind::Lock ||
                            trace.lane(std::size_t(objLane)).kind == LaneKind::Gil);
-        if (lock)
-            state += QStringLiteral(" “%1”").arg(trace.objectName(iv.obj).toHtmlEscaped());
+        const QString name = trace.objectName(iv.obj).toHtmlEscaped();
+        if (iv.state == State::Waiting)
+            state = (lock ? QStringLiteral("waiting for lock “%1”") : QStringLiteral("waiting for “%1”"))
+                        .arg(name);
         else
-            state = (iv.state == State::Waiting ? QStringLiteral("waiting for “%1”")
-                                                : QStringLiteral("holding “%1”"))
-                        .arg(trace.objectName(iv.obj).toHtmlEscaped());
+            state = (lock ? QStringLiteral("holding lock “%1”") : QStringLiteral("holding a permit of “%1”"))
+                        .arg(name);
     }
     if (iv.state == State::Held && iv.obj < trace.lanes().size())
         state = QStringLiteral("held by %1").arg(trace.lane(iv.obj).name);
