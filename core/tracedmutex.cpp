@@ -20,7 +20,11 @@ TracedMutex::Result TracedMutex::acquireContended(ThreadBuffer &lane,
     std::vector<WaitGraph::Step> seen; // a cycle seen at the previous check
     bool marked = false;               // lock(): the deadlock is drawn once, then waited out
     for (;;) {
-        if (m_mutex.try_lock_for(std::chrono::nanoseconds(checkIntervalNs))) {
+        // A system_clock deadline: libstdc++ then waits in pthread_mutex_timedlock, which sanitizers
+        // follow (a steady_clock one uses pthread_mutex_clocklock, which ThreadSanitizer does not see,
+        // and then reports the unlock as one of an unlocked mutex). A clock step only stretches one check.
+        if (m_mutex.try_lock_until(std::chrono::system_clock::now() +
+                                   std::chrono::nanoseconds(checkIntervalNs))) {
             m_graph.clearWaiting(lane.lane());
             m_graph.setHolder(m_id, lane.lane());
             const std::int64_t acquired = nowNs();
