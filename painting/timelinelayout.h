@@ -20,6 +20,16 @@ struct TimelineLayout
     std::vector<QRect> lanes; // one per trace lane, in plot coordinates (x = plot.left()..plot.right());
                               // null for a lane the arrangement hides
     std::vector<std::size_t> order; // the lanes drawn, top to bottom
+    // A collapsed lane kind: its lanes drawn as thin rows under one label spanning `rect` (label column).
+    struct Group
+    {
+        QRect rect;
+        LaneKind kind;
+        int lanes;
+    };
+    std::vector<Group> groups;
+    std::vector<bool> squeezed; // per trace lane: a thin row of a collapsed group (no label, no marks)
+    int hidden = 0;             // lanes the arrangement leaves out
     TraceSummary summary;
     std::vector<LegendItem> legendItems;
 };

@@ -34,11 +34,27 @@ int TimelinePainter::scaledLaneHeight(LaneKind kind) const
     return drawerFor(kind).height(m_laneScale);
 }
 
+std::vector<bool> TimelinePainter::squeezedLanes(const std::vector<std::size_t> &order) const
+{
+    std::vector<bool> out(m_trace.lanes().size(), false);
+    if (m_arrangement.collapsed.isEmpty()) return out;
+    std::vector<int> shownOfKind(16, 0);
+    for (const std::size_t i : order)
+        ++shownOfKind[std::size_t(m_trace.lane(i).kind) % 16];
+    for (const std::size_t i : order) {
+        const LaneKind kind = m_trace.lane(i).kind;
+        out[i] = m_arrangement.isCollapsed(kind) && shownOfKind[std::size_t(kind) % 16] > 1;
+    }
+    return out;
+}
+
 int TimelinePainter::lanesHeight(double scale) const
 {
     int h = 0;
-    for (const std::size_t i : shownLanes())
-        h += drawerFor(m_trace.lane(i).kind).height(scale) + laneGap;
+    const auto order = shownLanes();
+    const auto squeezed = squeezedLanes(order);
+    for (const std::size_t i : order)
+        h += squeezed[i] ? squeezedLaneHeight : drawerFor(m_trace.lane(i).kind).height(scale) + laneGap;
     return h;
 }
 
@@ -68,18 +84,33 @@ TimelineLayout TimelinePainter::layout(const QRect &area) const
     const int plotWidth = std::max(10, area.width() - labelWidth - 12);
     int ly = lanesTop;
     l.lanes.assign(m_trace.lanes().size(), QRect());
-    for (const std::size_t i : l.order) {
-        const int h = scaledLaneHeight(m_trace.lane(i).kind);
+    l.squeezed = squeezedLanes(l.order);
+    l.hidden = int(m_trace.lanes().size() - l.order.size());
+    for (std::size_t k = 0; k < l.order.size(); ++k) {
+        const std::size_t i = l.order[k];
+        const LaneKind kind = m_trace.lane(i).kind;
+        if (l.squeezed[i]) {
+            // Thin rows side by side, one label for the group; a gap only after its last row.
+            if (k == 0 || !l.squeezed[l.order[k - 1]] || m_trace.lane(l.order[k - 1]).kind != kind)
+                l.groups.push_back({QRect(area.left(), ly, labelWidth, 0), kind, 0});
+            l.lanes[i] = QRect(plotLeft, ly, plotWidth, squeezedLaneHeight - 1);
+            ly += squeezedLaneHeight;
+            l.groups.back().rect.setBottom(ly - 1);
+            ++l.groups.back().lanes;
+            const bool last = k + 1 == l.order.size() || !l.squeezed[l.order[k + 1]] ||
+                              m_trace.lane(l.order[k + 1]).kind != kind;
+            if (last) ly += laneGap;
+            continue;
+        }
+        const int h = scaledLaneHeight(kind);
         l.lanes[i] = QRect(plotLeft, ly, plotWidth, h);
         ly += h + laneGap;
     }
     l.plot = QRect(plotLeft, lanesTop, plotWidth, std::max(0, ly - lanesTop));
     l.labels = QRect(area.left(), lanesTop, labelWidth, l.plot.height());
     l.axis = QRect(area.left(), ly, area.width(), axisHeight);
-    if (m_showLegend)
-        l.legend = QRect(area.left(), ly + axisHeight, area.width(), legendH);
-    if (m_chart)
-        l.chart = QRect(area.left(), ly + axisHeight + legendH, area.width(), chartHeight());
+    if (m_showLegend) l.legend = QRect(area.left(), ly + axisHeight, area.width(), legendH);
+    if (m_chart) l.chart = QRect(area.left(), ly + axisHeight + legendH, area.width(), chartHeight());
     return l;
 }
 
@@ -106,8 +137,17 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
 
     // Alternate lane backgrounds and the time grid first, then data over them.
     std::size_t row = 0;
-    for (const std::size_t i : l.order) {
-        const QRect &r = l.lanes[i];
+    std::size_t group = 0;
+    for (std::size_t k = 0; k < l.order.size(); ++k) {
+        const std::size_t i = l.order[k];
+        QRect r = l.lanes[i];
+        if (l.squeezed[i]) { // a collapsed group is one row of the alternation
+            if (k > 0 && l.squeezed[l.order[k - 1]] &&
+                m_trace.lane(l.order[k - 1]).kind == m_trace.lane(i).kind)
+                continue;
+            r = QRect(r.left(), l.groups[group].rect.top(), r.width(), l.groups[group].rect.height());
+            ++group;
+        }
         p.fillRect(QRect(area.left(), r.top() - 1, area.width(), r.height() + 2),
                    row++ % 2 ? m_palette.background : m_palette.laneAlternate);
     }
@@ -119,15 +159,14 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
             drawerFor(m_trace.lane(i).kind).paint(ctx, p, i, l.lanes[i]);
     // Marked moments go over every lane's own drawing: a deadlock's cycle crosses other lanes.
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
-        if (!l.lanes[i].isNull() && !m_trace.lane(i).instants.empty())
+        if (!l.lanes[i].isNull() && !l.squeezed[i] && !m_trace.lane(i).instants.empty())
             paintInstants(ctx, p, i, l.lanes[i]);
     paintBudgetEnd(p, l, m);
     p.setClipping(false);
     paintLabels(p, ctx);
     paintHeader(p, l.header);
     if (m_showLegend) paintLegend(p, l.legend, l.legendItems);
-    if (m_chart)
-        paintChart(p, l.chart);
+    if (m_chart) paintChart(p, l.chart);
     p.restore();
 }
 
@@ -135,8 +174,7 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
 {
     // Past this line some events were not recorded: lanes may look idle or stopped when they were not.
     const std::int64_t t = m_trace.budgetReached();
-    if (t == 0 || t > m.end || l.lanes.empty())
-        return;
+    if (t == 0 || t > m.end || l.lanes.empty()) return;
     const int x = std::max(l.plot.left(), int(std::lround(m.toX(t))));
     const int top = l.plot.top(), bottom = l.plot.bottom();
     const QRect after(x, top, l.plot.right() - x + 1, bottom - top + 1);
@@ -170,7 +208,8 @@ void TimelinePainter::paintChart(QPainter &p, const QRect &r) const
     f.setBold(true);
     p.setFont(f);
     p.setPen(m_palette.text);
-    p.drawText(QRect(r.left() + 10, r.top() + 6, r.width() - 20, 22), Qt::AlignLeft | Qt::AlignVCenter, c.title);
+    p.drawText(QRect(r.left() + 10, r.top() + 6, r.width() - 20, 22), Qt::AlignLeft | Qt::AlignVCenter,
+               c.title);
     f.setBold(false);
     f.setPixelSize(12);
     p.setFont(f);
@@ -183,10 +222,12 @@ void TimelinePainter::paintChart(QPainter &p, const QRect &r) const
     for (int i = 0; i < c.bars.size(); ++i, y += chartRowHeight) {
         const ChartBar &b = c.bars[i];
         p.setPen(m_palette.text);
-        p.drawText(QRect(r.left() + 10, y, labelWidth - 16, chartRowHeight - 4), Qt::AlignLeft | Qt::AlignVCenter, b.label);
+        p.drawText(QRect(r.left() + 10, y, labelWidth - 16, chartRowHeight - 4),
+                   Qt::AlignLeft | Qt::AlignVCenter, b.label);
         p.fillRect(QRect(barLeft, y + 3, std::max(1, xOf(b.value) - barLeft), chartRowHeight - 10),
                    TimelinePalette::core(i + 1));
-        p.drawText(QRect(xOf(b.value) + 8, y, 250, chartRowHeight - 4), Qt::AlignLeft | Qt::AlignVCenter, b.caption);
+        p.drawText(QRect(xOf(b.value) + 8, y, 250, chartRowHeight - 4), Qt::AlignLeft | Qt::AlignVCenter,
+                   b.caption);
     }
     if (c.ideal > 0) {
         const int x = xOf(c.ideal);
@@ -212,10 +253,10 @@ void TimelinePainter::paintHeader(QPainter &p, const QRect &r) const
     small.setBold(false);
     small.setPixelSize(12);
     const std::int64_t from = m_start - m_trace.start();
-    const QString span = QStringLiteral("showing ") +
-                         (from == 0 ? QStringLiteral("0") : QString::fromStdString(coords::formatDuration(from))) +
-                         QStringLiteral(" – ") +
-                         QString::fromStdString(coords::formatDuration(m_end - m_trace.start()));
+    const QString span =
+        QStringLiteral("showing ") +
+        (from == 0 ? QStringLiteral("0") : QString::fromStdString(coords::formatDuration(from))) +
+        QStringLiteral(" – ") + QString::fromStdString(coords::formatDuration(m_end - m_trace.start()));
     const QString right = m_note.isEmpty() ? span : m_note + QStringLiteral("   ") + span;
     const int rightWidth = QFontMetrics(small).horizontalAdvance(right) + 16;
     // The title gives way to the window's span and any note: it is elided, never overlapped.
@@ -236,10 +277,25 @@ void TimelinePainter::paintLabels(QPainter &p, const TimelineContext &ctx) const
     for (std::size_t i = 0; i < l.lanes.size(); ++i) {
         const Lane &lane = m_trace.lane(i);
         const QRect &r = l.lanes[i];
-        if (r.isNull()) continue;
+        if (r.isNull() || l.squeezed[i]) continue;
         p.setPen(m_palette.text);
         drawerFor(lane.kind).paintLabel(ctx, p, lane,
                                         QRect(l.labels.left() + 10, r.top(), labelWidth - 20, r.height()));
+    }
+    for (const TimelineLayout::Group &g : l.groups) {
+        p.setPen(m_palette.text);
+        const QRect text(l.labels.left() + 10, g.rect.top() - 2, labelWidth - 20,
+                         std::max(g.rect.height() + 4, 16));
+        p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+                   QStringLiteral("%1 × %2 ▸").arg(laneKindName(g.kind)).arg(g.lanes));
+    }
+    if (l.hidden > 0) {
+        // Under the lanes, where the axis has no labels: say that some are not shown.
+        p.setPen(m_palette.mutedText);
+        p.drawText(QRect(l.axis.left() + 10, l.axis.top() + 2, labelWidth - 20, axisHeight - 4),
+                   Qt::AlignVCenter | Qt::AlignLeft,
+                   l.hidden == 1 ? QStringLiteral("1 lane hidden")
+                                 : QStringLiteral("%1 lanes hidden").arg(l.hidden));
     }
     p.restore();
 }
@@ -256,16 +312,15 @@ void TimelinePainter::paintAxis(QPainter &p, const TimelineLayout &l, const coor
     p.setPen(m_palette.mutedText);
     p.drawLine(l.plot.left(), baseline, l.plot.right(), baseline);
     std::int64_t rel = (m.start - t0) / step * step;
-    if (t0 + rel < m.start)
-        rel += step;
+    if (t0 + rel < m.start) rel += step;
     for (; t0 + rel <= m.end; rel += step) {
         const int x = int(std::lround(m.toX(t0 + rel)));
         p.setPen(m_palette.grid);
         p.drawLine(x, l.plot.top(), x, l.plot.bottom());
         p.setPen(m_palette.mutedText);
         p.drawLine(x, baseline, x, baseline + 5);
-        const QString label = QString::number(double(rel) / double(shown.ns), 'f', decimals) + QLatin1Char(' ') +
-                              QString::fromUtf8(shown.suffix);
+        const QString label = QString::number(double(rel) / double(shown.ns), 'f', decimals) +
+                              QLatin1Char(' ') + QString::fromUtf8(shown.suffix);
         p.drawText(QRect(x - 50, baseline + 6, 100, 16), Qt::AlignHCenter | Qt::AlignTop, label);
     }
     p.restore();
@@ -279,8 +334,7 @@ std::vector<LegendItem> TimelinePainter::legendItems() const
 std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary) const
 {
     LegendEntries entries(m_palette, summary);
-    for (const Lane &lane : m_trace.lanes())
-    {
+    for (const Lane &lane : m_trace.lanes()) {
         drawerFor(lane.kind).legend(lane, entries);
         legendInstants(lane, entries);
     }
@@ -333,24 +387,32 @@ void TimelinePainter::paintLegend(QPainter &p, const QRect &r, const std::vector
             cy += 20;
         }
         switch (item.kind) {
-        case LegendItem::Swatch: p.fillRect(QRect(x, cy - 6, 14, 12), item.colour); break;
+        case LegendItem::Swatch:
+            p.fillRect(QRect(x, cy - 6, 14, 12), item.colour);
+            break;
         case LegendItem::Marker:
             p.setPen(QPen(m_palette.lostOutline, 1));
             p.setBrush(item.colour);
-            p.drawPolygon(QPolygonF({QPointF(x + 1, cy - 6), QPointF(x + 13, cy - 6), QPointF(x + 7, cy + 6)}));
+            p.drawPolygon(
+                QPolygonF({QPointF(x + 1, cy - 6), QPointF(x + 13, cy - 6), QPointF(x + 7, cy + 6)}));
             break;
-        case LegendItem::Bar: p.fillRect(QRect(x, cy - 2, 14, 8), item.colour); break;
+        case LegendItem::Bar:
+            p.fillRect(QRect(x, cy - 2, 14, 8), item.colour);
+            break;
         case LegendItem::Restoring:
             p.setPen(Qt::NoPen);
             p.setBrush(item.colour);
-            p.drawPolygon(QPolygonF({QPointF(x + 3, cy + 5), QPointF(x + 11, cy + 5), QPointF(x + 7, cy - 3)}));
+            p.drawPolygon(
+                QPolygonF({QPointF(x + 3, cy + 5), QPointF(x + 11, cy + 5), QPointF(x + 7, cy - 3)}));
             break;
         case LegendItem::Line:
             p.setPen(QPen(item.colour, 2));
             p.drawLine(x, cy, x + 16, cy);
             x += 2;
             break;
-        case LegendItem::Glyph: paintInstantGlyph(p, MarkKind(item.mark), 1, x + 7, cy, 12, m_palette); break;
+        case LegendItem::Glyph:
+            paintInstantGlyph(p, MarkKind(item.mark), 1, x + 7, cy, 12, m_palette);
+            break;
         }
         x += 19;
         p.setPen(m_palette.text);

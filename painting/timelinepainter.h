@@ -34,6 +34,7 @@ public:
     static constexpr int axisHeight = 26;
     static constexpr int legendHeight = 28;
     static constexpr int laneGap = 3;
+    static constexpr int squeezedLaneHeight = 5; // a lane of a collapsed group
 
     explicit TimelinePainter(const Trace &trace, TimelinePalette palette = TimelinePalette::light());
 
@@ -81,6 +82,8 @@ private:
     void paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintChart(QPainter &p, const QRect &r) const;
     int chartHeight() const;
+    // Lanes of a collapsed kind with more than one lane shown are squeezed into thin rows.
+    std::vector<bool> squeezedLanes(const std::vector<std::size_t> &order) const;
     std::vector<LegendItem> legendItems(const TraceSummary &summary) const;
     int legendHeightFor(int width, const std::vector<LegendItem> &items) const;
     static int legendItemWidth(const QFontMetrics &fm, const LegendItem &item);

@@ -1,9 +1,9 @@
 #include "mainwindow.h"
 
+#include "overviewstrip.h"
 #include "paramform.h"
 #include "registry.h"
 #include "resultspanel.h"
-#include "overviewstrip.h"
 #include "selectionpanel.h"
 #include "theme.h"
 #include "timelineview.h"
@@ -12,10 +12,10 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDockWidget>
-#include <QDoubleSpinBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QLabel>
 #include <QListWidget>
@@ -36,12 +36,14 @@ namespace raceway {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_scenarios(new QListWidget), m_description(new QLabel), m_form(new ParamForm),
-      m_view(new TimelineView), m_results(new ResultsPanel), m_status(new QLabel), m_progress(new QProgressBar),
-      m_events(new QLabel), m_history(new RunHistory(this)), m_selection(new SelectionPanel)
+      m_view(new TimelineView), m_results(new ResultsPanel), m_status(new QLabel),
+      m_progress(new QProgressBar), m_events(new QLabel), m_history(new RunHistory(this)),
+      m_selection(new SelectionPanel)
 {
     setWindowTitle(QStringLiteral("Raceway"));
     // The theme first, so that every widget is built in its colours.
-    if (const Theme theme = themeFromName(QSettings().value(QStringLiteral("theme")).toString()); theme != currentTheme())
+    if (const Theme theme = themeFromName(QSettings().value(QStringLiteral("theme")).toString());
+        theme != currentTheme())
         applyTheme(theme);
     buildActions();
     buildMenus();
@@ -51,8 +53,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(&m_timer, &QTimer::timeout, this, &MainWindow::poll);
     connect(m_view, &TimelineView::exportRequested, this, &MainWindow::exportInteractive);
     connect(m_view, &TimelineView::selectionDescribed, this, [this](const QString &text) {
-        if (!text.isEmpty())
-            m_status->setText(text);
+        if (!text.isEmpty()) m_status->setText(text);
     });
     m_results->setHistory(m_history);
     connect(m_results, &ResultsPanel::compareRequested, this, [this](int number) {
@@ -66,6 +67,8 @@ MainWindow::MainWindow(QWidget *parent)
             const QString key = QStringLiteral("lanes/") + run->scenario().id();
             settings.setValue(key + QStringLiteral("/pinned"), m_view->arrangement().pinned);
             settings.setValue(key + QStringLiteral("/hidden"), m_view->arrangement().hidden);
+            settings.setValue(key + QStringLiteral("/order"), m_view->arrangement().sequence);
+            settings.setValue(key + QStringLiteral("/collapsed"), m_view->arrangement().collapsed);
         }
     });
     // A range selected with Shift+drag: its numbers, a moment after the mouse stops moving.
@@ -90,8 +93,7 @@ MainWindow::MainWindow(QWidget *parent)
     }
     connect(m_scenarios, &QListWidget::currentRowChanged, this, [this] {
         const Scenario *s = currentScenario();
-        if (!s)
-            return;
+        if (!s) return;
         m_description->setText(s->description());
         m_loadingForm = true; // building the form is not editing it: nothing to save yet
         m_form->setSpecs(s->params());
@@ -99,8 +101,7 @@ MainWindow::MainWindow(QWidget *parent)
         const QStringList saved = settings.value(QStringLiteral("params/") + s->id()).toStringList();
         if (!saved.isEmpty()) {
             QString ignored;
-            if (const auto v = ParamValues::parse(s->params(), saved, &ignored))
-                m_form->setValues(*v);
+            if (const auto v = ParamValues::parse(s->params(), saved, &ignored)) m_form->setValues(*v);
         }
         m_loadingForm = false;
         updateActions();
@@ -110,11 +111,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_scenarios->setTextElideMode(Qt::ElideRight);
     m_scenarios->setUniformItemSizes(true);
     const int rowHeight = std::max(m_scenarios->sizeHintForRow(0), m_scenarios->fontMetrics().height() + 4);
-    m_scenarios->setFixedHeight(rowHeight * std::clamp(m_scenarios->count(), 2, 8) + 2 * m_scenarios->frameWidth() + 2);
+    m_scenarios->setFixedHeight(rowHeight * std::clamp(m_scenarios->count(), 2, 8) +
+                                2 * m_scenarios->frameWidth() + 2);
     resize(1280, 800);
     loadSettings();
-    if (m_scenarios->currentRow() < 0)
-        m_scenarios->setCurrentRow(0);
+    if (m_scenarios->currentRow() < 0) m_scenarios->setCurrentRow(0);
     m_status->setText(tr("Ready. Press F5 to run, Ctrl+L to flip the lock."));
     updateActions();
 }
@@ -144,15 +145,19 @@ void MainWindow::buildActions()
         addAction(a);
         return a;
     };
-    add(QStringLiteral("run"), tr("&Run"), Qt::Key_F5, [this] { startRun(); },
+    add(
+        QStringLiteral("run"), tr("&Run"), Qt::Key_F5, [this] { startRun(); },
         tr("Run the scenario with these parameters (F5)"))
         ->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    add(QStringLiteral("stop"), tr("&Stop"), Qt::Key_Escape, [this] { stopRun(); }, tr("Stop the run (Esc)"))
+    add(
+        QStringLiteral("stop"), tr("&Stop"), Qt::Key_Escape, [this] { stopRun(); }, tr("Stop the run (Esc)"))
         ->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
     // The lock is the form's own action: the switch, the check box, this menu entry and Ctrl+L are one state.
     m_actions[QStringLiteral("lock")] = m_form->lockAction();
     addAction(m_form->lockAction());
-    add(QStringLiteral("resetParams"), tr("&Reset Parameters to Defaults"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+    add(
+        QStringLiteral("resetParams"), tr("&Reset Parameters to Defaults"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
         [this] {
             if (const Scenario *s = currentScenario(); s && !isRunning()) {
                 m_form->setValues(ParamValues::windowDefaults(s->params()));
@@ -160,44 +165,59 @@ void MainWindow::buildActions()
             }
         },
         tr("Put this scenario's parameters back to their defaults (Ctrl+Shift+R)"));
-    add(QStringLiteral("fit"), tr("&Fit Everything"), Qt::Key_Home, [this] { m_view->zoom()->fit(); },
+    add(
+        QStringLiteral("fit"), tr("&Fit Everything"), Qt::Key_Home, [this] { m_view->zoom()->fit(); },
         tr("Show the whole run (Home, or double-click)"));
-    add(QStringLiteral("fitLanes"), tr("Fit &Lanes to Height"), QKeySequence(Qt::CTRL | Qt::Key_0),
+    add(
+        QStringLiteral("fitLanes"), tr("Fit &Lanes to Height"), QKeySequence(Qt::CTRL | Qt::Key_0),
         [this] { m_view->setLaneScale(0); },
         tr("Lanes share the timeline's height again (Ctrl+0); Ctrl+wheel makes them taller or shorter"));
-    add(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence::ZoomIn, [this] { m_view->zoom()->zoomAround(0.5, 0.5); });
-    add(QStringLiteral("zoomOut"), tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { m_view->zoom()->zoomAround(0.5, 2.0); });
-    QAction *compare = add(QStringLiteral("compare"), tr("&Compare With Earlier Run"), QKeySequence(Qt::CTRL | Qt::Key_K),
-                           [this](bool on) {
-                               m_wantCompare = on;
-                               const auto earlier = m_history->comparable();
-                               m_history->setCompared(on && !earlier.empty() ? earlier.front()->number() : 0);
-                           },
-                           tr("Stack the latest earlier run of this scenario above this one on the same time "
-                              "axis (Ctrl+K); pick any other in the results' Compare with list"));
+    add(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence::ZoomIn,
+        [this] { m_view->zoom()->zoomAround(0.5, 0.5); });
+    add(QStringLiteral("zoomOut"), tr("Zoom &Out"), QKeySequence::ZoomOut,
+        [this] { m_view->zoom()->zoomAround(0.5, 2.0); });
+    QAction *compare = add(
+        QStringLiteral("compare"), tr("&Compare With Earlier Run"), QKeySequence(Qt::CTRL | Qt::Key_K),
+        [this](bool on) {
+            m_wantCompare = on;
+            const auto earlier = m_history->comparable();
+            m_history->setCompared(on && !earlier.empty() ? earlier.front()->number() : 0);
+        },
+        tr("Stack the latest earlier run of this scenario above this one on the same time "
+           "axis (Ctrl+K); pick any other in the results' Compare with list"));
     compare->setCheckable(true);
     compare->setChecked(true);
     compare->setIconText(tr("Compare"));
-    QAction *cores = add(QStringLiteral("coresView"), tr("&Group by Core"), QKeySequence(Qt::CTRL | Qt::Key_G),
-                         [this](bool on) { m_view->setCoresView(on); },
-                         tr("Show one lane per CPU core with the process that ran on it (Ctrl+G)"));
+    QAction *cores = add(
+        QStringLiteral("coresView"), tr("&Group by Core"), QKeySequence(Qt::CTRL | Qt::Key_G),
+        [this](bool on) { m_view->setCoresView(on); },
+        tr("Show one lane per CPU core with the process that ran on it (Ctrl+G)"));
     cores->setCheckable(true);
-    add(QStringLiteral("exportPng"), tr("Export &PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E),
-        [this] { exportInteractive(QStringLiteral("png")); }, tr("Save the timeline as shown as a PNG image (Ctrl+E)"));
-    add(QStringLiteral("exportSvg"), tr("Export &SVG…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
-        [this] { exportInteractive(QStringLiteral("svg")); }, tr("Save the timeline as an SVG drawing (Ctrl+Shift+E)"));
-    add(QStringLiteral("exportJson"), tr("Export &Trace JSON…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E),
+    add(
+        QStringLiteral("exportPng"), tr("Export &PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+        [this] { exportInteractive(QStringLiteral("png")); },
+        tr("Save the timeline as shown as a PNG image (Ctrl+E)"));
+    add(
+        QStringLiteral("exportSvg"), tr("Export &SVG…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+        [this] { exportInteractive(QStringLiteral("svg")); },
+        tr("Save the timeline as an SVG drawing (Ctrl+Shift+E)"));
+    add(
+        QStringLiteral("exportJson"), tr("Export &Trace JSON…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E),
         [this] { exportInteractive(QStringLiteral("json")); },
         tr("Save the events as Chrome Trace JSON for Perfetto UI or speedscope (Ctrl+Alt+E)"));
-    add(QStringLiteral("find"), tr("&Find…"), QKeySequence::Find, [this] {
+    add(
+        QStringLiteral("find"), tr("&Find…"), QKeySequence::Find,
+        [this] {
             m_findBar->show();
             m_findKind->setFocus();
         },
         tr("Find lost updates, long waits or failures in this run (Ctrl+F)"));
-    add(QStringLiteral("findNext"), tr("Find &Next"), QKeySequence(Qt::Key_F3), [this] { find(true); },
+    add(
+        QStringLiteral("findNext"), tr("Find &Next"), QKeySequence(Qt::Key_F3), [this] { find(true); },
         tr("Centre the next lost update, long wait or failure (F3)"));
-    add(QStringLiteral("findPrevious"), tr("Find &Previous"), QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { find(false); },
-        tr("Centre the previous one (Shift+F3)"));
+    add(
+        QStringLiteral("findPrevious"), tr("Find &Previous"), QKeySequence(Qt::SHIFT | Qt::Key_F3),
+        [this] { find(false); }, tr("Centre the previous one (Shift+F3)"));
     add(QStringLiteral("quit"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
     add(QStringLiteral("about"), tr("&About Raceway"), QKeySequence(), [this] { about(); });
 }
@@ -349,8 +369,7 @@ bool MainWindow::selectScenario(const QString &id)
 void MainWindow::startRun()
 {
     const Scenario *scenario = currentScenario();
-    if (!scenario || isRunning())
-        return;
+    if (!scenario || isRunning()) return;
     saveParams();
     const ParamValues params = m_form->values();
     if (const QString problem = scenario->validate(params); !problem.isEmpty()) {
@@ -364,8 +383,7 @@ void MainWindow::startRun()
     m_view->setPrevious(nullptr, {});
     m_view->setCurrent(nullptr, {});
     RunRecord &record = m_history->begin(*scenario, params);
-    if (!m_wantCompare)
-        m_history->setCompared(0);
+    if (!m_wantCompare) m_history->setCompared(0);
     showRuns();
     m_stopping = false;
     record.runner().start();
@@ -378,8 +396,7 @@ void MainWindow::startRun()
 
 void MainWindow::stopRun()
 {
-    if (!isRunning())
-        return;
+    if (!isRunning()) return;
     m_history->current()->runner().cancel();
     m_stopping = true;
     m_status->setText(tr("Stopping…"));
@@ -388,8 +405,7 @@ void MainWindow::stopRun()
 void MainWindow::poll()
 {
     RunRecord *record = m_history->current();
-    if (!record || record->finished())
-        return;
+    if (!record || record->finished()) return;
     Runner &runner = record->runner();
     // A bounded slice per tick, however fast the run records: the window keeps painting and Stop, Esc
     // and Ctrl+Q keep working. Once the workers are joined, the rest is collected in larger slices.
@@ -430,8 +446,11 @@ void MainWindow::finishRun()
     if (!r.error.isEmpty())
         m_status->setText(tr("Could not run %1: %2").arg(record.scenario().id(), r.error));
     else
-        m_status->setText((r.cancelled ? tr("Stopped after %1 ms") : tr("Finished in %1 ms")).arg(l.toString(r.wallMs, 'f', 1)) +
-                          (r.problems.isEmpty() ? QString() : QStringLiteral(" — ") + r.problems.join(QStringLiteral("; "))));
+        m_status->setText((r.cancelled ? tr("Stopped after %1 ms") : tr("Finished in %1 ms"))
+                              .arg(l.toString(r.wallMs, 'f', 1)) +
+                          (r.problems.isEmpty()
+                               ? QString()
+                               : QStringLiteral(" — ") + r.problems.join(QStringLiteral("; "))));
     m_history->notifyFinished(); // the results panel follows
     if (tabifiedDockWidgets(m_resultsDock).contains(m_scenarioDock))
         m_resultsDock->raise(); // sharing a tab with the scenario: show what the run measured
@@ -456,7 +475,9 @@ void MainWindow::showRuns()
         const QString key = QStringLiteral("lanes/") + now->scenario().id();
         const QSignalBlocker quiet(m_view);
         m_view->setArrangement({settings.value(key + QStringLiteral("/pinned")).toStringList(),
-                                settings.value(key + QStringLiteral("/hidden")).toStringList()});
+                                settings.value(key + QStringLiteral("/hidden")).toStringList(),
+                                settings.value(key + QStringLiteral("/order")).toStringList(),
+                                settings.value(key + QStringLiteral("/collapsed")).toStringList()});
         m_view->setCurrent(&now->trace(), titled(now, before));
         m_view->setNote(now->note());
         m_view->setChart(now->chart());
@@ -493,8 +514,7 @@ QString MainWindow::statusText() const
 void MainWindow::saveParams() const
 {
     const Scenario *s = currentScenario();
-    if (!s)
-        return;
+    if (!s) return;
     QStringList list;
     const ParamValues v = m_form->values();
     for (const ParamSpec &spec : s->params())
@@ -506,8 +526,7 @@ void MainWindow::loadSettings()
 {
     QSettings settings;
     m_actions.at(QStringLiteral("theme-") + themeName(currentTheme()))->setChecked(true);
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1280, 800);
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1280, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     selectScenario(settings.value(QStringLiteral("scenario")).toString());
 }
@@ -517,8 +536,7 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    if (const Scenario *s = currentScenario())
-        settings.setValue(QStringLiteral("scenario"), s->id());
+    if (const Scenario *s = currentScenario()) settings.setValue(QStringLiteral("scenario"), s->id());
     saveParams();
 }
 

@@ -25,9 +25,10 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent), m_zoo
     connect(m_zoom, &TimelineZoom::selectionChanged, this, [this] {
         invalidate();
         const auto sel = m_zoom->selection();
-        Q_EMIT selectionDescribed(sel ? tr("Selected %1").arg(QString::fromStdString(
-                                            coords::formatDuration(sel->second - sel->first)))
-                                      : QString());
+        Q_EMIT selectionDescribed(
+            sel ? tr("Selected %1")
+                      .arg(QString::fromStdString(coords::formatDuration(sel->second - sel->first)))
+                : QString());
     });
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &TimelineView::invalidate);
     m_coresCatchUp.setSingleShot(true);
@@ -83,8 +84,7 @@ void TimelineView::setChart(std::optional<BarChart> chart)
 
 void TimelineView::setCoresView(bool on)
 {
-    if (on == m_coresView)
-        return;
+    if (on == m_coresView) return;
     m_coresView = on;
     traceChanged();
 }
@@ -93,10 +93,10 @@ void TimelineView::rebuildCoresView()
 {
     // Grouping by core copies the trace: while a run grows, at most four times a second (a timer makes
     // sure the last growth is shown); at once when the runs shown or the view change.
-    const std::uint64_t events = (m_current ? m_current->eventCount() : 0) + (m_previous ? m_previous->eventCount() : 0);
+    const std::uint64_t events =
+        (m_current ? m_current->eventCount() : 0) + (m_previous ? m_previous->eventCount() : 0);
     const bool same = m_coresView && m_coresFor == std::pair{m_current, m_previous};
-    if (same && events == m_coresEvents)
-        return;
+    if (same && events == m_coresEvents) return;
     if (same && m_coresBuilt.isValid() && m_coresBuilt.elapsed() < 250) {
         m_coresCatchUp.start();
         return;
@@ -110,10 +110,8 @@ void TimelineView::rebuildCoresView()
 
 const Trace *TimelineView::shown(const Trace *t) const
 {
-    if (t && t == m_current && m_coresCurrent)
-        return m_coresCurrent.get();
-    if (t && t == m_previous && m_coresPrevious)
-        return m_coresPrevious.get();
+    if (t && t == m_current && m_coresCurrent) return m_coresCurrent.get();
+    if (t && t == m_previous && m_coresPrevious) return m_coresPrevious.get();
     return t;
 }
 
@@ -123,8 +121,7 @@ void TimelineView::traceChanged()
     rebuildCoresView();
     std::int64_t span = 0;
     for (const Trace *t : {m_current, m_previous})
-        if (t)
-            span = std::max(span, t->end() - t->start());
+        if (t) span = std::max(span, t->end() - t->start());
     m_zoom->setSpan(span);
     updateScrollBar();
     invalidate();
@@ -132,20 +129,17 @@ void TimelineView::traceChanged()
 
 double TimelineView::laneScale() const
 {
-    if (m_userLaneScale > 0)
-        return m_userLaneScale;
+    if (m_userLaneScale > 0) return m_userLaneScale;
     // Fit: the lanes of every run shown share the height the viewport leaves, within legible bounds.
     const int width = viewport()->width();
     int fixed = 0;
     std::vector<TimelinePainter> shownRuns;
     for (const auto &[t, legend] : {std::pair{shown(m_previous), false}, std::pair{shown(m_current), true}}) {
-        if (!t)
-            continue;
+        if (!t) continue;
         TimelinePainter p(*t);
         p.setArrangement(m_arrangement);
         p.setShowLegend(legend);
-        if (legend)
-            p.setChart(m_chart);
+        if (legend) p.setChart(m_chart);
         fixed += p.fixedHeight(width);
         shownRuns.push_back(p);
     }
@@ -157,8 +151,7 @@ double TimelineView::laneScale() const
         return h;
     };
     const int atOne = lanes(1.0);
-    if (shownRuns.empty() || atOne <= 0)
-        return 1.0;
+    if (shownRuns.empty() || atOne <= 0) return 1.0;
     double scale = std::clamp(double(available) / double(atOne), minLaneScale, maxFitLaneScale);
     for (int i = 0; i < 20 && scale > minLaneScale && lanes(scale) > available; ++i) // rounding and minimums
         scale = std::max(minLaneScale, scale * 0.97);
@@ -190,10 +183,8 @@ const std::vector<TimelineView::Section> &TimelineView::sections(int width) cons
         y += s.area.height();
         out.push_back(std::move(s));
     };
-    if (m_previous)
-        add(shown(m_previous), m_previousTitle, false);
-    if (m_current)
-        add(shown(m_current), m_title, true);
+    if (m_previous) add(shown(m_previous), m_previousTitle, false);
+    if (m_current) add(shown(m_current), m_title, true);
     m_sectionCache = SectionCache{width, viewport()->height(), std::move(out)};
     return m_sectionCache->sections;
 }
@@ -210,8 +201,7 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
         p.setNote(m_note);
     else if (s.trace == shown(m_previous))
         p.setNote(m_previousNote);
-    if (s.legend)
-        p.setChart(m_chart);
+    if (s.legend) p.setChart(m_chart);
     p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
     return p;
 }
@@ -233,8 +223,7 @@ void TimelineView::updateScrollBar()
 QRect TimelineView::plotRect() const
 {
     const auto &s = sections(viewport()->width());
-    if (s.empty())
-        return {};
+    if (s.empty()) return {};
     const QRect &plot = s.front().layout.plot;
     return QRect(plot.left(), 0, plot.width(), viewport()->height());
 }
@@ -242,8 +231,7 @@ QRect TimelineView::plotRect() const
 std::int64_t TimelineView::timeAt(int x) const
 {
     const QRect plot = plotRect();
-    if (plot.width() <= 0)
-        return 0;
+    if (plot.width() <= 0) return 0;
     const double f = double(x - plot.left()) / double(plot.width());
     return m_zoom->start() + std::int64_t(std::llround(f * double(m_zoom->end() - m_zoom->start())));
 }
@@ -256,7 +244,8 @@ void TimelineView::paintAll(QPainter &p, int width) const
     if (const auto sel = m_zoom->selection(); sel && m_current) {
         const auto &secs = sections(width);
         const TimelineLayout &l = secs.front().layout;
-        const coords::Mapping m{m_zoom->start(), m_zoom->end(), double(l.plot.left()), double(l.plot.width())};
+        const coords::Mapping m{m_zoom->start(), m_zoom->end(), double(l.plot.left()),
+                                double(l.plot.width())};
         const int x0 = int(std::max(double(l.plot.left()), m.toX(sel->first)));
         const int x1 = int(std::min(double(l.plot.right()), m.toX(sel->second)));
         const QRect band(x0, 0, std::max(1, x1 - x0), secs.back().area.bottom());
@@ -322,6 +311,10 @@ void TimelineView::paintEvent(QPaintEvent *)
         screen.setBrush(ring);
         screen.drawRoundedRect(box, 5, 5);
     }
+    if (m_drag == Drag::Lane && m_dropLineY >= 0) { // where the dragged lane would land
+        screen.fillRect(QRect(0, m_dropLineY - 1, viewport()->width(), 3),
+                        palette().color(QPalette::Highlight));
+    }
 }
 
 void TimelineView::resizeEvent(QResizeEvent *event)
@@ -345,12 +338,12 @@ QString TimelineView::toolTipAt(const QPoint &viewportPos) const
 {
     const QPoint pos = viewportPos + QPoint(0, verticalScrollBar()->value());
     for (const Section &s : sections(viewport()->width())) {
-        if (!s.area.contains(pos))
-            continue;
+        if (!s.area.contains(pos)) continue;
         const TimelinePainter painter = painterFor(s);
         const QString text = painter.describe(s.layout, painter.hitTest(s.layout, pos));
         if (!text.isEmpty() && m_previous)
-            return QStringLiteral("<i>%1</i><br>%2").arg(s.trace == shown(m_current) ? tr("This run") : tr("Compared run"), text);
+            return QStringLiteral("<i>%1</i><br>%2")
+                .arg(s.trace == shown(m_current) ? tr("This run") : tr("Compared run"), text);
         return text;
     }
     return {};
@@ -374,8 +367,7 @@ void TimelineView::wheelEvent(QWheelEvent *event)
 {
     if (event->modifiers() & Qt::ControlModifier) { // Ctrl+wheel: taller or shorter lanes
         const double steps = event->angleDelta().y() / 120.0;
-        if (steps != 0)
-            setLaneScale(laneScale() * std::pow(1.15, steps));
+        if (steps != 0) setLaneScale(laneScale() * std::pow(1.15, steps));
         event->accept();
         return;
     }
@@ -385,8 +377,7 @@ void TimelineView::wheelEvent(QWheelEvent *event)
     }
     const QRect plot = plotRect();
     const double steps = event->angleDelta().y() / 120.0;
-    if (plot.width() <= 0 || steps == 0)
-        return;
+    if (plot.width() <= 0 || steps == 0) return;
     const double fraction = double(event->position().x() - plot.left()) / double(plot.width());
     m_zoom->zoomAround(fraction, std::pow(0.8, steps));
     event->accept();
@@ -394,9 +385,17 @@ void TimelineView::wheelEvent(QWheelEvent *event)
 
 void TimelineView::mousePressEvent(QMouseEvent *event)
 {
-    if (event->button() != Qt::LeftButton)
-        return;
+    if (event->button() != Qt::LeftButton) return;
     m_dragOrigin = event->position().toPoint();
+    if (m_dragOrigin.x() < plotRect().left() && !(event->modifiers() & Qt::ShiftModifier)) {
+        // On a label: drag the lane to another place.
+        if (const auto lane = laneAt(m_dragOrigin); lane && lane->first == m_current) {
+            m_drag = Drag::Lane;
+            m_dragLane = lane->first->lane(lane->second).name;
+            viewport()->setCursor(Qt::SizeVerCursor);
+        }
+        return;
+    }
     m_dragStartTime = timeAt(m_dragOrigin.x());
     m_dragWindowStart = m_zoom->start();
     if (event->modifiers() & Qt::ShiftModifier) {
@@ -411,15 +410,22 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
 void TimelineView::mouseMoveEvent(QMouseEvent *event)
 {
     const QPoint pos = event->position().toPoint();
-    if (m_drag == Drag::Select) {
+    if (m_drag == Drag::Lane) {
+        int y = -1;
+        droppedOrder(pos, &y);
+        if (y != m_dropLineY) {
+            m_dropLineY = y;
+            viewport()->update();
+        }
+    } else if (m_drag == Drag::Select) {
         m_zoom->setSelection(m_dragStartTime, timeAt(pos.x()));
     } else if (m_drag == Drag::Pan) {
         const QRect plot = plotRect();
-        if (plot.width() <= 0)
-            return;
+        if (plot.width() <= 0) return;
         const double nsPerPixel = double(m_zoom->end() - m_zoom->start()) / double(plot.width());
         const auto delta = std::int64_t(std::llround(double(m_dragOrigin.x() - pos.x()) * nsPerPixel));
-        m_zoom->setWindow(m_dragWindowStart + delta, m_dragWindowStart + delta + (m_zoom->end() - m_zoom->start()));
+        m_zoom->setWindow(m_dragWindowStart + delta,
+                          m_dragWindowStart + delta + (m_zoom->end() - m_zoom->start()));
     }
 }
 
@@ -427,6 +433,12 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
 {
     if (m_drag == Drag::Select && (event->position().toPoint() - m_dragOrigin).manhattanLength() < 3)
         m_zoom->clearSelection();
+    if (m_drag == Drag::Lane) {
+        dropLane(event->position().toPoint());
+        m_dragLane.clear();
+        m_dropLineY = -1;
+        viewport()->update();
+    }
     m_drag = Drag::None;
     viewport()->unsetCursor();
 }
@@ -440,13 +452,25 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
 {
     const std::int64_t width = m_zoom->end() - m_zoom->start();
     switch (event->key()) {
-    case Qt::Key_Home: m_zoom->fit(); break;
+    case Qt::Key_Home:
+        m_zoom->fit();
+        break;
     case Qt::Key_Plus:
-    case Qt::Key_Equal: m_zoom->zoomAround(0.5, 0.5); break;
-    case Qt::Key_Minus: m_zoom->zoomAround(0.5, 2.0); break;
-    case Qt::Key_Left: m_zoom->panBy(-width / 10); break;
-    case Qt::Key_Right: m_zoom->panBy(width / 10); break;
-    default: QAbstractScrollArea::keyPressEvent(event); return;
+    case Qt::Key_Equal:
+        m_zoom->zoomAround(0.5, 0.5);
+        break;
+    case Qt::Key_Minus:
+        m_zoom->zoomAround(0.5, 2.0);
+        break;
+    case Qt::Key_Left:
+        m_zoom->panBy(-width / 10);
+        break;
+    case Qt::Key_Right:
+        m_zoom->panBy(width / 10);
+        break;
+    default:
+        QAbstractScrollArea::keyPressEvent(event);
+        return;
     }
     event->accept();
 }

@@ -24,7 +24,8 @@ public:
     explicit TimelineView(QWidget *parent = nullptr);
 
     void setCurrent(const Trace *trace, const QString &title);
-    void setPrevious(const Trace *trace, const QString &title, const QString &note = {}); // nullptr: no comparison
+    void setPrevious(const Trace *trace, const QString &title,
+                     const QString &note = {}); // nullptr: no comparison
     void setNote(const QString &note);
     void setChart(std::optional<BarChart> chart); // drawn under the current run
     // Group process lanes by the core they ran on, as profilers' cores views do.
@@ -92,7 +93,7 @@ private:
     TimelinePainter painterFor(const Section &s) const;
     std::int64_t timeAt(int x) const; // ns since the run started
     void updateScrollBar();
-    void invalidate(); // the frame must be drawn again
+    void invalidate();                        // the frame must be drawn again
     const Trace *shown(const Trace *t) const; // the trace as displayed: itself, or its cores view
     void rebuildCoresView();
 
@@ -127,7 +128,14 @@ private:
     std::unique_ptr<Trace> m_coresCurrent, m_coresPrevious;
     QString m_title, m_previousTitle, m_note, m_previousNote;
     std::optional<BarChart> m_chart;
-    enum class Drag { None, Pan, Select } m_drag = Drag::None;
+    enum class Drag { None, Pan, Select, Lane } m_drag = Drag::None;
+    // Dragging a lane by its label: which one, and where it would land (viewport y of the line drawn).
+    QString m_dragLane;
+    int m_dropLineY = -1;
+    // The current run's drawn order, by name, with the dragged lane moved before or after the lane
+    // under `pos`; empty when it would not move.
+    QStringList droppedOrder(const QPoint &pos, int *lineY = nullptr) const;
+    void dropLane(const QPoint &pos);
     QPoint m_dragOrigin;
     std::int64_t m_dragStartTime = 0;
     std::int64_t m_dragWindowStart = 0;

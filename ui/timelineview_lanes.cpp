@@ -27,6 +27,7 @@ void TimelineView::setArrangement(const LaneArrangement &arrangement)
     m_arrangement = arrangement;
     m_arrangement.hidden.removeDuplicates();
     m_arrangement.pinned.removeDuplicates();
+    m_arrangement.collapsed.removeDuplicates();
     updateScrollBar();
     invalidate();
     Q_EMIT arrangementChanged();
@@ -89,6 +90,49 @@ void TimelineView::reveal(std::size_t lane, std::int64_t start, std::int64_t end
     viewport()->update();
 }
 
+QStringList TimelineView::droppedOrder(const QPoint &pos, int *lineY) const
+{
+    if (lineY) *lineY = -1;
+    const auto target = laneAt(QPoint(0, pos.y()));
+    if (!target || target->first != m_current || m_dragLane.isEmpty()) return {};
+    for (const Section &s : sections(viewport()->width())) {
+        if (s.trace != m_current) continue;
+        const TimelineLayout &l = s.layout;
+        const QRect r = l.lanes[target->second];
+        const bool after = pos.y() + verticalScrollBar()->value() > r.center().y();
+        QStringList names;
+        for (const std::size_t i : l.order)
+            names << m_current->lane(i).name;
+        const QString onto = m_current->lane(target->second).name;
+        if (onto == m_dragLane) return {};
+        names.removeAll(m_dragLane);
+        names.insert(names.indexOf(onto) + (after ? 1 : 0), m_dragLane);
+        if (lineY)
+            *lineY = (after ? r.bottom() + TimelinePainter::laneGap - 1 : r.top() - 2) -
+                     verticalScrollBar()->value();
+        return names;
+    }
+    return {};
+}
+
+void TimelineView::dropLane(const QPoint &pos)
+{
+    const QStringList names = droppedOrder(pos);
+    if (names.isEmpty()) return;
+    // Pinned lanes are always the top ones: the dragged lane is pinned when it lands among them.
+    const qsizetype at = names.indexOf(m_dragLane);
+    const auto pinnedAt = [&](qsizetype k) {
+        return k >= 0 && k < names.size() && m_arrangement.pinned.contains(names[k]);
+    };
+    const bool pin = at == 0 ? pinnedAt(1) : pinnedAt(at - 1);
+    LaneArrangement a = m_arrangement;
+    a.pinned.clear();
+    for (const QString &name : names)
+        if (name == m_dragLane ? pin : m_arrangement.pinned.contains(name)) a.pinned << name;
+    a.sequence = names;
+    setArrangement(a);
+}
+
 void TimelineView::contextMenuEvent(QContextMenuEvent *event)
 {
     QMenu menu(this);
@@ -126,6 +170,20 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
                            [this, same] {
                                LaneArrangement a = m_arrangement;
                                a.hidden.append(same);
+                               setArrangement(a);
+                           });
+        const QString kindName = laneKindName(kind);
+        if (m_arrangement.isCollapsed(kind))
+            menu.addAction(tr("Expand %1 Lanes").arg(kindTitle(kind)), this, [this, kindName] {
+                LaneArrangement a = m_arrangement;
+                a.collapsed.removeAll(kindName);
+                setArrangement(a);
+            });
+        else if (same.size() > 1)
+            menu.addAction(tr("Collapse %1 Lanes (%2) into Thin Rows").arg(kindTitle(kind)).arg(same.size()),
+                           this, [this, kindName] {
+                               LaneArrangement a = m_arrangement;
+                               a.collapsed.append(kindName);
                                setArrangement(a);
                            });
     }

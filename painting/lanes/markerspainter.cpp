@@ -41,7 +41,7 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
 {
     const coords::Mapping &m = ctx.mapping;
     const auto &M = lane.markers;
-    if (M.empty()) return;
+    if (M.empty() || r.height() < 8) return; // a thin row of a collapsed group: its states only
     const double npp = m.nsPerPixel();
     auto byTime = [](const Marker &mk, std::int64_t t) { return mk.t < t; };
     auto k = std::size_t(std::lower_bound(M.begin(), M.end(), m.start, byTime) - M.begin());

@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -17,12 +18,10 @@ inline std::unique_ptr<Runner> runScenario(const QString &id, const QStringList 
                                            std::uint64_t maxEvents = Runner::defaultMaxEvents())
 {
     const Scenario *scenario = Registry::builtin().find(id);
-    if (!scenario)
-        qFatal("no scenario %s", qPrintable(id));
+    if (!scenario) qFatal("no scenario %s", qPrintable(id));
     QString error;
     const auto params = ParamValues::parse(scenario->params(), args, &error);
-    if (!params)
-        qFatal("bad parameters: %s", qPrintable(error));
+    if (!params) qFatal("bad parameters: %s", qPrintable(error));
     auto runner = std::make_unique<Runner>(*scenario, *params, maxEvents);
     runner->start();
     runner->wait();
@@ -41,6 +40,15 @@ inline std::unique_ptr<Trace> traceOf(Recorder &rec, std::int64_t start, std::in
     return t;
 }
 
+// Parameters as a command line writes them: args({"threads=4", "lock=on"}).
+inline QStringList args(std::initializer_list<const char *> list)
+{
+    QStringList out;
+    for (const char *a : list)
+        out << QString::fromLatin1(a);
+    return out;
+}
+
 inline qlonglong metric(const Runner &r, const char *key)
 {
     return metricValue(r.result().metrics, QString::fromLatin1(key)).toLongLong();
@@ -55,8 +63,7 @@ inline std::vector<std::size_t> lanesOfKind(const Trace &t, LaneKind kind)
 {
     std::vector<std::size_t> out;
     for (std::size_t i = 0; i < t.lanes().size(); ++i)
-        if (t.lane(i).kind == kind)
-            out.push_back(i);
+        if (t.lane(i).kind == kind) out.push_back(i);
     return out;
 }
 
@@ -83,8 +90,7 @@ inline std::vector<Interval> intervalsIn(const Trace &t, const std::vector<std::
     std::vector<Interval> out;
     for (std::size_t lane : lanes)
         t.forEachInterval(lane, [&](const Interval &iv) {
-            if (iv.state == state)
-                out.push_back(iv);
+            if (iv.state == state) out.push_back(iv);
         });
     return out;
 }

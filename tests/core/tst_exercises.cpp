@@ -10,14 +10,6 @@ using namespace raceway::testing;
 
 namespace {
 
-QStringList args(std::initializer_list<const char *> list)
-{
-    QStringList out;
-    for (const char *a : list)
-        out << QString::fromLatin1(a);
-    return out;
-}
-
 std::vector<Instant> instantsOn(const Trace &t, std::size_t lane, MarkKind kind)
 {
     std::vector<Instant> out;

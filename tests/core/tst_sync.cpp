@@ -16,14 +16,6 @@ using namespace raceway::testing;
 
 namespace {
 
-QStringList args(std::initializer_list<const char *> list)
-{
-    QStringList out;
-    for (const char *a : list)
-        out << QString::fromLatin1(a);
-    return out;
-}
-
 std::vector<std::size_t> lanesNamed(const Trace &t, const QString &prefix)
 {
     std::vector<std::size_t> out;

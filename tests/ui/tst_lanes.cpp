@@ -1,0 +1,191 @@
+// Lanes you arrange, in the window: drag a lane by its label to another place (landing among the
+// pinned lanes pins it), collapse a kind into thin rows under one label, and see how many are hidden.
+// Remembered per scenario like pinning and hiding (tst_mainwindow).
+
+#include "mainwindow.h"
+#include "paramform.h"
+#include "runhistory.h"
+#include "timelinepainter.h"
+#include "timelineview.h"
+
+#include <QApplication>
+#include <QMouseEvent>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace raceway;
+
+class TestLanes : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void init() { QSettings().clear(); }
+    void orderFollowsTheDraggedSequence();
+    void dragALaneByItsLabel();
+    void collapsedKindIsThinRowsUnderOneLabel();
+
+private:
+    static void runCounter(MainWindow &w, int threads)
+    {
+        ParamValues v = w.form()->values();
+        v.set(QStringLiteral("threads"), qlonglong(threads));
+        v.set(QStringLiteral("iterations"), qlonglong(200));
+        v.set(QStringLiteral("window_ns"), qlonglong(0));
+        v.set(QStringLiteral("pace_us"), qlonglong(0));
+        w.form()->setValues(v);
+        QSignalSpy done(&w, &MainWindow::runFinished);
+        w.startRun();
+        QVERIFY(done.wait(60000));
+    }
+    // The viewport y of a lane's middle, found through the view's own hit test on the label column.
+    static int laneY(TimelineView *view, const QString &name)
+    {
+        int first = -1, last = -1;
+        for (int y = 0; y < view->viewport()->height(); ++y)
+            if (const auto lane = view->laneAt(QPoint(20, y));
+                lane && lane->first->lane(lane->second).name == name) {
+                if (first < 0) first = y;
+                last = y;
+            }
+        return first < 0 ? -1 : (first + last) / 2;
+    }
+    static void drag(QWidget *w, QPoint from, QPoint to)
+    {
+        QTest::mousePress(w, Qt::LeftButton, {}, from);
+        QMouseEvent move(QEvent::MouseMove, QPointF(to), w->mapToGlobal(QPointF(to)), Qt::NoButton,
+                         Qt::LeftButton, {});
+        QApplication::sendEvent(w, &move);
+        QTest::mouseRelease(w, Qt::LeftButton, {}, to);
+    }
+    static QStringList drawnOrder(TimelineView *view)
+    {
+        TimelinePainter p(*view->current());
+        p.setArrangement(view->arrangement());
+        QStringList names;
+        for (std::size_t i : p.shownLanes())
+            names << view->current()->lane(i).name;
+        return names;
+    }
+};
+
+void TestLanes::orderFollowsTheDraggedSequence()
+{
+    Trace t;
+    t.setRegistry({{QStringLiteral("a"), LaneKind::Thread},
+                   {QStringLiteral("b"), LaneKind::Thread},
+                   {QStringLiteral("lock"), LaneKind::Lock},
+                   {QStringLiteral("c"), LaneKind::Thread}},
+                  {});
+    const auto names = [&](const LaneArrangement &a) {
+        QStringList out;
+        for (std::size_t i : a.order(t))
+            out << t.lane(i).name;
+        return out;
+    };
+    LaneArrangement a;
+    a.sequence = {QStringLiteral("c"), QStringLiteral("a")};
+    // Named lanes in the dragged order, then the others in their own order.
+    QCOMPARE(names(a), (QStringList{QStringLiteral("c"), QStringLiteral("a"), QStringLiteral("b"),
+                                    QStringLiteral("lock")}));
+    a.pinned = {QStringLiteral("lock")};
+    QCOMPARE(names(a), (QStringList{QStringLiteral("lock"), QStringLiteral("c"), QStringLiteral("a"),
+                                    QStringLiteral("b")}));
+    // A collapsed kind stays together where its first lane is.
+    a = {};
+    a.sequence = {QStringLiteral("a"), QStringLiteral("lock"), QStringLiteral("b"), QStringLiteral("c")};
+    a.collapsed = {QStringLiteral("thread")};
+    QCOMPARE(names(a), (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                                    QStringLiteral("lock")}));
+}
+
+void TestLanes::dragALaneByItsLabel()
+{
+    {
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        runCounter(w, 4);
+        TimelineView *view = w.view();
+        const int from = laneY(view, QStringLiteral("thread 4"));
+        const int onto = laneY(view, QStringLiteral("thread 1"));
+        QVERIFY(from > onto && onto > 0);
+        // Onto the upper half of thread 1: before it.
+        drag(view->viewport(), QPoint(20, from), QPoint(20, onto - 3));
+        QCOMPARE(drawnOrder(view).mid(0, 4),
+                 (QStringList{QStringLiteral("thread 4"), QStringLiteral("thread 1"),
+                              QStringLiteral("thread 2"), QStringLiteral("thread 3")}));
+        QVERIFY(view->arrangement().pinned.isEmpty());
+        // Pin the counter; a lane dropped right under it is pinned too.
+        LaneArrangement a = view->arrangement();
+        a.pinned = {QStringLiteral("counter")};
+        view->setArrangement(a);
+        QCOMPARE(drawnOrder(view).first(), QStringLiteral("counter"));
+        drag(view->viewport(), QPoint(20, laneY(view, QStringLiteral("thread 3"))),
+             QPoint(20, laneY(view, QStringLiteral("counter")) + 5));
+        QCOMPARE(view->arrangement().pinned,
+                 (QStringList{QStringLiteral("counter"), QStringLiteral("thread 3")}));
+        QCOMPARE(
+            drawnOrder(view).mid(0, 3),
+            (QStringList{QStringLiteral("counter"), QStringLiteral("thread 3"), QStringLiteral("thread 4")}));
+        // A drag in the plot still pans: the arrangement stays.
+        const LaneArrangement before = view->arrangement();
+        drag(view->viewport(), QPoint(view->plotRect().center().x(), from),
+             QPoint(view->plotRect().center().x() - 50, onto));
+        QCOMPARE(view->arrangement().sequence, before.sequence);
+        w.close();
+    }
+    MainWindow again; // remembered for the scenario
+    again.resize(1280, 800);
+    runCounter(again, 4);
+    QCOMPARE(
+        drawnOrder(again.view()).mid(0, 3),
+        (QStringList{QStringLiteral("counter"), QStringLiteral("thread 3"), QStringLiteral("thread 4")}));
+}
+
+void TestLanes::collapsedKindIsThinRowsUnderOneLabel()
+{
+    MainWindow w;
+    w.resize(1280, 800);
+    runCounter(w, 6);
+    TimelineView *view = w.view();
+    const Trace &t = *view->current();
+    LaneArrangement a;
+    a.collapsed = {QStringLiteral("thread")};
+    a.hidden = {QStringLiteral("thread 6")};
+    view->setArrangement(a);
+    TimelinePainter p(t);
+    p.setArrangement(view->arrangement());
+    const TimelineLayout l = p.layout(QRect(0, 0, 1200, p.preferredHeight(1200)));
+    QCOMPARE(l.hidden, 1);
+    QCOMPARE(l.groups.size(), 1u);
+    QCOMPARE(l.groups[0].lanes, 5);
+    QCOMPARE(l.groups[0].kind, LaneKind::Thread);
+    int rows = 0;
+    for (std::size_t i = 0; i < t.lanes().size(); ++i) {
+        if (t.lane(i).kind != LaneKind::Thread || l.lanes[i].isNull()) continue;
+        QVERIFY(l.squeezed[i]);
+        QCOMPARE(l.lanes[i].height(), TimelinePainter::squeezedLaneHeight - 1);
+        QVERIFY(l.groups[0].rect.contains(QPoint(l.groups[0].rect.left() + 1, l.lanes[i].center().y())));
+        ++rows;
+    }
+    QCOMPARE(rows, 5);
+    // Each thin row still answers for its own lane.
+    for (std::size_t i = 0; i < t.lanes().size(); ++i)
+        if (!l.lanes[i].isNull() && l.squeezed[i]) {
+            const TimelineHit hit = p.hitTest(l, l.lanes[i].center());
+            QCOMPARE(hit.lane, int(i));
+        }
+    // Expanded again from the arrangement: full lanes, no group.
+    view->setArrangement({});
+    TimelinePainter full(t);
+    const TimelineLayout back = full.layout(QRect(0, 0, 1200, full.preferredHeight(1200)));
+    QVERIFY(back.groups.empty());
+    QCOMPARE(back.hidden, 0);
+}
+
+QTEST_MAIN(TestLanes)
+#include "tst_lanes.moc"
