@@ -58,8 +58,9 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     const double npp = m.nsPerPixel();
     const int width = r.width();
     RunBatcher batch;
-    batch.top = r.top() + 2;
-    batch.height = r.height() - 4;
+    const int inset = r.height() >= 10 ? 2 : 0; // a thin row of a collapsed group uses all of it
+    batch.top = r.top() + inset;
+    batch.height = r.height() - 2 * inset;
     batch.left = r.left();
     struct Label
     {
