@@ -3,6 +3,7 @@
 #include "timelinepainter.h"
 
 #include "lanes/lanedrawers.h"
+#include "lanes/markerspainter.h"
 
 namespace raceway {
 
@@ -29,11 +30,30 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
             k + 1 < lane.times.size() ? lane.times[k + 1] : std::max(m_trace.end(), lane.times[k]);
         if (hit.time <= end) hit.interval = Interval{lane.times[k], end, lane.states[k], lane.objs[k]};
     }
-    // Markers within four pixels either side.
+    // The marker glyph or badge under the mouse, clustered exactly as painted (markerspainter); else
+    // markers within four pixels either side.
     const auto slack = std::int64_t(4 * m.nsPerPixel());
+    const QRect &laneRect = l.lanes[std::size_t(hit.lane)];
+    if (!lane.markers.empty() && laneRect.height() >= 8) {
+        const int digitWidth = markerDigitWidth(QFont());
+        for (const MarkerCluster &c : markerClusters(m, lane, laneRect.left(), digitWidth)) {
+            const double left = c.x - 4.5, right = left + markerBadgeWidth(c.writes, digitWidth);
+            if (c.writes < 2 || pos.x() < left - 1 || pos.x() > right + 1 || pos.y() > laneRect.top() + 12)
+                continue;
+            for (std::size_t k = c.first; k < c.last; ++k) {
+                const Marker &mk = lane.markers[k];
+                ++hit.markers;
+                hit.erased += mk.value;
+                if (!hit.nearest || std::llabs(mk.t - hit.time) < std::llabs(hit.nearest->t - hit.time))
+                    hit.nearest = mk;
+            }
+            break;
+        }
+    }
     auto byTime = [](const Marker &mk, std::int64_t t) { return mk.t < t; };
     auto from = std::lower_bound(lane.markers.begin(), lane.markers.end(), hit.time - slack, byTime);
-    const auto to = std::lower_bound(from, lane.markers.end(), hit.time + slack + 1, byTime);
+    auto to = std::lower_bound(from, lane.markers.end(), hit.time + slack + 1, byTime);
+    if (hit.markers > 0) to = from; // the badge said it all
     for (auto it = from; it != to; ++it) {
         ++hit.markers;
         hit.erased += it->value;

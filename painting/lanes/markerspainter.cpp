@@ -37,44 +37,35 @@ QImage glyphImage(const QPolygonF &shape, const QColor &fill, const QPen &pen)
 
 } // namespace
 
-void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r)
+double markerBadgeWidth(int writes, int digitWidth)
 {
-    const coords::Mapping &m = ctx.mapping;
+    int digits = 1;
+    for (int n = writes; n >= 10; n /= 10)
+        ++digits;
+    return writes > 1 ? double(digits * digitWidth + 6) : 9.0;
+}
+
+int markerDigitWidth(const QFont &base)
+{
+    QFont badgeFont = base;
+    badgeFont.setPixelSize(9);
+    badgeFont.setBold(true);
+    return QFontMetrics(badgeFont).horizontalAdvance(QLatin1Char('0')); // digits share one width
+}
+
+std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &lane, int left,
+                                          int digitWidth)
+{
     const auto &M = lane.markers;
-    if (M.empty() || r.height() < 8) return; // a thin row of a collapsed group: its states only
+    std::vector<MarkerCluster> clusters;
     const double npp = m.nsPerPixel();
     auto byTime = [](const Marker &mk, std::int64_t t) { return mk.t < t; };
     auto k = std::size_t(std::lower_bound(M.begin(), M.end(), m.start, byTime) - M.begin());
-    QVector<QPointF> lost, restored;
-    QVector<QLine> ticks;
     // Writes whose glyphs would overlap are one cluster: a single write keeps its triangle, several
     // become one badge with their count, as wide as the count needs; zooming in separates them.
-    struct Badge
-    {
-        double x; // the first write's pixel column centre
-        int writes;
-        bool lost;
-    };
-    std::vector<Badge> clusters;
-    QFont badgeFont = p.font();
-    badgeFont.setPixelSize(9);
-    badgeFont.setBold(true);
-    const QFontMetrics badgeMetrics(badgeFont);
-    const int digitWidth = badgeMetrics.horizontalAdvance(QLatin1Char('0')); // digits share one width
-    const auto digits = [](int n) {
-        int d = 1;
-        while (n >= 10) {
-            n /= 10;
-            ++d;
-        }
-        return d;
-    };
-    const auto badgeWidth = [&](int writes) {
-        return writes > 1 ? double(digits(writes) * digitWidth + 6) : 9.0;
-    };
     while (k < M.size() && M[k].t <= m.end) {
         const double col = std::floor(double(M[k].t - m.start) / npp);
-        const double x = r.left() + col + 0.5;
+        const double x = left + col + 0.5;
         const std::int64_t colEnd = m.start + std::int64_t((col + 1) * npp);
         const auto k2 = std::size_t(
             std::lower_bound(M.begin() + std::ptrdiff_t(k) + 1, M.end(), colEnd, byTime) - M.begin());
@@ -83,18 +74,35 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
         for (std::size_t j = k; j < k2 && !anyLost; ++j)
             anyLost = M[j].value > 0;
         if (!clusters.empty()) {
-            Badge &c = clusters.back();
+            MarkerCluster &c = clusters.back();
             // Joins the cluster if its glyph would touch the cluster's badge (as wide as it would become).
-            if (x - 4.5 < c.x - 4.5 + badgeWidth(c.writes + writes) + 1) {
+            if (x - 4.5 < c.x - 4.5 + markerBadgeWidth(c.writes + writes, digitWidth) + 1) {
                 c.writes += writes;
                 c.lost |= anyLost;
+                c.last = k2;
                 k = k2;
                 continue;
             }
         }
-        clusters.push_back({x, writes, anyLost});
+        clusters.push_back({x, writes, anyLost, k, k2});
         k = k2;
     }
+    return clusters;
+}
+
+void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r)
+{
+    const coords::Mapping &m = ctx.mapping;
+    if (lane.markers.empty() || r.height() < 8) return; // a thin row of a collapsed group: its states only
+    QFont badgeFont = p.font();
+    badgeFont.setPixelSize(9);
+    badgeFont.setBold(true);
+    const int digitWidth = markerDigitWidth(p.font());
+    const auto badgeWidth = [&](int writes) { return markerBadgeWidth(writes, digitWidth); };
+    using Badge = MarkerCluster;
+    const std::vector<MarkerCluster> clusters = markerClusters(m, lane, r.left(), digitWidth);
+    QVector<QPointF> lost, restored;
+    QVector<QLine> ticks;
     std::vector<Badge> badges;
     for (const Badge &c : clusters) {
         if (!c.lost) {

@@ -2,8 +2,11 @@
 
 #include "timelinecontext.h"
 
+#include <QFont>
 #include <QPainter>
 #include <QRect>
+
+#include <vector>
 
 namespace raceway {
 
@@ -11,5 +14,20 @@ namespace raceway {
 // down the lane), a small one at the bottom for a write that put some back. Writes whose glyphs would
 // overlap become one badge with their count.
 void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r);
+
+// What paintMarkers draws as one glyph or badge: the writes [first, last) of lane.markers, the badge's
+// left edge at x - 4.5 and as wide as markerBadgeWidth(writes). Hit tests use the same clusters, so a
+// tooltip counts what the badge shows.
+struct MarkerCluster
+{
+    double x; // the first write's pixel column centre
+    int writes;
+    bool lost;
+    std::size_t first, last;
+};
+std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &lane, int left,
+                                          int digitWidth);
+double markerBadgeWidth(int writes, int digitWidth);
+int markerDigitWidth(const QFont &base); // the badge font's digit width, from the font painting starts with
 
 } // namespace raceway

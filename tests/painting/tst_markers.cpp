@@ -1,0 +1,56 @@
+// Lost-update markers that would overlap are drawn as one badge with their count; the tooltip under
+// any part of that badge counts exactly the writes the badge stands for.
+
+#include "lanes/markerspainter.h"
+#include "timelinepainter.h"
+
+#include <QGuiApplication>
+#include <QTest>
+
+using namespace raceway;
+
+class TestMarkers : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void hoverOnABadgeCountsItsWholeCluster();
+};
+
+void TestMarkers::hoverOnABadgeCountsItsWholeCluster()
+{
+    Trace trace;
+    trace.setRegistry({{QStringLiteral("thread 1"), LaneKind::Thread}}, {});
+    trace.setStart(0);
+    std::vector<Event> ev{{0, 0, 0, EventKind::ThreadStart, 0}};
+    // 40 writes in a burst (one pixel column or a few at this zoom) and one far away.
+    for (int i = 0; i < 40; ++i)
+        ev.push_back({500'000 + i * 50, std::uint32_t(i + 1), 0, EventKind::LostUpdate, 0});
+    ev.push_back({900'000, 7, 0, EventKind::LostUpdate, 0});
+    ev.push_back({1'000'000, 0, 0, EventKind::ThreadEnd, 0});
+    trace.ingest(ev.data(), ev.size());
+    trace.commit();
+    trace.setEnd(1'000'000);
+    TimelinePainter painter(trace);
+    const TimelineLayout l = painter.layout(QRect(0, 0, 1000, painter.preferredHeight(1000)));
+    const QRect lane = l.lanes[0];
+    const auto clusters =
+        markerClusters(painter.mapping(l), trace.lane(0), lane.left(), markerDigitWidth(QFont()));
+    QCOMPARE(clusters.size(), 2u);
+    QCOMPARE(clusters[0].writes, 40);
+    const double width = markerBadgeWidth(40, markerDigitWidth(QFont()));
+    QVERIFY(width > 12); // two digits: wider than the ±4 px a lone marker answers for
+    // Its right end, well past four pixels from any of its writes: still the whole badge.
+    const QPoint right(int(clusters[0].x - 4.5 + width) - 1, lane.top() + 4);
+    const TimelineHit hit = painter.hitTest(l, right);
+    QCOMPARE(hit.lane, 0);
+    QCOMPARE(hit.markers, 40);
+    QCOMPARE(hit.erased, 40 * 41 / 2);
+    QVERIFY(painter.describe(l, hit).contains(QStringLiteral("40 lost-update writes")));
+    // The lone marker answers alone.
+    const TimelineHit lone = painter.hitTest(l, QPoint(int(clusters[1].x), lane.top() + 4));
+    QCOMPARE(lone.markers, 1);
+    QCOMPARE(lone.erased, 7);
+}
+
+QTEST_MAIN(TestMarkers)
+#include "tst_markers.moc"
