@@ -83,7 +83,12 @@ QString gunzip(const QByteArray &data, QByteArray *out)
 QString idText(const QJsonValue &v)
 {
     if (v.isString()) return v.toString();
-    if (v.isDouble()) return QString::number(v.toInteger(qint64(v.toDouble())));
+    // Ids are whole numbers in practice; anything else keeps its own spelling (a cast would overflow).
+    if (v.isDouble()) {
+        const double d = v.toDouble();
+        return std::abs(d) < 9e15 && d == std::floor(d) ? QString::number(qint64(d))
+                                                        : QString::number(d, 'g', 17);
+    }
     return QStringLiteral("0");
 }
 
