@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "eventbudget.h"
+#include "runfilewriter.h"
 
 namespace raceway {
 
@@ -50,28 +51,38 @@ std::uint64_t Runner::eventsWaiting() const
 
 bool Runner::collect(double budgetMs)
 {
-    if (m_finished || !m_controller)
-        return m_finished;
+    if (m_finished || !m_controller) return m_finished;
     // Read before draining: everything the workers wrote happened before m_done was released.
     const bool done = m_done.load(std::memory_order_acquire);
     const std::int64_t deadline = nowNs() + std::int64_t(budgetMs * 1e6);
-    m_trace.setRegistry(m_recorder.lanes(), m_recorder.objects());
+    const std::vector<LaneInfo> lanes = m_recorder.lanes();
+    const std::vector<ObjectInfo> objects = m_recorder.objects();
+    m_trace.setRegistry(lanes, objects);
+    // A saved run replays exactly these calls in this order (commits included: a counter's series folds
+    // at their boundaries), so the file is written from here and nowhere else.
+    if (m_saver) m_saver->registry(lanes, objects);
     // Slices small enough that one takes about a millisecond, so the deadline is kept.
     constexpr std::size_t slice = 1 << 16;
     std::size_t got = 0;
     do {
-        got = m_recorder.drain([this](const Event *events, std::size_t n) { m_trace.ingest(events, n); }, slice);
-        m_trace.commit(m_recorder.watermark());
+        got = m_recorder.drain(
+            [this](const Event *events, std::size_t n) {
+                m_trace.ingest(events, n);
+                if (m_saver) m_saver->events(events, n);
+            },
+            slice);
+        const std::int64_t watermark = m_recorder.watermark();
+        m_trace.commit(watermark);
+        if (m_saver) m_saver->commit(watermark);
     } while (got == slice && nowNs() < deadline);
-    if (const std::int64_t s = m_context.startNs(); s != 0)
-        m_trace.setStart(s);
+    if (const std::int64_t s = m_context.startNs(); s != 0) m_trace.setStart(s);
     // The live edge: everything before the watermark has been collected, so every lane is known to be
     // in its last state until then (until now when nothing waits), even if nothing happened for seconds.
-    if (!done)
-        m_trace.setEnd(std::min(nowNs(), m_recorder.watermark()));
+    if (!done) m_trace.setEnd(std::min(nowNs(), m_recorder.watermark()));
     m_trace.setBudgetReached(m_recorder.budgetReachedNs()); // drawn live: lanes past it are not the truth
     if (done && !m_recorder.hasUnread()) {
         m_trace.commit();
+        if (m_saver) m_saver->commit(INT64_MAX);
         finish();
     }
     return m_finished;
@@ -98,8 +109,7 @@ void Runner::finish()
 void Runner::wait()
 {
     while (!collect(50)) {
-        if (!m_recorder.hasUnread())
-            QThread::msleep(5);
+        if (!m_recorder.hasUnread()) QThread::msleep(5);
     }
 }
 

@@ -11,6 +11,8 @@
 
 namespace raceway {
 
+class RunFileWriter;
+
 struct RunResult
 {
     QString scenario;
@@ -20,8 +22,8 @@ struct RunResult
     std::uint64_t events = 0;
     std::uint64_t droppedEvents = 0;
     bool cancelled = false;
-    QString error;         // set when the run failed to do its work
-    QStringList problems;  // things that went wrong that nobody asked for (a worker that crashed)
+    QString error;                    // set when the run failed to do its work
+    QStringList problems;             // things that went wrong that nobody asked for (a worker that crashed)
     std::int64_t budgetReachedNs = 0; // when recording stopped at the event budget (0: it never did)
 };
 
@@ -40,6 +42,9 @@ public:
     Runner(const Runner &) = delete;
     Runner &operator=(const Runner &) = delete;
 
+    // Streams what the collector does to a saved-run file as it goes (see runfilewriter.h); set before
+    // start(). The writer must outlive the run's collection.
+    void setSaver(RunFileWriter *saver) { m_saver = saver; }
     void start();
     void cancel();
     // Drains new events into the trace for about `budgetMs` at most. Returns true once the run is over
@@ -66,6 +71,7 @@ private:
     RunContext m_context;
     Trace m_trace;
     RunResult m_result;
+    RunFileWriter *m_saver = nullptr;
     std::unique_ptr<QThread> m_controller;
     std::atomic<bool> m_done{false};
     std::int64_t m_startNs = 0;

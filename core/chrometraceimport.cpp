@@ -1,0 +1,511 @@
+#include "chrometraceimport.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace raceway {
+namespace {
+
+constexpr qsizetype inflatedLimit = qsizetype(1) << 30;
+constexpr double timeLimitUs = 1e15; // ~31 years: differences of any two times still fit in ns
+
+struct Span
+{
+    std::int64_t start, end;
+    State state;
+    std::uint16_t obj;
+    std::size_t order; // file order, for ties
+};
+
+struct Edge // a "B" or an "E", matched once the lane's edges are in time order
+{
+    std::int64_t t;
+    bool begin;
+    QString name;
+    std::size_t order;
+};
+
+struct LaneData
+{
+    QString pid, tid;
+    QString threadName;
+    std::int64_t sortIndex = 0;
+    bool hasSortIndex = false;
+    std::size_t appearance = 0;
+    std::vector<Span> spans;
+    std::vector<Edge> edges;
+    std::vector<Marker> markers;
+    std::vector<Instant> instants;
+    std::vector<SeriesPoint> series;
+    bool counterKeys = false; // its counters are Raceway's expected/actual
+};
+
+QString gunzip(const QByteArray &data, QByteArray *out)
+{
+    z_stream z = {};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return QStringLiteral("zlib could not start");
+    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    z.avail_in = uInt(std::min<qsizetype>(data.size(), std::numeric_limits<uInt>::max()));
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        if (out->size() >= inflatedLimit) {
+            inflateEnd(&z);
+            return QStringLiteral("the gzip data inflates beyond 1 GiB");
+        }
+        const qsizetype have = out->size();
+        out->resize(std::min(inflatedLimit, std::max<qsizetype>(have * 2, 1 << 20)));
+        z.next_out = reinterpret_cast<Bytef *>(out->data() + have);
+        z.avail_out = uInt(out->size() - have);
+        rc = inflate(&z, Z_NO_FLUSH);
+        out->resize(qsizetype(z.total_out));
+        if (rc == Z_BUF_ERROR && z.avail_in > 0 && out->size() < inflatedLimit)
+            rc = Z_OK; // the output was full, not the input short
+    }
+    const qint64 at = qint64(z.total_in);
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END)
+        return QStringLiteral("byte %1 of the gzip data: %2")
+            .arg(at)
+            .arg(rc == Z_BUF_ERROR ? QStringLiteral("cut short") : QStringLiteral("corrupt"));
+    return {};
+}
+
+QString idText(const QJsonValue &v)
+{
+    if (v.isString()) return v.toString();
+    // Ids are whole numbers in practice; anything else keeps its own spelling (a cast would overflow).
+    if (v.isDouble()) {
+        const double d = v.toDouble();
+        return std::abs(d) < 9e15 && d == std::floor(d) ? QString::number(qint64(d))
+                                                        : QString::number(d, 'g', 17);
+    }
+    return QStringLiteral("0");
+}
+
+// Raceway's own slice names (see traceexport.cpp) back into states; anything else is a task.
+State stateOf(const QString &name, QString *object, std::uint16_t *number)
+{
+    const auto after = [&](const QString &prefix) {
+        *object = name.mid(prefix.size());
+        return true;
+    };
+    *number = 0;
+    if (name == QLatin1String("run")) return State::Running;
+    if (name.startsWith(QLatin1String("run cpu"))) {
+        bool ok = false;
+        const uint core = name.mid(7).toUInt(&ok);
+        if (ok && core < 65536) {
+            *number = std::uint16_t(core);
+            return State::Running;
+        }
+    }
+    if (name == QLatin1String("sleep")) return State::Sleeping;
+    if (name == QLatin1String("wait GIL")) return State::WaitingGil;
+    if (name == QLatin1String("io wait")) return State::WaitingIo;
+    if (name == QLatin1String("set")) return State::Set;
+    if (name == QLatin1String("cancelled")) return State::Cancelled;
+    if (name == QLatin1String("crashed")) return State::Crashed;
+    if (name == QLatin1String("killed")) return State::Killed;
+    if (name == QLatin1String("timed out")) return State::TimedOut;
+    if (name == QLatin1String("wait") ||
+        (name.startsWith(QLatin1String("wait ")) && after(QStringLiteral("wait "))))
+        return State::Waiting;
+    if (name == QLatin1String("hold") ||
+        (name.startsWith(QLatin1String("hold ")) && after(QStringLiteral("hold "))))
+        return State::Holding;
+    if (name.startsWith(QLatin1String("held by ")) && after(QStringLiteral("held by "))) return State::Held;
+    if (name.startsWith(QLatin1String("task "))) {
+        bool ok = false;
+        const uint id = name.mid(5).toUInt(&ok);
+        if (ok && id < 65536) {
+            *number = std::uint16_t(id);
+            return State::Task;
+        }
+    }
+    *object = name;
+    return State::Task;
+}
+
+MarkKind markOf(const QString &name)
+{
+    for (int k = 1; k < markKindCount; ++k)
+        if (markKindName(MarkKind(k)) == name) return MarkKind(k);
+    return MarkKind::Tick;
+}
+
+class Importer
+{
+public:
+    bool fail(const QString &line)
+    {
+        m_error = line;
+        return false;
+    }
+    QString error() const { return m_error; }
+
+    bool read(const QJsonArray &events, Trace *trace, ChromeImportStats *stats)
+    {
+        stats->events = std::uint64_t(events.size());
+        for (qsizetype i = 0; i < events.size(); ++i)
+            if (!event(i, events.at(i), stats)) return false;
+        if (m_lanes.empty())
+            return fail(QStringLiteral("no event names a thread (pid/tid): nothing to draw"));
+        if (m_start == INT64_MAX) m_start = m_end = 0;
+        build(trace);
+        return true;
+    }
+
+private:
+    bool time(qsizetype i, const QJsonObject &e, const char *key, bool required, std::int64_t *ns)
+    {
+        const QJsonValue v = e.value(QLatin1String(key));
+        if (v.isUndefined() && !required) {
+            *ns = 0;
+            return true;
+        }
+        const double us = v.toDouble(std::numeric_limits<double>::quiet_NaN());
+        if (!v.isDouble() || !std::isfinite(us) || std::abs(us) > timeLimitUs)
+            return fail(QStringLiteral("event %1: \"%2\" is not a time in microseconds")
+                            .arg(i)
+                            .arg(QLatin1String(key)));
+        *ns = std::llround(us * 1000.0);
+        return true;
+    }
+
+    LaneData &lane(const QJsonObject &e)
+    {
+        const QString pid = idText(e.value(QLatin1String("pid")));
+        const QJsonValue tidValue = e.value(QLatin1String("tid"));
+        const QString tid = tidValue.isUndefined() ? pid : idText(tidValue); // a process's main thread
+        const QString key = pid + QLatin1Char('\x1f') + tid;
+        auto it = m_index.find(key);
+        if (it == m_index.end()) {
+            it = m_index.insert(key, m_lanes.size());
+            LaneData d;
+            d.pid = pid;
+            d.tid = tid;
+            d.appearance = m_lanes.size();
+            m_lanes.push_back(std::move(d));
+        }
+        return m_lanes[*it];
+    }
+
+    void seen(std::int64_t t)
+    {
+        m_start = std::min(m_start, t);
+        m_end = std::max(m_end, t);
+    }
+
+    bool event(qsizetype i, const QJsonValue &value, ChromeImportStats *stats)
+    {
+        if (!value.isObject()) return fail(QStringLiteral("event %1 is not an object").arg(i));
+        const QJsonObject e = value.toObject();
+        const QJsonValue phValue = e.value(QLatin1String("ph"));
+        if (!phValue.isString() || phValue.toString().size() != 1)
+            return fail(QStringLiteral("event %1 has no one-letter \"ph\" (phase)").arg(i));
+        const char ph = phValue.toString().at(0).toLatin1();
+        const QString name = e.value(QLatin1String("name")).toString();
+        const QJsonObject args = e.value(QLatin1String("args")).toObject();
+        std::int64_t t = 0, dur = 0;
+        switch (ph) {
+        case 'M':
+            if (name == QLatin1String("process_name"))
+                m_processNames[idText(e.value(QLatin1String("pid")))] =
+                    args.value(QLatin1String("name")).toString();
+            else if (name == QLatin1String("thread_name"))
+                lane(e).threadName = args.value(QLatin1String("name")).toString();
+            else if (name == QLatin1String("thread_sort_index")) {
+                LaneData &l = lane(e);
+                l.sortIndex = args.value(QLatin1String("sort_index")).toInteger();
+                l.hasSortIndex = true;
+            }
+            return true;
+        case 'X': {
+            if (!time(i, e, "ts", true, &t) || !time(i, e, "dur", false, &dur)) return false;
+            if (dur < 0) return fail(QStringLiteral("event %1: \"dur\" is negative").arg(i));
+            LaneData &l = lane(e);
+            seen(t);
+            seen(t + dur);
+            if (dur > 0) l.spans.push_back(span(t, t + dur, name, i));
+            return true;
+        }
+        case 'B':
+        case 'E': {
+            if (!time(i, e, "ts", true, &t)) return false;
+            seen(t);
+            lane(e).edges.push_back({t, ph == 'B', name, std::size_t(i)});
+            return true;
+        }
+        case 'i':
+        case 'I': {
+            if (!time(i, e, "ts", true, &t)) return false;
+            seen(t);
+            LaneData &l = lane(e);
+            if (name == QLatin1String("lost") && args.contains(QLatin1String("n"))) {
+                Marker m{t, 0, 0};
+                m.value = std::clamp<std::int64_t>(args.value(QLatin1String("n")).toInteger(),
+                                                   -(std::int64_t(1) << 46), std::int64_t(1) << 46);
+                m.other = -1;
+                l.markers.push_back(m);
+            } else {
+                Instant in{t, 0, 0};
+                in.value = std::clamp<std::int64_t>(args.value(QLatin1String("v")).toInteger(),
+                                                    -(std::int64_t(1) << 46), std::int64_t(1) << 46);
+                in.kind = std::int64_t(markOf(name));
+                l.instants.push_back(in);
+            }
+            return true;
+        }
+        case 'C': {
+            if (!time(i, e, "ts", true, &t)) return false;
+            seen(t);
+            LaneData &l = lane(e);
+            const auto number = [&](const QString &key) {
+                const double v = args.value(key).toDouble();
+                return std::isfinite(v) ? std::int64_t(std::clamp(v, -9e15, 9e15)) : std::int64_t(0);
+            };
+            // Raceway's own pairs keep their order; otherwise the first two keys (JSON objects are
+            // unordered).
+            QString a, b;
+            for (const auto &[ka, kb] : {std::pair{"expected", "actual"}, std::pair{"waiting", "inside"}})
+                if (args.contains(QLatin1String(ka)) && args.contains(QLatin1String(kb))) {
+                    a = QLatin1String(ka);
+                    b = QLatin1String(kb);
+                    l.counterKeys = l.counterKeys || ka == std::string_view("expected");
+                }
+            if (a.isEmpty()) {
+                const QStringList keys = args.keys();
+                a = keys.value(0);
+                b = keys.value(1, a);
+            }
+            l.series.push_back({t, number(a), number(b)});
+            return true;
+        }
+        default:
+            ++stats->ignored;
+            return true;
+        }
+    }
+
+    Span span(std::int64_t start, std::int64_t end, const QString &name, qsizetype order)
+    {
+        QString object;
+        std::uint16_t number = 0;
+        const State s = stateOf(name, &object, &number);
+        if (!object.isEmpty()) {
+            // A holder is a lane, known by name only once every lane is: resolved in build().
+            if (s == State::Held) {
+                number = std::uint16_t(std::min<std::size_t>(m_holders.size(), 65535));
+                if (m_holders.size() < 65535) m_holders.push_back(object);
+            } else
+                number = objectId(object);
+        }
+        return {start, end, s, number, std::size_t(order)};
+    }
+
+    std::uint16_t objectId(const QString &name)
+    {
+        if (auto it = m_objectIds.find(name); it != m_objectIds.end()) return *it;
+        if (m_objects.size() >= 65536) return 0; // past 65,535 distinct names, spans share "no name"
+        m_objects.push_back({name, -1});
+        const auto id = std::uint16_t(m_objects.size() - 1);
+        m_objectIds.insert(name, id);
+        return id;
+    }
+
+    // Innermost wins: at every boundary the span that began last (the shortest, at a tie) and has not
+    // ended yet is drawn; none is idle.
+    static void transitions(const std::vector<Span> &spans, Lane *out)
+    {
+        struct Inner
+        {
+            bool operator()(const Span *x, const Span *y) const
+            {
+                if (x->start != y->start) return x->start < y->start;
+                if (x->end != y->end) return x->end > y->end;
+                return x->order < y->order;
+            }
+        };
+        std::vector<std::pair<std::int64_t, const Span *>> ends, starts;
+        for (const Span &s : spans) {
+            starts.push_back({s.start, &s});
+            ends.push_back({s.end, &s});
+        }
+        const auto byTime = [](const auto &x, const auto &y) { return x.first < y.first; };
+        std::stable_sort(starts.begin(), starts.end(), byTime);
+        std::stable_sort(ends.begin(), ends.end(), byTime);
+        std::set<const Span *, Inner> active;
+        std::size_t si = 0, ei = 0;
+        while (si < starts.size() || ei < ends.size()) {
+            const std::int64_t t = std::min(si < starts.size() ? starts[si].first : INT64_MAX,
+                                            ei < ends.size() ? ends[ei].first : INT64_MAX);
+            for (; ei < ends.size() && ends[ei].first == t; ++ei)
+                active.erase(ends[ei].second);
+            for (; si < starts.size() && starts[si].first == t; ++si)
+                active.insert(starts[si].second);
+            const State s = active.empty() ? State::Idle : (*active.rbegin())->state;
+            const std::uint16_t obj = active.empty() ? 0 : (*active.rbegin())->obj;
+            const std::size_t n = out->times.size();
+            if (n > 0 && out->states[n - 1] == s && out->objs[n - 1] == obj) continue;
+            if (n > 0 && out->times[n - 1] == t) { // nothing was drawn in between
+                out->states.resize(n - 1);
+                out->objs.resize(n - 1);
+                out->times.resize(n - 1);
+                if (n >= 2 && out->states[n - 2] == s && out->objs[n - 2] == obj) continue;
+            }
+            out->times.push_back(t);
+            out->states.push_back(s);
+            out->objs.push_back(obj);
+        }
+    }
+
+    void build(Trace *trace)
+    {
+        // Pair B with E in time order per lane (the format allows any order in the file); an
+        // unclosed B runs to the end of the trace.
+        for (LaneData &l : m_lanes) {
+            std::stable_sort(l.edges.begin(), l.edges.end(),
+                             [](const Edge &x, const Edge &y) { return x.t < y.t; });
+            std::vector<const Edge *> open;
+            for (const Edge &e : l.edges) {
+                if (e.begin)
+                    open.push_back(&e);
+                else if (!open.empty()) {
+                    if (e.t > open.back()->t)
+                        l.spans.push_back(
+                            span(open.back()->t, e.t, open.back()->name, qsizetype(open.back()->order)));
+                    open.pop_back();
+                }
+            }
+            for (const Edge *e : open)
+                if (m_end > e->t) l.spans.push_back(span(e->t, m_end, e->name, qsizetype(e->order)));
+            l.edges.clear();
+        }
+        std::vector<std::size_t> order(m_lanes.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+            const LaneData &a = m_lanes[x], &b = m_lanes[y];
+            if (a.hasSortIndex != b.hasSortIndex) return a.hasSortIndex;
+            return a.hasSortIndex && a.sortIndex < b.sortIndex;
+        });
+        std::set<QString> pids;
+        for (const LaneData &l : m_lanes)
+            pids.insert(l.pid);
+        QHash<QString, std::uint16_t> laneByName;
+        std::vector<QString> names(m_lanes.size());
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            const LaneData &l = m_lanes[order[k]];
+            // A tid that is a word ("CrBrowserMain") names its thread; a number is "tid N".
+            bool numeric = false;
+            l.tid.toLongLong(&numeric);
+            QString name = !l.threadName.isEmpty() ? l.threadName
+                           : numeric               ? QStringLiteral("tid ") + l.tid
+                                                   : l.tid;
+            if (pids.size() > 1) {
+                const QString process = m_processNames.value(l.pid);
+                name = (process.isEmpty() ? QStringLiteral("pid ") + l.pid : process) +
+                       QStringLiteral(" / ") + name;
+            }
+            names[k] = name;
+            if (k < 65536) laneByName.insert(l.threadName.isEmpty() ? name : l.threadName, std::uint16_t(k));
+        }
+        trace->setRegistry({}, m_objects);
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            LaneData &l = m_lanes[order[k]];
+            Lane lane;
+            lane.name = names[k];
+            const bool seriesOnly = l.spans.empty() && !l.series.empty();
+            lane.kind = seriesOnly ? LaneKind::Counter : LaneKind::Thread;
+            for (Span &s : l.spans)
+                if (s.state == State::Held)
+                    s.obj = s.obj < m_holders.size() ? laneByName.value(m_holders[s.obj], 0) : 0;
+            transitions(l.spans, &lane);
+            const auto byT = [](const auto &x, const auto &y) { return x.t < y.t; };
+            std::stable_sort(l.markers.begin(), l.markers.end(), byT);
+            std::stable_sort(l.instants.begin(), l.instants.end(), byT);
+            std::stable_sort(l.series.begin(), l.series.end(), byT);
+            for (const Marker &m : l.markers) {
+                lane.markers.push_back(m);
+                lane.restoringWrites |= m.value < 0;
+            }
+            for (const Instant &in : l.instants) {
+                lane.instants.push_back(in);
+                lane.marksSeen |= 1u << (std::uint32_t(in.kind) % 32);
+            }
+            for (const SeriesPoint &p : l.series)
+                lane.series.push_back(p);
+            trace->appendLane(std::move(lane));
+        }
+        trace->setStart(m_start);
+        trace->setEnd(m_end);
+    }
+
+    std::vector<LaneData> m_lanes;
+    QHash<QString, std::size_t> m_index;
+    QHash<QString, QString> m_processNames;
+    std::vector<ObjectInfo> m_objects{ObjectInfo{}}; // id 0: no object
+    QHash<QString, std::uint16_t> m_objectIds;
+    std::vector<QString> m_holders; // "held by X": X, for the lane index it names
+    std::int64_t m_start = INT64_MAX, m_end = INT64_MIN;
+    QString m_error;
+};
+
+} // namespace
+
+bool looksLikeChromeTrace(const QByteArray &start)
+{
+    if (start.startsWith("\x1f\x8b")) return true;
+    const QByteArray t = start.trimmed();
+    return t.startsWith('[') || t.startsWith('{');
+}
+
+bool readChromeTrace(const QByteArray &data, Trace *trace, ChromeImportStats *stats, QString *error)
+{
+    QByteArray inflated;
+    const bool gzip = data.startsWith("\x1f\x8b");
+    if (gzip) {
+        if (const QString problem = gunzip(data, &inflated); !problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+    }
+    const QByteArray &text = gzip ? inflated : data;
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("byte %1%2: %3")
+                     .arg(pe.offset)
+                     .arg(gzip ? QStringLiteral(" of the inflated JSON") : QString())
+                     .arg(pe.errorString());
+        return false;
+    }
+    QJsonArray events;
+    if (doc.isArray())
+        events = doc.array();
+    else if (doc.object().value(QLatin1String("traceEvents")).isArray())
+        events = doc.object().value(QLatin1String("traceEvents")).toArray();
+    else {
+        *error =
+            QStringLiteral("neither an array of trace events nor an object with a \"traceEvents\" array");
+        return false;
+    }
+    Importer importer;
+    if (!importer.read(events, trace, stats)) {
+        *error = importer.error();
+        return false;
+    }
+    return true;
+}
+
+} // namespace raceway

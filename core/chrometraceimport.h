@@ -1,0 +1,36 @@
+#pragma once
+
+#include "trace.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+
+namespace raceway {
+
+struct ChromeImportStats
+{
+    std::uint64_t events = 0;  // trace events in the file
+    std::uint64_t ignored = 0; // of kinds Raceway does not draw (flows, async, samples, objects)
+};
+
+// Reads Chrome Trace Event JSON (a bare array or an object with "traceEvents"; gzip-compressed when
+// it starts with gzip's magic), as Raceway's own --trace writes it and as other tools do:
+// - each pid/tid is a lane of kind thread, named by its thread_name (with its process_name in front
+//   when the file has several processes), in the order they first appear or by thread_sort_index;
+// - "X" slices and "B"/"E" pairs are spans; where spans nest, the innermost one is drawn (a parent
+//   shows where its children leave gaps). A "B" never closed runs until the trace's end; an "E"
+//   without a "B" is ignored. Raceway's own slice names ("run", "wait lock", "sleep" ...) come back as
+//   their states; any other span is a task, named by its object;
+// - "i"/"I" instants are marks ("lost" with n is a lost-update marker); "C" counters become the
+//   lane's series (a lane with nothing else is a counter lane);
+// - timestamps are microseconds with fractions, kept to the nanosecond.
+// Malformed input is false and one line naming the problem and where (byte offset or event index).
+// At most 1 GiB of JSON is inflated from a gzip file.
+bool readChromeTrace(const QByteArray &data, Trace *trace, ChromeImportStats *stats, QString *error);
+
+// True when the bytes look like gzip or JSON text (after blanks): '[' or '{'.
+bool looksLikeChromeTrace(const QByteArray &start);
+
+} // namespace raceway

@@ -1,0 +1,316 @@
+// `raceway run --save` and `raceway show` on the real binary: a saved run reopens with the same
+// report and the same pictures, bad files are refused with one line and exit status 2, and Chrome
+// traces (Raceway's own and hand-written ones shaped like other tools') open and draw.
+
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtEndian>
+
+class TestShow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void saveThenShowIsIdentical_data();
+    void saveThenShowIsIdentical();
+    void badRunFiles_data();
+    void badRunFiles();
+    void chromeCorpusOpens_data();
+    void chromeCorpusOpens();
+    void ownChromeExportReopens();
+    void badChromeTraces_data();
+    void badChromeTraces();
+
+private:
+    struct Result
+    {
+        int status;
+        QByteArray out, err;
+    };
+    Result raceway(const QStringList &args)
+    {
+        QProcess p;
+        p.setWorkingDirectory(m_dir.path());
+        p.start(QStringLiteral(RACEWAY_BINARY), args);
+        if (!p.waitForFinished(120000)) qFatal("raceway did not finish");
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                p.readAllStandardError()};
+    }
+    QByteArray read(const QString &name)
+    {
+        QFile f(m_dir.filePath(name));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+    void write(const QString &name, const QByteArray &bytes)
+    {
+        QFile f(m_dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(f.write(bytes), bytes.size());
+    }
+    static QJsonObject withoutFiles(const QByteArray &json)
+    {
+        QJsonObject o = QJsonDocument::fromJson(json).object();
+        o.remove(QStringLiteral("files"));
+        return o;
+    }
+    QByteArray goodRun(); // a small saved run, made once
+    QTemporaryDir m_dir;
+    QByteArray m_good;
+};
+
+void TestShow::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(QFile::exists(QStringLiteral(RACEWAY_BINARY)), RACEWAY_BINARY);
+}
+
+void TestShow::saveThenShowIsIdentical_data()
+{
+    QTest::addColumn<QStringList>("run");
+    QTest::newRow("counter, lock off")
+        << QStringList{QStringLiteral("counter"), QStringLiteral("threads=4"),
+                       QStringLiteral("iterations=50000"), QStringLiteral("lock=off")};
+    QTest::newRow("counter, lock on")
+        << QStringList{QStringLiteral("counter"), QStringLiteral("threads=3"),
+                       QStringLiteral("iterations=20000"), QStringLiteral("lock=on")};
+    QTest::newRow("semaphore") << QStringList{QStringLiteral("semaphore")};
+    QTest::newRow("bank") << QStringList{QStringLiteral("bank")};
+    QTest::newRow("budget spent") << QStringList{QStringLiteral("counter"),
+                                                 QStringLiteral("iterations=100000"),
+                                                 QStringLiteral("--max-events"), QStringLiteral("5000")};
+}
+
+void TestShow::saveThenShowIsIdentical()
+{
+    QFETCH(QStringList, run);
+    const Result ran =
+        raceway(QStringList{QStringLiteral("run")} + run +
+                QStringList{QStringLiteral("--save"), QStringLiteral("s.raceway"), QStringLiteral("--png"),
+                            QStringLiteral("a.png"), QStringLiteral("--svg"), QStringLiteral("a.svg"),
+                            QStringLiteral("--trace"), QStringLiteral("a.json"), QStringLiteral("--json")});
+    QCOMPARE(ran.status, 0);
+    const QJsonArray files =
+        QJsonDocument::fromJson(ran.out).object().value(QStringLiteral("files")).toArray();
+    QCOMPARE(files.size(), 4);
+    QCOMPARE(files.at(3).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("save"));
+    QVERIFY(files.at(3).toObject().value(QStringLiteral("written")).toBool());
+    const Result shown =
+        raceway({QStringLiteral("show"), QStringLiteral("s.raceway"), QStringLiteral("--png"),
+                 QStringLiteral("b.png"), QStringLiteral("--svg"), QStringLiteral("b.svg"),
+                 QStringLiteral("--trace"), QStringLiteral("b.json"), QStringLiteral("--json")});
+    QCOMPARE(shown.status, 0);
+    QVERIFY(shown.err.isEmpty());
+    QCOMPARE(shown.out.count('\n'), 1);
+    QCOMPARE(withoutFiles(shown.out), withoutFiles(ran.out));
+    QVERIFY(!read(QStringLiteral("a.png")).isEmpty());
+    QCOMPARE(read(QStringLiteral("b.png")), read(QStringLiteral("a.png")));
+    QCOMPARE(read(QStringLiteral("b.svg")), read(QStringLiteral("a.svg")));
+    QCOMPARE(read(QStringLiteral("b.json")), read(QStringLiteral("a.json")));
+    // And the summary reads like the run's.
+    const Result text = raceway({QStringLiteral("show"), QStringLiteral("s.raceway")});
+    QCOMPARE(text.status, 0);
+    QVERIFY(text.out.contains("Events recorded"));
+}
+
+QByteArray TestShow::goodRun()
+{
+    if (m_good.isEmpty()) {
+        const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"),
+                                  QStringLiteral("threads=2"), QStringLiteral("iterations=2000"),
+                                  QStringLiteral("--save"), QStringLiteral("good.raceway")});
+        if (r.status == 0) m_good = read(QStringLiteral("good.raceway"));
+    }
+    return m_good;
+}
+
+namespace {
+
+QByteArray le32(std::uint32_t v)
+{
+    QByteArray b(4, '\0');
+    qToLittleEndian(v, b.data());
+    return b;
+}
+
+// A header and one block holding `raw`, compressed, declaring `declared` bytes (raw's size when 0).
+QByteArray fileWith(const QByteArray &raw, std::uint32_t declared = 0, std::uint32_t version = 1)
+{
+    const QByteArray packed = qCompress(raw).mid(4); // qCompress: a 4-byte size, then a zlib stream
+    QByteArray f("RACEWAY\x1a", 8);
+    f += le32(version) + le32(0) + le32(100000) + le32(0);
+    f += le32(std::uint32_t(packed.size())) + le32(declared ? declared : std::uint32_t(raw.size())) + packed;
+    return f;
+}
+
+QByteArray registryOfOneLane()
+{
+    QByteArray r("\x01", 1);
+    r += le32(1) +
+         QByteArray("\x00\x01\x00"
+                    "a",
+                    4) +
+         le32(1) + QByteArray("\xff\xff\xff\xff\x00\x00", 6);
+    return r;
+}
+
+} // namespace
+
+void TestShow::badRunFiles_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("mentions");
+    const QByteArray good = goodRun();
+    QVERIFY(good.size() > 100);
+    for (qsizetype cut : {qsizetype(0), qsizetype(5), qsizetype(12), qsizetype(23), qsizetype(24),
+                          qsizetype(30), good.size() / 2, good.size() - 1})
+        QTest::newRow(qPrintable(QStringLiteral("truncated at %1").arg(cut)))
+            << good.left(cut) << (cut < 8 ? QStringLiteral("wrong magic") : QStringLiteral("byte "));
+    QByteArray magic = good;
+    magic[3] = 'X';
+    QTest::newRow("wrong magic") << magic << "byte 0: not a Raceway run file (wrong magic)";
+    QByteArray newer = good;
+    newer[8] = 2;
+    QTest::newRow("newer version") << newer << "byte 8: file version 2 is newer";
+    QTest::newRow("garbage after the end") << good + "garbage"
+                                           << "data after the end record";
+    QByteArray hugeBlock = good;
+    qToLittleEndian(std::uint32_t(0x7fffffff), hugeBlock.data() + 24);
+    QTest::newRow("huge block") << hugeBlock << "byte 24: a block of 2147483647 compressed bytes";
+    QTest::newRow("huge lane count") << fileWith(QByteArray("\x01", 1) + le32(1000000000) +
+                                                 QByteArray(64, 'x'))
+                                     << "a registry of 1000000000 lanes";
+    QTest::newRow("inflates beyond its size")
+        << fileWith(QByteArray(4096, '\x03'), 100) << "inflates beyond the 100 bytes it declares";
+    QTest::newRow("bad lane index") << fileWith(registryOfOneLane() + QByteArray("\x02", 1) + le32(1) +
+                                                QByteArray(12, '\0') + QByteArray("\x05\x00\x01\x00", 4))
+                                    << "is on lane 5, but the registry has 1 lanes";
+    QTest::newRow("object on a missing lane") << fileWith(QByteArray("\x01", 1) + le32(1) +
+                                                          QByteArray("\x00\x01\x00"
+                                                                     "a",
+                                                                     4) +
+                                                          le32(1) + QByteArray("\x07\x00\x00\x00\x00\x00", 6))
+                                              << "object 0 is drawn on lane 7";
+    QTest::newRow("unknown record") << fileWith(QByteArray("\x09", 1)) << "unknown record type 9";
+    QTest::newRow("not compressed") << QByteArray("RACEWAY\x1a", 8) + le32(1) + le32(0) + le32(100) +
+                                           le32(0) + le32(8) + le32(8) + QByteArray(8, 'z')
+                                    << "corrupt compressed data";
+}
+
+void TestShow::badRunFiles()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, mentions);
+    write(QStringLiteral("bad.raceway"), bytes);
+    const Result r = raceway({QStringLiteral("show"), QStringLiteral("bad.raceway"), QStringLiteral("--png"),
+                              QStringLiteral("bad.png"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 2);
+    QVERIFY(r.out.isEmpty());
+    QCOMPARE(r.err.count('\n'), 1);
+    QVERIFY2(r.err.startsWith("raceway: 'bad.raceway': "), r.err.constData());
+    QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.png"))));
+}
+
+void TestShow::chromeCorpusOpens_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QStringList>("lanes");
+    QTest::newRow("complete events") << "complete-events.json"
+                                     << QStringList{QStringLiteral("main"), QStringLiteral("worker 1"),
+                                                    QStringLiteral("worker 2"), QStringLiteral("tid 9")};
+    QTest::newRow("nested begin/end")
+        << "nested-begin-end.json" << QStringList{QStringLiteral("io thread"), QStringLiteral("tid 71")};
+    QTest::newRow("two processes") << "two-processes.json"
+                                   << QStringList{QStringLiteral("browser / net"),
+                                                  QStringLiteral("browser / main"),
+                                                  QStringLiteral("gpu / main")};
+    QTest::newRow("string tids, gzip")
+        << "string-tids.json.gz"
+        << QStringList{QStringLiteral("CrBrowserMain"), QStringLiteral("Compositor")};
+}
+
+void TestShow::chromeCorpusOpens()
+{
+    QFETCH(QString, file);
+    QFETCH(QStringList, lanes);
+    const QString path = QStringLiteral(RACEWAY_TEST_DATA "/chrome/") + file;
+    const Result r = raceway({QStringLiteral("show"), path, QStringLiteral("--png"), QStringLiteral("c.png"),
+                              QStringLiteral("--json")});
+    QVERIFY2(r.status == 0, r.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QVERIFY(o.value(QStringLiteral("scenario")).isNull());
+    QStringList names;
+    for (const QJsonValue &l : o.value(QStringLiteral("lanes")).toArray())
+        names << l.toObject().value(QStringLiteral("name")).toString();
+    QCOMPARE(names, lanes);
+    QVERIFY(o.value(QStringLiteral("wall_ms")).toDouble() > 0);
+    const QImage png(m_dir.filePath(QStringLiteral("c.png")));
+    QVERIFY(!png.isNull());
+    QCOMPARE(png.width(), 1600);
+}
+
+void TestShow::ownChromeExportReopens()
+{
+    const Result ran = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("lock=on"),
+                                QStringLiteral("iterations=5000"), QStringLiteral("--trace"),
+                                QStringLiteral("own.json.gz"), QStringLiteral("--json")});
+    QCOMPARE(ran.status, 0);
+    const Result shown =
+        raceway({QStringLiteral("show"), QStringLiteral("own.json.gz"), QStringLiteral("--png"),
+                 QStringLiteral("own.png"), QStringLiteral("--json")});
+    QVERIFY2(shown.status == 0, shown.err.constData());
+    const QJsonArray before =
+        QJsonDocument::fromJson(ran.out).object().value(QStringLiteral("lanes")).toArray();
+    const QJsonArray after =
+        QJsonDocument::fromJson(shown.out).object().value(QStringLiteral("lanes")).toArray();
+    QCOMPARE(after.size(), before.size());
+    for (qsizetype i = 0; i < before.size(); ++i)
+        QCOMPARE(after.at(i).toObject().value(QStringLiteral("name")),
+                 before.at(i).toObject().value(QStringLiteral("name")));
+}
+
+void TestShow::badChromeTraces_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("broken JSON") << QByteArray("[{\"ph\":\"X\",\"ts\":1,}") << "byte ";
+    QTest::newRow("not an event")
+        << QByteArray("[{\"ph\":\"M\",\"pid\":1,\"tid\":1,\"name\":\"thread_name\",\"args\":{}}, 3]")
+        << "event 1 is not an object";
+    QTest::newRow("no phase") << QByteArray("[{\"ts\":1,\"pid\":1,\"tid\":1}]")
+                              << "event 0 has no one-letter \"ph\"";
+    QTest::newRow("time not a number")
+        << QByteArray("{\"traceEvents\":[{\"ph\":\"X\",\"ts\":\"soon\",\"pid\":1,\"tid\":1}]}")
+        << "event 0: \"ts\" is not a time";
+    QTest::newRow("negative duration")
+        << QByteArray("[{\"ph\":\"X\",\"ts\":1,\"dur\":-5,\"pid\":1,\"tid\":1}]")
+        << "event 0: \"dur\" is negative";
+    QTest::newRow("no threads") << QByteArray("[]") << "nothing to draw";
+    QTest::newRow("wrong shape") << QByteArray("{\"events\":[]}") << "traceEvents";
+    QTest::newRow("cut gzip") << qCompress(QByteArray(1000, 'x')).mid(4).prepend("\x1f\x8b\x08\x00", 4)
+                              << "gzip";
+    QTest::newRow("neither") << QByteArray("hello")
+                             << "neither a Raceway run file (wrong magic) nor Chrome Trace Event JSON";
+}
+
+void TestShow::badChromeTraces()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, mentions);
+    write(QStringLiteral("bad.json"), bytes);
+    const Result r = raceway({QStringLiteral("show"), QStringLiteral("bad.json"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 2);
+    QVERIFY(r.out.isEmpty());
+    QCOMPARE(r.err.count('\n'), 1);
+    QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestShow)
+#include "tst_show.moc"

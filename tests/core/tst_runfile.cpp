@@ -1,0 +1,171 @@
+// The saved-run file in process: what the Runner streams reads back into a trace identical to the
+// run's, column by column, and a file cut anywhere or with any byte changed is refused (or read)
+// without a crash, always with one line naming a byte offset.
+
+#include "registry.h"
+#include "runfilereader.h"
+#include "runfilewriter.h"
+#include "runner.h"
+
+#include <QBuffer>
+#include <QTest>
+
+#include <random>
+
+using namespace raceway;
+
+class TestRunFile : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void reopenedTraceIsIdentical_data();
+    void reopenedTraceIsIdentical();
+    void everyTruncationIsRefused();
+    void changedBytesNeverCrash();
+
+private:
+    // Runs a scenario, saving it; returns the file and leaves the run's trace in *runner.
+    static QByteArray saved(Runner &runner, std::uint64_t maxEvents)
+    {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        RunFileWriter writer(buffer, maxEvents);
+        runner.setSaver(&writer);
+        runner.start();
+        runner.wait();
+        runfile::SavedRun run;
+        run.scenario = runner.scenario().id();
+        run.traceStart = runner.trace().start();
+        run.traceEnd = runner.trace().end();
+        run.budgetReachedNs = runner.result().budgetReachedNs;
+        run.metrics = runner.result().metrics;
+        QString error;
+        if (!writer.finish(run, &error)) qFatal("%s", qPrintable(error));
+        return buffer.data();
+    }
+    static QByteArray small()
+    {
+        const Scenario *s = Registry::builtin().find(QStringLiteral("counter"));
+        QString error;
+        const auto params = ParamValues::parse(
+            s->params(), {QStringLiteral("threads=2"), QStringLiteral("iterations=300")}, &error);
+        Runner runner(*s, *params, 100000);
+        return saved(runner, 100000);
+    }
+};
+
+void TestRunFile::reopenedTraceIsIdentical_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QStringList>("params");
+    QTest::addColumn<qulonglong>("budget");
+    QTest::newRow("counter, lock off")
+        << "counter" << QStringList{QStringLiteral("iterations=100000")} << 10'000'000ull;
+    QTest::newRow("counter, lock on")
+        << "counter" << QStringList{QStringLiteral("lock=on"), QStringLiteral("iterations=20000")}
+        << 10'000'000ull;
+    QTest::newRow("budget spent") << "counter" << QStringList{QStringLiteral("iterations=100000")}
+                                  << 20000ull;
+    QTest::newRow("gil") << "gil" << QStringList{QStringLiteral("iterations=2000")} << 10'000'000ull;
+    QTest::newRow("deadlock") << "deadlock" << QStringList{} << 10'000'000ull;
+}
+
+void TestRunFile::reopenedTraceIsIdentical()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QStringList, params);
+    QFETCH(qulonglong, budget);
+    const Scenario *s = Registry::builtin().find(scenario);
+    QVERIFY(s);
+    QString error;
+    const auto values = ParamValues::parse(s->params(), params, &error);
+    QVERIFY2(values, qPrintable(error));
+    Runner runner(*s, *values, budget);
+    const QByteArray file = saved(runner, budget);
+    QBuffer in;
+    in.setData(file);
+    in.open(QIODevice::ReadOnly);
+    Trace back;
+    runfile::SavedRun run;
+    QVERIFY2(RunFileReader::read(in, &back, &run, &error), qPrintable(error));
+    const Trace &t = runner.trace();
+    QCOMPARE(back.start(), t.start());
+    QCOMPARE(back.end(), t.end());
+    QCOMPARE(back.eventCount(), t.eventCount());
+    QCOMPARE(back.budgetReached(), t.budgetReached());
+    QCOMPARE(back.lanes().size(), t.lanes().size());
+    QCOMPARE(back.objects().size(), t.objects().size());
+    for (std::size_t i = 0; i < t.lanes().size(); ++i) {
+        const Lane &a = t.lane(i), &b = back.lane(i);
+        QCOMPARE(b.name, a.name);
+        QCOMPARE(b.kind, a.kind);
+        QCOMPARE(b.transitionCount(), a.transitionCount());
+        for (std::size_t k = 0; k < a.transitionCount(); ++k) {
+            QCOMPARE(b.times[k], a.times[k]);
+            QCOMPARE(b.states[k], a.states[k]);
+            QCOMPARE(b.objs[k], a.objs[k]);
+        }
+        QCOMPARE(b.markers.size(), a.markers.size());
+        for (std::size_t k = 0; k < a.markers.size(); ++k)
+            QVERIFY(b.markers[k].t == a.markers[k].t && b.markers[k].value == a.markers[k].value &&
+                    b.markers[k].other == a.markers[k].other);
+        QCOMPARE(b.instants.size(), a.instants.size());
+        for (std::size_t k = 0; k < a.instants.size(); ++k)
+            QVERIFY(b.instants[k].t == a.instants[k].t && b.instants[k].value == a.instants[k].value &&
+                    b.instants[k].kind == a.instants[k].kind);
+        QCOMPARE(b.series.size(), a.series.size());
+        for (std::size_t k = 0; k < a.series.size(); ++k)
+            QVERIFY(b.series[k].t == a.series[k].t && b.series[k].a == a.series[k].a &&
+                    b.series[k].b == a.series[k].b);
+        QCOMPARE(b.buckets.size(), a.buckets.size());
+        QCOMPARE(b.statesSeen, a.statesSeen);
+        QCOMPARE(b.marksSeen, a.marksSeen);
+        QCOMPARE(b.coresSeen, a.coresSeen);
+    }
+    QCOMPARE(run.metrics.size(), runner.result().metrics.size());
+    for (qsizetype k = 0; k < run.metrics.size(); ++k) {
+        QCOMPARE(run.metrics[k].key, runner.result().metrics[k].key);
+        QCOMPARE(run.metrics[k].value, runner.result().metrics[k].value);
+        QCOMPARE(run.metrics[k].value.metaType(), runner.result().metrics[k].value.metaType());
+    }
+}
+
+void TestRunFile::everyTruncationIsRefused()
+{
+    const QByteArray file = small();
+    QVERIFY(file.size() > 40);
+    for (qsizetype cut = 0; cut < file.size(); ++cut) {
+        QBuffer in;
+        in.setData(file.left(cut));
+        in.open(QIODevice::ReadOnly);
+        Trace trace;
+        runfile::SavedRun run;
+        QString error;
+        QVERIFY2(!RunFileReader::read(in, &trace, &run, &error), qPrintable(QString::number(cut)));
+        QVERIFY2(error.startsWith(QLatin1String("byte ")), qPrintable(error));
+        QVERIFY(!error.contains(QLatin1Char('\n')));
+    }
+}
+
+void TestRunFile::changedBytesNeverCrash()
+{
+    const QByteArray file = small();
+    std::mt19937 random(7); // fixed: the same files every time
+    for (int round = 0; round < 2000; ++round) {
+        QByteArray bad = file;
+        const int changes = 1 + int(random() % 4);
+        for (int c = 0; c < changes; ++c)
+            bad[qsizetype(random() % std::uint32_t(bad.size()))] = char(random());
+        QBuffer in;
+        in.setData(bad);
+        in.open(QIODevice::ReadOnly);
+        Trace trace;
+        runfile::SavedRun run;
+        QString error;
+        if (!RunFileReader::read(in, &trace, &run, &error))
+            QVERIFY2(error.startsWith(QLatin1String("byte ")), qPrintable(error));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestRunFile)
+#include "tst_runfile.moc"
