@@ -80,17 +80,7 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
 
     // Check every output before running, so a bad path fails fast; nothing is created yet.
     std::vector<std::unique_ptr<OutputFile>> outputs;
-    for (const auto &[kind, path] :
-         {std::pair{QStringLiteral("png"), o.png}, std::pair{QStringLiteral("svg"), o.svg},
-          std::pair{QStringLiteral("trace"), o.trace}}) {
-        if (path.isEmpty()) continue;
-        auto file = std::make_unique<OutputFile>(path, kind);
-        if (!file->prepare(&error)) {
-            err << "raceway: cannot write '" << path << "': " << error << Qt::endl;
-            return 1;
-        }
-        outputs.push_back(std::move(file));
-    }
+    if (int status = prepareOutputs(o, &outputs, err)) return status;
     std::unique_ptr<OutputFile> save;
     if (!o.save.isEmpty()) {
         save = std::make_unique<OutputFile>(o.save, QStringLiteral("save"));

@@ -101,4 +101,21 @@ int parseOptions(const QStringList &args, bool run, CliOptions *o, QTextStream &
     return 0;
 }
 
+int prepareOutputs(const CliOptions &o, std::vector<std::unique_ptr<OutputFile>> *outputs, QTextStream &err)
+{
+    QString error;
+    for (const auto &[kind, path] :
+         {std::pair{QStringLiteral("png"), o.png}, std::pair{QStringLiteral("svg"), o.svg},
+          std::pair{QStringLiteral("trace"), o.trace}}) {
+        if (path.isEmpty()) continue;
+        auto file = std::make_unique<OutputFile>(path, kind);
+        if (!file->prepare(&error)) {
+            err << "raceway: cannot write '" << path << "': " << error << Qt::endl;
+            return 1;
+        }
+        outputs->push_back(std::move(file));
+    }
+    return 0;
+}
+
 } // namespace raceway

@@ -1,9 +1,13 @@
 #pragma once
 
+#include "outputfile.h"
 #include "runner.h"
 
 #include <QStringList>
 #include <QTextStream>
+
+#include <memory>
+#include <vector>
 
 namespace raceway {
 
@@ -25,5 +29,9 @@ int usageError(QTextStream &err, const QString &line);
 // Fills options from the arguments after the target (`run` also takes name=value, --max-events and
 // --save). Returns 0 or the exit status of a usage error (one line already on err).
 int parseOptions(const QStringList &args, bool run, CliOptions *o, QTextStream &err);
+
+// Checks every picture and trace output the options ask for before any work, so a bad path fails fast
+// and nothing is created yet. Returns 0, or 1 with one line on err.
+int prepareOutputs(const CliOptions &o, std::vector<std::unique_ptr<OutputFile>> *outputs, QTextStream &err);
 
 } // namespace raceway

@@ -61,19 +61,8 @@ int show(const QStringList &args, QTextStream &out, QTextStream &err)
     o.target = args.first();
     if (int status = parseOptions(args.mid(1), false, &o, err)) return status;
 
-    QString error;
     std::vector<std::unique_ptr<OutputFile>> outputs;
-    for (const auto &[kind, path] :
-         {std::pair{QStringLiteral("png"), o.png}, std::pair{QStringLiteral("svg"), o.svg},
-          std::pair{QStringLiteral("trace"), o.trace}}) {
-        if (path.isEmpty()) continue;
-        auto file = std::make_unique<OutputFile>(path, kind);
-        if (!file->prepare(&error)) {
-            err << "raceway: cannot write '" << path << "': " << error << Qt::endl;
-            return 1;
-        }
-        outputs.push_back(std::move(file));
-    }
+    if (int status = prepareOutputs(o, &outputs, err)) return status;
 
     Trace trace;
     RunReport report;

@@ -45,12 +45,17 @@ double markerBadgeWidth(int writes, int digitWidth)
     return writes > 1 ? double(digits * digitWidth + 6) : 9.0;
 }
 
-int markerDigitWidth(const QFont &base)
+QFont markerBadgeFont(const QFont &base)
 {
     QFont badgeFont = base;
     badgeFont.setPixelSize(9);
     badgeFont.setBold(true);
-    return QFontMetrics(badgeFont).horizontalAdvance(QLatin1Char('0')); // digits share one width
+    return badgeFont;
+}
+
+int markerDigitWidth(const QFont &base)
+{
+    return QFontMetrics(markerBadgeFont(base)).horizontalAdvance(QLatin1Char('0')); // digits share one width
 }
 
 std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &lane, int left,
@@ -94,17 +99,14 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
 {
     const coords::Mapping &m = ctx.mapping;
     if (lane.markers.empty() || r.height() < 8) return; // a thin row of a collapsed group: its states only
-    QFont badgeFont = p.font();
-    badgeFont.setPixelSize(9);
-    badgeFont.setBold(true);
+    const QFont badgeFont = markerBadgeFont(p.font());
     const int digitWidth = markerDigitWidth(p.font());
     const auto badgeWidth = [&](int writes) { return markerBadgeWidth(writes, digitWidth); };
-    using Badge = MarkerCluster;
     const std::vector<MarkerCluster> clusters = markerClusters(m, lane, r.left(), digitWidth);
     QVector<QPointF> lost, restored;
     QVector<QLine> ticks;
-    std::vector<Badge> badges;
-    for (const Badge &c : clusters) {
+    std::vector<MarkerCluster> badges;
+    for (const MarkerCluster &c : clusters) {
         if (!c.lost) {
             restored.append(QPointF(c.x, r.bottom() - 0.5));
         } else if (c.writes == 1) {
@@ -181,7 +183,7 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
                 digitImages[std::size_t(d)] = img;
             }
         }
-        for (const Badge &b : badges) {
+        for (const MarkerCluster &b : badges) {
             const QRect box(int(b.x) - 4, r.top(), int(badgeWidth(b.writes)), 11);
             p.setPen(outline);
             p.setBrush(ctx.palette.lostMarker);

@@ -28,6 +28,7 @@ struct MarkerCluster
 std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &lane, int left,
                                           int digitWidth);
 double markerBadgeWidth(int writes, int digitWidth);
-int markerDigitWidth(const QFont &base); // the badge font's digit width, from the font painting starts with
+QFont markerBadgeFont(const QFont &base); // the badges' count font, from the font painting starts with
+int markerDigitWidth(const QFont &base);  // its digit width
 
 } // namespace raceway
