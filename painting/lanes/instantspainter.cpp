@@ -15,11 +15,6 @@ const QColor alarm(0xCC, 0x00, 0x33);     // overdraft, cut off, deadlock
 const QColor outOfTurn(0xE6, 0x9F, 0x00); // orange
 const QColor rollback(0xAA, 0x44, 0x99);  // purple
 
-QString duration(std::int64_t ns)
-{
-    return formatDurationNs(ns);
-}
-
 QPointF centreOf(const QRect &r)
 {
     return QPointF(r.left() + r.width() / 2.0, r.top() + r.height() / 2.0);
@@ -133,17 +128,21 @@ void paintInstants(const TimelineContext &ctx, QPainter &p, std::size_t index, c
     const auto slack = std::int64_t(8 * m.nsPerPixel());
     auto it = std::lower_bound(I.begin(), I.end(), m.start - slack, byTime);
     const auto end = std::lower_bound(it, I.end(), m.end + slack, byTime);
-    const double y = r.top() + r.height() / 2.0;
-    const double size = std::min(14, r.height() - 4);
-    // Dense runs (a refusal every microsecond) draw one glyph per kind per pixel column.
+    // Lost-update badges own the lane's top: marks on the same lane keep to its lower part, smaller.
+    const bool underMarkers = !ctx.trace.lane(index).markers.empty();
+    const double size = underMarkers ? std::min(8, r.height() / 2) : std::min(14, r.height() - 4);
+    const double y = underMarkers ? r.bottom() - size / 2 - 1 : r.top() + r.height() / 2.0;
+    // Dense runs (a refusal every microsecond) draw one glyph per kind per glyph width, not a chain
+    // of overlapping ones; ticks, thin lines, keep one per pixel column.
     int lastX[markKindCount + 1];
-    std::fill(std::begin(lastX), std::end(lastX), INT32_MIN);
+    std::fill(std::begin(lastX), std::end(lastX), INT32_MIN / 2);
     for (; it != end; ++it) {
         const Instant in = *it;
         const int kind = std::clamp(int(in.kind), 0, markKindCount);
         const double x = m.toX(in.t);
         const int column = int(std::floor(x));
-        if (column == lastX[kind]) continue;
+        const int spacing = in.markKind() == MarkKind::Tick ? 1 : int(size);
+        if (column - lastX[kind] < spacing) continue;
         lastX[kind] = column;
         if (in.markKind() == MarkKind::Tick && in.value > 0) {
             // Where the tick should have come: a faint line and a bar over the drift.
@@ -187,11 +186,11 @@ QString describeInstant(const Trace &trace, std::size_t laneIndex, const Instant
 {
     const QLocale l;
     const Lane &lane = trace.lane(laneIndex);
-    const QString at = duration(in.t - trace.start());
+    const QString at = formatDurationNs(in.t - trace.start());
     switch (in.markKind()) {
     case MarkKind::Tick:
         return QStringLiteral("<b>Tick</b> at %1: %2 late against its place on the grid")
-            .arg(at, duration(in.value));
+            .arg(at, formatDurationNs(in.value));
     case MarkKind::Overdraft:
         return QStringLiteral("<b>Overdraft</b> at %1: this withdrawal of %2 took the balance below zero; "
                               "its check had passed on a balance that was no longer there")
