@@ -143,6 +143,11 @@ void Trace::appendLane(Lane lane)
     lane.buckets.clear();
     lane.statesSeen = 0;
     lane.coresSeen = 0;
+    lane.seriesLow = lane.seriesHigh = 0;
+    for (const SeriesPoint &p : lane.series) {
+        lane.seriesLow = std::min({lane.seriesLow, p.a, p.b});
+        lane.seriesHigh = std::max({lane.seriesHigh, p.a, p.b});
+    }
     for (std::size_t k = 0; k < lane.states.size(); ++k) {
         lane.statesSeen |= 1u << unsigned(lane.states[k]);
         if (lane.states[k] == State::Running)
@@ -430,6 +435,8 @@ void Trace::commit(std::int64_t upTo)
                 s.back() = {p.t, a, b};
             else
                 s.push_back({p.t, a, b});
+            lane.seriesLow = std::min({lane.seriesLow, a, b});
+            lane.seriesHigh = std::max({lane.seriesHigh, a, b});
         }
     }
 }

@@ -92,6 +92,10 @@ struct Lane
     Column<Instant> instants;    // sorted by time
     std::uint32_t marksSeen = 0; // bit per MarkKind that occurs, for legends
     Column<SeriesPoint> series;  // sorted by time
+    // The lowest and highest value either channel of the series has held (0 when empty): a counter
+    // lane's scale, kept as points arrive so a paint need not scan millions of them. A balance can fall
+    // below zero and come back up; a counter only grows.
+    std::int64_t seriesLow = 0, seriesHigh = 0;
     std::uint32_t statesSeen = 0;     // bit per State that occurs, for legends
     bool restoringWrites = false;     // a marker with a negative amount occurs
     std::uint32_t coresSeen = 0;      // bit per core (mod 32) this lane ran on: obj of its Running states

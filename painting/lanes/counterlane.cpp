@@ -15,11 +15,11 @@ void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t ind
     const coords::Mapping &m = ctx.mapping;
     const auto &S = lane.series;
     if (S.empty()) return;
-    std::int64_t top = 1;
-    for (const SeriesPoint &pt : {S.front(), S.back()})
-        top = std::max({top, pt.a, pt.b});
-    const double y0 = r.bottom() - 3, scale = double(r.height() - 8) / double(top);
-    auto yOf = [&](std::int64_t v) { return int(std::lround(y0 - double(v) * scale)); };
+    // From the lowest value held (zero, or below it for a balance) to the highest.
+    const std::int64_t low = std::min<std::int64_t>(0, lane.seriesLow);
+    const std::int64_t top = std::max<std::int64_t>(low + 1, lane.seriesHigh);
+    const double y0 = r.bottom() - 3, scale = double(r.height() - 8) / double(top - low);
+    auto yOf = [&](std::int64_t v) { return int(std::lround(y0 - double(v - low) * scale)); };
     auto less = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
     // One vertical segment per pixel column for each line (from the previous column's value to this
     // one's), and one rectangle for the gap between them: no path stroking, however long the series.

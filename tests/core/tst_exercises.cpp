@@ -116,9 +116,16 @@ void TestExercises::bankWithoutTheLockLosesWhatTheMarkersSay()
     QCOMPARE(countMarks(t, MarkKind::Refused), metric(*r, "refused"));
     const auto balance = lanesOfKind(t, LaneKind::Counter);
     QCOMPARE(t.lane(balance[0]).series.back().b, metric(*r, "final_balance"));
-    std::int64_t lowest = 300;
-    for (const SeriesPoint &p : t.lane(balance[0]).series)
+    std::int64_t lowest = 300, low = 0, high = 0;
+    for (const SeriesPoint &p : t.lane(balance[0]).series) {
         lowest = std::min(lowest, p.b);
+        low = std::min({low, p.a, p.b});
+        high = std::max({high, p.a, p.b});
+    }
+    // The lane's drawn range is every value it held, below zero too (not only its first and last).
+    QCOMPARE(t.lane(balance[0]).seriesLow, low);
+    QCOMPARE(t.lane(balance[0]).seriesHigh, high);
+    QVERIFY(high >= 300);
     QVERIFY(lowest >= metric(*r, "lowest_balance")); // readings can only miss the lowest moment
     if (metric(*r, "overdrafts") > 0) QVERIFY(metric(*r, "lowest_balance") < 0);
 }
