@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "event.h"
+#include "lanekind.h"
 #include "waitgraph.h"
 
 #include <QString>
@@ -16,23 +17,6 @@
 #include <vector>
 
 namespace raceway {
-
-// Semaphore: its series are waiters (a) and threads inside (b). Signal: an event object, set or clear.
-enum class LaneKind : std::uint8_t { Thread, Lock, Counter, Process, Core, Queue, Gil, CoreRuns, Semaphore, Signal };
-QString laneKindName(LaneKind kind);
-
-struct LaneInfo
-{
-    QString name;
-    LaneKind kind = LaneKind::Thread;
-};
-
-// Something events refer to by a one-byte id: a lock, a counter. Its lane shows it, if it has one.
-struct ObjectInfo
-{
-    QString name;
-    int lane = -1;
-};
 
 // A fixed block of events written by one thread and read by the collector. The writer publishes each
 // event by storing the new count with release order; the reader loads it with acquire order. A chunk is

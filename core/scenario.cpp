@@ -41,48 +41,6 @@ QString Scenario::headline(const ParamValues &params, const QList<Metric> &) con
     return id() + QStringLiteral(": ") + parts.join(QLatin1Char(' '));
 }
 
-QString formatDurationNs(std::int64_t ns)
-{
-    const QLocale l;
-    const std::int64_t size = ns < 0 ? -ns : ns;
-    if (size >= 1'000'000'000)
-        return l.toString(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
-    if (size >= 1'000'000)
-        return l.toString(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
-    if (size >= 1'000)
-        return l.toString(double(ns) / 1e3, 'f', 3) + QStringLiteral(" µs");
-    return l.toString(qlonglong(ns)) + QStringLiteral(" ns");
-}
-
-QString formatMetric(const Metric &m)
-{
-    const QLocale l;
-    QString v;
-    if (!m.value.isValid())
-        return QStringLiteral("—"); // nothing was measured (a worker that crashed before reporting)
-    if (m.value.typeId() == QMetaType::QVariantList) {
-        QStringList parts;
-        for (const QVariant &item : m.value.toList())
-            parts << formatMetric({m.key, m.label, item, {}});
-        v = parts.join(QStringLiteral(", "));
-    } else if (m.value.typeId() == QMetaType::QVariantMap) {
-        QStringList parts;
-        const QVariantMap map = m.value.toMap();
-        for (auto it = map.begin(); it != map.end(); ++it)
-            parts << it.key() + QLatin1Char(' ') + formatMetric({it.key(), {}, it.value(), {}});
-        v = QLatin1Char('(') + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
-    } else if (m.value.typeId() == QMetaType::Double) {
-        v = l.toString(m.value.toDouble(), 'f', 3);
-    } else if (m.value.typeId() == QMetaType::Bool) {
-        v = m.value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
-    } else if (m.value.typeId() == QMetaType::QString || m.value.typeId() == QMetaType::QByteArray) {
-        v = m.value.toString();
-    } else {
-        v = l.toString(m.value.toLongLong());
-    }
-    return m.unit.isEmpty() ? v : v + QLatin1Char(' ') + m.unit;
-}
-
 void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::int64_t actual,
                     std::optional<std::int64_t> erased, std::optional<std::int64_t> lossyWrites)
 {
@@ -93,30 +51,6 @@ void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::
                   known(expected ? std::optional<std::int64_t>(*expected - actual) : std::nullopt));
     ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"), known(erased));
     ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"), known(lossyWrites));
-}
-
-QString raceSummary(const QList<Metric> &metrics)
-{
-    const QVariant expected = metricValue(metrics, QStringLiteral("expected"));
-    const QLocale l;
-    if (!expected.isValid()) {
-        const QVariant actual = metricValue(metrics, QStringLiteral("actual"));
-        if (!actual.isValid())
-            return {};
-        return QStringLiteral(" — %1 counted, lost updates unknown (a worker did not finish)")
-            .arg(l.toString(actual.toLongLong()));
-    }
-    return QStringLiteral(" — %1 of %2 counted, %3 lost")
-        .arg(l.toString(metricValue(metrics, QStringLiteral("actual")).toLongLong()), l.toString(expected.toLongLong()),
-             l.toString(metricValue(metrics, QStringLiteral("lost_updates")).toLongLong()));
-}
-
-QVariant metricValue(const QList<Metric> &metrics, const QString &key)
-{
-    for (const Metric &m : metrics)
-        if (m.key == key)
-            return m.value;
-    return {};
 }
 
 } // namespace raceway

@@ -2,6 +2,7 @@
 
 #include "params.h"
 #include "recorder.h"
+#include "results.h"
 
 #include <QList>
 #include <QStringList>
@@ -15,14 +16,6 @@
 #include <optional>
 
 namespace raceway {
-
-struct Metric
-{
-    QString key;   // stable, for --json
-    QString label; // for people
-    QVariant value;
-    QString unit;
-};
 
 // What a scenario gets while it runs: the recorder, its parameters, cancellation and a place for results.
 // run() is called on a controller thread; cancel() may be called from any thread.
@@ -65,20 +58,6 @@ private:
     QStringList m_problems;
 };
 
-// A small bar chart a scenario can add to its timeline (the compare scenario's wall times).
-struct ChartBar
-{
-    QString label;
-    double value = 0;
-    QString caption; // drawn after the bar, e.g. "812 ms · 1.9× faster"
-};
-struct BarChart
-{
-    QString title;
-    QList<ChartBar> bars;
-    double ideal = 0; // a reference value drawn as a dashed line (0: none)
-    QString idealLabel;
-};
 
 class Scenario
 {
@@ -102,19 +81,11 @@ public:
     virtual std::int64_t totalWork(const ParamValues &) const { return 0; }
 };
 
-QVariant metricValue(const QList<Metric> &metrics, const QString &key);
 // The lost-update accounting every racing scenario reports: expected, actual, lost (expected - actual),
 // what the writes themselves counted as erased (the same number, measured the other way), and how many
 // writes erased anything.
 // Unknown values (a worker that died with its tally) are reported as unknown, never guessed.
 void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::int64_t actual,
                     std::optional<std::int64_t> erased, std::optional<std::int64_t> lossyWrites);
-// " — 612,345 of 800,000 counted, 187,655 lost", or nothing before the run has finished.
-QString raceSummary(const QList<Metric> &metrics);
-
-// "1,234", "12.345 ms", "0.0, 98.5 %": a metric's value as people read it, in the current locale.
-QString formatMetric(const Metric &m);
-// "812 ns", "4.214 ms", "1.503 s": a duration as people read it, in the current locale.
-QString formatDurationNs(std::int64_t ns);
 
 } // namespace raceway

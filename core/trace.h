@@ -2,7 +2,7 @@
 
 #include "column.h"
 #include "event.h"
-#include "recorder.h"
+#include "lanekind.h"
 
 #include <QString>
 

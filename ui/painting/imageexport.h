@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenario.h"
+#include "results.h"
 #include "trace.h"
 
 #include <QImage>

@@ -3,7 +3,7 @@
 #include "lanearrangement.h"
 #include "legenditem.h"
 #include "palette.h"
-#include "scenario.h"
+#include "results.h"
 #include "timelinecoordinates.h"
 #include "timelinehit.h"
 #include "timelinelayout.h"
