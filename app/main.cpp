@@ -19,8 +19,7 @@ QtMessageHandler g_defaultHandler = nullptr;
 // The offscreen platform complains about XDG_RUNTIME_DIR, which a command-line run never uses.
 void quietHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    if (type == QtWarningMsg && message.startsWith(QLatin1String("QStandardPaths:")))
-        return;
+    if (type == QtWarningMsg && message.startsWith(QLatin1String("QStandardPaths:"))) return;
     g_defaultHandler(type, context, message);
 }
 } // namespace
@@ -33,8 +32,7 @@ int main(int argc, char *argv[])
 
     if (raceway::isCliInvocation(args)) {
         // Exports render text and images, which needs a Gui application but never a display.
-        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-            qputenv("QT_QPA_PLATFORM", "offscreen");
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
         g_defaultHandler = qInstallMessageHandler(quietHandler);
         QGuiApplication app(argc, argv);
         QTextStream out(stdout);
@@ -58,8 +56,7 @@ int main(int argc, char *argv[])
     raceway::Termination termination;
     int signalled = 0;
     QObject::connect(&termination, &raceway::Termination::requested, &window, [&](int signal) {
-        if (signalled == 0)
-            signalled = raceway::Termination::exitStatus(signal);
+        if (signalled == 0) signalled = raceway::Termination::exitStatus(signal);
         window.close();
     });
     window.show();

@@ -35,12 +35,38 @@ public:
     Ref operator*() const { return (*m_c)[m_i]; }
     Ref operator[](difference_type n) const { return (*m_c)[std::size_t(difference_type(m_i) + n)]; }
     const value_type *operator->() const { return &(*m_c)[m_i]; }
-    IndexIterator &operator++() { ++m_i; return *this; }
-    IndexIterator operator++(int) { auto t = *this; ++m_i; return t; }
-    IndexIterator &operator--() { --m_i; return *this; }
-    IndexIterator operator--(int) { auto t = *this; --m_i; return t; }
-    IndexIterator &operator+=(difference_type n) { m_i = std::size_t(difference_type(m_i) + n); return *this; }
-    IndexIterator &operator-=(difference_type n) { m_i = std::size_t(difference_type(m_i) - n); return *this; }
+    IndexIterator &operator++()
+    {
+        ++m_i;
+        return *this;
+    }
+    IndexIterator operator++(int)
+    {
+        auto t = *this;
+        ++m_i;
+        return t;
+    }
+    IndexIterator &operator--()
+    {
+        --m_i;
+        return *this;
+    }
+    IndexIterator operator--(int)
+    {
+        auto t = *this;
+        --m_i;
+        return t;
+    }
+    IndexIterator &operator+=(difference_type n)
+    {
+        m_i = std::size_t(difference_type(m_i) + n);
+        return *this;
+    }
+    IndexIterator &operator-=(difference_type n)
+    {
+        m_i = std::size_t(difference_type(m_i) - n);
+        return *this;
+    }
     friend IndexIterator operator+(IndexIterator a, difference_type n) { return a += n; }
     friend IndexIterator operator+(difference_type n, IndexIterator a) { return a += n; }
     friend IndexIterator operator-(IndexIterator a, difference_type n) { return a -= n; }
@@ -78,7 +104,10 @@ public:
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
     T &operator[](std::size_t i) { return m_blocks[i >> column::blockBits][i & column::blockMask]; }
-    const T &operator[](std::size_t i) const { return m_blocks[i >> column::blockBits][i & column::blockMask]; }
+    const T &operator[](std::size_t i) const
+    {
+        return m_blocks[i >> column::blockBits][i & column::blockMask];
+    }
     T &front() { return (*this)[0]; }
     const T &front() const { return (*this)[0]; }
     T &back() { return (*this)[m_size - 1]; }
@@ -90,8 +119,7 @@ public:
         if (b == m_blocks.size()) {
             m_blocks.emplace_back();
             // The first block grows by doubling (small lanes stay small); the others are allocated whole.
-            if (b > 0)
-                m_blocks.back().reserve(column::blockSize);
+            if (b > 0) m_blocks.back().reserve(column::blockSize);
         }
         m_blocks[b].push_back(v);
         ++m_size;
@@ -101,19 +129,16 @@ public:
     {
         while (m_size < n)
             push_back(v);
-        if (n >= m_size)
-            return;
+        if (n >= m_size) return;
         m_size = n;
         const std::size_t blocks = (n + column::blockMask) >> column::blockBits;
         m_blocks.resize(blocks);
-        if (blocks > 0)
-            m_blocks.back().resize(n - ((blocks - 1) << column::blockBits));
+        if (blocks > 0) m_blocks.back().resize(n - ((blocks - 1) << column::blockBits));
     }
     void clear() { resize(0); }
     void shrink_to_fit()
     {
-        if (!m_blocks.empty())
-            m_blocks.back().shrink_to_fit();
+        if (!m_blocks.empty()) m_blocks.back().shrink_to_fit();
     }
     std::size_t bytes() const
     {
@@ -160,12 +185,10 @@ public:
         const std::size_t k = m_size & column::blockMask;
         if (bi == m_blocks.size()) {
             m_blocks.emplace_back();
-            if (bi > 0)
-                m_blocks.back().offsets.reserve(column::blockSize);
+            if (bi > 0) m_blocks.back().offsets.reserve(column::blockSize);
         }
         Block &b = m_blocks[bi];
-        if (k == 0)
-            b.base = t;
+        if (k == 0) b.base = t;
         // Computed in unsigned arithmetic: no signed overflow whatever the times are.
         const std::uint64_t delta = std::uint64_t(t) - std::uint64_t(b.base);
         if (t >= b.base && delta < escape) {
@@ -178,8 +201,7 @@ public:
     }
     void resize(std::size_t n)
     {
-        if (n >= m_size)
-            return; // only ever shrinks
+        if (n >= m_size) return; // only ever shrinks
         m_size = n;
         const std::size_t blocks = (n + column::blockMask) >> column::blockBits;
         m_blocks.resize(blocks);
@@ -194,8 +216,7 @@ public:
     void clear() { resize(0); }
     void shrink_to_fit()
     {
-        if (!m_blocks.empty())
-            m_blocks.back().offsets.shrink_to_fit();
+        if (!m_blocks.empty()) m_blocks.back().offsets.shrink_to_fit();
     }
     std::size_t bytes() const
     {
@@ -205,7 +226,10 @@ public:
         return total;
     }
     // First index whose time is greater than t (as std::upper_bound), in O(log n).
-    std::size_t upperBound(std::int64_t t) const { return std::size_t(std::upper_bound(begin(), end(), t) - begin()); }
+    std::size_t upperBound(std::int64_t t) const
+    {
+        return std::size_t(std::upper_bound(begin(), end(), t) - begin());
+    }
 
     const_iterator begin() const { return const_iterator(this, 0); }
     const_iterator end() const { return const_iterator(this, m_size); }

@@ -12,8 +12,7 @@ Trace groupByCore(const Trace &trace)
         const LaneKind k = trace.lane(i).kind;
         (k == LaneKind::Process ? processes : k == LaneKind::Core ? cores : others).push_back(i);
     }
-    if (processes.empty())
-        return trace;
+    if (processes.empty()) return trace;
 
     // Who ran on each core, from every process lane's running intervals.
     struct Run
@@ -28,8 +27,7 @@ Trace groupByCore(const Trace &trace)
                 byCore[iv.obj].push_back({iv.start, iv.end, p});
         });
     int coreCount = int(cores.size());
-    if (!byCore.empty())
-        coreCount = std::max(coreCount, byCore.rbegin()->first + 1);
+    if (!byCore.empty()) coreCount = std::max(coreCount, byCore.rbegin()->first + 1);
 
     Trace out;
     out.setStart(trace.start());
@@ -45,8 +43,7 @@ Trace groupByCore(const Trace &trace)
         for (const Run &r : runs) {
             // Core changes are seen at sample points, so two runs can overlap by a hair: clip them.
             const std::int64_t start = std::max(r.start, freeFrom);
-            if (start >= r.end)
-                continue;
+            if (start >= r.end) continue;
             if (!lane.times.empty() && lane.times.back() == start) { // the previous run ended right here
                 lane.states.back() = State::Held;
                 lane.objs.back() = std::uint16_t(firstProcess + r.process);

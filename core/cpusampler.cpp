@@ -11,16 +11,13 @@ namespace raceway {
 std::optional<CpuTimes> readCpuTimes(const QString &path)
 {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return std::nullopt;
+    if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
     CpuTimes t;
     // "cpuN user nice system idle iowait irq softirq steal guest guest_nice"; guest time is inside user.
     for (const QByteArray &line : f.readAll().split('\n')) {
-        if (!line.startsWith("cpu") || line.size() < 4 || line[3] < '0' || line[3] > '9')
-            continue;
+        if (!line.startsWith("cpu") || line.size() < 4 || line[3] < '0' || line[3] > '9') continue;
         const QList<QByteArray> f2 = line.simplified().split(' ');
-        if (f2.size() < 8)
-            continue;
+        if (f2.size() < 8) continue;
         const int core = f2[0].mid(3).toInt();
         std::uint64_t v[8] = {};
         for (int i = 0; i < 8 && i + 1 < f2.size(); ++i)
@@ -34,8 +31,7 @@ std::optional<CpuTimes> readCpuTimes(const QString &path)
         t.busy[std::size_t(core)] = busy;
         t.total[std::size_t(core)] = busy + idle;
     }
-    if (t.busy.empty())
-        return std::nullopt;
+    if (t.busy.empty()) return std::nullopt;
     return t;
 }
 
@@ -53,8 +49,7 @@ std::vector<double> utilisationBetween(const CpuTimes &a, const CpuTimes &b)
 std::optional<std::int64_t> processCpuNs(qint64 pid)
 {
     QFile f(QStringLiteral("/proc/%1/schedstat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return std::nullopt;
+    if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
     bool ok = false;
     const qlonglong ns = f.readAll().split(' ').value(0).toLongLong(&ok);
     return ok ? std::optional<std::int64_t>(ns) : std::nullopt;
@@ -65,7 +60,8 @@ CpuSampler::CpuSampler(Recorder &recorder, int intervalMs) : m_recorder(recorder
     const auto now = readCpuTimes();
     const std::size_t cores = now ? now->busy.size() : 0;
     for (std::size_t i = 0; i < cores; ++i)
-        m_lanes.push_back(recorder.createBuffer(recorder.addLane(QStringLiteral("cpu %1").arg(i), LaneKind::Core)));
+        m_lanes.push_back(
+            recorder.createBuffer(recorder.addLane(QStringLiteral("cpu %1").arg(i), LaneKind::Core)));
 }
 
 CpuSampler::~CpuSampler()
@@ -82,8 +78,7 @@ void CpuSampler::start()
 
 void CpuSampler::stop()
 {
-    if (!m_thread.joinable())
-        return;
+    if (!m_thread.joinable()) return;
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
@@ -91,8 +86,7 @@ void CpuSampler::stop()
     m_wake.notify_all();
     m_thread.join();
     const auto last = readCpuTimes();
-    if (m_first && last)
-        m_mean = utilisationBetween(*m_first, *last);
+    if (m_first && last) m_mean = utilisationBetween(*m_first, *last);
 }
 
 void CpuSampler::loop()
@@ -106,8 +100,7 @@ void CpuSampler::loop()
                 return;
         }
         const auto now = readCpuTimes();
-        if (!now || !previous)
-            continue;
+        if (!now || !previous) continue;
         const std::int64_t t = nowNs();
         const std::vector<double> u = utilisationBetween(*previous, *now);
         // A sample describes the interval that just ended, so it is drawn from that interval's start.

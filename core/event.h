@@ -6,12 +6,12 @@ namespace raceway {
 
 // What happened. The numeric values are part of the worker stream format: append only.
 enum class EventKind : std::uint8_t {
-    ThreadStart = 1,  // lane begins running
-    ThreadEnd = 2,    // lane is done
+    ThreadStart = 1,   // lane begins running
+    ThreadEnd = 2,     // lane is done
     LockRequested = 3, // obj = lock id; the lane waits from here
-    LockAcquired = 4, // obj = lock id; the lane holds the lock from here
-    LockReleased = 5, // obj = lock id; back to running
-    SleepBegin = 6,   // pace or a sleeping race window
+    LockAcquired = 4,  // obj = lock id; the lane holds the lock from here
+    LockReleased = 5,  // obj = lock id; back to running
+    SleepBegin = 6,    // pace or a sleeping race window
     SleepEnd = 7,
     LostUpdate = 8,   // arg = increments erased (signed), obj = writer whose value was overwritten
     Progress = 9,     // arg = operations this lane has completed so far
@@ -25,30 +25,30 @@ enum class EventKind : std::uint8_t {
     OnCpu = 17,       // arg = the CPU core the lane's thread or process runs on now
     CoreSample = 18,  // on a core lane: arg = busy per mille over the last sample interval
     ProcessExit = 19, // arg = ExitKind: how a worker process ended
-    Text = 20,        // arg = byte count; that many bytes follow in ceil(n / 16) raw records (worker stream only)
-    IoBegin = 21,     // the lane waits on I/O (a download, an awaited timer); arg = what it waits for
-    IoEnd = 22,       // the I/O is done: back to running
-    IdleBegin = 23,   // the lane has nothing to do (an event loop waiting for its next callback)
+    Text = 20,    // arg = byte count; that many bytes follow in ceil(n / 16) raw records (worker stream only)
+    IoBegin = 21, // the lane waits on I/O (a download, an awaited timer); arg = what it waits for
+    IoEnd = 22,   // the I/O is done: back to running
+    IdleBegin = 23,       // the lane has nothing to do (an event loop waiting for its next callback)
     CounterExpected = 24, // obj = counter: increments made so far (a reading; CounterActual completes it)
     CounterActual = 25,   // obj = counter: the counter's value at the same instant as CounterExpected
-    WaitBegin = 26,   // obj = what the lane now waits for (an event, a condition, a semaphore, a thread)
-    WaitEnd = 27,     // obj = the same: the wait is over and the lane runs again
-    Signal = 28,      // obj = an event object: arg = 1 when it is set, 0 when it is cleared
-    Mark = 29,        // obj = MarkKind: an instant worth pointing at on this lane; arg = its value
+    WaitBegin = 26,       // obj = what the lane now waits for (an event, a condition, a semaphore, a thread)
+    WaitEnd = 27,         // obj = the same: the wait is over and the lane runs again
+    Signal = 28,          // obj = an event object: arg = 1 when it is set, 0 when it is cleared
+    Mark = 29,            // obj = MarkKind: an instant worth pointing at on this lane; arg = its value
 };
 
 // What a Mark event points at. The numeric values are part of the worker stream format: append only.
 enum class MarkKind : std::uint8_t {
-    Tick = 1,        // a timer fired: arg = how late against its place on the grid, in ns (signed)
-    Overdraft = 2,   // a withdrawal took the account below zero: arg = the amount
-    Refused = 3,     // a withdrawal was refused for want of funds: arg = the amount
-    Print = 4,       // a line was printed: arg = its place in the output (from 1)
-    OutOfOrder = 5,  // a line came out of turn: arg = its place in the output
-    AliveCheck = 6,  // is_alive() was asked: arg = 1 alive, 0 not
-    CutOff = 7,      // a daemon thread was cut off as the program ended
-    Deadlock = 8,    // this lane closed a wait-for cycle: arg = the cycle's number (from 1)
-    Rollback = 9,    // this lane gave up its locks to break a deadlock: arg = the cycle's number
-    Joined = 10,     // join() returned: arg = the lane that was joined
+    Tick = 1,       // a timer fired: arg = how late against its place on the grid, in ns (signed)
+    Overdraft = 2,  // a withdrawal took the account below zero: arg = the amount
+    Refused = 3,    // a withdrawal was refused for want of funds: arg = the amount
+    Print = 4,      // a line was printed: arg = its place in the output (from 1)
+    OutOfOrder = 5, // a line came out of turn: arg = its place in the output
+    AliveCheck = 6, // is_alive() was asked: arg = 1 alive, 0 not
+    CutOff = 7,     // a daemon thread was cut off as the program ended
+    Deadlock = 8,   // this lane closed a wait-for cycle: arg = the cycle's number (from 1)
+    Rollback = 9,   // this lane gave up its locks to break a deadlock: arg = the cycle's number
+    Joined = 10,    // join() returned: arg = the lane that was joined
 };
 constexpr int markKindCount = 11;
 
@@ -62,7 +62,7 @@ struct Event
     std::uint32_t arg;  // kind-specific argument (low 32 bits; see ArgHigh)
     std::uint16_t lane; // interned lane id
     EventKind kind;
-    std::uint8_t obj;   // interned object id (lock, victim writer, ...)
+    std::uint8_t obj; // interned object id (lock, victim writer, ...)
 };
 static_assert(sizeof(Event) == 16, "events must stay 16 bytes");
 

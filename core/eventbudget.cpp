@@ -9,8 +9,7 @@ std::uint64_t physicalMemory()
 {
     const long pages = sysconf(_SC_PHYS_PAGES);
     const long size = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || size <= 0)
-        return std::uint64_t(1) << 30; // unknown: assume a small machine
+    if (pages <= 0 || size <= 0) return std::uint64_t(1) << 30; // unknown: assume a small machine
     return std::uint64_t(pages) * std::uint64_t(size);
 }
 

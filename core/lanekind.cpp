@@ -5,16 +5,26 @@ namespace raceway {
 QString laneKindName(LaneKind kind)
 {
     switch (kind) {
-    case LaneKind::Thread: return QStringLiteral("thread");
-    case LaneKind::Lock: return QStringLiteral("lock");
-    case LaneKind::Counter: return QStringLiteral("counter");
-    case LaneKind::Process: return QStringLiteral("process");
-    case LaneKind::Core: return QStringLiteral("core");
-    case LaneKind::Queue: return QStringLiteral("queue");
-    case LaneKind::Gil: return QStringLiteral("gil");
-    case LaneKind::CoreRuns: return QStringLiteral("core-runs");
-    case LaneKind::Semaphore: return QStringLiteral("semaphore");
-    case LaneKind::Signal: return QStringLiteral("event");
+    case LaneKind::Thread:
+        return QStringLiteral("thread");
+    case LaneKind::Lock:
+        return QStringLiteral("lock");
+    case LaneKind::Counter:
+        return QStringLiteral("counter");
+    case LaneKind::Process:
+        return QStringLiteral("process");
+    case LaneKind::Core:
+        return QStringLiteral("core");
+    case LaneKind::Queue:
+        return QStringLiteral("queue");
+    case LaneKind::Gil:
+        return QStringLiteral("gil");
+    case LaneKind::CoreRuns:
+        return QStringLiteral("core-runs");
+    case LaneKind::Semaphore:
+        return QStringLiteral("semaphore");
+    case LaneKind::Signal:
+        return QStringLiteral("event");
     }
     return QStringLiteral("thread");
 }

@@ -10,7 +10,18 @@ namespace raceway {
 // painter and files that read them.
 
 // Semaphore: its series are waiters (a) and threads inside (b). Signal: an event object, set or clear.
-enum class LaneKind : std::uint8_t { Thread, Lock, Counter, Process, Core, Queue, Gil, CoreRuns, Semaphore, Signal };
+enum class LaneKind : std::uint8_t {
+    Thread,
+    Lock,
+    Counter,
+    Process,
+    Core,
+    Queue,
+    Gil,
+    CoreRuns,
+    Semaphore,
+    Signal
+};
 QString laneKindName(LaneKind kind);
 
 struct LaneInfo

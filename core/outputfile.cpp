@@ -30,10 +30,8 @@ public:
     // Closes the descriptor; false (and the error kept) if closing reports a failed write.
     bool closeFd()
     {
-        if (m_fd < 0)
-            return m_errno == 0;
-        if (::close(m_fd) != 0 && m_errno == 0 && errno != EINTR)
-            fail(errno);
+        if (m_fd < 0) return m_errno == 0;
+        if (::close(m_fd) != 0 && m_errno == 0 && errno != EINTR) fail(errno);
         m_fd = -1;
         return m_errno == 0;
     }
@@ -42,13 +40,11 @@ protected:
     qint64 readData(char *, qint64) override { return -1; }
     qint64 writeData(const char *data, qint64 size) override
     {
-        if (m_errno != 0 || m_fd < 0)
-            return -1;
+        if (m_errno != 0 || m_fd < 0) return -1;
         qint64 done = 0;
         while (done < size) {
             const ssize_t n = ::write(m_fd, data + done, std::size_t(size - done));
-            if (n < 0 && errno == EINTR)
-                continue;
+            if (n < 0 && errno == EINTR) continue;
             if (n <= 0) {
                 fail(n < 0 ? errno : ENOSPC);
                 return -1;
@@ -71,7 +67,8 @@ private:
 QByteArray temporaryTemplate(const QString &path)
 {
     const QFileInfo info(path);
-    return QFile::encodeName(info.absolutePath() + QStringLiteral("/.") + info.fileName()) + ".raceway-XXXXXX";
+    return QFile::encodeName(info.absolutePath() + QStringLiteral("/.") + info.fileName()) +
+           ".raceway-XXXXXX";
 }
 
 } // namespace
@@ -135,8 +132,7 @@ QIODevice *OutputFile::open(const std::function<bool()> &giveUp, QString *error)
         for (;;) {
             // A FIFO without a reader: wait for one, but never past an interrupt.
             fd = ::open(native.constData(), O_WRONLY | O_CLOEXEC | (m_fifo ? O_NONBLOCK : 0));
-            if (fd >= 0 || errno != ENXIO || !m_fifo)
-                break;
+            if (fd >= 0 || errno != ENXIO || !m_fifo) break;
             if (giveUp()) {
                 *error = QStringLiteral("interrupted while waiting for a program to read the FIFO");
                 return nullptr;
@@ -147,8 +143,7 @@ QIODevice *OutputFile::open(const std::function<bool()> &giveUp, QString *error)
             *error = systemError(errno);
             return nullptr;
         }
-        if (m_fifo)
-            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        if (m_fifo) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     }
     m_device = std::make_unique<FdDevice>(fd);
     return m_device.get();

@@ -31,8 +31,7 @@ ParamSpec ParamSpec::boolean(const QString &name, bool def, const QString &help)
 const ParamSpec *ParamSpec::lockSwitch(const QList<ParamSpec> &specs)
 {
     for (const ParamSpec &spec : specs)
-        if (spec.guardsSharedData && spec.type == ParamType::Bool)
-            return &spec;
+        if (spec.guardsSharedData && spec.type == ParamType::Bool) return &spec;
     return nullptr;
 }
 
@@ -48,8 +47,8 @@ ParamSpec ParamSpec::choice(const QString &name, const QString &def, const QStri
     return s;
 }
 
-ParamSpec ParamSpec::intList(const QString &name, const QList<qlonglong> &def, std::int64_t min, std::int64_t max,
-                             int maxItems, const QString &help)
+ParamSpec ParamSpec::intList(const QString &name, const QList<qlonglong> &def, std::int64_t min,
+                             std::int64_t max, int maxItems, const QString &help)
 {
     ParamSpec s;
     s.name = name;
@@ -90,22 +89,24 @@ QString ParamSpec::label() const
         {QStringLiteral("work"), QStringLiteral("Kind of work")},
         {QStringLiteral("gil"), QStringLiteral("GIL")},
     };
-    if (const auto it = labels.find(name); it != labels.end())
-        return it->second;
+    if (const auto it = labels.find(name); it != labels.end()) return it->second;
     QString text = name;
     text.replace(QLatin1Char('_'), QLatin1Char(' '));
-    if (!text.isEmpty())
-        text[0] = text[0].toUpper();
+    if (!text.isEmpty()) text[0] = text[0].toUpper();
     return text;
 }
 
 QString ParamSpec::typeName() const
 {
     switch (type) {
-    case ParamType::Int: return QStringLiteral("integer");
-    case ParamType::Bool: return QStringLiteral("switch");
-    case ParamType::Choice: return QStringLiteral("choice");
-    case ParamType::IntList: return QStringLiteral("list of integers");
+    case ParamType::Int:
+        return QStringLiteral("integer");
+    case ParamType::Bool:
+        return QStringLiteral("switch");
+    case ParamType::Choice:
+        return QStringLiteral("choice");
+    case ParamType::IntList:
+        return QStringLiteral("list of integers");
     }
     return {};
 }
@@ -113,11 +114,17 @@ QString ParamSpec::typeName() const
 QString ParamSpec::allowedValues() const
 {
     switch (type) {
-    case ParamType::Int: return QString::number(min) + QStringLiteral("..") + QString::number(max);
-    case ParamType::Bool: return QStringLiteral("on, off");
-    case ParamType::Choice: return choices.join(QStringLiteral(", "));
+    case ParamType::Int:
+        return QString::number(min) + QStringLiteral("..") + QString::number(max);
+    case ParamType::Bool:
+        return QStringLiteral("on, off");
+    case ParamType::Choice:
+        return choices.join(QStringLiteral(", "));
     case ParamType::IntList:
-        return QStringLiteral("1 to %1 comma-separated whole numbers, each %2..%3").arg(maxItems).arg(min).arg(max);
+        return QStringLiteral("1 to %1 comma-separated whole numbers, each %2..%3")
+            .arg(maxItems)
+            .arg(min)
+            .arg(max);
     }
     return {};
 }
@@ -125,9 +132,12 @@ QString ParamSpec::allowedValues() const
 QString ParamSpec::formatValue(const QVariant &value) const
 {
     switch (type) {
-    case ParamType::Int: return QString::number(value.toLongLong());
-    case ParamType::Bool: return value.toBool() ? QStringLiteral("on") : QStringLiteral("off");
-    case ParamType::Choice: return value.toString();
+    case ParamType::Int:
+        return QString::number(value.toLongLong());
+    case ParamType::Bool:
+        return value.toBool() ? QStringLiteral("on") : QStringLiteral("off");
+    case ParamType::Choice:
+        return value.toString();
     case ParamType::IntList: {
         QStringList parts;
         for (const QVariant &v : value.toList())
@@ -146,8 +156,10 @@ bool ParamSpec::accepts(const QVariant &value) const
         const qlonglong v = value.toLongLong(&ok);
         return ok && v >= min && v <= max;
     }
-    case ParamType::Bool: return value.typeId() == QMetaType::Bool;
-    case ParamType::Choice: return choices.contains(value.toString());
+    case ParamType::Bool:
+        return value.typeId() == QMetaType::Bool;
+    case ParamType::Choice:
+        return choices.contains(value.toString());
     case ParamType::IntList: {
         const QVariantList list = value.toList();
         if (value.typeId() != QMetaType::QVariantList || list.isEmpty() || list.size() > maxItems)
@@ -167,20 +179,16 @@ std::optional<QVariant> ParamSpec::parse(const QString &raw, QString *error) con
     const QString text = raw.trimmed();
     const QString allowed = QStringLiteral(" (allowed: ") + allowedValues() + QLatin1Char(')');
     auto fail = [&](const QString &why) {
-        if (error)
-            *error = QStringLiteral("parameter '") + name + QStringLiteral("': ") + why + allowed;
+        if (error) *error = QStringLiteral("parameter '") + name + QStringLiteral("': ") + why + allowed;
         return std::nullopt;
     };
-    if (text.isEmpty())
-        return fail(QStringLiteral("empty value"));
+    if (text.isEmpty()) return fail(QStringLiteral("empty value"));
     switch (type) {
     case ParamType::Int: {
         bool ok = false;
         const qlonglong v = text.toLongLong(&ok, 10);
-        if (!ok)
-            return fail(QLatin1Char('\'') + text + QStringLiteral("' is not a whole number"));
-        if (v < min || v > max)
-            return fail(text + QStringLiteral(" is out of range"));
+        if (!ok) return fail(QLatin1Char('\'') + text + QStringLiteral("' is not a whole number"));
+        if (v < min || v > max) return fail(text + QStringLiteral(" is out of range"));
         return QVariant::fromValue<qlonglong>(v);
     }
     case ParamType::Bool: {
@@ -199,16 +207,14 @@ std::optional<QVariant> ParamSpec::parse(const QString &raw, QString *error) con
         return QVariant(text);
     case ParamType::IntList: {
         const QStringList parts = text.split(QLatin1Char(','));
-        if (parts.size() > maxItems)
-            return fail(QStringLiteral("%1 values are too many").arg(parts.size()));
+        if (parts.size() > maxItems) return fail(QStringLiteral("%1 values are too many").arg(parts.size()));
         QVariantList values;
         for (const QString &part : parts) {
             bool ok = false;
             const qlonglong v = part.trimmed().toLongLong(&ok, 10);
             if (!ok)
                 return fail(QLatin1Char('\'') + part.trimmed() + QStringLiteral("' is not a whole number"));
-            if (v < min || v > max)
-                return fail(part.trimmed() + QStringLiteral(" is out of range"));
+            if (v < min || v > max) return fail(part.trimmed() + QStringLiteral(" is out of range"));
             values << v;
         }
         return QVariant(values);
@@ -250,7 +256,8 @@ std::optional<ParamValues> ParamValues::parse(const QList<ParamSpec> &specs, con
             return std::nullopt;
         }
         const QString name = arg.left(eq);
-        auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec &s) { return s.name == name; });
+        auto spec =
+            std::find_if(specs.begin(), specs.end(), [&](const ParamSpec &s) { return s.name == name; });
         if (spec == specs.end()) {
             if (error)
                 *error = QStringLiteral("unknown parameter '") + name + QStringLiteral("' (parameters: ") +
@@ -258,8 +265,7 @@ std::optional<ParamValues> ParamValues::parse(const QList<ParamSpec> &specs, con
             return std::nullopt;
         }
         auto parsed = spec->parse(arg.mid(eq + 1), error);
-        if (!parsed)
-            return std::nullopt;
+        if (!parsed) return std::nullopt;
         values.set(name, *parsed);
     }
     return values;

@@ -54,14 +54,14 @@ struct ParamSpec
     static ParamSpec choice(const QString &name, const QString &def, const QStringList &choices,
                             const QString &help);
     // A comma-separated list of 1..maxItems whole numbers, each in [min, max].
-    static ParamSpec intList(const QString &name, const QList<qlonglong> &def, std::int64_t min, std::int64_t max,
-                             int maxItems, const QString &help);
+    static ParamSpec intList(const QString &name, const QList<qlonglong> &def, std::int64_t min,
+                             std::int64_t max, int maxItems, const QString &help);
     int maxItems = 0; // IntList only
 
     // What people read in the window: "Race window" for window_ns (its unit shows with the value).
     QString label() const;
-    QString typeName() const;        // "integer", "on|off", "choice"
-    QString allowedValues() const;   // "1..64", "on, off", "spin, sleep"
+    QString typeName() const;      // "integer", "on|off", "choice"
+    QString allowedValues() const; // "1..64", "on, off", "spin, sleep"
     QString formatValue(const QVariant &value) const;
     // The typed value, or an error line naming the parameter and the allowed values.
     std::optional<QVariant> parse(const QString &text, QString *error) const;

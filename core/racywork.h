@@ -13,9 +13,18 @@ namespace raceway::racy {
 // many increments the write erased, and its top byte says whose write was overwritten.
 constexpr int writerShift = 56;
 constexpr std::uint64_t valueMask = (std::uint64_t(1) << writerShift) - 1;
-constexpr std::uint64_t tag(unsigned writer) { return std::uint64_t(writer) << writerShift; }
-constexpr std::uint64_t value(std::uint64_t word) { return word & valueMask; }
-constexpr std::uint8_t writer(std::uint64_t word) { return std::uint8_t(word >> writerShift); }
+constexpr std::uint64_t tag(unsigned writer)
+{
+    return std::uint64_t(writer) << writerShift;
+}
+constexpr std::uint64_t value(std::uint64_t word)
+{
+    return word & valueMask;
+}
+constexpr std::uint8_t writer(std::uint64_t word)
+{
+    return std::uint8_t(word >> writerShift);
+}
 constexpr std::int64_t erased(std::uint64_t overwritten, std::uint64_t read)
 {
     return std::int64_t(value(overwritten)) - std::int64_t(read);
@@ -38,7 +47,13 @@ inline std::int64_t cpuClockNs(clockid_t clock)
     clock_gettime(clock, &ts);
     return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
-inline std::int64_t threadCpuNs() { return cpuClockNs(CLOCK_THREAD_CPUTIME_ID); }
-inline std::int64_t processCpuNs() { return cpuClockNs(CLOCK_PROCESS_CPUTIME_ID); }
+inline std::int64_t threadCpuNs()
+{
+    return cpuClockNs(CLOCK_THREAD_CPUTIME_ID);
+}
+inline std::int64_t processCpuNs()
+{
+    return cpuClockNs(CLOCK_PROCESS_CPUTIME_ID);
+}
 
 } // namespace raceway::racy

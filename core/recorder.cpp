@@ -48,8 +48,7 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
     };
     if (m_quota == 0) {
         m_quota = m_recorder->claim();
-        if (m_quota == 0)
-            return drop();
+        if (m_quota == 0) return drop();
     }
     if (!m_write) {
         // This is the first event of the thread that writes this lane. Workers yield to the collector and
@@ -60,8 +59,7 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
     }
     if (!m_write || m_used == EventChunk::capacity) {
         EventChunk *fresh = m_recorder->takeChunk();
-        if (!fresh)
-            return drop(); // out of memory: the events are counted as not recorded, never a crash
+        if (!fresh) return drop(); // out of memory: the events are counted as not recorded, never a crash
         if (m_write)
             m_write->next.store(fresh, std::memory_order_release);
         else
@@ -79,8 +77,7 @@ template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink, std::size_t li
     if (!m_read) {
         m_read = m_first.load(std::memory_order_acquire);
         m_readPos = 0;
-        if (!m_read)
-            return 0;
+        if (!m_read) return 0;
     }
     std::size_t total = 0;
     while (total < limit) {
@@ -91,12 +88,10 @@ template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink, std::size_t li
             total += n;
             m_readPos += n;
         }
-        if (m_readPos < EventChunk::capacity)
-            return total;
+        if (m_readPos < EventChunk::capacity) return total;
         // The writer only links the next chunk after filling this one, and never touches it again.
         EventChunk *next = m_read->next.load(std::memory_order_acquire);
-        if (!next)
-            return total;
+        if (!next) return total;
         m_recorder->giveBack(m_read);
         m_read = next;
         m_readPos = 0;
@@ -107,8 +102,7 @@ template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink, std::size_t li
 bool ThreadBuffer::hasUnread() const noexcept
 {
     const EventChunk *c = m_read ? m_read : m_first.load(std::memory_order_acquire);
-    if (!c)
-        return false;
+    if (!c) return false;
     const std::uint32_t pos = m_read ? m_readPos : 0;
     return c->count.load(std::memory_order_acquire) > pos ||
            (pos == EventChunk::capacity && c->next.load(std::memory_order_acquire) != nullptr);
@@ -122,8 +116,7 @@ std::int64_t ThreadBuffer::nextUnreadTime() const noexcept
         c = c->next.load(std::memory_order_acquire);
         pos = 0;
     }
-    if (!c || c->count.load(std::memory_order_acquire) <= pos)
-        return INT64_MAX;
+    if (!c || c->count.load(std::memory_order_acquire) <= pos) return INT64_MAX;
     return c->events[pos].t;
 }
 
@@ -157,8 +150,7 @@ EventChunk *Recorder::takeChunk() noexcept
     } else {
         chunk = EventChunk::allocate();
     }
-    if (chunk)
-        m_mapped.fetch_add(1, std::memory_order_relaxed);
+    if (chunk) m_mapped.fetch_add(1, std::memory_order_relaxed);
     return chunk;
 }
 
@@ -178,8 +170,7 @@ void Recorder::giveBack(EventChunk *chunk) noexcept
 WaitGraph &Recorder::waitGraph()
 {
     std::lock_guard lock(m_mutex);
-    if (!m_waitGraph)
-        m_waitGraph = std::make_unique<WaitGraph>();
+    if (!m_waitGraph) m_waitGraph = std::make_unique<WaitGraph>();
     return *m_waitGraph;
 }
 
@@ -254,11 +245,9 @@ std::size_t Recorder::drain(const Sink &sink, std::size_t limit)
                 oldestT = t;
                 oldest = b;
             }
-        if (!oldest)
-            break;
+        if (!oldest) break;
         const std::size_t got = oldest->drain(sink, std::min(portion, limit - total));
-        if (got == 0)
-            break;
+        if (got == 0) break;
         total += got;
     }
     return total;
@@ -277,8 +266,7 @@ bool Recorder::hasUnread() const
 {
     std::lock_guard lock(m_mutex);
     for (const auto &b : m_buffers)
-        if (b->hasUnread())
-            return true;
+        if (b->hasUnread()) return true;
     return false;
 }
 
@@ -287,8 +275,7 @@ std::int64_t Recorder::budgetReachedNs() const
     std::lock_guard lock(m_mutex);
     std::int64_t first = 0;
     for (const auto &b : m_buffers)
-        if (const std::int64_t t = b->firstDropNs(); t != 0 && (first == 0 || t < first))
-            first = t;
+        if (const std::int64_t t = b->firstDropNs(); t != 0 && (first == 0 || t < first)) first = t;
     return first;
 }
 

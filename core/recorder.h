@@ -59,8 +59,7 @@ public:
         // One comparison on the hot path: m_limit is where this chunk or this thread's share of the
         // event budget runs out, whichever comes first.
         if (m_used == m_limit) [[unlikely]] {
-            if (!refill(t))
-                return;
+            if (!refill(t)) return;
         }
         m_write->events[m_used] = Event{t, arg, m_lane, kind, obj};
         ++m_used;
@@ -81,8 +80,7 @@ public:
     void recordWide(std::int64_t t, EventKind kind, std::uint8_t obj, std::int64_t arg) noexcept
     {
         const auto high = static_cast<std::uint32_t>(static_cast<std::uint64_t>(arg) >> 32);
-        if (high != 0)
-            recordAt(t, EventKind::ArgHigh, 0, high);
+        if (high != 0) recordAt(t, EventKind::ArgHigh, 0, high);
         recordAt(t, kind, obj, static_cast<std::uint32_t>(arg));
     }
 
@@ -104,9 +102,9 @@ private:
     // Writer side. The first chunk is mapped on the first event, so idle lanes cost nothing.
     EventChunk *m_write = nullptr;
     std::uint32_t m_used = 0;
-    std::uint32_t m_limit = 0;    // m_used may grow up to here before refill() runs
-    std::uint32_t m_mark = 0;     // m_used when m_limit was last set
-    std::uint64_t m_quota = 0;    // events this thread may still write, as of m_mark
+    std::uint32_t m_limit = 0; // m_used may grow up to here before refill() runs
+    std::uint32_t m_mark = 0;  // m_used when m_limit was last set
+    std::uint64_t m_quota = 0; // events this thread may still write, as of m_mark
     std::atomic<std::int64_t> m_firstDrop{0};
     // Shared: the first chunk, published once by the writer for the reader.
     std::atomic<EventChunk *> m_first{nullptr};
@@ -181,7 +179,6 @@ private:
     std::atomic<std::uint32_t> m_deadlocks{0};
     std::mutex m_reserveMutex; // taken once per 4095 events at most, never by record() itself
     std::vector<EventChunk *> m_reserve;
-
 };
 
 } // namespace raceway

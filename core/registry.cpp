@@ -28,8 +28,7 @@ void Registry::add(std::unique_ptr<Scenario> scenario)
 const Scenario *Registry::find(const QString &id) const
 {
     for (const auto &s : m_scenarios)
-        if (s->id() == id)
-            return s.get();
+        if (s->id() == id) return s.get();
     return nullptr;
 }
 

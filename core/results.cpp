@@ -9,12 +9,9 @@ QString formatDurationNs(std::int64_t ns)
 {
     const QLocale l;
     const std::int64_t size = ns < 0 ? -ns : ns;
-    if (size >= 1'000'000'000)
-        return l.toString(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
-    if (size >= 1'000'000)
-        return l.toString(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
-    if (size >= 1'000)
-        return l.toString(double(ns) / 1e3, 'f', 3) + QStringLiteral(" µs");
+    if (size >= 1'000'000'000) return l.toString(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
+    if (size >= 1'000'000) return l.toString(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
+    if (size >= 1'000) return l.toString(double(ns) / 1e3, 'f', 3) + QStringLiteral(" µs");
     return l.toString(qlonglong(ns)) + QStringLiteral(" ns");
 }
 
@@ -53,21 +50,20 @@ QString raceSummary(const QList<Metric> &metrics)
     const QLocale l;
     if (!expected.isValid()) {
         const QVariant actual = metricValue(metrics, QStringLiteral("actual"));
-        if (!actual.isValid())
-            return {};
+        if (!actual.isValid()) return {};
         return QStringLiteral(" — %1 counted, lost updates unknown (a worker did not finish)")
             .arg(l.toString(actual.toLongLong()));
     }
     return QStringLiteral(" — %1 of %2 counted, %3 lost")
-        .arg(l.toString(metricValue(metrics, QStringLiteral("actual")).toLongLong()), l.toString(expected.toLongLong()),
+        .arg(l.toString(metricValue(metrics, QStringLiteral("actual")).toLongLong()),
+             l.toString(expected.toLongLong()),
              l.toString(metricValue(metrics, QStringLiteral("lost_updates")).toLongLong()));
 }
 
 QVariant metricValue(const QList<Metric> &metrics, const QString &key)
 {
     for (const Metric &m : metrics)
-        if (m.key == key)
-            return m.value;
+        if (m.key == key) return m.value;
     return {};
 }
 

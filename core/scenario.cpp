@@ -22,13 +22,13 @@ void RunContext::cancel()
 
 bool RunContext::sleepFor(std::int64_t ns)
 {
-    if (ns <= 0)
-        return !cancelled();
+    if (ns <= 0) return !cancelled();
     std::unique_lock lock(m_sleepMutex);
     return !m_sleepWake.wait_for(lock, std::chrono::nanoseconds(ns), [this] { return cancelled(); });
 }
 
-void RunContext::addMetric(const QString &key, const QString &label, const QVariant &value, const QString &unit)
+void RunContext::addMetric(const QString &key, const QString &label, const QVariant &value,
+                           const QString &unit)
 {
     m_metrics.append({key, label, value, unit});
 }
@@ -49,8 +49,10 @@ void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::
     ctx.addMetric(QStringLiteral("actual"), QStringLiteral("Actual"), qlonglong(actual));
     ctx.addMetric(QStringLiteral("lost_updates"), QStringLiteral("Lost updates"),
                   known(expected ? std::optional<std::int64_t>(*expected - actual) : std::nullopt));
-    ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"), known(erased));
-    ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"), known(lossyWrites));
+    ctx.addMetric(QStringLiteral("erased_by_writes"), QStringLiteral("Erased, summed over writes"),
+                  known(erased));
+    ctx.addMetric(QStringLiteral("lossy_writes"), QStringLiteral("Writes that erased others"),
+                  known(lossyWrites));
 }
 
 } // namespace raceway

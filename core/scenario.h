@@ -5,8 +5,8 @@
 #include "results.h"
 
 #include <QList>
-#include <QStringList>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 #include <atomic>
@@ -58,7 +58,6 @@ private:
     QStringList m_problems;
 };
 
-
 class Scenario
 {
 public:
@@ -74,7 +73,10 @@ public:
     // One line for titles and exports, e.g. "4 threads × 200,000 increments, lock off: 187,655 lost".
     virtual QString headline(const ParamValues &params, const QList<Metric> &metrics) const;
     // A chart to draw under the timeline once the run is over, if the scenario has one.
-    virtual std::optional<BarChart> chart(const ParamValues &, const QList<Metric> &) const { return std::nullopt; }
+    virtual std::optional<BarChart> chart(const ParamValues &, const QList<Metric> &) const
+    {
+        return std::nullopt;
+    }
     // Checks that need several parameters at once; one line naming the problem, or empty when fine.
     virtual QString validate(const ParamValues &) const { return {}; }
     // How many Progress units a complete run reports (0: unknown), for progress bars.

@@ -23,26 +23,23 @@ namespace raceway {
 int SharedCounterSegment::sweepStale(const QString &directory)
 {
     int removed = 0;
-    const QStringList names = QDir(directory).entryList({QStringLiteral("raceway-*")}, QDir::Files | QDir::System);
+    const QStringList names =
+        QDir(directory).entryList({QStringLiteral("raceway-*")}, QDir::Files | QDir::System);
     for (const QString &name : names) {
         const QStringList parts = name.split(QLatin1Char('-'));
         bool ok = false;
         const qlonglong pid = parts.value(1).toLongLong(&ok);
-        if (parts.size() != 3 || !ok || pid <= 0 || pid > INT_MAX)
-            continue;
+        if (parts.size() != 3 || !ok || pid <= 0 || pid > INT_MAX) continue;
         // Alive (or not ours to judge): leave it.
-        if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH)
-            continue;
-        if (QFile::remove(QDir(directory).filePath(name)))
-            ++removed;
+        if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;
+        if (QFile::remove(QDir(directory).filePath(name))) ++removed;
     }
     return removed;
 }
 
 void SharedCounterSegment::unlinkName()
 {
-    if (m_linked && shm_unlink(m_name.toLocal8Bit().constData()) == 0)
-        m_linked = false;
+    if (m_linked && shm_unlink(m_name.toLocal8Bit().constData()) == 0) m_linked = false;
 }
 
 SharedCounterSegment::SharedCounterSegment()
@@ -53,11 +50,13 @@ SharedCounterSegment::SharedCounterSegment()
     const QByteArray n = m_name.toLocal8Bit();
     const int fd = shm_open(n.constData(), O_CREAT | O_EXCL | O_RDWR, 0600);
     if (fd < 0) {
-        m_error = QStringLiteral("cannot create shared memory %1: %2").arg(m_name, QString::fromLocal8Bit(std::strerror(errno)));
+        m_error = QStringLiteral("cannot create shared memory %1: %2")
+                      .arg(m_name, QString::fromLocal8Bit(std::strerror(errno)));
         return;
     }
     if (ftruncate(fd, sizeof(SharedBlock)) != 0) {
-        m_error = QStringLiteral("cannot size shared memory: ") + QString::fromLocal8Bit(std::strerror(errno));
+        m_error =
+            QStringLiteral("cannot size shared memory: ") + QString::fromLocal8Bit(std::strerror(errno));
         ::close(fd);
         shm_unlink(n.constData());
         return;
@@ -81,8 +80,7 @@ SharedCounterSegment::SharedCounterSegment()
 
 SharedCounterSegment::~SharedCounterSegment()
 {
-    if (!m_block)
-        return;
+    if (!m_block) return;
     pthread_mutex_destroy(&m_block->mutex);
     munmap(m_block, sizeof(SharedBlock));
     unlinkName();
@@ -105,7 +103,8 @@ int sharedCounterJob(const QStringList &args)
     }
     const int fd = shm_open(name.constData(), O_RDWR, 0600);
     if (fd < 0) {
-        std::fprintf(stderr, "raceway-worker: cannot open shared memory %s: %s\n", name.constData(), std::strerror(errno));
+        std::fprintf(stderr, "raceway-worker: cannot open shared memory %s: %s\n", name.constData(),
+                     std::strerror(errno));
         return 1;
     }
     void *p = mmap(nullptr, sizeof(SharedBlock), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -151,14 +150,14 @@ int sharedCounterJob(const QStringList &args)
             while (nowNs() < until) {
             }
         }
-        block->completed.fetch_add(1, std::memory_order_relaxed); // read with the value by the parent's sampler
+        block->completed.fetch_add(1,
+                                   std::memory_order_relaxed); // read with the value by the parent's sampler
         const std::uint64_t old = block->value.exchange(me | (read + 1), std::memory_order_acq_rel);
         const std::int64_t erased = racy::erased(old, read);
         if (erased != 0) {
             const std::int64_t t = nowNs();
             const auto high = std::uint32_t(std::uint64_t(erased) >> 32);
-            if (high)
-                out.eventAt(t, EventKind::ArgHigh, 0, high);
+            if (high) out.eventAt(t, EventKind::ArgHigh, 0, high);
             out.eventAt(t, EventKind::LostUpdate, racy::writer(old), std::uint32_t(erased));
             lost += erased;
             ++lossy;
@@ -167,11 +166,9 @@ int sharedCounterJob(const QStringList &args)
             out.event(EventKind::LockReleased, 2, 0);
             pthread_mutex_unlock(&block->mutex);
         }
-        if ((done + 1) % stride == 0)
-            out.event(EventKind::Progress, 1, std::uint32_t(done + 1));
+        if ((done + 1) % stride == 0) out.event(EventKind::Progress, 1, std::uint32_t(done + 1));
     }
-    if (done % stride != 0)
-        out.event(EventKind::Progress, 1, std::uint32_t(done));
+    if (done % stride != 0) out.event(EventKind::Progress, 1, std::uint32_t(done));
     out.event(EventKind::ThreadEnd);
     out.text(QByteArray("done=") + QByteArray::number(done) + " lost=" + QByteArray::number(lost) +
              " lossy=" + QByteArray::number(lossy) + " wait_ns=" + QByteArray::number(waitNs) +

@@ -14,11 +14,11 @@ namespace raceway {
 
 struct SharedBlock
 {
-    std::atomic<std::uint64_t> value;  // value in the low 56 bits, 1 + the writer's index in the top 8
-    std::atomic<std::uint32_t> ready;  // workers attached and waiting at the start line
-    std::atomic<std::uint32_t> go;     // the parent's start signal
+    std::atomic<std::uint64_t> value;    // value in the low 56 bits, 1 + the writer's index in the top 8
+    std::atomic<std::uint32_t> ready;    // workers attached and waiting at the start line
+    std::atomic<std::uint32_t> go;       // the parent's start signal
     std::atomic<std::int64_t> completed; // increments that reached their write, counted just before it
-    pthread_mutex_t mutex;             // process-shared and robust: a crashed holder does not wedge the rest
+    pthread_mutex_t mutex; // process-shared and robust: a crashed holder does not wedge the rest
 };
 
 // The parent's handle: creates the segment under a unique name ("/raceway-<pid>-<n>"). The name is

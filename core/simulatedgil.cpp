@@ -27,7 +27,8 @@ std::int64_t SimulatedGil::acquire(ThreadBuffer &lane, int me)
     while (m_holder != me) {
         // Like CPython: wait one interval; if the GIL is still not ours and we are first in line,
         // ask the holder to drop it at its next check.
-        if (!m_handover.wait_for(lock, std::chrono::nanoseconds(m_interval), [&] { return m_holder == me; }) &&
+        if (!m_handover.wait_for(lock, std::chrono::nanoseconds(m_interval),
+                                 [&] { return m_holder == me; }) &&
             !m_waiters.empty() && m_waiters.front() == me)
             m_dropRequest.store(true, std::memory_order_relaxed);
     }

@@ -38,8 +38,7 @@ void SliceGrid::add(std::int64_t start, std::int64_t end, std::uint32_t key)
         else
             it->ns += upto - start;
         start = upto;
-        if (start == cellEnd)
-            closeCell();
+        if (start == cellEnd) closeCell();
     }
 }
 
@@ -69,8 +68,7 @@ void SliceGrid::extendRun(std::int64_t first, std::int64_t end, std::uint32_t ke
 
 void SliceGrid::emitRun()
 {
-    if (m_runKey != 0 && m_runEnd > m_runFirst)
-        m_emit(m_runFirst, m_runEnd, m_runKey);
+    if (m_runKey != 0 && m_runEnd > m_runFirst) m_emit(m_runFirst, m_runEnd, m_runKey);
     m_runFirst = m_runEnd = 0;
     m_runKey = 0;
 }

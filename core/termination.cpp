@@ -34,8 +34,7 @@ extern "C" void onTerminationSignal(int signal)
 void Termination::install()
 {
     static const bool done = [] {
-        if (::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-            g_pipe[0] = g_pipe[1] = -1;
+        if (::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) g_pipe[0] = g_pipe[1] = -1;
         struct sigaction sa = {};
         sa.sa_handler = onTerminationSignal;
         sigemptyset(&sa.sa_mask);
@@ -66,8 +65,7 @@ void Termination::reset()
 Termination::Termination(QObject *parent) : QObject(parent)
 {
     install();
-    if (g_pipe[0] < 0)
-        return;
+    if (g_pipe[0] < 0) return;
     m_notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         char bytes[16];

@@ -9,22 +9,38 @@ namespace raceway {
 QString stateName(State state)
 {
     switch (state) {
-    case State::Idle: return QStringLiteral("idle");
-    case State::Running: return QStringLiteral("running");
-    case State::Waiting: return QStringLiteral("waiting");
-    case State::Holding: return QStringLiteral("holding");
-    case State::Sleeping: return QStringLiteral("sleeping");
-    case State::Done: return QStringLiteral("done");
-    case State::Cancelled: return QStringLiteral("cancelled");
-    case State::Free: return QStringLiteral("free");
-    case State::Held: return QStringLiteral("held");
-    case State::Task: return QStringLiteral("running a task");
-    case State::Crashed: return QStringLiteral("crashed");
-    case State::Killed: return QStringLiteral("killed");
-    case State::TimedOut: return QStringLiteral("timed out");
-    case State::WaitingGil: return QStringLiteral("waiting for the GIL");
-    case State::WaitingIo: return QStringLiteral("waiting on I/O");
-    case State::Set: return QStringLiteral("set");
+    case State::Idle:
+        return QStringLiteral("idle");
+    case State::Running:
+        return QStringLiteral("running");
+    case State::Waiting:
+        return QStringLiteral("waiting");
+    case State::Holding:
+        return QStringLiteral("holding");
+    case State::Sleeping:
+        return QStringLiteral("sleeping");
+    case State::Done:
+        return QStringLiteral("done");
+    case State::Cancelled:
+        return QStringLiteral("cancelled");
+    case State::Free:
+        return QStringLiteral("free");
+    case State::Held:
+        return QStringLiteral("held");
+    case State::Task:
+        return QStringLiteral("running a task");
+    case State::Crashed:
+        return QStringLiteral("crashed");
+    case State::Killed:
+        return QStringLiteral("killed");
+    case State::TimedOut:
+        return QStringLiteral("timed out");
+    case State::WaitingGil:
+        return QStringLiteral("waiting for the GIL");
+    case State::WaitingIo:
+        return QStringLiteral("waiting on I/O");
+    case State::Set:
+        return QStringLiteral("set");
     }
     return QStringLiteral("idle");
 }
@@ -32,16 +48,26 @@ QString stateName(State state)
 QString markKindName(MarkKind kind)
 {
     switch (kind) {
-    case MarkKind::Tick: return QStringLiteral("tick");
-    case MarkKind::Overdraft: return QStringLiteral("overdraft");
-    case MarkKind::Refused: return QStringLiteral("refused withdrawal");
-    case MarkKind::Print: return QStringLiteral("printed line");
-    case MarkKind::OutOfOrder: return QStringLiteral("line out of turn");
-    case MarkKind::AliveCheck: return QStringLiteral("is_alive() asked");
-    case MarkKind::CutOff: return QStringLiteral("cut off at exit");
-    case MarkKind::Deadlock: return QStringLiteral("deadlock");
-    case MarkKind::Rollback: return QStringLiteral("rolled back");
-    case MarkKind::Joined: return QStringLiteral("joined");
+    case MarkKind::Tick:
+        return QStringLiteral("tick");
+    case MarkKind::Overdraft:
+        return QStringLiteral("overdraft");
+    case MarkKind::Refused:
+        return QStringLiteral("refused withdrawal");
+    case MarkKind::Print:
+        return QStringLiteral("printed line");
+    case MarkKind::OutOfOrder:
+        return QStringLiteral("line out of turn");
+    case MarkKind::AliveCheck:
+        return QStringLiteral("is_alive() asked");
+    case MarkKind::CutOff:
+        return QStringLiteral("cut off at exit");
+    case MarkKind::Deadlock:
+        return QStringLiteral("deadlock");
+    case MarkKind::Rollback:
+        return QStringLiteral("rolled back");
+    case MarkKind::Joined:
+        return QStringLiteral("joined");
     }
     return QStringLiteral("mark");
 }
@@ -64,8 +90,7 @@ void Trace::setRegistry(const std::vector<LaneInfo> &lanes, const std::vector<Ob
 
 Lane &Trace::ensureLane(std::size_t index)
 {
-    if (index >= m_lanes.size())
-        m_lanes.resize(index + 1);
+    if (index >= m_lanes.size()) m_lanes.resize(index + 1);
     return m_lanes[index];
 }
 
@@ -103,10 +128,8 @@ void Trace::push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj)
     l.states.push_back(s);
     l.objs.push_back(obj);
     l.statesSeen |= 1u << unsigned(s);
-    if (s == State::Running)
-        l.coresSeen |= 1u << (obj % 32);
-    if (l.times.size() > (l.buckets.size() + 1) * Lane::bucketSize)
-        summarise(l);
+    if (s == State::Running) l.coresSeen |= 1u << (obj % 32);
+    if (l.times.size() > (l.buckets.size() + 1) * Lane::bucketSize) summarise(l);
 }
 
 void Trace::summarise(Lane &l)
@@ -124,7 +147,8 @@ void Trace::summarise(Lane &l)
             obj = l.objs[k];
             break;
         }
-    l.buckets.push_back({l.times[from], std::uint32_t(std::min<std::int64_t>(share[best], UINT32_MAX)), State(best), obj});
+    l.buckets.push_back(
+        {l.times[from], std::uint32_t(std::min<std::int64_t>(share[best], UINT32_MAX)), State(best), obj});
 }
 
 void Trace::truncate(Lane &l, std::size_t size)
@@ -134,8 +158,7 @@ void Trace::truncate(Lane &l, std::size_t size)
     l.objs.resize(size);
     // A bucket stays valid only while the transition that ends it is still there.
     const std::size_t complete = size == 0 ? 0 : (size - 1) / Lane::bucketSize;
-    if (l.buckets.size() > complete)
-        l.buckets.resize(complete);
+    if (l.buckets.size() > complete) l.buckets.resize(complete);
 }
 
 void Trace::appendLane(Lane lane)
@@ -150,13 +173,11 @@ void Trace::appendLane(Lane lane)
     }
     for (std::size_t k = 0; k < lane.states.size(); ++k) {
         lane.statesSeen |= 1u << unsigned(lane.states[k]);
-        if (lane.states[k] == State::Running)
-            lane.coresSeen |= 1u << (lane.objs[k] % 32);
+        if (lane.states[k] == State::Running) lane.coresSeen |= 1u << (lane.objs[k] % 32);
     }
     while (lane.times.size() > (lane.buckets.size() + 1) * Lane::bucketSize)
         summarise(lane);
-    if (!lane.times.empty())
-        m_end = std::max(m_end, lane.times.back());
+    if (!lane.times.empty()) m_end = std::max(m_end, lane.times.back());
     m_lanes.push_back(std::move(lane));
 }
 
@@ -193,10 +214,18 @@ void Trace::ingest(const Event *events, std::size_t count)
             src.hasArgHigh = false;
         }
         switch (e.kind) {
-        case EventKind::ThreadStart: push(lane, e.t, State::Running, lastCpu(e.lane)); break;
-        case EventKind::ThreadEnd: push(lane, e.t, State::Done, 0); break;
-        case EventKind::Cancelled: push(lane, e.t, State::Cancelled, 0); break;
-        case EventKind::SleepBegin: push(lane, e.t, State::Sleeping, 0); break;
+        case EventKind::ThreadStart:
+            push(lane, e.t, State::Running, lastCpu(e.lane));
+            break;
+        case EventKind::ThreadEnd:
+            push(lane, e.t, State::Done, 0);
+            break;
+        case EventKind::Cancelled:
+            push(lane, e.t, State::Cancelled, 0);
+            break;
+        case EventKind::SleepBegin:
+            push(lane, e.t, State::Sleeping, 0);
+            break;
         case EventKind::SleepEnd: {
             // Back to whatever the lane was doing before it slept (running, or holding a lock).
             const Lane &l = ensureLane(lane);
@@ -215,8 +244,8 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::LockAcquired: {
             // Only a contended acquisition records a request first; the waiter count drops only then.
             const Lane &self = ensureLane(lane);
-            const bool waited = !self.states.empty() &&
-                                (self.states.back() == State::Waiting || self.states.back() == State::WaitingGil);
+            const bool waited = !self.states.empty() && (self.states.back() == State::Waiting ||
+                                                         self.states.back() == State::WaitingGil);
             // Holding the GIL is what running Python code means.
             if (isGil(e.obj))
                 push(lane, e.t, State::Running, lastCpu(e.lane));
@@ -228,8 +257,7 @@ void Trace::ingest(const Event *events, std::size_t count)
                     pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, waited ? -1 : 0, 1});
                 else {
                     pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Held, e.lane});
-                    if (waited)
-                        pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+                    if (waited) pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
                 }
             }
             break;
@@ -267,7 +295,8 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::Mark: {
             Lane &l = ensureLane(lane);
             Instant in{e.t, 0, 0};
-            in.value = std::clamp<std::int64_t>(wide, -(std::int64_t(1) << 47) + 1, (std::int64_t(1) << 47) - 1);
+            in.value =
+                std::clamp<std::int64_t>(wide, -(std::int64_t(1) << 47) + 1, (std::int64_t(1) << 47) - 1);
             in.kind = e.obj;
             l.instants.push_back(in);
             l.marksSeen |= 1u << (e.obj % 32);
@@ -292,11 +321,9 @@ void Trace::ingest(const Event *events, std::size_t count)
             src.progress = wide;
             m_progressTotal = std::int64_t(std::uint64_t(m_progressTotal) + std::uint64_t(delta));
             const int l = objectLane(e.obj);
-            if (l < 0)
-                break;
+            if (l < 0) break;
             src.counter = l;
-            if (delta != 0)
-                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, delta, delta});
+            if (delta != 0) pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, delta, delta});
             break;
         }
         case EventKind::ArgHigh:
@@ -308,11 +335,21 @@ void Trace::ingest(const Event *events, std::size_t count)
             if (int l = objectLane(e.obj); l >= 0)
                 pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
             break;
-        case EventKind::TaskEnd: push(lane, e.t, State::Idle, 0); break;
-        case EventKind::IoBegin: push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg)); break;
-        case EventKind::IoEnd: push(lane, e.t, State::Running, lastCpu(e.lane)); break;
-        case EventKind::IdleBegin: push(lane, e.t, State::Idle, 0); break;
-        case EventKind::TaskQueued: pendingFor(m_pendingPoints, lane).push_back({e.t, 1, 0}); break;
+        case EventKind::TaskEnd:
+            push(lane, e.t, State::Idle, 0);
+            break;
+        case EventKind::IoBegin:
+            push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg));
+            break;
+        case EventKind::IoEnd:
+            push(lane, e.t, State::Running, lastCpu(e.lane));
+            break;
+        case EventKind::IdleBegin:
+            push(lane, e.t, State::Idle, 0);
+            break;
+        case EventKind::TaskQueued:
+            pendingFor(m_pendingPoints, lane).push_back({e.t, 1, 0});
+            break;
         case EventKind::OnCpu: {
             // A running lane changes colour with its core; other states keep theirs.
             const Lane &l = ensureLane(lane);
@@ -327,11 +364,14 @@ void Trace::ingest(const Event *events, std::size_t count)
             src.lastSample = e.arg;
             break;
         }
-        case EventKind::CounterExpected: src.readingExpected = wide; break;
+        case EventKind::CounterExpected:
+            src.readingExpected = wide;
+            break;
         case EventKind::CounterActual: {
             // Readings of the real counter from its one sampler, in order: series hold deltas.
             if (const int l = objectLane(e.obj); l >= 0) {
-                const auto da = std::int64_t(std::uint64_t(src.readingExpected) - std::uint64_t(src.lastExpected));
+                const auto da =
+                    std::int64_t(std::uint64_t(src.readingExpected) - std::uint64_t(src.lastExpected));
                 const auto db = std::int64_t(std::uint64_t(wide) - std::uint64_t(src.lastActual));
                 pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, da, db});
             }
@@ -340,13 +380,15 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         }
         case EventKind::ProcessExit: {
-            static constexpr State ends[] = {State::Done, State::Crashed, State::Killed, State::TimedOut, State::Crashed};
+            static constexpr State ends[] = {State::Done, State::Crashed, State::Killed, State::TimedOut,
+                                             State::Crashed};
             push(lane, e.t, e.arg < 5 ? ends[e.arg] : State::Crashed, 0);
             break;
         }
         case EventKind::Hello:
         case EventKind::Bye:
-        case EventKind::Text: break;
+        case EventKind::Text:
+            break;
         }
     }
 }
@@ -355,14 +397,14 @@ namespace {
 
 // Sorts what arrived since the last commit into the sorted part, then splits off everything before
 // `upTo`: that is returned (in order), the rest stays for later.
-template <typename List, typename Less>
-auto takeBefore(List &list, std::int64_t upTo, Less less)
+template <typename List, typename Less> auto takeBefore(List &list, std::int64_t upTo, Less less)
 {
     auto &v = list.items;
     const auto mid = v.begin() + std::ptrdiff_t(list.sorted);
     std::stable_sort(mid, v.end(), less);
     std::inplace_merge(v.begin(), mid, v.end(), less);
-    const auto split = std::lower_bound(v.begin(), v.end(), upTo, [](const auto &x, std::int64_t t) { return x.t < t; });
+    const auto split =
+        std::lower_bound(v.begin(), v.end(), upTo, [](const auto &x, std::int64_t t) { return x.t < t; });
     std::decay_t<decltype(v)> taken(v.begin(), split);
     v.erase(v.begin(), split);
     list.sorted = v.size();
@@ -377,17 +419,15 @@ void Trace::commit(std::int64_t upTo)
     // one after another: merge each lane's batch into the tail that it overlaps.
     for (std::size_t laneIndex = 0; laneIndex < m_pendingTransitions.size(); ++laneIndex) {
         auto &list = m_pendingTransitions[laneIndex];
-        if (list.items.empty())
-            continue;
+        if (list.items.empty()) continue;
         // At one instant a release comes before the next acquisition.
         const auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) {
             return x.t < y.t || (x.t == y.t && x.state == State::Free && y.state != State::Free);
         });
-        if (pending.empty())
-            continue;
+        if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
-        const auto from = std::upper_bound(lane.times.begin(), lane.times.end(), pending.front().t) -
-                          lane.times.begin();
+        const auto from =
+            std::upper_bound(lane.times.begin(), lane.times.end(), pending.front().t) - lane.times.begin();
         std::vector<PendingTransition> merged;
         merged.reserve(lane.times.size() - std::size_t(from) + pending.size());
         for (std::size_t i = std::size_t(from); i < lane.times.size(); ++i)
@@ -402,16 +442,15 @@ void Trace::commit(std::int64_t upTo)
     }
     for (std::size_t laneIndex = 0; laneIndex < m_pendingPoints.size(); ++laneIndex) {
         auto &list = m_pendingPoints[laneIndex];
-        if (list.items.empty())
-            continue;
+        if (list.items.empty()) continue;
         auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; });
-        if (pending.empty())
-            continue;
+        if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         auto &s = lane.series;
-        const auto from = std::size_t(std::upper_bound(s.begin(), s.end(), pending.front().t,
-                                                       [](std::int64_t t, const SeriesPoint &p) { return t < p.t; }) -
-                                      s.begin());
+        const auto from =
+            std::size_t(std::upper_bound(s.begin(), s.end(), pending.front().t,
+                                         [](std::int64_t t, const SeriesPoint &p) { return t < p.t; }) -
+                        s.begin());
         // The stored tail that the batch overlaps goes back to deltas and is merged with it.
         std::int64_t a = from == 0 ? 0 : s[from - 1].a;
         std::int64_t b = from == 0 ? 0 : s[from - 1].b;
@@ -431,7 +470,8 @@ void Trace::commit(std::int64_t upTo)
         for (const auto &p : tail) {
             a = std::int64_t(std::uint64_t(a) + std::uint64_t(p.da));
             b = std::int64_t(std::uint64_t(b) + std::uint64_t(p.db));
-            if (fold && s.size() > from && std::uint64_t(p.t) - std::uint64_t(s.back().t) < seriesResolutionNs)
+            if (fold && s.size() > from &&
+                std::uint64_t(p.t) - std::uint64_t(s.back().t) < seriesResolutionNs)
                 s.back() = {p.t, a, b};
             else
                 s.push_back({p.t, a, b});
@@ -455,8 +495,7 @@ std::int64_t Trace::totalIn(std::size_t lane, State state) const
 {
     std::int64_t total = 0;
     forEachInterval(lane, [&](const Interval &iv) {
-        if (iv.state == state)
-            total += iv.end - iv.start;
+        if (iv.state == state) total += iv.end - iv.start;
     });
     return total;
 }
@@ -473,8 +512,8 @@ std::size_t Trace::bytesStored() const
 {
     std::size_t bytes = 0;
     for (const Lane &l : m_lanes) {
-        bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() + l.instants.bytes() + l.series.bytes() +
-                 l.buckets.bytes();
+        bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() +
+                 l.instants.bytes() + l.series.bytes() + l.buckets.bytes();
     }
     return bytes;
 }

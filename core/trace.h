@@ -61,7 +61,7 @@ struct Bucket
     std::int64_t start;       // time of the bucket's first transition
     std::uint32_t dominantNs; // saturates at ~4.3 s; only ever compared within one column
     State dominant;
-    std::uint16_t obj;        // the dominant state's object where it first occurs (a process's core)
+    std::uint16_t obj; // the dominant state's object where it first occurs (a process's core)
 };
 
 // An instant worth pointing at that is not a lost update: a timer tick, an overdraft, a printed line,
@@ -96,10 +96,10 @@ struct Lane
     // lane's scale, kept as points arrive so a paint need not scan millions of them. A balance can fall
     // below zero and come back up; a counter only grows.
     std::int64_t seriesLow = 0, seriesHigh = 0;
-    std::uint32_t statesSeen = 0;     // bit per State that occurs, for legends
-    bool restoringWrites = false;     // a marker with a negative amount occurs
-    std::uint32_t coresSeen = 0;      // bit per core (mod 32) this lane ran on: obj of its Running states
-    Column<Bucket> buckets;           // complete buckets only: bucket b covers transitions [b*32, b*32+32)
+    std::uint32_t statesSeen = 0; // bit per State that occurs, for legends
+    bool restoringWrites = false; // a marker with a negative amount occurs
+    std::uint32_t coresSeen = 0;  // bit per core (mod 32) this lane ran on: obj of its Running states
+    Column<Bucket> buckets;       // complete buckets only: bucket b covers transitions [b*32, b*32+32)
 
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
@@ -192,8 +192,7 @@ private:
     };
     Source &source(std::uint16_t lane)
     {
-        if (lane >= m_sources.size())
-            m_sources.resize(std::size_t(lane) + 1);
+        if (lane >= m_sources.size()) m_sources.resize(std::size_t(lane) + 1);
         return m_sources[lane];
     }
     std::vector<Source> m_sources;
@@ -205,10 +204,10 @@ private:
         std::size_t sorted = 0;
         void push_back(const T &item) { items.push_back(item); }
     };
-    template <typename T> static PendingList<T> &pendingFor(std::vector<PendingList<T>> &lists, std::size_t lane)
+    template <typename T>
+    static PendingList<T> &pendingFor(std::vector<PendingList<T>> &lists, std::size_t lane)
     {
-        if (lane >= lists.size())
-            lists.resize(lane + 1);
+        if (lane >= lists.size()) lists.resize(lane + 1);
         return lists[lane];
     }
     std::vector<PendingList<PendingTransition>> m_pendingTransitions; // indexed by lane

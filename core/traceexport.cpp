@@ -12,18 +12,23 @@ namespace {
 constexpr std::int64_t maxCellsPerLane = 100'000;
 constexpr std::int64_t countersPerRun = 250;
 // pid 1 is the run; every tid is larger, so no lane passes for the process's main thread.
-int tidOf(std::size_t lane) { return int(lane) + 2; }
+int tidOf(std::size_t lane)
+{
+    return int(lane) + 2;
+}
 
 // The first step of 1, 2, 5 x 10^k microseconds that is at least `ns`.
 std::int64_t ladderAtLeast(std::int64_t ns)
 {
     for (std::int64_t decade = 1000;; decade *= 10)
         for (std::int64_t step : {1, 2, 5})
-            if (step * decade >= ns || decade > (std::int64_t(1) << 50))
-                return step * decade;
+            if (step * decade >= ns || decade > (std::int64_t(1) << 50)) return step * decade;
 }
 
-std::int64_t wholeMicros(std::int64_t ns) { return std::max<std::int64_t>(1000, (ns + 999) / 1000 * 1000); }
+std::int64_t wholeMicros(std::int64_t ns)
+{
+    return std::max<std::int64_t>(1000, (ns + 999) / 1000 * 1000);
+}
 
 QByteArray jsonString(const QString &s)
 {
@@ -63,14 +68,21 @@ template <typename Fn> void forEachSeriesPoint(const Trace &trace, std::size_t l
 std::pair<const char *, const char *> seriesKeys(LaneKind kind)
 {
     switch (kind) {
-    case LaneKind::Counter: return {"expected", "actual"};
-    case LaneKind::Core: return {"busy_permille", nullptr};
+    case LaneKind::Counter:
+        return {"expected", "actual"};
+    case LaneKind::Core:
+        return {"busy_permille", nullptr};
     case LaneKind::Lock:
-    case LaneKind::Gil: return {"waiting", nullptr};
-    case LaneKind::Queue: return {"queued", nullptr};
-    case LaneKind::Semaphore: return {"waiting", "inside"};
-    case LaneKind::Signal: return {"waiting", nullptr};
-    default: return {"value", nullptr};
+    case LaneKind::Gil:
+        return {"waiting", nullptr};
+    case LaneKind::Queue:
+        return {"queued", nullptr};
+    case LaneKind::Semaphore:
+        return {"waiting", "inside"};
+    case LaneKind::Signal:
+        return {"waiting", nullptr};
+    default:
+        return {"value", nullptr};
     }
 }
 
@@ -87,23 +99,33 @@ QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16
     switch (state) {
     case State::Idle:
     case State::Done:
-    case State::Free: return {};
+    case State::Free:
+        return {};
     // A process lane's running state carries the core it ran on (thread lanes do not record one).
     case State::Running:
         return lane.kind == LaneKind::Process ? QStringLiteral("run cpu%1").arg(obj) : QStringLiteral("run");
-    case State::Waiting: return withObject(QStringLiteral("wait"));
-    case State::Holding: return withObject(QStringLiteral("hold"));
-    case State::Sleeping: return QStringLiteral("sleep");
-    case State::Cancelled: return QStringLiteral("cancelled");
+    case State::Waiting:
+        return withObject(QStringLiteral("wait"));
+    case State::Holding:
+        return withObject(QStringLiteral("hold"));
+    case State::Sleeping:
+        return QStringLiteral("sleep");
+    case State::Cancelled:
+        return QStringLiteral("cancelled");
     case State::Held:
         return lane.kind == LaneKind::CoreRuns ? laneName(obj) : QStringLiteral("held by ") + laneName(obj);
-    case State::Task: return QStringLiteral("task %1").arg(obj);
-    case State::WaitingGil: return QStringLiteral("wait GIL");
-    case State::WaitingIo: return QStringLiteral("io wait");
-    case State::Set: return QStringLiteral("set");
+    case State::Task:
+        return QStringLiteral("task %1").arg(obj);
+    case State::WaitingGil:
+        return QStringLiteral("wait GIL");
+    case State::WaitingIo:
+        return QStringLiteral("io wait");
+    case State::Set:
+        return QStringLiteral("set");
     case State::Crashed:
     case State::Killed:
-    case State::TimedOut: return stateName(state);
+    case State::TimedOut:
+        return stateName(state);
     }
     return stateName(state);
 }
@@ -181,15 +203,13 @@ private:
     std::uint32_t keyOf(const Lane &lane, State state, std::uint16_t obj)
     {
         const std::uint32_t raw = std::uint32_t(state) << 16 | obj;
-        if (auto it = m_laneKeys.find(raw); it != m_laneKeys.end())
-            return it->second;
+        if (auto it = m_laneKeys.find(raw); it != m_laneKeys.end()) return it->second;
         const QString name = sliceName(m_trace, lane, state, obj);
         std::uint32_t key = 0;
         if (!name.isEmpty()) {
             const QByteArray text = ",\"name\":" + jsonString(name) + '}';
             auto [it, added] = m_nameKeys.try_emplace(text, std::uint32_t(m_names.size()));
-            if (added)
-                m_names.push_back(text);
+            if (added) m_names.push_back(text);
             key = it->second;
         }
         m_laneKeys.emplace(raw, key);
@@ -221,8 +241,7 @@ private:
         std::int64_t cell = -1, erased = 0, writes = 0;
         int other = -2; // lane overwritten by every write in the cell; -1 when they differ
         const auto flush = [&] {
-            if (writes == 0)
-                return;
+            if (writes == 0) return;
             open("i");
             m_sink.append(m_lanePrefix);
             m_sink.append(",\"ts\":");
@@ -261,8 +280,7 @@ private:
         std::int64_t cell = -1, value = 0, count = 0;
         std::int64_t kind = -1;
         const auto flush = [&] {
-            if (count == 0)
-                return;
+            if (count == 0) return;
             open("i");
             m_sink.append(m_lanePrefix);
             m_sink.append(",\"ts\":");
@@ -301,8 +319,7 @@ private:
         const QByteArray name = ",\"name\":" + jsonString(lane.name) + ",\"args\":{\"" + keyA + "\":";
         std::int64_t period = -1, t = 0, a = 0, b = 0;
         const auto flush = [&] {
-            if (period < 0)
-                return;
+            if (period < 0) return;
             open("C");
             m_sink.append(m_lanePrefix);
             m_sink.append(",\"ts\":");
@@ -319,8 +336,7 @@ private:
         };
         forEachSeriesPoint(m_trace, laneIndex, [&](std::int64_t pt, std::int64_t pa, std::int64_t pb) {
             const std::int64_t p = std::max<std::int64_t>(0, pt - m_t0) / m_period;
-            if (p != period)
-                flush();
+            if (p != period) flush();
             period = p;
             t = pt;
             a = pa;
@@ -366,8 +382,7 @@ bool writeChromeTrace(const Trace &trace, QIODevice &out, const ChromeTraceOptio
     TraceSink sink(out, gzip ? TraceSink::Compression::Gzip : TraceSink::Compression::None);
     Writer(trace, sink, res, period).write();
     if (!sink.finish()) {
-        if (error)
-            *error = sink.error();
+        if (error) *error = sink.error();
         return false;
     }
     return true;

@@ -31,8 +31,7 @@ TraceSink::TraceSink(QIODevice &out, Compression compression) : m_out(out)
 
 TraceSink::~TraceSink()
 {
-    if (m_deflater && m_deflater->open)
-        deflateEnd(&m_deflater->stream);
+    if (m_deflater && m_deflater->open) deflateEnd(&m_deflater->stream);
 }
 
 bool TraceSink::wantsGzip(const QIODevice &out)
@@ -54,18 +53,15 @@ void TraceSink::appendMicros(std::int64_t ns)
     }
     m_buf.append(QByteArray::number(qlonglong(ns / 1000)));
     const int frac = int(ns % 1000);
-    if (frac == 0)
-        return;
+    if (frac == 0) return;
     const char digits[] = {'.', char('0' + frac / 100), char('0' + frac / 10 % 10), char('0' + frac % 10)};
     m_buf.append(digits, sizeof digits);
 }
 
 void TraceSink::writeOut(const char *data, qsizetype size)
 {
-    if (!m_error.isEmpty() || size == 0)
-        return;
-    if (m_out.write(data, size) != size)
-        m_error = m_out.errorString();
+    if (!m_error.isEmpty() || size == 0) return;
+    if (m_out.write(data, size) != size) m_error = m_out.errorString();
 }
 
 void TraceSink::flush()
@@ -104,8 +100,7 @@ bool TraceSink::finish()
             rc = deflate(&z, Z_FINISH);
             writeOut(m_deflater->out.data(), qsizetype(m_deflater->out.size() - z.avail_out));
         }
-        if (rc != Z_STREAM_END && m_error.isEmpty())
-            m_error = QStringLiteral("gzip compression failed");
+        if (rc != Z_STREAM_END && m_error.isEmpty()) m_error = QStringLiteral("gzip compression failed");
     }
     return m_error.isEmpty();
 }

@@ -31,8 +31,7 @@ public:
     // Call between records: writes out once the buffer is full enough.
     void maybeFlush()
     {
-        if (m_buf.size() >= flushAt)
-            flush();
+        if (m_buf.size() >= flushAt) flush();
     }
     // Flushes and ends the compressed stream. False if any write failed; error() says why.
     bool finish();

@@ -7,11 +7,11 @@
 
 #include <QByteArray>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <sched.h>
-#include <chrono>
 #include <thread>
 #include <unistd.h>
 
@@ -31,8 +31,7 @@ int cpuJob(const QStringList &args)
 {
     bool ok = false;
     const qlonglong iterations = args.value(1).toLongLong(&ok);
-    if (!ok || iterations < 1)
-        return usage("cpu needs a positive iteration count");
+    if (!ok || iterations < 1) return usage("cpu needs a positive iteration count");
     const QString fault = args.value(2, QStringLiteral("none"));
     StreamWriter out;
     out.event(EventKind::Hello, protocolVersion, std::uint32_t(getpid()));
@@ -55,8 +54,7 @@ int cpuJob(const QStringList &args)
                 out.event(EventKind::OnCpu, 0, std::uint32_t(cpu));
             }
             out.event(EventKind::Progress, 0, std::uint32_t(c + 1));
-            if (!out.flush())
-                return 1; // the parent is gone
+            if (!out.flush()) return 1; // the parent is gone
         }
         if (c == chunks / 2 && fault == QLatin1String("crash")) {
             out.flush();
@@ -102,8 +100,7 @@ int serveJob(const QStringList &args)
     const QByteArray function = args.value(1).toUtf8();
     bool ok = false;
     compute(function, 1, &ok);
-    if (!ok)
-        return usage("serve needs a function: square, cube or factorial");
+    if (!ok) return usage("serve needs a function: square, cube or factorial");
     const int extraMs = args.value(2, QStringLiteral("0")).toInt();
     StreamWriter out;
     out.event(EventKind::Hello, protocolVersion, std::uint32_t(getpid()));
@@ -117,8 +114,7 @@ int serveJob(const QStringList &args)
         bool okIndex = false, okValue = false;
         const std::uint32_t index = parts.value(0).toUInt(&okIndex);
         const std::int64_t value = parts.value(1).toLongLong(&okValue);
-        if (!okIndex || !okValue)
-            return usage("serve expects lines of 'index value'");
+        if (!okIndex || !okValue) return usage("serve expects lines of 'index value'");
         out.event(EventKind::TaskBegin, 0, index);
         const QByteArray result = compute(function, value, &ok);
         if (extraMs > 0) // a slower function, so that a person can watch the pool at work
@@ -126,8 +122,7 @@ int serveJob(const QStringList &args)
         out.event(EventKind::TaskEnd);
         out.text(QByteArray::number(index) + ' ' + result);
         out.event(EventKind::Progress, 0, ++served);
-        if (!out.flush())
-            return 1;
+        if (!out.flush()) return 1;
     }
     out.event(EventKind::ThreadEnd);
     out.event(EventKind::Bye);
@@ -139,8 +134,7 @@ int burnJob(const QStringList &args)
 {
     bool ok = false;
     const qlonglong ms = args.value(1).toLongLong(&ok);
-    if (!ok || ms < 0)
-        return usage("burn needs a CPU time in milliseconds");
+    if (!ok || ms < 0) return usage("burn needs a CPU time in milliseconds");
     StreamWriter out;
     out.event(EventKind::Hello, protocolVersion, std::uint32_t(getpid()));
     int cpu = sched_getcpu();
@@ -158,7 +152,8 @@ int burnJob(const QStringList &args)
         }
     }
     out.event(EventKind::ThreadEnd);
-    out.text(QByteArray("result=") + QByteArray::number(x) + " cpu_ns=" + QByteArray::number(racy::processCpuNs()));
+    out.text(QByteArray("result=") + QByteArray::number(x) +
+             " cpu_ns=" + QByteArray::number(racy::processCpuNs()));
     out.event(EventKind::Bye);
     return out.flush() ? 0 : 1;
 }
@@ -167,8 +162,7 @@ int streamJob(const QStringList &args)
 {
     bool ok = false;
     const qlonglong count = args.value(1).toLongLong(&ok);
-    if (!ok || count < 0)
-        return usage("stream needs an event count");
+    if (!ok || count < 0) return usage("stream needs an event count");
     StreamWriter out;
     out.event(EventKind::Hello, protocolVersion, std::uint32_t(getpid()));
     for (qlonglong i = 0; i < count; ++i)
@@ -182,12 +176,9 @@ int streamJob(const QStringList &args)
 QByteArray compute(const QByteArray &function, std::int64_t n, bool *ok)
 {
     *ok = true;
-    if (function == "square")
-        return QByteArray::number(qlonglong(n * n));
-    if (function == "cube")
-        return QByteArray::number(qlonglong(n * n * n));
-    if (function == "factorial" && n >= 0 && n <= 5000)
-        return factorial(n);
+    if (function == "square") return QByteArray::number(qlonglong(n * n));
+    if (function == "cube") return QByteArray::number(qlonglong(n * n * n));
+    if (function == "factorial" && n >= 0 && n <= 5000) return factorial(n);
     *ok = false;
     return {};
 }
@@ -195,17 +186,13 @@ QByteArray compute(const QByteArray &function, std::int64_t n, bool *ok)
 int runJob(const QStringList &args)
 {
     const QString job = args.value(0);
-    if (job == QLatin1String("cpu"))
-        return cpuJob(args);
-    if (job == QLatin1String("serve"))
-        return serveJob(args);
-    if (job == QLatin1String("shared"))
-        return sharedCounterJob(args);
-    if (job == QLatin1String("stream"))
-        return streamJob(args);
-    if (job == QLatin1String("burn"))
-        return burnJob(args);
-    return usage("unknown job (jobs: cpu, burn, serve, shared, stream); it is started by raceway, not by hand");
+    if (job == QLatin1String("cpu")) return cpuJob(args);
+    if (job == QLatin1String("serve")) return serveJob(args);
+    if (job == QLatin1String("shared")) return sharedCounterJob(args);
+    if (job == QLatin1String("stream")) return streamJob(args);
+    if (job == QLatin1String("burn")) return burnJob(args);
+    return usage(
+        "unknown job (jobs: cpu, burn, serve, shared, stream); it is started by raceway, not by hand");
 }
 
 } // namespace raceway::worker

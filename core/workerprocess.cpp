@@ -38,8 +38,7 @@ QString textField(const QByteArray &text, const char *key)
 {
     const QByteArray prefix = QByteArray(key) + '=';
     for (const QByteArray &part : text.split(' '))
-        if (part.startsWith(prefix))
-            return QString::fromUtf8(part.mid(prefix.size()));
+        if (part.startsWith(prefix)) return QString::fromUtf8(part.mid(prefix.size()));
     return {};
 }
 
@@ -48,7 +47,9 @@ WorkerProcess::WorkerProcess(ThreadBuffer &lane, std::uint8_t progressObject, QO
 {
     m_reader.onEvent = [this](const Event &e) {
         // The worker writes its own lane as 0 and knows no object ids: the parent maps both.
-        const std::uint8_t obj = m_map ? m_map(e.kind, e.obj) : e.kind == EventKind::Progress ? m_progressObject : e.obj;
+        const std::uint8_t obj = m_map                           ? m_map(e.kind, e.obj)
+                                 : e.kind == EventKind::Progress ? m_progressObject
+                                                                 : e.obj;
         m_lane.recordAt(worker::saneTime(e.t, m_lastTime, nowNs()), e.kind, obj, e.arg);
     };
     m_reader.onText = [this](const QByteArray &text) {
@@ -70,8 +71,7 @@ WorkerProcess::WorkerProcess(ThreadBuffer &lane, std::uint8_t progressObject, QO
             finish(ExitKind::Normal);
     });
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
-            finish(ExitKind::FailedToStart);
+        if (e == QProcess::FailedToStart) finish(ExitKind::FailedToStart);
     });
 }
 
@@ -103,8 +103,7 @@ void WorkerProcess::closeInput()
 
 void WorkerProcess::terminate(ExitKind why)
 {
-    if (m_exit || m_process.state() == QProcess::NotRunning)
-        return;
+    if (m_exit || m_process.state() == QProcess::NotRunning) return;
     m_killedAs = why;
     m_process.kill();
 }
@@ -112,14 +111,12 @@ void WorkerProcess::terminate(ExitKind why)
 void WorkerProcess::readOutput()
 {
     const QByteArray data = m_process.readAllStandardOutput();
-    if (!data.isEmpty())
-        m_reader.feed(data.constData(), std::size_t(data.size()));
+    if (!data.isEmpty()) m_reader.feed(data.constData(), std::size_t(data.size()));
 }
 
 void WorkerProcess::finish(ExitKind kind)
 {
-    if (m_exit)
-        return;
+    if (m_exit) return;
     m_exit = kind;
     m_lane.record(EventKind::ProcessExit, 0, std::uint32_t(kind));
     Q_EMIT done();
@@ -129,8 +126,7 @@ WorkerGroup::~WorkerGroup() = default; // each WorkerProcess kills and reaps its
 
 WorkerProcess *WorkerGroup::add(ThreadBuffer &lane, const QStringList &args, std::uint8_t progressObject)
 {
-    if (m_program.isEmpty())
-        m_program = workerPath(nullptr);
+    if (m_program.isEmpty()) m_program = workerPath(nullptr);
     auto w = std::make_unique<WorkerProcess>(lane, progressObject);
     w->start(m_program, args);
     m_workers.push_back(std::move(w));
@@ -143,8 +139,7 @@ void WorkerGroup::waitAll(int timeoutMs)
     QTimer tick;
     const std::int64_t deadline = nowNs() + std::int64_t(timeoutMs) * 1'000'000;
     auto check = [&] {
-        if (m_tick)
-            m_tick();
+        if (m_tick) m_tick();
         bool allDone = true;
         for (auto &w : m_workers)
             allDone &= w->isDone();
@@ -162,22 +157,24 @@ void WorkerGroup::waitAll(int timeoutMs)
         QObject::connect(w.get(), &WorkerProcess::done, &loop, check, Qt::QueuedConnection);
     tick.start(20);
     check();
-    if (loop.isRunning() || std::any_of(m_workers.begin(), m_workers.end(), [](auto &w) { return !w->isDone(); }))
+    if (loop.isRunning() ||
+        std::any_of(m_workers.begin(), m_workers.end(), [](auto &w) { return !w->isDone(); }))
         loop.exec();
     for (auto &w : m_workers) // reap: no zombies
         w->process().waitForFinished(5000);
 }
 
-void WorkerGroup::reportUnexpected(const QString &what, const std::function<bool(int, ExitKind)> &requested) const
+void WorkerGroup::reportUnexpected(const QString &what,
+                                   const std::function<bool(int, ExitKind)> &requested) const
 {
-    static const char *const how[] = {"ended normally", "crashed", "was killed", "timed out", "failed to start"};
+    static const char *const how[] = {"ended normally", "crashed", "was killed", "timed out",
+                                      "failed to start"};
     for (std::size_t i = 0; i < m_workers.size(); ++i) {
         const ExitKind kind = m_workers[i]->exitKind();
-        if (kind == ExitKind::Normal || (kind == ExitKind::Killed && m_ctx.cancelled()))
-            continue;
-        if (requested && requested(int(i), kind))
-            continue;
-        m_ctx.reportProblem(QStringLiteral("%1 %2 %3").arg(what).arg(i + 1).arg(QString::fromLatin1(how[int(kind)])));
+        if (kind == ExitKind::Normal || (kind == ExitKind::Killed && m_ctx.cancelled())) continue;
+        if (requested && requested(int(i), kind)) continue;
+        m_ctx.reportProblem(
+            QStringLiteral("%1 %2 %3").arg(what).arg(i + 1).arg(QString::fromLatin1(how[int(kind)])));
     }
 }
 

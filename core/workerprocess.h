@@ -76,7 +76,8 @@ public:
     int failures() const; // workers that did not end normally
     // Reports every worker that ended badly without being asked to (not a kill by Stop, not a fault
     // the user requested) as a problem of the run, named by `what` and its number: "worker 2 crashed".
-    void reportUnexpected(const QString &what, const std::function<bool(int index, ExitKind)> &requested = {}) const;
+    void reportUnexpected(const QString &what,
+                          const std::function<bool(int index, ExitKind)> &requested = {}) const;
 
 private:
     RunContext &m_ctx;

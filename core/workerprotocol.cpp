@@ -27,8 +27,7 @@ void StreamWriter::event(EventKind kind, std::uint8_t obj, std::uint32_t arg)
 void StreamWriter::eventAt(std::int64_t t, EventKind kind, std::uint8_t obj, std::uint32_t arg)
 {
     m_buffer.push_back(Event{t, arg, 0, kind, obj});
-    if (m_buffer.size() == m_buffer.capacity())
-        flush();
+    if (m_buffer.size() == m_buffer.capacity()) flush();
 }
 
 void StreamWriter::text(const QByteArray &bytes)
@@ -36,10 +35,10 @@ void StreamWriter::text(const QByteArray &bytes)
     event(EventKind::Text, 0, std::uint32_t(bytes.size()));
     for (qsizetype off = 0; off < bytes.size(); off += sizeof(Event)) {
         Event raw{};
-        std::memcpy(&raw, bytes.constData() + off, std::min<std::size_t>(sizeof(Event), std::size_t(bytes.size() - off)));
+        std::memcpy(&raw, bytes.constData() + off,
+                    std::min<std::size_t>(sizeof(Event), std::size_t(bytes.size() - off)));
         m_buffer.push_back(raw);
-        if (m_buffer.size() == m_buffer.capacity())
-            flush();
+        if (m_buffer.size() == m_buffer.capacity()) flush();
     }
 }
 
@@ -49,8 +48,7 @@ bool StreamWriter::flush()
     std::size_t left = m_buffer.size() * sizeof(Event);
     while (left > 0 && m_ok) {
         const ssize_t n = ::write(m_fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             m_ok = false;
             break;
@@ -76,8 +74,7 @@ void StreamReader::feed(const char *data, std::size_t size)
         const std::size_t take = std::min(need, size);
         m_partial.append(data, qsizetype(take));
         pos = take;
-        if (std::size_t(m_partial.size()) < sizeof(Event))
-            return;
+        if (std::size_t(m_partial.size()) < sizeof(Event)) return;
         Event e;
         std::memcpy(&e, m_partial.constData(), sizeof e);
         m_partial.clear();
@@ -89,8 +86,7 @@ void StreamReader::feed(const char *data, std::size_t size)
         pos += sizeof e;
         record(e);
     }
-    if (pos < size)
-        m_partial.append(data + pos, qsizetype(size - pos));
+    if (pos < size) m_partial.append(data + pos, qsizetype(size - pos));
 }
 
 void StreamReader::record(const Event &e)
@@ -99,8 +95,7 @@ void StreamReader::record(const Event &e)
         const std::uint32_t take = std::min<std::uint32_t>(m_textLeft, sizeof(Event));
         m_text.append(reinterpret_cast<const char *>(&e), take);
         m_textLeft -= take;
-        if (m_textLeft == 0 && onText)
-            onText(m_text);
+        if (m_textLeft == 0 && onText) onText(m_text);
         return;
     }
     if (!m_hello) {
@@ -116,14 +111,14 @@ void StreamReader::record(const Event &e)
     case EventKind::Text:
         m_text.clear();
         m_textLeft = e.arg;
-        if (m_textLeft == 0 && onText)
-            onText(m_text);
+        if (m_textLeft == 0 && onText) onText(m_text);
         return;
-    case EventKind::Bye: m_bye = true; return;
+    case EventKind::Bye:
+        m_bye = true;
+        return;
     default:
         ++m_events;
-        if (onEvent)
-            onEvent(e);
+        if (onEvent) onEvent(e);
     }
 }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test; then the core tests again under
-# ThreadSanitizer, every test again under AddressSanitizer and UndefinedBehaviorSanitizer, and the
+# Installs what is missing, checks the C++ formatting, builds, and runs every test; then the core tests
+# again under ThreadSanitizer, every test again under AddressSanitizer and UndefinedBehaviorSanitizer, and the
 # libFuzzer targets (worker stream, parameters) for a bounded time under ASan + UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+./scripts/check-format.sh
 ./scripts/build.sh default
 export QT_QPA_PLATFORM=offscreen
 ctest --preset default

@@ -16,10 +16,10 @@ inline QList<qint64> workerChildrenOf(qint64 parent)
         bool isPid = false;
         const qint64 pid = entry.toLongLong(&isPid);
         QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!isPid || !stat.open(QIODevice::ReadOnly))
-            continue;
+        if (!isPid || !stat.open(QIODevice::ReadOnly)) continue;
         const QByteArray s = stat.readAll(); // "pid (comm) state ppid ..."
-        if (s.contains("(raceway-worker)") && s.mid(s.lastIndexOf(')') + 2).split(' ').value(1).toLongLong() == parent)
+        if (s.contains("(raceway-worker)") &&
+            s.mid(s.lastIndexOf(')') + 2).split(' ').value(1).toLongLong() == parent)
             out << pid;
     }
     return out;
@@ -29,8 +29,7 @@ inline QList<qint64> workerChildrenOf(qint64 parent)
 inline bool isGoneOrZombie(qint64 pid)
 {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
+    if (!stat.open(QIODevice::ReadOnly)) return true;
     const QByteArray s = stat.readAll();
     return s.mid(s.lastIndexOf(')') + 2, 1) == "Z";
 }

@@ -66,7 +66,10 @@ public:
     QDockWidget *resultsDock() const { return m_resultsDock; }
     QString statusText() const;
     // Tests: called with the export dialog just before it is shown (to fill it in and accept it).
-    void setExportDialogHook(std::function<void(QFileDialog &)> hook) { m_exportDialogHook = std::move(hook); }
+    void setExportDialogHook(std::function<void(QFileDialog &)> hook)
+    {
+        m_exportDialogHook = std::move(hook);
+    }
     void exportInteractive(const QString &format);
 
 Q_SIGNALS:
@@ -100,7 +103,7 @@ private:
     QLabel *m_events;
     QTimer m_timer;
     RunHistory *m_history;
-    bool m_wantCompare = true; // Ctrl+K: stack an earlier run of the same scenario above the current one
+    bool m_wantCompare = true;  // Ctrl+K: stack an earlier run of the same scenario above the current one
     bool m_stopping = false;    // Stop was pressed and the workers are not joined yet
     bool m_loadingForm = false; // the form is being built for a scenario, not edited
     std::map<QString, QAction *> m_actions;

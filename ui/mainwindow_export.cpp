@@ -8,12 +8,12 @@
 #include "timelineview.h"
 #include "traceexport.h"
 
+#include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QComboBox>
 #include <QGridLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -27,9 +27,9 @@ namespace raceway {
 QString MainWindow::defaultExportName(const QString &format) const
 {
     // Named after the run shown, never after the form (which may already describe the next run).
-    if (const RunRecord *r = current())
-        return r->exportName(format);
-    return QStringLiteral("raceway.") + (format == QLatin1String("json") ? QStringLiteral("trace.json") : format);
+    if (const RunRecord *r = current()) return r->exportName(format);
+    return QStringLiteral("raceway.") +
+           (format == QLatin1String("json") ? QStringLiteral("trace.json") : format);
 }
 
 bool MainWindow::exportTo(const QString &format, const QString &path, QString *errorOut, int scale)
@@ -76,18 +76,17 @@ bool MainWindow::exportTo(const QString &format, const QString &path, QString *e
         m_status->setText(tr("Wrote %1").arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
     else
         m_status->setText(tr("Could not write %1: %2").arg(path, error));
-    if (errorOut)
-        *errorOut = error;
+    if (errorOut) *errorOut = error;
     return ok;
 }
 
 void MainWindow::exportInteractive(const QString &format)
 {
-    if (!current())
-        return;
+    if (!current()) return;
     QSettings settings;
-    const QString dir = settings.value(QStringLiteral("exportDir"),
-                                       QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+    const QString dir = settings
+                            .value(QStringLiteral("exportDir"),
+                                   QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
                             .toString();
     const QString filter = format == QLatin1String("png")   ? tr("PNG image (*.png)")
                            : format == QLatin1String("svg") ? tr("SVG drawing (*.svg)")
@@ -104,7 +103,8 @@ void MainWindow::exportInteractive(const QString &format)
         scale->setObjectName(QStringLiteral("exportScale"));
         scale->addItem(tr("1× — as on a normal screen"), 1);
         scale->addItem(tr("2× — sharp on HiDPI screens, slides and print"), 2);
-        scale->setCurrentIndex(std::max(0, scale->findData(settings.value(QStringLiteral("exportScale"), 1).toInt())));
+        scale->setCurrentIndex(
+            std::max(0, scale->findData(settings.value(QStringLiteral("exportScale"), 1).toInt())));
         scale->setToolTip(tr("Output pixels per pixel on screen: 2× doubles width, height, lines and text"));
         if (auto *grid = qobject_cast<QGridLayout *>(dialog.layout())) {
             const int row = grid->rowCount();
@@ -112,15 +112,12 @@ void MainWindow::exportInteractive(const QString &format)
             grid->addWidget(scale, row, 1);
         }
     }
-    if (m_exportDialogHook)
-        m_exportDialogHook(dialog);
-    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
-        return;
+    if (m_exportDialogHook) m_exportDialogHook(dialog);
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
     const QString path = dialog.selectedFiles().constFirst();
     settings.setValue(QStringLiteral("exportDir"), QFileInfo(path).absolutePath());
     const int factor = scale ? scale->currentData().toInt() : 1;
-    if (scale)
-        settings.setValue(QStringLiteral("exportScale"), factor);
+    if (scale) settings.setValue(QStringLiteral("exportScale"), factor);
     QString error;
     if (!exportTo(format, path, &error, factor))
         QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1:\n%2").arg(path, error));

@@ -40,9 +40,8 @@ void MainWindow::buildFindBar()
     m_findKind = new QComboBox(m_findBar);
     m_findKind->setObjectName(QStringLiteral("findKind"));
     // In FindKind's order.
-    m_findKind->addItems(
-        {tr("Lost updates"), tr("Waits of at least"), tr("Crashes and kills"), tr("Deadlocks"),
-         tr("Overdrafts, lines out of turn, cut-offs")});
+    m_findKind->addItems({tr("Lost updates"), tr("Waits of at least"), tr("Crashes and kills"),
+                          tr("Deadlocks"), tr("Overdrafts, lines out of turn, cut-offs")});
     m_findMinMs = new QDoubleSpinBox(m_findBar);
     m_findMinMs->setObjectName(QStringLiteral("findMinMs"));
     m_findMinMs->setRange(0, 60'000);

@@ -162,9 +162,10 @@ void ResultsPanel::refresh()
     else
         heading = tr("Run a scenario to see what it measured.");
     if (compared)
-        heading += QStringLiteral("<br><span style='color:gray'>") +
-                   tr("Compared with run %1: %2").arg(compared->number()).arg(compared->title().toHtmlEscaped()) +
-                   QStringLiteral("</span>");
+        heading +=
+            QStringLiteral("<br><span style='color:gray'>") +
+            tr("Compared with run %1: %2").arg(compared->number()).arg(compared->title().toHtmlEscaped()) +
+            QStringLiteral("</span>");
     m_heading->setText(heading);
 
     auto header = [this](int column, const QString &text, const QString &tip) {
@@ -178,8 +179,10 @@ void ResultsPanel::refresh()
         const QString diff = other ? r->differenceFrom(*other) : QString();
         return tr("Run %1").arg(r->number()) + (diff.isEmpty() ? QString() : QLatin1Char('\n') + diff);
     };
-    header(Current, current ? columnHeading(current, compared) : tr("This run"), current ? current->title() : QString());
-    header(Compared, compared ? columnHeading(compared, current) : tr("Compared"), compared ? compared->title() : QString());
+    header(Current, current ? columnHeading(current, compared) : tr("This run"),
+           current ? current->title() : QString());
+    header(Compared, compared ? columnHeading(compared, current) : tr("Compared"),
+           compared ? compared->title() : QString());
     header(Difference, tr("Difference"),
            current && compared ? tr("Run %1 minus run %2").arg(current->number()).arg(compared->number())
                                : QString());
@@ -214,8 +217,7 @@ void ResultsPanel::refresh()
             } else {
                 text = m ? formatMetric(*m) : QString();
             }
-            if (text.isEmpty())
-                text = QStringLiteral("—");
+            if (text.isEmpty()) text = QStringLiteral("—");
             auto *item = new QTableWidgetItem(text);
             item->setToolTip(row.label + QStringLiteral(": ") + (tip.isEmpty() ? text : tip));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);

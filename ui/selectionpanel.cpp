@@ -44,9 +44,9 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
         m_heading->setText(tr("Shift+drag on the timeline to select a range: its numbers appear here."));
         return;
     }
-    m_heading->setText(
-        tr("<b>%1</b> selected, from %2 to %3")
-            .arg(formatDurationNs(end - start), formatDurationNs(start - trace->start()), formatDurationNs(end - trace->start())));
+    m_heading->setText(tr("<b>%1</b> selected, from %2 to %3")
+                           .arg(formatDurationNs(end - start), formatDurationNs(start - trace->start()),
+                                formatDurationNs(end - trace->start())));
     const std::vector<LaneRangeStats> stats = rangeStats(*trace, start, end);
     m_table->setRowCount(int(stats.size()));
     const std::int64_t span = end - start;

@@ -19,8 +19,8 @@ namespace raceway::scenarios {
 namespace {
 
 // Uses `ns` of this thread's CPU time; with a GIL, checks between slices whether to hand it over.
-std::uint64_t burnCpu(const RunContext &ctx, std::int64_t ns, std::uint64_t x, SimulatedGil *gil, ThreadBuffer *lane,
-                      int me)
+std::uint64_t burnCpu(const RunContext &ctx, std::int64_t ns, std::uint64_t x, SimulatedGil *gil,
+                      ThreadBuffer *lane, int me)
 {
     constexpr std::int64_t slice = 200'000; // 0.2 ms of CPU between interpreter checks
     std::int64_t used = 0;
@@ -30,8 +30,7 @@ std::uint64_t burnCpu(const RunContext &ctx, std::int64_t ns, std::uint64_t x, S
         while (racy::threadCpuNs() - start < target)
             x = racy::churn(x, 512);
         used += racy::threadCpuNs() - start;
-        if (gil)
-            gil->checkInterval(*lane, me);
+        if (gil) gil->checkInterval(*lane, me);
     }
     return x;
 }
@@ -57,7 +56,8 @@ public:
     QList<ParamSpec> params() const override
     {
         return {
-            ParamSpec::integer(QStringLiteral("workers"), 2, 1, 16, {}, QStringLiteral("Threads or processes the job is split over.")),
+            ParamSpec::integer(QStringLiteral("workers"), 2, 1, 16, {},
+                               QStringLiteral("Threads or processes the job is split over.")),
             ParamSpec::integer(QStringLiteral("work_ms"), 300, 1, 600'000, QStringLiteral("ms"),
                                QStringLiteral("CPU time the whole job needs, split evenly over the workers."))
                 .withWatchValue(qlonglong(1000)),
@@ -73,28 +73,36 @@ public:
                            .arg(p.integer(QStringLiteral("workers")));
         const QVariant best = metricValue(metrics, QStringLiteral("processes_speedup"));
         if (best.isValid())
-            line += QStringLiteral(" — processes %1× faster, threads under the GIL %2×")
-                        .arg(QLocale().toString(best.toDouble(), 'f', 2),
-                             QLocale().toString(metricValue(metrics, QStringLiteral("threads_gil_speedup")).toDouble(), 'f', 2));
+            line +=
+                QStringLiteral(" — processes %1× faster, threads under the GIL %2×")
+                    .arg(QLocale().toString(best.toDouble(), 'f', 2),
+                         QLocale().toString(
+                             metricValue(metrics, QStringLiteral("threads_gil_speedup")).toDouble(), 'f', 2));
         return line;
     }
     std::optional<BarChart> chart(const ParamValues &p, const QList<Metric> &metrics) const override
     {
         const QVariant sequential = metricValue(metrics, QStringLiteral("sequential_ms"));
-        if (!sequential.isValid())
-            return std::nullopt;
+        if (!sequential.isValid()) return std::nullopt;
         BarChart c;
         c.title = QStringLiteral("Wall time of the same job, four ways");
         const QLocale l;
         for (int m = 0; m < 4; ++m) {
-            const double ms = metricValue(metrics, QString::fromLatin1(modeKeys[m]) + QStringLiteral("_ms")).toDouble();
-            const double speedup = metricValue(metrics, QString::fromLatin1(modeKeys[m]) + QStringLiteral("_speedup")).toDouble();
+            const double ms =
+                metricValue(metrics, QString::fromLatin1(modeKeys[m]) + QStringLiteral("_ms")).toDouble();
+            const double speedup =
+                metricValue(metrics, QString::fromLatin1(modeKeys[m]) + QStringLiteral("_speedup"))
+                    .toDouble();
             c.bars.append({QString::fromLatin1(modeLabels[m]), ms,
-                           QStringLiteral("%1 ms · %2× the sequential speed").arg(l.toString(ms, 'f', 0), l.toString(speedup, 'f', 2))});
+                           QStringLiteral("%1 ms · %2× the sequential speed")
+                               .arg(l.toString(ms, 'f', 0), l.toString(speedup, 'f', 2))});
         }
-        const int cores = std::max(1, std::min(int(p.integer(QStringLiteral("workers"))), QThread::idealThreadCount()));
+        const int cores =
+            std::max(1, std::min(int(p.integer(QStringLiteral("workers"))), QThread::idealThreadCount()));
         c.ideal = sequential.toDouble() / cores;
-        c.idealLabel = QStringLiteral("ideal with %1 core%2 (Amdahl, fully parallel)").arg(cores).arg(cores == 1 ? QString() : QStringLiteral("s"));
+        c.idealLabel = QStringLiteral("ideal with %1 core%2 (Amdahl, fully parallel)")
+                           .arg(cores)
+                           .arg(cores == 1 ? QString() : QStringLiteral("s"));
         return c;
     }
 
@@ -109,15 +117,19 @@ public:
             return;
         }
         Recorder &rec = ctx.recorder();
-        ThreadBuffer *sequential = rec.createBuffer(rec.addLane(QStringLiteral("sequential"), LaneKind::Thread));
+        ThreadBuffer *sequential =
+            rec.createBuffer(rec.addLane(QStringLiteral("sequential"), LaneKind::Thread));
         std::vector<ThreadBuffer *> gilLanes, freeLanes, procLanes;
         for (int i = 0; i < n; ++i)
-            gilLanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("GIL thread %1").arg(i + 1), LaneKind::Thread)));
+            gilLanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("GIL thread %1").arg(i + 1), LaneKind::Thread)));
         SimulatedGil gil(rec, p.integer(QStringLiteral("switch_ms")) * 1'000'000);
         for (int i = 0; i < n; ++i)
-            freeLanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+            freeLanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
         for (int i = 0; i < n; ++i)
-            procLanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("process %1").arg(i + 1), LaneKind::Process)));
+            procLanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("process %1").arg(i + 1), LaneKind::Process)));
 
         std::atomic<std::uint64_t> sink{0};
         double wallMs[4] = {-1, -1, -1, -1}; // -1: not run (stopped before it started)
@@ -132,9 +144,9 @@ public:
                     else
                         lane.record(EventKind::ThreadStart);
                     if (!ctx.cancelled())
-                        sink.fetch_xor(burnCpu(ctx, workNs / n, std::uint64_t(i) + 1, g, &lane, i), std::memory_order_relaxed);
-                    if (g)
-                        g->release(lane);
+                        sink.fetch_xor(burnCpu(ctx, workNs / n, std::uint64_t(i) + 1, g, &lane, i),
+                                       std::memory_order_relaxed);
+                    if (g) g->release(lane);
                     lane.record(EventKind::ThreadEnd);
                     finished.fetch_add(1, std::memory_order_release);
                 }));
@@ -166,7 +178,8 @@ public:
         timed(3, [&] {
             WorkerGroup group(ctx);
             for (int i = 0; i < n; ++i)
-                group.add(*procLanes[std::size_t(i)], {QStringLiteral("burn"), QString::number(workNs / n / 1'000'000)});
+                group.add(*procLanes[std::size_t(i)],
+                          {QStringLiteral("burn"), QString::number(workNs / n / 1'000'000)});
             group.waitAll(600'000);
             group.reportUnexpected(QStringLiteral("process"));
         });
@@ -181,12 +194,14 @@ public:
             ctx.addMetric(QString::fromLatin1(modeKeys[m]) + QStringLiteral("_speedup"),
                           QString::fromLatin1(modeLabels[m]) + QStringLiteral(": speed-up"),
                           ran ? QVariant(speedup) : QVariant(), QStringLiteral("×"));
-            modes << QVariantMap{{QStringLiteral("mode"), QString::fromLatin1(modeKeys[m])},
-                                 {QStringLiteral("wall_ms"), wallMs[m] >= 0 ? QVariant(wallMs[m]) : QVariant()},
-                                 {QStringLiteral("speedup"), ran ? QVariant(speedup) : QVariant()}};
+            modes << QVariantMap{
+                {QStringLiteral("mode"), QString::fromLatin1(modeKeys[m])},
+                {QStringLiteral("wall_ms"), wallMs[m] >= 0 ? QVariant(wallMs[m]) : QVariant()},
+                {QStringLiteral("speedup"), ran ? QVariant(speedup) : QVariant()}};
         }
         ctx.addMetric(QStringLiteral("modes"), QStringLiteral("Modes"), modes);
-        ctx.addMetric(QStringLiteral("gil_switches"), QStringLiteral("GIL switches"), qlonglong(gil.switches()));
+        ctx.addMetric(QStringLiteral("gil_switches"), QStringLiteral("GIL switches"),
+                      qlonglong(gil.switches()));
     }
 };
 

@@ -76,11 +76,12 @@ public:
     {
         const QLocale l;
         const qlonglong threads = p.integer(QStringLiteral("threads"));
-        QString line = QStringLiteral("counter: %1 thread%2 × %3 increments, lock %4")
-                           .arg(threads)
-                           .arg(threads == 1 ? QString() : QStringLiteral("s"))
-                           .arg(l.toString(qlonglong(p.integer(QStringLiteral("iterations")))))
-                           .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+        QString line =
+            QStringLiteral("counter: %1 thread%2 × %3 increments, lock %4")
+                .arg(threads)
+                .arg(threads == 1 ? QString() : QStringLiteral("s"))
+                .arg(l.toString(qlonglong(p.integer(QStringLiteral("iterations")))))
+                .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
         line += raceSummary(metrics);
         return line;
     }
@@ -103,13 +104,12 @@ public:
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> buffers;
         for (int i = 0; i < threads; ++i)
-            buffers.push_back(rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1),
-                                                           LaneKind::Thread)));
+            buffers.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
         const std::uint16_t counterLane = rec.addLane(QStringLiteral("counter"), LaneKind::Counter);
         const std::uint8_t counterObj = rec.addObject(QStringLiteral("counter"), counterLane);
         std::unique_ptr<TracedMutex> mutex;
-        if (useLock)
-            mutex = std::make_unique<TracedMutex>(rec, QStringLiteral("lock"));
+        if (useLock) mutex = std::make_unique<TracedMutex>(rec, QStringLiteral("lock"));
 
         // Slow steps report progress every time; fast ones a few hundred times per thread.
         const std::int64_t stride =
@@ -171,8 +171,7 @@ public:
                     tally.lost += erased;
                     ++tally.lossyWrites;
                 }
-                if (mutex)
-                    mutex->unlock(lane);
+                if (mutex) mutex->unlock(lane);
                 tally.done = k + 1;
                 if (tally.done % stride == 0) {
                     lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
@@ -184,8 +183,7 @@ public:
                     lane.record(EventKind::SleepEnd);
                 }
             }
-            if (reported != tally.done)
-                lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
+            if (reported != tally.done) lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
             lane.record(EventKind::ThreadEnd);
             finished.fetch_add(1, std::memory_order_release);
         };

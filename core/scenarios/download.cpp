@@ -36,19 +36,22 @@ public:
     QList<ParamSpec> params() const override
     {
         return {
-            ParamSpec::integer(QStringLiteral("files"), 5, 1, 1000, {}, QStringLiteral("How many files to download.")),
+            ParamSpec::integer(QStringLiteral("files"), 5, 1, 1000, {},
+                               QStringLiteral("How many files to download.")),
             ParamSpec::integer(QStringLiteral("min_ms"), 100, 0, 60'000, QStringLiteral("ms"),
                                QStringLiteral("Shortest download time.")),
             ParamSpec::integer(QStringLiteral("max_ms"), 1000, 0, 60'000, QStringLiteral("ms"),
                                QStringLiteral("Longest download time.")),
-            ParamSpec::integer(QStringLiteral("seed"), 42, 0, 2'147'483'647, {},
-                               QStringLiteral("Seed of the random durations: the same seed, the same durations.")),
+            ParamSpec::integer(
+                QStringLiteral("seed"), 42, 0, 2'147'483'647, {},
+                QStringLiteral("Seed of the random durations: the same seed, the same durations.")),
             ParamSpec::choice(QStringLiteral("mode"), QStringLiteral("threads"),
-                              {QStringLiteral("sequential"), QStringLiteral("threads"), QStringLiteral("pool"),
-                               QStringLiteral("async")},
+                              {QStringLiteral("sequential"), QStringLiteral("threads"),
+                               QStringLiteral("pool"), QStringLiteral("async")},
                               QStringLiteral("One after another, a thread per file, a pool of threads, or "
                                              "coroutines on one event loop.")),
-            ParamSpec::integer(QStringLiteral("workers"), 3, 1, 64, {}, QStringLiteral("Threads in the pool (mode=pool).")),
+            ParamSpec::integer(QStringLiteral("workers"), 3, 1, 64, {},
+                               QStringLiteral("Threads in the pool (mode=pool).")),
         };
     }
     QString validate(const ParamValues &p) const override
@@ -62,7 +65,9 @@ public:
     std::int64_t totalWork(const ParamValues &p) const override { return p.integer(QStringLiteral("files")); }
     QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
     {
-        QString line = QStringLiteral("download: %1 files, %2").arg(p.integer(QStringLiteral("files"))).arg(p.text(QStringLiteral("mode")));
+        QString line = QStringLiteral("download: %1 files, %2")
+                           .arg(p.integer(QStringLiteral("files")))
+                           .arg(p.text(QStringLiteral("mode")));
         const QVariant sum = metricValue(metrics, QStringLiteral("sum_ms"));
         if (sum.isValid())
             line += QStringLiteral(" — durations sum to %1 ms, the longest is %2 ms")
@@ -77,7 +82,8 @@ public:
         const int files = int(p.integer(QStringLiteral("files")));
         const QString mode = p.text(QStringLiteral("mode"));
         std::mt19937 rng(std::uint32_t(p.integer(QStringLiteral("seed"))));
-        std::uniform_int_distribution<qlonglong> pick(p.integer(QStringLiteral("min_ms")), p.integer(QStringLiteral("max_ms")));
+        std::uniform_int_distribution<qlonglong> pick(p.integer(QStringLiteral("min_ms")),
+                                                      p.integer(QStringLiteral("max_ms")));
         std::vector<qlonglong> durations;
         for (int i = 0; i < files; ++i)
             durations.push_back(pick(rng));
@@ -89,18 +95,21 @@ public:
             lane.record(EventKind::IoBegin, 0, std::uint32_t(file));
             ctx.sleepFor(durations[std::size_t(file)] * 1'000'000);
             lane.record(EventKind::IdleBegin);
-            lane.record(EventKind::Progress, 0, std::uint32_t(done.fetch_add(1, std::memory_order_acq_rel) + 1));
+            lane.record(EventKind::Progress, 0,
+                        std::uint32_t(done.fetch_add(1, std::memory_order_acq_rel) + 1));
         };
 
         if (mode == QLatin1String("sequential")) {
-            ThreadBuffer *lane = rec.createBuffer(rec.addLane(QStringLiteral("main thread"), LaneKind::Thread));
+            ThreadBuffer *lane =
+                rec.createBuffer(rec.addLane(QStringLiteral("main thread"), LaneKind::Thread));
             ctx.markStart(nowNs());
             for (int f = 0; f < files && !ctx.cancelled(); ++f)
                 download(*lane, f);
         } else if (mode == QLatin1String("threads")) {
             std::vector<ThreadBuffer *> lanes;
             for (int f = 0; f < files; ++f)
-                lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(f + 1), LaneKind::Thread)));
+                lanes.push_back(
+                    rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(f + 1), LaneKind::Thread)));
             std::vector<std::unique_ptr<QThread>> threads;
             ctx.markStart(nowNs());
             for (int f = 0; f < files; ++f) {
@@ -113,7 +122,8 @@ public:
             const int workers = int(p.integer(QStringLiteral("workers")));
             std::vector<ThreadBuffer *> lanes;
             for (int i = 0; i < workers; ++i)
-                lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("pool thread %1").arg(i + 1), LaneKind::Thread)));
+                lanes.push_back(rec.createBuffer(
+                    rec.addLane(QStringLiteral("pool thread %1").arg(i + 1), LaneKind::Thread)));
             PoolLanes poolLanes(lanes);
             QThreadPool pool;
             pool.setMaxThreadCount(workers);
@@ -123,7 +133,8 @@ public:
                 pool.start([&, f] { download(poolLanes.forThisThread(), f); });
             pool.waitForDone();
         } else { // async: coroutines on this one thread, resumed by timers of its event loop
-            const std::uint16_t loopLane = rec.addLane(QStringLiteral("event loop (1 thread)"), LaneKind::Thread);
+            const std::uint16_t loopLane =
+                rec.addLane(QStringLiteral("event loop (1 thread)"), LaneKind::Thread);
             ThreadBuffer *buffer = rec.createBuffer(loopLane);
             std::vector<std::uint16_t> lanes;
             for (int f = 0; f < files; ++f)
@@ -140,19 +151,16 @@ public:
                     buffer->recordOn(lanes[std::size_t(f)], EventKind::IdleBegin);
                     buffer->record(EventKind::Progress, 0, std::uint32_t(done.fetch_add(1) + 1));
                     buffer->record(EventKind::IdleBegin);
-                    if (--pending == 0)
-                        loop.quit();
+                    if (--pending == 0) loop.quit();
                 });
             }
             QTimer cancelCheck;
             QObject::connect(&cancelCheck, &QTimer::timeout, &loop, [&] {
-                if (ctx.cancelled())
-                    loop.quit();
+                if (ctx.cancelled()) loop.quit();
             });
             cancelCheck.start(20);
             buffer->record(EventKind::IdleBegin);
-            if (pending > 0)
-                loop.exec();
+            if (pending > 0) loop.exec();
             buffer->record(EventKind::ThreadEnd);
         }
 
@@ -163,10 +171,14 @@ public:
             longest = std::max(longest, d);
             drawn << d;
         }
-        ctx.addMetric(QStringLiteral("sum_ms"), QStringLiteral("Durations, summed"), sum, QStringLiteral("ms"));
-        ctx.addMetric(QStringLiteral("max_ms"), QStringLiteral("Longest duration"), longest, QStringLiteral("ms"));
-        ctx.addMetric(QStringLiteral("durations_ms"), QStringLiteral("Each file's duration"), drawn, QStringLiteral("ms"));
-        ctx.addMetric(QStringLiteral("files_done"), QStringLiteral("Files downloaded"), qlonglong(done.load()));
+        ctx.addMetric(QStringLiteral("sum_ms"), QStringLiteral("Durations, summed"), sum,
+                      QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("max_ms"), QStringLiteral("Longest duration"), longest,
+                      QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("durations_ms"), QStringLiteral("Each file's duration"), drawn,
+                      QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("files_done"), QStringLiteral("Files downloaded"),
+                      qlonglong(done.load()));
     }
 };
 

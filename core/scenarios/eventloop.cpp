@@ -33,13 +33,15 @@ public:
     QList<ParamSpec> params() const override
     {
         return {
-            ParamSpec::integer(QStringLiteral("tasks"), 5, 1, 1000, {}, QStringLiteral("Coroutines gathered.")),
+            ParamSpec::integer(QStringLiteral("tasks"), 5, 1, 1000, {},
+                               QStringLiteral("Coroutines gathered.")),
             ParamSpec::integer(QStringLiteral("delay_ms"), 2000, 0, 60'000, QStringLiteral("ms"),
                                QStringLiteral("How long each await waits (asyncio.sleep).")),
             ParamSpec::integer(QStringLiteral("steps"), 1, 1, 1000, {},
                                QStringLiteral("Awaits per coroutine, one after another.")),
-            ParamSpec::integer(QStringLiteral("work_us"), 0, 0, 1'000'000, QStringLiteral("µs"),
-                               QStringLiteral("CPU work a coroutine does each time it resumes, on the loop's thread.")),
+            ParamSpec::integer(
+                QStringLiteral("work_us"), 0, 0, 1'000'000, QStringLiteral("µs"),
+                QStringLiteral("CPU work a coroutine does each time it resumes, on the loop's thread.")),
         };
     }
     std::int64_t totalWork(const ParamValues &p) const override
@@ -63,7 +65,8 @@ public:
         const std::int64_t workNs = p.integer(QStringLiteral("work_us")) * 1000;
 
         Recorder &rec = ctx.recorder();
-        ThreadBuffer *loopLane = rec.createBuffer(rec.addLane(QStringLiteral("event loop (1 thread)"), LaneKind::Thread));
+        ThreadBuffer *loopLane =
+            rec.createBuffer(rec.addLane(QStringLiteral("event loop (1 thread)"), LaneKind::Thread));
         std::vector<std::uint16_t> lanes;
         for (int t = 0; t < tasks; ++t)
             lanes.push_back(rec.addLane(QStringLiteral("coroutine %1").arg(t + 1), LaneKind::Thread));
@@ -85,19 +88,18 @@ public:
             if (stepsDone[std::size_t(t)]++ > 0)
                 loopLane->record(EventKind::Progress, 0, std::uint32_t(++resumed));
             if (stepsDone[std::size_t(t)] <= steps && !ctx.cancelled()) {
-                loopLane->recordOn(lanes[std::size_t(t)], EventKind::IoBegin, 0, std::uint32_t(stepsDone[std::size_t(t)] - 1));
+                loopLane->recordOn(lanes[std::size_t(t)], EventKind::IoBegin, 0,
+                                   std::uint32_t(stepsDone[std::size_t(t)] - 1));
                 QTimer::singleShot(delay, &loop, [&resume, t] { resume(t); });
             } else {
                 loopLane->recordOn(lanes[std::size_t(t)], EventKind::ThreadEnd);
-                if (++finished == tasks)
-                    loop.quit();
+                if (++finished == tasks) loop.quit();
             }
             loopLane->record(EventKind::IdleBegin);
         };
         QTimer cancelCheck;
         QObject::connect(&cancelCheck, &QTimer::timeout, &loop, [&] {
-            if (ctx.cancelled())
-                loop.quit();
+            if (ctx.cancelled()) loop.quit();
         });
         cancelCheck.start(20);
         ctx.markStart(nowNs());
@@ -109,7 +111,8 @@ public:
 
         ctx.addMetric(QStringLiteral("os_threads"), QStringLiteral("OS threads that ran coroutines"),
                       qlonglong(threadsSeen.size()));
-        ctx.addMetric(QStringLiteral("tasks_finished"), QStringLiteral("Coroutines finished"), qlonglong(finished));
+        ctx.addMetric(QStringLiteral("tasks_finished"), QStringLiteral("Coroutines finished"),
+                      qlonglong(finished));
         ctx.addMetric(QStringLiteral("awaited_ms"), QStringLiteral("Awaited, summed over coroutines"),
                       qlonglong(std::int64_t(tasks) * steps * delay.count()), QStringLiteral("ms"));
     }

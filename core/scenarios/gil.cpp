@@ -58,21 +58,26 @@ public:
             ParamSpec::integer(QStringLiteral("iterations"), 5000, 1, 100'000'000, {},
                                QStringLiteral("Loop iterations per thread; each does work_us of CPU work."))
                 .withWatchValue(qlonglong(1000)),
-            ParamSpec::integer(QStringLiteral("work_us"), 10, 0, 1'000'000, QStringLiteral("µs"),
-                               QStringLiteral("CPU work in each iteration (the bytecode between two checks)."))
+            ParamSpec::integer(
+                QStringLiteral("work_us"), 10, 0, 1'000'000, QStringLiteral("µs"),
+                QStringLiteral("CPU work in each iteration (the bytecode between two checks)."))
                 .withWatchValue(qlonglong(1000)),
-            ParamSpec::boolean(QStringLiteral("gil"), true, QStringLiteral("Threads must hold the GIL to run."))
+            ParamSpec::boolean(QStringLiteral("gil"), true,
+                               QStringLiteral("Threads must hold the GIL to run."))
                 .asLockSwitch(),
-            ParamSpec::integer(QStringLiteral("switch_ms"), 5, 1, 1000, QStringLiteral("ms"),
-                               QStringLiteral("How long a waiter waits before asking the holder to drop the GIL "
-                                              "(CPython's switch interval).")),
-            ParamSpec::integer(QStringLiteral("io_ms"), 0, 0, 10'000, QStringLiteral("ms"),
-                               QStringLiteral("Simulated I/O after each iteration: the thread drops the GIL and "
-                                              "waits this long.")),
-            ParamSpec::choice(QStringLiteral("switch_at"), QStringLiteral("loop"),
-                              {QStringLiteral("loop"), QStringLiteral("read-write")},
-                              QStringLiteral("Where the interpreter may switch threads: only at the loop boundary "
-                                             "(after counter += 1 completes), or also between its read and write.")),
+            ParamSpec::integer(
+                QStringLiteral("switch_ms"), 5, 1, 1000, QStringLiteral("ms"),
+                QStringLiteral("How long a waiter waits before asking the holder to drop the GIL "
+                               "(CPython's switch interval).")),
+            ParamSpec::integer(
+                QStringLiteral("io_ms"), 0, 0, 10'000, QStringLiteral("ms"),
+                QStringLiteral("Simulated I/O after each iteration: the thread drops the GIL and "
+                               "waits this long.")),
+            ParamSpec::choice(
+                QStringLiteral("switch_at"), QStringLiteral("loop"),
+                {QStringLiteral("loop"), QStringLiteral("read-write")},
+                QStringLiteral("Where the interpreter may switch threads: only at the loop boundary "
+                               "(after counter += 1 completes), or also between its read and write.")),
         };
     }
     std::int64_t totalWork(const ParamValues &p) const override
@@ -84,13 +89,15 @@ public:
         QString line = QStringLiteral("gil: %1 threads, GIL %2, switches at the %3")
                            .arg(p.integer(QStringLiteral("threads")))
                            .arg(p.flag(QStringLiteral("gil")) ? QStringLiteral("on") : QStringLiteral("off"))
-                           .arg(p.text(QStringLiteral("switch_at")) == QLatin1String("loop") ? QStringLiteral("loop")
-                                                                                              : QStringLiteral("read/write"));
+                           .arg(p.text(QStringLiteral("switch_at")) == QLatin1String("loop")
+                                    ? QStringLiteral("loop")
+                                    : QStringLiteral("read/write"));
         const QVariant lost = metricValue(metrics, QStringLiteral("lost_updates"));
         if (lost.isValid())
             line += QStringLiteral(" — %1 lost, %2 switches")
                         .arg(QLocale().toString(lost.toLongLong()))
-                        .arg(QLocale().toString(metricValue(metrics, QStringLiteral("gil_switches")).toLongLong()));
+                        .arg(QLocale().toString(
+                            metricValue(metrics, QStringLiteral("gil_switches")).toLongLong()));
         return line;
     }
 
@@ -106,7 +113,8 @@ public:
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> lanes;
         for (int i = 0; i < threads; ++i)
-            lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+            lanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
         std::unique_ptr<SimulatedGil> gil;
         if (p.flag(QStringLiteral("gil")))
             gil = std::make_unique<SimulatedGil>(rec, p.integer(QStringLiteral("switch_ms")) * 1'000'000);
@@ -141,8 +149,7 @@ public:
             for (std::int64_t k = 0; k < iterations && !ctx.cancelled(); ++k) {
                 x = burn(workNs, x, ctx);
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
-                if (gil && splitReadWrite)
-                    tally.waitNs += gil->checkInterval(lane, me);
+                if (gil && splitReadWrite) tally.waitNs += gil->checkInterval(lane, me);
                 completed.fetch_add(1, std::memory_order_relaxed);
                 const std::uint64_t old = shared.exchange(tag | (read + 1), std::memory_order_acq_rel);
                 if (const std::int64_t erased = racy::erased(old, read); erased != 0) {
@@ -151,27 +158,20 @@ public:
                     ++tally.lossy;
                 }
                 tally.done = k + 1;
-                if (tally.done % stride == 0)
-                    lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
-                if (gil)
-                    tally.waitNs += gil->checkInterval(lane, me); // the loop's backward jump
+                if (tally.done % stride == 0) lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
+                if (gil) tally.waitNs += gil->checkInterval(lane, me); // the loop's backward jump
                 if (ioNs > 0) {
-                    if (gil)
-                        gil->release(lane);
+                    if (gil) gil->release(lane);
                     lane.record(EventKind::IoBegin, 0, std::uint32_t(k));
                     ctx.sleepFor(ioNs);
                     // I/O done: under the GIL the thread must win it back before it runs again.
                     lane.record(gil ? EventKind::IdleBegin : EventKind::IoEnd);
-                    if (gil)
-                        tally.waitNs += gil->acquire(lane, me);
+                    if (gil) tally.waitNs += gil->acquire(lane, me);
                 }
             }
-            if (tally.done % stride != 0)
-                lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
-            if (ctx.cancelled())
-                lane.record(EventKind::Cancelled);
-            if (gil)
-                gil->release(lane);
+            if (tally.done % stride != 0) lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
+            if (ctx.cancelled()) lane.record(EventKind::Cancelled);
+            if (gil) gil->release(lane);
             lane.record(EventKind::ThreadEnd);
             tally.cpuNs = racy::threadCpuNs() - cpu0;
             sink.fetch_xor(x, std::memory_order_relaxed); // the work's result is used: it cannot be dropped
@@ -208,7 +208,8 @@ public:
                       double(waitNs) / 1e6, QStringLiteral("ms"));
         ctx.addMetric(QStringLiteral("gil_switches"), QStringLiteral("Forced GIL switches"),
                       qlonglong(gil ? gil->switches() : 0));
-        ctx.addMetric(QStringLiteral("thread_cpu_ms"), QStringLiteral("CPU time per thread"), cpuMs, QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("thread_cpu_ms"), QStringLiteral("CPU time per thread"), cpuMs,
+                      QStringLiteral("ms"));
         addRaceMetrics(ctx, expected, actual, lost, lossy);
     }
 };

@@ -34,13 +34,16 @@ public:
         return {
             ParamSpec::integer(QStringLiteral("workers"), 3, 1, 64, {},
                                QStringLiteral("Threads in the pool (max_workers).")),
-            ParamSpec::integer(QStringLiteral("tasks"), 5, 1, 10'000, {}, QStringLiteral("Tasks submitted to the pool."))
+            ParamSpec::integer(QStringLiteral("tasks"), 5, 1, 10'000, {},
+                               QStringLiteral("Tasks submitted to the pool."))
                 .withWatchValue(qlonglong(9)),
             ParamSpec::integer(QStringLiteral("task_ms"), 300, 0, 60'000, QStringLiteral("ms"),
                                QStringLiteral("How long each task takes."))
                 .withWatchValue(qlonglong(700)),
-            ParamSpec::choice(QStringLiteral("work"), QStringLiteral("sleep"), {QStringLiteral("sleep"), QStringLiteral("cpu")},
-                              QStringLiteral("sleep: the task waits, like I/O. cpu: the task keeps a core busy.")),
+            ParamSpec::choice(
+                QStringLiteral("work"), QStringLiteral("sleep"),
+                {QStringLiteral("sleep"), QStringLiteral("cpu")},
+                QStringLiteral("sleep: the task waits, like I/O. cpu: the task keeps a core busy.")),
         };
     }
     std::int64_t totalWork(const ParamValues &p) const override { return p.integer(QStringLiteral("tasks")); }
@@ -51,8 +54,7 @@ public:
                            .arg(p.integer(QStringLiteral("task_ms")))
                            .arg(p.integer(QStringLiteral("workers")));
         const QVariant most = metricValue(metrics, QStringLiteral("max_concurrent"));
-        if (most.isValid())
-            line += QStringLiteral(" — at most %1 at once").arg(most.toLongLong());
+        if (most.isValid()) line += QStringLiteral(" — at most %1 at once").arg(most.toLongLong());
         return line;
     }
 
@@ -67,7 +69,8 @@ public:
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> lanes;
         for (int i = 0; i < workers; ++i)
-            lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("pool thread %1").arg(i + 1), LaneKind::Thread)));
+            lanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("pool thread %1").arg(i + 1), LaneKind::Thread)));
         const std::uint16_t queueLane = rec.addLane(QStringLiteral("queue"), LaneKind::Queue);
         const std::uint8_t queueObj = rec.addObject(QStringLiteral("queue"), queueLane);
         ThreadBuffer *queue = rec.createBuffer(queueLane);
@@ -112,19 +115,22 @@ public:
                 }
                 active.fetch_sub(1, std::memory_order_acq_rel);
                 lane.record(EventKind::TaskEnd);
-                lane.record(EventKind::Progress, 0, std::uint32_t(done.fetch_add(1, std::memory_order_acq_rel) + 1));
+                lane.record(EventKind::Progress, 0,
+                            std::uint32_t(done.fetch_add(1, std::memory_order_acq_rel) + 1));
             });
         }
         pool.waitForDone();
         const std::size_t threadsUsed = poolLanes.used();
         const int finished = done.load(std::memory_order_acquire);
-        ctx.addMetric(QStringLiteral("max_concurrent"), QStringLiteral("Most tasks at once"), qlonglong(most.load()));
+        ctx.addMetric(QStringLiteral("max_concurrent"), QStringLiteral("Most tasks at once"),
+                      qlonglong(most.load()));
         ctx.addMetric(QStringLiteral("tasks_done"), QStringLiteral("Tasks completed"), qlonglong(finished));
         ctx.addMetric(QStringLiteral("queue_wait_ms"), QStringLiteral("Mean wait in the queue"),
                       finished ? double(waitedNs.load()) / finished / 1e6 : 0.0, QStringLiteral("ms"));
         ctx.addMetric(QStringLiteral("max_queue_wait_ms"), QStringLiteral("Longest wait in the queue"),
                       double(longestWaitNs.load()) / 1e6, QStringLiteral("ms"));
-        ctx.addMetric(QStringLiteral("threads_used"), QStringLiteral("Pool threads used"), qlonglong(threadsUsed));
+        ctx.addMetric(QStringLiteral("threads_used"), QStringLiteral("Pool threads used"),
+                      qlonglong(threadsUsed));
     }
 };
 

@@ -40,13 +40,15 @@ public:
         return {
             ParamSpec::integer(QStringLiteral("processes"), 2, 1, 64, {},
                                QStringLiteral("How many worker processes run the job at once.")),
-            ParamSpec::integer(QStringLiteral("iterations"), 600'000'000, 1'000, 100'000'000'000LL, {},
-                               QStringLiteral("Steps of CPU-bound work per process (about 1.6 ns each here)."))
+            ParamSpec::integer(
+                QStringLiteral("iterations"), 600'000'000, 1'000, 100'000'000'000LL, {},
+                QStringLiteral("Steps of CPU-bound work per process (about 1.6 ns each here)."))
                 .withWatchValue(qlonglong(1'800'000'000)),
-            ParamSpec::choice(QStringLiteral("fault"), QStringLiteral("none"),
-                              {QStringLiteral("none"), QStringLiteral("crash"), QStringLiteral("hang")},
-                              QStringLiteral("Make the last worker crash or hang halfway, to see how a failed "
-                                             "process is reported.")),
+            ParamSpec::choice(
+                QStringLiteral("fault"), QStringLiteral("none"),
+                {QStringLiteral("none"), QStringLiteral("crash"), QStringLiteral("hang")},
+                QStringLiteral("Make the last worker crash or hang halfway, to see how a failed "
+                               "process is reported.")),
             ParamSpec::integer(QStringLiteral("timeout_ms"), 120'000, 100, 3'600'000, QStringLiteral("ms"),
                                QStringLiteral("Workers still running after this long are killed and marked "
                                               "timed out.")),
@@ -63,8 +65,7 @@ public:
                            .arg(p.integer(QStringLiteral("processes")))
                            .arg(QLocale().toString(qlonglong(p.integer(QStringLiteral("iterations")))));
         const QVariant failed = metricValue(metrics, QStringLiteral("failed"));
-        if (failed.toInt() > 0)
-            line += QStringLiteral(" — %1 failed").arg(failed.toInt());
+        if (failed.toInt() > 0) line += QStringLiteral(" — %1 failed").arg(failed.toInt());
         return line;
     }
 
@@ -80,15 +81,17 @@ public:
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> lanes;
         for (int i = 0; i < n; ++i)
-            lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("process %1").arg(i + 1), LaneKind::Process)));
+            lanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("process %1").arg(i + 1), LaneKind::Process)));
         CpuSampler sampler(rec);
         WorkerGroup group(ctx);
         sampler.start();
         ctx.markStart(nowNs());
         for (int i = 0; i < n; ++i) {
             const QString fault = i == n - 1 ? p.text(QStringLiteral("fault")) : QStringLiteral("none");
-            group.add(*lanes[std::size_t(i)],
-                      {QStringLiteral("cpu"), QString::number(p.integer(QStringLiteral("iterations"))), fault});
+            group.add(
+                *lanes[std::size_t(i)],
+                {QStringLiteral("cpu"), QString::number(p.integer(QStringLiteral("iterations"))), fault});
         }
         group.waitAll(int(p.integer(QStringLiteral("timeout_ms"))));
         sampler.stop();
@@ -107,11 +110,13 @@ public:
                       QStringLiteral("%"));
         ctx.addMetric(QStringLiteral("process_cpu_ms"), QStringLiteral("CPU time per process"), cpuMs,
                       QStringLiteral("ms"));
-        ctx.addMetric(QStringLiteral("child_counters"), QStringLiteral("Each process's own counter"), counters);
+        ctx.addMetric(QStringLiteral("child_counters"), QStringLiteral("Each process's own counter"),
+                      counters);
         ctx.addMetric(QStringLiteral("parent_counter"), QStringLiteral("The parent's counter"),
                       qlonglong(g_parentCounter.load()));
         ctx.addMetric(QStringLiteral("exits"), QStringLiteral("How the workers ended"), exits);
-        ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"), qlonglong(group.failures()));
+        ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"),
+                      qlonglong(group.failures()));
         const QString fault = p.text(QStringLiteral("fault"));
         group.reportUnexpected(QStringLiteral("process"), [&](int index, ExitKind kind) {
             return index == n - 1 && ((fault == QLatin1String("crash") && kind == ExitKind::Crashed) ||

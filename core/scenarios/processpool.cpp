@@ -29,14 +29,16 @@ public:
     QList<ParamSpec> params() const override
     {
         return {
-            ParamSpec::integer(QStringLiteral("workers"), 4, 1, 64, {}, QStringLiteral("Processes in the pool."))
+            ParamSpec::integer(QStringLiteral("workers"), 4, 1, 64, {},
+                               QStringLiteral("Processes in the pool."))
                 .withWatchValue(qlonglong(3)),
             ParamSpec::intList(QStringLiteral("inputs"), {1, 2, 3, 4, 5}, 0, 1'000'000, 1000,
                                QStringLiteral("The values to map the function over, separated by commas."))
                 .withWatchValue(QVariantList{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}),
-            ParamSpec::choice(QStringLiteral("function"), QStringLiteral("square"),
-                              {QStringLiteral("square"), QStringLiteral("cube"), QStringLiteral("factorial")},
-                              QStringLiteral("What each worker computes: n², n³ or n! (n! for n up to 5000).")),
+            ParamSpec::choice(
+                QStringLiteral("function"), QStringLiteral("square"),
+                {QStringLiteral("square"), QStringLiteral("cube"), QStringLiteral("factorial")},
+                QStringLiteral("What each worker computes: n², n³ or n! (n! for n up to 5000).")),
             ParamSpec::integer(QStringLiteral("task_ms"), 0, 0, 60'000, QStringLiteral("ms"),
                                QStringLiteral("Extra time each input takes, as if the function were slower."))
                 .withWatchValue(qlonglong(500)),
@@ -44,14 +46,19 @@ public:
                                QStringLiteral("Workers still running after this long are killed.")),
         };
     }
-    std::int64_t totalWork(const ParamValues &p) const override { return p.integers(QStringLiteral("inputs")).size(); }
+    std::int64_t totalWork(const ParamValues &p) const override
+    {
+        return p.integers(QStringLiteral("inputs")).size();
+    }
 
     QString validate(const ParamValues &p) const override
     {
         if (p.text(QStringLiteral("function")) == QLatin1String("factorial"))
             for (qlonglong v : p.integers(QStringLiteral("inputs")))
                 if (v > 5000)
-                    return QStringLiteral("parameter 'inputs': %1 is too large for factorial (allowed: 0..5000)").arg(v);
+                    return QStringLiteral(
+                               "parameter 'inputs': %1 is too large for factorial (allowed: 0..5000)")
+                        .arg(v);
         return {};
     }
 
@@ -73,7 +80,8 @@ public:
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> lanes;
         for (int i = 0; i < workers; ++i)
-            lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("worker %1").arg(i + 1), LaneKind::Process)));
+            lanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("worker %1").arg(i + 1), LaneKind::Process)));
         const std::uint16_t queueLane = rec.addLane(QStringLiteral("queue"), LaneKind::Queue);
         const std::uint8_t queueObj = rec.addObject(QStringLiteral("queue"), queueLane);
         ThreadBuffer *queue = rec.createBuffer(queueLane);
@@ -101,8 +109,9 @@ public:
             most = std::max(most, ++inFlight);
         };
         for (int k = 0; k < workers; ++k) {
-            WorkerProcess *w = group.add(*lanes[std::size_t(k)], {QStringLiteral("serve"), function,
-                                                                  QString::number(p.integer(QStringLiteral("task_ms")))});
+            WorkerProcess *w =
+                group.add(*lanes[std::size_t(k)], {QStringLiteral("serve"), function,
+                                                   QString::number(p.integer(QStringLiteral("task_ms")))});
             w->setObjectMapper([=](EventKind kind, std::uint8_t obj) -> std::uint8_t {
                 return kind == EventKind::TaskBegin ? queueObj : obj;
             });
@@ -132,10 +141,12 @@ public:
         for (int c : perWorker)
             counts << c;
         ctx.addMetric(QStringLiteral("results"), QStringLiteral("Results, in input order"), out);
-        ctx.addMetric(QStringLiteral("max_concurrent"), QStringLiteral("Most inputs in work at once"), qlonglong(most));
+        ctx.addMetric(QStringLiteral("max_concurrent"), QStringLiteral("Most inputs in work at once"),
+                      qlonglong(most));
         ctx.addMetric(QStringLiteral("tasks_per_worker"), QStringLiteral("Inputs each worker took"), counts);
         ctx.addMetric(QStringLiteral("answered"), QStringLiteral("Inputs answered"), qlonglong(answered));
-        ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"), qlonglong(group.failures()));
+        ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"),
+                      qlonglong(group.failures()));
         group.reportUnexpected(QStringLiteral("worker"));
     }
 };

@@ -32,7 +32,8 @@ public:
     QList<ParamSpec> params() const override
     {
         return {
-            ParamSpec::integer(QStringLiteral("processes"), 4, 1, 64, {}, QStringLiteral("Worker processes sharing the value.")),
+            ParamSpec::integer(QStringLiteral("processes"), 4, 1, 64, {},
+                               QStringLiteral("Worker processes sharing the value.")),
             ParamSpec::integer(QStringLiteral("increments"), 100000, 1, 100'000'000, {},
                                QStringLiteral("How many times each process adds 1."))
                 .withWatchValue(qlonglong(400)),
@@ -53,10 +54,11 @@ public:
     QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
     {
         const QLocale l;
-        QString line = QStringLiteral("shared-value: %1 processes × %2 increments, lock %3")
-                           .arg(p.integer(QStringLiteral("processes")))
-                           .arg(l.toString(qlonglong(p.integer(QStringLiteral("increments")))))
-                           .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+        QString line =
+            QStringLiteral("shared-value: %1 processes × %2 increments, lock %3")
+                .arg(p.integer(QStringLiteral("processes")))
+                .arg(l.toString(qlonglong(p.integer(QStringLiteral("increments")))))
+                .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
         line += raceSummary(metrics);
         return line;
     }
@@ -79,25 +81,27 @@ public:
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> lanes;
         for (int i = 0; i < n; ++i)
-            lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("process %1").arg(i + 1), LaneKind::Process)));
+            lanes.push_back(
+                rec.createBuffer(rec.addLane(QStringLiteral("process %1").arg(i + 1), LaneKind::Process)));
         const std::uint16_t counterLane = rec.addLane(QStringLiteral("shared value"), LaneKind::Counter);
         const std::uint8_t counterObj = rec.addObject(QStringLiteral("shared value"), counterLane);
         std::uint8_t lockObj = 0;
         if (useLock)
-            lockObj = rec.addObject(QStringLiteral("shared lock"), rec.addLane(QStringLiteral("shared lock"), LaneKind::Lock));
+            lockObj = rec.addObject(QStringLiteral("shared lock"),
+                                    rec.addLane(QStringLiteral("shared lock"), LaneKind::Lock));
 
         WorkerGroup group(ctx);
         for (int i = 0; i < n; ++i) {
-            WorkerProcess *w = group.add(*lanes[std::size_t(i)],
-                                         {QStringLiteral("shared"), segment.name(),
-                                          QString::number(p.integer(QStringLiteral("increments"))),
-                                          useLock ? QStringLiteral("1") : QStringLiteral("0"),
-                                          QString::number(p.integer(QStringLiteral("window_ns"))), QString::number(i + 1)});
+            WorkerProcess *w =
+                group.add(*lanes[std::size_t(i)],
+                          {QStringLiteral("shared"), segment.name(),
+                           QString::number(p.integer(QStringLiteral("increments"))),
+                           useLock ? QStringLiteral("1") : QStringLiteral("0"),
+                           QString::number(p.integer(QStringLiteral("window_ns"))), QString::number(i + 1)});
             // Worker objects: 1 = the value, 2 = the lock; a lost update's object is the overwritten
             // writer's number, 1 + its process index, which is 1 + its lane here.
             w->setObjectMapper([=](EventKind kind, std::uint8_t obj) -> std::uint8_t {
-                if (kind == EventKind::LostUpdate)
-                    return obj;
+                if (kind == EventKind::LostUpdate) return obj;
                 if (kind == EventKind::Progress) // progress only: the value's lane is drawn from readings
                     return 0;
                 return obj == 1 ? counterObj : obj == 2 ? lockObj : 0;
@@ -144,10 +148,12 @@ public:
             addRaceMetrics(ctx, std::nullopt, actual, std::nullopt, std::nullopt);
         else
             addRaceMetrics(ctx, expected, actual, erased, lossy);
-        ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Lock wait (all processes)"), double(waitNs) / 1e6,
-                      QStringLiteral("ms"));
-        ctx.addMetric(QStringLiteral("lock_acquisitions"), QStringLiteral("Lock acquisitions"), qlonglong(acquisitions));
-        ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"), qlonglong(group.failures()));
+        ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Lock wait (all processes)"),
+                      double(waitNs) / 1e6, QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("lock_acquisitions"), QStringLiteral("Lock acquisitions"),
+                      qlonglong(acquisitions));
+        ctx.addMetric(QStringLiteral("failed"), QStringLiteral("Workers that failed"),
+                      qlonglong(group.failures()));
         group.reportUnexpected(QStringLiteral("process"));
     }
 };

@@ -26,8 +26,7 @@ ParamValues paramsFor(const Scenario &s, const QStringList &args)
 {
     QString error;
     const auto v = ParamValues::parse(s.params(), args, &error);
-    if (!v)
-        qFatal("bad parameters: %s", qPrintable(error));
+    if (!v) qFatal("bad parameters: %s", qPrintable(error));
     return *v;
 }
 
@@ -35,8 +34,7 @@ ParamValues paramsFor(const Scenario &s, const QStringList &args)
 std::int64_t statusBytes(const char *key)
 {
     QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
+    if (!f.open(QIODevice::ReadOnly)) return 0;
     for (const QByteArray &line : f.readAll().split('\n'))
         if (line.startsWith(key))
             return line.mid(qsizetype(std::strlen(key))).trimmed().split(' ').value(0).toLongLong() * 1024;
@@ -45,8 +43,7 @@ std::int64_t statusBytes(const char *key)
 
 void percentiles(benchmark::State &state, std::vector<double> ms, const char *name)
 {
-    if (ms.empty())
-        return;
+    if (ms.empty()) return;
     std::sort(ms.begin(), ms.end());
     state.counters[std::string(name) + "_p50_ms"] = ms[ms.size() / 2];
     state.counters[std::string(name) + "_p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
@@ -59,8 +56,9 @@ void percentiles(benchmark::State &state, std::vector<double> ms, const char *na
 static void BM_StopLatency(benchmark::State &state)
 {
     const Scenario &s = *Registry::builtin().find(QStringLiteral("counter"));
-    const ParamValues p = paramsFor(s, {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000"),
-                                        state.range(0) ? QStringLiteral("lock=on") : QStringLiteral("lock=off")});
+    const ParamValues p =
+        paramsFor(s, {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000"),
+                      state.range(0) ? QStringLiteral("lock=on") : QStringLiteral("lock=off")});
     std::vector<double> ms;
     for (auto _ : state) {
         Runner runner(s, p);
@@ -80,7 +78,13 @@ static void BM_StopLatency(benchmark::State &state)
     }
     percentiles(state, ms, "stop");
 }
-BENCHMARK(BM_StopLatency)->Arg(0)->Arg(1)->ArgName("lock")->Iterations(10)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StopLatency)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("lock")
+    ->Iterations(10)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Peak resident memory growth over a run that records 20M events (the budget), per event. The peak
 // includes raw events waiting to be collected, the trace store and the collector's scratch space.
@@ -88,9 +92,11 @@ static void BM_PeakBytesPerEvent(benchmark::State &state)
 {
     const Scenario &s = *Registry::builtin().find(QStringLiteral("counter"));
     const bool lockOn = state.range(0) != 0;
-    // Enough work to spend the budget: lock on records 2-3 events per increment, lock off one per lossy write.
+    // Enough work to spend the budget: lock on records 2-3 events per increment, lock off one per lossy
+    // write.
     const ParamValues p = paramsFor(
-        s, lockOn ? QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=2600000"), QStringLiteral("lock=on")}
+        s, lockOn ? QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=2600000"),
+                                QStringLiteral("lock=on")}
                   : QStringList{QStringLiteral("threads=64"), QStringLiteral("iterations=2000000")});
     for (auto _ : state) {
         QFile clear(QStringLiteral("/proc/self/clear_refs"));
@@ -110,7 +116,13 @@ static void BM_PeakBytesPerEvent(benchmark::State &state)
         }
     }
 }
-BENCHMARK(BM_PeakBytesPerEvent)->Arg(1)->Arg(0)->ArgName("lock")->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_PeakBytesPerEvent)
+    ->Arg(1)
+    ->Arg(0)
+    ->ArgName("lock")
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 // The window during counter 4 x 20,000,000 unpaced: every event-loop turn (a timer's collect slice,
 // then a frame) is timed for 4 s; then Stop, timed until the workers are joined.
@@ -123,9 +135,10 @@ static void BM_WindowDuringHeavyRun(benchmark::State &state)
         window.show();
         window.selectScenario(QStringLiteral("counter"));
         const Scenario &s = *Registry::builtin().find(QStringLiteral("counter"));
-        window.form()->setValues(paramsFor(s, {QStringLiteral("threads=4"), QStringLiteral("iterations=20000000"),
-                                               QStringLiteral("pace_us=0"), QStringLiteral("window_ns=100"),
-                                               state.range(0) ? QStringLiteral("lock=on") : QStringLiteral("lock=off")}));
+        window.form()->setValues(
+            paramsFor(s, {QStringLiteral("threads=4"), QStringLiteral("iterations=20000000"),
+                          QStringLiteral("pace_us=0"), QStringLiteral("window_ns=100"),
+                          state.range(0) ? QStringLiteral("lock=on") : QStringLiteral("lock=off")}));
         window.startRun();
         std::vector<double> turns;
         QElapsedTimer run;
@@ -148,4 +161,10 @@ static void BM_WindowDuringHeavyRun(benchmark::State &state)
         window.close();
     }
 }
-BENCHMARK(BM_WindowDuringHeavyRun)->Arg(0)->Arg(1)->ArgName("lock")->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_WindowDuringHeavyRun)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("lock")
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();

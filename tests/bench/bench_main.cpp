@@ -4,18 +4,18 @@
 #include "clock.h"
 #include "imageexport.h"
 #include "recorder.h"
+#include "simulatedgil.h"
 #include "synthetic.h"
 #include "timelinepainter.h"
-#include "simulatedgil.h"
 #include "tracedmutex.h"
 #include "workerprotocol.h"
 
 #include <QProcess>
 
-#include <QApplication>
 #include "overviewstrip.h"
 #include "timelineview.h"
 #include "timelinezoom.h"
+#include <QApplication>
 #include <QImage>
 #include <QMutex>
 
@@ -91,8 +91,7 @@ static void BM_GilHandover(benchmark::State &state)
     for (auto _ : state) {
         gil.release(*a);    // hand it to the waiting thread if there is one
         gil.acquire(*a, 0); // and queue for it again: two hand-overs per iteration when contended
-        if ((++n & 0xFFFF) == 0)
-            rec.drain([](const Event *, std::size_t) {});
+        if ((++n & 0xFFFF) == 0) rec.drain([](const Event *, std::size_t) {});
     }
     stop.store(true);
     gil.release(*a);
@@ -175,8 +174,7 @@ static void BM_ViewPaint(benchmark::State &state)
     TimelineView view;
     view.resize(1920, 1080);
     view.setCurrent(&current, QStringLiteral("this run"));
-    if (state.range(1))
-        view.setPrevious(&current, QStringLiteral("previous run"));
+    if (state.range(1)) view.setPrevious(&current, QStringLiteral("previous run"));
     QImage image(view.viewport()->size(), QImage::Format_RGB32);
     for (auto _ : state) {
         view.traceChanged(); // what every live poll does: the frame is drawn anew, not blitted from cache
@@ -238,16 +236,14 @@ static void BM_WorkerStream(benchmark::State &state)
         p.waitForStarted();
         std::uint64_t drained = 0;
         while (p.state() != QProcess::NotRunning || p.bytesAvailable() > 0) {
-            if (p.bytesAvailable() == 0 && !p.waitForReadyRead(1000))
-                continue;
+            if (p.bytesAvailable() == 0 && !p.waitForReadyRead(1000)) continue;
             const QByteArray data = p.readAll();
             reader.feed(data.constData(), std::size_t(data.size()));
             drained += rec.drain([](const Event *, std::size_t) {});
         }
         p.waitForFinished();
         drained += rec.drain([](const Event *, std::size_t) {});
-        if (drained != std::uint64_t(events))
-            state.SkipWithError("events went missing");
+        if (drained != std::uint64_t(events)) state.SkipWithError("events went missing");
     }
     state.SetItemsProcessed(state.iterations() * events);
 }

@@ -58,8 +58,7 @@ private:
         QProcess p;
         p.setWorkingDirectory(m_dir.path());
         p.start(QStringLiteral(RACEWAY_BINARY), args);
-        if (!p.waitForFinished(120000))
-            qFatal("raceway did not finish");
+        if (!p.waitForFinished(120000)) qFatal("raceway did not finish");
         return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
                 p.readAllStandardError()};
     }
@@ -108,8 +107,9 @@ void TestCli::describeListsEveryParameter()
 
 void TestCli::runJsonIsOneObject()
 {
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("threads=4"),
-                              QStringLiteral("iterations=200000"), QStringLiteral("lock=off"), QStringLiteral("--json")});
+    const Result r =
+        raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("threads=4"),
+                 QStringLiteral("iterations=200000"), QStringLiteral("lock=off"), QStringLiteral("--json")});
     QCOMPARE(r.status, 0);
     QCOMPARE(r.out.count('\n'), 1);
     QJsonParseError pe;
@@ -135,9 +135,9 @@ void TestCli::runJsonIsOneObject()
 void TestCli::runWritesAllFiles()
 {
     const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("lock=on"),
-                              QStringLiteral("iterations=20000"), QStringLiteral("--png"), QStringLiteral("race.png"),
-                              QStringLiteral("--svg"), QStringLiteral("race.svg"), QStringLiteral("--trace"),
-                              QStringLiteral("race.json")});
+                              QStringLiteral("iterations=20000"), QStringLiteral("--png"),
+                              QStringLiteral("race.png"), QStringLiteral("--svg"), QStringLiteral("race.svg"),
+                              QStringLiteral("--trace"), QStringLiteral("race.json")});
     QCOMPARE(r.status, 0);
     QVERIFY(r.out.contains("Lost updates"));
     QVERIFY(r.out.contains("wrote race.png"));
@@ -162,32 +162,42 @@ void TestCli::badInput_data()
         return QStringList{QStringLiteral("run"), QStringLiteral("counter")} + extra +
                QStringList{QStringLiteral("--png"), QStringLiteral("bad.png")};
     };
-    QTest::newRow("threads=0") << run({QStringLiteral("threads=0")}) << "'threads': 0 is out of range (allowed: 1..64)";
+    QTest::newRow("threads=0") << run({QStringLiteral("threads=0")})
+                               << "'threads': 0 is out of range (allowed: 1..64)";
     QTest::newRow("threads=abc") << run({QStringLiteral("threads=abc")}) << "(allowed: 1..64)";
     QTest::newRow("iterations=1.5") << run({QStringLiteral("iterations=1.5")}) << "'iterations'";
     QTest::newRow("lock=maybe") << run({QStringLiteral("lock=maybe")}) << "(allowed: on, off)";
     QTest::newRow("empty") << run({QStringLiteral("threads=")}) << "empty value";
     QTest::newRow("unknown param") << run({QStringLiteral("speed=9")}) << "unknown parameter 'speed'";
     QTest::newRow("unknown flag") << run({QStringLiteral("--colour")}) << "unknown option '--colour'";
-    QTest::newRow("missing value") << QStringList{QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--png")}
+    QTest::newRow("missing value") << QStringList{QStringLiteral("run"), QStringLiteral("counter"),
+                                                  QStringLiteral("--png")}
                                    << "--png needs a value";
-    QTest::newRow("bad width") << run({QStringLiteral("--width"), QStringLiteral("12")}) << "(allowed: 800..10000)";
+    QTest::newRow("bad width") << run({QStringLiteral("--width"), QStringLiteral("12")})
+                               << "(allowed: 800..10000)";
     QTest::newRow("unknown scenario") << QStringList{QStringLiteral("run"), QStringLiteral("nope")}
                                       << "unknown scenario 'nope' (scenarios: counter";
-    QTest::newRow("bad list item") << QStringList{QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=1,x,3")}
+    QTest::newRow("bad list item") << QStringList{QStringLiteral("run"), QStringLiteral("process-pool"),
+                                                  QStringLiteral("inputs=1,x,3")}
                                    << "'inputs': 'x' is not a whole number";
-    QTest::newRow("list value out of range") << QStringList{QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=-4")}
-                                             << "(allowed: 1 to 1000 comma-separated whole numbers, each 0..1000000)";
-    QTest::newRow("bad choice") << QStringList{QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("fault=boom")}
+    QTest::newRow("list value out of range")
+        << QStringList{QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=-4")}
+        << "(allowed: 1 to 1000 comma-separated whole numbers, each 0..1000000)";
+    QTest::newRow("bad choice") << QStringList{QStringLiteral("run"), QStringLiteral("processes"),
+                                               QStringLiteral("fault=boom")}
                                 << "(allowed: none, crash, hang)";
-    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << "unknown command 'frobnicate'";
-    QTest::newRow("describe nothing") << QStringList{QStringLiteral("describe")} << "describe takes one scenario";
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")}
+                                     << "unknown command 'frobnicate'";
+    QTest::newRow("describe nothing")
+        << QStringList{QStringLiteral("describe")} << "describe takes one scenario";
     QTest::newRow("flag as a value") << run({QStringLiteral("--svg"), QStringLiteral("--json")})
                                      << "option --svg needs a value, not the option '--json'";
-    QTest::newRow("budget beyond memory") << run({QStringLiteral("--max-events"), QStringLiteral("1000000000000")})
-                                          << "more than half of this machine's";
-    QTest::newRow("same file twice") << QStringList{QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--png"),
-                                                    QStringLiteral("x.out"), QStringLiteral("--svg"), QStringLiteral("x.out")}
+    QTest::newRow("budget beyond memory")
+        << run({QStringLiteral("--max-events"), QStringLiteral("1000000000000")})
+        << "more than half of this machine's";
+    QTest::newRow("same file twice") << QStringList{QStringLiteral("run"),   QStringLiteral("counter"),
+                                                    QStringLiteral("--png"), QStringLiteral("x.out"),
+                                                    QStringLiteral("--svg"), QStringLiteral("x.out")}
                                      << "same file";
 }
 
@@ -208,15 +218,15 @@ void TestCli::badInput()
 void TestCli::unwritablePathFailsWithoutFile()
 {
     const QString missingDir = m_dir.filePath(QStringLiteral("no/such/dir/race.png"));
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--png"), missingDir});
+    const Result r =
+        raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--png"), missingDir});
     QCOMPARE(r.status, 1);
     QCOMPARE(r.err.count('\n'), 1);
     QVERIFY(r.err.contains("cannot write"));
     QVERIFY(!QFile::exists(missingDir));
 
     // A directory we may not write into: nothing appears there, not even a temporary file.
-    if (getuid() == 0)
-        QSKIP("root can write anywhere: the read-only directory case needs an ordinary user");
+    if (getuid() == 0) QSKIP("root can write anywhere: the read-only directory case needs an ordinary user");
     QDir(m_dir.path()).mkdir(QStringLiteral("ro"));
     QFile::setPermissions(m_dir.filePath(QStringLiteral("ro")), QFile::ReadOwner | QFile::ExeOwner);
     const Result ro = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--trace"),
@@ -228,14 +238,17 @@ void TestCli::unwritablePathFailsWithoutFile()
 void TestCli::processScenarioFromTheCommandLine()
 {
     // The real binary finds raceway-worker next to itself.
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=3,1,2"),
-                              QStringLiteral("function=cube"), QStringLiteral("--json")});
+    const Result r =
+        raceway({QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=3,1,2"),
+                 QStringLiteral("function=cube"), QStringLiteral("--json")});
     QCOMPARE(r.status, 0);
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
-    QCOMPARE(o.value(QStringLiteral("params")).toObject().value(QStringLiteral("inputs")).toArray(), QJsonArray({3, 1, 2}));
-    QCOMPARE(o.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("results")).toArray(), QJsonArray({27, 1, 8}));
-    const Result factorial = raceway({QStringLiteral("run"), QStringLiteral("process-pool"), QStringLiteral("inputs=6000"),
-                                      QStringLiteral("function=factorial")});
+    QCOMPARE(o.value(QStringLiteral("params")).toObject().value(QStringLiteral("inputs")).toArray(),
+             QJsonArray({3, 1, 2}));
+    QCOMPARE(o.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("results")).toArray(),
+             QJsonArray({27, 1, 8}));
+    const Result factorial = raceway({QStringLiteral("run"), QStringLiteral("process-pool"),
+                                      QStringLiteral("inputs=6000"), QStringLiteral("function=factorial")});
     QCOMPARE(factorial.status, 2); // within the list's range, but too large for this function
     QCOMPARE(factorial.err.count('\n'), 1);
     QVERIFY(factorial.err.contains("'inputs': 6000 is too large for factorial (allowed: 0..5000)"));
@@ -246,11 +259,13 @@ void TestCli::killedParentLeavesNoWorkers()
     // raceway killed outright (no chance to reap) while a worker hangs: the worker must not outlive it.
     QProcess app;
     app.setWorkingDirectory(m_dir.path());
-    app.start(QStringLiteral(RACEWAY_BINARY), {QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("processes=1"),
-                                               QStringLiteral("iterations=2000000"), QStringLiteral("fault=hang")});
+    app.start(QStringLiteral(RACEWAY_BINARY),
+              {QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("processes=1"),
+               QStringLiteral("iterations=2000000"), QStringLiteral("fault=hang")});
     QVERIFY(app.waitForStarted());
     QList<qint64> workers;
-    QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 1,
+                             10000);
     QTest::qWait(500); // the worker is now hanging: it will never write (and fail) again by itself
     app.kill();
     app.waitForFinished();
@@ -261,7 +276,8 @@ void TestCli::killedParentLeavesNoWorkers()
 void TestCli::seedVariantEndsWithOne()
 {
     const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("threads=5"),
-                              QStringLiteral("iterations=1"), QStringLiteral("window_sleep_ms=100"), QStringLiteral("--json")});
+                              QStringLiteral("iterations=1"), QStringLiteral("window_sleep_ms=100"),
+                              QStringLiteral("--json")});
     QCOMPARE(r.status, 0);
     const QJsonObject m = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("metrics")).toObject();
     QCOMPARE(m.value(QStringLiteral("actual")).toInteger(), 1);
@@ -287,11 +303,17 @@ void TestCli::scaleAndWidthGrowTheWholePicture()
 {
     // --scale 2 is a high-DPI export: twice the pixels in both directions, text and lines included;
     // a wider image past 1600 grows its text with it instead of becoming a thin strip.
-    const QStringList run = {QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("iterations=2000"),
-                             QStringLiteral("--png")};
+    const QStringList run = {QStringLiteral("run"), QStringLiteral("counter"),
+                             QStringLiteral("iterations=2000"), QStringLiteral("--png")};
     QCOMPARE(raceway(run + QStringList{QStringLiteral("one.png")}).status, 0);
-    QCOMPARE(raceway(run + QStringList{QStringLiteral("two.png"), QStringLiteral("--scale"), QStringLiteral("2")}).status, 0);
-    QCOMPARE(raceway(run + QStringList{QStringLiteral("wide.png"), QStringLiteral("--width"), QStringLiteral("3200")}).status, 0);
+    QCOMPARE(
+        raceway(run + QStringList{QStringLiteral("two.png"), QStringLiteral("--scale"), QStringLiteral("2")})
+            .status,
+        0);
+    QCOMPARE(raceway(run + QStringList{QStringLiteral("wide.png"), QStringLiteral("--width"),
+                                       QStringLiteral("3200")})
+                 .status,
+             0);
     const QImage one(m_dir.filePath(QStringLiteral("one.png")));
     const QImage two(m_dir.filePath(QStringLiteral("two.png")));
     const QImage wide(m_dir.filePath(QStringLiteral("wide.png")));
@@ -303,13 +325,13 @@ void TestCli::scaleAndWidthGrowTheWholePicture()
     auto firstInk = [](const QImage &img) {
         for (int y = 0; y < img.height(); ++y)
             for (int x = 0; x < img.width() / 4; ++x)
-                if (qGray(img.pixel(x, y)) < 100)
-                    return y;
+                if (qGray(img.pixel(x, y)) < 100) return y;
         return -1;
     };
     QVERIFY(firstInk(one) > 0);
     QVERIFY(std::abs(firstInk(two) - 2 * firstInk(one)) <= 2);
-    const Result bad = raceway(run + QStringList{QStringLiteral("x.png"), QStringLiteral("--scale"), QStringLiteral("9")});
+    const Result bad =
+        raceway(run + QStringList{QStringLiteral("x.png"), QStringLiteral("--scale"), QStringLiteral("9")});
     QCOMPARE(bad.status, 2);
     QVERIFY(bad.err.contains("(allowed: 1..4)"));
 }
@@ -334,7 +356,8 @@ void TestCli::interruptWritesWhatWasRecorded()
     const QString png = QStringLiteral("interrupted-%1.png").arg(signal);
     app.start(QStringLiteral(RACEWAY_BINARY),
               {QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("threads=64"),
-               QStringLiteral("iterations=100000000"), QStringLiteral("--png"), png, QStringLiteral("--json")});
+               QStringLiteral("iterations=100000000"), QStringLiteral("--png"), png,
+               QStringLiteral("--json")});
     QVERIFY(app.waitForStarted());
     QTest::qWait(800);
     QCOMPARE(app.state(), QProcess::Running);
@@ -361,11 +384,10 @@ void TestCli::fifoIsWrittenIntoNotReplaced()
     QByteArray received;
     std::thread reader([&] {
         QFile f(fifo);
-        if (f.open(QIODevice::ReadOnly))
-            received = f.readAll();
+        if (f.open(QIODevice::ReadOnly)) received = f.readAll();
     });
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("iterations=2000"),
-                              QStringLiteral("--svg"), fifo});
+    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"),
+                              QStringLiteral("iterations=2000"), QStringLiteral("--svg"), fifo});
     reader.join();
     QCOMPARE(r.status, 0);
     QVERIFY(received.contains("<svg"));
@@ -380,8 +402,8 @@ void TestCli::deviceIsWrittenIntoNotReplaced()
     const QString node = m_dir.filePath(QStringLiteral("sink"));
     if (::mknod(QFile::encodeName(node).constData(), S_IFCHR | 0600, makedev(1, 3)) != 0)
         QSKIP("making a device node needs root");
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("iterations=2000"),
-                              QStringLiteral("--png"), node});
+    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"),
+                              QStringLiteral("iterations=2000"), QStringLiteral("--png"), node});
     QCOMPARE(r.status, 0);
     QVERIFY(isKind(node, S_IFCHR));
     QFile::remove(node);
@@ -407,7 +429,8 @@ void TestCli::fullDiskFailsWithoutLeavingAFile()
     QVERIFY(filled);
     QCOMPARE(r.status, 1);
     QCOMPARE(r.err.count('\n'), 1);
-    QVERIFY2(r.err.contains(QByteArray("cannot write '" + QFile::encodeName(target) + "'")), r.err.constData());
+    QVERIFY2(r.err.contains(QByteArray("cannot write '" + QFile::encodeName(target) + "'")),
+             r.err.constData());
     QVERIFY2(r.err.contains("No space left on device"), r.err.constData());
     QVERIFY(!r.out.contains("wrote"));
     QCOMPARE(left, QStringList{QStringLiteral("filler")}); // nothing half-written, no temporary file
@@ -419,12 +442,13 @@ void TestCli::unaskedWorkerFailureExitsOne()
     // (never as a negative loss), and the exit status says something went wrong.
     QProcess app;
     app.setWorkingDirectory(m_dir.path());
-    app.start(QStringLiteral(RACEWAY_BINARY), {QStringLiteral("run"), QStringLiteral("shared-value"),
-                                               QStringLiteral("processes=2"), QStringLiteral("increments=100000000"),
-                                               QStringLiteral("--json")});
+    app.start(QStringLiteral(RACEWAY_BINARY),
+              {QStringLiteral("run"), QStringLiteral("shared-value"), QStringLiteral("processes=2"),
+               QStringLiteral("increments=100000000"), QStringLiteral("--json")});
     QVERIFY(app.waitForStarted());
     QList<qint64> workers;
-    QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 2,
+                             10000);
     QTest::qWait(300);
     // Attached and racing: the shared memory's name is already gone, so even a SIGKILL leaves nothing.
     QCOMPARE(segmentsOf(app.processId()), QStringList());
@@ -435,12 +459,14 @@ void TestCli::unaskedWorkerFailureExitsOne()
     const QJsonObject m = o.value(QStringLiteral("metrics")).toObject();
     QVERIFY(m.value(QStringLiteral("lost_updates")).isNull());
     QVERIFY(m.value(QStringLiteral("actual")).toInteger() > 0);
-    QVERIFY2(o.value(QStringLiteral("problems")).toArray().at(0).toString().contains(QStringLiteral("was killed")),
-             QJsonDocument(o).toJson().constData());
+    QVERIFY2(
+        o.value(QStringLiteral("problems")).toArray().at(0).toString().contains(QStringLiteral("was killed")),
+        QJsonDocument(o).toJson().constData());
     QVERIFY(app.readAllStandardError().contains("was killed"));
     // A failure the user asked for is not a problem.
-    const Result asked = raceway({QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("processes=2"),
-                                  QStringLiteral("iterations=2000000"), QStringLiteral("fault=crash")});
+    const Result asked =
+        raceway({QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("processes=2"),
+                 QStringLiteral("iterations=2000000"), QStringLiteral("fault=crash")});
     QCOMPARE(asked.status, 0);
 }
 
@@ -454,8 +480,8 @@ void TestCli::sharedMemoryNeverOutlivesARun()
         QFile f(stale);
         QVERIFY(f.open(QIODevice::WriteOnly));
     }
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("shared-value"), QStringLiteral("processes=2"),
-                              QStringLiteral("increments=1000")});
+    const Result r = raceway({QStringLiteral("run"), QStringLiteral("shared-value"),
+                              QStringLiteral("processes=2"), QStringLiteral("increments=1000")});
     QCOMPARE(r.status, 0);
     QVERIFY(!QFile::exists(stale));
 }

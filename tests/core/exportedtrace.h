@@ -59,7 +59,10 @@ struct ExportedTrace
 };
 
 // Microseconds as written ("12" or "12.345") to nanoseconds, exactly.
-inline std::int64_t usToNs(const QJsonValue &v) { return std::llround(v.toDouble() * 1000.0); }
+inline std::int64_t usToNs(const QJsonValue &v)
+{
+    return std::llround(v.toDouble() * 1000.0);
+}
 
 inline ExportedTrace readExport(const QByteArray &bytes)
 {
@@ -67,8 +70,7 @@ inline ExportedTrace readExport(const QByteArray &bytes)
     out.bytes = bytes;
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &pe);
-    if (pe.error != QJsonParseError::NoError)
-        qFatal("export is not JSON: %s", qPrintable(pe.errorString()));
+    if (pe.error != QJsonParseError::NoError) qFatal("export is not JSON: %s", qPrintable(pe.errorString()));
     out.otherData = doc.object().value(QStringLiteral("otherData")).toObject();
     const QJsonArray events = doc.object().value(QStringLiteral("traceEvents")).toArray();
     for (const QJsonValue &v : events) {
@@ -107,8 +109,7 @@ inline ExportedTrace exportTrace(const Trace &t, const ChromeTraceOptions &optio
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     QString error;
-    if (!writeChromeTrace(t, buffer, options, &error))
-        qFatal("export failed: %s", qPrintable(error));
+    if (!writeChromeTrace(t, buffer, options, &error)) qFatal("export failed: %s", qPrintable(error));
     return readExport(buffer.data());
 }
 
@@ -154,10 +155,8 @@ inline std::int64_t dominantTime(const Trace &t, std::size_t lane, State state, 
     for (const auto &[cell, shares] : cells) {
         auto best = shares.begin();
         for (auto it = shares.begin(); it != shares.end(); ++it)
-            if (it->second > best->second)
-                best = it;
-        if (best->first != 0 && State((best->first - 1) >> 16) == state)
-            won += cellNs;
+            if (it->second > best->second) best = it;
+        if (best->first != 0 && State((best->first - 1) >> 16) == state) won += cellNs;
     }
     return won;
 }

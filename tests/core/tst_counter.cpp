@@ -44,8 +44,9 @@ void TestCounter::lockedCountIsExact()
     QFETCH(int, threads);
     QFETCH(int, iterations);
     auto r = runScenario(QStringLiteral("counter"),
-                         {QStringLiteral("threads=%1").arg(threads), QStringLiteral("iterations=%1").arg(iterations),
-                          QStringLiteral("lock=on"), QStringLiteral("window_ns=%1").arg(threads == 16 ? 20000 : 50)});
+                         {QStringLiteral("threads=%1").arg(threads),
+                          QStringLiteral("iterations=%1").arg(iterations), QStringLiteral("lock=on"),
+                          QStringLiteral("window_ns=%1").arg(threads == 16 ? 20000 : 50)});
     const qlonglong expected = qlonglong(threads) * iterations;
     QCOMPARE(metric(*r, "expected"), expected);
     QCOMPARE(metric(*r, "actual"), expected);
@@ -72,8 +73,9 @@ void TestCounter::unlockedLosesUpdatesAndAddsUp()
 {
     // The promise: four threads, 200000 increments each, lock off: updates are lost on every run.
     for (int run = 0; run < 3; ++run) {
-        auto r = runScenario(QStringLiteral("counter"),
-                             {QStringLiteral("threads=4"), QStringLiteral("iterations=200000"), QStringLiteral("lock=off")});
+        auto r = runScenario(
+            QStringLiteral("counter"),
+            {QStringLiteral("threads=4"), QStringLiteral("iterations=200000"), QStringLiteral("lock=off")});
         const Trace &t = r->trace();
         const qlonglong expected = metric(*r, "expected");
         const qlonglong actual = metric(*r, "actual");
@@ -103,8 +105,9 @@ void TestCounter::unlockedLosesUpdatesAndAddsUp()
 void TestCounter::slowReadThenWriteEndsWithOne()
 {
     // Five threads read 0, sleep, and all write 1: four increments vanish.
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=5"), QStringLiteral("iterations=1"),
-                                                     QStringLiteral("window_sleep_ms=100")});
+    auto r =
+        runScenario(QStringLiteral("counter"), {QStringLiteral("threads=5"), QStringLiteral("iterations=1"),
+                                                QStringLiteral("window_sleep_ms=100")});
     QCOMPARE(metric(*r, "expected"), 5);
     QCOMPARE(metric(*r, "actual"), 1);
     QCOMPARE(markerTotal(r->trace()), 4);
@@ -113,8 +116,9 @@ void TestCounter::slowReadThenWriteEndsWithOne()
 
 void TestCounter::lockedSlowWindowIsExact()
 {
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=5"), QStringLiteral("iterations=1"),
-                                                     QStringLiteral("window_sleep_ms=20"), QStringLiteral("lock=on")});
+    auto r = runScenario(QStringLiteral("counter"),
+                         {QStringLiteral("threads=5"), QStringLiteral("iterations=1"),
+                          QStringLiteral("window_sleep_ms=20"), QStringLiteral("lock=on")});
     QCOMPARE(metric(*r, "actual"), 5);
     // Holders take turns, each sleeping 20 ms with the lock, so the k-th to get it (by time) got it at least
     // 20 (k - 1) ms after the first did; a thread that queued waited at least from its request until then.
@@ -128,18 +132,18 @@ void TestCounter::lockedSlowWindowIsExact()
     for (std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
         Turn turn;
         t.forEachInterval(lane, [&](const Interval &iv) {
-            if (iv.state == State::Waiting && turn.requested < 0)
-                turn.requested = iv.start;
-            if (iv.state == State::Holding && turn.acquired < 0)
-                turn.acquired = iv.start;
+            if (iv.state == State::Waiting && turn.requested < 0) turn.requested = iv.start;
+            if (iv.state == State::Holding && turn.acquired < 0) turn.acquired = iv.start;
         });
         turns.push_back(turn);
     }
-    std::sort(turns.begin(), turns.end(), [](const Turn &a, const Turn &b) { return a.acquired < b.acquired; });
+    std::sort(turns.begin(), turns.end(),
+              [](const Turn &a, const Turn &b) { return a.acquired < b.acquired; });
     std::int64_t least = 0;
     for (std::size_t k = 0; k < turns.size(); ++k)
         if (turns[k].requested >= 0)
-            least += std::max<std::int64_t>(0, turns.front().acquired + std::int64_t(k) * 20'000'000 - turns[k].requested);
+            least += std::max<std::int64_t>(0, turns.front().acquired + std::int64_t(k) * 20'000'000 -
+                                                   turns[k].requested);
     const std::int64_t waited = totalOverThreads(t, State::Waiting);
     QVERIFY2(waited >= least, qPrintable(QStringLiteral("%1 < %2").arg(waited).arg(least)));
     QCOMPARE(qRound64(metricDouble(*r, "lock_wait_ms") * 1e6), waited);
@@ -147,15 +151,17 @@ void TestCounter::lockedSlowWindowIsExact()
 
 void TestCounter::singleThreadNeverLoses()
 {
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=1"), QStringLiteral("iterations=100000")});
+    auto r = runScenario(QStringLiteral("counter"),
+                         {QStringLiteral("threads=1"), QStringLiteral("iterations=100000")});
     QCOMPARE(metric(*r, "actual"), 100000);
     QCOMPARE(markerTotal(r->trace()), 0);
 }
 
 void TestCounter::lockLaneHoldsNeverOverlap()
 {
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=4"), QStringLiteral("iterations=20000"),
-                                                     QStringLiteral("lock=on")});
+    auto r = runScenario(
+        QStringLiteral("counter"),
+        {QStringLiteral("threads=4"), QStringLiteral("iterations=20000"), QStringLiteral("lock=on")});
     const Trace &t = r->trace();
     const auto locks = lanesOfKind(t, LaneKind::Lock);
     QCOMPARE(locks.size(), 1u);
@@ -182,8 +188,10 @@ void TestCounter::cancelStopsPromptlyAndJoins()
 {
     const Scenario *s = Registry::builtin().find(QStringLiteral("counter"));
     QString error;
-    auto params = ParamValues::parse(s->params(), {QStringLiteral("threads=8"), QStringLiteral("iterations=100000000"),
-                                                   QStringLiteral("pace_us=1000")}, &error);
+    auto params = ParamValues::parse(
+        s->params(),
+        {QStringLiteral("threads=8"), QStringLiteral("iterations=100000000"), QStringLiteral("pace_us=1000")},
+        &error);
     Runner runner(*s, *params);
     runner.start();
     QTest::qWait(100);
@@ -207,9 +215,9 @@ void TestCounter::cancelStopsPromptlyAndJoins()
 
 void TestCounter::eventBudgetDropsButKeepsMetricsExact()
 {
-    auto r = runScenario(QStringLiteral("counter"),
-                         {QStringLiteral("threads=2"), QStringLiteral("iterations=100000"), QStringLiteral("lock=on")},
-                         20000);
+    auto r = runScenario(
+        QStringLiteral("counter"),
+        {QStringLiteral("threads=2"), QStringLiteral("iterations=100000"), QStringLiteral("lock=on")}, 20000);
     QVERIFY(r->result().droppedEvents > 0);
     QCOMPARE(metric(*r, "actual"), 200000);
     // The budget is counted in 4096-event chunks: 20000 rounds up to five.
@@ -225,16 +233,18 @@ void TestCounter::liveCounterLaneShowsOnlyWhatHappened_data()
     QTest::addColumn<qlonglong>("total");
     QTest::newRow("counter, lock off, 8 threads")
         << QStringLiteral("counter")
-        << QStringList{QStringLiteral("threads=8"), QStringLiteral("iterations=100000"), QStringLiteral("lock=off")}
+        << QStringList{QStringLiteral("threads=8"), QStringLiteral("iterations=100000"),
+                       QStringLiteral("lock=off")}
         << qlonglong(800000);
     QTest::newRow("counter, lock on")
         << QStringLiteral("counter")
-        << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=20000"), QStringLiteral("lock=on")}
+        << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=20000"),
+                       QStringLiteral("lock=on")}
         << qlonglong(80000);
     QTest::newRow("gil, switches between read and write")
         << QStringLiteral("gil")
-        << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=20000"), QStringLiteral("switch_at=read-write"),
-                       QStringLiteral("work_us=1")}
+        << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=20000"),
+                       QStringLiteral("switch_at=read-write"), QStringLiteral("work_us=1")}
         << qlonglong(80000);
 }
 
@@ -257,15 +267,15 @@ void TestCounter::liveCounterLaneShowsOnlyWhatHappened()
     int slices = 0;
     auto check = [&]() -> bool {
         const auto lanes = lanesOfKind(runner.trace(), LaneKind::Counter);
-        if (lanes.size() != 1)
-            return lanes.empty();
+        if (lanes.size() != 1) return lanes.empty();
         const auto &series = runner.trace().lane(lanes[0]).series;
         // The newest point may still change (readings within a microsecond fold into it).
         for (std::size_t i = checked == 0 ? 0 : checked - 1; i < series.size(); ++i) {
             const SeriesPoint &p = series[i];
             if (p.b < 0 || p.b > p.a || p.a > total || p.a < lastExpected) {
                 qWarning("point %zu at %lld ns: expected %lld, actual %lld (before: expected %lld)", i,
-                         qlonglong(p.t - runner.trace().start()), qlonglong(p.a), qlonglong(p.b), qlonglong(lastExpected));
+                         qlonglong(p.t - runner.trace().start()), qlonglong(p.a), qlonglong(p.b),
+                         qlonglong(lastExpected));
                 return false;
             }
             lastExpected = p.a;
@@ -291,29 +301,31 @@ void TestCounter::findVisitsEveryLostUpdateAndWaitInOrder()
 {
     // F3's list: every lossy write, in time order, as many as the run counted; every wait, whose
     // durations add up to the reported lock wait.
-    auto off = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=4"), QStringLiteral("iterations=3000"),
-                                                       QStringLiteral("lock=off"), QStringLiteral("window_ns=20000")});
+    auto off = runScenario(QStringLiteral("counter"),
+                           {QStringLiteral("threads=4"), QStringLiteral("iterations=3000"),
+                            QStringLiteral("lock=off"), QStringLiteral("window_ns=20000")});
     const TraceFinder lost(off->trace(), FindKind::LostUpdate);
     QCOMPARE(qlonglong(lost.size()), metric(*off, "lossy_writes"));
     QVERIFY(lost.size() > 0);
     std::int64_t erased = 0;
     for (std::size_t i = 0; i < lost.size(); ++i) {
         erased += lost.findings()[i].amount;
-        if (i > 0)
-            QVERIFY(lost.findings()[i - 1].start <= lost.findings()[i].start);
+        if (i > 0) QVERIFY(lost.findings()[i - 1].start <= lost.findings()[i].start);
     }
     QCOMPARE(erased, metric(*off, "lost_updates"));
     const Finding &first = lost.findings().front();
-    QVERIFY2(lost.describe(0).startsWith(QStringLiteral("lost update 1 of ") + QLocale().toString(qulonglong(lost.size())) +
-                                         QStringLiteral(": ") + off->trace().lane(first.lane).name + QStringLiteral(" erased ")),
+    QVERIFY2(lost.describe(0).startsWith(QStringLiteral("lost update 1 of ") +
+                                         QLocale().toString(qulonglong(lost.size())) + QStringLiteral(": ") +
+                                         off->trace().lane(first.lane).name + QStringLiteral(" erased ")),
              qPrintable(lost.describe(0)));
     QCOMPARE(lost.nextAfter(first.start - 1), std::ptrdiff_t(0));
     QCOMPARE(lost.previousBefore(first.start), std::ptrdiff_t(-1));
     QCOMPARE(lost.nextAfter(lost.findings().back().start), std::ptrdiff_t(-1));
     QVERIFY(TraceFinder(off->trace(), FindKind::LongWait, 0).size() == 0); // nobody waits without a lock
 
-    auto on = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=4"), QStringLiteral("iterations=2000"),
-                                                      QStringLiteral("lock=on"), QStringLiteral("window_ns=2000")});
+    auto on = runScenario(QStringLiteral("counter"),
+                          {QStringLiteral("threads=4"), QStringLiteral("iterations=2000"),
+                           QStringLiteral("lock=on"), QStringLiteral("window_ns=2000")});
     const TraceFinder waits(on->trace(), FindKind::LongWait, 0);
     std::int64_t waited = 0;
     for (const Finding &f : waits.findings())
@@ -323,8 +335,9 @@ void TestCounter::findVisitsEveryLostUpdateAndWaitInOrder()
     const TraceFinder over(on->trace(), FindKind::LongWait, 50'000);
     for (const Finding &f : over.findings())
         QVERIFY(f.end - f.start >= 50'000);
-    QCOMPARE(over.size(), std::size_t(std::count_if(waits.findings().begin(), waits.findings().end(),
-                                                    [](const Finding &f) { return f.end - f.start >= 50'000; })));
+    QCOMPARE(over.size(),
+             std::size_t(std::count_if(waits.findings().begin(), waits.findings().end(),
+                                       [](const Finding &f) { return f.end - f.start >= 50'000; })));
     QCOMPARE(TraceFinder(on->trace(), FindKind::LostUpdate).size(), std::size_t(0));
 }
 

@@ -9,7 +9,6 @@
 using namespace raceway;
 using namespace raceway::testing;
 
-
 class TestGil : public QObject
 {
     Q_OBJECT
@@ -25,14 +24,14 @@ void TestGil::oneHolderOneRunner_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::newRow("2 threads") << QStringList{QStringLiteral("threads=2"), QStringLiteral("iterations=200"),
-                                             QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1")};
+                                              QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1")};
     QTest::newRow("4 threads") << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=100"),
-                                             QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1")};
+                                              QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1")};
     QTest::newRow("with I/O") << QStringList{QStringLiteral("threads=3"), QStringLiteral("iterations=40"),
-                                            QStringLiteral("work_us=200"), QStringLiteral("io_ms=2")};
-    QTest::newRow("read-write switches") << QStringList{QStringLiteral("threads=2"), QStringLiteral("iterations=200"),
-                                                       QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1"),
-                                                       QStringLiteral("switch_at=read-write")};
+                                             QStringLiteral("work_us=200"), QStringLiteral("io_ms=2")};
+    QTest::newRow("read-write switches") << QStringList{
+        QStringLiteral("threads=2"), QStringLiteral("iterations=200"), QStringLiteral("work_us=100"),
+        QStringLiteral("switch_ms=1"), QStringLiteral("switch_at=read-write")};
 }
 
 void TestGil::oneHolderOneRunner()
@@ -43,7 +42,7 @@ void TestGil::oneHolderOneRunner()
     const auto threads = lanesOfKind(t, LaneKind::Thread);
     const auto gil = lanesOfKind(t, LaneKind::Gil);
     QCOMPARE(gil.size(), 1u);
-    QCOMPARE(mostAtOnce(t, gil, State::Held), 1);       // one holder at a time (it is one lane)
+    QCOMPARE(mostAtOnce(t, gil, State::Held), 1);        // one holder at a time (it is one lane)
     QCOMPARE(mostAtOnce(t, threads, State::Running), 1); // and only the holder runs
     // Every GIL hold on the GIL lane is some thread's running time, seen from the other side.
     QCOMPARE(t.totalIn(gil[0], State::Held), totalOverThreads(t, State::Running));
@@ -56,8 +55,9 @@ void TestGil::oneHolderOneRunner()
 
 void TestGil::loopBoundarySwitchesLoseNothing()
 {
-    auto r = runScenario(QStringLiteral("gil"), {QStringLiteral("threads=2"), QStringLiteral("iterations=300"),
-                                                 QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1")});
+    auto r =
+        runScenario(QStringLiteral("gil"), {QStringLiteral("threads=2"), QStringLiteral("iterations=300"),
+                                            QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1")});
     QVERIFY(metric(*r, "gil_switches") > 0); // the threads really took turns...
     QCOMPARE(metric(*r, "lost_updates"), 0); // ...and never between a read and its write
     QCOMPARE(metric(*r, "actual"), 600);
@@ -65,9 +65,10 @@ void TestGil::loopBoundarySwitchesLoseNothing()
 
 void TestGil::readWriteSwitchesLoseUpdates()
 {
-    auto r = runScenario(QStringLiteral("gil"), {QStringLiteral("threads=2"), QStringLiteral("iterations=300"),
-                                                 QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1"),
-                                                 QStringLiteral("switch_at=read-write")});
+    auto r =
+        runScenario(QStringLiteral("gil"), {QStringLiteral("threads=2"), QStringLiteral("iterations=300"),
+                                            QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1"),
+                                            QStringLiteral("switch_at=read-write")});
     QVERIFY(metric(*r, "gil_switches") > 0);
     QVERIFY(metric(*r, "lost_updates") > 0);
     QCOMPARE(markerTotal(r->trace()), metric(*r, "lost_updates"));
@@ -75,8 +76,9 @@ void TestGil::readWriteSwitchesLoseUpdates()
 
 void TestGil::withoutTheGilThreadsRunTogether()
 {
-    auto r = runScenario(QStringLiteral("gil"), {QStringLiteral("threads=2"), QStringLiteral("iterations=200"),
-                                                 QStringLiteral("work_us=200"), QStringLiteral("gil=off")});
+    auto r =
+        runScenario(QStringLiteral("gil"), {QStringLiteral("threads=2"), QStringLiteral("iterations=200"),
+                                            QStringLiteral("work_us=200"), QStringLiteral("gil=off")});
     const Trace &t = r->trace();
     QVERIFY(lanesOfKind(t, LaneKind::Gil).empty());
     QCOMPARE(metric(*r, "gil_switches"), 0);

@@ -11,10 +11,16 @@ using namespace raceway::testing;
 
 namespace {
 
-qlonglong sumOf(const Runner &r) { return metric(r, "sum_ms"); }
-qlonglong maxOf(const Runner &r) { return metric(r, "max_ms"); }
-const QStringList files = {QStringLiteral("files=6"), QStringLiteral("min_ms=40"), QStringLiteral("max_ms=250"),
-                           QStringLiteral("seed=7")};
+qlonglong sumOf(const Runner &r)
+{
+    return metric(r, "sum_ms");
+}
+qlonglong maxOf(const Runner &r)
+{
+    return metric(r, "max_ms");
+}
+const QStringList files = {QStringLiteral("files=6"), QStringLiteral("min_ms=40"),
+                           QStringLiteral("max_ms=250"), QStringLiteral("seed=7")};
 
 } // namespace
 
@@ -36,8 +42,11 @@ void TestIo::seedMakesDurationsRepeatable()
     auto a = runScenario(QStringLiteral("download"), files + QStringList{QStringLiteral("mode=async")});
     auto b = runScenario(QStringLiteral("download"), files + QStringList{QStringLiteral("mode=async")});
     auto c = runScenario(QStringLiteral("download"), {QStringLiteral("files=6"), QStringLiteral("min_ms=40"),
-                                                      QStringLiteral("max_ms=250"), QStringLiteral("seed=8"), QStringLiteral("mode=async")});
-    const auto durations = [](const Runner &r) { return metricValue(r.result().metrics, QStringLiteral("durations_ms")).toList(); };
+                                                      QStringLiteral("max_ms=250"), QStringLiteral("seed=8"),
+                                                      QStringLiteral("mode=async")});
+    const auto durations = [](const Runner &r) {
+        return metricValue(r.result().metrics, QStringLiteral("durations_ms")).toList();
+    };
     QCOMPARE(durations(*a), durations(*b));
     QVERIFY(durations(*a) != durations(*c));
     for (const QVariant &d : durations(*a))
@@ -67,16 +76,21 @@ void TestIo::concurrentModesTakeAboutTheLongest_data()
 void TestIo::concurrentModesTakeAboutTheLongest()
 {
     QFETCH(QString, mode);
-    auto r = runScenario(QStringLiteral("download"), files + QStringList{QStringLiteral("mode=") + mode, QStringLiteral("workers=6")});
+    auto r = runScenario(QStringLiteral("download"),
+                         files + QStringList{QStringLiteral("mode=") + mode, QStringLiteral("workers=6")});
     QCOMPARE(metric(*r, "files_done"), 6);
     QVERIFY(r->result().wallMs >= double(maxOf(*r)) * 0.98);
     QVERIFY2(r->result().wallMs < double(maxOf(*r)) + 0.5 * double(sumOf(*r) - maxOf(*r)),
-             qPrintable(QStringLiteral("%1 ms against longest %2 and sum %3").arg(r->result().wallMs).arg(maxOf(*r)).arg(sumOf(*r))));
+             qPrintable(QStringLiteral("%1 ms against longest %2 and sum %3")
+                            .arg(r->result().wallMs)
+                            .arg(maxOf(*r))
+                            .arg(sumOf(*r))));
 }
 
 void TestIo::poolNeverExceedsItsThreads()
 {
-    auto r = runScenario(QStringLiteral("download"), files + QStringList{QStringLiteral("mode=pool"), QStringLiteral("workers=2")});
+    auto r = runScenario(QStringLiteral("download"),
+                         files + QStringList{QStringLiteral("mode=pool"), QStringLiteral("workers=2")});
     const Trace &t = r->trace();
     const auto lanes = lanesOfKind(t, LaneKind::Thread);
     QVERIFY(lanes.size() <= 2u);
@@ -90,15 +104,16 @@ void TestIo::poolNeverExceedsItsThreads()
 
 void TestIo::eventLoopRunsOnOneThread()
 {
-    auto r = runScenario(QStringLiteral("event-loop"), {QStringLiteral("tasks=5"), QStringLiteral("delay_ms=300"), QStringLiteral("steps=2")});
+    auto r =
+        runScenario(QStringLiteral("event-loop"),
+                    {QStringLiteral("tasks=5"), QStringLiteral("delay_ms=300"), QStringLiteral("steps=2")});
     QCOMPARE(metric(*r, "os_threads"), 1);
     QCOMPARE(metric(*r, "tasks_finished"), 5);
     QVERIFY(r->result().wallMs >= 600 * 0.98);
     QVERIFY(r->result().wallMs < 5 * 600 * 0.5); // far below the sum of the awaits
     const Trace &t = r->trace();
     for (std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
-        if (t.lane(lane).name.startsWith(QStringLiteral("event loop")))
-            continue;
+        if (t.lane(lane).name.startsWith(QStringLiteral("event loop"))) continue;
         int awaits = 0;
         for (State s : t.lane(lane).states)
             awaits += s == State::WaitingIo;
@@ -110,7 +125,8 @@ void TestIo::minAboveMaxIsRefused()
 {
     const Scenario *s = Registry::builtin().find(QStringLiteral("download"));
     QString error;
-    const auto p = ParamValues::parse(s->params(), {QStringLiteral("min_ms=500"), QStringLiteral("max_ms=100")}, &error);
+    const auto p =
+        ParamValues::parse(s->params(), {QStringLiteral("min_ms=500"), QStringLiteral("max_ms=100")}, &error);
     QVERIFY(p.has_value());
     QVERIFY(s->validate(*p).contains(QStringLiteral("'min_ms': 500 is more than max_ms")));
 }

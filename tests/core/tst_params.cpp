@@ -37,14 +37,22 @@ void TestParams::good_data()
     QTest::addColumn<QString>("arg");
     QTest::addColumn<QString>("name");
     QTest::addColumn<QVariant>("value");
-    QTest::newRow("threads min") << "threads=1" << "threads" << QVariant(qlonglong(1));
-    QTest::newRow("threads max") << "threads=64" << "threads" << QVariant(qlonglong(64));
-    QTest::newRow("spaces") << "threads= 8 " << "threads" << QVariant(qlonglong(8));
-    QTest::newRow("iterations max") << "iterations=100000000" << "iterations" << QVariant(qlonglong(100000000));
-    QTest::newRow("lock on") << "lock=on" << "lock" << QVariant(true);
-    QTest::newRow("lock OFF") << "lock=OFF" << "lock" << QVariant(false);
-    QTest::newRow("lock true") << "lock=true" << "lock" << QVariant(true);
-    QTest::newRow("window zero") << "window_ns=0" << "window_ns" << QVariant(qlonglong(0));
+    QTest::newRow("threads min") << "threads=1"
+                                 << "threads" << QVariant(qlonglong(1));
+    QTest::newRow("threads max") << "threads=64"
+                                 << "threads" << QVariant(qlonglong(64));
+    QTest::newRow("spaces") << "threads= 8 "
+                            << "threads" << QVariant(qlonglong(8));
+    QTest::newRow("iterations max") << "iterations=100000000"
+                                    << "iterations" << QVariant(qlonglong(100000000));
+    QTest::newRow("lock on") << "lock=on"
+                             << "lock" << QVariant(true);
+    QTest::newRow("lock OFF") << "lock=OFF"
+                              << "lock" << QVariant(false);
+    QTest::newRow("lock true") << "lock=true"
+                               << "lock" << QVariant(true);
+    QTest::newRow("window zero") << "window_ns=0"
+                                 << "window_ns" << QVariant(qlonglong(0));
 }
 
 void TestParams::good()
@@ -64,16 +72,26 @@ void TestParams::bad_data()
 {
     QTest::addColumn<QString>("arg");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("zero threads") << "threads=0" << "'threads': 0 is out of range (allowed: 1..64)";
-    QTest::newRow("too many threads") << "threads=65" << "(allowed: 1..64)";
-    QTest::newRow("threads abc") << "threads=abc" << "'threads': 'abc' is not a whole number (allowed: 1..64)";
-    QTest::newRow("fraction") << "iterations=1.5" << "'iterations': '1.5' is not a whole number (allowed: 1..100000000)";
-    QTest::newRow("negative") << "iterations=-3" << "'iterations'";
-    QTest::newRow("empty") << "threads=" << "'threads': empty value";
-    QTest::newRow("lock maybe") << "lock=maybe" << "'lock': 'maybe' is not on or off (allowed: on, off)";
-    QTest::newRow("unknown") << "colour=red" << "unknown parameter 'colour' (parameters: threads, iterations, lock";
-    QTest::newRow("no equals") << "threads" << "expected name=value, got 'threads'";
-    QTest::newRow("overflow") << "iterations=99999999999999999999999" << "'iterations'";
+    QTest::newRow("zero threads") << "threads=0"
+                                  << "'threads': 0 is out of range (allowed: 1..64)";
+    QTest::newRow("too many threads") << "threads=65"
+                                      << "(allowed: 1..64)";
+    QTest::newRow("threads abc") << "threads=abc"
+                                 << "'threads': 'abc' is not a whole number (allowed: 1..64)";
+    QTest::newRow("fraction") << "iterations=1.5"
+                              << "'iterations': '1.5' is not a whole number (allowed: 1..100000000)";
+    QTest::newRow("negative") << "iterations=-3"
+                              << "'iterations'";
+    QTest::newRow("empty") << "threads="
+                           << "'threads': empty value";
+    QTest::newRow("lock maybe") << "lock=maybe"
+                                << "'lock': 'maybe' is not on or off (allowed: on, off)";
+    QTest::newRow("unknown") << "colour=red"
+                             << "unknown parameter 'colour' (parameters: threads, iterations, lock";
+    QTest::newRow("no equals") << "threads"
+                               << "expected name=value, got 'threads'";
+    QTest::newRow("overflow") << "iterations=99999999999999999999999"
+                              << "'iterations'";
 }
 
 void TestParams::bad()

@@ -2,20 +2,20 @@
 // exceeds the pool, results are exact and in order, shared-memory races add up exactly, failed workers
 // are reported and reaped, and core utilisation agrees with /proc/stat read by this test.
 
+#include "../procscan.h"
 #include "coresview.h"
 #include "cpusampler.h"
 #include "tracechecks.h"
 #include "workerprocess.h"
-#include "../procscan.h"
 
-#include <QThread>
 #include <QRegularExpression>
 #include <QTest>
+#include <QThread>
 
 #include <algorithm>
+#include <csignal>
 #include <limits>
 #include <map>
-#include <csignal>
 #include <unistd.h>
 
 using namespace raceway;
@@ -73,8 +73,9 @@ void TestProcesses::poolNeverExceedsItsThreads()
     QFETCH(int, workers);
     QFETCH(int, tasks);
     QFETCH(int, taskMs);
-    auto r = runScenario(QStringLiteral("pool"), {QStringLiteral("workers=%1").arg(workers), QStringLiteral("tasks=%1").arg(tasks),
-                                                  QStringLiteral("task_ms=%1").arg(taskMs)});
+    auto r = runScenario(QStringLiteral("pool"),
+                         {QStringLiteral("workers=%1").arg(workers), QStringLiteral("tasks=%1").arg(tasks),
+                          QStringLiteral("task_ms=%1").arg(taskMs)});
     QCOMPARE(metric(*r, "tasks_done"), tasks);
     QVERIFY(metric(*r, "max_concurrent") <= workers);
     if (taskMs >= 20) // long enough that the threads surely overlap, however loaded the machine
@@ -103,7 +104,8 @@ void TestProcesses::processesRunOnEveryCoreWithTheirOwnMemory()
 {
     const auto before = readCpuTimes();
     QVERIFY(before.has_value());
-    auto r = runScenario(QStringLiteral("processes"), {QStringLiteral("processes=2"), QStringLiteral("iterations=300000000")});
+    auto r = runScenario(QStringLiteral("processes"),
+                         {QStringLiteral("processes=2"), QStringLiteral("iterations=300000000")});
     const auto after = readCpuTimes();
     QVERIFY(r->result().error.isEmpty());
     QCOMPARE(metric(*r, "failed"), 0);
@@ -119,7 +121,10 @@ void TestProcesses::processesRunOnEveryCoreWithTheirOwnMemory()
     QCOMPARE(std::size_t(inside.size()), outside.size());
     for (std::size_t i = 0; i < outside.size(); ++i)
         QVERIFY2(std::abs(inside[qsizetype(i)].toDouble() - outside[i]) <= 10.0,
-                 qPrintable(QStringLiteral("core %1: %2 vs %3").arg(i).arg(inside[qsizetype(i)].toDouble()).arg(outside[i])));
+                 qPrintable(QStringLiteral("core %1: %2 vs %3")
+                                .arg(i)
+                                .arg(inside[qsizetype(i)].toDouble())
+                                .arg(outside[i])));
     // One lane per process and one per core; the core lanes carry samples.
     const Trace &t = r->trace();
     QCOMPARE(lanesOfKind(t, LaneKind::Process).size(), 2u);
@@ -135,8 +140,7 @@ void TestProcesses::processesRunOnEveryCoreWithTheirOwnMemory()
     std::map<int, std::vector<std::pair<std::int64_t, std::int64_t>>> seen;
     for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
         t.forEachInterval(lane, [&](const Interval &iv) {
-            if (iv.state == State::Running && iv.end > iv.start)
-                seen[iv.obj].push_back({iv.start, iv.end});
+            if (iv.state == State::Running && iv.end > iv.start) seen[iv.obj].push_back({iv.start, iv.end});
         });
     std::int64_t unionOnCores = 0;
     for (auto &[core, runs] : seen) {
@@ -161,8 +165,9 @@ void TestProcesses::processesRunOnEveryCoreWithTheirOwnMemory()
 
 void TestProcesses::crashedWorkerIsReported()
 {
-    auto r = runScenario(QStringLiteral("processes"), {QStringLiteral("processes=2"), QStringLiteral("iterations=50000000"),
-                                                       QStringLiteral("fault=crash")});
+    auto r = runScenario(QStringLiteral("processes"),
+                         {QStringLiteral("processes=2"), QStringLiteral("iterations=50000000"),
+                          QStringLiteral("fault=crash")});
     QCOMPARE(metric(*r, "failed"), 1);
     QCOMPARE(listMetric(*r, "exits"), QVariantList({QStringLiteral("normal"), QStringLiteral("crashed")}));
     const auto lanes = lanesOfKind(r->trace(), LaneKind::Process);
@@ -173,8 +178,9 @@ void TestProcesses::crashedWorkerIsReported()
 
 void TestProcesses::hungWorkerTimesOut()
 {
-    auto r = runScenario(QStringLiteral("processes"), {QStringLiteral("processes=2"), QStringLiteral("iterations=65536"),
-                                                       QStringLiteral("fault=hang"), QStringLiteral("timeout_ms=3000")});
+    auto r = runScenario(QStringLiteral("processes"),
+                         {QStringLiteral("processes=2"), QStringLiteral("iterations=65536"),
+                          QStringLiteral("fault=hang"), QStringLiteral("timeout_ms=3000")});
     QCOMPARE(listMetric(*r, "exits"), QVariantList({QStringLiteral("normal"), QStringLiteral("timed out")}));
     QCOMPARE(r->trace().lane(lanesOfKind(r->trace(), LaneKind::Process)[1]).states.back(), State::TimedOut);
 }
@@ -183,7 +189,10 @@ void TestProcesses::workerKilledFromOutsideIsReported()
 {
     const Scenario *s = Registry::builtin().find(QStringLiteral("processes"));
     QString error;
-    Runner runner(*s, *ParamValues::parse(s->params(), {QStringLiteral("processes=2"), QStringLiteral("iterations=100000000000")}, &error));
+    Runner runner(
+        *s, *ParamValues::parse(s->params(),
+                                {QStringLiteral("processes=2"), QStringLiteral("iterations=100000000000")},
+                                &error));
     runner.start();
     QList<qint64> children;
     QTRY_VERIFY_WITH_TIMEOUT((children = workerChildren()).size() == 2, 10000);
@@ -201,7 +210,10 @@ void TestProcesses::cancelKillsAndReapsWorkers()
 {
     const Scenario *s = Registry::builtin().find(QStringLiteral("processes"));
     QString error;
-    Runner runner(*s, *ParamValues::parse(s->params(), {QStringLiteral("processes=3"), QStringLiteral("iterations=100000000000")}, &error));
+    Runner runner(
+        *s, *ParamValues::parse(s->params(),
+                                {QStringLiteral("processes=3"), QStringLiteral("iterations=100000000000")},
+                                &error));
     runner.start();
     QTRY_VERIFY_WITH_TIMEOUT(workerChildren().size() == 3, 10000);
     runner.cancel();
@@ -214,11 +226,14 @@ void TestProcesses::processPoolResultsAreExactAndInOrder_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QVariantList>("results");
-    QTest::newRow("squares") << QStringList{QStringLiteral("inputs=1,2,3,4,5")} << QVariantList{1, 4, 9, 16, 25};
-    QTest::newRow("cubes, 2 workers") << QStringList{QStringLiteral("inputs=5,4,3,2,1,0"), QStringLiteral("function=cube"),
-                                                     QStringLiteral("workers=2")}
-                                      << QVariantList{125, 64, 27, 8, 1, 0};
-    QTest::newRow("one worker") << QStringList{QStringLiteral("inputs=7,8"), QStringLiteral("workers=1")} << QVariantList{49, 64};
+    QTest::newRow("squares") << QStringList{QStringLiteral("inputs=1,2,3,4,5")}
+                             << QVariantList{1, 4, 9, 16, 25};
+    QTest::newRow("cubes, 2 workers")
+        << QStringList{QStringLiteral("inputs=5,4,3,2,1,0"), QStringLiteral("function=cube"),
+                       QStringLiteral("workers=2")}
+        << QVariantList{125, 64, 27, 8, 1, 0};
+    QTest::newRow("one worker") << QStringList{QStringLiteral("inputs=7,8"), QStringLiteral("workers=1")}
+                                << QVariantList{49, 64};
 }
 
 void TestProcesses::processPoolResultsAreExactAndInOrder()
@@ -236,16 +251,21 @@ void TestProcesses::processPoolResultsAreExactAndInOrder()
 
 void TestProcesses::factorialsAreExact()
 {
-    auto r = runScenario(QStringLiteral("process-pool"), {QStringLiteral("inputs=100,200,300"), QStringLiteral("function=factorial")});
+    auto r = runScenario(QStringLiteral("process-pool"),
+                         {QStringLiteral("inputs=100,200,300"), QStringLiteral("function=factorial")});
     const QVariantList got = listMetric(*r, "results");
     QCOMPARE(got.size(), 3);
     const QString f100 = got[0].toString(), f200 = got[1].toString(), f300 = got[2].toString();
-    QVERIFY(f100.startsWith(QStringLiteral("93326215443944152681699238856266700490715968264381621468592963895217599993229915608941463976156518286253697920827223758251185210916864")));
+    QVERIFY(
+        f100.startsWith(QStringLiteral("933262154439441526816992388562667004907159682643816214685929638952175"
+                                       "99993229915608941463976156518286253697920827223758251185210916864")));
     // Digit counts and trailing zeros of n! are known exactly (Legendre's formula for the zeros).
     QCOMPARE(f100.size(), 158);
     QCOMPARE(f200.size(), 375);
     QCOMPARE(f300.size(), 615);
-    auto zeros = [](const QString &s) { return s.size() - QString(s).remove(QRegularExpression(QStringLiteral("0+$"))).size(); };
+    auto zeros = [](const QString &s) {
+        return s.size() - QString(s).remove(QRegularExpression(QStringLiteral("0+$"))).size();
+    };
     QCOMPARE(zeros(f100), 24);
     QCOMPARE(zeros(f200), 49);
     QCOMPARE(zeros(f300), 74);
@@ -261,8 +281,9 @@ void TestProcesses::sharedValueAddsUp_data()
 void TestProcesses::sharedValueAddsUp()
 {
     QFETCH(bool, lock);
-    auto r = runScenario(QStringLiteral("shared-value"), {QStringLiteral("processes=4"), QStringLiteral("increments=50000"),
-                                                          lock ? QStringLiteral("lock=on") : QStringLiteral("lock=off")});
+    auto r = runScenario(QStringLiteral("shared-value"),
+                         {QStringLiteral("processes=4"), QStringLiteral("increments=50000"),
+                          lock ? QStringLiteral("lock=on") : QStringLiteral("lock=off")});
     const Trace &t = r->trace();
     const qlonglong expected = metric(*r, "expected"), actual = metric(*r, "actual");
     QCOMPARE(expected, 200000);
@@ -293,7 +314,8 @@ void TestProcesses::sharedValueAddsUp()
 
 void TestProcesses::compareRunsFourWaysOnOneAxis()
 {
-    auto r = runScenario(QStringLiteral("compare"), {QStringLiteral("workers=2"), QStringLiteral("work_ms=120")});
+    auto r =
+        runScenario(QStringLiteral("compare"), {QStringLiteral("workers=2"), QStringLiteral("work_ms=120")});
     QVERIFY(r->result().error.isEmpty());
     const QVariantList modes = listMetric(*r, "modes");
     QCOMPARE(modes.size(), 4);
@@ -302,8 +324,8 @@ void TestProcesses::compareRunsFourWaysOnOneAxis()
         names << m.toMap().value(QStringLiteral("mode")).toString();
         QVERIFY(m.toMap().value(QStringLiteral("wall_ms")).toDouble() > 0);
     }
-    QCOMPARE(names, QStringList({QStringLiteral("sequential"), QStringLiteral("threads_gil"), QStringLiteral("threads"),
-                                 QStringLiteral("processes")}));
+    QCOMPARE(names, QStringList({QStringLiteral("sequential"), QStringLiteral("threads_gil"),
+                                 QStringLiteral("threads"), QStringLiteral("processes")}));
     QCOMPARE(metricDouble(*r, "sequential_speedup"), 1.0);
     // From the trace: the GIL threads never ran at once; the free threads did; the modes did not overlap.
     const Trace &t = r->trace();

@@ -261,8 +261,8 @@ void TestRecorder::sleepInsideHoldReturnsToHolding()
     rec.drain([&](const Event *e, std::size_t n) { trace.ingest(e, n); });
     trace.commit();
     const auto &s = trace.lane(lane).states;
-    const std::vector<State> expected = {State::Running, State::Holding, State::Sleeping, State::Holding,
-                                         State::Running, State::Done};
+    const std::vector<State> expected = {State::Running, State::Holding, State::Sleeping,
+                                         State::Holding, State::Running, State::Done};
     QCOMPARE(std::vector<State>(s.begin(), s.end()), expected);
     QCOMPARE(trace.totalIn(lane, State::Holding), 20);
     QCOMPARE(trace.totalIn(mutex.lane(), State::Held), 50);

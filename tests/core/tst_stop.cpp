@@ -3,9 +3,9 @@
 // threshold here (tests run on loaded machines): a scenario that ignores Stop hangs and the test's
 // own timeout fails it. Stop latency itself is measured in the benchmarks (BM_StopLatency).
 
+#include "../procscan.h"
 #include "tracechecks.h"
 #include "workerprocess.h"
-#include "../procscan.h"
 
 #include <QTest>
 
@@ -34,23 +34,29 @@ void TestStop::stopJoinsAtTheExtremes_data()
     auto row = [](const char *name, const char *scenario, QStringList params) {
         QTest::newRow(name) << QString::fromLatin1(scenario) << params;
     };
-    row("counter 64 threads unpaced", "counter", {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000")});
+    row("counter 64 threads unpaced", "counter",
+        {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000")});
     row("counter lock, wide window", "counter",
         {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000"), QStringLiteral("lock=on"),
          QStringLiteral("window_ns=100000000")});
     row("counter sleeping window", "counter",
-        {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000"), QStringLiteral("window_sleep_ms=10000")});
+        {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000"),
+         QStringLiteral("window_sleep_ms=10000")});
     row("gil 64 threads, 1 s bytecodes", "gil",
-        {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000"), QStringLiteral("work_us=1000000")});
+        {QStringLiteral("threads=64"), QStringLiteral("iterations=100000000"),
+         QStringLiteral("work_us=1000000")});
     row("gil io", "gil", {QStringLiteral("threads=64"), QStringLiteral("io_ms=10000")});
     row("compare 10 minutes", "compare", {QStringLiteral("workers=16"), QStringLiteral("work_ms=600000")});
     row("pool cpu", "pool",
-        {QStringLiteral("workers=64"), QStringLiteral("tasks=10000"), QStringLiteral("task_ms=60000"), QStringLiteral("work=cpu")});
+        {QStringLiteral("workers=64"), QStringLiteral("tasks=10000"), QStringLiteral("task_ms=60000"),
+         QStringLiteral("work=cpu")});
     row("event loop", "event-loop",
         {QStringLiteral("tasks=1000"), QStringLiteral("steps=1000"), QStringLiteral("work_us=1000000")});
     row("download pool", "download",
-        {QStringLiteral("files=1000"), QStringLiteral("min_ms=60000"), QStringLiteral("max_ms=60000"), QStringLiteral("mode=pool")});
-    row("processes", "processes", {QStringLiteral("processes=64"), QStringLiteral("iterations=100000000000")});
+        {QStringLiteral("files=1000"), QStringLiteral("min_ms=60000"), QStringLiteral("max_ms=60000"),
+         QStringLiteral("mode=pool")});
+    row("processes", "processes",
+        {QStringLiteral("processes=64"), QStringLiteral("iterations=100000000000")});
     row("shared value", "shared-value",
         {QStringLiteral("processes=64"), QStringLiteral("increments=100000000"), QStringLiteral("lock=on")});
     row("semaphore 64 threads, 1 permit, 10 s holds", "semaphore",
@@ -69,8 +75,8 @@ void TestStop::stopJoinsAtTheExtremes_data()
         {QStringLiteral("threads=16"), QStringLiteral("rounds=100000"), QStringLiteral("gap_ms=1"),
          QStringLiteral("hold_ms=60000")});
     row("process pool", "process-pool",
-        {QStringLiteral("workers=64"), QStringLiteral("inputs=5000,5000,5000"), QStringLiteral("function=factorial"),
-         QStringLiteral("task_ms=60000")});
+        {QStringLiteral("workers=64"), QStringLiteral("inputs=5000,5000,5000"),
+         QStringLiteral("function=factorial"), QStringLiteral("task_ms=60000")});
 }
 
 void TestStop::stopJoinsAtTheExtremes()
@@ -111,9 +117,11 @@ void TestStop::counterNumbersStayExactAfterStop()
     QFETCH(QString, lock);
     const Scenario *s = Registry::builtin().find(QStringLiteral("counter"));
     QString error;
-    const auto values = ParamValues::parse(
-        s->params(), {QStringLiteral("threads=16"), QStringLiteral("iterations=100000000"), QStringLiteral("lock=") + lock},
-        &error);
+    const auto values =
+        ParamValues::parse(s->params(),
+                           {QStringLiteral("threads=16"), QStringLiteral("iterations=100000000"),
+                            QStringLiteral("lock=") + lock},
+                           &error);
     Runner runner(*s, *values);
     runner.start();
     while (runner.trace().progress() < 100000)
@@ -141,7 +149,9 @@ void TestStop::collectionIsBoundedPerCall()
     const Scenario *s = Registry::builtin().find(QStringLiteral("counter"));
     QString error;
     const auto values = ParamValues::parse(
-        s->params(), {QStringLiteral("threads=8"), QStringLiteral("iterations=400000"), QStringLiteral("lock=on")}, &error);
+        s->params(),
+        {QStringLiteral("threads=8"), QStringLiteral("iterations=400000"), QStringLiteral("lock=on")},
+        &error);
     Runner runner(*s, *values);
     runner.start();
     while (!runner.workersJoined())

@@ -55,8 +55,11 @@ Trace syntheticTrace()
         return l;
     };
     Lane thread = lane("thread 1", LaneKind::Thread,
-                       {{0, State::Running, 0}, {10, State::Waiting, 1}, {25, State::Holding, 1},
-                        {30, State::Running, 0}, {50, State::Done, 0}});
+                       {{0, State::Running, 0},
+                        {10, State::Waiting, 1},
+                        {25, State::Holding, 1},
+                        {30, State::Running, 0},
+                        {50, State::Done, 0}});
     thread.markers = {{t0 + 12 * us, 3, 0}, {t0 + 12 * us + 400, 2, 0}, {t0 + 44 * us, -1, -1}};
     t.appendLane(std::move(thread));
     Lane lock =
@@ -75,8 +78,7 @@ Trace syntheticTrace()
 QByteArray gunzip(const QByteArray &in)
 {
     z_stream z{};
-    if (inflateInit2(&z, 15 + 16) != Z_OK)
-        return {};
+    if (inflateInit2(&z, 15 + 16) != Z_OK) return {};
     QByteArray out;
     char buf[65536];
     z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.constData()));
@@ -137,8 +139,7 @@ void TestTraceExport::syntheticLanesKeepTheirMeaning()
     QVERIFY(!e.lanes.count(1));
     const auto byName = [&](const char *name) -> const ExportedLane & {
         for (const auto &[tid, lane] : e.lanes)
-            if (lane.name == QLatin1String(name))
-                return lane;
+            if (lane.name == QLatin1String(name)) return lane;
         qFatal("no lane %s", name);
     };
     const auto names = [](const ExportedLane &l) {

@@ -14,8 +14,7 @@ using namespace raceway;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    if (size == 0)
-        return 0;
+    if (size == 0) return 0;
     const auto scenarios = Registry::builtin().all();
     const Scenario *s = scenarios[data[0] % scenarios.size()];
     const QString text = QString::fromUtf8(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));

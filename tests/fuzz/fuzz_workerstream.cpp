@@ -19,10 +19,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     // The lanes a process scenario has: processes, a lock, a counter, a GIL, a queue, a core.
     const std::uint16_t workerLane = rec.addLane(QStringLiteral("worker"), LaneKind::Process);
     const std::uint16_t other = rec.addLane(QStringLiteral("other"), LaneKind::Thread);
-    const std::uint8_t lock = rec.addObject(QStringLiteral("lock"), rec.addLane(QStringLiteral("lock"), LaneKind::Lock));
-    const std::uint8_t counter = rec.addObject(QStringLiteral("counter"), rec.addLane(QStringLiteral("counter"), LaneKind::Counter));
-    const std::uint8_t gil = rec.addObject(QStringLiteral("GIL"), rec.addLane(QStringLiteral("GIL"), LaneKind::Gil));
-    const std::uint8_t queue = rec.addObject(QStringLiteral("queue"), rec.addLane(QStringLiteral("queue"), LaneKind::Queue));
+    const std::uint8_t lock =
+        rec.addObject(QStringLiteral("lock"), rec.addLane(QStringLiteral("lock"), LaneKind::Lock));
+    const std::uint8_t counter =
+        rec.addObject(QStringLiteral("counter"), rec.addLane(QStringLiteral("counter"), LaneKind::Counter));
+    const std::uint8_t gil =
+        rec.addObject(QStringLiteral("GIL"), rec.addLane(QStringLiteral("GIL"), LaneKind::Gil));
+    const std::uint8_t queue =
+        rec.addObject(QStringLiteral("queue"), rec.addLane(QStringLiteral("queue"), LaneKind::Queue));
     rec.addLane(QStringLiteral("cpu 0"), LaneKind::Core);
     ThreadBuffer *lane = rec.createBuffer(workerLane);
     ThreadBuffer *second = rec.createBuffer(other);
@@ -56,14 +60,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     for (std::size_t i = 0; i < trace.lanes().size(); ++i) {
         const Lane &l = trace.lane(i);
         for (std::size_t k = 1; k < l.times.size(); ++k)
-            if (l.times[k] < l.times[k - 1])
-                std::abort();
+            if (l.times[k] < l.times[k - 1]) std::abort();
         (void)trace.totalIn(i, State::Running);
         (void)trace.markerSum(i);
         (void)l.indexAt(last / 2);
         trace.forEachInterval(i, [](const Interval &iv) {
-            if (iv.end < iv.start)
-                std::abort();
+            if (iv.end < iv.start) std::abort();
         });
     }
     (void)trace.bytesStored();

@@ -57,7 +57,8 @@ private:
 
 void TestPainter::lockOffShowsRunningAndMarkers()
 {
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=4"), QStringLiteral("iterations=100000")});
+    auto r = runScenario(QStringLiteral("counter"),
+                         {QStringLiteral("threads=4"), QStringLiteral("iterations=100000")});
     const Trace &t = r->trace();
     ExportOptions o;
     o.title = QStringLiteral("lock off");
@@ -72,14 +73,14 @@ void TestPainter::lockOffShowsRunningAndMarkers()
     for (std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
         // While a thread runs its lane is mostly green (running), carrying the yellow lost-update markers.
         const Lane &data = t.lane(lane);
-        const auto done = std::find(data.states.begin(), data.states.end(), State::Done) - data.states.begin();
+        const auto done =
+            std::find(data.states.begin(), data.states.end(), State::Done) - data.states.begin();
         const int x0 = int(m.toX(data.times.front())), x1 = int(m.toX(data.times[std::size_t(done)]));
         const QRect running(x0, l.lanes[lane].top(), std::max(1, x1 - x0), l.lanes[lane].height());
         QVERIFY2(count(img, running, pal.state(State::Running)) > running.width() * running.height() / 3,
                  qPrintable(data.name));
         const QRect rect = l.lanes[lane];
-        if (!data.markers.empty())
-            QVERIFY(count(img, rect, pal.lostMarker) > 0);
+        if (!data.markers.empty()) QVERIFY(count(img, rect, pal.lostMarker) > 0);
         QCOMPARE(count(img, rect, pal.state(State::Holding)), 0);
     }
     // The counter lane draws the actual line.
@@ -97,8 +98,9 @@ void TestPainter::lockOffShowsRunningAndMarkers()
 
 void TestPainter::lockOnShowsWaitingAndHolding()
 {
-    auto r = runScenario(QStringLiteral("counter"),
-                         {QStringLiteral("threads=4"), QStringLiteral("iterations=20000"), QStringLiteral("lock=on")});
+    auto r = runScenario(
+        QStringLiteral("counter"),
+        {QStringLiteral("threads=4"), QStringLiteral("iterations=20000"), QStringLiteral("lock=on")});
     const QImage img = renderTimeline(r->trace(), ExportOptions{});
     const TimelinePalette pal = TimelinePalette::light();
     const TimelineLayout l = TimelinePainter(r->trace()).layout(img.rect());
@@ -116,8 +118,9 @@ void TestPainter::lockOnShowsWaitingAndHolding()
 void TestPainter::pngAndSvgExports()
 {
     // The seed's read-sleep-write: every thread reads 0 before any writes, so updates are lost for sure.
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=3"), QStringLiteral("iterations=1"),
-                                                     QStringLiteral("window_sleep_ms=30")});
+    auto r =
+        runScenario(QStringLiteral("counter"), {QStringLiteral("threads=3"), QStringLiteral("iterations=1"),
+                                                QStringLiteral("window_sleep_ms=30")});
     ExportOptions o;
     o.width = 2000;
     o.title = QStringLiteral("export check");
@@ -142,8 +145,8 @@ void TestPainter::pngAndSvgExports()
 void TestPainter::zoomedWindowDrawsOnlyItsPart()
 {
     auto r = runScenario(QStringLiteral("counter"),
-                         {QStringLiteral("threads=2"), QStringLiteral("iterations=2"), QStringLiteral("window_sleep_ms=40"),
-                          QStringLiteral("lock=on")});
+                         {QStringLiteral("threads=2"), QStringLiteral("iterations=2"),
+                          QStringLiteral("window_sleep_ms=40"), QStringLiteral("lock=on")});
     const Trace &t = r->trace();
     // Zoom into the first 30 ms: only the first holder's sleep is in view, the other thread waits.
     ExportOptions o;
@@ -163,9 +166,9 @@ void TestPainter::zoomedWindowDrawsOnlyItsPart()
 
 void TestPainter::denseLanesShowTheDominantState_data()
 {
-    QTest::addColumn<int>("cycles"); // 2 transitions each
-    QTest::newRow("sampled columns") << 20000;    // ~28 transitions per pixel
-    QTest::newRow("bucket summaries") << 400000;  // ~550 per pixel: drawn from bucket summaries
+    QTest::addColumn<int>("cycles");             // 2 transitions each
+    QTest::newRow("sampled columns") << 20000;   // ~28 transitions per pixel
+    QTest::newRow("bucket summaries") << 400000; // ~550 per pixel: drawn from bucket summaries
 }
 
 void TestPainter::denseLanesShowTheDominantState()
@@ -277,8 +280,7 @@ void TestPainter::overlappingMarkersClusterUntilZoomedIn()
         const QRect lane = painter.layout(img.rect()).lanes[a];
         std::vector<int> xs;
         for (int x = lane.left(); x <= lane.right(); ++x)
-            if (QColor(img.pixel(x, lane.top() + 2)) == yellow)
-                xs.push_back(x);
+            if (QColor(img.pixel(x, lane.top() + 2)) == yellow) xs.push_back(x);
         int groups = 0, first = 0;
         *widest = 0;
         for (std::size_t i = 0; i < xs.size(); ++i) {
@@ -310,8 +312,9 @@ void TestPainter::highDpiFillsItsRectangle()
     // On a high-DPI screen the same logical picture covers more device pixels: the lanes must fill the
     // whole image, not a corner of it at 1/dpr size.
     QFETCH(qreal, dpr);
-    auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=2"), QStringLiteral("iterations=20000"),
-                                                     QStringLiteral("lock=on")});
+    auto r = runScenario(
+        QStringLiteral("counter"),
+        {QStringLiteral("threads=2"), QStringLiteral("iterations=20000"), QStringLiteral("lock=on")});
     const TimelinePainter painter(r->trace());
     const QSize logical(900, painter.preferredHeight(900));
     QImage image((QSizeF(logical) * dpr).toSize(), QImage::Format_RGB32);

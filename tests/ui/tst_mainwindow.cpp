@@ -2,37 +2,37 @@
 // lanes and results, Stop, exports, zoom by wheel and drag, comparison with the previous run, settings.
 
 #include "mainwindow.h"
+#include "overviewstrip.h"
 #include "paramform.h"
 #include "registry.h"
 #include "resultspanel.h"
-#include "overviewstrip.h"
 #include "selectionpanel.h"
-#include "timelinezoom.h"
 #include "timelineview.h"
+#include "timelinezoom.h"
 #include "tracefind.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QDockWidget>
 #include <QFileDialog>
-#include <QTimer>
 #include <QFormLayout>
-#include <QLabel>
 #include <QImage>
+#include <QLabel>
 #include <QPushButton>
-#include <QTableWidget>
-#include <QToolButton>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QToolButton>
 #include <QWheelEvent>
 
 using namespace raceway;
@@ -82,7 +82,8 @@ private:
     // A mouse move straight to the widget, at an exact position (QTest::mouseMove goes through the cursor).
     static void moveTo(QWidget *w, const QPoint &pos, Qt::MouseButtons buttons, Qt::KeyboardModifiers mods)
     {
-        QMouseEvent move(QEvent::MouseMove, QPointF(pos), w->mapToGlobal(QPointF(pos)), Qt::NoButton, buttons, mods);
+        QMouseEvent move(QEvent::MouseMove, QPointF(pos), w->mapToGlobal(QPointF(pos)), Qt::NoButton, buttons,
+                         mods);
         QApplication::sendEvent(w, &move);
     }
     static void runToEnd(MainWindow &w)
@@ -116,7 +117,8 @@ void TestMainWindow::formIsBuiltFromSpecs()
         QVERIFY2(e, qPrintable(spec.name));
         QVERIFY(e->toolTip().contains(spec.help));
         // Labelled for people, with the command line's name in the tooltip.
-        auto *label = qobject_cast<QLabel *>(qobject_cast<QFormLayout *>(f->layout()->itemAt(1)->layout())->labelForField(e));
+        auto *label = qobject_cast<QLabel *>(
+            qobject_cast<QFormLayout *>(f->layout()->itemAt(1)->layout())->labelForField(e));
         QVERIFY(label);
         QCOMPARE(label->text(), spec.label());
         QVERIFY(!label->text().contains(QLatin1Char('_')));
@@ -163,12 +165,15 @@ void TestMainWindow::runFillsLanesAndResults()
     const Runner *r = w.runner();
     const Trace &t = r->trace();
     QCOMPARE(t.lanes().size(), 5u); // four threads and the counter
-    const auto metric = [&](const char *key) { return metricValue(r->result().metrics, QString::fromLatin1(key)); };
+    const auto metric = [&](const char *key) {
+        return metricValue(r->result().metrics, QString::fromLatin1(key));
+    };
     QCOMPARE(metric("expected").toLongLong(), 200000);
     // The panel shows the same numbers the run measured.
     QCOMPARE(w.results()->valueText(QStringLiteral("lost_updates"), 1),
              QLocale().toString(metric("lost_updates").toLongLong()));
-    QCOMPARE(w.results()->valueText(QStringLiteral("actual"), 1), QLocale().toString(metric("actual").toLongLong()));
+    QCOMPARE(w.results()->valueText(QStringLiteral("actual"), 1),
+             QLocale().toString(metric("actual").toLongLong()));
     QVERIFY(w.statusText().startsWith(QStringLiteral("Finished")));
     QVERIFY(w.action(QStringLiteral("run"))->isEnabled());
     QVERIFY(!w.action(QStringLiteral("stop"))->isEnabled());
@@ -243,12 +248,13 @@ void TestMainWindow::wheelAndDragChangeTheZoom()
     // One wheel notch up at a quarter of the plot: the window shrinks to 0.8 around that point.
     const QPointF at(plot.left() + plot.width() / 4.0, 100);
     const double fraction = (at.x() - plot.left()) / plot.width();
-    QWheelEvent wheel(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
-                      Qt::NoScrollPhase, false);
+    QWheelEvent wheel(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(view->viewport(), &wheel);
     const std::int64_t width = zoom->end() - zoom->start();
     QVERIFY(std::llabs(width - std::int64_t(double(span) * 0.8)) <= 1);
-    QVERIFY(std::llabs(zoom->start() - std::int64_t(fraction * double(span) - fraction * double(width))) <= 2);
+    QVERIFY(std::llabs(zoom->start() - std::int64_t(fraction * double(span) - fraction * double(width))) <=
+            2);
 
     // Dragging 100 pixels to the left moves the window 100 pixels' worth of time to the right (from the
     // middle half of the run, so that no edge stops it).
@@ -270,7 +276,8 @@ void TestMainWindow::wheelAndDragChangeTheZoom()
     QTest::mouseRelease(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, from + QPoint(50, 0));
     QVERIFY(zoom->selection().has_value());
     QVERIFY(zoom->selection()->second > zoom->selection()->first);
-    QVERIFY(!described.isEmpty() && described.last().first().toString().startsWith(QStringLiteral("Selected")));
+    QVERIFY(!described.isEmpty() &&
+            described.last().first().toString().startsWith(QStringLiteral("Selected")));
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, from);
     QCOMPARE(zoom->start(), 0);
     QCOMPARE(zoom->end(), span);
@@ -369,8 +376,9 @@ void TestMainWindow::failedRunSaysWhy()
     QVERIFY(w.selectScenario(QStringLiteral("processes")));
     runToEnd(w);
     QVERIFY(!w.runner()->result().error.isEmpty());
-    QVERIFY2(w.statusText().startsWith(QStringLiteral("Could not run processes: the worker program is missing")),
-             qPrintable(w.statusText()));
+    QVERIFY2(
+        w.statusText().startsWith(QStringLiteral("Could not run processes: the worker program is missing")),
+        qPrintable(w.statusText()));
 }
 
 void TestMainWindow::parametersSavedAsEditedAndReset()
@@ -417,7 +425,8 @@ void TestMainWindow::lockIsOneAction()
     QCOMPARE(lock->isChecked(), w.form()->values().flag(QStringLiteral("gil")));
     lock->trigger();
     QCOMPARE(lock->isChecked(), w.form()->values().flag(QStringLiteral("gil")));
-    QCOMPARE(w.form()->lockSwitch()->text(), lock->isChecked() ? QStringLiteral("GIL ON") : QStringLiteral("GIL OFF"));
+    QCOMPARE(w.form()->lockSwitch()->text(),
+             lock->isChecked() ? QStringLiteral("GIL ON") : QStringLiteral("GIL OFF"));
     lock->trigger(); // back as it was
 }
 
@@ -491,11 +500,16 @@ void TestMainWindow::comparesWithAnyEarlierRun()
     QCOMPARE(w.results()->columnTitle(ResultsPanel::Compared), QStringLiteral("Run 1\nThreads 4, Lock off"));
     QVERIFY(w.view()->comparedTitle().startsWith(QStringLiteral("Run 1 · Threads 4, Lock off — ")));
     // The difference column is this run's number minus the compared run's, for every numeric measure.
-    const auto number = [](const QList<Metric> &ms, const QString &key) { return metricValue(ms, key).toLongLong(); };
-    for (const QString &key : {QStringLiteral("expected"), QStringLiteral("actual"), QStringLiteral("lost_updates")}) {
-        const qlonglong delta = number(w.current()->result().metrics, key) - number(w.compared()->result().metrics, key);
+    const auto number = [](const QList<Metric> &ms, const QString &key) {
+        return metricValue(ms, key).toLongLong();
+    };
+    for (const QString &key :
+         {QStringLiteral("expected"), QStringLiteral("actual"), QStringLiteral("lost_updates")}) {
+        const qlonglong delta =
+            number(w.current()->result().metrics, key) - number(w.compared()->result().metrics, key);
         QString text = w.results()->valueText(key, ResultsPanel::Difference);
-        QVERIFY2(delta == 0 ? text == QStringLiteral("0") : text.startsWith(delta > 0 ? QStringLiteral("+") : QStringLiteral("\u2212")),
+        QVERIFY2(delta == 0 ? text == QStringLiteral("0")
+                            : text.startsWith(delta > 0 ? QStringLiteral("+") : QStringLiteral("\u2212")),
                  qPrintable(key + QStringLiteral(": ") + text));
         text = text.section(QLatin1Char(' '), 0, 0);
         text.remove(QRegularExpression(QStringLiteral("[^0-9]")));
@@ -545,14 +559,18 @@ void TestMainWindow::differenceFormatting()
     const QLocale l;
     const Metric before{QStringLiteral("lost_updates"), QStringLiteral("Lost"), qlonglong(1000), {}};
     const Metric after{QStringLiteral("lost_updates"), QStringLiteral("Lost"), qlonglong(0), {}};
-    QCOMPARE(metricDifference(after, before), QStringLiteral("\u2212") + l.toString(1000) + QStringLiteral(" (\u2212100 %)"));
-    QCOMPARE(metricDifference(before, after), QStringLiteral("+") + l.toString(1000)); // no percentage of zero
+    QCOMPARE(metricDifference(after, before),
+             QStringLiteral("\u2212") + l.toString(1000) + QStringLiteral(" (\u2212100 %)"));
+    QCOMPARE(metricDifference(before, after),
+             QStringLiteral("+") + l.toString(1000)); // no percentage of zero
     const Metric slow{QStringLiteral("wall_ms"), QStringLiteral("Wall"), 30.0, QStringLiteral("ms")};
     const Metric fast{QStringLiteral("wall_ms"), QStringLiteral("Wall"), 20.0, QStringLiteral("ms")};
-    QCOMPARE(metricDifference(slow, fast), QStringLiteral("+") + l.toString(10.0, 'f', 3) + QStringLiteral(" ms (+50 %)"));
+    QCOMPARE(metricDifference(slow, fast),
+             QStringLiteral("+") + l.toString(10.0, 'f', 3) + QStringLiteral(" ms (+50 %)"));
     QCOMPARE(metricDifference(fast, fast), l.toString(0.0, 'f', 3) + QStringLiteral(" ms"));
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QStringLiteral("yes"), {}}, before).isEmpty());
-    QVERIFY(metricDifference({QStringLiteral("x"), {}, QVariant(), {}}, before).isEmpty()); // unknown stays unknown
+    QVERIFY(metricDifference({QStringLiteral("x"), {}, QVariant(), {}}, before)
+                .isEmpty()); // unknown stays unknown
 }
 
 void TestMainWindow::themeIsAppliedAndRemembered()
@@ -591,14 +609,14 @@ void TestMainWindow::exportDialogOffersTwiceTheScale()
     setQuick(w, 300);
     runToEnd(w);
     QTemporaryDir dir;
-    const QString one = dir.filePath(QStringLiteral("one.png")), two = dir.filePath(QStringLiteral("two.png"));
+    const QString one = dir.filePath(QStringLiteral("one.png")),
+                  two = dir.filePath(QStringLiteral("two.png"));
     QVERIFY(w.exportTo(QStringLiteral("png"), one));
     bool offered = false;
     w.setExportDialogHook([&](QFileDialog &d) {
         auto *scale = d.findChild<QComboBox *>(QStringLiteral("exportScale"));
         offered = scale && scale->count() == 2;
-        if (scale)
-            scale->setCurrentIndex(scale->findData(2));
+        if (scale) scale->setCurrentIndex(scale->findData(2));
         d.selectFile(two);
         QTimer::singleShot(0, &d, [&d] { QMetaObject::invokeMethod(&d, "accept"); });
     });
@@ -634,9 +652,10 @@ void TestMainWindow::timelineGetsMostOfTheWindow()
     QTRY_COMPARE(w.size(), size);
     const QWidget *timeline = w.centralWidget(); // the overview strip and the lanes
     QCOMPARE(timeline->objectName(), QStringLiteral("timelineArea"));
-    const double share = double(timeline->width() * timeline->height()) / double(size.width() * size.height());
-    qInfo("timeline: %d×%d of %d×%d, %.0f%% of the window", timeline->width(), timeline->height(), size.width(),
-          size.height(), share * 100);
+    const double share =
+        double(timeline->width() * timeline->height()) / double(size.width() * size.height());
+    qInfo("timeline: %d×%d of %d×%d, %.0f%% of the window", timeline->width(), timeline->height(),
+          size.width(), size.height(), share * 100);
     QVERIFY2(share >= 0.60, qPrintable(QString::number(share)));
     // The panels are docks that can be closed and brought back, and a finished run shows its results.
     QVERIFY(w.scenarioDock()->isVisible());
@@ -673,8 +692,8 @@ void TestMainWindow::lanesFillTheHeightAndCtrlWheelScalesThem()
     QVERIFY(view->contentHeight() > view->viewport()->height() - 40);
     // Ctrl+wheel: shorter lanes; Ctrl+0 fits them again.
     const double fitted = view->laneScale();
-    QWheelEvent down(QPointF(300, 200), view->mapToGlobal(QPointF(300, 200)), QPoint(), QPoint(0, -240), Qt::NoButton,
-                     Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QWheelEvent down(QPointF(300, 200), view->mapToGlobal(QPointF(300, 200)), QPoint(), QPoint(0, -240),
+                     Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(view->viewport(), &down);
     QVERIFY(!view->lanesFitted());
     QVERIFY(qAbs(view->laneScale() - fitted / (1.15 * 1.15)) < 1e-9);
@@ -691,7 +710,8 @@ void TestMainWindow::lanesFillTheHeightAndCtrlWheelScalesThem()
     w.action(QStringLiteral("compare"))->trigger(); // this run alone
     QCOMPARE(view->laneScale(), TimelineView::minLaneScale);
     QVERIFY(view->verticalScrollBar()->maximum() > 0);
-    QVERIFY(view->contentHeight() >= 64 * (TimelinePainter::minimumLaneHeight(LaneKind::Thread) + TimelinePainter::laneGap));
+    QVERIFY(view->contentHeight() >=
+            64 * (TimelinePainter::minimumLaneHeight(LaneKind::Thread) + TimelinePainter::laneGap));
 }
 
 void TestMainWindow::findJumpsToEachLostUpdateInTurn()
@@ -709,11 +729,13 @@ void TestMainWindow::findJumpsToEachLostUpdateInTurn()
     const Trace &trace = w.current()->trace();
     const TraceFinder expected(trace, FindKind::LostUpdate);
     QVERIFY(expected.size() >= 3);
-    const QString of = QStringLiteral(" of ") + QLocale().toString(qulonglong(expected.size())) + QStringLiteral(": ");
+    const QString of =
+        QStringLiteral(" of ") + QLocale().toString(qulonglong(expected.size())) + QStringLiteral(": ");
     TimelineZoom *zoom = w.view()->zoom();
     for (std::size_t i = 0; i < 3; ++i) {
         w.action(QStringLiteral("findNext"))->trigger();
-        QVERIFY2(w.findText().startsWith(QStringLiteral("lost update %1").arg(i + 1) + of), qPrintable(w.findText()));
+        QVERIFY2(w.findText().startsWith(QStringLiteral("lost update %1").arg(i + 1) + of),
+                 qPrintable(w.findText()));
         QVERIFY(w.findText().endsWith(expected.what(i)));
         // Zoomed in from the whole run, centred on it (unless the run's edge is nearer), ringed on its lane.
         const std::int64_t at = expected.findings()[i].start - trace.start();
@@ -757,18 +779,15 @@ void TestMainWindow::selectedRangeShowsTheTracesOwnNumbers()
         QTRY_VERIFY(!w.selectionDock()->visibleRegion().isEmpty());
         std::int64_t allWaits = 0;
         for (std::size_t lane = 0; lane < t.lanes().size(); ++lane) {
-            if (t.lane(lane).kind != LaneKind::Thread)
-                continue;
+            if (t.lane(lane).kind != LaneKind::Thread) continue;
             // Independently: clip every drawn interval to the range; count markers in it.
             std::int64_t running = 0, waiting = 0, holding = 0, waits = 0, longest = 0, lost = 0, writes = 0;
             t.forEachInterval(lane, [&](const Interval &iv) {
-                const std::int64_t from = std::max(iv.start, t.start() + a), to = std::min(iv.end, t.start() + b);
-                if (to <= from)
-                    return;
-                if (iv.state == State::Running)
-                    running += to - from;
-                if (iv.state == State::Holding)
-                    holding += to - from;
+                const std::int64_t from = std::max(iv.start, t.start() + a),
+                                   to = std::min(iv.end, t.start() + b);
+                if (to <= from) return;
+                if (iv.state == State::Running) running += to - from;
+                if (iv.state == State::Holding) holding += to - from;
                 if (iv.state == State::Waiting) {
                     waiting += to - from;
                     if (iv.start >= t.start() + a) {
@@ -792,9 +811,11 @@ void TestMainWindow::selectedRangeShowsTheTracesOwnNumbers()
             else
                 QCOMPARE(waits, 0);
             allWaits += waits;
-            QCOMPARE(w.selection()->cell(name, SelectionPanel::Lost),
-                     writes ? QStringLiteral("%1 in %2 writes").arg(QLocale().toString(qlonglong(lost)), QLocale().toString(qlonglong(writes)))
-                            : QStringLiteral("—"));
+            QCOMPARE(
+                w.selection()->cell(name, SelectionPanel::Lost),
+                writes ? QStringLiteral("%1 in %2 writes")
+                             .arg(QLocale().toString(qlonglong(lost)), QLocale().toString(qlonglong(writes)))
+                       : QStringLiteral("—"));
         }
         QCOMPARE(allWaits > 0, lock); // with the lock someone waited in the middle half of the run
     }
@@ -821,8 +842,9 @@ void TestMainWindow::overviewFramesTheVisibleRangeAndMovesIt()
     // Dragging the frame pans by as much time as the pixels moved stand for.
     const QPoint middle(frame.center().x(), plot.center().y());
     QTest::mousePress(strip, Qt::LeftButton, {}, middle);
-    QMouseEvent move(QEvent::MouseMove, QPointF(middle + QPoint(60, 0)), strip->mapToGlobal(QPointF(middle + QPoint(60, 0))),
-                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, QPointF(middle + QPoint(60, 0)),
+                     strip->mapToGlobal(QPointF(middle + QPoint(60, 0))), Qt::NoButton, Qt::LeftButton,
+                     Qt::NoModifier);
     QApplication::sendEvent(strip, &move);
     QTest::mouseRelease(strip, Qt::LeftButton, {}, middle + QPoint(60, 0));
     QVERIFY(qAbs(double(zoom->start() - span / 4) - 60 * nsPerPixel) <= 2 * nsPerPixel);
@@ -832,8 +854,9 @@ void TestMainWindow::overviewFramesTheVisibleRangeAndMovesIt()
     const std::int64_t startBefore = zoom->start(), endBefore = zoom->end();
     const QPoint edge(frame.right(), plot.center().y());
     QTest::mousePress(strip, Qt::LeftButton, {}, edge);
-    QMouseEvent pull(QEvent::MouseMove, QPointF(edge - QPoint(40, 0)), strip->mapToGlobal(QPointF(edge - QPoint(40, 0))),
-                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent pull(QEvent::MouseMove, QPointF(edge - QPoint(40, 0)),
+                     strip->mapToGlobal(QPointF(edge - QPoint(40, 0))), Qt::NoButton, Qt::LeftButton,
+                     Qt::NoModifier);
     QApplication::sendEvent(strip, &pull);
     QTest::mouseRelease(strip, Qt::LeftButton, {}, edge - QPoint(40, 0));
     QCOMPARE(zoom->start(), startBefore);
@@ -862,8 +885,7 @@ void TestMainWindow::laneArrangementIsRememberedPerScenario()
     };
     auto laneIndex = [](const Trace &t, const QString &name) {
         for (std::size_t i = 0; i < t.lanes().size(); ++i)
-            if (t.lane(i).name == name)
-                return i;
+            if (t.lane(i).name == name) return i;
         return std::size_t(-1);
     };
     {
@@ -880,8 +902,7 @@ void TestMainWindow::laneArrangementIsRememberedPerScenario()
         QVERIFY(l.lanes[laneIndex(t, QStringLiteral("thread 2"))].isNull());
         const int counterTop = l.lanes[laneIndex(t, QStringLiteral("counter"))].top();
         for (const QRect &r : l.lanes)
-            if (!r.isNull())
-                QVERIFY(r.top() >= counterTop); // pinned first
+            if (!r.isNull()) QVERIFY(r.top() >= counterTop); // pinned first
         w.close();
     }
     MainWindow again;

@@ -32,12 +32,14 @@ void TestSmoke::windowAppearsRunsAndQuits()
     const QString xvfb = QStandardPaths::findExecutable(QStringLiteral("Xvfb"));
     const QString xdotool = QStandardPaths::findExecutable(QStringLiteral("xdotool"));
     if (xvfb.isEmpty() || xdotool.isEmpty())
-        QSKIP("Xvfb or xdotool is not installed (apt install xvfb xdotool): the real-window smoke test cannot run");
+        QSKIP("Xvfb or xdotool is not installed (apt install xvfb xdotool): the real-window smoke test "
+              "cannot run");
 
     // -displayfd: the server picks a free display itself and prints its number once it accepts clients.
     QProcess server;
-    server.start(xvfb, {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"), QStringLiteral("0"),
-                        QStringLiteral("1600x1000x24"), QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+    server.start(xvfb, {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
+                        QStringLiteral("0"), QStringLiteral("1600x1000x24"), QStringLiteral("-nolisten"),
+                        QStringLiteral("tcp")});
     QVERIFY(server.waitForStarted());
     auto cleanup = qScopeGuard([&] {
         server.terminate();
@@ -61,12 +63,12 @@ void TestSmoke::windowAppearsRunsAndQuits()
     QElapsedTimer waiting;
     waiting.start();
     while (window.isEmpty() && waiting.elapsed() < 30000 && app.state() == QProcess::Running) {
-        window = run(xdotool, {QStringLiteral("search"), QStringLiteral("--onlyvisible"), QStringLiteral("--name"),
-                               QStringLiteral("^Raceway$")},
+        window = run(xdotool,
+                     {QStringLiteral("search"), QStringLiteral("--onlyvisible"), QStringLiteral("--name"),
+                      QStringLiteral("^Raceway$")},
                      env)
                      .trimmed();
-        if (window.isEmpty())
-            QTest::qWait(200);
+        if (window.isEmpty()) QTest::qWait(200);
     }
     QVERIFY2(!window.isEmpty(), qPrintable(QStringLiteral("no Raceway window appeared; raceway said: ") +
                                            QString::fromUtf8(app.readAllStandardError())));
@@ -74,7 +76,8 @@ void TestSmoke::windowAppearsRunsAndQuits()
     const QString geometry = run(xdotool, {QStringLiteral("getwindowgeometry"), window}, env);
     qInfo("window %s: %s", qPrintable(window), qPrintable(geometry.simplified()));
     QVERIFY2(geometry.contains(QStringLiteral("Geometry:")), qPrintable(geometry));
-    const QStringList size = geometry.section(QStringLiteral("Geometry: "), 1).trimmed().split(QLatin1Char('x'));
+    const QStringList size =
+        geometry.section(QStringLiteral("Geometry: "), 1).trimmed().split(QLatin1Char('x'));
     QVERIFY(size.value(0).toInt() >= 1200 && size.value(1).toInt() >= 760);
 
     // No window manager runs here: give the window the keyboard focus ourselves, and retry a key that
@@ -106,8 +109,9 @@ void TestSmoke::windowAppearsRunsAndQuits()
     window.clear();
     for (int attempt = 0; attempt < 2 && window.isEmpty(); ++attempt) {
         if (attempt > 0) {
-            qWarning("second start gave no window (state %d, exit status %d, code %d): %s", int(second.state()),
-                     int(second.exitStatus()), second.exitCode(), second.readAllStandardError().constData());
+            qWarning("second start gave no window (state %d, exit status %d, code %d): %s",
+                     int(second.state()), int(second.exitStatus()), second.exitCode(),
+                     second.readAllStandardError().constData());
             second.kill();
             second.waitForFinished(5000);
         }
@@ -116,13 +120,13 @@ void TestSmoke::windowAppearsRunsAndQuits()
         window.clear();
         waiting.restart();
         while (window.isEmpty() && waiting.elapsed() < 30000 && second.state() == QProcess::Running) {
-            window = run(xdotool, {QStringLiteral("search"), QStringLiteral("--onlyvisible"), QStringLiteral("--name"),
-                                   QStringLiteral("^Raceway$")},
+            window = run(xdotool,
+                         {QStringLiteral("search"), QStringLiteral("--onlyvisible"), QStringLiteral("--name"),
+                          QStringLiteral("^Raceway$")},
                          env)
                          .trimmed()
                          .section(QLatin1Char('\n'), 0, 0);
-            if (window.isEmpty())
-                QTest::qWait(200);
+            if (window.isEmpty()) QTest::qWait(200);
         }
     }
     QVERIFY2(!window.isEmpty(), qPrintable(QStringLiteral("no second window (state %1, exit %2): ")

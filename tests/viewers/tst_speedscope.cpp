@@ -31,8 +31,7 @@ private:
 void TestSpeedscope::initTestCase()
 {
     m_node = QStringLiteral(RACEWAY_NODE);
-    if (m_node.isEmpty())
-        m_node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    if (m_node.isEmpty()) m_node = QStandardPaths::findExecutable(QStringLiteral("node"));
     QVERIFY2(!m_node.isEmpty(), "node not found: run scripts/install-deps.sh");
     QVERIFY2(QFile::exists(QStringLiteral(RACEWAY_VIEWERS_DIR "/node_modules/puppeteer-core/package.json")),
              "tests/viewers/node_modules is missing: run scripts/install-deps.sh (it runs npm ci there)");
@@ -56,8 +55,7 @@ std::pair<int, QJsonObject> TestSpeedscope::check(const QString &trace)
     const QByteArray out = node.readAllStandardOutput().trimmed();
     const QByteArray err = node.readAllStandardError().trimmed();
     qInfo("%s: %s", qPrintable(QFileInfo(trace).fileName()), out.constData());
-    if (!err.isEmpty())
-        qInfo("stderr: %s", err.left(2000).constData());
+    if (!err.isEmpty()) qInfo("stderr: %s", err.left(2000).constData());
     const QByteArray lastLine = out.mid(out.lastIndexOf('\n') + 1);
     return {node.exitStatus() == QProcess::NormalExit ? node.exitCode() : -1,
             QJsonDocument::fromJson(lastLine).object()};

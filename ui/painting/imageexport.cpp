@@ -18,8 +18,7 @@ TimelinePainter makePainter(const Trace &trace, const ExportOptions &o)
     painter.setTitle(o.title);
     painter.setNote(o.note);
     painter.setChart(o.chart);
-    if (o.windowEnd > o.windowStart)
-        painter.setWindow(o.windowStart, o.windowEnd);
+    if (o.windowEnd > o.windowStart) painter.setWindow(o.windowStart, o.windowEnd);
     return painter;
 }
 
@@ -32,7 +31,8 @@ double exportZoom(const ExportOptions &options)
 
 int layoutWidth(const ExportOptions &options)
 {
-    return std::max(1, int(std::lround(double(options.width) * std::max(1, options.scale) / exportZoom(options))));
+    return std::max(
+        1, int(std::lround(double(options.width) * std::max(1, options.scale) / exportZoom(options))));
 }
 
 QImage renderTimeline(const Trace &trace, const ExportOptions &options)
@@ -55,8 +55,7 @@ bool writePng(const Trace &trace, const ExportOptions &options, QIODevice &out, 
 {
     QImageWriter writer(&out, "png");
     if (!writer.write(renderTimeline(trace, options))) {
-        if (error)
-            *error = writer.errorString();
+        if (error) *error = writer.errorString();
         return false;
     }
     return true;
@@ -76,8 +75,7 @@ bool writeSvg(const Trace &trace, const ExportOptions &options, QIODevice &out, 
     svg.setDescription(QStringLiteral("Timeline exported by Raceway"));
     QPainter p;
     if (!p.begin(&svg)) {
-        if (error)
-            *error = QStringLiteral("cannot start the SVG writer");
+        if (error) *error = QStringLiteral("cannot start the SVG writer");
         return false;
     }
     painter.paint(p, QRect(QPoint(0, 0), size));

@@ -3,8 +3,8 @@
 #include "results.h"
 #include "trace.h"
 
-#include <QImage>
 #include <QIODevice>
+#include <QImage>
 #include <QString>
 
 namespace raceway {

@@ -5,22 +5,37 @@ namespace raceway {
 QColor TimelinePalette::state(State s) const
 {
     switch (s) {
-    case State::Running: return QColor(0x00, 0x9E, 0x73);  // bluish green
-    case State::Waiting: return QColor(0xD5, 0x5E, 0x00);  // vermillion
-    case State::Holding: return QColor(0x00, 0x72, 0xB2);  // blue
-    case State::Held: return QColor(0x00, 0x72, 0xB2);
-    case State::Sleeping: return QColor(0x56, 0xB4, 0xE9); // sky blue
-    case State::Done: return mutedText.lighter(background.lightness() > 128 ? 160 : 70);
-    case State::Cancelled: return QColor(0x99, 0x99, 0x99);
-    case State::Task: return QColor(0x00, 0x9E, 0x73);
-    case State::Crashed: return QColor(0xCC, 0x00, 0x33);
-    case State::Killed: return QColor(0x88, 0x22, 0x55);
-    case State::TimedOut: return QColor(0xAA, 0x44, 0x99);
-    case State::WaitingGil: return QColor(0xE6, 0x9F, 0x00); // orange
-    case State::WaitingIo: return QColor(0xCC, 0x79, 0xA7);  // reddish purple
-    case State::Set: return QColor(0xF0, 0xE4, 0x42);        // yellow: the event lets waiters through
+    case State::Running:
+        return QColor(0x00, 0x9E, 0x73); // bluish green
+    case State::Waiting:
+        return QColor(0xD5, 0x5E, 0x00); // vermillion
+    case State::Holding:
+        return QColor(0x00, 0x72, 0xB2); // blue
+    case State::Held:
+        return QColor(0x00, 0x72, 0xB2);
+    case State::Sleeping:
+        return QColor(0x56, 0xB4, 0xE9); // sky blue
+    case State::Done:
+        return mutedText.lighter(background.lightness() > 128 ? 160 : 70);
+    case State::Cancelled:
+        return QColor(0x99, 0x99, 0x99);
+    case State::Task:
+        return QColor(0x00, 0x9E, 0x73);
+    case State::Crashed:
+        return QColor(0xCC, 0x00, 0x33);
+    case State::Killed:
+        return QColor(0x88, 0x22, 0x55);
+    case State::TimedOut:
+        return QColor(0xAA, 0x44, 0x99);
+    case State::WaitingGil:
+        return QColor(0xE6, 0x9F, 0x00); // orange
+    case State::WaitingIo:
+        return QColor(0xCC, 0x79, 0xA7); // reddish purple
+    case State::Set:
+        return QColor(0xF0, 0xE4, 0x42); // yellow: the event lets waiters through
     case State::Free:
-    case State::Idle: return QColor(Qt::transparent);
+    case State::Idle:
+        return QColor(Qt::transparent);
     }
     return QColor(Qt::transparent);
 }
@@ -28,8 +43,9 @@ QColor TimelinePalette::state(State s) const
 QColor TimelinePalette::core(int index)
 {
     // Eight hues that stay apart for the common colour blindnesses (Paul Tol's "muted" set).
-    static const QColor hues[] = {QColor(0x33, 0x22, 0x88), QColor(0x88, 0xCC, 0xEE), QColor(0x44, 0xAA, 0x99),
-                                  QColor(0x11, 0x77, 0x33), QColor(0x99, 0x99, 0x33), QColor(0xDD, 0xCC, 0x77),
+    static const QColor hues[] = {QColor(0x33, 0x22, 0x88), QColor(0x88, 0xCC, 0xEE),
+                                  QColor(0x44, 0xAA, 0x99), QColor(0x11, 0x77, 0x33),
+                                  QColor(0x99, 0x99, 0x33), QColor(0xDD, 0xCC, 0x77),
                                   QColor(0xCC, 0x66, 0x77), QColor(0xAA, 0x44, 0x99)};
     return hues[std::size_t(index) % 8];
 }

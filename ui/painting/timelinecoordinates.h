@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace raceway::coords {
@@ -20,20 +20,21 @@ struct Mapping
 
     double nsPerPixel() const { return double(end - start) / std::max(1.0, width); }
     double toX(std::int64_t t) const { return left + double(t - start) / nsPerPixel(); }
-    std::int64_t toTime(double x) const { return start + std::int64_t(std::llround((x - left) * nsPerPixel())); }
+    std::int64_t toTime(double x) const
+    {
+        return start + std::int64_t(std::llround((x - left) * nsPerPixel()));
+    }
 };
 
 // A tick step of 1, 2 or 5 times a power of ten nanoseconds, at least minStepNs.
 inline std::int64_t niceStep(double minStepNs)
 {
-    if (!(minStepNs > 1))
-        return 1;
+    if (!(minStepNs > 1)) return 1;
     std::int64_t decade = 1;
     while (double(decade) * 10 <= minStepNs && decade < (std::int64_t(1) << 60) / 10)
         decade *= 10;
     for (const std::int64_t m : {1, 2, 5, 10}) {
-        if (double(decade * m) >= minStepNs)
-            return decade * m;
+        if (double(decade * m) >= minStepNs) return decade * m;
     }
     return decade * 10;
 }
@@ -46,12 +47,9 @@ struct Unit
 };
 inline Unit unitForStep(std::int64_t step)
 {
-    if (step >= 1'000'000'000)
-        return {"s", 1'000'000'000};
-    if (step >= 1'000'000)
-        return {"ms", 1'000'000};
-    if (step >= 1'000)
-        return {"µs", 1'000};
+    if (step >= 1'000'000'000) return {"s", 1'000'000'000};
+    if (step >= 1'000'000) return {"ms", 1'000'000};
+    if (step >= 1'000) return {"µs", 1'000};
     return {"ns", 1};
 }
 

@@ -13,8 +13,7 @@ void TimelineZoom::apply(std::int64_t start, std::int64_t end, bool follow)
     start = std::clamp<std::int64_t>(start, 0, m_span - width);
     end = start + width;
     m_following = follow;
-    if (start == m_start && end == m_end)
-        return;
+    if (start == m_start && end == m_end) return;
     m_start = start;
     m_end = end;
     Q_EMIT windowChanged();
@@ -23,8 +22,7 @@ void TimelineZoom::apply(std::int64_t start, std::int64_t end, bool follow)
 void TimelineZoom::setSpan(std::int64_t span)
 {
     span = std::max(span, minimumSpan);
-    if (span == m_span)
-        return;
+    if (span == m_span) return;
     m_span = span;
     if (m_following)
         apply(0, m_span, true);
@@ -45,8 +43,7 @@ void TimelineZoom::zoomAround(double fraction, double factor)
     const double newWidth = std::clamp(width * factor, double(std::min(minimumSpan, m_span)), double(m_span));
     const auto start = std::int64_t(std::llround(anchor - fraction * newWidth));
     apply(start, start + std::int64_t(std::llround(newWidth)), false);
-    if (m_start == 0 && m_end == m_span)
-        m_following = true;
+    if (m_start == 0 && m_end == m_span) m_following = true;
 }
 
 void TimelineZoom::panBy(std::int64_t delta)
@@ -70,16 +67,14 @@ void TimelineZoom::setSelection(std::int64_t a, std::int64_t b)
 {
     auto sel = std::make_pair(std::clamp<std::int64_t>(std::min(a, b), 0, m_span),
                               std::clamp<std::int64_t>(std::max(a, b), 0, m_span));
-    if (m_selection == sel)
-        return;
+    if (m_selection == sel) return;
     m_selection = sel;
     Q_EMIT selectionChanged();
 }
 
 void TimelineZoom::clearSelection()
 {
-    if (!m_selection)
-        return;
+    if (!m_selection) return;
     m_selection.reset();
     Q_EMIT selectionChanged();
 }
