@@ -34,6 +34,14 @@
 
 namespace raceway {
 
+namespace {
+// Where a run's lane arrangement is remembered: per scenario, and one place for other tools' traces.
+QString laneSettingsName(const RunRecord &run)
+{
+    return run.scenario() ? run.scenario()->id() : QStringLiteral("imported");
+}
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_scenarios(new QListWidget), m_description(new QLabel), m_form(new ParamForm),
       m_view(new TimelineView), m_results(new ResultsPanel), m_status(new QLabel),
@@ -41,6 +49,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_selection(new SelectionPanel)
 {
     setWindowTitle(QStringLiteral("Raceway"));
+    setAcceptDrops(true); // a saved run or a Chrome trace dropped on the window opens
     // The theme first, so that every widget is built in its colours.
     if (const Theme theme = themeFromName(QSettings().value(QStringLiteral("theme")).toString());
         theme != currentTheme())
@@ -64,7 +73,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_view, &TimelineView::arrangementChanged, this, [this] {
         if (const RunRecord *run = current()) { // remembered per scenario
             QSettings settings;
-            const QString key = QStringLiteral("lanes/") + run->scenario().id();
+            const QString key = QStringLiteral("lanes/") + laneSettingsName(*run);
             settings.setValue(key + QStringLiteral("/pinned"), m_view->arrangement().pinned);
             settings.setValue(key + QStringLiteral("/hidden"), m_view->arrangement().hidden);
             settings.setValue(key + QStringLiteral("/order"), m_view->arrangement().sequence);
@@ -194,6 +203,16 @@ void MainWindow::buildActions()
         tr("Show one lane per CPU core with the process that ran on it (Ctrl+G)"));
     cores->setCheckable(true);
     add(
+        QStringLiteral("open"), tr("&Open…"), QKeySequence::Open, [this] { openInteractive(); },
+        tr("Open a saved run (.raceway) or a Chrome trace (.json, .json.gz) from another tool (Ctrl+O); "
+           "or drop the file on the window"))
+        ->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
+    add(
+        QStringLiteral("save"), tr("&Save Run…"), QKeySequence::Save, [this] { saveRunInteractive(); },
+        tr("Save the run shown — parameters, numbers and the whole trace — to open again later or with "
+           "'raceway show' (Ctrl+S)"))
+        ->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    add(
         QStringLiteral("exportPng"), tr("Export &PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E),
         [this] { exportInteractive(QStringLiteral("png")); },
         tr("Save the timeline as shown as a PNG image (Ctrl+E)"));
@@ -231,6 +250,12 @@ QAction *MainWindow::action(const QString &name) const
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(action(QStringLiteral("open")));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addAction(action(QStringLiteral("save")));
+    file->addSeparator();
     for (const char *name : {"exportPng", "exportSvg", "exportJson"})
         file->addAction(action(QString::fromLatin1(name)));
     file->addSeparator();
@@ -386,7 +411,7 @@ void MainWindow::startRun()
     if (!m_wantCompare) m_history->setCompared(0);
     showRuns();
     m_stopping = false;
-    record.runner().start();
+    record.start();
     m_progress->setValue(0);
     m_progress->show();
     m_status->setText(tr("Running %1…").arg(scenario->id()));
@@ -397,7 +422,7 @@ void MainWindow::startRun()
 void MainWindow::stopRun()
 {
     if (!isRunning()) return;
-    m_history->current()->runner().cancel();
+    m_history->current()->runner()->cancel();
     m_stopping = true;
     m_status->setText(tr("Stopping…"));
 }
@@ -406,14 +431,14 @@ void MainWindow::poll()
 {
     RunRecord *record = m_history->current();
     if (!record || record->finished()) return;
-    Runner &runner = record->runner();
+    Runner &runner = *record->runner();
     // A bounded slice per tick, however fast the run records: the window keeps painting and Stop, Esc
     // and Ctrl+Q keep working. Once the workers are joined, the rest is collected in larger slices.
     const bool joined = runner.workersJoined();
     // Stopping: the workers get the CPU until they are joined, then the rest is collected.
     const bool done = m_stopping && !joined ? false : runner.collect(joined ? 20 : 8);
     const Trace &trace = runner.trace();
-    const std::int64_t total = record->scenario().totalWork(record->params());
+    const std::int64_t total = record->scenario()->totalWork(record->params());
     const double fraction = total > 0 ? std::clamp(double(trace.progress()) / double(total), 0.0, 1.0) : 0.0;
     if (!done && joined)
         m_status->setText(tr("Collecting the last %1 recorded events…")
@@ -444,7 +469,7 @@ void MainWindow::finishRun()
     m_progress->setRange(0, 1000);
     const QLocale l;
     if (!r.error.isEmpty())
-        m_status->setText(tr("Could not run %1: %2").arg(record.scenario().id(), r.error));
+        m_status->setText(tr("Could not run %1: %2").arg(record.scenario()->id(), r.error));
     else
         m_status->setText((r.cancelled ? tr("Stopped after %1 ms") : tr("Finished in %1 ms"))
                               .arg(l.toString(r.wallMs, 'f', 1)) +
@@ -472,7 +497,7 @@ void MainWindow::showRuns()
     m_overview->setTrace(now ? &now->trace() : nullptr);
     if (now) { // the lanes as the user arranged this scenario's, last time
         const QSettings settings;
-        const QString key = QStringLiteral("lanes/") + now->scenario().id();
+        const QString key = QStringLiteral("lanes/") + laneSettingsName(*now);
         const QSignalBlocker quiet(m_view);
         m_view->setArrangement({settings.value(key + QStringLiteral("/pinned")).toStringList(),
                                 settings.value(key + QStringLiteral("/hidden")).toStringList(),
@@ -500,6 +525,14 @@ void MainWindow::updateActions()
     m_actions.at(QStringLiteral("lock"))->setEnabled(m_form->hasLock() && !running);
     m_actions.at(QStringLiteral("compare"))->setEnabled(!m_history->comparable().empty());
     const bool haveTrace = current() != nullptr;
+    m_actions.at(QStringLiteral("open"))->setEnabled(!running);
+    QString why;
+    const bool saveable = current() && current()->canSave(&why);
+    m_actions.at(QStringLiteral("save"))->setEnabled(saveable);
+    m_actions.at(QStringLiteral("save"))
+        ->setToolTip(saveable || !current() ? tr("Save the run shown to open again later (Ctrl+S)")
+                                            : tr("Cannot save this run: %1").arg(why));
+    m_recentMenu->setEnabled(!running);
     for (const char *name : {"exportPng", "exportSvg", "exportJson"})
         m_actions.at(QString::fromLatin1(name))->setEnabled(haveTrace);
     m_scenarios->setEnabled(!running);

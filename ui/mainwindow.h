@@ -53,8 +53,9 @@ public:
     RunHistory *history() const { return m_history; }
     const RunRecord *current() const { return m_history->current(); }
     const RunRecord *compared() const { return m_history->compared(); }
-    const Runner *runner() const { return current() ? &current()->runner() : nullptr; }
-    const Runner *previousRunner() const { return compared() ? &compared()->runner() : nullptr; }
+    // The runners of the runs shown (null for a run read from a file).
+    const Runner *runner() const { return current() ? current()->runner() : nullptr; }
+    const Runner *previousRunner() const { return compared() ? compared()->runner() : nullptr; }
     QAction *action(const QString &name) const;
     QDockWidget *scenarioDock() const { return m_scenarioDock; }
     QDockWidget *selectionDock() const { return m_selectionDock; }
@@ -72,11 +73,24 @@ public:
     }
     void exportInteractive(const QString &format);
 
+    // File > Open, Open Recent and drops: a saved run (with its scenario and parameters, compared like a
+    // new run of it) or a Chrome trace. False and one line (also in the status bar) when it cannot.
+    bool openFile(const QString &path, QString *error = nullptr);
+    // File > Save Run: the run shown, as a saved-run file (nothing half-written on failure).
+    bool saveRunTo(const QString &path, QString *error = nullptr);
+    QStringList recentFiles() const;
+    // Tests: called with the open or save dialog just before it is shown (to fill it in and accept it).
+    void setFileDialogHook(std::function<void(QFileDialog &)> hook) { m_fileDialogHook = std::move(hook); }
+    void openInteractive();
+    void saveRunInteractive();
+
 Q_SIGNALS:
     void runFinished();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildActions();
@@ -92,6 +106,8 @@ private:
     void saveSettings() const;
     void saveParams() const;
     void about();
+    void addRecent(const QString &path);
+    void fillRecentMenu();
 
     QListWidget *m_scenarios;
     QLabel *m_description;
@@ -108,6 +124,8 @@ private:
     bool m_loadingForm = false; // the form is being built for a scenario, not edited
     std::map<QString, QAction *> m_actions;
     std::function<void(QFileDialog &)> m_exportDialogHook;
+    std::function<void(QFileDialog &)> m_fileDialogHook;
+    QMenu *m_recentMenu = nullptr;
     QMenu *m_panels = nullptr;
     QToolBar *m_findBar = nullptr;
     QComboBox *m_findKind = nullptr;

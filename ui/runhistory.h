@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QTemporaryFile>
 
 #include <deque>
 #include <memory>
@@ -11,23 +12,48 @@
 
 namespace raceway {
 
-// One run the window made: its runner (scenario, recorded parameters, trace, result) and when it started.
-// Everything the window says about a run — titles, notes, chart, export names, column headings — is
-// derived from here, never from the form, so it stays true after the form has moved on.
+class RunFileWriter;
+
+// One run the window shows: one it made (its runner: scenario, recorded parameters, trace, result), or
+// one read back from a file (a saved run, or a trace another tool wrote). Everything the window says
+// about a run — titles, notes, chart, export names, column headings — is derived from here, never from
+// the form, so it stays true after the form has moved on.
+//
+// A run the window makes is streamed to a saved-run file in the temporary folder as it is collected
+// (memory stays at two compressed blocks; about one byte an event on disk), so File > Save Run copies a
+// finished file instead of keeping every raw event. The file goes when the record does.
 class RunRecord
 {
 public:
     RunRecord(int number, const Scenario &scenario, const ParamValues &params);
+    // A run read back from `path`: a saved run (with its scenario) or, with `scenario` null, a trace
+    // another tool wrote, called `title`.
+    RunRecord(int number, const Scenario *scenario, std::unique_ptr<Trace> trace, RunResult result,
+              const QString &path, const QString &title = {});
+    ~RunRecord();
 
-    int number() const { return m_number; } // 1, 2, 3… in the order the runs were started
+    int number() const { return m_number; } // 1, 2, 3… in the order the runs were started or opened
     QDateTime startedAt() const { return m_startedAt; }
-    Runner &runner() { return *m_runner; }
-    const Runner &runner() const { return *m_runner; }
-    const Scenario &scenario() const { return m_runner->scenario(); }
-    const ParamValues &params() const { return m_runner->result().params; }
-    const RunResult &result() const { return m_runner->result(); }
-    const Trace &trace() const { return m_runner->trace(); }
-    bool finished() const { return m_runner->isFinished(); }
+    // The runner of a run the window makes; null for a run read from a file.
+    Runner *runner() { return m_runner.get(); }
+    const Runner *runner() const { return m_runner.get(); }
+    // Null for a trace another tool wrote.
+    const Scenario *scenario() const { return m_scenario; }
+    const ParamValues &params() const { return result().params; }
+    const RunResult &result() const { return m_runner ? m_runner->result() : m_result; }
+    const Trace &trace() const { return m_runner ? m_runner->trace() : *m_trace; }
+    bool finished() const { return !m_runner || m_runner->isFinished(); }
+    // The file it was read from (empty for a run made here).
+    const QString &sourcePath() const { return m_sourcePath; }
+
+    // Starts the run, streaming it to its temporary file.
+    void start();
+    // The run is over: its file gets the result record. Called once, by the history.
+    void seal();
+    // Whether Save Run can write this run (a run still going, or a trace from another tool, cannot).
+    bool canSave(QString *why = nullptr) const;
+    // Writes the run as a saved-run file to `path` (nothing half-written). False and one line on error.
+    bool saveTo(const QString &path, QString *error) const;
 
     // "4 threads × 400 increments, lock off: 612 lost" (the numbers once finished).
     QString title() const;
@@ -47,7 +73,17 @@ public:
 private:
     int m_number;
     QDateTime m_startedAt;
+    const Scenario *m_scenario;
     std::unique_ptr<Runner> m_runner;
+    // A run read from a file.
+    std::unique_ptr<Trace> m_trace;
+    RunResult m_result;
+    QString m_sourcePath, m_title;
+    // A run made here: its saved-run file, streamed as it is collected.
+    std::unique_ptr<QTemporaryFile> m_spool;
+    std::unique_ptr<RunFileWriter> m_spoolWriter;
+    QString m_spoolError; // why the file could not be made or completed (the run itself is not affected)
+    bool m_sealed = false;
 };
 
 // The runs of this session, newest last: the current one (running or finished) and the earlier ones it
@@ -65,6 +101,9 @@ public:
     // A new current run (not started yet). The comparison moves to the latest earlier run of the same
     // scenario, or to nothing if there is none: unrelated scenarios are never compared.
     RunRecord &begin(const Scenario &scenario, const ParamValues &params);
+    // A run read from a file becomes the current one, compared like a new run of its scenario.
+    RunRecord &adopt(std::unique_ptr<Trace> trace, const Scenario *scenario, RunResult result,
+                     const QString &path, const QString &title = {});
     RunRecord *current() const { return m_current; }
     RunRecord *compared() const { return m_compared; }
     // Earlier runs of the current run's scenario, newest first: what it can be compared with.
@@ -86,6 +125,7 @@ Q_SIGNALS:
     void runsChanged(); // a run was added or let go
 
 private:
+    RunRecord &place(std::unique_ptr<RunRecord> record);
     void trim();
 
     std::deque<std::unique_ptr<RunRecord>> m_runs;

@@ -6,6 +6,7 @@
 #include "report.h"
 #include "runfilewriter.h"
 #include "runner.h"
+#include "savedrun.h"
 #include "show.h"
 #include "termination.h"
 
@@ -158,7 +159,8 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         writeOutputs(runner.trace(), exportOptions(report, o.width, o.scale), outputs, &files, giveUp, err);
     if (save) {
         FileOutcome outcome{save->kind(), save->path(), false, {}};
-        bool ok = !giveUp() && saver->finish(savedRun(report, runner.trace()), &error);
+        bool ok = !giveUp() &&
+                  saver->finish(describeRun(*scenario, r, report.maxEvents, runner.trace(), signal), &error);
         if (giveUp()) error = QStringLiteral("not written: interrupted twice");
         ok = ok && save->commit(&error);
         if (!ok) {

@@ -1,6 +1,6 @@
 #include "report.h"
 
-#include "registry.h"
+#include "savedrun.h"
 #include "traceexport.h"
 
 #include <QJsonArray>
@@ -123,48 +123,19 @@ QJsonObject reportJson(const RunReport &r, const Trace &trace, const std::vector
     return o;
 }
 
-runfile::SavedRun savedRun(const RunReport &r, const Trace &trace)
-{
-    runfile::SavedRun s;
-    s.scenario = r.scenario->id();
-    for (const ParamSpec &p : r.scenario->params())
-        s.params << p.name + QLatin1Char('=') + p.formatValue(r.params.value(p.name));
-    s.metrics = r.metrics;
-    s.wallMs = r.wallMs;
-    s.events = r.events;
-    s.droppedEvents = r.droppedEvents;
-    s.maxEvents = r.maxEvents;
-    s.cancelled = r.cancelled;
-    s.problems = r.problems;
-    s.budgetReachedNs = r.budgetReachedNs;
-    s.signal = r.signal;
-    s.traceStart = trace.start();
-    s.traceEnd = trace.end();
-    return s;
-}
-
 bool fromSavedRun(const runfile::SavedRun &s, RunReport *r, QString *error)
 {
-    r->scenario = Registry::builtin().find(s.scenario);
-    if (!r->scenario) {
-        *error = QStringLiteral("the run's scenario '%1' is not one this Raceway knows").arg(s.scenario);
-        return false;
-    }
-    QString problem;
-    const auto params = ParamValues::parse(r->scenario->params(), s.params, &problem);
-    if (!params) {
-        *error = QStringLiteral("the run's parameters: ") + problem;
-        return false;
-    }
-    r->params = *params;
-    r->metrics = s.metrics;
-    r->wallMs = s.wallMs;
-    r->events = s.events;
-    r->droppedEvents = s.droppedEvents;
+    RunResult result;
+    if (!restoreRun(s, &r->scenario, &result, error)) return false;
+    r->params = result.params;
+    r->metrics = result.metrics;
+    r->wallMs = result.wallMs;
+    r->events = result.events;
+    r->droppedEvents = result.droppedEvents;
     r->maxEvents = s.maxEvents;
-    r->cancelled = s.cancelled;
-    r->problems = s.problems;
-    r->budgetReachedNs = s.budgetReachedNs;
+    r->cancelled = result.cancelled;
+    r->problems = result.problems;
+    r->budgetReachedNs = result.budgetReachedNs;
     r->signal = s.signal;
     return true;
 }

@@ -49,9 +49,8 @@ int writeOutputs(const Trace &trace, const ExportOptions &eo,
                  const std::vector<std::unique_ptr<OutputFile>> &outputs, std::vector<FileOutcome> *files,
                  const std::function<bool()> &giveUp, QTextStream &err);
 QJsonObject reportJson(const RunReport &report, const Trace &trace, const std::vector<FileOutcome> &files);
-// What the saved-run file keeps of a report and its trace, and the way back (the scenario is looked up
-// by id and the parameters parsed against its specs: false and one line when they do not fit).
-runfile::SavedRun savedRun(const RunReport &report, const Trace &trace);
+// A report from a saved run's result record (the scenario is looked up by id and the parameters parsed
+// against its specs: false and one line when they do not fit).
 bool fromSavedRun(const runfile::SavedRun &run, RunReport *report, QString *error);
 void printSummary(QTextStream &out, const RunReport &report, const Trace &trace,
                   const std::vector<FileOutcome> &files);

@@ -1,51 +1,27 @@
 #include "show.h"
 
-#include "chrometraceimport.h"
 #include "options.h"
 #include "report.h"
-#include "runfilereader.h"
+#include "runopen.h"
 
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonDocument>
-#include <QLocale>
 
 namespace raceway {
 namespace {
 
-constexpr qint64 chromeFileLimit = qint64(1) << 30;
-
 // Reads the file into the trace and the report. Returns 0 or 2 (one line on err naming the file).
 int load(const QString &path, Trace *trace, RunReport *report, QTextStream &err)
 {
-    const auto refuse = [&](const QString &why) {
-        return usageError(err, QStringLiteral("'") + path + QStringLiteral("': ") + why);
-    };
-    QFile file(path);
-    if (QFileInfo(path).isDir()) return refuse(QStringLiteral("it is a directory"));
-    if (!file.open(QIODevice::ReadOnly)) return refuse(file.errorString());
-    const QByteArray start = file.peek(64);
+    OpenedFile opened;
     QString error;
-    // A .raceway name says what the file should be, so a bad magic is reported as such.
-    if (RunFileReader::hasMagic(start) || path.endsWith(QLatin1String(".raceway"))) {
-        runfile::SavedRun run;
-        if (!RunFileReader::read(file, trace, &run, &error) || !fromSavedRun(run, report, &error))
-            return refuse(error);
-        return 0;
+    if (!openRunFile(path, trace, &opened, &error) ||
+        (opened.savedRun && !fromSavedRun(opened.run, report, &error)))
+        return usageError(err, QStringLiteral("'") + path + QStringLiteral("': ") + error);
+    if (!opened.savedRun) {
+        report->wallMs = double(trace->end() - trace->start()) / 1e6;
+        report->events = opened.chrome.events;
+        report->title = opened.title;
     }
-    if (!looksLikeChromeTrace(start))
-        return refuse(
-            QStringLiteral("byte 0: neither a Raceway run file (wrong magic) nor Chrome Trace Event JSON"));
-    if (file.size() > chromeFileLimit)
-        return refuse(QStringLiteral("a trace of %1 bytes, more than the 1 GiB this reads").arg(file.size()));
-    const QByteArray data = file.readAll();
-    ChromeImportStats stats;
-    if (!readChromeTrace(data, trace, &stats, &error)) return refuse(error);
-    report->wallMs = double(trace->end() - trace->start()) / 1e6;
-    report->events = stats.events;
-    report->title = QStringLiteral("%1: %2 lanes from a Chrome trace")
-                        .arg(QFileInfo(path).fileName())
-                        .arg(QLocale().toString(qulonglong(trace->lanes().size())));
     return 0;
 }
 

@@ -80,7 +80,10 @@ void TestPainter::lockOffShowsRunningAndMarkers()
         QVERIFY2(count(img, running, pal.state(State::Running)) > running.width() * running.height() / 3,
                  qPrintable(data.name));
         const QRect rect = l.lanes[lane];
-        if (!data.markers.empty()) QVERIFY(count(img, rect, pal.lostMarker) > 0);
+        // A lane's writes can all have given increments back (under load the interleaving varies), and
+        // those are drawn in the restored colour: one of the two must show.
+        if (!data.markers.empty())
+            QVERIFY(count(img, rect, pal.lostMarker) + count(img, rect, pal.restoredMarker) > 0);
         QCOMPARE(count(img, rect, pal.state(State::Holding)), 0);
     }
     // The counter lane draws the actual line.

@@ -533,8 +533,8 @@ void TestMainWindow::historyStaysBounded()
     RunHistory history;
     auto run = [&] {
         RunRecord &r = history.begin(*counter, v);
-        r.runner().start();
-        r.runner().wait();
+        r.start();
+        r.runner()->wait();
         history.notifyFinished();
         return r.number();
     };
