@@ -9,6 +9,8 @@
 #ifdef RACEWAY_HAS_GUI
 #include "mainwindow.h"
 #include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
 #endif
 
 #include <cstdio>
@@ -60,6 +62,13 @@ int main(int argc, char *argv[])
         window.close();
     });
     window.show();
+    if (const QString file = raceway::windowFile(args); !file.isEmpty()) // `raceway run.raceway`
+        QTimer::singleShot(0, &window, [&window, file] {
+            QString error;
+            if (!window.openFile(file, &error))
+                QMessageBox::warning(&window, QObject::tr("Cannot open"),
+                                     QObject::tr("Could not open %1:\n%2").arg(file, error));
+        });
     const int status = app.exec();
     return signalled != 0 ? signalled : status;
 #else

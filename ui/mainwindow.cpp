@@ -511,6 +511,10 @@ void MainWindow::showRuns()
         m_view->setNote({});
         m_view->setChart(std::nullopt);
     }
+    // A run read from a file names it in the title bar, as a document would.
+    setWindowTitle(now && !now->sourcePath().isEmpty()
+                       ? QFileInfo(now->sourcePath()).fileName() + QStringLiteral(" — Raceway")
+                       : QStringLiteral("Raceway"));
     const QSignalBlocker quiet(m_actions.at(QStringLiteral("compare")));
     m_actions.at(QStringLiteral("compare"))->setChecked(m_wantCompare);
     updateActions();

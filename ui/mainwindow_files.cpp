@@ -92,8 +92,7 @@ bool MainWindow::openFile(const QString &path, QString *errorOut)
     m_view->zoom()->fit();
     const QLocale l;
     m_status->setText(tr("Opened %1: %2 events on %3 lanes")
-                          .arg(QDir::toNativeSeparators(path),
-                               l.toString(qulonglong(record.trace().eventCount())),
+                          .arg(QDir::toNativeSeparators(path), l.toString(qulonglong(record.result().events)),
                                l.toString(qulonglong(record.trace().lanes().size()))));
     addRecent(path);
     updateActions();

@@ -10,6 +10,7 @@
 #include "show.h"
 #include "termination.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 
 #include <csignal>
@@ -190,9 +191,10 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
 QString usageText()
 {
     return QStringLiteral(
-        "Usage: raceway [COMMAND]\n"
+        "Usage: raceway [COMMAND | FILE]\n"
         "Raceway runs real concurrent workloads and draws them as timeline swimlanes: who runs, who\n"
-        "waits for which lock, and which writes erased whose updates. With no command it opens the window.\n"
+        "waits for which lock, and which writes erased whose updates. With no command it opens the window;\n"
+        "with a saved run (.raceway) or a Chrome trace (.json, .json.gz) it opens the window on that file.\n"
         "\n"
         "Commands:\n"
         "  list                      one scenario per line: id, a tab, a short title\n"
@@ -229,7 +231,16 @@ bool isCliInvocation(const QStringList &args)
     static const QStringList qtOptions = {
         QStringLiteral("-platform"), QStringLiteral("-style"),           QStringLiteral("-geometry"),
         QStringLiteral("-reverse"),  QStringLiteral("-qwindowgeometry"), QStringLiteral("-qwindowtitle")};
-    return args.size() > 1 && !qtOptions.contains(args[1]);
+    return args.size() > 1 && !qtOptions.contains(args[1]) && windowFile(args).isEmpty();
+}
+
+QString windowFile(const QStringList &args)
+{
+    static const QStringList verbs = {QStringLiteral("help"),     QStringLiteral("list"),
+                                      QStringLiteral("describe"), QStringLiteral("run"),
+                                      QStringLiteral("show"),     QStringLiteral("trace")};
+    if (args.size() != 2 || args[1].startsWith(QLatin1Char('-')) || verbs.contains(args[1])) return {};
+    return QFileInfo(args[1]).isFile() ? args[1] : QString();
 }
 
 int runCli(const QStringList &args, QTextStream &out, QTextStream &err)

@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include "../procscan.h"
+#include "cli.h"
 
 #include <QElapsedTimer>
 
@@ -28,6 +29,7 @@ class TestCli : public QObject
 private Q_SLOTS:
     void initTestCase();
     void helpAndVersion();
+    void aFileOpensTheWindow();
     void listIsTabSeparated();
     void describeListsEveryParameter();
     void runJsonIsOneObject();
@@ -80,6 +82,37 @@ void TestCli::helpAndVersion()
     const Result version = raceway({QStringLiteral("--version")});
     QCOMPARE(version.status, 0);
     QVERIFY(version.out.startsWith("raceway " RACEWAY_VERSION));
+}
+
+void TestCli::aFileOpensTheWindow()
+{
+    // `raceway run.raceway` (a file manager, the desktop entry) opens the window on the file; a verb is
+    // still a verb even when a file of that name is in the current folder, and a missing file is an error.
+    const QString file = m_dir.filePath(QStringLiteral("a.raceway"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    using raceway::isCliInvocation;
+    using raceway::windowFile;
+    QCOMPARE(windowFile({QStringLiteral("raceway"), file}), file);
+    QVERIFY(!isCliInvocation({QStringLiteral("raceway"), file}));
+    const QString previous = QDir::currentPath();
+    QDir::setCurrent(m_dir.path());
+    QFile verbNamed(QStringLiteral("run"));
+    QVERIFY(verbNamed.open(QIODevice::WriteOnly));
+    verbNamed.close();
+    const bool verbStays = windowFile({QStringLiteral("raceway"), QStringLiteral("run")}).isEmpty();
+    QFile::remove(QStringLiteral("run"));
+    QDir::setCurrent(previous);
+    QVERIFY(verbStays);
+    QVERIFY(
+        windowFile({QStringLiteral("raceway"), m_dir.filePath(QStringLiteral("missing.raceway"))}).isEmpty());
+    QVERIFY(windowFile({QStringLiteral("raceway"), m_dir.path()}).isEmpty()); // a folder is not a file
+    QVERIFY(windowFile({QStringLiteral("raceway"), file, QStringLiteral("--json")}).isEmpty());
+    QVERIFY(isCliInvocation({QStringLiteral("raceway"), m_dir.filePath(QStringLiteral("missing.raceway"))}));
+    const Result r = raceway({m_dir.filePath(QStringLiteral("missing.raceway"))});
+    QCOMPARE(r.status, 2);
+    QVERIFY(r.err.contains("unknown command"));
 }
 
 void TestCli::listIsTabSeparated()

@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QMenu>
 #include <QMimeData>
 #include <QProcess>
@@ -163,7 +164,11 @@ void TestSavedRuns::savedRunReopensAsItWas()
     const QImage pictureNow = w.view()->renderImage();
     QCOMPARE(pictureNow.size(), pictureThen.size());
     QVERIFY(pictureNow == pictureThen);
-    QVERIFY(w.statusText().contains(QStringLiteral("Opened")));
+    QVERIFY2(
+        w.statusText().contains(QStringLiteral("Opened")) &&
+            w.statusText().contains(QLocale().toString(qulonglong(eventsThen)) + QStringLiteral(" events")),
+        qPrintable(w.statusText()));
+    QCOMPARE(w.windowTitle(), QStringLiteral("race.raceway — Raceway"));
     // A reopened run can be saved again, to another place, byte for byte.
     const QString copy = m_dir.filePath(QStringLiteral("copy.raceway"));
     QVERIFY2(w.saveRunTo(copy, &error), qPrintable(error));
@@ -339,6 +344,7 @@ void TestSavedRuns::chromeTraceOpensWithoutAScenario()
     const RunRecord *run = w.current();
     QVERIFY(run && !run->scenario());
     QVERIFY(run->trace().lanes().size() >= 2);
+    QVERIFY2(!w.statusText().contains(QStringLiteral(" 0 events")), qPrintable(w.statusText()));
     QVERIFY2(run->title().startsWith(QStringLiteral("two-processes.json: ")), qPrintable(run->title()));
     QCOMPARE(run->exportName(QStringLiteral("png")), QStringLiteral("two-processes.png"));
     QString why;
