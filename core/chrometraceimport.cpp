@@ -140,7 +140,7 @@ MarkKind markOf(const QString &name)
 {
     for (int k = 1; k < markKindCount; ++k)
         if (markKindName(MarkKind(k)) == name) return MarkKind(k);
-    return MarkKind::Tick;
+    return MarkKind::Instant; // another tool's: drawn as a plain instant, never as one of Raceway's own
 }
 
 class Importer
@@ -261,7 +261,9 @@ private:
                 Instant in{t, 0, 0};
                 in.value = std::clamp<std::int64_t>(args.value(QLatin1String("v")).toInteger(),
                                                     -(std::int64_t(1) << 46), std::int64_t(1) << 46);
-                in.kind = std::int64_t(markOf(name));
+                // Raceway's own export names its marks and gives each a value ("v"); an instant from
+                // another tool that happens to be called "tick" is not one of Raceway's timer ticks.
+                in.kind = std::int64_t(args.contains(QLatin1String("v")) ? markOf(name) : MarkKind::Instant);
                 l.instants.push_back(in);
             }
             return true;

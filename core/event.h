@@ -49,8 +49,9 @@ enum class MarkKind : std::uint8_t {
     Deadlock = 8,   // this lane closed a wait-for cycle: arg = the cycle's number (from 1)
     Rollback = 9,   // this lane gave up its locks to break a deadlock: arg = the cycle's number
     Joined = 10,    // join() returned: arg = the lane that was joined
+    Instant = 11,   // an instant another tool's trace marked, by a name Raceway does not know
 };
-constexpr int markKindCount = 11;
+constexpr int markKindCount = 12;
 
 // How a worker process ended, as recorded by ProcessExit.
 enum class ExitKind : std::uint32_t { Normal = 0, Crashed = 1, Killed = 2, TimedOut = 3, FailedToStart = 4 };

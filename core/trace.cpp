@@ -68,6 +68,8 @@ QString markKindName(MarkKind kind)
         return QStringLiteral("rolled back");
     case MarkKind::Joined:
         return QStringLiteral("joined");
+    case MarkKind::Instant:
+        return QStringLiteral("instant");
     }
     return QStringLiteral("mark");
 }

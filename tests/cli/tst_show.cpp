@@ -2,6 +2,8 @@
 // report and the same pictures, bad files are refused with one line and exit status 2, and Chrome
 // traces (Raceway's own and hand-written ones shaped like other tools') open and draw.
 
+#include "chrometraceimport.h"
+
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -12,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtEndian>
+
+using namespace raceway;
 
 class TestShow : public QObject
 {
@@ -24,6 +28,7 @@ private Q_SLOTS:
     void badRunFiles();
     void chromeCorpusOpens_data();
     void chromeCorpusOpens();
+    void otherToolsInstantsArePlainInstants();
     void ownChromeExportReopens();
     void badChromeTraces_data();
     void badChromeTraces();
@@ -254,6 +259,33 @@ void TestShow::chromeCorpusOpens()
     const QImage png(m_dir.filePath(QStringLiteral("c.png")));
     QVERIFY(!png.isNull());
     QCOMPARE(png.width(), 1600);
+}
+
+void TestShow::otherToolsInstantsArePlainInstants()
+{
+    // The corpus' "tick" instant comes from another tool: drawn and named as a plain instant, not as one of
+    // Raceway's timer ticks (whose exports carry a value), so its legend and tooltip claim no drift.
+    Trace t;
+    ChromeImportStats stats;
+    QString error;
+    QFile f(QStringLiteral(RACEWAY_TEST_DATA "/chrome/nested-begin-end.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY2(readChromeTrace(f.readAll(), &t, &stats, &error), qPrintable(error));
+    std::size_t instants = 0;
+    for (std::size_t i = 0; i < t.lanes().size(); ++i)
+        for (const Instant &in : t.lane(i).instants) {
+            QCOMPARE(in.markKind(), MarkKind::Instant);
+            ++instants;
+        }
+    QCOMPARE(instants, std::size_t(1));
+    // Raceway's own ticks still come back as ticks.
+    Trace own;
+    QVERIFY2(readChromeTrace(
+                 R"({"traceEvents":[{"ph":"i","name":"tick","pid":1,"tid":1,"ts":5,"args":{"v":1200}}]})",
+                 &own, &stats, &error),
+             qPrintable(error));
+    QCOMPARE(own.lane(0).instants.size(), std::size_t(1));
+    QCOMPARE(own.lane(0).instants[0].markKind(), MarkKind::Tick);
 }
 
 void TestShow::ownChromeExportReopens()

@@ -114,6 +114,13 @@ void paintInstantGlyph(QPainter &p, MarkKind kind, std::int64_t value, double x,
         p.setBrush(rollback);
         p.drawPolygon(QPolygonF({QPointF(x - 5, y), QPointF(x + 3, y - 5), QPointF(x + 3, y + 5)}));
         break;
+    case MarkKind::Instant: // a thin line with a small open diamond on top
+        p.setPen(QPen(palette.text, 1.2));
+        p.drawLine(QPointF(x, y - s + 3), QPointF(x, y + s));
+        p.setBrush(palette.background);
+        p.drawPolygon(QPolygonF({QPointF(x, y - s), QPointF(x + 3, y - s + 3), QPointF(x, y - s + 6),
+                                 QPointF(x - 3, y - s + 3)}));
+        break;
     }
     p.restore();
 }
@@ -175,6 +182,7 @@ void legendInstants(const Lane &lane, LegendEntries &entries)
         {MarkKind::CutOff, "cut off when the program ended"},
         {MarkKind::Deadlock, "deadlock found: the cycle of waits"},
         {MarkKind::Rollback, "gave its lock back to break it"},
+        {MarkKind::Instant, "instant (from the trace)"},
     };
     for (int i = 0; i < int(std::size(kinds)); ++i)
         if (lane.marksSeen & (1u << unsigned(kinds[i].kind)))
@@ -227,6 +235,8 @@ QString describeInstant(const Trace &trace, std::size_t laneIndex, const Instant
         return QStringLiteral(
                    "<b>Rolled back</b> at %1: gave up its lock so the others could go on (deadlock %2)")
             .arg(at, l.toString(qlonglong(in.value)));
+    case MarkKind::Instant:
+        return QStringLiteral("<b>Instant</b> at %1, marked in the trace").arg(at);
     }
     return {};
 }
