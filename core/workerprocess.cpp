@@ -38,11 +38,10 @@ QString workerPath(QString *error)
     if (error && places.size() == 1)
         *error = QStringLiteral("the worker program is missing or not executable: ") + places.first();
     else if (error)
-        *error =
-            QStringLiteral("the worker program raceway-worker is missing or not executable: looked next to "
-                           "raceway (") +
-            places.first() + QStringLiteral(") and where it is installed (") + places.last() +
-            QLatin1Char(')');
+        *error = QStringLiteral("the worker program is missing or not executable: looked for raceway-worker "
+                                "next to raceway (") +
+                 places.first() + QStringLiteral(") and where it is installed (") + places.last() +
+                 QLatin1Char(')');
     return {};
 }
 
