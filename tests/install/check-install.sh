@@ -36,7 +36,8 @@ mode=${1:-}
 shift || true
 cmake=${CMAKE:-cmake}
 cpack=${CPACK:-cpack}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/raceway-install.XXXXXX")
+# Physical path: raceway names its worker's places from its resolved executable path.
+tmp=$(cd "$(mktemp -d "${TMPDIR:-/tmp}/raceway-install.XXXXXX")" && pwd -P)
 trap 'rm -rf "$tmp"' EXIT
 
 # The files every install holds, relative to the prefix (usr/ in the package).
@@ -79,8 +80,9 @@ prefix)
     [ -f "$prefix/$f" ] || fail "not installed: $f"
   done < <(expected_files "$id")
   [ -x "$prefix/libexec/raceway/raceway-worker" ] || fail "the installed worker is not executable"
-  extra=$(ls "$prefix/bin" | grep -vx raceway || true)
-  [ -z "$extra" ] || fail "bin holds more than raceway: $extra"
+  for f in "$prefix"/bin/*; do
+    [ "$f" = "$prefix/bin/raceway" ] || fail "bin holds more than raceway: $f"
+  done
   for size in 16 32 48 64 128 256 512; do
     file -b "$prefix/share/icons/hicolor/${size}x${size}/apps/$id.png" | grep -q "PNG image data, $size x $size," ||
       fail "the ${size}x${size} icon is not a $size x $size PNG"
@@ -95,12 +97,13 @@ prefix)
   # Without its worker, raceway says where it looked, in one line, and fails.
   mkdir "$tmp/alone"
   cp "$prefix/bin/raceway" "$tmp/alone/"
-  if "$tmp/alone/raceway" run processes processes=1 iterations=1000 >"$tmp/out" 2>"$tmp/err"; then
-    fail "a raceway without its worker ran the processes scenario"
-  fi
+  status=0
+  "$tmp/alone/raceway" run processes processes=1 iterations=1000 >"$tmp/out" 2>"$tmp/err" || status=$?
+  [ "$status" -eq 1 ] || fail "a raceway without its worker exited $status from the processes scenario, not 1"
   [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "not one error line without the worker: $(cat "$tmp/err")"
-  grep -qF "$tmp/alone/raceway-worker" "$tmp/err" && grep -qF "$tmp/libexec/raceway/raceway-worker" "$tmp/err" ||
-    fail "the error does not name both places the worker is looked for: $(cat "$tmp/err")"
+  for place in "$tmp/alone/raceway-worker" "$tmp/libexec/raceway/raceway-worker"; do
+    grep -qF "$place" "$tmp/err" || fail "the error without the worker does not name $place: $(cat "$tmp/err")"
+  done
   ;;
 
 desktop)
@@ -146,7 +149,7 @@ deb)
   need dpkg-shlibdeps dpkg-dev
   run "$cpack" -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/package" >"$tmp/cpack.log"
   deb=$(find "$tmp/package" -maxdepth 1 -name "raceway_${version}_*.deb")
-  [ -n "$deb" ] && [ -f "$deb" ] || fail "cpack made no raceway_${version}_*.deb"
+  [ -f "$deb" ] || fail "cpack made no raceway_${version}_*.deb"
   info=$(run dpkg-deb -I "$deb")
   grep -q '^ Package: raceway$' <<<"$info" || fail "the package is not named raceway"
   grep -q "^ Version: $version\$" <<<"$info" || fail "the package's version is not $version"
