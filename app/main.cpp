@@ -9,6 +9,7 @@
 #ifdef RACEWAY_HAS_GUI
 #include "mainwindow.h"
 #include <QApplication>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTimer>
 #endif
@@ -53,6 +54,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("Raceway"));
     QApplication::setOrganizationName(QStringLiteral("Raceway"));
     QApplication::setApplicationVersion(QStringLiteral(RACEWAY_VERSION));
+    // The desktop entry's name lets the shell match the window to its menu entry and icon (Wayland's app
+    // id); the embedded icon is the same SVG the install puts in the icon theme.
+    QApplication::setDesktopFileName(QStringLiteral(RACEWAY_APP_ID));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/" RACEWAY_APP_ID ".svg")));
     raceway::MainWindow window;
     // SIGTERM or Ctrl+C in the terminal close the window as Ctrl+Q does: the run stops, joined and reaped.
     raceway::Termination termination;

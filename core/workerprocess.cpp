@@ -3,6 +3,7 @@
 #include "clock.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QTimer>
@@ -21,17 +22,27 @@ void setWorkerPathOverride(const QString &path)
 
 QString workerPath(QString *error)
 {
-    const QString path = !g_override.isEmpty()
-                             ? g_override
-                             : QCoreApplication::applicationDirPath() + QStringLiteral("/raceway-worker");
-    const QFileInfo info(path);
-    if (!info.exists() || !info.isFile() || !info.isExecutable()) {
-        if (error)
-            *error = QStringLiteral("the worker program is missing or not executable: ") + path +
-                     QStringLiteral(" (it is built next to raceway)");
-        return {};
+    // Built: next to raceway in the build tree. Installed: in libexec, found by the same relative path
+    // from bin that the install uses (computed from GNUInstallDirs when the build was configured).
+    const QString appDir = QCoreApplication::applicationDirPath();
+    const QStringList places =
+        !g_override.isEmpty()
+            ? QStringList{g_override}
+            : QStringList{appDir + QStringLiteral("/raceway-worker"),
+                          QDir::cleanPath(appDir +
+                                          QStringLiteral("/" RACEWAY_WORKER_RELATIVE_DIR "/raceway-worker"))};
+    for (const QString &path : places) {
+        const QFileInfo info(path);
+        if (info.exists() && info.isFile() && info.isExecutable()) return info.absoluteFilePath();
     }
-    return info.absoluteFilePath();
+    if (error && places.size() == 1)
+        *error = QStringLiteral("the worker program is missing or not executable: ") + places.first();
+    else if (error)
+        *error = QStringLiteral("the worker program is missing or not executable: looked for raceway-worker "
+                                "next to raceway (") +
+                 places.first() + QStringLiteral(") and where it is installed (") + places.last() +
+                 QLatin1Char(')');
+    return {};
 }
 
 QString textField(const QByteArray &text, const char *key)

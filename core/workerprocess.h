@@ -14,8 +14,9 @@
 
 namespace raceway {
 
-// Where raceway-worker lives: next to the running executable, never looked up through PATH.
-// Returns an empty string and an error line when it is missing or not executable.
+// Where raceway-worker lives, found from the running executable and never through PATH: next to it (the
+// build tree), else in RACEWAY_WORKER_RELATIVE_DIR from its directory (installed: ../libexec/raceway).
+// Returns an empty string and an error line naming the places looked at when it is in neither.
 QString workerPath(QString *error);
 void setWorkerPathOverride(const QString &path); // tests, whose executables live elsewhere
 

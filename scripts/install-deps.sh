@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Raceway needs to build, test and run, if any are missing; then the
+# Installs the Debian 12 packages Raceway needs to build, test, package and run, if any are missing (the
+# install tests validate the desktop entry and AppStream metadata and build the .deb); then the
 # viewer test's npm packages (speedscope, puppeteer-core) when tests/viewers/node_modules is missing or stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev libgl-dev zlib1g-dev
           libbenchmark-dev fonts-dejavu-core xvfb xauth xdotool x11-utils imagemagick chromium
-          clang libclang-rt-14-dev clang-format)
+          clang libclang-rt-14-dev clang-format
+          desktop-file-utils appstream dpkg-dev file)
 # Node and npm: a machine may already have them from another source (NodeSource's nodejs carries its own
 # npm, and Debian's npm package would conflict with it), so Debian's are added only when a command is
 # missing or node is older than the viewer test's packages allow (18).
