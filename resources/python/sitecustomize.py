@@ -8,9 +8,12 @@ import sys
 
 def _raceway_start():
     try:
+        import time
+
+        began = time.perf_counter_ns()
         import raceway_tracer
 
-        raceway_tracer.install_from_environment()
+        raceway_tracer.install_from_environment(began)
     except Exception as error:  # the script runs untraced rather than not at all
         sys.stderr.write("raceway: tracer not loaded: %s\n" % (error,))
 

@@ -50,9 +50,10 @@ def _calibrate(w):
     return best
 
 
-def install_from_environment():
+def install_from_environment(began=None):
     if _installed:
         return
+    began = time.perf_counter_ns() if began is None else began
     value = os.environ.get("RACEWAY_TRACE_FD")
     if not value:
         return
@@ -75,6 +76,9 @@ def install_from_environment():
     w.flush()
     processes.install(w, fd, [sync])
     atexit.register(_at_exit)
+    startup = time.perf_counter_ns() - began
+    w.meta(wire.STAT, obj=wire.STAT_STARTUP_NS, arg=min(startup, 0xFFFFFFFF))
+    w.flush()
 
 
 def _at_exit():

@@ -48,6 +48,7 @@ STAT_EVENTS = 2  # events recorded by this process
 STAT_COST_PS = 3  # calibrated cost of one event, in picoseconds
 STAT_OUTPUT_BYTES = 4  # bytes printed to stdout and stderr
 STAT_OBJECTS_UNTRACED = 5  # objects beyond the 255 one run can name
+STAT_STARTUP_NS = 6  # what loading and calibrating the tracer took in this process
 
 OBJ_LOCK = 1
 OBJ_RLOCK = 2
