@@ -157,8 +157,9 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
     if (verb == QLatin1String("run")) return run(rest, out, err);
     if (verb == QLatin1String("show")) return show(rest, out, err);
     if (verb == QLatin1String("trace")) return traceScript(rest, out, err);
-    return usageError(err, QStringLiteral("unknown command '") + verb +
-                               QStringLiteral("' (commands: list, describe, run, show, trace, --help, --version)"));
+    return usageError(
+        err, QStringLiteral("unknown command '") + verb +
+                 QStringLiteral("' (commands: list, describe, run, show, trace, --help, --version)"));
 }
 
 } // namespace raceway

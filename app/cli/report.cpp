@@ -147,7 +147,8 @@ runfile::SavedRun savedRun(const RunReport &r, const Trace &trace)
 bool fromSavedRun(const runfile::SavedRun &s, RunReport *r, QString *error)
 {
     r->scenario = Registry::builtin().find(s.scenario);
-    if (!r->scenario && s.scenario == py::PythonScenario::scenarioId()) r->scenario = &py::PythonScenario::forSavedRuns();
+    if (!r->scenario && s.scenario == py::PythonScenario::scenarioId())
+        r->scenario = &py::PythonScenario::forSavedRuns();
     if (!r->scenario) {
         *error = QStringLiteral("the run's scenario '%1' is not one this Raceway knows").arg(s.scenario);
         return false;

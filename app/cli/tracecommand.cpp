@@ -9,14 +9,14 @@ namespace raceway {
 int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     if (args.isEmpty() || args.first().startsWith(QLatin1Char('-')))
-        return usageError(err, QStringLiteral("trace needs a Python script: raceway trace SCRIPT [ARGS...] [options]"));
+        return usageError(
+            err, QStringLiteral("trace needs a Python script: raceway trace SCRIPT [ARGS...] [options]"));
     // Raceway's own options are taken wherever they stand; everything else is the script's, and so
     // is everything after "--".
-    static const QStringList valued = {QStringLiteral("--png"),     QStringLiteral("--svg"),
-                                       QStringLiteral("--trace"),   QStringLiteral("--save"),
-                                       QStringLiteral("--width"),   QStringLiteral("--scale"),
-                                       QStringLiteral("--max-events"), QStringLiteral("--timeout"),
-                                       QStringLiteral("--python")};
+    static const QStringList valued = {
+        QStringLiteral("--png"),        QStringLiteral("--svg"),     QStringLiteral("--trace"),
+        QStringLiteral("--save"),       QStringLiteral("--width"),   QStringLiteral("--scale"),
+        QStringLiteral("--max-events"), QStringLiteral("--timeout"), QStringLiteral("--python")};
     QStringList ours, scriptArgs;
     QString timeout, python;
     for (qsizetype i = 1; i < args.size(); ++i) {
@@ -54,11 +54,13 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
         bool ok = false;
         const double seconds = timeout.toDouble(&ok);
         if (!ok || !(seconds > 0) || seconds > 86400)
-            return usageError(err, QStringLiteral("option --timeout: '") + timeout +
-                                       QStringLiteral("' is not allowed (allowed: seconds, more than 0, at most 86400)"));
+            return usageError(
+                err, QStringLiteral("option --timeout: '") + timeout +
+                         QStringLiteral("' is not allowed (allowed: seconds, more than 0, at most 86400)"));
         job.timeoutMs = std::max(1, int(seconds * 1000));
     }
-    if (const QString problem = py::checkScript(job.script); !problem.isEmpty()) return usageError(err, problem);
+    if (const QString problem = py::checkScript(job.script); !problem.isEmpty())
+        return usageError(err, problem);
     QString error;
     job.python = py::findPython(python, &error);
     if (job.python.isEmpty()) return usageError(err, error);

@@ -85,7 +85,8 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
         const QString prefix = pid == mainPid ? QString() : name + QStringLiteral(": ");
         processLanes[pid] =
             m_recorder.addLane(name + QStringLiteral(" (pid %1)").arg(pid), LaneKind::Process);
-        const std::uint16_t gilLane = m_recorder.addLane(prefix + QStringLiteral("GIL (inferred)"), LaneKind::Gil);
+        const std::uint16_t gilLane =
+            m_recorder.addLane(prefix + QStringLiteral("GIL (inferred)"), LaneKind::Gil);
         gils[pid] = m_recorder.addObject(prefix + QStringLiteral("GIL (inferred)"), gilLane);
         for (const auto &[local, t] : p.threads) {
             QString laneName = prefix + t.name;
@@ -245,12 +246,17 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
             if (candidates.size() == 1)
                 next = std::ptrdiff_t(candidates.front());
             else if (!candidates.empty())
-                next = std::find(candidates.begin(), candidates.end(), std::size_t(holder)) != candidates.end()
-                           ? holder
-                           : std::ptrdiff_t(candidates.front());
+                next =
+                    std::find(candidates.begin(), candidates.end(), std::size_t(holder)) != candidates.end()
+                        ? holder
+                        : std::ptrdiff_t(candidates.front());
             if (next == holder) continue;
-            if (holder >= 0) work[std::size_t(holder)].out.push_back({t, 0, work[std::size_t(holder)].lane, EventKind::Holder, gil});
-            if (next >= 0) work[std::size_t(next)].out.push_back({t, 1, work[std::size_t(next)].lane, EventKind::Holder, gil});
+            if (holder >= 0)
+                work[std::size_t(holder)].out.push_back(
+                    {t, 0, work[std::size_t(holder)].lane, EventKind::Holder, gil});
+            if (next >= 0)
+                work[std::size_t(next)].out.push_back(
+                    {t, 1, work[std::size_t(next)].lane, EventKind::Holder, gil});
             holder = next;
         }
         if (holder >= 0) {
@@ -271,12 +277,14 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
             if (it == threadLanes.end()) continue;
             for (ThreadWork &tw : work)
                 if (tw.lane == it->second)
-                    tw.out.push_back({line.t, place, tw.lane, EventKind::Mark, std::uint8_t(MarkKind::Print)});
+                    tw.out.push_back(
+                        {line.t, place, tw.lane, EventKind::Mark, std::uint8_t(MarkKind::Print)});
         }
     }
 
     for (ThreadWork &tw : work) {
-        std::stable_sort(tw.out.begin(), tw.out.end(), [](const Event &x, const Event &y) { return x.t < y.t; });
+        std::stable_sort(tw.out.begin(), tw.out.end(),
+                         [](const Event &x, const Event &y) { return x.t < y.t; });
         ThreadBuffer *buffer = m_recorder.createBuffer(tw.lane);
         for (const Event &e : tw.out)
             buffer->recordAt(e.t, e.kind, e.obj, e.arg);

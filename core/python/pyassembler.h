@@ -14,17 +14,17 @@ namespace raceway::py {
 // What a traced run adds up to, measured from the lanes as they are recorded.
 struct Assembled
 {
-    int threads = 0;   // thread lanes
-    int processes = 0; // processes that said hello
-    std::int64_t cpuNs = 0;         // on-CPU time of every traced thread (schedstat)
-    std::int64_t lockWaitNs = 0;    // drawn waits for traced locks and semaphores
-    std::uint64_t lockWaits = 0;    // how many such waits are drawn
+    int threads = 0;                   // thread lanes
+    int processes = 0;                 // processes that said hello
+    std::int64_t cpuNs = 0;            // on-CPU time of every traced thread (schedstat)
+    std::int64_t lockWaitNs = 0;       // drawn waits for traced locks and semaphores
+    std::uint64_t lockWaits = 0;       // how many such waits are drawn
     std::uint64_t lockWaitsTraced = 0; // how many the tracers counted (STAT)
-    std::int64_t gilHeldNs = 0;     // the script's interpreter: time some thread ran Python
-    std::int64_t gilSpanNs = 0;     // ... out of this much sampled time
-    std::uint64_t tracerEvents = 0; // what the tracers say they recorded
-    std::int64_t tracerCostNs = 0;  // the largest of any process's events × calibrated cost
-    std::uint64_t lines = 0;        // printed lines
+    std::int64_t gilHeldNs = 0;        // the script's interpreter: time some thread ran Python
+    std::int64_t gilSpanNs = 0;        // ... out of this much sampled time
+    std::uint64_t tracerEvents = 0;    // what the tracers say they recorded
+    std::int64_t tracerCostNs = 0;     // the largest of any process's events × calibrated cost
+    std::uint64_t lines = 0;           // printed lines
     std::uint64_t objectsUntraced = 0;
     std::map<std::int64_t, int> exitCodes; // by pid, as the processes reported them
 };

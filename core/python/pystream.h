@@ -33,7 +33,14 @@ enum class Meta : std::uint8_t {
     Frame = 0xF0,       // arg = pid, lane = records that follow, obj = version
 };
 
-enum class ObjectKind : std::uint8_t { Lock = 1, RLock = 2, Semaphore = 3, Condition = 4, Event = 5, Queue = 6 };
+enum class ObjectKind : std::uint8_t {
+    Lock = 1,
+    RLock = 2,
+    Semaphore = 3,
+    Condition = 4,
+    Event = 5,
+    Queue = 6
+};
 
 enum class Stat : std::uint8_t {
     LockWaits = 1,

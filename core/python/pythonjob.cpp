@@ -64,7 +64,8 @@ QString tracerDirectory(QString *error)
             QFileInfo::exists(dir + QStringLiteral("/raceway_tracer/__init__.py")))
             return QDir(dir).absolutePath();
     if (error)
-        *error = QStringLiteral("the Python tracer is missing (looked in: %1)").arg(candidates.join(QStringLiteral(", ")));
+        *error = QStringLiteral("the Python tracer is missing (looked in: %1)")
+                     .arg(candidates.join(QStringLiteral(", ")));
     return {};
 }
 

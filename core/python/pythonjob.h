@@ -10,10 +10,10 @@ struct PythonJob
 {
     QString script; // as given
     QStringList args;
-    QString python;    // the interpreter's absolute path
-    QString tracerDir; // the directory holding sitecustomize.py and raceway_tracer/
-    QString workingDir; // empty: Raceway's own
-    int timeoutMs = 0;  // 0: none
+    QString python;              // the interpreter's absolute path
+    QString tracerDir;           // the directory holding sitecustomize.py and raceway_tracer/
+    QString workingDir;          // empty: Raceway's own
+    int timeoutMs = 0;           // 0: none
     bool stdoutToStderr = false; // the script's output must not mix with Raceway's (--json)
 };
 

@@ -81,7 +81,9 @@ pid_t launch(const Launch &l, int traceFd, bool stdoutToStderr, QString *error)
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        struct sigaction dfl{};
+        struct sigaction dfl
+        {
+        };
         dfl.sa_handler = SIG_DFL;
         for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD})
             ::sigaction(s, &dfl, nullptr);
@@ -154,7 +156,8 @@ QString PythonScenario::headline(const ParamValues &, const QList<Metric> &metri
                 .arg(code.toLongLong())
                 .arg(threads.toLongLong())
                 .arg(processes.toLongLong());
-    if (gil.isValid()) line += QStringLiteral(", GIL held ") + percent(gil.toDouble()) + QStringLiteral(" (inferred)");
+    if (gil.isValid())
+        line += QStringLiteral(", GIL held ") + percent(gil.toDouble()) + QStringLiteral(" (inferred)");
     return line;
 }
 
@@ -163,7 +166,8 @@ void PythonScenario::run(RunContext &ctx) const
     Recorder &rec = ctx.recorder();
     int pipeFds[2];
     if (::pipe2(pipeFds, O_CLOEXEC) != 0) {
-        ctx.fail(QStringLiteral("cannot make the trace pipe: ") + QString::fromLocal8Bit(std::strerror(errno)));
+        ctx.fail(QStringLiteral("cannot make the trace pipe: ") +
+                 QString::fromLocal8Bit(std::strerror(errno)));
         return;
     }
     const Launch launchData = prepare(m_job, pipeFds[1]);
@@ -215,7 +219,8 @@ void PythonScenario::run(RunContext &ctx) const
         }
         const std::int64_t now = nowNs();
         if (!killed && ctx.cancelled()) killAll();
-        if (!killed && !exited && m_job.timeoutMs > 0 && now - started > std::int64_t(m_job.timeoutMs) * 1'000'000) {
+        if (!killed && !exited && m_job.timeoutMs > 0 &&
+            now - started > std::int64_t(m_job.timeoutMs) * 1'000'000) {
             timedOut = true;
             killAll();
         }
@@ -230,16 +235,18 @@ void PythonScenario::run(RunContext &ctx) const
     cores.stop();
     ctx.markEnd(endNs);
 
-    const int exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : -1;
+    const int exitCode = WIFEXITED(status)     ? WEXITSTATUS(status)
+                         : WIFSIGNALED(status) ? -WTERMSIG(status)
+                                               : -1;
     Assembler::MainProcess main;
     main.pid = pid;
     main.name = QFileInfo(m_job.script).fileName();
     main.endNs = endNs;
     main.killed = killed;
-    main.how = timedOut         ? ExitKind::TimedOut
-               : killed         ? ExitKind::Killed
-               : exitCode == 0  ? ExitKind::Normal
-                                : ExitKind::Crashed;
+    main.how = timedOut        ? ExitKind::TimedOut
+               : killed        ? ExitKind::Killed
+               : exitCode == 0 ? ExitKind::Normal
+                               : ExitKind::Crashed;
     Assembler assembler(rec, stream, sampler);
     const Assembled a = assembler.assemble(main, endNs);
 
@@ -255,13 +262,14 @@ void PythonScenario::run(RunContext &ctx) const
                   QStringLiteral("ms"));
     ctx.addMetric(QStringLiteral("gil_held_share"), QStringLiteral("GIL held (inferred), share of time"),
                   a.gilSpanNs > 0 ? QVariant(double(a.gilHeldNs) / double(a.gilSpanNs)) : QVariant());
-    ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Waiting for locks"), double(a.lockWaitNs) / 1e6,
-                  QStringLiteral("ms"));
+    ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Waiting for locks"),
+                  double(a.lockWaitNs) / 1e6, QStringLiteral("ms"));
     ctx.addMetric(QStringLiteral("lock_waits"), QStringLiteral("Lock waits drawn"), qulonglong(a.lockWaits));
     ctx.addMetric(QStringLiteral("lock_waits_traced"), QStringLiteral("Lock waits counted by the tracer"),
                   qulonglong(a.lockWaitsTraced));
     ctx.addMetric(QStringLiteral("printed_lines"), QStringLiteral("Lines printed"), qulonglong(a.lines));
-    ctx.addMetric(QStringLiteral("tracer_events"), QStringLiteral("Events traced"), qulonglong(a.tracerEvents));
+    ctx.addMetric(QStringLiteral("tracer_events"), QStringLiteral("Events traced"),
+                  qulonglong(a.tracerEvents));
     ctx.addMetric(QStringLiteral("event_cost_ns"), QStringLiteral("Cost of one event (calibrated)"),
                   double(costPs) / 1000, QStringLiteral("ns"));
     ctx.addMetric(QStringLiteral("overhead_ratio"), QStringLiteral("Traced ÷ untraced wall time (estimated)"),
@@ -271,8 +279,9 @@ void PythonScenario::run(RunContext &ctx) const
                   QStringLiteral("Hz"));
 
     if (timedOut)
-        ctx.reportProblem(QStringLiteral("the script ran past the timeout (%1 s) and was killed with its children")
-                              .arg(QLocale().toString(m_job.timeoutMs / 1000.0)));
+        ctx.reportProblem(
+            QStringLiteral("the script ran past the timeout (%1 s) and was killed with its children")
+                .arg(QLocale().toString(m_job.timeoutMs / 1000.0)));
     else if (!killed && exitCode != 0)
         ctx.reportProblem(exitCode > 0 ? QStringLiteral("the script exited with status %1").arg(exitCode)
                                        : QStringLiteral("the script was killed by signal %1").arg(-exitCode));
@@ -281,9 +290,11 @@ void PythonScenario::run(RunContext &ctx) const
     if (mainProcess == stream.processes().end())
         ctx.reportProblem(QStringLiteral("the tracer never reported (the script ran without it)"));
     else if (!killed && exitCode == 0 && !mainProcess->second.stats.count(Stat::Events))
-        ctx.reportProblem(QStringLiteral("the script closed Raceway's pipe: its lanes end where the tracer stopped"));
+        ctx.reportProblem(
+            QStringLiteral("the script closed Raceway's pipe: its lanes end where the tracer stopped"));
     if (stream.dropped() > 0)
-        ctx.reportProblem(QStringLiteral("%1 traced events beyond the event budget were not drawn").arg(stream.dropped()));
+        ctx.reportProblem(
+            QStringLiteral("%1 traced events beyond the event budget were not drawn").arg(stream.dropped()));
 }
 
 } // namespace raceway::py
