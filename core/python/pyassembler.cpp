@@ -38,6 +38,13 @@ bool usesObject(EventKind k)
     }
 }
 
+int firstCpuOf(const std::vector<ThreadSample> &samples)
+{
+    for (const ThreadSample &x : samples)
+        if (x.state == 'R') return x.cpu;
+    return -1;
+}
+
 // What the tracer says a thread is doing: the overlay from the samples only applies while it runs.
 enum class Base { NotStarted, Running, Holding, Waiting, LockWait, Sleeping, Done };
 
@@ -120,6 +127,24 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
         if (p.exitCode) a.exitCodes[pid] = *p.exitCode;
     }
 
+    // When each process ended: as its parent saw it (the script), as it said (multiprocessing's
+    // children), or at the last thing it reported or was seen doing.
+    std::map<std::int64_t, std::int64_t> processEnd;
+    for (std::int64_t pid : m_stream.order()) {
+        const PyProcess &p = processes.at(pid);
+        std::int64_t last = p.helloNs;
+        for (const auto &[local, t] : p.threads) {
+            if (!t.events.empty()) last = std::max(last, t.events.back().t);
+            const auto found = samples.find(t.tid);
+            if (found != samples.end())
+                for (const ThreadSample &x : found->second)
+                    if (x.state != 'Z' && x.state != 'X') last = std::max(last, x.t);
+        }
+        processEnd[pid] = pid == mainPid ? std::max(main.endNs, p.helloNs)
+                          : p.exitCode   ? std::max(p.exitNs, p.helloNs)
+                                         : std::min(last, endNs);
+    }
+
     const auto isLockLike = [&](std::int64_t pid, std::uint8_t obj) {
         const PyObject *o = findObject(pid, obj);
         return o && laneKindOf(o->kind) != LaneKind::Queue && laneKindOf(o->kind) != LaneKind::Signal;
@@ -143,6 +168,7 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
         std::size_t s = 0;
         const auto applySample = [&](const ThreadSample &x) {
             if (base == Base::NotStarted || base == Base::Done) return;
+            if (x.state == 'Z' || x.state == 'X' || x.t >= processEnd[tw.pid]) return; // already gone
             round[x.t]; // every round in the thread's life counts towards the GIL's span
             if (x.state == 'R' && x.cpu != lastCpu) {
                 tw.out.push_back({x.t, x.cpu, tw.lane, EventKind::OnCpu, 0});
@@ -182,6 +208,10 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
             switch (e.kind) {
             case EventKind::ThreadStart:
                 base = Base::Running;
+                if (const int cpu = firstCpuOf(ss); cpu >= 0 && lastCpu < 0) {
+                    tw.out.push_back({e.t, std::uint32_t(cpu), tw.lane, EventKind::OnCpu, 0});
+                    lastCpu = cpu;
+                }
                 break;
             case EventKind::ThreadEnd:
                 base = Base::Done;
@@ -226,8 +256,8 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
         while (s < ss.size())
             applySample(ss[s++]);
         if (base != Base::Done && base != Base::NotStarted) {
-            // Still running when its process ended (a daemon thread) or when the run was stopped.
-            const std::int64_t last = std::max(tw.out.empty() ? 0 : tw.out.back().t, endNs);
+            // Still running when its process ended (its main thread, a daemon thread) or was killed.
+            const std::int64_t last = std::max(tw.out.empty() ? 0 : tw.out.back().t, processEnd[tw.pid]);
             tw.out.push_back({last, 0, tw.lane, EventKind::ThreadEnd, 0});
         }
     }
@@ -292,19 +322,25 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
     for (std::int64_t pid : m_stream.order()) {
         const PyProcess &p = processes.at(pid);
         ThreadBuffer *buffer = m_recorder.createBuffer(processLanes[pid]);
-        std::int64_t last = p.helloNs;
-        for (const auto &[local, t] : p.threads)
-            if (!t.events.empty()) last = std::max(last, t.events.back().t);
+        const std::int64_t end = processEnd[pid];
+        // The process runs where its main thread runs (from the start: where it is first seen running).
+        const auto found = samples.find(pid);
+        const int firstCpu = found == samples.end() ? -1 : firstCpuOf(found->second);
+        if (firstCpu >= 0) buffer->recordAt(p.helloNs, EventKind::OnCpu, 0, std::uint32_t(firstCpu));
         buffer->recordAt(p.helloNs, EventKind::ThreadStart, 0, 0);
-        std::int64_t end = std::max(last, p.helloNs);
-        ExitKind how = main.killed ? ExitKind::Killed : ExitKind::Normal;
-        if (pid == mainPid) {
-            end = std::max(main.endNs, p.helloNs);
-            how = main.how;
-        } else if (p.exitCode) {
-            end = std::max(p.exitNs, p.helloNs);
-            how = *p.exitCode == 0 ? ExitKind::Normal : ExitKind::Crashed;
+        if (found != samples.end()) {
+            int lastCpu = firstCpu;
+            for (const ThreadSample &x : found->second)
+                if (x.t >= p.helloNs && x.t < end && x.state == 'R' && x.cpu != lastCpu) {
+                    buffer->recordAt(x.t, EventKind::OnCpu, 0, x.cpu);
+                    lastCpu = x.cpu;
+                }
         }
+        ExitKind how = main.killed ? ExitKind::Killed : ExitKind::Normal;
+        if (pid == mainPid)
+            how = main.how;
+        else if (p.exitCode)
+            how = *p.exitCode == 0 ? ExitKind::Normal : ExitKind::Crashed;
         buffer->recordAt(end, EventKind::ProcessExit, 0, std::uint32_t(how));
     }
     return a;

@@ -5,6 +5,7 @@ an inherited pipe in RACEWAY_TRACE_FD. The script itself is not touched: the pac
 calls install_from_environment() before the script runs, in every process of the run.
 """
 
+import _thread
 import atexit
 import os
 import sys
@@ -18,18 +19,22 @@ __all__ = ["install_from_environment"]
 _installed = []
 
 
+CALIBRATION_LANE = 0xFFFF  # never named, so Raceway reads these events and draws none of them
+
+
 def _calibrate(w):
     """The cost of one recorded event, measured here and now: traced lock cycles against raw ones,
-    recorded into a buffer that is thrown away. Raceway multiplies it by the events recorded to
-    estimate the run's untraced wall time, without running the script twice."""
-    raw = threading._allocate_lock() if hasattr(threading, "_allocate_lock") else None
-    if raw is None:
-        return 0
-    saved_ok = w.ok
+    their events buffered and written to the pipe as any others (on a lane Raceway drops). Raceway
+    multiplies it by the events recorded to estimate the run's untraced wall time, without running
+    the script twice."""
+    raw = _thread.allocate_lock()
     traced = sync.TracedLock.__new__(sync.TracedLock)
-    traced._lock = threading._allocate_lock()
+    traced._lock = _thread.allocate_lock()
     traced._obj = 0
-    rounds = 2000
+    ident = _thread.get_ident()
+    own_lane = w.lanes.get(ident)
+    w.lanes[ident] = CALIBRATION_LANE
+    rounds = 5000
     best = None
     for _ in range(3):
         t0 = time.perf_counter_ns()
@@ -37,16 +42,15 @@ def _calibrate(w):
             raw.acquire()
             raw.release()
         t1 = time.perf_counter_ns()
-        mark = len(w.buf)
         for _ in range(rounds):
             traced.acquire()
             traced.release()
+        w.flush()
         t2 = time.perf_counter_ns()
-        del w.buf[mark:]
         w.events -= 2 * rounds
         cost = max(0, (t2 - t1) - (t1 - t0)) * 1000 // (2 * rounds)
         best = cost if best is None else min(best, cost)
-    w.ok = saved_ok
+    w.lanes[ident] = own_lane
     return best
 
 
@@ -63,14 +67,10 @@ def install_from_environment(began=None):
     except (ValueError, OSError):
         return  # not given the pipe (a descriptor closed on the way): run untraced
     _installed.append(w)
-    # Flushes are held off during calibration so its events never reach the pipe.
-    real = (wire._FLUSH_AT, wire._FLUSH_AGE_NS)
-    wire._FLUSH_AT = wire._FLUSH_AGE_NS = 1 << 62
     sync.install(w)
     w.meta(wire.HELLO, arg=os.getppid())
     w.adopt_thread(threading.current_thread().name)
     w.cost_ps = _calibrate(w)
-    wire._FLUSH_AT, wire._FLUSH_AGE_NS = real
     w.meta(wire.STAT, obj=wire.STAT_COST_PS, arg=min(w.cost_ps, 0xFFFFFFFF))
     w.event(wire.THREAD_START, 0, threading.get_native_id())
     w.flush()

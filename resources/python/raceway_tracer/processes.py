@@ -82,6 +82,20 @@ def _patch_multiprocessing_process(module):
         return code
 
     cls._bootstrap = _bootstrap
+    join = cls.join
+
+    def traced_join(self, timeout=None):
+        w = _w()
+        if w is None or self._popen is None or self._popen.poll() is not None:
+            return join(self, timeout)
+        w.event(wire.WAIT_BEGIN, 0)
+        w.flush()
+        try:
+            return join(self, timeout)
+        finally:
+            w.event(wire.WAIT_END, 0)
+
+    cls.join = traced_join
 
 
 def _patch_subprocess(module):
