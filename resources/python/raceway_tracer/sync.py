@@ -200,11 +200,11 @@ def _patch_semaphore(cls):
         w.event(wire.LOCK_ACQUIRED if got else wire.WAIT_END, obj)
         return got
 
-    def traced_release(self, n=1):
+    def traced_release(self, *args, **kwargs):  # release(n=1) since 3.9, release() before
         obj = getattr(self, "_raceway_obj", 0)
         if obj:
             _w().event(wire.LOCK_RELEASED, obj)
-        return release(self, n)
+        return release(self, *args, **kwargs)
 
     cls.__init__ = __init__
     cls.acquire = traced_acquire
@@ -360,10 +360,10 @@ def install(w):
 def _patch_semaphore_release_only(cls):
     release = cls.release
 
-    def traced_release(self, n=1):
+    def traced_release(self, *args, **kwargs):  # release(n=1) since 3.9, release() before
         obj = getattr(self, "_raceway_obj", 0)
         if obj:
             _w().event(wire.LOCK_RELEASED, obj)
-        return release(self, n)
+        return release(self, *args, **kwargs)
 
     cls.release = traced_release
