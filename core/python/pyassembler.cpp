@@ -103,7 +103,7 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
             const std::uint16_t lane = m_recorder.addLane(laneName, LaneKind::Thread);
             threadLanes[{pid, local}] = lane;
             work.push_back({pid, &t, lane, {}});
-            ++a.threads;
+            ++(t.tid != 0 ? a.threads : a.tasks); // an asyncio task's lane has no thread of its own
         }
         // Lanes for the objects this process really used, in the order it first used them.
         for (const auto &[local, t] : p.threads)

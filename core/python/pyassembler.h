@@ -15,6 +15,7 @@ namespace raceway::py {
 struct Assembled
 {
     int threads = 0;                   // thread lanes
+    int tasks = 0;                     // asyncio task lanes
     int processes = 0;                 // processes that said hello
     std::int64_t cpuNs = 0;            // on-CPU time of every traced thread (schedstat)
     std::int64_t lockWaitNs = 0;       // drawn waits for traced locks and semaphores

@@ -97,7 +97,7 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
             t.local = e.lane;
             t.name = text;
             t.tid = e.arg;
-            if (onThread) onThread(pid, t.tid);
+            if (onThread && t.tid != 0) onThread(pid, t.tid); // 0: an asyncio task, no thread to watch
             continue;
         }
         case std::uint8_t(Meta::Object):

@@ -258,6 +258,7 @@ void PythonScenario::run(RunContext &ctx) const
     ctx.addMetric(QStringLiteral("exit_code"), QStringLiteral("Exit code"), exitCode);
     ctx.addMetric(QStringLiteral("threads"), QStringLiteral("Python threads"), a.threads);
     ctx.addMetric(QStringLiteral("processes"), QStringLiteral("Python processes"), a.processes);
+    ctx.addMetric(QStringLiteral("asyncio_tasks"), QStringLiteral("asyncio tasks"), a.tasks);
     ctx.addMetric(QStringLiteral("cpu_ms"), QStringLiteral("On CPU, all threads"), double(a.cpuNs) / 1e6,
                   QStringLiteral("ms"));
     ctx.addMetric(QStringLiteral("gil_held_share"), QStringLiteral("GIL held (inferred), share of time"),

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void lockWaitsDrawnEqualCounted();
     void gilThreadsTakeTurns();
     void processesRunSideBySide();
+    void asyncioTasksHaveLanes();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
     void badInput_data();
@@ -301,6 +302,38 @@ void TestPython::processesRunSideBySide()
     QCOMPARE(lanesOf(trace, LaneKind::Gil).size(), std::size_t(3));
     QCOMPARE(lanesOf(trace, LaneKind::Process).size(), std::size_t(3));
     QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("processes")).toInt(), 3);
+}
+
+void TestPython::asyncioTasksHaveLanes()
+{
+    const auto runner = traced(example("asyncio_gather.py"));
+    const Trace &trace = runner->trace();
+    // asyncio.run's main task and the five gathered ones (and the tasks asyncio.run makes as it shuts
+    // down): each has a lane; the five awaited their timers side by side while the main task awaited
+    // them.
+    std::vector<std::size_t> tasks;
+    for (std::size_t i : lanesOf(trace, LaneKind::Thread))
+        if (trace.lane(i).name.startsWith(QLatin1String("task "))) tasks.push_back(i);
+    QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("asyncio_tasks")).toULongLong(),
+             tasks.size());
+    QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("threads")).toInt(), 1);
+    int awaited = 0;
+    std::int64_t latestStart = 0, earliestEnd = INT64_MAX;
+    for (std::size_t i : tasks) {
+        std::int64_t from = -1, to = -1;
+        trace.forEachInterval(i, [&](const Interval &iv) {
+            if (iv.state == State::WaitingIo && iv.end - iv.start >= 150'000'000) { // the 200 ms sleep
+                from = iv.start;
+                to = iv.end;
+            }
+        });
+        if (from < 0) continue;
+        ++awaited;
+        latestStart = std::max(latestStart, from);
+        earliestEnd = std::min(earliestEnd, to);
+    }
+    QCOMPARE(awaited, 6);
+    QVERIFY(latestStart < earliestEnd); // all five were waiting at once
 }
 
 void TestPython::forkAndSpawnChildrenAreTraced_data()

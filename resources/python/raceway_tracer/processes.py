@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 
-from . import wire
+from . import aio, wire
 
 _state = {"wire": None, "fd": -1}
 
@@ -115,6 +115,7 @@ def _patch_subprocess(module):
 
 
 _PATCHES = {
+    "asyncio.events": aio.patch_events,
     "multiprocessing.util": _patch_multiprocessing_util,
     "multiprocessing.process": _patch_multiprocessing_process,
     "subprocess": _patch_subprocess,
@@ -214,6 +215,8 @@ def install(w, fd, users):
     _state["wire"] = w
     _state["fd"] = fd
     _wire_users.extend(users)
+    _wire_users.append(aio)
+    aio._state["wire"] = w
     _wire_users.append(sys.modules[__name__])
     for name, patch in _PATCHES.items():
         module = sys.modules.get(name)

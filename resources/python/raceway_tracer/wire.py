@@ -115,6 +115,26 @@ class Wire:
         elif len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS:
             self.flush()
 
+    def event_on(self, lane, kind, obj=0, arg=0):
+        """An event on a lane that is not the calling thread's own (an asyncio task's)."""
+        if not self.ok:
+            return
+        t = _mono()
+        self.events += 1
+        buf = self.buf
+        buf.append(_pack(t, arg & 0xFFFFFFFF, lane, kind, obj))
+        if len(buf) == 1:
+            self.first_t = t
+        elif len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS:
+            self.flush()
+
+    def new_lane(self, name):
+        """A lane of this process that no thread owns (its native id is 0: nothing to sample)."""
+        lane = self.next_lane
+        self.next_lane += 1
+        self.meta(THREAD_NAME, lane=lane, arg=0, text=name)
+        return lane
+
     def meta(self, kind, lane=0, obj=0, arg=0, text=None, t=None):
         """A record with a string after it, appended as one item so that a flush never splits it."""
         if not self.ok:
