@@ -140,9 +140,8 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
                 for (const ThreadSample &x : found->second)
                     if (x.state != 'Z' && x.state != 'X') last = std::max(last, x.t);
         }
-        processEnd[pid] = pid == mainPid ? std::max(main.endNs, p.helloNs)
-                          : p.exitCode   ? std::max(p.exitNs, p.helloNs)
-                                         : std::min(last, endNs);
+        const std::int64_t end = pid == mainPid ? main.endNs : p.exitCode ? p.exitNs : std::min(last, endNs);
+        processEnd[pid] = std::max(end, p.helloNs);
     }
 
     const auto isLockLike = [&](std::int64_t pid, std::uint8_t obj) {
