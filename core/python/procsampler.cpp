@@ -164,6 +164,9 @@ void ProcSampler::loop()
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr) == EINTR) {
         }
     }
+    timespec used{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &used);
+    m_cpuNs = std::int64_t(used.tv_sec) * 1'000'000'000 + used.tv_nsec;
 }
 
 } // namespace raceway::py

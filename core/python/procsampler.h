@@ -42,6 +42,7 @@ public:
     std::uint64_t rounds() const { return m_rounds; }
     std::int64_t firstRoundNs() const { return m_firstRound; }
     std::int64_t lastRoundNs() const { return m_lastRound; }
+    std::int64_t cpuNs() const { return m_cpuNs; } // what sampling cost: the sampler thread's CPU time
 
 private:
     struct Watched
@@ -66,7 +67,7 @@ private:
     std::set<std::int64_t> m_processes;
     std::map<std::int64_t, std::vector<ThreadSample>> m_samples;
     std::uint64_t m_rounds = 0;
-    std::int64_t m_firstRound = 0, m_lastRound = 0, m_lastScan = 0;
+    std::int64_t m_firstRound = 0, m_lastRound = 0, m_lastScan = 0, m_cpuNs = 0;
 };
 
 } // namespace raceway::py

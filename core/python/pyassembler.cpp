@@ -119,9 +119,10 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
         a.lockWaitsTraced += p.stat(Stat::LockWaits);
         a.tracerEvents += p.stat(Stat::Events);
         // Processes run side by side: the run is slowed by the most any one of them spent tracing.
-        a.tracerCostNs = std::max(a.tracerCostNs, std::int64_t(p.stat(Stat::Events)) *
-                                                          std::int64_t(p.stat(Stat::CostPs)) / 1000 +
-                                                      std::int64_t(p.stat(Stat::StartupNs)));
+        // In unsigned arithmetic: a damaged stream's tallies may be anything.
+        const std::uint64_t cost =
+            std::uint64_t(p.stat(Stat::Events)) * p.stat(Stat::CostPs) / 1000 + p.stat(Stat::StartupNs);
+        a.tracerCostNs = std::max(a.tracerCostNs, std::int64_t(std::min<std::uint64_t>(cost, INT64_MAX)));
         a.lines += p.lines.size();
         a.objectsUntraced += p.stat(Stat::ObjectsUntraced);
         if (p.exitCode) a.exitCodes[pid] = *p.exitCode;

@@ -273,11 +273,14 @@ void PythonScenario::run(RunContext &ctx) const
                   qulonglong(a.tracerEvents));
     ctx.addMetric(QStringLiteral("event_cost_ns"), QStringLiteral("Cost of one event (calibrated)"),
                   double(costPs) / 1000, QStringLiteral("ns"));
-    ctx.addMetric(QStringLiteral("overhead_ratio"), QStringLiteral("Traced ÷ untraced wall time (estimated)"),
+    ctx.addMetric(QStringLiteral("overhead_ratio"), QStringLiteral("Overhead, traced ÷ untraced (est.)"),
                   wallNs / untraced);
     ctx.addMetric(QStringLiteral("sample_rate_hz"), QStringLiteral("/proc samples per second"),
                   samplerSpan > 0 ? QVariant(double(sampler.rounds() - 1) * 1e9 / samplerSpan) : QVariant(),
                   QStringLiteral("Hz"));
+
+    ctx.addMetric(QStringLiteral("sampler_cpu_ms"), QStringLiteral("CPU time the sampler took"),
+                  double(sampler.cpuNs()) / 1e6, QStringLiteral("ms"));
 
     if (timedOut)
         ctx.reportProblem(
