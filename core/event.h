@@ -35,6 +35,9 @@ enum class EventKind : std::uint8_t {
     WaitEnd = 27,         // obj = the same: the wait is over and the lane runs again
     Signal = 28,          // obj = an event object: arg = 1 when it is set, 0 when it is cleared
     Mark = 29,            // obj = MarkKind: an instant worth pointing at on this lane; arg = its value
+    GilWait = 30,         // obj = a GIL: the lane waits to run Python (inferred from outside; IoEnd ends it)
+    Holder = 31, // obj = a lock-like object: its lane shows this lane holding it from now (arg = 1) or
+                 // nobody (arg = 0); this lane's own state does not change (an inferred GIL's holder)
 };
 
 // What a Mark event points at. The numeric values are part of the worker stream format: append only.

@@ -27,7 +27,7 @@ void Runner::start()
     m_trace.setStart(m_startNs);
     m_controller.reset(QThread::create([this] {
         m_scenario.run(m_context);
-        m_endNs = nowNs();
+        m_endNs = m_context.endNs() != 0 ? m_context.endNs() : nowNs();
         m_done.store(true, std::memory_order_release);
     }));
     m_controller->setObjectName(QStringLiteral("raceway-controller"));

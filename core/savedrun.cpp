@@ -1,5 +1,6 @@
 #include "savedrun.h"
 
+#include "pythonscenario.h"
 #include "registry.h"
 
 namespace raceway {
@@ -28,6 +29,8 @@ runfile::SavedRun describeRun(const Scenario &scenario, const RunResult &result,
 bool restoreRun(const runfile::SavedRun &run, const Scenario **scenario, RunResult *result, QString *error)
 {
     const Scenario *found = Registry::builtin().find(run.scenario);
+    if (!found && run.scenario == py::PythonScenario::scenarioId()) // `raceway trace`: a script's run
+        found = &py::PythonScenario::forSavedRuns();
     if (!found) {
         *error = QStringLiteral("the run's scenario '%1' is not one this Raceway knows").arg(run.scenario);
         return false;

@@ -35,6 +35,10 @@ public:
     // The moment the workload really starts (after threads are created): the time axis begins here.
     void markStart(std::int64_t t) { m_start.store(t, std::memory_order_relaxed); }
     std::int64_t startNs() const { return m_start.load(std::memory_order_relaxed); }
+    // The moment the workload really ended, when work follows it before run() returns (a traced
+    // script's lanes are assembled after it has exited): the wall time ends here. Set by run() only.
+    void markEnd(std::int64_t t) { m_end = t; }
+    std::int64_t endNs() const { return m_end; }
 
     void addMetric(const QString &key, const QString &label, const QVariant &value, const QString &unit = {});
     // The run could not do its work (a missing worker program, no shared memory): one line for people.
@@ -51,6 +55,7 @@ private:
     ParamValues m_params;
     std::atomic<bool> m_cancelled{false};
     std::atomic<std::int64_t> m_start{0};
+    std::int64_t m_end = 0; // written by the controller thread before the run is released as done
     std::mutex m_sleepMutex;
     std::condition_variable m_sleepWake;
     QList<Metric> m_metrics; // written by the controller thread only

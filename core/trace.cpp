@@ -289,6 +289,14 @@ void Trace::ingest(const Event *events, std::size_t count)
                 pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
             break;
         }
+        case EventKind::GilWait:
+            push(lane, e.t, State::WaitingGil, e.obj);
+            break;
+        case EventKind::Holder:
+            if (int l = objectLane(e.obj); l >= 0)
+                pendingFor(m_pendingTransitions, std::size_t(l))
+                    .push_back({e.t, e.arg != 0 ? State::Held : State::Free, e.lane});
+            break;
         case EventKind::Signal:
             if (int l = objectLane(e.obj); l >= 0)
                 pendingFor(m_pendingTransitions, std::size_t(l))

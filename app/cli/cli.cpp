@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "execute.h"
 #include "options.h"
 #include "outputfile.h"
 #include "registry.h"
@@ -9,6 +10,7 @@
 #include "savedrun.h"
 #include "show.h"
 #include "termination.h"
+#include "tracecommand.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -80,110 +82,7 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const QString problem = scenario->validate(*params); !problem.isEmpty())
         return usageError(err, problem);
 
-    // Check every output before running, so a bad path fails fast; nothing is created yet.
-    std::vector<std::unique_ptr<OutputFile>> outputs;
-    if (int status = prepareOutputs(o, &outputs, err)) return status;
-    std::unique_ptr<OutputFile> save;
-    if (!o.save.isEmpty()) {
-        save = std::make_unique<OutputFile>(o.save, QStringLiteral("save"));
-        if (!save->prepare(&error)) {
-            err << "raceway: cannot write '" << o.save << "': " << error << Qt::endl;
-            return 1;
-        }
-    }
-
-    // Ctrl+C or SIGTERM: the first stops the run (threads joined, workers reaped) and the files are
-    // written from what was recorded; a second one gives up on the files as well.
-    Termination::install();
-    Termination::reset();
-    std::signal(SIGPIPE, SIG_IGN); // a FIFO whose reader went away is a write error, not a death
-    const auto giveUp = [] { return Termination::count() >= 2; };
-    Runner runner(*scenario, *params, o.maxEvents);
-    // The saved run is streamed while the run is collected, so it is opened (in its temporary place)
-    // before the run starts and holds at most a block or two in memory.
-    std::unique_ptr<RunFileWriter> saver;
-    if (save) {
-        QIODevice *device = save->open(giveUp, &error);
-        if (!device) {
-            err << "raceway: cannot write '" << o.save << "': " << error << Qt::endl;
-            return 1;
-        }
-        saver = std::make_unique<RunFileWriter>(*device, o.maxEvents);
-        runner.setSaver(saver.get());
-    }
-    runner.start();
-    bool abandoned = false;
-    for (;;) {
-        const bool stopping = Termination::count() > 0;
-        if (stopping) runner.cancel();
-        if (giveUp()) {
-            abandoned = true;
-            break;
-        }
-        // Stopping: the workers get the CPU to themselves until they are joined; collect afterwards.
-        if (stopping && !runner.workersJoined()) {
-            QThread::msleep(1);
-            continue;
-        }
-        if (runner.collect(10)) break;
-        if (!runner.recorder().hasUnread()) QThread::msleep(5);
-    }
-    const int signal = Termination::firstSignal();
-    std::vector<FileOutcome> files;
-    for (const auto &output : outputs)
-        files.push_back({output->kind(), output->path(), false, {}});
-    if (abandoned) {
-        runner.cancel();
-        err << "raceway: interrupted twice (" << signalName(signal) << "): stopped without writing any file"
-            << Qt::endl;
-        return Termination::exitStatus(signal);
-    }
-
-    const RunResult &r = runner.result();
-    if (!r.error.isEmpty()) {
-        err << "raceway: " << r.error << Qt::endl;
-        return 1;
-    }
-    RunReport report;
-    report.scenario = scenario;
-    report.params = r.params;
-    report.metrics = r.metrics;
-    report.wallMs = r.wallMs;
-    report.events = r.events;
-    report.droppedEvents = r.droppedEvents;
-    report.maxEvents = runner.recorder().maxEvents();
-    report.cancelled = r.cancelled;
-    report.problems = r.problems;
-    report.budgetReachedNs = r.budgetReachedNs;
-    report.signal = signal;
-    int failedWrites =
-        writeOutputs(runner.trace(), exportOptions(report, o.width, o.scale), outputs, &files, giveUp, err);
-    if (save) {
-        FileOutcome outcome{save->kind(), save->path(), false, {}};
-        bool ok = !giveUp() &&
-                  saver->finish(describeRun(*scenario, r, report.maxEvents, runner.trace(), signal), &error);
-        if (giveUp()) error = QStringLiteral("not written: interrupted twice");
-        ok = ok && save->commit(&error);
-        if (!ok) {
-            save->discard();
-            outcome.error = error;
-            ++failedWrites;
-            err << "raceway: cannot write '" << save->path() << "': " << error << Qt::endl;
-        }
-        outcome.written = ok;
-        files.push_back(outcome);
-    }
-
-    if (o.json)
-        out << QJsonDocument(reportJson(report, runner.trace(), files)).toJson(QJsonDocument::Compact)
-            << '\n';
-    else
-        printSummary(out, report, runner.trace(), files);
-    out.flush();
-    for (const QString &problem : r.problems)
-        err << "raceway: " << problem << Qt::endl;
-    if (signal != 0) return Termination::exitStatus(signal);
-    return failedWrites > 0 || !r.problems.isEmpty() ? 1 : 0;
+    return executeRun(*scenario, *params, o, out, err);
 }
 
 } // namespace
@@ -204,6 +103,11 @@ QString usageText()
         "  show FILE [options]       draw and report a saved run (--save) or a Chrome trace (.json,\n"
         "                            .json.gz, from Raceway or other tools) without running anything;\n"
         "                            takes --png, --svg, --trace, --json, --width and --scale\n"
+        "  trace SCRIPT [ARGS ...] [options]\n"
+        "                            run a Python script under python3 with Raceway's tracer and draw its\n"
+        "                            threads, locks, processes, cores and the (inferred) GIL; takes the run\n"
+        "                            options and --timeout SECONDS (kill it and its children after that)\n"
+        "                            and --python PATH; arguments after \"--\" all go to the script\n"
         "\n"
         "Run options:\n"
         "  --png FILE                write the timeline as a PNG image\n"
@@ -264,8 +168,10 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
     if (verb == QLatin1String("describe")) return describe(rest, out, err);
     if (verb == QLatin1String("run")) return run(rest, out, err);
     if (verb == QLatin1String("show")) return show(rest, out, err);
-    return usageError(err, QStringLiteral("unknown command '") + verb +
-                               QStringLiteral("' (commands: list, describe, run, show, --help, --version)"));
+    if (verb == QLatin1String("trace")) return traceScript(rest, out, err);
+    return usageError(
+        err, QStringLiteral("unknown command '") + verb +
+                 QStringLiteral("' (commands: list, describe, run, show, trace, --help, --version)"));
 }
 
 } // namespace raceway

@@ -1,0 +1,172 @@
+#include "procsampler.h"
+
+#include "clock.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace raceway::py {
+namespace {
+
+int openProc(std::int64_t pid, std::int64_t tid, const char *file)
+{
+    char path[96];
+    std::snprintf(path, sizeof path, "/proc/%lld/task/%lld/%s", static_cast<long long>(pid),
+                  static_cast<long long>(tid), file);
+    return ::open(path, O_RDONLY | O_CLOEXEC);
+}
+
+// Reads a small /proc file from its start into buf (NUL-terminated); the length, or -1.
+ssize_t readFrom0(int fd, char *buf, std::size_t size)
+{
+    ssize_t n;
+    do
+        n = ::pread(fd, buf, size - 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return -1;
+    buf[n] = '\0';
+    return n;
+}
+
+} // namespace
+
+ProcSampler::~ProcSampler()
+{
+    stop();
+    for (Watched &w : m_watched)
+        for (int fd : {w.stat, w.schedstat, w.wchan})
+            if (fd >= 0) ::close(fd);
+}
+
+void ProcSampler::start()
+{
+    m_stop.store(false, std::memory_order_relaxed);
+    m_thread = std::thread([this] { loop(); });
+}
+
+void ProcSampler::stop()
+{
+    if (!m_thread.joinable()) return;
+    m_stop.store(true, std::memory_order_relaxed);
+    m_thread.join();
+}
+
+void ProcSampler::watchProcess(std::int64_t pid)
+{
+    std::lock_guard lock(m_mutex);
+    m_newProcesses.push_back(pid);
+}
+
+void ProcSampler::watchThread(std::int64_t pid, std::int64_t tid)
+{
+    std::lock_guard lock(m_mutex);
+    m_newThreads.emplace_back(pid, tid);
+}
+
+void ProcSampler::adopt(std::int64_t pid, std::int64_t tid)
+{
+    if (!m_known.insert(tid).second) return;
+    Watched w{pid, tid};
+    w.stat = openProc(pid, tid, "stat");
+    if (w.stat < 0) return; // already gone
+    w.schedstat = openProc(pid, tid, "schedstat");
+    w.wchan = openProc(pid, tid, "wchan");
+    m_watched.push_back(w);
+}
+
+void ProcSampler::scanTasks(std::int64_t now)
+{
+    m_lastScan = now;
+    for (std::int64_t pid : m_processes) {
+        char path[64];
+        std::snprintf(path, sizeof path, "/proc/%lld/task", static_cast<long long>(pid));
+        DIR *dir = ::opendir(path);
+        if (!dir) continue;
+        while (const dirent *entry = ::readdir(dir)) {
+            char *end = nullptr;
+            const long long tid = std::strtoll(entry->d_name, &end, 10);
+            if (end != entry->d_name && *end == '\0') adopt(pid, tid);
+        }
+        ::closedir(dir);
+    }
+}
+
+bool ProcSampler::sample(Watched &w, std::int64_t t)
+{
+    char buf[1024];
+    if (readFrom0(w.stat, buf, sizeof buf) < 0) return false;
+    // "tid (comm) S ppid ...": the name may hold anything, so fields are counted from the last ')'.
+    const char *p = std::strrchr(buf, ')');
+    if (!p || p[1] != ' ') return false;
+    p += 2;
+    ThreadSample s{t, 0, 0, *p, false};
+    // Field 3 is the state; the processor is field 39, 36 spaces further on.
+    int field = 3;
+    while (*p && field < 39) {
+        if (*p++ == ' ') ++field;
+    }
+    if (field == 39) s.cpu = std::uint16_t(std::strtoul(p, nullptr, 10));
+    if (w.schedstat >= 0 && readFrom0(w.schedstat, buf, sizeof buf) > 0)
+        s.runNs = std::strtoll(buf, nullptr, 10);
+    if (s.state != 'R' && w.wchan >= 0 && readFrom0(w.wchan, buf, sizeof buf) > 0)
+        s.futex = std::strstr(buf, "futex") != nullptr;
+    m_samples[w.tid].push_back(s);
+    return true;
+}
+
+void ProcSampler::loop()
+{
+    timespec next{};
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    while (!m_stop.load(std::memory_order_relaxed)) {
+        {
+            std::lock_guard lock(m_mutex);
+            for (std::int64_t pid : m_newProcesses)
+                m_processes.insert(pid);
+            m_newProcesses.clear();
+            for (const auto &[pid, tid] : m_newThreads) {
+                m_processes.insert(pid);
+                adopt(pid, tid);
+            }
+            m_newThreads.clear();
+        }
+        const std::int64_t t = nowNs();
+        if (t - m_lastScan >= 10'000'000) scanTasks(t);
+        if (!m_watched.empty()) {
+            if (m_rounds == 0) m_firstRound = t;
+            m_lastRound = t;
+            ++m_rounds;
+        }
+        for (std::size_t i = 0; i < m_watched.size();) {
+            if (sample(m_watched[i], t)) {
+                ++i;
+                continue;
+            }
+            // The thread is gone: its files go, and its last sample stays.
+            for (int fd : {m_watched[i].stat, m_watched[i].schedstat, m_watched[i].wchan})
+                if (fd >= 0) ::close(fd);
+            m_watched[i] = m_watched.back();
+            m_watched.pop_back();
+        }
+        // Rounds keep to a fixed grid, so a round that was late is made up for by the next ones; after a
+        // stall of several periods (a loaded machine) the grid starts again from now.
+        std::int64_t due = std::int64_t(next.tv_sec) * 1'000'000'000 + next.tv_nsec + m_periodNs;
+        const std::int64_t after = nowNs();
+        if (due < after - 5 * m_periodNs) due = after;
+        next.tv_sec = time_t(due / 1'000'000'000);
+        next.tv_nsec = long(due % 1'000'000'000);
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr) == EINTR) {
+        }
+    }
+    timespec used{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &used);
+    m_cpuNs = std::int64_t(used.tv_sec) * 1'000'000'000 + used.tv_nsec;
+}
+
+} // namespace raceway::py

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace raceway::py {
+
+// What /proc said about one thread at one moment.
+struct ThreadSample
+{
+    std::int64_t t;     // when the round that took it began (CLOCK_MONOTONIC ns)
+    std::int64_t runNs; // its CPU time so far (schedstat)
+    std::uint16_t cpu;  // the core it last ran on
+    char state;         // R running or runnable, S sleeping, D uninterruptible, ...
+    bool futex;         // asleep in a futex wait (how a thread waits for the GIL or a lock)
+};
+
+// Reads /proc/PID/task/TID/stat, schedstat and wchan of every watched thread about once a
+// millisecond, on its own thread, without any privilege. Files stay open between rounds (pread from
+// 0 re-reads them); each process's task list is rescanned every 10 ms for threads nobody announced.
+class ProcSampler
+{
+public:
+    explicit ProcSampler(int periodUs = 1000) : m_periodNs(std::int64_t(periodUs) * 1000) {}
+    ~ProcSampler();
+    ProcSampler(const ProcSampler &) = delete;
+    ProcSampler &operator=(const ProcSampler &) = delete;
+
+    void start();
+    void stop(); // joins; the samples may be read afterwards
+    // Any thread may call these.
+    void watchProcess(std::int64_t pid);
+    void watchThread(std::int64_t pid, std::int64_t tid);
+
+    // After stop(): every thread's samples in time order, by thread id.
+    const std::map<std::int64_t, std::vector<ThreadSample>> &samples() const { return m_samples; }
+    std::uint64_t rounds() const { return m_rounds; }
+    std::int64_t firstRoundNs() const { return m_firstRound; }
+    std::int64_t lastRoundNs() const { return m_lastRound; }
+    std::int64_t cpuNs() const { return m_cpuNs; } // what sampling cost: the sampler thread's CPU time
+
+private:
+    struct Watched
+    {
+        std::int64_t pid, tid;
+        int stat = -1, schedstat = -1, wchan = -1;
+    };
+    void loop();
+    void scanTasks(std::int64_t now);
+    bool sample(Watched &w, std::int64_t t);
+    void adopt(std::int64_t pid, std::int64_t tid); // sampler thread only
+
+    std::int64_t m_periodNs;
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+    std::mutex m_mutex; // guards m_newThreads and m_newProcesses
+    std::vector<std::pair<std::int64_t, std::int64_t>> m_newThreads;
+    std::vector<std::int64_t> m_newProcesses;
+    // Sampler thread only until stop() has joined it.
+    std::vector<Watched> m_watched;
+    std::set<std::int64_t> m_known; // tids ever watched
+    std::set<std::int64_t> m_processes;
+    std::map<std::int64_t, std::vector<ThreadSample>> m_samples;
+    std::uint64_t m_rounds = 0;
+    std::int64_t m_firstRound = 0, m_lastRound = 0, m_lastScan = 0, m_cpuNs = 0;
+};
+
+} // namespace raceway::py

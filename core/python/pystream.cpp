@@ -1,0 +1,141 @@
+#include "pystream.h"
+
+#include "clock.h"
+#include "workerprotocol.h"
+
+#include <cstring>
+
+namespace raceway::py {
+namespace {
+
+constexpr std::size_t recordSize = sizeof(Event);
+constexpr std::size_t unitMax = 4096 / recordSize - 1;
+
+Event recordAt(const char *p)
+{
+    Event e;
+    std::memcpy(&e, p, sizeof e);
+    return e;
+}
+
+} // namespace
+
+void StreamParser::fail(const QString &why)
+{
+    if (m_error.isEmpty()) m_error = why;
+}
+
+PyProcess *StreamParser::process(std::int64_t pid)
+{
+    auto it = m_processes.find(pid);
+    if (it != m_processes.end()) return &it->second;
+    if (m_processes.size() >= maxProcesses) return nullptr;
+    PyProcess &p = m_processes[pid];
+    p.pid = pid;
+    m_order.push_back(pid);
+    return &p;
+}
+
+void StreamParser::feed(const char *data, std::size_t size)
+{
+    if (corrupt()) return;
+    m_bytes += size;
+    m_partial.append(data, qsizetype(size));
+    std::size_t pos = 0;
+    const auto avail = std::size_t(m_partial.size());
+    while (avail - pos >= recordSize) {
+        const Event head = recordAt(m_partial.constData() + pos);
+        if (std::uint8_t(head.kind) != std::uint8_t(Meta::Frame) || head.obj != protocolVersion ||
+            head.lane == 0 || head.lane > unitMax) {
+            fail(QStringLiteral("the tracer's stream is damaged at byte %1").arg(m_bytes - avail + pos));
+            break;
+        }
+        const std::size_t need = recordSize * (1 + std::size_t(head.lane));
+        if (avail - pos < need) break;
+        unit(head.arg, m_partial.constData() + pos + recordSize, head.lane);
+        pos += need;
+        if (corrupt()) break;
+    }
+    m_partial.remove(0, qsizetype(pos));
+    if (corrupt()) m_partial.clear();
+}
+
+void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count)
+{
+    PyProcess *p = process(pid);
+    if (!p) {
+        m_dropped += count;
+        return;
+    }
+    const std::int64_t now = nowNs();
+    for (std::size_t i = 0; i < count; ++i) {
+        Event e = recordAt(records + i * recordSize);
+        // A string belongs to the record before it and lies within the unit.
+        QString text;
+        if (i + 1 < count) {
+            const Event next = recordAt(records + (i + 1) * recordSize);
+            if (std::uint8_t(next.kind) == std::uint8_t(Meta::String)) {
+                const std::size_t bytes = next.arg;
+                const std::size_t blocks = (bytes + recordSize - 1) / recordSize;
+                if (i + 2 + blocks > count) {
+                    fail(QStringLiteral("a string runs past its unit in the tracer's stream"));
+                    return;
+                }
+                text = QString::fromUtf8(records + (i + 2) * recordSize, qsizetype(bytes));
+                i += 1 + blocks;
+            }
+        }
+        switch (std::uint8_t(e.kind)) {
+        case std::uint8_t(Meta::Hello):
+            p->ppid = e.arg;
+            p->helloNs = std::clamp<std::int64_t>(e.t, 0, now);
+            if (onThread) onThread(pid, pid);
+            continue;
+        case std::uint8_t(Meta::ThreadName): {
+            if (p->threads.size() >= maxThreads && !p->threads.count(e.lane)) continue;
+            PyThread &t = p->threads[e.lane];
+            t.local = e.lane;
+            t.name = text;
+            t.tid = e.arg;
+            if (onThread && t.tid != 0) onThread(pid, t.tid); // 0: an asyncio task, no thread to watch
+            continue;
+        }
+        case std::uint8_t(Meta::Object):
+            p->objects[e.obj] = {ObjectKind(std::clamp<std::uint32_t>(e.arg, 1, 6)), text};
+            continue;
+        case std::uint8_t(Meta::ProcessName):
+            p->name = text;
+            continue;
+        case std::uint8_t(Meta::Print):
+            if (p->lines.size() < maxLines) p->lines.push_back({std::min(e.t, now), e.lane, text});
+            continue;
+        case std::uint8_t(Meta::Exit):
+            p->exitCode = int(e.arg);
+            p->exitNs = std::min(e.t, now);
+            continue;
+        case std::uint8_t(Meta::Stat):
+            p->stats[Stat(e.obj)] = e.arg;
+            continue;
+        case std::uint8_t(Meta::String):
+            continue; // a string with nothing before it
+        default:
+            break;
+        }
+        const auto k = std::uint8_t(e.kind);
+        if (k == 0 || k > std::uint8_t(EventKind::Holder)) {
+            fail(QStringLiteral("the tracer's stream has an unknown record kind %1").arg(k));
+            return;
+        }
+        auto it = p->threads.find(e.lane);
+        if (it == p->threads.end()) continue; // a lane never named: not one of the tracer's
+        if (m_events >= m_maxEvents) {
+            ++m_dropped;
+            continue;
+        }
+        e.t = worker::saneTime(e.t, it->second.lastTime, now);
+        it->second.events.push_back(e);
+        ++m_events;
+    }
+}
+
+} // namespace raceway::py

@@ -1,0 +1,133 @@
+#pragma once
+
+// The stream Raceway's Python tracer (resources/python/raceway_tracer) writes on an inherited pipe:
+// 16-byte records laid out as Raceway's events, in units of at most PIPE_BUF bytes, each starting
+// with a frame record naming the process (see wire.py there for the full description). Every
+// process of the traced run writes into the same pipe; units never interleave.
+
+#include "event.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace raceway::py {
+
+constexpr std::uint8_t protocolVersion = 1;
+
+// Record kinds of the Python stream only; the others are EventKind values.
+enum class Meta : std::uint8_t {
+    Hello = 0xE0,       // arg = parent pid
+    ThreadName = 0xE1,  // lane, arg = native thread id; text: the name
+    Object = 0xE2,      // obj, arg = ObjectKind; text: "Kind file:line"
+    ProcessName = 0xE3, // text: multiprocessing's name for the process
+    Print = 0xE4,       // lane, arg = bytes; text: the line (its start)
+    Exit = 0xE5,        // arg = exit code
+    Stat = 0xE6,        // obj = Stat, arg = value
+    String = 0xEF,      // arg = bytes; raw records follow
+    Frame = 0xF0,       // arg = pid, lane = records that follow, obj = version
+};
+
+enum class ObjectKind : std::uint8_t {
+    Lock = 1,
+    RLock = 2,
+    Semaphore = 3,
+    Condition = 4,
+    Event = 5,
+    Queue = 6
+};
+
+enum class Stat : std::uint8_t {
+    LockWaits = 1,
+    Events = 2,
+    CostPs = 3,
+    OutputBytes = 4,
+    ObjectsUntraced = 5,
+    StartupNs = 6,
+};
+
+struct PyThread
+{
+    std::uint16_t local = 0;
+    QString name;
+    std::int64_t tid = 0;
+    std::vector<Event> events; // Event::lane holds the local lane; times clamped to be in order
+    std::int64_t lastTime = 0;
+};
+
+struct PyObject
+{
+    ObjectKind kind = ObjectKind::Lock;
+    QString label; // "Lock counter.py:9"
+};
+
+struct PrintedLine
+{
+    std::int64_t t;
+    std::uint16_t lane; // local
+    QString text;
+};
+
+struct PyProcess
+{
+    std::int64_t pid = 0;
+    std::int64_t ppid = 0;
+    std::int64_t helloNs = 0;
+    QString name;
+    std::optional<int> exitCode;
+    std::int64_t exitNs = 0;
+    std::map<std::uint16_t, PyThread> threads;
+    std::map<std::uint8_t, PyObject> objects;
+    std::vector<PrintedLine> lines;
+    std::map<Stat, std::uint32_t> stats;
+    std::uint32_t stat(Stat s) const
+    {
+        const auto it = stats.find(s);
+        return it == stats.end() ? 0 : it->second;
+    }
+};
+
+// Parses the stream as it arrives, in any pieces. A stream that breaks the format stops being read
+// (corrupt() says why); what came before stays. Limits keep a hostile stream from taking all memory.
+class StreamParser
+{
+public:
+    explicit StreamParser(std::uint64_t maxEvents = 50'000'000) : m_maxEvents(maxEvents) {}
+
+    // Called when a process introduces itself and when a thread is named: the sampler starts
+    // watching it at once.
+    std::function<void(std::int64_t pid, std::int64_t tid)> onThread;
+
+    void feed(const char *data, std::size_t size);
+    bool corrupt() const { return !m_error.isEmpty(); }
+    QString error() const { return m_error; }
+    // In the order they said hello.
+    const std::vector<std::int64_t> &order() const { return m_order; }
+    const std::map<std::int64_t, PyProcess> &processes() const { return m_processes; }
+    std::uint64_t events() const { return m_events; }
+    std::uint64_t dropped() const { return m_dropped; }
+    std::uint64_t bytes() const { return m_bytes; }
+
+    static constexpr std::size_t maxProcesses = 1024;
+    static constexpr std::size_t maxThreads = 4096; // per process
+    static constexpr std::size_t maxLines = 100'000;
+
+private:
+    void unit(std::int64_t pid, const char *records, std::size_t count);
+    void fail(const QString &why);
+    PyProcess *process(std::int64_t pid);
+
+    QByteArray m_partial;
+    QString m_error;
+    std::vector<std::int64_t> m_order;
+    std::map<std::int64_t, PyProcess> m_processes;
+    std::uint64_t m_maxEvents;
+    std::uint64_t m_events = 0, m_dropped = 0, m_bytes = 0;
+};
+
+} // namespace raceway::py

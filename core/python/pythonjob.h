@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace raceway::py {
+
+// What to trace and how: the script, its arguments and the interpreter, all checked up front.
+struct PythonJob
+{
+    QString script; // as given
+    QStringList args;
+    QString python;              // the interpreter's absolute path
+    QString tracerDir;           // the directory holding sitecustomize.py and raceway_tracer/
+    QString workingDir;          // empty: Raceway's own
+    int timeoutMs = 0;           // 0: none
+    bool stdoutToStderr = false; // the script's output must not mix with Raceway's (--json)
+};
+
+// One line saying why `path` cannot be traced (missing, a directory, unreadable, binary data), or
+// empty when it looks like a Python script. Syntax errors are Python's to report.
+QString checkScript(const QString &path);
+// The interpreter: `requested` when given (a path, or a name looked up on PATH), else python3 on
+// PATH. Empty with one line in *error when there is none.
+QString findPython(const QString &requested, QString *error);
+// Where the tracer is: $RACEWAY_TRACER_DIR, beside the program (../share/raceway/python), or the
+// source tree it was built from. Empty with one line in *error when none holds it.
+QString tracerDirectory(QString *error);
+
+} // namespace raceway::py

@@ -1,0 +1,304 @@
+#include "pythonscenario.h"
+
+#include "clock.h"
+#include "cpusampler.h"
+#include "procsampler.h"
+#include "pyassembler.h"
+#include "pystream.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QLocale>
+#include <QThread>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace raceway::py {
+namespace {
+
+// Everything the child needs, made before fork(): after it only async-signal-safe calls are made.
+struct Launch
+{
+    std::vector<QByteArray> argvStore, envStore;
+    std::vector<char *> argv, envp;
+    QByteArray workingDir;
+};
+
+Launch prepare(const PythonJob &job, int traceFd)
+{
+    Launch l;
+    l.argvStore.push_back(QFile::encodeName(job.python));
+    l.argvStore.push_back(QFile::encodeName(job.script));
+    for (const QString &a : job.args)
+        l.argvStore.push_back(a.toLocal8Bit());
+    QByteArray pythonPath = QFile::encodeName(job.tracerDir);
+    for (char **e = environ; *e; ++e) {
+        const QByteArray entry(*e);
+        if (entry.startsWith("PYTHONPATH=")) {
+            if (entry.size() > 11) pythonPath += ':' + entry.mid(11);
+            continue;
+        }
+        if (entry.startsWith("RACEWAY_TRACE_FD=")) continue;
+        l.envStore.push_back(entry);
+    }
+    l.envStore.push_back("PYTHONPATH=" + pythonPath);
+    l.envStore.push_back("RACEWAY_TRACE_FD=" + QByteArray::number(traceFd));
+    for (QByteArray &a : l.argvStore)
+        l.argv.push_back(a.data());
+    l.argv.push_back(nullptr);
+    for (QByteArray &e : l.envStore)
+        l.envp.push_back(e.data());
+    l.envp.push_back(nullptr);
+    l.workingDir = QFile::encodeName(job.workingDir);
+    return l;
+}
+
+// Starts the interpreter in a process group of its own (so that it, and everything it starts, can
+// be killed at once, and Ctrl+C in the terminal reaches Raceway rather than the script), with the
+// trace pipe's write end inherited. Returns its pid, or -1 and the reason.
+pid_t launch(const Launch &l, int traceFd, bool stdoutToStderr, QString *error)
+{
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) != 0) {
+        *error = QString::fromLocal8Bit(std::strerror(errno));
+        return -1;
+    }
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::setpgid(0, 0);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127);
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        struct sigaction dfl
+        {
+        };
+        dfl.sa_handler = SIG_DFL;
+        for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD})
+            ::sigaction(s, &dfl, nullptr);
+        ::fcntl(traceFd, F_SETFD, 0);
+        if (stdoutToStderr) ::dup2(2, 1);
+        if (!l.workingDir.isEmpty() && ::chdir(l.workingDir.constData()) != 0) {
+            const int e = errno;
+            (void)!::write(report[1], &e, sizeof e);
+            ::_exit(127);
+        }
+        ::execve(l.argv[0], l.argv.data(), l.envp.data());
+        const int e = errno;
+        (void)!::write(report[1], &e, sizeof e);
+        ::_exit(127);
+    }
+    ::close(report[1]);
+    if (pid < 0) {
+        *error = QString::fromLocal8Bit(std::strerror(errno));
+        ::close(report[0]);
+        return -1;
+    }
+    ::setpgid(pid, pid); // also here: whichever runs first, the group exists before any kill
+    int childErrno = 0;
+    ssize_t n;
+    do
+        n = ::read(report[0], &childErrno, sizeof childErrno);
+    while (n < 0 && errno == EINTR);
+    ::close(report[0]);
+    if (n == sizeof childErrno) {
+        ::waitpid(pid, nullptr, 0);
+        *error = QString::fromLocal8Bit(std::strerror(childErrno));
+        return -1;
+    }
+    return pid;
+}
+
+QString percent(double share)
+{
+    return QLocale().toString(share * 100, 'f', 0) + QLatin1Char('%');
+}
+
+} // namespace
+
+const PythonScenario &PythonScenario::forSavedRuns()
+{
+    static const PythonScenario viewer{PythonJob{}};
+    return viewer;
+}
+
+QString PythonScenario::description() const
+{
+    return QStringLiteral(
+        "A real Python script run by the system's python3 with Raceway's tracer loaded: each thread's "
+        "lane shows what the tracer reports exactly (locks waited for and held, sleeps, waits on events, "
+        "conditions and queues, joins, printed lines) and what /proc shows from outside, about once a "
+        "millisecond: the core it runs on, and waits the interpreter does not report. The GIL lanes are "
+        "inferred: at each sample, the one runnable thread running Python holds it.");
+}
+
+QString PythonScenario::headline(const ParamValues &, const QList<Metric> &metrics) const
+{
+    const QString script = metricValue(metrics, QStringLiteral("script")).toString();
+    const QVariant code = metricValue(metrics, QStringLiteral("exit_code"));
+    const QVariant threads = metricValue(metrics, QStringLiteral("threads"));
+    const QVariant processes = metricValue(metrics, QStringLiteral("processes"));
+    const QVariant gil = metricValue(metrics, QStringLiteral("gil_held_share"));
+    QString line = QStringLiteral("python ") + (script.isEmpty() ? QStringLiteral("script") : script);
+    if (!code.isValid()) return line;
+    line += QStringLiteral(" — exit %1, %2 thread(s) in %3 process(es)")
+                .arg(code.toLongLong())
+                .arg(threads.toLongLong())
+                .arg(processes.toLongLong());
+    if (gil.isValid())
+        line += QStringLiteral(", GIL held ") + percent(gil.toDouble()) + QStringLiteral(" (inferred)");
+    return line;
+}
+
+void PythonScenario::run(RunContext &ctx) const
+{
+    Recorder &rec = ctx.recorder();
+    int pipeFds[2];
+    if (::pipe2(pipeFds, O_CLOEXEC) != 0) {
+        ctx.fail(QStringLiteral("cannot make the trace pipe: ") +
+                 QString::fromLocal8Bit(std::strerror(errno)));
+        return;
+    }
+    const Launch launchData = prepare(m_job, pipeFds[1]);
+    CpuSampler cores(rec);
+    ProcSampler sampler;
+    StreamParser stream(rec.maxEvents());
+    stream.onThread = [&sampler](std::int64_t pid, std::int64_t tid) { sampler.watchThread(pid, tid); };
+
+    cores.start();
+    const std::int64_t started = nowNs();
+    ctx.markStart(started);
+    QString error;
+    const pid_t pid = launch(launchData, pipeFds[1], m_job.stdoutToStderr, &error);
+    ::close(pipeFds[1]);
+    if (pid < 0) {
+        ::close(pipeFds[0]);
+        cores.stop();
+        ctx.fail(QStringLiteral("cannot start %1: %2").arg(m_job.python, error));
+        return;
+    }
+    sampler.watchProcess(pid);
+    sampler.start();
+
+    // Read the stream until every process holding the pipe has closed it. The script's exit ends the
+    // run: children it left behind get a moment to finish, then the whole group is killed.
+    bool eof = false, exited = false, killed = false, timedOut = false;
+    int status = 0;
+    std::int64_t exitedAt = 0, killedAt = 0;
+    const auto killAll = [&] {
+        ::kill(-pid, SIGKILL);
+        if (!killed) killedAt = nowNs();
+        killed = true;
+    };
+    char buf[64 * 1024];
+    while (!eof || !exited) {
+        pollfd p{pipeFds[0], POLLIN, 0};
+        if (!eof && ::poll(&p, 1, 10) > 0) {
+            const ssize_t n = ::read(pipeFds[0], buf, sizeof buf);
+            if (n > 0)
+                stream.feed(buf, std::size_t(n));
+            else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+                eof = true;
+        } else if (eof) {
+            QThread::msleep(5);
+        }
+        if (!exited && ::waitpid(pid, &status, WNOHANG) == pid) {
+            exited = true;
+            exitedAt = nowNs();
+        }
+        const std::int64_t now = nowNs();
+        if (!killed && ctx.cancelled()) killAll();
+        if (!killed && !exited && m_job.timeoutMs > 0 &&
+            now - started > std::int64_t(m_job.timeoutMs) * 1'000'000) {
+            timedOut = true;
+            killAll();
+        }
+        if (exited && !eof && !killed && now - exitedAt > 1'000'000'000) killAll(); // orphans hold the pipe
+        if (killed && now - killedAt > 3'000'000'000) break; // something outside the group holds the pipe
+    }
+    const std::int64_t endNs = exited ? exitedAt : nowNs();
+    ::kill(-pid, SIGKILL); // nothing of the script's outlives the run
+    if (!exited) ::waitpid(pid, &status, 0);
+    ::close(pipeFds[0]);
+    sampler.stop();
+    cores.stop();
+    ctx.markEnd(endNs);
+
+    const int exitCode = WIFEXITED(status)     ? WEXITSTATUS(status)
+                         : WIFSIGNALED(status) ? -WTERMSIG(status)
+                                               : -1;
+    Assembler::MainProcess main;
+    main.pid = pid;
+    main.name = QFileInfo(m_job.script).fileName();
+    main.endNs = endNs;
+    main.killed = killed;
+    main.how = timedOut        ? ExitKind::TimedOut
+               : killed        ? ExitKind::Killed
+               : exitCode == 0 ? ExitKind::Normal
+                               : ExitKind::Crashed;
+    Assembler assembler(rec, stream, sampler);
+    const Assembled a = assembler.assemble(main, endNs);
+
+    const double wallNs = double(endNs - started);
+    const double untraced = std::max(wallNs - double(a.tracerCostNs), wallNs * 0.01);
+    const auto costPs = stream.processes().count(pid) ? stream.processes().at(pid).stat(Stat::CostPs) : 0u;
+    const double samplerSpan = double(sampler.lastRoundNs() - sampler.firstRoundNs());
+    ctx.addMetric(QStringLiteral("script"), QStringLiteral("Script"), QFileInfo(m_job.script).fileName());
+    ctx.addMetric(QStringLiteral("exit_code"), QStringLiteral("Exit code"), exitCode);
+    ctx.addMetric(QStringLiteral("threads"), QStringLiteral("Python threads"), a.threads);
+    ctx.addMetric(QStringLiteral("processes"), QStringLiteral("Python processes"), a.processes);
+    ctx.addMetric(QStringLiteral("asyncio_tasks"), QStringLiteral("asyncio tasks"), a.tasks);
+    ctx.addMetric(QStringLiteral("cpu_ms"), QStringLiteral("On CPU, all threads"), double(a.cpuNs) / 1e6,
+                  QStringLiteral("ms"));
+    ctx.addMetric(QStringLiteral("gil_held_share"), QStringLiteral("GIL held (inferred), share of time"),
+                  a.gilSpanNs > 0 ? QVariant(double(a.gilHeldNs) / double(a.gilSpanNs)) : QVariant());
+    ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Waiting for locks"),
+                  double(a.lockWaitNs) / 1e6, QStringLiteral("ms"));
+    ctx.addMetric(QStringLiteral("lock_waits"), QStringLiteral("Lock waits drawn"), qulonglong(a.lockWaits));
+    ctx.addMetric(QStringLiteral("lock_waits_traced"), QStringLiteral("Lock waits counted by the tracer"),
+                  qulonglong(a.lockWaitsTraced));
+    ctx.addMetric(QStringLiteral("printed_lines"), QStringLiteral("Lines printed"), qulonglong(a.lines));
+    ctx.addMetric(QStringLiteral("tracer_events"), QStringLiteral("Events traced"),
+                  qulonglong(a.tracerEvents));
+    ctx.addMetric(QStringLiteral("event_cost_ns"), QStringLiteral("Cost of one event (calibrated)"),
+                  double(costPs) / 1000, QStringLiteral("ns"));
+    ctx.addMetric(QStringLiteral("overhead_ratio"), QStringLiteral("Overhead, traced ÷ untraced (est.)"),
+                  wallNs / untraced);
+    ctx.addMetric(QStringLiteral("sample_rate_hz"), QStringLiteral("/proc samples per second"),
+                  samplerSpan > 0 ? QVariant(double(sampler.rounds() - 1) * 1e9 / samplerSpan) : QVariant(),
+                  QStringLiteral("Hz"));
+
+    ctx.addMetric(QStringLiteral("sampler_cpu_ms"), QStringLiteral("CPU time the sampler took"),
+                  double(sampler.cpuNs()) / 1e6, QStringLiteral("ms"));
+
+    if (timedOut)
+        ctx.reportProblem(
+            QStringLiteral("the script ran past the timeout (%1 s) and was killed with its children")
+                .arg(QLocale().toString(m_job.timeoutMs / 1000.0)));
+    else if (!killed && exitCode != 0)
+        ctx.reportProblem(exitCode > 0 ? QStringLiteral("the script exited with status %1").arg(exitCode)
+                                       : QStringLiteral("the script was killed by signal %1").arg(-exitCode));
+    if (stream.corrupt()) ctx.reportProblem(stream.error());
+    const auto mainProcess = stream.processes().find(pid);
+    if (mainProcess == stream.processes().end())
+        ctx.reportProblem(QStringLiteral("the tracer never reported (the script ran without it)"));
+    else if (!killed && exitCode == 0 && !mainProcess->second.stats.count(Stat::Events))
+        ctx.reportProblem(
+            QStringLiteral("the script closed Raceway's pipe: its lanes end where the tracer stopped"));
+    if (stream.dropped() > 0)
+        ctx.reportProblem(
+            QStringLiteral("%1 traced events beyond the event budget were not drawn").arg(stream.dropped()));
+}
+
+} // namespace raceway::py

@@ -1,0 +1,231 @@
+"""Processes: every child of the script is traced too, and every process says how it ended.
+
+fork: the child starts a stream of its own (new pid, empty buffer, the forking thread as its first
+lane). spawn and forkserver: the child is a new interpreter that finds this tracer through PYTHONPATH
+(Raceway's sitecustomize); multiprocessing and subprocess close every descriptor they are not told to
+pass, so the pipe is added to the ones they pass. Modules are patched when the script imports them,
+so a script that never uses multiprocessing does not pay for importing it.
+"""
+
+import importlib.abc
+import os
+import sys
+import threading
+
+from . import aio, wire
+
+_state = {"wire": None, "fd": -1}
+
+
+def _w():
+    return _state["wire"]
+
+
+def after_fork_in_child():
+    old = _state["wire"]
+    if old is None:
+        return
+    w = wire.Wire(old.fd)
+    w.cost_ps = old.cost_ps
+    w.next_obj = old.next_obj  # objects inherited from the parent keep their numbers
+    _state["wire"] = w
+    _replace_wire(w)
+    name = threading.current_thread().name
+    w.meta(wire.HELLO, arg=_parent_pid())
+    w.meta(wire.STAT, obj=wire.STAT_COST_PS, arg=w.cost_ps)
+    w.adopt_thread(name)
+    w.event(wire.THREAD_START, 0, threading.get_native_id())
+    w.flush()
+
+
+def _parent_pid():
+    return os.getppid()
+
+
+_wire_users = []
+
+
+def _replace_wire(w):
+    for module in _wire_users:
+        module._state["wire"] = w
+
+
+def _patch_multiprocessing_util(module):
+    original = module.spawnv_passfds
+
+    def spawnv_passfds(path, args, passfds):
+        fd = _state["fd"]
+        if fd >= 0 and _w() is not None and _w().ok and fd not in passfds:
+            passfds = list(passfds) + [fd]
+        return original(path, args, passfds)
+
+    module.spawnv_passfds = spawnv_passfds
+
+
+def _patch_multiprocessing_process(module):
+    cls = module.BaseProcess
+    bootstrap = cls._bootstrap
+
+    def _bootstrap(self, *args, **kwargs):
+        w = _w()
+        if w is not None:
+            w.meta(wire.PROCESS_NAME, text=self.name)
+            w.flush()
+        code = 1
+        try:
+            code = bootstrap(self, *args, **kwargs)
+        finally:
+            w = _w()
+            if w is not None:
+                w.meta(wire.EXIT, arg=code if isinstance(code, int) else 1)
+                w.finish()
+        return code
+
+    cls._bootstrap = _bootstrap
+    join = cls.join
+
+    def traced_join(self, timeout=None):
+        w = _w()
+        if w is None or self._popen is None or self._popen.poll() is not None:
+            return join(self, timeout)
+        w.event(wire.WAIT_BEGIN, 0)
+        w.flush()
+        try:
+            return join(self, timeout)
+        finally:
+            w.event(wire.WAIT_END, 0)
+
+    cls.join = traced_join
+
+
+def _patch_subprocess(module):
+    cls = module.Popen
+    init = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        fd = _state["fd"]
+        w = _w()
+        if fd >= 0 and w is not None and w.ok:
+            passed = tuple(kwargs.get("pass_fds", ()))
+            if fd not in passed:
+                kwargs["pass_fds"] = passed + (fd,)
+        init(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+
+
+_PATCHES = {
+    "asyncio.events": aio.patch_events,
+    "multiprocessing.util": _patch_multiprocessing_util,
+    "multiprocessing.process": _patch_multiprocessing_process,
+    "subprocess": _patch_subprocess,
+}
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Finds nothing itself: when one of the modules above is about to load, it wraps the loader so
+    the module is patched as soon as it has run."""
+
+    def find_spec(self, name, path=None, target=None):
+        patch = _PATCHES.get(name)
+        if patch is None:
+            return None
+        for finder in sys.meta_path:
+            if finder is self:
+                continue
+            find = getattr(finder, "find_spec", None)
+            spec = find(name, path, target) if find else None
+            if spec is not None and spec.loader is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        exec_module = loader.exec_module
+
+        class Patched(object):
+            def create_module(self, spec_):
+                return loader.create_module(spec_)
+
+            def exec_module(self, module):
+                exec_module(module)
+                try:
+                    patch(module)
+                except Exception as error:
+                    sys.stderr.write("raceway: could not trace %s: %s\n" % (name, error))
+
+        spec.loader = Patched()
+        return spec
+
+
+class _Tee(object):
+    """sys.stdout or sys.stderr as the script sees it: every line written is also a printed-line
+    instant on the writing thread's lane, stamped when its newline is written. Everything else is
+    the stream's own."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._partial = {}  # thread ident -> the start of a line not ended yet
+
+    def write(self, text):
+        w = _w()
+        if w is not None and w.ok and isinstance(text, str):
+            w.output_bytes += len(text)
+            ident = threading.get_ident()
+            if "\n" not in text:
+                self._partial[ident] = (self._partial.get(ident, "") + text)[-256:]
+            else:
+                lines = (self._partial.pop(ident, "") + text).split("\n")
+                if lines[-1]:
+                    self._partial[ident] = lines[-1][-256:]
+                lane = w.lane()
+                for line in lines[:-1]:
+                    w.meta(wire.PRINT, lane=lane, arg=len(line) + 1, text=line[:256])
+                    w.events += 1
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def flush(self):
+        return self._stream.flush()
+
+    def fileno(self):
+        return self._stream.fileno()
+
+    def isatty(self):
+        return self._stream.isatty()
+
+    def writable(self):
+        return True
+
+
+def _patch_exit():
+    raw_exit = os._exit
+
+    def _exit(code):
+        w = _w()
+        if w is not None:
+            w.finish()
+        raw_exit(code)
+
+    os._exit = _exit
+
+
+def install(w, fd, users):
+    _state["wire"] = w
+    _state["fd"] = fd
+    _wire_users.extend(users)
+    _wire_users.append(aio)
+    aio._state["wire"] = w
+    _wire_users.append(sys.modules[__name__])
+    for name, patch in _PATCHES.items():
+        module = sys.modules.get(name)
+        if module is not None:
+            patch(module)
+    sys.meta_path.insert(0, _PatchOnImport())
+    os.register_at_fork(after_in_child=after_fork_in_child)
+    _patch_exit()
+    if sys.stdout is not None:
+        sys.stdout = _Tee(sys.stdout)
+    if sys.stderr is not None:
+        sys.stderr = _Tee(sys.stderr)

@@ -1,0 +1,369 @@
+"""Traced threads, locks, semaphores, conditions, events, queues and sleeps.
+
+Only objects the script itself creates are traced (the standard library's own locks, such as the one
+inside every Queue, are not the script's story and would only add cost). Each traced object reports
+where it was created. A release is stamped just before the lock is really released and an acquisition
+just after it is really acquired, so on the lock's lane one holder always ends before the next begins.
+"""
+
+import queue
+import threading
+import time
+
+from . import wire
+
+_state = {"wire": None}
+
+
+def _w():
+    return _state["wire"]
+
+
+class TracedLock(object):
+    """threading.Lock as the script sees it, reporting waits and holds."""
+
+    __slots__ = ("_lock", "_obj", "__weakref__")
+    _kind = wire.OBJ_LOCK
+
+    def __init__(self, inner, site):
+        self._lock = inner
+        self._obj = _w().new_object(self._kind, self._name() + " " + site)
+
+    @staticmethod
+    def _name():
+        return "Lock"
+
+    def acquire(self, blocking=True, timeout=-1):
+        w = _state["wire"]
+        if self._lock.acquire(False):
+            w.event(wire.LOCK_ACQUIRED, self._obj)
+            return True
+        if not blocking:
+            return False
+        w.lock_waits += 1
+        w.event(wire.LOCK_REQUESTED, self._obj)
+        got = self._lock.acquire(True, timeout)
+        w.event(wire.LOCK_ACQUIRED if got else wire.WAIT_END, self._obj)
+        return got
+
+    def release(self):
+        _state["wire"].event(wire.LOCK_RELEASED, self._obj)
+        self._lock.release()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def locked(self):
+        return self._lock.locked()
+
+    def _is_owned(self):  # what Condition asks of a plain lock, without acquiring it for show
+        return self._lock.locked()
+
+    def _at_fork_reinit(self):
+        self._lock._at_fork_reinit()
+
+    def __repr__(self):
+        return "<traced %r>" % (self._lock,)
+
+
+class TracedRLock(TracedLock):
+    """threading.RLock: a hold is drawn from the first acquire to the last release."""
+
+    __slots__ = ("_depth",)
+    _kind = wire.OBJ_RLOCK
+
+    def __init__(self, inner, site):
+        TracedLock.__init__(self, inner, site)
+        self._depth = 0
+
+    @staticmethod
+    def _name():
+        return "RLock"
+
+    def acquire(self, blocking=True, timeout=-1):
+        inner = self._lock
+        if inner._is_owned():
+            inner.acquire()
+            self._depth += 1
+            return True
+        got = TracedLock.acquire(self, blocking, timeout)
+        if got:
+            self._depth = 1
+        return got
+
+    __enter__ = acquire
+
+    def release(self):
+        if self._depth == 1 and self._lock._is_owned():
+            _state["wire"].event(wire.LOCK_RELEASED, self._obj)
+        self._depth -= 1
+        self._lock.release()
+
+    def _is_owned(self):
+        return self._lock._is_owned()
+
+    def _release_save(self):
+        _state["wire"].event(wire.LOCK_RELEASED, self._obj)
+        saved = (self._lock._release_save(), self._depth)
+        self._depth = 0
+        return saved
+
+    def _acquire_restore(self, saved):
+        w = _state["wire"]
+        inner_state, depth = saved
+        if not self._lock.acquire(False):
+            w.lock_waits += 1
+            w.event(wire.LOCK_REQUESTED, self._obj)
+            self._lock.acquire()
+        self._lock.release()
+        self._lock._acquire_restore(inner_state)
+        self._depth = depth
+        w.event(wire.LOCK_ACQUIRED, self._obj)
+
+    def locked(self):
+        return self._lock._is_owned()
+
+
+def _patch_locks():
+    raw_lock = threading.Lock
+    raw_rlock = threading.RLock
+
+    def Lock():
+        site = wire.describe_caller(1)
+        return TracedLock(raw_lock(), site) if site else raw_lock()
+
+    def RLock(*args, **kwargs):
+        site = wire.describe_caller(1)
+        return TracedRLock(raw_rlock(), site) if site else raw_rlock(*args, **kwargs)
+
+    threading.Lock = Lock
+    threading.RLock = RLock
+    _state["raw_rlock"] = raw_rlock
+
+
+def _patch_condition():
+    cls = threading.Condition
+    init = cls.__init__
+
+    def __init__(self, lock=None):
+        site = wire.creation_site(self)
+        if site and lock is None:  # its lock is drawn as the condition's own
+            lock = TracedRLock(_state["raw_rlock"](), site)
+        init(self, lock)
+        obj = _w().new_object(wire.OBJ_CONDITION, "Condition " + site) if site else 0
+        if not obj:
+            return
+        # wait() releases the lock through _release_save and takes it back through _acquire_restore:
+        # the release is drawn, then the wait, then the lock taken back.
+        release_save, acquire_restore = self._release_save, self._acquire_restore
+
+        def released():
+            saved = release_save()
+            w = _w()
+            w.event(wire.WAIT_BEGIN, obj)
+            w.flush()
+            return saved
+
+        def restored(saved):
+            _w().event(wire.WAIT_END, obj)
+            acquire_restore(saved)
+
+        self._release_save, self._acquire_restore = released, restored
+
+    cls.__init__ = __init__
+
+
+def _patch_semaphore(cls):
+    init, acquire, release = cls.__init__, cls.acquire, cls.release
+
+    def __init__(self, value=1):
+        init(self, value)
+        site = wire.creation_site(self)
+        name = type(self).__name__
+        self._raceway_obj = _w().new_object(wire.OBJ_SEMAPHORE, name + " " + site) if site else 0
+
+    def traced_acquire(self, blocking=True, timeout=None):
+        obj = getattr(self, "_raceway_obj", 0)
+        if not obj:
+            return acquire(self, blocking, timeout)
+        w = _w()
+        if acquire(self, False):
+            w.event(wire.LOCK_ACQUIRED, obj)
+            return True
+        if not blocking:
+            return False
+        w.lock_waits += 1
+        w.event(wire.LOCK_REQUESTED, obj)
+        got = acquire(self, True, timeout)
+        w.event(wire.LOCK_ACQUIRED if got else wire.WAIT_END, obj)
+        return got
+
+    def traced_release(self, *args, **kwargs):  # release(n=1) since 3.9, release() before
+        obj = getattr(self, "_raceway_obj", 0)
+        if obj:
+            _w().event(wire.LOCK_RELEASED, obj)
+        return release(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+    cls.acquire = traced_acquire
+    cls.__enter__ = traced_acquire
+    cls.release = traced_release
+
+
+def _patch_event():
+    cls = threading.Event
+    init, wait, set_, clear = cls.__init__, cls.wait, cls.set, cls.clear
+
+    def __init__(self):
+        init(self)
+        site = wire.creation_site(self)
+        self._raceway_obj = _w().new_object(wire.OBJ_EVENT, "Event " + site) if site else 0
+
+    def traced_wait(self, timeout=None):
+        obj = getattr(self, "_raceway_obj", 0)
+        if not obj or self.is_set():
+            return wait(self, timeout)
+        w = _w()
+        w.event(wire.WAIT_BEGIN, obj)
+        w.flush()
+        try:
+            return wait(self, timeout)
+        finally:
+            w.event(wire.WAIT_END, obj)
+
+    def traced_set(self):
+        obj = getattr(self, "_raceway_obj", 0)
+        if obj:
+            _w().event(wire.SIGNAL, obj, 1)
+        set_(self)
+
+    def traced_clear(self):
+        obj = getattr(self, "_raceway_obj", 0)
+        if obj:
+            _w().event(wire.SIGNAL, obj, 0)
+        clear(self)
+
+    cls.__init__ = __init__
+    cls.wait = traced_wait
+    cls.set = traced_set
+    cls.clear = traced_clear
+
+
+def _patch_queue():
+    cls = queue.Queue
+    init, get, put = cls.__init__, cls.get, cls.put
+
+    def __init__(self, maxsize=0):
+        init(self, maxsize)
+        site = wire.creation_site(self)
+        name = type(self).__name__
+        self._raceway_obj = _w().new_object(wire.OBJ_QUEUE, name + " " + site) if site else 0
+
+    def traced_get(self, block=True, timeout=None):
+        obj = getattr(self, "_raceway_obj", 0)
+        if not obj or not block or self._qsize() > 0:
+            return get(self, block, timeout)
+        w = _w()
+        w.event(wire.WAIT_BEGIN, obj)
+        w.flush()
+        try:
+            return get(self, block, timeout)
+        finally:
+            w.event(wire.WAIT_END, obj)
+
+    def traced_put(self, item, block=True, timeout=None):
+        obj = getattr(self, "_raceway_obj", 0)
+        if not obj or not block or self.maxsize <= 0 or self._qsize() < self.maxsize:
+            return put(self, item, block, timeout)
+        w = _w()
+        w.event(wire.WAIT_BEGIN, obj)
+        w.flush()
+        try:
+            return put(self, item, block, timeout)
+        finally:
+            w.event(wire.WAIT_END, obj)
+
+    cls.__init__ = __init__
+    cls.get = traced_get
+    cls.put = traced_put
+
+
+def _patch_threads():
+    cls = threading.Thread
+    bootstrap_inner, join = cls._bootstrap_inner, cls.join
+
+    def traced_bootstrap_inner(self):
+        w = _w()
+        self._raceway_lane = w.adopt_thread(self.name)
+        w.event(wire.THREAD_START, 0, threading.get_native_id())
+        w.flush()  # Raceway starts sampling the thread as soon as it knows it
+        try:
+            bootstrap_inner(self)
+        finally:
+            w.event(wire.THREAD_END)
+            w.flush()
+            w.lanes.pop(threading.get_ident(), None)
+
+    def traced_join(self, timeout=None):
+        w = _w()
+        if self is threading.current_thread() or not self.is_alive():
+            return join(self, timeout)
+        w.event(wire.WAIT_BEGIN, 0)
+        w.flush()
+        try:
+            return join(self, timeout)
+        finally:
+            w.event(wire.WAIT_END, 0)
+            if not self.is_alive():
+                joined = _lane_of_thread(w, self)
+                if joined is not None:
+                    w.event(wire.MARK, wire.MARK_JOINED, joined)
+
+    cls._bootstrap_inner = traced_bootstrap_inner
+    cls.join = traced_join
+
+
+def _lane_of_thread(w, thread):
+    return getattr(thread, "_raceway_lane", None)
+
+
+def _patch_sleep():
+    raw_sleep = time.sleep
+
+    def sleep(seconds):
+        w = _w()
+        w.event(wire.SLEEP_BEGIN)
+        w.flush()
+        try:
+            raw_sleep(seconds)
+        finally:
+            w.event(wire.SLEEP_END)
+
+    time.sleep = sleep
+
+
+def install(w):
+    _state["wire"] = w
+    _patch_locks()
+    _patch_condition()
+    _patch_semaphore(threading.Semaphore)
+    if threading.BoundedSemaphore.release is not threading.Semaphore.release:
+        _patch_semaphore_release_only(threading.BoundedSemaphore)
+    _patch_event()
+    _patch_queue()
+    _patch_threads()
+    _patch_sleep()
+
+
+def _patch_semaphore_release_only(cls):
+    release = cls.release
+
+    def traced_release(self, *args, **kwargs):  # release(n=1) since 3.9, release() before
+        obj = getattr(self, "_raceway_obj", 0)
+        if obj:
+            _w().event(wire.LOCK_RELEASED, obj)
+        return release(self, *args, **kwargs)
+
+    cls.release = traced_release

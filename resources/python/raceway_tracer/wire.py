@@ -1,0 +1,271 @@
+"""The stream the tracer writes to Raceway: 16-byte records, little-endian.
+
+A record is (t: i64 ns CLOCK_MONOTONIC, arg: u32, lane: u16, kind: u8, obj: u8), the layout of
+Raceway's own events. Records are written in units of at most 4096 bytes (PIPE_BUF), each one write():
+a header record (kind FRAME, arg = pid, lane = records that follow, obj = protocol version) and then
+those records. Writes of at most PIPE_BUF bytes to a pipe are never interleaved, so every process of the
+run can write to the one inherited pipe. A string travels as a STRING record (arg = bytes) followed by
+ceil(bytes / 16) records of raw UTF-8, always within one unit, and belongs to the record before it.
+Lanes and objects are numbered per process; Raceway maps (pid, number) to its own lanes and objects.
+"""
+
+import os
+import struct
+import sys
+import threading
+import time
+
+VERSION = 1
+
+# Kinds shared with Raceway's events (core/event.h).
+THREAD_START = 1  # arg = native thread id
+THREAD_END = 2
+LOCK_REQUESTED = 3  # obj: the lane waits for it from here
+LOCK_ACQUIRED = 4
+LOCK_RELEASED = 5
+SLEEP_BEGIN = 6
+SLEEP_END = 7
+WAIT_BEGIN = 26  # obj: an event, a condition, a queue (0: a thread being joined)
+WAIT_END = 27
+SIGNAL = 28  # obj: an event; arg 1 set, 0 cleared
+MARK = 29  # obj: mark kind; arg: its value
+
+MARK_JOINED = 10  # arg: the lane that was joined
+
+# Kinds of the Python stream only.
+HELLO = 0xE0  # arg = parent pid
+THREAD_NAME = 0xE1  # lane, arg = native thread id; STRING: the thread's name
+OBJECT = 0xE2  # obj, arg = object kind; STRING: "Kind file:line"
+PROCESS_NAME = 0xE3  # STRING: the process's name
+PRINT = 0xE4  # lane, arg = bytes written; STRING: the start of the text
+EXIT = 0xE5  # arg = exit code (two's complement)
+STAT = 0xE6  # obj = which, arg = value
+STRING = 0xEF
+FRAME = 0xF0
+
+STAT_LOCK_WAITS = 1  # contended acquisitions of traced locks and semaphores
+STAT_EVENTS = 2  # events recorded by this process
+STAT_COST_PS = 3  # calibrated cost of one event, in picoseconds
+STAT_OUTPUT_BYTES = 4  # bytes printed to stdout and stderr
+STAT_OBJECTS_UNTRACED = 5  # objects beyond the 255 one run can name
+STAT_STARTUP_NS = 6  # what loading and calibrating the tracer took in this process
+
+OBJ_LOCK = 1
+OBJ_RLOCK = 2
+OBJ_SEMAPHORE = 3
+OBJ_CONDITION = 4
+OBJ_EVENT = 5
+OBJ_QUEUE = 6
+
+_record = struct.Struct("<qIHBB")
+_pack = _record.pack
+_mono = time.monotonic_ns
+_RECORD = 16
+_UNIT = 4096
+_PER_UNIT = _UNIT // _RECORD - 1
+_FLUSH_AT = 200  # buffered items
+_FLUSH_AGE_NS = 50_000_000  # events are not held back longer than this when more arrive
+_STRING_MAX = 1024
+
+from _thread import allocate_lock as _allocate_lock
+from _thread import get_ident as _get_ident
+
+
+class Wire:
+    """One process's buffer in front of the pipe. Appending to a list is atomic under the GIL; a raw
+    lock (never traced) keeps flushes in order."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.ok = True
+        self.pid = os.getpid()
+        st = os.fstat(fd)
+        self.identity = (st.st_dev, st.st_ino)
+        self.buf = []
+        self.first_t = 0
+        self.flush_lock = _allocate_lock()
+        self.lanes = {}  # thread ident -> lane
+        self.next_lane = 0
+        self.next_obj = 1
+        self.events = 0
+        self.lock_waits = 0
+        self.output_bytes = 0
+        self.untraced_objects = 0
+        self.cost_ps = 0
+
+    # -- recording -----------------------------------------------------------------------------
+    def lane(self):
+        lane = self.lanes.get(_get_ident())
+        if lane is None:
+            lane = self.adopt_thread()
+        return lane
+
+    def event(self, kind, obj=0, arg=0):
+        if not self.ok:
+            return
+        lane = self.lanes.get(_get_ident())
+        if lane is None:
+            lane = self.adopt_thread()
+        t = _mono()
+        self.events += 1
+        buf = self.buf
+        buf.append(_pack(t, arg & 0xFFFFFFFF, lane, kind, obj))
+        if len(buf) == 1:
+            self.first_t = t
+        elif len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS:
+            self.flush()
+
+    def event_on(self, lane, kind, obj=0, arg=0):
+        """An event on a lane that is not the calling thread's own (an asyncio task's)."""
+        if not self.ok:
+            return
+        t = _mono()
+        self.events += 1
+        buf = self.buf
+        buf.append(_pack(t, arg & 0xFFFFFFFF, lane, kind, obj))
+        if len(buf) == 1:
+            self.first_t = t
+        elif len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS:
+            self.flush()
+
+    def new_lane(self, name):
+        """A lane of this process that no thread owns (its native id is 0: nothing to sample)."""
+        lane = self.next_lane
+        self.next_lane += 1
+        self.meta(THREAD_NAME, lane=lane, arg=0, text=name)
+        return lane
+
+    def meta(self, kind, lane=0, obj=0, arg=0, text=None, t=None):
+        """A record with a string after it, appended as one item so that a flush never splits it."""
+        if not self.ok:
+            return
+        item = _pack(_mono() if t is None else t, arg & 0xFFFFFFFF, lane, kind, obj)
+        if text is not None:
+            data = text.encode("utf-8", "replace")[:_STRING_MAX]
+            padded = data + b"\0" * (-len(data) % _RECORD)
+            item += _pack(0, len(data), lane, STRING, 0) + padded
+        self.buf.append(item)
+        if len(self.buf) == 1:
+            self.first_t = _mono()
+
+    def adopt_thread(self, name=None):
+        """A lane for the calling thread, named after it (threads started outside threading.Thread
+        are adopted at their first event)."""
+        ident = _get_ident()
+        lane = self.lanes.get(ident)
+        if lane is not None:
+            return lane
+        lane = self.next_lane
+        self.next_lane += 1
+        self.lanes[ident] = lane
+        if name is None:
+            current = threading.current_thread()
+            name = current.name
+        native = threading.get_native_id() if hasattr(threading, "get_native_id") else 0
+        self.meta(THREAD_NAME, lane=lane, arg=native, text=name)
+        return lane
+
+    def new_object(self, kind, label):
+        if self.next_obj > 255:
+            self.untraced_objects += 1
+            return 0
+        obj = self.next_obj
+        self.next_obj += 1
+        self.meta(OBJECT, obj=obj, arg=kind, text=label)
+        return obj
+
+    # -- writing -------------------------------------------------------------------------------
+    def flush(self):
+        lock = self.flush_lock
+        if not lock.acquire(False):
+            return  # another thread is writing; it or the next flush takes these too
+        try:
+            n = len(self.buf)
+            if n == 0 or not self.ok:
+                return
+            items = self.buf[:n]
+            del self.buf[:n]
+            self.write_units(items)
+        finally:
+            lock.release()
+
+    def write_units(self, items):
+        # The descriptor may have been closed by the script, or its number reused for something else:
+        # never write into anything but the pipe Raceway gave.
+        try:
+            st = os.fstat(self.fd)
+        except OSError:
+            self.ok = False
+            return
+        if (st.st_dev, st.st_ino) != self.identity:
+            self.ok = False
+            return
+        unit = []
+        size = 0
+        for item in items:
+            if size + len(item) > _UNIT - _RECORD:
+                self.write_unit(unit, size)
+                unit = []
+                size = 0
+            unit.append(item)
+            size += len(item)
+        if unit:
+            self.write_unit(unit, size)
+
+    def write_unit(self, unit, size):
+        if not self.ok:
+            return
+        data = _pack(0, self.pid, size // _RECORD, FRAME, VERSION) + b"".join(unit)
+        try:
+            written = os.write(self.fd, data)
+            if written != len(data):  # a pipe write of at most PIPE_BUF bytes is whole or nothing
+                self.ok = False
+        except InterruptedError:
+            self.write_unit(unit, size)
+        except OSError:
+            self.ok = False
+
+    def finish(self):
+        """What this process's stream ends with: its tallies."""
+        self.meta(STAT, obj=STAT_LOCK_WAITS, arg=self.lock_waits)
+        self.meta(STAT, obj=STAT_EVENTS, arg=min(self.events, 0xFFFFFFFF))
+        self.meta(STAT, obj=STAT_OUTPUT_BYTES, arg=min(self.output_bytes, 0xFFFFFFFF))
+        self.meta(STAT, obj=STAT_OBJECTS_UNTRACED, arg=self.untraced_objects)
+        self.flush()
+
+
+def stdlib_dir():
+    return os.path.dirname(os.path.abspath(threading.__file__))
+
+
+def describe_caller(depth):
+    """'file.py:12' for the frame `depth` levels above the caller, or None when that code is the
+    standard library's or the tracer's own (their locks are not the script's story)."""
+    try:
+        frame = sys._getframe(depth + 1)
+    except ValueError:
+        return None
+    filename = frame.f_code.co_filename
+    if filename.startswith(_SKIP):
+        return None
+    return "%s:%d" % (os.path.basename(filename), frame.f_lineno)
+
+
+def creation_site(obj):
+    """Where `obj` is being created: the first frame above its __init__ methods (a subclass's
+    included), described as describe_caller() does."""
+    try:
+        frame = sys._getframe(1)
+    except ValueError:
+        return None
+    while frame is not None and frame.f_code.co_name == "__init__" and frame.f_locals.get("self") is obj:
+        frame = frame.f_back
+    if frame is None:
+        return None
+    filename = frame.f_code.co_filename
+    if filename.startswith(_SKIP):
+        return None
+    return "%s:%d" % (os.path.basename(filename), frame.f_lineno)
+
+
+_SKIP = (stdlib_dir() + os.sep, os.path.dirname(os.path.abspath(__file__)) + os.sep, "<frozen")
