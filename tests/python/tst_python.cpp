@@ -36,6 +36,7 @@ private Q_SLOTS:
     void asyncioTasksHaveLanes();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
+    void savedTraceShowsTheSame();
     void streamInPiecesAndDamaged();
     void hundredForkedProcesses();
     void badInput_data();
@@ -386,6 +387,23 @@ if __name__ == "__main__":
     // Every process lane ended normally.
     for (std::size_t i : lanesOf(trace, LaneKind::Process))
         QCOMPARE(trace.lane(i).states.back(), State::Done);
+}
+
+void TestPython::savedTraceShowsTheSame()
+{
+    const QString saved = m_dir.filePath(QStringLiteral("ping.raceway"));
+    const Result traced = raceway({QStringLiteral("trace"), example("ping_pong.py"), QStringLiteral("--json"),
+                                   QStringLiteral("--save"), saved});
+    QCOMPARE(traced.status, 0);
+    const Result shown = raceway({QStringLiteral("show"), saved, QStringLiteral("--json")});
+    QCOMPARE(shown.status, 0);
+    for (const char *key : {"scenario", "lanes", "metrics", "wall_ms", "events"})
+        QCOMPARE(shown.json.value(QLatin1String(key)), traced.json.value(QLatin1String(key)));
+    QCOMPARE(traced.json.value(QStringLiteral("metrics"))
+                 .toObject()
+                 .value(QStringLiteral("printed_lines"))
+                 .toInt(),
+             10);
 }
 
 namespace {
