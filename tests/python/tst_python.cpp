@@ -277,10 +277,11 @@ void TestPython::gilThreadsTakeTurns()
     qInfo("two CPU-bound threads: both running %.1f%% of their shared time, GIL held %.1f%%, on-CPU %.1f ms "
           "in %.1f ms wall (%.2f)",
           both * 100, held * 100, cpuMs, wallMs, cpuMs / wallMs);
-    // Under the GIL they take turns: they are both runnable only around hand-overs (about 6% of the
-    // time on an idle machine, more when hand-overs wait for a busy core), and one core's worth of CPU
-    // time at most is spent however many cores there are.
-    QVERIFY2(both < 0.5, qPrintable(QString::number(both)));
+    // Under the GIL they take turns: they are both runnable only around hand-overs (2-6% of the time
+    // on an idle machine, up to 40% measured when hand-overs wait for a busy core; without a GIL, as
+    // the processes below, it is 100%), and one core's worth of CPU time at most is spent however many
+    // cores there are.
+    QVERIFY2(both < 0.6, qPrintable(QString::number(both)));
     QVERIFY2(held > 0.6, qPrintable(QString::number(held)));
     QVERIFY2(cpuMs < 1.3 * wallMs, qPrintable(QString::number(cpuMs / wallMs)));
     // Each thread waited for the GIL at some point, and the GIL lane names both as holders.
