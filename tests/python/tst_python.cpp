@@ -36,6 +36,7 @@ private Q_SLOTS:
     void asyncioTasksHaveLanes();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
+    void savedTraceShowsTheSame();
     void streamInPiecesAndDamaged();
     void hundredForkedProcesses();
     void badInput_data();
@@ -276,10 +277,11 @@ void TestPython::gilThreadsTakeTurns()
     qInfo("two CPU-bound threads: both running %.1f%% of their shared time, GIL held %.1f%%, on-CPU %.1f ms "
           "in %.1f ms wall (%.2f)",
           both * 100, held * 100, cpuMs, wallMs, cpuMs / wallMs);
-    // Under the GIL they take turns: they are both runnable only around hand-overs (about 6% of the
-    // time on an idle machine, more when hand-overs wait for a busy core), and one core's worth of CPU
-    // time at most is spent however many cores there are.
-    QVERIFY2(both < 0.5, qPrintable(QString::number(both)));
+    // Under the GIL they take turns: they are both runnable only around hand-overs (2-6% of the time
+    // on an idle machine, up to 40% measured when hand-overs wait for a busy core; without a GIL, as
+    // the processes below, it is 100%), and one core's worth of CPU time at most is spent however many
+    // cores there are.
+    QVERIFY2(both < 0.6, qPrintable(QString::number(both)));
     QVERIFY2(held > 0.6, qPrintable(QString::number(held)));
     QVERIFY2(cpuMs < 1.3 * wallMs, qPrintable(QString::number(cpuMs / wallMs)));
     // Each thread waited for the GIL at some point, and the GIL lane names both as holders.
@@ -386,6 +388,23 @@ if __name__ == "__main__":
     // Every process lane ended normally.
     for (std::size_t i : lanesOf(trace, LaneKind::Process))
         QCOMPARE(trace.lane(i).states.back(), State::Done);
+}
+
+void TestPython::savedTraceShowsTheSame()
+{
+    const QString saved = m_dir.filePath(QStringLiteral("ping.raceway"));
+    const Result traced = raceway({QStringLiteral("trace"), example("ping_pong.py"), QStringLiteral("--json"),
+                                   QStringLiteral("--save"), saved});
+    QCOMPARE(traced.status, 0);
+    const Result shown = raceway({QStringLiteral("show"), saved, QStringLiteral("--json")});
+    QCOMPARE(shown.status, 0);
+    for (const char *key : {"scenario", "lanes", "metrics", "wall_ms", "events"})
+        QCOMPARE(shown.json.value(QLatin1String(key)), traced.json.value(QLatin1String(key)));
+    QCOMPARE(traced.json.value(QStringLiteral("metrics"))
+                 .toObject()
+                 .value(QStringLiteral("printed_lines"))
+                 .toInt(),
+             10);
 }
 
 namespace {
