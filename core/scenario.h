@@ -86,6 +86,9 @@ public:
     virtual QString validate(const ParamValues &) const { return {}; }
     // How many Progress units a complete run reports (0: unknown), for progress bars.
     virtual std::int64_t totalWork(const ParamValues &) const { return 0; }
+    // Which runs are alike: compared with each other, sharing a lane arrangement and an export name.
+    // The id, unless one scenario stands for many (a Python run: one family per script).
+    virtual QString family(const QList<Metric> &) const { return id(); }
 };
 
 // The lost-update accounting every racing scenario reports: expected, actual, lost (expected - actual),

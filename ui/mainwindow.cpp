@@ -1,7 +1,10 @@
 #include "mainwindow.h"
 
+#include "outputpanel.h"
 #include "overviewstrip.h"
 #include "paramform.h"
+#include "pythonform.h"
+#include "pythonscenario.h"
 #include "registry.h"
 #include "resultspanel.h"
 #include "selectionpanel.h"
@@ -25,6 +28,7 @@
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
@@ -35,18 +39,19 @@
 namespace raceway {
 
 namespace {
-// Where a run's lane arrangement is remembered: per scenario, and one place for other tools' traces.
+// Where a run's lane arrangement is remembered: per scenario (per script for Python runs), and one
+// place for other tools' traces.
 QString laneSettingsName(const RunRecord &run)
 {
-    return run.scenario() ? run.scenario()->id() : QStringLiteral("imported");
+    return run.scenario() ? run.family() : QStringLiteral("imported");
 }
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_scenarios(new QListWidget), m_description(new QLabel), m_form(new ParamForm),
-      m_view(new TimelineView), m_results(new ResultsPanel), m_status(new QLabel),
-      m_progress(new QProgressBar), m_events(new QLabel), m_history(new RunHistory(this)),
-      m_selection(new SelectionPanel)
+      m_pythonForm(new PythonForm), m_output(new OutputPanel), m_view(new TimelineView),
+      m_results(new ResultsPanel), m_status(new QLabel), m_progress(new QProgressBar), m_events(new QLabel),
+      m_history(new RunHistory(this)), m_selection(new SelectionPanel)
 {
     setWindowTitle(QStringLiteral("Raceway"));
     setAcceptDrops(true); // a saved run or a Chrome trace dropped on the window opens
@@ -95,26 +100,14 @@ MainWindow::MainWindow(QWidget *parent)
         if (!m_loadingForm) // saved as edited: nothing is lost if the app is killed before a run
             saveParams();
     });
+    connect(m_pythonForm, &PythonForm::changed, this, [this] { m_pythonForm->save(); });
     for (const Scenario *s : Registry::builtin().all()) {
         auto *item = new QListWidgetItem(s->title(), m_scenarios);
         item->setData(Qt::UserRole, s->id());
         item->setToolTip(QStringLiteral("raceway run ") + s->id());
     }
-    connect(m_scenarios, &QListWidget::currentRowChanged, this, [this] {
-        const Scenario *s = currentScenario();
-        if (!s) return;
-        m_description->setText(s->description());
-        m_loadingForm = true; // building the form is not editing it: nothing to save yet
-        m_form->setSpecs(s->params());
-        QSettings settings;
-        const QStringList saved = settings.value(QStringLiteral("params/") + s->id()).toStringList();
-        if (!saved.isEmpty()) {
-            QString ignored;
-            if (const auto v = ParamValues::parse(s->params(), saved, &ignored)) m_form->setValues(*v);
-        }
-        m_loadingForm = false;
-        updateActions();
-    });
+    addPythonItems();
+    connect(m_scenarios, &QListWidget::currentRowChanged, this, &MainWindow::scenarioPicked);
     // As tall as its rows (up to six), so the explanation and the form get the room.
     m_scenarios->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_scenarios->setTextElideMode(Qt::ElideRight);
@@ -237,6 +230,14 @@ void MainWindow::buildActions()
     add(
         QStringLiteral("findPrevious"), tr("Find &Previous"), QKeySequence(Qt::SHIFT | Qt::Key_F3),
         [this] { find(false); }, tr("Centre the previous one (Shift+F3)"));
+    add(
+        QStringLiteral("tracePython"), tr("&Trace Python Script…"), QKeySequence(Qt::CTRL | Qt::Key_T),
+        [this] { traceScriptInteractive(); },
+        tr("Run a Python script of yours under python3 with Raceway's tracer and watch its threads, "
+           "locks, processes and GIL (Ctrl+T)"));
+    add(
+        QStringLiteral("preferences"), tr("Pre&ferences…"), QKeySequence(Qt::CTRL | Qt::Key_Comma),
+        [this] { preferences(); }, tr("Choose the Python interpreter scripts are traced with (Ctrl+,)"));
     add(QStringLiteral("quit"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
     add(QStringLiteral("about"), tr("&About Raceway"), QKeySequence(), [this] { about(); });
 }
@@ -256,9 +257,12 @@ void MainWindow::buildMenus()
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     file->addAction(action(QStringLiteral("save")));
     file->addSeparator();
+    file->addAction(action(QStringLiteral("tracePython")));
+    file->addSeparator();
     for (const char *name : {"exportPng", "exportSvg", "exportJson"})
         file->addAction(action(QString::fromLatin1(name)));
     file->addSeparator();
+    file->addAction(action(QStringLiteral("preferences")));
     file->addAction(action(QStringLiteral("quit")));
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     for (const char *name : {"run", "stop", "lock"})
@@ -322,9 +326,13 @@ void MainWindow::buildLayout()
     m_description->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_description->setMargin(4); // not a style sheet: it would keep the palette of the theme it was set in
     leftLayout->addWidget(m_description);
-    leftLayout->addWidget(new QLabel(tr("<b>Parameters</b>")));
+    m_formHeading = new QLabel(tr("<b>Parameters</b>"));
+    leftLayout->addWidget(m_formHeading);
+    m_forms = new QStackedWidget;
+    m_forms->addWidget(m_form);
+    m_forms->addWidget(m_pythonForm);
     auto *scroll = new QScrollArea;
-    scroll->setWidget(m_form);
+    scroll->setWidget(m_forms);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -360,6 +368,11 @@ void MainWindow::buildLayout()
     m_resultsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
     m_selectionDock = dock(QStringLiteral("selectionDock"), tr("Selection"), m_selection);
     m_selectionDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
+    // What a traced script prints: under the timeline, shown when a script runs.
+    m_outputDock = dock(QStringLiteral("outputDock"), tr("Script Output"), m_output);
+    m_outputDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_4));
+    addDockWidget(Qt::BottomDockWidgetArea, m_outputDock);
+    m_outputDock->hide();
     tabifyDockWidget(m_scenarioDock, m_resultsDock);
     tabifyDockWidget(m_resultsDock, m_selectionDock);
     m_scenarioDock->raise();
@@ -377,12 +390,14 @@ void MainWindow::buildLayout()
 
 const Scenario *MainWindow::currentScenario() const
 {
+    if (!currentScript().isEmpty()) return m_pythonScenario.get();
     const QListWidgetItem *item = m_scenarios->currentItem();
     return item ? Registry::builtin().find(item->data(Qt::UserRole).toString()) : nullptr;
 }
 
 bool MainWindow::selectScenario(const QString &id)
 {
+    if (id.isEmpty()) return false; // the list's headings have no id
     for (int i = 0; i < m_scenarios->count(); ++i)
         if (m_scenarios->item(i)->data(Qt::UserRole).toString() == id) {
             m_scenarios->setCurrentRow(i);
@@ -393,30 +408,47 @@ bool MainWindow::selectScenario(const QString &id)
 
 void MainWindow::startRun()
 {
-    const Scenario *scenario = currentScenario();
-    if (!scenario || isRunning()) return;
+    QString error;
+    if (!beginRun(&error) && !error.isEmpty())
+        QMessageBox::warning(this, currentScript().isEmpty() ? tr("Cannot run") : tr("Cannot trace"), error);
+}
+
+bool MainWindow::beginRun(QString *error)
+{
+    error->clear();
+    if (isRunning()) return false;
+    // A Python script is made into a scenario of its own for this run (its arguments, folder and
+    // interpreter as they are now); the run keeps it.
+    std::shared_ptr<const Scenario> script;
+    if (!currentScript().isEmpty() && !(script = preparePythonRun(error))) return false;
+    const Scenario *scenario = script ? script.get() : currentScenario();
+    if (!scenario) return false;
     saveParams();
-    const ParamValues params = m_form->values();
+    const ParamValues params = script ? ParamValues() : m_form->values();
     if (const QString problem = scenario->validate(params); !problem.isEmpty()) {
         m_status->setText(problem);
-        QMessageBox::warning(this, tr("Cannot run"), problem);
-        return;
+        *error = problem;
+        return false;
     }
     // The new run starts on a fresh timeline, compared with the latest earlier run of the same scenario
     // (stacking unrelated scenarios on one axis compares nothing). The view lets go of both traces
     // first: the history may let old runs go to keep memory bounded.
     m_view->setPrevious(nullptr, {});
     m_view->setCurrent(nullptr, {});
-    RunRecord &record = m_history->begin(*scenario, params);
+    RunRecord &record = script ? m_history->begin(script, params) : m_history->begin(*scenario, params);
     if (!m_wantCompare) m_history->setCompared(0);
     showRuns();
     m_stopping = false;
     record.start();
+    // A run that cannot say how far it is (a script) shows a busy bar rather than one stuck at 0.
+    m_progress->setRange(0, scenario->totalWork(params) > 0 ? 1000 : 0);
     m_progress->setValue(0);
     m_progress->show();
-    m_status->setText(tr("Running %1…").arg(scenario->id()));
+    m_status->setText(script ? tr("Tracing %1…").arg(QFileInfo(currentScript()).fileName())
+                             : tr("Running %1…").arg(scenario->id()));
     m_timer.start();
     updateActions();
+    return true;
 }
 
 void MainWindow::stopRun()
@@ -452,6 +484,7 @@ void MainWindow::poll()
     }
     m_progress->setValue(int(fraction * 1000));
     m_events->setText(tr("%1 events").arg(QLocale().toString(qulonglong(trace.eventCount()))));
+    showScriptOutput(done);
     if (done)
         finishRun();
     else
@@ -541,6 +574,9 @@ void MainWindow::updateActions()
         m_actions.at(QString::fromLatin1(name))->setEnabled(haveTrace);
     m_scenarios->setEnabled(!running);
     m_form->setEnabled(!running);
+    m_pythonForm->setEnabled(!running);
+    m_actions.at(QStringLiteral("tracePython"))->setEnabled(!running);
+    m_actions.at(QStringLiteral("preferences"))->setEnabled(!running);
 }
 
 QString MainWindow::statusText() const
@@ -550,6 +586,10 @@ QString MainWindow::statusText() const
 
 void MainWindow::saveParams() const
 {
+    if (!currentScript().isEmpty()) {
+        m_pythonForm->save();
+        return;
+    }
     const Scenario *s = currentScenario();
     if (!s) return;
     QStringList list;
@@ -573,7 +613,8 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    if (const Scenario *s = currentScenario()) settings.setValue(QStringLiteral("scenario"), s->id());
+    if (const QListWidgetItem *item = m_scenarios->currentItem()) // a built-in id, or "python:" + a path
+        settings.setValue(QStringLiteral("scenario"), item->data(Qt::UserRole).toString());
     saveParams();
 }
 

@@ -19,10 +19,18 @@ class QFileDialog;
 class QLabel;
 class QListWidget;
 class QProgressBar;
+class QStackedWidget;
 
 namespace raceway {
 
+namespace py {
+class PythonScenario;
+class ScriptOutput;
+} // namespace py
+class OutputPanel;
 class ParamForm;
+class PreferencesDialog;
+class PythonForm;
 class ResultsPanel;
 class SelectionPanel;
 class OverviewStrip;
@@ -37,9 +45,16 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // A built-in scenario by id, or a Python script as "python:" + its path (an example, or one traced
+    // before).
     bool selectScenario(const QString &id);
+    // The scenario picked: a built-in one, or the Python script picked (as it would be traced now).
     const Scenario *currentScenario() const;
-    void startRun();
+    // The Python script picked in the scenario list, or empty when a built-in scenario is.
+    QString currentScript() const;
+    void startRun(); // F5: a problem is said in a message box
+    // Starts a run of what is picked; false and one line (also in the status bar) when it cannot.
+    bool beginRun(QString *error);
     void stopRun();
     bool isRunning() const { return current() && !current()->finished(); }
     // Writes the timeline as on screen ("png", "svg") or the trace ("json"); reports in the status bar.
@@ -84,6 +99,21 @@ public:
     void openInteractive();
     void saveRunInteractive();
 
+    // File > Trace Python Script: the script is added to the scenario list (remembered) and traced at
+    // once with the arguments, folder and time limit last used with it. False and one line if it cannot.
+    bool traceScript(const QString &path, QString *error = nullptr);
+    void traceScriptInteractive();
+    void preferences();
+    // Tests: called with the preferences dialog just before it is shown.
+    void setPreferencesHook(std::function<void(PreferencesDialog &)> hook)
+    {
+        m_preferencesHook = std::move(hook);
+    }
+    PythonForm *pythonForm() const { return m_pythonForm; }
+    OutputPanel *output() const { return m_output; }
+    QDockWidget *outputDock() const { return m_outputDock; }
+    QListWidget *scenarioList() const { return m_scenarios; }
+
 Q_SIGNALS:
     void runFinished();
 
@@ -108,10 +138,21 @@ private:
     void about();
     void addRecent(const QString &path);
     void fillRecentMenu();
+    void addPythonItems(); // the examples and the scripts traced before, below the built-in scenarios
+    void scenarioPicked(); // the list's current row changed
+    std::shared_ptr<const Scenario> preparePythonRun(QString *error); // null when it cannot run
+    void showScriptOutput(bool finished);
 
     QListWidget *m_scenarios;
     QLabel *m_description;
+    QLabel *m_formHeading = nullptr;
+    QStackedWidget *m_forms = nullptr; // the parameter form, or the Python form
     ParamForm *m_form;
+    PythonForm *m_pythonForm;
+    std::shared_ptr<py::PythonScenario> m_pythonScenario; // the script picked, as it would run now
+    OutputPanel *m_output;
+    QDockWidget *m_outputDock = nullptr;
+    std::shared_ptr<py::ScriptOutput> m_scriptOutput; // the running script's, until it is shown
     TimelineView *m_view;
     ResultsPanel *m_results;
     QLabel *m_status;
@@ -125,6 +166,7 @@ private:
     std::map<QString, QAction *> m_actions;
     std::function<void(QFileDialog &)> m_exportDialogHook;
     std::function<void(QFileDialog &)> m_fileDialogHook;
+    std::function<void(PreferencesDialog &)> m_preferencesHook;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_panels = nullptr;
     QToolBar *m_findBar = nullptr;

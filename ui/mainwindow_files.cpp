@@ -214,13 +214,18 @@ void MainWindow::dropEvent(QDropEvent *event)
     const QString path = droppedFile(event->mimeData());
     if (path.isEmpty()) return;
     event->acceptProposedAction();
-    // Opened once the drop is over, so the source application is not kept waiting on a large file.
+    // Opened once the drop is over, so the source application is not kept waiting on a large file. A
+    // Python script dropped on the window is traced.
+    const bool script = path.endsWith(QLatin1String(".py"), Qt::CaseInsensitive) ||
+                        path.endsWith(QLatin1String(".pyw"), Qt::CaseInsensitive);
     QMetaObject::invokeMethod(
         this,
-        [this, path] {
+        [this, path, script] {
             QString error;
-            if (!openFile(path, &error))
-                QMessageBox::warning(this, tr("Cannot open"), tr("Could not open %1:\n%2").arg(path, error));
+            if (script ? !traceScript(path, &error) : !openFile(path, &error))
+                QMessageBox::warning(
+                    this, script ? tr("Cannot trace") : tr("Cannot open"),
+                    (script ? tr("Could not trace %1:\n%2") : tr("Could not open %1:\n%2")).arg(path, error));
         },
         Qt::QueuedConnection);
 }

@@ -140,6 +140,11 @@ bool RunRecord::saveTo(const QString &path, QString *error) const
     return true;
 }
 
+QString RunRecord::family() const
+{
+    return m_scenario ? m_scenario->family(result().metrics) : QString();
+}
+
 QString RunRecord::title() const
 {
     if (!m_scenario) return m_title;
@@ -184,7 +189,7 @@ QString RunRecord::exportName(const QString &format) const
             if (base.endsWith(QLatin1String(known), Qt::CaseInsensitive)) base.chop(int(qstrlen(known)));
         return (base.isEmpty() ? QStringLiteral("trace") : base) + QLatin1Char('.') + suffix;
     }
-    QString name = m_scenario->id();
+    QString name = family();
     const QList<ParamSpec> specs = m_scenario->params();
     if (const ParamSpec *spec = ParamSpec::lockSwitch(specs))
         name += QLatin1Char('-') + spec->name +
@@ -197,7 +202,7 @@ QString RunRecord::differenceFrom(const RunRecord &other) const
 {
     QStringList parts;
     const QLocale l;
-    if (!m_scenario || other.m_scenario != m_scenario) return {};
+    if (!m_scenario || !other.m_scenario || other.family() != family()) return {};
     for (const ParamSpec &spec : m_scenario->params()) {
         const QVariant mine = params().value(spec.name);
         if (other.params().value(spec.name) == mine) continue;
@@ -226,6 +231,13 @@ RunRecord &RunHistory::begin(const Scenario &scenario, const ParamValues &params
     return place(std::make_unique<RunRecord>(m_nextNumber++, scenario, params));
 }
 
+RunRecord &RunHistory::begin(std::shared_ptr<const Scenario> scenario, const ParamValues &params)
+{
+    auto record = std::make_unique<RunRecord>(m_nextNumber++, *scenario, params);
+    record->keepAlive(std::move(scenario));
+    return place(std::move(record));
+}
+
 RunRecord &RunHistory::adopt(std::unique_ptr<Trace> trace, const Scenario *scenario, RunResult result,
                              const QString &path, const QString &title)
 {
@@ -251,7 +263,8 @@ std::vector<RunRecord *> RunHistory::comparable() const
     std::vector<RunRecord *> out;
     if (!m_current || !m_current->scenario()) return out; // a trace from another tool compares with nothing
     for (auto it = m_runs.rbegin(); it != m_runs.rend(); ++it)
-        if (it->get() != m_current && (*it)->scenario() == m_current->scenario() && (*it)->finished())
+        if (it->get() != m_current && (*it)->scenario() && (*it)->family() == m_current->family() &&
+            (*it)->finished())
             out.push_back(it->get());
     return out;
 }

@@ -39,6 +39,11 @@ public:
     const Runner *runner() const { return m_runner.get(); }
     // Null for a trace another tool wrote.
     const Scenario *scenario() const { return m_scenario; }
+    // Runs of one family are compared with each other and share a lane arrangement (Scenario::family);
+    // empty for a trace another tool wrote.
+    QString family() const;
+    // A scenario made for this run alone (a Python script's) lives as long as the run.
+    void keepAlive(std::shared_ptr<const Scenario> scenario) { m_ownedScenario = std::move(scenario); }
     const ParamValues &params() const { return result().params; }
     const RunResult &result() const { return m_runner ? m_runner->result() : m_result; }
     const Trace &trace() const { return m_runner ? m_runner->trace() : *m_trace; }
@@ -74,6 +79,7 @@ private:
     int m_number;
     QDateTime m_startedAt;
     const Scenario *m_scenario;
+    std::shared_ptr<const Scenario> m_ownedScenario; // declared before the runner, which runs it
     std::unique_ptr<Runner> m_runner;
     // A run read from a file.
     std::unique_ptr<Trace> m_trace;
@@ -101,6 +107,8 @@ public:
     // A new current run (not started yet). The comparison moves to the latest earlier run of the same
     // scenario, or to nothing if there is none: unrelated scenarios are never compared.
     RunRecord &begin(const Scenario &scenario, const ParamValues &params);
+    // The same for a scenario made for this run alone, which the run keeps alive.
+    RunRecord &begin(std::shared_ptr<const Scenario> scenario, const ParamValues &params);
     // A run read from a file becomes the current one, compared like a new run of its scenario.
     RunRecord &adopt(std::unique_ptr<Trace> trace, const Scenario *scenario, RunResult result,
                      const QString &path, const QString &title = {});

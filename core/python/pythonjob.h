@@ -1,7 +1,12 @@
 #pragma once
 
+#include "scriptoutput.h"
+
 #include <QString>
 #include <QStringList>
+
+#include <memory>
+#include <optional>
 
 namespace raceway::py {
 
@@ -15,6 +20,8 @@ struct PythonJob
     QString workingDir;          // empty: Raceway's own
     int timeoutMs = 0;           // 0: none
     bool stdoutToStderr = false; // the script's output must not mix with Raceway's (--json)
+    // When set, the script's stdout and stderr go here (unbuffered) instead of Raceway's own.
+    std::shared_ptr<ScriptOutput> output;
 };
 
 // One line saying why `path` cannot be traced (missing, a directory, unreadable, binary data), or
@@ -26,5 +33,16 @@ QString findPython(const QString &requested, QString *error);
 // Where the tracer is: $RACEWAY_TRACER_DIR, beside the program (../share/raceway/python), or the
 // source tree it was built from. Empty with one line in *error when none holds it.
 QString tracerDirectory(QString *error);
+// Where the example scripts are: $RACEWAY_EXAMPLES_DIR, beside the program
+// (../share/raceway/examples), or the source tree. Empty when none holds them.
+QString examplesDirectory();
+// The example scripts, sorted by file name (absolute paths).
+QStringList exampleScripts();
+// Arguments typed on one line, split as a POSIX shell would (no expansions): blanks separate them,
+// '…' keeps everything, "…" keeps everything but \\ \" \$ \` escapes, a backslash outside quotes
+// keeps the next character. Empty with one line in *error for an unclosed quote or a trailing backslash.
+std::optional<QStringList> splitArguments(const QString &line, QString *error);
+// The script's docstring (its first string, before any code), whitespace-joined; empty when none.
+QString scriptSummary(const QString &path);
 
 } // namespace raceway::py

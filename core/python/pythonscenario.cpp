@@ -51,6 +51,10 @@ Launch prepare(const PythonJob &job, int traceFd)
         l.envStore.push_back(entry);
     }
     l.envStore.push_back("PYTHONPATH=" + pythonPath);
+    if (job.output) { // shown as it is written, not when a pipe's buffer fills
+        std::erase_if(l.envStore, [](const QByteArray &e) { return e.startsWith("PYTHONUNBUFFERED="); });
+        l.envStore.push_back("PYTHONUNBUFFERED=1");
+    }
     l.envStore.push_back("RACEWAY_TRACE_FD=" + QByteArray::number(traceFd));
     for (QByteArray &a : l.argvStore)
         l.argv.push_back(a.data());
@@ -65,7 +69,8 @@ Launch prepare(const PythonJob &job, int traceFd)
 // Starts the interpreter in a process group of its own (so that it, and everything it starts, can
 // be killed at once, and Ctrl+C in the terminal reaches Raceway rather than the script), with the
 // trace pipe's write end inherited. Returns its pid, or -1 and the reason.
-pid_t launch(const Launch &l, int traceFd, bool stdoutToStderr, QString *error)
+// With `outFds` (the write ends of two pipes) the script's stdout and stderr go into them.
+pid_t launch(const Launch &l, int traceFd, bool stdoutToStderr, const int *outFds, QString *error)
 {
     int report[2];
     if (::pipe2(report, O_CLOEXEC) != 0) {
@@ -88,7 +93,12 @@ pid_t launch(const Launch &l, int traceFd, bool stdoutToStderr, QString *error)
         for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD})
             ::sigaction(s, &dfl, nullptr);
         ::fcntl(traceFd, F_SETFD, 0);
-        if (stdoutToStderr) ::dup2(2, 1);
+        if (outFds) {
+            ::dup2(outFds[0], 1);
+            ::dup2(outFds[1], 2);
+        } else if (stdoutToStderr) {
+            ::dup2(2, 1);
+        }
         if (!l.workingDir.isEmpty() && ::chdir(l.workingDir.constData()) != 0) {
             const int e = errno;
             (void)!::write(report[1], &e, sizeof e);
@@ -143,9 +153,18 @@ QString PythonScenario::description() const
         "inferred: at each sample, the one runnable thread running Python holds it.");
 }
 
+QString PythonScenario::family(const QList<Metric> &metrics) const
+{
+    const QString script =
+        m_job.script.isEmpty() ? metricValue(metrics, QStringLiteral("script")).toString() : m_job.script;
+    const QString stem = QFileInfo(script).completeBaseName();
+    return stem.isEmpty() ? id() : id() + QLatin1Char('-') + stem;
+}
+
 QString PythonScenario::headline(const ParamValues &, const QList<Metric> &metrics) const
 {
-    const QString script = metricValue(metrics, QStringLiteral("script")).toString();
+    QString script = metricValue(metrics, QStringLiteral("script")).toString();
+    if (script.isEmpty() && !m_job.script.isEmpty()) script = QFileInfo(m_job.script).fileName(); // running
     const QVariant code = metricValue(metrics, QStringLiteral("exit_code"));
     const QVariant threads = metricValue(metrics, QStringLiteral("threads"));
     const QVariant processes = metricValue(metrics, QStringLiteral("processes"));
@@ -170,6 +189,19 @@ void PythonScenario::run(RunContext &ctx) const
                  QString::fromLocal8Bit(std::strerror(errno)));
         return;
     }
+    // The script's output, when the window shows it: stdout and stderr read here, apart.
+    int outPipe[2] = {-1, -1}, errPipe[2] = {-1, -1};
+    if (m_job.output && (::pipe2(outPipe, O_CLOEXEC) != 0 || ::pipe2(errPipe, O_CLOEXEC) != 0)) {
+        ctx.fail(QStringLiteral("cannot make the output pipes: ") +
+                 QString::fromLocal8Bit(std::strerror(errno)));
+        for (int fd : {pipeFds[0], pipeFds[1], outPipe[0], outPipe[1]})
+            if (fd >= 0) ::close(fd);
+        return;
+    }
+    // Only Raceway's ends are non-blocking: the script writes as it would to a terminal, waiting when
+    // the pipe is full rather than failing.
+    for (int fd : {outPipe[0], errPipe[0]})
+        if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     const Launch launchData = prepare(m_job, pipeFds[1]);
     CpuSampler cores(rec);
     ProcSampler sampler;
@@ -180,9 +212,38 @@ void PythonScenario::run(RunContext &ctx) const
     const std::int64_t started = nowNs();
     ctx.markStart(started);
     QString error;
-    const pid_t pid = launch(launchData, pipeFds[1], m_job.stdoutToStderr, &error);
+    const int childOut[2] = {outPipe[1], errPipe[1]};
+    const pid_t pid =
+        launch(launchData, pipeFds[1], m_job.stdoutToStderr, m_job.output ? childOut : nullptr, &error);
     ::close(pipeFds[1]);
+    for (int *fd : {&outPipe[1], &errPipe[1]})
+        if (*fd >= 0) {
+            ::close(*fd);
+            *fd = -1;
+        }
+    // Reads what the script wrote so far (all of it with `toEnd`); a closed pipe is let go.
+    const auto drainOutput = [&](bool toEnd) {
+        char chunk[16 * 1024];
+        for (auto [fd, which] : {std::pair{&outPipe[0], ScriptOutput::Stream::Out},
+                                 std::pair{&errPipe[0], ScriptOutput::Stream::Err}}) {
+            for (int reads = 0; *fd >= 0 && reads < (toEnd ? 4096 : 16); ++reads) {
+                const ssize_t n = ::read(*fd, chunk, sizeof chunk);
+                if (n > 0) {
+                    m_job.output->append(which, chunk, std::size_t(n));
+                    continue;
+                }
+                if (n < 0 && errno == EINTR) continue;
+                if (n == 0 || errno != EAGAIN) {
+                    ::close(*fd);
+                    *fd = -1;
+                }
+                break;
+            }
+        }
+    };
     if (pid < 0) {
+        for (int fd : {outPipe[0], errPipe[0]})
+            if (fd >= 0) ::close(fd);
         ::close(pipeFds[0]);
         cores.stop();
         ctx.fail(QStringLiteral("cannot start %1: %2").arg(m_job.python, error));
@@ -203,16 +264,21 @@ void PythonScenario::run(RunContext &ctx) const
     };
     char buf[64 * 1024];
     while (!eof || !exited) {
-        pollfd p{pipeFds[0], POLLIN, 0};
-        if (!eof && ::poll(&p, 1, 10) > 0) {
+        pollfd p[3];
+        nfds_t count = 0;
+        if (!eof) p[count++] = {pipeFds[0], POLLIN, 0};
+        for (int fd : {outPipe[0], errPipe[0]})
+            if (fd >= 0) p[count++] = {fd, POLLIN, 0};
+        const int ready = count > 0 ? ::poll(p, count, eof ? 5 : 10) : 0;
+        if (count == 0) QThread::msleep(5);
+        if (!eof && ready > 0 && p[0].revents != 0) {
             const ssize_t n = ::read(pipeFds[0], buf, sizeof buf);
             if (n > 0)
                 stream.feed(buf, std::size_t(n));
             else if (n == 0 || (errno != EINTR && errno != EAGAIN))
                 eof = true;
-        } else if (eof) {
-            QThread::msleep(5);
         }
+        if (m_job.output && ready > 0) drainOutput(false);
         if (!exited && ::waitpid(pid, &status, WNOHANG) == pid) {
             exited = true;
             exitedAt = nowNs();
@@ -231,6 +297,11 @@ void PythonScenario::run(RunContext &ctx) const
     ::kill(-pid, SIGKILL); // nothing of the script's outlives the run
     if (!exited) ::waitpid(pid, &status, 0);
     ::close(pipeFds[0]);
+    if (m_job.output) { // what is left in the pipes; whatever still holds them was killed above
+        drainOutput(true);
+        for (int fd : {outPipe[0], errPipe[0]})
+            if (fd >= 0) ::close(fd);
+    }
     sampler.stop();
     cores.stop();
     ctx.markEnd(endNs);

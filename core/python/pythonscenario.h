@@ -23,6 +23,9 @@ public:
     QList<ParamSpec> params() const override { return {}; }
     void run(RunContext &ctx) const override;
     QString headline(const ParamValues &params, const QList<Metric> &metrics) const override;
+    // "python-gil_pair": runs of one script are compared with each other, not with another script's.
+    QString family(const QList<Metric> &metrics) const override;
+    const PythonJob &job() const { return m_job; }
 
 private:
     PythonJob m_job;

@@ -1,0 +1,136 @@
+#include "pythonform.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSpinBox>
+#include <QToolButton>
+
+namespace raceway {
+
+namespace {
+
+// Settings keys per script (paths hold slashes, which QSettings reads as groups).
+QString keyFor(const QString &script, const char *what)
+{
+    const QByteArray hash =
+        QCryptographicHash::hash(QFileInfo(script).absoluteFilePath().toUtf8(), QCryptographicHash::Sha1);
+    return QStringLiteral("python/scripts/") + QString::fromLatin1(hash.toHex().left(16)) + QLatin1Char('/') +
+           QString::fromLatin1(what);
+}
+
+} // namespace
+
+QString chosenPython(QString *error)
+{
+    const QString requested = QSettings().value(QStringLiteral("python/interpreter")).toString().trimmed();
+    QString why;
+    const QString path = py::findPython(requested, &why);
+    if (path.isEmpty() && error)
+        *error = requested.isEmpty()
+                     ? QObject::tr("no python3 found on PATH: install python3, or choose an interpreter in "
+                                   "File > Preferences")
+                     : QObject::tr("no Python interpreter at '%1': choose another in File > Preferences")
+                           .arg(requested);
+    return path;
+}
+
+PythonForm::PythonForm(QWidget *parent)
+    : QWidget(parent), m_path(new QLabel), m_args(new QLineEdit), m_workingDir(new QLineEdit),
+      m_browse(new QToolButton), m_timeout(new QSpinBox), m_interpreter(new QLabel)
+{
+    auto *form = new QFormLayout(this);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_path->setWordWrap(true);
+    m_path->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("Script"), m_path);
+    m_args->setPlaceholderText(tr("none"));
+    m_args->setToolTip(tr("What the script finds in sys.argv[1:], split as a shell would: quote an "
+                          "argument that holds spaces"));
+    m_args->setClearButtonEnabled(true);
+    form->addRow(tr("Arguments"), m_args);
+    auto *dirRow = new QHBoxLayout;
+    dirRow->setContentsMargins(0, 0, 0, 0);
+    m_workingDir->setPlaceholderText(tr("the script's folder"));
+    m_workingDir->setToolTip(tr("The folder the script runs in (its current directory); empty: the "
+                                "folder that holds the script"));
+    m_workingDir->setClearButtonEnabled(true);
+    m_browse->setText(QStringLiteral("…"));
+    m_browse->setToolTip(tr("Choose the folder the script runs in"));
+    connect(m_browse, &QToolButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Folder the Script Runs In"),
+            m_workingDir->text().isEmpty() ? QFileInfo(m_script).absolutePath() : m_workingDir->text());
+        if (!dir.isEmpty()) m_workingDir->setText(dir);
+    });
+    dirRow->addWidget(m_workingDir, 1);
+    dirRow->addWidget(m_browse);
+    form->addRow(tr("Runs in"), dirRow);
+    m_timeout->setRange(0, 86400);
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setSpecialValueText(tr("no limit"));
+    m_timeout->setToolTip(tr("Stop the script, and everything it started, after this many seconds "
+                             "(0: run until it ends or you press Stop)"));
+    form->addRow(tr("Time limit"), m_timeout);
+    m_interpreter->setWordWrap(true);
+    m_interpreter->setToolTip(tr("Choose the interpreter in File > Preferences"));
+    form->addRow(tr("Interpreter"), m_interpreter);
+    for (QLineEdit *e : {m_args, m_workingDir})
+        connect(e, &QLineEdit::textEdited, this, &PythonForm::changed);
+    connect(m_timeout, &QSpinBox::valueChanged, this, &PythonForm::changed);
+}
+
+void PythonForm::setInterpreterText(const QString &text)
+{
+    m_interpreter->setText(text);
+}
+
+void PythonForm::setScript(const QString &path)
+{
+    m_script = path;
+    m_path->setText(QDir::toNativeSeparators(path));
+    m_path->setToolTip(path);
+    const QSettings settings;
+    m_args->setText(settings.value(keyFor(path, "args")).toString());
+    m_workingDir->setText(settings.value(keyFor(path, "dir")).toString());
+    m_timeout->setValue(settings.value(keyFor(path, "timeout"), 0).toInt());
+}
+
+void PythonForm::save() const
+{
+    if (m_script.isEmpty()) return;
+    QSettings settings;
+    settings.setValue(keyFor(m_script, "args"), m_args->text());
+    settings.setValue(keyFor(m_script, "dir"), m_workingDir->text());
+    settings.setValue(keyFor(m_script, "timeout"), m_timeout->value());
+}
+
+std::optional<py::PythonJob> PythonForm::job(QString *error) const
+{
+    if (const QString problem = py::checkScript(m_script); !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
+    py::PythonJob job;
+    job.script = QFileInfo(m_script).absoluteFilePath();
+    const std::optional<QStringList> args = py::splitArguments(m_args->text(), error);
+    if (!args) return std::nullopt;
+    job.args = *args;
+    const QString dir = m_workingDir->text().trimmed();
+    job.workingDir = dir.isEmpty() ? QFileInfo(m_script).absolutePath() : dir;
+    if (!QFileInfo(job.workingDir).isDir()) {
+        *error = tr("the folder '%1' the script should run in does not exist").arg(job.workingDir);
+        return std::nullopt;
+    }
+    job.timeoutMs = m_timeout->value() * 1000;
+    return job;
+}
+
+} // namespace raceway

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "pythonjob.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QToolButton;
+
+namespace raceway {
+
+// What the window asks about a Python script before tracing it: its arguments, the folder it runs in
+// and how long it may run. Shown in place of the parameter form when a script is picked. The values
+// are remembered per script.
+class PythonForm : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit PythonForm(QWidget *parent = nullptr);
+
+    void setScript(const QString &path); // loads what was used with it last time
+    QString script() const { return m_script; }
+    // The job for the current values (script, args, working folder, time limit); the interpreter and
+    // tracer are filled in by the caller. Empty and one line in *error when a value is not allowed.
+    std::optional<py::PythonJob> job(QString *error) const;
+    void save() const; // remembers the values for this script
+    QLineEdit *argumentsEdit() const { return m_args; }
+    QLineEdit *workingDirEdit() const { return m_workingDir; }
+    QSpinBox *timeoutEdit() const { return m_timeout; }
+    void setInterpreterText(const QString &text);
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    QString m_script;
+    QLabel *m_path;
+    QLineEdit *m_args;
+    QLineEdit *m_workingDir;
+    QToolButton *m_browse;
+    QSpinBox *m_timeout;
+    QLabel *m_interpreter;
+};
+
+// The interpreter Raceway traces with: the one chosen in Preferences, or python3 on PATH. Its absolute
+// path, or empty with one line in *error.
+QString chosenPython(QString *error);
+
+} // namespace raceway
