@@ -52,6 +52,9 @@ expected_files() {
     echo "share/icons/hicolor/${size}x${size}/apps/$id.png"
   done
   echo share/man/man1/raceway.1.gz
+  echo share/raceway/python/sitecustomize.py
+  echo share/raceway/python/raceway_tracer/__init__.py
+  echo share/raceway/examples/ping_pong.py
 }
 
 # Runs the raceway under ROOT (a prefix) as a user would: --version, a thread scenario and a process
@@ -68,6 +71,10 @@ run_installed() {
   json=$(run "$raceway" run processes processes=2 iterations=1000000 --json)
   grep -q '"exits":\["normal","normal"\]' <<<"$json" || fail "processes run: workers did not end normally: $json"
   grep -q '"failed":0' <<<"$json" || fail "processes run: a worker failed: $json"
+  # A Python example traced with the tracer installed beside raceway (the source tree is not looked at).
+  json=$(cd "$tmp" && RACEWAY_TRACER_DIR= run "$raceway" trace "$root/share/raceway/examples/ping_pong.py" --json)
+  grep -q '"exit_code":0' <<<"$json" || fail "traced example: no \"exit_code\":0 in $json"
+  grep -q '"printed_lines":10' <<<"$json" || fail "traced example: no \"printed_lines\":10 in $json"
 }
 
 case "$mode" in
