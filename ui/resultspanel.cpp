@@ -5,6 +5,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QScrollBar>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -239,7 +241,12 @@ void ResultsPanel::fitColumns()
     // Every visible column gets what its contents need if the panel is wide enough; otherwise the
     // measure names give way first, then the values share what is left, elided (tooltips hold the rest).
     QHeaderView *h = m_table->horizontalHeader();
-    const int available = m_table->viewport()->width();
+    int available = m_table->viewport()->width();
+    // Rows just added may not have brought the vertical scroll bar in yet: leave it room now, or the
+    // last column's right-aligned values would sit under it.
+    if (!m_table->verticalScrollBar()->isVisible() &&
+        m_table->verticalHeader()->length() > m_table->viewport()->height())
+        available -= m_table->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_table);
     std::vector<int> columns;
     for (int c = 0; c < m_table->columnCount(); ++c)
         if (!m_table->isColumnHidden(c)) columns.push_back(c);
