@@ -90,7 +90,7 @@ void putValue(QByteArray &out, const QVariant &v, int depth = 0)
 
 } // namespace
 
-RunFileWriter::RunFileWriter(QIODevice &out, std::uint64_t maxEvents) : m_out(out)
+RunFileWriter::RunFileWriter(QIODevice &out, std::uint64_t maxEvents, Compression where) : m_out(out)
 {
     QByteArray header(runfile::magic, sizeof runfile::magic);
     put<std::uint32_t>(header, runfile::version);
@@ -98,6 +98,54 @@ RunFileWriter::RunFileWriter(QIODevice &out, std::uint64_t maxEvents) : m_out(ou
     put<std::uint64_t>(header, maxEvents);
     write(header.constData(), header.size());
     m_raw.reserve(runfile::blockRawLimit);
+    if (where == Compression::OnOwnThread) m_thread = std::thread([this] { compressLoop(); });
+}
+
+RunFileWriter::~RunFileWriter()
+{
+    if (!m_thread.joinable()) return;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_closing = true; // what is queued is still written: the file may be read afterwards
+    }
+    m_changed.notify_all();
+    m_thread.join();
+}
+
+void RunFileWriter::compressLoop()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_changed.wait(lock, [this] { return !m_queue.empty() || m_closing; });
+        if (m_queue.empty()) return;
+        const QByteArray raw = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_packing = true;
+        lock.unlock();
+        m_changed.notify_all(); // room in the queue
+        pack(raw);
+        lock.lock();
+        m_packing = false;
+        m_changed.notify_all(); // finish() may be waiting for the last block
+    }
+}
+
+bool RunFileWriter::failed() const
+{
+    const std::lock_guard lock(m_mutex);
+    return !m_error.isEmpty();
+}
+
+QString RunFileWriter::error() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_error;
+}
+
+void RunFileWriter::fail(const QString &error)
+{
+    const std::lock_guard lock(m_mutex);
+    if (m_error.isEmpty()) m_error = error;
 }
 
 void RunFileWriter::reserve(std::size_t bytes)
@@ -111,31 +159,48 @@ void RunFileWriter::flushBlock()
         m_raw.clear();
         return;
     }
-    uLongf packed = compressBound(uLong(m_raw.size()));
+    if (!m_thread.joinable()) {
+        pack(m_raw);
+        m_raw.clear();
+        return;
+    }
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_queue.size() < maxQueued; });
+        m_queue.push_back(std::move(m_raw));
+    }
+    m_changed.notify_all();
+    m_raw = QByteArray();
+    m_raw.reserve(runfile::blockRawLimit);
+}
+
+void RunFileWriter::pack(const QByteArray &raw)
+{
+    if (failed()) return;
+    uLongf packed = compressBound(uLong(raw.size()));
     m_packed.resize(qsizetype(runfile::blockHeaderSize + packed));
     // Level 1: the events are already delta-coded and split into byte planes, where zlib's fastest
     // level gets nearly all that its slowest does, at a fraction of the time the run's thread can spare.
     const int rc = compress2(reinterpret_cast<Bytef *>(m_packed.data() + runfile::blockHeaderSize), &packed,
-                             reinterpret_cast<const Bytef *>(m_raw.constData()), uLong(m_raw.size()), 1);
+                             reinterpret_cast<const Bytef *>(raw.constData()), uLong(raw.size()), 1);
     if (rc != Z_OK) {
-        m_error = QStringLiteral("compression failed (zlib error %1)").arg(rc);
+        fail(QStringLiteral("compression failed (zlib error %1)").arg(rc));
         return;
     }
     qToLittleEndian(std::uint32_t(packed), m_packed.data());
-    qToLittleEndian(std::uint32_t(m_raw.size()), m_packed.data() + 4);
+    qToLittleEndian(std::uint32_t(raw.size()), m_packed.data() + 4);
     write(m_packed.constData(), qsizetype(runfile::blockHeaderSize + packed));
-    m_raw.clear();
 }
 
 void RunFileWriter::write(const char *data, qsizetype size)
 {
     if (failed()) return;
     if (m_out.write(data, size) != size) {
-        m_error = m_out.errorString();
-        if (m_error.isEmpty()) m_error = QStringLiteral("write failed");
+        const QString why = m_out.errorString();
+        fail(why.isEmpty() ? QStringLiteral("write failed") : why);
         return;
     }
-    m_written += std::uint64_t(size);
+    m_written.fetch_add(std::uint64_t(size), std::memory_order_release);
 }
 
 void RunFileWriter::registry(const std::vector<LaneInfo> &lanes, const std::vector<ObjectInfo> &objects)
@@ -154,7 +219,7 @@ void RunFileWriter::registry(const std::vector<LaneInfo> &lanes, const std::vect
         putString(r, o.name, 0xffff);
     }
     if (std::size_t(r.size()) > runfile::blockRawLimit) {
-        m_error = QStringLiteral("the run's lanes and objects do not fit a block");
+        fail(QStringLiteral("the run's lanes and objects do not fit a block"));
         return;
     }
     reserve(std::size_t(r.size()));
@@ -246,8 +311,12 @@ bool RunFileWriter::finish(const runfile::SavedRun &run, QString *error)
     put(m_raw, std::uint8_t(Tag::End));
     put(m_raw, std::uint64_t(m_events));
     flushBlock();
+    if (m_thread.joinable()) { // every block written before the result is read back
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_queue.empty() && !m_packing; });
+    }
     if (failed()) {
-        *error = m_error;
+        *error = this->error();
         return false;
     }
     return true;

@@ -31,7 +31,9 @@ RunRecord::RunRecord(int number, const Scenario &scenario, const ParamValues &pa
     m_spool =
         std::make_unique<QTemporaryFile>(QDir::temp().filePath(QStringLiteral("raceway-run-XXXXXX.raceway")));
     if (m_spool->open()) {
-        m_spoolWriter = std::make_unique<RunFileWriter>(*m_spool, m_runner->recorder().maxEvents());
+        // Compressed on a thread of the writer's own: the collector runs on the GUI thread, between frames.
+        m_spoolWriter = std::make_unique<RunFileWriter>(*m_spool, m_runner->recorder().maxEvents(),
+                                                        RunFileWriter::Compression::OnOwnThread);
         m_runner->setSaver(m_spoolWriter.get());
     } else {
         m_spoolError = QStringLiteral("%1: %2").arg(QDir::tempPath(), m_spool->errorString());

@@ -20,16 +20,18 @@ class TestRunFile : public QObject
 private Q_SLOTS:
     void reopenedTraceIsIdentical_data();
     void reopenedTraceIsIdentical();
+    void compressingOnItsOwnThreadWritesTheSameBytes();
     void everyTruncationIsRefused();
     void changedBytesNeverCrash();
 
 private:
     // Runs a scenario, saving it; returns the file and leaves the run's trace in *runner.
-    static QByteArray saved(Runner &runner, std::uint64_t maxEvents)
+    static QByteArray saved(Runner &runner, std::uint64_t maxEvents,
+                            RunFileWriter::Compression where = RunFileWriter::Compression::OnCaller)
     {
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
-        RunFileWriter writer(buffer, maxEvents);
+        RunFileWriter writer(buffer, maxEvents, where);
         runner.setSaver(&writer);
         runner.start();
         runner.wait();
@@ -59,15 +61,20 @@ void TestRunFile::reopenedTraceIsIdentical_data()
     QTest::addColumn<QString>("scenario");
     QTest::addColumn<QStringList>("params");
     QTest::addColumn<qulonglong>("budget");
+    QTest::addColumn<bool>("ownThread");
+    QTest::newRow("counter, lock off, compressed on its own thread")
+        << "counter" << QStringList{QStringLiteral("iterations=100000")} << 10'000'000ull << true;
+    QTest::newRow("deadlock, compressed on its own thread")
+        << "deadlock" << QStringList{} << 10'000'000ull << true;
     QTest::newRow("counter, lock off")
-        << "counter" << QStringList{QStringLiteral("iterations=100000")} << 10'000'000ull;
+        << "counter" << QStringList{QStringLiteral("iterations=100000")} << 10'000'000ull << false;
     QTest::newRow("counter, lock on")
         << "counter" << QStringList{QStringLiteral("lock=on"), QStringLiteral("iterations=20000")}
-        << 10'000'000ull;
-    QTest::newRow("budget spent") << "counter" << QStringList{QStringLiteral("iterations=100000")}
-                                  << 20000ull;
-    QTest::newRow("gil") << "gil" << QStringList{QStringLiteral("iterations=2000")} << 10'000'000ull;
-    QTest::newRow("deadlock") << "deadlock" << QStringList{} << 10'000'000ull;
+        << 10'000'000ull << false;
+    QTest::newRow("budget spent") << "counter" << QStringList{QStringLiteral("iterations=100000")} << 20000ull
+                                  << false;
+    QTest::newRow("gil") << "gil" << QStringList{QStringLiteral("iterations=2000")} << 10'000'000ull << false;
+    QTest::newRow("deadlock") << "deadlock" << QStringList{} << 10'000'000ull << false;
 }
 
 void TestRunFile::reopenedTraceIsIdentical()
@@ -75,13 +82,16 @@ void TestRunFile::reopenedTraceIsIdentical()
     QFETCH(QString, scenario);
     QFETCH(QStringList, params);
     QFETCH(qulonglong, budget);
+    QFETCH(bool, ownThread);
     const Scenario *s = Registry::builtin().find(scenario);
     QVERIFY(s);
     QString error;
     const auto values = ParamValues::parse(s->params(), params, &error);
     QVERIFY2(values, qPrintable(error));
     Runner runner(*s, *values, budget);
-    const QByteArray file = saved(runner, budget);
+    const QByteArray file =
+        saved(runner, budget,
+              ownThread ? RunFileWriter::Compression::OnOwnThread : RunFileWriter::Compression::OnCaller);
     QBuffer in;
     in.setData(file);
     in.open(QIODevice::ReadOnly);
@@ -128,6 +138,46 @@ void TestRunFile::reopenedTraceIsIdentical()
         QCOMPARE(run.metrics[k].value, runner.result().metrics[k].value);
         QCOMPARE(run.metrics[k].value.metaType(), runner.result().metrics[k].value.metaType());
     }
+}
+
+void TestRunFile::compressingOnItsOwnThreadWritesTheSameBytes()
+{
+    // The same calls, about 40 blocks' worth (more than the queue holds, so the caller waits for room),
+    // written by both kinds of writer: the same bytes, in the same order.
+    std::vector<Event> batch(50000);
+    std::vector<LaneInfo> lanes;
+    for (int i = 0; i < 8; ++i)
+        lanes.push_back({QStringLiteral("lane %1").arg(i), LaneKind::Thread});
+    QByteArray out[2];
+    for (int mode = 0; mode < 2; ++mode) {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        {
+            RunFileWriter writer(buffer, 100'000'000,
+                                 mode ? RunFileWriter::Compression::OnOwnThread
+                                      : RunFileWriter::Compression::OnCaller);
+            writer.registry(lanes, {});
+            std::mt19937 random(7);
+            std::int64_t t = 1'000'000;
+            for (int round = 0; round < 60; ++round) {
+                for (Event &e : batch) {
+                    t += std::int64_t(random() % 5000);
+                    e = {t, std::uint32_t(random()), std::uint16_t(random() % 8), EventKind::Progress, 0};
+                }
+                writer.events(batch.data(), batch.size());
+                writer.commit(t);
+            }
+            runfile::SavedRun run;
+            run.scenario = QStringLiteral("counter");
+            run.events = 60 * batch.size();
+            QString error;
+            QVERIFY2(writer.finish(run, &error), qPrintable(error));
+            QCOMPARE(writer.bytesWritten(), std::uint64_t(buffer.data().size()));
+        }
+        out[mode] = buffer.data();
+    }
+    QVERIFY(out[0].size() > 20 * 1024 * 1024 / 8); // several blocks, compressed
+    QVERIFY(out[0] == out[1]);
 }
 
 void TestRunFile::everyTruncationIsRefused()
