@@ -55,8 +55,11 @@ bool Runner::collect(double budgetMs)
     // Read before draining: everything the workers wrote happened before m_done was released.
     const bool done = m_done.load(std::memory_order_acquire);
     const std::int64_t deadline = nowNs() + std::int64_t(budgetMs * 1e6);
-    const std::vector<LaneInfo> lanes = m_recorder.lanes();
+    // Objects first: an object is added after the lane it is drawn on, so every lane the objects name
+    // is in the lanes read next (the other way round, a lane and its object added in between would
+    // leave an object on a lane the registry does not have, and a saved file the reader refuses).
     const std::vector<ObjectInfo> objects = m_recorder.objects();
+    const std::vector<LaneInfo> lanes = m_recorder.lanes();
     m_trace.setRegistry(lanes, objects);
     // A saved run replays exactly these calls in this order (commits included: a counter's series folds
     // at their boundaries), so the file is written from here and nowhere else.
