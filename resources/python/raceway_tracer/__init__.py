@@ -34,7 +34,7 @@ def _calibrate(w):
     ident = _thread.get_ident()
     own_lane = w.lanes.get(ident)
     w.lanes[ident] = CALIBRATION_LANE
-    rounds = 5000
+    rounds = 1500
     best = None
     for _ in range(3):
         t0 = time.perf_counter_ns()

@@ -7,7 +7,6 @@ pass, so the pipe is added to the ones they pass. Modules are patched when the s
 so a script that never uses multiprocessing does not pay for importing it.
 """
 
-import importlib.abc
 import os
 import sys
 import threading
@@ -122,7 +121,7 @@ _PATCHES = {
 }
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
+class _PatchOnImport(object):
     """Finds nothing itself: when one of the modules above is about to load, it wraps the loader so
     the module is patched as soon as it has run."""
 
