@@ -36,6 +36,8 @@ void OutputPanel::begin(const QString &commandLine)
     m_stderr.clear();
     m_bytesShown = 0;
     m_atLineStart = true;
+    m_lineBytes = 0;
+    m_lineDropped = 0;
     m_heading->setText(QStringLiteral("$ ") + commandLine);
     m_heading->setToolTip(commandLine);
 }
@@ -68,17 +70,59 @@ void OutputPanel::append(const std::vector<py::ScriptOutput::Chunk> &chunks)
                       tr("[… %1 bytes printed faster than they could be shown were left out …]\n")
                           .arg(QLocale().toString(qulonglong(chunk.droppedBefore))),
                   2);
-        // Lossy on purpose: a script may print bytes that are not UTF-8; they show as U+FFFD.
-        const QString text = QString::fromUtf8(chunk.bytes);
-        const bool err = chunk.stream == py::ScriptOutput::Stream::Err;
-        if (err) m_stderr += text;
-        m_bytesShown += std::uint64_t(chunk.bytes.size());
-        write(text, err ? 1 : 0);
+        appendBytes(chunk.bytes, chunk.stream == py::ScriptOutput::Stream::Err ? 1 : 0);
     }
+}
+
+void OutputPanel::appendBytes(const QByteArray &bytes, int kind)
+{
+    // What is shown goes in as one insertion (one per long line's note): inserting line by line is
+    // six times slower.
+    QByteArray pending;
+    const auto flush = [&] {
+        if (pending.isEmpty()) return;
+        // Lossy on purpose: a script may print bytes that are not UTF-8; they show as U+FFFD.
+        const QString text = QString::fromUtf8(pending);
+        if (kind == 1) m_stderr += text;
+        m_bytesShown += std::uint64_t(pending.size());
+        write(text, kind);
+        pending.clear();
+    };
+    qsizetype at = 0;
+    while (at < bytes.size()) {
+        const qsizetype newline = bytes.indexOf('\n', at);
+        const qsizetype end = newline < 0 ? bytes.size() : newline;
+        // A line longer than maxLineBytes shows its start: laying out megabytes on one line would stall
+        // the window (a 256 KiB line took 1.4 s a frame).
+        qsizetype take = std::min<qsizetype>(std::max<qsizetype>(0, maxLineBytes - m_lineBytes), end - at);
+        while (take > 0 && take < end - at && (std::uint8_t(bytes[at + take]) & 0xC0) == 0x80)
+            --take; // not in the middle of a character
+        pending.append(bytes.constData() + at, take);
+        m_lineBytes += take;
+        m_lineDropped += std::uint64_t(end - at - take);
+        if (newline < 0) break;
+        if (m_lineDropped > 0) {
+            flush();
+            endLongLine();
+        }
+        pending.append('\n');
+        m_lineBytes = 0;
+        at = newline + 1;
+    }
+    flush();
+}
+
+void OutputPanel::endLongLine()
+{
+    if (m_lineDropped == 0) return;
+    write(tr(" [… %1 bytes of this line left out …]").arg(QLocale().toString(qulonglong(m_lineDropped))), 2);
+    m_lineDropped = 0;
 }
 
 void OutputPanel::end(const QString &summary, std::uint64_t droppedAtEnd)
 {
+    endLongLine();
+    m_lineBytes = 0;
     QString line = m_atLineStart ? QString() : QStringLiteral("\n");
     if (droppedAtEnd > 0)
         line += tr("[… %1 bytes left out …]\n").arg(QLocale().toString(qulonglong(droppedAtEnd)));

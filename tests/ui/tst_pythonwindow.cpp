@@ -301,6 +301,14 @@ void TestPythonWindow::megabytesOfOutputAreCountedNotKept()
     QCOMPARE(metric(w, QStringLiteral("exit_code")).toInt(), 0);
     const QString text = w.output()->text();
     QVERIFY(w.output()->view()->document()->blockCount() <= OutputPanel::maxLines);
+    // The 100,000-byte stderr line shows its first 4 KiB, and says how much of it was left out.
+    for (const QString &shown : text.split(QLatin1Char('\n')))
+        QVERIFY2(shown.size() <= OutputPanel::maxLineBytes + 60, qPrintable(shown.right(80)));
+    // (All of it may have come faster than it could be shown: then none of it is there.)
+    QVERIFY(w.output()->stderrText().size() <= OutputPanel::maxLineBytes);
+    QVERIFY(w.output()->stderrText() == QString(w.output()->stderrText().size(), QLatin1Char('e')));
+    if (!w.output()->stderrText().isEmpty())
+        QVERIFY2(text.contains(QStringLiteral(" bytes of this line left out")), qPrintable(text.right(300)));
     // Shown plus left out is what was printed, to the byte.
     std::uint64_t leftOut = 0;
     for (qsizetype at = 0; (at = text.indexOf(QStringLiteral("[… "), at)) >= 0; ++at) {
