@@ -255,8 +255,8 @@ std::size_t Recorder::drain(const Sink &sink, std::size_t limit)
 
 std::int64_t Recorder::watermark() const
 {
+    std::int64_t w = m_horizon.load(std::memory_order_acquire);
     std::lock_guard lock(m_mutex);
-    std::int64_t w = INT64_MAX;
     for (const auto &b : m_buffers)
         w = std::min(w, b->nextUnreadTime());
     return w;

@@ -143,8 +143,14 @@ public:
     // many it copied. Call from one thread at a time.
     std::size_t drain(const Sink &sink, std::size_t limit = SIZE_MAX);
     bool hasUnread() const; // published events not drained yet
-    // Everything recorded before this time has been drained (INT64_MAX: everything published so far).
+    // Everything recorded before this time has been drained (INT64_MAX: everything published so far),
+    // and nothing is still to be recorded before it (see holdWatermark).
     std::int64_t watermark() const;
+    // For a run whose events are recorded some time after they happen (a traced Python script's, put
+    // together from the tracer's stream and /proc samples): nothing before `t` is still to come. The
+    // watermark never passes it, so the live edge stops there and lanes are not drawn ahead of what is
+    // known. INT64_MAX (the default) lets it go.
+    void holdWatermark(std::int64_t t) noexcept { m_horizon.store(t, std::memory_order_release); }
 
     std::uint64_t droppedEvents() const noexcept { return m_dropped.load(std::memory_order_relaxed); }
     std::uint64_t maxEvents() const noexcept { return m_maxEvents; }
@@ -177,6 +183,7 @@ private:
     std::atomic<std::uint64_t> m_mapped{0};
     std::unique_ptr<WaitGraph> m_waitGraph; // guarded by m_mutex until made, then only read
     std::atomic<std::uint32_t> m_deadlocks{0};
+    std::atomic<std::int64_t> m_horizon{INT64_MAX};
     std::mutex m_reserveMutex; // taken once per 4095 events at most, never by record() itself
     std::vector<EventChunk *> m_reserve;
 };

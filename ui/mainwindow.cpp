@@ -446,9 +446,6 @@ bool MainWindow::beginRun(QString *error)
     m_progress->show();
     m_status->setText(script ? tr("Tracing %1…").arg(QFileInfo(currentScript()).fileName())
                              : tr("Running %1…").arg(scenario->id()));
-    // Said rather than left to guess: a script's lanes are put together from the tracer's stream and
-    // the /proc samples once it ends (the cores are live).
-    if (script) m_view->setNote(tr("its lanes are drawn when it ends"));
     m_timer.start();
     updateActions();
     return true;

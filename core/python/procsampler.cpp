@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <utility>
+
 namespace raceway::py {
 namespace {
 
@@ -69,6 +71,13 @@ void ProcSampler::watchThread(std::int64_t pid, std::int64_t tid)
     m_newThreads.emplace_back(pid, tid);
 }
 
+std::map<std::int64_t, std::vector<ThreadSample>> ProcSampler::take(std::int64_t *complete)
+{
+    std::lock_guard lock(m_takeMutex);
+    if (m_complete != 0) *complete = m_complete;
+    return std::exchange(m_taken, {});
+}
+
 void ProcSampler::adopt(std::int64_t pid, std::int64_t tid)
 {
     if (!m_known.insert(tid).second) return;
@@ -105,7 +114,7 @@ bool ProcSampler::sample(Watched &w, std::int64_t t)
     const char *p = std::strrchr(buf, ')');
     if (!p || p[1] != ' ') return false;
     p += 2;
-    ThreadSample s{t, 0, 0, *p, false};
+    ThreadSample s{t, 0, std::int32_t(w.pid), 0, *p, false};
     // Field 3 is the state; the processor is field 39, 36 spaces further on.
     int field = 3;
     while (*p && field < 39) {
@@ -116,7 +125,7 @@ bool ProcSampler::sample(Watched &w, std::int64_t t)
         s.runNs = std::strtoll(buf, nullptr, 10);
     if (s.state != 'R' && w.wchan >= 0 && readFrom0(w.wchan, buf, sizeof buf) > 0)
         s.futex = std::strstr(buf, "futex") != nullptr;
-    m_samples[w.tid].push_back(s);
+    m_round.emplace_back(w.tid, s);
     return true;
 }
 
@@ -154,6 +163,13 @@ void ProcSampler::loop()
             m_watched[i] = m_watched.back();
             m_watched.pop_back();
         }
+        {
+            std::lock_guard lock(m_takeMutex);
+            for (const auto &[tid, s] : m_round)
+                m_taken[tid].push_back(s);
+            m_complete = t;
+        }
+        m_round.clear();
         // Rounds keep to a fixed grid, so a round that was late is made up for by the next ones; after a
         // stall of several periods (a loaded machine) the grid starts again from now.
         std::int64_t due = std::int64_t(next.tv_sec) * 1'000'000'000 + next.tv_nsec + m_periodNs;

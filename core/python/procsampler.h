@@ -15,6 +15,7 @@ struct ThreadSample
 {
     std::int64_t t;     // when the round that took it began (CLOCK_MONOTONIC ns)
     std::int64_t runNs; // its CPU time so far (schedstat)
+    std::int32_t pid;   // the process it belongs to
     std::uint16_t cpu;  // the core it last ran on
     char state;         // R running or runnable, S sleeping, D uninterruptible, ...
     bool futex;         // asleep in a futex wait (how a thread waits for the GIL or a lock)
@@ -37,8 +38,12 @@ public:
     void watchProcess(std::int64_t pid);
     void watchThread(std::int64_t pid, std::int64_t tid);
 
-    // After stop(): every thread's samples in time order, by thread id.
-    const std::map<std::int64_t, std::vector<ThreadSample>> &samples() const { return m_samples; }
+    // Any one thread, while sampling goes on and after: the samples of the rounds completed since the
+    // last call, by thread id, each thread's in time order. Every round that began before `*complete`
+    // (set to when the last complete round began, or left alone when none completed) is in them.
+    std::map<std::int64_t, std::vector<ThreadSample>> take(std::int64_t *complete);
+
+    // After stop():
     std::uint64_t rounds() const { return m_rounds; }
     std::int64_t firstRoundNs() const { return m_firstRound; }
     std::int64_t lastRoundNs() const { return m_lastRound; }
@@ -65,7 +70,10 @@ private:
     std::vector<Watched> m_watched;
     std::set<std::int64_t> m_known; // tids ever watched
     std::set<std::int64_t> m_processes;
-    std::map<std::int64_t, std::vector<ThreadSample>> m_samples;
+    std::vector<std::pair<std::int64_t, ThreadSample>> m_round; // the round being taken
+    std::mutex m_takeMutex;                                     // guards m_taken and m_complete
+    std::map<std::int64_t, std::vector<ThreadSample>> m_taken;
+    std::int64_t m_complete = 0;
     std::uint64_t m_rounds = 0;
     std::int64_t m_firstRound = 0, m_lastRound = 0, m_lastScan = 0, m_cpuNs = 0;
 };

@@ -1,7 +1,7 @@
 #include "pyassembler.h"
 
 #include <algorithm>
-#include <set>
+#include <utility>
 
 namespace raceway::py {
 namespace {
@@ -38,84 +38,405 @@ bool usesObject(EventKind k)
     }
 }
 
-int firstCpuOf(const std::vector<ThreadSample> &samples)
+bool alive(const ThreadSample &x)
 {
-    for (const ThreadSample &x : samples)
-        if (x.state == 'R') return x.cpu;
-    return -1;
+    return x.state != 'Z' && x.state != 'X';
 }
-
-// What the tracer says a thread is doing: the overlay from the samples only applies while it runs.
-enum class Base { NotStarted, Running, Holding, Waiting, LockWait, Sleeping, Done };
-
-struct ThreadWork
-{
-    std::int64_t pid;
-    const PyThread *thread;
-    std::uint16_t lane;
-    std::vector<Event> out;
-};
 
 } // namespace
 
-Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
+Assembler::Assembler(Recorder &recorder, StreamParser &stream, ProcSampler &sampler, std::int64_t mainPid,
+                     QString mainName, std::int64_t startNs)
+    : m_recorder(recorder), m_stream(stream), m_sampler(sampler), m_mainPid(mainPid),
+      m_mainName(std::move(mainName)), m_startNs(startNs), m_edge(startNs)
 {
-    const std::int64_t mainPid = main.pid;
-    const QString &mainName = main.name;
-    Assembled a;
-    const auto &processes = m_stream.processes();
-    const auto &samples = m_sampler.samples();
+}
 
-    // Where an object a process uses was made: in it, or (inherited through fork) in an ancestor.
-    const auto findObject = [&](std::int64_t pid, std::uint8_t obj) -> const PyObject * {
-        for (int depth = 0; depth < 64; ++depth) {
-            const auto p = processes.find(pid);
-            if (p == processes.end()) return nullptr;
-            const auto o = p->second.objects.find(obj);
-            if (o != p->second.objects.end()) return &o->second;
-            pid = p->second.ppid;
+void Assembler::takeSamples()
+{
+    for (auto &[tid, batch] : m_sampler.take(&m_complete)) {
+        Samples &q = m_samples[tid];
+        for (const ThreadSample &x : batch) {
+            q.runNs = x.runNs;
+            if (alive(x)) q.lastSeen = x.t;
         }
-        return nullptr;
-    };
+        q.s.insert(q.s.end(), batch.begin(), batch.end());
+    }
+}
 
-    std::map<std::pair<std::int64_t, std::uint8_t>, std::uint8_t> objects; // (pid, local) -> global
-    std::map<std::pair<std::int64_t, std::uint16_t>, std::uint16_t> threadLanes;
-    std::map<std::int64_t, std::uint8_t> gils;
-    std::map<std::int64_t, std::uint16_t> processLanes;
-    std::vector<ThreadWork> work;
-    std::set<QString> threadNames;
+void Assembler::discover(std::int64_t now, bool all)
+{
+    auto &processes = m_stream.processes();
+    for (std::int64_t pid : m_stream.order()) {
+        PyProcess &p = processes.at(pid);
+        auto found = m_processes.find(pid);
+        if (found == m_processes.end()) {
+            // A child's lanes wait for its name (multiprocessing says it just after hello) for a moment.
+            if (!all && pid != m_mainPid && p.name.isEmpty() && now - p.helloNs < 200'000'000) continue;
+            ProcessState &ps = m_processes[pid];
+            ps.pid = pid;
+            const QString name = pid == m_mainPid   ? m_mainName
+                                 : p.name.isEmpty() ? QStringLiteral("python")
+                                                    : p.name;
+            ps.prefix = pid == m_mainPid ? QString() : name + QStringLiteral(": ");
+            ps.lane = m_recorder.addLane(name + QStringLiteral(" (pid %1)").arg(pid), LaneKind::Process);
+            ps.buffer = m_recorder.createBuffer(ps.lane);
+            const std::uint16_t gilLane =
+                m_recorder.addLane(ps.prefix + QStringLiteral("GIL (inferred)"), LaneKind::Gil);
+            ps.gil = m_recorder.addObject(ps.prefix + QStringLiteral("GIL (inferred)"), gilLane);
+            ps.doneTo = p.helloNs;
+            found = m_processes.find(pid);
+        }
+        ProcessState &ps = found->second;
+        if (ps.closed) continue;
+        for (const auto &[local, t] : p.threads) {
+            if (ps.threads.count(local)) continue;
+            QString laneName = ps.prefix + t.name;
+            for (int n = 2; m_threadNames.count(laneName); ++n)
+                laneName = ps.prefix + t.name + QStringLiteral(" (%1)").arg(n);
+            m_threadNames.insert(laneName);
+            ThreadState &ts = m_threads.emplace_back();
+            ts.pid = pid;
+            ts.local = local;
+            ts.tid = t.tid;
+            ts.lane = m_recorder.addLane(laneName, LaneKind::Thread);
+            ts.buffer = m_recorder.createBuffer(ts.lane);
+            ps.threads[local] = m_threads.size() - 1;
+        }
+    }
+}
+
+const PyObject *Assembler::findObject(std::int64_t pid, std::uint8_t obj) const
+{
+    // Made in the process that uses it, or (inherited through fork) in an ancestor.
+    const auto &processes = std::as_const(m_stream).processes();
+    for (int depth = 0; depth < 64; ++depth) {
+        const auto p = processes.find(pid);
+        if (p == processes.end()) return nullptr;
+        const auto o = p->second.objects.find(obj);
+        if (o != p->second.objects.end()) return &o->second;
+        pid = p->second.ppid;
+    }
+    return nullptr;
+}
+
+bool Assembler::isLockLike(std::int64_t pid, std::uint8_t obj) const
+{
+    const PyObject *o = findObject(pid, obj);
+    return o && laneKindOf(o->kind) != LaneKind::Queue && laneKindOf(o->kind) != LaneKind::Signal;
+}
+
+std::uint8_t Assembler::objectFor(ProcessState &ps, std::uint8_t local)
+{
+    if (const auto it = ps.objects.find(local); it != ps.objects.end()) return it->second;
+    // A lane for each object the process really uses, made when it is first used.
+    const PyObject *o = findObject(ps.pid, local);
+    if (!o) return 0; // not described (yet): drawn without it
+    const std::uint16_t lane = m_recorder.addLane(ps.prefix + o->label, laneKindOf(o->kind));
+    const std::uint8_t id = m_recorder.addObject(ps.prefix + o->label, lane); // 0 once 255 are spent
+    ps.objects[local] = id;
+    return id;
+}
+
+void Assembler::push(ThreadState &ts, const Event &e)
+{
+    ts.out.push_back(e);
+    ts.lastPushed = e.kind;
+}
+
+void Assembler::applySample(ProcessState &ps, std::size_t index, const ThreadSample &x)
+{
+    ThreadState &ts = m_threads[index];
+    if (ts.base == Base::NotStarted || ts.base == Base::Done) return;
+    if (!alive(x) || x.t >= ps.end) return; // already gone
+    auto &round = ps.rounds[x.t];           // every round in the thread's life counts towards the GIL's span
+    if (x.state == 'R' && x.cpu != ts.lastCpu) {
+        push(ts, {x.t, x.cpu, ts.lane, EventKind::OnCpu, 0});
+        ts.lastCpu = x.cpu;
+    }
+    if (ts.base == Base::Running) {
+        if (x.state == 'R' && ts.overlay) {
+            push(ts, {x.t, 0, ts.lane, EventKind::IoEnd, 0});
+            ts.overlay = false;
+        } else if (x.state != 'R') {
+            const bool gilWait = x.futex;
+            const bool same = ts.overlay && ((gilWait && ts.lastPushed == EventKind::GilWait) ||
+                                             (!gilWait && ts.lastPushed == EventKind::IoBegin));
+            if (!same) {
+                push(ts, gilWait ? Event{x.t, 0, ts.lane, EventKind::GilWait, ps.gil}
+                                 : Event{x.t, 0, ts.lane, EventKind::IoBegin, 0});
+                ts.overlay = true;
+            }
+        }
+    }
+    if ((ts.base == Base::Running || ts.base == Base::Holding) && x.state == 'R') round.push_back(index);
+}
+
+void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std::int64_t limit)
+{
+    ThreadState &ts = m_threads[index];
+    Samples &q = m_samples[t.tid]; // an asyncio task's (tid 0) stays empty
+    const auto samplesBefore = [&](std::int64_t until) {
+        while (q.threadPos < q.s.size() && q.s[q.threadPos].t < until)
+            applySample(ps, index, q.s[q.threadPos++]);
+    };
+    std::size_t i = 0;
+    for (; i < t.events.size(); ++i) {
+        Event e = t.events[i];
+        if (e.t < ts.doneTo) { // its moment is drawn already
+            e.t = ts.doneTo;
+            ++m_late;
+        }
+        if (e.t >= limit) break;
+        ps.lastEvent = std::max(ps.lastEvent, e.t);
+        samplesBefore(e.t);
+        if (ts.overlay) {
+            push(ts, {e.t, 0, ts.lane, EventKind::IoEnd, 0});
+            ts.overlay = false;
+        }
+        const std::uint8_t localObj = e.obj;
+        e.lane = ts.lane;
+        if (usesObject(e.kind) && e.obj != 0) e.obj = objectFor(ps, e.obj);
+        switch (e.kind) {
+        case EventKind::ThreadStart:
+            ts.base = Base::Running;
+            if (ts.lastCpu < 0)
+                for (std::size_t s = q.threadPos; s < q.s.size() && q.s[s].t < limit; ++s)
+                    if (q.s[s].state == 'R') {
+                        push(ts, {e.t, std::uint32_t(q.s[s].cpu), ts.lane, EventKind::OnCpu, 0});
+                        ts.lastCpu = q.s[s].cpu;
+                        break;
+                    }
+            break;
+        case EventKind::ThreadEnd:
+            ts.base = Base::Done;
+            break;
+        case EventKind::LockRequested:
+            ts.base = Base::LockWait;
+            ts.lockWaitFrom = e.t;
+            if (isLockLike(ps.pid, localObj)) ++m_lockWaits;
+            break;
+        case EventKind::LockAcquired:
+            if (ts.base == Base::LockWait && isLockLike(ps.pid, localObj))
+                m_lockWaitNs += e.t - ts.lockWaitFrom;
+            ts.base = Base::Holding;
+            break;
+        case EventKind::LockReleased:
+            ts.base = Base::Running;
+            break;
+        case EventKind::WaitBegin:
+            ts.base = Base::Waiting;
+            break;
+        case EventKind::WaitEnd:
+            if (ts.base == Base::LockWait && isLockLike(ps.pid, localObj))
+                m_lockWaitNs += e.t - ts.lockWaitFrom;
+            ts.base = Base::Running;
+            break;
+        case EventKind::SleepBegin:
+            ts.beforeSleep = ts.base;
+            ts.base = Base::Sleeping;
+            break;
+        case EventKind::SleepEnd:
+            ts.base = ts.beforeSleep;
+            break;
+        case EventKind::Mark:
+            if (e.obj == std::uint8_t(MarkKind::Joined)) {
+                const auto it = ps.threads.find(std::uint16_t(e.arg));
+                e.arg = it == ps.threads.end() ? 0 : m_threads[it->second].lane;
+            }
+            break;
+        default:
+            break;
+        }
+        push(ts, e);
+    }
+    t.events.erase(t.events.begin(), t.events.begin() + std::ptrdiff_t(i));
+    samplesBefore(limit);
+}
+
+void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
+{
+    PyProcess &p = m_stream.processes().at(ps.pid);
+    // The process runs where its main thread runs (from the start: where it is first seen running).
+    Samples &own = m_samples[ps.pid];
+    if (!ps.started) {
+        for (std::size_t s = own.processPos; s < own.s.size() && own.s[s].t < limit; ++s)
+            if (own.s[s].state == 'R') {
+                ps.lastCpu = own.s[s].cpu;
+                ps.buffer->recordAt(p.helloNs, EventKind::OnCpu, 0, std::uint32_t(ps.lastCpu));
+                break;
+            }
+        ps.buffer->recordAt(p.helloNs, EventKind::ThreadStart, 0, 0);
+        ps.started = true;
+    }
+    for (; own.processPos < own.s.size() && own.s[own.processPos].t < limit; ++own.processPos) {
+        const ThreadSample &x = own.s[own.processPos];
+        if (x.t >= p.helloNs && x.t < ps.end && x.state == 'R' && x.cpu != ps.lastCpu) {
+            ps.buffer->recordAt(x.t, EventKind::OnCpu, 0, x.cpu);
+            ps.lastCpu = x.cpu;
+        }
+    }
+
+    for (const auto &[local, index] : ps.threads)
+        drawThread(ps, index, p.threads.at(local), limit);
+
+    // The interpreter's GIL, inferred round by round: every round before the limit is complete.
+    for (const auto &[t, candidates] : ps.rounds) {
+        if (ps.firstRound == 0) ps.firstRound = t;
+        if (ps.holder >= 0 && ps.previousRound != 0) ps.gilHeldNs += t - ps.previousRound;
+        ps.previousRound = t;
+        std::ptrdiff_t next = -1;
+        if (candidates.size() == 1)
+            next = std::ptrdiff_t(candidates.front());
+        else if (!candidates.empty())
+            next = std::find(candidates.begin(), candidates.end(), std::size_t(ps.holder)) != candidates.end()
+                       ? ps.holder
+                       : std::ptrdiff_t(candidates.front());
+        if (next == ps.holder) continue;
+        if (ps.holder >= 0) {
+            ThreadState &from = m_threads[std::size_t(ps.holder)];
+            push(from, {t, 0, from.lane, EventKind::Holder, ps.gil});
+        }
+        if (next >= 0) {
+            ThreadState &to = m_threads[std::size_t(next)];
+            push(to, {t, 1, to.lane, EventKind::Holder, ps.gil});
+        }
+        ps.holder = next;
+    }
+    ps.rounds.clear();
+
+    // Printed lines as instants on the lanes of the threads that printed them.
+    for (; ps.lines < p.lines.size() && p.lines[ps.lines].t < limit; ++ps.lines) {
+        const PrintedLine &line = p.lines[ps.lines];
+        const auto it = ps.threads.find(line.lane);
+        if (it == ps.threads.end()) continue;
+        ThreadState &ts = m_threads[it->second];
+        push(ts, {std::max(line.t, ts.doneTo), std::uint32_t(ps.lines + 1), ts.lane, EventKind::Mark,
+                  std::uint8_t(MarkKind::Print)});
+    }
+
+    for (const auto &[local, index] : ps.threads) {
+        ThreadState &ts = m_threads[index];
+        std::stable_sort(ts.out.begin(), ts.out.end(),
+                         [](const Event &x, const Event &y) { return x.t < y.t; });
+        for (const Event &e : ts.out) {
+            ts.lastT = std::max(ts.lastT, e.t);
+            ts.buffer->recordAt(ts.lastT, e.kind, e.obj, e.arg);
+        }
+        ts.out.clear();
+        ts.doneTo = std::max(ts.doneTo, limit);
+    }
+    ps.doneTo = std::max(ps.doneTo, limit);
+}
+
+void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how)
+{
+    ps.end = end;
+    drawUpTo(ps, INT64_MAX);
+    for (const auto &[local, index] : ps.threads) {
+        ThreadState &ts = m_threads[index];
+        if (ts.base == Base::Done || ts.base == Base::NotStarted) continue;
+        // Still running when its process ended (its main thread, a daemon thread) or was killed.
+        ts.lastT = std::max(ts.lastT, end);
+        ts.buffer->recordAt(ts.lastT, EventKind::ThreadEnd, 0, 0);
+        ts.base = Base::Done;
+    }
+    if (ps.holder >= 0) {
+        ThreadState &ts = m_threads[std::size_t(ps.holder)];
+        ts.lastT = std::max(ts.lastT, ps.previousRound);
+        ts.buffer->recordAt(ts.lastT, EventKind::Holder, ps.gil, 0);
+        ps.holder = -1;
+    }
+    ps.buffer->recordAt(end, EventKind::ProcessExit, 0, std::uint32_t(how));
+    ps.closed = true;
+}
+
+void Assembler::dropSamples(std::int64_t now)
+{
+    std::set<std::int64_t> threadTids;
+    for (const ThreadState &ts : m_threads)
+        if (ts.tid != 0) threadTids.insert(ts.tid);
+    for (auto &[tid, q] : m_samples) {
+        std::size_t used = SIZE_MAX;
+        if (threadTids.count(tid)) used = q.threadPos;
+        if (m_processes.count(tid)) used = std::min(used, q.processPos);
+        if (used == SIZE_MAX) {
+            // Nobody draws it (yet): what lies before its process's lanes never will be.
+            const ThreadSample *first = q.s.empty() ? nullptr : &q.s.front();
+            const auto owner = first ? m_processes.find(first->pid) : m_processes.end();
+            const std::int64_t before = owner != m_processes.end() ? owner->second.doneTo : now - staleNs;
+            used = std::size_t(std::partition_point(q.s.begin(), q.s.end(),
+                                                    [&](const ThreadSample &x) { return x.t < before; }) -
+                               q.s.begin());
+        }
+        q.s.erase(q.s.begin(), q.s.begin() + std::ptrdiff_t(used));
+        q.threadPos -= std::min(q.threadPos, used);
+        q.processPos -= std::min(q.processPos, used);
+    }
+}
+
+std::int64_t Assembler::advance(std::int64_t now)
+{
+    takeSamples();
+    discover(now, false);
+    std::int64_t edge = INT64_MAX;
+    if (!m_processes.count(m_mainPid)) edge = m_startNs; // nothing to draw before the script says hello
+    for (auto &[pid, ps] : m_processes) {
+        PyProcess &p = m_stream.processes().at(pid);
+        if (ps.closed) { // whatever it still says is not drawn
+            for (auto &[local, t] : p.threads)
+                t.events.clear();
+            continue;
+        }
+        const bool ended = p.exitCode.has_value();
+        std::int64_t limit = ended ? p.exitNs + 1 : std::max(p.helloNs, p.tickNs - marginNs);
+        limit = std::min(limit, m_complete + 1);
+        if (limit > ps.doneTo) drawUpTo(ps, limit);
+        if (ended && ps.doneTo > p.exitNs) {
+            close(ps, p.exitNs, *p.exitCode == 0 ? ExitKind::Normal : ExitKind::Crashed);
+            continue;
+        }
+        if (now - std::max(p.tickNs, p.helloNs) < staleNs) edge = std::min(edge, ps.doneTo);
+    }
+    if (edge == INT64_MAX) edge = m_complete;
+    dropSamples(now);
+    m_edge = std::max(m_edge, edge);
+    return m_edge;
+}
+
+Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
+{
+    takeSamples();
+    discover(endNs, true);
+    Assembled a;
+    for (auto &[pid, ps] : m_processes) {
+        if (ps.closed) continue;
+        const PyProcess &p = m_stream.processes().at(pid);
+        // When it ended: as its parent saw it (the script), as it said (multiprocessing's children), or
+        // at the last thing it reported or was seen doing.
+        std::int64_t end = 0;
+        ExitKind how = main.killed ? ExitKind::Killed : ExitKind::Normal;
+        if (pid == m_mainPid) {
+            end = main.endNs;
+            how = main.how;
+        } else if (p.exitCode) {
+            end = p.exitNs;
+            how = *p.exitCode == 0 ? ExitKind::Normal : ExitKind::Crashed;
+        } else {
+            std::int64_t last = std::max(p.helloNs, ps.lastEvent);
+            for (const auto &[local, t] : p.threads) {
+                if (!t.events.empty()) last = std::max(last, t.events.back().t);
+                if (const auto q = m_samples.find(t.tid); t.tid != 0 && q != m_samples.end())
+                    last = std::max(last, q->second.lastSeen);
+            }
+            end = std::min(last, endNs);
+        }
+        close(ps, std::max(end, p.helloNs), how);
+    }
 
     for (std::int64_t pid : m_stream.order()) {
-        const PyProcess &p = processes.at(pid);
+        const PyProcess &p = m_stream.processes().at(pid);
         ++a.processes;
-        const QString name = pid == mainPid ? mainName : p.name.isEmpty() ? QStringLiteral("python") : p.name;
-        const QString prefix = pid == mainPid ? QString() : name + QStringLiteral(": ");
-        processLanes[pid] =
-            m_recorder.addLane(name + QStringLiteral(" (pid %1)").arg(pid), LaneKind::Process);
-        const std::uint16_t gilLane =
-            m_recorder.addLane(prefix + QStringLiteral("GIL (inferred)"), LaneKind::Gil);
-        gils[pid] = m_recorder.addObject(prefix + QStringLiteral("GIL (inferred)"), gilLane);
-        for (const auto &[local, t] : p.threads) {
-            QString laneName = prefix + t.name;
-            for (int n = 2; threadNames.count(laneName); ++n)
-                laneName = prefix + t.name + QStringLiteral(" (%1)").arg(n);
-            threadNames.insert(laneName);
-            const std::uint16_t lane = m_recorder.addLane(laneName, LaneKind::Thread);
-            threadLanes[{pid, local}] = lane;
-            work.push_back({pid, &t, lane, {}});
-            ++(t.tid != 0 ? a.threads : a.tasks); // an asyncio task's lane has no thread of its own
-        }
-        // Lanes for the objects this process really used, in the order it first used them.
-        for (const auto &[local, t] : p.threads)
-            for (const Event &e : t.events) {
-                if (!usesObject(e.kind) || e.obj == 0 || objects.count({pid, e.obj})) continue;
-                const PyObject *o = findObject(pid, e.obj);
-                if (!o) continue;
-                const std::uint16_t lane = m_recorder.addLane(prefix + o->label, laneKindOf(o->kind));
-                const std::uint8_t id = m_recorder.addObject(prefix + o->label, lane);
-                objects[{pid, e.obj}] = id; // 0 once the run's 255 objects are spent
-                if (id == 0) ++a.objectsUntraced;
-            }
         a.lockWaitsTraced += p.stat(Stat::LockWaits);
         a.tracerEvents += p.stat(Stat::Events);
         // Processes run side by side: the run is slowed by the most any one of them spent tracing.
@@ -127,222 +448,21 @@ Assembled Assembler::assemble(const MainProcess &main, std::int64_t endNs)
         a.objectsUntraced += p.stat(Stat::ObjectsUntraced);
         if (p.exitCode) a.exitCodes[pid] = *p.exitCode;
     }
-
-    // When each process ended: as its parent saw it (the script), as it said (multiprocessing's
-    // children), or at the last thing it reported or was seen doing.
-    std::map<std::int64_t, std::int64_t> processEnd;
-    for (std::int64_t pid : m_stream.order()) {
-        const PyProcess &p = processes.at(pid);
-        std::int64_t last = p.helloNs;
-        for (const auto &[local, t] : p.threads) {
-            if (!t.events.empty()) last = std::max(last, t.events.back().t);
-            const auto found = samples.find(t.tid);
-            if (found != samples.end())
-                for (const ThreadSample &x : found->second)
-                    if (x.state != 'Z' && x.state != 'X') last = std::max(last, x.t);
-        }
-        const std::int64_t end = pid == mainPid ? main.endNs : p.exitCode ? p.exitNs : std::min(last, endNs);
-        processEnd[pid] = std::max(end, p.helloNs);
+    for (const auto &[pid, ps] : m_processes)
+        for (const auto &[local, o] : ps.objects)
+            if (o == 0) ++a.objectsUntraced;
+    for (const ThreadState &ts : m_threads) {
+        ++(ts.tid != 0 ? a.threads : a.tasks); // an asyncio task's lane has no thread of its own
+        if (const auto q = m_samples.find(ts.tid); ts.tid != 0 && q != m_samples.end())
+            a.cpuNs += q->second.runNs;
     }
-
-    const auto isLockLike = [&](std::int64_t pid, std::uint8_t obj) {
-        const PyObject *o = findObject(pid, obj);
-        return o && laneKindOf(o->kind) != LaneKind::Queue && laneKindOf(o->kind) != LaneKind::Signal;
-    };
-
-    // Per process: at each sampling round, the threads that run Python and are runnable.
-    std::map<std::int64_t, std::map<std::int64_t, std::vector<std::size_t>>> rounds;
-    for (std::size_t w = 0; w < work.size(); ++w) {
-        ThreadWork &tw = work[w];
-        const PyThread &t = *tw.thread;
-        const std::uint8_t gil = gils[tw.pid];
-        auto &round = rounds[tw.pid];
-        static const std::vector<ThreadSample> none;
-        const auto found = samples.find(t.tid);
-        const std::vector<ThreadSample> &ss = found == samples.end() ? none : found->second;
-        if (!ss.empty()) a.cpuNs += ss.back().runNs;
-        Base base = Base::NotStarted, beforeSleep = Base::Running;
-        bool overlay = false; // the lane shows an inferred wait the tracer did not report
-        int lastCpu = -1;
-        std::int64_t lockWaitFrom = 0;
-        std::size_t s = 0;
-        const auto applySample = [&](const ThreadSample &x) {
-            if (base == Base::NotStarted || base == Base::Done) return;
-            if (x.state == 'Z' || x.state == 'X' || x.t >= processEnd[tw.pid]) return; // already gone
-            round[x.t]; // every round in the thread's life counts towards the GIL's span
-            if (x.state == 'R' && x.cpu != lastCpu) {
-                tw.out.push_back({x.t, x.cpu, tw.lane, EventKind::OnCpu, 0});
-                lastCpu = x.cpu;
-            }
-            if (base == Base::Running) {
-                if (x.state == 'R' && overlay) {
-                    tw.out.push_back({x.t, 0, tw.lane, EventKind::IoEnd, 0});
-                    overlay = false;
-                } else if (x.state != 'R') {
-                    const Event last = tw.out.empty() ? Event{} : tw.out.back();
-                    const bool gilWait = x.futex;
-                    const bool same = overlay && ((gilWait && last.kind == EventKind::GilWait) ||
-                                                  (!gilWait && last.kind == EventKind::IoBegin));
-                    if (!same) {
-                        tw.out.push_back(gilWait ? Event{x.t, 0, tw.lane, EventKind::GilWait, gil}
-                                                 : Event{x.t, 0, tw.lane, EventKind::IoBegin, 0});
-                        overlay = true;
-                    }
-                }
-            }
-            if ((base == Base::Running || base == Base::Holding) && x.state == 'R') round[x.t].push_back(w);
-        };
-        for (const Event &e0 : t.events) {
-            while (s < ss.size() && ss[s].t < e0.t)
-                applySample(ss[s++]);
-            if (overlay) {
-                tw.out.push_back({e0.t, 0, tw.lane, EventKind::IoEnd, 0});
-                overlay = false;
-            }
-            Event e = e0;
-            e.lane = tw.lane;
-            if (usesObject(e.kind) && e.obj != 0) {
-                const auto it = objects.find({tw.pid, e.obj});
-                e.obj = it == objects.end() ? 0 : it->second;
-            }
-            switch (e.kind) {
-            case EventKind::ThreadStart:
-                base = Base::Running;
-                if (const int cpu = firstCpuOf(ss); cpu >= 0 && lastCpu < 0) {
-                    tw.out.push_back({e.t, std::uint32_t(cpu), tw.lane, EventKind::OnCpu, 0});
-                    lastCpu = cpu;
-                }
-                break;
-            case EventKind::ThreadEnd:
-                base = Base::Done;
-                break;
-            case EventKind::LockRequested:
-                base = Base::LockWait;
-                lockWaitFrom = e.t;
-                if (isLockLike(tw.pid, e0.obj)) ++a.lockWaits;
-                break;
-            case EventKind::LockAcquired:
-                if (base == Base::LockWait && isLockLike(tw.pid, e0.obj)) a.lockWaitNs += e.t - lockWaitFrom;
-                base = Base::Holding;
-                break;
-            case EventKind::LockReleased:
-                base = Base::Running;
-                break;
-            case EventKind::WaitBegin:
-                base = Base::Waiting;
-                break;
-            case EventKind::WaitEnd:
-                if (base == Base::LockWait && isLockLike(tw.pid, e0.obj)) a.lockWaitNs += e.t - lockWaitFrom;
-                base = Base::Running;
-                break;
-            case EventKind::SleepBegin:
-                beforeSleep = base;
-                base = Base::Sleeping;
-                break;
-            case EventKind::SleepEnd:
-                base = beforeSleep;
-                break;
-            case EventKind::Mark:
-                if (e.obj == std::uint8_t(MarkKind::Joined)) {
-                    const auto it = threadLanes.find({tw.pid, std::uint16_t(e.arg)});
-                    e.arg = it == threadLanes.end() ? 0 : it->second;
-                }
-                break;
-            default:
-                break;
-            }
-            tw.out.push_back(e);
-        }
-        while (s < ss.size())
-            applySample(ss[s++]);
-        if (base != Base::Done && base != Base::NotStarted) {
-            // Still running when its process ended (its main thread, a daemon thread) or was killed.
-            const std::int64_t last = std::max(tw.out.empty() ? 0 : tw.out.back().t, processEnd[tw.pid]);
-            tw.out.push_back({last, 0, tw.lane, EventKind::ThreadEnd, 0});
-        }
+    if (const auto own = m_processes.find(m_mainPid); own != m_processes.end()) {
+        a.gilHeldNs = own->second.gilHeldNs;
+        a.gilSpanNs = own->second.previousRound - own->second.firstRound;
     }
-
-    // Each interpreter's GIL, inferred round by round.
-    for (auto &[pid, byTime] : rounds) {
-        const std::uint8_t gil = gils[pid];
-        std::ptrdiff_t holder = -1;
-        std::int64_t previous = 0;
-        std::int64_t first = 0;
-        for (const auto &[t, candidates] : byTime) {
-            if (first == 0) first = t;
-            if (holder >= 0 && previous != 0 && pid == mainPid) a.gilHeldNs += t - previous;
-            previous = t;
-            std::ptrdiff_t next = -1;
-            if (candidates.size() == 1)
-                next = std::ptrdiff_t(candidates.front());
-            else if (!candidates.empty())
-                next =
-                    std::find(candidates.begin(), candidates.end(), std::size_t(holder)) != candidates.end()
-                        ? holder
-                        : std::ptrdiff_t(candidates.front());
-            if (next == holder) continue;
-            if (holder >= 0)
-                work[std::size_t(holder)].out.push_back(
-                    {t, 0, work[std::size_t(holder)].lane, EventKind::Holder, gil});
-            if (next >= 0)
-                work[std::size_t(next)].out.push_back(
-                    {t, 1, work[std::size_t(next)].lane, EventKind::Holder, gil});
-            holder = next;
-        }
-        if (holder >= 0) {
-            ThreadWork &tw = work[std::size_t(holder)];
-            tw.out.push_back({std::max(previous, tw.out.empty() ? previous : tw.out.back().t), 0, tw.lane,
-                              EventKind::Holder, gil});
-        }
-        if (pid == mainPid) a.gilSpanNs = previous - first;
-    }
-
-    // Printed lines as instants on the lanes of the threads that printed them.
-    for (std::int64_t pid : m_stream.order()) {
-        const PyProcess &p = processes.at(pid);
-        std::uint32_t place = 0;
-        for (const PrintedLine &line : p.lines) {
-            ++place;
-            const auto it = threadLanes.find({pid, line.lane});
-            if (it == threadLanes.end()) continue;
-            for (ThreadWork &tw : work)
-                if (tw.lane == it->second)
-                    tw.out.push_back(
-                        {line.t, place, tw.lane, EventKind::Mark, std::uint8_t(MarkKind::Print)});
-        }
-    }
-
-    for (ThreadWork &tw : work) {
-        std::stable_sort(tw.out.begin(), tw.out.end(),
-                         [](const Event &x, const Event &y) { return x.t < y.t; });
-        ThreadBuffer *buffer = m_recorder.createBuffer(tw.lane);
-        for (const Event &e : tw.out)
-            buffer->recordAt(e.t, e.kind, e.obj, e.arg);
-    }
-    for (std::int64_t pid : m_stream.order()) {
-        const PyProcess &p = processes.at(pid);
-        ThreadBuffer *buffer = m_recorder.createBuffer(processLanes[pid]);
-        const std::int64_t end = processEnd[pid];
-        // The process runs where its main thread runs (from the start: where it is first seen running).
-        const auto found = samples.find(pid);
-        const int firstCpu = found == samples.end() ? -1 : firstCpuOf(found->second);
-        if (firstCpu >= 0) buffer->recordAt(p.helloNs, EventKind::OnCpu, 0, std::uint32_t(firstCpu));
-        buffer->recordAt(p.helloNs, EventKind::ThreadStart, 0, 0);
-        if (found != samples.end()) {
-            int lastCpu = firstCpu;
-            for (const ThreadSample &x : found->second)
-                if (x.t >= p.helloNs && x.t < end && x.state == 'R' && x.cpu != lastCpu) {
-                    buffer->recordAt(x.t, EventKind::OnCpu, 0, x.cpu);
-                    lastCpu = x.cpu;
-                }
-        }
-        ExitKind how = main.killed ? ExitKind::Killed : ExitKind::Normal;
-        if (pid == mainPid)
-            how = main.how;
-        else if (p.exitCode)
-            how = *p.exitCode == 0 ? ExitKind::Normal : ExitKind::Crashed;
-        buffer->recordAt(end, EventKind::ProcessExit, 0, std::uint32_t(how));
-    }
+    a.lockWaitNs = m_lockWaitNs;
+    a.lockWaits = m_lockWaits;
+    a.lateEvents = m_late;
     return a;
 }
 

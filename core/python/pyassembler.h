@@ -7,7 +7,10 @@
 #include <QString>
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <set>
+#include <vector>
 
 namespace raceway::py {
 
@@ -27,37 +30,122 @@ struct Assembled
     std::int64_t tracerCostNs = 0;     // the largest of any process's events × calibrated cost
     std::uint64_t lines = 0;           // printed lines
     std::uint64_t objectsUntraced = 0;
+    std::uint64_t lateEvents = 0;          // events that arrived after their moment was drawn (drawn then)
     std::map<std::int64_t, int> exitCodes; // by pid, as the processes reported them
 };
 
-// Turns what the tracer said and what the sampler saw into lanes, once the run is over. For each
+// Turns what the tracer says and what the sampler sees into lanes while the script runs. For each
 // thread, the tracer's events are exact; where the tracer says the thread runs Python, the samples
 // add what it cannot say: on which core it runs, or that it sleeps in a futex (waiting for the GIL,
 // inferred) or elsewhere (waiting outside Python). Each interpreter gets a GIL lane, inferred: at
 // each sampling round, the one thread of the process that is running Python and runnable holds it.
+//
+// A process's lanes are drawn up to its heartbeat (the tracer writes everything it recorded, then a
+// tick, every 50 ms) less a margin, and never past the sampler's last complete round: what is drawn is
+// never taken back. An event that still arrives for a moment already drawn (its thread lost the GIL
+// between taking the time and buffering it, for longer than the margin) is drawn where its lane has got
+// to, and counted (lateEvents).
 class Assembler
 {
 public:
-    Assembler(Recorder &recorder, const StreamParser &stream, const ProcSampler &sampler)
-        : m_recorder(recorder), m_stream(stream), m_sampler(sampler)
-    {
-    }
+    // mainPid: the script's interpreter, whose process lane is called mainName. startNs: the run's
+    // start, where the live edge stays until the script says hello.
+    Assembler(Recorder &recorder, StreamParser &stream, ProcSampler &sampler, std::int64_t mainPid,
+              QString mainName, std::int64_t startNs);
+
+    static constexpr std::int64_t marginNs = 10'000'000;
+    // A process silent this long no longer holds the live edge back (a C call holding the GIL, a
+    // tracer that lost its pipe): its lanes catch up when it speaks again.
+    static constexpr std::int64_t staleNs = 1'000'000'000;
+
+    // While the run goes on: draws what is known to be complete and returns the live edge, the time
+    // before which every lane is drawn (never decreasing).
+    std::int64_t advance(std::int64_t now);
+
     // How the script's own process ended, as its parent saw it.
     struct MainProcess
     {
-        std::int64_t pid = 0;
-        QString name; // what its process lane is called
         ExitKind how = ExitKind::Normal;
         std::int64_t endNs = 0;
         bool killed = false; // the run killed what was left: children that said nothing were killed
     };
+    // Once the sampler has stopped and the stream is read: draws the rest and closes every lane.
     // endNs: where lanes still running at the end stop.
-    Assembled assemble(const MainProcess &main, std::int64_t endNs);
+    Assembled finish(const MainProcess &main, std::int64_t endNs);
 
 private:
+    // What the tracer says a thread is doing: the overlay from the samples only applies while it runs.
+    enum class Base { NotStarted, Running, Holding, Waiting, LockWait, Sleeping, Done };
+
+    struct Samples
+    {
+        std::vector<ThreadSample> s;
+        std::size_t threadPos = 0, processPos = 0; // how far the thread's lane and its process's have got
+        std::int64_t runNs = 0;                    // CPU time in its last sample
+        std::int64_t lastSeen = 0;                 // its last sample as a live thread
+    };
+    struct ThreadState
+    {
+        std::int64_t pid = 0;
+        std::uint16_t local = 0;
+        std::int64_t tid = 0;
+        std::uint16_t lane = 0;
+        ThreadBuffer *buffer = nullptr;
+        Base base = Base::NotStarted, beforeSleep = Base::Running;
+        bool overlay = false; // the lane shows an inferred wait the tracer did not report
+        EventKind lastPushed = EventKind::Progress;
+        int lastCpu = -1;
+        std::int64_t lockWaitFrom = 0;
+        std::int64_t doneTo = 0; // everything before this is recorded on the lane
+        std::int64_t lastT = 0;  // the last event recorded
+        std::vector<Event> out;  // this round's events, recorded in time order at its end
+    };
+    struct ProcessState
+    {
+        std::int64_t pid = 0;
+        QString prefix;
+        std::uint16_t lane = 0;
+        ThreadBuffer *buffer = nullptr;
+        std::uint8_t gil = 0;
+        std::map<std::uint16_t, std::size_t> threads;            // local lane -> m_threads index
+        std::map<std::uint8_t, std::uint8_t> objects;            // local object -> the run's (0: none left)
+        std::map<std::int64_t, std::vector<std::size_t>> rounds; // sampling round -> GIL candidates
+        std::ptrdiff_t holder = -1;
+        std::int64_t previousRound = 0, firstRound = 0, gilHeldNs = 0;
+        std::size_t lines = 0; // printed lines drawn
+        int lastCpu = -1;
+        bool started = false, closed = false;
+        std::int64_t doneTo = 0;
+        std::int64_t end = INT64_MAX; // known once it has ended
+        std::int64_t lastEvent = 0;
+    };
+
+    void takeSamples();
+    void discover(std::int64_t now, bool all);
+    const PyObject *findObject(std::int64_t pid, std::uint8_t obj) const;
+    bool isLockLike(std::int64_t pid, std::uint8_t obj) const;
+    std::uint8_t objectFor(ProcessState &ps, std::uint8_t local);
+    void drawUpTo(ProcessState &ps, std::int64_t limit);
+    void drawThread(ProcessState &ps, std::size_t index, PyThread &t, std::int64_t limit);
+    void applySample(ProcessState &ps, std::size_t index, const ThreadSample &x);
+    void push(ThreadState &ts, const Event &e);
+    void close(ProcessState &ps, std::int64_t end, ExitKind how);
+    void dropSamples(std::int64_t now);
+
     Recorder &m_recorder;
-    const StreamParser &m_stream;
-    const ProcSampler &m_sampler;
+    StreamParser &m_stream;
+    ProcSampler &m_sampler;
+    std::int64_t m_mainPid;
+    QString m_mainName;
+    std::int64_t m_startNs;
+    std::int64_t m_complete = 0; // the sampler's last complete round
+    std::int64_t m_edge = 0;
+    std::map<std::int64_t, Samples> m_samples; // by thread id
+    std::deque<ThreadState> m_threads;
+    std::map<std::int64_t, ProcessState> m_processes;
+    std::set<QString> m_threadNames;
+    std::int64_t m_lockWaitNs = 0;
+    std::uint64_t m_lockWaits = 0, m_late = 0;
 };
 
 } // namespace raceway::py

@@ -116,6 +116,9 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
         case std::uint8_t(Meta::Stat):
             p->stats[Stat(e.obj)] = e.arg;
             continue;
+        case std::uint8_t(Meta::Tick):
+            p->tickNs = std::clamp<std::int64_t>(e.t, p->tickNs, std::max(now, p->tickNs));
+            continue;
         case std::uint8_t(Meta::String):
             continue; // a string with nothing before it
         default:

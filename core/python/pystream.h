@@ -29,6 +29,7 @@ enum class Meta : std::uint8_t {
     Print = 0xE4,       // lane, arg = bytes; text: the line (its start)
     Exit = 0xE5,        // arg = exit code
     Stat = 0xE6,        // obj = Stat, arg = value
+    Tick = 0xE7,        // the process has written everything it recorded before t (give or take a GIL switch)
     String = 0xEF,      // arg = bytes; raw records follow
     Frame = 0xF0,       // arg = pid, lane = records that follow, obj = version
 };
@@ -81,6 +82,7 @@ struct PyProcess
     QString name;
     std::optional<int> exitCode;
     std::int64_t exitNs = 0;
+    std::int64_t tickNs = 0; // its last heartbeat
     std::map<std::uint16_t, PyThread> threads;
     std::map<std::uint8_t, PyObject> objects;
     std::vector<PrintedLine> lines;
@@ -109,6 +111,8 @@ public:
     // In the order they said hello.
     const std::vector<std::int64_t> &order() const { return m_order; }
     const std::map<std::int64_t, PyProcess> &processes() const { return m_processes; }
+    // For the assembler, which takes each thread's events away as it draws them.
+    std::map<std::int64_t, PyProcess> &processes() { return m_processes; }
     std::uint64_t events() const { return m_events; }
     std::uint64_t dropped() const { return m_dropped; }
     std::uint64_t bytes() const { return m_bytes; }

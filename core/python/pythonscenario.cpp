@@ -208,6 +208,14 @@ void PythonScenario::run(RunContext &ctx) const
     StreamParser stream(rec.maxEvents());
     stream.onThread = [&sampler](std::int64_t pid, std::int64_t tid) { sampler.watchThread(pid, tid); };
 
+    // The lanes are put together from the stream and the samples a little after the fact: the live
+    // edge waits for them (see Assembler), and is let go however the run ends.
+    rec.holdWatermark(nowNs());
+    struct Release
+    {
+        Recorder &rec;
+        ~Release() { rec.holdWatermark(INT64_MAX); }
+    } release{rec};
     cores.start();
     const std::int64_t started = nowNs();
     ctx.markStart(started);
@@ -251,6 +259,8 @@ void PythonScenario::run(RunContext &ctx) const
     }
     sampler.watchProcess(pid);
     sampler.start();
+    Assembler assembler(rec, stream, sampler, pid, QFileInfo(m_job.script).fileName(), started);
+    std::int64_t advanced = 0;
 
     // Read the stream until every process holding the pipe has closed it. The script's exit ends the
     // run: children it left behind get a moment to finish, then the whole group is killed.
@@ -292,6 +302,10 @@ void PythonScenario::run(RunContext &ctx) const
         }
         if (exited && !eof && !killed && now - exitedAt > 1'000'000'000) killAll(); // orphans hold the pipe
         if (killed && now - killedAt > 3'000'000'000) break; // something outside the group holds the pipe
+        if (now - advanced >= 15'000'000) {
+            rec.holdWatermark(assembler.advance(now));
+            advanced = now;
+        }
     }
     const std::int64_t endNs = exited ? exitedAt : nowNs();
     ::kill(-pid, SIGKILL); // nothing of the script's outlives the run
@@ -310,16 +324,13 @@ void PythonScenario::run(RunContext &ctx) const
                          : WIFSIGNALED(status) ? -WTERMSIG(status)
                                                : -1;
     Assembler::MainProcess main;
-    main.pid = pid;
-    main.name = QFileInfo(m_job.script).fileName();
     main.endNs = endNs;
     main.killed = killed;
     main.how = timedOut        ? ExitKind::TimedOut
                : killed        ? ExitKind::Killed
                : exitCode == 0 ? ExitKind::Normal
                                : ExitKind::Crashed;
-    Assembler assembler(rec, stream, sampler);
-    const Assembled a = assembler.assemble(main, endNs);
+    const Assembled a = assembler.finish(main, endNs);
 
     const double wallNs = double(endNs - started);
     const double untraced = std::max(wallNs - double(a.tracerCostNs), wallNs * 0.01);
@@ -350,6 +361,8 @@ void PythonScenario::run(RunContext &ctx) const
                   samplerSpan > 0 ? QVariant(double(sampler.rounds() - 1) * 1e9 / samplerSpan) : QVariant(),
                   QStringLiteral("Hz"));
 
+    ctx.addMetric(QStringLiteral("late_events"),
+                  QStringLiteral("Events that came after their moment was drawn"), qulonglong(a.lateEvents));
     ctx.addMetric(QStringLiteral("sampler_cpu_ms"), QStringLiteral("CPU time the sampler took"),
                   double(sampler.cpuNs()) / 1e6, QStringLiteral("ms"));
 

@@ -2,7 +2,6 @@
 // with equalities and ratios that hold on a loaded machine (no timing thresholds), and bad input fails
 // with one line and leaves nothing running.
 
-#include "pyassembler.h"
 #include "pythonscenario.h"
 #include "runner.h"
 
@@ -17,7 +16,6 @@
 
 #include <csignal>
 #include <cstring>
-#include <random>
 #include <set>
 
 using namespace raceway;
@@ -37,7 +35,6 @@ private Q_SLOTS:
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
     void savedTraceShowsTheSame();
-    void streamInPiecesAndDamaged();
     void hundredForkedProcesses();
     void badInput_data();
     void badInput();
@@ -405,92 +402,6 @@ void TestPython::savedTraceShowsTheSame()
                  .value(QStringLiteral("printed_lines"))
                  .toInt(),
              10);
-}
-
-namespace {
-
-QByteArray record(std::int64_t t, std::uint32_t arg, std::uint16_t lane, std::uint8_t kind, std::uint8_t obj)
-{
-    Event e{t, arg, lane, EventKind(kind), obj};
-    return QByteArray(reinterpret_cast<const char *>(&e), sizeof e);
-}
-
-QByteArray withString(QByteArray head, const QByteArray &text)
-{
-    head += record(0, std::uint32_t(text.size()), 0, std::uint8_t(py::Meta::String), 0);
-    QByteArray padded = text;
-    padded.append(QByteArray((16 - text.size() % 16) % 16, '\0'));
-    return head + padded;
-}
-
-QByteArray unit(std::uint32_t pid, const QByteArray &records)
-{
-    return record(0, pid, std::uint16_t(records.size() / 16), std::uint8_t(py::Meta::Frame),
-                  py::protocolVersion) +
-           records;
-}
-
-// A process with a main thread that takes a lock, waits for it once and prints a line.
-QByteArray sampleStream(std::int64_t t0)
-{
-    QByteArray r;
-    r += record(t0, 1, 0, std::uint8_t(py::Meta::Hello), 0);
-    r += withString(record(t0, 4242, 0, std::uint8_t(py::Meta::ThreadName), 0), "MainThread");
-    r += withString(record(t0, 1, 0, std::uint8_t(py::Meta::Object), 1), "Lock x.py:1");
-    r += record(t0 + 1, 4242, 0, std::uint8_t(EventKind::ThreadStart), 0);
-    r += record(t0 + 2, 0, 0, std::uint8_t(EventKind::LockRequested), 1);
-    r += record(t0 + 5, 0, 0, std::uint8_t(EventKind::LockAcquired), 1);
-    r += record(t0 + 9, 0, 0, std::uint8_t(EventKind::LockReleased), 1);
-    r += withString(record(t0 + 10, 6, 0, std::uint8_t(py::Meta::Print), 0), "hello");
-    r += record(t0 + 11, 1, 0, std::uint8_t(py::Meta::Stat), std::uint8_t(py::Stat::LockWaits));
-    return unit(4242, r);
-}
-
-} // namespace
-
-void TestPython::streamInPiecesAndDamaged()
-{
-    const std::int64_t t0 = nowNs() - 1'000'000;
-    const QByteArray stream = sampleStream(t0) + sampleStream(t0 + 100);
-    py::StreamParser whole;
-    whole.feed(stream.constData(), std::size_t(stream.size()));
-    QVERIFY(!whole.corrupt());
-    QCOMPARE(whole.events(), std::uint64_t(8));
-    const py::PyProcess &p = whole.processes().at(4242);
-    QCOMPARE(p.threads.at(0).name, QStringLiteral("MainThread"));
-    QCOMPARE(p.objects.at(1).label, QStringLiteral("Lock x.py:1"));
-    QCOMPARE(p.lines.size(), std::size_t(2));
-    QCOMPARE(p.lines[0].text, QStringLiteral("hello"));
-    // The same bytes one at a time: the same result.
-    py::StreamParser bytewise;
-    for (char c : stream)
-        bytewise.feed(&c, 1);
-    QCOMPARE(bytewise.events(), whole.events());
-    QCOMPARE(bytewise.processes().at(4242).lines.size(), std::size_t(2));
-    // Damaged copies never crash anything and never leave a lane out of order.
-    std::mt19937 rng(7);
-    for (int round = 0; round < 300; ++round) {
-        QByteArray bad = stream;
-        for (int k = 0; k < 1 + round % 5; ++k)
-            bad[int(rng() % std::uint32_t(bad.size()))] = char(rng());
-        bad.truncate(int(rng() % std::uint32_t(bad.size() + 1)));
-        py::StreamParser parser(1000);
-        parser.feed(bad.constData(), std::size_t(bad.size()));
-        Recorder rec(100000);
-        py::ProcSampler sampler;
-        py::Assembler assembler(rec, parser, sampler);
-        py::Assembler::MainProcess main;
-        main.pid = 4242;
-        main.name = QStringLiteral("x.py");
-        main.endNs = nowNs();
-        assembler.assemble(main, main.endNs);
-        Trace trace;
-        trace.setRegistry(rec.lanes(), rec.objects());
-        rec.drain([&](const Event *events, std::size_t n) { trace.ingest(events, n); });
-        trace.commit();
-        for (const Lane &lane : trace.lanes())
-            QVERIFY(std::is_sorted(lane.times.begin(), lane.times.end()));
-    }
 }
 
 void TestPython::hundredForkedProcesses()

@@ -78,7 +78,9 @@ def install_from_environment(began=None):
     atexit.register(_at_exit)
     startup = time.perf_counter_ns() - began
     w.meta(wire.STAT, obj=wire.STAT_STARTUP_NS, arg=min(startup, 0xFFFFFFFF))
+    w.meta(wire.TICK)
     w.flush()
+    processes.start_heartbeat()
 
 
 def _at_exit():

@@ -7,13 +7,38 @@ pass, so the pipe is added to the ones they pass. Modules are patched when the s
 so a script that never uses multiprocessing does not pay for importing it.
 """
 
+import _thread
 import os
 import sys
 import threading
+import time
 
 from . import aio, wire
 
 _state = {"wire": None, "fd": -1}
+_raw_sleep = time.sleep  # taken before the tracer replaces time.sleep
+HEARTBEAT_S = 0.05
+
+
+def start_heartbeat():
+    """Every 50 ms this process's buffered events go out, followed by a TICK: Raceway then knows it has
+    everything recorded before that moment and draws the lanes up to there while the script runs (a
+    thread busy computing records nothing for seconds, and would otherwise hold back what it recorded
+    last). A raw thread: threading never sees it, so the script's own thread count is unchanged."""
+    try:
+        _thread.start_new_thread(_heartbeat, (os.getpid(),))
+    except RuntimeError:
+        pass  # no threads to be had: lanes are drawn as the buffer fills, and at the end
+
+
+def _heartbeat(pid):
+    while True:
+        _raw_sleep(HEARTBEAT_S)
+        w = _state["wire"]
+        if w is None or not w.ok or os.getpid() != pid:
+            return
+        w.meta(wire.TICK)
+        w.flush()
 
 
 def _w():
@@ -35,6 +60,7 @@ def after_fork_in_child():
     w.adopt_thread(name)
     w.event(wire.THREAD_START, 0, threading.get_native_id())
     w.flush()
+    start_heartbeat()  # the parent's did not come through fork
 
 
 def _parent_pid():
@@ -198,6 +224,27 @@ class _Tee(object):
         return True
 
 
+def _patch_fork():
+    """Python 3.12 and later warn when a process with several threads forks. A script with one thread
+    of its own must not see that warning because of the heartbeat thread."""
+    if sys.version_info < (3, 12):
+        return
+    raw_fork = os.fork
+
+    def fork():
+        if threading.active_count() > 1:
+            return raw_fork()  # the script's own threads: the warning is the script's
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message=r"This process .* is multi-threaded", category=DeprecationWarning
+            )
+            return raw_fork()
+
+    os.fork = fork
+
+
 def _patch_exit():
     raw_exit = os._exit
 
@@ -224,6 +271,7 @@ def install(w, fd, users):
     sys.meta_path.insert(0, _PatchOnImport())
     os.register_at_fork(after_in_child=after_fork_in_child)
     _patch_exit()
+    _patch_fork()
     if sys.stdout is not None:
         sys.stdout = _Tee(sys.stdout)
     if sys.stderr is not None:

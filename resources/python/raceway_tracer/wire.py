@@ -40,6 +40,7 @@ PROCESS_NAME = 0xE3  # STRING: the process's name
 PRINT = 0xE4  # lane, arg = bytes written; STRING: the start of the text
 EXIT = 0xE5  # arg = exit code (two's complement)
 STAT = 0xE6  # obj = which, arg = value
+TICK = 0xE7  # everything this process recorded before t has been written (within a GIL switch or two)
 STRING = 0xEF
 FRAME = 0xF0
 
@@ -175,10 +176,12 @@ class Wire:
         return obj
 
     # -- writing -------------------------------------------------------------------------------
-    def flush(self):
+    def flush(self, wait=False):
         lock = self.flush_lock
-        if not lock.acquire(False):
-            return  # another thread is writing; it or the next flush takes these too
+        # Another thread writing takes these too, or the next flush does. The last flush waits for it
+        # (the heartbeat may be writing): after it there is no next one.
+        if not (lock.acquire(True, 1.0) if wait else lock.acquire(False)):
+            return
         try:
             n = len(self.buf)
             if n == 0 or not self.ok:
@@ -231,7 +234,7 @@ class Wire:
         self.meta(STAT, obj=STAT_EVENTS, arg=min(self.events, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OUTPUT_BYTES, arg=min(self.output_bytes, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OBJECTS_UNTRACED, arg=self.untraced_objects)
-        self.flush()
+        self.flush(wait=True)
 
 
 def stdlib_dir():
