@@ -13,9 +13,11 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <csignal>
 #include <cstring>
+#include <map>
 #include <set>
 
 using namespace raceway;
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void readSleepWriteEndsAtOne();
     void lockWaitsDrawnEqualCounted();
     void gilThreadsTakeTurns();
+    void drawnWhileItRuns();
     void processesRunSideBySide();
     void asyncioTasksHaveLanes();
     void forkAndSpawnChildrenAreTraced_data();
@@ -289,6 +292,65 @@ void TestPython::gilThreadsTakeTurns()
         if (iv.state == State::Held) holders.insert(iv.obj);
     });
     QVERIFY(holders.count(std::uint16_t(a)) && holders.count(std::uint16_t(b)));
+}
+
+void TestPython::drawnWhileItRuns()
+{
+    const QString script = writeScript(QStringLiteral("live.py"), R"PY(import threading, time
+def work():
+    x = 0
+    for i in range(4_000_000):
+        x += i
+def nap():
+    for _ in range(8):
+        time.sleep(0.1)
+a = threading.Thread(target=work, name="worker")
+b = threading.Thread(target=nap, name="napper")
+a.start(); b.start(); a.join(); b.join()
+)PY");
+    py::PythonJob job;
+    job.script = script;
+    job.python = m_python;
+    QString error;
+    job.tracerDir = py::tracerDirectory(&error);
+    job.stdoutToStderr = true;
+    job.timeoutMs = 60000;
+    m_scenarios.push_back(std::make_unique<py::PythonScenario>(job));
+    Runner runner(*m_scenarios.back(), ParamValues(), 20'000'000);
+    runner.start();
+    // Collected as the window does, until the napper's lane shows a sleep while the script still runs.
+    struct Snapshot
+    {
+        std::int64_t edge = 0;
+        std::map<QString, std::vector<std::pair<std::int64_t, State>>> lanes;
+    } live;
+    const auto threadLanes = [](const Trace &trace, std::int64_t before) {
+        std::map<QString, std::vector<std::pair<std::int64_t, State>>> out;
+        for (const Lane &lane : trace.lanes())
+            if (lane.kind == LaneKind::Thread || lane.kind == LaneKind::Process)
+                for (std::size_t i = 0; i < lane.times.size() && lane.times[i] < before; ++i)
+                    out[lane.name].emplace_back(lane.times[i], lane.states[i]);
+        return out;
+    };
+    while (!runner.collect(20)) {
+        const Trace &trace = runner.trace();
+        const std::size_t napper = laneNamed(trace, QStringLiteral("napper"));
+        if (live.edge == 0 && napper != SIZE_MAX && trace.totalIn(napper, State::Sleeping) > 150'000'000) {
+            live.edge = trace.end();
+            live.lanes = threadLanes(trace, live.edge);
+        }
+        QThread::msleep(10);
+    }
+    QVERIFY2(live.edge != 0, "nothing of the script was drawn before it ended");
+    QCOMPARE(runner.result().error, QString());
+    // What was shown then is what the finished run shows up to that moment: nothing drawn was taken back.
+    const auto final = threadLanes(runner.trace(), live.edge);
+    for (const char *name : {"worker", "napper", "MainThread"}) {
+        QVERIFY2(live.lanes.count(QLatin1String(name)), name);
+        QVERIFY(live.lanes.at(QLatin1String(name)) == final.at(QLatin1String(name)));
+    }
+    QVERIFY(live.lanes == final);
+    QVERIFY(live.edge < runner.trace().end());
 }
 
 void TestPython::processesRunSideBySide()
