@@ -25,6 +25,10 @@ void Runner::start()
 {
     m_startNs = nowNs();
     m_trace.setStart(m_startNs);
+    if (m_scenario.recordsLate()) { // nothing is drawn ahead of what the scenario has recorded
+        m_recorder.holdWatermark(m_startNs);
+        m_trace.setEndFollowsEvents(false);
+    }
     m_controller.reset(QThread::create([this] {
         m_scenario.run(m_context);
         m_endNs = m_context.endNs() != 0 ? m_context.endNs() : nowNs();
@@ -94,6 +98,7 @@ bool Runner::collect(double budgetMs)
 void Runner::finish()
 {
     m_controller->wait();
+    m_trace.setEndFollowsEvents(true);
     m_trace.setEnd(m_endNs);
     m_trace.setBudgetReached(m_recorder.budgetReachedNs());
     m_trace.compact();

@@ -89,6 +89,9 @@ public:
     // Which runs are alike: compared with each other, sharing a lane arrangement and an export name.
     // The id, unless one scenario stands for many (a Python run: one family per script).
     virtual QString family(const QList<Metric> &) const { return id(); }
+    // True when the run records its events some time after they happen and moves the recorder's
+    // watermark on itself (Recorder::holdWatermark): the runner holds it at the start until then.
+    virtual bool recordsLate() const { return false; }
 };
 
 // The lost-update accounting every racing scenario reports: expected, actual, lost (expected - actual),

@@ -208,7 +208,7 @@ void Trace::ingest(const Event *events, std::size_t count)
     for (std::size_t i = 0; i < count; ++i) {
         const Event &e = events[i];
         const std::size_t lane = e.lane;
-        m_end = std::max(m_end, e.t);
+        m_latestEvent = std::max(m_latestEvent, e.t);
         Source &src = source(e.lane);
         std::int64_t wide = e.arg;
         if (src.hasArgHigh) {
@@ -401,6 +401,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         }
     }
+    if (m_endFollowsEvents) m_end = std::max(m_end, m_latestEvent);
 }
 
 namespace {

@@ -127,6 +127,14 @@ public:
 
     void setStart(std::int64_t t) { m_start = t; }
     void setEnd(std::int64_t t) { m_end = std::max(m_end, t); }
+    // The end follows the latest event ingested, unless told not to while a run whose events are
+    // recorded late goes on: then it is only what setEnd() says (the live edge), so lanes are not drawn
+    // in their last state past what is known. Letting go moves it to the latest event.
+    void setEndFollowsEvents(bool follows)
+    {
+        m_endFollowsEvents = follows;
+        if (follows) m_end = std::max(m_end, m_latestEvent);
+    }
     std::int64_t start() const { return m_start; }
     std::int64_t end() const { return m_end; }
     std::uint64_t eventCount() const { return m_events; }
@@ -172,6 +180,8 @@ private:
 
     std::int64_t m_start = 0;
     std::int64_t m_end = 0;
+    std::int64_t m_latestEvent = 0;
+    bool m_endFollowsEvents = true;
     std::uint64_t m_events = 0;
     std::int64_t m_progressTotal = 0;
     std::int64_t m_budgetReached = 0;

@@ -210,7 +210,7 @@ void PythonScenario::run(RunContext &ctx) const
 
     // The lanes are put together from the stream and the samples a little after the fact: the live
     // edge waits for them (see Assembler), and is let go however the run ends.
-    rec.holdWatermark(nowNs());
+    rec.holdWatermark(nowNs()); // the runner held it from the start (recordsLate)
     struct Release
     {
         Recorder &rec;

@@ -25,6 +25,7 @@ public:
     QString headline(const ParamValues &params, const QList<Metric> &metrics) const override;
     // "python-gil_pair": runs of one script are compared with each other, not with another script's.
     QString family(const QList<Metric> &metrics) const override;
+    bool recordsLate() const override { return true; }
     const PythonJob &job() const { return m_job; }
 
 private:
