@@ -1,14 +1,20 @@
 // What Raceway's Python tracer costs a traced script: one traced Lock acquire/release cycle against a
 // raw one, in the real python3 with the tracer loaded and its stream read by Raceway's parser.
 
+#include "clock.h"
+#include "procsampler.h"
+#include "pyassembler.h"
 #include "pystream.h"
 #include "pythonjob.h"
+#include "recorder.h"
 
 #include <QProcess>
 #include <QProcessEnvironment>
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+#include <cstring>
 #include <fcntl.h>
 #include <thread>
 #include <unistd.h>
@@ -85,3 +91,108 @@ static void BM_PythonTracerEvent(benchmark::State &state)
     state.counters["calibrated_ns"] = calibrated;
 }
 BENCHMARK(BM_PythonTracerEvent)->UseManualTime()->Iterations(3)->Unit(benchmark::kNanosecond);
+
+namespace {
+
+void put(std::string &out, std::int64_t t, std::uint32_t arg, std::uint16_t lane, std::uint8_t kind,
+         std::uint8_t obj)
+{
+    const raceway::Event e{t, arg, lane, raceway::EventKind(kind), obj};
+    out.append(reinterpret_cast<const char *>(&e), sizeof e);
+}
+
+// One process's stream as the tracer writes it: `threads` threads taking one lock in turn, an event
+// every `gapNs`, a heartbeat every 50 ms; in 4096-byte units.
+std::vector<std::string> lockStream(std::int64_t t0, int threads, std::int64_t events, std::int64_t gapNs)
+{
+    using raceway::EventKind;
+    namespace py = raceway::py;
+    std::vector<std::string> records; // each one record, or a record with its string
+    const auto rec = [&](std::int64_t t, std::uint32_t arg, std::uint16_t lane, std::uint8_t kind,
+                         std::uint8_t obj, const char *text = nullptr) {
+        std::string r;
+        put(r, t, arg, lane, kind, obj);
+        if (text) {
+            const std::size_t n = std::strlen(text);
+            put(r, 0, std::uint32_t(n), 0, std::uint8_t(py::Meta::String), 0);
+            std::string padded(text);
+            padded.resize((n + 15) / 16 * 16, '\0');
+            r += padded;
+        }
+        records.push_back(r);
+    };
+    rec(t0, 1, 0, std::uint8_t(py::Meta::Hello), 0);
+    rec(t0, 1, 0, std::uint8_t(py::Meta::Object), 1, "Lock bench.py:1");
+    for (int k = 0; k < threads; ++k) {
+        rec(t0, 100000 + std::uint32_t(k), std::uint16_t(k), std::uint8_t(py::Meta::ThreadName), 0, "worker");
+        rec(t0 + 1, 100000 + std::uint32_t(k), std::uint16_t(k), std::uint8_t(EventKind::ThreadStart), 0);
+    }
+    std::int64_t t = t0 + 2, nextTick = t0 + 50'000'000;
+    for (std::int64_t i = 0; i < events; i += 3) {
+        const auto lane = std::uint16_t((i / 3) % threads);
+        rec(t, 0, lane, std::uint8_t(EventKind::LockRequested), 1);
+        rec(t + gapNs, 0, lane, std::uint8_t(EventKind::LockAcquired), 1);
+        rec(t + 2 * gapNs, 0, lane, std::uint8_t(EventKind::LockReleased), 1);
+        t += 3 * gapNs;
+        if (t >= nextTick) {
+            rec(t, 0, 0, std::uint8_t(py::Meta::Tick), 0);
+            nextTick += 50'000'000;
+        }
+    }
+    std::vector<std::string> units;
+    std::string unit;
+    const auto close = [&] {
+        std::string head;
+        put(head, 0, 4242, std::uint16_t(unit.size() / 16), std::uint8_t(py::Meta::Frame),
+            py::protocolVersion);
+        units.push_back(head + unit);
+        unit.clear();
+    };
+    for (const std::string &r : records) {
+        if (unit.size() + r.size() > 4096 - 16) close();
+        unit += r;
+    }
+    if (!unit.empty()) close();
+    return units;
+}
+
+} // namespace
+
+// Drawing a traced script's lanes as it runs: 64 threads and a lock, 1.2M events over a second of
+// the script's time, drawn at every heartbeat. Reports events drawn per second and the longest single
+// advance (it runs on the run's own thread, between reads of the pipe).
+static void BM_AssemblerLive(benchmark::State &state)
+{
+    namespace py = raceway::py;
+    const std::int64_t events = 1'200'000;
+    const std::int64_t t0 = raceway::nowNs() - 10'000'000'000;
+    const std::vector<std::string> units = lockStream(t0, 64, events, 1000000000 / events);
+    double longest = 0;
+    for (auto _ : state) {
+        raceway::Recorder rec(50'000'000);
+        py::StreamParser parser;
+        py::ProcSampler sampler;
+        sampler.start();
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
+        py::Assembler assembler(rec, parser, sampler, 4242, QStringLiteral("bench.py"), t0);
+        std::size_t n = 0;
+        for (const std::string &u : units) {
+            parser.feed(u.data(), u.size());
+            if (++n % 100 == 0) { // about as often as the run's loop does, for this rate of events
+                const auto a = std::chrono::steady_clock::now();
+                assembler.advance(raceway::nowNs());
+                longest = std::max(
+                    longest,
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
+            }
+        }
+        sampler.stop();
+        py::Assembler::MainProcess main;
+        main.endNs = raceway::nowNs();
+        const py::Assembled a = assembler.finish(main, main.endNs);
+        benchmark::DoNotOptimize(a.lockWaits);
+    }
+    state.SetItemsProcessed(state.iterations() * events);
+    state.counters["longest_advance_ms"] = longest;
+}
+BENCHMARK(BM_AssemblerLive)->Iterations(3)->Unit(benchmark::kMillisecond);
