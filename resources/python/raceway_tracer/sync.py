@@ -12,6 +12,8 @@ import time
 
 from . import wire
 
+_mono = time.monotonic_ns
+
 _state = {"wire": None}
 
 
@@ -47,8 +49,9 @@ class TracedLock(object):
         return got
 
     def release(self):
-        _state["wire"].event(wire.LOCK_RELEASED, self._obj)
+        t = _mono()  # stamped while held, recorded once let go (so a write never happens while held)
         self._lock.release()
+        _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
 
     __enter__ = acquire
 
@@ -96,10 +99,12 @@ class TracedRLock(TracedLock):
     __enter__ = acquire
 
     def release(self):
-        if self._depth == 1 and self._lock._is_owned():
-            _state["wire"].event(wire.LOCK_RELEASED, self._obj)
+        last = self._depth == 1 and self._lock._is_owned()
+        t = _mono()
         self._depth -= 1
         self._lock.release()
+        if last:
+            _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
 
     def _is_owned(self):
         return self._lock._is_owned()

@@ -101,19 +101,23 @@ class Wire:
             lane = self.adopt_thread()
         return lane
 
-    def event(self, kind, obj=0, arg=0):
+    def event(self, kind, obj=0, arg=0, t=0):
+        """Records an event stamped now (or at t). Writing the buffer out lets go of the GIL: never
+        done right after a lock was taken, where every other thread would find it held and queue up
+        behind it (untraced, the holder would usually have let go of it before losing the GIL)."""
         if not self.ok:
             return
         lane = self.lanes.get(_get_ident())
         if lane is None:
             lane = self.adopt_thread()
-        t = _mono()
+        if not t:
+            t = _mono()
         self.events += 1
         buf = self.buf
         buf.append(_pack(t, arg & 0xFFFFFFFF, lane, kind, obj))
         if len(buf) == 1:
             self.first_t = t
-        elif len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS:
+        elif kind != LOCK_ACQUIRED and (len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS):
             self.flush()
 
     def event_on(self, lane, kind, obj=0, arg=0):
