@@ -55,8 +55,10 @@ class TracedLock(object):
 
     __enter__ = acquire
 
-    def __exit__(self, *exc):
-        self.release()
+    def __exit__(self, *exc):  # release(), without a second call: `with` is how locks are mostly used
+        t = _mono()
+        self._lock.release()
+        _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
 
     def locked(self):
         return self._lock.locked()
@@ -105,6 +107,9 @@ class TracedRLock(TracedLock):
         self._lock.release()
         if last:
             _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
+
+    def __exit__(self, *exc):
+        self.release()
 
     def _is_owned(self):
         return self._lock._is_owned()
