@@ -353,13 +353,18 @@ void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how)
 
 void Assembler::dropSamples(std::int64_t now)
 {
+    // Samples still to be drawn are kept; a closed process's (a zombie is still sampled) are not.
+    const auto open = [&](std::int64_t pid) {
+        const auto it = m_processes.find(pid);
+        return it != m_processes.end() && !it->second.closed;
+    };
     std::set<std::int64_t> threadTids;
     for (const ThreadState &ts : m_threads)
-        if (ts.tid != 0) threadTids.insert(ts.tid);
+        if (ts.tid != 0 && open(ts.pid)) threadTids.insert(ts.tid);
     for (auto &[tid, q] : m_samples) {
         std::size_t used = SIZE_MAX;
         if (threadTids.count(tid)) used = q.threadPos;
-        if (m_processes.count(tid)) used = std::min(used, q.processPos);
+        if (open(tid)) used = std::min(used, q.processPos);
         if (used == SIZE_MAX) {
             // Nobody draws it (yet): what lies before its process's lanes never will be.
             const ThreadSample *first = q.s.empty() ? nullptr : &q.s.front();

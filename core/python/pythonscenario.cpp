@@ -209,8 +209,8 @@ void PythonScenario::run(RunContext &ctx) const
     stream.onThread = [&sampler](std::int64_t pid, std::int64_t tid) { sampler.watchThread(pid, tid); };
 
     // The lanes are put together from the stream and the samples a little after the fact: the live
-    // edge waits for them (see Assembler), and is let go however the run ends.
-    rec.holdWatermark(nowNs()); // the runner held it from the start (recordsLate)
+    // edge waits for them (see Assembler; the runner holds it from the start, as recordsLate() asks),
+    // and is let go however the run ends.
     struct Release
     {
         Recorder &rec;
