@@ -442,6 +442,7 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
     for (std::int64_t pid : m_stream.order()) {
         const PyProcess &p = m_stream.processes().at(pid);
         ++a.processes;
+        if (!p.stats.count(Stat::Events)) a.talliesComplete = false;
         a.lockWaitsTraced += p.stat(Stat::LockWaits);
         a.tracerEvents += p.stat(Stat::Events);
         // Processes run side by side: the run is slowed by the most any one of them spent tracing.

@@ -30,7 +30,10 @@ struct Assembled
     std::int64_t tracerCostNs = 0;     // the largest of any process's events × calibrated cost
     std::uint64_t lines = 0;           // printed lines
     std::uint64_t objectsUntraced = 0;
-    std::uint64_t lateEvents = 0;          // events that arrived after their moment was drawn (drawn then)
+    std::uint64_t lateEvents = 0; // events that arrived after their moment was drawn (drawn then)
+    // Every process sent its final tally (events, lock waits): not so when one was killed, and then the
+    // tracers' counts and the overhead are unknown rather than what the others said.
+    bool talliesComplete = true;
     std::map<std::int64_t, int> exitCodes; // by pid, as the processes reported them
 };
 

@@ -352,15 +352,17 @@ void PythonScenario::run(RunContext &ctx) const
     ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Waiting for locks"),
                   double(a.lockWaitNs) / 1e6, QStringLiteral("ms"));
     ctx.addMetric(QStringLiteral("lock_waits"), QStringLiteral("Lock waits drawn"), qulonglong(a.lockWaits));
+    // A killed process never said its tallies: unknown, not zero.
+    const auto tally = [&](auto value) { return a.talliesComplete ? QVariant(value) : QVariant(); };
     ctx.addMetric(QStringLiteral("lock_waits_traced"), QStringLiteral("Lock waits counted by the tracer"),
-                  qulonglong(a.lockWaitsTraced));
+                  tally(qulonglong(a.lockWaitsTraced)));
     ctx.addMetric(QStringLiteral("printed_lines"), QStringLiteral("Lines printed"), qulonglong(a.lines));
     ctx.addMetric(QStringLiteral("tracer_events"), QStringLiteral("Events traced"),
-                  qulonglong(a.tracerEvents));
+                  tally(qulonglong(a.tracerEvents)));
     ctx.addMetric(QStringLiteral("event_cost_ns"), QStringLiteral("Cost of one event (calibrated)"),
                   double(costPs) / 1000, QStringLiteral("ns"));
     ctx.addMetric(QStringLiteral("overhead_ratio"), QStringLiteral("Overhead, traced ÷ untraced (est.)"),
-                  wallNs / untraced);
+                  tally(wallNs / untraced));
     ctx.addMetric(QStringLiteral("sample_rate_hz"), QStringLiteral("/proc samples per second"),
                   samplerSpan > 0 ? QVariant(double(sampler.rounds() - 1) * 1e9 / samplerSpan) : QVariant(),
                   QStringLiteral("Hz"));
