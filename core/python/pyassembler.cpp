@@ -385,7 +385,9 @@ std::int64_t Assembler::advance(std::int64_t now)
     takeSamples();
     discover(now, false);
     std::int64_t edge = INT64_MAX;
-    if (!m_processes.count(m_mainPid)) edge = m_startNs; // nothing to draw before the script says hello
+    // Nothing to draw before the script says hello, unless it stays silent (the tracer did not load):
+    // then the cores are drawn live all the same.
+    if (!m_processes.count(m_mainPid) && now - m_startNs < staleNs) edge = m_startNs;
     for (auto &[pid, ps] : m_processes) {
         PyProcess &p = m_stream.processes().at(pid);
         if (ps.closed) { // whatever it still says is not drawn

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void drawnLiveAsAtTheEnd();
     void lateEventIsDrawnAtTheEdgeAndCounted();
     void silentProcessDoesNotHoldTheEdge();
+    void scriptThatNeverSaysHello();
 };
 
 namespace {
@@ -316,6 +317,26 @@ void TestPyAssembler::silentProcessDoesNotHoldTheEdge()
     const QByteArray stream = unit(4242, main) + unit(4243, child);
     parser.feed(stream.constData(), std::size_t(stream.size()));
     QCOMPARE(assembler.advance(nowNs()), t0 + 4500 * ms - py::Assembler::marginNs);
+    sampler.stop();
+}
+
+void TestPyAssembler::scriptThatNeverSaysHello()
+{
+    // Until the script's interpreter says hello, nothing is drawn past the start; if it never does
+    // (the tracer did not load), the edge follows the sampler after a second, so the cores stay live.
+    Recorder rec(100000);
+    py::StreamParser parser;
+    py::ProcSampler sampler;
+    sampler.start();
+    QTest::qWait(5);
+    const std::int64_t now = nowNs();
+    py::Assembler fresh(rec, parser, sampler, 4242, QStringLiteral("x.py"), now - 100 * ms);
+    QCOMPARE(fresh.advance(now), now - 100 * ms);
+    py::Assembler silent(rec, parser, sampler, 4242, QStringLiteral("x.py"), now - 2000 * ms);
+    QTest::qWait(5);
+    const std::int64_t edge = silent.advance(nowNs());
+    QVERIFY(edge > now - 1000 * ms);
+    QVERIFY(edge <= nowNs());
     sampler.stop();
 }
 
