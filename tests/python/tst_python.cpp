@@ -70,8 +70,8 @@ private:
         r.json = QJsonDocument::fromJson(r.out).object();
         return r;
     }
-    // The script run in this process through the Runner, as the window would run it.
-    std::unique_ptr<Runner> traced(const QString &script, const QStringList &args = {})
+    // The script started in this process through the Runner, as the window would run it.
+    std::unique_ptr<Runner> started(const QString &script, const QStringList &args = {})
     {
         py::PythonJob job;
         job.script = script;
@@ -84,6 +84,12 @@ private:
         m_scenarios.push_back(std::make_unique<py::PythonScenario>(job));
         auto runner = std::make_unique<Runner>(*m_scenarios.back(), ParamValues(), 20'000'000);
         runner->start();
+        return runner;
+    }
+    // ... and run to its end.
+    std::unique_ptr<Runner> traced(const QString &script, const QStringList &args = {})
+    {
+        auto runner = started(script, args);
         runner->wait();
         return runner;
     }
@@ -308,16 +314,8 @@ a = threading.Thread(target=work, name="worker")
 b = threading.Thread(target=nap, name="napper")
 a.start(); b.start(); a.join(); b.join()
 )PY");
-    py::PythonJob job;
-    job.script = script;
-    job.python = m_python;
-    QString error;
-    job.tracerDir = py::tracerDirectory(&error);
-    job.stdoutToStderr = true;
-    job.timeoutMs = 60000;
-    m_scenarios.push_back(std::make_unique<py::PythonScenario>(job));
-    Runner runner(*m_scenarios.back(), ParamValues(), 20'000'000);
-    runner.start();
+    const std::unique_ptr<Runner> live = started(script);
+    Runner &runner = *live;
     // Collected as the window does; what the lanes show is kept at every turn.
     struct Snapshot
     {
