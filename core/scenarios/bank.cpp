@@ -3,11 +3,11 @@
 // as the counter (atomics, no undefined behaviour): every write that erased another thread's change is
 // marked with the amount, and those amounts sum exactly to the money the account lost or made up.
 
-#include "../countersampler.h"
-#include "../racywork.h"
-#include "../scenario.h"
-#include "../threadgang.h"
-#include "../tracedmutex.h"
+#include "countersampler.h"
+#include "racywork.h"
+#include "scenario.h"
+#include "threadgang.h"
+#include "tracedmutex.h"
 
 #include <QLocale>
 

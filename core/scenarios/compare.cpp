@@ -3,11 +3,11 @@
 // and as processes. Under the GIL threads are no faster than one thread; without it, and as processes,
 // the job spreads over the cores, up to the ideal of Amdahl's law (the job here is fully parallel).
 
-#include "../clock.h"
-#include "../racywork.h"
-#include "../scenario.h"
-#include "../simulatedgil.h"
-#include "../workerprocess.h"
+#include "clock.h"
+#include "racywork.h"
+#include "scenario.h"
+#include "simulatedgil.h"
+#include "workerprocess.h"
 
 #include <QLocale>
 #include <QThread>

@@ -1,8 +1,8 @@
 // Producers and consumers share a bounded queue guarded by one lock and two condition variables:
 // producers wait while it is full ("not full"), consumers while it is empty ("not empty").
 
-#include "../scenario.h"
-#include "../threadgang.h"
+#include "scenario.h"
+#include "threadgang.h"
 
 #include <QLocale>
 

@@ -6,11 +6,11 @@
 // what was read, this write erased (overwritten - read) increments made by other threads. Those
 // amounts telescope: summed over every write they equal expected - actual exactly.
 
-#include "../clock.h"
-#include "../countersampler.h"
-#include "../racywork.h"
-#include "../scenario.h"
-#include "../tracedmutex.h"
+#include "clock.h"
+#include "countersampler.h"
+#include "racywork.h"
+#include "scenario.h"
+#include "tracedmutex.h"
 
 #include <QLocale>
 #include <QThread>

@@ -2,8 +2,8 @@
 // ordinary workers (asking is_alive() as it waits), then ends; the daemon threads still running at that
 // moment are cut off wherever they are.
 
-#include "../scenario.h"
-#include "../threadgang.h"
+#include "scenario.h"
+#include "threadgang.h"
 
 #include <QLocale>
 

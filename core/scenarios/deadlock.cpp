@@ -2,9 +2,9 @@
 // philosophers). Raceway's traced locks find the wait-for cycle, draw it, and break it: the member
 // with the highest lane number gives up its wait, puts back what it holds and tries again later.
 
-#include "../scenario.h"
-#include "../threadgang.h"
-#include "../tracedmutex.h"
+#include "scenario.h"
+#include "threadgang.h"
+#include "tracedmutex.h"
 
 #include <QLocale>
 

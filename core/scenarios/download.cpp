@@ -2,9 +2,9 @@
 // one after another, by a thread each, by a pool, or by coroutines on one event loop. Waiting overlaps:
 // sequentially the run takes the sum of the durations, the other ways about the longest one.
 
-#include "../clock.h"
-#include "../poollanes.h"
-#include "../scenario.h"
+#include "clock.h"
+#include "poollanes.h"
+#include "scenario.h"
 
 #include <QEventLoop>
 #include <QLocale>

@@ -1,9 +1,9 @@
 // An event object: worker threads wait on one Event until the main thread sets it. Set once, it lets
 // every waiter through at the same instant; with auto-reset, each set lets exactly one through.
 
-#include "../scenario.h"
-#include "../threadgang.h"
-#include "../tracedevent.h"
+#include "scenario.h"
+#include "threadgang.h"
+#include "tracedevent.h"
 
 #include <QLocale>
 

@@ -1,8 +1,8 @@
 // asyncio's gather on one thread: coroutines that await a delay, resumed by an event loop's timers.
 // No extra threads: the waits overlap because nobody blocks, not because anything runs in parallel.
 
-#include "../clock.h"
-#include "../scenario.h"
+#include "clock.h"
+#include "scenario.h"
 
 #include <QEventLoop>
 #include <QLocale>

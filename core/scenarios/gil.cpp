@@ -3,11 +3,11 @@
 // iteration also adds 1 to a shared counter, so the run shows where a GIL switch can and cannot split
 // a read from its write.
 
-#include "../clock.h"
-#include "../countersampler.h"
-#include "../racywork.h"
-#include "../scenario.h"
-#include "../simulatedgil.h"
+#include "clock.h"
+#include "countersampler.h"
+#include "racywork.h"
+#include "scenario.h"
+#include "simulatedgil.h"
 
 #include <QLocale>
 #include <QThread>

@@ -1,9 +1,9 @@
 // Two threads, one printing "Ping" and one "Pong". Left alone, the order of their lines is whatever
 // the scheduler gives; handing the turn over with two events makes them alternate strictly.
 
-#include "../scenario.h"
-#include "../threadgang.h"
-#include "../tracedevent.h"
+#include "scenario.h"
+#include "threadgang.h"
+#include "tracedevent.h"
 
 #include <QLocale>
 

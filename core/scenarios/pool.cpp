@@ -1,9 +1,9 @@
 // A thread pool: a fixed number of threads drains a queue of tasks. With more tasks than threads the
 // tasks run in waves, and the queue lane shows how many wait and for how long.
 
-#include "../clock.h"
-#include "../poollanes.h"
-#include "../scenario.h"
+#include "clock.h"
+#include "poollanes.h"
+#include "scenario.h"
 
 #include <QLocale>
 #include <QThread>

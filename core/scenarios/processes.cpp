@@ -3,10 +3,10 @@
 // process lanes are coloured by the core they run on, and each process's copy of a counter shows that
 // processes share no memory: the parent's copy stays 0.
 
-#include "../clock.h"
-#include "../cpusampler.h"
-#include "../scenario.h"
-#include "../workerprocess.h"
+#include "clock.h"
+#include "cpusampler.h"
+#include "scenario.h"
+#include "workerprocess.h"
 
 #include <QLocale>
 

@@ -1,10 +1,10 @@
 // A pool of worker processes mapping a function over a list, like multiprocessing.Pool.map: each
 // worker takes the next input as soon as it is free, and the results come back in input order.
 
-#include "../clock.h"
-#include "../scenario.h"
-#include "../workerjobs.h"
-#include "../workerprocess.h"
+#include "clock.h"
+#include "scenario.h"
+#include "workerjobs.h"
+#include "workerprocess.h"
 
 #include <QLocale>
 

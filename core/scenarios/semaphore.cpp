@@ -1,9 +1,9 @@
 // A semaphore guards a resource that only a few threads may use at once (a pool of connections):
 // more threads than permits, each taking a permit, using the resource for a while, and giving it back.
 
-#include "../scenario.h"
-#include "../threadgang.h"
-#include "../tracedsemaphore.h"
+#include "scenario.h"
+#include "threadgang.h"
+#include "tracedsemaphore.h"
 
 #include <QLocale>
 

@@ -2,12 +2,12 @@
 // one 64-bit counter in POSIX shared memory, racing exactly as the threads of the counter scenario do,
 // or taking turns under a process-shared mutex.
 
-#include "../clock.h"
-#include "../countersampler.h"
-#include "../racywork.h"
-#include "../scenario.h"
-#include "../sharedcounter.h"
-#include "../workerprocess.h"
+#include "clock.h"
+#include "countersampler.h"
+#include "racywork.h"
+#include "scenario.h"
+#include "sharedcounter.h"
+#include "workerprocess.h"
 
 #include <QLocale>
 

@@ -2,8 +2,8 @@
 // drifts by the work's length (and each sleep's lateness) every tick; sleeping until the next deadline
 // on a fixed grid does not drift at all.
 
-#include "../scenario.h"
-#include "../threadgang.h"
+#include "scenario.h"
+#include "threadgang.h"
 
 #include <QLocale>
 

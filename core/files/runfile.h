@@ -21,7 +21,7 @@
 //     4 result    what `run --json` reports (see SavedRun), once, after the last events
 //     5 end       u64 events in the file; nothing may follow its block
 
-#include "scenario.h"
+#include "results.h"
 
 #include <QList>
 #include <QString>

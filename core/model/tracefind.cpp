@@ -1,7 +1,7 @@
 #include "tracefind.h"
 
 #include "deadlockcycle.h"
-#include "scenario.h"
+#include "results.h"
 
 #include <QLocale>
 

@@ -4,7 +4,7 @@ namespace raceway {
 
 namespace scenarios {
 #define RACEWAY_SCENARIO(name) std::unique_ptr<Scenario> make_##name();
-#include "scenarios/list.h"
+#include "list.h"
 #undef RACEWAY_SCENARIO
 } // namespace scenarios
 
@@ -13,7 +13,7 @@ const Registry &Registry::builtin()
     static const Registry registry = [] {
         Registry r;
 #define RACEWAY_SCENARIO(name) r.add(scenarios::make_##name());
-#include "scenarios/list.h"
+#include "list.h"
 #undef RACEWAY_SCENARIO
         return r;
     }();
