@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and opens Raceway. Without a display it says so and runs a
-# headless demo instead: the shared counter with the lock off and on, drawn to PNG files.
+# Installs what is missing, builds the application (not the tests or benchmarks), and opens Raceway.
+# Without a display it says so and runs a headless demo instead: the shared counter with the lock off
+# and on, drawn to PNG files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/build.sh default
+./scripts/build.sh default raceway
 bin=build/app/raceway
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin" "$@"

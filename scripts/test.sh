@@ -1,18 +1,47 @@
 #!/usr/bin/env bash
 # Installs what is missing, checks the C++ formatting, builds, and runs every test; then the core tests
 # again under ThreadSanitizer, every test again under AddressSanitizer and UndefinedBehaviorSanitizer, and the
-# libFuzzer targets (worker stream, parameters) for a bounded time under ASan + UBSan.
+# libFuzzer targets (worker stream, parameters, saved runs, Chrome traces) for a bounded time under ASan +
+# UBSan. Prints how long each phase took at the end, also when one fails.
+#   ./scripts/test.sh           everything: what CI runs
+#   ./scripts/test.sh --quick   the format check, the default build and its tests only: the inner loop
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
-./scripts/check-format.sh
-./scripts/build.sh default
+quick=0
+case "${1:-}" in
+  "") ;;
+  --quick) quick=1 ;;
+  *) echo "test.sh: unknown option '$1' (allowed: --quick, or nothing for every test)" >&2; exit 2 ;;
+esac
+
+phases=()
+report() {
+  local status=$?
+  [ ${#phases[@]} -eq 0 ] && return
+  echo "test.sh: phase times"
+  printf '  %s\n' "${phases[@]}"
+  printf '  %-22s %4d s\n' "total" "$SECONDS"
+  [ "$status" -eq 0 ] || echo "test.sh: failed (status $status) in the phase after the last one listed"
+}
+trap report EXIT
+phase() {
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  phases+=("$(printf '%-22s %4d s' "$name" $((SECONDS - start)))")
+}
+
+phase "install-deps" ./scripts/install-deps.sh
+export RACEWAY_DEPS_CHECKED=1
+phase "format check" ./scripts/check-format.sh
+phase "build default" ./scripts/build.sh default
 export QT_QPA_PLATFORM=offscreen
-ctest --preset default
-./scripts/build.sh tsan
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
+phase "tests default" ctest --preset default
+[ "$quick" -eq 1 ] && exit 0
+phase "build tsan" ./scripts/build.sh tsan
+phase "tests tsan" env TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
   ctest --preset tsan
-./scripts/build.sh asan
+phase "build asan" ./scripts/build.sh asan
 # Leak checking is off: Qt and fontconfig keep process-lifetime allocations that LeakSanitizer reports.
-ASAN_OPTIONS="detect_leaks=0" UBSAN_OPTIONS="print_stacktrace=1" ctest --preset asan
-./scripts/fuzz.sh "${RACEWAY_FUZZ_SECONDS:-30}"
+phase "tests asan" env ASAN_OPTIONS="detect_leaks=0" UBSAN_OPTIONS="print_stacktrace=1" ctest --preset asan
+phase "fuzz" ./scripts/fuzz.sh "${RACEWAY_FUZZ_SECONDS:-30}"
