@@ -1,33 +1,13 @@
-// The real raceway binary on the command line: verbs, JSON, exports, and bad input that exits 2 with
-// one line and writes nothing.
+// The real raceway binary on the command line: verbs, JSON, exports, bad input that exits 2 with one line
+// and writes nothing, process scenarios, and a bigger picture for --scale and --width.
 
-#include <QDir>
-#include <QFile>
-#include <QImage>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
-#include <QTemporaryDir>
-#include <QTest>
+#include "clitest.h"
 
-#include "../procscan.h"
-#include "cli.h"
-
-#include <QElapsedTimer>
-
-#include <csignal>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <thread>
-#include <unistd.h>
-
-class TestCli : public QObject
+class TestCli : public CliTest
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
+    void initTestCase() { checkBinary(); }
     void helpAndVersion();
     void aFileOpensTheWindow();
     void listIsTabSeparated();
@@ -36,42 +16,10 @@ private Q_SLOTS:
     void runWritesAllFiles();
     void badInput_data();
     void badInput();
-    void unwritablePathFailsWithoutFile();
     void processScenarioFromTheCommandLine();
     void seedVariantEndsWithOne();
-    void killedParentLeavesNoWorkers();
     void scaleAndWidthGrowTheWholePicture();
-    void interruptWritesWhatWasRecorded_data();
-    void interruptWritesWhatWasRecorded();
-    void fifoIsWrittenIntoNotReplaced();
-    void deviceIsWrittenIntoNotReplaced();
-    void fullDiskFailsWithoutLeavingAFile();
-    void unaskedWorkerFailureExitsOne();
-    void sharedMemoryNeverOutlivesARun();
-
-private:
-    struct Result
-    {
-        int status;
-        QByteArray out, err;
-    };
-    Result raceway(const QStringList &args)
-    {
-        QProcess p;
-        p.setWorkingDirectory(m_dir.path());
-        p.start(QStringLiteral(RACEWAY_BINARY), args);
-        if (!p.waitForFinished(120000)) qFatal("raceway did not finish");
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
-    }
-    QTemporaryDir m_dir;
 };
-
-void TestCli::initTestCase()
-{
-    QVERIFY(m_dir.isValid());
-    QVERIFY2(QFile::exists(QStringLiteral(RACEWAY_BINARY)), RACEWAY_BINARY);
-}
 
 void TestCli::helpAndVersion()
 {
@@ -248,26 +196,6 @@ void TestCli::badInput()
     QCOMPARE(QDir(m_dir.path()).entryList(QDir::Files), before); // nothing written
 }
 
-void TestCli::unwritablePathFailsWithoutFile()
-{
-    const QString missingDir = m_dir.filePath(QStringLiteral("no/such/dir/race.png"));
-    const Result r =
-        raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--png"), missingDir});
-    QCOMPARE(r.status, 1);
-    QCOMPARE(r.err.count('\n'), 1);
-    QVERIFY(r.err.contains("cannot write"));
-    QVERIFY(!QFile::exists(missingDir));
-
-    // A directory we may not write into: nothing appears there, not even a temporary file.
-    if (getuid() == 0) QSKIP("root can write anywhere: the read-only directory case needs an ordinary user");
-    QDir(m_dir.path()).mkdir(QStringLiteral("ro"));
-    QFile::setPermissions(m_dir.filePath(QStringLiteral("ro")), QFile::ReadOwner | QFile::ExeOwner);
-    const Result ro = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("--trace"),
-                               m_dir.filePath(QStringLiteral("ro/t.json"))});
-    QCOMPARE(ro.status, 1);
-    QVERIFY(QDir(m_dir.filePath(QStringLiteral("ro"))).isEmpty());
-}
-
 void TestCli::processScenarioFromTheCommandLine()
 {
     // The real binary finds raceway-worker next to itself.
@@ -287,25 +215,6 @@ void TestCli::processScenarioFromTheCommandLine()
     QVERIFY(factorial.err.contains("'inputs': 6000 is too large for factorial (allowed: 0..5000)"));
 }
 
-void TestCli::killedParentLeavesNoWorkers()
-{
-    // raceway killed outright (no chance to reap) while a worker hangs: the worker must not outlive it.
-    QProcess app;
-    app.setWorkingDirectory(m_dir.path());
-    app.start(QStringLiteral(RACEWAY_BINARY),
-              {QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("processes=1"),
-               QStringLiteral("iterations=2000000"), QStringLiteral("fault=hang")});
-    QVERIFY(app.waitForStarted());
-    QList<qint64> workers;
-    QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 1,
-                             10000);
-    QTest::qWait(500); // the worker is now hanging: it will never write (and fail) again by itself
-    app.kill();
-    app.waitForFinished();
-    for (qint64 pid : workers)
-        QTRY_VERIFY_WITH_TIMEOUT(raceway::testing::isGoneOrZombie(pid), 5000);
-}
-
 void TestCli::seedVariantEndsWithOne()
 {
     const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("threads=5"),
@@ -316,21 +225,6 @@ void TestCli::seedVariantEndsWithOne()
     QCOMPARE(m.value(QStringLiteral("actual")).toInteger(), 1);
     QCOMPARE(m.value(QStringLiteral("expected")).toInteger(), 5);
 }
-
-namespace {
-
-bool isKind(const QString &path, mode_t kind)
-{
-    struct stat st = {};
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 && (st.st_mode & S_IFMT) == kind;
-}
-
-QStringList segmentsOf(qint64 pid)
-{
-    return QDir(QStringLiteral("/dev/shm")).entryList({QStringLiteral("raceway-%1-*").arg(pid)}, QDir::Files);
-}
-
-} // namespace
 
 void TestCli::scaleAndWidthGrowTheWholePicture()
 {
@@ -367,156 +261,6 @@ void TestCli::scaleAndWidthGrowTheWholePicture()
         raceway(run + QStringList{QStringLiteral("x.png"), QStringLiteral("--scale"), QStringLiteral("9")});
     QCOMPARE(bad.status, 2);
     QVERIFY(bad.err.contains("(allowed: 1..4)"));
-}
-
-void TestCli::interruptWritesWhatWasRecorded_data()
-{
-    QTest::addColumn<int>("signal");
-    QTest::addColumn<int>("status");
-    QTest::addColumn<QString>("name");
-    QTest::newRow("Ctrl+C") << int(SIGINT) << 130 << QStringLiteral("SIGINT");
-    QTest::newRow("SIGTERM") << int(SIGTERM) << 143 << QStringLiteral("SIGTERM");
-}
-
-void TestCli::interruptWritesWhatWasRecorded()
-{
-    QFETCH(int, signal);
-    QFETCH(int, status);
-    QFETCH(QString, name);
-    // Turned all the way up: it would run for hours. Interrupted, it stops, joins and still writes.
-    QProcess app;
-    app.setWorkingDirectory(m_dir.path());
-    const QString png = QStringLiteral("interrupted-%1.png").arg(signal);
-    app.start(QStringLiteral(RACEWAY_BINARY),
-              {QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("threads=64"),
-               QStringLiteral("iterations=100000000"), QStringLiteral("--png"), png,
-               QStringLiteral("--json")});
-    QVERIFY(app.waitForStarted());
-    QTest::qWait(800);
-    QCOMPARE(app.state(), QProcess::Running);
-    ::kill(pid_t(app.processId()), signal);
-    QVERIFY(app.waitForFinished(60000));
-    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(app.exitCode(), status);
-    const QJsonObject o = QJsonDocument::fromJson(app.readAllStandardOutput()).object();
-    QCOMPARE(o.value(QStringLiteral("interrupted_by")).toString(), name);
-    QVERIFY(o.value(QStringLiteral("cancelled")).toBool());
-    const QJsonObject m = o.value(QStringLiteral("metrics")).toObject();
-    QVERIFY(m.value(QStringLiteral("expected")).toInteger() < 6'400'000'000LL);
-    QCOMPARE(m.value(QStringLiteral("lost_updates")).toInteger(),
-             m.value(QStringLiteral("expected")).toInteger() - m.value(QStringLiteral("actual")).toInteger());
-    const QJsonObject file = o.value(QStringLiteral("files")).toArray().at(0).toObject();
-    QVERIFY(file.value(QStringLiteral("written")).toBool());
-    QVERIFY(!QImage(m_dir.filePath(png)).isNull());
-}
-
-void TestCli::fifoIsWrittenIntoNotReplaced()
-{
-    const QString fifo = m_dir.filePath(QStringLiteral("pipe.svg"));
-    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
-    QByteArray received;
-    std::thread reader([&] {
-        QFile f(fifo);
-        if (f.open(QIODevice::ReadOnly)) received = f.readAll();
-    });
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"),
-                              QStringLiteral("iterations=2000"), QStringLiteral("--svg"), fifo});
-    reader.join();
-    QCOMPARE(r.status, 0);
-    QVERIFY(received.contains("<svg"));
-    QVERIFY(received.trimmed().endsWith("</svg>"));
-    QVERIFY(isKind(fifo, S_IFIFO)); // still the FIFO, not a file renamed over it
-    QFile::remove(fifo);
-}
-
-void TestCli::deviceIsWrittenIntoNotReplaced()
-{
-    // Our own device node in our own folder (the machine's /dev is never touched by a test).
-    const QString node = m_dir.filePath(QStringLiteral("sink"));
-    if (::mknod(QFile::encodeName(node).constData(), S_IFCHR | 0600, makedev(1, 3)) != 0)
-        QSKIP("making a device node needs root");
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"),
-                              QStringLiteral("iterations=2000"), QStringLiteral("--png"), node});
-    QCOMPARE(r.status, 0);
-    QVERIFY(isKind(node, S_IFCHR));
-    QFile::remove(node);
-}
-
-void TestCli::fullDiskFailsWithoutLeavingAFile()
-{
-    // A 64 KiB file system of our own, filled up to its last 8 KiB: even the smallest drawing (over
-    // 20 KiB of SVG: legend, axis, labels) does not fit, however few shapes the run needs.
-    const QString small = m_dir.filePath(QStringLiteral("small"));
-    QVERIFY(QDir().mkpath(small));
-    if (::mount("tmpfs", QFile::encodeName(small).constData(), "tmpfs", 0, "size=64k") != 0)
-        QSKIP("mounting a small tmpfs needs root");
-    QFile filler(small + QStringLiteral("/filler"));
-    const bool filled = filler.open(QIODevice::WriteOnly) &&
-                        filler.write(QByteArray(56 * 1024, 'x')) == 56 * 1024 && filler.flush();
-    filler.close();
-    const QString target = small + QStringLiteral("/t.svg");
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("lock=on"),
-                              QStringLiteral("iterations=20000"), QStringLiteral("--svg"), target});
-    const QStringList left = QDir(small).entryList(QDir::Files | QDir::Hidden | QDir::System);
-    ::umount(QFile::encodeName(small).constData());
-    QVERIFY(filled);
-    QCOMPARE(r.status, 1);
-    QCOMPARE(r.err.count('\n'), 1);
-    QVERIFY2(r.err.contains(QByteArray("cannot write '" + QFile::encodeName(target) + "'")),
-             r.err.constData());
-    QVERIFY2(r.err.contains("No space left on device"), r.err.constData());
-    QVERIFY(!r.out.contains("wrote"));
-    QCOMPARE(left, QStringList{QStringLiteral("filler")}); // nothing half-written, no temporary file
-}
-
-void TestCli::unaskedWorkerFailureExitsOne()
-{
-    // A worker killed from outside mid-run: the run is reported, its unknowable numbers as unknown
-    // (never as a negative loss), and the exit status says something went wrong.
-    QProcess app;
-    app.setWorkingDirectory(m_dir.path());
-    app.start(QStringLiteral(RACEWAY_BINARY),
-              {QStringLiteral("run"), QStringLiteral("shared-value"), QStringLiteral("processes=2"),
-               QStringLiteral("increments=100000000"), QStringLiteral("--json")});
-    QVERIFY(app.waitForStarted());
-    QList<qint64> workers;
-    QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 2,
-                             10000);
-    QTest::qWait(300);
-    // Attached and racing: the shared memory's name is already gone, so even a SIGKILL leaves nothing.
-    QCOMPARE(segmentsOf(app.processId()), QStringList());
-    ::kill(pid_t(workers.first()), SIGKILL);
-    QVERIFY(app.waitForFinished(120000));
-    QCOMPARE(app.exitCode(), 1);
-    const QJsonObject o = QJsonDocument::fromJson(app.readAllStandardOutput()).object();
-    const QJsonObject m = o.value(QStringLiteral("metrics")).toObject();
-    QVERIFY(m.value(QStringLiteral("lost_updates")).isNull());
-    QVERIFY(m.value(QStringLiteral("actual")).toInteger() > 0);
-    QVERIFY2(
-        o.value(QStringLiteral("problems")).toArray().at(0).toString().contains(QStringLiteral("was killed")),
-        QJsonDocument(o).toJson().constData());
-    QVERIFY(app.readAllStandardError().contains("was killed"));
-    // A failure the user asked for is not a problem.
-    const Result asked =
-        raceway({QStringLiteral("run"), QStringLiteral("processes"), QStringLiteral("processes=2"),
-                 QStringLiteral("iterations=2000000"), QStringLiteral("fault=crash")});
-    QCOMPARE(asked.status, 0);
-}
-
-void TestCli::sharedMemoryNeverOutlivesARun()
-{
-    // A segment named by a raceway that no longer exists is swept by the next run that makes one.
-    const qint64 gone = 2'147'480'000;
-    QVERIFY(::kill(pid_t(gone), 0) != 0);
-    const QString stale = QStringLiteral("/dev/shm/raceway-%1-0").arg(gone);
-    {
-        QFile f(stale);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-    }
-    const Result r = raceway({QStringLiteral("run"), QStringLiteral("shared-value"),
-                              QStringLiteral("processes=2"), QStringLiteral("increments=1000")});
-    QCOMPARE(r.status, 0);
-    QVERIFY(!QFile::exists(stale));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

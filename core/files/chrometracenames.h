@@ -1,0 +1,24 @@
+#pragma once
+
+#include "trace.h"
+
+#include <QJsonValue>
+#include <QString>
+
+#include <cstdint>
+
+// How the Chrome trace importer reads names and ids back: Raceway's own slice and instant names (as
+// traceexport.cpp writes them) into states and marks, anything else into a task; pids and tids into text.
+namespace raceway::chrometrace {
+
+// A pid or tid as text: strings as they are, whole numbers without a fraction, other numbers spelt out.
+QString idText(const QJsonValue &v);
+
+// The state a slice name stands for; `object` gets what follows the state's word (the lock's name),
+// `number` the core of "run cpu N" or the task of "task N". Unknown names are tasks named by `object`.
+State stateOf(const QString &name, QString *object, std::uint16_t *number);
+
+// The mark an instant's name stands for; another tool's instants are plain instants.
+MarkKind markOf(const QString &name);
+
+} // namespace raceway::chrometrace

@@ -1,0 +1,300 @@
+#include "trace.h"
+
+
+
+// The collector's side of the trace: raw events folded into lanes as they arrive (ingest), and what is
+// complete up to a moment made final and sorted (commit). Reading the trace is in trace.cpp.
+
+namespace raceway {
+
+void Trace::ingest(const Event *events, std::size_t count)
+{
+    m_events += count;
+    for (std::size_t i = 0; i < count; ++i) {
+        const Event &e = events[i];
+        const std::size_t lane = e.lane;
+        m_latestEvent = std::max(m_latestEvent, e.t);
+        Source &src = source(e.lane);
+        std::int64_t wide = e.arg;
+        if (src.hasArgHigh) {
+            wide = static_cast<std::int64_t>((std::uint64_t(src.argHigh) << 32) | e.arg);
+            src.hasArgHigh = false;
+        }
+        switch (e.kind) {
+        case EventKind::ThreadStart:
+            push(lane, e.t, State::Running, lastCpu(e.lane));
+            break;
+        case EventKind::ThreadEnd:
+            push(lane, e.t, State::Done, 0);
+            break;
+        case EventKind::Cancelled:
+            push(lane, e.t, State::Cancelled, 0);
+            break;
+        case EventKind::SleepBegin:
+            push(lane, e.t, State::Sleeping, 0);
+            break;
+        case EventKind::SleepEnd: {
+            // Back to whatever the lane was doing before it slept (running, or holding a lock).
+            const Lane &l = ensureLane(lane);
+            const std::size_t n = l.states.size();
+            if (n >= 2 && l.states[n - 1] == State::Sleeping)
+                push(lane, e.t, l.states[n - 2], l.objs[n - 2]);
+            else
+                push(lane, e.t, State::Running, 0);
+            break;
+        }
+        case EventKind::LockRequested:
+            push(lane, e.t, isGil(e.obj) ? State::WaitingGil : State::Waiting, e.obj);
+            if (int l = objectLane(e.obj); l >= 0)
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 1, 0});
+            break;
+        case EventKind::LockAcquired: {
+            // Only a contended acquisition records a request first; the waiter count drops only then.
+            const Lane &self = ensureLane(lane);
+            const bool waited = !self.states.empty() && (self.states.back() == State::Waiting ||
+                                                         self.states.back() == State::WaitingGil);
+            // Holding the GIL is what running Python code means.
+            if (isGil(e.obj))
+                push(lane, e.t, State::Running, lastCpu(e.lane));
+            else
+                push(lane, e.t, State::Holding, e.obj);
+            if (int l = objectLane(e.obj); l >= 0) {
+                // A semaphore has many holders at once: its lane counts them instead of naming one.
+                if (objectLaneKind(e.obj) == LaneKind::Semaphore)
+                    pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, waited ? -1 : 0, 1});
+                else {
+                    pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Held, e.lane});
+                    if (waited) pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+                }
+            }
+            break;
+        }
+        case EventKind::LockReleased:
+            // Without the GIL a Python-like thread runs no code: it is about to wait, sleep or end.
+            push(lane, e.t, isGil(e.obj) ? State::Idle : State::Running, lastCpu(e.lane));
+            if (int l = objectLane(e.obj); l >= 0) {
+                if (objectLaneKind(e.obj) == LaneKind::Semaphore)
+                    pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 0, -1});
+                else
+                    pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Free, e.lane});
+            }
+            break;
+        case EventKind::WaitBegin:
+            push(lane, e.t, State::Waiting, e.obj);
+            if (int l = objectLane(e.obj); l >= 0)
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 1, 0});
+            break;
+        case EventKind::WaitEnd: {
+            // Only a wait that was drawn is taken off its object's count (a hostile stream may end
+            // waits that never began).
+            const Lane &self = ensureLane(lane);
+            const bool waited = !self.states.empty() && self.states.back() == State::Waiting;
+            push(lane, e.t, State::Running, lastCpu(e.lane));
+            if (int l = objectLane(e.obj); l >= 0 && waited)
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+            break;
+        }
+        case EventKind::GilWait:
+            push(lane, e.t, State::WaitingGil, e.obj);
+            break;
+        case EventKind::Holder:
+            if (int l = objectLane(e.obj); l >= 0)
+                pendingFor(m_pendingTransitions, std::size_t(l))
+                    .push_back({e.t, e.arg != 0 ? State::Held : State::Free, e.lane});
+            break;
+        case EventKind::Signal:
+            if (int l = objectLane(e.obj); l >= 0)
+                pendingFor(m_pendingTransitions, std::size_t(l))
+                    .push_back({e.t, e.arg != 0 ? State::Set : State::Free, e.lane});
+            break;
+        case EventKind::Mark: {
+            Lane &l = ensureLane(lane);
+            Instant in{e.t, 0, 0};
+            in.value =
+                std::clamp<std::int64_t>(wide, -(std::int64_t(1) << 47) + 1, (std::int64_t(1) << 47) - 1);
+            in.kind = e.obj;
+            l.instants.push_back(in);
+            l.marksSeen |= 1u << (e.obj % 32);
+            break;
+        }
+        case EventKind::LostUpdate: {
+            // A worker's stream is not trusted: amounts beyond what a marker holds are clamped.
+            constexpr std::int64_t most = (std::int64_t(1) << 47) - 1;
+            const std::int64_t amount = std::clamp(wide, -most, most);
+            Marker m{e.t, 0, 0};
+            m.value = amount;
+            m.other = e.obj == 0 ? -1 : int(e.obj) - 1;
+            ensureLane(lane).markers.push_back(m);
+            m_lanes[lane].restoringWrites |= amount < 0;
+            if (src.counter >= 0)
+                pendingFor(m_pendingPoints, std::size_t(src.counter)).push_back({e.t, 0, -amount});
+            break;
+        }
+        case EventKind::Progress: {
+            // Unsigned arithmetic: a hostile stream's arguments cannot overflow anything.
+            const auto delta = std::int64_t(std::uint64_t(wide) - std::uint64_t(src.progress));
+            src.progress = wide;
+            m_progressTotal = std::int64_t(std::uint64_t(m_progressTotal) + std::uint64_t(delta));
+            const int l = objectLane(e.obj);
+            if (l < 0) break;
+            src.counter = l;
+            if (delta != 0) pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, delta, delta});
+            break;
+        }
+        case EventKind::ArgHigh:
+            src.argHigh = e.arg;
+            src.hasArgHigh = true;
+            break;
+        case EventKind::TaskBegin:
+            push(lane, e.t, State::Task, std::uint16_t(e.arg));
+            if (int l = objectLane(e.obj); l >= 0)
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+            break;
+        case EventKind::TaskEnd:
+            push(lane, e.t, State::Idle, 0);
+            break;
+        case EventKind::IoBegin:
+            push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg));
+            break;
+        case EventKind::IoEnd:
+            push(lane, e.t, State::Running, lastCpu(e.lane));
+            break;
+        case EventKind::IdleBegin:
+            push(lane, e.t, State::Idle, 0);
+            break;
+        case EventKind::TaskQueued:
+            pendingFor(m_pendingPoints, lane).push_back({e.t, 1, 0});
+            break;
+        case EventKind::OnCpu: {
+            // A running lane changes colour with its core; other states keep theirs.
+            const Lane &l = ensureLane(lane);
+            if (!l.states.empty() && l.states.back() == State::Running)
+                push(lane, e.t, State::Running, std::uint16_t(e.arg));
+            src.lastCpu = std::uint16_t(e.arg);
+            break;
+        }
+        case EventKind::CoreSample: {
+            // Series hold deltas: turn the absolute sample into one.
+            pendingFor(m_pendingPoints, lane).push_back({e.t, std::int64_t(e.arg) - src.lastSample, 0});
+            src.lastSample = e.arg;
+            break;
+        }
+        case EventKind::CounterExpected:
+            src.readingExpected = wide;
+            break;
+        case EventKind::CounterActual: {
+            // Readings of the real counter from its one sampler, in order: series hold deltas.
+            if (const int l = objectLane(e.obj); l >= 0) {
+                const auto da =
+                    std::int64_t(std::uint64_t(src.readingExpected) - std::uint64_t(src.lastExpected));
+                const auto db = std::int64_t(std::uint64_t(wide) - std::uint64_t(src.lastActual));
+                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, da, db});
+            }
+            src.lastExpected = src.readingExpected;
+            src.lastActual = wide;
+            break;
+        }
+        case EventKind::ProcessExit: {
+            static constexpr State ends[] = {State::Done, State::Crashed, State::Killed, State::TimedOut,
+                                             State::Crashed};
+            push(lane, e.t, e.arg < 5 ? ends[e.arg] : State::Crashed, 0);
+            break;
+        }
+        case EventKind::Hello:
+        case EventKind::Bye:
+        case EventKind::Text:
+            break;
+        }
+    }
+    if (m_endFollowsEvents) m_end = std::max(m_end, m_latestEvent);
+}
+
+namespace {
+
+// Sorts what arrived since the last commit into the sorted part, then splits off everything before
+// `upTo`: that is returned (in order), the rest stays for later.
+template <typename List, typename Less> auto takeBefore(List &list, std::int64_t upTo, Less less)
+{
+    auto &v = list.items;
+    const auto mid = v.begin() + std::ptrdiff_t(list.sorted);
+    std::stable_sort(mid, v.end(), less);
+    std::inplace_merge(v.begin(), mid, v.end(), less);
+    const auto split =
+        std::lower_bound(v.begin(), v.end(), upTo, [](const auto &x, std::int64_t t) { return x.t < t; });
+    std::decay_t<decltype(v)> taken(v.begin(), split);
+    v.erase(v.begin(), split);
+    list.sorted = v.size();
+    return taken;
+}
+
+} // namespace
+
+void Trace::commit(std::int64_t upTo)
+{
+    // Lanes fed by several threads receive each thread's events in order, but the threads are drained
+    // one after another: merge each lane's batch into the tail that it overlaps.
+    for (std::size_t laneIndex = 0; laneIndex < m_pendingTransitions.size(); ++laneIndex) {
+        auto &list = m_pendingTransitions[laneIndex];
+        if (list.items.empty()) continue;
+        // At one instant a release comes before the next acquisition.
+        const auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) {
+            return x.t < y.t || (x.t == y.t && x.state == State::Free && y.state != State::Free);
+        });
+        if (pending.empty()) continue;
+        Lane &lane = ensureLane(laneIndex);
+        const auto from =
+            std::upper_bound(lane.times.begin(), lane.times.end(), pending.front().t) - lane.times.begin();
+        std::vector<PendingTransition> merged;
+        merged.reserve(lane.times.size() - std::size_t(from) + pending.size());
+        for (std::size_t i = std::size_t(from); i < lane.times.size(); ++i)
+            merged.push_back({lane.times[i], lane.states[i], lane.objs[i]});
+        const auto mid = merged.size();
+        merged.insert(merged.end(), pending.begin(), pending.end());
+        std::inplace_merge(merged.begin(), merged.begin() + std::ptrdiff_t(mid), merged.end(),
+                           [](const auto &x, const auto &y) { return x.t < y.t; });
+        truncate(lane, std::size_t(from));
+        for (const auto &p : merged)
+            push(laneIndex, p.t, p.state, p.obj);
+    }
+    for (std::size_t laneIndex = 0; laneIndex < m_pendingPoints.size(); ++laneIndex) {
+        auto &list = m_pendingPoints[laneIndex];
+        if (list.items.empty()) continue;
+        auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; });
+        if (pending.empty()) continue;
+        Lane &lane = ensureLane(laneIndex);
+        auto &s = lane.series;
+        const auto from =
+            std::size_t(std::upper_bound(s.begin(), s.end(), pending.front().t,
+                                         [](std::int64_t t, const SeriesPoint &p) { return t < p.t; }) -
+                        s.begin());
+        // The stored tail that the batch overlaps goes back to deltas and is merged with it.
+        std::int64_t a = from == 0 ? 0 : s[from - 1].a;
+        std::int64_t b = from == 0 ? 0 : s[from - 1].b;
+        std::vector<PendingPoint> tail;
+        tail.reserve(s.size() - from + pending.size());
+        for (std::size_t i = from; i < s.size(); ++i)
+            tail.push_back({s[i].t, s[i].a - (i == 0 ? 0 : s[i - 1].a), s[i].b - (i == 0 ? 0 : s[i - 1].b)});
+        s.resize(from);
+        const auto mid = tail.size();
+        tail.insert(tail.end(), pending.begin(), pending.end());
+        std::inplace_merge(tail.begin(), tail.begin() + std::ptrdiff_t(mid), tail.end(),
+                           [](const auto &x, const auto &y) { return x.t < y.t; });
+        // A counter's totals change with every lost update: changes within a microsecond of the last
+        // point merged now are folded into it (it takes the values after the last of them). Lock
+        // waiters, queues and core samples keep every change: their waits last nanoseconds.
+        const bool fold = lane.kind == LaneKind::Counter;
+        for (const auto &p : tail) {
+            a = std::int64_t(std::uint64_t(a) + std::uint64_t(p.da));
+            b = std::int64_t(std::uint64_t(b) + std::uint64_t(p.db));
+            if (fold && s.size() > from &&
+                std::uint64_t(p.t) - std::uint64_t(s.back().t) < seriesResolutionNs)
+                s.back() = {p.t, a, b};
+            else
+                s.push_back({p.t, a, b});
+            lane.seriesLow = std::min({lane.seriesLow, a, b});
+            lane.seriesHigh = std::max({lane.seriesHigh, a, b});
+        }
+    }
+}
+
+} // namespace raceway

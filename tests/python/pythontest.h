@@ -1,0 +1,160 @@
+#pragma once
+
+// What the Python tests share: raceway run as a command, a script traced in this process through the
+// Runner (as the window runs one), scripts written to a temporary folder, and questions asked of a trace.
+
+#include "pythonscenario.h"
+#include "runner.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <csignal>
+#include <cstring>
+#include <map>
+#include <set>
+
+namespace raceway {
+
+class PythonTest : public QObject
+{
+protected:
+    // Python and the tracer are there (scripts/install-deps.sh installs python3): each test's initTestCase.
+    void findPythonAndTracer();
+
+    struct Result
+    {
+        int status;
+        QByteArray out, err;
+        QJsonObject json;
+    };
+    Result raceway(const QStringList &args, int timeoutMs = 60000)
+    {
+        QProcess p;
+        p.setWorkingDirectory(m_dir.path());
+        p.start(QStringLiteral(RACEWAY_BINARY), args);
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        Result r{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                 p.readAllStandardOutput(),
+                 p.readAllStandardError(),
+                 {}};
+        r.json = QJsonDocument::fromJson(r.out).object();
+        return r;
+    }
+    // The script started in this process through the Runner, as the window would run it.
+    std::unique_ptr<Runner> started(const QString &script, const QStringList &args = {})
+    {
+        py::PythonJob job;
+        job.script = script;
+        job.args = args;
+        job.python = m_python;
+        QString error;
+        job.tracerDir = py::tracerDirectory(&error);
+        job.stdoutToStderr = true;
+        job.timeoutMs = 60000;
+        m_scenarios.push_back(std::make_unique<py::PythonScenario>(job));
+        auto runner = std::make_unique<Runner>(*m_scenarios.back(), ParamValues(), 20'000'000);
+        runner->start();
+        return runner;
+    }
+    // ... and run to its end.
+    std::unique_ptr<Runner> traced(const QString &script, const QStringList &args = {})
+    {
+        auto runner = started(script, args);
+        runner->wait();
+        return runner;
+    }
+    static QString example(const char *name)
+    {
+        return QStringLiteral(RACEWAY_EXAMPLES_DIR "/") + QLatin1String(name);
+    }
+    QString writeScript(const QString &name, const QByteArray &text)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write a test script");
+        f.write(text);
+        return path;
+    }
+    static std::vector<std::size_t> lanesOf(const Trace &trace, LaneKind kind)
+    {
+        std::vector<std::size_t> out;
+        for (std::size_t i = 0; i < trace.lanes().size(); ++i)
+            if (trace.lane(i).kind == kind) out.push_back(i);
+        return out;
+    }
+    static std::size_t laneNamed(const Trace &trace, const QString &name)
+    {
+        for (std::size_t i = 0; i < trace.lanes().size(); ++i)
+            if (trace.lane(i).name == name) return i;
+        return SIZE_MAX;
+    }
+    // Of the time two lanes both exist, the share in which both are Running.
+    static double bothRunningShare(const Trace &trace, std::size_t a, std::size_t b);
+    static bool processGone(qint64 pid);
+
+    QTemporaryDir m_dir;
+    QString m_python;
+    std::vector<std::unique_ptr<py::PythonScenario>> m_scenarios;
+};
+
+inline void PythonTest::findPythonAndTracer()
+{
+    QVERIFY(m_dir.isValid());
+    QString error;
+    m_python = py::findPython({}, &error);
+    QVERIFY2(!m_python.isEmpty(), qPrintable(error)); // scripts/install-deps.sh installs python3
+    QVERIFY2(!py::tracerDirectory(&error).isEmpty(), qPrintable(error));
+}
+
+inline double PythonTest::bothRunningShare(const Trace &trace, std::size_t a, std::size_t b)
+{
+    std::vector<Interval> ra, rb;
+    std::int64_t aFrom = INT64_MAX, aTo = 0, bFrom = INT64_MAX, bTo = 0;
+    trace.forEachInterval(a, [&](const Interval &iv) {
+        if (iv.state == State::Running) ra.push_back(iv);
+        if (iv.state != State::Done && iv.state != State::Idle) {
+            aFrom = std::min(aFrom, iv.start);
+            aTo = std::max(aTo, iv.end);
+        }
+    });
+    trace.forEachInterval(b, [&](const Interval &iv) {
+        if (iv.state == State::Running) rb.push_back(iv);
+        if (iv.state != State::Done && iv.state != State::Idle) {
+            bFrom = std::min(bFrom, iv.start);
+            bTo = std::max(bTo, iv.end);
+        }
+    });
+    const std::int64_t from = std::max(aFrom, bFrom), to = std::min(aTo, bTo);
+    if (to <= from) return 0;
+    std::int64_t both = 0;
+    std::size_t j = 0;
+    for (const Interval &x : ra) {
+        while (j < rb.size() && rb[j].end <= x.start)
+            ++j;
+        for (std::size_t k = j; k < rb.size() && rb[k].start < x.end; ++k)
+            both += std::max<std::int64_t>(0, std::min({x.end, rb[k].end, to}) -
+                                                  std::max({x.start, rb[k].start, from}));
+    }
+    return double(both) / double(to - from);
+}
+
+inline bool PythonTest::processGone(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly)) return true;
+    const QByteArray s = stat.readAll();
+    return s.mid(s.lastIndexOf(')') + 2, 1) == "Z";
+}
+
+} // namespace raceway

@@ -1,0 +1,160 @@
+// Real Python scripts that go wrong under Raceway's tracer: bad input fails with one line (exit 2), a
+// script's own error exits 1 with its traceback, and a timeout, SIGTERM or a closed pipe leaves nothing
+// running; megabytes of output are passed on whole.
+
+#include "pythontest.h"
+
+using namespace raceway;
+
+class TestPythonErrors : public PythonTest
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { findPythonAndTracer(); }
+    void badInput_data();
+    void badInput();
+    void syntaxErrorShowsTracebackExitsOne();
+    void timeoutKillsEverything();
+    void sigtermKillsEverything();
+    void closedPipeIsReported();
+    void megabytesOfOutput();
+};
+
+void TestPythonErrors::badInput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no script") << QStringList{QStringLiteral("trace")}
+                               << QStringLiteral("trace needs a Python script");
+    QTest::newRow("missing") << QStringList{QStringLiteral("trace"), QStringLiteral("nowhere.py")}
+                             << QStringLiteral("no such script 'nowhere.py'");
+    QTest::newRow("directory") << QStringList{QStringLiteral("trace"), QStringLiteral(".")}
+                               << QStringLiteral("is a directory");
+    QTest::newRow("binary") << QStringList{QStringLiteral("trace"), QStringLiteral("binary.py")}
+                            << QStringLiteral("not a Python script");
+    QTest::newRow("no python") << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
+                                              QStringLiteral("--python"),
+                                              QStringLiteral("/nonexistent/python3")}
+                               << QStringLiteral("no Python interpreter at '/nonexistent/python3'");
+    QTest::newRow("bad timeout") << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
+                                                QStringLiteral("--timeout"), QStringLiteral("soon")}
+                                 << QStringLiteral("option --timeout");
+    QTest::newRow("option without value")
+        << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"), QStringLiteral("--png")}
+        << QStringLiteral("option --png needs a value");
+}
+
+void TestPythonErrors::badInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    writeScript(QStringLiteral("binary.py"), QByteArray("\x7f"
+                                                        "ELF\0\0\0",
+                                                        7));
+    writeScript(QStringLiteral("ok.py"), "print('never run')\n");
+    const Result r = raceway(args);
+    QCOMPARE(r.status, 2);
+    QVERIFY2(r.err.startsWith("raceway: ") && r.err.count('\n') == 1, r.err.constData());
+    QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+    QVERIFY(!r.err.contains("never run"));
+}
+
+void TestPythonErrors::syntaxErrorShowsTracebackExitsOne()
+{
+    writeScript(QStringLiteral("broken.py"), "print('a'\nx = = 1\n");
+    const Result r =
+        raceway({QStringLiteral("trace"), QStringLiteral("broken.py"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 1);
+    QVERIFY2(r.err.contains("SyntaxError"), r.err.constData());
+    QVERIFY2(r.err.contains("broken.py"), r.err.constData());
+    QVERIFY2(r.err.contains("raceway: the script exited with status 1"), r.err.constData());
+    QCOMPARE(r.json.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("exit_code")).toInt(),
+             1);
+}
+
+namespace {
+// A script that never ends and leaves a child process and a grandchild behind it, writing their pids.
+const char *const endless = R"PY(import multiprocessing as mp, os, subprocess, sys, time
+def forever():
+    time.sleep(1000)
+if __name__ == "__main__":
+    child = mp.Process(target=forever)
+    child.start()
+    grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1000)"])
+    with open(sys.argv[1], "w") as f:
+        f.write("%d %d %d\n" % (os.getpid(), child.pid, grandchild.pid))
+    while True:
+        time.sleep(0.05)
+)PY";
+} // namespace
+
+void TestPythonErrors::timeoutKillsEverything()
+{
+    writeScript(QStringLiteral("endless.py"), endless);
+    const QString pids = m_dir.filePath(QStringLiteral("pids-timeout"));
+    const Result r = raceway({QStringLiteral("trace"), QStringLiteral("endless.py"), pids,
+                              QStringLiteral("--timeout"), QStringLiteral("3"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 1);
+    QVERIFY2(r.err.contains("ran past the timeout"), r.err.constData());
+    QFile f(pids);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> list = f.readAll().trimmed().split(' ');
+    QCOMPARE(list.size(), 3);
+    for (const QByteArray &pid : list)
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(pid.toLongLong()), 5000);
+    const QJsonObject m = r.json.value(QStringLiteral("metrics")).toObject();
+    QCOMPARE(m.value(QStringLiteral("exit_code")).toInt(), -SIGKILL);
+    // Killed processes never said their tallies: unknown, not zero (the lanes still count theirs).
+    for (const char *unknown : {"tracer_events", "lock_waits_traced", "overhead_ratio"})
+        QVERIFY2(m.value(QLatin1String(unknown)).isNull(), unknown);
+    QVERIFY(m.value(QStringLiteral("lock_waits")).isDouble());
+}
+
+void TestPythonErrors::sigtermKillsEverything()
+{
+    writeScript(QStringLiteral("endless.py"), endless);
+    const QString pids = m_dir.filePath(QStringLiteral("pids-term"));
+    QProcess app;
+    app.setWorkingDirectory(m_dir.path());
+    app.start(QStringLiteral(RACEWAY_BINARY), {QStringLiteral("trace"), QStringLiteral("endless.py"), pids});
+    QVERIFY(app.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(QFile(pids).size() > 0, 30000);
+    QTest::qWait(200);
+    ::kill(pid_t(app.processId()), SIGTERM);
+    QVERIFY(app.waitForFinished(20000));
+    QCOMPARE(app.exitCode(), 143);
+    QFile f(pids);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    for (const QByteArray &pid : f.readAll().trimmed().split(' '))
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(pid.toLongLong()), 5000);
+}
+
+void TestPythonErrors::closedPipeIsReported()
+{
+    writeScript(QStringLiteral("closer.py"),
+                "import os, threading\nos.close(int(os.environ['RACEWAY_TRACE_FD']))\n"
+                "t = threading.Thread(target=print, args=('still here',))\nt.start()\nt.join()\n");
+    const Result r =
+        raceway({QStringLiteral("trace"), QStringLiteral("closer.py"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 1);
+    QVERIFY2(r.err.contains("still here"), r.err.constData());
+    QVERIFY2(r.err.contains("closed Raceway's pipe"), r.err.constData());
+    QCOMPARE(r.json.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("exit_code")).toInt(),
+             0);
+}
+
+void TestPythonErrors::megabytesOfOutput()
+{
+    writeScript(QStringLiteral("chatty.py"),
+                "import sys\nline = 'x' * 1023\nfor i in range(4096):\n    print(line)\n");
+    const Result r =
+        raceway({QStringLiteral("trace"), QStringLiteral("chatty.py"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 0);
+    QCOMPARE(r.err.size(), 4096 * 1024); // every byte reached the terminal's stand-in, none was held back
+    const QJsonObject m = r.json.value(QStringLiteral("metrics")).toObject();
+    QCOMPARE(m.value(QStringLiteral("printed_lines")).toInt(), 4096);
+}
+
+QTEST_GUILESS_MAIN(TestPythonErrors)
+#include "tst_pythonerrors.moc"
