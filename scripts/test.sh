@@ -2,7 +2,8 @@
 # Installs what is missing, checks the C++ formatting, builds, and runs every test; then the core tests
 # again under ThreadSanitizer, every test again under AddressSanitizer and UndefinedBehaviorSanitizer, and the
 # libFuzzer targets (worker stream, parameters, saved runs, Chrome traces) for a bounded time under ASan +
-# UBSan. Prints how long each phase took at the end, also when one fails.
+# UBSan. Tests run as many at once as there are cores (they must pass on a loaded machine anyway).
+# Prints how long each phase took at the end, also when one fails.
 #   ./scripts/test.sh           everything: what CI runs
 #   ./scripts/test.sh --quick   the format check, the default build and its tests only: the inner loop
 set -euo pipefail
@@ -36,12 +37,12 @@ export RACEWAY_DEPS_CHECKED=1
 phase "format check" ./scripts/check-format.sh
 phase "build default" ./scripts/build.sh default
 export QT_QPA_PLATFORM=offscreen
-phase "tests default" ctest --preset default
+phase "tests default" ctest --preset default -j "$(nproc)"
 [ "$quick" -eq 1 ] && exit 0
 phase "build tsan" ./scripts/build.sh tsan
 phase "tests tsan" env TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
-  ctest --preset tsan
+  ctest --preset tsan -j "$(nproc)"
 phase "build asan" ./scripts/build.sh asan
 # Leak checking is off: Qt and fontconfig keep process-lifetime allocations that LeakSanitizer reports.
-phase "tests asan" env ASAN_OPTIONS="detect_leaks=0" UBSAN_OPTIONS="print_stacktrace=1" ctest --preset asan
+phase "tests asan" env ASAN_OPTIONS="detect_leaks=0" UBSAN_OPTIONS="print_stacktrace=1" ctest --preset asan -j "$(nproc)"
 phase "fuzz" ./scripts/fuzz.sh "${RACEWAY_FUZZ_SECONDS:-30}"

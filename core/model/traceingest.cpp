@@ -1,7 +1,5 @@
 #include "trace.h"
 
-
-
 // The collector's side of the trace: raw events folded into lanes as they arrive (ingest), and what is
 // complete up to a moment made final and sorted (commit). Reading the trace is in trace.cpp.
 

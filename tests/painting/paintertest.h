@@ -35,11 +35,11 @@ inline int count(const QImage &img, const QRect &r, QColor c)
 
 } // namespace raceway::paintertest
 
-#define RACEWAY_PAINTER_TEST_MAIN(TestClass)                                                             \
-    int main(int argc, char **argv)                                                                      \
-    {                                                                                                    \
-        qputenv("QT_QPA_PLATFORM", "offscreen");                                                         \
-        QGuiApplication app(argc, argv);                                                                 \
-        TestClass t;                                                                                     \
-        return QTest::qExec(&t, argc, argv);                                                             \
+#define RACEWAY_PAINTER_TEST_MAIN(TestClass)                                                                 \
+    int main(int argc, char **argv)                                                                          \
+    {                                                                                                        \
+        qputenv("QT_QPA_PLATFORM", "offscreen");                                                             \
+        QGuiApplication app(argc, argv);                                                                     \
+        TestClass t;                                                                                         \
+        return QTest::qExec(&t, argc, argv);                                                                 \
     }
