@@ -238,6 +238,7 @@ bool MainWindow::beginRun(QString *error)
     // interpreter as they are now); the run keeps it.
     std::shared_ptr<const Scenario> script;
     if (!currentScript().isEmpty() && !(script = preparePythonRun(error))) return false;
+    if (!script) m_outputDock->hide(); // a built-in scenario prints nothing: the timeline gets the room
     const Scenario *scenario = script ? script.get() : currentScenario();
     if (!scenario) return false;
     saveParams();
@@ -423,6 +424,8 @@ void MainWindow::loadSettings()
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1280, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     selectScenario(settings.value(QStringLiteral("scenario")).toString());
+    // The Script Output panel belongs to Python runs: a restart shows no script's output yet.
+    m_outputDock->hide();
 }
 
 void MainWindow::saveSettings() const

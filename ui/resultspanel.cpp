@@ -65,8 +65,8 @@ QString metricDifference(const Metric &now, const Metric &before, bool relative)
     } else {
         delta = now.value.toDouble() - before.value.toDouble();
         base = before.value.toDouble();
-        const QString magnitude = l.toString(std::fabs(delta), 'f', 3);
-        const bool zero = magnitude == l.toString(0.0, 'f', 3);
+        const QString magnitude = formatNumber(std::fabs(delta)); // three significant digits
+        const bool zero = magnitude == formatNumber(0.0);
         text = (zero ? QString() : delta > 0 ? QStringLiteral("+") : minus) + magnitude;
     }
     if (!now.unit.isEmpty()) text += QLatin1Char(' ') + now.unit;

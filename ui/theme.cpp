@@ -67,6 +67,12 @@ QPalette lightPalette()
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::ToolTipBase, QColor(0xFF, 0xFF, 0xE8));
     p.setColor(QPalette::ToolTipText, QColor(0x1E, 0x1E, 0x24));
+    // setColor without a group sets all three: without these, a disabled Stop or Export reads as live.
+    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, QColor(0x9A, 0x9D, 0xA5));
+    p.setColor(QPalette::Disabled, QPalette::Button, QColor(0xF3, 0xF4, 0xF6));
+    p.setColor(QPalette::Disabled, QPalette::Base, QColor(0xF3, 0xF4, 0xF6));
+    p.setColor(QPalette::Disabled, QPalette::Highlight, QColor(0xB8, 0xBB, 0xC2));
     return p;
 }
 

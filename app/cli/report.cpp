@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QLocale>
 
+#include <algorithm>
 #include <csignal>
 
 namespace raceway {
@@ -45,7 +46,9 @@ int writeOutputs(const Trace &trace, const ExportOptions &eo,
             outcome.error = QStringLiteral("not written: interrupted twice");
             continue;
         }
-        QIODevice *device = output.open(giveUp, &error);
+        const bool picture = output.kind() == QLatin1String("png") || output.kind() == QLatin1String("svg");
+        error = picture ? exportSizeProblem(trace, eo) : QString();
+        QIODevice *device = error.isEmpty() ? output.open(giveUp, &error) : nullptr;
         bool ok = device != nullptr;
         if (ok) {
             if (output.kind() == QLatin1String("png"))
@@ -145,16 +148,18 @@ void printSummary(QTextStream &out, const RunReport &r, const Trace &trace,
 {
     const QLocale l;
     out << (r.scenario ? r.scenario->headline(r.params, r.metrics) : r.title) << '\n';
+    // Values line up in one column two spaces past the longest label, however long that is.
+    qsizetype width = QStringLiteral("Events recorded").size();
     for (const Metric &m : r.metrics)
-        out << "  " << qSetFieldWidth(36) << Qt::left << m.label << qSetFieldWidth(0) << formatMetric(m)
-            << '\n';
-    out << "  " << qSetFieldWidth(36) << Qt::left << QStringLiteral("Wall time") << qSetFieldWidth(0)
-        << l.toString(r.wallMs, 'f', 3) << " ms\n";
-    out << "  " << qSetFieldWidth(36) << Qt::left << QStringLiteral("Events recorded") << qSetFieldWidth(0)
-        << l.toString(qlonglong(r.events)) << '\n';
-    if (!r.scenario)
-        out << "  " << qSetFieldWidth(36) << Qt::left << QStringLiteral("Lanes") << qSetFieldWidth(0)
-            << l.toString(qulonglong(trace.lanes().size())) << '\n';
+        width = std::max(width, m.label.size());
+    const auto row = [&](const QString &label, const QString &value) {
+        out << "  " << label.leftJustified(width + 2) << value << '\n';
+    };
+    for (const Metric &m : r.metrics)
+        row(m.label, formatMetric(m));
+    row(QStringLiteral("Wall time"), formatNumber(r.wallMs) + QStringLiteral(" ms"));
+    row(QStringLiteral("Events recorded"), l.toString(qlonglong(r.events)));
+    if (!r.scenario) row(QStringLiteral("Lanes"), l.toString(qulonglong(trace.lanes().size())));
     if (r.droppedEvents)
         out << "  note: the event budget (" << l.toString(qulonglong(r.maxEvents)) << ") was reached "
             << l.toString(double(r.budgetReachedNs - trace.start()) / 1e6, 'f', 1) << " ms into the run; "

@@ -1,5 +1,6 @@
 #include "show.h"
 
+#include "imageexport.h"
 #include "options.h"
 #include "report.h"
 #include "runopen.h"
@@ -43,11 +44,19 @@ int show(const QStringList &args, QTextStream &out, QTextStream &err)
     Trace trace;
     RunReport report;
     if (int status = load(o.target, &trace, &report, err)) return status;
+    // A picture too tall to draw is refused before anything is written, like any other bad request.
+    const ExportOptions eo = exportOptions(report, o.width, o.scale);
+    for (const auto &output : outputs)
+        if (output->kind() == QLatin1String("png") || output->kind() == QLatin1String("svg")) {
+            if (const QString problem = exportSizeProblem(trace, eo); !problem.isEmpty())
+                return usageError(err, QStringLiteral("'") + o.target + QStringLiteral("': ") + problem);
+            break;
+        }
     std::vector<FileOutcome> files;
     for (const auto &output : outputs)
         files.push_back({output->kind(), output->path(), false, {}});
     const int failed = writeOutputs(
-        trace, exportOptions(report, o.width, o.scale), outputs, &files, [] { return false; }, err);
+        trace, eo, outputs, &files, [] { return false; }, err);
     if (o.json)
         out << QJsonDocument(reportJson(report, trace, files)).toJson(QJsonDocument::Compact) << '\n';
     else

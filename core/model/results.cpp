@@ -3,6 +3,8 @@
 #include <QLocale>
 #include <QStringList>
 
+#include <cmath>
+
 namespace raceway {
 
 QString formatDurationNs(std::int64_t ns)
@@ -13,6 +15,18 @@ QString formatDurationNs(std::int64_t ns)
     if (size >= 1'000'000) return l.toString(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
     if (size >= 1'000) return l.toString(double(ns) / 1e3, 'f', 3) + QStringLiteral(" µs");
     return l.toString(qlonglong(ns)) + QStringLiteral(" ns");
+}
+
+QString formatNumber(double v)
+{
+    const double size = std::abs(v);
+    const int decimals = size == 0 || size >= 100 ? 0 : size >= 10 ? 1 : size >= 1 ? 2 : 3;
+    return QLocale().toString(v, 'f', decimals);
+}
+
+QString countOf(qlonglong n, const QString &one, const QString &many)
+{
+    return QLocale().toString(n) + QLatin1Char(' ') + (n == 1 ? one : many);
 }
 
 QString formatMetric(const Metric &m)
@@ -33,7 +47,7 @@ QString formatMetric(const Metric &m)
             parts << it.key() + QLatin1Char(' ') + formatMetric({it.key(), {}, it.value(), {}});
         v = QLatin1Char('(') + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
     } else if (m.value.typeId() == QMetaType::Double) {
-        v = l.toString(m.value.toDouble(), 'f', 3);
+        v = formatNumber(m.value.toDouble());
     } else if (m.value.typeId() == QMetaType::Bool) {
         v = m.value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
     } else if (m.value.typeId() == QMetaType::QString || m.value.typeId() == QMetaType::QByteArray) {

@@ -40,6 +40,11 @@ QString raceSummary(const QList<Metric> &metrics);
 
 // "1,234", "12.345 ms", "0.0, 98.5 %": a metric's value as people read it, in the current locale.
 QString formatMetric(const Metric &m);
+// A measured number at the precision that means something: three significant digits, never fewer than
+// its whole part ("0.123", "1.23", "12.3", "123", "5,912"), in the current locale.
+QString formatNumber(double v);
+// "1 thread", "3 threads", "1,024 threads": a count with its noun, in the current locale.
+QString countOf(qlonglong n, const QString &one, const QString &many);
 // "812 ns", "4.214 ms", "1.503 s": a duration as people read it, in the current locale.
 QString formatDurationNs(std::int64_t ns);
 

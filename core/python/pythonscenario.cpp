@@ -171,10 +171,10 @@ QString PythonScenario::headline(const ParamValues &, const QList<Metric> &metri
     const QVariant gil = metricValue(metrics, QStringLiteral("gil_held_share"));
     QString line = QStringLiteral("python ") + (script.isEmpty() ? QStringLiteral("script") : script);
     if (!code.isValid()) return line;
-    line += QStringLiteral(" — exit %1, %2 thread(s) in %3 process(es)")
-                .arg(code.toLongLong())
-                .arg(threads.toLongLong())
-                .arg(processes.toLongLong());
+    line += QStringLiteral(" — exit %1, %2 in %3")
+                .arg(QString::number(code.toLongLong()),
+                     countOf(threads.toLongLong(), QStringLiteral("thread"), QStringLiteral("threads")),
+                     countOf(processes.toLongLong(), QStringLiteral("process"), QStringLiteral("processes")));
     if (gil.isValid())
         line += QStringLiteral(", GIL held ") + percent(gil.toDouble()) + QStringLiteral(" (inferred)");
     return line;

@@ -70,9 +70,14 @@ public:
     // goes on `lane`, still written by this buffer's one thread.
     void recordOn(std::uint16_t lane, EventKind kind, std::uint8_t obj = 0, std::uint32_t arg = 0) noexcept
     {
+        recordOnAt(lane, nowNs(), kind, obj, arg);
+    }
+    void recordOnAt(std::uint16_t lane, std::int64_t t, EventKind kind, std::uint8_t obj = 0,
+                    std::uint32_t arg = 0) noexcept
+    {
         const std::uint16_t own = m_lane;
         m_lane = lane;
-        recordAt(nowNs(), kind, obj, arg);
+        recordAt(t, kind, obj, arg);
         m_lane = own;
     }
 

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void ownChromeExportReopens();
     void badChromeTraces_data();
     void badChromeTraces();
+    void tooTallAPictureIsRefused();
 
 private:
     struct Result
@@ -342,6 +343,34 @@ void TestShow::badChromeTraces()
     QVERIFY(r.out.isEmpty());
     QCOMPARE(r.err.count('\n'), 1);
     QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+}
+void TestShow::tooTallAPictureIsRefused()
+{
+    // 5,000 threads: over 100,000 pixels of lanes. Refused up front with one line and exit status 2, and
+    // no picture written (once it drew 1600 x 750,092 pixels); the trace itself still converts.
+    QByteArray json = "[";
+    for (int tid = 1; tid <= 5000; ++tid)
+        json += (tid > 1 ? "," : "") +
+                QStringLiteral(R"({"ph":"X","pid":1,"tid":%1,"ts":%2,"dur":10,"name":"w"})")
+                    .arg(tid)
+                    .arg(tid)
+                    .toUtf8();
+    json += "]";
+    write(QStringLiteral("wide.json"), json);
+    const Result r =
+        raceway({QStringLiteral("show"), QStringLiteral("wide.json"), QStringLiteral("--png"),
+                 QStringLiteral("wide.png"), QStringLiteral("--svg"), QStringLiteral("wide.svg")});
+    QCOMPARE(r.status, 2);
+    QCOMPARE(r.err.count('\n'), 1);
+    QVERIFY2(r.err.contains("5,000 lanes") && r.err.contains("at most 32,767 pixels tall"),
+             r.err.constData());
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("wide.png"))));
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("wide.svg"))));
+    QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*wide*")}, QDir::Files),
+             QStringList{QStringLiteral("wide.json")});
+    const Result json2 = raceway({QStringLiteral("show"), QStringLiteral("wide.json"),
+                                  QStringLiteral("--trace"), QStringLiteral("wide-again.json")});
+    QCOMPARE(json2.status, 0);
 }
 
 QTEST_GUILESS_MAIN(TestShow)

@@ -6,6 +6,8 @@
 
 #include <QTest>
 
+#include <cmath>
+
 using namespace raceway;
 using namespace raceway::testing;
 
@@ -119,6 +121,10 @@ void TestIo::eventLoopRunsOnOneThread()
             awaits += s == State::WaitingIo;
         QCOMPARE(awaits, 2);
     }
+    // The awaited time is what the lanes draw as awaits, to the nanosecond, and no await ended early.
+    const double awaitedMs = metricValue(r->result().metrics, QStringLiteral("awaited_ms")).toDouble();
+    QCOMPARE(std::llround(awaitedMs * 1e6), totalOverThreads(t, State::WaitingIo));
+    QVERIFY2(awaitedMs >= 5 * 2 * 300, qPrintable(QString::number(awaitedMs)));
 }
 
 void TestIo::minAboveMaxIsRefused()

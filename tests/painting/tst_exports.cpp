@@ -45,6 +45,24 @@ void TestExports::pngAndSvgExports()
     QVERIFY(text.contains("thread 1"));
     QVERIFY(text.contains("export check"));
     QVERIFY(text.contains("lost update"));
+    // Sized in pixels like the PNG (Qt's own millimetres opened at another size in a browser), and every
+    // font named as the PNG draws it, with the generic family after it ("Sans Serif" alone drew serif).
+    QVERIFY2(
+        text.contains(QStringLiteral("<svg width=\"2000px\" height=\"%1px\"").arg(back.height()).toUtf8()),
+        text.left(300).constData());
+    QXmlStreamReader xml(text);
+    int fonts = 0;
+    while (!xml.atEnd())
+        if (xml.readNext() == QXmlStreamReader::StartElement &&
+            xml.attributes().hasAttribute(QLatin1String("font-family"))) {
+            const QString family = xml.attributes().value(QLatin1String("font-family")).toString();
+            QVERIFY2(family.endsWith(QLatin1String(", sans-serif")) &&
+                         !family.startsWith(QLatin1String("'Sans Serif'")),
+                     qPrintable(family));
+            ++fonts;
+        }
+    QVERIFY(!xml.hasError());
+    QVERIFY(fonts > 10);
 }
 
 void TestExports::highDpiFillsItsRectangle_data()

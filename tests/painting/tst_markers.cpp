@@ -5,6 +5,8 @@
 #include "timelinepainter.h"
 
 #include <QGuiApplication>
+#include <QLocale>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace raceway;
@@ -14,6 +16,7 @@ class TestMarkers : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void hoverOnABadgeCountsItsWholeCluster();
+    void restoringWritesAreCountedApart();
 };
 
 void TestMarkers::hoverOnABadgeCountsItsWholeCluster()
@@ -50,6 +53,46 @@ void TestMarkers::hoverOnABadgeCountsItsWholeCluster()
     const TimelineHit lone = painter.hitTest(l, QPoint(int(clusters[1].x), lane.top() + 4));
     QCOMPARE(lone.markers, 1);
     QCOMPARE(lone.erased, 7);
+}
+
+void TestMarkers::restoringWritesAreCountedApart()
+{
+    // A burst of lost updates with restoring writes among them (a stale write puts increments back: its
+    // marker's value is negative). The badge's tooltip once summed both: "erasing -1,329 increments".
+    Trace trace;
+    trace.setRegistry({{QStringLiteral("thread 1"), LaneKind::Thread}}, {});
+    trace.setStart(0);
+    std::vector<Event> ev{{0, 0, 0, EventKind::ThreadStart, 0}};
+    for (int i = 0; i < 10; ++i) {
+        const std::int64_t t = 500'000 + i * 50;
+        if (i % 2 == 0) {
+            ev.push_back({t, 3, 0, EventKind::LostUpdate, 0});
+        } else { // -500, as a 64-bit argument: the high half first
+            ev.push_back({t, 0xFFFFFFFFu, 0, EventKind::ArgHigh, 0});
+            ev.push_back({t, std::uint32_t(-500), 0, EventKind::LostUpdate, 0});
+        }
+    }
+    ev.push_back({1'000'000, 0, 0, EventKind::ThreadEnd, 0});
+    trace.ingest(ev.data(), ev.size());
+    trace.commit();
+    trace.setEnd(1'000'000);
+    QCOMPARE(trace.lane(0).markers.size(), 10u);
+    TimelinePainter painter(trace);
+    const TimelineLayout l = painter.layout(QRect(0, 0, 1000, painter.preferredHeight(1000)));
+    const auto clusters =
+        markerClusters(painter.mapping(l), trace.lane(0), l.lanes[0].left(), markerDigitWidth(QFont()));
+    QCOMPARE(clusters.size(), 1u);
+    const TimelineHit hit = painter.hitTest(l, QPoint(int(clusters[0].x), l.lanes[0].top() + 4));
+    QCOMPARE(hit.markers, 10);
+    QCOMPARE(hit.erased, 15);
+    QCOMPARE(hit.restoring, 5);
+    QCOMPARE(hit.restored, 2500);
+    const QString tip = painter.describe(l, hit);
+    QVERIFY2(tip.contains(QStringLiteral("5 lost-update writes</b> here, erasing 15 increments")) &&
+                 tip.contains(QStringLiteral("5 restoring writes</b> here, putting ") +
+                              QLocale().toString(2500)) &&
+                 !tip.contains(QRegularExpression(QStringLiteral("[-\u2212][0-9]"))), // no negative count
+             qPrintable(tip));
 }
 
 QTEST_MAIN(TestMarkers)

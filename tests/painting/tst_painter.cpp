@@ -20,6 +20,7 @@ private Q_SLOTS:
     void handOversShowASeam();
     void overlappingMarkersClusterUntilZoomedIn();
     void everyLaneKindHasADrawer();
+    void longLaneNamesKeepBothEnds();
 };
 
 void TestPainter::lockOffShowsRunningAndMarkers()
@@ -287,6 +288,51 @@ void TestPainter::everyLaneKindHasADrawer()
         const QString tip = painter.describe(l, painter.hitTest(l, QPoint(r.left() + 40, r.center().y())));
         QVERIFY2(tip.contains(t.lane(i).name), qPrintable(t.lane(i).name + QStringLiteral(": ") + tip));
     }
+}
+
+void TestPainter::longLaneNamesKeepBothEnds()
+{
+    // Python's pool threads differ only at the end of a long name: a label cut at its column's edge drew
+    // them all alike. Elided in the middle, lanes with different names get different labels, in both
+    // kinds of label; lanes with the same name (on the same zebra stripe) the same.
+    const QString a0 = QStringLiteral("ThreadPoolExecutor-0_worker-with-a-long-name_0");
+    const QString a1 = QStringLiteral("ThreadPoolExecutor-0_worker-with-a-long-name_1");
+    Trace t;
+    t.setRegistry({{a0, LaneKind::Thread},
+                   {a1, LaneKind::Thread},
+                   {a1, LaneKind::Thread},
+                   {a1, LaneKind::Thread},
+                   {a0, LaneKind::Counter},
+                   {a1, LaneKind::Counter},
+                   {a1, LaneKind::Counter},
+                   {a1, LaneKind::Counter}},
+                  {});
+    t.setStart(0);
+    std::vector<Event> ev;
+    for (std::uint16_t lane = 0; lane < 4; ++lane) {
+        ev.push_back({0, 0, lane, EventKind::ThreadStart, 0});
+        ev.push_back({1'000'000, 0, lane, EventKind::ThreadEnd, 0});
+    }
+    t.ingest(ev.data(), ev.size());
+    t.commit();
+    t.setEnd(1'000'000);
+    TimelinePainter painter(t);
+    const QRect area(0, 0, 1600, painter.preferredHeight(1600));
+    const TimelineLayout l = painter.layout(area);
+    QImage img(area.size(), QImage::Format_RGB32);
+    img.fill(Qt::white);
+    {
+        QPainter p(&img);
+        painter.paint(p, l);
+    }
+    const auto label = [&](std::size_t lane) {
+        const QRect r = l.lanes[lane];
+        return img.copy(QRect(l.labels.left(), r.top(), l.labels.width(), r.height()));
+    };
+    QVERIFY(label(1) == label(3)); // the same name: the same pixels
+    QVERIFY(label(0) != label(2)); // names that differ at the end: different labels
+    QVERIFY(label(5) == label(7));
+    QVERIFY(label(4) != label(6));
 }
 
 RACEWAY_PAINTER_TEST_MAIN(TestPainter)

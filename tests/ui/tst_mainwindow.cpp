@@ -3,6 +3,8 @@
 
 #include "windowtest.h"
 
+#include <cmath>
+
 using namespace raceway;
 using namespace raceway::windowtest;
 
@@ -28,6 +30,8 @@ private Q_SLOTS:
     void historyStaysBounded();
     void differenceFormatting();
     void themeIsAppliedAndRemembered();
+    void disabledControlsLookDisabled_data();
+    void disabledControlsLookDisabled();
 };
 
 void TestMainWindow::initTestCase()
@@ -410,8 +414,19 @@ void TestMainWindow::differenceFormatting()
     const Metric slow{QStringLiteral("wall_ms"), QStringLiteral("Wall"), 30.0, QStringLiteral("ms")};
     const Metric fast{QStringLiteral("wall_ms"), QStringLiteral("Wall"), 20.0, QStringLiteral("ms")};
     QCOMPARE(metricDifference(slow, fast),
-             QStringLiteral("+") + l.toString(10.0, 'f', 3) + QStringLiteral(" ms (+50 %)"));
-    QCOMPARE(metricDifference(fast, fast), l.toString(0.0, 'f', 3) + QStringLiteral(" ms"));
+             QStringLiteral("+") + l.toString(10.0, 'f', 1) + QStringLiteral(" ms (+50 %)"));
+    QCOMPARE(metricDifference(fast, fast), QStringLiteral("0 ms"));
+    // Three significant digits, never fewer than the whole part: a difference of seconds fits its column.
+    const Metric long1{QStringLiteral("wall_ms"), QStringLiteral("Wall"), 5911.234, QStringLiteral("ms")};
+    const Metric long2{QStringLiteral("wall_ms"), QStringLiteral("Wall"), 3536.9, QStringLiteral("ms")};
+    QCOMPARE(metricDifference(long1, long2),
+             QStringLiteral("+") + l.toString(2374) + QStringLiteral(" ms (+67 %)"));
+    QCOMPARE(formatMetric(long1), l.toString(5911) + QStringLiteral(" ms"));
+    QCOMPARE(formatMetric({QStringLiteral("speedup"), {}, 1.0, QStringLiteral("×")}),
+             l.toString(1.0, 'f', 2) + QStringLiteral(" ×"));
+    QCOMPARE(formatMetric({QStringLiteral("share"), {}, 100.0, QStringLiteral("%")}),
+             QStringLiteral("100 %"));
+    QCOMPARE(formatNumber(0.12345), l.toString(0.123, 'f', 3));
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QStringLiteral("yes"), {}}, before).isEmpty());
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QVariant(), {}}, before)
                 .isEmpty()); // unknown stays unknown
@@ -444,6 +459,49 @@ void TestMainWindow::themeIsAppliedAndRemembered()
         QCOMPARE(QApplication::palette().color(QPalette::Base), desktopBase);
     }
     QCOMPARE(QSettings().value(QStringLiteral("theme")).toString(), QStringLiteral("system"));
+}
+
+void TestMainWindow::disabledControlsLookDisabled_data()
+{
+    QTest::addColumn<QString>("theme");
+    QTest::newRow("light") << QStringLiteral("theme-light");
+    QTest::newRow("dark") << QStringLiteral("theme-dark");
+}
+
+void TestMainWindow::disabledControlsLookDisabled()
+{
+    QFETCH(QString, theme);
+    MainWindow w;
+    w.action(theme)->trigger();
+    QVERIFY(!w.action(QStringLiteral("stop"))->isEnabled()); // idle: Stop is off and must look it
+    // WCAG's contrast ratio of two colours' relative luminances.
+    const auto luminance = [](const QColor &c) {
+        const auto linear = [](double v) {
+            return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
+    };
+    const auto contrast = [&](const QColor &a, const QColor &b) {
+        const double la = luminance(a), lb = luminance(b);
+        return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+    };
+    const QPalette pal = QApplication::palette();
+    for (const auto role : {QPalette::ButtonText, QPalette::WindowText, QPalette::Text}) {
+        const QPalette::ColorRole back = role == QPalette::ButtonText ? QPalette::Button
+                                         : role == QPalette::Text     ? QPalette::Base
+                                                                      : QPalette::Window;
+        const double live = contrast(pal.color(QPalette::Active, role), pal.color(QPalette::Active, back));
+        const double off = contrast(pal.color(QPalette::Disabled, role), pal.color(QPalette::Disabled, back));
+        QVERIFY2(live >= 4.5, qPrintable(QString::number(live))); // readable
+        QVERIFY2(off >= 1.5 && off < live / 1.5,
+                 qPrintable(QString::number(off))); // visible, plainly fainter
+    }
+    // And drawn so: the same button with the same text looks different when it is disabled.
+    QPushButton button(QStringLiteral("Export"));
+    button.resize(120, 32);
+    const QImage live = button.grab().toImage();
+    button.setEnabled(false);
+    QVERIFY(button.grab().toImage() != live);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -193,6 +193,22 @@ void TestPythonWindow::exampleRunsAndItsOutputIsShown()
              qPrintable(names.join(QLatin1Char(','))));
     QVERIFY(w.current()->title().contains(QStringLiteral("ping_pong.py")));
     QVERIFY(w.current()->exportName(QStringLiteral("png")).startsWith(QStringLiteral("python-ping_pong-")));
+    // The panel belongs to Python runs: a built-in scenario's run puts it away (the timeline gets the
+    // room), and a restart does not bring it back empty.
+    w.show();
+    QVERIFY(w.outputDock()->isVisible());
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    w.startRun();
+    QVERIFY(w.isRunning());
+    QVERIFY(!w.outputDock()->isVisible());
+    w.stopRun();
+    QVERIFY(done.wait(60000));
+    w.outputDock()->show();
+    w.close();
+    MainWindow again;
+    again.show();
+    QVERIFY(!again.outputDock()->isVisible());
 }
 
 void TestPythonWindow::stderrAndExitStatusAreShown()

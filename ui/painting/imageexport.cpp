@@ -2,11 +2,17 @@
 
 #include "timelinepainter.h"
 
+#include <QBuffer>
+#include <QFontInfo>
+#include <QHash>
 #include <QImageWriter>
+#include <QLocale>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QSvgGenerator>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace raceway {
@@ -33,6 +39,26 @@ int layoutWidth(const ExportOptions &options)
 {
     return std::max(
         1, int(std::lround(double(options.width) * std::max(1, options.scale) / exportZoom(options))));
+}
+
+QSize exportSize(const Trace &trace, const ExportOptions &options)
+{
+    const TimelinePainter painter = makePainter(trace, options);
+    const int width = layoutWidth(options);
+    return {
+        options.width * std::max(1, options.scale),
+        int(std::min<double>(INT_MAX, std::lround(painter.preferredHeight(width) * exportZoom(options))))};
+}
+
+QString exportSizeProblem(const Trace &trace, const ExportOptions &options)
+{
+    const QSize size = exportSize(trace, options);
+    if (size.height() <= maxExportHeight) return {};
+    const QLocale l;
+    return QStringLiteral("the picture would be %1 × %2 pixels for %3 lanes: at most %4 pixels tall can be "
+                          "drawn (a smaller --scale or the trace JSON export, which has no such limit)")
+        .arg(l.toString(size.width()), l.toString(size.height()),
+             l.toString(qulonglong(trace.lanes().size())), l.toString(maxExportHeight));
 }
 
 QImage renderTimeline(const Trace &trace, const ExportOptions &options)
@@ -67,9 +93,12 @@ bool writeSvg(const Trace &trace, const ExportOptions &options, QIODevice &out, 
     const int width = layoutWidth(options);
     const QSize size(width, painter.preferredHeight(width));
     const double zoom = exportZoom(options);
+    const QSize shown = (QSizeF(size) * zoom).toSize(); // drawn at layout size, shown scaled: a vector scales
+    QBuffer drawn;
+    drawn.open(QIODevice::WriteOnly);
     QSvgGenerator svg;
-    svg.setOutputDevice(&out);
-    svg.setSize((QSizeF(size) * zoom).toSize()); // drawn at layout size, shown scaled: a vector scales
+    svg.setOutputDevice(&drawn);
+    svg.setSize(shown);
     svg.setViewBox(QRect(QPoint(0, 0), size));
     svg.setTitle(options.title.isEmpty() ? QStringLiteral("Raceway timeline") : options.title);
     svg.setDescription(QStringLiteral("Timeline exported by Raceway"));
@@ -80,6 +109,43 @@ bool writeSvg(const Trace &trace, const ExportOptions &options, QIODevice &out, 
     }
     painter.paint(p, QRect(QPoint(0, 0), size));
     p.end();
+    // Qt sizes the document in millimetres (a 1600-px picture opened at about 2,100 px in a browser) and
+    // names fonts as Qt knows them ("Sans Serif", which a browser draws with a serif face): the size is
+    // given in pixels, and each family as the one the PNG draws with, then the generic family.
+    QString text = QString::fromUtf8(drawn.data());
+    const qsizetype svgTag = text.indexOf(QLatin1String("<svg"));
+    const qsizetype tagEnd = svgTag < 0 ? -1 : text.indexOf(QLatin1Char('>'), svgTag);
+    if (tagEnd > svgTag) {
+        QString tag = text.mid(svgTag, tagEnd - svgTag);
+        tag.replace(QRegularExpression(QStringLiteral(" width=\"[^\"]*\"")),
+                    QStringLiteral(" width=\"%1px\"").arg(shown.width()));
+        tag.replace(QRegularExpression(QStringLiteral(" height=\"[^\"]*\"")),
+                    QStringLiteral(" height=\"%1px\"").arg(shown.height()));
+        text.replace(svgTag, tagEnd - svgTag, tag);
+    }
+    QHash<QString, QString> families;
+    static const QRegularExpression family(QStringLiteral("font-family=\"([^\",]*)\""));
+    QString fixed;
+    fixed.reserve(text.size() + 1024);
+    qsizetype from = 0;
+    for (QRegularExpressionMatchIterator it = family.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        QString &resolved = families[m.captured(1)];
+        if (resolved.isEmpty()) {
+            QFont font(m.captured(1));
+            font.setStyleHint(QFont::SansSerif);
+            resolved = QFontInfo(font).family();
+        }
+        fixed += QStringView(text).mid(from, m.capturedStart(0) - from);
+        fixed += QStringLiteral("font-family=\"'%1', sans-serif\"").arg(resolved.toHtmlEscaped());
+        from = m.capturedEnd(0);
+    }
+    fixed += QStringView(text).mid(from);
+    const QByteArray bytes = fixed.toUtf8();
+    if (out.write(bytes) != bytes.size()) {
+        if (error) *error = out.errorString();
+        return false;
+    }
     return true;
 }
 

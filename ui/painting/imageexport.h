@@ -28,6 +28,14 @@ struct ExportOptions
 double exportZoom(const ExportOptions &options);
 int layoutWidth(const ExportOptions &options);
 
+// The tallest picture exported (many viewers refuse more; 1600 × 32,767 is 210 MB as pixels). A trace with
+// more lanes than that holds is refused with exportSizeProblem's line, never drawn into gigabytes.
+constexpr int maxExportHeight = 32767;
+// The exported picture's size in output pixels, computed without drawing it.
+QSize exportSize(const Trace &trace, const ExportOptions &options);
+// One line when the picture would be taller than maxExportHeight, else empty.
+QString exportSizeProblem(const Trace &trace, const ExportOptions &options);
+
 // The same picture as the window: lanes, axis, legend. Height follows from the lanes.
 QImage renderTimeline(const Trace &trace, const ExportOptions &options);
 bool writePng(const Trace &trace, const ExportOptions &options, QIODevice &out, QString *error);

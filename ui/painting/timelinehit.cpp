@@ -42,8 +42,7 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
                 continue;
             for (std::size_t k = c.first; k < c.last; ++k) {
                 const Marker &mk = lane.markers[k];
-                ++hit.markers;
-                hit.erased += mk.value;
+                hit.count(mk);
                 if (!hit.nearest || std::llabs(mk.t - hit.time) < std::llabs(hit.nearest->t - hit.time))
                     hit.nearest = mk;
             }
@@ -55,8 +54,7 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
     auto to = std::lower_bound(from, lane.markers.end(), hit.time + slack + 1, byTime);
     if (hit.markers > 0) to = from; // the badge said it all
     for (auto it = from; it != to; ++it) {
-        ++hit.markers;
-        hit.erased += it->value;
+        hit.count(*it);
         if (!hit.nearest || std::llabs(it->t - hit.time) < std::llabs(hit.nearest->t - hit.time))
             hit.nearest = *it;
     }

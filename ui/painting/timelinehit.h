@@ -13,11 +13,24 @@ struct TimelineHit
     int lane = -1;
     std::int64_t time = 0; // absolute ns
     std::optional<Interval> interval;
-    int markers = 0;         // lost-update markers within a few pixels
-    std::int64_t erased = 0; // their summed counts
+    int markers = 0;           // lost-update markers within a few pixels (restoring writes included)
+    std::int64_t erased = 0;   // what the lost updates among them erased
+    int restoring = 0;         // how many of them were restoring writes (a stale write putting some back)
+    std::int64_t restored = 0; // and what those put back
     std::optional<Marker> nearest;
     std::optional<SeriesPoint> value; // counter and lock lanes: the series value at `time`
     std::optional<Instant> instant;   // the nearest marked moment within a few pixels
+
+    void count(const Marker &mk)
+    {
+        ++markers;
+        if (mk.value >= 0) {
+            erased += mk.value;
+        } else {
+            ++restoring;
+            restored -= mk.value;
+        }
+    }
 };
 
 } // namespace raceway

@@ -3,6 +3,7 @@
 #include "columnsearch.h"
 #include "vectorshapes.h"
 
+#include <QFontMetrics>
 #include <QLocale>
 
 #include <cmath>
@@ -77,7 +78,8 @@ void CounterLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane
 {
     const QLocale locale;
     const SeriesPoint last = lane.series.empty() ? SeriesPoint{} : lane.series.back();
-    p.drawText(text.adjusted(0, 4, 0, 0), Qt::AlignTop | Qt::AlignLeft, lane.name);
+    p.drawText(text.adjusted(0, 4, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+               QFontMetrics(p.font()).elidedText(lane.name, Qt::ElideMiddle, text.width()));
     QFont small = p.font();
     small.setPixelSize(11);
     p.setFont(small);

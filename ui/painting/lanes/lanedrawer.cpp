@@ -1,7 +1,9 @@
 #include "lanedrawer.h"
 
 #include "instantspainter.h"
+#include "results.h"
 
+#include <QFontMetrics>
 #include <QLocale>
 #include <QStringList>
 
@@ -25,7 +27,9 @@ int LaneDrawer::height(double scale) const
 
 void LaneDrawer::paintLabel(const TimelineContext &, QPainter &p, const Lane &lane, const QRect &text) const
 {
-    p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, lane.name);
+    // Elided in the middle: "ThreadPoolExecutor-0_0" and "…-0_2" keep what tells them apart.
+    p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+               QFontMetrics(p.font()).elidedText(lane.name, Qt::ElideMiddle, text.width()));
 }
 
 void LaneDrawer::legend(const Lane &lane, LegendEntries &entries) const
@@ -91,15 +95,30 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
                                            "the value it overwrote was written by %4")
                                 .arg(duration(mk.t - t0), l.toString(qlonglong(mk.value)),
                                      mk.value == 1 ? QString() : QStringLiteral("s"), whose)
-                          : QStringLiteral("<b>Restoring write</b> at %1: it put back %2 increment(s) "
+                          : QStringLiteral("<b>Restoring write</b> at %1: it put back %2 "
                                            "that an earlier stale write had erased")
-                                .arg(duration(mk.t - t0), l.toString(qlonglong(-mk.value))));
-        else
-            lines << QStringLiteral(
-                         "<b>%1 lost-update writes</b> here, erasing %2 increments in all; the nearest "
-                         "overwrote a value written by %3")
-                         .arg(hit.markers)
-                         .arg(l.toString(qlonglong(hit.erased)), whose);
+                                .arg(duration(mk.t - t0),
+                                     countOf(qlonglong(-mk.value), QStringLiteral("increment"),
+                                             QStringLiteral("increments"))));
+        else {
+            // Lost updates and restoring writes are counted apart: a sum of both once read "erasing
+            // -1,329 increments".
+            QStringList parts;
+            if (const int lossy = hit.markers - hit.restoring; lossy > 0)
+                parts << QStringLiteral("<b>%1</b> here, erasing %2 in all")
+                             .arg(countOf(lossy, QStringLiteral("lost-update write"),
+                                          QStringLiteral("lost-update writes")),
+                                  countOf(hit.erased, QStringLiteral("increment"),
+                                          QStringLiteral("increments")));
+            if (hit.restoring > 0)
+                parts << QStringLiteral("<b>%1</b> here, putting %2 back")
+                             .arg(countOf(hit.restoring, QStringLiteral("restoring write"),
+                                          QStringLiteral("restoring writes")),
+                                  countOf(hit.restored, QStringLiteral("increment"),
+                                          QStringLiteral("increments")));
+            lines << parts.join(QStringLiteral("; ")) +
+                         QStringLiteral("; the nearest overwrote a value written by %1").arg(whose);
+        }
     }
     if (hit.instant) lines << describeInstant(trace, std::size_t(hit.lane), *hit.instant);
     if (hit.interval) {

@@ -1,6 +1,7 @@
 #include "locklane.h"
 
 #include "barspainter.h"
+#include "results.h"
 #include "statespainter.h"
 
 namespace raceway {
@@ -27,7 +28,7 @@ void LockLane::legend(const Lane &lane, LegendEntries &entries) const
 
 QString LockLane::describeValue(const SeriesPoint &value) const
 {
-    return QStringLiteral("%1 thread(s) queued").arg(value.a);
+    return countOf(value.a, QStringLiteral("thread"), QStringLiteral("threads")) + QStringLiteral(" queued");
 }
 
 } // namespace raceway

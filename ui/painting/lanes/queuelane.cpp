@@ -1,6 +1,7 @@
 #include "queuelane.h"
 
 #include "barspainter.h"
+#include "results.h"
 
 namespace raceway {
 
@@ -22,7 +23,8 @@ void QueueLane::legend(const Lane &lane, LegendEntries &entries) const
 
 QString QueueLane::describeValue(const SeriesPoint &value) const
 {
-    return QStringLiteral("%1 task(s) waiting for a free thread").arg(value.a);
+    return countOf(value.a, QStringLiteral("task"), QStringLiteral("tasks")) +
+           QStringLiteral(" waiting for a free thread");
 }
 
 } // namespace raceway

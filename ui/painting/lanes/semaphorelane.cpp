@@ -1,6 +1,9 @@
 #include "semaphorelane.h"
 
 #include "barspainter.h"
+#include "results.h"
+
+#include <QLocale>
 
 namespace raceway {
 
@@ -32,7 +35,8 @@ void SemaphoreLane::legend(const Lane &lane, LegendEntries &entries) const
 
 QString SemaphoreLane::describeValue(const SeriesPoint &value) const
 {
-    return QStringLiteral("%1 thread(s) inside, %2 waiting for a permit").arg(value.b).arg(value.a);
+    return countOf(value.b, QStringLiteral("thread"), QStringLiteral("threads")) +
+           QStringLiteral(" inside, %1 waiting for a permit").arg(QLocale().toString(value.a));
 }
 
 } // namespace raceway

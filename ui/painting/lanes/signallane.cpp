@@ -1,6 +1,7 @@
 #include "signallane.h"
 
 #include "barspainter.h"
+#include "results.h"
 #include "statespainter.h"
 
 namespace raceway {
@@ -37,7 +38,8 @@ QString SignalLane::describeState(const Trace &trace, const Lane &, const Interv
 
 QString SignalLane::describeValue(const SeriesPoint &value) const
 {
-    return QStringLiteral("%1 thread(s) waiting on it").arg(value.a);
+    return countOf(value.a, QStringLiteral("thread"), QStringLiteral("threads")) +
+           QStringLiteral(" waiting on it");
 }
 
 } // namespace raceway
