@@ -15,6 +15,9 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPainter>
+#include <QPixmap>
+#include <QPolygonF>
 #include <QSettings>
 #include <QStyle>
 #include <QToolBar>
@@ -22,6 +25,36 @@
 #include <tuple>
 
 namespace raceway {
+namespace {
+
+// Run and Stop drawn in colours that stand out on light and dark toolbars alike (the style's own are
+// black: nearly invisible in the dark theme): the Okabe-Ito green triangle and vermillion square, at
+// least 3:1 against either theme's window. Qt greys them out itself when they are disabled.
+QIcon runStopIcon(bool run)
+{
+    QIcon icon;
+    for (const int size : {16, 20, 24, 32, 48, 64}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(Qt::NoPen);
+        const double s = size, m = s * 0.18;
+        if (run) {
+            p.setBrush(QColor(0x00, 0x9E, 0x73));
+            p.drawPolygon(
+                QPolygonF{QPointF(m, m * 0.8), QPointF(s - m * 0.6, s / 2), QPointF(m, s - m * 0.8)});
+        } else {
+            p.setBrush(QColor(0xD5, 0x5E, 0x00));
+            p.drawRoundedRect(QRectF(m, m, s - 2 * m, s - 2 * m), s * 0.08, s * 0.08);
+        }
+        p.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+} // namespace
 
 void MainWindow::buildActions()
 {
@@ -39,10 +72,10 @@ void MainWindow::buildActions()
     add(
         QStringLiteral("run"), tr("&Run"), Qt::Key_F5, [this] { startRun(); },
         tr("Run the scenario with these parameters (F5)"))
-        ->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+        ->setIcon(runStopIcon(true));
     add(
         QStringLiteral("stop"), tr("&Stop"), Qt::Key_Escape, [this] { stopRun(); }, tr("Stop the run (Esc)"))
-        ->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+        ->setIcon(runStopIcon(false));
     // The lock is the form's own action: the switch, the check box, this menu entry and Ctrl+L are one state.
     m_actions[QStringLiteral("lock")] = m_form->lockAction();
     addAction(m_form->lockAction());

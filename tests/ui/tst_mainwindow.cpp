@@ -496,6 +496,28 @@ void TestMainWindow::disabledControlsLookDisabled()
         QVERIFY2(off >= 1.5 && off < live / 1.5,
                  qPrintable(QString::number(off))); // visible, plainly fainter
     }
+    // Run's and Stop's icons stand out from the window behind them (the style's black ones did not in the
+    // dark theme): the mean colour of their painted pixels is at least 3:1 against it.
+    for (const char *name : {"run", "stop"}) {
+        const QImage icon = w.action(QString::fromLatin1(name))
+                                ->icon()
+                                .pixmap(32, 32)
+                                .toImage()
+                                .convertToFormat(QImage::Format_ARGB32);
+        double r = 0, g = 0, b = 0, n = 0;
+        for (int y = 0; y < icon.height(); ++y)
+            for (int x = 0; x < icon.width(); ++x)
+                if (const QColor c = icon.pixelColor(x, y); c.alpha() == 255) {
+                    r += c.redF();
+                    g += c.greenF();
+                    b += c.blueF();
+                    ++n;
+                }
+        QVERIFY(n > 50);
+        const double ratio =
+            contrast(QColor::fromRgbF(float(r / n), float(g / n), float(b / n)), pal.color(QPalette::Window));
+        QVERIFY2(ratio >= 3.0, qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(name)).arg(ratio)));
+    }
     // And drawn so: the same button with the same text looks different when it is disabled.
     QPushButton button(QStringLiteral("Export"));
     button.resize(120, 32);
