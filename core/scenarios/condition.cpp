@@ -85,7 +85,9 @@ public:
         for (int i = 0; i < consumers; ++i)
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("consumer %1").arg(i + 1), LaneKind::Thread)));
-        const std::uint16_t queueLane = rec.addLane(QStringLiteral("queue"), LaneKind::Queue);
+        const std::uint16_t queueLane =
+            rec.addLane(QStringLiteral("queue (capacity %1)").arg(QLocale().toString(qlonglong(capacity))),
+                        LaneKind::Queue);
         const std::uint8_t queueObj = rec.addObject(QStringLiteral("queue"), queueLane);
         const std::uint8_t notFull = rec.addObject(QStringLiteral("not full"));
         const std::uint8_t notEmpty = rec.addObject(QStringLiteral("not empty"));

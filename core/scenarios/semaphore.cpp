@@ -68,8 +68,11 @@ public:
         for (int i = 0; i < threads; ++i)
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
-        TracedSemaphore semaphore(rec, QStringLiteral("semaphore"),
-                                  int(p.integer(QStringLiteral("permits"))));
+        const int permits = int(p.integer(QStringLiteral("permits")));
+        // The lane says its limit ("3-permit semaphore", short enough for the label column) over bars
+        // whose top is the most inside at once.
+        TracedSemaphore semaphore(rec, QStringLiteral("%1-permit semaphore").arg(QLocale().toString(permits)),
+                                  permits);
         const auto stop = [&ctx] { return ctx.cancelled(); };
         std::vector<std::int64_t> done(static_cast<std::size_t>(threads), 0);
 

@@ -3,6 +3,7 @@
 // traces (Raceway's own and hand-written ones shaped like other tools') open and draw.
 
 #include "chrometraceimport.h"
+#include "clitest.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,7 +18,7 @@
 
 using namespace raceway;
 
-class TestShow : public QObject
+class TestShow : public CliTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -35,20 +36,6 @@ private Q_SLOTS:
     void tooTallAPictureIsRefused();
 
 private:
-    struct Result
-    {
-        int status;
-        QByteArray out, err;
-    };
-    Result raceway(const QStringList &args)
-    {
-        QProcess p;
-        p.setWorkingDirectory(m_dir.path());
-        p.start(QStringLiteral(RACEWAY_BINARY), args);
-        if (!p.waitForFinished(120000)) qFatal("raceway did not finish");
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
-    }
     QByteArray read(const QString &name)
     {
         QFile f(m_dir.filePath(name));
@@ -67,14 +54,12 @@ private:
         return o;
     }
     QByteArray goodRun(); // a small saved run, made once
-    QTemporaryDir m_dir;
     QByteArray m_good;
 };
 
 void TestShow::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    QVERIFY2(QFile::exists(QStringLiteral(RACEWAY_BINARY)), RACEWAY_BINARY);
+    checkBinary();
 }
 
 void TestShow::saveThenShowIsIdentical_data()

@@ -21,6 +21,8 @@ private Q_SLOTS:
     void overlappingMarkersClusterUntilZoomedIn();
     void everyLaneKindHasADrawer();
     void longLaneNamesKeepBothEnds();
+    void valueLanesSayTheirScale_data();
+    void valueLanesSayTheirScale();
 };
 
 void TestPainter::lockOffShowsRunningAndMarkers()
@@ -333,6 +335,57 @@ void TestPainter::longLaneNamesKeepBothEnds()
     QVERIFY(label(0) != label(2)); // names that differ at the end: different labels
     QVERIFY(label(5) == label(7));
     QVERIFY(label(4) != label(6));
+}
+
+void TestPainter::valueLanesSayTheirScale_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QStringList>("params");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("semaphore") << QStringLiteral("semaphore")
+                               << QStringList{QStringLiteral("threads=4"), QStringLiteral("permits=2"),
+                                              QStringLiteral("rounds=3"), QStringLiteral("hold_us=500")}
+                               << int(LaneKind::Semaphore) << QStringLiteral("2-permit semaphore");
+    QTest::newRow("condition") << QStringLiteral("condition")
+                               << QStringList{QStringLiteral("items=20"), QStringLiteral("capacity=3")}
+                               << int(LaneKind::Queue) << QStringLiteral("queue (capacity 3)");
+}
+
+void TestPainter::valueLanesSayTheirScale()
+{
+    // A semaphore's or a queue's lane names its limit, and its label has a second line saying what the
+    // bars' full height stands for: ink at the top of the label (the name) and at its bottom (the scale),
+    // where one centred line left both empty.
+    QFETCH(QString, scenario);
+    QFETCH(QStringList, params);
+    QFETCH(int, kind);
+    QFETCH(QString, name);
+    auto r = runScenario(scenario, params);
+    const Trace &t = r->trace();
+    const std::vector<std::size_t> lanes = lanesOfKind(t, LaneKind(kind));
+    QCOMPARE(lanes.size(), 1u);
+    QCOMPARE(t.lane(lanes.front()).name, name);
+    const TimelinePainter painter(t);
+    const QRect area(0, 0, 1600, painter.preferredHeight(1600));
+    const TimelineLayout l = painter.layout(area);
+    QImage img(area.size(), QImage::Format_RGB32);
+    img.fill(Qt::white);
+    {
+        QPainter p(&img);
+        painter.paint(p, l);
+    }
+    const QRect lane = l.lanes[lanes.front()];
+    const QRgb background = img.pixel(l.labels.left() + 2, lane.center().y());
+    const auto ink = [&](int from, int to) {
+        int n = 0;
+        for (int y = from; y <= to; ++y)
+            for (int x = l.labels.left() + 10; x < l.labels.left() + l.labels.width() - 10; ++x)
+                n += img.pixel(x, y) != background;
+        return n;
+    };
+    QVERIFY(ink(lane.top() + 1, lane.top() + 5) > 5);
+    QVERIFY(ink(lane.bottom() - 5, lane.bottom() - 1) > 5);
 }
 
 RACEWAY_PAINTER_TEST_MAIN(TestPainter)

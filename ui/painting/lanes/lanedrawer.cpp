@@ -3,6 +3,7 @@
 #include "instantspainter.h"
 #include "results.h"
 
+#include <QFont>
 #include <QFontMetrics>
 #include <QLocale>
 #include <QStringList>
@@ -30,6 +31,27 @@ void LaneDrawer::paintLabel(const TimelineContext &, QPainter &p, const Lane &la
     // Elided in the middle: "ThreadPoolExecutor-0_0" and "…-0_2" keep what tells them apart.
     p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
                QFontMetrics(p.font()).elidedText(lane.name, Qt::ElideMiddle, text.width()));
+}
+
+void LaneDrawer::paintNameAndScale(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                                   const QRect &text, const QString &scale)
+{
+    const QFontMetrics metrics(p.font());
+    if (text.height() < 26) {
+        p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+                   metrics.elidedText(lane.name, Qt::ElideMiddle, text.width()));
+        return;
+    }
+    p.drawText(text.adjusted(0, 1, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+               metrics.elidedText(lane.name, Qt::ElideMiddle, text.width()));
+    p.save();
+    QFont small = p.font();
+    small.setPixelSize(10);
+    p.setFont(small);
+    p.setPen(ctx.palette.mutedText);
+    p.drawText(text.adjusted(0, 0, 0, -1), Qt::AlignBottom | Qt::AlignLeft,
+               QFontMetrics(small).elidedText(scale, Qt::ElideRight, text.width()));
+    p.restore();
 }
 
 void LaneDrawer::legend(const Lane &lane, LegendEntries &entries) const

@@ -43,6 +43,10 @@ protected:
     virtual QString describeValue(const SeriesPoint &) const { return {}; }
     // The markers' entries, shared by every kind.
     static void legendMarkers(const Lane &lane, LegendEntries &entries);
+    // A value lane's label: its name, and under it in small muted text what its full height stands for
+    // ("top: 3 inside"), so a picture shows its scale without the app. Thin rows get the name alone.
+    static void paintNameAndScale(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                                  const QRect &text, const QString &scale);
 };
 
 } // namespace raceway

@@ -3,6 +3,8 @@
 #include "barspainter.h"
 #include "results.h"
 
+#include <QLocale>
+
 namespace raceway {
 
 void QueueLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
@@ -12,6 +14,15 @@ void QueueLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index
     for (const SeriesPoint &pt : lane.series) // a queue's series is short: two points per task
         most = std::max(most, pt.a);
     paintBars(ctx, p, lane, r.adjusted(0, 2, 0, -2), most, ctx.palette.waitersFill, r.height() - 4);
+}
+
+void QueueLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &text) const
+{
+    std::int64_t most = 1;
+    for (const SeriesPoint &pt : lane.series)
+        most = std::max(most, pt.a);
+    paintNameAndScale(ctx, p, lane, text,
+                      QStringLiteral("bar top: %1 queued").arg(QLocale().toString(qlonglong(most))));
 }
 
 void QueueLane::legend(const Lane &lane, LegendEntries &entries) const

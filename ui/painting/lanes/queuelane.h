@@ -8,8 +8,10 @@ namespace raceway {
 class QueueLane : public LaneDrawer
 {
 public:
-    int baseHeight() const override { return 22; }
+    int baseHeight() const override { return 30; } // room for the name and the scale under it
     void paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const override;
+    void paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                    const QRect &text) const override;
     void legend(const Lane &lane, LegendEntries &entries) const override;
 
 protected:

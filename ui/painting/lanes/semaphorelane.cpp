@@ -23,6 +23,16 @@ void SemaphoreLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t i
               body.height() / 3, false, true);
 }
 
+void SemaphoreLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                               const QRect &text) const
+{
+    std::int64_t inside = 1;
+    for (const SeriesPoint &pt : lane.series)
+        inside = std::max(inside, pt.b);
+    paintNameAndScale(ctx, p, lane, text,
+                      QStringLiteral("bar top: %1 inside").arg(QLocale().toString(qlonglong(inside))));
+}
+
 void SemaphoreLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     LaneDrawer::legend(lane, entries);

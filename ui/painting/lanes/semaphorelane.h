@@ -12,6 +12,8 @@ public:
     int baseHeight() const override { return 30; }
     int minimumHeight() const override { return 18; }
     void paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const override;
+    void paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                    const QRect &text) const override;
     void legend(const Lane &lane, LegendEntries &entries) const override;
 
 protected:
