@@ -191,9 +191,12 @@ void ResultsPanel::refresh()
 
     const QList<Metric> mine = now ? withRunFacts(*now) : QList<Metric>();
     const QList<Metric> theirs = before ? withRunFacts(*before) : QList<Metric>();
-    QList<Metric> rows = mine;
+    QList<Metric> rows;
+    for (const Metric &m : mine)
+        if (isForPeople(m)) rows.append(m);
     for (const Metric &m : theirs)
-        if (std::none_of(rows.begin(), rows.end(), [&](const Metric &r) { return r.key == m.key; }))
+        if (isForPeople(m) &&
+            std::none_of(rows.begin(), rows.end(), [&](const Metric &r) { return r.key == m.key; }))
             rows.append(m);
     m_table->setColumnHidden(Compared, before == nullptr);
     m_table->setColumnHidden(Difference, before == nullptr);

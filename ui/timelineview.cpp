@@ -31,6 +31,7 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent), m_zoo
                 : QString());
     });
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &TimelineView::invalidate);
+    connect(verticalScrollBar(), &QScrollBar::actionTriggered, this, [this] { m_revealCurrent = false; });
     m_coresCatchUp.setSingleShot(true);
     m_coresCatchUp.setInterval(300);
     connect(&m_coresCatchUp, &QTimer::timeout, this, [this] {
@@ -56,6 +57,9 @@ void TimelineView::setCurrent(const Trace *trace, const QString &title)
     if (trace != m_current) {
         m_zoom->reset();
         m_flash.reset();
+        // A new run stacked under an earlier one (64 lanes each) would start out of view, and the
+        // window would look frozen: its section is scrolled to the top of the view.
+        m_revealCurrent = trace != nullptr;
     }
     m_current = trace;
     m_title = title;
@@ -124,6 +128,13 @@ void TimelineView::traceChanged()
         if (t) span = std::max(span, t->end() - t->start());
     m_zoom->setSpan(span);
     updateScrollBar();
+    refreshToolTip();
+    if (m_revealCurrent && m_current) // until the run has grown enough to be scrolled to, or the user scrolls
+        for (const Section &s : sections(viewport()->width()))
+            if (s.trace == shown(m_current)) {
+                verticalScrollBar()->setValue(s.area.top());
+                m_revealCurrent = verticalScrollBar()->value() != s.area.top();
+            }
     invalidate();
 }
 
@@ -349,15 +360,34 @@ QString TimelineView::toolTipAt(const QPoint &viewportPos) const
     return {};
 }
 
+void TimelineView::refreshToolTip()
+{
+    if (!m_toolTipAt) return;
+    if (!QToolTip::isVisible()) {
+        m_toolTipAt.reset();
+        return;
+    }
+    const QString text = toolTipAt(*m_toolTipAt);
+    if (text.isEmpty()) {
+        QToolTip::hideText();
+        m_toolTipAt.reset();
+    } else if (text != QToolTip::text()) {
+        QToolTip::showText(viewport()->mapToGlobal(*m_toolTipAt), text, viewport());
+    }
+}
+
 bool TimelineView::viewportEvent(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
         const QString text = toolTipAt(help->pos());
-        if (text.isEmpty())
+        if (text.isEmpty()) {
             QToolTip::hideText();
-        else
+            m_toolTipAt.reset();
+        } else {
             QToolTip::showText(help->globalPos(), text, viewport());
+            m_toolTipAt = help->pos();
+        }
         return true;
     }
     return QAbstractScrollArea::viewportEvent(event);

@@ -106,6 +106,11 @@ private:
     const Trace *m_current = nullptr;
     const Trace *m_previous = nullptr;
     bool m_coresView = false;
+    bool m_revealCurrent = false; // a new run is shown: scroll its section into view once laid out
+    // Where the shown tooltip was asked for (viewport coordinates): when the picture changes under it,
+    // it is said again for what is there now, or closed, never left stale over a live run.
+    std::optional<QPoint> m_toolTipAt;
+    void refreshToolTip();
     double m_userLaneScale = 0; // 0: fit to the height
     LaneArrangement m_arrangement;
     struct SectionCache

@@ -67,6 +67,7 @@ QRect TimelineView::flashRect() const
 void TimelineView::reveal(std::size_t lane, std::int64_t start, std::int64_t end)
 {
     if (!m_current) return;
+    m_revealCurrent = false; // what was found is shown, not the run's top
     // Centre it in time at the present zoom; from far out, zoom in to a tenth of the run first, so that
     // what was found stands apart (a long wait is shown whole)...
     std::int64_t width = m_zoom->end() - m_zoom->start();

@@ -151,12 +151,12 @@ void printSummary(QTextStream &out, const RunReport &r, const Trace &trace,
     // Values line up in one column two spaces past the longest label, however long that is.
     qsizetype width = QStringLiteral("Events recorded").size();
     for (const Metric &m : r.metrics)
-        width = std::max(width, m.label.size());
+        if (isForPeople(m)) width = std::max(width, m.label.size());
     const auto row = [&](const QString &label, const QString &value) {
         out << "  " << label.leftJustified(width + 2) << value << '\n';
     };
     for (const Metric &m : r.metrics)
-        row(m.label, formatMetric(m));
+        if (isForPeople(m)) row(m.label, formatMetric(m)); // --json keeps the rest
     row(QStringLiteral("Wall time"), formatNumber(r.wallMs) + QStringLiteral(" ms"));
     row(QStringLiteral("Events recorded"), l.toString(qlonglong(r.events)));
     if (!r.scenario) row(QStringLiteral("Lanes"), l.toString(qulonglong(trace.lanes().size())));

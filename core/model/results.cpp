@@ -3,6 +3,7 @@
 #include <QLocale>
 #include <QStringList>
 
+#include <algorithm>
 #include <cmath>
 
 namespace raceway {
@@ -27,6 +28,14 @@ QString formatNumber(double v)
 QString countOf(qlonglong n, const QString &one, const QString &many)
 {
     return QLocale().toString(n) + QLatin1Char(' ') + (n == 1 ? one : many);
+}
+
+bool isForPeople(const Metric &m)
+{
+    if (m.value.typeId() != QMetaType::QVariantList) return true;
+    const QVariantList items = m.value.toList();
+    return std::none_of(items.begin(), items.end(),
+                        [](const QVariant &v) { return v.typeId() == QMetaType::QVariantMap; });
 }
 
 QString formatMetric(const Metric &m)

@@ -43,6 +43,9 @@ QString formatMetric(const Metric &m);
 // A measured number at the precision that means something: three significant digits, never fewer than
 // its whole part ("0.123", "1.23", "12.3", "123", "5,912"), in the current locale.
 QString formatNumber(double v);
+// False for a metric kept for --json only: a list of records (compare's "modes"), whose numbers people
+// read in rows of their own. Tables and summaries for people leave it out rather than print a dump.
+bool isForPeople(const Metric &m);
 // "1 thread", "3 threads", "1,024 threads": a count with its noun, in the current locale.
 QString countOf(qlonglong n, const QString &one, const QString &many);
 // "812 ns", "4.214 ms", "1.503 s": a duration as people read it, in the current locale.

@@ -292,6 +292,21 @@ void TestCli::summaryValuesLineUp()
     QVERIFY(rows >= 5);
     QCOMPARE(columns.size(), 1); // every value starts in the same column
     QVERIFY(r.out.contains("Slowest detection after the cycle closed  "));
+    // Compare's list of modes is for --json: people read each mode's own rows, never a dump of records.
+    const Result compare =
+        raceway({QStringLiteral("run"), QStringLiteral("compare"), QStringLiteral("work_ms=20")});
+    QCOMPARE(compare.status, 0);
+    QVERIFY2(!compare.out.contains("(mode ") && compare.out.contains("speed-up"), compare.out.constData());
+    const Result json = raceway({QStringLiteral("run"), QStringLiteral("compare"),
+                                 QStringLiteral("work_ms=20"), QStringLiteral("--json")});
+    QCOMPARE(QJsonDocument::fromJson(json.out)
+                 .object()
+                 .value(QStringLiteral("metrics"))
+                 .toObject()
+                 .value(QStringLiteral("modes"))
+                 .toArray()
+                 .size(),
+             4);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
