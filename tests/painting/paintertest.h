@@ -33,6 +33,17 @@ inline int count(const QImage &img, const QRect &r, QColor c)
     return n;
 }
 
+// The painter's picture of the whole trace at `width`, on white, and the layout it was drawn with.
+inline std::pair<QImage, TimelineLayout> drawn(const TimelinePainter &painter, int width = 1600)
+{
+    const QRect area(0, 0, width, painter.preferredHeight(width));
+    std::pair<QImage, TimelineLayout> out{QImage(area.size(), QImage::Format_RGB32), painter.layout(area)};
+    out.first.fill(Qt::white);
+    QPainter p(&out.first);
+    painter.paint(p, out.second);
+    return out;
+}
+
 } // namespace raceway::paintertest
 
 #define RACEWAY_PAINTER_TEST_MAIN(TestClass)                                                                 \

@@ -318,15 +318,7 @@ void TestPainter::longLaneNamesKeepBothEnds()
     t.ingest(ev.data(), ev.size());
     t.commit();
     t.setEnd(1'000'000);
-    TimelinePainter painter(t);
-    const QRect area(0, 0, 1600, painter.preferredHeight(1600));
-    const TimelineLayout l = painter.layout(area);
-    QImage img(area.size(), QImage::Format_RGB32);
-    img.fill(Qt::white);
-    {
-        QPainter p(&img);
-        painter.paint(p, l);
-    }
+    const auto [img, l] = drawn(TimelinePainter(t));
     const auto label = [&](std::size_t lane) {
         const QRect r = l.lanes[lane];
         return img.copy(QRect(l.labels.left(), r.top(), l.labels.width(), r.height()));
@@ -366,15 +358,7 @@ void TestPainter::valueLanesSayTheirScale()
     const std::vector<std::size_t> lanes = lanesOfKind(t, LaneKind(kind));
     QCOMPARE(lanes.size(), 1u);
     QCOMPARE(t.lane(lanes.front()).name, name);
-    const TimelinePainter painter(t);
-    const QRect area(0, 0, 1600, painter.preferredHeight(1600));
-    const TimelineLayout l = painter.layout(area);
-    QImage img(area.size(), QImage::Format_RGB32);
-    img.fill(Qt::white);
-    {
-        QPainter p(&img);
-        painter.paint(p, l);
-    }
+    const auto [img, l] = drawn(TimelinePainter(t));
     const QRect lane = l.lanes[lanes.front()];
     const QRgb background = img.pixel(l.labels.left() + 2, lane.center().y());
     const auto ink = [&](int from, int to) {
