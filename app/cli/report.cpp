@@ -33,12 +33,28 @@ ExportOptions exportOptions(const RunReport &r, int width, int scale)
     return eo;
 }
 
+namespace {
+bool isPicture(const OutputFile &output)
+{
+    return output.kind() == QLatin1String("png") || output.kind() == QLatin1String("svg");
+}
+} // namespace
+
+QString picturesProblem(const Trace &trace, const ExportOptions &eo,
+                        const std::vector<std::unique_ptr<OutputFile>> &outputs)
+{
+    const bool pictures =
+        std::any_of(outputs.begin(), outputs.end(), [](const auto &o) { return isPicture(*o); });
+    return pictures ? exportSizeProblem(trace, eo) : QString();
+}
+
 int writeOutputs(const Trace &trace, const ExportOptions &eo,
                  const std::vector<std::unique_ptr<OutputFile>> &outputs, std::vector<FileOutcome> *files,
                  const std::function<bool()> &giveUp, QTextStream &err)
 {
     int failed = 0;
     QString error;
+    const QString tooTall = picturesProblem(trace, eo, outputs);
     for (std::size_t k = 0; k < outputs.size(); ++k) {
         OutputFile &output = *outputs[k];
         FileOutcome &outcome = (*files)[k];
@@ -46,8 +62,7 @@ int writeOutputs(const Trace &trace, const ExportOptions &eo,
             outcome.error = QStringLiteral("not written: interrupted twice");
             continue;
         }
-        const bool picture = output.kind() == QLatin1String("png") || output.kind() == QLatin1String("svg");
-        error = picture ? exportSizeProblem(trace, eo) : QString();
+        error = isPicture(output) ? tooTall : QString();
         QIODevice *device = error.isEmpty() ? output.open(giveUp, &error) : nullptr;
         bool ok = device != nullptr;
         if (ok) {

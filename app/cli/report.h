@@ -43,6 +43,10 @@ struct RunReport
 
 QString signalName(int signal);
 ExportOptions exportOptions(const RunReport &report, int width, int scale);
+// One line when a picture (PNG or SVG) is asked for among the outputs and would be too tall to draw
+// (exportSizeProblem), else empty. Computed once for all of them.
+QString picturesProblem(const Trace &trace, const ExportOptions &eo,
+                        const std::vector<std::unique_ptr<OutputFile>> &outputs);
 // Writes each output (png, svg, trace) from the trace; false outcomes carry the reason, which is also
 // one line on err. Returns how many failed.
 int writeOutputs(const Trace &trace, const ExportOptions &eo,

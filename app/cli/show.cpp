@@ -1,6 +1,5 @@
 #include "show.h"
 
-#include "imageexport.h"
 #include "options.h"
 #include "report.h"
 #include "runopen.h"
@@ -46,12 +45,8 @@ int show(const QStringList &args, QTextStream &out, QTextStream &err)
     if (int status = load(o.target, &trace, &report, err)) return status;
     // A picture too tall to draw is refused before anything is written, like any other bad request.
     const ExportOptions eo = exportOptions(report, o.width, o.scale);
-    for (const auto &output : outputs)
-        if (output->kind() == QLatin1String("png") || output->kind() == QLatin1String("svg")) {
-            if (const QString problem = exportSizeProblem(trace, eo); !problem.isEmpty())
-                return usageError(err, QStringLiteral("'") + o.target + QStringLiteral("': ") + problem);
-            break;
-        }
+    if (const QString problem = picturesProblem(trace, eo, outputs); !problem.isEmpty())
+        return usageError(err, QStringLiteral("'") + o.target + QStringLiteral("': ") + problem);
     std::vector<FileOutcome> files;
     for (const auto &output : outputs)
         files.push_back({output->kind(), output->path(), false, {}});

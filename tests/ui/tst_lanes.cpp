@@ -1,6 +1,7 @@
 // Lanes you arrange, in the window: drag a lane by its label to another place (landing among the
 // pinned lanes pins it), collapse a kind into thin rows under one label, and see how many are hidden.
-// Remembered per scenario like pinning and hiding (tst_mainwindow).
+// Remembered per scenario like pinning and hiding (tst_mainwindow). A new run stacked under another is
+// scrolled into view, and a tooltip over a lane never outlives the picture it described.
 
 #include "mainwindow.h"
 #include "paramform.h"
@@ -9,11 +10,14 @@
 #include "timelineview.h"
 
 #include <QApplication>
+#include <QHelpEvent>
 #include <QMouseEvent>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QToolTip>
 
 using namespace raceway;
 
@@ -26,6 +30,8 @@ private Q_SLOTS:
     void orderFollowsTheDraggedSequence();
     void dragALaneByItsLabel();
     void collapsedKindIsThinRowsUnderOneLabel();
+    void newRunIsScrolledIntoView();
+    void tooltipNeverOutlivesThePicture();
 
 private:
     static void runCounter(MainWindow &w, int threads)
@@ -185,6 +191,49 @@ void TestLanes::collapsedKindIsThinRowsUnderOneLabel()
     const TimelineLayout back = full.layout(QRect(0, 0, 1200, full.preferredHeight(1200)));
     QVERIFY(back.groups.empty());
     QCOMPARE(back.hidden, 0);
+}
+
+void TestLanes::newRunIsScrolledIntoView()
+{
+    // Two 64-thread runs stacked: the second starts below the first, out of view at 1024 x 700. It is
+    // scrolled to, so what grows is what is seen; the first run alone starts at the top.
+    MainWindow w;
+    w.resize(1024, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    runCounter(w, 64);
+    QScrollBar *bar = w.view()->verticalScrollBar();
+    QCOMPARE(bar->value(), 0);
+    runCounter(w, 64);
+    QVERIFY(w.view()->compared() != nullptr); // stacked under the first
+    QVERIFY(bar->maximum() > 0);
+    QVERIFY2(bar->value() > bar->maximum() / 3,
+             qPrintable(QStringLiteral("%1 of %2").arg(bar->value()).arg(bar->maximum())));
+}
+
+void TestLanes::tooltipNeverOutlivesThePicture()
+{
+    // A tooltip over a lane says what is there; when the picture changes under it (here: the run is
+    // taken away, as a new run does) it is said again or closed, never left describing what is gone.
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    runCounter(w, 4);
+    TimelineView *view = w.view();
+    const int y = laneY(view, QStringLiteral("thread 1"));
+    QVERIFY(y >= 0);
+    QPoint at; // somewhere the lane has something to say (not before the thread started)
+    for (int x = view->viewport()->width() - 20; x > 0 && at.isNull(); x -= 10)
+        if (view->toolTipAt(QPoint(x, y)).contains(QStringLiteral("thread 1"))) at = QPoint(x, y);
+    QVERIFY(!at.isNull());
+    QHelpEvent help(QEvent::ToolTip, at, view->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(view->viewport(), &help);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QVERIFY2(QToolTip::text().contains(QStringLiteral("thread 1")), qPrintable(QToolTip::text()));
+    view->setPrevious(nullptr, {});
+    view->setCurrent(nullptr, {});
+    QTRY_VERIFY_WITH_TIMEOUT(!QToolTip::isVisible(), 2000);
 }
 
 QTEST_MAIN(TestLanes)

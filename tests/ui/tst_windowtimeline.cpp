@@ -3,9 +3,6 @@
 
 #include "windowtest.h"
 
-#include <QHelpEvent>
-#include <QToolTip>
-
 using namespace raceway;
 using namespace raceway::windowtest;
 
@@ -25,8 +22,6 @@ private Q_SLOTS:
     void selectedRangeShowsTheTracesOwnNumbers();
     void overviewFramesTheVisibleRangeAndMovesIt();
     void laneArrangementIsRememberedPerScenario();
-    void newRunIsScrolledIntoView();
-    void tooltipNeverOutlivesThePicture();
 };
 
 void TestWindowTimeline::initTestCase()
@@ -447,61 +442,6 @@ void TestWindowTimeline::laneArrangementIsRememberedPerScenario()
     again.form()->setValues(v);
     runToEnd(again);
     QVERIFY(again.view()->arrangement().isDefault());
-}
-
-void TestWindowTimeline::newRunIsScrolledIntoView()
-{
-    // Two 64-thread runs stacked: the second starts below the first, out of view at 1024 x 700. It is
-    // scrolled to, so what grows is what is seen; the first run alone starts at the top.
-    MainWindow w;
-    w.resize(1024, 700);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    setQuick(w, 200);
-    ParamValues v = w.form()->values();
-    v.set(QStringLiteral("threads"), qlonglong(64));
-    w.form()->setValues(v);
-    runToEnd(w);
-    QScrollBar *bar = w.view()->verticalScrollBar();
-    QCOMPARE(bar->value(), 0);
-    runToEnd(w);
-    QVERIFY(w.view()->compared() != nullptr); // stacked under the first
-    QVERIFY(bar->maximum() > 0);
-    QVERIFY2(bar->value() > bar->maximum() / 3,
-             qPrintable(QStringLiteral("%1 of %2").arg(bar->value()).arg(bar->maximum())));
-}
-
-void TestWindowTimeline::tooltipNeverOutlivesThePicture()
-{
-    // A tooltip over a lane says what is there; when the picture changes under it (here: the run is
-    // taken away, as a new run does) it is said again or closed, never left describing what is gone.
-    MainWindow w;
-    w.resize(1280, 800);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    setQuick(w);
-    runToEnd(w);
-    TimelineView *view = w.view();
-    int first = -1, last = -1; // thread 1's rows, found through the view's own hit test on the labels
-    for (int y = 0; y < view->viewport()->height(); ++y)
-        if (const auto lane = view->laneAt(QPoint(20, y));
-            lane && lane->first->lane(lane->second).name == QStringLiteral("thread 1")) {
-            if (first < 0) first = y;
-            last = y;
-        }
-    QVERIFY(first >= 0);
-    QPoint at; // somewhere the lane has something to say (not before the thread started)
-    for (int x = view->viewport()->width() - 20; x > 0 && at.isNull(); x -= 10)
-        if (view->toolTipAt(QPoint(x, (first + last) / 2)).contains(QStringLiteral("thread 1")))
-            at = QPoint(x, (first + last) / 2);
-    QVERIFY(!at.isNull());
-    QHelpEvent help(QEvent::ToolTip, at, view->viewport()->mapToGlobal(at));
-    QApplication::sendEvent(view->viewport(), &help);
-    QTRY_VERIFY(QToolTip::isVisible());
-    QVERIFY2(QToolTip::text().contains(QStringLiteral("thread 1")), qPrintable(QToolTip::text()));
-    view->setPrevious(nullptr, {});
-    view->setCurrent(nullptr, {});
-    QTRY_VERIFY_WITH_TIMEOUT(!QToolTip::isVisible(), 2000);
 }
 
 QTEST_MAIN(TestWindowTimeline)

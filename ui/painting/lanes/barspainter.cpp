@@ -40,4 +40,12 @@ void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const 
     p.restore();
 }
 
+std::int64_t seriesMost(const Lane &lane, bool second)
+{
+    std::int64_t most = 1;
+    for (const SeriesPoint &pt : lane.series) // short: two points per use, next to the thread lanes
+        most = std::max(most, second ? pt.b : pt.a);
+    return most;
+}
+
 } // namespace raceway

@@ -14,5 +14,8 @@ namespace raceway {
 void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r,
                std::int64_t fullScale, const QColor &colour, int maxHeight, bool second = false,
                bool fromTop = false);
+// The most a lane's series channel ever reached (`second`: its second channel), at least 1: the full
+// scale of its bars, and the number its label gives for it.
+std::int64_t seriesMost(const Lane &lane, bool second = false);
 
 } // namespace raceway

@@ -3,7 +3,6 @@
 #include "columnsearch.h"
 #include "vectorshapes.h"
 
-#include <QFontMetrics>
 #include <QLocale>
 
 #include <cmath>
@@ -78,8 +77,7 @@ void CounterLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane
 {
     const QLocale locale;
     const SeriesPoint last = lane.series.empty() ? SeriesPoint{} : lane.series.back();
-    p.drawText(text.adjusted(0, 4, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QFontMetrics(p.font()).elidedText(lane.name, Qt::ElideMiddle, text.width()));
+    paintName(p, lane.name, text.adjusted(0, 4, 0, 0), Qt::AlignTop);
     QFont small = p.font();
     small.setPixelSize(11);
     p.setFont(small);

@@ -28,22 +28,24 @@ int LaneDrawer::height(double scale) const
 
 void LaneDrawer::paintLabel(const TimelineContext &, QPainter &p, const Lane &lane, const QRect &text) const
 {
+    paintName(p, lane.name, text, Qt::AlignVCenter);
+}
+
+void LaneDrawer::paintName(QPainter &p, const QString &name, const QRect &text, Qt::Alignment vertical)
+{
     // Elided in the middle: "ThreadPoolExecutor-0_0" and "…-0_2" keep what tells them apart.
-    p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
-               QFontMetrics(p.font()).elidedText(lane.name, Qt::ElideMiddle, text.width()));
+    p.drawText(text, vertical | Qt::AlignLeft,
+               QFontMetrics(p.font()).elidedText(name, Qt::ElideMiddle, text.width()));
 }
 
 void LaneDrawer::paintNameAndScale(const TimelineContext &ctx, QPainter &p, const Lane &lane,
                                    const QRect &text, const QString &scale)
 {
-    const QFontMetrics metrics(p.font());
-    if (text.height() < 26) {
-        p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
-                   metrics.elidedText(lane.name, Qt::ElideMiddle, text.width()));
+    if (text.height() < 26) { // too thin for two lines
+        paintName(p, lane.name, text, Qt::AlignVCenter);
         return;
     }
-    p.drawText(text.adjusted(0, 1, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               metrics.elidedText(lane.name, Qt::ElideMiddle, text.width()));
+    paintName(p, lane.name, text.adjusted(0, 1, 0, 0), Qt::AlignTop);
     p.save();
     QFont small = p.font();
     small.setPixelSize(10);

@@ -45,6 +45,8 @@ protected:
     static void legendMarkers(const Lane &lane, LegendEntries &entries);
     // A value lane's label: its name, and under it in small muted text what its full height stands for
     // ("top: 3 inside"), so a picture shows its scale without the app. Thin rows get the name alone.
+    // The lane's name elided in the middle to fit `text`, at the top or the middle of it.
+    static void paintName(QPainter &p, const QString &name, const QRect &text, Qt::Alignment vertical);
     static void paintNameAndScale(const TimelineContext &ctx, QPainter &p, const Lane &lane,
                                   const QRect &text, const QString &scale);
 };

@@ -10,19 +10,15 @@ namespace raceway {
 void QueueLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
 {
     const Lane &lane = ctx.trace.lane(index);
-    std::int64_t most = 1;
-    for (const SeriesPoint &pt : lane.series) // a queue's series is short: two points per task
-        most = std::max(most, pt.a);
-    paintBars(ctx, p, lane, r.adjusted(0, 2, 0, -2), most, ctx.palette.waitersFill, r.height() - 4);
+    paintBars(ctx, p, lane, r.adjusted(0, 2, 0, -2), seriesMost(lane), ctx.palette.waitersFill,
+              r.height() - 4);
 }
 
 void QueueLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &text) const
 {
-    std::int64_t most = 1;
-    for (const SeriesPoint &pt : lane.series)
-        most = std::max(most, pt.a);
-    paintNameAndScale(ctx, p, lane, text,
-                      QStringLiteral("bar top: %1 queued").arg(QLocale().toString(qlonglong(most))));
+    paintNameAndScale(
+        ctx, p, lane, text,
+        QStringLiteral("bar top: %1 queued").arg(QLocale().toString(qlonglong(seriesMost(lane)))));
 }
 
 void QueueLane::legend(const Lane &lane, LegendEntries &entries) const

@@ -10,11 +10,7 @@ namespace raceway {
 void SemaphoreLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
 {
     const Lane &lane = ctx.trace.lane(index);
-    std::int64_t inside = 1, waiting = 1;
-    for (const SeriesPoint &pt : lane.series) { // two points per use: short next to the thread lanes
-        inside = std::max(inside, pt.b);
-        waiting = std::max(waiting, pt.a);
-    }
+    const std::int64_t inside = seriesMost(lane, true), waiting = seriesMost(lane);
     const QRect body = r.adjusted(0, 1, 0, -1);
     paintBars(ctx, p, lane, body, inside, ctx.palette.state(State::Holding), body.height(), true);
     // Waiters over the top third, scaled to every thread that could wait.
@@ -26,11 +22,9 @@ void SemaphoreLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t i
 void SemaphoreLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
                                const QRect &text) const
 {
-    std::int64_t inside = 1;
-    for (const SeriesPoint &pt : lane.series)
-        inside = std::max(inside, pt.b);
-    paintNameAndScale(ctx, p, lane, text,
-                      QStringLiteral("bar top: %1 inside").arg(QLocale().toString(qlonglong(inside))));
+    paintNameAndScale(
+        ctx, p, lane, text,
+        QStringLiteral("bar top: %1 inside").arg(QLocale().toString(qlonglong(seriesMost(lane, true)))));
 }
 
 void SemaphoreLane::legend(const Lane &lane, LegendEntries &entries) const
