@@ -149,6 +149,7 @@ double TimelineView::laneScale() const
         p.setArrangement(m_arrangement);
         p.setShowLegend(legend);
         if (legend) p.setChart(m_chart);
+        if (legend && shown(m_previous)) p.setLegendAlso({shown(m_previous)});
         fixed += p.fixedHeight(width);
         shownRuns.push_back(p);
     }
@@ -211,6 +212,7 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
     else if (s.trace == shown(m_previous))
         p.setNote(m_previousNote);
     if (s.legend) p.setChart(m_chart);
+    if (s.legend && m_previous && s.trace != shown(m_previous)) p.setLegendAlso({shown(m_previous)});
     p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
     return p;
 }
@@ -247,8 +249,12 @@ std::int64_t TimelineView::timeAt(int x) const
 
 void TimelineView::paintAll(QPainter &p, int width) const
 {
-    for (const Section &s : sections(width))
-        painterFor(s).paint(p, s.layout);
+    InkLog ink; // the legend under the last run lists what any run drew
+    for (const Section &s : sections(width)) {
+        TimelinePainter painter = painterFor(s);
+        painter.setInkLog(&ink);
+        painter.paint(p, s.layout);
+    }
     // The selection spans every stacked run, since they share the time axis.
     if (const auto sel = m_zoom->selection(); sel && m_current) {
         const auto &secs = sections(width);

@@ -19,20 +19,20 @@ QColor TimelinePalette::state(State s) const
         return mutedText.lighter(background.lightness() > 128 ? 160 : 70);
     case State::Cancelled:
         return QColor(0x99, 0x99, 0x99);
-    case State::Task:
+    case State::Task: // a pool thread running a task is running: one colour, one legend entry
         return QColor(0x00, 0x9E, 0x73);
     case State::Crashed:
-        return QColor(0xCC, 0x00, 0x33);
+        return QColor(0xA5, 0x00, 0x26); // dark red: the marks' alarm red is brighter
     case State::Killed:
         return QColor(0x88, 0x22, 0x55);
     case State::TimedOut:
-        return QColor(0xAA, 0x44, 0x99);
+        return QColor(0x6F, 0x4E, 0x37); // brown: the cores' purple is a core's
     case State::WaitingGil:
         return QColor(0xE6, 0x9F, 0x00); // orange
     case State::WaitingIo:
         return QColor(0xCC, 0x79, 0xA7); // reddish purple
     case State::Set:
-        return QColor(0xF0, 0xE4, 0x42); // yellow: the event lets waiters through
+        return QColor(0xBB, 0xCC, 0x33); // pear: the event lets waiters through (yellow is a lost update)
     case State::Free:
     case State::Idle:
         return QColor(Qt::transparent);
@@ -61,11 +61,14 @@ TimelinePalette TimelinePalette::light()
     p.labelBackground = QColor(0xEC, 0xEE, 0xF2);
     p.lostMarker = QColor(0xF0, 0xE4, 0x42); // yellow
     p.lostOutline = QColor(0x11, 0x11, 0x11);
-    p.restoredMarker = QColor(0xCC, 0x79, 0xA7);
+    p.restoredMarker = QColor(0x44, 0xBB, 0x99); // mint: reddish purple is waiting on I/O
     p.expectedLine = QColor(0x55, 0x58, 0x60);
-    p.actualLine = QColor(0xE6, 0x9F, 0x00); // orange
-    p.lostArea = QColor(0xD5, 0x5E, 0x00, 70);
-    p.waitersFill = QColor(0xD5, 0x5E, 0x00, 110);
+    p.actualLine = QColor(0xAA, 0x33, 0x77); // wine: orange is waiting for the GIL
+    // Opaque, so that a bar looks the same over a blue hold as over the lane's background and as its
+    // legend sample: a translucent one took the colour of whatever was under it.
+    p.lostArea = QColor(0xFF, 0xAA, 0xBB);    // pink
+    p.waitersFill = QColor(0xEE, 0x88, 0x66); // salmon: near waiting's vermillion, not it
+    p.coreBusy = QColor(0x99, 0x88, 0xCC);    // lavender: no process's cpu colour
     return p;
 }
 

@@ -11,7 +11,7 @@ namespace raceway {
 struct TimelinePalette
 {
     QColor background, laneAlternate, text, mutedText, grid, labelBackground;
-    QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill;
+    QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill, coreBusy;
 
     QColor state(State s) const;
     static QColor core(int index); // running on CPU core `index`: process lanes are coloured by core

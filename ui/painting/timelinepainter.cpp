@@ -130,7 +130,10 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
     p.save();
     p.fillRect(area, m_palette.background);
     const coords::Mapping m = mapping(l);
-    const TimelineContext ctx{m_trace, m_palette, l, m, p.device() ? p.device()->devicePixelRatioF() : 1.0};
+    InkLog ownLog;
+    InkLog &ink = m_ink ? *m_ink : ownLog;
+    const TimelineContext ctx{m_trace, m_palette, l, m, p.device() ? p.device()->devicePixelRatioF() : 1.0,
+                              &ink};
     QFont font = p.font();
     font.setPixelSize(12);
     p.setFont(font);
@@ -161,11 +164,12 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
         if (!l.lanes[i].isNull() && !l.squeezed[i] && !m_trace.lane(i).instants.empty())
             paintInstants(ctx, p, i, l.lanes[i]);
+    paintCallouts(p, ctx);
     paintBudgetEnd(p, l, m);
     p.setClipping(false);
     paintLabels(p, ctx);
     paintHeader(p, l.header);
-    if (m_showLegend) paintLegend(p, l.legend, l.legendItems);
+    if (m_showLegend) paintLegend(p, l.legend, inkedItems(l.legendItems, ink));
     if (m_chart) paintChart(p, l.chart);
     p.restore();
 }
@@ -322,103 +326,6 @@ void TimelinePainter::paintAxis(QPainter &p, const TimelineLayout &l, const coor
         const QString label = QString::number(double(rel) / double(shown.ns), 'f', decimals) +
                               QLatin1Char(' ') + QString::fromUtf8(shown.suffix);
         p.drawText(QRect(x - 50, baseline + 6, 100, 16), Qt::AlignHCenter | Qt::AlignTop, label);
-    }
-    p.restore();
-}
-
-std::vector<LegendItem> TimelinePainter::legendItems() const
-{
-    return legendItems(TraceSummary::of(m_trace));
-}
-
-std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary) const
-{
-    LegendEntries entries(m_palette, summary);
-    for (const Lane &lane : m_trace.lanes()) {
-        drawerFor(lane.kind).legend(lane, entries);
-        legendInstants(lane, entries);
-    }
-    return entries.items();
-}
-
-int TimelinePainter::legendItemWidth(const QFontMetrics &fm, const LegendItem &item)
-{
-    return (item.kind == LegendItem::Line ? 21 : 19) + fm.horizontalAdvance(item.text) + 18;
-}
-
-static QFont legendFont()
-{
-    QFont f;
-    f.setPixelSize(12);
-    return f;
-}
-
-int TimelinePainter::legendHeightFor(int width) const
-{
-    return legendHeightFor(width, legendItems());
-}
-
-int TimelinePainter::legendHeightFor(int width, const std::vector<LegendItem> &items) const
-{
-    const QFontMetrics fm(legendFont());
-    int rows = 1, x = 10;
-    for (const LegendItem &item : items) {
-        const int w = legendItemWidth(fm, item);
-        if (x + w > width - 10 && x > 10) {
-            ++rows;
-            x = 10;
-        }
-        x += w;
-    }
-    return legendHeight + (rows - 1) * 20;
-}
-
-void TimelinePainter::paintLegend(QPainter &p, const QRect &r, const std::vector<LegendItem> &items) const
-{
-    p.save();
-    p.setFont(legendFont());
-    p.setRenderHint(QPainter::Antialiasing, true);
-    const QFontMetrics fm(p.font());
-    int x = r.left() + 10;
-    int cy = r.top() + legendHeight / 2;
-    for (const LegendItem &item : items) {
-        if (x + legendItemWidth(fm, item) > r.right() - 10 && x > r.left() + 10) {
-            x = r.left() + 10;
-            cy += 20;
-        }
-        switch (item.kind) {
-        case LegendItem::Swatch:
-            p.fillRect(QRect(x, cy - 6, 14, 12), item.colour);
-            break;
-        case LegendItem::Marker:
-            p.setPen(QPen(m_palette.lostOutline, 1));
-            p.setBrush(item.colour);
-            p.drawPolygon(
-                QPolygonF({QPointF(x + 1, cy - 6), QPointF(x + 13, cy - 6), QPointF(x + 7, cy + 6)}));
-            break;
-        case LegendItem::Bar:
-            p.fillRect(QRect(x, cy - 2, 14, 8), item.colour);
-            break;
-        case LegendItem::Restoring:
-            p.setPen(Qt::NoPen);
-            p.setBrush(item.colour);
-            p.drawPolygon(
-                QPolygonF({QPointF(x + 3, cy + 5), QPointF(x + 11, cy + 5), QPointF(x + 7, cy - 3)}));
-            break;
-        case LegendItem::Line:
-            p.setPen(QPen(item.colour, 2));
-            p.drawLine(x, cy, x + 16, cy);
-            x += 2;
-            break;
-        case LegendItem::Glyph:
-            paintInstantGlyph(p, MarkKind(item.mark), 1, x + 7, cy, 12, m_palette);
-            break;
-        }
-        x += 19;
-        p.setPen(m_palette.text);
-        const int w = fm.horizontalAdvance(item.text);
-        p.drawText(QRect(x, cy - 10, w + 2, 20), Qt::AlignVCenter | Qt::AlignLeft, item.text);
-        x += w + 18;
     }
     p.restore();
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "callout.h"
+#include "inklog.h"
 #include "lanearrangement.h"
 #include "legenditem.h"
 #include "palette.h"
@@ -42,6 +44,11 @@ public:
     void setTitle(const QString &title) { m_title = title; }
     void setNote(const QString &note) { m_note = note; }
     void setShowLegend(bool on) { m_showLegend = on; }
+    // Other runs drawn beside this one (stacked above it) whose lanes this legend explains too.
+    void setLegendAlso(std::vector<const Trace *> traces) { m_legendAlso = std::move(traces); }
+    // Where paint notes what the lanes lay down; runs stacked in one picture share one, painted in order,
+    // so that the legend under the last lists what any of them drew. Default: each paint its own.
+    void setInkLog(InkLog *log) { m_ink = log; }
     void setChart(std::optional<BarChart> chart) { m_chart = std::move(chart); }
     static constexpr int chartRowHeight = 26;
     std::int64_t windowStart() const { return m_start; }
@@ -60,8 +67,12 @@ public:
     int lanesHeight(double scale) const; // every lane and gap at `scale`
     int fixedHeight(int width) const;    // everything but the lanes
     using LegendItem = raceway::LegendItem;
+    // The entries of `items` whose colour or mark the log holds: the legend as paint draws it.
+    static std::vector<LegendItem> inkedItems(const std::vector<LegendItem> &items, const InkLog &log);
     std::vector<LegendItem> legendItems() const;
     int legendHeightFor(int width) const; // the legend wraps onto as many rows as it needs
+    // Where paintLegend draws each entry's sample in the legend's rectangle.
+    static std::vector<QRect> legendSampleRects(const QRect &legend, const std::vector<LegendItem> &items);
     int preferredHeight(int width = 1600) const;
     // Computing the layout walks every lane and measures the legend: compute it once per change and
     // pass it to paint, hitTest and describe (the area overloads compute it each time).
@@ -71,6 +82,8 @@ public:
     void paint(QPainter &p, const TimelineLayout &layout) const;
     TimelineHit hitTest(const QRect &area, const QPoint &pos) const;
     TimelineHit hitTest(const TimelineLayout &layout, const QPoint &pos) const;
+    // The key facts written on the picture, each beside the point it is about (lanedrawer.h).
+    std::vector<Callout> callouts(const TimelineLayout &layout) const;
     // Tooltip text, empty when nothing is there.
     QString describe(const TimelineLayout &layout, const TimelineHit &hit) const;
 
@@ -80,6 +93,8 @@ private:
     void paintAxis(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintLegend(QPainter &p, const QRect &r, const std::vector<LegendItem> &items) const;
     void paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
+    void paintCallouts(QPainter &p, const TimelineContext &ctx) const;
+    std::vector<Callout> callouts(const TimelineContext &ctx) const;
     void paintChart(QPainter &p, const QRect &r) const;
     int chartHeight() const;
     // Lanes of a collapsed kind with more than one lane shown are squeezed into thin rows.
@@ -98,6 +113,8 @@ private:
     std::optional<BarChart> m_chart;
     double m_laneScale = 1.0;
     LaneArrangement m_arrangement;
+    std::vector<const Trace *> m_legendAlso;
+    InkLog *m_ink = nullptr;
 };
 
 } // namespace raceway

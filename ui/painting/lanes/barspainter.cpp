@@ -29,6 +29,7 @@ void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const 
                        1, maxHeight);
         bars.append(QRect(r.left() + x, fromTop ? r.top() : r.bottom() - h, 1, h));
     }
+    if (!bars.isEmpty()) ctx.inked(colour);
     p.save();
     p.setPen(Qt::NoPen);
     if (isVectorDevice(p)) {
@@ -38,6 +39,18 @@ void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const 
         p.drawRects(bars);
     }
     p.restore();
+}
+
+const SeriesPoint *firstAt(const TimelineContext &ctx, const Lane &lane, std::int64_t value, bool second)
+{
+    const auto &S = lane.series;
+    auto before = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
+    auto it = std::upper_bound(S.begin(), S.end(), ctx.mapping.start, before);
+    if (it != S.begin()) --it; // the value in force where the window starts
+    const auto end = std::upper_bound(it, S.end(), ctx.mapping.end, before);
+    for (; it != end; ++it)
+        if ((second ? it->b : it->a) == value) return &*it;
+    return nullptr;
 }
 
 std::int64_t seriesMost(const Lane &lane, bool second)

@@ -17,5 +17,8 @@ void paintBars(const TimelineContext &ctx, QPainter &p, const Lane &lane, const 
 // The most a lane's series channel ever reached (`second`: its second channel), at least 1: the full
 // scale of its bars, and the number its label gives for it.
 std::int64_t seriesMost(const Lane &lane, bool second = false);
+// The first point of the series, in the visible window (or in force where it starts), whose channel
+// holds `value`; null when none does.
+const SeriesPoint *firstAt(const TimelineContext &ctx, const Lane &lane, std::int64_t value, bool second);
 
 } // namespace raceway

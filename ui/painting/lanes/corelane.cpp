@@ -8,16 +8,16 @@ namespace raceway {
 
 void CoreLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
 {
-    // Busy per mille, full height at 100 %. A core's colour follows its place among the cores, which
-    // hiding another core's lane does not change.
-    paintBars(ctx, p, ctx.trace.lane(index), r.adjusted(0, 2, 0, -2), 1000,
-              TimelinePalette::core(ctx.layout.summary.ordinals[index]), r.height() - 4);
+    // Busy per mille, full height at 100 %. One colour for every core (the lane's name says which):
+    // the cores' own hues mean "a process running on this cpu" on process lanes.
+    paintBars(ctx, p, ctx.trace.lane(index), r.adjusted(0, 2, 0, -2), 1000, ctx.palette.coreBusy,
+              r.height() - 4);
 }
 
 void CoreLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     LaneDrawer::legend(lane, entries);
-    entries.add(LegendEntries::CoreBusy, {LegendItem::Bar, TimelinePalette::core(0),
+    entries.add(LegendEntries::CoreBusy, {LegendItem::Bar, entries.palette().coreBusy,
                                           QStringLiteral("core busy (from /proc/stat, 10 ms ticks)")});
 }
 

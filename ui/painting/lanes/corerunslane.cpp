@@ -5,8 +5,8 @@ namespace raceway {
 void CoreRunsLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     ThreadLane::legend(lane, entries);
-    entries.add(LegendEntries::CoreRuns, {LegendItem::Swatch, entries.palette().state(State::Held),
-                                          QStringLiteral("a process on this core")});
+    // A process on the core is drawn as running, in running's colour: one entry for both.
+    entries.addStates(1u << unsigned(State::Running));
 }
 
 QString CoreRunsLane::describeState(const Trace &trace, const Lane &lane, const Interval &iv) const

@@ -11,6 +11,7 @@ public:
     void legend(const Lane &lane, LegendEntries &entries) const override;
 
 protected:
+    StateStyle style() const override { return {.heldAsRunning = true}; }
     QString describeState(const Trace &trace, const Lane &lane, const Interval &iv) const override;
 };
 

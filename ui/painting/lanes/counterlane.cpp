@@ -5,9 +5,44 @@
 
 #include <QLocale>
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace raceway {
+namespace {
+
+// From the lowest value held (zero, or below it for a balance) to the highest.
+struct ValueScale
+{
+    ValueScale(const Lane &lane, const QRect &r)
+        : low(std::min<std::int64_t>(0, lane.seriesLow)),
+          top(std::max<std::int64_t>(low + 1, lane.seriesHigh)), y0(r.bottom() - 3),
+          scale(double(r.height() - 8) / double(top - low))
+    {
+    }
+    int y(std::int64_t v) const { return int(std::lround(y0 - double(v - low) * scale)); }
+
+    std::int64_t low, top;
+    double y0, scale;
+};
+
+// A number as people write it, with a real minus sign.
+QString whole(std::int64_t v)
+{
+    return QLocale().toString(qlonglong(v)).replace(QLatin1Char('-'), QChar(0x2212));
+}
+
+// A share in whole percent that never rounds some to none or most to all ("100 %" of 1,226,800 when
+// 200 are left is not true).
+QString percentOf(std::int64_t part, std::int64_t whole)
+{
+    const double share = 100.0 * double(part) / double(whole);
+    const long rounded = std::clamp(std::lround(share), part > 0 ? 1L : 0L, part < whole ? 99L : 100L);
+    return QString::number(rounded);
+}
+
+} // namespace
 
 void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
 {
@@ -15,11 +50,8 @@ void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t ind
     const coords::Mapping &m = ctx.mapping;
     const auto &S = lane.series;
     if (S.empty()) return;
-    // From the lowest value held (zero, or below it for a balance) to the highest.
-    const std::int64_t low = std::min<std::int64_t>(0, lane.seriesLow);
-    const std::int64_t top = std::max<std::int64_t>(low + 1, lane.seriesHigh);
-    const double y0 = r.bottom() - 3, scale = double(r.height() - 8) / double(top - low);
-    auto yOf = [&](std::int64_t v) { return int(std::lround(y0 - double(v - low) * scale)); };
+    const ValueScale vs(lane, r);
+    auto yOf = [&vs](std::int64_t v) { return vs.y(v); };
     auto less = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
     // One vertical segment per pixel column for each line (from the previous column's value to this
     // one's), and one rectangle for the gap between them: no path stroking, however long the series.
@@ -42,6 +74,11 @@ void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t ind
         prevA = ya;
         prevB = yb;
         if (it != S.begin()) --it;
+    }
+    if (!gap.isEmpty()) ctx.inked(ctx.palette.lostArea);
+    if (!expected.isEmpty()) {
+        ctx.inked(ctx.palette.expectedLine);
+        ctx.inked(ctx.palette.actualLine);
     }
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
@@ -98,6 +135,42 @@ void CounterLane::legend(const Lane &lane, LegendEntries &entries) const
                 {LegendItem::Line, entries.palette().expectedLine, QStringLiteral("expected")});
     entries.add(LegendEntries::Counter,
                 {LegendItem::Line, entries.palette().actualLine, QStringLiteral("actual")});
+    // The area between the lines, where actual fell behind expected.
+    const bool behind = std::any_of(lane.series.begin(), lane.series.end(),
+                                    [](const SeriesPoint &pt) { return pt.b < pt.a; });
+    if (behind)
+        entries.add(LegendEntries::Counter, {LegendItem::Bar, entries.palette().lostArea,
+                                             QStringLiteral("lost increments (expected − actual)")});
+}
+
+void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
+                           std::vector<Callout> &out) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    const auto &S = lane.series;
+    const coords::Mapping &m = ctx.mapping;
+    if (S.empty() || S.front().t > m.end) return;
+    const ValueScale vs(lane, r);
+    auto before = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
+    const auto end = std::upper_bound(S.begin(), S.end(), m.end, before);
+    // Where the window ends (or the run, if sooner): how much is lost by then.
+    const SeriesPoint &last = *(end - 1);
+    const double xEnd = std::min(double(r.right()), m.toX(std::max(last.t, ctx.trace.end())));
+    if (xEnd > r.left() && last.a > last.b && last.a > 0)
+        out.push_back({QPointF(xEnd - 3, (vs.y(last.a) + vs.y(last.b)) / 2.0),
+                       QStringLiteral("lost %1 of %2 (%3 %)")
+                           .arg(whole(last.a - last.b), whole(last.a), percentOf(last.a - last.b, last.a))});
+    // A balance below zero: where it first went lowest.
+    if (lane.seriesLow < 0) {
+        auto it = std::upper_bound(S.begin(), end, m.start, before);
+        if (it != S.begin()) --it;
+        for (; it != end; ++it)
+            if (it->b == lane.seriesLow) {
+                out.push_back({QPointF(std::max(double(r.left()), m.toX(it->t)), vs.y(it->b)),
+                               QStringLiteral("%1 %2 here: below zero").arg(lane.name, whole(it->b))});
+                break;
+            }
+    }
 }
 
 QString CounterLane::describeValue(const SeriesPoint &value) const

@@ -11,9 +11,9 @@
 namespace raceway {
 namespace {
 
-const QColor alarm(0xCC, 0x00, 0x33);     // overdraft, cut off, deadlock
-const QColor outOfTurn(0xE6, 0x9F, 0x00); // orange
-const QColor rollback(0xAA, 0x44, 0x99);  // purple
+// Marks are told apart by shape; their colours are kept off every swatch's in the legend, so that a
+// colour in the lanes has one meaning. Alarm red: something went wrong here.
+const QColor alarm(0xCC, 0x00, 0x33); // overdraft, cut off, deadlock, out of turn
 
 QPointF centreOf(const QRect &r)
 {
@@ -84,7 +84,7 @@ void paintInstantGlyph(QPainter &p, MarkKind kind, std::int64_t value, double x,
         p.drawEllipse(QPointF(x, y), 3, 3);
         break;
     case MarkKind::OutOfOrder:
-        p.setPen(QPen(outOfTurn, 2));
+        p.setPen(QPen(alarm, 2));
         p.setBrush(Qt::NoBrush);
         p.drawEllipse(QPointF(x, y), 6, 6);
         break;
@@ -111,7 +111,7 @@ void paintInstantGlyph(QPainter &p, MarkKind kind, std::int64_t value, double x,
         break;
     case MarkKind::Rollback:
         p.setPen(Qt::NoPen);
-        p.setBrush(rollback);
+        p.setBrush(palette.text); // a way out, not an alarm
         p.drawPolygon(QPolygonF({QPointF(x - 5, y), QPointF(x + 3, y - 5), QPointF(x + 3, y + 5)}));
         break;
     case MarkKind::Instant: // a thin line with a small open diamond on top
@@ -161,7 +161,38 @@ void paintInstants(const TimelineContext &ctx, QPainter &p, std::size_t index, c
             p.restore();
         }
         paintInstantGlyph(p, in.markKind(), in.value, x, y, size, ctx.palette);
+        if (ctx.ink) ctx.ink->mark(int(in.markKind()));
         if (in.markKind() == MarkKind::Deadlock) paintCycle(ctx, p, index, in.t, x);
+    }
+}
+
+void instantCallouts(const TimelineContext &ctx, std::size_t index, const QRect &r, std::vector<Callout> &out)
+{
+    const Lane &lane = ctx.trace.lane(index);
+    const coords::Mapping &m = ctx.mapping;
+    auto byTime = [](const Instant &in, std::int64_t t) { return in.t < t; };
+    const QString overdraft = QStringLiteral("overdraft: ");
+    if ((lane.marksSeen & (1u << unsigned(MarkKind::Overdraft))) &&
+        std::none_of(out.begin(), out.end(), [&](const Callout &c) { return c.text.startsWith(overdraft); }))
+        // The first overdraft in the window, once for all lanes: what went wrong, in words.
+        for (auto it = std::lower_bound(lane.instants.begin(), lane.instants.end(), m.start, byTime);
+             it != lane.instants.end() && it->t <= m.end; ++it)
+            if (it->markKind() == MarkKind::Overdraft) {
+                out.push_back({QPointF(m.toX(it->t), r.top() + r.height() / 2.0),
+                               overdraft + QStringLiteral("a withdrawal of %1 took the balance below zero")
+                                               .arg(QLocale().toString(qlonglong(it->value)))});
+                break;
+            }
+    if (!(lane.marksSeen & (1u << unsigned(MarkKind::Deadlock)))) return;
+    for (auto it = std::lower_bound(lane.instants.begin(), lane.instants.end(), m.start, byTime);
+         it != lane.instants.end() && it->t <= m.end; ++it) {
+        if (it->markKind() != MarkKind::Deadlock) continue;
+        const auto cycle = deadlockCycleAt(ctx.trace, index, it->t);
+        if (cycle.empty()) return;
+        // Beside the cycle's line, which is drawn a few pixels right of the mark.
+        out.push_back({QPointF(m.toX(it->t) + 6, r.top() + r.height() / 2.0),
+                       QStringLiteral("deadlock: ") + describeCycle(ctx.trace, cycle)});
+        return;
     }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lanedrawer.h"
 #include "legendentries.h"
 #include "timelinecontext.h"
 
@@ -16,6 +17,9 @@ void paintInstants(const TimelineContext &ctx, QPainter &p, std::size_t index, c
 // The glyph of one kind centred on (x, y) at `size` pixels: lanes and the legend draw the same.
 void paintInstantGlyph(QPainter &p, MarkKind kind, std::int64_t value, double x, double y, double size,
                        const TimelinePalette &palette);
+// The marks' key facts: the first deadlock in the window with its cycle in words, beside its mark.
+void instantCallouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
+                     std::vector<Callout> &out);
 // What the lane's marks add to the legend.
 void legendInstants(const Lane &lane, LegendEntries &entries);
 // The tooltip line for one mark on `lane`.

@@ -1,12 +1,16 @@
 #pragma once
 
+#include "callout.h"
 #include "legendentries.h"
 #include "timelinecontext.h"
 #include "timelinehit.h"
 
 #include <QPainter>
+#include <QPointF>
 #include <QRect>
 #include <QString>
+
+#include <vector>
 
 namespace raceway {
 
@@ -35,6 +39,11 @@ public:
     // What a lane of this kind adds to the legend; every lane of the trace is asked, hidden ones too.
     // By default: its states, and its lost-update and restoring writes.
     virtual void legend(const Lane &lane, LegendEntries &entries) const;
+    // The lane's key facts in the visible window, if any (by default none).
+    virtual void callouts(const TimelineContext &, std::size_t /*index*/, const QRect & /*r*/,
+                          std::vector<Callout> & /*out*/) const
+    {
+    }
 
 protected:
     // The interval's state in words ("held by thread 2"); describe words free and idle ones itself.

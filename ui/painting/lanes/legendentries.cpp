@@ -1,5 +1,7 @@
 #include "legendentries.h"
 
+#include <QStringList>
+
 #include <algorithm>
 
 namespace raceway {
@@ -11,16 +13,52 @@ void LegendEntries::addStates(std::uint32_t states)
     static constexpr State listed[] = {State::Running,   State::Task,    State::WaitingGil, State::WaitingIo,
                                        State::Waiting,   State::Holding, State::Sleeping,   State::Done,
                                        State::Cancelled, State::Crashed, State::Killed,     State::TimedOut};
-    for (int i = 0; i < int(std::size(listed)); ++i)
-        if (states & (1u << unsigned(listed[i])))
-            add(States + i, {LegendItem::Swatch, m_palette.state(listed[i]), stateName(listed[i])});
+    for (int i = 0; i < int(std::size(listed)); ++i) {
+        if (!(states & (1u << unsigned(listed[i])))) continue;
+        QString text = stateName(listed[i]);
+        if (listed[i] == State::Task) text = stateName(State::Running); // one colour, one entry
+        if (listed[i] == State::Holding) text = holdingText();
+        add(States + i, {LegendItem::Swatch, m_palette.state(listed[i]), text});
+    }
+}
+
+QString LegendEntries::holdingText() const
+{
+    // What the trace's threads can hold, as its lanes show: "holding a lock or the GIL".
+    QStringList what;
+    if (m_summary.count(LaneKind::Lock) > 0) what << QStringLiteral("a lock");
+    if (m_summary.count(LaneKind::Semaphore) > 0) what << QStringLiteral("a permit");
+    if (m_summary.count(LaneKind::Gil) > 0) what << QStringLiteral("the GIL");
+    if (what.isEmpty()) return stateName(State::Holding);
+    const QString last = what.takeLast();
+    return QStringLiteral("holding ") +
+           (what.isEmpty() ? last : what.join(QStringLiteral(", ")) + QStringLiteral(" or ") + last);
+}
+
+static bool isFill(LegendItem::Kind kind)
+{
+    return kind == LegendItem::Swatch || kind == LegendItem::Bar;
 }
 
 void LegendEntries::add(int order, LegendItem item)
 {
-    for (const auto &[o, existing] : m_entries)
+    for (auto &[o, existing] : m_entries) {
         if (o == order && existing.text == item.text) return;
+        // One entry per colour: a second meaning for a fill colour already listed joins its entry
+        // ("threads queued for the lock / tasks waiting in the queue") instead of a twin swatch.
+        if (isFill(item.kind) && isFill(existing.kind) && existing.colour.rgb() == item.colour.rgb()) {
+            if (!existing.text.split(QStringLiteral(" / ")).contains(item.text))
+                existing.text += QStringLiteral(" / ") + item.text;
+            return;
+        }
+    }
     m_entries.emplace_back(order, std::move(item));
+}
+
+void LegendEntries::addAll(const LegendEntries &other)
+{
+    for (const auto &[order, item] : other.m_entries)
+        add(order, item);
 }
 
 std::vector<LegendItem> LegendEntries::items() const

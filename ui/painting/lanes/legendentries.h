@@ -36,11 +36,14 @@ public:
     const TimelinePalette &palette() const { return m_palette; }
     const TraceSummary &summary() const { return m_summary; }
 
-    void addStates(std::uint32_t states); // a swatch per state bit that the legend explains
-    void add(int order, LegendItem item); // nothing when an entry of this order and text is there
+    void addStates(std::uint32_t states);    // a swatch per state bit that the legend explains
+    void add(int order, LegendItem item);    // nothing when an entry of this order and text is there
+    void addAll(const LegendEntries &other); // another run's entries, each added as above
     std::vector<LegendItem> items() const;
 
 private:
+    QString holdingText() const;
+
     const TimelinePalette &m_palette;
     const TraceSummary &m_summary;
     std::vector<std::pair<int, LegendItem>> m_entries;

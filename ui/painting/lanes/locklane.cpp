@@ -9,7 +9,7 @@ namespace raceway {
 void LockLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
 {
     const Lane &lane = ctx.trace.lane(index);
-    paintStates(ctx, p, lane, r, {.holderStripes = true});
+    paintStates(ctx, p, lane, r);
     // Bars scale to the number of lanes that could queue for the lock.
     const int queuers =
         ctx.layout.summary.count(LaneKind::Thread) + ctx.layout.summary.count(LaneKind::Process);
@@ -20,7 +20,7 @@ void LockLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     LaneDrawer::legend(lane, entries);
     // Threads' lanes show holding a lock in the colour that the lock's lane shows being held in.
-    if (entries.summary().seen(State::Held)) entries.addStates(1u << unsigned(State::Holding));
+    if (lane.statesSeen & (1u << unsigned(State::Held))) entries.addStates(1u << unsigned(State::Holding));
     if (!lane.series.empty())
         entries.add(LegendEntries::Waiters, {LegendItem::Bar, entries.palette().waitersFill,
                                              QStringLiteral("threads queued for the lock")});

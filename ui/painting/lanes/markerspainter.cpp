@@ -117,6 +117,8 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
             ticks.append(QLine(int(c.x), r.top() + 11, int(c.x), r.bottom()));
         }
     }
+    if (!lost.isEmpty() || !badges.empty()) ctx.inked(ctx.palette.lostMarker);
+    if (!restored.isEmpty()) ctx.inked(ctx.palette.restoredMarker);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
     const QPen outline(ctx.palette.lostOutline, 1);

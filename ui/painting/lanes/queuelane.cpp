@@ -4,6 +4,7 @@
 #include "results.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 
 namespace raceway {
 
@@ -26,6 +27,26 @@ void QueueLane::legend(const Lane &lane, LegendEntries &entries) const
     LaneDrawer::legend(lane, entries);
     entries.add(LegendEntries::Queue, {LegendItem::Bar, entries.palette().waitersFill,
                                        QStringLiteral("tasks waiting in the queue")});
+}
+
+void QueueLane::callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
+                         std::vector<Callout> &out) const
+{
+    // Where the queue first held the most: "full: 4 of 4 queued" when that is its capacity (from the
+    // lane's name, "queue (capacity 4)").
+    const Lane &lane = ctx.trace.lane(index);
+    const std::int64_t most = seriesMost(lane);
+    const SeriesPoint *first = firstAt(ctx, lane, most, false);
+    if (!first) return;
+    const QLocale l;
+    const QRegularExpressionMatch capacity =
+        QRegularExpression(QStringLiteral("capacity ([0-9][0-9,.]*)")).match(lane.name);
+    QString text = QStringLiteral("most queued: %1").arg(l.toString(qlonglong(most)));
+    if (capacity.hasMatch())
+        text = (l.toString(qlonglong(most)) == capacity.captured(1) ? QStringLiteral("full: %1 of %2 queued")
+                                                                    : QStringLiteral("most queued: %1 of %2"))
+                   .arg(l.toString(qlonglong(most)), capacity.captured(1));
+    out.push_back({QPointF(std::max(double(r.left()), ctx.mapping.toX(first->t)), r.top() + 2), text});
 }
 
 QString QueueLane::describeValue(const SeriesPoint &value) const

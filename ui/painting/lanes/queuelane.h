@@ -13,6 +13,8 @@ public:
     void paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
                     const QRect &text) const override;
     void legend(const Lane &lane, LegendEntries &entries) const override;
+    void callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
+                  std::vector<Callout> &out) const override;
 
 protected:
     QString describeValue(const SeriesPoint &value) const override;

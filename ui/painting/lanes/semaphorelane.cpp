@@ -4,6 +4,7 @@
 #include "results.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 
 namespace raceway {
 
@@ -30,11 +31,30 @@ void SemaphoreLane::paintLabel(const TimelineContext &ctx, QPainter &p, const La
 void SemaphoreLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     LaneDrawer::legend(lane, entries);
-    entries.add(LegendEntries::Queue, {LegendItem::Bar, entries.palette().state(State::Holding),
-                                       QStringLiteral("threads inside the semaphore")});
+    // The bars of threads inside are holding's colour: the holding entry ("holding a permit") explains
+    // them, and the lane's label says what their full height stands for.
     entries.add(LegendEntries::Waiters, {LegendItem::Bar, entries.palette().waitersFill,
                                          QStringLiteral("threads waiting for a permit")});
     entries.addStates(1u << unsigned(State::Holding));
+}
+
+void SemaphoreLane::callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
+                             std::vector<Callout> &out) const
+{
+    // Where it first filled up: "3 of 3 permits in use" (the permits from the lane's name, which says
+    // its limit, "3-permit semaphore"; a name that does not gets "3 inside at once").
+    const Lane &lane = ctx.trace.lane(index);
+    const std::int64_t most = seriesMost(lane, true);
+    const SeriesPoint *first = firstAt(ctx, lane, most, true);
+    if (!first) return;
+    const QLocale l;
+    const QRegularExpressionMatch limit =
+        QRegularExpression(QStringLiteral("^([0-9][0-9,.]*)-permit")).match(lane.name);
+    const QString text =
+        limit.hasMatch()
+            ? QStringLiteral("%1 of %2 permits in use").arg(l.toString(qlonglong(most)), limit.captured(1))
+            : QStringLiteral("%1 inside at once").arg(l.toString(qlonglong(most)));
+    out.push_back({QPointF(std::max(double(r.left()), ctx.mapping.toX(first->t)), r.top() + 2), text});
 }
 
 QString SemaphoreLane::describeValue(const SeriesPoint &value) const

@@ -71,7 +71,9 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     std::vector<Label> labels;
     // Process lanes show which core they run on by colour.
     const bool byCore = style.runningByCore;
-    auto keyOf = [byCore](State st, std::uint16_t obj) {
+    const bool heldAsRunning = style.heldAsRunning;
+    auto keyOf = [byCore, heldAsRunning](State st, std::uint16_t obj) {
+        if (heldAsRunning && st == State::Held) return int(State::Running);
         return byCore && st == State::Running ? stateCount + obj % coreKeys : int(st);
     };
 
@@ -109,18 +111,22 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
         while (x < width && columnStart(x + 1) <= bucketsEnd) {
             const std::int64_t tb = columnStart(x + 1);
             std::array<double, stateCount> share{};
+            // Each state's object from a bucket it dominates: the chosen state's (a process running is
+            // coloured by its own core, never by the lock another bucket waited for).
+            std::array<std::uint16_t, stateCount> objOf{};
             const std::size_t first = b;
-            std::uint16_t obj = 0;
             for (; b < Bk.size() && Bk[b].start < tb; ++b) {
+                if (share[int(Bk[b].dominant)] == 0) objOf[int(Bk[b].dominant)] = Bk[b].obj;
                 share[int(Bk[b].dominant)] += double(Bk[b].dominantNs) + 1;
-                obj = Bk[b].obj;
             }
             if (b == first) { // no bucket starts in this column: the one spanning it colours it
-                share[int(Bk[b == 0 ? 0 : b - 1].dominant)] += 1;
-                obj = Bk[b == 0 ? 0 : b - 1].obj;
+                const Bucket &spanning = Bk[b == 0 ? 0 : b - 1];
+                share[int(spanning.dominant)] += 1;
+                objOf[int(spanning.dominant)] = spanning.obj;
             }
             share[int(State::Idle)] = -1;
-            addRun(State(std::max_element(share.begin(), share.end()) - share.begin()), obj, x, x + 1);
+            const auto best = std::size_t(std::max_element(share.begin(), share.end()) - share.begin());
+            addRun(State(best), objOf[best], x, x + 1);
             ++x;
         }
     }
@@ -188,12 +194,17 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
                 const std::size_t k = i + std::size_t(double(q) * stride);
                 const std::int64_t s0 = std::max(T[k], ta);
                 const std::int64_t s1 = std::min(k + 1 < n ? T[k + 1] : laneEnd, tb);
-                share[int(lane.states[k])] += double(std::max<std::int64_t>(s1 - s0, 0));
+                const auto st = std::size_t(lane.states[k]);
+                share[st] += double(std::max<std::int64_t>(s1 - s0, 0));
+                if (double(s1 - s0) > longest[st]) { // as above: the state's own object
+                    longest[st] = double(s1 - s0);
+                    objOf[st] = lane.objs[k];
+                }
             }
         }
         share[int(State::Idle)] = -1;
         const auto best = State(std::max_element(share.begin(), share.end()) - share.begin());
-        addRun(best, longest[std::size_t(best)] > 0 ? objOf[std::size_t(best)] : lane.objs[i], x, x + 1);
+        addRun(best, objOf[std::size_t(best)], x, x + 1);
         ++x;
     }
     batch.flush();
@@ -216,30 +227,12 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
         if (batch.rects[std::size_t(s)].isEmpty()) continue;
         const QColor colour =
             s < stateCount ? ctx.palette.state(State(s)) : TimelinePalette::core(s - stateCount);
+        ctx.inked(colour);
         if (vector) {
             fillColumns(p, batch.rects[std::size_t(s)], colour);
         } else if (!fillOpaqueRects(p, batch.rects[std::size_t(s)], colour)) {
             p.setBrush(colour);
             p.drawRects(batch.rects[std::size_t(s)]);
-        }
-    }
-    // Who holds the lock or the GIL, even zoomed out where no name fits: a stripe along the top of
-    // every hold in the holder's colour (the same eight hues as the cores; the waiting threads' count
-    // shades the bottom), so that turns show as alternating colours.
-    if (style.holderStripes) {
-        std::array<QVector<QRect>, coreKeys> stripes;
-        const int h = std::clamp(batch.height / 4, 2, 5);
-        for (const Run &run : runs)
-            if (run.state == State::Held)
-                stripes[run.obj % coreKeys].append(QRect(r.left() + run.x0, batch.top, run.x1 - run.x0, h));
-        for (int c = 0; c < coreKeys; ++c) {
-            if (stripes[std::size_t(c)].isEmpty()) continue;
-            const QColor colour = TimelinePalette::core(c);
-            if (vector)
-                fillColumns(p, stripes[std::size_t(c)], colour);
-            else if (!fillOpaqueRects(p, stripes[std::size_t(c)], colour))
-                for (const QRect &stripe : stripes[std::size_t(c)])
-                    p.fillRect(stripe, colour);
         }
     }
     if (vector) {

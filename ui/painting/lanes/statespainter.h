@@ -11,7 +11,7 @@ namespace raceway {
 struct StateStyle
 {
     bool runningByCore = false; // running is drawn in the colour of the core it ran on (process lanes)
-    bool holderStripes = false; // a stripe along the top of each hold in the holder's colour (lock, GIL)
+    bool heldAsRunning = false; // held is drawn as running (the cores view: a process runs on the core)
 };
 
 // A lane's state intervals, level of detail included: it walks pixel columns, not transitions. A column

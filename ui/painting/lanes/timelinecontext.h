@@ -1,5 +1,6 @@
 #pragma once
 
+#include "inklog.h"
 #include "palette.h"
 #include "timelinecoordinates.h"
 #include "timelinelayout.h"
@@ -16,7 +17,13 @@ struct TimelineContext
     const TimelinePalette &palette;
     const TimelineLayout &layout;
     coords::Mapping mapping;
-    qreal dpr = 1; // device pixels per layout pixel: pre-drawn glyphs are made this much finer
+    qreal dpr = 1;         // device pixels per layout pixel: pre-drawn glyphs are made this much finer
+    InkLog *ink = nullptr; // what the lanes lay down, for the legend (none for hit tests)
+
+    void inked(const QColor &colour) const
+    {
+        if (ink) ink->fill(colour);
+    }
 };
 
 } // namespace raceway

@@ -1,0 +1,214 @@
+// The parts of the picture that explain it: the legend (what the lanes inked, one entry per colour)
+// and the callouts (each lane's key fact written beside the point it is about).
+
+#include "timelinepainter.h"
+
+#include "lanes/instantspainter.h"
+#include "lanes/lanedrawers.h"
+
+#include <algorithm>
+
+namespace raceway {
+
+std::vector<Callout> TimelinePainter::callouts(const TimelineLayout &l) const
+{
+    const TimelineContext ctx{m_trace, m_palette, l, mapping(l)};
+    return callouts(ctx);
+}
+
+std::vector<Callout> TimelinePainter::callouts(const TimelineContext &ctx) const
+{
+    const TimelineLayout &l = ctx.layout;
+    std::vector<Callout> out;
+    for (const std::size_t i : l.order) {
+        if (l.squeezed[i] || l.lanes[i].isNull()) continue;
+        drawerFor(m_trace.lane(i).kind).callouts(ctx, i, l.lanes[i], out);
+        instantCallouts(ctx, i, l.lanes[i], out);
+        if (out.size() >= 8) break; // a handful of facts, not a wall of boxes
+    }
+    return out;
+}
+
+void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) const
+{
+    const TimelineLayout &l = ctx.layout;
+    const std::vector<Callout> callouts = this->callouts(ctx);
+    if (callouts.empty()) return;
+    p.save();
+    QFont f = p.font();
+    f.setPixelSize(11);
+    p.setFont(f);
+    const QFontMetrics fm(f);
+    const QRect plot = l.plot.adjusted(2, 2, -2, -2);
+    std::vector<QRect> placed;
+    for (const Callout &c : callouts) {
+        const QString text = fm.elidedText(c.text, Qt::ElideRight, std::max(40, plot.width() - 40));
+        const int w = fm.horizontalAdvance(text) + 12, h = fm.height() + 4;
+        // Right of the point, or left of it where the plot ends; beside it vertically, inside the plot.
+        int x = int(c.at.x()) + 10;
+        if (x + w > plot.right()) x = int(c.at.x()) - 10 - w;
+        x = std::clamp(x, plot.left(), std::max(plot.left(), plot.right() - w));
+        int y = std::clamp(int(c.at.y()) - h / 2, plot.top(), std::max(plot.top(), plot.bottom() - h));
+        QRect box(x, y, w, h);
+        for (int tries = 0; tries < 8; ++tries) { // step clear of the boxes placed before
+            const auto hit = std::find_if(placed.begin(), placed.end(), [&](const QRect &b) {
+                return b.adjusted(-2, -2, 2, 2).intersects(box);
+            });
+            if (hit == placed.end()) break;
+            box.moveTop(hit->bottom() + 4 + h > plot.bottom() ? hit->top() - 4 - h : hit->bottom() + 4);
+        }
+        placed.push_back(box);
+        p.setRenderHint(QPainter::Antialiasing, true);
+        const QPointF edge(std::clamp(c.at.x(), double(box.left()), double(box.right())),
+                           std::clamp(c.at.y(), double(box.top()), double(box.bottom())));
+        p.setPen(QPen(m_palette.text, 1));
+        p.drawLine(c.at, edge);
+        p.setPen(Qt::NoPen);
+        p.setBrush(m_palette.text);
+        p.drawEllipse(c.at, 2.5, 2.5);
+        QColor fill = m_palette.background;
+        fill.setAlpha(235);
+        p.setBrush(fill);
+        p.setPen(QPen(m_palette.mutedText, 1));
+        p.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+        p.setPen(m_palette.text);
+        p.drawText(box, Qt::AlignCenter, text);
+    }
+    p.restore();
+}
+
+std::vector<LegendItem> TimelinePainter::legendItems() const
+{
+    return legendItems(TraceSummary::of(m_trace));
+}
+
+std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary) const
+{
+    LegendEntries entries(m_palette, summary);
+    for (const Lane &lane : m_trace.lanes()) {
+        drawerFor(lane.kind).legend(lane, entries);
+        legendInstants(lane, entries);
+    }
+    // Runs stacked above this one share its legend: what they draw is explained here too.
+    for (const Trace *other : m_legendAlso) {
+        const TraceSummary otherSummary = TraceSummary::of(*other);
+        LegendEntries theirs(m_palette, otherSummary);
+        for (const Lane &lane : other->lanes()) {
+            drawerFor(lane.kind).legend(lane, theirs);
+            legendInstants(lane, theirs);
+        }
+        entries.addAll(theirs);
+    }
+    return entries.items();
+}
+
+int TimelinePainter::legendItemWidth(const QFontMetrics &fm, const LegendItem &item)
+{
+    return (item.kind == LegendItem::Line ? 21 : 19) + fm.horizontalAdvance(item.text) + 18;
+}
+
+static QFont legendFont()
+{
+    QFont f;
+    f.setPixelSize(12);
+    return f;
+}
+
+int TimelinePainter::legendHeightFor(int width) const
+{
+    return legendHeightFor(width, legendItems());
+}
+
+int TimelinePainter::legendHeightFor(int width, const std::vector<LegendItem> &items) const
+{
+    const QFontMetrics fm(legendFont());
+    int rows = 1, x = 10;
+    for (const LegendItem &item : items) {
+        const int w = legendItemWidth(fm, item);
+        if (x + w > width - 10 && x > 10) {
+            ++rows;
+            x = 10;
+        }
+        x += w;
+    }
+    return legendHeight + (rows - 1) * 20;
+}
+
+std::vector<LegendItem> TimelinePainter::inkedItems(const std::vector<LegendItem> &items, const InkLog &log)
+{
+    std::vector<LegendItem> out;
+    for (const LegendItem &item : items)
+        if (item.kind == LegendItem::Glyph ? (log.marks & (1u << unsigned(item.mark))) != 0
+                                           : log.has(item.colour))
+            out.push_back(item);
+    return out;
+}
+
+std::vector<QRect> TimelinePainter::legendSampleRects(const QRect &r, const std::vector<LegendItem> &items)
+{
+    // Where each entry's sample goes, left to right, wrapping onto rows of 20 px: paintLegend draws
+    // there, and a test finds there what each entry inked.
+    const QFontMetrics fm(legendFont());
+    std::vector<QRect> out;
+    out.reserve(items.size());
+    int x = r.left() + 10;
+    int cy = r.top() + legendHeight / 2;
+    for (const LegendItem &item : items) {
+        if (x + legendItemWidth(fm, item) > r.right() - 10 && x > r.left() + 10) {
+            x = r.left() + 10;
+            cy += 20;
+        }
+        out.emplace_back(x, cy - 7, item.kind == LegendItem::Line ? 18 : 15, 14);
+        x += legendItemWidth(fm, item);
+    }
+    return out;
+}
+
+void TimelinePainter::paintLegend(QPainter &p, const QRect &r, const std::vector<LegendItem> &items) const
+{
+    p.save();
+    p.setFont(legendFont());
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const QFontMetrics fm(p.font());
+    const std::vector<QRect> samples = legendSampleRects(r, items);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const LegendItem &item = items[i];
+        int x = samples[i].left();
+        const int cy = samples[i].top() + 7;
+        switch (item.kind) {
+        case LegendItem::Swatch:
+            p.fillRect(QRect(x, cy - 6, 14, 12), item.colour);
+            break;
+        case LegendItem::Marker:
+            p.setPen(QPen(m_palette.lostOutline, 1));
+            p.setBrush(item.colour);
+            p.drawPolygon(
+                QPolygonF({QPointF(x + 1, cy - 6), QPointF(x + 13, cy - 6), QPointF(x + 7, cy + 6)}));
+            break;
+        case LegendItem::Bar:
+            p.fillRect(QRect(x, cy - 2, 14, 8), item.colour);
+            break;
+        case LegendItem::Restoring:
+            p.setPen(Qt::NoPen);
+            p.setBrush(item.colour);
+            p.drawPolygon(
+                QPolygonF({QPointF(x + 3, cy + 5), QPointF(x + 11, cy + 5), QPointF(x + 7, cy - 3)}));
+            break;
+        case LegendItem::Line:
+            p.setPen(QPen(item.colour, 2));
+            p.drawLine(x, cy, x + 16, cy);
+            x += 2;
+            break;
+        case LegendItem::Glyph:
+            paintInstantGlyph(p, MarkKind(item.mark), 1, x + 7, cy, 12, m_palette);
+            break;
+        }
+        x += 19;
+        p.setPen(m_palette.text);
+        const int w = fm.horizontalAdvance(item.text);
+        p.drawText(QRect(x, cy - 10, w + 2, 20), Qt::AlignVCenter | Qt::AlignLeft, item.text);
+    }
+    p.restore();
+}
+
+} // namespace raceway
