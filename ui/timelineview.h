@@ -35,7 +35,9 @@ public:
     TimelineZoom *zoom() const { return m_zoom; }
     // Lane heights: by default they fit the runs' lanes to the view's height (64 thread lanes get the
     // legible minimum and a scroll bar); Ctrl+wheel or setLaneScale picks a scale, 0 goes back to fitting.
-    static constexpr double minLaneScale = 0.64, maxFitLaneScale = 2.5, maxLaneScale = 4.0;
+    // Fitting goes as far as Ctrl+wheel can: a few lanes fill a tall window instead of leaving half of it
+    // blank.
+    static constexpr double minLaneScale = 0.64, maxFitLaneScale = 4.0, maxLaneScale = 4.0;
     double laneScale() const;
     void setLaneScale(double scale);
     bool lanesFitted() const { return m_userLaneScale <= 0; }

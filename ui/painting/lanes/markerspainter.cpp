@@ -186,7 +186,8 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
             }
         }
         for (const MarkerCluster &b : badges) {
-            const QRect box(int(b.x) - 4, r.top(), int(badgeWidth(b.writes)), 11);
+            // At the lane's start the badge keeps inside the plot, whole, instead of under the label column.
+            const QRect box(std::max(r.left(), int(b.x) - 4), r.top(), int(badgeWidth(b.writes)), 11);
             p.setPen(outline);
             p.setBrush(ctx.palette.lostMarker);
             p.drawRect(box.adjusted(0, 0, -1, -1));
