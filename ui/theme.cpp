@@ -1,9 +1,13 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QPainter>
+#include <QPainterPath>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOption>
 
 #include <optional>
 
@@ -19,6 +23,59 @@ struct Desktop
 
 std::optional<Desktop> g_desktop;
 Theme g_current = Theme::System;
+
+// Fusion with check boxes that stand out from the window in both themes: Fusion outlines the square in a
+// shade of the window colour (1.3:1 against it in the dark theme, 1.7:1 in the light). Here the square's
+// edge is the text colour mixed into the base, and a ticked box is filled with the highlight and carries
+// a white tick.
+class RacewayStyle : public QProxyStyle
+{
+public:
+    RacewayStyle() : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion"))) {}
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *p,
+                       const QWidget *widget) const override
+    {
+        if (element != PE_IndicatorCheckBox && element != PE_IndicatorItemViewItemCheck) {
+            QProxyStyle::drawPrimitive(element, option, p, widget);
+            return;
+        }
+        const QPalette &pal = option->palette;
+        const bool enabled = option->state & State_Enabled;
+        const QPalette::ColorGroup group = enabled ? QPalette::Active : QPalette::Disabled;
+        const QColor text = pal.color(group, QPalette::Text), base = pal.color(group, QPalette::Base);
+        const auto mix = [](const QColor &a, const QColor &b, double t) {
+            return QColor::fromRgbF(float(a.redF() * t + b.redF() * (1 - t)),
+                                    float(a.greenF() * t + b.greenF() * (1 - t)),
+                                    float(a.blueF() * t + b.blueF() * (1 - t)));
+        };
+        const bool on = option->state & State_On, partly = option->state & State_NoChange;
+        const QColor fill = on && enabled ? pal.color(QPalette::Active, QPalette::Highlight) : base;
+        const QColor edge = on && enabled ? fill : mix(text, base, 0.62);
+        const QRectF box = QRectF(option->rect).adjusted(1.5, 1.5, -1.5, -1.5);
+        p->save();
+        p->setRenderHint(QPainter::Antialiasing, true);
+        p->setPen(QPen(edge, 1.5));
+        p->setBrush(fill);
+        p->drawRoundedRect(box, 2.5, 2.5);
+        const double s = box.width();
+        if (on) {
+            QPainterPath tick;
+            tick.moveTo(box.left() + s * 0.22, box.top() + s * 0.52);
+            tick.lineTo(box.left() + s * 0.42, box.top() + s * 0.72);
+            tick.lineTo(box.left() + s * 0.78, box.top() + s * 0.3);
+            p->setPen(QPen(enabled ? QColor(Qt::white) : text, std::max(1.6, s * 0.14), Qt::SolidLine,
+                           Qt::RoundCap, Qt::RoundJoin));
+            p->setBrush(Qt::NoBrush);
+            p->drawPath(tick);
+        } else if (partly) {
+            p->setPen(QPen(text, std::max(1.6, s * 0.14), Qt::SolidLine, Qt::RoundCap));
+            p->drawLine(QPointF(box.left() + s * 0.25, box.center().y()),
+                        QPointF(box.right() - s * 0.25, box.center().y()));
+        }
+        p->restore();
+    }
+};
 
 QPalette darkPalette()
 {
@@ -109,7 +166,7 @@ void applyTheme(Theme theme)
         QApplication::setPalette(g_desktop->palette);
         return;
     }
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setStyle(new RacewayStyle);
     QApplication::setPalette(theme == Theme::Dark ? darkPalette() : lightPalette());
 }
 
