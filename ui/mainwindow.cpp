@@ -97,6 +97,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_form, &ParamForm::changed, this, [this] {
         if (!m_loadingForm) // saved as edited: nothing is lost if the app is killed before a run
             saveParams();
+        // The description quotes the values in the form ("with 9 tasks of 700 ms…"): it follows them.
+        if (const Scenario *s = currentScenario(); s && currentScript().isEmpty())
+            m_description->setText(s->descriptionFor(m_form->values()));
     });
     connect(m_pythonForm, &PythonForm::changed, this, [this] { m_pythonForm->save(); });
     for (const Scenario *s : Registry::builtin().all()) {

@@ -104,7 +104,7 @@ void MainWindow::scenarioPicked()
     if (script.isEmpty()) {
         const Scenario *s = currentScenario();
         if (!s) return;
-        m_description->setText(s->description());
+        m_description->setText(s->descriptionFor(ParamValues::windowDefaults(s->params())));
         m_formHeading->setText(tr("<b>Parameters</b>"));
         m_forms->setCurrentWidget(m_form);
         m_loadingForm = true; // building the form is not editing it: nothing to save yet

@@ -71,6 +71,9 @@ public:
     virtual QString title() const = 0;
     // One paragraph: what the scenario does and what to look for.
     virtual QString description() const = 0;
+    // The same paragraph for these parameter values, where it quotes them ("with 9 tasks of 700 ms and 3
+    // threads…"): the window shows it for its form, `describe` for the command line's defaults.
+    virtual QString descriptionFor(const ParamValues &) const { return description(); }
     virtual QList<ParamSpec> params() const = 0;
     // Runs the workload. Must return only after every thread or process it started has been joined,
     // and soon after the context is cancelled.

@@ -20,15 +20,23 @@ class EventLoopScenario final : public Scenario
 public:
     QString id() const override { return QStringLiteral("event-loop"); }
     QString title() const override { return QStringLiteral("Event loop: coroutines on one thread"); }
-    QString description() const override
+    QString description() const override { return descriptionFor(ParamValues::defaults(params())); }
+    QString descriptionFor(const ParamValues &p) const override
     {
+        const std::int64_t tasks = p.integer(QStringLiteral("tasks")),
+                           steps = p.integer(QStringLiteral("steps")),
+                           ms = p.integer(QStringLiteral("delay_ms"));
+        const QLocale l;
         return QStringLiteral(
-            "Like asyncio.gather: several coroutines each await a delay, and one event loop on one thread "
-            "resumes each of them when its timer fires. While a coroutine awaits it gives the thread back, "
-            "so five 2-second tasks finish in about 2 seconds, not 10, with no extra threads. Each "
-            "coroutine's lane shows where it awaits and where it runs; the loop's lane shows the short "
-            "moments it actually does work. Give the coroutines work_us of CPU work and they start to "
-            "delay each other: one thread can only run one of them at a time.");
+                   "Like asyncio.gather: several coroutines each await a delay, and one event loop on one "
+                   "thread resumes each of them when its timer fires. While a coroutine awaits it gives the "
+                   "thread back, so %1 awaiting %2 of %3 ms finish in about %4 ms, not %5, with no extra "
+                   "threads. Each coroutine's lane shows where it awaits and where it runs; the loop's lane "
+                   "shows the short moments it actually does work. Give the coroutines CPU work per step and "
+                   "they start to delay each other: one thread can only run one of them at a time.")
+            .arg(countOf(tasks, QStringLiteral("coroutine"), QStringLiteral("coroutines")),
+                 countOf(steps, QStringLiteral("delay"), QStringLiteral("delays")), l.toString(qlonglong(ms)),
+                 l.toString(qlonglong(steps * ms)), l.toString(qlonglong(tasks * steps * ms)));
     }
     QList<ParamSpec> params() const override
     {

@@ -45,8 +45,9 @@ public:
             "CPython lets only one thread run Python code at a time: it must hold the Global Interpreter "
             "Lock. A thread keeps the GIL until another has waited a switch interval (5 ms), then hands it "
             "over. The GIL lane shows who holds it; with it on, only one thread lane is ever running and "
-            "CPU-bound threads take turns, so two threads take twice as long as one. Switch gil off and "
-            "they run side by side on two cores. Give the threads io_ms and they drop the GIL while they "
+            "CPU-bound threads take turns, so two threads take twice as long as one. Switch the GIL off "
+            "and they run side by side on two cores. Give the threads an I/O wait per step and they drop "
+            "the GIL while they "
             "wait, so waiting overlaps. Each loop also adds 1 to a shared counter: with switches only at "
             "the loop boundary (as real CPython does for this loop) nothing is lost; let a switch fall "
             "between the read and the write and updates vanish, GIL or not.");

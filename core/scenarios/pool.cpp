@@ -19,15 +19,36 @@ class PoolScenario final : public Scenario
 public:
     QString id() const override { return QStringLiteral("pool"); }
     QString title() const override { return QStringLiteral("Thread pool: a few threads, many tasks"); }
-    QString description() const override
+    QString description() const override { return descriptionFor(ParamValues::defaults(params())); }
+    QString descriptionFor(const ParamValues &p) const override
     {
+        const std::int64_t tasks = p.integer(QStringLiteral("tasks")),
+                           workers = p.integer(QStringLiteral("workers")),
+                           ms = p.integer(QStringLiteral("task_ms"));
+        const std::int64_t first = std::min(tasks, workers),
+                           waves = (tasks + workers - 1) / std::max<std::int64_t>(1, workers);
+        const QLocale l;
+        QString example = QStringLiteral("With %1 of %2 ms and %3, ")
+                              .arg(countOf(tasks, QStringLiteral("task"), QStringLiteral("tasks")),
+                                   l.toString(qlonglong(ms)),
+                                   countOf(workers, QStringLiteral("thread"), QStringLiteral("threads")));
+        if (tasks <= workers)
+            example += QStringLiteral("every task starts at once and the work takes about %1 ms. ")
+                           .arg(l.toString(qlonglong(ms)));
+        else
+            example +=
+                QStringLiteral("%1 start at once and the other %2 wait for a free thread: the work comes "
+                               "in %3 waves and takes about %4 ms, never more than %1 at a time. ")
+                    .arg(l.toString(qlonglong(first)), l.toString(qlonglong(tasks - first)),
+                         l.toString(qlonglong(waves)), l.toString(qlonglong(waves * ms)));
         return QStringLiteral(
-            "A pool keeps a fixed number of threads and hands them tasks from a queue. Each task is a "
-            "labelled segment on the lane of the thread that ran it; the queue lane shows how many tasks "
-            "are waiting. With five 300 ms tasks and three threads, three start at once and the other two "
-            "wait for a free thread: the work comes in two waves and takes about 600 ms, never more than "
-            "three at a time. Sleeping tasks stand for waiting on I/O; switch work to cpu to keep the "
-            "cores busy instead.");
+                   "A pool keeps a fixed number of threads and hands them tasks from a queue. Each task is a "
+                   "labelled segment on the lane of the thread that ran it; the queue lane shows how many "
+                   "tasks are waiting. ") +
+               example +
+               QStringLiteral(
+                   "Sleeping tasks stand for waiting on I/O; switch the kind of work to cpu to keep the "
+                   "cores busy instead.");
     }
     QList<ParamSpec> params() const override
     {

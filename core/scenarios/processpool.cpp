@@ -24,7 +24,7 @@ public:
             "A fixed set of worker processes takes inputs from a queue, one at a time, and sends back "
             "results, like multiprocessing's Pool.map. A free worker always takes the next input, so quick "
             "inputs and slow ones even out; the results are still put back in the order of the inputs. "
-            "The factorials are exact, however many digits they have: try inputs=100,200,300.");
+            "The factorials are exact, however many digits they have: try the inputs 100, 200, 300.");
     }
     QList<ParamSpec> params() const override
     {

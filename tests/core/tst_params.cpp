@@ -12,6 +12,7 @@ class TestParams : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void defaultsAreValid();
+    void descriptionsSpeakToPeople();
     void good_data();
     void good();
     void bad_data();
@@ -30,6 +31,31 @@ void TestParams::defaultsAreValid()
             QVERIFY2(p.accepts(p.defaultValue), qPrintable(s->id() + QLatin1Char('.') + p.name));
             QVERIFY2(!p.help.isEmpty(), qPrintable(p.name));
         }
+}
+
+void TestParams::descriptionsSpeakToPeople()
+{
+    // A description names no parameter by its identifier ("io_ms") and says no "thread(s)"; one that
+    // quotes numbers quotes the values it is shown for (the window's defaults differ from the command
+    // line's: the pool's are 9 tasks of 700 ms, its command line's 5 of 300).
+    for (const Scenario *s : Registry::builtin().all()) {
+        for (const ParamValues &values :
+             {ParamValues::defaults(s->params()), ParamValues::windowDefaults(s->params())}) {
+            const QString text = s->descriptionFor(values);
+            for (const ParamSpec &p : s->params())
+                if (p.name.contains(QLatin1Char('_')))
+                    QVERIFY2(!text.contains(p.name), qPrintable(s->id() + QStringLiteral(": ") + p.name));
+            QVERIFY2(!text.contains(QStringLiteral("(s)")), qPrintable(s->id()));
+        }
+    }
+    const Scenario *pool = Registry::builtin().find(QStringLiteral("pool"));
+    QVERIFY(
+        pool->descriptionFor(ParamValues::windowDefaults(pool->params()))
+            .contains(QStringLiteral("9 tasks of 700 ms and 3 threads, 3 start at once and the other 6")));
+    QVERIFY(pool->description().contains(QStringLiteral("5 tasks of 300 ms and 3 threads")));
+    QVERIFY(pool->description().contains(QStringLiteral("about 600 ms")));
+    const Scenario *loop = Registry::builtin().find(QStringLiteral("event-loop"));
+    QVERIFY(loop->description().contains(QStringLiteral("in about 2,000 ms, not 10,000")));
 }
 
 void TestParams::good_data()
