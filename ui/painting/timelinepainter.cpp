@@ -228,8 +228,10 @@ void TimelinePainter::paintChart(QPainter &p, const QRect &r) const
         p.setPen(m_palette.text);
         p.drawText(QRect(r.left() + 10, y, labelWidth - 16, chartRowHeight - 4),
                    Qt::AlignLeft | Qt::AlignVCenter, b.label);
+        // One neutral colour: the bars have their names, and the cores' hues mean "running on cpu N"
+        // in the lanes above.
         p.fillRect(QRect(barLeft, y + 3, std::max(1, xOf(b.value) - barLeft), chartRowHeight - 10),
-                   TimelinePalette::core(i + 1));
+                   m_palette.mutedText);
         p.drawText(QRect(xOf(b.value) + 8, y, 250, chartRowHeight - 4), Qt::AlignLeft | Qt::AlignVCenter,
                    b.caption);
     }
@@ -242,6 +244,21 @@ void TimelinePainter::paintChart(QPainter &p, const QRect &r) const
         p.drawText(QRect(x - 150, y + 2, 300, 18), Qt::AlignHCenter | Qt::AlignTop, c.idealLabel);
     }
     p.restore();
+}
+
+QString TimelinePainter::fitTitle(const QString &title, const QFontMetrics &fm, int width)
+{
+    // "setup — outcome": the setup gives way first, cut at its end, so that the outcome's numbers stay
+    // whole; an outcome too long on its own is cut at its end.
+    if (fm.horizontalAdvance(title) <= width) return title;
+    const QString dash = QStringLiteral(" — ");
+    const qsizetype at = title.indexOf(dash);
+    if (at < 0) return fm.elidedText(title, Qt::ElideRight, width);
+    const QString outcome = title.mid(at);
+    const int left = width - fm.horizontalAdvance(outcome);
+    if (left < fm.horizontalAdvance(QStringLiteral("counter…")))
+        return fm.elidedText(title.mid(at + dash.size()), Qt::ElideRight, width);
+    return fm.elidedText(title.left(at), Qt::ElideRight, left) + outcome;
 }
 
 void TimelinePainter::paintHeader(QPainter &p, const QRect &r) const
@@ -264,14 +281,14 @@ void TimelinePainter::paintHeader(QPainter &p, const QRect &r) const
     QString right = m_note.isEmpty() ? span : m_note + QStringLiteral("   ") + span;
     const QFontMetrics titleMetrics(f);
     // The title says the run's outcome at its end ("… 682 of 1,600 counted, 918 lost"): where it does
-    // not fit beside the window's span, the span goes (the axis says it too), then the title loses its
-    // middle, never its end. A note stays.
+    // not fit beside the window's span, the span goes (the axis says it too), then the title loses the end of
+    // its setup, never its outcome (fitTitle). A note stays.
     if (titleMetrics.horizontalAdvance(m_title) + QFontMetrics(small).horizontalAdvance(right) + 16 >
         text.width())
         right = m_note;
     const int rightWidth = right.isEmpty() ? 0 : QFontMetrics(small).horizontalAdvance(right) + 16;
     p.drawText(text.adjusted(0, 0, -rightWidth, 0), Qt::AlignVCenter | Qt::AlignLeft,
-               titleMetrics.elidedText(m_title, Qt::ElideMiddle, text.width() - rightWidth));
+               fitTitle(m_title, titleMetrics, text.width() - rightWidth));
     p.setFont(small);
     p.setPen(m_note.isEmpty() ? m_palette.mutedText : m_palette.state(State::Waiting));
     p.drawText(text, Qt::AlignVCenter | Qt::AlignRight, right);

@@ -89,6 +89,7 @@ public:
 
 private:
     void paintHeader(QPainter &p, const QRect &r) const;
+    static QString fitTitle(const QString &title, const QFontMetrics &fm, int width);
     void paintLabels(QPainter &p, const TimelineContext &ctx) const;
     void paintAxis(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintLegend(QPainter &p, const QRect &r, const std::vector<LegendItem> &items) const;
