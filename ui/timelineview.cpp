@@ -124,6 +124,9 @@ void TimelineView::traceChanged()
     std::int64_t span = 0;
     for (const Trace *t : {m_current, m_previous})
         if (t) span = std::max(span, t->end() - t->start());
+    // A lone run skips a long start-up (an interpreter's); runs stacked on one axis show it all.
+    m_zoom->setLeadIn(m_current && !m_previous ? TimelinePainter::leadInEnd(*m_current) - m_current->start()
+                                               : 0);
     m_zoom->setSpan(span);
     updateScrollBar();
     refreshToolTip();

@@ -119,6 +119,7 @@ private Q_SLOTS:
     void semaphoreSaysItIsFull();
     void deadlockIsWrittenOut();
     void overdraftIsWrittenOut();
+    void startUpIsSkipped();
 };
 
 namespace {
@@ -300,6 +301,31 @@ void TestLegend::legendIsWhatIsDrawn()
                     << QStringLiteral("legend entry “%1” is not drawn in the lanes").arg(d.items[i].text);
         }
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+}
+
+void TestLegend::startUpIsSkipped()
+{
+    // A thread that starts 400 ms into a 500 ms trace (an interpreter starting up first): the picture
+    // starts a little before it, so the program fills the width; one that starts at 10 ms is drawn whole.
+    for (const std::int64_t first : {std::int64_t(400'000'000), std::int64_t(10'000'000)}) {
+        Recorder rec;
+        const auto lane = rec.addLane(QStringLiteral("MainThread"), LaneKind::Thread);
+        ThreadBuffer *b = rec.createBuffer(lane);
+        b->recordAt(first, EventKind::ThreadStart, 0, 0);
+        b->recordAt(490'000'000, EventKind::ThreadEnd, 0, 0);
+        const auto trace = traceOf(rec, 0, 500'000'000);
+        const std::int64_t lead = TimelinePainter::leadInEnd(*trace);
+        const TimelinePainter painter(*trace);
+        QCOMPARE(painter.windowStart(), lead);
+        if (first == 10'000'000) {
+            QCOMPARE(lead, 0);
+            continue;
+        }
+        QVERIFY2(lead > 390'000'000 && lead < first, qPrintable(QString::number(lead)));
+        const auto [img, l] = drawn(painter);
+        const coords::Mapping m = painter.mapping(l);
+        QVERIFY(m.toX(first) - l.plot.left() < l.plot.width() / 20); // the thread starts near the left edge
     }
 }
 

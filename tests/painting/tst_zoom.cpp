@@ -19,7 +19,29 @@ private Q_SLOTS:
     void panStopsAtTheEdges();
     void emitsOnlyOnRealChange();
     void selectionIsOrderedAndClamped();
+    void skipsTheLeadIn();
 };
+
+void TestZoom::skipsTheLeadIn()
+{
+    // An interpreter's start-up before the program: following and fitting start where the program does,
+    // and zooming out still reaches the run's start.
+    TimelineZoom z;
+    z.setLeadIn(400'000'000);
+    z.setSpan(500'000'000);
+    QCOMPARE(z.start(), 400'000'000);
+    QCOMPARE(z.end(), 500'000'000);
+    z.zoomAround(0.5, 100);
+    QCOMPARE(z.start(), 0);
+    z.fit();
+    QCOMPARE(z.start(), 400'000'000);
+    z.setLeadIn(0);
+    QCOMPARE(z.start(), 0);   // still following: the whole run
+    z.setLeadIn(900'000'000); // past the end (a stale value): never an empty window
+    QVERIFY(z.end() - z.start() >= TimelineZoom::minimumSpan);
+    z.reset();
+    QCOMPARE(z.leadIn(), 0);
+}
 
 void TestZoom::followsAGrowingRun()
 {

@@ -8,9 +8,22 @@
 namespace raceway {
 
 TimelinePainter::TimelinePainter(const Trace &trace, TimelinePalette palette)
-    : m_trace(trace), m_palette(std::move(palette)), m_start(trace.start()),
-      m_end(std::max(trace.end(), trace.start() + 1))
+    : m_trace(trace), m_palette(std::move(palette)), m_start(leadInEnd(trace)),
+      m_end(std::max(trace.end(), m_start + 1))
 {
+}
+
+std::int64_t TimelinePainter::leadInEnd(const Trace &trace)
+{
+    std::int64_t first = INT64_MAX;
+    for (const Lane &lane : trace.lanes())
+        if (lane.kind != LaneKind::Core && lane.kind != LaneKind::Counter && !lane.times.empty())
+            first = std::min(first, lane.times.front());
+    const std::int64_t lead = first == INT64_MAX ? 0 : first - trace.start();
+    const std::int64_t span = trace.end() - trace.start();
+    // Only a wait worth skipping: 50 ms or more and a quarter of the run or more.
+    if (lead < 50'000'000 || lead * 4 < span) return trace.start();
+    return first - (trace.end() - first) / 50; // a margin, so that the first lane does not start on the edge
 }
 
 void TimelinePainter::setWindow(std::int64_t start, std::int64_t end)
@@ -165,12 +178,38 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
         if (!l.lanes[i].isNull() && !l.squeezed[i] && !m_trace.lane(i).instants.empty())
             paintInstants(ctx, p, i, l.lanes[i]);
     paintCallouts(p, ctx);
+    paintLeadIn(p, l, m);
     paintBudgetEnd(p, l, m);
     p.setClipping(false);
     paintLabels(p, ctx);
     paintHeader(p, l.header);
     if (m_showLegend) paintLegend(p, l.legend, inkedItems(l.legendItems, ink));
     if (m_chart) paintChart(p, l.chart);
+    p.restore();
+}
+
+void TimelinePainter::paintLeadIn(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const
+{
+    // Zoomed out over a skipped start-up: one labelled band over it, so that it reads as a wait
+    // before the program, not as part of it.
+    const std::int64_t lead = leadInEnd(m_trace);
+    if (lead <= m_trace.start() || m.start >= lead || l.lanes.empty()) return;
+    const int x0 = std::max(l.plot.left(), int(std::lround(m.toX(m_trace.start()))));
+    const int x1 = std::min(l.plot.right(), int(std::lround(m.toX(lead))));
+    if (x1 <= x0) return;
+    const QRect band(x0, l.plot.top(), x1 - x0, l.plot.height());
+    QColor wash = m_palette.background;
+    wash.setAlpha(200);
+    p.fillRect(band, wash);
+    QColor hatch = m_palette.mutedText;
+    hatch.setAlpha(60);
+    p.fillRect(band, QBrush(hatch, Qt::FDiagPattern));
+    const QString text = QStringLiteral("start-up: %1 before the first thread")
+                             .arg(QString::fromStdString(coords::formatDuration(lead - m_trace.start())));
+    p.save();
+    p.setPen(m_palette.mutedText);
+    const QString shown = p.fontMetrics().elidedText(text, Qt::ElideRight, band.width() - 8);
+    p.drawText(band.adjusted(4, 4, -4, 0), Qt::AlignTop | Qt::AlignLeft, shown);
     p.restore();
 }
 

@@ -40,7 +40,12 @@ public:
 
     explicit TimelinePainter(const Trace &trace, TimelinePalette palette = TimelinePalette::light());
 
-    void setWindow(std::int64_t start, std::int64_t end); // absolute ns; default: the whole trace
+    void setWindow(std::int64_t start,
+                   std::int64_t end); // absolute ns; default: the whole trace after its lead-in
+    // Where the trace's activity starts, when a long wait comes before it (an interpreter starting up:
+    // half a second before a 0.1 s script): the first transition of a thread, process, lock or queue
+    // lane, a little before it. The trace's start when there is no such wait. Absolute ns.
+    static std::int64_t leadInEnd(const Trace &trace);
     void setTitle(const QString &title) { m_title = title; }
     void setNote(const QString &note) { m_note = note; }
     void setShowLegend(bool on) { m_showLegend = on; }
@@ -95,6 +100,7 @@ private:
     void paintLegend(QPainter &p, const QRect &r, const std::vector<LegendItem> &items) const;
     void paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintCallouts(QPainter &p, const TimelineContext &ctx) const;
+    void paintLeadIn(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     std::vector<Callout> callouts(const TimelineContext &ctx) const;
     void paintChart(QPainter &p, const QRect &r) const;
     int chartHeight() const;

@@ -25,7 +25,7 @@ void TimelineZoom::setSpan(std::int64_t span)
     if (span == m_span) return;
     m_span = span;
     if (m_following)
-        apply(0, m_span, true);
+        apply(std::min(m_leadIn, m_span - minimumSpan), m_span, true);
     else
         apply(m_start, m_end, false);
 }
@@ -51,14 +51,23 @@ void TimelineZoom::panBy(std::int64_t delta)
     apply(m_start + delta, m_end + delta, false);
 }
 
+void TimelineZoom::setLeadIn(std::int64_t ns)
+{
+    ns = std::max<std::int64_t>(0, ns);
+    if (ns == m_leadIn) return;
+    m_leadIn = ns;
+    if (m_following) apply(std::min(m_leadIn, m_span - minimumSpan), m_span, true);
+}
+
 void TimelineZoom::fit()
 {
-    apply(0, m_span, true);
+    apply(std::clamp<std::int64_t>(m_leadIn, 0, m_span - minimumSpan), m_span, true);
 }
 
 void TimelineZoom::reset()
 {
     m_span = minimumSpan;
+    m_leadIn = 0;
     clearSelection();
     apply(0, m_span, true);
 }

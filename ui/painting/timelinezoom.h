@@ -26,6 +26,11 @@ public:
 
     // The run has grown (or a new one started): while following, the window shows all of it.
     void setSpan(std::int64_t span);
+    // Where the run's own activity starts (ns since the run started; 0: at once): following and fit()
+    // start there, so that an interpreter's start-up does not squeeze the program to a sliver. Zooming
+    // out still shows it.
+    void setLeadIn(std::int64_t ns);
+    std::int64_t leadIn() const { return m_leadIn; }
     void setWindow(std::int64_t start, std::int64_t end);
     // Zoom by factor (< 1 zooms in) keeping the time at `fraction` of the width where it is.
     void zoomAround(double fraction, double factor);
@@ -43,6 +48,7 @@ private:
     void apply(std::int64_t start, std::int64_t end, bool follow);
 
     std::int64_t m_span = minimumSpan;
+    std::int64_t m_leadIn = 0;
     std::int64_t m_start = 0;
     std::int64_t m_end = minimumSpan;
     bool m_following = true;
