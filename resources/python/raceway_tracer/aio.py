@@ -11,8 +11,16 @@ IO_END = 22
 _state = {"wire": None}
 
 
+def _asyncio_own(task, package):
+    """A task of asyncio's own (asyncio.run's shutdown_asyncgens and shutdown_default_executor): not
+    the script's work, so it gets no lane (it drew as an empty lane after the program's)."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is not None and code.co_filename.startswith(package)
+
+
 def patch_events(module):
     handle_run = module.Handle._run
+    package = module.__file__.rsplit("/", 1)[0] + "/"
 
     def _run(self):
         w = _state["wire"]
@@ -20,7 +28,12 @@ def patch_events(module):
         if w is None or not w.ok or task is None or not hasattr(task, "get_coro"):
             return handle_run(self)
         lane = getattr(task, "_raceway_lane", None)
+        if lane is False:
+            return handle_run(self)
         if lane is None:
+            if _asyncio_own(task, package):
+                task._raceway_lane = False
+                return handle_run(self)
             lane = w.new_lane("task " + task.get_name())
             task._raceway_lane = lane
             w.event_on(lane, wire.THREAD_START)
