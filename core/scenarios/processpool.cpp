@@ -50,6 +50,25 @@ public:
     {
         return p.integers(QStringLiteral("inputs")).size();
     }
+    QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
+    {
+        // In words, not a dump of the parameters: "process-pool: square of 10 inputs on 3 processes,
+        // 500 ms each — 10 answered, at most 3 at once".
+        const qsizetype inputs = p.integers(QStringLiteral("inputs")).size();
+        QString line = QStringLiteral("process-pool: %1 of %2 on %3")
+                           .arg(p.text(QStringLiteral("function")),
+                                countOf(inputs, QStringLiteral("input"), QStringLiteral("inputs")),
+                                countOf(p.integer(QStringLiteral("workers")), QStringLiteral("process"),
+                                        QStringLiteral("processes")));
+        if (const std::int64_t ms = p.integer(QStringLiteral("task_ms")); ms > 0)
+            line += QStringLiteral(", %1 ms each").arg(QLocale().toString(qlonglong(ms)));
+        const QVariant answered = metricValue(metrics, QStringLiteral("answered"));
+        const QVariant most = metricValue(metrics, QStringLiteral("max_concurrent"));
+        if (answered.isValid())
+            line += QStringLiteral(" — %1 answered").arg(QLocale().toString(answered.toLongLong()));
+        if (most.isValid()) line += QStringLiteral(", at most %1 at once").arg(most.toLongLong());
+        return line;
+    }
 
     QString validate(const ParamValues &p) const override
     {

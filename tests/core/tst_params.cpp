@@ -46,6 +46,10 @@ void TestParams::descriptionsSpeakToPeople()
                 if (p.name.contains(QLatin1Char('_')))
                     QVERIFY2(!text.contains(p.name), qPrintable(s->id() + QStringLiteral(": ") + p.name));
             QVERIFY2(!text.contains(QStringLiteral("(s)")), qPrintable(s->id()));
+            // The title, too, is words: no "workers=3 inputs=1,2,3…" dump of the parameters.
+            const QString title = s->headline(values, {});
+            QVERIFY2(!title.contains(QLatin1Char('=')) && !title.contains(QStringLiteral("(s)")),
+                     qPrintable(title));
         }
     }
     const Scenario *pool = Registry::builtin().find(QStringLiteral("pool"));
