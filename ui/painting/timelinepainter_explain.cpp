@@ -42,11 +42,16 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
     const QRect plot = l.plot.adjusted(2, 2, -2, -2);
     std::vector<QRect> placed;
     for (const Callout &c : callouts) {
-        const QString text = fm.elidedText(c.text, Qt::ElideRight, std::max(40, plot.width() - 40));
-        const int w = fm.horizontalAdvance(text) + 12, h = fm.height() + 4;
+        // A long fact (a deadlock's cycle) wraps onto lines no wider than about half the plot, so that
+        // it fits beside its point whole instead of being cut.
+        const int widest = std::max(120, std::min(460, plot.width() / 2));
+        const QRect textRect =
+            fm.boundingRect(QRect(0, 0, widest, 10'000), Qt::TextWordWrap | Qt::AlignLeft, c.text);
+        const QString &text = c.text;
+        const int w = textRect.width() + 12, h = textRect.height() + 4;
         // Right of the point, or left of it where the plot ends; beside it vertically, inside the plot.
         int x = int(c.at.x()) + 10;
-        if (x + w > plot.right()) x = int(c.at.x()) - 10 - w;
+        if (x + w > plot.right() && int(c.at.x()) - 10 - w >= plot.left()) x = int(c.at.x()) - 10 - w;
         x = std::clamp(x, plot.left(), std::max(plot.left(), plot.right() - w));
         int y = std::clamp(int(c.at.y()) - h / 2, plot.top(), std::max(plot.top(), plot.bottom() - h));
         QRect box(x, y, w, h);
@@ -72,7 +77,7 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
         p.setPen(QPen(m_palette.mutedText, 1));
         p.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
         p.setPen(m_palette.text);
-        p.drawText(box, Qt::AlignCenter, text);
+        p.drawText(box.adjusted(6, 2, -6, -2), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignVCenter, text);
     }
     p.restore();
 }
