@@ -40,6 +40,8 @@ SelectionPanel::SelectionPanel(QWidget *parent)
 void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int64_t end)
 {
     m_table->setRowCount(0);
+    for (int c = 0; c < Columns; ++c)
+        m_table->setColumnHidden(c, false);
     if (!trace || end <= start) {
         m_heading->setText(tr("Shift+drag on the timeline to select a range: its numbers appear here."));
         return;
@@ -73,6 +75,16 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
             if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_table->setItem(row, c, item);
         }
+    }
+    // A column with nothing in any row (no lock held, no wait, nothing lost) is left out, so that a
+    // narrow panel shows the ones that say something (eight columns showed two at 300 px).
+    for (int c = 1; c < Columns; ++c) {
+        bool empty = m_table->rowCount() > 0;
+        for (int row = 0; row < m_table->rowCount() && empty; ++row) {
+            const QString text = m_table->item(row, c)->text();
+            empty = text == QStringLiteral("—") || text == QStringLiteral("0");
+        }
+        m_table->setColumnHidden(c, empty);
     }
 }
 

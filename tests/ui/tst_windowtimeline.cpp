@@ -340,6 +340,10 @@ void TestWindowTimeline::selectedRangeShowsTheTracesOwnNumbers()
                        : QStringLiteral("—"));
         }
         QCOMPARE(allWaits > 0, lock); // with the lock someone waited in the middle half of the run
+        // Columns with nothing in them are left out: no waits without the lock, so no waiting columns.
+        QCOMPARE(w.selection()->table()->isColumnHidden(SelectionPanel::Waits), !lock);
+        QCOMPARE(w.selection()->table()->isColumnHidden(SelectionPanel::LongestWait), !lock);
+        QVERIFY(!w.selection()->table()->isColumnHidden(SelectionPanel::Running));
     }
 }
 
