@@ -161,6 +161,8 @@ void TestLegend::counterSaysWhatWasLost()
             }
         if (lost == 0) {
             QCOMPARE(said, QStringList());
+            QVERIFY(textsOf(callouts).contains(
+                QStringLiteral("nothing lost: %1 of %1").arg(QLocale().toString(expected))));
             continue;
         }
         QCOMPARE(said.size(), 1);

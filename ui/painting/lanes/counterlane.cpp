@@ -160,6 +160,10 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
         out.push_back({QPointF(xEnd - 3, (vs.y(last.a) + vs.y(last.b)) / 2.0),
                        QStringLiteral("lost %1 of %2 (%3 %)")
                            .arg(whole(last.a - last.b), whole(last.a), percentOf(last.a - last.b, last.a))});
+    else if (xEnd > r.left() && last.a == last.b && last.a > 0 && lane.seriesLow >= 0)
+        // Exact (the lock on): the lines lie on each other, so say it in words.
+        out.push_back(
+            {QPointF(xEnd - 3, vs.y(last.a)), QStringLiteral("nothing lost: %1 of %1").arg(whole(last.a))});
     // A balance below zero: where it first went lowest.
     if (lane.seriesLow < 0) {
         auto it = std::upper_bound(S.begin(), end, m.start, before);
