@@ -268,11 +268,12 @@ void ResultsPanel::fitColumns()
         want[0] += available - total; // the measure column takes the slack
     } else {
         const int valuesWant = total - want[0];
-        // With one value column the names keep up to three fifths: a long list ("1, 4, 9, 16, …") is
-        // elided rather than cutting every name ("Results, in in…", "Most inputs i…"). Beside a
-        // compared run the values need the room more.
-        const int nameShare = columns.size() == 2 ? available * 3 / 5 : available / 3;
-        const int nameRoom = std::max(std::min(want[0], nameShare), available - valuesWant);
+        // Numbers stay whole: the values get what they need and the names (whose tooltips hold them
+        // whole) the rest, down to a few letters ("4,714 …" beside a compared run at 300 px was
+        // not). With one value column the names keep up to three fifths, so that a long list
+        // ("1, 4, 9, 16, …") is what gets elided rather than every name.
+        const int nameShare = columns.size() == 2 ? available * 3 / 5 : 0;
+        const int nameRoom = std::max({std::min(want[0], nameShare), available - valuesWant, 64});
         want[0] = std::min(want[0], nameRoom);
         int left = available - want[0];
         // Values shrink in proportion to what they asked for.
