@@ -358,6 +358,33 @@ void TestMainWindow::comparesWithAnyEarlierRun()
         text.remove(QRegularExpression(QStringLiteral("[^0-9]")));
         QCOMPARE(text.toLongLong(), std::llabs(delta));
     }
+    // Numbers whole: in a panel just wide enough for the three value columns and a few letters of the
+    // names, every value fits its column (the names are elided: their tooltips hold them).
+    QTableWidget *table = w.results()->table();
+    int valuesNeed = 0;
+    for (int col : {int(ResultsPanel::Current), int(ResultsPanel::Compared), int(ResultsPanel::Difference)}) {
+        int most = table->horizontalHeader()->sectionSizeHint(col);
+        for (int row = 0; row < table->rowCount(); ++row)
+            most = std::max(
+                most,
+                QFontMetrics(table->item(row, col)->font()).horizontalAdvance(table->item(row, col)->text()) +
+                    14);
+        valuesNeed += most;
+    }
+    w.results()->resize(1000, 500);
+    QApplication::processEvents();
+    const int frame = w.results()->width() - table->viewport()->width();
+    w.results()->resize(valuesNeed + 64 + frame, 500);
+    QApplication::processEvents();
+    for (int row = 0; row < table->rowCount(); ++row)
+        for (int col :
+             {int(ResultsPanel::Current), int(ResultsPanel::Compared), int(ResultsPanel::Difference)}) {
+            const QTableWidgetItem *item = table->item(row, col);
+            const int need = QFontMetrics(item->font()).horizontalAdvance(item->text()) + 8;
+            QVERIFY2(need <= table->columnWidth(col),
+                     qPrintable(item->text() +
+                                QStringLiteral(": %1 > %2").arg(need).arg(table->columnWidth(col))));
+        }
     // Ctrl+K off: nothing compared, the column and the stacked run go; on: the latest earlier run again.
     w.action(QStringLiteral("compare"))->trigger();
     QVERIFY(!w.compared());

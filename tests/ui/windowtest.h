@@ -21,6 +21,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QPushButton>
