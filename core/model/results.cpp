@@ -55,6 +55,9 @@ QString formatMetric(const Metric &m)
         for (auto it = map.begin(); it != map.end(); ++it)
             parts << it.key() + QLatin1Char(' ') + formatMetric({it.key(), {}, it.value(), {}});
         v = QLatin1Char('(') + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
+    } else if (m.unit == QLatin1String("share")) {
+        // A fraction for programs (--json keeps 0.996), a percentage for people.
+        return formatNumber(m.value.toDouble() * 100) + QStringLiteral(" %");
     } else if (m.value.typeId() == QMetaType::Double) {
         v = formatNumber(m.value.toDouble());
     } else if (m.value.typeId() == QMetaType::Bool) {

@@ -348,7 +348,8 @@ void PythonScenario::run(RunContext &ctx) const
     ctx.addMetric(QStringLiteral("cpu_ms"), QStringLiteral("On CPU, all threads"), double(a.cpuNs) / 1e6,
                   QStringLiteral("ms"));
     ctx.addMetric(QStringLiteral("gil_held_share"), QStringLiteral("GIL held (inferred), share of time"),
-                  a.gilSpanNs > 0 ? QVariant(double(a.gilHeldNs) / double(a.gilSpanNs)) : QVariant());
+                  a.gilSpanNs > 0 ? QVariant(double(a.gilHeldNs) / double(a.gilSpanNs)) : QVariant(),
+                  QStringLiteral("share"));
     ctx.addMetric(QStringLiteral("lock_wait_ms"), QStringLiteral("Waiting for locks"),
                   double(a.lockWaitNs) / 1e6, QStringLiteral("ms"));
     ctx.addMetric(QStringLiteral("lock_waits"), QStringLiteral("Lock waits drawn"), qulonglong(a.lockWaits));

@@ -449,6 +449,9 @@ void TestMainWindow::differenceFormatting()
     QCOMPARE(formatMetric({QStringLiteral("share"), {}, 100.0, QStringLiteral("%")}),
              QStringLiteral("100 %"));
     QCOMPARE(formatNumber(0.12345), l.toString(0.123, 'f', 3));
+    // A fraction kept for programs reads as a percentage ("GIL held 99.6 %", was "0.996").
+    QCOMPARE(formatMetric({QStringLiteral("gil_held_share"), {}, 0.996, QStringLiteral("share")}),
+             l.toString(99.6, 'f', 1) + QStringLiteral(" %"));
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QStringLiteral("yes"), {}}, before).isEmpty());
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QVariant(), {}}, before)
                 .isEmpty()); // unknown stays unknown
