@@ -18,6 +18,12 @@ QString TimelineView::toolTipAt(const QPoint &viewportPos) const
     const QPoint pos = viewportPos + QPoint(0, verticalScrollBar()->value());
     for (const Section &s : sections(viewport()->width())) {
         if (!s.area.contains(pos)) continue;
+        // On a lane's label: its whole name (the label is elided in the middle when it is long).
+        if (s.layout.labels.contains(pos))
+            if (const auto lane = laneAt(viewportPos); lane && lane->second < lane->first->lanes().size()) {
+                const Lane &l = lane->first->lane(lane->second);
+                return QStringLiteral("<b>%1</b><br>%2").arg(l.name.toHtmlEscaped(), laneKindName(l.kind));
+            }
         const TimelinePainter painter = painterFor(s);
         const QString text = painter.describe(s.layout, painter.hitTest(s.layout, pos));
         if (!text.isEmpty() && m_previous)

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void collapsedKindIsThinRowsUnderOneLabel();
     void newRunIsScrolledIntoView();
     void tooltipNeverOutlivesThePicture();
+    void labelTooltipHasTheWholeName();
 
 private:
     static void runCounter(MainWindow &w, int threads)
@@ -234,6 +235,34 @@ void TestLanes::tooltipNeverOutlivesThePicture()
     view->setPrevious(nullptr, {});
     view->setCurrent(nullptr, {});
     QTRY_VERIFY_WITH_TIMEOUT(!QToolTip::isVisible(), 2000);
+}
+
+void TestLanes::labelTooltipHasTheWholeName()
+{
+    // A label too long for the label column is elided in the middle; hovering it says it whole.
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    Recorder rec;
+    const QString name = QStringLiteral("ThreadPoolExecutor-0_0 (a worker with a long name) _2");
+    ThreadBuffer *b = rec.createBuffer(rec.addLane(name, LaneKind::Thread));
+    b->recordAt(0, EventKind::ThreadStart, 0, 0);
+    b->recordAt(1'000'000, EventKind::ThreadEnd, 0, 0);
+    Trace trace;
+    trace.setRegistry(rec.lanes(), rec.objects());
+    rec.drain([&](const Event *e, std::size_t n) { trace.ingest(e, n); });
+    trace.commit();
+    trace.setStart(0);
+    trace.setEnd(1'000'000);
+    TimelineView *view = w.view();
+    view->setCurrent(&trace, QStringLiteral("long names"));
+    view->traceChanged();
+    const int y = laneY(view, name);
+    QVERIFY(y >= 0);
+    const QString tip = view->toolTipAt(QPoint(20, y));
+    QVERIFY2(tip.contains(name.toHtmlEscaped()) && tip.contains(QStringLiteral("thread")), qPrintable(tip));
+    view->setCurrent(nullptr, {});
 }
 
 QTEST_MAIN(TestLanes)

@@ -80,6 +80,16 @@ void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t ind
         ctx.inked(ctx.palette.expectedLine);
         ctx.inked(ctx.palette.actualLine);
     }
+    if (vs.low < 0) {
+        // A balance that went below zero: where zero is, dashed, so that the lines under it read as
+        // negative.
+        p.save();
+        p.setPen(QPen(ctx.palette.mutedText, 1, Qt::DashLine));
+        p.drawLine(r.left(), vs.y(0), r.right(), vs.y(0));
+        p.drawText(QRect(r.left() + 2, vs.y(0) - 14, 40, 13), Qt::AlignLeft | Qt::AlignBottom,
+                   QStringLiteral("0"));
+        p.restore();
+    }
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
     if (isVectorDevice(p)) {
