@@ -174,16 +174,17 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
         // Exact (the lock on): the lines lie on each other, so say it in words.
         out.push_back(
             {QPointF(xEnd - 3, vs.y(last.a)), QStringLiteral("nothing lost: %1 of %1").arg(whole(last.a))});
-    // A balance below zero: where it first went lowest.
+    // A balance (the actual value, not what the books expected) below zero: where it first went lowest
+    // in the window.
     if (lane.seriesLow < 0) {
         auto it = std::upper_bound(S.begin(), end, m.start, before);
         if (it != S.begin()) --it;
+        const SeriesPoint *lowest = nullptr;
         for (; it != end; ++it)
-            if (it->b == lane.seriesLow) {
-                out.push_back({QPointF(std::max(double(r.left()), m.toX(it->t)), vs.y(it->b)),
-                               QStringLiteral("%1 %2 here: below zero").arg(lane.name, whole(it->b))});
-                break;
-            }
+            if (it->b < 0 && (!lowest || it->b < lowest->b)) lowest = &*it;
+        if (lowest)
+            out.push_back({QPointF(std::max(double(r.left()), m.toX(lowest->t)), vs.y(lowest->b)),
+                           QStringLiteral("%1 %2 here: below zero").arg(lane.name, whole(lowest->b))});
     }
 }
 
