@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <optional>
 
 namespace raceway {
 
@@ -158,20 +159,96 @@ bool fromSavedRun(const runfile::SavedRun &s, RunReport *r, QString *error)
     return true;
 }
 
+namespace {
+
+// Metrics labelled "<row>: <column>" in a full grid (compare's "sequential: wall time", "sequential:
+// speed-up", "processes: wall time", …): the rows, the columns and each cell's value, in order.
+struct MetricTable
+{
+    QStringList rows, columns;
+    QList<QStringList> cells;
+};
+
+std::optional<MetricTable> metricTable(const QList<const Metric *> &metrics)
+{
+    MetricTable t;
+    for (const Metric *m : metrics) {
+        const qsizetype colon = m->label.indexOf(QStringLiteral(": "));
+        if (colon <= 0) return std::nullopt;
+        const QString row = m->label.left(colon), column = m->label.mid(colon + 2);
+        if (t.rows.isEmpty() || t.rows.back() != row) {
+            if (t.rows.contains(row)) return std::nullopt;
+            t.rows << row;
+            t.cells << QStringList();
+        }
+        if (t.rows.size() == 1) t.columns << column;
+        const qsizetype at = t.cells.back().size();
+        if (at >= t.columns.size() || t.columns[at] != column) return std::nullopt;
+        t.cells.back() << formatMetric(*m);
+    }
+    for (const QStringList &cells : t.cells)
+        if (cells.size() != t.columns.size()) return std::nullopt;
+    if (t.rows.size() < 2 || t.columns.size() < 2) return std::nullopt;
+    return t;
+}
+
+} // namespace
+
 void printSummary(QTextStream &out, const RunReport &r, const Trace &trace,
                   const std::vector<FileOutcome> &files)
 {
     const QLocale l;
     out << (r.scenario ? r.scenario->headline(r.params, r.metrics) : r.title) << '\n';
+    QList<const Metric *> people; // --json keeps the rest
+    for (const Metric &m : r.metrics)
+        if (isForPeople(m)) people << &m;
+    // One row per mode, a column per measure, where the labels make a grid ("mode: measure"): the same
+    // numbers as label-value rows, easier to compare.
+    qsizetype gridBegin = 0, gridEnd = 0;
+    std::optional<MetricTable> grid;
+    for (qsizetype i = 0; i < people.size() && !grid; ++i) {
+        qsizetype j = i;
+        while (j < people.size() && people[j]->label.contains(QStringLiteral(": ")))
+            ++j;
+        if (j - i >= 4 && (grid = metricTable(people.mid(i, j - i)))) {
+            gridBegin = i;
+            gridEnd = j;
+        }
+        i = std::max(i, j);
+    }
     // Values line up in one column two spaces past the longest label, however long that is.
     qsizetype width = QStringLiteral("Events recorded").size();
-    for (const Metric &m : r.metrics)
-        if (isForPeople(m)) width = std::max(width, m.label.size());
+    for (qsizetype i = 0; i < people.size(); ++i)
+        if (!grid || i < gridBegin || i >= gridEnd) width = std::max(width, people[i]->label.size());
     const auto row = [&](const QString &label, const QString &value) {
         out << "  " << label.leftJustified(width + 2) << value << '\n';
     };
-    for (const Metric &m : r.metrics)
-        if (isForPeople(m)) row(m.label, formatMetric(m)); // --json keeps the rest
+    for (qsizetype i = 0; i < people.size(); ++i) {
+        if (grid && i == gridBegin) {
+            qsizetype first = 0;
+            for (const QString &name : grid->rows)
+                first = std::max(first, name.size());
+            std::vector<qsizetype> widths;
+            for (qsizetype c = 0; c < grid->columns.size(); ++c) {
+                qsizetype w = grid->columns[c].size();
+                for (const QStringList &cells : grid->cells)
+                    w = std::max(w, cells[c].size());
+                widths.push_back(w);
+            }
+            out << "  " << QString().leftJustified(first);
+            for (qsizetype c = 0; c < grid->columns.size(); ++c)
+                out << "  " << grid->columns[c].rightJustified(widths[std::size_t(c)]);
+            out << '\n';
+            for (qsizetype k = 0; k < grid->rows.size(); ++k) {
+                out << "  " << grid->rows[k].leftJustified(first);
+                for (qsizetype c = 0; c < grid->columns.size(); ++c)
+                    out << "  " << grid->cells[k][c].rightJustified(widths[std::size_t(c)]);
+                out << '\n';
+            }
+        }
+        if (grid && i >= gridBegin && i < gridEnd) continue;
+        row(people[i]->label, formatMetric(*people[i]));
+    }
     row(QStringLiteral("Wall time"), formatNumber(r.wallMs) + QStringLiteral(" ms"));
     row(QStringLiteral("Events recorded"), l.toString(qlonglong(r.events)));
     if (!r.scenario) row(QStringLiteral("Lanes"), l.toString(qulonglong(trace.lanes().size())));

@@ -297,6 +297,10 @@ void TestCli::summaryValuesLineUp()
         raceway({QStringLiteral("run"), QStringLiteral("compare"), QStringLiteral("work_ms=20")});
     QCOMPARE(compare.status, 0);
     QVERIFY2(!compare.out.contains("(mode ") && compare.out.contains("speed-up"), compare.out.constData());
+    // One row per mode, a column per measure: "  threads + GIL   102 ms   0.985 ×".
+    const QRegularExpression modeRow(QStringLiteral("^  threads \\+ GIL +[0-9.,]+ ms +[0-9.,]+ ×$"),
+                                     QRegularExpression::MultilineOption);
+    QVERIFY2(modeRow.match(QString::fromUtf8(compare.out)).hasMatch(), compare.out.constData());
     const Result json = raceway({QStringLiteral("run"), QStringLiteral("compare"),
                                  QStringLiteral("work_ms=20"), QStringLiteral("--json")});
     QCOMPARE(QJsonDocument::fromJson(json.out)
