@@ -275,7 +275,8 @@ void TimelineView::paintAll(QPainter &p, int width) const
         QFont f = p.font();
         f.setBold(true);
         p.setFont(f);
-        const QRect label(band.center().x() - 60, 4, 120, 20);
+        // At the top of the lanes, under the title it once covered.
+        const QRect label(band.center().x() - 60, l.plot.top() + 2, 120, 20);
         p.fillRect(label, QColor(0x00, 0x72, 0xB2));
         p.setPen(Qt::white);
         p.drawText(label, Qt::AlignCenter, text);

@@ -56,9 +56,10 @@ QString exportSizeProblem(const Trace &trace, const ExportOptions &options)
     if (size.height() <= maxExportHeight) return {};
     const QLocale l;
     return QStringLiteral("the picture would be %1 × %2 pixels for %3 lanes: at most %4 pixels tall can be "
-                          "drawn (a smaller --scale or the trace JSON export, which has no such limit)")
+                          "drawn (%5the trace JSON export, which has no such limit)")
         .arg(l.toString(size.width()), l.toString(size.height()),
-             l.toString(qulonglong(trace.lanes().size())), l.toString(maxExportHeight));
+             l.toString(qulonglong(trace.lanes().size())), l.toString(maxExportHeight),
+             options.scale > 1 ? QStringLiteral("a smaller --scale, or ") : QString());
 }
 
 QImage renderTimeline(const Trace &trace, const ExportOptions &options)
