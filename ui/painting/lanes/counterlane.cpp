@@ -134,6 +134,15 @@ void CounterLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane
     p.setPen(ctx.palette.actualLine.darker(ctx.palette.background.lightness() > 128 ? 130 : 100));
     p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
                QStringLiteral("actual ") + locale.toString(qlonglong(last.b)));
+    if (text.height() >= 68 && !lane.series.empty()) {
+        // The lane's scale: what its bottom and its top stand for.
+        const ValueScale vs(lane, text);
+        small.setPixelSize(10);
+        p.setFont(small);
+        p.setPen(ctx.palette.mutedText);
+        p.drawText(text.adjusted(0, 56, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+                   QStringLiteral("scale %1 to %2").arg(whole(vs.low), whole(vs.top)));
+    }
     small.setPixelSize(12);
     p.setFont(small);
 }
