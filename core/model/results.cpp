@@ -10,11 +10,16 @@ namespace raceway {
 
 QString formatDurationNs(std::int64_t ns)
 {
+    // Three significant digits ("10.3 ms", "673 ns"; "10.290 ms" and "673.207 ns" were noise).
     const QLocale l;
     const std::int64_t size = ns < 0 ? -ns : ns;
-    if (size >= 1'000'000'000) return l.toString(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
-    if (size >= 1'000'000) return l.toString(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
-    if (size >= 1'000) return l.toString(double(ns) / 1e3, 'f', 3) + QStringLiteral(" µs");
+    const auto inUnit = [&l](double v) {
+        const double a = std::abs(v);
+        return l.toString(v, 'f', a >= 100 ? 0 : a >= 10 ? 1 : 2);
+    };
+    if (size >= 1'000'000'000) return inUnit(double(ns) / 1e9) + QStringLiteral(" s");
+    if (size >= 1'000'000) return inUnit(double(ns) / 1e6) + QStringLiteral(" ms");
+    if (size >= 1'000) return inUnit(double(ns) / 1e3) + QStringLiteral(" µs");
     return l.toString(qlonglong(ns)) + QStringLiteral(" ns");
 }
 

@@ -57,7 +57,7 @@ public:
         if (spread.isValid())
             line += QStringLiteral(" — %1 released within %2 ms")
                         .arg(metricValue(metrics, QStringLiteral("released")).toLongLong())
-                        .arg(QLocale().toString(spread.toDouble(), 'f', 3));
+                        .arg(formatNumber(spread.toDouble()));
         return line;
     }
 
