@@ -119,6 +119,8 @@ QString usageText()
         "  --save FILE               save the whole run (trace, parameters, results) for `raceway show`\n"
         "  --max-events N            event budget of the run, 4096 up to what half the memory holds\n"
         "                            (default: 50000000, or a quarter of the memory if that is less)\n"
+        "  --quiet                   no progress line while it runs (shown only when standard error is a\n"
+        "                            terminal, and never with --json)\n"
         "\n"
         "Options:\n"
         "  -h, --help                show this help\n"

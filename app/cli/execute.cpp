@@ -9,10 +9,62 @@
 
 #include <QJsonDocument>
 
+#include <QLocale>
+
 #include <csignal>
 #include <memory>
 
+#include <unistd.h>
+
 namespace raceway {
+namespace {
+
+// One line on a terminal while the workload runs, rewritten at most 4 times a second: how long it has
+// run, about how many events are recorded of the budget, and when the budget was reached. Erased before
+// the summary; never written to a file or a pipe, with --json or with --quiet.
+class ProgressLine
+{
+public:
+    ProgressLine(const CliOptions &o, QTextStream &err, const QString &what)
+        : m_on(!o.json && !o.quiet && isatty(STDERR_FILENO)), m_err(err), m_what(what)
+    {
+    }
+    void update(const Runner &runner, std::int64_t startNs)
+    {
+        if (!m_on) return;
+        const std::int64_t now = nowNs();
+        if (now - m_lastNs < 250'000'000) return;
+        m_lastNs = now;
+        const QLocale l;
+        const Recorder &rec = runner.recorder();
+        // Nothing is drained while it runs: the chunks in use hold what was recorded (whole chunks, so
+        // "about").
+        const std::uint64_t recorded = std::min<std::uint64_t>(
+            rec.maxEvents(), rec.mappedChunks() * std::uint64_t(EventChunk::capacity));
+        QString line = QStringLiteral("raceway: %1 · %2 s · about %3 of %4 events recorded")
+                           .arg(m_what, l.toString(double(now - startNs) / 1e9, 'f', 1),
+                                l.toString(qulonglong(recorded)), l.toString(qulonglong(rec.maxEvents())));
+        if (const std::int64_t at = rec.budgetReachedNs(); at != 0)
+            line += QStringLiteral(" · budget reached at %1 s: counted on, not drawn")
+                        .arg(l.toString(double(at - startNs) / 1e9, 'f', 1));
+        m_err << "\r\033[K" << line << Qt::flush;
+        m_shown = true;
+    }
+    void erase()
+    {
+        if (m_shown) m_err << "\r\033[K" << Qt::flush;
+        m_shown = false;
+    }
+
+private:
+    bool m_on;
+    QTextStream &m_err;
+    QString m_what;
+    std::int64_t m_lastNs = 0;
+    bool m_shown = false;
+};
+
+} // namespace
 
 int executeRun(const Scenario &scenario, const ParamValues &params, const CliOptions &o, QTextStream &out,
                QTextStream &err)
@@ -51,6 +103,8 @@ int executeRun(const Scenario &scenario, const ParamValues &params, const CliOpt
         runner.setSaver(saver.get());
     }
     runner.start();
+    const std::int64_t startedNs = nowNs();
+    ProgressLine progress(o, err, s->id());
     bool abandoned = false;
     for (;;) {
         const bool stopping = Termination::count() > 0;
@@ -65,12 +119,14 @@ int executeRun(const Scenario &scenario, const ParamValues &params, const CliOpt
         // threads take next to no CPU from the run they draw (collecting as it ran took 63 % of the
         // workload's CPU in counter threads=2 lock=on). Stopping polls faster.
         if (!runner.workersJoined()) {
+            progress.update(runner, startedNs);
             QThread::msleep(stopping ? 1 : 5);
             continue;
         }
         if (runner.collect(10)) break;
         if (!runner.recorder().hasUnread()) QThread::msleep(5);
     }
+    progress.erase();
     const int signal = Termination::firstSignal();
     std::vector<FileOutcome> files;
     for (const auto &output : outputs)

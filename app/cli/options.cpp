@@ -34,7 +34,7 @@ int parseOptions(const QStringList &args, bool run, CliOptions *o, QTextStream &
 {
     QStringList flags = {QStringLiteral("--png"),  QStringLiteral("--svg"),   QStringLiteral("--trace"),
                          QStringLiteral("--json"), QStringLiteral("--width"), QStringLiteral("--scale")};
-    if (run) flags << QStringLiteral("--max-events") << QStringLiteral("--save");
+    if (run) flags << QStringLiteral("--max-events") << QStringLiteral("--save") << QStringLiteral("--quiet");
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (!a.startsWith(QStringLiteral("--"))) {
@@ -46,6 +46,10 @@ int parseOptions(const QStringList &args, bool run, CliOptions *o, QTextStream &
         }
         if (a == QLatin1String("--json")) {
             o->json = true;
+            continue;
+        }
+        if (run && a == QLatin1String("--quiet")) {
+            o->quiet = true;
             continue;
         }
         if (!flags.contains(a))

@@ -18,6 +18,7 @@ struct CliOptions
     QStringList params; // run only: name=value
     QString png, svg, trace, save;
     bool json = false;
+    bool quiet = false; // run and trace: no progress line on a terminal
     int width = 1600;
     int scale = 1;
     std::uint64_t maxEvents = Runner::defaultMaxEvents();

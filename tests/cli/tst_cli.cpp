@@ -23,7 +23,40 @@ private Q_SLOTS:
     void seedVariantEndsWithOne();
     void summaryValuesLineUp();
     void scaleAndWidthGrowTheWholePicture();
+    void progressOnlyOnATerminal();
 };
+
+void TestCli::progressOnlyOnATerminal()
+{
+    // On a terminal (a pseudo-terminal from script(1), in bsdutils, always on Debian) one line says how
+    // the run goes and is erased before the summary; --quiet and --json have none, and neither has a
+    // standard error that is a pipe.
+    const QString binary = QStringLiteral(RACEWAY_BINARY);
+    const auto onTerminal = [&](const QString &extra) {
+        QProcess p;
+        p.setWorkingDirectory(m_dir.path());
+        p.start(
+            QStringLiteral("script"),
+            {QStringLiteral("-qfec"),
+             binary + QStringLiteral(" run counter threads=2 iterations=200000 --max-events 4096 ") + extra,
+             QStringLiteral("/dev/null")});
+        if (!p.waitForFinished(120000)) qFatal("script did not finish");
+        return QString::fromUtf8(p.readAllStandardOutput());
+    };
+    const QString shown = onTerminal({});
+    QVERIFY2(shown.contains(QStringLiteral("raceway: counter · ")) &&
+                 shown.contains(QStringLiteral("of 4,096 events recorded")) &&
+                 shown.contains(QStringLiteral("\r\033[K")),
+             qPrintable(shown));
+    // Erased before the summary: the summary's first line starts after the erasing sequence.
+    QVERIFY2(shown.contains(QStringLiteral("\r\033[Kcounter: 2 threads")), qPrintable(shown));
+    QVERIFY(!onTerminal(QStringLiteral("--quiet")).contains(QStringLiteral("events recorded")));
+    QVERIFY(!onTerminal(QStringLiteral("--json")).contains(QStringLiteral("events recorded")));
+    const Result piped = raceway({QStringLiteral("run"), QStringLiteral("counter"),
+                                  QStringLiteral("threads=2"), QStringLiteral("iterations=200000")});
+    QCOMPARE(piped.status, 0);
+    QVERIFY(!piped.err.contains("events recorded"));
+}
 
 void TestCli::helpAndVersion()
 {
