@@ -122,6 +122,8 @@ QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16
         return QStringLiteral("io wait");
     case State::Set:
         return QStringLiteral("set");
+    case State::Ready:
+        return QStringLiteral("wait core");
     case State::Crashed:
     case State::Killed:
     case State::TimedOut:

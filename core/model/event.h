@@ -36,8 +36,9 @@ enum class EventKind : std::uint8_t {
     Signal = 28,          // obj = an event object: arg = 1 when it is set, 0 when it is cleared
     Mark = 29,            // obj = MarkKind: an instant worth pointing at on this lane; arg = its value
     GilWait = 30,         // obj = a GIL: the lane waits to run Python (inferred from outside; IoEnd ends it)
-    Holder = 31, // obj = a lock-like object: its lane shows this lane holding it from now (arg = 1) or
-                 // nobody (arg = 0); this lane's own state does not change (an inferred GIL's holder)
+    Holder = 31,  // obj = a lock-like object: its lane shows this lane holding it from now (arg = 1) or
+                  // nobody (arg = 0); this lane's own state does not change (an inferred GIL's holder)
+    OffCore = 32, // arg = ns: the lane's thread had work but no core for that long, just before now
 };
 
 // What a Mark event points at. The numeric values are part of the worker stream format: append only.

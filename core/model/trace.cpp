@@ -41,6 +41,8 @@ QString stateName(State state)
         return QStringLiteral("waiting on I/O");
     case State::Set:
         return QStringLiteral("set");
+    case State::Ready:
+        return QStringLiteral("waiting for a core");
     }
     return QStringLiteral("idle");
 }

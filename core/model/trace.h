@@ -32,8 +32,9 @@ enum class State : std::uint8_t {
     WaitingGil, // a Python-like thread waiting to run: it needs the GIL
     WaitingIo,  // waiting on I/O (obj = what for): no CPU used, no GIL held
     Set,        // signal lanes: the event is set (obj = the lane that set it); Free is "clear"
+    Ready,      // runnable, but waiting for a core (the scheduler gave it to another thread)
 };
-constexpr int stateCount = 16;
+constexpr int stateCount = 17;
 QString stateName(State state);
 
 // 16 bytes: a marker is stored for every write that erased something, millions in a long run.

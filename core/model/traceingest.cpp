@@ -154,6 +154,19 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::IoBegin:
             push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg));
             break;
+        case EventKind::OffCore: {
+            // Only where the lane was running: a blocked or sleeping thread is off its core by itself.
+            const Lane &l = ensureLane(lane);
+            const std::size_t n = l.states.size();
+            if (n == 0 || (l.states[n - 1] != State::Running && l.states[n - 1] != State::Task)) break;
+            const State was = l.states[n - 1];
+            const std::uint16_t obj = l.objs[n - 1];
+            const std::int64_t from = std::max(e.t - std::int64_t(e.arg), l.times[n - 1]);
+            if (from >= e.t) break;
+            push(lane, from, State::Ready, 0);
+            push(lane, e.t, was, obj);
+            break;
+        }
         case EventKind::IoEnd:
             push(lane, e.t, State::Running, lastCpu(e.lane));
             break;

@@ -6,9 +6,29 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace raceway {
+
+void ThreadBuffer::noteGap(std::int64_t t) noexcept
+{
+    // Of the wall time since the CPU clock was last read, what the thread did not spend on a CPU; of
+    // that, what fits in this gap between two of its events is where it was off its core (the rest was
+    // in earlier gaps too short to show, or in a sleep or a wait the lane draws as such).
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    const std::int64_t cpu = std::int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+    if (m_cpuWall != 0) {
+        const std::int64_t off = (t - m_cpuWall) - (cpu - m_cpu);
+        const std::int64_t gap = t - m_lastT;
+        const std::int64_t ready = std::min(off, gap);
+        if (ready >= coreGapNs / 4)
+            recordAt(t, EventKind::OffCore, 0, std::uint32_t(std::min<std::int64_t>(ready, UINT32_MAX)));
+    }
+    m_cpuWall = t;
+    m_cpu = cpu;
+}
 
 EventChunk *EventChunk::allocate() noexcept
 {

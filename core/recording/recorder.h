@@ -51,8 +51,18 @@ public:
 
     void record(EventKind kind, std::uint8_t obj = 0, std::uint32_t arg = 0) noexcept
     {
-        recordAt(nowNs(), kind, obj, arg);
+        const std::int64_t t = nowNs();
+        if (m_watchCore) [[unlikely]]
+            watchCore(t);
+        recordAt(t, kind, obj, arg);
     }
+
+    // Opt in, for a worker that records as it runs (call on the thread that writes, before its first
+    // event): where the time since its last event is long, its own CPU clock says how much of it the
+    // thread spent off its core, and an OffCore event before the next one says so. The trace draws that
+    // as "waiting for a core" where the lane was running (a blocked or sleeping lane is off its core
+    // for its own reasons). A clock read per gap, none per event.
+    void enableCoreWatch() noexcept { m_watchCore = true; }
 
     void recordAt(std::int64_t t, EventKind kind, std::uint8_t obj, std::uint32_t arg) noexcept
     {
@@ -95,6 +105,15 @@ public:
 private:
     friend class Recorder;
     bool refill(std::int64_t t) noexcept;
+    void watchCore(std::int64_t t) noexcept
+    {
+        if (t - m_lastT > coreGapNs) noteGap(t);
+        m_lastT = t;
+    }
+    void noteGap(std::int64_t t) noexcept;
+    // A thread that records at least this often while it runs shows every time slice it lost; the
+    // scenarios that opt in record many times a millisecond, or read their clock this often.
+    static constexpr std::int64_t coreGapNs = 200'000;
     // Reader side: copies up to `limit` newly published events out and frees chunks the writer has
     // left behind. Returns how many it copied.
     template <typename Fn> std::size_t drain(Fn &&sink, std::size_t limit);
@@ -111,6 +130,10 @@ private:
     std::uint32_t m_mark = 0;  // m_used when m_limit was last set
     std::uint64_t m_quota = 0; // events this thread may still write, as of m_mark
     std::atomic<std::int64_t> m_firstDrop{0};
+    bool m_watchCore = false;
+    std::int64_t m_lastT = 0;   // the last event's time (core watch)
+    std::int64_t m_cpuWall = 0; // when the thread's CPU clock was last read (0: never)
+    std::int64_t m_cpu = 0;     // what it said
     // Shared: the first chunk, published once by the writer for the reader.
     std::atomic<EventChunk *> m_first{nullptr};
     // Reader side.

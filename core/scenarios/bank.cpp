@@ -109,9 +109,11 @@ public:
 
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> lanes;
-        for (int i = 0; i < threads; ++i)
+        for (int i = 0; i < threads; ++i) {
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("teller %1").arg(i + 1), LaneKind::Thread)));
+            lanes.back()->enableCoreWatch();
+        }
         const std::uint16_t balanceLane = rec.addLane(QStringLiteral("balance"), LaneKind::Counter);
         const std::uint8_t balanceObj = rec.addObject(QStringLiteral("balance"), balanceLane);
         std::unique_ptr<TracedMutex> mutex;

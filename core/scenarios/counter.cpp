@@ -103,9 +103,11 @@ public:
 
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> buffers;
-        for (int i = 0; i < threads; ++i)
+        for (int i = 0; i < threads; ++i) {
             buffers.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+            buffers.back()->enableCoreWatch(); // more threads than cores: who waits for one is drawn
+        }
         const std::uint16_t counterLane = rec.addLane(QStringLiteral("counter"), LaneKind::Counter);
         const std::uint8_t counterObj = rec.addObject(QStringLiteral("counter"), counterLane);
         std::unique_ptr<TracedMutex> mutex;

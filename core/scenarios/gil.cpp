@@ -113,9 +113,11 @@ public:
 
         Recorder &rec = ctx.recorder();
         std::vector<ThreadBuffer *> lanes;
-        for (int i = 0; i < threads; ++i)
+        for (int i = 0; i < threads; ++i) {
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+            lanes.back()->enableCoreWatch();
+        }
         std::unique_ptr<SimulatedGil> gil;
         if (p.flag(QStringLiteral("gil")))
             gil = std::make_unique<SimulatedGil>(rec, p.integer(QStringLiteral("switch_ms")) * 1'000'000);

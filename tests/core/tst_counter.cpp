@@ -6,6 +6,9 @@
 
 #include <QElapsedTimer>
 #include <QTest>
+#include <QThread>
+
+#include <sys/resource.h>
 
 using namespace raceway;
 using namespace raceway::testing;
@@ -26,6 +29,7 @@ private Q_SLOTS:
     void liveCounterLaneShowsOnlyWhatHappened_data();
     void liveCounterLaneShowsOnlyWhatHappened();
     void findVisitsEveryLostUpdateAndWaitInOrder();
+    void threadsWithoutACoreAreNotDrawnRunning();
 };
 
 void TestCounter::lockedCountIsExact_data()
@@ -339,6 +343,35 @@ void TestCounter::findVisitsEveryLostUpdateAndWaitInOrder()
              std::size_t(std::count_if(waits.findings().begin(), waits.findings().end(),
                                        [](const Finding &f) { return f.end - f.start >= 50'000; })));
     QCOMPARE(TraceFinder(on->trace(), FindKind::LostUpdate).size(), std::size_t(0));
+}
+
+void TestCounter::threadsWithoutACoreAreNotDrawnRunning()
+{
+    // Eight threads on this machine's cores: what is drawn running can be no more than the cores could
+    // run in the wall time (a thread that had work but no core is drawn waiting for one), and no more
+    // than the CPU time the whole process used, measured by the kernel independently of the trace.
+    const int cores = std::max(1, QThread::idealThreadCount());
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
+    auto r = runScenario(QStringLiteral("counter"), args({"threads=8", "iterations=1000000"}));
+    getrusage(RUSAGE_SELF, &after);
+    const Trace &t = r->trace();
+    const auto cpuNs = [](const rusage &u) {
+        return (std::int64_t(u.ru_utime.tv_sec) + u.ru_stime.tv_sec) * 1'000'000'000 +
+               (std::int64_t(u.ru_utime.tv_usec) + u.ru_stime.tv_usec) * 1'000;
+    };
+    const std::int64_t processCpu = cpuNs(after) - cpuNs(before);
+    const std::int64_t running = totalOverThreads(t, State::Running);
+    const std::int64_t ready = totalOverThreads(t, State::Ready);
+    const std::int64_t wall = t.end() - t.start();
+    qInfo("drawn running %.3f s, waiting for a core %.3f s; process CPU %.3f s; %d cores x wall %.3f s",
+          double(running) / 1e9, double(ready) / 1e9, double(processCpu) / 1e9, cores, double(wall) / 1e9);
+    if (cores >= 8) QSKIP("as many cores as threads: nobody need wait for one");
+    QVERIFY(ready > 0);
+    QVERIFY2(double(running) <= double(cores) * double(wall) * 1.05,
+             "more drawn running than the cores could run");
+    QVERIFY2(double(running) <= double(processCpu) * 1.05,
+             "more drawn running than the process had CPU time");
 }
 
 QTEST_MAIN(TestCounter)
