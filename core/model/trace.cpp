@@ -82,6 +82,13 @@ std::ptrdiff_t Lane::indexAt(std::int64_t t) const
     return (it - times.begin()) - 1;
 }
 
+std::int64_t Lane::readyEndingAt(std::int64_t t) const
+{
+    const std::ptrdiff_t i = indexAt(t);
+    if (i < 1 || times[std::size_t(i)] != t || states[std::size_t(i - 1)] != State::Ready) return 0;
+    return times[std::size_t(i)] - times[std::size_t(i - 1)];
+}
+
 void Trace::setRegistry(const std::vector<LaneInfo> &lanes, const std::vector<ObjectInfo> &objects)
 {
     for (std::size_t i = 0; i < lanes.size(); ++i) {

@@ -105,6 +105,9 @@ struct Lane
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
     std::ptrdiff_t indexAt(std::int64_t t) const;
+    // How long the lane had just waited for a core when it went on at t (0: it had not): a write made
+    // right after its thread got its core back (State::Ready ending exactly at t).
+    std::int64_t readyEndingAt(std::int64_t t) const;
 };
 
 struct Interval

@@ -94,6 +94,8 @@ public:
     // A 64-bit signed argument: an ArgHigh event carries the high half when it is needed.
     void recordWide(std::int64_t t, EventKind kind, std::uint8_t obj, std::int64_t arg) noexcept
     {
+        if (m_watchCore) [[unlikely]] // a lost update's write: the wait for a core just before it shows
+            watchCore(t);
         const auto high = static_cast<std::uint32_t>(static_cast<std::uint64_t>(arg) >> 32);
         if (high != 0) recordAt(t, EventKind::ArgHigh, 0, high);
         recordAt(t, kind, obj, static_cast<std::uint32_t>(arg));

@@ -95,6 +95,37 @@ bool Runner::collect(double budgetMs)
     return m_finished;
 }
 
+void Runner::addCoreWaitMetrics()
+{
+    // Where threads were drawn waiting for a core: how much of what the lost updates erased was erased
+    // by a write made just after its thread got its core back (others' increments went on meanwhile,
+    // and the stale value it wrote back erased them), from the trace as drawn.
+    std::int64_t erased = 0, afterWait = 0, writes = 0;
+    bool watched = false;
+    for (const Lane &lane : m_trace.lanes()) {
+        watched = watched || (lane.statesSeen & (1u << unsigned(State::Ready)));
+        for (const Marker &m : lane.markers)
+            if (m.value > 0) {
+                erased += m.value;
+                if (lane.readyEndingAt(m.t) > 0) {
+                    afterWait += m.value;
+                    ++writes;
+                }
+            }
+    }
+    if (!watched || erased == 0) return;
+    m_result.metrics.append({QStringLiteral("erased_after_core_wait"),
+                             QStringLiteral("Erased by writes right after a wait for a core"),
+                             qlonglong(afterWait), QString()});
+    m_result.metrics.append({QStringLiteral("erased_after_core_wait_share"),
+                             QStringLiteral("… of all that writes erased"),
+                             double(afterWait) / double(erased), QStringLiteral("share")});
+    m_result.metrics.append({QStringLiteral("writes_after_core_wait"),
+                             QStringLiteral("Writes right after a wait for a core"),
+                             qlonglong(writes),
+                             {}});
+}
+
 void Runner::finish()
 {
     m_controller->wait();
@@ -103,6 +134,7 @@ void Runner::finish()
     m_trace.setBudgetReached(m_recorder.budgetReachedNs());
     m_trace.compact();
     m_result.metrics = m_context.metrics();
+    addCoreWaitMetrics();
     const std::int64_t start = m_context.startNs() != 0 ? m_context.startNs() : m_startNs;
     m_result.wallMs = double(m_endNs - start) / 1e6;
     m_result.events = m_trace.eventCount();

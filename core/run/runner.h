@@ -65,6 +65,7 @@ public:
 
 private:
     void finish();
+    void addCoreWaitMetrics();
 
     const Scenario &m_scenario;
     Recorder m_recorder;

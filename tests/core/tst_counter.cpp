@@ -372,6 +372,31 @@ void TestCounter::threadsWithoutACoreAreNotDrawnRunning()
              "more drawn running than the cores could run");
     QVERIFY2(double(running) <= double(processCpu) * 1.05,
              "more drawn running than the process had CPU time");
+    // The writes made right after their thread got its core back, counted from the drawn lanes: the
+    // run's metrics say the same.
+    std::int64_t erased = 0, afterWait = 0, writes = 0;
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
+        std::vector<Interval> waits; // independently of Lane::readyEndingAt: from the drawn intervals
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state == State::Ready) waits.push_back(iv);
+        });
+        for (const Marker &m : t.lane(lane).markers)
+            if (m.value > 0) {
+                erased += m.value;
+                const bool waited = std::any_of(waits.begin(), waits.end(), [&](const Interval &iv) {
+                    return iv.end == m.t && iv.end > iv.start;
+                });
+                if (waited) {
+                    afterWait += m.value;
+                    ++writes;
+                }
+            }
+    }
+    QCOMPARE(metric(*r, "erased_after_core_wait"), afterWait);
+    QCOMPARE(metric(*r, "writes_after_core_wait"), writes);
+    QCOMPARE(metricDouble(*r, "erased_after_core_wait_share"), double(afterWait) / double(erased));
+    qInfo("%lld writes right after a wait for a core erased %.1f %% of what writes erased", qlonglong(writes),
+          100.0 * double(afterWait) / double(erased));
 }
 
 QTEST_MAIN(TestCounter)

@@ -117,8 +117,13 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
             lines << (mk.value > 0
                           ? QStringLiteral("<b>Lost update</b> at %1: this write erased %2 increment%3; "
                                            "the value it overwrote was written by %4")
-                                .arg(duration(mk.t - t0), l.toString(qlonglong(mk.value)),
-                                     mk.value == 1 ? QString() : QStringLiteral("s"), whose)
+                                    .arg(duration(mk.t - t0), l.toString(qlonglong(mk.value)),
+                                         mk.value == 1 ? QString() : QStringLiteral("s"), whose) +
+                                (lane.readyEndingAt(mk.t) > 0
+                                     ? QStringLiteral(". Just before it, this thread waited %1 for a core: "
+                                                      "the others went on counting meanwhile")
+                                           .arg(duration(lane.readyEndingAt(mk.t)))
+                                     : QString())
                           : QStringLiteral("<b>Restoring write</b> at %1: it put back %2 "
                                            "that an earlier stale write had erased")
                                 .arg(duration(mk.t - t0),
