@@ -85,9 +85,15 @@ void TestGil::withoutTheGilThreadsRunTogether()
     QVERIFY(lanesOfKind(t, LaneKind::Gil).empty());
     QCOMPARE(metric(*r, "gil_switches"), 0);
     QCOMPARE(totalOverThreads(t, State::WaitingGil), 0);
-    // Two lanes run at once for most of the run on a machine with two cores or more.
-    if (QThread::idealThreadCount() >= 2)
-        QCOMPARE(mostAtOnce(t, lanesOfKind(t, LaneKind::Thread), State::Running), 2);
+    // Nothing serialises them: both have work at once (running, or waiting for a core where a busy
+    // machine lends them fewer than two), on a machine with two cores or more.
+    if (QThread::idealThreadCount() >= 2) {
+        const auto threads = lanesOfKind(t, LaneKind::Thread);
+        std::vector<Interval> busy = intervalsIn(t, threads, State::Running);
+        const std::vector<Interval> ready = intervalsIn(t, threads, State::Ready);
+        busy.insert(busy.end(), ready.begin(), ready.end());
+        QCOMPARE(mostAtOnce(busy), 2);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGil)
