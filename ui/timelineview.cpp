@@ -152,7 +152,7 @@ double TimelineView::laneScale() const
         p.setArrangement(m_arrangement);
         p.setShowLegend(legend);
         if (legend) p.setChart(m_chart);
-        if (legend && shown(m_previous)) p.setLegendAlso({shown(m_previous)});
+        if (legend && m_previous) p.setLegendAlso({shown(m_previous)});
         fixed += p.fixedHeight(width);
         shownRuns.push_back(p);
     }
@@ -215,7 +215,7 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
     else if (s.trace == shown(m_previous))
         p.setNote(m_previousNote);
     if (s.legend) p.setChart(m_chart);
-    if (s.legend && m_previous && s.trace != shown(m_previous)) p.setLegendAlso({shown(m_previous)});
+    if (s.legend && m_previous) p.setLegendAlso({shown(m_previous)}); // the legend is the current run's
     p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
     return p;
 }

@@ -11,6 +11,23 @@
 using namespace raceway;
 using namespace raceway::windowtest;
 
+namespace {
+
+// WCAG's contrast ratio of two colours' relative luminances.
+double contrast(const QColor &a, const QColor &b)
+{
+    const auto luminance = [](const QColor &c) {
+        const auto linear = [](double v) {
+            return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+} // namespace
+
 class TestTheme : public QObject
 {
     Q_OBJECT
@@ -66,17 +83,6 @@ void TestTheme::disabledControlsLookDisabled()
     MainWindow w;
     w.action(theme)->trigger();
     QVERIFY(!w.action(QStringLiteral("stop"))->isEnabled()); // idle: Stop is off and must look it
-    // WCAG's contrast ratio of two colours' relative luminances.
-    const auto luminance = [](const QColor &c) {
-        const auto linear = [](double v) {
-            return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
-        };
-        return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
-    };
-    const auto contrast = [&](const QColor &a, const QColor &b) {
-        const double la = luminance(a), lb = luminance(b);
-        return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-    };
     const QPalette pal = QApplication::palette();
     for (const auto role : {QPalette::ButtonText, QPalette::WindowText, QPalette::Text}) {
         const QPalette::ColorRole back = role == QPalette::ButtonText ? QPalette::Button
@@ -127,16 +133,6 @@ void TestTheme::checkBoxesStandOut()
     MainWindow w;
     w.action(theme)->trigger();
     const QColor window = QApplication::palette().color(QPalette::Window);
-    const auto luminance = [](const QColor &c) {
-        const auto linear = [](double v) {
-            return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
-        };
-        return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
-    };
-    const auto contrast = [&](const QColor &a, const QColor &b) {
-        const double la = luminance(a), lb = luminance(b);
-        return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-    };
     QWidget host;
     host.setAutoFillBackground(true);
     QCheckBox box(QStringLiteral("Lock"), &host);

@@ -40,8 +40,8 @@ public:
 
     explicit TimelinePainter(const Trace &trace, TimelinePalette palette = TimelinePalette::light());
 
-    void setWindow(std::int64_t start,
-                   std::int64_t end); // absolute ns; default: the whole trace after its lead-in
+    // Absolute ns; default: the whole trace after its lead-in.
+    void setWindow(std::int64_t start, std::int64_t end);
     // Where the trace's activity starts, when a long wait comes before it (an interpreter starting up:
     // half a second before a 0.1 s script): the first transition of a thread, process, lock or queue
     // lane, a little before it. The trace's start when there is no such wait. Absolute ns.

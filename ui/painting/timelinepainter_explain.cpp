@@ -41,13 +41,12 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
     const QFontMetrics fm(f);
     const QRect plot = l.plot.adjusted(2, 2, -2, -2);
     std::vector<QRect> placed;
+    // A long fact (a deadlock's cycle) wraps onto lines no wider than about half the plot, so that it
+    // fits beside its point whole instead of being cut.
+    const int widest = std::max(120, std::min(460, plot.width() / 2));
     for (const Callout &c : callouts) {
-        // A long fact (a deadlock's cycle) wraps onto lines no wider than about half the plot, so that
-        // it fits beside its point whole instead of being cut.
-        const int widest = std::max(120, std::min(460, plot.width() / 2));
         const QRect textRect =
             fm.boundingRect(QRect(0, 0, widest, 10'000), Qt::TextWordWrap | Qt::AlignLeft, c.text);
-        const QString &text = c.text;
         const int w = textRect.width() + 12, h = textRect.height() + 4;
         // Right of the point, or left of it where the plot ends; beside it vertically, inside the plot.
         int x = int(c.at.x()) + 10;
@@ -77,7 +76,7 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
         p.setPen(QPen(m_palette.mutedText, 1));
         p.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
         p.setPen(m_palette.text);
-        p.drawText(box.adjusted(6, 2, -6, -2), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignVCenter, text);
+        p.drawText(box.adjusted(6, 2, -6, -2), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignVCenter, c.text);
     }
     p.restore();
 }
@@ -126,17 +125,9 @@ int TimelinePainter::legendHeightFor(int width) const
 
 int TimelinePainter::legendHeightFor(int width, const std::vector<LegendItem> &items) const
 {
-    const QFontMetrics fm(legendFont());
-    int rows = 1, x = 10;
-    for (const LegendItem &item : items) {
-        const int w = legendItemWidth(fm, item);
-        if (x + w > width - 10 && x > 10) {
-            ++rows;
-            x = 10;
-        }
-        x += w;
-    }
-    return legendHeight + (rows - 1) * 20;
+    // As many rows as paintLegend wraps the entries onto (one placement for both).
+    const std::vector<QRect> samples = legendSampleRects(QRect(0, 0, width, legendHeight), items);
+    return samples.empty() ? legendHeight : legendHeight + (samples.back().top() - samples.front().top());
 }
 
 std::vector<LegendItem> TimelinePainter::inkedItems(const std::vector<LegendItem> &items, const InkLog &log)

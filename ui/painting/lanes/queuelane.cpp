@@ -38,9 +38,10 @@ void QueueLane::callouts(const TimelineContext &ctx, std::size_t index, const QR
     const std::int64_t most = seriesMost(lane);
     const SeriesPoint *first = firstAt(ctx, lane, most, false);
     if (!first) return;
+    static const QRegularExpression limitPattern(
+        QStringLiteral("capacity ([0-9][0-9,.]*)")); // compiled once, not per frame
     const QLocale l;
-    const QRegularExpressionMatch capacity =
-        QRegularExpression(QStringLiteral("capacity ([0-9][0-9,.]*)")).match(lane.name);
+    const QRegularExpressionMatch capacity = limitPattern.match(lane.name);
     QString text = QStringLiteral("most queued: %1").arg(l.toString(qlonglong(most)));
     if (capacity.hasMatch())
         text = (l.toString(qlonglong(most)) == capacity.captured(1) ? QStringLiteral("full: %1 of %2 queued")

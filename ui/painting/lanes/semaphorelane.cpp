@@ -47,9 +47,10 @@ void SemaphoreLane::callouts(const TimelineContext &ctx, std::size_t index, cons
     const std::int64_t most = seriesMost(lane, true);
     const SeriesPoint *first = firstAt(ctx, lane, most, true);
     if (!first) return;
+    static const QRegularExpression limitPattern(
+        QStringLiteral("^([0-9][0-9,.]*)-permit")); // compiled once, not per frame
     const QLocale l;
-    const QRegularExpressionMatch limit =
-        QRegularExpression(QStringLiteral("^([0-9][0-9,.]*)-permit")).match(lane.name);
+    const QRegularExpressionMatch limit = limitPattern.match(lane.name);
     const QString text =
         limit.hasMatch()
             ? QStringLiteral("%1 of %2 permits in use").arg(l.toString(qlonglong(most)), limit.captured(1))
