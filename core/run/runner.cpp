@@ -115,10 +115,10 @@ void Runner::addCoreWaitMetrics()
     }
     if (!watched || erased == 0) return;
     m_result.metrics.append({QStringLiteral("erased_after_core_wait"),
-                             QStringLiteral("Erased by writes right after a wait for a core"),
+                             QStringLiteral("Erased right after a core wait (restorings not netted)"),
                              qlonglong(afterWait), QString()});
     m_result.metrics.append({QStringLiteral("erased_after_core_wait_share"),
-                             QStringLiteral("… of all that writes erased"),
+                             QStringLiteral("… of all erasing (restorings not netted)"),
                              double(afterWait) / double(erased), QStringLiteral("share")});
     m_result.metrics.append({QStringLiteral("writes_after_core_wait"),
                              QStringLiteral("Writes right after a wait for a core"),
