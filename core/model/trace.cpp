@@ -1,5 +1,7 @@
 #include "trace.h"
 
+#include "results.h"
+
 #include <algorithm>
 #include <array>
 #include <climits>
@@ -87,6 +89,16 @@ std::int64_t Lane::readyEndingAt(std::int64_t t) const
     const std::ptrdiff_t i = indexAt(t);
     if (i < 1 || times[std::size_t(i)] != t || states[std::size_t(i - 1)] != State::Ready) return 0;
     return times[std::size_t(i)] - times[std::size_t(i - 1)];
+}
+
+QString Lane::coreWaitBeforeWrite(std::int64_t t) const
+{
+    const std::int64_t ns = readyEndingAt(t);
+    if (ns <= 0) return {};
+    if (coreWaitSources == 2)
+        return QStringLiteral("was off its core %1 between reading and writing back")
+            .arg(formatDurationNs(ns));
+    return QStringLiteral("waited %1 for a core just before writing").arg(formatDurationNs(ns));
 }
 
 void Trace::setRegistry(const std::vector<LaneInfo> &lanes, const std::vector<ObjectInfo> &objects)

@@ -99,8 +99,11 @@ struct Lane
     std::int64_t seriesLow = 0, seriesHigh = 0;
     std::uint32_t statesSeen = 0; // bit per State that occurs, for legends
     bool restoringWrites = false; // a marker with a negative amount occurs
-    std::uint32_t coresSeen = 0;  // bit per core (mod 32) this lane ran on: obj of its Running states
-    Column<Bucket> buckets;       // complete buckets only: bucket b covers transitions [b*32, b*32+32)
+    // Where its waits for a core came from (bits): 1 the thread's CPU clock (estimated, placed at the end
+    // of a gap between its events), 2 the kernel's context-switch records (exact).
+    std::uint8_t coreWaitSources = 0;
+    std::uint32_t coresSeen = 0; // bit per core (mod 32) this lane ran on: obj of its Running states
+    Column<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)
 
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
@@ -108,6 +111,10 @@ struct Lane
     // How long the lane had just waited for a core when it went on at t (0: it had not): a write made
     // right after its thread got its core back (State::Ready ending exactly at t).
     std::int64_t readyEndingAt(std::int64_t t) const;
+    // That wait, said for a lost update's write at t, or nothing: "was off its core 4.1 ms between
+    // reading and writing back" where context-switch records placed it (exact), "waited 4.1 ms for a
+    // core just before writing" where the thread's CPU clock did.
+    QString coreWaitBeforeWrite(std::int64_t t) const;
 };
 
 struct Interval
@@ -143,6 +150,10 @@ public:
     std::int64_t end() const { return m_end; }
     std::uint64_t eventCount() const { return m_events; }
     std::int64_t progress() const { return m_progressTotal; } // summed Progress of every lane
+    // Lost updates split by whether the write came right after its thread's wait for a core (see
+    // Lane::readyEndingAt), net of restorings, over the whole trace: the two add up to all markers.
+    std::int64_t erasedAfterCoreWait() const { return m_erasedAfterCoreWait; }
+    std::int64_t erasedOtherwise() const { return m_erasedOtherwise; }
     // Where recording stopped because the event budget was spent (0: it never was). Lanes may show
     // less than happened from here on.
     void setBudgetReached(std::int64_t t) { m_budgetReached = t; }
@@ -188,6 +199,7 @@ private:
     bool m_endFollowsEvents = true;
     std::uint64_t m_events = 0;
     std::int64_t m_progressTotal = 0;
+    std::int64_t m_erasedAfterCoreWait = 0, m_erasedOtherwise = 0;
     std::int64_t m_budgetReached = 0;
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;

@@ -122,7 +122,13 @@ void Trace::ingest(const Event *events, std::size_t count)
             Marker m{e.t, 0, 0};
             m.value = amount;
             m.other = e.obj == 0 ? -1 : int(e.obj) - 1;
-            ensureLane(lane).markers.push_back(m);
+            Lane &writer = ensureLane(lane);
+            writer.markers.push_back(m);
+            // Right after a wait for a core: the lane's last transition is its return from one, now.
+            const std::size_t n = writer.times.size();
+            const bool afterWait =
+                n >= 2 && writer.times[n - 1] == e.t && writer.states[n - 2] == State::Ready;
+            (afterWait ? m_erasedAfterCoreWait : m_erasedOtherwise) += amount;
             m_lanes[lane].restoringWrites |= amount < 0;
             if (src.counter >= 0)
                 pendingFor(m_pendingPoints, std::size_t(src.counter)).push_back({e.t, 0, -amount});
@@ -165,6 +171,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             if (from >= e.t) break;
             push(lane, from, State::Ready, 0);
             push(lane, e.t, was, obj);
+            m_lanes[lane].coreWaitSources |= e.obj == 1 ? 2 : 1;
             break;
         }
         case EventKind::IoEnd:

@@ -30,6 +30,38 @@ void ThreadBuffer::noteGap(std::int64_t t) noexcept
     m_cpu = cpu;
 }
 
+void ThreadBuffer::startCoreWatch() noexcept
+{
+    const bool exact = m_switches.open();
+    m_recorder->m_coreSources.fetch_or(exact ? Recorder::CoreFromSwitches : Recorder::CoreFromCpuClock,
+                                       std::memory_order_relaxed);
+}
+
+void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
+{
+    const std::uint64_t lostBefore = m_switches.lost();
+    m_switches.drain([&](std::int64_t out, std::int64_t in, std::uint64_t pos) {
+        // A switch after the clock was read for the event about to be written ends at that event, so
+        // that the lane's events stay in order (the rest of it is inside the event: too short to show).
+        in = pos >= mark ? t : std::min(in, t);
+        if (in > out)
+            recordAt(in, EventKind::OffCore, 1, std::uint32_t(std::min<std::int64_t>(in - out, UINT32_MAX)));
+    });
+    if (const std::uint64_t lost = m_switches.lost() - lostBefore; lost != 0)
+        m_recorder->m_lostSwitches.fetch_add(lost, std::memory_order_relaxed);
+}
+
+std::vector<std::uint16_t> Recorder::coreWatchedLanes() const
+{
+    std::vector<std::uint16_t> out;
+    std::lock_guard lock(m_mutex);
+    for (const auto &b : m_buffers)
+        if (b->m_watchCore) out.push_back(b->m_lane);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 EventChunk *EventChunk::allocate() noexcept
 {
     void *p = mmap(nullptr, sizeof(EventChunk), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -76,6 +108,7 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         // would lag, and Stop would wait behind a backlog. All workers get the same lower priority, so
         // how they race against each other does not change.
         setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), Recorder::workerNice);
+        if (m_watchCore) startCoreWatch();
     }
     if (!m_write || m_used == EventChunk::capacity) {
         EventChunk *fresh = m_recorder->takeChunk();

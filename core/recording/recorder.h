@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "event.h"
 #include "lanekind.h"
+#include "switchrecords.h"
 #include "waitgraph.h"
 
 #include <QString>
@@ -57,11 +58,12 @@ public:
         recordAt(t, kind, obj, arg);
     }
 
-    // Opt in, for a worker that records as it runs (call on the thread that writes, before its first
-    // event): where the time since its last event is long, its own CPU clock says how much of it the
-    // thread spent off its core, and an OffCore event before the next one says so. The trace draws that
-    // as "waiting for a core" where the lane was running (a blocked or sleeping lane is off its core
-    // for its own reasons). A clock read per gap, none per event.
+    // Opt in, for a worker that records as it runs (call before its first event): each time the thread
+    // was taken off its core while it had work, an OffCore event says when and for how long, and the
+    // trace draws that as "waiting for a core" where the lane was running (a blocked or sleeping lane
+    // is off its core for its own reasons). The source is the kernel's context-switch records where it
+    // allows them (obj 1: exact), else the thread's CPU clock read where the time since its last event
+    // is long (obj 0: an estimate, placed at the gap's end). One load per event, or a clock read per gap.
     void enableCoreWatch() noexcept { m_watchCore = true; }
 
     void recordAt(std::int64_t t, EventKind kind, std::uint8_t obj, std::uint32_t arg) noexcept
@@ -101,6 +103,26 @@ public:
         recordAt(t, kind, obj, static_cast<std::uint32_t>(arg));
     }
 
+    // Was this thread taken off its core between two moments? Take a mark at the first (one load; 0
+    // where switches are not watched) and ask at the second: exact where the kernel's switch records
+    // are read, never true elsewhere.
+    std::uint64_t switchMark() const noexcept { return m_switches.isOpen() ? m_switches.head() : 0; }
+    bool switchedSince(std::uint64_t mark) const noexcept
+    {
+        return m_switches.isOpen() && m_switches.head() != mark;
+    }
+    // A write whose thread lost its core between reading the value and writing it back (switchedSince
+    // the mark taken before the read): that wait for a core is drawn up to the write itself, so that the
+    // write is seen to follow it directly (Lane::readyEndingAt); it ends a fraction of a microsecond later
+    // than the kernel says.
+    void recordWideAfterSwitch(std::uint64_t mark, std::int64_t t, EventKind kind, std::uint8_t obj,
+                               std::int64_t arg) noexcept
+    {
+        takeSwitches(t, mark);
+        m_lastT = t;
+        recordWide(t, kind, obj, arg);
+    }
+
     // When this thread first found the budget spent (0: never). Written once by the writer.
     std::int64_t firstDropNs() const noexcept { return m_firstDrop.load(std::memory_order_acquire); }
 
@@ -109,10 +131,18 @@ private:
     bool refill(std::int64_t t) noexcept;
     void watchCore(std::int64_t t) noexcept
     {
-        if (t - m_lastT > coreGapNs) noteGap(t);
+        if (m_switches.isOpen()) {
+            if (m_switches.pending()) takeSwitches(t);
+        } else if (t - m_lastT > coreGapNs) {
+            noteGap(t);
+        }
         m_lastT = t;
     }
     void noteGap(std::int64_t t) noexcept;
+    // t: the event about to be written. A wait that began after `mark` is drawn up to t (see
+    // recordWideAfterSwitch); UINT64_MAX: none is.
+    void takeSwitches(std::int64_t t, std::uint64_t mark = UINT64_MAX) noexcept;
+    void startCoreWatch() noexcept; // on the writer's first event
     // A thread that records at least this often while it runs shows every time slice it lost; the
     // scenarios that opt in record many times a millisecond, or read their clock this often.
     static constexpr std::int64_t coreGapNs = 200'000;
@@ -136,6 +166,7 @@ private:
     std::int64_t m_lastT = 0;   // the last event's time (core watch)
     std::int64_t m_cpuWall = 0; // when the thread's CPU clock was last read (0: never)
     std::int64_t m_cpu = 0;     // what it said
+    SwitchRecords m_switches;   // open once the writer has recorded, where the kernel allows
     // Shared: the first chunk, published once by the writer for the reader.
     std::atomic<EventChunk *> m_first{nullptr};
     // Reader side.
@@ -196,6 +227,13 @@ public:
     std::uint32_t noteDeadlock() noexcept { return m_deadlocks.fetch_add(1, std::memory_order_relaxed) + 1; }
     std::uint32_t deadlocks() const noexcept { return m_deadlocks.load(std::memory_order_relaxed); }
 
+    // Where the core-watched threads learnt when they waited for a core (see enableCoreWatch).
+    enum CoreSource : unsigned { CoreFromCpuClock = 1, CoreFromSwitches = 2 };
+    unsigned coreSources() const noexcept { return m_coreSources.load(std::memory_order_relaxed); }
+    std::vector<std::uint16_t> coreWatchedLanes() const; // lanes whose threads watched (sorted)
+    // Switch records the kernel could not write because a thread's ring was full (their waits are missing).
+    std::uint64_t lostSwitches() const noexcept { return m_lostSwitches.load(std::memory_order_relaxed); }
+
 private:
     friend class ThreadBuffer;
     std::uint64_t claim() noexcept; // a batch of the budget for one thread, 0 once it is spent
@@ -213,6 +251,8 @@ private:
     std::atomic<std::uint64_t> m_mapped{0};
     std::unique_ptr<WaitGraph> m_waitGraph; // guarded by m_mutex until made, then only read
     std::atomic<std::uint32_t> m_deadlocks{0};
+    std::atomic<unsigned> m_coreSources{0};
+    std::atomic<std::uint64_t> m_lostSwitches{0};
     std::atomic<std::int64_t> m_horizon{INT64_MAX};
     std::mutex m_reserveMutex; // taken once per 4095 events at most, never by record() itself
     std::vector<EventChunk *> m_reserve;

@@ -95,31 +95,68 @@ bool Runner::collect(double budgetMs)
     return m_finished;
 }
 
+void Runner::addSchedulerMetrics()
+{
+    // The workload's threads as drawn: time on a core and time waiting for one, and how that was known.
+    const unsigned sources = m_recorder.coreSources();
+    if (sources == 0) return;
+    std::int64_t onCpu = 0, ready = 0;
+    const std::int64_t end = m_trace.end();
+    for (const std::uint16_t index : m_recorder.coreWatchedLanes()) {
+        if (index >= m_trace.lanes().size()) continue;
+        const Lane &lane = m_trace.lane(index);
+        for (std::size_t i = 0; i < lane.times.size(); ++i) {
+            const std::int64_t until = i + 1 < lane.times.size() ? lane.times[i + 1] : end;
+            const std::int64_t ns = std::max<std::int64_t>(0, until - lane.times[i]);
+            if (lane.states[i] == State::Running || lane.states[i] == State::Task) onCpu += ns;
+            if (lane.states[i] == State::Ready) ready += ns;
+        }
+    }
+    const QString source = sources == Recorder::CoreFromSwitches ? QStringLiteral("context switches")
+                           : sources == Recorder::CoreFromCpuClock
+                               ? QStringLiteral("CPU time (estimated)")
+                               : QStringLiteral("context switches and CPU time");
+    m_result.metrics.append({QStringLiteral("on_cpu_ms"), QStringLiteral("Threads on a core (drawn running)"),
+                             double(onCpu) / 1e6, QStringLiteral("ms")});
+    m_result.metrics.append({QStringLiteral("waiting_for_cpu_ms"),
+                             QStringLiteral("Threads waiting for a core"), double(ready) / 1e6,
+                             QStringLiteral("ms")});
+    m_result.metrics.append(
+        {QStringLiteral("scheduler_source"), QStringLiteral("Waits for a core known from"), source, {}});
+    if (const std::uint64_t lost = m_recorder.lostSwitches(); lost != 0)
+        m_result.metrics.append({QStringLiteral("switch_records_lost"),
+                                 QStringLiteral("Context switches the kernel could not record"),
+                                 qulonglong(lost),
+                                 {}});
+}
+
 void Runner::addCoreWaitMetrics()
 {
-    // Where threads were drawn waiting for a core: how much of what the lost updates erased was erased
-    // by a write made just after its thread got its core back (others' increments went on meanwhile,
-    // and the stale value it wrote back erased them), from the trace as drawn.
-    std::int64_t erased = 0, afterWait = 0, writes = 0;
-    bool watched = false;
+    // Where threads were drawn waiting for a core: what the writes made right after their thread got
+    // its core back erased (others' increments went on meanwhile, and the stale value it wrote back
+    // erased them), and what the other writes erased, both net of restorings and from the trace as
+    // drawn. The two add up to the lost updates.
+    std::int64_t afterWait = 0, other = 0, writes = 0;
+    bool watched = false, lossy = false;
     for (const Lane &lane : m_trace.lanes()) {
         watched = watched || (lane.statesSeen & (1u << unsigned(State::Ready)));
-        for (const Marker &m : lane.markers)
-            if (m.value > 0) {
-                erased += m.value;
-                if (lane.readyEndingAt(m.t) > 0) {
-                    afterWait += m.value;
-                    ++writes;
-                }
+        for (const Marker &m : lane.markers) {
+            lossy = true;
+            if (lane.readyEndingAt(m.t) > 0) {
+                afterWait += m.value;
+                writes += m.value > 0;
+            } else {
+                other += m.value;
             }
+        }
     }
-    if (!watched || erased == 0) return;
+    if (!watched || !lossy) return;
     m_result.metrics.append({QStringLiteral("erased_after_core_wait"),
-                             QStringLiteral("Erased right after a core wait (restorings not netted)"),
-                             qlonglong(afterWait), QString()});
-    m_result.metrics.append({QStringLiteral("erased_after_core_wait_share"),
-                             QStringLiteral("… of all erasing (restorings not netted)"),
-                             double(afterWait) / double(erased), QStringLiteral("share")});
+                             QStringLiteral("Erased by writes right after a core wait"), qlonglong(afterWait),
+                             QString()});
+    m_result.metrics.append({QStringLiteral("erased_by_other_writes"),
+                             QStringLiteral("Erased by the other writes (net)"), qlonglong(other),
+                             QString()});
     m_result.metrics.append({QStringLiteral("writes_after_core_wait"),
                              QStringLiteral("Writes right after a wait for a core"),
                              qlonglong(writes),
@@ -134,6 +171,7 @@ void Runner::finish()
     m_trace.setBudgetReached(m_recorder.budgetReachedNs());
     m_trace.compact();
     m_result.metrics = m_context.metrics();
+    addSchedulerMetrics();
     addCoreWaitMetrics();
     const std::int64_t start = m_context.startNs() != 0 ? m_context.startNs() : m_startNs;
     m_result.wallMs = double(m_endNs - start) / 1e6;

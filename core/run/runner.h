@@ -65,6 +65,7 @@ public:
 
 private:
     void finish();
+    void addSchedulerMetrics();
     void addCoreWaitMetrics();
 
     const Scenario &m_scenario;

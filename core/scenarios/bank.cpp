@@ -154,10 +154,12 @@ public:
                     lane.record(EventKind::Mark, std::uint8_t(MarkKind::Refused), std::uint32_t(amount));
                 } else {
                     const std::int64_t delta = withdraw ? -amount : amount;
-                    if (withdraw) busyFor(windowNs); // between the check and the act
+                    if (withdraw) busyFor(windowNs);              // between the check and the act
+                    const std::uint64_t mark = lane.switchMark(); // see the counter: off its core in between?
                     const std::uint64_t read = racy::value(balance.load(std::memory_order_relaxed));
                     if (!withdraw) busyFor(windowNs); // between reading the balance and writing it back
                     ledger.fetch_add(delta, std::memory_order_acq_rel); // booked just before the write
+                    const bool switched = lane.switchedSince(mark);
                     const std::uint64_t written = (read + std::uint64_t(delta)) & racy::valueMask;
                     const std::uint64_t old = balance.exchange(me | written, std::memory_order_acq_rel);
                     const std::int64_t writtenBalance = std::int64_t(written) - offset;
@@ -174,7 +176,11 @@ public:
                     }
                     const std::int64_t erased = racy::erased(old, read);
                     if (erased != 0) {
-                        lane.recordWide(nowNs(), EventKind::LostUpdate, racy::writer(old), erased);
+                        if (switched)
+                            lane.recordWideAfterSwitch(mark, nowNs(), EventKind::LostUpdate,
+                                                       racy::writer(old), erased);
+                        else
+                            lane.recordWide(nowNs(), EventKind::LostUpdate, racy::writer(old), erased);
                         t.erased += erased;
                         ++t.lossyWrites;
                     }

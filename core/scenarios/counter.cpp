@@ -154,6 +154,9 @@ public:
                         break;
                     }
                 }
+                // Two loads of the kernel's switch-record position bracket the read and what follows
+                // it up to the write: a thread taken off its core in between wrote back a stale value.
+                const std::uint64_t mark = lane.switchMark();
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
                 if (windowSleepNs > 0) {
                     lane.record(EventKind::SleepBegin);
@@ -165,11 +168,16 @@ public:
                     }
                 }
                 completed.fetch_add(1, std::memory_order_relaxed); // counted before the write it precedes
+                const bool switched = lane.switchedSince(mark);
                 // Release: whoever reads this value also sees the counts of every write before it.
                 const std::uint64_t old = shared.exchange(me | (read + 1), std::memory_order_acq_rel);
                 const std::int64_t erased = racy::erased(old, read);
                 if (erased != 0) {
-                    lane.recordWide(nowNs(), EventKind::LostUpdate, racy::writer(old), erased);
+                    if (switched)
+                        lane.recordWideAfterSwitch(mark, nowNs(), EventKind::LostUpdate, racy::writer(old),
+                                                   erased);
+                    else
+                        lane.recordWide(nowNs(), EventKind::LostUpdate, racy::writer(old), erased);
                     tally.lost += erased;
                     ++tally.lossyWrites;
                 }

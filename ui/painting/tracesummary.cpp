@@ -11,6 +11,7 @@ TraceSummary TraceSummary::of(const Trace &trace)
         if (kind >= s.kindCounts.size()) s.kindCounts.resize(kind + 1);
         s.ordinals.push_back(s.kindCounts[kind]++);
         s.statesSeen |= lane.statesSeen;
+        s.coreWaitSources |= lane.coreWaitSources;
     }
     return s;
 }

@@ -12,9 +12,10 @@ namespace raceway {
 // keeps its colour when another core's lane is hidden, a lock's legend depends on what other lanes hold.
 struct TraceSummary
 {
-    std::vector<int> kindCounts;  // indexed by LaneKind
-    std::vector<int> ordinals;    // per lane: how many lanes of its kind come before it, hidden ones too
-    std::uint32_t statesSeen = 0; // bit per State occurring on any lane
+    std::vector<int> kindCounts;      // indexed by LaneKind
+    std::vector<int> ordinals;        // per lane: how many lanes of its kind come before it, hidden ones too
+    std::uint32_t statesSeen = 0;     // bit per State occurring on any lane
+    std::uint8_t coreWaitSources = 0; // Lane::coreWaitSources of every lane together
 
     static TraceSummary of(const Trace &trace);
     int count(LaneKind kind) const

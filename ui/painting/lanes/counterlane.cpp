@@ -175,11 +175,21 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
     // Where the window ends (or the run, if sooner): how much is lost by then.
     const SeriesPoint &last = *(end - 1);
     const double xEnd = std::min(double(r.right()), m.toX(std::max(last.t, ctx.trace.end())));
-    if (xEnd > r.left() && last.a > last.b && last.a > 0)
-        out.push_back({QPointF(xEnd - 3, (vs.y(last.a) + vs.y(last.b)) / 2.0),
-                       QStringLiteral("lost %1 of %2 (%3 %)")
-                           .arg(whole(last.a - last.b), whole(last.a), percentOf(last.a - last.b, last.a))});
-    else if (xEnd > r.left() && last.a == last.b && last.a > 0 && lane.seriesLow >= 0)
+    if (xEnd > r.left() && last.a > last.b && last.a > 0) {
+        QString text = QStringLiteral("lost %1 of %2 (%3 %)")
+                           .arg(whole(last.a - last.b), whole(last.a), percentOf(last.a - last.b, last.a));
+        // Where threads were drawn waiting for a core, and the window reaches the run's end: how much of
+        // it the writes right after such a wait erased (the others' net may be a giving back).
+        const Trace &t = ctx.trace;
+        if (t.erasedAfterCoreWait() != 0 && end == S.end()) {
+            const std::int64_t other = t.erasedOtherwise();
+            text += QStringLiteral("\nwrites right after a wait for a core erased %1;\nthe other writes %2")
+                        .arg(whole(t.erasedAfterCoreWait()),
+                             other < 0 ? QStringLiteral("gave back %1").arg(whole(-other))
+                                       : QStringLiteral("erased %1").arg(whole(other)));
+        }
+        out.push_back({QPointF(xEnd - 3, (vs.y(last.a) + vs.y(last.b)) / 2.0), text});
+    } else if (xEnd > r.left() && last.a == last.b && last.a > 0 && lane.seriesLow >= 0)
         // Exact (the lock on): the lines lie on each other, so say it in words.
         out.push_back(
             {QPointF(xEnd - 3, vs.y(last.a)), QStringLiteral("nothing lost: %1 of %1").arg(whole(last.a))});

@@ -110,7 +110,7 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
     lines << QStringLiteral("<b>%1</b> at %2").arg(lane.name.toHtmlEscaped(), duration(hit.time - t0));
     if (hit.markers > 0 && hit.nearest) {
         const Marker &mk = *hit.nearest;
-        const std::int64_t waitedForCore = lane.readyEndingAt(mk.t);
+        const QString coreWait = lane.coreWaitBeforeWrite(mk.t);
         const QString whose = mk.other >= 0 && std::size_t(mk.other) < trace.lanes().size()
                                   ? trace.lane(std::size_t(mk.other)).name
                                   : QStringLiteral("nobody (the initial value)");
@@ -120,11 +120,10 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
                                            "the value it overwrote was written by %4")
                                     .arg(duration(mk.t - t0), l.toString(qlonglong(mk.value)),
                                          mk.value == 1 ? QString() : QStringLiteral("s"), whose) +
-                                (waitedForCore > 0
-                                     ? QStringLiteral(". Just before it, this thread waited %1 for a core: "
-                                                      "the others went on counting meanwhile")
-                                           .arg(duration(waitedForCore))
-                                     : QString())
+                                (coreWait.isEmpty() ? QString()
+                                                    : QStringLiteral(". This thread %1: the others went on "
+                                                                     "counting meanwhile")
+                                                          .arg(coreWait))
                           : QStringLiteral("<b>Restoring write</b> at %1: it put back %2 "
                                            "that an earlier stale write had erased")
                                 .arg(duration(mk.t - t0),

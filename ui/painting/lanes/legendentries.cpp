@@ -19,8 +19,24 @@ void LegendEntries::addStates(std::uint32_t states)
         QString text = stateName(listed[i]);
         if (listed[i] == State::Task) text = stateName(State::Running); // one colour, one entry
         if (listed[i] == State::Holding) text = holdingText();
+        if (listed[i] == State::Ready) text = readyText();
         add(States + i, {LegendItem::Swatch, m_palette.state(listed[i]), text});
     }
+}
+
+QString LegendEntries::readyText() const
+{
+    // How the waits were known: the kernel's switch records are exact, a thread's CPU clock is not.
+    QString text = stateName(State::Ready);
+    switch (m_summary.coreWaitSources) {
+    case 1:
+        return text + QStringLiteral(" (estimated from CPU time)");
+    case 2:
+        return text + QStringLiteral(" (context switches)");
+    case 3:
+        return text + QStringLiteral(" (context switches, or estimated from CPU time)");
+    }
+    return text;
 }
 
 QString LegendEntries::holdingText() const

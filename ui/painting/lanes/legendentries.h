@@ -43,6 +43,7 @@ public:
 
 private:
     QString holdingText() const;
+    QString readyText() const;
 
     const TimelinePalette &m_palette;
     const TraceSummary &m_summary;

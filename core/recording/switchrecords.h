@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+
+namespace raceway {
+
+// The kernel's own record of when one thread lost and got back its core: a perf_event_open software
+// event with context-switch records (user-space only, the calling thread only), read from a small ring
+// that the kernel writes and this thread drains. Where the kernel allows it (perf_event_paranoid <= 2,
+// or CAP_PERFMON), a thread preempted while it had work is known to the nanosecond; elsewhere open()
+// fails and the caller estimates from its CPU clock instead.
+class SwitchRecords
+{
+public:
+    SwitchRecords() = default;
+    ~SwitchRecords();
+    SwitchRecords(const SwitchRecords &) = delete;
+    SwitchRecords &operator=(const SwitchRecords &) = delete;
+
+    // Call on the thread to watch. False (and nothing held) where the kernel refuses.
+    bool open() noexcept;
+    bool isOpen() const noexcept { return m_head != nullptr; }
+
+    // Records not read yet: one load of a word the kernel writes on this thread's switches.
+    bool pending() const noexcept { return head() != m_tail; }
+    // Where the kernel's writing stands: a thread that reads it twice and finds it moved was switched
+    // out in between.
+    std::uint64_t head() const noexcept { return __atomic_load_n(m_head, __ATOMIC_ACQUIRE); }
+
+    // Reads every record written so far and calls ready(outNs, inNs) for each time the thread was taken
+    // off its core while it still had work (preempted) and given one back; times are CLOCK_MONOTONIC
+    // nanoseconds. A thread that blocked or slept gave its core up itself: not reported. Records the
+    // kernel could not write (the ring was full) are counted in lost().
+    // The third argument is where in the kernel's writing the switch-out stands (compare with head()).
+    template <typename Fn> void drain(Fn &&ready) noexcept
+    {
+        Switch s;
+        while (next(s))
+            if (s.in && m_preemptedAt != 0) {
+                if (s.t > m_preemptedAt) ready(m_preemptedAt, s.t, m_preemptedPos);
+                m_preemptedAt = 0;
+            } else if (!s.in) {
+                m_preemptedAt = s.preempted ? s.t : 0;
+                m_preemptedPos = s.pos;
+            }
+    }
+    std::uint64_t lost() const noexcept { return m_lost; }
+
+private:
+    struct Switch
+    {
+        std::int64_t t = 0;
+        bool in = false;
+        bool preempted = false;
+        std::uint64_t pos = 0;
+    };
+    bool next(Switch &out) noexcept;
+
+    int m_fd = -1;
+    void *m_map = nullptr;
+    std::uint64_t m_mapBytes = 0;
+    const std::uint64_t *m_head = nullptr;
+    std::uint64_t *m_tailWord = nullptr;
+    const unsigned char *m_data = nullptr;
+    std::uint64_t m_dataBytes = 0;
+    std::uint64_t m_tail = 0;
+    std::int64_t m_preemptedAt = 0;
+    std::uint64_t m_preemptedPos = 0;
+    std::uint64_t m_lost = 0;
+};
+
+} // namespace raceway
