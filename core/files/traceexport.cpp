@@ -72,6 +72,8 @@ std::pair<const char *, const char *> seriesKeys(LaneKind kind)
         return {"expected", "actual"};
     case LaneKind::Core:
         return {"busy_permille", nullptr};
+    case LaneKind::Observer:
+        return {"share_of_all_cores_permille", nullptr};
     case LaneKind::Lock:
     case LaneKind::Gil:
         return {"waiting", nullptr};

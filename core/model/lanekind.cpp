@@ -25,6 +25,8 @@ QString laneKindName(LaneKind kind)
         return QStringLiteral("semaphore");
     case LaneKind::Signal:
         return QStringLiteral("event");
+    case LaneKind::Observer:
+        return QStringLiteral("raceway");
     }
     return QStringLiteral("thread");
 }

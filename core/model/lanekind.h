@@ -20,7 +20,8 @@ enum class LaneKind : std::uint8_t {
     Gil,
     CoreRuns,
     Semaphore,
-    Signal
+    Signal,
+    Observer // Raceway's own threads: the share of all cores they used, per sample
 };
 QString laneKindName(LaneKind kind);
 

@@ -81,6 +81,7 @@ void Assembler::discover(std::int64_t now, bool all)
             ps.prefix = pid == m_mainPid ? QString() : name + QStringLiteral(": ");
             ps.lane = m_recorder.addLane(name + QStringLiteral(" (pid %1)").arg(pid), LaneKind::Process);
             ps.buffer = m_recorder.createBuffer(ps.lane);
+            ps.buffer->markObserver();
             const std::uint16_t gilLane =
                 m_recorder.addLane(ps.prefix + QStringLiteral("GIL (inferred)"), LaneKind::Gil);
             ps.gil = m_recorder.addObject(ps.prefix + QStringLiteral("GIL (inferred)"), gilLane);
@@ -101,6 +102,7 @@ void Assembler::discover(std::int64_t now, bool all)
             ts.tid = t.tid;
             ts.lane = m_recorder.addLane(laneName, LaneKind::Thread);
             ts.buffer = m_recorder.createBuffer(ts.lane);
+            ts.buffer->markObserver();
             ps.threads[local] = m_threads.size() - 1;
         }
     }

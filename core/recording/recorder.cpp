@@ -62,6 +62,20 @@ std::vector<std::uint16_t> Recorder::coreWatchedLanes() const
     return out;
 }
 
+std::vector<int> Recorder::workerThreadIds() const
+{
+    std::vector<int> out;
+    std::lock_guard lock(m_mutex);
+    for (const auto &b : m_buffers) {
+        const int tid = b->m_tid.load(std::memory_order_relaxed);
+        if (tid != 0 && !b->m_observer.load(std::memory_order_relaxed) && b->m_lane < m_lanes.size() &&
+            m_lanes[b->m_lane].kind == LaneKind::Thread)
+            out.push_back(tid);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 EventChunk *EventChunk::allocate() noexcept
 {
     void *p = mmap(nullptr, sizeof(EventChunk), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -107,7 +121,9 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         // to the window: 64 busy threads at equal priority would leave them 1/33 of a core, the live view
         // would lag, and Stop would wait behind a backlog. All workers get the same lower priority, so
         // how they race against each other does not change.
-        setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), Recorder::workerNice);
+        const auto tid = pid_t(syscall(SYS_gettid));
+        m_tid.store(int(tid), std::memory_order_relaxed);
+        if (!m_keepPriority) setpriority(PRIO_PROCESS, tid, Recorder::workerNice);
         if (m_watchCore) startCoreWatch();
     }
     if (!m_write || m_used == EventChunk::capacity) {

@@ -65,6 +65,11 @@ public:
     // allows them (obj 1: exact), else the thread's CPU clock read where the time since its last event
     // is long (obj 0: an estimate, placed at the gap's end). One load per event, or a clock read per gap.
     void enableCoreWatch() noexcept { m_watchCore = true; }
+    // For a buffer that Raceway's own thread writes on a thread lane's behalf (a traced Python program's,
+    // put together from its stream): its writer is not the workload.
+    void markObserver() noexcept { m_observer.store(true, std::memory_order_relaxed); }
+    // For a buffer written once by a thread that must not lose its priority (the collector's).
+    void keepWriterPriority() noexcept { m_keepPriority = true; }
 
     void recordAt(std::int64_t t, EventKind kind, std::uint8_t obj, std::uint32_t arg) noexcept
     {
@@ -162,7 +167,10 @@ private:
     std::uint32_t m_mark = 0;  // m_used when m_limit was last set
     std::uint64_t m_quota = 0; // events this thread may still write, as of m_mark
     std::atomic<std::int64_t> m_firstDrop{0};
+    std::atomic<int> m_tid{0}; // the writer's thread id, once it has written
     bool m_watchCore = false;
+    bool m_keepPriority = false;
+    std::atomic<bool> m_observer{false};
     std::int64_t m_lastT = 0;   // the last event's time (core watch)
     std::int64_t m_cpuWall = 0; // when the thread's CPU clock was last read (0: never)
     std::int64_t m_cpu = 0;     // what it said
@@ -231,6 +239,9 @@ public:
     enum CoreSource : unsigned { CoreFromCpuClock = 1, CoreFromSwitches = 2 };
     unsigned coreSources() const noexcept { return m_coreSources.load(std::memory_order_relaxed); }
     std::vector<std::uint16_t> coreWatchedLanes() const; // lanes whose threads watched (sorted)
+    // The workload's threads in this process: those that have written a thread lane's buffer and are not
+    // Raceway's own (sorted).
+    std::vector<int> workerThreadIds() const;
     // Switch records the kernel could not write because a thread's ring was full (their waits are missing).
     std::uint64_t lostSwitches() const noexcept { return m_lostSwitches.load(std::memory_order_relaxed); }
 

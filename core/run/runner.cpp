@@ -29,6 +29,8 @@ void Runner::start()
         m_recorder.holdWatermark(m_startNs);
         m_trace.setEndFollowsEvents(false);
     }
+    m_self = std::make_unique<SelfSampler>(m_recorder);
+    m_self->start();
     m_controller.reset(QThread::create([this] {
         m_scenario.run(m_context);
         m_endNs = m_context.endNs() != 0 ? m_context.endNs() : nowNs();
@@ -58,6 +60,7 @@ bool Runner::collect(double budgetMs)
     if (m_finished || !m_controller) return m_finished;
     // Read before draining: everything the workers wrote happened before m_done was released.
     const bool done = m_done.load(std::memory_order_acquire);
+    if (done && m_self) m_self->stop(); // its last reading is drained with the workers' last events
     const std::int64_t deadline = nowNs() + std::int64_t(budgetMs * 1e6);
     // Objects first: an object is added after the lane it is drawn on, so every lane the objects name
     // is in the lanes read next (the other way round, a lane and its object added in between would
@@ -108,7 +111,9 @@ void Runner::addSchedulerMetrics()
         for (std::size_t i = 0; i < lane.times.size(); ++i) {
             const std::int64_t until = i + 1 < lane.times.size() ? lane.times[i + 1] : end;
             const std::int64_t ns = std::max<std::int64_t>(0, until - lane.times[i]);
-            if (lane.states[i] == State::Running || lane.states[i] == State::Task) onCpu += ns;
+            if (lane.states[i] == State::Running || lane.states[i] == State::Task ||
+                lane.states[i] == State::Holding)
+                onCpu += ns; // a holder runs too (one taken off its core while holding is not told apart yet)
             if (lane.states[i] == State::Ready) ready += ns;
         }
     }
@@ -116,7 +121,8 @@ void Runner::addSchedulerMetrics()
                            : sources == Recorder::CoreFromCpuClock
                                ? QStringLiteral("CPU time (estimated)")
                                : QStringLiteral("context switches and CPU time");
-    m_result.metrics.append({QStringLiteral("on_cpu_ms"), QStringLiteral("Threads on a core (drawn running)"),
+    m_result.metrics.append({QStringLiteral("on_cpu_ms"),
+                             QStringLiteral("Threads on a core (drawn running or holding)"),
                              double(onCpu) / 1e6, QStringLiteral("ms")});
     m_result.metrics.append({QStringLiteral("waiting_for_cpu_ms"),
                              QStringLiteral("Threads waiting for a core"), double(ready) / 1e6,
@@ -163,6 +169,19 @@ void Runner::addCoreWaitMetrics()
                              {}});
 }
 
+void Runner::addObserverMetrics()
+{
+    // What Raceway's own threads took from the cores while the run went on, beside what the workload's
+    // threads in this process used (a child process's work is not in it).
+    m_self->stop();
+    m_result.metrics.append({QStringLiteral("raceway_cpu_ms"), QStringLiteral("Raceway's own threads (CPU)"),
+                             double(m_self->ownCpuNs()) / 1e6, QStringLiteral("ms")});
+    if (m_self->workloadCpuNs() > 0)
+        m_result.metrics.append(
+            {QStringLiteral("raceway_cpu_share"), QStringLiteral("… of the workload threads' CPU"),
+             double(m_self->ownCpuNs()) / double(m_self->workloadCpuNs()), QStringLiteral("share")});
+}
+
 void Runner::finish()
 {
     m_controller->wait();
@@ -172,6 +191,7 @@ void Runner::finish()
     m_trace.compact();
     m_result.metrics = m_context.metrics();
     addSchedulerMetrics();
+    addObserverMetrics();
     addCoreWaitMetrics();
     const std::int64_t start = m_context.startNs() != 0 ? m_context.startNs() : m_startNs;
     m_result.wallMs = double(m_endNs - start) / 1e6;

@@ -2,6 +2,7 @@
 
 #include "recorder.h"
 #include "scenario.h"
+#include "selfsampler.h"
 #include "trace.h"
 
 #include <QThread>
@@ -66,6 +67,7 @@ public:
 private:
     void finish();
     void addSchedulerMetrics();
+    void addObserverMetrics();
     void addCoreWaitMetrics();
 
     const Scenario &m_scenario;
@@ -75,6 +77,7 @@ private:
     RunResult m_result;
     RunFileWriter *m_saver = nullptr;
     std::unique_ptr<QThread> m_controller;
+    std::unique_ptr<SelfSampler> m_self; // Raceway's own threads, drawn on a lane of their own
     std::atomic<bool> m_done{false};
     std::int64_t m_startNs = 0;
     std::int64_t m_endNs = 0; // written by the controller before m_done is released

@@ -97,7 +97,8 @@ void TestMainWindow::runFillsLanesAndResults()
     runToEnd(w);
     const Runner *r = w.runner();
     const Trace &t = r->trace();
-    QCOMPARE(t.lanes().size(), 5u); // four threads and the counter
+    QCOMPARE(t.lanes().size(), 6u); // four threads, the counter and Raceway itself
+    QCOMPARE(t.lane(5).kind, LaneKind::Observer);
     const auto metric = [&](const char *key) {
         return metricValue(r->result().metrics, QString::fromLatin1(key));
     };

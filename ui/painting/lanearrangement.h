@@ -25,6 +25,11 @@ struct LaneArrangement
     }
     bool isCollapsed(LaneKind kind) const { return collapsed.contains(laneKindName(kind)); }
 
+    static std::size_t unnamedRank(const std::vector<Lane> &lanes, std::size_t i)
+    {
+        return lanes[i].kind == LaneKind::Observer ? lanes.size() + i : i;
+    }
+
     // The trace's lanes to draw, top to bottom: pinned ones first, then the rest in the dragged order
     // (lanes it does not name in their own order after those it does); a collapsed kind's lanes stay
     // together where its first lane is.
@@ -40,10 +45,14 @@ struct LaneArrangement
         const std::size_t pinnedCount = out.size();
         for (std::size_t i = 0; i < lanes.size(); ++i)
             if (!pinned.contains(lanes[i].name) && !hidden.contains(lanes[i].name)) out.push_back(i);
+        // Raceway's own lane goes below the run's, whenever it was added.
+        std::stable_sort(
+            out.begin() + std::ptrdiff_t(pinnedCount), out.end(),
+            [&](std::size_t a, std::size_t b) { return unnamedRank(lanes, a) < unnamedRank(lanes, b); });
         if (!sequence.isEmpty()) {
             const auto rank = [&](std::size_t i) {
                 const qsizetype at = sequence.indexOf(lanes[i].name);
-                return at >= 0 ? std::size_t(at) : std::size_t(sequence.size()) + i;
+                return at >= 0 ? std::size_t(at) : std::size_t(sequence.size()) + unnamedRank(lanes, i);
             };
             std::stable_sort(out.begin() + std::ptrdiff_t(pinnedCount), out.end(),
                              [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });

@@ -68,9 +68,10 @@ TimelinePalette TimelinePalette::light()
     p.actualLine = QColor(0xAA, 0x33, 0x77); // wine: orange is waiting for the GIL
     // Opaque, so that a bar looks the same over a blue hold as over the lane's background and as its
     // legend sample: a translucent one took the colour of whatever was under it.
-    p.lostArea = QColor(0xFF, 0xAA, 0xBB);    // pink
-    p.waitersFill = QColor(0xEE, 0x88, 0x66); // salmon: near waiting's vermillion, not it
-    p.coreBusy = QColor(0x99, 0x88, 0xCC);    // lavender: no process's cpu colour
+    p.lostArea = QColor(0xFF, 0xAA, 0xBB);     // pink
+    p.waitersFill = QColor(0xEE, 0x88, 0x66);  // salmon: near waiting's vermillion, not it
+    p.coreBusy = QColor(0x99, 0x88, 0xCC);     // lavender: no process's cpu colour
+    p.observerBusy = QColor(0x88, 0x88, 0x88); // grey: the observer, not the observed
     return p;
 }
 

@@ -11,7 +11,8 @@ namespace raceway {
 struct TimelinePalette
 {
     QColor background, laneAlternate, text, mutedText, grid, labelBackground;
-    QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill, coreBusy;
+    QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill, coreBusy,
+        observerBusy;
 
     QColor state(State s) const;
     static QColor core(int index); // running on CPU core `index`: process lanes are coloured by core

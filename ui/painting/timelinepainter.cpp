@@ -17,7 +17,8 @@ std::int64_t TimelinePainter::leadInEnd(const Trace &trace)
 {
     std::int64_t first = INT64_MAX;
     for (const Lane &lane : trace.lanes())
-        if (lane.kind != LaneKind::Core && lane.kind != LaneKind::Counter && !lane.times.empty())
+        if (lane.kind != LaneKind::Core && lane.kind != LaneKind::Counter &&
+            lane.kind != LaneKind::Observer && !lane.times.empty())
             first = std::min(first, lane.times.front());
     const std::int64_t lead = first == INT64_MAX ? 0 : first - trace.start();
     const std::int64_t span = trace.end() - trace.start();

@@ -89,6 +89,8 @@ public:
     TimelineHit hitTest(const TimelineLayout &layout, const QPoint &pos) const;
     // The key facts written on the picture, each beside the point it is about (lanedrawer.h).
     std::vector<Callout> callouts(const TimelineLayout &layout) const;
+    // Where each callout's box goes (in the same order): beside its point, clear of the boxes before it.
+    std::vector<QRect> calloutBoxes(const TimelineLayout &layout) const;
     // Tooltip text, empty when nothing is there.
     QString describe(const TimelineLayout &layout, const TimelineHit &hit) const;
 
@@ -102,6 +104,8 @@ private:
     void paintCallouts(QPainter &p, const TimelineContext &ctx) const;
     void paintLeadIn(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     std::vector<Callout> callouts(const TimelineContext &ctx) const;
+    std::vector<QRect> calloutBoxes(const TimelineLayout &layout, const std::vector<Callout> &callouts,
+                                    const QFont &base) const;
     void paintChart(QPainter &p, const QRect &r) const;
     int chartHeight() const;
     // Lanes of a collapsed kind with more than one lane shown are squeezed into thin rows.

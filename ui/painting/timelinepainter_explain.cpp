@@ -29,16 +29,23 @@ std::vector<Callout> TimelinePainter::callouts(const TimelineContext &ctx) const
     return out;
 }
 
-void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) const
+static QFont calloutFont(const QFont &base)
 {
-    const TimelineLayout &l = ctx.layout;
-    const std::vector<Callout> callouts = this->callouts(ctx);
-    if (callouts.empty()) return;
-    p.save();
-    QFont f = p.font();
+    QFont f = base;
     f.setPixelSize(11);
-    p.setFont(f);
-    const QFontMetrics fm(f);
+    return f;
+}
+
+std::vector<QRect> TimelinePainter::calloutBoxes(const TimelineLayout &l) const
+{
+    return calloutBoxes(l, callouts(l), QFont());
+}
+
+std::vector<QRect> TimelinePainter::calloutBoxes(const TimelineLayout &l,
+                                                 const std::vector<Callout> &callouts,
+                                                 const QFont &base) const
+{
+    const QFontMetrics fm(calloutFont(base));
     const QRect plot = l.plot.adjusted(2, 2, -2, -2);
     std::vector<QRect> placed;
     // A long fact (a deadlock's cycle) wraps onto lines no wider than about half the plot, so that it
@@ -62,6 +69,20 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
             box.moveTop(hit->bottom() + 4 + h > plot.bottom() ? hit->top() - 4 - h : hit->bottom() + 4);
         }
         placed.push_back(box);
+    }
+    return placed;
+}
+
+void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) const
+{
+    const std::vector<Callout> callouts = this->callouts(ctx);
+    if (callouts.empty()) return;
+    const std::vector<QRect> boxes = calloutBoxes(ctx.layout, callouts, p.font());
+    p.save();
+    p.setFont(calloutFont(p.font()));
+    for (std::size_t i = 0; i < callouts.size(); ++i) {
+        const Callout &c = callouts[i];
+        const QRect &box = boxes[i];
         p.setRenderHint(QPainter::Antialiasing, true);
         const QPointF edge(std::clamp(c.at.x(), double(box.left()), double(box.right())),
                            std::clamp(c.at.y(), double(box.top()), double(box.bottom())));

@@ -27,4 +27,25 @@ QString CoreLane::describeValue(const SeriesPoint &value) const
         .arg(QLocale().toString(double(value.a) / 10, 'f', 1));
 }
 
+void ObserverLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+{
+    paintBars(ctx, p, ctx.trace.lane(index), r.adjusted(0, 2, 0, -2), 1000, ctx.palette.observerBusy,
+              r.height() - 4);
+}
+
+void ObserverLane::legend(const Lane &lane, LegendEntries &entries) const
+{
+    LaneDrawer::legend(lane, entries);
+    entries.add(LegendEntries::CoreBusy,
+                {LegendItem::Bar, entries.palette().observerBusy,
+                 QStringLiteral("Raceway's own threads (share of all cores, from /proc schedstat)")});
+}
+
+QString ObserverLane::describeValue(const SeriesPoint &value) const
+{
+    return QStringLiteral("Raceway's own threads (collector, samplers, window) used %1% of all cores in "
+                          "this sample")
+        .arg(QLocale().toString(double(value.a) / 10, 'f', 1));
+}
+
 } // namespace raceway

@@ -16,4 +16,16 @@ protected:
     QString describeValue(const SeriesPoint &value) const override;
 };
 
+// Raceway's own threads: the share of all cores they took while the run went on, drawn like a core's
+// busy share in a colour of its own.
+class ObserverLane : public CoreLane
+{
+public:
+    void paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const override;
+    void legend(const Lane &lane, LegendEntries &entries) const override;
+
+protected:
+    QString describeValue(const SeriesPoint &value) const override;
+};
+
 } // namespace raceway

@@ -25,6 +25,7 @@ const LaneDrawer &drawerFor(LaneKind kind)
     static const CoreRunsLane coreRuns;
     static const SemaphoreLane semaphore;
     static const SignalLane signal;
+    static const ObserverLane observer;
     // No default: a kind added to LaneKind without a drawer is a -Wswitch error here, not a lane drawn
     // as something it is not.
     switch (kind) {
@@ -46,6 +47,8 @@ const LaneDrawer &drawerFor(LaneKind kind)
         return coreRuns;
     case LaneKind::Semaphore:
         return semaphore;
+    case LaneKind::Observer:
+        return observer;
     case LaneKind::Signal:
         return signal;
     }

@@ -1,0 +1,114 @@
+#include "selfsampler.h"
+
+#include <QDir>
+#include <QFile>
+#include <QThread>
+
+#include <algorithm>
+#include <cmath>
+
+#include <time.h>
+
+namespace raceway {
+
+static std::int64_t processCpuNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+SelfSampler::SelfSampler(Recorder &recorder, int intervalMs)
+    : m_recorder(recorder), m_intervalMs(intervalMs), m_cores(std::max(1, QThread::idealThreadCount()))
+{
+}
+
+SelfSampler::~SelfSampler()
+{
+    stop();
+}
+
+void SelfSampler::start()
+{
+    m_processStart = processCpuNs();
+    read();
+    m_startNs = nowNs();
+    m_stopping = false;
+    m_thread = std::thread([this] { loop(); });
+}
+
+void SelfSampler::stop()
+{
+    if (!m_thread.joinable()) return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+    const std::int64_t before = m_own;
+    read();
+    const std::int64_t t = nowNs();
+    record(m_lastNs, t, m_own - before);
+    ThreadBuffer *lane =
+        m_recorder.createBuffer(m_recorder.addLane(QStringLiteral("Raceway itself"), LaneKind::Observer));
+    lane->markObserver();
+    lane->keepWriterPriority();
+    for (const auto &[at, permille] : m_samples)
+        lane->recordAt(at, EventKind::CoreSample, 0, permille);
+}
+
+void SelfSampler::record(std::int64_t from, std::int64_t to, std::int64_t ownNs)
+{
+    // A sample describes the interval that just ended, drawn from that interval's start.
+    if (to <= from) return;
+    const double share = double(ownNs) / (double(to - from) * m_cores);
+    m_samples.emplace_back(from, std::uint32_t(std::lround(std::clamp(share, 0.0, 1.0) * 1000)));
+    m_lastNs = to;
+}
+
+void SelfSampler::read()
+{
+    const std::vector<int> workers = m_recorder.workerThreadIds();
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &name : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const int tid = name.toInt();
+        QFile stat(tasks.filePath(name + QStringLiteral("/schedstat")));
+        if (!stat.open(QIODevice::ReadOnly)) continue; // ended meanwhile
+        const QByteArray text = stat.read(64);
+        const qsizetype space = text.indexOf(' ');
+        bool ok = false;
+        const std::int64_t ns = text.left(space).toLongLong(&ok);
+        if (!ok) continue;
+        auto [it, fresh] = m_tasks.try_emplace(tid);
+        // A thread that was there at the start counts from then; one that started later, from its start.
+        if (fresh && m_startNs == 0) it->second.first = ns;
+        it->second.last = ns;
+        it->second.workload = std::binary_search(workers.begin(), workers.end(), tid);
+        m_sawWorkload = m_sawWorkload || it->second.workload;
+    }
+    // Raceway's own threads from their counts; the workload's as the rest of the process's CPU time, so
+    // that a worker which ended between two readings is in it.
+    m_own = 0;
+    for (const auto &[tid, seen] : m_tasks)
+        if (!seen.workload) m_own += seen.last - seen.first;
+    const std::int64_t process = processCpuNs() - m_processStart;
+    m_workload = m_sawWorkload ? std::max<std::int64_t>(0, process - m_own) : 0;
+}
+
+void SelfSampler::loop()
+{
+    m_lastNs = m_startNs;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            if (m_wake.wait_for(lock, std::chrono::milliseconds(m_intervalMs), [this] { return m_stopping; }))
+                return;
+        }
+        const std::int64_t before = m_own;
+        read();
+        record(m_lastNs, nowNs(), m_own - before);
+    }
+}
+
+} // namespace raceway

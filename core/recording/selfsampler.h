@@ -1,0 +1,62 @@
+#pragma once
+
+#include "recorder.h"
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace raceway {
+
+// The observer in the picture: Raceway's own threads (the collector, the samplers, the window) take
+// cores from the workload they draw. Every interval this reads /proc/self/task/*/schedstat, tells the
+// workload's threads (those that record events) from Raceway's own, and records on one lane, "Raceway
+// itself", the share of all cores its own threads used (CoreSample, per mille). It counts its own
+// reading too. The lane is added when it stops, after every lane of the run: it is the last one, and
+// the run's own lanes keep their numbers.
+class SelfSampler
+{
+public:
+    explicit SelfSampler(Recorder &recorder, int intervalMs = 100);
+    ~SelfSampler();
+    SelfSampler(const SelfSampler &) = delete;
+    SelfSampler &operator=(const SelfSampler &) = delete;
+
+    void start();
+    void stop(); // takes a last reading and records the lane
+
+    // After stop(): CPU time over [start, stop] of Raceway's own threads and of the workload's threads
+    // in this process (child processes are not in it), from the kernel's per-thread counts.
+    std::int64_t ownCpuNs() const { return m_own; }
+    std::int64_t workloadCpuNs() const { return m_workload; }
+
+private:
+    void loop();
+    void read(); // updates m_first / m_last, then the sums
+    void record(std::int64_t from, std::int64_t to, std::int64_t ownNs);
+
+    Recorder &m_recorder;
+    int m_intervalMs;
+    std::vector<std::pair<std::int64_t, std::uint32_t>> m_samples; // (interval start, per mille)
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stopping = false;
+    struct Seen
+    {
+        std::int64_t first = 0, last = 0;
+        bool workload = false;
+    };
+    std::map<int, Seen> m_tasks; // by thread id; a thread that ended keeps what it used
+    std::int64_t m_own = 0, m_workload = 0;
+    int m_cores = 1;
+    std::int64_t m_processStart = 0;
+    bool m_sawWorkload = false;
+    std::int64_t m_startNs = 0, m_lastNs = 0;
+};
+
+} // namespace raceway
