@@ -168,3 +168,42 @@ BENCHMARK(BM_WindowDuringHeavyRun)
     ->Iterations(1)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
+
+// The observer's cost (issue 31): counter threads=2 iterations=3000000 lock=on, 12 M events. Arg 0 as the
+// command line runs it (collected once the workers have joined), 1 collected live every 16 ms as the
+// window does (without painting). Counters: Raceway's own threads' CPU while the workers ran, and its
+// share of the workers' CPU, as the run reports them (raceway_cpu_ms, raceway_cpu_share).
+static void BM_ObserverShare(benchmark::State &state)
+{
+    const Scenario *s = Registry::builtin().find(QStringLiteral("counter"));
+    const ParamValues params = paramsFor(
+        *s, {QStringLiteral("threads=2"), QStringLiteral("iterations=3000000"), QStringLiteral("lock=on")});
+    std::vector<double> shares, ownMs;
+    for (auto _ : state) {
+        Runner runner(*s, params);
+        runner.start();
+        if (state.range(0) == 0) {
+            while (!runner.workersJoined())
+                QThread::msleep(20);
+            runner.wait();
+        } else {
+            while (!runner.collect(8))
+                QThread::msleep(16);
+        }
+        const QList<Metric> &m = runner.result().metrics;
+        shares.push_back(metricValue(m, QStringLiteral("raceway_cpu_share")).toDouble() * 100);
+        ownMs.push_back(metricValue(m, QStringLiteral("raceway_cpu_ms")).toDouble());
+    }
+    std::sort(shares.begin(), shares.end());
+    std::sort(ownMs.begin(), ownMs.end());
+    state.counters["own_share_pct_median"] = shares[shares.size() / 2];
+    state.counters["own_share_pct_max"] = shares.back();
+    state.counters["own_cpu_ms_median"] = ownMs[ownMs.size() / 2];
+}
+BENCHMARK(BM_ObserverShare)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("live")
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
