@@ -1,5 +1,6 @@
 #include "traceexport.h"
 
+#include "handoffs.h"
 #include "slicegrid.h"
 #include "tracesink.h"
 
@@ -152,6 +153,7 @@ public:
             marks(i);
             counters(i);
         }
+        flows();
         m_sink.append("\n]}\n");
     }
 
@@ -172,7 +174,11 @@ private:
             "that fills most of it, and slice times are multiples of resolution_us. Lost updates within one "
             "cell of a lane are one instant: n increments erased by k writes (1 if not given), each of which "
             "overwrote the value of lane tid `of` (not given when they differ). Counters keep the last value "
-            "of each counter_period_us, at its exact time.");
+            "of each counter_period_us, at its exact time. A flow (cat handoff, named after the lock) goes "
+            "from "
+            "where a thread let a lock or the GIL go to where the thread waiting for it took it, one per "
+            "lock "
+            "per cell; its wake_latency_ns is exact.");
         m_sink.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"Raceway " RACEWAY_VERSION
                       "\"");
         m_sink.append(",\"clock\":\"CLOCK_MONOTONIC\",\"start_ns\":");
@@ -311,6 +317,36 @@ private:
             ++count;
         }
         flush();
+    }
+
+    // Hand-offs: a thread let a lock go while another waited for it, and that one took it. A flow from
+    // the release (on the releasing thread) to the wake (on the woken one), one per lock per cell.
+    void flows()
+    {
+        const std::int64_t resUs = m_res / 1000;
+        std::int64_t id = 0;
+        std::size_t lock = SIZE_MAX;
+        std::int64_t cell = -1;
+        for (const Handoff &h : allHandoffs(m_trace)) {
+            const std::int64_t c = std::max<std::int64_t>(0, h.woke - m_t0) / m_res;
+            if (h.lock == lock && c == cell) continue;
+            lock = h.lock;
+            cell = c;
+            ++id;
+            const QByteArray common =
+                ",\"cat\":\"handoff\",\"name\":" + jsonString(m_trace.lane(h.lock).name) +
+                ",\"id\":" + QByteArray::number(qlonglong(id)) + ",\"pid\":1,\"tid\":";
+            open("s");
+            m_sink.append(common + QByteArray::number(tidOf(h.from)) + ",\"ts\":");
+            m_sink.appendNumber(std::max<std::int64_t>(0, h.released - m_t0) / m_res * resUs);
+            m_sink.append("}");
+            open("f");
+            m_sink.append(common + QByteArray::number(tidOf(h.to)) + ",\"bp\":\"e\",\"ts\":");
+            m_sink.appendNumber(c * resUs);
+            m_sink.append(",\"args\":{\"wake_latency_ns\":");
+            m_sink.appendNumber(h.latency());
+            m_sink.append("}}");
+        }
     }
 
     void counters(std::size_t laneIndex)

@@ -48,8 +48,18 @@ struct ExportedLane
     std::vector<ExportedCounter> counters;
 };
 
+// One end of a hand-off flow ("s" on the releasing lane, "f" on the woken one).
+struct ExportedFlowEnd
+{
+    std::int64_t id = 0;
+    int tid = -1;
+    std::int64_t ts = 0; // ns
+    bool start = false;
+};
+
 struct ExportedTrace
 {
+    std::vector<ExportedFlowEnd> flows;
     QByteArray bytes;
     QJsonObject otherData;
     std::set<int> pids;
@@ -98,6 +108,10 @@ inline ExportedTrace readExport(const QByteArray &bytes)
                                      args.value(QStringLiteral("of")).toInt(-1)});
         else if (ph == QLatin1String("C"))
             lane.counters.push_back({usToNs(ts), args});
+        else if (ph == QLatin1String("s") || ph == QLatin1String("f"))
+            out.flows.push_back({e.value(QStringLiteral("id")).toInteger(),
+                                 e.value(QStringLiteral("tid")).toInt(-1), usToNs(ts),
+                                 ph == QLatin1String("s")});
         else
             ++out.unknownPhases;
     }

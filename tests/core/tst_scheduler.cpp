@@ -3,16 +3,23 @@
 // test while the run goes on), and the lost updates said to follow a wait for a core are the ones only
 // such a wait can explain.
 
+#include "handoffs.h"
 #include "rangestats.h"
 #include "tracechecks.h"
+#include "traceexport.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 #include <QThread>
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <thread>
 
 using namespace raceway;
@@ -81,6 +88,7 @@ class TestScheduler : public QObject
 private Q_SLOTS:
     void eachThreadAgreesWithItsSchedstat();
     void lossesFollowCoreWaits();
+    void handoffsEndWaitsAndAreExported();
 };
 
 void TestScheduler::eachThreadAgreesWithItsSchedstat()
@@ -173,6 +181,73 @@ void TestScheduler::lossesFollowCoreWaits()
     QCOMPARE(afterWait + other, lost);
     QCOMPARE(metric(*r, "writes_after_core_wait"), writesAfterWait);
     QVERIFY2(double(other) <= 0.25 * double(lost), "writes without a wait for a core before them lost much");
+}
+
+void TestScheduler::handoffsEndWaitsAndAreExported()
+{
+    // Three threads taking turns on one lock: every wait that another thread's release ended is one
+    // hand-off, counted here from the thread lanes alone (a wait [a, b) into holding, and another
+    // thread's hold ending inside it), and each is a flow in the Chrome trace with its exact latency.
+    auto r = runScenario(QStringLiteral("counter"),
+                         args({"threads=3", "iterations=2000", "lock=on", "window_ns=5000"}));
+    const Trace &t = r->trace();
+    const auto threads = lanesOfKind(t, LaneKind::Thread);
+    std::vector<std::vector<Interval>> holds(t.lanes().size());
+    for (std::size_t lane : threads)
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state == State::Holding) holds[lane].push_back(iv);
+        });
+    std::int64_t waitsEnded = 0;
+    for (std::size_t lane : threads) {
+        std::vector<Interval> ivs;
+        t.forEachInterval(lane, [&](const Interval &iv) { ivs.push_back(iv); });
+        for (std::size_t k = 0; k + 1 < ivs.size(); ++k) {
+            if (ivs[k].state != State::Waiting || ivs[k + 1].state != State::Holding) continue;
+            bool released = false;
+            for (std::size_t other : threads)
+                if (other != lane)
+                    for (const Interval &h : holds[other])
+                        released =
+                            released || (h.end >= ivs[k].start && h.end <= ivs[k].end && h.end > h.start);
+            waitsEnded += released;
+        }
+    }
+    const std::vector<Handoff> handoffs = allHandoffs(t);
+    qInfo("%lld waits ended by another thread's release; %zu hand-offs", qlonglong(waitsEnded),
+          handoffs.size());
+    QVERIFY(waitsEnded > 0);
+    QCOMPARE(qlonglong(handoffs.size()), qlonglong(waitsEnded));
+    for (const Handoff &h : handoffs) {
+        QVERIFY(h.from != h.to && h.released <= h.woke);
+        QVERIFY(handoffInto(t, h.to, h.woke).has_value());
+    }
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    ChromeTraceOptions fine;
+    fine.resolutionNs = 1000;
+    QVERIFY(writeChromeTrace(t, out, fine));
+    std::map<qint64, QJsonObject> starts, finishes;
+    for (const QJsonValue v :
+         QJsonDocument::fromJson(out.data()).object().value(QStringLiteral("traceEvents")).toArray()) {
+        const QJsonObject e = v.toObject();
+        const QString ph = e.value(QStringLiteral("ph")).toString();
+        if (ph == QLatin1String("s")) starts[e.value(QStringLiteral("id")).toInteger()] = e;
+        if (ph == QLatin1String("f")) finishes[e.value(QStringLiteral("id")).toInteger()] = e;
+    }
+    QVERIFY(!finishes.empty());
+    QCOMPARE(starts.size(), finishes.size());
+    std::multiset<qint64> latencies;
+    for (const Handoff &h : handoffs)
+        latencies.insert(h.latency());
+    for (const auto &[id, f] : finishes) {
+        QVERIFY(starts.count(id) == 1);
+        QVERIFY(f.value(QStringLiteral("ts")).toInteger() >=
+                starts[id].value(QStringLiteral("ts")).toInteger());
+        QVERIFY(latencies.count(f.value(QStringLiteral("args"))
+                                    .toObject()
+                                    .value(QStringLiteral("wake_latency_ns"))
+                                    .toInteger()) > 0);
+    }
 }
 
 QTEST_MAIN(TestScheduler)

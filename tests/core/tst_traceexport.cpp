@@ -207,6 +207,24 @@ void TestTraceExport::runsExportForViewers()
     QCOMPARE(res, chromeTraceResolution(t));
     QVERIFY(e.otherData.value(QStringLiteral("counter_period_us")).toInteger() * 1000 >= res);
     QCOMPARE(e.unknownPhases, 0);
+    // Hand-off flows come in pairs, forwards in time, each end inside a slice of its own lane (where a
+    // viewer binds it).
+    std::map<std::int64_t, std::vector<ExportedFlowEnd>> flows;
+    for (const ExportedFlowEnd &f : e.flows)
+        flows[f.id].push_back(f);
+    for (const auto &[id, ends] : flows) {
+        QCOMPARE(ends.size(), std::size_t(2));
+        const ExportedFlowEnd &s = ends[0].start ? ends[0] : ends[1], &f = ends[0].start ? ends[1] : ends[0];
+        QVERIFY(s.start && !f.start && s.ts <= f.ts);
+        for (const ExportedFlowEnd *end : {&s, &f}) {
+            const auto &slices = e.lanes.at(end->tid).slices;
+            QVERIFY2(std::any_of(slices.begin(), slices.end(),
+                                 [&](const ExportedSlice &sl) {
+                                     return sl.ts <= end->ts && end->ts <= sl.ts + sl.dur;
+                                 }),
+                     "a flow end outside every slice of its lane");
+        }
+    }
 
     // Perfetto: one process, named; its pid is no lane's tid; one named, sorted lane per trace lane.
     QCOMPARE(e.pids, (std::set<int>{1}));

@@ -72,6 +72,7 @@ TimelinePalette TimelinePalette::light()
     p.waitersFill = QColor(0xEE, 0x88, 0x66);  // salmon: near waiting's vermillion, not it
     p.coreBusy = QColor(0x99, 0x88, 0xCC);     // lavender: no process's cpu colour
     p.observerBusy = QColor(0x88, 0x88, 0x88); // grey: the observer, not the observed
+    p.handoff = QColor(0x33, 0x33, 0x33);      // near the text: an arrow, not a state
     return p;
 }
 
@@ -85,6 +86,7 @@ TimelinePalette TimelinePalette::dark()
     p.grid = QColor(0x34, 0x38, 0x41);
     p.labelBackground = QColor(0x2A, 0x2D, 0x35);
     p.expectedLine = QColor(0xC8, 0xCB, 0xD2);
+    p.handoff = QColor(0xDD, 0xDD, 0xDD);
     return p;
 }
 

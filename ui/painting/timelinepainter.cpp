@@ -178,6 +178,7 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
         if (!l.lanes[i].isNull() && !l.squeezed[i] && !m_trace.lane(i).instants.empty())
             paintInstants(ctx, p, i, l.lanes[i]);
+    paintHandoffs(p, ctx);
     paintCallouts(p, ctx);
     paintLeadIn(p, l, m);
     paintBudgetEnd(p, l, m);

@@ -102,6 +102,7 @@ private:
     void paintLegend(QPainter &p, const QRect &r, const std::vector<LegendItem> &items) const;
     void paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintCallouts(QPainter &p, const TimelineContext &ctx) const;
+    void paintHandoffs(QPainter &p, const TimelineContext &ctx) const;
     void paintLeadIn(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     std::vector<Callout> callouts(const TimelineContext &ctx) const;
     std::vector<QRect> calloutBoxes(const TimelineLayout &layout, const std::vector<Callout> &callouts,

@@ -3,10 +3,12 @@
 
 #include "timelinepainter.h"
 
+#include "handoffs.h"
 #include "lanes/instantspainter.h"
 #include "lanes/lanedrawers.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace raceway {
 
@@ -102,6 +104,42 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
     p.restore();
 }
 
+void TimelinePainter::paintHandoffs(QPainter &p, const TimelineContext &ctx) const
+{
+    // Zoomed in far enough to tell them apart (a few pixels each on average): an arrow from where a
+    // thread let a lock go to where the thread waiting for it took it.
+    const TimelineLayout &l = ctx.layout;
+    const coords::Mapping &m = ctx.mapping;
+    std::vector<Handoff> handoffs;
+    const std::size_t most = std::size_t(std::max(1, l.plot.width() / 6));
+    if (!handoffsIn(m_trace, m.start, m.end, most, handoffs) || handoffs.empty()) return;
+    const auto middle = [&](std::size_t lane) {
+        return lane < l.lanes.size() && !l.lanes[lane].isNull() && !l.squeezed[lane]
+                   ? l.lanes[lane].center().y() + 0.5
+                   : -1.0;
+    };
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(m_palette.handoff, 1.2));
+    p.setBrush(m_palette.handoff);
+    bool drawn = false;
+    for (const Handoff &h : handoffs) {
+        const double y0 = middle(h.from), y1 = middle(h.to);
+        if (y0 < 0 || y1 < 0) continue;
+        const QPointF a(m.toX(h.released), y0), b(m.toX(h.woke), y1);
+        p.drawLine(a, b);
+        // The head at the waiter's end, along the line.
+        const QPointF d = b - a;
+        const double len = std::max(1.0, std::hypot(d.x(), d.y()));
+        const QPointF u = d / len, n(-u.y(), u.x());
+        const QPointF head[] = {b, b - u * 6 + n * 3, b - u * 6 - n * 3};
+        p.drawPolygon(head, 3);
+        drawn = true;
+    }
+    p.restore();
+    if (drawn) ctx.inked(m_palette.handoff);
+}
+
 std::vector<LegendItem> TimelinePainter::legendItems() const
 {
     return legendItems(TraceSummary::of(m_trace));
@@ -114,6 +152,16 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
         drawerFor(lane.kind).legend(lane, entries);
         legendInstants(lane, entries);
     }
+    // Hand-offs: listed wherever a lock or the GIL has a lane; kept only where an arrow was drawn.
+    const auto handsOff = [](const Trace &t) {
+        return std::any_of(t.lanes().begin(), t.lanes().end(), [](const Lane &lane) {
+            return lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil;
+        });
+    };
+    if (handsOff(m_trace) ||
+        std::any_of(m_legendAlso.begin(), m_legendAlso.end(), [&](const Trace *t) { return handsOff(*t); }))
+        entries.add(LegendEntries::Handoffs, {LegendItem::Line, m_palette.handoff,
+                                              QStringLiteral("hand-off: a release wakes the next waiter")});
     // Runs stacked above this one share its legend: what they draw is explained here too.
     for (const Trace *other : m_legendAlso) {
         const TraceSummary otherSummary = TraceSummary::of(*other);

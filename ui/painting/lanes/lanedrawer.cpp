@@ -1,5 +1,6 @@
 #include "lanedrawer.h"
 
+#include "handoffs.h"
 #include "instantspainter.h"
 #include "results.h"
 
@@ -156,6 +157,14 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
         if (iv.state != State::Idle && !state.isEmpty())
             lines << QStringLiteral("%1 from %2 for %3")
                          .arg(state, duration(iv.start - t0), duration(iv.end - iv.start));
+        // A wait that another thread ended: who, and how long the waiter took to run after it.
+        if (iv.state == State::Waiting || iv.state == State::WaitingGil)
+            if (const auto h = handoffInto(trace, std::size_t(hit.lane), iv.end))
+                lines << QStringLiteral("Woken by %1, which let go of %2 at %3; this thread had it %4 later "
+                                        "(waking up, and any wait for a core, included)")
+                             .arg(trace.lane(h->from).name.toHtmlEscaped(),
+                                  trace.lane(h->lock).name.toHtmlEscaped(), duration(h->released - t0),
+                                  duration(h->latency()));
     }
     if (hit.value)
         if (const QString value = describeValue(*hit.value); !value.isEmpty()) lines << value;

@@ -25,6 +25,7 @@ public:
         LostUpdates = 600,
         Marks = 650, // + the mark's place in instantspainter's list
         RestoringWrites = 700,
+        Handoffs = 750,
         Waiters = 800,
         Counter = 900,
     };
