@@ -88,7 +88,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_selectionTimer.setInterval(60);
     connect(m_view->zoom(), &TimelineZoom::selectionChanged, &m_selectionTimer, qOverload<>(&QTimer::start));
     connect(&m_selectionTimer, &QTimer::timeout, this, &MainWindow::showSelection);
-    connect(m_history, &RunHistory::currentChanged, this, [this] { m_selection->showRange(nullptr, 0, 0); });
+    connect(m_history, &RunHistory::currentChanged, this, [this] {
+        m_selection->showRange(nullptr, 0, 0);
+        if (m_view->criticalPathShown()) QTimer::singleShot(0, this, [this] { showCriticalPath(); });
+    });
     connect(m_history, &RunHistory::currentChanged, this, [this] {
         m_finder.reset(); // it refers to the run it was built from
         m_findTrace = nullptr;
@@ -334,6 +337,7 @@ void MainWindow::finishRun()
     if (tabifiedDockWidgets(m_resultsDock).contains(m_scenarioDock))
         m_resultsDock->raise(); // sharing a tab with the scenario: show what the run measured
     showRuns();
+    if (m_view->criticalPathShown()) showCriticalPath(); // for the finished run
     updateActions();
     Q_EMIT runFinished();
 }

@@ -127,6 +127,7 @@ private:
     void buildMenus();
     void buildLayout();
     void buildFindBar();
+    void showCriticalPath(); // in the Selection panel, when shown
     void showSelection();
     void poll();
     void finishRun();

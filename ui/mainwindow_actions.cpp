@@ -117,6 +117,15 @@ void MainWindow::buildActions()
         [this](bool on) { m_view->setCoresView(on); },
         tr("Show one lane per CPU core with the process that ran on it (Ctrl+G)"));
     cores->setCheckable(true);
+    QAction *path = add(
+        QStringLiteral("criticalPath"), tr("Show C&ritical Path"), QKeySequence(Qt::CTRL | Qt::Key_P),
+        [this](bool on) {
+            m_view->setCriticalPathShown(on);
+            showCriticalPath();
+        },
+        tr("Mark what the last thread's end waited on, back to the start: its own running and waiting for "
+           "a core, and the threads whose releases woke it (Ctrl+P); the Selection panel lists its parts"));
+    path->setCheckable(true);
     add(
         QStringLiteral("open"), tr("&Open…"), QKeySequence::Open, [this] { openInteractive(); },
         tr("Open a saved run (.raceway) or a Chrome trace (.json, .json.gz) from another tool (Ctrl+O); "
@@ -197,6 +206,7 @@ void MainWindow::buildMenus()
     view->addSeparator();
     view->addAction(action(QStringLiteral("compare")));
     view->addAction(action(QStringLiteral("coresView")));
+    view->addAction(action(QStringLiteral("criticalPath")));
     view->addAction(action(QStringLiteral("fitLanes")));
     view->addSeparator();
     for (const char *name : {"find", "findNext", "findPrevious"})

@@ -32,6 +32,13 @@ void MainWindow::showSelection()
     if (m_selectionDock->isVisible()) m_selectionDock->raise();
 }
 
+void MainWindow::showCriticalPath()
+{
+    const std::vector<PathSegment> &path = m_view->criticalPathOfCurrent();
+    m_selection->showCriticalPath(m_view->current() && !path.empty() ? m_view->current() : nullptr, path);
+    if (!path.empty() && m_selectionDock->isVisible()) m_selectionDock->raise();
+}
+
 void MainWindow::buildFindBar()
 {
     m_findBar = new QToolBar(tr("Find"), this);

@@ -19,7 +19,7 @@ QString formatShare(std::int64_t ns, std::int64_t of)
 }
 
 SelectionPanel::SelectionPanel(QWidget *parent)
-    : QWidget(parent), m_heading(new QLabel(this)), m_table(new QTableWidget(this))
+    : QWidget(parent), m_heading(new QLabel(this)), m_table(new QTableWidget(this)), m_path(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -34,6 +34,10 @@ SelectionPanel::SelectionPanel(QWidget *parent)
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     layout->addWidget(m_table, 1);
+    m_path->setWordWrap(true);
+    m_path->setObjectName(QStringLiteral("criticalPath"));
+    m_path->hide();
+    layout->addWidget(m_path);
     showRange(nullptr, 0, 0);
 }
 
@@ -86,6 +90,34 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
         }
         m_table->setColumnHidden(c, empty);
     }
+}
+
+void SelectionPanel::showCriticalPath(const Trace *trace, const std::vector<PathSegment> &path)
+{
+    if (!trace || path.empty()) {
+        m_path->clear();
+        m_path->hide();
+        return;
+    }
+    const std::int64_t length = path.back().end - path.front().start;
+    QStringList parts;
+    const std::vector<PathShare> shares = pathShares(path);
+    for (std::size_t i = 0; i < shares.size() && i < 8; ++i)
+        parts << tr("%1 %2: %3")
+                     .arg(trace->lane(shares[i].lane).name,
+                          shares[i].state == State::Idle ? tr("not started") : stateName(shares[i].state),
+                          formatShare(shares[i].ns, length));
+    if (shares.size() > 8) parts << tr("and %n more", nullptr, int(shares.size() - 8));
+    m_path->setText(tr("<b>Critical path</b>, %1, ending on %2 (%3 segments):<br>%4")
+                        .arg(formatDurationNs(length), trace->lane(path.back().lane).name.toHtmlEscaped(),
+                             QLocale().toString(qulonglong(path.size())),
+                             parts.join(QStringLiteral("<br>"))));
+    m_path->show();
+}
+
+QString SelectionPanel::criticalPathText() const
+{
+    return m_path->isVisible() || !m_path->text().isEmpty() ? m_path->text() : QString();
 }
 
 QString SelectionPanel::cell(const QString &laneName, int column) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "criticalpath.h"
 #include "rangestats.h"
 
 #include <QWidget>
@@ -23,11 +24,15 @@ public:
     // [start, end) absolute ns of `trace`; nullptr clears.
     void showRange(const Trace *trace, std::int64_t start, std::int64_t end);
     QTableWidget *table() const { return m_table; }
+    // The critical path's parts, largest first (nullptr or an empty path: hidden).
+    void showCriticalPath(const Trace *trace, const std::vector<PathSegment> &path);
+    QString criticalPathText() const;
     QString cell(const QString &laneName, int column) const;
 
 private:
     QLabel *m_heading;
     QTableWidget *m_table;
+    QLabel *m_path;
 };
 
 QString formatShare(std::int64_t ns, std::int64_t of); // "12.35 ms (45 %)"

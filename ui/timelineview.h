@@ -30,6 +30,10 @@ public:
     void setChart(std::optional<BarChart> chart); // drawn under the current run
     // Group process lanes by the core they ran on, as profilers' cores views do.
     void setCoresView(bool on);
+    // Draw the current run's critical path (criticalpath.h) over its lanes.
+    void setCriticalPathShown(bool on);
+    bool criticalPathShown() const { return m_showPath; }
+    const std::vector<PathSegment> &criticalPathOfCurrent() const; // as drawn (empty when not shown)
     bool coresView() const { return m_coresView; }
     void traceChanged(); // the current trace grew: follow it and repaint
     TimelineZoom *zoom() const { return m_zoom; }
@@ -135,6 +139,10 @@ private:
     std::unique_ptr<Trace> m_coresCurrent, m_coresPrevious;
     QString m_title, m_previousTitle, m_note, m_previousNote;
     std::optional<BarChart> m_chart;
+    bool m_showPath = false;
+    // The path of the trace shown as the current run, made again when that trace grows or changes.
+    mutable std::vector<PathSegment> m_path;
+    mutable std::tuple<const Trace *, std::uint64_t, std::int64_t> m_pathFor{};
     enum class Drag { None, Pan, Select, Lane } m_drag = Drag::None;
     // Dragging a lane by its label: which one, and where it would land (viewport y of the line drawn).
     QString m_dragLane;

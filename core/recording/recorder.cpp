@@ -56,7 +56,7 @@ std::vector<std::uint16_t> Recorder::coreWatchedLanes() const
     std::vector<std::uint16_t> out;
     std::lock_guard lock(m_mutex);
     for (const auto &b : m_buffers)
-        if (b->m_watchCore) out.push_back(b->m_lane);
+        if (b->m_watchCore) out.push_back(b->m_ownLane);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -68,8 +68,8 @@ std::vector<int> Recorder::workerThreadIds() const
     std::lock_guard lock(m_mutex);
     for (const auto &b : m_buffers) {
         const int tid = b->m_tid.load(std::memory_order_relaxed);
-        if (tid != 0 && !b->m_observer.load(std::memory_order_relaxed) && b->m_lane < m_lanes.size() &&
-            m_lanes[b->m_lane].kind == LaneKind::Thread)
+        if (tid != 0 && !b->m_observer.load(std::memory_order_relaxed) && b->m_ownLane < m_lanes.size() &&
+            m_lanes[b->m_ownLane].kind == LaneKind::Thread)
             out.push_back(tid);
     }
     std::sort(out.begin(), out.end());
@@ -88,7 +88,10 @@ void EventChunk::release(EventChunk *chunk) noexcept
     munmap(chunk, sizeof(EventChunk));
 }
 
-ThreadBuffer::ThreadBuffer(Recorder *recorder, std::uint16_t lane) : m_recorder(recorder), m_lane(lane) {}
+ThreadBuffer::ThreadBuffer(Recorder *recorder, std::uint16_t lane)
+    : m_recorder(recorder), m_lane(lane), m_ownLane(lane)
+{
+}
 
 ThreadBuffer::~ThreadBuffer()
 {

@@ -159,7 +159,8 @@ private:
     std::int64_t nextUnreadTime() const noexcept;
 
     Recorder *m_recorder;
-    std::uint16_t m_lane;
+    std::uint16_t m_lane;          // the writer's: recordOn() changes it for a moment
+    const std::uint16_t m_ownLane; // the same, fixed: for other threads to read
     // Writer side. The first chunk is mapped on the first event, so idle lanes cost nothing.
     EventChunk *m_write = nullptr;
     std::uint32_t m_used = 0;

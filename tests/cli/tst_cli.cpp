@@ -149,6 +149,22 @@ void TestCli::runJsonIsOneObject()
     QCOMPARE(m.value(QStringLiteral("lost_updates")).toInteger(), expected - actual);
     QVERIFY(m.contains(QStringLiteral("lock_wait_ms")));
     QCOMPARE(m.value(QStringLiteral("lock_acquisitions")).toInteger(), 0);
+    // The critical path: contiguous segments from the start that add up to its length, and the same
+    // length again per lane and state.
+    const QJsonObject path = o.value(QStringLiteral("critical_path")).toObject();
+    const qint64 length = path.value(QStringLiteral("length_ns")).toInteger();
+    QVERIFY(length > 0);
+    const QJsonArray segments = path.value(QStringLiteral("segments")).toArray();
+    QCOMPARE(qint64(segments.size()), path.value(QStringLiteral("segments_total")).toInteger());
+    qint64 at = 0, bySum = 0;
+    for (const QJsonValue s : segments) {
+        QCOMPARE(s.toObject().value(QStringLiteral("start_ns")).toInteger(), at);
+        at = s.toObject().value(QStringLiteral("end_ns")).toInteger();
+    }
+    QCOMPARE(at, length);
+    for (const QJsonValue s : path.value(QStringLiteral("by_lane_state")).toArray())
+        bySum += s.toObject().value(QStringLiteral("ns")).toInteger();
+    QCOMPARE(bySum, length);
 }
 
 void TestCli::runWritesAllFiles()

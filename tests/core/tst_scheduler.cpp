@@ -3,6 +3,7 @@
 // test while the run goes on), and the lost updates said to follow a wait for a core are the ones only
 // such a wait can explain.
 
+#include "criticalpath.h"
 #include "handoffs.h"
 #include "rangestats.h"
 #include "tracechecks.h"
@@ -89,6 +90,7 @@ private Q_SLOTS:
     void eachThreadAgreesWithItsSchedstat();
     void lossesFollowCoreWaits();
     void handoffsEndWaitsAndAreExported();
+    void criticalPathAddsUp();
 };
 
 void TestScheduler::eachThreadAgreesWithItsSchedstat()
@@ -97,6 +99,7 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
     // of the test's own readings of that thread's schedstat, is within 10 % of what the kernel counted.
     const int cores = std::max(1, QThread::idealThreadCount());
     if (cores >= 8) QSKIP("as many cores as threads: nobody need wait for one");
+    if (sanitized) QSKIP("the sanitizer's runtime blocks threads inside what is drawn running");
     SchedstatPoller poller(QStringLiteral("counter-"));
     auto r = runScenario(QStringLiteral("counter"), args({"threads=8", "iterations=2000000"}));
     poller.stop();
@@ -157,6 +160,7 @@ void TestScheduler::lossesFollowCoreWaits()
     // context-switch record shows).
     const int cores = std::max(1, QThread::idealThreadCount());
     if (cores >= 8) QSKIP("as many cores as threads: nobody need wait for one");
+    if (sanitized) QSKIP("the sanitizer's runtime blocks threads inside what is drawn running");
     auto r = runScenario(QStringLiteral("counter"), args({"threads=8", "iterations=1000000"}));
     const QString source = metricValue(r->result().metrics, QStringLiteral("scheduler_source")).toString();
     if (source != QLatin1String("context switches"))
@@ -248,6 +252,51 @@ void TestScheduler::handoffsEndWaitsAndAreExported()
                                     .value(QStringLiteral("wake_latency_ns"))
                                     .toInteger()) > 0);
     }
+}
+
+void TestScheduler::criticalPathAddsUp()
+{
+    // Three threads taking turns on one lock: the path back from the last one to finish is contiguous
+    // from the trace's start to that thread's end, each segment is what its lane draws there, and it
+    // crosses to another thread only where that thread's release woke the one it leaves.
+    auto r = runScenario(QStringLiteral("counter"),
+                         args({"threads=3", "iterations=2000", "lock=on", "window_ns=5000"}));
+    const Trace &t = r->trace();
+    const std::vector<PathSegment> path = criticalPath(t);
+    QVERIFY(!path.empty());
+    QCOMPARE(path.front().start, t.start());
+    std::int64_t sum = 0, lastEnd = 0;
+    std::size_t crossings = 0;
+    for (std::size_t k = 0; k < path.size(); ++k) {
+        const PathSegment &s = path[k];
+        QVERIFY(s.end > s.start);
+        if (k > 0) QCOMPARE(s.start, path[k - 1].end);
+        sum += s.ns();
+        lastEnd = std::max(lastEnd, s.end);
+        const Lane &lane = t.lane(s.lane);
+        if (s.state != State::Idle) { // the drawn state all along the segment
+            const std::ptrdiff_t from = lane.indexAt(s.start), to = lane.indexAt(s.end - 1);
+            QVERIFY(from >= 0);
+            for (std::ptrdiff_t i = from; i <= to; ++i)
+                QCOMPARE(lane.states[std::size_t(i)], s.state);
+        }
+        if (k + 1 < path.size() && path[k + 1].lane != s.lane) {
+            ++crossings; // into a waiter's wait, from its waker's release
+            const auto h = handoffInto(t, path[k + 1].lane, path[k + 1].end);
+            QVERIFY(h.has_value());
+            QCOMPARE(h->from, s.lane);
+            QCOMPARE(h->released, s.end);
+        }
+    }
+    QCOMPARE(sum, lastEnd - t.start());
+    const std::vector<PathShare> shares = pathShares(path);
+    std::int64_t shared = 0;
+    for (const PathShare &s : shares)
+        shared += s.ns;
+    QCOMPARE(shared, sum);
+    qInfo("critical path %.3f ms in %zu segments, %zu crossings between threads", double(sum) / 1e6,
+          path.size(), crossings);
+    QVERIFY(crossings > 0);
 }
 
 QTEST_MAIN(TestScheduler)

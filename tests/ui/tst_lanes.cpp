@@ -3,9 +3,11 @@
 // Remembered per scenario like pinning and hiding (tst_mainwindow). A new run stacked under another is
 // scrolled into view, and a tooltip over a lane never outlives the picture it described.
 
+#include "criticalpath.h"
 #include "mainwindow.h"
 #include "paramform.h"
 #include "runhistory.h"
+#include "selectionpanel.h"
 #include "timelinepainter.h"
 #include "timelineview.h"
 
@@ -33,6 +35,7 @@ private Q_SLOTS:
     void newRunIsScrolledIntoView();
     void tooltipNeverOutlivesThePicture();
     void labelTooltipHasTheWholeName();
+    void criticalPathIsDrawnAndListed();
 
 private:
     static void runCounter(MainWindow &w, int threads)
@@ -263,6 +266,49 @@ void TestLanes::labelTooltipHasTheWholeName()
     const QString tip = view->toolTipAt(QPoint(20, y));
     QVERIFY2(tip.contains(name.toHtmlEscaped()) && tip.contains(QStringLiteral("thread")), qPrintable(tip));
     view->setCurrent(nullptr, {});
+}
+
+void TestLanes::criticalPathIsDrawnAndListed()
+{
+    // Ctrl+P: the path is drawn in its own colour, the legend says what it is, and the Selection panel
+    // lists its parts; the path the view draws adds up to the run's length up to its last thread's end.
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    {
+        ParamValues v = w.form()->values();
+        v.set(QStringLiteral("threads"), qlonglong(3));
+        v.set(QStringLiteral("iterations"), qlonglong(300));
+        v.set(QStringLiteral("lock"), true);
+        v.set(QStringLiteral("window_ns"), qlonglong(2000));
+        v.set(QStringLiteral("pace_us"), qlonglong(0));
+        w.form()->setValues(v);
+    }
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    w.startRun();
+    QVERIFY(done.wait(60000));
+    TimelineView *view = w.findChild<TimelineView *>();
+    QVERIFY(view->criticalPathOfCurrent().empty());
+    w.action(QStringLiteral("criticalPath"))->trigger();
+    QVERIFY(view->criticalPathShown());
+    const std::vector<PathSegment> &path = view->criticalPathOfCurrent();
+    QVERIFY(!path.empty());
+    std::int64_t sum = 0;
+    for (const PathSegment &s : path)
+        sum += s.ns();
+    QCOMPARE(sum, path.back().end - view->current()->start());
+    QVERIFY(w.selection()->criticalPathText().contains(QStringLiteral("Critical path")));
+    const QImage image = view->renderImage(1200);
+    const QRgb magenta = TimelinePalette::light().criticalPath.rgb();
+    bool found = false;
+    for (int y = 0; y < image.height() && !found; ++y)
+        for (int x = 0; x < image.width() && !found; ++x)
+            found = (image.pixel(x, y) & 0xFFFFFF) == (magenta & 0xFFFFFF);
+    QVERIFY2(found, "the path's colour is nowhere in the picture");
+    w.action(QStringLiteral("criticalPath"))->trigger();
+    QVERIFY(!view->criticalPathShown());
+    QVERIFY(w.selection()->criticalPathText().isEmpty());
 }
 
 QTEST_MAIN(TestLanes)

@@ -73,6 +73,7 @@ TimelinePalette TimelinePalette::light()
     p.coreBusy = QColor(0x99, 0x88, 0xCC);     // lavender: no process's cpu colour
     p.observerBusy = QColor(0x88, 0x88, 0x88); // grey: the observer, not the observed
     p.handoff = QColor(0x33, 0x33, 0x33);      // near the text: an arrow, not a state
+    p.criticalPath = QColor(0xEE, 0x33, 0x77); // magenta: drawn over every other colour
     return p;
 }
 

@@ -12,7 +12,7 @@ struct TimelinePalette
 {
     QColor background, laneAlternate, text, mutedText, grid, labelBackground;
     QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill, coreBusy,
-        observerBusy, handoff;
+        observerBusy, handoff, criticalPath;
 
     QColor state(State s) const;
     static QColor core(int index); // running on CPU core `index`: process lanes are coloured by core

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "callout.h"
+#include "criticalpath.h"
 #include "inklog.h"
 #include "lanearrangement.h"
 #include "legenditem.h"
@@ -51,6 +52,8 @@ public:
     void setShowLegend(bool on) { m_showLegend = on; }
     // Other runs drawn beside this one (stacked above it) whose lanes this legend explains too.
     void setLegendAlso(std::vector<const Trace *> traces) { m_legendAlso = std::move(traces); }
+    // The critical path to draw over the lanes (criticalpath.h), owned by the caller; nullptr: none.
+    void setCriticalPath(const std::vector<PathSegment> *path) { m_path = path; }
     // Where paint notes what the lanes lay down; runs stacked in one picture share one, painted in order,
     // so that the legend under the last lists what any of them drew. Default: each paint its own.
     void setInkLog(InkLog *log) { m_ink = log; }
@@ -103,6 +106,7 @@ private:
     void paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintCallouts(QPainter &p, const TimelineContext &ctx) const;
     void paintHandoffs(QPainter &p, const TimelineContext &ctx) const;
+    void paintCriticalPath(QPainter &p, const TimelineContext &ctx) const;
     void paintLeadIn(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     std::vector<Callout> callouts(const TimelineContext &ctx) const;
     std::vector<QRect> calloutBoxes(const TimelineLayout &layout, const std::vector<Callout> &callouts,
@@ -126,6 +130,7 @@ private:
     double m_laneScale = 1.0;
     LaneArrangement m_arrangement;
     std::vector<const Trace *> m_legendAlso;
+    const std::vector<PathSegment> *m_path = nullptr;
     InkLog *m_ink = nullptr;
 };
 

@@ -8,6 +8,7 @@
 #include "lanes/lanedrawers.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace raceway {
@@ -140,6 +141,51 @@ void TimelinePainter::paintHandoffs(QPainter &p, const TimelineContext &ctx) con
     if (drawn) ctx.inked(m_palette.handoff);
 }
 
+void TimelinePainter::paintCriticalPath(QPainter &p, const TimelineContext &ctx) const
+{
+    // A thick line along the bottom of each lane while it is on the path, and a step between lanes
+    // where the path crosses from a waiter to the thread whose release woke it.
+    if (!m_path || m_path->empty()) return;
+    const TimelineLayout &l = ctx.layout;
+    const coords::Mapping &m = ctx.mapping;
+    const auto first = std::lower_bound(m_path->begin(), m_path->end(), m.start,
+                                        [](const PathSegment &s, std::int64_t t) { return s.end < t; });
+    const auto yOf = [&](std::size_t lane) {
+        return lane < l.lanes.size() && !l.lanes[lane].isNull() && !l.squeezed[lane]
+                   ? l.lanes[lane].bottom() - 1.5
+                   : -1.0;
+    };
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(QPen(m_palette.criticalPath, 3, Qt::SolidLine, Qt::FlatCap));
+    bool drawn = false;
+    double lastX = -1, lastY = -1;
+    int lastColumn = INT_MIN;
+    for (auto it = first; it != m_path->end() && it->start <= m.end; ++it) {
+        // Zoomed out, many segments share a pixel column: one of them draws it.
+        const int column = int(m.toX(it->start));
+        if (column == lastColumn && int(m.toX(it->end)) == column) continue;
+        lastColumn = column;
+        const double y = yOf(it->lane);
+        if (y < 0) {
+            lastY = -1;
+            continue;
+        }
+        const double x0 = std::max(double(l.plot.left()), m.toX(it->start));
+        const double x1 = std::min(double(l.plot.right()), m.toX(it->end));
+        if (lastY >= 0 && lastY != y && std::abs(lastX - x0) < 1.5)
+            p.drawLine(QPointF(x0, lastY), QPointF(x0, y));
+        if (x1 - x0 >= 0.5 || lastY != y) { // runs narrower than a pixel on one lane are one line
+            p.drawLine(QPointF(x0, y), QPointF(std::max(x1, x0 + 1), y));
+            drawn = true;
+        }
+        lastX = x1;
+        lastY = y;
+    }
+    p.restore();
+    if (drawn) ctx.inked(m_palette.criticalPath);
+}
+
 std::vector<LegendItem> TimelinePainter::legendItems() const
 {
     return legendItems(TraceSummary::of(m_trace));
@@ -162,6 +208,11 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
         std::any_of(m_legendAlso.begin(), m_legendAlso.end(), [&](const Trace *t) { return handsOff(*t); }))
         entries.add(LegendEntries::Handoffs, {LegendItem::Line, m_palette.handoff,
                                               QStringLiteral("hand-off: a release wakes the next waiter")});
+    if (m_path)
+        entries.add(
+            LegendEntries::CriticalPath,
+            {LegendItem::Line, m_palette.criticalPath,
+             QStringLiteral("critical path: what the last thread's end waited on, back to the start")});
     // Runs stacked above this one share its legend: what they draw is explained here too.
     for (const Trace *other : m_legendAlso) {
         const TraceSummary otherSummary = TraceSummary::of(*other);

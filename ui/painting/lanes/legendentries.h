@@ -26,6 +26,7 @@ public:
         Marks = 650, // + the mark's place in instantspainter's list
         RestoringWrites = 700,
         Handoffs = 750,
+        CriticalPath = 760,
         Waiters = 800,
         Counter = 900,
     };
