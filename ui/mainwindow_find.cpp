@@ -34,9 +34,9 @@ void MainWindow::showSelection()
 
 void MainWindow::showCriticalPath()
 {
-    const std::vector<PathSegment> &path = m_view->criticalPathOfCurrent();
-    m_selection->showCriticalPath(m_view->current() && !path.empty() ? m_view->current() : nullptr, path);
-    if (!path.empty() && m_selectionDock->isVisible()) m_selectionDock->raise();
+    const CriticalPath &path = m_view->criticalPathOfCurrent();
+    m_selection->showCriticalPath(m_view->current() && path.total > 0 ? m_view->current() : nullptr, path);
+    if (path.total > 0 && m_selectionDock->isVisible()) m_selectionDock->raise();
 }
 
 void MainWindow::buildFindBar()

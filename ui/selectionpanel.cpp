@@ -92,26 +92,29 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
     }
 }
 
-void SelectionPanel::showCriticalPath(const Trace *trace, const std::vector<PathSegment> &path)
+void SelectionPanel::showCriticalPath(const Trace *trace, const CriticalPath &path)
 {
-    if (!trace || path.empty()) {
+    if (!trace || path.total == 0) {
         m_path->clear();
         m_path->hide();
         return;
     }
-    const std::int64_t length = path.back().end - path.front().start;
+    const std::int64_t length = path.end - path.start;
     QStringList parts;
-    const std::vector<PathShare> shares = pathShares(path);
+    const std::vector<PathShare> &shares = path.shares;
     for (std::size_t i = 0; i < shares.size() && i < 8; ++i)
         parts << tr("%1 %2: %3")
                      .arg(trace->lane(shares[i].lane).name,
                           shares[i].state == State::Idle ? tr("not started") : stateName(shares[i].state),
                           formatShare(shares[i].ns, length));
     if (shares.size() > 8) parts << tr("and %n more", nullptr, int(shares.size() - 8));
-    m_path->setText(tr("<b>Critical path</b>, %1, ending on %2 (%3 segments):<br>%4")
-                        .arg(formatDurationNs(length), trace->lane(path.back().lane).name.toHtmlEscaped(),
-                             QLocale().toString(qulonglong(path.size())),
-                             parts.join(QStringLiteral("<br>"))));
+    const QString drawn =
+        path.complete() ? QString()
+                        : tr(", the last %1 drawn").arg(QLocale().toString(qulonglong(path.segments.size())));
+    m_path->setText(
+        tr("<b>Critical path</b>, %1, ending on %2 (%3 segments%4):<br>%5")
+            .arg(formatDurationNs(length), trace->lane(path.segments.back().lane).name.toHtmlEscaped(),
+                 QLocale().toString(qulonglong(path.total)), drawn, parts.join(QStringLiteral("<br>"))));
     m_path->show();
 }
 

@@ -25,7 +25,7 @@ public:
     void showRange(const Trace *trace, std::int64_t start, std::int64_t end);
     QTableWidget *table() const { return m_table; }
     // The critical path's parts, largest first (nullptr or an empty path: hidden).
-    void showCriticalPath(const Trace *trace, const std::vector<PathSegment> &path);
+    void showCriticalPath(const Trace *trace, const CriticalPath &path);
     QString criticalPathText() const;
     QString cell(const QString &laneName, int column) const;
 

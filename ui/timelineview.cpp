@@ -209,17 +209,17 @@ void TimelineView::setCriticalPathShown(bool on)
     traceChanged(); // the legend gains or loses its entry: lay out again
 }
 
-const std::vector<PathSegment> &TimelineView::criticalPathOfCurrent() const
+const CriticalPath &TimelineView::criticalPathOfCurrent() const
 {
     const Trace *t = shown(m_current);
     if (!m_showPath || !t) {
-        m_path.clear();
+        m_path = {};
         m_pathFor = {};
         return m_path;
     }
     const std::tuple<const Trace *, std::uint64_t, std::int64_t> key{t, t->eventCount(), t->end()};
     if (key != m_pathFor) {
-        m_path = criticalPath(*t);
+        m_path = criticalPath(*t, std::nullopt, maxPathSegments);
         m_pathFor = key;
     }
     return m_path;
@@ -238,7 +238,7 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
     else if (s.trace == shown(m_previous))
         p.setNote(m_previousNote);
     if (s.legend) p.setChart(m_chart);
-    if (m_showPath && s.trace == shown(m_current)) p.setCriticalPath(&criticalPathOfCurrent());
+    if (m_showPath && s.trace == shown(m_current)) p.setCriticalPath(&criticalPathOfCurrent().segments);
     if (s.legend && m_previous) p.setLegendAlso({shown(m_previous)}); // the legend is the current run's
     p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
     return p;

@@ -33,7 +33,9 @@ public:
     // Draw the current run's critical path (criticalpath.h) over its lanes.
     void setCriticalPathShown(bool on);
     bool criticalPathShown() const { return m_showPath; }
-    const std::vector<PathSegment> &criticalPathOfCurrent() const; // as drawn (empty when not shown)
+    // As drawn (none when not shown): its last maxPathSegments segments, nearest its end.
+    const CriticalPath &criticalPathOfCurrent() const;
+    static constexpr std::size_t maxPathSegments = 1'000'000;
     bool coresView() const { return m_coresView; }
     void traceChanged(); // the current trace grew: follow it and repaint
     TimelineZoom *zoom() const { return m_zoom; }
@@ -141,7 +143,7 @@ private:
     std::optional<BarChart> m_chart;
     bool m_showPath = false;
     // The path of the trace shown as the current run, made again when that trace grows or changes.
-    mutable std::vector<PathSegment> m_path;
+    mutable CriticalPath m_path;
     mutable std::tuple<const Trace *, std::uint64_t, std::int64_t> m_pathFor{};
     enum class Drag { None, Pan, Select, Lane } m_drag = Drag::None;
     // Dragging a lane by its label: which one, and where it would land (viewport y of the line drawn).

@@ -100,30 +100,30 @@ int writeOutputs(const Trace &trace, const ExportOptions &eo,
 
 // Why the run took as long as it did: the path back from the last thread to finish, as contiguous
 // segments (ns from the trace's start) that add up to its length, and the same time per lane and state.
-// A path of more than maxSegments segments (a lock handed to and fro a million times) lists its first
-// ones only; `segments_total` says how many there are, and `by_lane_state` always covers all of it.
+// A path of more than maxSegments segments (a lock handed to and fro a million times) lists the last
+// ones, nearest its end; `segments_total` says how many there are, and `by_lane_state` covers all of it.
 static QJsonObject criticalPathJson(const Trace &trace)
 {
     constexpr std::size_t maxSegments = 10'000;
-    const std::vector<PathSegment> path = criticalPath(trace);
-    if (path.empty()) return {};
+    const CriticalPath path = criticalPath(trace, std::nullopt, maxSegments);
+    if (path.total == 0) return {};
     const std::int64_t t0 = trace.start();
-    const std::int64_t length = path.back().end - path.front().start;
+    const std::int64_t length = path.end - path.start;
     QJsonArray segments;
-    for (std::size_t i = 0; i < path.size() && i < maxSegments; ++i)
-        segments.append(QJsonObject{{QStringLiteral("lane"), trace.lane(path[i].lane).name},
-                                    {QStringLiteral("state"), stateName(path[i].state)},
-                                    {QStringLiteral("start_ns"), qint64(path[i].start - t0)},
-                                    {QStringLiteral("end_ns"), qint64(path[i].end - t0)}});
+    for (const PathSegment &s : path.segments)
+        segments.append(QJsonObject{{QStringLiteral("lane"), trace.lane(s.lane).name},
+                                    {QStringLiteral("state"), stateName(s.state)},
+                                    {QStringLiteral("start_ns"), qint64(s.start - t0)},
+                                    {QStringLiteral("end_ns"), qint64(s.end - t0)}});
     QJsonArray by;
-    for (const PathShare &s : pathShares(path))
+    for (const PathShare &s : path.shares)
         by.append(QJsonObject{{QStringLiteral("lane"), trace.lane(s.lane).name},
                               {QStringLiteral("state"), stateName(s.state)},
                               {QStringLiteral("ns"), qint64(s.ns)},
                               {QStringLiteral("share"), length > 0 ? double(s.ns) / double(length) : 0.0}});
-    return {{QStringLiteral("ends_on"), trace.lane(path.back().lane).name},
+    return {{QStringLiteral("ends_on"), trace.lane(path.segments.back().lane).name},
             {QStringLiteral("length_ns"), qint64(length)},
-            {QStringLiteral("segments_total"), qint64(path.size())},
+            {QStringLiteral("segments_total"), qint64(path.total)},
             {QStringLiteral("segments"), segments},
             {QStringLiteral("by_lane_state"), by}};
 }

@@ -3,7 +3,6 @@
 #include "handoffs.h"
 
 #include <algorithm>
-#include <map>
 
 namespace raceway {
 
@@ -27,13 +26,13 @@ std::int64_t workEnd(const Trace &trace, const Lane &lane)
 
 } // namespace
 
-std::vector<PathSegment> criticalPath(const Trace &trace, std::optional<std::size_t> only)
+CriticalPath criticalPath(const Trace &trace, std::optional<std::size_t> only, std::size_t keep)
 {
-    std::vector<PathSegment> back; // built from the end backwards
+    CriticalPath path;
     std::size_t lane = SIZE_MAX;
     std::int64_t t = INT64_MIN;
     if (only) {
-        if (*only >= trace.lanes().size() || !hasThreadStates(trace.lane(*only))) return {};
+        if (*only >= trace.lanes().size() || !hasThreadStates(trace.lane(*only))) return path;
         lane = *only;
         t = workEnd(trace, trace.lane(lane));
     } else {
@@ -42,56 +41,69 @@ std::vector<PathSegment> criticalPath(const Trace &trace, std::optional<std::siz
                 lane = i;
                 t = workEnd(trace, trace.lane(i));
             }
-        if (lane == SIZE_MAX) return {};
+        if (lane == SIZE_MAX) return path;
     }
     const std::int64_t start = trace.start();
+    path.start = std::min(start, t);
+    path.end = t;
+    // Built from the end backwards. The last segment added is kept open (`open`), so that stretches of
+    // one lane in one state merge before they are counted.
+    std::vector<PathSegment> back;
+    std::vector<std::int64_t> sums(trace.lanes().size() * std::size_t(stateCount), 0);
+    std::optional<PathSegment> open;
+    const auto close = [&] {
+        if (!open) return;
+        ++path.total;
+        sums[open->lane * std::size_t(stateCount) + std::size_t(open->state)] += open->ns();
+        if (back.size() < keep) back.push_back(*open);
+        open.reset();
+    };
     const auto add = [&](std::size_t l, State s, std::int64_t from, std::int64_t to) {
         if (to <= from) return;
-        if (!back.empty() && back.back().lane == l && back.back().state == s && back.back().start == to)
-            back.back().start = from;
-        else
-            back.push_back({l, s, from, to});
+        if (open && open->lane == l && open->state == s && open->start == to) {
+            open->start = from;
+            return;
+        }
+        close();
+        open = PathSegment{l, s, from, to};
     };
-    // Every step moves t back, or moves to another lane at the same t once (a GIL handed over directly):
-    // the holder was holding just before, so its next step moves back.
+    // Each step moves t back, or moves to another lane at the same t (a GIL handed over directly), and
+    // then the holder's next step moves back: it was holding just before.
     std::size_t sameTimeJumps = 0;
+    std::ptrdiff_t i = trace.lane(lane).indexAt(t - 1);
     while (t > start) {
         const Lane &l = trace.lane(lane);
-        const std::ptrdiff_t i = l.indexAt(t - 1);
         if (i < 0) { // before this thread began: nothing of its own held the end back yet
             add(lane, State::Idle, start, t);
             break;
         }
-        const State s = l.states[std::size_t(i)];
-        const std::int64_t from = std::max(l.times[std::size_t(i)], start);
-        const bool endsHere = std::size_t(i) + 1 < l.times.size() && l.times[std::size_t(i) + 1] == t;
+        const auto k = std::size_t(i);
+        const State s = l.states[k];
+        const std::int64_t from = std::max(l.times[k], start);
+        const bool endsHere = k + 1 < l.times.size() && l.times[k + 1] == t;
         if ((s == State::Waiting || s == State::WaitingGil) && endsHere && sameTimeJumps < 4)
             if (const auto h = handoffInto(trace, lane, t); h && h->released >= from) {
                 add(lane, s, h->released, t); // waking up after the release: still this thread's wait
                 sameTimeJumps = h->released == t ? sameTimeJumps + 1 : 0;
                 t = h->released;
                 lane = h->from;
+                i = trace.lane(lane).indexAt(t - 1);
                 continue;
             }
         sameTimeJumps = 0;
         add(lane, s, from, t);
         t = from;
+        i -= 1; // the interval before, which holds from - 1 (one of no length is skipped by add)
     }
+    close();
     std::reverse(back.begin(), back.end());
-    return back;
-}
-
-std::vector<PathShare> pathShares(const std::vector<PathSegment> &path)
-{
-    std::map<std::pair<std::size_t, int>, std::int64_t> sums;
-    for (const PathSegment &s : path)
-        sums[{s.lane, int(s.state)}] += s.ns();
-    std::vector<PathShare> out;
-    for (const auto &[key, ns] : sums)
-        out.push_back({key.first, State(key.second), ns});
-    std::stable_sort(out.begin(), out.end(),
+    path.segments = std::move(back);
+    for (std::size_t j = 0; j < sums.size(); ++j)
+        if (sums[j] > 0)
+            path.shares.push_back({j / std::size_t(stateCount), State(j % std::size_t(stateCount)), sums[j]});
+    std::stable_sort(path.shares.begin(), path.shares.end(),
                      [](const PathShare &a, const PathShare &b) { return a.ns > b.ns; });
-    return out;
+    return path;
 }
 
 } // namespace raceway

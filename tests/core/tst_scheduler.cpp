@@ -262,8 +262,12 @@ void TestScheduler::criticalPathAddsUp()
     auto r = runScenario(QStringLiteral("counter"),
                          args({"threads=3", "iterations=2000", "lock=on", "window_ns=5000"}));
     const Trace &t = r->trace();
-    const std::vector<PathSegment> path = criticalPath(t);
+    const CriticalPath whole = criticalPath(t);
+    QVERIFY(whole.complete());
+    const std::vector<PathSegment> &path = whole.segments;
     QVERIFY(!path.empty());
+    QCOMPARE(whole.start, t.start());
+    QCOMPARE(whole.end, path.back().end);
     QCOMPARE(path.front().start, t.start());
     std::int64_t sum = 0, lastEnd = 0;
     std::size_t crossings = 0;
@@ -289,11 +293,17 @@ void TestScheduler::criticalPathAddsUp()
         }
     }
     QCOMPARE(sum, lastEnd - t.start());
-    const std::vector<PathShare> shares = pathShares(path);
     std::int64_t shared = 0;
-    for (const PathShare &s : shares)
+    for (const PathShare &s : whole.shares)
         shared += s.ns;
     QCOMPARE(shared, sum);
+    // Keeping only the last few segments changes nothing else: the same end, count and shares.
+    const CriticalPath tail = criticalPath(t, std::nullopt, 5);
+    QCOMPARE(tail.total, whole.total);
+    QCOMPARE(tail.segments.size(), std::min<std::size_t>(5, whole.total));
+    QCOMPARE(tail.segments.back().end, path.back().end);
+    QCOMPARE(tail.segments.front().start, path[path.size() - tail.segments.size()].start);
+    QCOMPARE(tail.shares.size(), whole.shares.size());
     qInfo("critical path %.3f ms in %zu segments, %zu crossings between threads", double(sum) / 1e6,
           path.size(), crossings);
     QVERIFY(crossings > 0);
