@@ -33,6 +33,23 @@ void ObserverLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t in
               r.height() - 4);
 }
 
+void ObserverLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                              const QRect &text) const
+{
+    // Its scale is the share of all cores; the label says what it came to over the run.
+    const auto &s = lane.series;
+    double weighted = 0, span = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const std::int64_t until = i + 1 < s.size() ? s[i + 1].t : std::max(s[i].t, ctx.trace.end());
+        weighted += double(s[i].a) * double(until - s[i].t);
+        span += double(until - s[i].t);
+    }
+    const double percent = span > 0 ? weighted / span / 10 : 0;
+    paintNameAndScale(
+        ctx, p, lane, text,
+        QStringLiteral("mean %1 % of all cores").arg(QLocale().toString(percent, 'f', percent < 10 ? 1 : 0)));
+}
+
 void ObserverLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     LaneDrawer::legend(lane, entries);

@@ -21,6 +21,9 @@ protected:
 class ObserverLane : public CoreLane
 {
 public:
+    int baseHeight() const override { return 30; } // its name and, under it, its mean share
+    void paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                    const QRect &text) const override;
     void paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const override;
     void legend(const Lane &lane, LegendEntries &entries) const override;
 
