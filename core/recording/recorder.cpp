@@ -33,6 +33,11 @@ void ThreadBuffer::noteGap(std::int64_t t) noexcept
 void ThreadBuffer::startCoreWatch() noexcept
 {
     const bool exact = m_switches.open();
+    if (!exact && !m_estimateCore) {
+        m_watchCore = false;
+        return;
+    }
+    m_watching.store(true, std::memory_order_relaxed);
     m_recorder->m_coreSources.fetch_or(exact ? Recorder::CoreFromSwitches : Recorder::CoreFromCpuClock,
                                        std::memory_order_relaxed);
 }
@@ -56,7 +61,7 @@ std::vector<std::uint16_t> Recorder::coreWatchedLanes() const
     std::vector<std::uint16_t> out;
     std::lock_guard lock(m_mutex);
     for (const auto &b : m_buffers)
-        if (b->m_watchCore) out.push_back(b->m_ownLane);
+        if (b->m_watching.load(std::memory_order_relaxed)) out.push_back(b->m_ownLane);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -127,7 +132,7 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         const auto tid = pid_t(syscall(SYS_gettid));
         m_tid.store(int(tid), std::memory_order_relaxed);
         if (!m_keepPriority) setpriority(PRIO_PROCESS, tid, Recorder::workerNice);
-        if (m_watchCore) startCoreWatch();
+        prepareCoreWatch(); // for events written by recordAt() alone
     }
     if (!m_write || m_used == EventChunk::capacity) {
         EventChunk *fresh = m_recorder->takeChunk();

@@ -52,6 +52,8 @@ public:
 
     void record(EventKind kind, std::uint8_t obj = 0, std::uint32_t arg = 0) noexcept
     {
+        if (m_watchCore && !m_coreStarted) [[unlikely]]
+            prepareCoreWatch(); // before the clock is read: opening takes milliseconds, not the workload's
         const std::int64_t t = nowNs();
         if (m_watchCore) [[unlikely]]
             watchCore(t);
@@ -64,7 +66,19 @@ public:
     // is off its core for its own reasons). The source is the kernel's context-switch records where it
     // allows them (obj 1: exact), else the thread's CPU clock read where the time since its last event
     // is long (obj 0: an estimate, placed at the gap's end). One load per event, or a clock read per gap.
-    void enableCoreWatch() noexcept { m_watchCore = true; }
+    void enableCoreWatch() noexcept { m_watchCore = m_estimateCore = true; }
+    // The same, only where the kernel's records make it exact: for a thread that records rarely, whose
+    // estimate would be misplaced (placed at the end of a long gap).
+    void watchCoreExactly() noexcept { m_watchCore = true; }
+    // Sets the watch up now, on the thread that writes (its first event does it otherwise): call it before
+    // a start gate, so that the kernel's few milliseconds of setting up come before the run, and
+    // threads released together start together.
+    void prepareCoreWatch() noexcept
+    {
+        if (!m_watchCore || m_coreStarted) return;
+        m_coreStarted = true;
+        startCoreWatch();
+    }
     // For a buffer that Raceway's own thread writes on a thread lane's behalf (a traced Python program's,
     // put together from its stream): its writer is not the workload.
     void markObserver() noexcept { m_observer.store(true, std::memory_order_relaxed); }
@@ -101,8 +115,10 @@ public:
     // A 64-bit signed argument: an ArgHigh event carries the high half when it is needed.
     void recordWide(std::int64_t t, EventKind kind, std::uint8_t obj, std::int64_t arg) noexcept
     {
-        if (m_watchCore) [[unlikely]] // a lost update's write: the wait for a core just before it shows
+        if (m_watchCore) [[unlikely]] { // a lost update's write: the wait for a core just before it shows
+            prepareCoreWatch();
             watchCore(t);
+        }
         const auto high = static_cast<std::uint32_t>(static_cast<std::uint64_t>(arg) >> 32);
         if (high != 0) recordAt(t, EventKind::ArgHigh, 0, high);
         recordAt(t, kind, obj, static_cast<std::uint32_t>(arg));
@@ -168,8 +184,11 @@ private:
     std::uint32_t m_mark = 0;  // m_used when m_limit was last set
     std::uint64_t m_quota = 0; // events this thread may still write, as of m_mark
     std::atomic<std::int64_t> m_firstDrop{0};
-    std::atomic<int> m_tid{0}; // the writer's thread id, once it has written
-    bool m_watchCore = false;
+    std::atomic<int> m_tid{0};   // the writer's thread id, once it has written
+    bool m_watchCore = false;    // the writer's: set up before it starts, switched off if it cannot watch
+    bool m_estimateCore = false; // from the CPU clock where the kernel's records are refused
+    bool m_coreStarted = false;  // startCoreWatch() has run
+    std::atomic<bool> m_watching{false}; // for other threads: it does watch
     bool m_keepPriority = false;
     std::atomic<bool> m_observer{false};
     std::int64_t m_lastT = 0;   // the last event's time (core watch)

@@ -105,6 +105,16 @@ void Runner::addSchedulerMetrics()
     if (sources == 0) return;
     std::int64_t onCpu = 0, ready = 0;
     const std::int64_t end = m_trace.end();
+    // A thread holding a lock or the GIL runs (one taken off its core while holding is not told apart
+    // yet); one holding a semaphore's permit may be asleep, and is not counted.
+    const auto runsWhileHolding = [this](std::uint16_t obj) {
+        const auto &objects = m_trace.objects();
+        if (obj == 0 || obj >= objects.size()) return false; // indexed by id, as Trace::objectName
+        const int lane = objects[obj].lane;
+        if (lane < 0 || std::size_t(lane) >= m_trace.lanes().size()) return false;
+        const LaneKind kind = m_trace.lane(std::size_t(lane)).kind;
+        return kind == LaneKind::Lock || kind == LaneKind::Gil;
+    };
     for (const std::uint16_t index : m_recorder.coreWatchedLanes()) {
         if (index >= m_trace.lanes().size()) continue;
         const Lane &lane = m_trace.lane(index);
@@ -112,8 +122,8 @@ void Runner::addSchedulerMetrics()
             const std::int64_t until = i + 1 < lane.times.size() ? lane.times[i + 1] : end;
             const std::int64_t ns = std::max<std::int64_t>(0, until - lane.times[i]);
             if (lane.states[i] == State::Running || lane.states[i] == State::Task ||
-                lane.states[i] == State::Holding)
-                onCpu += ns; // a holder runs too (one taken off its core while holding is not told apart yet)
+                (lane.states[i] == State::Holding && runsWhileHolding(lane.objs[i])))
+                onCpu += ns;
             if (lane.states[i] == State::Ready) ready += ns;
         }
     }

@@ -16,7 +16,8 @@ namespace raceway {
 // them. What the bodies wrote is visible to the caller afterwards (published through an atomic:
 // QThread::wait() is invisible to ThreadSanitizer).
 inline void runTogether(RunContext &ctx, int count, const std::function<void(int)> &body,
-                        const std::function<void()> &whileRunning = {})
+                        const std::function<void()> &whileRunning = {},
+                        const std::function<void(int)> &beforeGate = {})
 {
     std::atomic<int> ready{0};
     std::atomic<bool> go{false};
@@ -24,6 +25,7 @@ inline void runTogether(RunContext &ctx, int count, const std::function<void(int
     std::vector<std::unique_ptr<QThread>> threads;
     for (int i = 0; i < count; ++i) {
         threads.emplace_back(QThread::create([&, i] {
+            if (beforeGate) beforeGate(i); // on thread i, before it counts as ready
             ready.fetch_add(1, std::memory_order_acq_rel);
             while (!go.load(std::memory_order_acquire))
                 QThread::yieldCurrentThread();

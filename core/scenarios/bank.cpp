@@ -198,7 +198,9 @@ public:
             }
             lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
         };
-        runTogether(ctx, threads, worker, [&] { sampler.start(); });
+        runTogether(
+            ctx, threads, worker, [&] { sampler.start(); },
+            [&](int i) { lanes[std::size_t(i)]->prepareCoreWatch(); });
         sampler.stop();
 
         Teller sum;

@@ -127,6 +127,11 @@ public:
         for (int i = 0; i < n; ++i)
             freeLanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+        for (ThreadBuffer *b : gilLanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
+        for (ThreadBuffer *b : freeLanes)
+            b->watchCoreExactly();
+        sequential->watchCoreExactly();
         for (int i = 0; i < n; ++i)
             procLanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("process %1").arg(i + 1), LaneKind::Process)));

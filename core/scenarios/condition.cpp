@@ -85,6 +85,8 @@ public:
         for (int i = 0; i < consumers; ++i)
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("consumer %1").arg(i + 1), LaneKind::Thread)));
+        for (ThreadBuffer *b : lanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
         const std::uint16_t queueLane =
             rec.addLane(QStringLiteral("queue (capacity %1)").arg(QLocale().toString(qlonglong(capacity))),
                         LaneKind::Queue);
@@ -151,15 +153,18 @@ public:
             }
         };
 
-        runTogether(ctx, producers + consumers, [&](int i) {
-            ThreadBuffer &lane = *lanes[std::size_t(i)];
-            lane.record(EventKind::ThreadStart);
-            if (i < producers)
-                producer(lane);
-            else
-                consumer(lane);
-            lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
-        });
+        runTogether(
+            ctx, producers + consumers,
+            [&](int i) {
+                ThreadBuffer &lane = *lanes[std::size_t(i)];
+                lane.record(EventKind::ThreadStart);
+                if (i < producers)
+                    producer(lane);
+                else
+                    consumer(lane);
+                lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+            },
+            {}, [&](int i) { lanes[std::size_t(i)]->prepareCoreWatch(); });
 
         ctx.addMetric(QStringLiteral("produced"), QStringLiteral("Items produced"), qlonglong(produced));
         ctx.addMetric(QStringLiteral("consumed"), QStringLiteral("Items consumed"), qlonglong(consumed));

@@ -133,6 +133,7 @@ public:
             ThreadBuffer &lane = *buffers[std::size_t(index)];
             WorkerTally &tally = tallies[std::size_t(index)];
             const std::uint64_t me = racy::tag(lane.lane() + 1u);
+            lane.prepareCoreWatch(); // before the gate: setting up is not part of the race
             ready.fetch_add(1, std::memory_order_acq_rel);
             while (!go.load(std::memory_order_acquire))
                 QThread::yieldCurrentThread();

@@ -82,6 +82,9 @@ public:
         for (int i = 0; i < daemons; ++i)
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("daemon %1").arg(i + 1), LaneKind::Thread)));
+        for (ThreadBuffer *b : lanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
+        mainLane->watchCoreExactly();
 
         // The program's end, as the daemons see it: set once, with its time, under the mutex that every
         // daemon holds while it records, so nothing a daemon draws comes after it.

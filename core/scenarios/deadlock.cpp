@@ -79,6 +79,8 @@ public:
         for (int i = 0; i < threads; ++i)
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+        for (ThreadBuffer *b : lanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
         std::vector<std::unique_ptr<TracedMutex>> locks;
         for (int i = 0; i < threads; ++i)
             locks.push_back(
@@ -91,48 +93,52 @@ public:
         int rollbacks = 0;
         std::vector<std::int64_t> done(static_cast<std::size_t>(threads), 0);
 
-        runTogether(ctx, threads, [&](int i) {
-            ThreadBuffer &lane = *lanes[std::size_t(i)];
-            int first = i, second = (i + 1) % threads;
-            if (consistent && first > second) std::swap(first, second);
-            lane.record(EventKind::ThreadStart);
-            for (std::int64_t r = 0; r < rounds && !ctx.cancelled();) {
-                if (locks[std::size_t(first)]->acquire(lane, stop).outcome != TracedMutex::Outcome::Acquired)
-                    break;
-                ctx.sleepFor(gapNs);
-                const TracedMutex::Result second_ = locks[std::size_t(second)]->acquire(lane, stop);
-                if (second_.outcome == TracedMutex::Outcome::Deadlock) {
-                    // This thread is the victim: it puts back what it holds so the others can go on.
-                    locks[std::size_t(first)]->unlock(lane);
-                    lane.record(EventKind::Mark, std::uint8_t(MarkKind::Rollback), rec.deadlocks());
-                    {
-                        std::lock_guard lock(found);
-                        ++rollbacks;
-                        std::int64_t closed = 0;
-                        for (const WaitGraph::Step &s : second_.cycle)
-                            closed = std::max(closed, s.waitingSince);
-                        worstDetectNs = std::max(worstDetectNs, second_.detectedNs - closed);
-                        if (firstCycle.isEmpty())
+        runTogether(
+            ctx, threads,
+            [&](int i) {
+                ThreadBuffer &lane = *lanes[std::size_t(i)];
+                int first = i, second = (i + 1) % threads;
+                if (consistent && first > second) std::swap(first, second);
+                lane.record(EventKind::ThreadStart);
+                for (std::int64_t r = 0; r < rounds && !ctx.cancelled();) {
+                    if (locks[std::size_t(first)]->acquire(lane, stop).outcome !=
+                        TracedMutex::Outcome::Acquired)
+                        break;
+                    ctx.sleepFor(gapNs);
+                    const TracedMutex::Result second_ = locks[std::size_t(second)]->acquire(lane, stop);
+                    if (second_.outcome == TracedMutex::Outcome::Deadlock) {
+                        // This thread is the victim: it puts back what it holds so the others can go on.
+                        locks[std::size_t(first)]->unlock(lane);
+                        lane.record(EventKind::Mark, std::uint8_t(MarkKind::Rollback), rec.deadlocks());
+                        {
+                            std::lock_guard lock(found);
+                            ++rollbacks;
+                            std::int64_t closed = 0;
                             for (const WaitGraph::Step &s : second_.cycle)
-                                firstCycle << rec.lanes()[s.lane].name;
+                                closed = std::max(closed, s.waitingSince);
+                            worstDetectNs = std::max(worstDetectNs, second_.detectedNs - closed);
+                            if (firstCycle.isEmpty())
+                                for (const WaitGraph::Step &s : second_.cycle)
+                                    firstCycle << rec.lanes()[s.lane].name;
+                        }
+                        lane.record(EventKind::SleepBegin); // backs off before trying again
+                        ctx.sleepFor(gapNs + holdNs);
+                        lane.record(EventKind::SleepEnd);
+                        continue;
                     }
-                    lane.record(EventKind::SleepBegin); // backs off before trying again
-                    ctx.sleepFor(gapNs + holdNs);
-                    lane.record(EventKind::SleepEnd);
-                    continue;
-                }
-                if (second_.outcome == TracedMutex::Outcome::Stopped) {
+                    if (second_.outcome == TracedMutex::Outcome::Stopped) {
+                        locks[std::size_t(first)]->unlock(lane);
+                        break;
+                    }
+                    ctx.sleepFor(holdNs); // holding both: the work they were needed for
+                    locks[std::size_t(second)]->unlock(lane);
                     locks[std::size_t(first)]->unlock(lane);
-                    break;
+                    done[std::size_t(i)] = ++r;
+                    lane.record(EventKind::Progress, 0, std::uint32_t(r));
                 }
-                ctx.sleepFor(holdNs); // holding both: the work they were needed for
-                locks[std::size_t(second)]->unlock(lane);
-                locks[std::size_t(first)]->unlock(lane);
-                done[std::size_t(i)] = ++r;
-                lane.record(EventKind::Progress, 0, std::uint32_t(r));
-            }
-            lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
-        });
+                lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+            },
+            {}, [&](int i) { lanes[std::size_t(i)]->prepareCoreWatch(); });
 
         qlonglong rounds_ = 0;
         for (std::int64_t d : done)

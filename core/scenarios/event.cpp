@@ -76,6 +76,9 @@ public:
         for (int i = 0; i < threads; ++i)
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("worker %1").arg(i + 1), LaneKind::Thread)));
+        for (ThreadBuffer *b : lanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
+        mainLane->watchCoreExactly();
         TracedEvent event(rec, QStringLiteral("go"), autoReset);
         const auto stop = [&ctx] { return ctx.cancelled(); };
         std::vector<std::int64_t> releasedAt(static_cast<std::size_t>(threads), 0);

@@ -139,6 +139,7 @@ public:
             GilTally &tally = tallies[std::size_t(me)];
             const std::uint64_t tag = racy::tag(lane.lane() + 1u);
             std::uint64_t x = std::uint64_t(me) + 1;
+            lane.prepareCoreWatch(); // before the gate: setting up is not part of the race
             ready.fetch_add(1, std::memory_order_acq_rel);
             while (!go.load(std::memory_order_acquire))
                 QThread::yieldCurrentThread();

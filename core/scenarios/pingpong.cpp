@@ -68,6 +68,8 @@ public:
         Recorder &rec = ctx.recorder();
         ThreadBuffer *lanes[2] = {rec.createBuffer(rec.addLane(QStringLiteral("Ping"), LaneKind::Thread)),
                                   rec.createBuffer(rec.addLane(QStringLiteral("Pong"), LaneKind::Thread))};
+        for (ThreadBuffer *b : lanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
         std::unique_ptr<TracedEvent> turn[2];
         if (sync) {
             turn[0] = std::make_unique<TracedEvent>(rec, QStringLiteral("Ping's turn"), true);
@@ -81,32 +83,35 @@ public:
         std::int64_t lines = 0, outOfOrder = 0;
         int lastWord = 1; // as if Pong had printed: Ping is expected first
 
-        runTogether(ctx, 2, [&](int who) {
-            ThreadBuffer &lane = *lanes[who];
-            lane.record(EventKind::ThreadStart);
-            for (std::int64_t r = 0; r < rounds; ++r) {
-                if (sync && !turn[who]->wait(lane, stop)) break;
-                {
-                    std::lock_guard lock(output);
-                    const auto line = std::uint32_t(++lines);
-                    lane.record(EventKind::Mark, std::uint8_t(MarkKind::Print), line);
-                    if (lastWord == who) {
-                        ++outOfOrder;
-                        lane.record(EventKind::Mark, std::uint8_t(MarkKind::OutOfOrder), line);
+        runTogether(
+            ctx, 2,
+            [&](int who) {
+                ThreadBuffer &lane = *lanes[who];
+                lane.record(EventKind::ThreadStart);
+                for (std::int64_t r = 0; r < rounds; ++r) {
+                    if (sync && !turn[who]->wait(lane, stop)) break;
+                    {
+                        std::lock_guard lock(output);
+                        const auto line = std::uint32_t(++lines);
+                        lane.record(EventKind::Mark, std::uint8_t(MarkKind::Print), line);
+                        if (lastWord == who) {
+                            ++outOfOrder;
+                            lane.record(EventKind::Mark, std::uint8_t(MarkKind::OutOfOrder), line);
+                        }
+                        lastWord = who;
                     }
-                    lastWord = who;
+                    lane.record(EventKind::Progress, 0, std::uint32_t(r + 1));
+                    if (sync) turn[1 - who]->set(lane);
+                    if (paceNs > 0) {
+                        lane.record(EventKind::SleepBegin);
+                        ctx.sleepFor(paceNs);
+                        lane.record(EventKind::SleepEnd);
+                    }
+                    if (ctx.cancelled()) break;
                 }
-                lane.record(EventKind::Progress, 0, std::uint32_t(r + 1));
-                if (sync) turn[1 - who]->set(lane);
-                if (paceNs > 0) {
-                    lane.record(EventKind::SleepBegin);
-                    ctx.sleepFor(paceNs);
-                    lane.record(EventKind::SleepEnd);
-                }
-                if (ctx.cancelled()) break;
-            }
-            lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
-        });
+                lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+            },
+            {}, [&](int i) { lanes[i]->prepareCoreWatch(); });
 
         ctx.addMetric(QStringLiteral("lines"), QStringLiteral("Lines printed"), qlonglong(lines));
         ctx.addMetric(QStringLiteral("out_of_order"), QStringLiteral("Lines out of turn"),

@@ -92,6 +92,8 @@ public:
         for (int i = 0; i < workers; ++i)
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("pool thread %1").arg(i + 1), LaneKind::Thread)));
+        for (ThreadBuffer *b : lanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
         const std::uint16_t queueLane = rec.addLane(QStringLiteral("queue"), LaneKind::Queue);
         const std::uint8_t queueObj = rec.addObject(QStringLiteral("queue"), queueLane);
         ThreadBuffer *queue = rec.createBuffer(queueLane);

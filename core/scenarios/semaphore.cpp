@@ -68,6 +68,8 @@ public:
         for (int i = 0; i < threads; ++i)
             lanes.push_back(
                 rec.createBuffer(rec.addLane(QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread)));
+        for (ThreadBuffer *b : lanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
         const int permits = int(p.integer(QStringLiteral("permits")));
         // The lane says its limit ("3-permit semaphore", short enough for the label column) over bars
         // whose top is the most inside at once.
@@ -76,24 +78,27 @@ public:
         const auto stop = [&ctx] { return ctx.cancelled(); };
         std::vector<std::int64_t> done(static_cast<std::size_t>(threads), 0);
 
-        runTogether(ctx, threads, [&](int i) {
-            ThreadBuffer &lane = *lanes[std::size_t(i)];
-            lane.record(EventKind::ThreadStart);
-            for (std::int64_t r = 0; r < rounds; ++r) {
-                if (!semaphore.acquire(lane, stop)) break;
-                ctx.sleepFor(holdNs); // using the resource, permit in hand
-                semaphore.release(lane);
-                done[std::size_t(i)] = r + 1;
-                lane.record(EventKind::Progress, 0, std::uint32_t(r + 1));
-                if (paceNs > 0) {
-                    lane.record(EventKind::SleepBegin);
-                    ctx.sleepFor(paceNs);
-                    lane.record(EventKind::SleepEnd);
+        runTogether(
+            ctx, threads,
+            [&](int i) {
+                ThreadBuffer &lane = *lanes[std::size_t(i)];
+                lane.record(EventKind::ThreadStart);
+                for (std::int64_t r = 0; r < rounds; ++r) {
+                    if (!semaphore.acquire(lane, stop)) break;
+                    ctx.sleepFor(holdNs); // using the resource, permit in hand
+                    semaphore.release(lane);
+                    done[std::size_t(i)] = r + 1;
+                    lane.record(EventKind::Progress, 0, std::uint32_t(r + 1));
+                    if (paceNs > 0) {
+                        lane.record(EventKind::SleepBegin);
+                        ctx.sleepFor(paceNs);
+                        lane.record(EventKind::SleepEnd);
+                    }
+                    if (ctx.cancelled()) break;
                 }
-                if (ctx.cancelled()) break;
-            }
-            lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
-        });
+                lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+            },
+            {}, [&](int i) { lanes[std::size_t(i)]->prepareCoreWatch(); });
 
         qlonglong uses = 0;
         for (std::int64_t d : done)

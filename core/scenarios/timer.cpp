@@ -103,36 +103,41 @@ public:
         std::vector<ThreadBuffer *> lanes;
         for (const Schedule &s : schedules)
             lanes.push_back(rec.createBuffer(rec.addLane(s.lane, LaneKind::Thread)));
+        for (ThreadBuffer *b : lanes) // who had work but no core is drawn so, where the kernel says when
+            b->watchCoreExactly();
         std::vector<std::int64_t> lastDrift(schedules.size(), 0), worstDrift(schedules.size(), 0),
             fired(schedules.size(), 0);
 
-        runTogether(ctx, int(schedules.size()), [&](int i) {
-            ThreadBuffer &lane = *lanes[std::size_t(i)];
-            const bool deadline = schedules[std::size_t(i)].deadline;
-            const std::int64_t t0 = ctx.startNs();
-            lane.record(EventKind::ThreadStart);
-            for (std::int64_t k = 1; k <= ticks && !ctx.cancelled(); ++k) {
-                lane.record(EventKind::SleepBegin);
-                if (deadline)
-                    ctx.sleepFor(t0 + k * intervalNs - nowNs());
-                else
-                    ctx.sleepFor(intervalNs);
-                if (ctx.cancelled()) break;
-                const std::int64_t t = nowNs();
-                lane.recordAt(t, EventKind::SleepEnd, 0, 0);
-                const std::int64_t drift = t - (t0 + k * intervalNs);
-                lane.recordWide(t, EventKind::Mark, std::uint8_t(MarkKind::Tick), drift);
-                lastDrift[std::size_t(i)] = drift;
-                worstDrift[std::size_t(i)] = std::max(worstDrift[std::size_t(i)], drift);
-                fired[std::size_t(i)] = k;
-                lane.record(EventKind::Progress, 0, std::uint32_t(k));
-                // The tick's work: the processor really is busy.
-                const std::int64_t until = nowNs() + workNs;
-                while (nowNs() < until && !ctx.cancelled()) {
+        runTogether(
+            ctx, int(schedules.size()),
+            [&](int i) {
+                ThreadBuffer &lane = *lanes[std::size_t(i)];
+                const bool deadline = schedules[std::size_t(i)].deadline;
+                const std::int64_t t0 = ctx.startNs();
+                lane.record(EventKind::ThreadStart);
+                for (std::int64_t k = 1; k <= ticks && !ctx.cancelled(); ++k) {
+                    lane.record(EventKind::SleepBegin);
+                    if (deadline)
+                        ctx.sleepFor(t0 + k * intervalNs - nowNs());
+                    else
+                        ctx.sleepFor(intervalNs);
+                    if (ctx.cancelled()) break;
+                    const std::int64_t t = nowNs();
+                    lane.recordAt(t, EventKind::SleepEnd, 0, 0);
+                    const std::int64_t drift = t - (t0 + k * intervalNs);
+                    lane.recordWide(t, EventKind::Mark, std::uint8_t(MarkKind::Tick), drift);
+                    lastDrift[std::size_t(i)] = drift;
+                    worstDrift[std::size_t(i)] = std::max(worstDrift[std::size_t(i)], drift);
+                    fired[std::size_t(i)] = k;
+                    lane.record(EventKind::Progress, 0, std::uint32_t(k));
+                    // The tick's work: the processor really is busy.
+                    const std::int64_t until = nowNs() + workNs;
+                    while (nowNs() < until && !ctx.cancelled()) {
+                    }
                 }
-            }
-            lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
-        });
+                lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+            },
+            {}, [&](int i) { lanes[std::size_t(i)]->prepareCoreWatch(); });
 
         for (std::size_t i = 0; i < schedules.size(); ++i) {
             const QString key = schedules[i].deadline ? QStringLiteral("deadline") : QStringLiteral("sleep");

@@ -103,6 +103,28 @@ inline std::vector<Interval> intervalsIn(const Trace &t, const std::vector<std::
     return out;
 }
 
+// Intervals in `state`, where a stretch its thread spent waiting for a core in the middle does not
+// split one: a task whose thread lost its core for a while is still one task.
+inline std::vector<Interval> runsIn(const Trace &t, const std::vector<std::size_t> &lanes, State state)
+{
+    std::vector<Interval> out;
+    for (std::size_t lane : lanes) {
+        bool open = false; // the last interval pushed may go on after a wait for a core
+        State before = State::Idle;
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state == state && open && before == State::Ready && out.back().state == state)
+                out.back().end = iv.end;
+            else if (iv.state == state)
+                out.push_back(iv);
+            else if (iv.state != State::Ready)
+                open = false;
+            if (iv.state == state) open = true;
+            before = iv.state;
+        });
+    }
+    return out;
+}
+
 // The most intervals that overlap at one instant (touching ends do not overlap; empty ones never count).
 inline int mostAtOnce(const std::vector<Interval> &intervals)
 {

@@ -82,7 +82,7 @@ void TestProcesses::poolNeverExceedsItsThreads()
         QCOMPARE(metric(*r, "max_concurrent"), std::min(workers, tasks));
     // From the trace, independently: count task segments and the most that overlap at any instant.
     const Trace &t = r->trace();
-    const std::vector<Interval> taskRuns = intervalsIn(t, lanesOfKind(t, LaneKind::Thread), State::Task);
+    const std::vector<Interval> taskRuns = runsIn(t, lanesOfKind(t, LaneKind::Thread), State::Task);
     QCOMPARE(int(taskRuns.size()), tasks);
     QVERIFY(mostAtOnce(taskRuns) <= workers);
     // The queue lane empties by the end.

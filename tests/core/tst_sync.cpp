@@ -192,10 +192,7 @@ void TestSync::conditionQueueStaysWithinCapacity()
     const auto producers = lanesNamed(t, QStringLiteral("producer"));
     const auto consumers = lanesNamed(t, QStringLiteral("consumer"));
     // Every item taken shows as a task on a consumer's lane: as many as were produced.
-    std::int64_t tasks = 0;
-    for (std::size_t c : consumers)
-        for (State s : t.lane(c).states)
-            tasks += s == State::Task;
+    const auto tasks = qlonglong(runsIn(t, consumers, State::Task).size());
     QCOMPARE(tasks, metric(*r, "consumed"));
     QCOMPARE(qRound64(metricDouble(*r, "producer_wait_ms") * 1e6), totalIn(t, producers, State::Waiting));
     QCOMPARE(qRound64(metricDouble(*r, "consumer_wait_ms") * 1e6), totalIn(t, consumers, State::Waiting));
