@@ -37,6 +37,7 @@ State stateOf(const QString &name, QString *object, std::uint16_t *number)
     if (name == QLatin1String("wait GIL")) return State::WaitingGil;
     if (name == QLatin1String("io wait")) return State::WaitingIo;
     if (name == QLatin1String("wait core")) return State::Ready;
+    if (name == QLatin1String("blocked")) return State::Blocked;
     if (name == QLatin1String("set")) return State::Set;
     if (name == QLatin1String("cancelled")) return State::Cancelled;
     if (name == QLatin1String("crashed")) return State::Crashed;

@@ -127,6 +127,8 @@ QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16
         return QStringLiteral("set");
     case State::Ready:
         return QStringLiteral("wait core");
+    case State::Blocked:
+        return QStringLiteral("blocked");
     case State::Crashed:
     case State::Killed:
     case State::TimedOut:

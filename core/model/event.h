@@ -38,7 +38,8 @@ enum class EventKind : std::uint8_t {
     GilWait = 30,         // obj = a GIL: the lane waits to run Python (inferred from outside; IoEnd ends it)
     Holder = 31,  // obj = a lock-like object: its lane shows this lane holding it from now (arg = 1) or
                   // nobody (arg = 0); this lane's own state does not change (an inferred GIL's holder)
-    OffCore = 32, // arg = ns: the lane's thread had work but no core for that long, just before now
+    OffCore = 32, // arg = ns: the lane's thread was off its core that long, just before now; obj 0: had work
+                  // (estimated from its CPU clock), 1: had work (context switches), 3: gave it up
 };
 
 // What a Mark event points at. The numeric values are part of the worker stream format: append only.

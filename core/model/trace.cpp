@@ -45,6 +45,8 @@ QString stateName(State state)
         return QStringLiteral("set");
     case State::Ready:
         return QStringLiteral("waiting for a core");
+    case State::Blocked:
+        return QStringLiteral("blocked, not traced");
     }
     return QStringLiteral("idle");
 }

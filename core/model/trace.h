@@ -33,8 +33,9 @@ enum class State : std::uint8_t {
     WaitingIo,  // waiting on I/O (obj = what for): no CPU used, no GIL held
     Set,        // signal lanes: the event is set (obj = the lane that set it); Free is "clear"
     Ready,      // runnable, but waiting for a core (the scheduler gave it to another thread)
+    Blocked,    // off its core, not runnable, for nothing traced (a page fault, a lock inside a library)
 };
-constexpr int stateCount = 17;
+constexpr int stateCount = 18;
 QString stateName(State state);
 
 // 16 bytes: a marker is stored for every write that erased something, millions in a long run.

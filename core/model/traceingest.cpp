@@ -169,6 +169,13 @@ void Trace::ingest(const Event *events, std::size_t count)
             const std::uint16_t obj = l.objs[n - 1];
             const std::int64_t from = std::max(e.t - std::int64_t(e.arg), l.times[n - 1]);
             if (from >= e.t) break;
+            if (e.obj == 3) { // off its core, not waiting for one: blocked on something untraced
+                // (a task's lane says "running a task" for the whole task: how it waits is the task's)
+                if (was == State::Task) break;
+                push(lane, from, State::Blocked, 0);
+                push(lane, e.t, was, obj);
+                break;
+            }
             push(lane, from, State::Ready, 0);
             push(lane, e.t, was, obj);
             m_lanes[lane].coreWaitSources |= e.obj == 1 ? 2 : 1;

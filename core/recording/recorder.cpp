@@ -45,12 +45,15 @@ void ThreadBuffer::startCoreWatch() noexcept
 void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
 {
     const std::uint64_t lostBefore = m_switches.lost();
-    m_switches.drain([&](std::int64_t out, std::int64_t in, std::uint64_t pos) {
+    m_switches.drain([&](std::int64_t out, std::int64_t in, std::uint64_t pos, bool preempted) {
         // A switch after the clock was read for the event about to be written ends at that event, so
         // that the lane's events stay in order (the rest of it is inside the event: too short to show).
-        in = pos >= mark ? t : std::min(in, t);
+        // obj 1: preempted, waiting for a core; obj 3: it gave its core up (the trace draws that only
+        // where the lane was running: a traced wait or sleep says why already).
+        in = preempted && pos >= mark ? t : std::min(in, t);
         if (in > out)
-            recordAt(in, EventKind::OffCore, 1, std::uint32_t(std::min<std::int64_t>(in - out, UINT32_MAX)));
+            recordAt(in, EventKind::OffCore, preempted ? 1 : 3,
+                     std::uint32_t(std::min<std::int64_t>(in - out, UINT32_MAX)));
     });
     if (const std::uint64_t lost = m_switches.lost() - lostBefore; lost != 0)
         m_recorder->m_lostSwitches.fetch_add(lost, std::memory_order_relaxed);

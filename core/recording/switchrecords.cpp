@@ -104,7 +104,7 @@ bool SwitchRecords::next(Switch &out) noexcept
             std::uint64_t lost[2];
             std::memcpy(lost, buf + sizeof h, sizeof lost);
             m_lost += lost[1];
-            m_preemptedAt = 0; // its switch-in may be among the lost
+            m_outAt = 0; // its switch-in may be among the lost
         }
     }
     __atomic_store_n(m_tailWord, m_tail, __ATOMIC_RELEASE);

@@ -27,21 +27,23 @@ public:
     // out in between.
     std::uint64_t head() const noexcept { return __atomic_load_n(m_head, __ATOMIC_ACQUIRE); }
 
-    // Reads every record written so far and calls ready(outNs, inNs) for each time the thread was taken
-    // off its core while it still had work (preempted) and given one back; times are CLOCK_MONOTONIC
-    // nanoseconds. A thread that blocked or slept gave its core up itself: not reported. Records the
-    // kernel could not write (the ring was full) are counted in lost().
+    // Reads every record written so far and calls off(outNs, inNs, pos, preempted) for each time the
+    // thread was off its core: taken off while it still had work (preempted), or given up (it blocked or
+    // slept), until it had one again; times are CLOCK_MONOTONIC nanoseconds. Records the kernel could
+    // not write (the ring was full) are counted in lost().
     // The third argument is where in the kernel's writing the switch-out stands (compare with head()).
-    template <typename Fn> void drain(Fn &&ready) noexcept
+    // The fourth says whether it was preempted (it had work) or gave its core up (it blocked or slept).
+    template <typename Fn> void drain(Fn &&off) noexcept
     {
         Switch s;
         while (next(s))
-            if (s.in && m_preemptedAt != 0) {
-                if (s.t > m_preemptedAt) ready(m_preemptedAt, s.t, m_preemptedPos);
-                m_preemptedAt = 0;
+            if (s.in && m_outAt != 0) {
+                if (s.t > m_outAt) off(m_outAt, s.t, m_outPos, m_outPreempted);
+                m_outAt = 0;
             } else if (!s.in) {
-                m_preemptedAt = s.preempted ? s.t : 0;
-                m_preemptedPos = s.pos;
+                m_outAt = s.t;
+                m_outPos = s.pos;
+                m_outPreempted = s.preempted;
             }
     }
     std::uint64_t lost() const noexcept { return m_lost; }
@@ -64,8 +66,9 @@ private:
     const unsigned char *m_data = nullptr;
     std::uint64_t m_dataBytes = 0;
     std::uint64_t m_tail = 0;
-    std::int64_t m_preemptedAt = 0;
-    std::uint64_t m_preemptedPos = 0;
+    std::int64_t m_outAt = 0; // the last switch-out not yet matched by a switch-in (0: none)
+    std::uint64_t m_outPos = 0;
+    bool m_outPreempted = false;
     std::uint64_t m_lost = 0;
 };
 

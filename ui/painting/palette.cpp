@@ -35,6 +35,8 @@ QColor TimelinePalette::state(State s) const
         return QColor(0xBB, 0xCC, 0x33); // pear: the event lets waiters through (yellow is a lost update)
     case State::Ready:
         return QColor(0xA6, 0xDB, 0xC8); // pale green: it would be running, had it a core
+    case State::Blocked:
+        return QColor(0xD9, 0xC2, 0x9E); // tan: off its core for a reason the trace does not show
     case State::Free:
     case State::Idle:
         return QColor(Qt::transparent);
