@@ -104,7 +104,11 @@ public:
 
         const auto producer = [&](ThreadBuffer &lane) {
             for (std::int64_t k = 0; k < items && !ctx.cancelled(); ++k) {
-                ctx.sleepFor(produceNs); // making the item, outside the lock
+                if (produceNs > 0) { // making the item, outside the lock: a wait, as for input would be
+                    lane.record(EventKind::SleepBegin);
+                    ctx.sleepFor(produceNs);
+                    lane.record(EventKind::SleepEnd);
+                }
                 std::unique_lock lock(mutex);
                 if (queue.size() == capacity) {
                     const std::int64_t began = nowNs();

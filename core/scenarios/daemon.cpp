@@ -136,7 +136,9 @@ public:
             },
             [&] {
                 mainLane->record(EventKind::ThreadStart);
+                mainLane->record(EventKind::SleepBegin); // its own work first: waiting, as the workers'
                 ctx.sleepFor(mainNs);
+                mainLane->record(EventKind::SleepEnd);
                 // join() each worker in turn; while it waits, it asks is_alive() every poll.
                 for (int i = 0; i < workers && !ctx.cancelled(); ++i) {
                     const std::uint8_t obj = rec.addObject(QStringLiteral("worker %1 to end").arg(i + 1));

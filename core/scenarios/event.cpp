@@ -94,7 +94,11 @@ public:
                 if (event.wait(lane, stop)) {
                     releasedAt[std::size_t(i)] = nowNs();
                     lane.record(EventKind::Progress, 0, 1);
-                    ctx.sleepFor(workNs); // running: the work the go signal allowed
+                    // Running: the work the go signal allowed, done on a core (a sleep here was drawn
+                    // running, and is now seen off its core).
+                    const std::int64_t until = nowNs() + workNs;
+                    while (nowNs() < until && !ctx.cancelled()) {
+                    }
                 }
                 lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
             },
