@@ -155,6 +155,10 @@ public:
     // Lane::readyEndingAt), net of restorings, over the whole trace: the two add up to all markers.
     std::int64_t erasedAfterCoreWait() const { return m_erasedAfterCoreWait; }
     std::int64_t erasedOtherwise() const { return m_erasedOtherwise; }
+    std::int64_t writesAfterCoreWait() const
+    {
+        return m_writesAfterCoreWait;
+    } // those that erased, not restored
     // Where recording stopped because the event budget was spent (0: it never was). Lanes may show
     // less than happened from here on.
     void setBudgetReached(std::int64_t t) { m_budgetReached = t; }
@@ -200,7 +204,7 @@ private:
     bool m_endFollowsEvents = true;
     std::uint64_t m_events = 0;
     std::int64_t m_progressTotal = 0;
-    std::int64_t m_erasedAfterCoreWait = 0, m_erasedOtherwise = 0;
+    std::int64_t m_erasedAfterCoreWait = 0, m_erasedOtherwise = 0, m_writesAfterCoreWait = 0;
     std::int64_t m_budgetReached = 0;
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;

@@ -129,6 +129,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             const bool afterWait =
                 n >= 2 && writer.times[n - 1] == e.t && writer.states[n - 2] == State::Ready;
             (afterWait ? m_erasedAfterCoreWait : m_erasedOtherwise) += amount;
+            m_writesAfterCoreWait += afterWait && amount > 0;
             m_lanes[lane].restoringWrites |= amount < 0;
             if (src.counter >= 0)
                 pendingFor(m_pendingPoints, std::size_t(src.counter)).push_back({e.t, 0, -amount});

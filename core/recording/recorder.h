@@ -52,12 +52,14 @@ public:
 
     void record(EventKind kind, std::uint8_t obj = 0, std::uint32_t arg = 0) noexcept
     {
-        if (m_watchCore && !m_coreStarted) [[unlikely]]
+        if (m_watchCore) [[unlikely]] {
             prepareCoreWatch(); // before the clock is read: opening takes milliseconds, not the workload's
-        const std::int64_t t = nowNs();
-        if (m_watchCore) [[unlikely]]
+            const std::int64_t t = nowNs();
             watchCore(t);
-        recordAt(t, kind, obj, arg);
+            recordAt(t, kind, obj, arg);
+            return;
+        }
+        recordAt(nowNs(), kind, obj, arg);
     }
 
     // Opt in, for a worker that records as it runs (call before its first event): each time the thread
@@ -140,7 +142,6 @@ public:
                                std::int64_t arg) noexcept
     {
         takeSwitches(t, mark);
-        m_lastT = t;
         recordWide(t, kind, obj, arg);
     }
 
@@ -163,7 +164,7 @@ private:
     // t: the event about to be written. A wait that began after `mark` is drawn up to t (see
     // recordWideAfterSwitch); UINT64_MAX: none is.
     void takeSwitches(std::int64_t t, std::uint64_t mark = UINT64_MAX) noexcept;
-    void startCoreWatch() noexcept; // on the writer's first event
+    void startCoreWatch() noexcept; // once, from prepareCoreWatch()
     // A thread that records at least this often while it runs shows every time slice it lost; the
     // scenarios that opt in record many times a millisecond, or read their clock this often.
     static constexpr std::int64_t coreGapNs = 200'000;

@@ -4,6 +4,8 @@
 #include "eventbudget.h"
 #include "runfilewriter.h"
 
+#include <algorithm>
+
 namespace raceway {
 
 Runner::Runner(const Scenario &scenario, ParamValues params, std::uint64_t maxEvents)
@@ -150,32 +152,24 @@ void Runner::addCoreWaitMetrics()
 {
     // Where threads were drawn waiting for a core: what the writes made right after their thread got
     // its core back erased (others' increments went on meanwhile, and the stale value it wrote back
-    // erased them), and what the other writes erased, both net of restorings and from the trace as
-    // drawn. The two add up to the lost updates.
-    std::int64_t afterWait = 0, other = 0, writes = 0;
-    bool watched = false, lossy = false;
-    for (const Lane &lane : m_trace.lanes()) {
-        watched = watched || (lane.statesSeen & (1u << unsigned(State::Ready)));
-        for (const Marker &m : lane.markers) {
-            lossy = true;
-            if (lane.readyEndingAt(m.t) > 0) {
-                afterWait += m.value;
-                writes += m.value > 0;
-            } else {
-                other += m.value;
-            }
-        }
-    }
+    // erased them), and what the other writes erased, both net of restorings, as the trace counted them
+    // when it took the writes in (the counter's callout says the same). The two add up to the lost
+    // updates.
+    const bool watched = std::any_of(m_trace.lanes().begin(), m_trace.lanes().end(), [](const Lane &lane) {
+        return lane.statesSeen & (1u << unsigned(State::Ready));
+    });
+    const bool lossy = std::any_of(m_trace.lanes().begin(), m_trace.lanes().end(),
+                                   [](const Lane &lane) { return !lane.markers.empty(); });
     if (!watched || !lossy) return;
     m_result.metrics.append({QStringLiteral("erased_after_core_wait"),
-                             QStringLiteral("Erased by writes right after a core wait"), qlonglong(afterWait),
-                             QString()});
+                             QStringLiteral("Erased by writes right after a core wait"),
+                             qlonglong(m_trace.erasedAfterCoreWait()), QString()});
     m_result.metrics.append({QStringLiteral("erased_by_other_writes"),
-                             QStringLiteral("Erased by the other writes (net)"), qlonglong(other),
-                             QString()});
+                             QStringLiteral("Erased by the other writes (net)"),
+                             qlonglong(m_trace.erasedOtherwise()), QString()});
     m_result.metrics.append({QStringLiteral("writes_after_core_wait"),
                              QStringLiteral("Writes right after a wait for a core"),
-                             qlonglong(writes),
+                             qlonglong(m_trace.writesAfterCoreWait()),
                              {}});
 }
 

@@ -31,6 +31,14 @@ public:
     void cancel();
     // Sleeps, but wakes at once when the run is cancelled. Returns false if cancelled.
     bool sleepFor(std::int64_t ns);
+    // The same, drawn on `lane` as sleeping.
+    bool sleepDrawn(ThreadBuffer &lane, std::int64_t ns)
+    {
+        lane.record(EventKind::SleepBegin);
+        const bool on = sleepFor(ns);
+        lane.record(EventKind::SleepEnd);
+        return on;
+    }
 
     // The moment the workload really starts (after threads are created): the time axis begins here.
     void markStart(std::int64_t t) { m_start.store(t, std::memory_order_relaxed); }

@@ -191,9 +191,7 @@ public:
                 if (paceNs > 0 || (k + 1) % stride == 0 || k + 1 == operations)
                     lane.record(EventKind::Progress, 0, std::uint32_t(k + 1));
                 if (paceNs > 0) {
-                    lane.record(EventKind::SleepBegin);
-                    ctx.sleepFor(paceNs);
-                    lane.record(EventKind::SleepEnd);
+                    ctx.sleepDrawn(lane, paceNs);
                 }
             }
             lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);

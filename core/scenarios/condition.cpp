@@ -105,9 +105,7 @@ public:
         const auto producer = [&](ThreadBuffer &lane) {
             for (std::int64_t k = 0; k < items && !ctx.cancelled(); ++k) {
                 if (produceNs > 0) { // making the item, outside the lock: a wait, as for input would be
-                    lane.record(EventKind::SleepBegin);
-                    ctx.sleepFor(produceNs);
-                    lane.record(EventKind::SleepEnd);
+                    ctx.sleepDrawn(lane, produceNs);
                 }
                 std::unique_lock lock(mutex);
                 if (queue.size() == capacity) {

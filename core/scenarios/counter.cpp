@@ -160,9 +160,7 @@ public:
                 const std::uint64_t mark = lane.switchMark();
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
                 if (windowSleepNs > 0) {
-                    lane.record(EventKind::SleepBegin);
-                    ctx.sleepFor(windowSleepNs);
-                    lane.record(EventKind::SleepEnd);
+                    ctx.sleepDrawn(lane, windowSleepNs);
                 } else if (windowNs > 0) {
                     const std::int64_t until = nowNs() + windowNs;
                     while (nowNs() < until && !ctx.cancelled()) {
@@ -189,9 +187,7 @@ public:
                     reported = tally.done;
                 }
                 if (paceNs > 0) {
-                    lane.record(EventKind::SleepBegin);
-                    ctx.sleepFor(paceNs);
-                    lane.record(EventKind::SleepEnd);
+                    ctx.sleepDrawn(lane, paceNs);
                 }
             }
             if (reported != tally.done) lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));

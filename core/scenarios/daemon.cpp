@@ -100,9 +100,8 @@ public:
         const auto worker = [&](int i) {
             ThreadBuffer &lane = *lanes[std::size_t(i)];
             lane.record(EventKind::ThreadStart);
-            lane.record(EventKind::SleepBegin); // its work: waiting on something, as most programs do
-            ctx.sleepFor(workNs * (i + 1));
-            lane.record(EventKind::SleepEnd);
+            // Its work: waiting on something, as most programs do.
+            ctx.sleepDrawn(lane, workNs * (i + 1));
             lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
             alive[std::size_t(i)].store(false, std::memory_order_release);
         };
@@ -136,9 +135,8 @@ public:
             },
             [&] {
                 mainLane->record(EventKind::ThreadStart);
-                mainLane->record(EventKind::SleepBegin); // its own work first: waiting, as the workers'
-                ctx.sleepFor(mainNs);
-                mainLane->record(EventKind::SleepEnd);
+                // Its own work first: waiting, as the workers'.
+                ctx.sleepDrawn(*mainLane, mainNs);
                 // join() each worker in turn; while it waits, it asks is_alive() every poll.
                 for (int i = 0; i < workers && !ctx.cancelled(); ++i) {
                     const std::uint8_t obj = rec.addObject(QStringLiteral("worker %1 to end").arg(i + 1));

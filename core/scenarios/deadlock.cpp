@@ -121,9 +121,8 @@ public:
                                 for (const WaitGraph::Step &s : second_.cycle)
                                     firstCycle << rec.lanes()[s.lane].name;
                         }
-                        lane.record(EventKind::SleepBegin); // backs off before trying again
-                        ctx.sleepFor(gapNs + holdNs);
-                        lane.record(EventKind::SleepEnd);
+                        // It backs off before trying again.
+                        ctx.sleepDrawn(lane, gapNs + holdNs);
                         continue;
                     }
                     if (second_.outcome == TracedMutex::Outcome::Stopped) {

@@ -114,9 +114,7 @@ public:
                 const int sets = autoReset ? threads : 1;
                 for (int s = 0; s < sets && !ctx.cancelled(); ++s) {
                     if (s > 0) {
-                        mainLane->record(EventKind::SleepBegin);
-                        ctx.sleepFor(intervalNs);
-                        mainLane->record(EventKind::SleepEnd);
+                        ctx.sleepDrawn(*mainLane, intervalNs);
                     }
                     event.set(*mainLane);
                     if (s == 0) firstSet = event.lastSetNs();

@@ -103,9 +103,7 @@ public:
                     lane.record(EventKind::Progress, 0, std::uint32_t(r + 1));
                     if (sync) turn[1 - who]->set(lane);
                     if (paceNs > 0) {
-                        lane.record(EventKind::SleepBegin);
-                        ctx.sleepFor(paceNs);
-                        lane.record(EventKind::SleepEnd);
+                        ctx.sleepDrawn(lane, paceNs);
                     }
                     if (ctx.cancelled()) break;
                 }

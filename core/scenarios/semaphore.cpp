@@ -90,9 +90,7 @@ public:
                     done[std::size_t(i)] = r + 1;
                     lane.record(EventKind::Progress, 0, std::uint32_t(r + 1));
                     if (paceNs > 0) {
-                        lane.record(EventKind::SleepBegin);
-                        ctx.sleepFor(paceNs);
-                        lane.record(EventKind::SleepEnd);
+                        ctx.sleepDrawn(lane, paceNs);
                     }
                     if (ctx.cancelled()) break;
                 }

@@ -38,12 +38,14 @@ private Q_SLOTS:
     void criticalPathIsDrawnAndListed();
 
 private:
-    static void runCounter(MainWindow &w, int threads)
+    static void runCounter(MainWindow &w, int threads, bool lock = false, int iterations = 200,
+                           int windowNs = 0)
     {
         ParamValues v = w.form()->values();
         v.set(QStringLiteral("threads"), qlonglong(threads));
-        v.set(QStringLiteral("iterations"), qlonglong(200));
-        v.set(QStringLiteral("window_ns"), qlonglong(0));
+        v.set(QStringLiteral("iterations"), qlonglong(iterations));
+        if (lock) v.set(QStringLiteral("lock"), true); // else as the form has it
+        v.set(QStringLiteral("window_ns"), qlonglong(windowNs));
         v.set(QStringLiteral("pace_us"), qlonglong(0));
         w.form()->setValues(v);
         QSignalSpy done(&w, &MainWindow::runFinished);
@@ -276,18 +278,7 @@ void TestLanes::criticalPathIsDrawnAndListed()
     w.resize(1200, 800);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    {
-        ParamValues v = w.form()->values();
-        v.set(QStringLiteral("threads"), qlonglong(3));
-        v.set(QStringLiteral("iterations"), qlonglong(300));
-        v.set(QStringLiteral("lock"), true);
-        v.set(QStringLiteral("window_ns"), qlonglong(2000));
-        v.set(QStringLiteral("pace_us"), qlonglong(0));
-        w.form()->setValues(v);
-    }
-    QSignalSpy done(&w, &MainWindow::runFinished);
-    w.startRun();
-    QVERIFY(done.wait(60000));
+    runCounter(w, 3, true, 300, 2000);
     TimelineView *view = w.findChild<TimelineView *>();
     QCOMPARE(view->criticalPathOfCurrent().total, std::size_t(0));
     w.action(QStringLiteral("criticalPath"))->trigger();
