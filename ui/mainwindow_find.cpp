@@ -34,6 +34,10 @@ void MainWindow::showSelection()
 
 void MainWindow::showCriticalPath()
 {
+    // A run still going has no end to walk back from yet: its path is walked when it finishes.
+    m_view->updateCriticalPath(!isRunning());
+    if (isRunning() && m_view->criticalPathShown())
+        m_status->setText(tr("The critical path is drawn once the run has finished"));
     const CriticalPath &path = m_view->criticalPathOfCurrent();
     m_selection->showCriticalPath(m_view->current() && path.total > 0 ? m_view->current() : nullptr, path);
     if (path.total > 0 && m_selectionDock->isVisible()) m_selectionDock->raise();

@@ -55,6 +55,8 @@ void TimelineView::setCurrent(const Trace *trace, const QString &title)
     if (trace != m_current) {
         m_zoom->reset();
         m_flash.reset();
+        m_path = {}; // walked on the run shown before (updateCriticalPath walks this one's)
+        m_pathFor = nullptr;
         // A new run stacked under an earlier one (64 lanes each) would start out of view, and the
         // window would look frozen: its section is scrolled to the top of the view.
         m_revealCurrent = trace != nullptr;
@@ -209,20 +211,14 @@ void TimelineView::setCriticalPathShown(bool on)
     traceChanged(); // the legend gains or loses its entry: lay out again
 }
 
-const CriticalPath &TimelineView::criticalPathOfCurrent() const
+void TimelineView::updateCriticalPath(bool walk)
 {
+    // Walked once when asked (a run that has ended, or another run shown), never per frame: a live run's
+    // path would be walked again at every frame as it grows, over millions of segments.
     const Trace *t = shown(m_current);
-    if (!m_showPath || !t) {
-        m_path = {};
-        m_pathFor = {};
-        return m_path;
-    }
-    const std::tuple<const Trace *, std::uint64_t, std::int64_t> key{t, t->eventCount(), t->end()};
-    if (key != m_pathFor) {
-        m_path = criticalPath(*t, std::nullopt, maxPathSegments);
-        m_pathFor = key;
-    }
-    return m_path;
+    m_path = walk && m_showPath && t ? criticalPath(*t, std::nullopt, maxPathSegments) : CriticalPath{};
+    m_pathFor = m_path.total > 0 ? t : nullptr;
+    traceChanged();
 }
 
 TimelinePainter TimelineView::painterFor(const Section &s) const
@@ -238,7 +234,8 @@ TimelinePainter TimelineView::painterFor(const Section &s) const
     else if (s.trace == shown(m_previous))
         p.setNote(m_previousNote);
     if (s.legend) p.setChart(m_chart);
-    if (m_showPath && s.trace == shown(m_current)) p.setCriticalPath(&criticalPathOfCurrent().segments);
+    if (m_showPath && m_pathFor && s.trace == m_pathFor && m_pathFor == shown(m_current))
+        p.setCriticalPath(&m_path.segments);
     if (s.legend && m_previous) p.setLegendAlso({shown(m_previous)}); // the legend is the current run's
     p.setWindow(s.trace->start() + m_zoom->start(), s.trace->start() + m_zoom->end());
     return p;

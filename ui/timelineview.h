@@ -33,8 +33,11 @@ public:
     // Draw the current run's critical path (criticalpath.h) over its lanes.
     void setCriticalPathShown(bool on);
     bool criticalPathShown() const { return m_showPath; }
-    // As drawn (none when not shown): its last maxPathSegments segments, nearest its end.
-    const CriticalPath &criticalPathOfCurrent() const;
+    // Walks the current run's path now (none when not shown, or not `walk`: a run still going has no
+    // end to walk back from yet); it is drawn until the next call or another run is shown.
+    void updateCriticalPath(bool walk = true);
+    // As drawn: its last maxPathSegments segments, nearest its end.
+    const CriticalPath &criticalPathOfCurrent() const { return m_path; }
     static constexpr std::size_t maxPathSegments = 1'000'000;
     bool coresView() const { return m_coresView; }
     void traceChanged(); // the current trace grew: follow it and repaint
@@ -143,8 +146,8 @@ private:
     std::optional<BarChart> m_chart;
     bool m_showPath = false;
     // The path of the trace shown as the current run, made again when that trace grows or changes.
-    mutable CriticalPath m_path;
-    mutable std::tuple<const Trace *, std::uint64_t, std::int64_t> m_pathFor{};
+    CriticalPath m_path;
+    const Trace *m_pathFor = nullptr; // the trace it was walked on
     enum class Drag { None, Pan, Select, Lane } m_drag = Drag::None;
     // Dragging a lane by its label: which one, and where it would land (viewport y of the line drawn).
     QString m_dragLane;

@@ -150,6 +150,11 @@ void TimelinePainter::paintCriticalPath(QPainter &p, const TimelineContext &ctx)
     const coords::Mapping &m = ctx.mapping;
     const auto first = std::lower_bound(m_path->begin(), m_path->end(), m.start,
                                         [](const PathSegment &s, std::int64_t t) { return s.end < t; });
+    const auto last = std::upper_bound(first, m_path->end(), m.end,
+                                       [](std::int64_t t, const PathSegment &s) { return t < s.start; });
+    // More crossings than pixel columns: steps between lanes would be a solid smear over every lane in
+    // between, so only each lane's stretches are drawn (zoom in to see the steps).
+    const bool steps = (last - first) * 2 <= l.plot.width();
     const auto yOf = [&](std::size_t lane) {
         return lane < l.lanes.size() && !l.lanes[lane].isNull() && !l.squeezed[lane]
                    ? l.lanes[lane].bottom() - 1.5
@@ -161,7 +166,7 @@ void TimelinePainter::paintCriticalPath(QPainter &p, const TimelineContext &ctx)
     bool drawn = false;
     double lastX = -1, lastY = -1;
     int lastColumn = INT_MIN;
-    for (auto it = first; it != m_path->end() && it->start <= m.end; ++it) {
+    for (auto it = first; it != last; ++it) {
         // Zoomed out, many segments share a pixel column: one of them draws it.
         const int column = int(m.toX(it->start));
         if (column == lastColumn && int(m.toX(it->end)) == column) continue;
@@ -173,7 +178,7 @@ void TimelinePainter::paintCriticalPath(QPainter &p, const TimelineContext &ctx)
         }
         const double x0 = std::max(double(l.plot.left()), m.toX(it->start));
         const double x1 = std::min(double(l.plot.right()), m.toX(it->end));
-        if (lastY >= 0 && lastY != y && std::abs(lastX - x0) < 1.5)
+        if (steps && lastY >= 0 && lastY != y && std::abs(lastX - x0) < 1.5)
             p.drawLine(QPointF(x0, lastY), QPointF(x0, y));
         if (x1 - x0 >= 0.5 || lastY != y) { // runs narrower than a pixel on one lane are one line
             p.drawLine(QPointF(x0, y), QPointF(std::max(x1, x0 + 1), y));
