@@ -327,14 +327,15 @@ void TestProcesses::compareRunsFourWaysOnOneAxis()
     QCOMPARE(names, QStringList({QStringLiteral("sequential"), QStringLiteral("threads_gil"),
                                  QStringLiteral("threads"), QStringLiteral("processes")}));
     QCOMPARE(metricDouble(*r, "sequential_speedup"), 1.0);
-    // From the trace: the GIL threads never ran at once; the free threads did; the modes did not overlap.
+    // From the trace: the GIL threads never ran at once; the free threads were ready to (whether both got a
+    // core at the same moment is the scheduler's: on a loaded machine one waits for a core, drawn so).
     const Trace &t = r->trace();
     std::vector<std::size_t> gilThreads, freeThreads;
     for (std::size_t lane : lanesOfKind(t, LaneKind::Thread))
         (t.lane(lane).name.startsWith(QStringLiteral("GIL")) ? gilThreads : freeThreads).push_back(lane);
     freeThreads.erase(freeThreads.begin()); // the sequential lane
     QCOMPARE(mostAtOnce(t, gilThreads, State::Running), 1);
-    QCOMPARE(mostAtOnce(t, freeThreads, State::Running), 2);
+    QCOMPARE(mostAtOnce(runsIn(t, freeThreads, State::Running)), 2);
     for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
         QCOMPARE(t.lane(lane).states.back(), State::Done);
     // The chart under the timeline: one bar per mode and the ideal line.
