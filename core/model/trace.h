@@ -174,7 +174,10 @@ public:
     std::int64_t totalIn(std::size_t lane, State state) const;
     std::int64_t markerSum(std::size_t lane) const;
     std::size_t bytesStored() const;
-    void compact(); // gives back spare capacity once a run is over
+    // Once a run is over: adds a "cpu N runs" lane per core that the kernel's switch records saw a watched
+    // thread on (which thread each core ran when; gaps are other programs, Raceway's own threads, or
+    // idle), then gives back spare capacity.
+    void compact();
     // Adds a lane built elsewhere (derived views); its transitions must be sorted.
     void appendLane(Lane lane);
 
@@ -206,6 +209,15 @@ private:
     std::int64_t m_progressTotal = 0;
     std::int64_t m_erasedAfterCoreWait = 0, m_erasedOtherwise = 0, m_writesAfterCoreWait = 0;
     std::int64_t m_budgetReached = 0;
+    // Stretches a watched thread spent on one core, from its switch records (see EventKind::OffCore),
+    // turned into lanes by compact().
+    struct CoreRun
+    {
+        std::int64_t start, end;
+        std::uint16_t lane, core;
+    };
+    std::vector<CoreRun> m_coreRuns;
+    void addCoreRunLanes();
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;
     // Per source lane (indexed by lane, looked up for every event): pending high argument bits, last
@@ -216,6 +228,9 @@ private:
         bool hasArgHigh = false;
         int counter = -1;
         std::uint16_t lastCpu = 0;
+        // The stretch on a core that the thread is in, from its last switch back in (core + 1; 0: none).
+        std::uint16_t onCore = 0;
+        std::int64_t onCoreSince = 0;
         std::int64_t progress = 0;
         std::int64_t lastSample = 0;
         // A counter reading in progress (CounterExpected seen), and the last complete one.

@@ -162,9 +162,19 @@ void Trace::ingest(const Event *events, std::size_t count)
             push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg));
             break;
         case EventKind::OffCore: {
-            // Only where the lane was running: a blocked or sleeping thread is off its core by itself.
             const Lane &l = ensureLane(lane);
             const std::size_t n = l.states.size();
+            if (const auto cores = std::uint64_t(wide) >> 32; cores != 0) { // which core ran it, when
+                const auto left = std::uint16_t(cores & 0xffff), back = std::uint16_t(cores >> 16);
+                const std::int64_t out = e.t - std::int64_t(e.arg);
+                // The first stretch of a lane begins where the lane does (the thread ran from its start).
+                const std::int64_t since = src.onCore != 0 ? src.onCoreSince : n != 0 ? l.times[0] : out;
+                if (left != 0 && (src.onCore == 0 || src.onCore == left) && out > since)
+                    m_coreRuns.push_back({since, out, std::uint16_t(lane), std::uint16_t(left - 1)});
+                src.onCore = back;
+                src.onCoreSince = e.t;
+            }
+            // Only where the lane was running: a blocked or sleeping thread is off its core by itself.
             if (n == 0 || (l.states[n - 1] != State::Running && l.states[n - 1] != State::Task)) break;
             const State was = l.states[n - 1];
             const std::uint16_t obj = l.objs[n - 1];

@@ -95,6 +95,7 @@ bool SwitchRecords::next(Switch &out) noexcept
             out.t = std::int64_t(id.time);
             out.in = !(h.misc & PERF_RECORD_MISC_SWITCH_OUT);
             out.preempted = (h.misc & PERF_RECORD_MISC_SWITCH_OUT_PREEMPT) != 0;
+            out.cpu = id.cpu;
             out.pos = at;
             __atomic_store_n(m_tailWord, m_tail, __ATOMIC_RELEASE);
             return true;

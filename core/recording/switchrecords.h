@@ -12,6 +12,11 @@ namespace raceway {
 class SwitchRecords
 {
 public:
+    struct CoreHop
+    {
+        std::uint32_t from, to; // the core a thread left, the core it came back on
+    };
+
     SwitchRecords() = default;
     ~SwitchRecords();
     SwitchRecords(const SwitchRecords &) = delete;
@@ -27,23 +32,25 @@ public:
     // out in between.
     std::uint64_t head() const noexcept { return __atomic_load_n(m_head, __ATOMIC_ACQUIRE); }
 
-    // Reads every record written so far and calls off(outNs, inNs, pos, preempted) for each time the
+    // Reads every record written so far and calls off(outNs, inNs, pos, preempted, cores) for each time the
     // thread was off its core: taken off while it still had work (preempted), or given up (it blocked or
     // slept), until it had one again; times are CLOCK_MONOTONIC nanoseconds. Records the kernel could
     // not write (the ring was full) are counted in lost().
     // The third argument is where in the kernel's writing the switch-out stands (compare with head()).
     // The fourth says whether it was preempted (it had work) or gave its core up (it blocked or slept).
+    // The fifth is the core it left and the core it came back on: CoreHop{from, to}.
     template <typename Fn> void drain(Fn &&off) noexcept
     {
         Switch s;
         while (next(s))
             if (s.in && m_outAt != 0) {
-                if (s.t > m_outAt) off(m_outAt, s.t, m_outPos, m_outPreempted);
+                if (s.t > m_outAt) off(m_outAt, s.t, m_outPos, m_outPreempted, CoreHop{m_outCpu, s.cpu});
                 m_outAt = 0;
             } else if (!s.in) {
                 m_outAt = s.t;
                 m_outPos = s.pos;
                 m_outPreempted = s.preempted;
+                m_outCpu = s.cpu;
             }
     }
     std::uint64_t lost() const noexcept { return m_lost; }
@@ -54,6 +61,7 @@ private:
         std::int64_t t = 0;
         bool in = false;
         bool preempted = false;
+        std::uint32_t cpu = 0;
         std::uint64_t pos = 0;
     };
     bool next(Switch &out) noexcept;
@@ -69,6 +77,7 @@ private:
     std::int64_t m_outAt = 0; // the last switch-out not yet matched by a switch-in (0: none)
     std::uint64_t m_outPos = 0;
     bool m_outPreempted = false;
+    std::uint32_t m_outCpu = 0;
     std::uint64_t m_lost = 0;
 };
 

@@ -338,6 +338,22 @@ void TestProcesses::compareRunsFourWaysOnOneAxis()
     QCOMPARE(mostAtOnce(runsIn(t, freeThreads, State::Running)), 2);
     for (std::size_t lane : lanesOfKind(t, LaneKind::Process))
         QCOMPARE(t.lane(lane).states.back(), State::Done);
+    // Grouped by core (Ctrl+G), the threads that the switch records put on each core stay there, still
+    // named, beside the processes sampled on their cores.
+    const auto heldBy = [](const Trace &tr, LaneKind kind) {
+        std::int64_t held = 0;
+        for (std::size_t core : lanesOfKind(tr, LaneKind::CoreRuns))
+            tr.forEachInterval(core, [&](const Interval &iv) {
+                if (iv.state == State::Held && tr.lane(iv.obj).kind == kind) held += iv.end - iv.start;
+            });
+        return held;
+    };
+    const Trace byCore = groupByCore(t);
+    QCOMPARE(lanesOfKind(byCore, LaneKind::Thread).size(), lanesOfKind(t, LaneKind::Thread).size());
+    QVERIFY(heldBy(byCore, LaneKind::Process) > 0);
+    const std::int64_t threadsBefore = heldBy(t, LaneKind::Thread),
+                       threadsAfter = heldBy(byCore, LaneKind::Thread);
+    QVERIFY(threadsAfter <= threadsBefore && threadsAfter >= threadsBefore * 99 / 100);
     // The chart under the timeline: one bar per mode and the ideal line.
     const auto chart = r->scenario().chart(r->result().params, r->result().metrics);
     QVERIFY(chart.has_value());

@@ -3,6 +3,7 @@
 // test while the run goes on), and the lost updates said to follow a wait for a core are the ones only
 // such a wait can explain.
 
+#include "cpusampler.h"
 #include "criticalpath.h"
 #include "handoffs.h"
 #include "rangestats.h"
@@ -89,6 +90,7 @@ class TestScheduler : public QObject
 private Q_SLOTS:
     void eachThreadAgreesWithItsSchedstat();
     void lossesFollowCoreWaits();
+    void coreLanesShowWhichThreadRan();
     void handoffsEndWaitsAndAreExported();
     void criticalPathAddsUp();
 };
@@ -143,6 +145,16 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
         QVERIFY2(std::abs(onCpu - kernelOnCpu) <= span / 10, "drawn on a core differs from schedstat");
         QVERIFY2(std::abs(ready - kernelWaiting) <= span / 10,
                  "drawn waiting for a core differs from schedstat");
+        // The core lanes, from the same switch records, say the same: this thread's stretches on any core.
+        std::int64_t onCores = 0;
+        for (std::size_t core : lanesOfKind(t, LaneKind::CoreRuns))
+            t.forEachInterval(core, [&](const Interval &iv) {
+                if (iv.state == State::Held && iv.obj == lane)
+                    onCores +=
+                        std::max<std::int64_t>(0, std::min(iv.end, to->at) - std::max(iv.start, from->at));
+            });
+        qInfo("  on the core lanes %.3f s", double(onCores) / 1e9);
+        QVERIFY2(std::abs(onCores - kernelOnCpu) <= span / 10, "the core lanes differ from schedstat");
         drawnOnCpu += onCpu;
         drawnReady += ready;
     }
@@ -185,6 +197,64 @@ void TestScheduler::lossesFollowCoreWaits()
     QCOMPARE(afterWait + other, lost);
     QCOMPARE(metric(*r, "writes_after_core_wait"), writesAfterWait);
     QVERIFY2(double(other) <= 0.25 * double(lost), "writes without a wait for a core before them lost much");
+}
+
+void TestScheduler::coreLanesShowWhichThreadRan()
+{
+    // One "cpu N runs" lane per core the threads ran on, from the kernel's switch records: a thread is on
+    // one core at a time, never on a core while its own lane says it waits for one or is blocked, and no
+    // core runs the run's threads for longer than /proc/stat (read by this test around the run) counted
+    // it busy.
+    if (sanitized) QSKIP("the sanitizer's runtime blocks threads inside what is drawn running");
+    const auto before = readCpuTimes();
+    QVERIFY(before.has_value());
+    auto r = runScenario(QStringLiteral("counter"), args({"threads=4", "iterations=1000000"}));
+    const auto after = readCpuTimes();
+    QVERIFY(after.has_value());
+    const QString source = metricValue(r->result().metrics, QStringLiteral("scheduler_source")).toString();
+    if (source != QLatin1String("context switches"))
+        QSKIP("the kernel refuses context-switch records here: there are no core lanes");
+    const Trace &t = r->trace();
+    const auto cores = lanesOfKind(t, LaneKind::CoreRuns);
+    QVERIFY(!cores.empty());
+    QVERIFY(cores.size() <= before->busy.size());
+    const auto threads = lanesOfKind(t, LaneKind::Thread);
+    std::map<std::size_t, std::vector<Interval>> runsOf; // thread lane -> its stretches on any core
+    for (std::size_t core : cores) {
+        const QString name = t.lane(core).name; // "cpu N runs"
+        const int cpu = name.section(QLatin1Char(' '), 1, 1).toInt();
+        QVERIFY(name.startsWith(QStringLiteral("cpu ")) && cpu >= 0 &&
+                std::size_t(cpu) < before->busy.size());
+        std::int64_t held = 0;
+        t.forEachInterval(core, [&](const Interval &iv) {
+            if (iv.state != State::Held) return;
+            QVERIFY(std::find(threads.begin(), threads.end(), std::size_t(iv.obj)) != threads.end());
+            runsOf[iv.obj].push_back(iv);
+            held += iv.end - iv.start;
+        });
+        // /proc/stat counts in 10 ms ticks: two of them, and 5 % for when each tick's owner is decided.
+        const double busyNs = double(after->busy[std::size_t(cpu)] - before->busy[std::size_t(cpu)]) * 1e7;
+        qInfo("%s: the run's threads %.3f s, /proc/stat busy %.3f s", qPrintable(name), double(held) / 1e9,
+              busyNs / 1e9);
+        QVERIFY2(double(held) <= busyNs * 1.05 + 2e7, "a core ran the threads longer than it was busy");
+    }
+    for (std::size_t lane : threads) {
+        const std::vector<Interval> &runs = runsOf[lane];
+        QVERIFY2(!runs.empty(), qPrintable(t.lane(lane).name + QStringLiteral(" ran on no core")));
+        QCOMPARE(mostAtOnce(runs), 1); // on one core at a time
+        // Against its own lane: time on a core while drawn waiting for one, or blocked.
+        std::int64_t on = 0, clash = 0;
+        std::vector<Interval> off = intervalsIn(t, {lane}, State::Ready);
+        const auto blocked = intervalsIn(t, {lane}, State::Blocked);
+        off.insert(off.end(), blocked.begin(), blocked.end());
+        for (const Interval &a : runs) {
+            on += a.end - a.start;
+            for (const Interval &b : off)
+                clash += std::max<std::int64_t>(0, std::min(a.end, b.end) - std::max(a.start, b.start));
+        }
+        QVERIFY2(clash <= on / 200,
+                 qPrintable(t.lane(lane).name + QStringLiteral(" on a core while off it")));
+    }
 }
 
 void TestScheduler::handoffsEndWaitsAndAreExported()

@@ -25,9 +25,17 @@ struct LaneArrangement
     }
     bool isCollapsed(LaneKind kind) const { return collapsed.contains(laneKindName(kind)); }
 
+    // Where a lane goes when the user has not placed it: in the order added, except Raceway's own lane
+    // (last) and a core's "cpu N runs" (added when the run ends: just below its core's lane "cpu N").
     static std::size_t unnamedRank(const std::vector<Lane> &lanes, std::size_t i)
     {
-        return lanes[i].kind == LaneKind::Observer ? lanes.size() + i : i;
+        if (lanes[i].kind == LaneKind::Observer) return 2 * (lanes.size() + i);
+        if (lanes[i].kind == LaneKind::CoreRuns) {
+            const QString core = lanes[i].name.section(QLatin1Char(' '), 0, 1); // "cpu 3"
+            for (std::size_t j = 0; j < lanes.size(); ++j)
+                if (lanes[j].kind == LaneKind::Core && lanes[j].name == core) return 2 * j + 1;
+        }
+        return 2 * i;
     }
 
     // The trace's lanes to draw, top to bottom: pinned ones first, then the rest in the dragged order

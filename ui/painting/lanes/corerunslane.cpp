@@ -1,18 +1,47 @@
 #include "corerunslane.h"
 
+#include <QLocale>
+
 namespace raceway {
+
+void CoreRunsLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                              const QRect &text) const
+{
+    // Under its name: the share of the run the core spent on the run's own threads, and how many times
+    // it went from one of them to another.
+    std::int64_t held = 0, turns = 0;
+    std::int64_t span = 0;
+    std::uint16_t last = UINT16_MAX;
+    const std::size_t n = lane.times.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (lane.states[i] != State::Held) continue;
+        const std::int64_t end = i + 1 < n ? lane.times[i + 1] : std::max(lane.times[i], ctx.trace.end());
+        held += end - lane.times[i];
+        if (lane.objs[i] != last && last != UINT16_MAX) ++turns;
+        last = lane.objs[i];
+    }
+    span = ctx.trace.end() - ctx.trace.start();
+    const double percent = span > 0 ? 100.0 * double(held) / double(span) : 0;
+    const QLocale l;
+    paintNameAndScale(
+        ctx, p, lane, text,
+        QStringLiteral("busy %1 %, %2 turns").arg(l.toString(percent, 'f', 0), l.toString(qlonglong(turns))));
+}
 
 void CoreRunsLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     ThreadLane::legend(lane, entries);
-    // A process on the core is drawn as running, in running's colour: one entry for both.
+    // A thread or process on the core is drawn as running, in running's colour: one entry for both.
     entries.addStates(1u << unsigned(State::Running));
 }
 
 QString CoreRunsLane::describeState(const Trace &trace, const Lane &lane, const Interval &iv) const
 {
     if (iv.state == State::Held && iv.obj < trace.lanes().size())
-        return QStringLiteral("running %1").arg(trace.lane(iv.obj).name);
+        return QStringLiteral("running %1").arg(trace.lane(iv.obj).name.toHtmlEscaped());
+    if (iv.state == State::Free)
+        return QStringLiteral("running none of the run's threads (another program, Raceway itself, or "
+                              "nothing)");
     return ThreadLane::describeState(trace, lane, iv);
 }
 

@@ -4,10 +4,15 @@
 
 namespace raceway {
 
-// The cores view: one lane per CPU core, "held" by the process that ran on it.
+// One lane per CPU core, "held" by the thread or process that ran on it: built from the kernel's switch
+// records when a run ends (threads), or from the process lanes (Group by Core). A gap is a core that ran
+// none of them.
 class CoreRunsLane : public ThreadLane
 {
 public:
+    int baseHeight() const override { return 30; } // its name and, under it, how much of it was the run's
+    void paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                    const QRect &text) const override;
     void legend(const Lane &lane, LegendEntries &entries) const override;
 
 protected:

@@ -162,8 +162,7 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
             const int xNext = std::min(width, std::max(x + 1, int(std::floor(double(next - m.start) / npp))));
             addRun(lane.states[i], lane.objs[i], x, xNext);
             cursorExact = xNext == x + 1;
-            if ((lane.states[i] == State::Held && xNext - x > 56) ||
-                ((lane.states[i] == State::Task || lane.states[i] == State::WaitingIo) && xNext - x > 44))
+            if ((lane.states[i] == State::Task || lane.states[i] == State::WaitingIo) && xNext - x > 44)
                 labels.push_back({x, xNext, lane.objs[i], lane.states[i]});
             x = xNext;
             continue;
@@ -208,6 +207,11 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
         ++x;
     }
     batch.flush();
+    // A holder's name where its stretch is wide enough: as drawn, so that gaps too short to see (a core
+    // that ran something else for a few microseconds) do not hide it.
+    for (const Run &run : runs)
+        if (run.state == State::Held && run.x1 - run.x0 > 56)
+            labels.push_back({run.x0, run.x1, run.obj, run.state});
     // A seam where one holder hands the lock to the next, or one task follows another on a pool thread,
     // wherever both sides are wide enough to see (zoom in to see every hand-over).
     std::vector<int> seams;
