@@ -174,6 +174,7 @@ void Trace::ingest(const Event *events, std::size_t count)
                 src.onCore = back;
                 src.onCoreSince = e.t;
             }
+            if (e.obj == 4) break; // only the cores say it
             // Only where the lane was running: a blocked or sleeping thread is off its core by itself.
             if (n == 0 || (l.states[n - 1] != State::Running && l.states[n - 1] != State::Task)) break;
             const State was = l.states[n - 1];

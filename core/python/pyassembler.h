@@ -3,6 +3,7 @@
 #include "procsampler.h"
 #include "pystream.h"
 #include "recorder.h"
+#include "switchrecords.h"
 
 #include <QString>
 
@@ -55,6 +56,11 @@ public:
     // start, where the live edge stays until the script says hello.
     Assembler(Recorder &recorder, StreamParser &stream, ProcSampler &sampler, std::int64_t mainPid,
               QString mainName, std::int64_t startNs);
+
+    // Where the kernel gives context-switch records of the script's threads (opened on its process as
+    // soon as it started): each thread's lane says where it waited for a core, and the cores which
+    // thread ran when. Call before the first advance().
+    void watchSwitches(ProcessSwitches *switches);
 
     static constexpr std::int64_t marginNs = 10'000'000;
     // A process silent this long no longer holds the live edge back (a C call holding the GIL, a
@@ -134,10 +140,15 @@ private:
     void push(ThreadState &ts, const Event &e);
     void close(ProcessState &ps, std::int64_t end, ExitKind how);
     void dropSamples(std::int64_t now);
+    void takeSwitches(std::int64_t now);
+    void pushSwitches(ThreadState &ts, std::int64_t limit);
 
     Recorder &m_recorder;
     StreamParser &m_stream;
     ProcSampler &m_sampler;
+    ProcessSwitches *m_switches = nullptr;
+    std::map<std::int64_t, std::vector<ProcessSwitches::OffCore>> m_offCore; // by tid, not drawn yet
+    std::uint64_t m_switchesLost = 0;
     std::int64_t m_mainPid;
     QString m_mainName;
     std::int64_t m_startNs;

@@ -258,9 +258,12 @@ void PythonScenario::run(RunContext &ctx) const
         ctx.fail(QStringLiteral("cannot start %1: %2").arg(m_job.python, error));
         return;
     }
+    ProcessSwitches switches; // where the kernel allows it: the script's threads' context switches
+    switches.open(pid);
     sampler.watchProcess(pid);
     sampler.start();
     Assembler assembler(rec, stream, sampler, pid, QFileInfo(m_job.script).fileName(), started);
+    assembler.watchSwitches(&switches);
     std::int64_t advanced = 0;
 
     // Read the stream until every process holding the pipe has closed it. The script's exit ends the

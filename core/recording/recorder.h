@@ -84,6 +84,9 @@ public:
     // For a buffer that Raceway's own thread writes on a thread lane's behalf (a traced Python program's,
     // put together from its stream): its writer is not the workload.
     void markObserver() noexcept { m_observer.store(true, std::memory_order_relaxed); }
+    // For a buffer that Raceway's own thread writes for a thread whose switches it reads from outside
+    // (a traced Python program's): its lane counts among the watched ones (Recorder::coreWatchedLanes).
+    void markCoreWatched() noexcept { m_watching.store(true, std::memory_order_relaxed); }
     // For a buffer written once by a thread that must not lose its priority (the collector's).
     void keepWriterPriority() noexcept { m_keepPriority = true; }
 
@@ -259,6 +262,12 @@ public:
     // Where the core-watched threads learnt when they waited for a core (see enableCoreWatch).
     enum CoreSource : unsigned { CoreFromCpuClock = 1, CoreFromSwitches = 2 };
     unsigned coreSources() const noexcept { return m_coreSources.load(std::memory_order_relaxed); }
+    // For switches read from outside the recording threads (ProcessSwitches).
+    void addCoreSource(CoreSource source, std::uint64_t lostSwitches = 0) noexcept
+    {
+        m_coreSources.fetch_or(source, std::memory_order_relaxed);
+        m_lostSwitches.fetch_add(lostSwitches, std::memory_order_relaxed);
+    }
     std::vector<std::uint16_t> coreWatchedLanes() const; // lanes whose threads watched (sorted)
     // The workload's threads in this process: those that have written a thread lane's buffer and are not
     // Raceway's own (sorted).

@@ -247,6 +247,15 @@ void TestExports::svgDrawsShapesThatLookLikeThePng()
         const QRect &lane = l.lanes[i];
         const int textRows = t.lane(i).markers.empty() ? 0 : 11;
         int same = 0, total = 0;
+        if (t.lane(i).kind == LaneKind::CoreRuns) { // thread names written across its stretches: in blocks
+            for (int y = lane.top(); y + 5 <= lane.bottom(); y += 6)
+                for (int x = lane.left(); x + 5 <= lane.right(); x += 6, ++total)
+                    same += close(mean(png, QRect(x, y, 6, 6)), mean(drawn, QRect(x, y, 6, 6)));
+            const double share = double(same) / double(total);
+            QVERIFY2(share >= 0.99,
+                     qPrintable(QStringLiteral("%1: %2 % alike").arg(t.lane(i).name).arg(share * 100)));
+            continue;
+        }
         for (int y = lane.top() + textRows; y <= lane.bottom(); ++y)
             for (int x = lane.left(); x <= lane.right(); ++x) {
                 if (inCallout(x, y)) continue;

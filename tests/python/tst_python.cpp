@@ -15,6 +15,7 @@ private Q_SLOTS:
     void readSleepWriteEndsAtOne();
     void lockWaitsDrawnEqualCounted();
     void gilThreadsTakeTurns();
+    void coresSayWhichThreadRan();
     void drawnWhileItRuns();
     void processesRunSideBySide();
     void asyncioTasksHaveLanes();
@@ -146,6 +147,61 @@ void TestPython::gilThreadsTakeTurns()
         if (iv.state == State::Held) holders.insert(iv.obj);
     });
     QVERIFY(holders.count(std::uint16_t(a)) && holders.count(std::uint16_t(b)));
+}
+
+void TestPython::coresSayWhichThreadRan()
+{
+    // The script's threads' context switches, read from the kernel: each core's lane names the Python
+    // thread it ran, and each thread's time on the cores is what the thread's own CPU clock says
+    // (time.thread_time_ns, written by the script itself at its end).
+    const QString clocks = m_dir.filePath(QStringLiteral("clocks.txt"));
+    const QString script = writeScript(QStringLiteral("cores.py"), R"PY(import sys, threading, time
+spent = {}
+def work():
+    x = 0
+    for i in range(1_500_000):
+        x += i
+    spent[threading.current_thread().name] = time.thread_time_ns()
+ts = [threading.Thread(target=work, name=f"spinner-{n}") for n in range(3)]
+for t in ts: t.start()
+for t in ts: t.join()
+with open(sys.argv[1], "w") as f:
+    for name, ns in spent.items():
+        print(name, ns, file=f)
+)PY");
+    const auto runner = traced(script, {clocks});
+    QCOMPARE(runner->result().error, QString());
+    const auto &metrics = runner->result().metrics;
+    if (metricValue(metrics, QStringLiteral("scheduler_source")).toString() !=
+        QLatin1String("context switches"))
+        QSKIP("the kernel refuses context-switch records here");
+    const Trace &trace = runner->trace();
+    const auto cores = lanesOf(trace, LaneKind::CoreRuns);
+    QVERIFY(!cores.empty());
+    std::map<std::size_t, std::int64_t> onCores;
+    for (std::size_t core : cores)
+        trace.forEachInterval(core, [&](const Interval &iv) {
+            if (iv.state == State::Held) onCores[iv.obj] += iv.end - iv.start;
+        });
+    QFile f(clocks);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    int checked = 0;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        const QList<QByteArray> parts = line.split(' ');
+        if (parts.size() != 2) continue;
+        const std::size_t lane = laneNamed(trace, QString::fromLatin1(parts[0]));
+        QVERIFY(lane != SIZE_MAX);
+        QCOMPARE(trace.lane(lane).kind, LaneKind::Thread);
+        const std::int64_t own = parts[1].toLongLong(), drawn = onCores[lane];
+        qInfo("%s: on the core lanes %.1f ms, its own CPU clock %.1f ms", parts[0].constData(),
+              double(drawn) / 1e6, double(own) / 1e6);
+        // Its clock runs from the thread's start, its lane from the tracer's first event a little later;
+        // the clock's last reading comes a little before the thread ends.
+        QVERIFY2(std::abs(drawn - own) <= own / 10 + 5'000'000,
+                 "a thread's time on the cores differs from its clock");
+        ++checked;
+    }
+    QCOMPARE(checked, 3);
 }
 
 void TestPython::drawnWhileItRuns()
