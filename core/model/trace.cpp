@@ -253,11 +253,6 @@ void Trace::addCoreRunLanes()
                 lane.states.back() = State::Held;
                 lane.objs.back() = r.lane;
             } else {
-                if (lane.times.empty() && start > m_start) { // free from the trace's start
-                    lane.times.push_back(m_start);
-                    lane.states.push_back(State::Free);
-                    lane.objs.push_back(0);
-                }
                 lane.times.push_back(start);
                 lane.states.push_back(State::Held);
                 lane.objs.push_back(r.lane);

@@ -310,13 +310,19 @@ void TestLegend::startUpIsSkipped()
 {
     // A thread that starts 400 ms into a 500 ms trace (an interpreter starting up first): the picture
     // starts a little before it, so the program fills the width; one that starts at 10 ms is drawn whole.
+    // The core lane its switch records make (a 1 ms preemption at 450 ms) starts with it, not before.
     for (const std::int64_t first : {std::int64_t(400'000'000), std::int64_t(10'000'000)}) {
         Recorder rec;
         const auto lane = rec.addLane(QStringLiteral("MainThread"), LaneKind::Thread);
         ThreadBuffer *b = rec.createBuffer(lane);
         b->recordAt(first, EventKind::ThreadStart, 0, 0);
+        b->recordAt(450'000'000, EventKind::ArgHigh, 0, 1 | 2 << 16); // from core 0 back onto core 1
+        b->recordAt(450'000'000, EventKind::OffCore, 1, 1'000'000);
         b->recordAt(490'000'000, EventKind::ThreadEnd, 0, 0);
         const auto trace = traceOf(rec, 0, 500'000'000);
+        trace->compact(); // as a run that has ended: the core lanes are made
+        QCOMPARE(trace->lanes().size(), 3u);
+        QCOMPARE(trace->lane(1).kind, LaneKind::CoreRuns);
         const std::int64_t lead = TimelinePainter::leadInEnd(*trace);
         const TimelinePainter painter(*trace);
         QCOMPARE(painter.windowStart(), lead);
