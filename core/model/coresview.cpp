@@ -5,6 +5,33 @@
 
 namespace raceway {
 
+Lane coreRunsLane(int core, std::vector<CoreStretch> stretches, std::int64_t from)
+{
+    Lane lane;
+    lane.name = QStringLiteral("cpu %1 runs").arg(core);
+    lane.kind = LaneKind::CoreRuns;
+    std::sort(stretches.begin(), stretches.end(),
+              [](const CoreStretch &a, const CoreStretch &b) { return a.start < b.start; });
+    std::int64_t freeFrom = from;
+    for (const CoreStretch &r : stretches) {
+        const std::int64_t start = std::max(r.start, freeFrom);
+        if (start >= r.end) continue;
+        if (!lane.times.empty() && lane.times.back() == start) { // the previous stretch ended right here
+            lane.states.back() = State::Held;
+            lane.objs.back() = std::uint16_t(r.lane);
+        } else {
+            lane.times.push_back(start);
+            lane.states.push_back(State::Held);
+            lane.objs.push_back(std::uint16_t(r.lane));
+        }
+        lane.times.push_back(r.end);
+        lane.states.push_back(State::Free);
+        lane.objs.push_back(0);
+        freeFrom = r.end;
+    }
+    return lane;
+}
+
 Trace groupByCore(const Trace &trace)
 {
     std::vector<std::size_t> processes, cores, threadRuns, others;
@@ -18,72 +45,42 @@ Trace groupByCore(const Trace &trace)
     }
     if (processes.empty()) return trace; // a thread run's own core lanes (if any) are in place already
 
-    // The new order: a lane per core, then the processes, the core utilisation lanes, and the rest.
-    struct Run
-    {
-        std::int64_t start, end;
-        std::size_t lane; // its index in the new trace
-    };
-    std::map<int, std::vector<Run>> byCore;
     // Who ran on each core: every process lane's running intervals (which carry their core), and the
     // threads that the kernel's switch records put on a core ("cpu N runs" lanes of the run itself).
-    int coreCount = 0;
-    for (std::size_t i : cores)
-        coreCount = std::max(coreCount, trace.lane(i).name.section(QLatin1Char(' '), 1, 1).toInt() + 1);
-    for (std::size_t p = 0; p < processes.size(); ++p)
-        trace.forEachInterval(processes[p], [&](const Interval &iv) {
-            if (iv.state == State::Running && iv.end > iv.start) coreCount = std::max(coreCount, iv.obj + 1);
+    const auto coreNamed = [&](std::size_t lane) { // "cpu 3" or "cpu 3 runs"
+        return trace.lane(lane).name.section(QLatin1Char(' '), 1, 1).toInt();
+    };
+    std::map<int, std::vector<CoreStretch>> byCore;
+    for (std::size_t p : processes)
+        trace.forEachInterval(p, [&](const Interval &iv) {
+            if (iv.state == State::Running && iv.end > iv.start)
+                byCore[iv.obj].push_back({iv.start, iv.end, p});
         });
     for (std::size_t i : threadRuns)
-        coreCount = std::max(coreCount, trace.lane(i).name.section(QLatin1Char(' '), 1, 1).toInt() + 1);
-    coreCount = std::max(coreCount, int(cores.size()));
+        trace.forEachInterval(i, [&](const Interval &iv) {
+            if (iv.state == State::Held && iv.end > iv.start && iv.obj < trace.lanes().size())
+                byCore[coreNamed(i)].push_back({iv.start, iv.end, iv.obj});
+        });
+    int coreCount = int(cores.size());
+    for (std::size_t i : cores)
+        coreCount = std::max(coreCount, coreNamed(i) + 1);
+    if (!byCore.empty()) coreCount = std::max(coreCount, byCore.rbegin()->first + 1);
+
+    // The new order: a lane per core, then the processes, the core utilisation lanes, and the rest.
     std::vector<std::size_t> newIndex(trace.lanes().size(), 0);
     std::size_t next = std::size_t(coreCount);
     for (const auto *group : {&processes, &cores, &others})
         for (std::size_t i : *group)
             newIndex[i] = next++;
-    for (std::size_t p : processes)
-        trace.forEachInterval(p, [&](const Interval &iv) {
-            if (iv.state == State::Running && iv.end > iv.start)
-                byCore[iv.obj].push_back({iv.start, iv.end, newIndex[p]});
-        });
-    for (std::size_t i : threadRuns) {
-        const int c = trace.lane(i).name.section(QLatin1Char(' '), 1, 1).toInt();
-        trace.forEachInterval(i, [&](const Interval &iv) {
-            if (iv.state == State::Held && iv.end > iv.start && iv.obj < newIndex.size())
-                byCore[c].push_back({iv.start, iv.end, newIndex[iv.obj]});
-        });
-    }
+    for (auto &[core, stretches] : byCore)
+        for (CoreStretch &r : stretches)
+            r.lane = newIndex[r.lane];
 
     Trace out;
     out.setStart(trace.start());
     out.setEnd(trace.end());
-    for (int c = 0; c < coreCount; ++c) {
-        Lane lane;
-        lane.name = QStringLiteral("cpu %1 runs").arg(c);
-        lane.kind = LaneKind::CoreRuns;
-        auto &runs = byCore[c];
-        std::sort(runs.begin(), runs.end(), [](const Run &a, const Run &b) { return a.start < b.start; });
-        std::int64_t freeFrom = trace.start();
-        for (const Run &r : runs) {
-            // Core changes are seen at sample points, so two runs can overlap by a hair: clip them.
-            const std::int64_t start = std::max(r.start, freeFrom);
-            if (start >= r.end) continue;
-            if (!lane.times.empty() && lane.times.back() == start) { // the previous run ended right here
-                lane.states.back() = State::Held;
-                lane.objs.back() = std::uint16_t(r.lane);
-            } else {
-                lane.times.push_back(start);
-                lane.states.push_back(State::Held);
-                lane.objs.push_back(std::uint16_t(r.lane));
-            }
-            lane.times.push_back(r.end);
-            lane.states.push_back(State::Free);
-            lane.objs.push_back(0);
-            freeFrom = r.end;
-        }
-        out.appendLane(std::move(lane));
-    }
+    for (int c = 0; c < coreCount; ++c)
+        out.appendLane(coreRunsLane(c, std::move(byCore[c]), trace.start()));
     // The lanes moved: what points at a lane (a lock's holder, who set an event, whose value a lost update
     // overwrote, an object's lane) follows it.
     const auto moved = [&](std::int64_t lane) {

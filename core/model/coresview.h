@@ -10,4 +10,9 @@ namespace raceway {
 // A trace without process lanes comes back unchanged.
 Trace groupByCore(const Trace &trace);
 
+// One core's lane, "cpu N runs": held by each stretch's lane, free between them. Where two stretches
+// overlap (their ends are known to a fraction of a microsecond, or seen at sample points), the later
+// one starts where the earlier ends; nothing is drawn before `from`.
+Lane coreRunsLane(int core, std::vector<CoreStretch> stretches, std::int64_t from);
+
 } // namespace raceway

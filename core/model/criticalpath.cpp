@@ -18,9 +18,7 @@ std::int64_t workEnd(const Trace &trace, const Lane &lane)
 {
     const std::size_t n = lane.times.size();
     const State last = lane.states[n - 1];
-    if (last == State::Done || last == State::Cancelled || last == State::Idle || last == State::Crashed ||
-        last == State::Killed || last == State::TimedOut)
-        return std::min(lane.times[n - 1], trace.end());
+    if (hasEnded(last) || last == State::Idle) return std::min(lane.times[n - 1], trace.end());
     return trace.end();
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace raceway {
@@ -74,5 +76,29 @@ struct Event
     std::uint8_t obj; // interned object id (lock, victim writer, ...)
 };
 static_assert(sizeof(Event) == 16, "events must stay 16 bytes");
+
+// A thread's time off its core from the kernel's switch records, as the trace reads it: an ArgHigh
+// naming the core it left and the core it came back on, then the OffCore event itself (obj: see OffCore),
+// both at `in`. Off for longer than the argument holds, the core it left is not told (its last stretch
+// on that core is not drawn).
+inline std::array<Event, 2> offCoreEvents(std::uint16_t lane, std::int64_t out, std::int64_t in,
+                                          std::uint32_t left, std::uint32_t back, std::uint8_t obj)
+{
+    const auto core = [](std::uint32_t c) { return std::min<std::uint32_t>(c + 1, 0xffff); };
+    const bool tooLong = in - out > std::int64_t(UINT32_MAX);
+    const std::uint32_t cores = (tooLong ? 0 : core(left)) | core(back) << 16;
+    const auto ns = std::uint32_t(tooLong ? UINT32_MAX : in - out);
+    return {Event{in, cores, lane, EventKind::ArgHigh, 0}, Event{in, ns, lane, EventKind::OffCore, obj}};
+}
+// The cores an OffCore event's 64-bit argument names: the one left and the one come back on (-1: not told).
+struct CoreHop
+{
+    int left = -1, back = -1;
+};
+inline CoreHop coreHopOf(std::int64_t offCoreArg)
+{
+    const auto cores = std::uint64_t(offCoreArg) >> 32;
+    return {int(cores & 0xffff) - 1, int(cores >> 16 & 0xffff) - 1};
+}
 
 } // namespace raceway

@@ -1,5 +1,6 @@
 #include "trace.h"
 
+#include "coresview.h"
 #include "results.h"
 
 #include <algorithm>
@@ -209,63 +210,24 @@ void Trace::appendLane(Lane lane)
 void Trace::addCoreRunLanes()
 {
     if (m_coreRuns.empty()) return;
-    // Where each lane ends: a thread that goes on after its lane is done (a scenario's own thread that
-    // drew one part and then directs the rest) is not drawn running that lane after it.
-    std::vector<std::int64_t> laneStart(m_lanes.size(), m_start), laneEnd(m_lanes.size(), m_end);
-    for (std::size_t lane = 0; lane < m_lanes.size(); ++lane) {
-        const Lane &l = m_lanes[lane];
-        if (l.states.empty()) continue;
-        laneStart[lane] = l.times.front();
-        const State last = l.states.back();
-        if (last == State::Done || last == State::Cancelled || last == State::Crashed ||
-            last == State::Killed || last == State::TimedOut)
-            laneEnd[lane] = l.times.back();
-    }
     // Each thread's stretch that was still going on ends where its lane ends.
     for (std::size_t lane = 0; lane < m_sources.size() && lane < m_lanes.size(); ++lane) {
         Source &src = m_sources[lane];
-        if (src.onCore != 0)
-            m_coreRuns.push_back(
-                {src.onCoreSince, m_end, std::uint16_t(lane), std::uint16_t(src.onCore - 1)});
-        src.onCore = 0;
+        if (src.onCore >= 0) m_coreRuns[src.onCore].push_back({src.onCoreSince, m_end, lane});
+        src.onCore = -1;
     }
-    for (CoreRun &r : m_coreRuns)
-        if (r.lane < laneEnd.size()) {
-            r.start = std::max(r.start, laneStart[r.lane]);
-            r.end = std::min(r.end, laneEnd[r.lane]);
+    // Within its lane's life: a thread that goes on after its lane is done (a scenario's own thread that
+    // drew one part and then directs the rest) is not drawn running that lane after it.
+    for (auto &[core, stretches] : m_coreRuns) {
+        for (CoreStretch &r : stretches) {
+            const Lane &l = m_lanes[r.lane];
+            if (l.times.empty()) continue;
+            r.start = std::max(r.start, l.times.front());
+            if (hasEnded(l.states.back())) r.end = std::min(r.end, l.times.back());
         }
-    std::sort(m_coreRuns.begin(), m_coreRuns.end(), [](const CoreRun &a, const CoreRun &b) {
-        return a.core != b.core ? a.core < b.core : a.start < b.start;
-    });
-    for (std::size_t k = 0; k < m_coreRuns.size();) {
-        const std::uint16_t core = m_coreRuns[k].core;
-        Lane lane;
-        lane.name = QStringLiteral("cpu %1 runs").arg(core);
-        lane.kind = LaneKind::CoreRuns;
-        std::int64_t freeFrom = INT64_MIN;
-        for (; k < m_coreRuns.size() && m_coreRuns[k].core == core; ++k) {
-            const CoreRun &r = m_coreRuns[k];
-            // The kernel's records never put two threads on one core at once; a stretch's ends are
-            // known to a fraction of a microsecond (see ThreadBuffer::takeSwitches), so clip.
-            const std::int64_t start = std::max({r.start, freeFrom, m_start});
-            if (start >= r.end) continue;
-            if (!lane.times.empty() && lane.times.back() == start) { // the last stretch ended here
-                lane.states.back() = State::Held;
-                lane.objs.back() = r.lane;
-            } else {
-                lane.times.push_back(start);
-                lane.states.push_back(State::Held);
-                lane.objs.push_back(r.lane);
-            }
-            lane.times.push_back(r.end);
-            lane.states.push_back(State::Free);
-            lane.objs.push_back(0);
-            freeFrom = r.end;
-        }
-        appendLane(std::move(lane));
+        appendLane(coreRunsLane(core, std::move(stretches), m_start));
     }
     m_coreRuns.clear();
-    m_coreRuns.shrink_to_fit();
 }
 
 void Trace::compact()

@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -37,6 +38,12 @@ enum class State : std::uint8_t {
 };
 constexpr int stateCount = 18;
 QString stateName(State state);
+// A thread's last word: done, cancelled, crashed, killed or timed out.
+constexpr bool hasEnded(State s)
+{
+    return s == State::Done || s == State::Cancelled || s == State::Crashed || s == State::Killed ||
+           s == State::TimedOut;
+}
 
 // 16 bytes: a marker is stored for every write that erased something, millions in a long run.
 struct Marker
@@ -125,6 +132,13 @@ struct Interval
     std::uint16_t obj;
 };
 
+// A stretch a thread or process spent on one core; `lane` is its lane (what a core lane says ran).
+struct CoreStretch
+{
+    std::int64_t start, end;
+    std::size_t lane;
+};
+
 // The run as lanes of sorted intervals, markers and series. Filled by ingesting drained events in
 // batches; only the thread that ingests may read it (the GUI thread or the CLI's main thread).
 class Trace
@@ -155,10 +169,8 @@ public:
     // Lane::readyEndingAt), net of restorings, over the whole trace: the two add up to all markers.
     std::int64_t erasedAfterCoreWait() const { return m_erasedAfterCoreWait; }
     std::int64_t erasedOtherwise() const { return m_erasedOtherwise; }
-    std::int64_t writesAfterCoreWait() const
-    {
-        return m_writesAfterCoreWait;
-    } // those that erased, not restored
+    // Of those writes, the ones that erased (not restored), after a wait for a core.
+    std::int64_t writesAfterCoreWait() const { return m_writesAfterCoreWait; }
     // Where recording stopped because the event budget was spent (0: it never was). Lanes may show
     // less than happened from here on.
     void setBudgetReached(std::int64_t t) { m_budgetReached = t; }
@@ -209,14 +221,9 @@ private:
     std::int64_t m_progressTotal = 0;
     std::int64_t m_erasedAfterCoreWait = 0, m_erasedOtherwise = 0, m_writesAfterCoreWait = 0;
     std::int64_t m_budgetReached = 0;
-    // Stretches a watched thread spent on one core, from its switch records (see EventKind::OffCore),
+    // Stretches watched threads spent on each core, from their switch records (see EventKind::OffCore),
     // turned into lanes by compact().
-    struct CoreRun
-    {
-        std::int64_t start, end;
-        std::uint16_t lane, core;
-    };
-    std::vector<CoreRun> m_coreRuns;
+    std::map<int, std::vector<CoreStretch>> m_coreRuns;
     void addCoreRunLanes();
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;
@@ -228,8 +235,8 @@ private:
         bool hasArgHigh = false;
         int counter = -1;
         std::uint16_t lastCpu = 0;
-        // The stretch on a core that the thread is in, from its last switch back in (core + 1; 0: none).
-        std::uint16_t onCore = 0;
+        // The stretch on a core that the thread is in, from its last switch back in (-1: none).
+        int onCore = -1;
         std::int64_t onCoreSince = 0;
         std::int64_t progress = 0;
         std::int64_t lastSample = 0;

@@ -164,14 +164,13 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::OffCore: {
             const Lane &l = ensureLane(lane);
             const std::size_t n = l.states.size();
-            if (const auto cores = std::uint64_t(wide) >> 32; cores != 0) { // which core ran it, when
-                const auto left = std::uint16_t(cores & 0xffff), back = std::uint16_t(cores >> 16);
+            if (const CoreHop hop = coreHopOf(wide); hop.back >= 0) { // which core ran it, when
                 const std::int64_t out = e.t - std::int64_t(e.arg);
                 // The first stretch of a lane begins where the lane does (the thread ran from its start).
-                const std::int64_t since = src.onCore != 0 ? src.onCoreSince : n != 0 ? l.times[0] : out;
-                if (left != 0 && (src.onCore == 0 || src.onCore == left) && out > since)
-                    m_coreRuns.push_back({since, out, std::uint16_t(lane), std::uint16_t(left - 1)});
-                src.onCore = back;
+                const std::int64_t since = src.onCore >= 0 ? src.onCoreSince : n != 0 ? l.times[0] : out;
+                if (hop.left >= 0 && (src.onCore < 0 || src.onCore == hop.left) && out > since)
+                    m_coreRuns[hop.left].push_back({since, out, lane});
+                src.onCore = hop.back;
                 src.onCoreSince = e.t;
             }
             if (e.obj == 4) break; // only the cores say it

@@ -21,19 +21,18 @@ CounterSampler::~CounterSampler()
 void CounterSampler::start()
 {
     sample(); // where the counter starts
-    m_stopping = false;
-    m_thread = std::thread([this] { loop(); });
+    const std::int64_t begin = nowNs();
+    m_thread.start(std::chrono::nanoseconds(0), [this, begin] {
+        sample();
+        // A thousand readings over the run so far, at most one every 50 µs and at least one every 2 ms.
+        return std::chrono::nanoseconds(
+            std::clamp<std::int64_t>((nowNs() - begin) / 1000, 50'000, 2'000'000));
+    });
 }
 
 void CounterSampler::stop()
 {
-    if (!m_thread.joinable()) return;
-    {
-        const std::lock_guard<std::mutex> hold(m_mutex);
-        m_stopping = true;
-    }
-    m_wake.notify_all();
-    m_thread.join();
+    if (!m_thread.stop()) return;
     sample(); // the workers are done: this reading is the final one
 }
 
@@ -60,20 +59,6 @@ void CounterSampler::sample()
     m_last = r;
     m_any = true;
     ++m_readings;
-}
-
-void CounterSampler::loop()
-{
-    const std::int64_t begin = nowNs();
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_stopping) {
-        lock.unlock();
-        sample();
-        lock.lock();
-        // A thousand readings over the run so far, at most one every 50 µs and at least one every 2 ms.
-        const std::int64_t every = std::clamp<std::int64_t>((nowNs() - begin) / 1000, 50'000, 2'000'000);
-        m_wake.wait_for(lock, std::chrono::nanoseconds(every), [this] { return m_stopping; });
-    }
 }
 
 } // namespace raceway

@@ -1,12 +1,10 @@
 #pragma once
 
+#include "periodicthread.h"
 #include "recorder.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 namespace raceway {
 
@@ -40,18 +38,14 @@ public:
 
 private:
     void sample();
-    void loop();
 
     ThreadBuffer *m_lane;
     std::uint8_t m_object;
     Read m_read;
-    std::thread m_thread;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_stopping = false;
     bool m_any = false;
     CounterReading m_last;
     std::uint64_t m_readings = 0;
+    PeriodicThread m_thread; // last: stopped before the rest goes
 };
 
 } // namespace raceway

@@ -72,43 +72,33 @@ CpuSampler::~CpuSampler()
 void CpuSampler::start()
 {
     m_first = readCpuTimes();
-    m_stopping = false;
-    m_thread = std::thread([this] { loop(); });
+    m_previous = m_first;
+    m_previousT = nowNs();
+    const std::chrono::milliseconds every(m_intervalMs);
+    m_thread.start(every, [this, every] {
+        sample();
+        return every;
+    });
 }
 
 void CpuSampler::stop()
 {
-    if (!m_thread.joinable()) return;
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    m_wake.notify_all();
-    m_thread.join();
+    if (!m_thread.stop()) return;
     const auto last = readCpuTimes();
     if (m_first && last) m_mean = utilisationBetween(*m_first, *last);
 }
 
-void CpuSampler::loop()
+void CpuSampler::sample()
 {
-    auto previous = m_first;
-    std::int64_t previousT = nowNs();
-    for (;;) {
-        {
-            std::unique_lock lock(m_mutex);
-            if (m_wake.wait_for(lock, std::chrono::milliseconds(m_intervalMs), [this] { return m_stopping; }))
-                return;
-        }
-        const auto now = readCpuTimes();
-        if (!now || !previous) continue;
-        const std::int64_t t = nowNs();
-        const std::vector<double> u = utilisationBetween(*previous, *now);
-        // A sample describes the interval that just ended, so it is drawn from that interval's start.
-        for (std::size_t i = 0; i < m_lanes.size() && i < u.size(); ++i)
-            m_lanes[i]->recordAt(previousT, EventKind::CoreSample, 0, std::uint32_t(std::lround(u[i] * 10)));
-        previous = now;
-        previousT = t;
-    }
+    const auto now = readCpuTimes();
+    if (!now || !m_previous) return;
+    const std::int64_t t = nowNs();
+    const std::vector<double> u = utilisationBetween(*m_previous, *now);
+    // A sample describes the interval that just ended, so it is drawn from that interval's start.
+    for (std::size_t i = 0; i < m_lanes.size() && i < u.size(); ++i)
+        m_lanes[i]->recordAt(m_previousT, EventKind::CoreSample, 0, std::uint32_t(std::lround(u[i] * 10)));
+    m_previous = now;
+    m_previousT = t;
 }
 
 } // namespace raceway

@@ -1,15 +1,13 @@
 #pragma once
 
+#include "periodicthread.h"
 #include "recorder.h"
 
 #include <QString>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 namespace raceway {
@@ -43,17 +41,16 @@ public:
     std::vector<double> meanUtilisation() const { return m_mean; } // after stop()
 
 private:
-    void loop();
+    void sample();
 
     Recorder &m_recorder;
     int m_intervalMs;
     std::vector<ThreadBuffer *> m_lanes;
-    std::thread m_thread;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_stopping = false;
     std::optional<CpuTimes> m_first;
+    std::optional<CpuTimes> m_previous; // the sampling thread's: the last reading, and when it was taken
+    std::int64_t m_previousT = 0;
     std::vector<double> m_mean;
+    PeriodicThread m_thread; // last: stopped before the rest goes
 };
 
 } // namespace raceway

@@ -46,20 +46,15 @@ void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
 {
     const std::uint64_t lostBefore = m_switches.lost();
     m_switches.drain([&](std::int64_t out, std::int64_t in, std::uint64_t pos, bool preempted,
-                         SwitchRecords::CoreHop cores) {
+                         std::uint32_t left, std::uint32_t back) {
         // A switch after the clock was read for the event about to be written ends at that event, so
         // that the lane's events stay in order (the rest of it is inside the event: too short to show).
         // obj 1: preempted, waiting for a core; obj 3: it gave its core up (the trace draws that only
-        // where the lane was running: a traced wait or sleep says why already). The cores it left and
-        // came back on go before it, so that the trace can say which core ran it when.
+        // where the lane was running: a traced wait or sleep says why already).
         in = preempted && pos >= mark ? t : std::min(in, t);
         if (in <= out) return;
-        const auto core = [](std::uint32_t c) { return std::min<std::uint32_t>(c + 1, 0xffff); };
-        // (Off for longer than the argument holds: where it left is not told, its last stretch is not drawn.)
-        const std::uint32_t left = in - out > std::int64_t(UINT32_MAX) ? 0 : core(cores.from);
-        recordAt(in, EventKind::ArgHigh, 0, left | core(cores.to) << 16);
-        recordAt(in, EventKind::OffCore, preempted ? 1 : 3,
-                 std::uint32_t(std::min<std::int64_t>(in - out, UINT32_MAX)));
+        for (const Event &e : offCoreEvents(m_lane, out, in, left, back, preempted ? 1 : 3))
+            recordAt(e.t, e.kind, e.obj, e.arg);
     });
     if (const std::uint64_t lost = m_switches.lost() - lostBefore; lost != 0)
         m_recorder->m_lostSwitches.fetch_add(lost, std::memory_order_relaxed);

@@ -32,24 +32,18 @@ void SelfSampler::start()
 {
     m_processStart = processCpuNs();
     read();
-    m_startNs = nowNs();
-    m_stopping = false;
-    m_thread = std::thread([this] { loop(); });
+    m_startNs = m_lastNs = nowNs();
+    const std::chrono::milliseconds every(m_intervalMs);
+    m_thread.start(every, [this, every] {
+        sample();
+        return every;
+    });
 }
 
 void SelfSampler::stop()
 {
-    if (!m_thread.joinable()) return;
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    m_wake.notify_all();
-    m_thread.join();
-    const std::int64_t before = m_own;
-    read();
-    const std::int64_t t = nowNs();
-    record(m_lastNs, t, m_own - before);
+    if (!m_thread.stop()) return;
+    sample();
     ThreadBuffer *lane =
         m_recorder.createBuffer(m_recorder.addLane(QStringLiteral("Raceway itself"), LaneKind::Observer));
     lane->markObserver();
@@ -96,19 +90,11 @@ void SelfSampler::read()
     m_workload = m_sawWorkload ? std::max<std::int64_t>(0, process - m_own) : 0;
 }
 
-void SelfSampler::loop()
+void SelfSampler::sample()
 {
-    m_lastNs = m_startNs;
-    for (;;) {
-        {
-            std::unique_lock lock(m_mutex);
-            if (m_wake.wait_for(lock, std::chrono::milliseconds(m_intervalMs), [this] { return m_stopping; }))
-                return;
-        }
-        const std::int64_t before = m_own;
-        read();
-        record(m_lastNs, nowNs(), m_own - before);
-    }
+    const std::int64_t before = m_own;
+    read();
+    record(m_lastNs, nowNs(), m_own - before);
 }
 
 } // namespace raceway

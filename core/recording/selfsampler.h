@@ -1,12 +1,10 @@
 #pragma once
 
+#include "periodicthread.h"
 #include "recorder.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -35,17 +33,13 @@ public:
     std::int64_t workloadCpuNs() const { return m_workload; }
 
 private:
-    void loop();
-    void read(); // updates m_first / m_last, then the sums
+    void sample(); // reads, and records the interval since the last reading
+    void read();   // updates m_first / m_last, then the sums
     void record(std::int64_t from, std::int64_t to, std::int64_t ownNs);
 
     Recorder &m_recorder;
     int m_intervalMs;
     std::vector<std::pair<std::int64_t, std::uint32_t>> m_samples; // (interval start, per mille)
-    std::thread m_thread;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_stopping = false;
     struct Seen
     {
         std::int64_t first = 0, last = 0;
@@ -57,6 +51,7 @@ private:
     std::int64_t m_processStart = 0;
     bool m_sawWorkload = false;
     std::int64_t m_startNs = 0, m_lastNs = 0;
+    PeriodicThread m_thread; // last: stopped before the rest goes
 };
 
 } // namespace raceway

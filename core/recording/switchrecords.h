@@ -61,11 +61,6 @@ private:
 class SwitchRecords
 {
 public:
-    struct CoreHop
-    {
-        std::uint32_t from, to; // the core a thread left, the core it came back on
-    };
-
     // Call on the thread to watch. False (and nothing held) where the kernel refuses.
     bool open() noexcept;
     bool isOpen() const noexcept { return m_ring.isOpen(); }
@@ -76,13 +71,13 @@ public:
     // out in between.
     std::uint64_t head() const noexcept { return m_ring.head(); }
 
-    // Reads every record written so far and calls off(outNs, inNs, pos, preempted, cores) for each time
+    // Reads every record written so far and calls off(outNs, inNs, pos, preempted, left, back) for each time
     // the thread was off its core: taken off while it still had work (preempted), or given up (it blocked
     // or slept), until it had one again; times are CLOCK_MONOTONIC nanoseconds. Records the kernel could
     // not write (the ring was full) are counted in lost().
     // The third argument is where in the kernel's writing the switch-out stands (compare with head()).
     // The fourth says whether it was preempted (it had work) or gave its core up (it blocked or slept).
-    // The fifth is the core it left and the core it came back on.
+    // The last two are the core it left and the core it came back on.
     template <typename Fn> void drain(Fn &&off) noexcept
     {
         SwitchRecord s;
@@ -93,7 +88,7 @@ public:
                 seen = m_lost;
             }
             if (s.in && m_outAt != 0) {
-                if (s.t > m_outAt) off(m_outAt, s.t, m_out.pos, m_out.preempted, CoreHop{m_out.cpu, s.cpu});
+                if (s.t > m_outAt) off(m_outAt, s.t, m_out.pos, m_out.preempted, m_out.cpu, s.cpu);
                 m_outAt = 0;
             } else if (!s.in) {
                 m_outAt = s.t;

@@ -10,7 +10,6 @@ void CoreRunsLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lan
     // Under its name: the share of the run the core spent on the run's own threads, and how many times
     // it went from one of them to another.
     std::int64_t held = 0, turns = 0;
-    std::int64_t span = 0;
     std::uint16_t last = UINT16_MAX;
     const std::size_t n = lane.times.size();
     for (std::size_t i = 0; i < n; ++i) {
@@ -20,7 +19,7 @@ void CoreRunsLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lan
         if (lane.objs[i] != last && last != UINT16_MAX) ++turns;
         last = lane.objs[i];
     }
-    span = ctx.trace.end() - ctx.trace.start();
+    const std::int64_t span = ctx.trace.end() - ctx.trace.start();
     const double percent = span > 0 ? 100.0 * double(held) / double(span) : 0;
     const QLocale l;
     paintNameAndScale(
