@@ -39,8 +39,9 @@ QString CoreRunsLane::describeState(const Trace &trace, const Lane &lane, const 
     if (iv.state == State::Held && iv.obj < trace.lanes().size())
         return QStringLiteral("running %1").arg(trace.lane(iv.obj).name.toHtmlEscaped());
     if (iv.state == State::Free)
-        return QStringLiteral("running none of the run's threads (another program, Raceway itself, or "
-                              "nothing)");
+        // The run's worker processes are in the gaps of the threads' core lanes (Group by Core puts them on).
+        return QStringLiteral("running none of the threads or processes this lane names (another process, "
+                              "Raceway itself, or nothing)");
     return ThreadLane::describeState(trace, lane, iv);
 }
 
