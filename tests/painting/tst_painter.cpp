@@ -21,6 +21,7 @@ private Q_SLOTS:
     void overlappingMarkersClusterUntilZoomedIn();
     void everyLaneKindHasADrawer();
     void longLaneNamesKeepBothEnds();
+    void longNoteLeavesTheTitle();
     void valueLanesSayTheirScale_data();
     void valueLanesSayTheirScale();
 };
@@ -329,6 +330,33 @@ void TestPainter::longLaneNamesKeepBothEnds()
     QVERIFY(label(0) != label(2)); // names that differ at the end: different labels
     QVERIFY(label(5) == label(7));
     QVERIFY(label(4) != label(6));
+}
+
+void TestPainter::longNoteLeavesTheTitle()
+{
+    // A run's error is the header's note, right-aligned in the waiting colour: a long one (a missing
+    // worker names both places it looked) ran off the header's left edge, over the title. It keeps to the
+    // right two thirds.
+    Trace t;
+    t.setRegistry({{QStringLiteral("thread 1"), LaneKind::Thread}}, {});
+    t.setStart(0);
+    const std::vector<Event> ev{{0, 0, 0, EventKind::ThreadStart, 0},
+                                {1'000'000, 0, 0, EventKind::ThreadEnd, 0}};
+    t.ingest(ev.data(), ev.size());
+    t.commit();
+    t.setEnd(1'000'000);
+    TimelinePainter painter(t);
+    painter.setTitle(QStringLiteral("compare"));
+    painter.setNote(
+        QStringLiteral("Could not run compare: the worker program is missing: looked for it ").repeated(4));
+    const auto [img, l] = drawn(painter, 800);
+    const QColor note = TimelinePalette::light().state(State::Waiting);
+    int leftmost = img.width();
+    for (int y = l.header.top(); y <= l.header.bottom(); ++y)
+        for (int x = l.header.left(); x <= l.header.right(); ++x)
+            if (img.pixelColor(x, y) == note) leftmost = std::min(leftmost, x);
+    QVERIFY2(leftmost < img.width(), "the note is not drawn");
+    QVERIFY2(leftmost >= l.header.left() + l.header.width() / 3 - 10, qPrintable(QString::number(leftmost)));
 }
 
 void TestPainter::valueLanesSayTheirScale_data()

@@ -328,6 +328,9 @@ void TimelinePainter::paintHeader(QPainter &p, const QRect &r) const
     if (titleMetrics.horizontalAdvance(m_title) + QFontMetrics(small).horizontalAdvance(right) + 16 >
         text.width())
         right = m_note;
+    // A long note (a run's error, which the status bar and the results say whole) keeps to two thirds of
+    // the header, cut at its end, and leaves the title its start.
+    right = QFontMetrics(small).elidedText(right, Qt::ElideRight, text.width() * 2 / 3);
     const int rightWidth = right.isEmpty() ? 0 : QFontMetrics(small).horizontalAdvance(right) + 16;
     p.drawText(text.adjusted(0, 0, -rightWidth, 0), Qt::AlignVCenter | Qt::AlignLeft,
                fitTitle(m_title, titleMetrics, text.width() - rightWidth));
