@@ -64,7 +64,7 @@ void TestProcesses::poolNeverExceedsItsThreads_data()
     QTest::addColumn<int>("taskMs");
     QTest::newRow("seed: 5 tasks on 3 threads") << 3 << 5 << 100;
     QTest::newRow("1 thread") << 1 << 6 << 5;
-    QTest::newRow("more threads than tasks") << 8 << 3 << 20;
+    QTest::newRow("more threads than tasks") << 8 << 3 << 100;
     QTest::newRow("many short tasks") << 4 << 200 << 1;
 }
 
@@ -78,7 +78,7 @@ void TestProcesses::poolNeverExceedsItsThreads()
                           QStringLiteral("task_ms=%1").arg(taskMs)});
     QCOMPARE(metric(*r, "tasks_done"), tasks);
     QVERIFY(metric(*r, "max_concurrent") <= workers);
-    if (taskMs >= 20) // long enough that the threads surely overlap, however loaded the machine
+    if (taskMs >= 100) // long enough that the threads overlap on a loaded machine (20 ms did not: 2 of 3)
         QCOMPARE(metric(*r, "max_concurrent"), std::min(workers, tasks));
     // From the trace, independently: count task segments and the most that overlap at any instant.
     const Trace &t = r->trace();

@@ -99,8 +99,9 @@ protected:
             if (trace.lane(i).name == name) return i;
         return SIZE_MAX;
     }
-    // Of the time two lanes both exist, the share in which both are Running.
-    static double bothRunningShare(const Trace &trace, std::size_t a, std::size_t b);
+    // Of the time two lanes both exist, the share in which both are runnable: running, or waiting for a
+    // core (Ready) while the scheduler gives it to something else.
+    static double bothRunnableShare(const Trace &trace, std::size_t a, std::size_t b);
     static bool processGone(qint64 pid);
 
     QTemporaryDir m_dir;
@@ -117,19 +118,19 @@ inline void PythonTest::findPythonAndTracer()
     QVERIFY2(!py::tracerDirectory(&error).isEmpty(), qPrintable(error));
 }
 
-inline double PythonTest::bothRunningShare(const Trace &trace, std::size_t a, std::size_t b)
+inline double PythonTest::bothRunnableShare(const Trace &trace, std::size_t a, std::size_t b)
 {
     std::vector<Interval> ra, rb;
     std::int64_t aFrom = INT64_MAX, aTo = 0, bFrom = INT64_MAX, bTo = 0;
     trace.forEachInterval(a, [&](const Interval &iv) {
-        if (iv.state == State::Running) ra.push_back(iv);
+        if (iv.state == State::Running || iv.state == State::Ready) ra.push_back(iv);
         if (iv.state != State::Done && iv.state != State::Idle) {
             aFrom = std::min(aFrom, iv.start);
             aTo = std::max(aTo, iv.end);
         }
     });
     trace.forEachInterval(b, [&](const Interval &iv) {
-        if (iv.state == State::Running) rb.push_back(iv);
+        if (iv.state == State::Running || iv.state == State::Ready) rb.push_back(iv);
         if (iv.state != State::Done && iv.state != State::Idle) {
             bFrom = std::min(bFrom, iv.start);
             bTo = std::max(bTo, iv.end);

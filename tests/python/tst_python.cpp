@@ -124,12 +124,12 @@ void TestPython::gilThreadsTakeTurns()
     const std::size_t a = laneNamed(trace, QStringLiteral("cruncher-1"));
     const std::size_t b = laneNamed(trace, QStringLiteral("cruncher-2"));
     QVERIFY(a != SIZE_MAX && b != SIZE_MAX);
-    const double both = bothRunningShare(trace, a, b);
+    const double both = bothRunnableShare(trace, a, b);
     const auto &metrics = runner->result().metrics;
     const double held = metricValue(metrics, QStringLiteral("gil_held_share")).toDouble();
     const double cpuMs = metricValue(metrics, QStringLiteral("cpu_ms")).toDouble();
     const double wallMs = runner->result().wallMs;
-    qInfo("two CPU-bound threads: both running %.1f%% of their shared time, GIL held %.1f%%, on-CPU %.1f ms "
+    qInfo("two CPU-bound threads: both runnable %.1f%% of their shared time, GIL held %.1f%%, on-CPU %.1f ms "
           "in %.1f ms wall (%.2f)",
           both * 100, held * 100, cpuMs, wallMs, cpuMs / wallMs);
     // Under the GIL they take turns: they are both runnable only around hand-overs (2-6% of the time
@@ -272,8 +272,8 @@ void TestPython::processesRunSideBySide()
     const std::size_t a = laneNamed(trace, QStringLiteral("cruncher-1: MainThread"));
     const std::size_t b = laneNamed(trace, QStringLiteral("cruncher-2: MainThread"));
     QVERIFY(a != SIZE_MAX && b != SIZE_MAX);
-    const double both = bothRunningShare(trace, a, b);
-    qInfo("two CPU-bound processes: both running %.1f%% of their shared time", both * 100);
+    const double both = bothRunnableShare(trace, a, b);
+    qInfo("two CPU-bound processes: both runnable %.1f%% of their shared time", both * 100);
     // Each process has a GIL of its own: both stay runnable (on a core, or queued for one on a busy
     // machine) nearly all the time they share.
     QVERIFY2(both > 0.6, qPrintable(QString::number(both)));
