@@ -6,8 +6,10 @@
 #include "paramform.h"
 #include "registry.h"
 #include "runner.h"
+#include "traceexport.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
@@ -85,6 +87,30 @@ BENCHMARK(BM_StopLatency)
     ->Iterations(10)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
+
+// The Chrome trace's size per recorded event for the scenarios the exporter's tests run (target: at most
+// 60 bytes at full speed; a slower run spreads the same events over more grid cells and costs more).
+static void BM_ChromeTraceBytes(benchmark::State &state)
+{
+    const bool gil = state.range(0) != 0;
+    const Scenario &s = *Registry::builtin().find(gil ? QStringLiteral("gil") : QStringLiteral("counter"));
+    const ParamValues p =
+        paramsFor(s, gil ? QStringList{}
+                         : QStringList{QStringLiteral("threads=3"), QStringLiteral("iterations=3000"),
+                                       QStringLiteral("lock=on")});
+    for (auto _ : state) {
+        Runner runner(s, p);
+        runner.start();
+        runner.wait();
+        QBuffer out;
+        out.open(QIODevice::WriteOnly);
+        QString error;
+        if (!writeChromeTrace(runner.trace(), out, &error)) qFatal("export failed: %s", qPrintable(error));
+        state.counters["events"] = double(runner.trace().eventCount());
+        state.counters["bytes_per_event"] = double(out.size()) / double(runner.trace().eventCount());
+    }
+}
+BENCHMARK(BM_ChromeTraceBytes)->Arg(0)->Arg(1)->ArgName("gil")->Iterations(3)->Unit(benchmark::kMillisecond);
 
 // Peak resident memory growth over a run that records 20M events (the budget), per event. The peak
 // includes raw events waiting to be collected, the trace store and the collector's scratch space.
