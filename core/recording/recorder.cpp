@@ -42,13 +42,17 @@ void ThreadBuffer::startCoreWatch() noexcept
                                        std::memory_order_relaxed);
 }
 
-void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
+std::int64_t ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
 {
     const std::uint64_t lostBefore = m_switches.lost();
     m_switches.drain([&](std::int64_t out, std::int64_t in, std::uint64_t pos, bool preempted,
                          std::uint32_t left, std::uint32_t back) {
-        // A switch after the clock was read for the event about to be written ends at that event, so
-        // that the lane's events stay in order (the rest of it is inside the event: too short to show).
+        // Taken off its core after it read the clock for the event about to be written: the event is
+        // written now, after that wait (which has ended: this thread runs), so that the wait is drawn
+        // whole and the lane's events stay in order. Cutting the wait at the old time dropped it, and
+        // a thread preempted as it started (all of them at once, on a busy machine) was drawn running
+        // for the 60-100 ms it waited.
+        if (out >= t) t = std::max(t, nowNs());
         // obj 1: preempted, waiting for a core; obj 3: it gave its core up (the trace draws that only
         // where the lane was running: a traced wait or sleep says why already).
         in = preempted && pos >= mark ? t : std::min(in, t);
@@ -58,6 +62,7 @@ void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
     });
     if (const std::uint64_t lost = m_switches.lost() - lostBefore; lost != 0)
         m_recorder->m_lostSwitches.fetch_add(lost, std::memory_order_relaxed);
+    return t;
 }
 
 std::vector<std::uint16_t> Recorder::coreWatchedLanes() const

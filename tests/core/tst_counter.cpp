@@ -370,8 +370,11 @@ void TestCounter::threadsWithoutACoreAreNotDrawnRunning()
     const std::int64_t running = totalOverThreads(t, State::Running);
     const std::int64_t ready = totalOverThreads(t, State::Ready);
     const std::int64_t wall = t.end() - t.start();
-    qInfo("drawn running %.3f s, waiting for a core %.3f s; process CPU %.3f s; %d cores x wall %.3f s",
-          double(running) / 1e9, double(ready) / 1e9, double(processCpu) / 1e9, cores, double(wall) / 1e9);
+    qInfo("drawn running %.3f s, waiting for a core %.3f s; process CPU %.3f s; %d cores x wall %.3f s; "
+          "switch records lost %s, source %s",
+          double(running) / 1e9, double(ready) / 1e9, double(processCpu) / 1e9, cores, double(wall) / 1e9,
+          qPrintable(metricValue(r->result().metrics, QStringLiteral("switch_records_lost")).toString()),
+          qPrintable(metricValue(r->result().metrics, QStringLiteral("scheduler_source")).toString()));
     if (cores >= 8) QSKIP("as many cores as threads: nobody need wait for one");
     if (sanitized) QSKIP("the sanitizer's runtime blocks threads inside what is drawn running");
     QVERIFY(ready > 0);

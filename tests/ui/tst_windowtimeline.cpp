@@ -117,11 +117,25 @@ void TestWindowTimeline::wheelAndDragChangeTheZoom()
     QCOMPARE(zoom->end(), span);
 
     // Hovering a thread lane while that thread was running explains it.
-    const Lane &first = w.runner()->trace().lane(0);
-    const std::int64_t mid = (first.times.front() + first.times.back()) / 2 - w.runner()->trace().start();
+    const Runner *runner = w.runner();
+    QVERIFY(runner != nullptr);
+    const Lane &first = runner->trace().lane(0);
+    QVERIFY(!first.times.empty());
+    const std::int64_t mid = (first.times.front() + first.times.back()) / 2 - runner->trace().start();
     const int x = plot.left() + int(double(mid) / double(span) * plot.width());
-    const QString tip = view->toolTipAt(QPoint(x, TimelinePainter::headerHeight + 14)); // lane one
-    QVERIFY2(tip.contains(QStringLiteral("thread 1")), qPrintable(tip));
+    int y = TimelinePainter::headerHeight; // lane one's first row, wherever the layout puts it
+    for (; y < view->viewport()->height(); ++y)
+        if (const auto hit = view->laneAt(QPoint(x, y)); hit.has_value() && hit->second == 0) break;
+    const QString tip = view->toolTipAt(QPoint(x, y + 6));
+    QVERIFY2(tip.contains(QStringLiteral("thread 1")),
+             qPrintable(QStringLiteral("at (%1, %2) of plot %3-%4, time %5 of %6: '%7'")
+                            .arg(x)
+                            .arg(y + 6)
+                            .arg(plot.left())
+                            .arg(plot.right())
+                            .arg(mid)
+                            .arg(span)
+                            .arg(tip)));
 }
 
 void TestWindowTimeline::exportDialogOffersTwiceTheScale()
