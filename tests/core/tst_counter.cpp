@@ -63,8 +63,29 @@ void TestCounter::lockedCountIsExact()
     QCOMPARE(countTransitions(t, State::Holding), expected);
     const std::int64_t drawnWaitNs = totalOverThreads(t, State::Waiting);
     QCOMPARE(qRound64(metricDouble(*r, "lock_wait_ms") * 1e6), drawnWaitNs);
-    if (threads > 1 && threads != 16)
-        QVERIFY2(drawnWaitNs > 0, "threads sharing one lock must have waited for it");
+    // A thread on its core while another holds the lock reaches the lock within nanoseconds (its loop
+    // is all lock, add, unlock) and waits: where that went on for a microsecond at once, waits are drawn.
+    // (On a busy machine the two may take turns on one core, each doing all its work between
+    // preemptions, and never wait.)
+    if (threads > 1 && threads != 16) {
+        const std::vector<std::size_t> lanes = lanesOfKind(t, LaneKind::Thread);
+        std::int64_t longest = 0;
+        for (std::size_t a : lanes)
+            for (std::size_t b : lanes) {
+                if (b == a) continue;
+                // Both lists in time order, neither overlapping itself: one pass over the two.
+                const std::vector<Interval> holds = intervalsIn(t, {a}, State::Holding);
+                const std::vector<Interval> runs = intervalsIn(t, {b}, State::Running);
+                for (std::size_t i = 0, j = 0; i < holds.size() && j < runs.size();) {
+                    longest = std::max(longest, std::min(holds[i].end, runs[j].end) -
+                                                    std::max(holds[i].start, runs[j].start));
+                    (holds[i].end < runs[j].end ? i : j) += 1;
+                }
+            }
+        qInfo("one thread on its core while another held the lock: at most %.3f us at once; waits %.3f ms",
+              double(longest) / 1e3, double(drawnWaitNs) / 1e6);
+        if (longest >= 1000) QVERIFY2(drawnWaitNs > 0, "threads sharing one lock must have waited for it");
+    }
     // The counter lane ends at the true totals.
     const auto counter = lanesOfKind(t, LaneKind::Counter);
     QCOMPARE(counter.size(), 1u);
