@@ -52,7 +52,10 @@ void TestGil::oneHolderOneRunner()
                                                  totalOverThreads(t, State::Blocked));
     // The reported GIL wait is the drawn waiting, to the nanosecond.
     QCOMPARE(qRound64(metricDouble(*r, "gil_wait_ms") * 1e6), totalOverThreads(t, State::WaitingGil));
-    QVERIFY(totalOverThreads(t, State::WaitingGil) > 0);
+    // CPU-bound threads that all live at once take turns: someone waits. With I/O between the steps they
+    // may never want the GIL together (on a busy machine, one ran while the others were in I/O).
+    if (!args.join(QLatin1Char(' ')).contains(QLatin1String("io_ms")))
+        QVERIFY(totalOverThreads(t, State::WaitingGil) > 0);
     QCOMPARE(metric(*r, "lost_updates"), metric(*r, "expected") - metric(*r, "actual"));
     QCOMPARE(markerTotal(t), metric(*r, "lost_updates"));
 }
