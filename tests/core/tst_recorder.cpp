@@ -322,8 +322,11 @@ void TestRecorder::tracedMutexWaitMatchesRecordedTimes()
     mutex.lock(*holder);
     std::atomic<std::int64_t> waited{-1};
     std::unique_ptr<QThread> t(QThread::create([&] {
-        waited.store(mutex.lock(*waiter), std::memory_order_release);
+        const std::int64_t w = mutex.lock(*waiter);
         mutex.unlock(*waiter);
+        // Published after the unlock: QThread::wait() joins through Qt's own futex, which a thread
+        // sanitizer does not see, so this store is what orders the unlock before the recorder's end.
+        waited.store(w, std::memory_order_release);
     }));
     t->start();
     QThread::msleep(30);
