@@ -331,12 +331,12 @@ private:
         std::int64_t cell = -1;
         for (const Handoff &h : allHandoffs(m_trace)) {
             const std::int64_t c = std::max<std::int64_t>(0, h.woke - m_t0) / m_res;
-            if (h.lock == lock && c == cell) continue;
-            lock = h.lock;
+            if (h.object == lock && c == cell) continue;
+            lock = h.object;
             cell = c;
             ++id;
             const QByteArray common =
-                ",\"cat\":\"handoff\",\"name\":" + jsonString(m_trace.lane(h.lock).name) +
+                ",\"cat\":\"handoff\",\"name\":" + jsonString(m_trace.lane(h.object).name) +
                 ",\"id\":" + QByteArray::number(qlonglong(id)) + ",\"pid\":1,\"tid\":";
             open("s");
             m_sink.append(common + QByteArray::number(tidOf(h.from)) + ",\"ts\":");

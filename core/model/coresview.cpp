@@ -104,6 +104,13 @@ Trace groupByCore(const Trace &trace)
     for (ObjectInfo &o : objects)
         o.lane = int(moved(o.lane));
     out.setRegistry(lanes, objects);
+    std::vector<Trace::PermitHandoff> permits = trace.permitHandoffs();
+    for (Trace::PermitHandoff &h : permits) {
+        h.semaphore = std::uint32_t(moved(h.semaphore));
+        h.from = std::uint32_t(moved(h.from));
+        h.to = std::uint32_t(moved(h.to));
+    }
+    out.setPermitHandoffs(std::move(permits));
     return out;
 }
 

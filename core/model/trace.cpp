@@ -1,6 +1,7 @@
 #include "trace.h"
 
 #include "coresview.h"
+#include "handoffs.h"
 #include "results.h"
 
 #include <algorithm>
@@ -233,6 +234,7 @@ void Trace::addCoreRunLanes()
 void Trace::compact()
 {
     addCoreRunLanes(); // before the sources that hold each thread's last stretch are let go
+    m_permitHandoffs = matchPermits(*this);
     m_sources.clear();
     m_sources.shrink_to_fit();
     m_pendingTransitions.clear();

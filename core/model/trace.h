@@ -193,6 +193,16 @@ public:
     // Adds a lane built elsewhere (derived views); its transitions must be sorted.
     void appendLane(Lane lane);
 
+    // A semaphore's permit given back by one thread and taken by another that had waited for it; matched
+    // by compact() (matchPermits, handoffs.h), in time order of the wake.
+    struct PermitHandoff
+    {
+        std::int64_t released = 0, woke = 0;
+        std::uint32_t semaphore = 0, from = 0, to = 0; // lanes
+    };
+    const std::vector<PermitHandoff> &permitHandoffs() const { return m_permitHandoffs; }
+    void setPermitHandoffs(std::vector<PermitHandoff> handoffs) { m_permitHandoffs = std::move(handoffs); }
+
 private:
     struct PendingTransition
     {
@@ -227,6 +237,7 @@ private:
     void addCoreRunLanes();
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;
+    std::vector<PermitHandoff> m_permitHandoffs;
     // Per source lane (indexed by lane, looked up for every event): pending high argument bits, last
     // progress, the counter lane it feeds, a core lane's last utilisation, the core it last ran on.
     struct Source

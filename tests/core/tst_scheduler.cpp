@@ -92,6 +92,7 @@ private Q_SLOTS:
     void lossesFollowCoreWaits();
     void coreLanesShowWhichThreadRan();
     void handoffsEndWaitsAndAreExported();
+    void eventsAndPermitsHandOff();
     void criticalPathAddsUp();
 };
 
@@ -342,6 +343,85 @@ void TestScheduler::handoffsEndWaitsAndAreExported()
                                     .toObject()
                                     .value(QStringLiteral("wake_latency_ns"))
                                     .toInteger()) > 0);
+    }
+}
+
+void TestScheduler::eventsAndPermitsHandOff()
+{
+    // An event set once: every worker waiting at that moment went on after it, and each such wait has
+    // one hand-off from the thread the event's lane names as its setter, at the set.
+    {
+        auto r = runScenario(QStringLiteral("event"), {});
+        const Trace &t = r->trace();
+        const auto signals = lanesOfKind(t, LaneKind::Signal);
+        QCOMPARE(signals.size(), 1u);
+        std::vector<Interval> sets;
+        t.forEachInterval(signals[0], [&](const Interval &iv) {
+            if (iv.state == State::Set) sets.push_back(iv);
+        });
+        QCOMPARE(sets.size(), 1u);
+        const std::vector<Handoff> handoffs = allHandoffs(t);
+        int waits = 0;
+        for (std::size_t lane : lanesOfKind(t, LaneKind::Thread))
+            t.forEachInterval(lane, [&](const Interval &iv) {
+                if (iv.state != State::Waiting || iv.start > sets[0].start || iv.end <= sets[0].start) return;
+                ++waits;
+                const auto h = handoffInto(t, lane, iv.end);
+                QVERIFY(h.has_value());
+                QCOMPARE(int(h->kind), int(HandoffKind::Set));
+                QCOMPARE(h->from, std::size_t(sets[0].obj));
+                QCOMPARE(h->released, sets[0].start);
+                QCOMPARE(h->object, signals[0]);
+            });
+        QCOMPARE(waits, 5); // the scenario's five workers all wait for "go"
+        QCOMPARE(int(handoffs.size()), waits);
+    }
+    // A semaphore: every wait for a permit ended with a permit another thread gave back during it, and
+    // no permit given back ended two waits.
+    {
+        auto r = runScenario(QStringLiteral("semaphore"), args({"rounds=30"}));
+        const Trace &t = r->trace();
+        const auto threads = lanesOfKind(t, LaneKind::Thread);
+        std::map<std::pair<std::size_t, std::int64_t>, int> permitsGiven; // (thread, when) -> waits ended
+        int waited = 0;
+        for (std::size_t lane : threads) {
+            std::vector<Interval> ivs;
+            t.forEachInterval(lane, [&](const Interval &iv) { ivs.push_back(iv); });
+            for (std::size_t k = 0; k + 1 < ivs.size(); ++k) {
+                if (ivs[k].state != State::Waiting || ivs[k + 1].state != State::Holding) continue;
+                ++waited;
+                const auto h = handoffInto(t, lane, ivs[k].end);
+                QVERIFY2(h.has_value(), "a wait for a permit ended by nobody's");
+                QCOMPARE(int(h->kind), int(HandoffKind::Permit));
+                QVERIFY(h->from != lane && h->released >= ivs[k].start && h->released <= ivs[k].end);
+                // The giver's hold of a permit ends exactly there.
+                const Lane &giver = t.lane(h->from);
+                const std::ptrdiff_t i = giver.indexAt(h->released);
+                QVERIFY(i >= 1 && giver.times[std::size_t(i)] == h->released &&
+                        giver.states[std::size_t(i - 1)] == State::Holding);
+                permitsGiven[{h->from, h->released}] += 1;
+            }
+        }
+        QCOMPARE(waited, int(metric(*r, "waits")));
+        QVERIFY(waited > 0);
+        for (const auto &[given, ended] : permitsGiven)
+            QVERIFY2(ended == 1, "one permit given back ended two waits");
+        const std::vector<Handoff> handoffs = allHandoffs(t);
+        QCOMPARE(int(handoffs.size()), waited);
+        // Exported as flows named after the semaphore's lane.
+        QBuffer out;
+        out.open(QIODevice::WriteOnly);
+        ChromeTraceOptions fine;
+        fine.resolutionNs = 1000;
+        QVERIFY(writeChromeTrace(t, out, fine));
+        int flows = 0;
+        const QString name = t.lane(lanesOfKind(t, LaneKind::Semaphore).front()).name;
+        for (const QJsonValue v :
+             QJsonDocument::fromJson(out.data()).object().value(QStringLiteral("traceEvents")).toArray())
+            flows += v.toObject().value(QStringLiteral("ph")).toString() == QLatin1String("f") &&
+                     v.toObject().value(QStringLiteral("name")).toString() == name;
+        qInfo("%d waits for a permit, %d flows exported (one per cell)", waited, flows);
+        QVERIFY(flows > 0 && flows <= waited);
     }
 }
 

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void denseLanesShowTheDominantState_data();
     void denseLanesShowTheDominantState();
     void handOversShowASeam();
+    void wakesSayWhoEndedTheWait();
     void overlappingMarkersClusterUntilZoomedIn();
     void everyLaneKindHasADrawer();
     void longLaneNamesKeepBothEnds();
@@ -202,6 +203,37 @@ void TestPainter::handOversShowASeam()
     for (int x = int(m.toX(5'000)); x < int(m.toX(45'000)); ++x)
         elsewhere += QColor(img.pixel(x, y)) != held;
     QCOMPARE(elsewhere, 0);
+}
+
+void TestPainter::wakesSayWhoEndedTheWait()
+{
+    // Hovering a worker's wait for the event names the thread that set it; a wait for a permit names
+    // who gave one back.
+    const auto tipAtWait = [](const Trace &t, std::size_t lane) {
+        TimelinePainter painter(t);
+        const TimelineLayout l = painter.layout(QRect(0, 0, 1600, painter.preferredHeight(1600)));
+        const coords::Mapping m = painter.mapping(l);
+        QString tip;
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            if (tip.isEmpty() && iv.state == State::Waiting && m.toX(iv.end) - m.toX(iv.start) > 4)
+                tip =
+                    painter.describe(l, painter.hitTest(l, QPoint(int((m.toX(iv.start) + m.toX(iv.end)) / 2),
+                                                                  l.lanes[lane].center().y())));
+        });
+        return tip;
+    };
+    auto event = runScenario(QStringLiteral("event"), {QStringLiteral("threads=2")});
+    const std::size_t worker = lanesOfKind(event->trace(), LaneKind::Thread).at(1);
+    const QString set = tipAtWait(event->trace(), worker);
+    QVERIFY2(set.contains(QStringLiteral("Woken by main thread, which set go at")), qPrintable(set));
+    auto semaphore = runScenario(QStringLiteral("semaphore"),
+                                 {QStringLiteral("threads=2"), QStringLiteral("permits=1"),
+                                  QStringLiteral("rounds=3"), QStringLiteral("hold_us=20000")});
+    QString permit;
+    for (std::size_t lane : lanesOfKind(semaphore->trace(), LaneKind::Thread))
+        if (permit.isEmpty()) permit = tipAtWait(semaphore->trace(), lane);
+    QVERIFY2(permit.contains(QStringLiteral("which gave back a permit of 1-permit semaphore at")),
+             qPrintable(permit));
 }
 
 void TestPainter::overlappingMarkersClusterUntilZoomedIn()

@@ -203,16 +203,27 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
         drawerFor(lane.kind).legend(lane, entries);
         legendInstants(lane, entries);
     }
-    // Hand-offs: listed wherever a lock or the GIL has a lane; kept only where an arrow was drawn.
-    const auto handsOff = [](const Trace &t) {
-        return std::any_of(t.lanes().begin(), t.lanes().end(), [](const Lane &lane) {
-            return lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil;
-        });
+    // Hand-offs: listed wherever a lock, the GIL, a semaphore or an event has a lane, in the words of
+    // what the run has; kept only where an arrow was drawn.
+    bool locks = false, permits = false, sets = false;
+    const auto note = [&](const Trace &t) {
+        for (const Lane &lane : t.lanes()) {
+            locks = locks || lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil;
+            permits = permits || lane.kind == LaneKind::Semaphore;
+            sets = sets || lane.kind == LaneKind::Signal;
+        }
     };
-    if (handsOff(m_trace) ||
-        std::any_of(m_legendAlso.begin(), m_legendAlso.end(), [&](const Trace *t) { return handsOff(*t); }))
-        entries.add(LegendEntries::Handoffs, {LegendItem::Line, m_palette.handoff,
-                                              QStringLiteral("hand-off: a release wakes the next waiter")});
+    note(m_trace);
+    for (const Trace *t : m_legendAlso)
+        note(*t);
+    QStringList ends;
+    if (locks) ends << QStringLiteral("a release wakes the next waiter");
+    if (permits) ends << QStringLiteral("a permit given back wakes a waiter");
+    if (sets) ends << QStringLiteral("a set wakes the event's waiters");
+    if (!ends.isEmpty())
+        entries.add(LegendEntries::Handoffs,
+                    {LegendItem::Line, m_palette.handoff,
+                     QStringLiteral("hand-off: ") + ends.join(QStringLiteral("; "))});
     if (m_path)
         entries.add(
             LegendEntries::CriticalPath,
