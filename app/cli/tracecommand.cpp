@@ -8,29 +8,37 @@ namespace raceway {
 
 int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    if (args.isEmpty() || args.first().startsWith(QLatin1Char('-')))
-        return usageError(
-            err, QStringLiteral("trace needs a Python script: raceway trace SCRIPT [ARGS...] [options]"));
-    // Raceway's own options are taken wherever they stand; everything else is the script's, and so
-    // is everything after "--".
+    // Raceway's own options are taken wherever they stand before "--", before the script or after it
+    // (`trace --python X script.py` as `trace script.py --python X`); the first other word is the
+    // script, and the rest are its arguments, as is everything after "--".
     static const QStringList valued = {
         QStringLiteral("--png"),        QStringLiteral("--svg"),     QStringLiteral("--trace"),
         QStringLiteral("--save"),       QStringLiteral("--width"),   QStringLiteral("--scale"),
         QStringLiteral("--max-events"), QStringLiteral("--timeout"), QStringLiteral("--python")};
     QStringList ours, scriptArgs;
-    QString timeout, python;
-    for (qsizetype i = 1; i < args.size(); ++i) {
+    QString script, timeout, python, onDeadlock = QStringLiteral("end");
+    for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (a == QLatin1String("--")) {
+            if (script.isEmpty() && i + 1 < args.size()) script = args[++i];
             scriptArgs << args.mid(i + 1);
             break;
+        }
+        if (a.startsWith(QLatin1String("--on-deadlock="))) {
+            onDeadlock = a.section(QLatin1Char('='), 1);
+            continue;
         }
         if (a == QLatin1String("--json")) {
             ours << a;
             continue;
         }
         if (!valued.contains(a)) {
-            scriptArgs << a;
+            if (script.isEmpty() && a.startsWith(QLatin1Char('-')) && a.size() > 1)
+                ours << a; // not an option of trace's: said so below, with the ones there are
+            else if (script.isEmpty())
+                script = a;
+            else
+                scriptArgs << a;
             continue;
         }
         if (i + 1 >= args.size() || args[i + 1].isEmpty() || args[i + 1].startsWith(QStringLiteral("--")))
@@ -45,9 +53,13 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     CliOptions o;
     if (int status = parseOptions(ours, true, &o, err)) return status;
+    if (script.isEmpty())
+        return usageError(
+            err, QStringLiteral(
+                     "trace needs a Python script: raceway trace [options] SCRIPT [ARGS...] [options]"));
 
     py::PythonJob job;
-    job.script = args.first();
+    job.script = script;
     job.args = scriptArgs;
     job.stdoutToStderr = o.json; // stdout carries exactly one JSON object
     if (!timeout.isEmpty()) {
@@ -59,6 +71,11 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
                          QStringLiteral("' is not allowed (allowed: seconds, more than 0, at most 86400)"));
         job.timeoutMs = std::max(1, int(seconds * 1000));
     }
+    if (onDeadlock != QLatin1String("end") && onDeadlock != QLatin1String("wait"))
+        return usageError(err, QStringLiteral("option --on-deadlock: '") + onDeadlock +
+                                   QStringLiteral("' is not allowed (allowed: end, wait)"));
+    // A deadlocked script is ended a second after its cycle is found, unless asked to wait.
+    job.endDeadlockAfterMs = onDeadlock == QLatin1String("end") ? 1000 : -1;
     if (const QString problem = py::checkScript(job.script); !problem.isEmpty())
         return usageError(err, problem);
     QString error;

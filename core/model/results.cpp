@@ -49,7 +49,7 @@ QString formatMetric(const Metric &m)
     QString v;
     if (!m.value.isValid())
         return QStringLiteral("—"); // nothing was measured (a worker that crashed before reporting)
-    if (m.value.typeId() == QMetaType::QVariantList) {
+    if (m.value.typeId() == QMetaType::QVariantList || m.value.typeId() == QMetaType::QStringList) {
         QStringList parts;
         for (const QVariant &item : m.value.toList())
             parts << formatMetric({m.key, m.label, item, {}});

@@ -129,14 +129,23 @@ bool Assembler::isLockLike(std::int64_t pid, std::uint8_t obj) const
     return o && laneKindOf(o->kind) != LaneKind::Queue && laneKindOf(o->kind) != LaneKind::Signal;
 }
 
+bool Assembler::isLock(std::int64_t pid, std::uint8_t obj) const
+{
+    const PyObject *o = findObject(pid, obj);
+    return o && (o->kind == ObjectKind::Lock || o->kind == ObjectKind::RLock);
+}
+
 std::uint8_t Assembler::objectFor(ProcessState &ps, std::uint8_t local)
 {
     if (const auto it = ps.objects.find(local); it != ps.objects.end()) return it->second;
     // A lane for each object the process really uses, made when it is first used.
     const PyObject *o = findObject(ps.pid, local);
     if (!o) return 0; // not described (yet): drawn without it
-    const std::uint16_t lane = m_recorder.addLane(ps.prefix + o->label, laneKindOf(o->kind));
-    const std::uint8_t id = m_recorder.addObject(ps.prefix + o->label, lane); // 0 once 255 are spent
+    // Two objects made on one line ("Lock dl.py:2" twice) never share a label: the second is "#2".
+    QString label = ps.prefix + o->label;
+    if (const int seen = m_labels[label]++; seen > 0) label += QStringLiteral(" #%1").arg(seen + 1);
+    const std::uint16_t lane = m_recorder.addLane(label, laneKindOf(o->kind));
+    const std::uint8_t id = m_recorder.addObject(label, lane); // 0 once 255 are spent
     ps.objects[local] = id;
     return id;
 }
@@ -213,19 +222,32 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
             break;
         case EventKind::ThreadEnd:
             ts.base = Base::Done;
+            ts.waitingFor = -1;
+            for (auto h = ps.holders.begin();
+                 h != ps.holders.end();) // what it left held is held by nobody drawn
+                h = h->second == index ? ps.holders.erase(h) : std::next(h);
             break;
         case EventKind::LockRequested:
             ts.base = Base::LockWait;
             ts.lockWaitFrom = e.t;
-            if (isLockLike(ps.pid, localObj)) ++m_lockWaits;
+            ts.lockWaitCounted = isLockLike(ps.pid, localObj);
+            if (ts.lockWaitCounted) ++m_lockWaits;
+            // Who waits for which lock, and who holds each: a wait-for cycle is looked for once the
+            // round is drawn (findDeadlocks).
+            ts.waitingFor = e.obj != 0 && isLock(ps.pid, localObj) ? int(e.obj) : -1;
             break;
         case EventKind::LockAcquired:
             if (ts.base == Base::LockWait && isLockLike(ps.pid, localObj))
                 m_lockWaitNs += e.t - ts.lockWaitFrom;
             ts.base = Base::Holding;
+            ts.waitingFor = -1;
+            ts.inCycle = false;
+            if (e.obj != 0 && isLock(ps.pid, localObj)) ps.holders[e.obj] = index;
             break;
         case EventKind::LockReleased:
             ts.base = Base::Running;
+            if (const auto h = ps.holders.find(e.obj); h != ps.holders.end() && h->second == index)
+                ps.holders.erase(h);
             break;
         case EventKind::WaitBegin:
             ts.base = Base::Waiting;
@@ -234,6 +256,8 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
             if (ts.base == Base::LockWait && isLockLike(ps.pid, localObj))
                 m_lockWaitNs += e.t - ts.lockWaitFrom;
             ts.base = Base::Running;
+            ts.waitingFor = -1; // a timed acquire that gave up
+            ts.inCycle = false;
             break;
         case EventKind::SleepBegin:
             ts.beforeSleep = ts.base;
@@ -318,6 +342,7 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
                   std::uint8_t(MarkKind::Print)});
     }
 
+    findDeadlocks(ps);
     for (const auto &[local, index] : ps.threads) {
         ThreadState &ts = m_threads[index];
         if (ts.base != Base::NotStarted) pushSwitches(ts, std::min(limit, ps.end));
@@ -340,6 +365,10 @@ void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how)
     for (const auto &[local, index] : ps.threads) {
         ThreadState &ts = m_threads[index];
         if (ts.base == Base::Done || ts.base == Base::NotStarted) continue;
+        // A wait for a lock that never ended (a deadlock, ended by killing the script) counts as drawn:
+        // up to the lane's end.
+        if (ts.base == Base::LockWait && ts.lockWaitCounted)
+            m_lockWaitNs += std::max<std::int64_t>(0, std::max(ts.lastT, end) - ts.lockWaitFrom);
         // Still running when its process ended (its main thread, a daemon thread) or was killed.
         ts.lastT = std::max(ts.lastT, end);
         ts.buffer->recordAt(ts.lastT, EventKind::ThreadEnd, 0, 0);
@@ -381,6 +410,63 @@ void Assembler::dropSamples(std::int64_t now)
         q.s.erase(q.s.begin(), q.s.begin() + std::ptrdiff_t(used));
         q.threadPos -= std::min(q.threadPos, used);
         q.processPos -= std::min(q.processPos, used);
+    }
+}
+
+void Assembler::findDeadlocks(ProcessState &ps)
+{
+    // From each waiting thread: the holder of the lock it waits for, what that one waits for, and so
+    // on; back at the start, the threads wait for each other and none will ever go on.
+    const std::vector<LaneInfo> lanes = m_recorder.lanes();
+    const std::vector<ObjectInfo> objects = m_recorder.objects();
+    const auto laneName = [&](std::size_t index) {
+        const std::uint16_t lane = m_threads[index].lane;
+        return lane < lanes.size() ? lanes[lane].name : QString();
+    };
+    const auto objectName = [&](int obj) {
+        return obj >= 0 && std::size_t(obj) < objects.size() ? objects[std::size_t(obj)].name : QString();
+    };
+    for (const auto &[local, start] : ps.threads) {
+        if (m_threads[start].waitingFor < 0 || m_threads[start].inCycle) continue;
+        std::vector<std::size_t> cycle{start};
+        bool closed = false;
+        for (std::size_t at = start; cycle.size() <= ps.threads.size();) {
+            const auto h = ps.holders.find(std::uint8_t(m_threads[at].waitingFor));
+            if (h == ps.holders.end() || h->second == at || m_threads[h->second].base == Base::Done) break;
+            at = h->second;
+            if (at == start) {
+                closed = true;
+                break;
+            }
+            if (m_threads[at].waitingFor < 0 || m_threads[at].inCycle ||
+                std::find(cycle.begin(), cycle.end(), at) != cycle.end())
+                break; // not waiting, or a cycle that does not come back here (found from its own threads)
+            cycle.push_back(at);
+        }
+        if (!closed) continue;
+        // The thread whose wait closed it (the last to start waiting) carries the mark, as a built-in
+        // scenario's does: the lanes show the whole cycle just after its request.
+        const auto closer = *std::max_element(cycle.begin(), cycle.end(), [&](std::size_t a, std::size_t b) {
+            return m_threads[a].lockWaitFrom < m_threads[b].lockWaitFrom;
+        });
+        ThreadState &c = m_threads[closer];
+        const std::uint32_t number = m_recorder.noteDeadlock();
+        push(c, {std::max(c.lockWaitFrom + 1, c.lastT), number, c.lane, EventKind::Mark,
+                 std::uint8_t(MarkKind::Deadlock)});
+        ++m_deadlocks;
+        // Each thread holds what the one before it waits for (the first: what the last waits for).
+        QStringList clauses;
+        for (std::size_t k = 0; k < cycle.size(); ++k) {
+            const std::size_t before = cycle[(k + cycle.size() - 1) % cycle.size()];
+            clauses << QStringLiteral("%1 holds %2, waits for %3")
+                           .arg(laneName(cycle[k]), objectName(m_threads[before].waitingFor),
+                                objectName(m_threads[cycle[k]].waitingFor));
+            m_threads[cycle[k]].inCycle = true;
+        }
+        if (m_firstDeadlockNs == 0) {
+            m_firstDeadlockNs = std::max<std::int64_t>(1, nowNs());
+            m_firstCycle = clauses;
+        }
     }
 }
 
@@ -477,6 +563,8 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
     a.lockWaitNs = m_lockWaitNs;
     a.lockWaits = m_lockWaits;
     a.lateEvents = m_late;
+    a.deadlocks = m_deadlocks;
+    a.firstCycle = m_firstCycle;
     return a;
 }
 

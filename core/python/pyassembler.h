@@ -6,6 +6,7 @@
 #include "switchrecords.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <deque>
@@ -36,6 +37,10 @@ struct Assembled
     // tracers' counts and the overhead are unknown rather than what the others said.
     bool talliesComplete = true;
     std::map<std::int64_t, int> exitCodes; // by pid, as the processes reported them
+    // Wait-for cycles among a process's threads and locks (threading.Lock, RLock): how many, and the
+    // first one, a clause per thread ("transfer-ab holds Lock dl.py:2, waits for Lock dl.py:3").
+    std::uint64_t deadlocks = 0;
+    QStringList firstCycle;
 };
 
 // Turns what the tracer says and what the sampler sees into lanes while the script runs. For each
@@ -82,6 +87,10 @@ public:
     // endNs: where lanes still running at the end stop.
     Assembled finish(const MainProcess &main, std::int64_t endNs);
 
+    // When the first wait-for cycle was found drawing the lanes (0: none yet), and its clauses.
+    std::int64_t firstDeadlockNs() const { return m_firstDeadlockNs; }
+    const QStringList &firstCycle() const { return m_firstCycle; }
+
 private:
     // What the tracer says a thread is doing: the overlay from the samples only applies while it runs.
     enum class Base { NotStarted, Running, Holding, Waiting, LockWait, Sleeping, Done };
@@ -105,9 +114,12 @@ private:
         EventKind lastPushed = EventKind::Progress;
         int lastCpu = -1;
         std::int64_t lockWaitFrom = 0;
-        std::int64_t doneTo = 0; // everything before this is recorded on the lane
-        std::int64_t lastT = 0;  // the last event recorded
-        std::vector<Event> out;  // this round's events, recorded in time order at its end
+        bool lockWaitCounted = false; // a wait for a lock or a semaphore: it counts in lock_wait_ms
+        int waitingFor = -1;          // the run's object of the lock it waits for (-1: none)
+        bool inCycle = false;         // in a wait-for cycle already reported
+        std::int64_t doneTo = 0;      // everything before this is recorded on the lane
+        std::int64_t lastT = 0;       // the last event recorded
+        std::vector<Event> out;       // this round's events, recorded in time order at its end
     };
     struct ProcessState
     {
@@ -118,6 +130,7 @@ private:
         std::uint8_t gil = 0;
         std::map<std::uint16_t, std::size_t> threads;            // local lane -> m_threads index
         std::map<std::uint8_t, std::uint8_t> objects;            // local object -> the run's (0: none left)
+        std::map<std::uint8_t, std::size_t> holders;             // the run's lock object -> m_threads index
         std::map<std::int64_t, std::vector<std::size_t>> rounds; // sampling round -> GIL candidates
         std::ptrdiff_t holder = -1;
         std::int64_t previousRound = 0, firstRound = 0, gilHeldNs = 0;
@@ -133,6 +146,8 @@ private:
     void discover(std::int64_t now, bool all);
     const PyObject *findObject(std::int64_t pid, std::uint8_t obj) const;
     bool isLockLike(std::int64_t pid, std::uint8_t obj) const;
+    bool isLock(std::int64_t pid, std::uint8_t obj) const; // one holder at a time: Lock, RLock
+    void findDeadlocks(ProcessState &ps);
     std::uint8_t objectFor(ProcessState &ps, std::uint8_t local);
     void drawUpTo(ProcessState &ps, std::int64_t limit);
     void drawThread(ProcessState &ps, std::size_t index, PyThread &t, std::int64_t limit);
@@ -160,6 +175,10 @@ private:
     std::set<QString> m_threadNames;
     std::int64_t m_lockWaitNs = 0;
     std::uint64_t m_lockWaits = 0, m_late = 0;
+    std::map<QString, int> m_labels; // object labels given so far, and how many times
+    std::uint64_t m_deadlocks = 0;
+    std::int64_t m_firstDeadlockNs = 0;
+    QStringList m_firstCycle;
 };
 
 } // namespace raceway::py

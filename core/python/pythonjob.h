@@ -15,10 +15,14 @@ struct PythonJob
 {
     QString script; // as given
     QStringList args;
-    QString python;              // the interpreter's absolute path
-    QString tracerDir;           // the directory holding sitecustomize.py and raceway_tracer/
-    QString workingDir;          // empty: Raceway's own
-    int timeoutMs = 0;           // 0: none
+    QString python;     // the interpreter's absolute path
+    QString tracerDir;  // the directory holding sitecustomize.py and raceway_tracer/
+    QString workingDir; // empty: Raceway's own
+    int timeoutMs = 0;  // 0: none
+    // A script whose threads wait for each other's locks in a cycle never ends by itself: ended this
+    // long after the cycle was found (the command line's default, 1 s), or left to run (-1: until the
+    // timeout or Stop, as the window does, the cycle drawn live).
+    int endDeadlockAfterMs = -1;
     bool stdoutToStderr = false; // the script's output must not mix with Raceway's (--json)
     // When set, the script's stdout and stderr go here (unbuffered) instead of Raceway's own.
     std::shared_ptr<ScriptOutput> output;

@@ -171,7 +171,13 @@ QString PythonScenario::headline(const ParamValues &, const QList<Metric> &metri
     const QVariant gil = metricValue(metrics, QStringLiteral("gil_held_share"));
     QString line = QStringLiteral("python ") + (script.isEmpty() ? QStringLiteral("script") : script);
     if (!code.isValid()) return line;
-    line += QStringLiteral(" — exit %1, %2 in %3")
+    // A deadlock first: it is why the script never finished.
+    if (const QStringList cycle = metricValue(metrics, QStringLiteral("cycle")).toStringList();
+        !cycle.isEmpty())
+        line += QStringLiteral(" — deadlock: %1 threads wait for each other's locks;").arg(cycle.size());
+    else
+        line += QStringLiteral(" —");
+    line += QStringLiteral(" exit %1, %2 in %3")
                 .arg(QString::number(code.toLongLong()),
                      countOf(threads.toLongLong(), QStringLiteral("thread"), QStringLiteral("threads")),
                      countOf(processes.toLongLong(), QStringLiteral("process"), QStringLiteral("processes")));
@@ -268,7 +274,7 @@ void PythonScenario::run(RunContext &ctx) const
 
     // Read the stream until every process holding the pipe has closed it. The script's exit ends the
     // run: children it left behind get a moment to finish, then the whole group is killed.
-    bool eof = false, exited = false, killed = false, timedOut = false;
+    bool eof = false, exited = false, killed = false, timedOut = false, deadlocked = false;
     int status = 0;
     std::int64_t exitedAt = 0, killedAt = 0;
     const auto killAll = [&] {
@@ -302,6 +308,11 @@ void PythonScenario::run(RunContext &ctx) const
         if (!killed && !exited && m_job.timeoutMs > 0 &&
             now - started > std::int64_t(m_job.timeoutMs) * 1'000'000) {
             timedOut = true;
+            killAll();
+        }
+        if (!killed && !exited && m_job.endDeadlockAfterMs >= 0 && assembler.firstDeadlockNs() != 0 &&
+            now - assembler.firstDeadlockNs() > std::int64_t(m_job.endDeadlockAfterMs) * 1'000'000) {
+            deadlocked = true;
             killAll();
         }
         if (exited && !eof && !killed && now - exitedAt > 1'000'000'000) killAll(); // orphans hold the pipe
@@ -376,6 +387,16 @@ void PythonScenario::run(RunContext &ctx) const
     ctx.addMetric(QStringLiteral("sampler_cpu_ms"), QStringLiteral("CPU time the sampler took"),
                   double(sampler.cpuNs()) / 1e6, QStringLiteral("ms"));
 
+    ctx.addMetric(QStringLiteral("deadlocks"), QStringLiteral("Deadlocks found (lock wait-for cycles)"),
+                  qulonglong(a.deadlocks));
+    if (!a.firstCycle.isEmpty())
+        ctx.addMetric(QStringLiteral("cycle"), QStringLiteral("First cycle (who holds and waits for what)"),
+                      a.firstCycle);
+    if (a.deadlocks > 0)
+        ctx.reportProblem(QStringLiteral("deadlock: ") + a.firstCycle.join(QStringLiteral("; ")) +
+                          (deadlocked ? QStringLiteral(" (ended %1 s after it was found)")
+                                            .arg(QLocale().toString(m_job.endDeadlockAfterMs / 1000.0))
+                                      : QString()));
     if (timedOut)
         ctx.reportProblem(
             QStringLiteral("the script ran past the timeout (%1 s) and was killed with its children")

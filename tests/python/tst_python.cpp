@@ -3,6 +3,9 @@
 
 #include "pythontest.h"
 
+#include "deadlockcycle.h"
+#include "tracefind.h"
+
 using namespace raceway;
 
 class TestPython : public PythonTest
@@ -10,6 +13,7 @@ class TestPython : public PythonTest
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { findPythonAndTracer(); }
+    void deadlockIsDrawnAsACycle();
     void everyThreadHasOneLane_data();
     void everyThreadHasOneLane();
     void readSleepWriteEndsAtOne();
@@ -400,6 +404,67 @@ print("children", len(codes), "failed", sum(1 for c in codes if c))
     for (const QJsonValue &lane : r.json.value(QStringLiteral("lanes")).toArray())
         processLanes += lane[QStringLiteral("kind")].toString() == QLatin1String("process");
     QCOMPARE(processLanes, 101);
+}
+
+void TestPython::deadlockIsDrawnAsACycle()
+{
+    // Three threads each holding one lock and waiting for the next one's (the dining philosophers): the
+    // lanes show the cycle where it closed, with a Deadlock mark F3 finds, and the run is ended at once
+    // (the window would leave it running until Stop).
+    const QString script = writeScript(QStringLiteral("ring.py"),
+                                       "import threading, time\n"
+                                       "locks = [threading.Lock() for _ in range(3)]\n"
+                                       "def dine(i):\n"
+                                       "    with locks[i]:\n"
+                                       "        time.sleep(0.05)\n"
+                                       "        with locks[(i + 1) % 3]: pass\n"
+                                       "ts = [threading.Thread(target=dine, args=(i,), name=f'diner-{i}')\n"
+                                       "      for i in range(3)]\n"
+                                       "for t in ts: t.start()\n"
+                                       "for t in ts: t.join()\n");
+    py::PythonJob job;
+    job.script = script;
+    job.python = m_python;
+    QString error;
+    job.tracerDir = py::tracerDirectory(&error);
+    job.stdoutToStderr = true;
+    job.timeoutMs = 30000;
+    job.endDeadlockAfterMs = 0;
+    py::PythonScenario scenario(job);
+    Runner runner(scenario, ParamValues(), 20'000'000);
+    runner.start();
+    runner.wait();
+    const Trace &t = runner.trace();
+    QCOMPARE(metricValue(runner.result().metrics, QStringLiteral("deadlocks")).toInt(), 1);
+    const TraceFinder found(t, FindKind::Deadlock);
+    QCOMPARE(found.size(), std::size_t(1));
+    const Finding &f = found.findings().front();
+    const std::vector<CycleLink> cycle = deadlockCycleAt(t, f.lane, f.start);
+    QCOMPARE(cycle.size(), std::size_t(3));
+    std::set<QString> waiters, locks;
+    for (const CycleLink &link : cycle) {
+        waiters.insert(t.lane(link.waiter).name);
+        locks.insert(t.lane(link.lockLane).name);
+        QVERIFY(link.holder != link.waiter);
+    }
+    QCOMPARE(waiters, (std::set<QString>{QStringLiteral("diner-0"), QStringLiteral("diner-1"),
+                                         QStringLiteral("diner-2")}));
+    QCOMPARE(locks.size(), std::size_t(3)); // three locks made on one line, three names
+    QVERIFY2(describeCycle(t, cycle).contains(QStringLiteral("diner-")), qPrintable(describeCycle(t, cycle)));
+    QVERIFY(runner.result().problems.join(u'\n').startsWith(QStringLiteral("deadlock: diner-")));
+    // The waits that never ended count in the run's lock wait time as drawn: up to the lanes' end.
+    std::int64_t drawn = 0;
+    for (std::size_t lane : lanesOf(t, LaneKind::Thread)) // waits for a lock (not the main thread's joins)
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            const int objLane = iv.obj < t.objects().size() ? t.objects()[iv.obj].lane : -1;
+            if (iv.state == State::Waiting && objLane >= 0 &&
+                t.lane(std::size_t(objLane)).kind == LaneKind::Lock)
+                drawn += iv.end - iv.start;
+        });
+    const double reported = metricValue(runner.result().metrics, QStringLiteral("lock_wait_ms")).toDouble();
+    QVERIFY2(
+        std::llabs(qRound64(reported * 1e6) - drawn) <= 1000,
+        qPrintable(QStringLiteral("%1 ms reported, %2 ms drawn").arg(reported).arg(double(drawn) / 1e6)));
 }
 
 QTEST_GUILESS_MAIN(TestPython)

@@ -4,6 +4,10 @@
 
 #include "pythontest.h"
 
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QRegularExpression>
+
 using namespace raceway;
 
 class TestPythonErrors : public PythonTest
@@ -15,6 +19,7 @@ private Q_SLOTS:
     void badInput();
     void syntaxErrorShowsTracebackExitsOne();
     void timeoutKillsEverything();
+    void deadlockIsFoundNamedAndEnded();
     void sigtermKillsEverything();
     void closedPipeIsReported();
     void megabytesOfOutput();
@@ -39,6 +44,15 @@ void TestPythonErrors::badInput_data()
     QTest::newRow("bad timeout") << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
                                                 QStringLiteral("--timeout"), QStringLiteral("soon")}
                                  << QStringLiteral("option --timeout");
+    QTest::newRow("bad on-deadlock")
+        << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
+                       QStringLiteral("--on-deadlock=maybe")}
+        << QStringLiteral("option --on-deadlock: 'maybe' is not allowed (allowed: end, wait)");
+    QTest::newRow("unknown option first") << QStringList{QStringLiteral("trace"), QStringLiteral("--pgn"),
+                                                         QStringLiteral("x.png"), QStringLiteral("ok.py")}
+                                          << QStringLiteral("unknown option '--pgn'");
+    QTest::newRow("only options") << QStringList{QStringLiteral("trace"), QStringLiteral("--json")}
+                                  << QStringLiteral("trace needs a Python script");
     QTest::newRow("option without value")
         << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"), QStringLiteral("--png")}
         << QStringLiteral("option --png needs a value");
@@ -88,6 +102,54 @@ if __name__ == "__main__":
         time.sleep(0.05)
 )PY";
 } // namespace
+
+void TestPythonErrors::deadlockIsFoundNamedAndEnded()
+{
+    // Two threads taking two locks made on one line in opposite order: the cycle is found, named with
+    // both threads and both locks (told apart), and the script is ended a second later (exit 1), long
+    // before the timeout.
+    writeScript(QStringLiteral("dl.py"), "import threading, time\n"
+                                         "a = threading.Lock(); b = threading.Lock()\n"
+                                         "def ab():\n"
+                                         "    with a:\n"
+                                         "        time.sleep(0.05)\n"
+                                         "        with b: pass\n"
+                                         "def ba():\n"
+                                         "    with b:\n"
+                                         "        time.sleep(0.05)\n"
+                                         "        with a: pass\n"
+                                         "t1 = threading.Thread(target=ab, name='transfer-ab')\n"
+                                         "t2 = threading.Thread(target=ba, name='transfer-ba')\n"
+                                         "t1.start(); t2.start(); t1.join(); t2.join()\n");
+    QElapsedTimer clock;
+    clock.start();
+    // Options before the script, as most tools take them.
+    const Result r = raceway({QStringLiteral("trace"), QStringLiteral("--timeout"), QStringLiteral("30"),
+                              QStringLiteral("--json"), QStringLiteral("dl.py")});
+    QCOMPARE(r.status, 1);
+    QVERIFY2(clock.elapsed() < 20'000, "the deadlocked script ran on to the timeout");
+    const QJsonObject metrics = r.json.value(QStringLiteral("metrics")).toObject();
+    QCOMPARE(metrics.value(QStringLiteral("deadlocks")).toInt(), 1);
+    const QJsonArray cycle = metrics.value(QStringLiteral("cycle")).toArray();
+    QCOMPARE(cycle.size(), 2);
+    const QString ab = cycle[0].toString() + QLatin1Char(' ') + cycle[1].toString();
+    QVERIFY2(ab.contains(QStringLiteral("transfer-ab holds")) &&
+                 ab.contains(QStringLiteral("transfer-ba holds")),
+             qPrintable(ab));
+    // Each holds what the other waits for, and the two locks have different names.
+    const QRegularExpression clause(QStringLiteral("^(\\S+) holds (.+), waits for (.+)$"));
+    const auto first = clause.match(cycle[0].toString()), second = clause.match(cycle[1].toString());
+    QVERIFY(first.hasMatch() && second.hasMatch());
+    QCOMPARE(first.captured(2), second.captured(3));
+    QCOMPARE(first.captured(3), second.captured(2));
+    QVERIFY(first.captured(2) != first.captured(3));
+    QVERIFY2(r.err.contains("raceway: deadlock: transfer-"), r.err.constData());
+    QVERIFY(r.json.value(QStringLiteral("problems"))
+                .toArray()
+                .first()
+                .toString()
+                .startsWith(QStringLiteral("deadlock: ")));
+}
 
 void TestPythonErrors::timeoutKillsEverything()
 {
