@@ -143,6 +143,11 @@ void TestPythonErrors::deadlockIsFoundNamedAndEnded()
     QCOMPARE(first.captured(2), second.captured(3));
     QCOMPARE(first.captured(3), second.captured(2));
     QVERIFY(first.captured(2) != first.captured(3));
+    // Named as the script names them, not by the line that made both.
+    QCOMPARE((QStringList{first.captured(2), first.captured(3)}),
+             (first.captured(1) == QLatin1String("transfer-ab")
+                  ? QStringList{QStringLiteral("Lock a"), QStringLiteral("Lock b")}
+                  : QStringList{QStringLiteral("Lock b"), QStringLiteral("Lock a")}));
     QVERIFY2(r.err.contains("raceway: deadlock: transfer-"), r.err.constData());
     QVERIFY(r.json.value(QStringLiteral("problems"))
                 .toArray()

@@ -24,12 +24,19 @@ def _w():
 class TracedLock(object):
     """threading.Lock as the script sees it, reporting waits and holds."""
 
-    __slots__ = ("_lock", "_obj", "__weakref__")
+    __slots__ = ("_lock", "_obj", "_site", "__weakref__")
     _kind = wire.OBJ_LOCK
 
     def __init__(self, inner, site):
         self._lock = inner
-        self._obj = _w().new_object(self._kind, self._name() + " " + site)
+        self._site = site
+        self._obj = _w().reserve_object()  # described at its first acquire (see _FirstUse)
+
+    def _describe(self):
+        # By its first use the script has bound it to a name (`a = threading.Lock()` had not yet, when
+        # it was made): "Lock a", else where it was made, "Lock bank.py:12".
+        name = wire.binding_name(self)
+        _w().describe_object(self._obj, self._kind, self._name() + " " + (name or self._site))
 
     @staticmethod
     def _name():
@@ -136,17 +143,46 @@ class TracedRLock(TracedLock):
         return self._lock._is_owned()
 
 
+class _FirstUseLock(TracedLock):
+    """A TracedLock not used yet: its first acquire describes it, then it is a TracedLock (the same
+    layout: the swap costs later acquires nothing)."""
+
+    __slots__ = ()
+
+    def acquire(self, blocking=True, timeout=-1):
+        if type(self) is _FirstUseLock:  # a bound method taken before the swap (Condition's) comes back
+            self._describe()
+            self.__class__ = TracedLock
+        return TracedLock.acquire(self, blocking, timeout)
+
+    __enter__ = acquire
+
+
+class _FirstUseRLock(TracedRLock):
+    """The same for an RLock."""
+
+    __slots__ = ()
+
+    def acquire(self, blocking=True, timeout=-1):
+        if type(self) is _FirstUseRLock:
+            self._describe()
+            self.__class__ = TracedRLock
+        return TracedRLock.acquire(self, blocking, timeout)
+
+    __enter__ = acquire
+
+
 def _patch_locks():
     raw_lock = threading.Lock
     raw_rlock = threading.RLock
 
     def Lock():
         site = wire.describe_caller(1)
-        return TracedLock(raw_lock(), site) if site else raw_lock()
+        return _FirstUseLock(raw_lock(), site) if site else raw_lock()
 
     def RLock(*args, **kwargs):
         site = wire.describe_caller(1)
-        return TracedRLock(raw_rlock(), site) if site else raw_rlock(*args, **kwargs)
+        return _FirstUseRLock(raw_rlock(), site) if site else raw_rlock(*args, **kwargs)
 
     threading.Lock = Lock
     threading.RLock = RLock
@@ -161,6 +197,7 @@ def _patch_condition():
         site = wire.creation_site(self)
         if site and lock is None:  # its lock is drawn as the condition's own
             lock = TracedRLock(_state["raw_rlock"](), site)
+            _w().describe_object(lock._obj, lock._kind, "RLock " + site)  # named where it is made
         init(self, lock)
         obj = _w().new_object(wire.OBJ_CONDITION, "Condition " + site) if site else 0
         if not obj:

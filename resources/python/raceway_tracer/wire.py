@@ -171,13 +171,23 @@ class Wire:
         return lane
 
     def new_object(self, kind, label):
+        obj = self.reserve_object()
+        self.describe_object(obj, kind, label)
+        return obj
+
+    def reserve_object(self):
+        """An object's number (0 once 255 are taken), described by describe_object() before any event
+        names it: a lock is described at its first use, when the name the script gave it is known."""
         if self.next_obj > 255:
             self.untraced_objects += 1
             return 0
         obj = self.next_obj
         self.next_obj += 1
-        self.meta(OBJECT, obj=obj, arg=kind, text=label)
         return obj
+
+    def describe_object(self, obj, kind, label):
+        if obj:
+            self.meta(OBJECT, obj=obj, arg=kind, text=label)
 
     # -- writing -------------------------------------------------------------------------------
     def flush(self, wait=False):
@@ -243,6 +253,43 @@ class Wire:
 
 def stdlib_dir():
     return os.path.dirname(os.path.abspath(threading.__file__))
+
+
+def binding_name(target):
+    """The name the script's code gives `target` where it is being used: a variable (`a`), an
+    attribute of one (`self._lock`, `bank.lock`) or of a class (`Account.lock`); None when the first
+    frame outside the standard library and the tracer binds it to none. Asked once per object."""
+    try:
+        frame = sys._getframe(1)
+    except ValueError:
+        return None
+    while frame is not None and frame.f_code.co_filename.startswith(_SKIP):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    try:
+        local_vars = list(frame.f_locals.items())
+        global_vars = list(frame.f_globals.items())
+        for name, value in local_vars + global_vars:
+            if value is target:
+                return name
+        # Attributes, one level down: of the frame's own variables, then of the module's objects and
+        # classes (not of modules or functions).
+        for owner, value in local_vars + global_vars[:500]:
+            if owner.startswith("__") or isinstance(value, (type(sys), type(binding_name))):
+                continue
+            places = [(owner, getattr(value, "__dict__", None))]
+            if not isinstance(value, type):
+                places.append((type(value).__name__, getattr(type(value), "__dict__", None)))
+            for prefix, attrs in places:
+                if not hasattr(attrs, "items"):
+                    continue
+                for attr, x in list(attrs.items()):
+                    if x is target:
+                        return prefix + "." + attr
+    except Exception:  # a frame or an object that will not be looked into: the creation site serves
+        return None
+    return None
 
 
 def describe_caller(depth):
