@@ -296,12 +296,31 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
         ps.buffer->recordAt(p.helloNs, EventKind::ThreadStart, 0, 0);
         ps.started = true;
     }
+    // Round by round, it runs while one of its threads is on a core or ready for one (sampled R), on
+    // that thread's core; while none is (all asleep or blocked: a sleep, a join, a deadlock) the lane
+    // is idle, not "running" throughout.
     for (; own.processPos < own.s.size() && own.s[own.processPos].t < limit; ++own.processPos) {
         const ThreadSample &x = own.s[own.processPos];
-        if (x.t >= p.helloNs && x.t < ps.end && x.state == 'R' && x.cpu != ps.lastCpu) {
-            ps.buffer->recordAt(x.t, EventKind::OnCpu, 0, x.cpu);
-            ps.lastCpu = x.cpu;
+        if (x.t < p.helloNs || x.t >= ps.end) continue;
+        int cpu = x.state == 'R' ? int(x.cpu) : -1;
+        for (auto it = ps.threads.begin(); cpu < 0 && it != ps.threads.end(); ++it) {
+            const std::int64_t tid = m_threads[it->second].tid;
+            const auto q = tid != 0 && tid != ps.pid ? m_samples.find(tid) : m_samples.end();
+            if (q == m_samples.end()) continue;
+            const std::vector<ThreadSample> &v = q->second.s;
+            const auto at = std::lower_bound(v.begin(), v.end(), x.t,
+                                             [](const ThreadSample &a, std::int64_t t) { return a.t < t; });
+            if (at != v.end() && at->t == x.t && at->state == 'R') cpu = int(at->cpu);
         }
+        if (cpu < 0) {
+            if (!ps.idle) ps.buffer->recordAt(x.t, EventKind::IdleBegin, 0, 0);
+            ps.idle = true;
+            continue;
+        }
+        if (cpu != ps.lastCpu || ps.idle) ps.buffer->recordAt(x.t, EventKind::OnCpu, 0, std::uint32_t(cpu));
+        if (ps.idle) ps.buffer->recordAt(x.t, EventKind::IoEnd, 0, 0); // running again, on that core
+        ps.lastCpu = cpu;
+        ps.idle = false;
     }
 
     for (const auto &[local, index] : ps.threads)

@@ -137,6 +137,7 @@ private:
         std::size_t lines = 0; // printed lines drawn
         int lastCpu = -1;
         bool started = false, closed = false;
+        bool idle = false; // none of its threads ran at the last sampling round
         std::int64_t doneTo = 0;
         std::int64_t end = INT64_MAX; // known once it has ended
         std::int64_t lastEvent = 0;

@@ -421,8 +421,8 @@ print("children", len(codes), "failed", sum(1 for c in codes if c))
 void TestPython::deadlockIsDrawnAsACycle()
 {
     // Three threads each holding one lock and waiting for the next one's (the dining philosophers): the
-    // lanes show the cycle where it closed, with a Deadlock mark F3 finds, and the run is ended at once
-    // (the window would leave it running until Stop).
+    // lanes show the cycle where it closed, with a Deadlock mark F3 finds, and the run is ended 0.3 s
+    // later (the window would leave it running until Stop).
     const QString script = writeScript(QStringLiteral("ring.py"),
                                        "import threading, time\n"
                                        "locks = [threading.Lock() for _ in range(3)]\n"
@@ -441,7 +441,7 @@ void TestPython::deadlockIsDrawnAsACycle()
     job.tracerDir = py::tracerDirectory(&error);
     job.stdoutToStderr = true;
     job.timeoutMs = 30000;
-    job.endDeadlockAfterMs = 0;
+    job.endDeadlockAfterMs = 300;
     py::PythonScenario scenario(job);
     Runner runner(scenario, ParamValues(), 20'000'000);
     runner.start();
@@ -464,6 +464,18 @@ void TestPython::deadlockIsDrawnAsACycle()
     QCOMPARE(locks.size(), std::size_t(3)); // three locks made on one line, three names
     QVERIFY2(describeCycle(t, cycle).contains(QStringLiteral("diner-")), qPrintable(describeCycle(t, cycle)));
     QVERIFY(runner.result().problems.join(u'\n').startsWith(QStringLiteral("deadlock: diner-")));
+    // Meanwhile the process runs none of its threads: its lane is not drawn running (it was, throughout).
+    const std::size_t process = lanesOf(t, LaneKind::Process).front();
+    const std::int64_t from = f.start + 50'000'000, to = t.end() - 20'000'000;
+    std::int64_t running = 0;
+    t.forEachInterval(process, [&](const Interval &iv) {
+        if (iv.state == State::Running)
+            running += std::max<std::int64_t>(0, std::min(iv.end, to) - std::max(iv.start, from));
+    });
+    QVERIFY(to - from > 100'000'000);
+    QVERIFY2(running * 10 <= to - from, qPrintable(QStringLiteral("process drawn running %1 ms of %2 ms")
+                                                       .arg(double(running) / 1e6)
+                                                       .arg(double(to - from) / 1e6)));
     // The waits that never ended count in the run's lock wait time as drawn: up to the lanes' end.
     std::int64_t drawn = 0;
     for (std::size_t lane : lanesOf(t, LaneKind::Thread)) // waits for a lock (not the main thread's joins)
