@@ -507,11 +507,15 @@ void TestPython::locksAreNamedAsTheScriptNamesThem()
                                                 "            with Account.audit: pass\n"
                                                 "ledger = threading.Lock()\n"
                                                 "cond = threading.Condition()\n"
+                                                "slots = threading.Semaphore(1)\n"
+                                                "finished = threading.Event()\n"
                                                 "acct = Account()\n"
                                                 "def work():\n"
                                                 "    acct.deposit()\n"
                                                 "    with ledger: pass\n"
                                                 "    with cond: cond.notify_all()\n"
+                                                "    with slots: pass\n"
+                                                "    finished.set()\n"
                                                 "ts = [threading.Thread(target=work) for _ in range(2)]\n"
                                                 "for t in ts: t.start()\n"
                                                 "for t in ts: t.join()\n");
@@ -523,6 +527,9 @@ void TestPython::locksAreNamedAsTheScriptNamesThem()
     locks.sort();
     QCOMPARE(locks, (QStringList{QStringLiteral("Lock Account.audit"), QStringLiteral("Lock ledger"),
                                  QStringLiteral("RLock names.py:10"), QStringLiteral("RLock self._lock")}));
+    // Semaphores and events too.
+    QVERIFY(laneNamed(trace, QStringLiteral("Semaphore slots")) != SIZE_MAX);
+    QVERIFY(laneNamed(trace, QStringLiteral("Event finished")) != SIZE_MAX);
     QVERIFY2(runner->result().problems.isEmpty(), qPrintable(runner->result().problems.join(u'\n')));
 }
 

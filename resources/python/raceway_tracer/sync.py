@@ -21,6 +21,25 @@ def _w():
     return _state["wire"]
 
 
+def _reserve(target, kind, prefix, site):
+    """An object number for `target`, negative until its first traced use describes it (as a lock's is:
+    by then the script has bound it to a name); 0 when it is not traced."""
+    obj = _w().reserve_object() if site else 0
+    if obj:
+        target._raceway_describe = (kind, prefix, site)
+    return -obj
+
+
+def _first_use(target, obj):
+    """Describes `target` (obj < 0: not described yet) by the name the script uses for it here, else
+    where it was made; returns its number."""
+    kind, prefix, site = target._raceway_describe
+    name = wire.binding_name(target)
+    _w().describe_object(-obj, kind, prefix + " " + (name or site))
+    target._raceway_obj = -obj
+    return -obj
+
+
 class TracedLock(object):
     """threading.Lock as the script sees it, reporting waits and holds."""
 
@@ -199,22 +218,26 @@ def _patch_condition():
             lock = TracedRLock(_state["raw_rlock"](), site)
             _w().describe_object(lock._obj, lock._kind, "RLock " + site)  # named where it is made
         init(self, lock)
-        obj = _w().new_object(wire.OBJ_CONDITION, "Condition " + site) if site else 0
-        if not obj:
+        self._raceway_obj = _reserve(self, wire.OBJ_CONDITION, "Condition", site)
+        if not self._raceway_obj:
             return
         # wait() releases the lock through _release_save and takes it back through _acquire_restore:
         # the release is drawn, then the wait, then the lock taken back.
         release_save, acquire_restore = self._release_save, self._acquire_restore
+        condition = self
 
         def released():
             saved = release_save()
+            obj = condition._raceway_obj
+            if obj < 0:
+                obj = _first_use(condition, obj)
             w = _w()
             w.event(wire.WAIT_BEGIN, obj)
             w.flush()
             return saved
 
         def restored(saved):
-            _w().event(wire.WAIT_END, obj)
+            _w().event(wire.WAIT_END, condition._raceway_obj)
             acquire_restore(saved)
 
         self._release_save, self._acquire_restore = released, restored
@@ -229,12 +252,14 @@ def _patch_semaphore(cls):
         init(self, value)
         site = wire.creation_site(self)
         name = type(self).__name__
-        self._raceway_obj = _w().new_object(wire.OBJ_SEMAPHORE, name + " " + site) if site else 0
+        self._raceway_obj = _reserve(self, wire.OBJ_SEMAPHORE, name, site)
 
     def traced_acquire(self, blocking=True, timeout=None):
         obj = getattr(self, "_raceway_obj", 0)
         if not obj:
             return acquire(self, blocking, timeout)
+        if obj < 0:
+            obj = _first_use(self, obj)
         w = _w()
         if acquire(self, False):
             w.event(wire.LOCK_ACQUIRED, obj)
@@ -249,6 +274,8 @@ def _patch_semaphore(cls):
 
     def traced_release(self, *args, **kwargs):  # release(n=1) since 3.9, release() before
         obj = getattr(self, "_raceway_obj", 0)
+        if obj < 0:  # given before any was taken (a semaphore used as a signal)
+            obj = _first_use(self, obj)
         if obj:
             _w().event(wire.LOCK_RELEASED, obj)
         return release(self, *args, **kwargs)
@@ -266,12 +293,14 @@ def _patch_event():
     def __init__(self):
         init(self)
         site = wire.creation_site(self)
-        self._raceway_obj = _w().new_object(wire.OBJ_EVENT, "Event " + site) if site else 0
+        self._raceway_obj = _reserve(self, wire.OBJ_EVENT, "Event", site)
 
     def traced_wait(self, timeout=None):
         obj = getattr(self, "_raceway_obj", 0)
         if not obj or self.is_set():
             return wait(self, timeout)
+        if obj < 0:
+            obj = _first_use(self, obj)
         w = _w()
         w.event(wire.WAIT_BEGIN, obj)
         w.flush()
@@ -282,12 +311,16 @@ def _patch_event():
 
     def traced_set(self):
         obj = getattr(self, "_raceway_obj", 0)
+        if obj < 0:
+            obj = _first_use(self, obj)
         if obj:
             _w().event(wire.SIGNAL, obj, 1)
         set_(self)
 
     def traced_clear(self):
         obj = getattr(self, "_raceway_obj", 0)
+        if obj < 0:
+            obj = _first_use(self, obj)
         if obj:
             _w().event(wire.SIGNAL, obj, 0)
         clear(self)
@@ -306,12 +339,14 @@ def _patch_queue():
         init(self, maxsize)
         site = wire.creation_site(self)
         name = type(self).__name__
-        self._raceway_obj = _w().new_object(wire.OBJ_QUEUE, name + " " + site) if site else 0
+        self._raceway_obj = _reserve(self, wire.OBJ_QUEUE, name, site)
 
     def traced_get(self, block=True, timeout=None):
         obj = getattr(self, "_raceway_obj", 0)
         if not obj or not block or self._qsize() > 0:
             return get(self, block, timeout)
+        if obj < 0:
+            obj = _first_use(self, obj)
         w = _w()
         w.event(wire.WAIT_BEGIN, obj)
         w.flush()
@@ -324,6 +359,8 @@ def _patch_queue():
         obj = getattr(self, "_raceway_obj", 0)
         if not obj or not block or self.maxsize <= 0 or self._qsize() < self.maxsize:
             return put(self, item, block, timeout)
+        if obj < 0:
+            obj = _first_use(self, obj)
         w = _w()
         w.event(wire.WAIT_BEGIN, obj)
         w.flush()
@@ -409,6 +446,8 @@ def _patch_semaphore_release_only(cls):
 
     def traced_release(self, *args, **kwargs):  # release(n=1) since 3.9, release() before
         obj = getattr(self, "_raceway_obj", 0)
+        if obj < 0:
+            obj = _first_use(self, obj)
         if obj:
             _w().event(wire.LOCK_RELEASED, obj)
         return release(self, *args, **kwargs)
