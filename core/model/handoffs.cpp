@@ -109,6 +109,9 @@ bool handoffsIn(const Trace &trace, std::int64_t start, std::int64_t end, std::s
         if (!isHeldLock(l)) continue;
         const auto from = std::lower_bound(l.times.begin(), l.times.end(), start) - l.times.begin();
         const auto to = std::upper_bound(l.times.begin(), l.times.end(), end) - l.times.begin();
+        // Far more transitions than arrows could be told apart (most of them one holder taking the lock
+        // again): too dense to read one by one, and not worth a scan of them all.
+        if (most < SIZE_MAX / 64 && std::size_t(to - from) > 64 * most) return false;
         for (auto k = std::size_t(from); k < std::size_t(to); ++k)
             if (const auto h = handoffAt(trace, lock, k)) {
                 if (out.size() == most) return false;

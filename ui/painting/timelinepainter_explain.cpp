@@ -203,19 +203,37 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
         drawerFor(lane.kind).legend(lane, entries);
         legendInstants(lane, entries);
     }
-    // Hand-offs: listed wherever a lock, the GIL, a semaphore or an event has a lane, in the words of
-    // what the run has; kept only where an arrow was drawn.
-    bool locks = false, permits = false, sets = false;
-    const auto note = [&](const Trace &t) {
+    // Hand-offs: in the words of the kinds the run can have (this run's and those stacked above it), kept
+    // only where an arrow was drawn. Where that leaves more than one kind, or only an inferred GIL's,
+    // the window is looked at (as far as paintHandoffs looks at any width up to 10,000 pixels) for the
+    // kinds really there; one kind of lock lane alone costs a frame nothing more.
+    bool locks = false, permits = false, sets = false, gilOnly = true;
+    const auto kindsOf = [&](const Trace &t) {
         for (const Lane &lane : t.lanes()) {
             locks = locks || lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil;
+            gilOnly = gilOnly && lane.kind != LaneKind::Lock;
             permits = permits || lane.kind == LaneKind::Semaphore;
             sets = sets || lane.kind == LaneKind::Signal;
         }
     };
-    note(m_trace);
+    kindsOf(m_trace);
     for (const Trace *t : m_legendAlso)
-        note(*t);
+        kindsOf(*t);
+    if (int(locks) + int(permits) + int(sets) > 1 || (locks && gilOnly)) {
+        locks = permits = sets = false;
+        const auto found = [&](const Trace &t) {
+            std::vector<Handoff> handoffs;
+            handoffsIn(t, m_start, m_end, 1700, handoffs);
+            for (const Handoff &h : handoffs) {
+                locks = locks || h.kind == HandoffKind::Lock;
+                permits = permits || h.kind == HandoffKind::Permit;
+                sets = sets || h.kind == HandoffKind::Set;
+            }
+        };
+        found(m_trace);
+        for (const Trace *t : m_legendAlso)
+            found(*t);
+    }
     QStringList ends;
     if (locks) ends << QStringLiteral("a release wakes the next waiter");
     if (permits) ends << QStringLiteral("a permit given back wakes a waiter");
