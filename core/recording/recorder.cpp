@@ -42,27 +42,43 @@ void ThreadBuffer::startCoreWatch() noexcept
                                        std::memory_order_relaxed);
 }
 
-std::int64_t ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
+void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
 {
     const std::uint64_t lostBefore = m_switches.lost();
     m_switches.drain([&](std::int64_t out, std::int64_t in, std::uint64_t pos, bool preempted,
                          std::uint32_t left, std::uint32_t back) {
-        // Taken off its core after it read the clock for the event about to be written: the event is
-        // written now, after that wait (which has ended: this thread runs), so that the wait is drawn
-        // whole and the lane's events stay in order. Cutting the wait at the old time dropped it, and
-        // a thread preempted as it started (all of them at once, on a busy machine) was drawn running
-        // for the 60-100 ms it waited.
-        if (out >= t) t = std::max(t, nowNs());
+        const std::uint8_t obj = preempted ? 1 : 3;
+        // Taken off its core after it read the clock for the event about to be written: that wait comes
+        // after the event, and is written whole right after it (recordDeferred). Cut at the event's time,
+        // which came before it, it was dropped, and a thread preempted as it started (all of them at once,
+        // on a busy machine) was drawn running for the 60-100 ms it waited.
+        if (out >= t) {
+            if (m_deferred < m_deferredWaits.size())
+                m_deferredWaits[m_deferred++] = {out, in, left, back, obj};
+            else // more than four in that moment: the last one stretches over the rest
+                m_deferredWaits.back().in = in;
+            return;
+        }
         // obj 1: preempted, waiting for a core; obj 3: it gave its core up (the trace draws that only
         // where the lane was running: a traced wait or sleep says why already).
         in = preempted && pos >= mark ? t : std::min(in, t);
         if (in <= out) return;
-        for (const Event &e : offCoreEvents(m_lane, out, in, left, back, preempted ? 1 : 3))
+        for (const Event &e : offCoreEvents(m_lane, out, in, left, back, obj))
             recordAt(e.t, e.kind, e.obj, e.arg);
     });
     if (const std::uint64_t lost = m_switches.lost() - lostBefore; lost != 0)
         m_recorder->m_lostSwitches.fetch_add(lost, std::memory_order_relaxed);
-    return t;
+}
+
+void ThreadBuffer::recordDeferred() noexcept
+{
+    for (std::uint8_t k = 0; k < m_deferred; ++k) {
+        const DeferredWait &w = m_deferredWaits[k];
+        if (w.in > w.out)
+            for (const Event &e : offCoreEvents(m_lane, w.out, w.in, w.left, w.back, w.obj))
+                recordAt(e.t, e.kind, e.obj, e.arg);
+    }
+    m_deferred = 0;
 }
 
 std::vector<std::uint16_t> Recorder::coreWatchedLanes() const

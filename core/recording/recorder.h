@@ -8,6 +8,7 @@
 
 #include <QString>
 
+#include <array>
 #include <atomic>
 #include <climits>
 #include <cstddef>
@@ -54,8 +55,11 @@ public:
     {
         if (m_watchCore) [[unlikely]] {
             prepareCoreWatch(); // before the clock is read: opening takes milliseconds, not the workload's
-            const std::int64_t t = watchCore(nowNs());
+            const std::int64_t t = nowNs();
+            watchCore(t);
             recordAt(t, kind, obj, arg);
+            if (m_deferred != 0) [[unlikely]]
+                recordDeferred();
             return;
         }
         recordAt(nowNs(), kind, obj, arg);
@@ -121,11 +125,13 @@ public:
     {
         if (m_watchCore) [[unlikely]] { // a lost update's write: the wait for a core just before it shows
             prepareCoreWatch();
-            t = watchCore(t);
+            watchCore(t);
         }
         const auto high = static_cast<std::uint32_t>(static_cast<std::uint64_t>(arg) >> 32);
         if (high != 0) recordAt(t, EventKind::ArgHigh, 0, high);
         recordAt(t, kind, obj, static_cast<std::uint32_t>(arg));
+        if (m_deferred != 0) [[unlikely]]
+            recordDeferred();
     }
 
     // Was this thread taken off its core between two moments? Take a mark at the first (one load; 0
@@ -143,7 +149,8 @@ public:
     void recordWideAfterSwitch(std::uint64_t mark, std::int64_t t, EventKind kind, std::uint8_t obj,
                                std::int64_t arg) noexcept
     {
-        recordWide(takeSwitches(t, mark), kind, obj, arg);
+        takeSwitches(t, mark);
+        recordWide(t, kind, obj, arg);
     }
 
     // When this thread first found the budget spent (0: never). Written once by the writer.
@@ -152,24 +159,30 @@ public:
 private:
     friend class Recorder;
     bool refill(std::int64_t t) noexcept;
-    // Returns the time to write the event at: t, or later where the thread lost its core after t was
-    // read (see takeSwitches).
-    [[nodiscard]] std::int64_t watchCore(std::int64_t t) noexcept
+    void watchCore(std::int64_t t) noexcept
     {
         if (m_switches.isOpen()) {
-            if (m_switches.pending()) t = takeSwitches(t);
+            if (m_switches.pending()) takeSwitches(t);
         } else if (t - m_lastT > coreGapNs) {
             noteGap(t);
         }
         m_lastT = t;
-        return t;
     }
     void noteGap(std::int64_t t) noexcept;
     // t: the event about to be written. A wait that began after `mark` is drawn up to t (see
-    // recordWideAfterSwitch); UINT64_MAX: none is. Returns the time to write the event at: a thread
-    // taken off its core after it read t (and before it read the records) writes it now, after that
-    // wait, which is drawn whole.
-    [[nodiscard]] std::int64_t takeSwitches(std::int64_t t, std::uint64_t mark = UINT64_MAX) noexcept;
+    // recordWideAfterSwitch); UINT64_MAX: none is. A wait that began after t (the thread lost its core
+    // between reading the clock and reading its records) is kept for recordDeferred(), which writes it
+    // whole right after the event: the event keeps its time, and the lane's events their order.
+    void takeSwitches(std::int64_t t, std::uint64_t mark = UINT64_MAX) noexcept;
+    void recordDeferred() noexcept;
+    struct DeferredWait
+    {
+        std::int64_t out, in;
+        std::uint32_t left, back;
+        std::uint8_t obj;
+    };
+    std::array<DeferredWait, 4> m_deferredWaits{};
+    std::uint8_t m_deferred = 0;
     void startCoreWatch() noexcept; // once, from prepareCoreWatch()
     // A thread that records at least this often while it runs shows every time slice it lost; the
     // scenarios that opt in record many times a millisecond, or read their clock this often.
