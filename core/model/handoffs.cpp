@@ -73,6 +73,19 @@ std::optional<Handoff> setInto(const Trace &trace, std::size_t waiter, std::int6
     return std::nullopt;
 }
 
+// The permits paired when the run ended (in time order of the wake) whose waiter went on at t or later.
+auto permitsFrom(const Trace &trace, std::int64_t t)
+{
+    const auto &all = trace.permitHandoffs();
+    return std::lower_bound(all.begin(), all.end(), t,
+                            [](const Trace::PermitHandoff &p, std::int64_t at) { return p.woke < at; });
+}
+
+Handoff fromPermit(const Trace::PermitHandoff &p)
+{
+    return {p.semaphore, p.from, p.to, p.released, p.woke, HandoffKind::Permit};
+}
+
 // Lane `waiter`'s wait that ended at transition k, if another thread's set or given-back permit ended it.
 std::optional<Handoff> objectHandoffAt(const Trace &trace, std::size_t waiter, std::size_t k)
 {
@@ -82,16 +95,11 @@ std::optional<Handoff> objectHandoffAt(const Trace &trace, std::size_t waiter, s
     switch (objectKind(trace, obj)) {
     case LaneKind::Signal:
         return setInto(trace, waiter, w.times[k - 1], w.times[k], obj);
-    case LaneKind::Semaphore: { // paired when the run ended
-        const auto &all = trace.permitHandoffs();
-        const std::int64_t woke = w.times[k];
-        auto it = std::lower_bound(all.begin(), all.end(), woke,
-                                   [](const Trace::PermitHandoff &p, std::int64_t t) { return p.woke < t; });
-        for (; it != all.end() && it->woke == woke; ++it)
-            if (it->to == waiter)
-                return Handoff{it->semaphore, it->from, it->to, it->released, woke, HandoffKind::Permit};
+    case LaneKind::Semaphore: // paired when the run ended
+        for (auto it = permitsFrom(trace, w.times[k]);
+             it != trace.permitHandoffs().end() && it->woke == w.times[k]; ++it)
+            if (it->to == waiter) return fromPermit(*it);
         return std::nullopt;
-    }
     default:
         return std::nullopt;
     }
@@ -119,12 +127,9 @@ bool handoffsIn(const Trace &trace, std::int64_t start, std::int64_t end, std::s
             }
     }
     // Permits, as paired when the run ended.
-    const auto &permits = trace.permitHandoffs();
-    for (auto it = std::lower_bound(permits.begin(), permits.end(), start,
-                                    [](const Trace::PermitHandoff &p, std::int64_t t) { return p.woke < t; });
-         it != permits.end() && it->woke <= end; ++it) {
+    for (auto it = permitsFrom(trace, start); it != trace.permitHandoffs().end() && it->woke <= end; ++it) {
         if (out.size() == most) return false;
-        out.push_back({it->semaphore, it->from, it->to, it->released, it->woke, HandoffKind::Permit});
+        out.push_back(fromPermit(*it));
     }
     if (!events) return true;
     // Waits for an event that another thread ended by setting it, found from the waiters' lanes; in

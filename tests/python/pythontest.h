@@ -18,6 +18,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -51,8 +52,10 @@ protected:
         r.json = QJsonDocument::fromJson(r.out).object();
         return r;
     }
-    // The script started in this process through the Runner, as the window would run it.
-    std::unique_ptr<Runner> started(const QString &script, const QStringList &args = {})
+    // The script started in this process through the Runner, as the window would run it (`adjust`
+    // may change the job first: a deadlock ended sooner, say).
+    std::unique_ptr<Runner> started(const QString &script, const QStringList &args = {},
+                                    const std::function<void(py::PythonJob &)> &adjust = {})
     {
         py::PythonJob job;
         job.script = script;
@@ -62,15 +65,17 @@ protected:
         job.tracerDir = py::tracerDirectory(&error);
         job.stdoutToStderr = true;
         job.timeoutMs = 60000;
+        if (adjust) adjust(job);
         m_scenarios.push_back(std::make_unique<py::PythonScenario>(job));
         auto runner = std::make_unique<Runner>(*m_scenarios.back(), ParamValues(), 20'000'000);
         runner->start();
         return runner;
     }
     // ... and run to its end.
-    std::unique_ptr<Runner> traced(const QString &script, const QStringList &args = {})
+    std::unique_ptr<Runner> traced(const QString &script, const QStringList &args = {},
+                                   const std::function<void(py::PythonJob &)> &adjust = {})
     {
-        auto runner = started(script, args);
+        auto runner = started(script, args, adjust);
         runner->wait();
         return runner;
     }

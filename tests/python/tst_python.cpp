@@ -3,9 +3,6 @@
 
 #include "pythontest.h"
 
-#include "deadlockcycle.h"
-#include "tracefind.h"
-
 using namespace raceway;
 
 class TestPython : public PythonTest
@@ -13,8 +10,6 @@ class TestPython : public PythonTest
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { findPythonAndTracer(); }
-    void deadlockIsDrawnAsACycle();
-    void locksAreNamedAsTheScriptNamesThem();
     void everyThreadHasOneLane_data();
     void everyThreadHasOneLane();
     void readSleepWriteEndsAtOne();
@@ -416,121 +411,6 @@ print("children", len(codes), "failed", sum(1 for c in codes if c))
     for (const QJsonValue &lane : r.json.value(QStringLiteral("lanes")).toArray())
         processLanes += lane[QStringLiteral("kind")].toString() == QLatin1String("process");
     QCOMPARE(processLanes, 101);
-}
-
-void TestPython::deadlockIsDrawnAsACycle()
-{
-    // Three threads each holding one lock and waiting for the next one's (the dining philosophers): the
-    // lanes show the cycle where it closed, with a Deadlock mark F3 finds, and the run is ended 0.3 s
-    // later (the window would leave it running until Stop).
-    const QString script = writeScript(QStringLiteral("ring.py"),
-                                       "import threading, time\n"
-                                       "locks = [threading.Lock() for _ in range(3)]\n"
-                                       "def dine(i):\n"
-                                       "    with locks[i]:\n"
-                                       "        time.sleep(0.05)\n"
-                                       "        with locks[(i + 1) % 3]: pass\n"
-                                       "ts = [threading.Thread(target=dine, args=(i,), name=f'diner-{i}')\n"
-                                       "      for i in range(3)]\n"
-                                       "for t in ts: t.start()\n"
-                                       "for t in ts: t.join()\n");
-    py::PythonJob job;
-    job.script = script;
-    job.python = m_python;
-    QString error;
-    job.tracerDir = py::tracerDirectory(&error);
-    job.stdoutToStderr = true;
-    job.timeoutMs = 30000;
-    job.endDeadlockAfterMs = 300;
-    py::PythonScenario scenario(job);
-    Runner runner(scenario, ParamValues(), 20'000'000);
-    runner.start();
-    runner.wait();
-    const Trace &t = runner.trace();
-    QCOMPARE(metricValue(runner.result().metrics, QStringLiteral("deadlocks")).toInt(), 1);
-    const TraceFinder found(t, FindKind::Deadlock);
-    QCOMPARE(found.size(), std::size_t(1));
-    const Finding &f = found.findings().front();
-    const std::vector<CycleLink> cycle = deadlockCycleAt(t, f.lane, f.start);
-    QCOMPARE(cycle.size(), std::size_t(3));
-    std::set<QString> waiters, locks;
-    for (const CycleLink &link : cycle) {
-        waiters.insert(t.lane(link.waiter).name);
-        locks.insert(t.lane(link.lockLane).name);
-        QVERIFY(link.holder != link.waiter);
-    }
-    QCOMPARE(waiters, (std::set<QString>{QStringLiteral("diner-0"), QStringLiteral("diner-1"),
-                                         QStringLiteral("diner-2")}));
-    QCOMPARE(locks.size(), std::size_t(3)); // three locks made on one line, three names
-    QVERIFY2(describeCycle(t, cycle).contains(QStringLiteral("diner-")), qPrintable(describeCycle(t, cycle)));
-    QVERIFY(runner.result().problems.join(u'\n').startsWith(QStringLiteral("deadlock: diner-")));
-    // Meanwhile the process runs none of its threads: its lane is not drawn running (it was, throughout).
-    const std::size_t process = lanesOf(t, LaneKind::Process).front();
-    const std::int64_t from = f.start + 50'000'000, to = t.end() - 20'000'000;
-    std::int64_t running = 0;
-    t.forEachInterval(process, [&](const Interval &iv) {
-        if (iv.state == State::Running)
-            running += std::max<std::int64_t>(0, std::min(iv.end, to) - std::max(iv.start, from));
-    });
-    QVERIFY(to - from > 100'000'000);
-    QVERIFY2(running * 10 <= to - from, qPrintable(QStringLiteral("process drawn running %1 ms of %2 ms")
-                                                       .arg(double(running) / 1e6)
-                                                       .arg(double(to - from) / 1e6)));
-    // The waits that never ended count in the run's lock wait time as drawn: up to the lanes' end.
-    std::int64_t drawn = 0;
-    for (std::size_t lane : lanesOf(t, LaneKind::Thread)) // waits for a lock (not the main thread's joins)
-        t.forEachInterval(lane, [&](const Interval &iv) {
-            const int objLane = iv.obj < t.objects().size() ? t.objects()[iv.obj].lane : -1;
-            if (iv.state == State::Waiting && objLane >= 0 &&
-                t.lane(std::size_t(objLane)).kind == LaneKind::Lock)
-                drawn += iv.end - iv.start;
-        });
-    const double reported = metricValue(runner.result().metrics, QStringLiteral("lock_wait_ms")).toDouble();
-    QVERIFY2(
-        std::llabs(qRound64(reported * 1e6) - drawn) <= 1000,
-        qPrintable(QStringLiteral("%1 ms reported, %2 ms drawn").arg(reported).arg(double(drawn) / 1e6)));
-}
-
-void TestPython::locksAreNamedAsTheScriptNamesThem()
-{
-    // A lock's lane says the name the script uses where the lock is first taken: an attribute of the
-    // object whose method takes it, a class attribute, a global; a condition's own lock, made inside
-    // threading, where the condition was made.
-    const QString script =
-        writeScript(QStringLiteral("names.py"), "import threading\n"
-                                                "class Account:\n"
-                                                "    audit = threading.Lock()\n"
-                                                "    def __init__(self):\n"
-                                                "        self._lock = threading.RLock()\n"
-                                                "    def deposit(self):\n"
-                                                "        with self._lock:\n"
-                                                "            with Account.audit: pass\n"
-                                                "ledger = threading.Lock()\n"
-                                                "cond = threading.Condition()\n"
-                                                "slots = threading.Semaphore(1)\n"
-                                                "finished = threading.Event()\n"
-                                                "acct = Account()\n"
-                                                "def work():\n"
-                                                "    acct.deposit()\n"
-                                                "    with ledger: pass\n"
-                                                "    with cond: cond.notify_all()\n"
-                                                "    with slots: pass\n"
-                                                "    finished.set()\n"
-                                                "ts = [threading.Thread(target=work) for _ in range(2)]\n"
-                                                "for t in ts: t.start()\n"
-                                                "for t in ts: t.join()\n");
-    const auto runner = traced(script);
-    const Trace &trace = runner->trace();
-    QStringList locks;
-    for (std::size_t lane : lanesOf(trace, LaneKind::Lock))
-        locks << trace.lane(lane).name;
-    locks.sort();
-    QCOMPARE(locks, (QStringList{QStringLiteral("Lock Account.audit"), QStringLiteral("Lock ledger"),
-                                 QStringLiteral("RLock names.py:10"), QStringLiteral("RLock self._lock")}));
-    // Semaphores and events too.
-    QVERIFY(laneNamed(trace, QStringLiteral("Semaphore slots")) != SIZE_MAX);
-    QVERIFY(laneNamed(trace, QStringLiteral("Event finished")) != SIZE_MAX);
-    QVERIFY2(runner->result().problems.isEmpty(), qPrintable(runner->result().problems.join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(TestPython)
