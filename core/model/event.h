@@ -84,7 +84,10 @@ static_assert(sizeof(Event) == 16, "events must stay 16 bytes");
 inline std::array<Event, 2> offCoreEvents(std::uint16_t lane, std::int64_t out, std::int64_t in,
                                           std::uint32_t left, std::uint32_t back, std::uint8_t obj)
 {
-    const auto core = [](std::uint32_t c) { return std::min<std::uint32_t>(c + 1, 0xffff); };
+    // UINT32_MAX: not known (0, as 'not told').
+    const auto core = [](std::uint32_t c) {
+        return c == UINT32_MAX ? 0 : std::min<std::uint32_t>(c + 1, 0xffff);
+    };
     const bool tooLong = in - out > std::int64_t(UINT32_MAX);
     const std::uint32_t cores = (tooLong ? 0 : core(left)) | core(back) << 16;
     const auto ns = std::uint32_t(tooLong ? UINT32_MAX : in - out);

@@ -210,13 +210,14 @@ void Trace::appendLane(Lane lane)
 
 void Trace::addCoreRunLanes()
 {
-    if (m_coreRuns.empty()) return;
-    // Each thread's stretch that was still going on ends where its lane ends.
+    // Each thread's stretch that was still going on ends where its lane ends (a thread never switched
+    // out has only that one).
     for (std::size_t lane = 0; lane < m_sources.size() && lane < m_lanes.size(); ++lane) {
         Source &src = m_sources[lane];
         if (src.onCore >= 0) m_coreRuns[src.onCore].push_back({src.onCoreSince, m_end, lane});
         src.onCore = -1;
     }
+    if (m_coreRuns.empty()) return;
     // Within its lane's life: a thread that goes on after its lane is done (a scenario's own thread that
     // drew one part and then directs the rest) is not drawn running that lane after it.
     for (auto &[core, stretches] : m_coreRuns) {

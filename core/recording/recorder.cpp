@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <new>
 
+#include <sched.h>
+
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -47,6 +49,11 @@ void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
     const std::uint64_t lostBefore = m_switches.lost();
     m_switches.drain([&](std::int64_t out, std::int64_t in, std::uint64_t pos, bool preempted,
                          std::uint32_t left, std::uint32_t back) {
+        if (left == SwitchRecords::unknownCore) { // records were lost: only the core it is on is known
+            for (const Event &e : offCoreEvents(m_lane, std::min(in, t), std::min(in, t), left, back, 4))
+                recordAt(e.t, e.kind, e.obj, e.arg);
+            return;
+        }
         const std::uint8_t obj = preempted ? 1 : 3;
         // Taken off its core after it read the clock for the event about to be written: that wait comes
         // after the event, and is written whole right after it (recordDeferred). Cut at the event's time,
@@ -68,6 +75,17 @@ void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
     });
     if (const std::uint64_t lost = m_switches.lost() - lostBefore; lost != 0)
         m_recorder->m_lostSwitches.fetch_add(lost, std::memory_order_relaxed);
+}
+
+void ThreadBuffer::beginOnCore(std::int64_t t) noexcept
+{
+    // Before the thread's first event (yielding at a start gate until all are released, hundreds of
+    // switches) its lane has not begun: nothing there is drawn, and a ring that overflowed there lost
+    // nothing the lane needs. What the lane needs is the core it begins on.
+    m_switches.forgetPast();
+    if (const int cpu = sched_getcpu(); cpu >= 0)
+        for (const Event &e : offCoreEvents(m_lane, t, t, SwitchRecords::unknownCore, std::uint32_t(cpu), 4))
+            recordAt(e.t, e.kind, e.obj, e.arg);
 }
 
 void ThreadBuffer::recordDeferred() noexcept

@@ -162,7 +162,10 @@ private:
     void watchCore(std::int64_t t) noexcept
     {
         if (m_switches.isOpen()) {
-            if (m_switches.pending()) takeSwitches(t);
+            if (!m_write) [[unlikely]]
+                beginOnCore(t);
+            else if (m_switches.pending())
+                takeSwitches(t);
         } else if (t - m_lastT > coreGapNs) {
             noteGap(t);
         }
@@ -175,6 +178,7 @@ private:
     // whole right after the event: the event keeps its time, and the lane's events their order.
     void takeSwitches(std::int64_t t, std::uint64_t mark = UINT64_MAX) noexcept;
     void recordDeferred() noexcept;
+    void beginOnCore(std::int64_t t) noexcept; // the lane's first event: the records so far are dropped
     struct DeferredWait
     {
         std::int64_t out, in;

@@ -61,6 +61,7 @@ private:
 class SwitchRecords
 {
 public:
+    static constexpr std::uint32_t unknownCore = UINT32_MAX;
     // Call on the thread to watch. False (and nothing held) where the kernel refuses.
     bool open() noexcept;
     bool isOpen() const noexcept { return m_ring.isOpen(); }
@@ -77,12 +78,17 @@ public:
     // not write (the ring was full) are counted in lost().
     // The third argument is where in the kernel's writing the switch-out stands (compare with head()).
     // The fourth says whether it was preempted (it had work) or gave its core up (it blocked or slept).
-    // The last two are the core it left and the core it came back on.
+    // The last two are the core it left and the core it came back on. After records were lost, a switch-in
+    // with no switch-out says where the thread is again: off(t, t, pos, false, unknownCore, core).
     template <typename Fn> void drain(Fn &&off) noexcept
     {
         SwitchRecord s;
         std::uint64_t seen = m_lost;
         while (m_ring.next(s, m_lost)) {
+            if (m_forgive) { // the kernel says what it lost before the next record: before forgetPast()
+                m_lost = seen;
+                m_forgive = false;
+            }
             if (m_lost != seen) { // the switch-in that matched the last switch-out may be among the lost
                 m_outAt = 0;
                 seen = m_lost;
@@ -90,15 +96,27 @@ public:
             if (s.in && m_outAt != 0) {
                 if (s.t > m_outAt) off(m_outAt, s.t, m_out.pos, m_out.preempted, m_out.cpu, s.cpu);
                 m_outAt = 0;
-            } else if (!s.in) {
+            } else if (s.in) { // its switch-out was lost: from here on, the core it is on is known again
+                off(s.t, s.t, s.pos, false, unknownCore, s.cpu);
+            } else {
                 m_outAt = s.t;
                 m_out = s;
             }
         }
+        if (m_forgive) m_lost = seen;
+    }
+    // Drops every record written so far, and counts none the kernel could not write up to now as lost
+    // (it says so only once there is room again, ahead of the next record).
+    void forgetPast() noexcept
+    {
+        drain([](auto &&...) {});
+        m_outAt = 0;
+        m_forgive = true;
     }
     std::uint64_t lost() const noexcept { return m_lost; }
 
 private:
+    bool m_forgive = false;
     SwitchRing m_ring;
     std::int64_t m_outAt = 0; // the last switch-out not yet matched by a switch-in (0: none)
     SwitchRecord m_out;

@@ -7,6 +7,7 @@
 #include "criticalpath.h"
 #include "handoffs.h"
 #include "rangestats.h"
+#include "recorder.h"
 #include "tracechecks.h"
 #include "traceexport.h"
 
@@ -23,6 +24,9 @@
 #include <map>
 #include <set>
 #include <thread>
+
+#include <sched.h>
+#include <unistd.h>
 
 using namespace raceway;
 using namespace raceway::testing;
@@ -89,6 +93,7 @@ class TestScheduler : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void eachThreadAgreesWithItsSchedstat();
+    void aLaneBeginsOnItsCore();
     void lossesFollowCoreWaits();
     void coreLanesShowWhichThreadRan();
     void handoffsEndWaitsAndAreExported();
@@ -181,6 +186,63 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
         drawnReady += ready;
     }
     QVERIFY(drawnReady > 0);
+}
+
+void TestScheduler::aLaneBeginsOnItsCore()
+{
+    // A thread that waits at a start gate switches hundreds of times before its first event: its ring
+    // of switch records overflows there. None of that is the lane's, and none of it is lost to the lane:
+    // from its first event it is drawn on the core it was on, even if it never leaves it (here: the one
+    // it was moved to as the records were lost), and the run reports no lost records.
+    Recorder rec;
+    const auto lane = rec.addLane(QStringLiteral("t"), LaneKind::Thread);
+    ThreadBuffer *b = rec.createBuffer(lane);
+    b->keepWriterPriority();
+    b->watchCoreExactly();
+    if (QThread::idealThreadCount() < 2) QSKIP("one core: a thread cannot be moved to another");
+    const int pinned = QThread::idealThreadCount() - 1;
+    const auto pin = [](int core) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(core, &set);
+        return sched_setaffinity(0, sizeof set, &set) == 0;
+    };
+    bool moved = false;
+    std::int64_t first = 0, last = 0;
+    std::thread worker([&] {
+        b->prepareCoreWatch();
+        pin(0);
+        for (int i = 0; i < 600; ++i) // each sleep gives the core up and takes it back: 1,200 records
+            usleep(20);
+        moved = pin(pinned); // moved to another core where the records are lost: the lane is drawn there
+        b->record(EventKind::ThreadStart);
+        first = nowNs();
+        // Runs 20 ms, recording as it goes: on an idle core it may never be switched out.
+        for (const std::int64_t until = first + 20'000'000; nowNs() < until;)
+            b->record(EventKind::Progress, 0, 1);
+        b->record(EventKind::ThreadEnd);
+        last = nowNs();
+    });
+    worker.join();
+    if (!moved) QSKIP("this thread may not be moved between cores here");
+    if (!(rec.coreSources() & Recorder::CoreFromSwitches))
+        QSKIP("the kernel refuses context-switch records here");
+    QCOMPARE(rec.lostSwitches(), 0u);
+    Trace t;
+    t.setRegistry(rec.lanes(), rec.objects());
+    rec.drain([&](const Event *e, std::size_t n) { t.ingest(e, n); });
+    t.commit();
+    t.compact();
+    std::int64_t onCores = 0;
+    for (std::size_t core : lanesOfKind(t, LaneKind::CoreRuns))
+        if (t.lane(core).name == QStringLiteral("cpu %1 runs").arg(pinned))
+            t.forEachInterval(core, [&](const Interval &iv) {
+                if (iv.state == State::Held && iv.obj == lane) onCores += iv.end - iv.start;
+            });
+    const std::int64_t running = t.totalIn(lane, State::Running);
+    qInfo("drawn running %.3f ms, on the core lanes %.3f ms", double(running) / 1e6, double(onCores) / 1e6);
+    QVERIFY(running > (last - first) / 2);
+    QVERIFY2(std::abs(onCores - running) <= running / 100, "the lane's running is not on a core lane");
 }
 
 void TestScheduler::lossesFollowCoreWaits()
