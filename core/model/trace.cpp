@@ -7,8 +7,20 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cstring>
 
 namespace raceway {
+
+QString stateName(State state, std::uint16_t obj)
+{
+    if (state == State::Killed && obj > 0 && obj < 65) {
+        const char *abbrev = sigabbrev_np(obj);
+        return QStringLiteral("killed (%1)")
+            .arg(abbrev ? QStringLiteral("SIG") + QString::fromLatin1(abbrev)
+                        : QStringLiteral("signal %1").arg(obj));
+    }
+    return stateName(state);
+}
 
 QString stateName(State state)
 {

@@ -38,6 +38,8 @@ enum class State : std::uint8_t {
 };
 constexpr int stateCount = 18;
 QString stateName(State state);
+// The state with what it carries where that matters to a reader: a kill's signal ("killed (SIGTERM)").
+QString stateName(State state, std::uint16_t obj);
 // A thread's last word: done, cancelled, crashed, killed or timed out.
 constexpr bool hasEnded(State s)
 {

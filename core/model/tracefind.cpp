@@ -40,7 +40,8 @@ TraceFinder::TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWait
             const bool failure =
                 iv.state == State::Crashed || iv.state == State::Killed || iv.state == State::TimedOut;
             if ((kind == FindKind::LongWait && wait) || (kind == FindKind::Failure && failure))
-                m_found.push_back({i, iv.start, failure ? iv.start : iv.end, 0, -1, iv.state});
+                m_found.push_back(
+                    {i, iv.start, failure ? iv.start : iv.end, failure ? iv.obj : 0, -1, iv.state});
         });
     }
     std::stable_sort(m_found.begin(), m_found.end(), [](const Finding &a, const Finding &b) {
@@ -95,9 +96,11 @@ QString TraceFinder::what(std::size_t index) const
     case FindKind::Failure:
         break;
     }
-    return QStringLiteral("%1 %2").arg(name, f.state == State::Crashed  ? QStringLiteral("crashed")
-                                             : f.state == State::Killed ? QStringLiteral("was killed")
-                                                                        : QStringLiteral("ran out of time"));
+    return QStringLiteral("%1 %2").arg(name, f.state == State::Crashed ? QStringLiteral("crashed")
+                                             : f.state == State::Killed
+                                                 ? QStringLiteral("was ") +
+                                                       stateName(f.state, std::uint16_t(f.amount))
+                                                 : QStringLiteral("ran out of time"));
 }
 
 std::ptrdiff_t TraceFinder::nextAfter(std::int64_t t) const

@@ -18,7 +18,7 @@ struct Finding
     std::size_t lane = 0;
     std::int64_t start = 0;         // absolute ns
     std::int64_t end = 0;           // == start for a marker
-    std::int64_t amount = 0;        // a marker's increments erased (negative: given back)
+    std::int64_t amount = 0;        // a marker's increments erased (negative: given back); a kill's signal
     int other = -1;                 // a marker's overwritten lane
     State state = State::Idle;      // a wait's or failure's state
     MarkKind mark = MarkKind::Tick; // a marked moment's kind

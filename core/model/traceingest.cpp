@@ -233,7 +233,9 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::ProcessExit: {
             static constexpr State ends[] = {State::Done, State::Crashed, State::Killed, State::TimedOut,
                                              State::Crashed};
-            push(lane, e.t, e.arg < 5 ? ends[e.arg] : State::Crashed, 0);
+            // A kill's signal, where one is known, stays with it: "killed (SIGTERM)".
+            push(lane, e.t, e.arg < 5 ? ends[e.arg] : State::Crashed,
+                 e.arg == std::uint32_t(ExitKind::Killed) ? e.obj : 0);
             break;
         }
         case EventKind::Hello:

@@ -21,6 +21,13 @@ bool usesObject(EventKind k)
     }
 }
 
+// How a process that said how it ended did: a negative code is the signal that killed it (a
+// multiprocessing child ended by SIGTERM says so before it dies of it).
+ExitKind exitKindOf(int code)
+{
+    return code == 0 ? ExitKind::Normal : code < 0 ? ExitKind::Killed : ExitKind::Crashed;
+}
+
 bool alive(const ThreadSample &x)
 {
     return x.state != 'Z' && x.state != 'X';
@@ -319,7 +326,7 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
     ps.doneTo = std::max(ps.doneTo, limit);
 }
 
-void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how)
+void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how, int signal)
 {
     ps.end = end;
     drawUpTo(ps, INT64_MAX);
@@ -332,7 +339,10 @@ void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how)
             m_lockWaitNs += std::max<std::int64_t>(0, std::max(ts.lastT, end) - ts.lockWaitFrom);
         // Still running when its process ended (its main thread, a daemon thread) or was killed.
         ts.lastT = std::max(ts.lastT, end);
-        ts.buffer->recordAt(ts.lastT, EventKind::ThreadEnd, 0, 0);
+        if (how == ExitKind::Killed) // its end was not its own
+            ts.buffer->recordAt(ts.lastT, EventKind::ProcessExit, std::uint8_t(signal), std::uint32_t(how));
+        else
+            ts.buffer->recordAt(ts.lastT, EventKind::ThreadEnd, 0, 0);
         ts.base = Base::Done;
     }
     if (ps.holder >= 0) {
@@ -341,7 +351,7 @@ void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how)
         ts.buffer->recordAt(ts.lastT, EventKind::Holder, ps.gil, 0);
         ps.holder = -1;
     }
-    ps.buffer->recordAt(end, EventKind::ProcessExit, 0, std::uint32_t(how));
+    ps.buffer->recordAt(end, EventKind::ProcessExit, std::uint8_t(signal), std::uint32_t(how));
     ps.closed = true;
 }
 
@@ -395,7 +405,7 @@ std::int64_t Assembler::advance(std::int64_t now)
         limit = std::min(limit, m_complete + 1);
         if (limit > ps.doneTo) drawUpTo(ps, limit);
         if (ended && ps.doneTo > p.exitNs) {
-            close(ps, p.exitNs, *p.exitCode == 0 ? ExitKind::Normal : ExitKind::Crashed);
+            close(ps, p.exitNs, exitKindOf(*p.exitCode), std::max(0, -*p.exitCode));
             continue;
         }
         if (now - std::max(p.tickNs, p.helloNs) < staleNs) edge = std::min(edge, ps.doneTo);
@@ -419,12 +429,15 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
         // at the last thing it reported or was seen doing.
         std::int64_t end = 0;
         ExitKind how = main.killed ? ExitKind::Killed : ExitKind::Normal;
+        int signal = 0;
         if (pid == m_mainPid) {
             end = main.endNs;
             how = main.how;
+            signal = main.signal;
         } else if (p.exitCode) {
             end = p.exitNs;
-            how = *p.exitCode == 0 ? ExitKind::Normal : ExitKind::Crashed;
+            how = exitKindOf(*p.exitCode);
+            signal = std::max(0, -*p.exitCode);
         } else {
             std::int64_t last = std::max(p.helloNs, ps.lastEvent);
             for (const auto &[local, t] : p.threads) {
@@ -434,7 +447,7 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
             }
             end = std::min(last, endNs);
         }
-        close(ps, std::max(end, p.helloNs), how);
+        close(ps, std::max(end, p.helloNs), how, signal);
     }
 
     for (std::int64_t pid : m_stream.order()) {

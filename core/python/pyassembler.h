@@ -80,6 +80,7 @@ public:
     struct MainProcess
     {
         ExitKind how = ExitKind::Normal;
+        int signal = 0; // what killed it, where a signal did (ExitKind::Killed)
         std::int64_t endNs = 0;
         bool killed = false; // the run killed what was left: children that said nothing were killed
     };
@@ -154,7 +155,8 @@ private:
     void drawThread(ProcessState &ps, std::size_t index, PyThread &t, std::int64_t limit);
     void applySample(ProcessState &ps, std::size_t index, const ThreadSample &x);
     void push(ThreadState &ts, const Event &e);
-    void close(ProcessState &ps, std::int64_t end, ExitKind how);
+    // signal: what killed it (how == Killed): its lane and its threads still running end "killed (SIGTERM)".
+    void close(ProcessState &ps, std::int64_t end, ExitKind how, int signal = 0);
     void dropSamples(std::int64_t now);
     void takeSwitches(std::int64_t now);
     void pushSwitches(ThreadState &ts, std::int64_t limit);

@@ -341,10 +341,11 @@ void PythonScenario::run(RunContext &ctx) const
     Assembler::MainProcess main;
     main.endNs = endNs;
     main.killed = killed;
-    main.how = timedOut        ? ExitKind::TimedOut
-               : killed        ? ExitKind::Killed
-               : exitCode == 0 ? ExitKind::Normal
-                               : ExitKind::Crashed;
+    main.how = timedOut                 ? ExitKind::TimedOut
+               : killed || exitCode < 0 ? ExitKind::Killed
+               : exitCode == 0          ? ExitKind::Normal
+                                        : ExitKind::Crashed;
+    if (!timedOut && !killed && exitCode < 0) main.signal = -exitCode; // killed from outside
     const Assembled a = assembler.finish(main, endNs);
 
     const double wallNs = double(endNs - started);

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void asyncioTasksHaveLanes();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
+    void terminatedWorkersSayHowTheyEnded();
     void savedTraceShowsTheSame();
     void hundredForkedProcesses();
 };
@@ -371,6 +372,40 @@ if __name__ == "__main__":
     // Every process lane ended normally.
     for (std::size_t i : lanesOf(trace, LaneKind::Process))
         QCOMPARE(trace.lane(i).states.back(), State::Done);
+}
+
+void TestPython::terminatedWorkersSayHowTheyEnded()
+{
+    // Pool.terminate() sends SIGTERM to workers busy with a task: each still sends its tallies (the run's
+    // are complete, not unknown) and its lanes end "killed (SIGTERM)"; the script goes on as untraced.
+    const QString script = writeScript(QStringLiteral("terminate.py"), R"PY(import multiprocessing as mp, time
+def slow(n):
+    time.sleep(10)
+if __name__ == "__main__":
+    started = mp.get_context("fork")
+    pool = started.Pool(2)
+    pool.map_async(slow, range(4))
+    time.sleep(0.5)
+    pool.terminate()
+    pool.join()
+    print("terminated")
+)PY");
+    const auto runner = traced(script);
+    const Trace &t = runner->trace();
+    const auto metrics = runner->result().metrics;
+    QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+    QVERIFY(metricValue(metrics, QStringLiteral("tracer_events")).toLongLong() > 0);
+    QVERIFY(metricValue(metrics, QStringLiteral("overhead_ratio")).isValid());
+    int killed = 0;
+    for (std::size_t i = 0; i < t.lanes().size(); ++i) {
+        const Lane &lane = t.lane(i);
+        if (!lane.name.startsWith(QLatin1String("ForkPoolWorker-")) || lane.states.empty()) continue;
+        if (lane.kind != LaneKind::Process && !lane.name.endsWith(QLatin1String(": MainThread"))) continue;
+        QCOMPARE(lane.states.back(), State::Killed);
+        QCOMPARE(stateName(lane.states.back(), lane.objs.back()), QStringLiteral("killed (SIGTERM)"));
+        ++killed;
+    }
+    QCOMPARE(killed, 4); // two processes, each with its main thread
 }
 
 void TestPython::savedTraceShowsTheSame()

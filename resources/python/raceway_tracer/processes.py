@@ -96,6 +96,7 @@ def _patch_multiprocessing_process(module):
         if w is not None:
             w.meta(wire.PROCESS_NAME, text=self.name)
             w.flush()
+            _tally_on_sigterm()
         code = 1
         try:
             code = bootstrap(self, *args, **kwargs)
@@ -121,6 +122,30 @@ def _patch_multiprocessing_process(module):
             w.event(wire.WAIT_END, 0)
 
     cls.join = traced_join
+
+
+def _tally_on_sigterm():
+    """A multiprocessing child ended by SIGTERM (Pool.terminate, Process.terminate) says so and sends its
+    tallies first, then dies of the signal as it would have untraced. Only where the script left SIGTERM
+    to its default: a handler of the script's own is the script's."""
+    import signal
+
+    try:
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError, AttributeError):
+        pass  # not the main thread, or no such signal here
+
+
+def _on_sigterm(signum, frame):
+    import signal
+
+    signal.signal(signum, signal.SIG_DFL)
+    w = _w()
+    if w is not None and w.ok and w.pid == os.getpid():
+        w.meta(wire.EXIT, arg=-signum)
+        w.finish(force_after=0.2)
+    os.kill(os.getpid(), signum)
 
 
 def _patch_subprocess(module):

@@ -190,11 +190,14 @@ class Wire:
             self.meta(OBJECT, obj=obj, arg=kind, text=label)
 
     # -- writing -------------------------------------------------------------------------------
-    def flush(self, wait=False):
+    def flush(self, wait=False, force_after=None):
         lock = self.flush_lock
         # Another thread writing takes these too, or the next flush does. The last flush waits for it
-        # (the heartbeat may be writing): after it there is no next one.
-        if not (lock.acquire(True, 1.0) if wait else lock.acquire(False)):
+        # (the heartbeat may be writing): after it there is no next one. A signal handler's last flush
+        # may have interrupted a flush on its own thread, which will never let go: after force_after
+        # seconds it writes without the lock (units stay whole; their order may not).
+        got = lock.acquire(True, force_after if force_after is not None else 1.0) if wait else lock.acquire(False)
+        if not got and force_after is None:
             return
         try:
             n = len(self.buf)
@@ -204,7 +207,8 @@ class Wire:
             del self.buf[:n]
             self.write_units(items)
         finally:
-            lock.release()
+            if got:
+                lock.release()
 
     def write_units(self, items):
         # The descriptor may have been closed by the script, or its number reused for something else:
@@ -242,13 +246,13 @@ class Wire:
         except OSError:
             self.ok = False
 
-    def finish(self):
+    def finish(self, force_after=None):
         """What this process's stream ends with: its tallies."""
         self.meta(STAT, obj=STAT_LOCK_WAITS, arg=self.lock_waits)
         self.meta(STAT, obj=STAT_EVENTS, arg=min(self.events, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OUTPUT_BYTES, arg=min(self.output_bytes, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OBJECTS_UNTRACED, arg=self.untraced_objects)
-        self.flush(wait=True)
+        self.flush(wait=True, force_after=force_after)
 
 
 def stdlib_dir():

@@ -78,7 +78,7 @@ void LaneDrawer::legendMarkers(const Lane &lane, LegendEntries &entries)
 
 QString LaneDrawer::describeState(const Trace &trace, const Lane &, const Interval &iv) const
 {
-    QString state = stateName(iv.state);
+    QString state = stateName(iv.state, iv.obj);
     if ((iv.state == State::Waiting || iv.state == State::Holding) && !trace.objectName(iv.obj).isEmpty()) {
         // A lock's waits read "waiting for lock “A”"; an event's, a condition's, a semaphore's name them.
         const int objLane = iv.obj < trace.objects().size() ? trace.objects()[iv.obj].lane : -1;
