@@ -1,6 +1,7 @@
 #include "selectionpanel.h"
 
 #include "scenario.h"
+#include "sitestats.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -19,7 +20,8 @@ QString formatShare(std::int64_t ns, std::int64_t of)
 }
 
 SelectionPanel::SelectionPanel(QWidget *parent)
-    : QWidget(parent), m_heading(new QLabel(this)), m_table(new QTableWidget(this)), m_path(new QLabel(this))
+    : QWidget(parent), m_heading(new QLabel(this)), m_table(new QTableWidget(this)),
+      m_places(new QTableWidget(this)), m_path(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -34,6 +36,22 @@ SelectionPanel::SelectionPanel(QWidget *parent)
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     layout->addWidget(m_table, 1);
+    // As a profiler's table: where in the code the time went waiting, largest first.
+    m_places->setObjectName(QStringLiteral("waitsByPlace"));
+    m_places->setColumnCount(5);
+    m_places->setHorizontalHeaderLabels(
+        {tr("Place in the code"), tr("Waits"), tr("Waiting"), tr("Let go, waited for"), tr("Held")});
+    m_places->horizontalHeaderItem(0)->setToolTip(tr("Where a traced script's threads asked for what they "
+                                                     "waited for, or let go of what others waited for"));
+    m_places->horizontalHeaderItem(3)->setToolTip(
+        tr("Holds that another thread waited for, let go at this place"));
+    m_places->verticalHeader()->hide();
+    m_places->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_places->setSelectionMode(QAbstractItemView::NoSelection);
+    m_places->setWordWrap(false);
+    m_places->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_places->hide();
+    layout->addWidget(m_places, 1);
     m_path->setWordWrap(true);
     m_path->setObjectName(QStringLiteral("criticalPath"));
     m_path->hide();
@@ -44,6 +62,8 @@ SelectionPanel::SelectionPanel(QWidget *parent)
 void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int64_t end)
 {
     m_table->setRowCount(0);
+    m_places->setRowCount(0);
+    m_places->hide();
     for (int c = 0; c < Columns; ++c)
         m_table->setColumnHidden(c, false);
     if (!trace || end <= start) {
@@ -90,6 +110,23 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
         }
         m_table->setColumnHidden(c, empty);
     }
+    const std::vector<SiteTotals> places = siteTotals(*trace, start, end);
+    m_places->setRowCount(int(places.size()));
+    for (int row = 0; row < int(places.size()); ++row) {
+        const SiteTotals &s = places[std::size_t(row)];
+        const QString texts[5] = {s.place, s.waits ? l.toString(qlonglong(s.waits)) : QStringLiteral("—"),
+                                  formatShare(s.waitNs, span),
+                                  s.releases ? l.toString(qlonglong(s.releases)) : QStringLiteral("—"),
+                                  formatShare(s.heldNs, span)};
+        for (int c = 0; c < 5; ++c) {
+            auto *item = new QTableWidgetItem(texts[c]);
+            item->setToolTip(texts[0] + QStringLiteral(" · ") + m_places->horizontalHeaderItem(c)->text() +
+                             QStringLiteral(": ") + texts[c]);
+            if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_places->setItem(row, c, item);
+        }
+    }
+    m_places->setVisible(!places.empty());
 }
 
 void SelectionPanel::showCriticalPath(const Trace *trace, const CriticalPath &path)

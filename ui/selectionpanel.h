@@ -24,6 +24,8 @@ public:
     // [start, end) absolute ns of `trace`; nullptr clears.
     void showRange(const Trace *trace, std::int64_t start, std::int64_t end);
     QTableWidget *table() const { return m_table; }
+    // Waits by place in the code (a traced script's): hidden where the range has none.
+    QTableWidget *places() const { return m_places; }
     // The critical path's parts, largest first (nullptr or an empty path: hidden).
     void showCriticalPath(const Trace *trace, const CriticalPath &path);
     QString criticalPathText() const;
@@ -32,6 +34,7 @@ public:
 private:
     QLabel *m_heading;
     QTableWidget *m_table;
+    QTableWidget *m_places;
     QLabel *m_path;
 };
 

@@ -2,6 +2,7 @@
 
 #include "criticalpath.h"
 #include "savedrun.h"
+#include "sitestats.h"
 #include "traceexport.h"
 
 #include <QJsonArray>
@@ -169,6 +170,15 @@ QJsonObject reportJson(const RunReport &r, const Trace &trace, const std::vector
                   {QStringLiteral("files"), outputs}};
     if (const QJsonObject path = criticalPathJson(trace); !path.isEmpty())
         o[QStringLiteral("critical_path")] = path;
+    // Where in a traced script's code its threads waited, and let go of what others waited for.
+    QJsonArray places;
+    for (const SiteTotals &s : siteTotals(trace, trace.start(), trace.end()))
+        places.append(QJsonObject{{QStringLiteral("place"), s.place},
+                                  {QStringLiteral("waits"), qint64(s.waits)},
+                                  {QStringLiteral("wait_ms"), double(s.waitNs) / 1e6},
+                                  {QStringLiteral("contended_releases"), qint64(s.releases)},
+                                  {QStringLiteral("held_ms"), double(s.heldNs) / 1e6}});
+    if (!places.isEmpty()) o[QStringLiteral("waits_by_place")] = places;
     if (r.budgetReachedNs != 0)
         o[QStringLiteral("budget_reached_ms")] = double(r.budgetReachedNs - trace.start()) / 1e6;
     if (r.signal != 0) o[QStringLiteral("interrupted_by")] = signalName(r.signal);

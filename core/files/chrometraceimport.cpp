@@ -48,6 +48,7 @@ struct LaneData
     std::vector<Edge> edges;
     std::vector<Marker> markers;
     std::vector<Instant> instants;
+    std::vector<SitePoint> sites;
     std::vector<SeriesPoint> series;
     bool counterKeys = false; // its counters are Raceway's expected/actual
 };
@@ -190,7 +191,14 @@ private:
             if (!time(i, e, "ts", true, &t)) return false;
             seen(t);
             LaneData &l = lane(e);
-            if (name == QLatin1String("lost") && args.contains(QLatin1String("n"))) {
+            if ((name == QLatin1String(placeWaitName) || name == QLatin1String(placeReleaseName)) &&
+                args.value(QLatin1String("place")).isString()) { // a place in the code, Raceway's own
+                const QString place = args.value(QLatin1String("place")).toString().left(1024);
+                auto [it, added] = m_siteIds.try_emplace(place, std::uint32_t(m_sites.size()));
+                if (added) m_sites.push_back(place);
+                l.sites.push_back(
+                    {t, it->second, name == QLatin1String(placeWaitName) ? SiteOf::Wait : SiteOf::Release});
+            } else if (name == QLatin1String("lost") && args.contains(QLatin1String("n"))) {
                 Marker m{t, 0, 0};
                 m.value = std::clamp<std::int64_t>(args.value(QLatin1String("n")).toInteger(),
                                                    -(std::int64_t(1) << 46), std::int64_t(1) << 46);
@@ -362,6 +370,7 @@ private:
             if (k < 65536) laneByName.insert(l.threadName.isEmpty() ? name : l.threadName, std::uint16_t(k));
         }
         trace->setRegistry({}, m_objects);
+        trace->setSites(m_sites);
         for (std::size_t k = 0; k < order.size(); ++k) {
             LaneData &l = m_lanes[order[k]];
             Lane lane;
@@ -386,6 +395,9 @@ private:
             }
             for (const SeriesPoint &p : l.series)
                 lane.series.push_back(p);
+            std::stable_sort(l.sites.begin(), l.sites.end(), byT);
+            for (const SitePoint &p : l.sites)
+                lane.sites.push_back(p);
             trace->appendLane(std::move(lane));
         }
         trace->setStart(m_start);
@@ -393,6 +405,8 @@ private:
     }
 
     std::vector<LaneData> m_lanes;
+    std::vector<QString> m_sites; // places in the code, as the "place" of Raceway's own instants
+    std::map<QString, std::uint32_t> m_siteIds;
     QHash<QString, std::size_t> m_index;
     QHash<QString, QString> m_processNames;
     std::vector<ObjectInfo> m_objects{ObjectInfo{}}; // id 0: no object

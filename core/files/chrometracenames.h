@@ -21,4 +21,9 @@ State stateOf(const QString &name, QString *object, std::uint16_t *number);
 // The mark an instant's name stands for; another tool's instants are plain instants.
 MarkKind markOf(const QString &name);
 
+// Instants that carry a place in the code (args "place"): a wait asked for there, a hold that another
+// thread waited for let go there.
+constexpr const char *placeWaitName = "wait asked for here";
+constexpr const char *placeReleaseName = "let go, waited for";
+
 } // namespace raceway::chrometrace

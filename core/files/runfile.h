@@ -20,6 +20,8 @@
 //     3 commit    i64 up to
 //     4 result    what `run --json` reports (see SavedRun), once, after the last events
 //     5 end       u64 events in the file; nothing may follow its block
+//     6 sites     u32 places, per place u16 bytes, UTF-8 ("bank.py:31 in transfer"): every place in the
+//                 code the Site events so far name (append-only: each record repeats and extends the last)
 
 #include "results.h"
 
@@ -39,7 +41,7 @@ constexpr std::uint32_t blockRawLimit = 1u << 20;
 // zlib's worst case for a 1 MiB block is a little over 1 MiB; anything larger is not ours.
 constexpr std::uint32_t blockStoredLimit = blockRawLimit + blockRawLimit / 8;
 
-enum class Tag : std::uint8_t { Registry = 1, Events = 2, Commit = 3, Result = 4, End = 5 };
+enum class Tag : std::uint8_t { Registry = 1, Events = 2, Commit = 3, Result = 4, End = 5, Sites = 6 };
 enum class ValueTag : std::uint8_t {
     Invalid = 0,
     Bool,

@@ -18,7 +18,7 @@ using runfile::ValueTag;
 // Times are CLOCK_MONOTONIC nanoseconds: never negative, and far below this, so that differences of
 // any two fit in 64 bits wherever the painter and exports take them.
 constexpr std::int64_t timeLimit = std::int64_t(1) << 62;
-constexpr std::uint8_t lastEventKind = std::uint8_t(EventKind::OffCore);
+constexpr std::uint8_t lastEventKind = std::uint8_t(EventKind::Site);
 constexpr std::uint8_t lastLaneKind = std::uint8_t(LaneKind::Observer);
 
 // Bounds-checked reads from one inflated block. The first failure is kept with its offset.
@@ -149,6 +149,9 @@ public:
             case Tag::Events:
                 events(c);
                 break;
+            case Tag::Sites:
+                sites(c);
+                break;
             case Tag::Commit: {
                 const std::int64_t upTo = c.get<std::int64_t>();
                 if (c.ok()) m_trace->commit(upTo);
@@ -214,6 +217,22 @@ private:
         if (!c.ok()) return;
         m_lanes = std::move(lanes);
         m_trace->setRegistry(m_lanes, objects);
+    }
+
+    void sites(Cursor &c)
+    {
+        const std::uint32_t count = c.get<std::uint32_t>();
+        // Every place takes at least 2 bytes; they are never removed.
+        if (c.ok() && qsizetype(count) * 2 > c.left())
+            c.fail(QStringLiteral("%1 places in the code in %2 bytes").arg(count).arg(c.left()));
+        if (c.ok() && count < m_trace->sites().size())
+            c.fail(QStringLiteral("%1 places in the code after %2: they are never removed")
+                       .arg(count)
+                       .arg(m_trace->sites().size()));
+        std::vector<QString> places;
+        for (std::uint32_t i = 0; i < count && c.ok(); ++i)
+            places.push_back(c.string(false));
+        if (c.ok()) m_trace->setSites(std::move(places));
     }
 
     void events(Cursor &c)

@@ -228,6 +228,23 @@ void RunFileWriter::registry(const std::vector<LaneInfo> &lanes, const std::vect
     m_objects = objects.size();
 }
 
+void RunFileWriter::sites(const std::vector<QString> &places)
+{
+    if (places.size() == m_sites) return;
+    QByteArray r;
+    put(r, std::uint8_t(Tag::Sites));
+    put(r, std::uint32_t(places.size()));
+    for (const QString &p : places)
+        putString(r, p, 0xffff);
+    if (std::size_t(r.size()) > runfile::blockRawLimit) {
+        fail(QStringLiteral("the run's places in the code do not fit a block"));
+        return;
+    }
+    reserve(std::size_t(r.size()));
+    m_raw.append(r);
+    m_sites = places.size();
+}
+
 void RunFileWriter::events(const Event *events, std::size_t count)
 {
     constexpr std::size_t head = 1 + 4;

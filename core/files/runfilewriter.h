@@ -41,6 +41,8 @@ public:
 
     // Written only when the registry has grown since the last call (lanes and objects are append-only).
     void registry(const std::vector<LaneInfo> &lanes, const std::vector<ObjectInfo> &objects);
+    // Written only when there are more places in the code than last time.
+    void sites(const std::vector<QString> &places);
     void events(const Event *events, std::size_t count);
     void commit(std::int64_t upTo);
     // The result and the end record, and the last block; waits until every block is written. False and
@@ -71,7 +73,7 @@ private:
     bool m_packing = false, m_closing = false;
     std::thread m_thread;
     std::uint64_t m_events = 0;
-    std::size_t m_lanes = 0, m_objects = 0;
+    std::size_t m_lanes = 0, m_objects = 0, m_sites = 0;
     std::int64_t m_lastCommit = 0;
     bool m_ingestedSinceCommit = true;
 };

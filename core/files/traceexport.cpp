@@ -1,5 +1,6 @@
 #include "traceexport.h"
 
+#include "chrometracenames.h"
 #include "handoffs.h"
 #include "slicegrid.h"
 #include "tracesink.h"
@@ -153,6 +154,7 @@ public:
             slices(i);
             instants(i);
             marks(i);
+            places(i);
             counters(i);
         }
         flows();
@@ -284,6 +286,24 @@ private:
             ++writes;
         });
         flush();
+    }
+
+    // Where in the code a wait was asked for, or a hold others waited for let go: an instant each, named
+    // by what happened, with the place in its args (as in Perfetto's instant's arguments).
+    void places(std::size_t laneIndex)
+    {
+        for (const SitePoint &p : m_trace.lane(laneIndex).sites) {
+            open("i");
+            m_sink.append(m_lanePrefix);
+            m_sink.append(",\"s\":\"t\",\"ts\":");
+            m_sink.appendNumber(std::max<std::int64_t>(0, p.t - m_t0) / m_res * (m_res / 1000));
+            m_sink.append(",\"name\":");
+            m_sink.append(jsonString(QLatin1String(p.what == SiteOf::Wait ? chrometrace::placeWaitName
+                                                                          : chrometrace::placeReleaseName)));
+            m_sink.append(",\"args\":{\"place\":");
+            m_sink.append(jsonString(m_trace.siteName(p.site)));
+            m_sink.append("}}");
+        }
     }
 
     // Ticks, overdrafts, printed lines: one instant per kind per time cell, with how many it stands for.

@@ -104,6 +104,7 @@ Trace groupByCore(const Trace &trace)
     for (ObjectInfo &o : objects)
         o.lane = int(moved(o.lane));
     out.setRegistry(lanes, objects);
+    out.setSites(trace.sites());
     std::vector<Trace::PermitHandoff> permits = trace.permitHandoffs();
     for (Trace::PermitHandoff &h : permits) {
         h.semaphore = std::uint32_t(moved(h.semaphore));

@@ -45,6 +45,13 @@ enum class EventKind : std::uint8_t {
                   // it up, and the lane does not draw that (a Python thread's: it waits for the GIL so).
                   // From context switches, an ArgHigh before it names the cores: bits 0-15 the core
                   // it left + 1, bits 16-31 the core it came back on + 1 (0: not known)
+    Site = 33,    // arg = a place in the code (Trace::sites()); obj = SiteOf: what happened there, now
+};
+
+// What a Site event says happened at its place in the code.
+enum class SiteOf : std::uint8_t {
+    Wait = 1,    // the wait that begins now was asked for there
+    Release = 2, // the hold that ends now, one another thread waited for, was let go there
 };
 
 // What a Mark event points at. The numeric values are part of the worker stream format: append only.

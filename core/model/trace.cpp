@@ -107,6 +107,15 @@ std::int64_t Lane::readyEndingAt(std::int64_t t) const
     return times[std::size_t(i)] - times[std::size_t(i - 1)];
 }
 
+const SitePoint *Lane::siteAt(std::int64_t t, SiteOf what) const
+{
+    auto it = std::lower_bound(sites.begin(), sites.end(), t,
+                               [](const SitePoint &s, std::int64_t at) { return s.t < at; });
+    for (; it != sites.end() && (*it).t == t; ++it)
+        if ((*it).what == what) return &*it;
+    return nullptr;
+}
+
 QString Lane::coreWaitBeforeWrite(std::int64_t t) const
 {
     const std::int64_t ns = readyEndingAt(t);

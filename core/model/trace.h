@@ -89,6 +89,14 @@ QString markKindName(MarkKind kind);
 
 constexpr std::uint64_t seriesResolutionNs = 1000;
 
+// A wait or a hold's place in the code (Trace::siteName), on the lane it happened on.
+struct SitePoint
+{
+    std::int64_t t;     // the wait's start, or the hold's end
+    std::uint32_t site; // Trace::sites() index
+    SiteOf what;
+};
+
 struct Lane
 {
     static constexpr std::size_t bucketSize = 32;
@@ -114,6 +122,7 @@ struct Lane
     std::uint8_t coreWaitSources = 0;
     std::uint32_t coresSeen = 0; // bit per core (mod 32) this lane ran on: obj of its Running states
     Column<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)
+    Column<SitePoint> sites;     // sorted by time: where in the code its waits and contended holds were
 
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
@@ -121,6 +130,9 @@ struct Lane
     // How long the lane had just waited for a core when it went on at t (0: it had not): a write made
     // right after its thread got its core back (State::Ready ending exactly at t).
     std::int64_t readyEndingAt(std::int64_t t) const;
+    // The place in the code of what happened at exactly t (a wait that began, a hold that ended), or
+    // nullptr where none was recorded.
+    const SitePoint *siteAt(std::int64_t t, SiteOf what) const;
     // That wait, said for a lost update's write at t, or nothing: "was off its core 4.1 ms between
     // reading and writing back" where context-switch records placed it (exact), "waited 4.1 ms for a
     // core just before writing" where the thread's CPU clock did.
@@ -147,6 +159,10 @@ class Trace
 {
 public:
     void setRegistry(const std::vector<LaneInfo> &lanes, const std::vector<ObjectInfo> &objects);
+    // Places in the code ("bank.py:31 in transfer") that Site events name: append-only.
+    void setSites(std::vector<QString> sites) { m_sites = std::move(sites); }
+    const std::vector<QString> &sites() const { return m_sites; }
+    QString siteName(std::uint32_t site) const { return site < m_sites.size() ? m_sites[site] : QString(); }
     void ingest(const Event *events, std::size_t count); // events of one lane, in order
     // Merges the cross-lane effects (a lock's lane, a counter's series) of events before `upTo` into
     // their lanes; later ones wait, so that a lane written by several threads is extended at its end
@@ -239,6 +255,7 @@ private:
     void addCoreRunLanes();
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;
+    std::vector<QString> m_sites;
     std::vector<PermitHandoff> m_permitHandoffs;
     // Per source lane (indexed by lane, looked up for every event): pending high argument bits, last
     // progress, the counter lane it feeds, a core lane's last utilisation, the core it last ran on.

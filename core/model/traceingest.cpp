@@ -238,6 +238,10 @@ void Trace::ingest(const Event *events, std::size_t count)
                  e.arg == std::uint32_t(ExitKind::Killed) ? e.obj : 0);
             break;
         }
+        case EventKind::Site:
+            if (e.obj == std::uint8_t(SiteOf::Wait) || e.obj == std::uint8_t(SiteOf::Release))
+                ensureLane(lane).sites.push_back({e.t, e.arg, SiteOf(e.obj)});
+            break;
         case EventKind::Hello:
         case EventKind::Bye:
         case EventKind::Text:

@@ -224,7 +224,14 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
         default:
             break;
         }
+        // Where in the code: a wait asked for, a hold another thread waited for let go.
+        const SiteOf siteOf = e.kind == EventKind::LockReleased ? SiteOf::Release : SiteOf::Wait;
+        const bool sited = e.kind == EventKind::LockRequested || e.kind == EventKind::WaitBegin ||
+                           e.kind == EventKind::LockReleased;
+        const std::uint32_t site = sited && e.arg != 0 ? siteFor(ps, e.arg) : UINT32_MAX;
+        e.arg = sited ? 0 : e.arg;
         push(ts, e);
+        if (site != UINT32_MAX) push(ts, {e.t, site, ts.lane, EventKind::Site, std::uint8_t(siteOf)});
     }
     t.events.erase(t.events.begin(), t.events.begin() + std::ptrdiff_t(i));
     samplesBefore(limit);

@@ -131,6 +131,7 @@ private:
         std::uint8_t gil = 0;
         std::map<std::uint16_t, std::size_t> threads;            // local lane -> m_threads index
         std::map<std::uint8_t, std::uint8_t> objects;            // local object -> the run's (0: none left)
+        std::map<std::uint32_t, std::uint32_t> sites;            // local place in the code -> the run's
         std::map<std::uint8_t, std::size_t> holders;             // the run's lock object -> m_threads index
         std::map<std::int64_t, std::vector<std::size_t>> rounds; // sampling round -> GIL candidates
         std::ptrdiff_t holder = -1;
@@ -156,6 +157,8 @@ private:
     void applySample(ProcessState &ps, std::size_t index, const ThreadSample &x);
     void push(ThreadState &ts, const Event &e);
     // signal: what killed it (how == Killed): its lane and its threads still running end "killed (SIGTERM)".
+    // The run's id of a place in the code the process named (UINT32_MAX: it never said where that is).
+    std::uint32_t siteFor(ProcessState &ps, std::uint32_t local);
     void close(ProcessState &ps, std::int64_t end, ExitKind how, int signal = 0);
     void dropSamples(std::int64_t now);
     void takeSwitches(std::int64_t now);

@@ -69,6 +69,17 @@ std::uint8_t Assembler::objectFor(ProcessState &ps, std::uint8_t local)
     return id;
 }
 
+std::uint32_t Assembler::siteFor(ProcessState &ps, std::uint32_t local)
+{
+    if (const auto it = ps.sites.find(local); it != ps.sites.end()) return it->second;
+    const PyProcess &p = m_stream.processes().at(ps.pid);
+    const auto named = p.sites.find(local);
+    if (named == p.sites.end()) return UINT32_MAX;
+    const std::uint32_t id = m_recorder.addSite(named->second); // one id per place, whichever process
+    ps.sites[local] = id;
+    return id;
+}
+
 void Assembler::findDeadlocks(ProcessState &ps)
 {
     // From each waiting thread: the holder of the lock it waits for, what that one waits for, and so

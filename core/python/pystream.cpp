@@ -103,6 +103,9 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
         case std::uint8_t(Meta::Object):
             p->objects[e.obj] = {ObjectKind(std::clamp<std::uint32_t>(e.arg, 1, 6)), text};
             continue;
+        case std::uint8_t(Meta::Site):
+            if (p->sites.size() < maxSites || p->sites.count(e.arg)) p->sites[e.arg] = text;
+            continue;
         case std::uint8_t(Meta::ProcessName):
             p->name = text;
             continue;

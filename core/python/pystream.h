@@ -30,6 +30,9 @@ enum class Meta : std::uint8_t {
     Exit = 0xE5,        // arg = exit code
     Stat = 0xE6,        // obj = Stat, arg = value
     Tick = 0xE7,        // the process has written everything it recorded before t (give or take a GIL switch)
+    Site = 0xE8,        // arg = a place in the code (from 1); text: "bank.py:31 in transfer". A wait's or a
+                        // release's arg names it (LockRequested, WaitBegin: asked for there; LockReleased:
+                        // a hold another thread waited for, let go there)
     String = 0xEF,      // arg = bytes; raw records follow
     Frame = 0xF0,       // arg = pid, lane = records that follow, obj = version
 };
@@ -85,6 +88,7 @@ struct PyProcess
     std::int64_t tickNs = 0; // its last heartbeat
     std::map<std::uint16_t, PyThread> threads;
     std::map<std::uint8_t, PyObject> objects;
+    std::map<std::uint32_t, QString> sites; // at most maxSites
     std::vector<PrintedLine> lines;
     std::map<Stat, std::uint32_t> stats;
     std::uint32_t stat(Stat s) const
@@ -120,6 +124,7 @@ public:
     static constexpr std::size_t maxProcesses = 1024;
     static constexpr std::size_t maxThreads = 4096; // per process
     static constexpr std::size_t maxLines = 100'000;
+    static constexpr std::size_t maxSites = 4096; // places in the code, per process
 
 private:
     void unit(std::int64_t pid, const char *records, std::size_t count);

@@ -308,6 +308,20 @@ std::uint8_t Recorder::addObject(const QString &name, int lane)
     return static_cast<std::uint8_t>(m_objects.size() - 1);
 }
 
+std::uint32_t Recorder::addSite(const QString &place)
+{
+    std::lock_guard lock(m_mutex);
+    const auto [it, added] = m_siteIds.try_emplace(place, std::uint32_t(m_sites.size()));
+    if (added) m_sites.push_back(place);
+    return it->second;
+}
+
+std::vector<QString> Recorder::sites() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_sites;
+}
+
 std::vector<LaneInfo> Recorder::lanes() const
 {
     std::lock_guard lock(m_mutex);

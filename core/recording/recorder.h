@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -245,6 +246,9 @@ public:
     std::uint8_t addObject(const QString &name, int lane = -1); // ids start at 1: 0 is "none"
     std::vector<LaneInfo> lanes() const;
     std::vector<ObjectInfo> objects() const;
+    // A place in the code that Site events name ("bank.py:31 in transfer"): the same text, the same id.
+    std::uint32_t addSite(const QString &place);
+    std::vector<QString> sites() const;
 
     // Not on the hot path: call before a worker starts. The recorder owns the buffer.
     ThreadBuffer *createBuffer(std::uint16_t lane);
@@ -305,6 +309,8 @@ private:
     mutable std::mutex m_mutex; // guards the registries and the buffer list, never taken by record()
     std::vector<LaneInfo> m_lanes;
     std::vector<ObjectInfo> m_objects;
+    std::vector<QString> m_sites;
+    std::map<QString, std::uint32_t> m_siteIds;
     std::vector<std::unique_ptr<ThreadBuffer>> m_buffers;
     std::uint64_t m_maxEvents;
     std::atomic<std::int64_t> m_remaining;

@@ -70,6 +70,10 @@ bool Runner::collect(double budgetMs)
     const std::vector<ObjectInfo> objects = m_recorder.objects();
     const std::vector<LaneInfo> lanes = m_recorder.lanes();
     m_trace.setRegistry(lanes, objects);
+    if (std::vector<QString> sites = m_recorder.sites(); sites.size() != m_trace.sites().size()) {
+        if (m_saver) m_saver->sites(sites);
+        m_trace.setSites(std::move(sites));
+    }
     // A saved run replays exactly these calls in this order (commits included: a counter's series folds
     // at their boundaries), so the file is written from here and nowhere else.
     if (m_saver) m_saver->registry(lanes, objects);

@@ -33,6 +33,7 @@ inline std::unique_ptr<Trace> traceOf(Recorder &rec, std::int64_t start, std::in
 {
     auto t = std::make_unique<Trace>();
     t->setRegistry(rec.lanes(), rec.objects());
+    t->setSites(rec.sites());
     rec.drain([&](const Event *e, std::size_t n) { t->ingest(e, n); });
     t->commit();
     t->setStart(start);

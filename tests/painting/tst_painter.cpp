@@ -18,6 +18,7 @@ private Q_SLOTS:
     void denseLanesShowTheDominantState_data();
     void denseLanesShowTheDominantState();
     void handOversShowASeam();
+    void placesInTheCodeInTooltips();
     void wakesSayWhoEndedTheWait();
     void overlappingMarkersClusterUntilZoomedIn();
     void everyLaneKindHasADrawer();
@@ -203,6 +204,43 @@ void TestPainter::handOversShowASeam()
     for (int x = int(m.toX(5'000)); x < int(m.toX(45'000)); ++x)
         elsewhere += QColor(img.pixel(x, y)) != held;
     QCOMPARE(elsewhere, 0);
+}
+
+void TestPainter::placesInTheCodeInTooltips()
+{
+    // Thread b waits for the lock where the script asked for it; thread a lets it go where its `with`
+    // ends: hovering the wait and the hold says so.
+    Recorder rec;
+    const auto a = rec.addLane(QStringLiteral("a"), LaneKind::Thread);
+    const auto b = rec.addLane(QStringLiteral("b"), LaneKind::Thread);
+    TracedMutex mutex(rec, QStringLiteral("m"));
+    const std::uint32_t asked = rec.addSite(QStringLiteral("bank.py:31 in transfer"));
+    const std::uint32_t letGo = rec.addSite(QStringLiteral("bank.py:35 in transfer"));
+    QCOMPARE(rec.addSite(QStringLiteral("bank.py:31 in transfer")), asked); // one place, one id
+    ThreadBuffer *ba = rec.createBuffer(a);
+    ThreadBuffer *bb = rec.createBuffer(b);
+    ba->recordAt(0, EventKind::ThreadStart, 0, 0);
+    bb->recordAt(0, EventKind::ThreadStart, 0, 0);
+    ba->recordAt(100, EventKind::LockAcquired, mutex.id(), 0);
+    bb->recordAt(20'000, EventKind::LockRequested, mutex.id(), 0);
+    bb->recordAt(20'000, EventKind::Site, std::uint8_t(SiteOf::Wait), asked);
+    ba->recordAt(50'000, EventKind::LockReleased, mutex.id(), 0);
+    ba->recordAt(50'000, EventKind::Site, std::uint8_t(SiteOf::Release), letGo);
+    bb->recordAt(50'000, EventKind::LockAcquired, mutex.id(), 0);
+    bb->recordAt(99'900, EventKind::LockReleased, mutex.id(), 0);
+    ba->recordAt(100'000, EventKind::ThreadEnd, 0, 0);
+    bb->recordAt(100'000, EventKind::ThreadEnd, 0, 0);
+    const auto trace = traceOf(rec, 0, 100'000);
+    TimelinePainter painter(*trace);
+    const TimelineLayout l = painter.layout(QRect(0, 0, 1200, painter.preferredHeight(1200)));
+    const coords::Mapping m = painter.mapping(l);
+    const auto tipAt = [&](std::uint16_t lane, std::int64_t t) {
+        return painter.describe(l, painter.hitTest(l, QPoint(int(m.toX(t)), l.lanes[lane].center().y())));
+    };
+    const QString wait = tipAt(b, 35'000), hold = tipAt(a, 30'000), quiet = tipAt(b, 75'000);
+    QVERIFY2(wait.contains(QStringLiteral("Asked for at <b>bank.py:31 in transfer</b>")), qPrintable(wait));
+    QVERIFY2(hold.contains(QStringLiteral("Let go at <b>bank.py:35 in transfer</b>")), qPrintable(hold));
+    QVERIFY2(!quiet.contains(QStringLiteral("bank.py")), qPrintable(quiet)); // nobody waited for b's hold
 }
 
 void TestPainter::wakesSayWhoEndedTheWait()

@@ -4,6 +4,7 @@
 #include "pythontest.h"
 
 #include "deadlockcycle.h"
+#include "sitestats.h"
 #include "tracefind.h"
 
 using namespace raceway;
@@ -15,6 +16,7 @@ private Q_SLOTS:
     void initTestCase() { findPythonAndTracer(); }
     void deadlockIsDrawnAsACycle();
     void locksAreNamedAsTheScriptNamesThem();
+    void waitsSayWhereInTheCode();
 };
 
 void TestPythonLocks::deadlockIsDrawnAsACycle()
@@ -119,6 +121,72 @@ void TestPythonLocks::locksAreNamedAsTheScriptNamesThem()
     QVERIFY(laneNamed(trace, QStringLiteral("Semaphore slots")) != SIZE_MAX);
     QVERIFY(laneNamed(trace, QStringLiteral("Event finished")) != SIZE_MAX);
     QVERIFY2(runner->result().problems.isEmpty(), qPrintable(runner->result().problems.join(u'\n')));
+}
+
+void TestPythonLocks::waitsSayWhereInTheCode()
+{
+    // Four threads on one lock, in a loop: every contended wait knows the line that asked for it, and
+    // every hold another thread waited for the line that let it go. The places' wait time is the run's
+    // lock wait time (waits for a lock, the joins apart); `--json` and a saved run say the same.
+    const QString script = writeScript(QStringLiteral("places.py"), "import threading\n"
+                                                                    "lock = threading.Lock()\n"
+                                                                    "n = 0\n"
+                                                                    "def work():\n"
+                                                                    "    global n\n"
+                                                                    "    for _ in range(20000):\n"
+                                                                    "        with lock:\n"
+                                                                    "            n += 1\n"
+                                                                    "ts = [threading.Thread(target=work)\n"
+                                                                    "      for _ in range(4)]\n"
+                                                                    "for t in ts: t.start()\n"
+                                                                    "for t in ts: t.join()\n");
+    const auto runner = traced(script);
+    const Trace &t = runner->trace();
+    const auto metrics = runner->result().metrics;
+    const qlonglong waits = metricValue(metrics, QStringLiteral("lock_waits")).toLongLong();
+    if (waits == 0) QSKIP("no thread waited for the lock in this run");
+    const std::vector<SiteTotals> places = siteTotals(t, t.start(), t.end());
+    const auto at = [&](const QString &place) {
+        const auto it =
+            std::find_if(places.begin(), places.end(), [&](const SiteTotals &s) { return s.place == place; });
+        return it == places.end() ? SiteTotals{} : *it;
+    };
+    const SiteTotals loop = at(QStringLiteral("places.py:7 in work"));
+    QCOMPARE(loop.waits, waits);
+    const double lockWaitMs = metricValue(metrics, QStringLiteral("lock_wait_ms")).toDouble();
+    QVERIFY2(std::llabs(loop.waitNs - qRound64(lockWaitMs * 1e6)) <= 1000,
+             qPrintable(QStringLiteral("%1 ms at the place, %2 ms reported")
+                            .arg(double(loop.waitNs) / 1e6)
+                            .arg(lockWaitMs)));
+    // A hold is let go where its `with` is (3.11 and later; up to 3.10, at the block's last line).
+    const SiteTotals letGo = loop.releases > 0 ? loop : at(QStringLiteral("places.py:8 in work"));
+    QVERIFY(letGo.releases > 0);
+    QVERIFY(letGo.releases <= waits); // a hold that made several wait is let go once
+    QVERIFY(at(QStringLiteral("places.py:12 in <module>")).waits >= 1); // the joins
+    // Every wait that began on a thread lane and was asked for at a place is drawn as a wait there.
+    for (std::size_t lane : lanesOf(t, LaneKind::Thread))
+        for (const SitePoint &p : t.lane(lane).sites)
+            if (p.what == SiteOf::Wait) {
+                const std::ptrdiff_t k = t.lane(lane).indexAt(p.t);
+                QVERIFY(k >= 0 && t.lane(lane).states[std::size_t(k)] == State::Waiting);
+            }
+
+    // The command line, and a saved run reopened, give the same table.
+    const QString saved = m_dir.filePath(QStringLiteral("places.raceway"));
+    const Result traced =
+        raceway({QStringLiteral("trace"), script, QStringLiteral("--json"), QStringLiteral("--save"), saved});
+    QCOMPARE(traced.status, 0);
+    const QJsonArray table = traced.json.value(QStringLiteral("waits_by_place")).toArray();
+    QVERIFY(!table.isEmpty());
+    QVERIFY(table.first()
+                .toObject()
+                .value(QStringLiteral("place"))
+                .toString()
+                .startsWith(QLatin1String("places.py:")));
+    const Result shown = raceway({QStringLiteral("show"), saved, QStringLiteral("--json")});
+    QCOMPARE(shown.status, 0);
+    QCOMPARE(shown.json.value(QStringLiteral("waits_by_place")),
+             traced.json.value(QStringLiteral("waits_by_place")));
 }
 
 QTEST_GUILESS_MAIN(TestPythonLocks)

@@ -31,6 +31,7 @@ def _calibrate(w):
     traced = sync.TracedLock.__new__(sync.TracedLock)
     traced._lock = _thread.allocate_lock()
     traced._obj = 0
+    traced._waited = False
     ident = _thread.get_ident()
     own_lane = w.lanes.get(ident)
     w.lanes[ident] = CALIBRATION_LANE

@@ -114,7 +114,7 @@ def _patch_multiprocessing_process(module):
         w = _w()
         if w is None or self._popen is None or self._popen.poll() is not None:
             return join(self, timeout)
-        w.event(wire.WAIT_BEGIN, 0)
+        w.event(wire.WAIT_BEGIN, 0, w.site())
         w.flush()
         try:
             return join(self, timeout)

@@ -43,12 +43,13 @@ def _first_use(target, obj):
 class TracedLock(object):
     """threading.Lock as the script sees it, reporting waits and holds."""
 
-    __slots__ = ("_lock", "_obj", "_site", "__weakref__")
+    __slots__ = ("_lock", "_obj", "_site", "_waited", "__weakref__")
     _kind = wire.OBJ_LOCK
 
     def __init__(self, inner, site):
         self._lock = inner
         self._site = site
+        self._waited = False  # another thread waited for it: its next release says where it happens
         self._obj = _w().reserve_object()  # described at its first acquire (see _FirstUse)
 
     def _describe(self):
@@ -69,7 +70,8 @@ class TracedLock(object):
         if not blocking:
             return False
         w.lock_waits += 1
-        w.event(wire.LOCK_REQUESTED, self._obj)
+        self._waited = True
+        w.event(wire.LOCK_REQUESTED, self._obj, w.site())
         got = self._lock.acquire(True, timeout)
         w.event(wire.LOCK_ACQUIRED if got else wire.WAIT_END, self._obj)
         return got
@@ -77,14 +79,24 @@ class TracedLock(object):
     def release(self):
         t = _mono()  # stamped while held, recorded once let go (so a write never happens while held)
         self._lock.release()
-        _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
+        if self._waited:
+            self._waited = False
+            w = _state["wire"]
+            w.event(wire.LOCK_RELEASED, self._obj, w.site(), t)
+        else:
+            _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
 
     __enter__ = acquire
 
     def __exit__(self, *exc):  # release(), without a second call: `with` is how locks are mostly used
         t = _mono()
         self._lock.release()
-        _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
+        if self._waited:
+            self._waited = False
+            w = _state["wire"]
+            w.event(wire.LOCK_RELEASED, self._obj, w.site(), t)
+        else:
+            _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
 
     def locked(self):
         return self._lock.locked()
@@ -132,7 +144,12 @@ class TracedRLock(TracedLock):
         self._depth -= 1
         self._lock.release()
         if last:
-            _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
+            w = _state["wire"]
+            site = 0
+            if self._waited:
+                self._waited = False
+                site = w.site()
+            w.event(wire.LOCK_RELEASED, self._obj, site, t)
 
     def __exit__(self, *exc):
         self.release()
@@ -151,7 +168,8 @@ class TracedRLock(TracedLock):
         inner_state, depth = saved
         if not self._lock.acquire(False):
             w.lock_waits += 1
-            w.event(wire.LOCK_REQUESTED, self._obj)
+            self._waited = True
+            w.event(wire.LOCK_REQUESTED, self._obj, w.site())
             self._lock.acquire()
         self._lock.release()
         self._lock._acquire_restore(inner_state)
@@ -232,7 +250,7 @@ def _patch_condition():
             if obj < 0:
                 obj = _first_use(condition, obj)
             w = _w()
-            w.event(wire.WAIT_BEGIN, obj)
+            w.event(wire.WAIT_BEGIN, obj, w.site())
             w.flush()
             return saved
 
@@ -267,7 +285,7 @@ def _patch_semaphore(cls):
         if not blocking:
             return False
         w.lock_waits += 1
-        w.event(wire.LOCK_REQUESTED, obj)
+        w.event(wire.LOCK_REQUESTED, obj, w.site())
         got = acquire(self, True, timeout)
         w.event(wire.LOCK_ACQUIRED if got else wire.WAIT_END, obj)
         return got
@@ -302,7 +320,7 @@ def _patch_event():
         if obj < 0:
             obj = _first_use(self, obj)
         w = _w()
-        w.event(wire.WAIT_BEGIN, obj)
+        w.event(wire.WAIT_BEGIN, obj, w.site())
         w.flush()
         try:
             return wait(self, timeout)
@@ -348,7 +366,7 @@ def _patch_queue():
         if obj < 0:
             obj = _first_use(self, obj)
         w = _w()
-        w.event(wire.WAIT_BEGIN, obj)
+        w.event(wire.WAIT_BEGIN, obj, w.site())
         w.flush()
         try:
             return get(self, block, timeout)
@@ -362,7 +380,7 @@ def _patch_queue():
         if obj < 0:
             obj = _first_use(self, obj)
         w = _w()
-        w.event(wire.WAIT_BEGIN, obj)
+        w.event(wire.WAIT_BEGIN, obj, w.site())
         w.flush()
         try:
             return put(self, item, block, timeout)
@@ -394,7 +412,7 @@ def _patch_threads():
         w = _w()
         if self is threading.current_thread() or not self.is_alive():
             return join(self, timeout)
-        w.event(wire.WAIT_BEGIN, 0)
+        w.event(wire.WAIT_BEGIN, 0, w.site())
         w.flush()
         try:
             return join(self, timeout)

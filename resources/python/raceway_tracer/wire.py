@@ -41,6 +41,9 @@ PRINT = 0xE4  # lane, arg = bytes written; STRING: the start of the text
 EXIT = 0xE5  # arg = exit code (two's complement)
 STAT = 0xE6  # obj = which, arg = value
 TICK = 0xE7  # everything this process recorded before t has been written (within a GIL switch or two)
+SITE = 0xE8  # arg = a place in the code (from 1); STRING: "bank.py:31 in transfer". A wait's arg names
+# where it was asked for (LOCK_REQUESTED, WAIT_BEGIN); a release's, where a hold that another thread
+# waited for was let go (LOCK_RELEASED)
 STRING = 0xEF
 FRAME = 0xF0
 
@@ -67,6 +70,7 @@ _PER_UNIT = _UNIT // _RECORD - 1
 _FLUSH_AT = 200  # buffered items
 _FLUSH_AGE_NS = 50_000_000  # events are not held back longer than this when more arrive
 _STRING_MAX = 1024
+_SITES_MAX = 4096  # places in the code one process names; later ones go unnamed
 
 from _thread import allocate_lock as _allocate_lock
 from _thread import get_ident as _get_ident
@@ -93,6 +97,7 @@ class Wire:
         self.output_bytes = 0
         self.untraced_objects = 0
         self.cost_ps = 0
+        self.sites = {}  # (code, line) -> place number
 
     # -- recording -----------------------------------------------------------------------------
     def lane(self):
@@ -132,6 +137,30 @@ class Wire:
             self.first_t = t
         elif len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS:
             self.flush()
+
+    def site(self):
+        """The number of the place in the script's code that called into the tracer (the first frame
+        outside the standard library and the tracer), named on the stream the first time; 0 where there
+        is none. Only on slow paths: a wait about to block, a release someone waited for."""
+        try:
+            frame = sys._getframe(2)
+        except ValueError:
+            return 0
+        while frame is not None and frame.f_code.co_filename.startswith(_SKIP):
+            frame = frame.f_back
+        if frame is None:
+            return 0
+        code = frame.f_code
+        key = (code, frame.f_lineno)
+        number = self.sites.get(key)
+        if number is None:
+            if len(self.sites) >= _SITES_MAX:
+                return 0
+            number = len(self.sites) + 1
+            self.sites[key] = number
+            place = "%s:%d in %s" % (os.path.basename(code.co_filename), frame.f_lineno, code.co_name)
+            self.meta(SITE, arg=number, text=place)
+        return number
 
     def new_lane(self, name):
         """A lane of this process that no thread owns (its native id is 0: nothing to sample)."""

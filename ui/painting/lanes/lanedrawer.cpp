@@ -3,6 +3,7 @@
 #include "handoffs.h"
 #include "instantspainter.h"
 #include "results.h"
+#include "sitestats.h"
 
 #include <QFont>
 #include <QFontMetrics>
@@ -100,6 +101,32 @@ QString LaneDrawer::describeState(const Trace &trace, const Lane &, const Interv
     return state;
 }
 
+namespace {
+
+// "Asked for at bank.py:31 in transfer" for a wait, "Let go at ..." for a hold someone waited for.
+QString placeOf(const Trace &trace, std::size_t laneIndex, const Interval &iv)
+{
+    const Lane &lane = trace.lane(laneIndex);
+    if (lane.sites.size() == 0) return {};
+    if (iv.state == State::Waiting)
+        if (const SitePoint *p = lane.siteAt(iv.start, SiteOf::Wait))
+            return QStringLiteral("Asked for at <b>%1</b>").arg(trace.siteName(p->site).toHtmlEscaped());
+    if (iv.state != State::Holding) return {};
+    // The hold's release: the first one at or after this part of it, if the hold reaches back here.
+    auto it = std::lower_bound(lane.sites.begin(), lane.sites.end(), iv.end,
+                               [](const SitePoint &s, std::int64_t t) { return s.t < t; });
+    for (; it != lane.sites.end(); ++it) {
+        const SitePoint &p = *it;
+        if (p.what != SiteOf::Release) continue;
+        if (holdUntil(trace, laneIndex, p.t).from > iv.start) return {};
+        return QStringLiteral("Let go at <b>%1</b>, after another thread had waited for it")
+            .arg(trace.siteName(p.site).toHtmlEscaped());
+    }
+    return {};
+}
+
+} // namespace
+
 QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit) const
 {
     if (hit.lane < 0) return {};
@@ -157,6 +184,8 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
         if (iv.state != State::Idle && !state.isEmpty())
             lines << QStringLiteral("%1 from %2 for %3")
                          .arg(state, duration(iv.start - t0), duration(iv.end - iv.start));
+        // Where in the code: the wait was asked for, the hold another thread waited for was let go.
+        if (const QString place = placeOf(trace, std::size_t(hit.lane), iv); !place.isEmpty()) lines << place;
         // A wait that another thread ended: who, and how long the waiter took to run after it.
         if (iv.state == State::Waiting || iv.state == State::WaitingGil)
             if (const auto h = handoffInto(trace, std::size_t(hit.lane), iv.end)) {
