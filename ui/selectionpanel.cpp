@@ -39,8 +39,8 @@ SelectionPanel::SelectionPanel(QWidget *parent)
     // As a profiler's table: where in the code the time went waiting, largest first.
     m_places->setObjectName(QStringLiteral("waitsByPlace"));
     m_places->setColumnCount(5);
-    m_places->setHorizontalHeaderLabels(
-        {tr("Place in the code"), tr("Waits"), tr("Waiting"), tr("Let go, waited for"), tr("Held")});
+    m_places->setHorizontalHeaderLabels({tr("Place in the code"), tr("Waits"), tr("Waiting, all threads"),
+                                         tr("Let go, waited for"), tr("Held")});
     m_places->horizontalHeaderItem(0)->setToolTip(tr("Where a traced script's threads asked for what they "
                                                      "waited for, or let go of what others waited for"));
     m_places->horizontalHeaderItem(3)->setToolTip(
@@ -114,10 +114,14 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
     m_places->setRowCount(int(places.size()));
     for (int row = 0; row < int(places.size()); ++row) {
         const SiteTotals &s = places[std::size_t(row)];
-        const QString texts[5] = {s.place, s.waits ? l.toString(qlonglong(s.waits)) : QStringLiteral("—"),
-                                  formatShare(s.waitNs, span),
-                                  s.releases ? l.toString(qlonglong(s.releases)) : QStringLiteral("—"),
-                                  formatShare(s.heldNs, span)};
+        // Times summed over the threads (four threads waiting the whole range are four times its length):
+        // no share of the range.
+        const auto total = [](std::int64_t ns) {
+            return ns > 0 ? formatDurationNs(ns) : QStringLiteral("—");
+        };
+        const QString texts[5] = {
+            s.place, s.waits ? l.toString(qlonglong(s.waits)) : QStringLiteral("—"), total(s.waitNs),
+            s.releases ? l.toString(qlonglong(s.releases)) : QStringLiteral("—"), total(s.heldNs)};
         for (int c = 0; c < 5; ++c) {
             auto *item = new QTableWidgetItem(texts[c]);
             item->setToolTip(texts[0] + QStringLiteral(" · ") + m_places->horizontalHeaderItem(c)->text() +
