@@ -17,6 +17,8 @@ private Q_SLOTS:
     void deadlockIsDrawnAsACycle();
     void locksAreNamedAsTheScriptNamesThem();
     void waitsSayWhereInTheCode();
+    void everyInstalledPythonTraces_data();
+    void everyInstalledPythonTraces();
 };
 
 void TestPythonLocks::deadlockIsDrawnAsACycle()
@@ -187,6 +189,53 @@ void TestPythonLocks::waitsSayWhereInTheCode()
     QCOMPARE(shown.status, 0);
     QCOMPARE(shown.json.value(QStringLiteral("waits_by_place")),
              traced.json.value(QStringLiteral("waits_by_place")));
+}
+
+void TestPythonLocks::everyInstalledPythonTraces_data()
+{
+    QTest::addColumn<QString>("version");
+    for (const char *v : {"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"})
+        QTest::newRow(v) << QString::fromLatin1(v);
+}
+
+void TestPythonLocks::everyInstalledPythonTraces()
+{
+    // The tracer runs on every CPython from 3.8 with its standard library only: the bank example traced
+    // by each one installed (pyenv's, the system's), its threads, its lock and the places its threads
+    // waited at, each wait counted by the tracer drawn once.
+    QFETCH(QString, version);
+    QStringList candidates{QStringLiteral("/usr/bin/python") + version,
+                           QStringLiteral("/usr/local/bin/python") + version};
+    const QString pyenv = qEnvironmentVariable("PYENV_ROOT", QDir::homePath() + QStringLiteral("/.pyenv"));
+    const QDir versions(pyenv + QStringLiteral("/versions"));
+    for (const QString &dir : versions.entryList({version + QStringLiteral(".*")}, QDir::Dirs, QDir::Name))
+        candidates << versions.filePath(dir + QStringLiteral("/bin/python") + version);
+    QString python;
+    for (const QString &c : candidates)
+        if (python.isEmpty() && QFileInfo(c).isExecutable()) python = c; // the system's first
+    if (python.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no Python %1 here (looked in /usr/bin, /usr/local/bin and %2)")
+                             .arg(version, versions.path())));
+    const Result r = raceway({QStringLiteral("trace"), example("bank_account.py"), QStringLiteral("--python"),
+                              python, QStringLiteral("--json")});
+    QVERIFY2(r.status == 0, qPrintable(python + QStringLiteral(": ") + QString::fromUtf8(r.err)));
+    QVERIFY(r.err.contains("refused")); // the script's own output (on standard error with --json)
+    QStringList lanes;
+    for (const QJsonValue &l : r.json.value(QStringLiteral("lanes")).toArray())
+        lanes << l.toObject().value(QStringLiteral("name")).toString();
+    for (const char *name : {"depositor", "spender-1", "spender-2", "Lock account_lock"})
+        QVERIFY2(lanes.contains(QLatin1String(name)),
+                 qPrintable(python + QStringLiteral(": ") + lanes.join(u',')));
+    const QJsonObject metrics = r.json.value(QStringLiteral("metrics")).toObject();
+    const qint64 waits = metrics.value(QStringLiteral("lock_waits")).toInteger();
+    QCOMPARE(metrics.value(QStringLiteral("lock_waits_traced")).toInteger(), waits);
+    qint64 atTheLock = 0;
+    for (const QJsonValue &p : r.json.value(QStringLiteral("waits_by_place")).toArray())
+        if (p.toObject().value(QStringLiteral("place")).toString() ==
+            QLatin1String("bank_account.py:14 in customer"))
+            atTheLock = p.toObject().value(QStringLiteral("waits")).toInteger();
+    QCOMPARE(atTheLock, waits);
+    qInfo("%s: %lld waits for the lock", qPrintable(python), static_cast<long long>(waits));
 }
 
 QTEST_GUILESS_MAIN(TestPythonLocks)
