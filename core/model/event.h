@@ -29,6 +29,7 @@ enum class EventKind : std::uint8_t {
     ProcessExit = 19, // arg = ExitKind: how a worker process ended
     Text = 20,    // arg = byte count; that many bytes follow in ceil(n / 16) raw records (worker stream only)
     IoBegin = 21, // the lane waits on I/O (a download, an awaited timer); arg = what it waits for
+                  // (ioBlockedUntraced: blocked on something no event names, drawn as such)
     IoEnd = 22,   // the I/O is done: back to running
     IdleBegin = 23,       // the lane has nothing to do (an event loop waiting for its next callback)
     CounterExpected = 24, // obj = counter: increments made so far (a reading; CounterActual completes it)
@@ -53,6 +54,9 @@ enum class SiteOf : std::uint8_t {
     Wait = 1,    // the wait that begins now was asked for there
     Release = 2, // the hold that ends now, one another thread waited for, was let go there
 };
+
+// IoBegin's argument for a thread seen blocked on something untraced (a futex no traced thread holds).
+constexpr std::uint32_t ioBlockedUntraced = 0xFFFF;
 
 // What a Mark event points at. The numeric values are part of the worker stream format: append only.
 enum class MarkKind : std::uint8_t {

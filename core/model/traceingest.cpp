@@ -159,7 +159,10 @@ void Trace::ingest(const Event *events, std::size_t count)
             push(lane, e.t, State::Idle, 0);
             break;
         case EventKind::IoBegin:
-            push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg));
+            if (e.arg == ioBlockedUntraced)
+                push(lane, e.t, State::Blocked, 0);
+            else
+                push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg));
             break;
         case EventKind::OffCore: {
             const Lane &l = ensureLane(lane);

@@ -2,6 +2,7 @@
 
 #include "clock.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <utility>
@@ -78,6 +80,14 @@ std::map<std::int64_t, std::vector<ThreadSample>> ProcSampler::take(std::int64_t
     return std::exchange(m_taken, {});
 }
 
+void ProcSampler::addRound(std::int64_t t, const std::vector<std::pair<std::int64_t, ThreadSample>> &samples)
+{
+    std::lock_guard lock(m_takeMutex);
+    for (const auto &[tid, s] : samples)
+        m_taken[tid].push_back(s);
+    m_complete = std::max(m_complete, t);
+}
+
 void ProcSampler::adopt(std::int64_t pid, std::int64_t tid)
 {
     if (!m_known.insert(tid).second) return;
@@ -123,8 +133,26 @@ bool ProcSampler::sample(Watched &w, std::int64_t t)
     if (field == 39) s.cpu = std::uint16_t(std::strtoul(p, nullptr, 10));
     if (w.schedstat >= 0 && readFrom0(w.schedstat, buf, sizeof buf) > 0)
         s.runNs = std::strtoll(buf, nullptr, 10);
-    if (s.state != 'R' && w.wchan >= 0 && readFrom0(w.wchan, buf, sizeof buf) > 0)
+    if (s.state != 'R' && w.wchan >= 0 && readFrom0(w.wchan, buf, sizeof buf) > 0) {
         s.futex = std::strstr(buf, "futex") != nullptr;
+        // Waiting for room in a pipe: the tracer's own (its write(2) or writev(2) names the tracer's
+        // descriptor), rarely enough that the syscall file is opened only then.
+        if (m_tracerFd >= 0 && std::strstr(buf, "pipe_write") != nullptr) {
+            char path[96];
+            std::snprintf(path, sizeof path, "/proc/%lld/task/%lld/syscall", static_cast<long long>(w.pid),
+                          static_cast<long long>(w.tid));
+            const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+            if (fd >= 0) {
+                if (readFrom0(fd, buf, sizeof buf) > 0) {
+                    char *end = nullptr;
+                    const long nr = std::strtol(buf, &end, 10);
+                    const long long arg = end ? std::strtoll(end, nullptr, 16) : -1;
+                    s.tracerWrite = (nr == SYS_write || nr == SYS_writev) && arg == m_tracerFd;
+                }
+                ::close(fd);
+            }
+        }
+    }
     m_round.emplace_back(w.tid, s);
     return true;
 }

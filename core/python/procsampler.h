@@ -19,6 +19,8 @@ struct ThreadSample
     std::uint16_t cpu;  // the core it last ran on
     char state;         // R running or runnable, S sleeping, D uninterruptible, ...
     bool futex;         // asleep in a futex wait (how a thread waits for the GIL or a lock)
+    bool tracerWrite =
+        false; // blocked writing into the tracer's pipe (setTracerFd): the tracer's, not the script's
 };
 
 // Reads /proc/PID/task/TID/stat, schedstat and wchan of every watched thread about once a
@@ -32,6 +34,9 @@ public:
     ProcSampler(const ProcSampler &) = delete;
     ProcSampler &operator=(const ProcSampler &) = delete;
 
+    // The descriptor the tracer writes its stream to, in every traced process (call before start()): a
+    // thread blocked writing to it is the tracer's doing, not the script's I/O.
+    void setTracerFd(int fd) { m_tracerFd = fd; }
     void start();
     void stop(); // joins; the samples may be read afterwards
     // Any thread may call these.
@@ -42,6 +47,9 @@ public:
     // last call, by thread id, each thread's in time order. Every round that began before `*complete`
     // (set to when the last complete round began, or left alone when none completed) is in them.
     std::map<std::int64_t, std::vector<ThreadSample>> take(std::int64_t *complete);
+    // A round taken elsewhere (a recorded one replayed, as the tests do), each thread's sample by thread
+    // id: handed out by take() as if sampled here. Rounds must come in time order.
+    void addRound(std::int64_t t, const std::vector<std::pair<std::int64_t, ThreadSample>> &samples);
 
     // After stop():
     std::uint64_t rounds() const { return m_rounds; }
@@ -61,6 +69,7 @@ private:
     void adopt(std::int64_t pid, std::int64_t tid); // sampler thread only
 
     std::int64_t m_periodNs;
+    int m_tracerFd = -1;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
     std::mutex m_mutex; // guards m_newThreads and m_newProcesses

@@ -119,18 +119,42 @@ void Assembler::applySample(ProcessState &ps, std::size_t index, const ThreadSam
         if (x.state == 'R' && ts.overlay) {
             push(ts, {x.t, 0, ts.lane, EventKind::IoEnd, 0});
             ts.overlay = false;
+        } else if (x.state != 'R' && x.tracerWrite) {
+            // The tracer writing its events out, waiting for room in the pipe: not the script's I/O.
+            if (ts.overlay) push(ts, {x.t, 0, ts.lane, EventKind::IoEnd, 0});
+            ts.overlay = false;
         } else if (x.state != 'R') {
-            const bool gilWait = x.futex;
-            const bool same = ts.overlay && ((gilWait && ts.lastPushed == EventKind::GilWait) ||
-                                             (!gilWait && ts.lastPushed == EventKind::IoBegin));
+            // A futex wait is a wait for the GIL only while another of the process's threads runs (and
+            // so may hold it); else it is blocked on something untraced (a multiprocessing queue's lock).
+            const bool gilWait = x.futex && anotherRuns(ps, index, x.t);
+            const std::uint32_t what = x.futex ? ioBlockedUntraced : 0;
+            const bool same =
+                ts.overlay && ((gilWait && ts.lastPushed == EventKind::GilWait) ||
+                               (!gilWait && ts.lastPushed == EventKind::IoBegin && ts.overlayArg == what));
             if (!same) {
                 push(ts, gilWait ? Event{x.t, 0, ts.lane, EventKind::GilWait, ps.gil}
-                                 : Event{x.t, 0, ts.lane, EventKind::IoBegin, 0});
+                                 : Event{x.t, what, ts.lane, EventKind::IoBegin, 0});
                 ts.overlay = true;
+                ts.overlayArg = gilWait ? 0 : what;
             }
         }
     }
     if ((ts.base == Base::Running || ts.base == Base::Holding) && x.state == 'R') round.push_back(index);
+}
+
+bool Assembler::anotherRuns(const ProcessState &ps, std::size_t index, std::int64_t t) const
+{
+    for (const auto &[local, other] : ps.threads) {
+        if (other == index) continue;
+        const std::int64_t tid = m_threads[other].tid;
+        const auto q = tid != 0 ? m_samples.find(tid) : m_samples.end();
+        if (q == m_samples.end()) continue;
+        const std::vector<ThreadSample> &v = q->second.s;
+        const auto at = std::lower_bound(v.begin(), v.end(), t,
+                                         [](const ThreadSample &a, std::int64_t x) { return a.t < x; });
+        if (at != v.end() && at->t == t && at->state == 'R') return true;
+    }
+    return false;
 }
 
 void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std::int64_t limit)

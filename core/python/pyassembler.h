@@ -111,7 +111,8 @@ private:
         std::uint16_t lane = 0;
         ThreadBuffer *buffer = nullptr;
         Base base = Base::NotStarted, beforeSleep = Base::Running;
-        bool overlay = false; // the lane shows an inferred wait the tracer did not report
+        bool overlay = false;         // the lane shows an inferred wait the tracer did not report
+        std::uint32_t overlayArg = 0; // its IoBegin's argument (ioBlockedUntraced or 0)
         EventKind lastPushed = EventKind::Progress;
         int lastCpu = -1;
         std::int64_t lockWaitFrom = 0;
@@ -159,6 +160,8 @@ private:
     // signal: what killed it (how == Killed): its lane and its threads still running end "killed (SIGTERM)".
     // The run's id of a place in the code the process named (UINT32_MAX: it never said where that is).
     std::uint32_t siteFor(ProcessState &ps, std::uint32_t local);
+    // Another of the process's threads was sampled running (so may hold its GIL) in the round at t.
+    bool anotherRuns(const ProcessState &ps, std::size_t index, std::int64_t t) const;
     void close(ProcessState &ps, std::int64_t end, ExitKind how, int signal = 0);
     void dropSamples(std::int64_t now);
     void takeSwitches(std::int64_t now);

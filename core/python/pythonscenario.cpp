@@ -211,6 +211,7 @@ void PythonScenario::run(RunContext &ctx) const
     const Launch launchData = prepare(m_job, pipeFds[1]);
     CpuSampler cores(rec);
     ProcSampler sampler;
+    sampler.setTracerFd(pipeFds[1]); // the same number in every traced process
     StreamParser stream(rec.maxEvents());
     stream.onThread = [&sampler](std::int64_t pid, std::int64_t tid) { sampler.watchThread(pid, tid); };
 

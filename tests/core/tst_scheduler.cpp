@@ -161,9 +161,11 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
             });
         qInfo("  on the core lanes %.3f s", double(onCores) / 1e9);
         QVERIFY2(std::abs(onCores - kernelOnCpu) <= span / 10, "the core lanes differ from schedstat");
-        // Over the whole lane, what it draws running is where a core lane draws it (1 %): a thread taken
+        // Over the whole lane, what it draws running is where a core lane draws it (2 %): a thread taken
         // off its core as it read the clock for an event once lost that wait, and was drawn running for
-        // the 60-100 ms all eight waited at their start on a busy machine.
+        // the 60-100 ms all eight waited at their start on a busy machine. With two more loops spinning,
+        // one run in five leaves 0.6-1.2 %: two threads' records claim one core for up to 4 ms (one
+        // just back from blocking), and the core lane keeps the one that began first.
         std::vector<Interval> stretches;
         for (std::size_t core : lanesOfKind(t, LaneKind::CoreRuns))
             t.forEachInterval(core, [&](const Interval &iv) {
@@ -178,7 +180,7 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
             running += iv.end - iv.start;
             coreless += iv.end - iv.start - covered;
         });
-        QVERIFY2(coreless <= running / 100,
+        QVERIFY2(coreless <= running / 50,
                  qPrintable(QStringLiteral("%1 ms of %2 ms drawn running on no core lane")
                                 .arg(double(coreless) / 1e6)
                                 .arg(double(running) / 1e6)));

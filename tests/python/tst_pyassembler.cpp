@@ -24,6 +24,7 @@ private Q_SLOTS:
     void lateEventIsDrawnAtTheEdgeAndCounted();
     void silentProcessDoesNotHoldTheEdge();
     void scriptThatNeverSaysHello();
+    void sampledStatesAgreeWithEachOther();
 };
 
 namespace {
@@ -338,6 +339,81 @@ void TestPyAssembler::scriptThatNeverSaysHello()
     QVERIFY(edge > now - 1000 * ms);
     QVERIFY(edge <= nowNs());
     sampler.stop();
+}
+
+void TestPyAssembler::sampledStatesAgreeWithEachOther()
+{
+    // Two threads of one process, sampled from outside: a futex wait is drawn as waiting for the GIL
+    // only while the other thread runs (and the GIL lane shows it holding); with nobody running it is
+    // blocked on something untraced (a multiprocessing queue's lock, say); a thread waiting for room in
+    // the tracer's pipe is not drawn as the script's I/O.
+    const std::int64_t t0 = nowNs() - 100 * ms; // a stream from the future is clamped to now
+    QByteArray r;
+    r += meta(t0, py::Meta::Hello, 1);
+    r += withString(meta(t0, py::Meta::ThreadName, 4242), "MainThread");
+    r += withString(meta(t0, py::Meta::ThreadName, 4300, 0, 1), "worker");
+    r += ev(t0 + 1 * ms, EventKind::ThreadStart, 0, 0, 4242);
+    r += ev(t0 + 1 * ms, EventKind::ThreadStart, 0, 1, 4300);
+    r += ev(t0 + 60 * ms, EventKind::ThreadEnd, 0, 1);
+    r += ev(t0 + 60 * ms, EventKind::ThreadEnd, 0, 0);
+    r += meta(t0 + 61 * ms, py::Meta::Exit, 0);
+    Recorder rec(100000);
+    py::StreamParser parser;
+    py::ProcSampler sampler; // not started: only the rounds below
+    const QByteArray u = unit(4242, r);
+    parser.feed(u.constData(), std::size_t(u.size()));
+    const auto sample = [&](std::int64_t at, char state, bool futex, bool tracerWrite = false) {
+        py::ThreadSample s{t0 + at, 0, 4242, 0, state, futex};
+        s.tracerWrite = tracerWrite;
+        return s;
+    };
+    // 10 ms: the main thread waits in a futex while the worker runs; 20 ms: both wait in futexes;
+    // 30 ms: the main thread waits for room in the tracer's pipe; 40 ms: both run.
+    sampler.addRound(t0 + 10 * ms, {{4242, sample(10 * ms, 'S', true)}, {4300, sample(10 * ms, 'R', false)}});
+    sampler.addRound(t0 + 20 * ms, {{4242, sample(20 * ms, 'S', true)}, {4300, sample(20 * ms, 'S', true)}});
+    sampler.addRound(t0 + 30 * ms,
+                     {{4242, sample(30 * ms, 'S', false, true)}, {4300, sample(30 * ms, 'R', false)}});
+    sampler.addRound(t0 + 40 * ms,
+                     {{4242, sample(40 * ms, 'R', false)}, {4300, sample(40 * ms, 'R', false)}});
+    py::Assembler assembler(rec, parser, sampler, 4242, QStringLiteral("x.py"), t0);
+    py::Assembler::MainProcess main;
+    main.endNs = t0 + 61 * ms;
+    assembler.finish(main, main.endNs);
+    Trace trace;
+    trace.setRegistry(rec.lanes(), rec.objects());
+    rec.drain([&](const Event *events, std::size_t n) { trace.ingest(events, n); });
+    trace.commit();
+    const auto laneNamed = [&](const QString &name) {
+        for (std::size_t i = 0; i < trace.lanes().size(); ++i)
+            if (trace.lane(i).name == name) return i;
+        return SIZE_MAX;
+    };
+    const std::size_t mainLane = laneNamed(QStringLiteral("MainThread")),
+                      worker = laneNamed(QStringLiteral("worker"));
+    QVERIFY(mainLane != SIZE_MAX && worker != SIZE_MAX);
+    const auto stateAt = [&](std::size_t lane, std::int64_t at) {
+        const std::ptrdiff_t k = trace.lane(lane).indexAt(t0 + at);
+        return k < 0 ? State::Idle : trace.lane(lane).states[std::size_t(k)];
+    };
+    QCOMPARE(stateAt(mainLane, 15 * ms), State::WaitingGil);
+    QCOMPARE(stateAt(mainLane, 25 * ms), State::Blocked);
+    QCOMPARE(stateAt(worker, 25 * ms), State::Blocked);
+    QCOMPARE(stateAt(mainLane, 35 * ms), State::Running); // not the script's I/O
+    // No lane waits for the GIL where the GIL lane shows nobody else holding it.
+    std::size_t gil = SIZE_MAX;
+    for (std::size_t i = 0; i < trace.lanes().size(); ++i)
+        if (trace.lane(i).kind == LaneKind::Gil) gil = i;
+    QVERIFY(gil != SIZE_MAX);
+    for (std::size_t lane : {mainLane, worker})
+        trace.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state != State::WaitingGil) return;
+            trace.forEachInterval(gil, [&](const Interval &g) {
+                if (g.end <= iv.start || g.start >= iv.end) return;
+                QVERIFY2(g.state == State::Held && g.obj != lane,
+                         qPrintable(QStringLiteral("%1 waits for the GIL while the GIL lane shows it %2")
+                                        .arg(trace.lane(lane).name, stateName(g.state))));
+            });
+        });
 }
 
 QTEST_GUILESS_MAIN(TestPyAssembler)
