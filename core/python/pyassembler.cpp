@@ -253,6 +253,7 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
         const bool sited = e.kind == EventKind::LockRequested || e.kind == EventKind::WaitBegin ||
                            e.kind == EventKind::LockReleased;
         const std::uint32_t site = sited && e.arg != 0 ? siteFor(ps, e.arg) : UINT32_MAX;
+        if (e.kind == EventKind::LockRequested) ts.waitSite = site; // a deadlock's clause names it
         e.arg = sited ? 0 : e.arg;
         push(ts, e);
         if (site != UINT32_MAX) push(ts, {e.t, site, ts.lane, EventKind::Site, std::uint8_t(siteOf)});

@@ -111,8 +111,9 @@ private:
         std::uint16_t lane = 0;
         ThreadBuffer *buffer = nullptr;
         Base base = Base::NotStarted, beforeSleep = Base::Running;
-        bool overlay = false;         // the lane shows an inferred wait the tracer did not report
-        std::uint32_t overlayArg = 0; // its IoBegin's argument (ioBlockedUntraced or 0)
+        bool overlay = false;                // the lane shows an inferred wait the tracer did not report
+        std::uint32_t overlayArg = 0;        // its IoBegin's argument (ioBlockedUntraced or 0)
+        std::uint32_t waitSite = UINT32_MAX; // where its last lock wait was asked for (the run's site id)
         EventKind lastPushed = EventKind::Progress;
         int lastCpu = -1;
         std::int64_t lockWaitFrom = 0;

@@ -93,6 +93,7 @@ void Assembler::findDeadlocks(ProcessState &ps)
     const auto objectName = [&](int obj) {
         return obj >= 0 && std::size_t(obj) < objects.size() ? objects[std::size_t(obj)].name : QString();
     };
+    const std::vector<QString> sites = m_recorder.sites();
     for (const auto &[local, start] : ps.threads) {
         if (m_threads[start].waitingFor < 0 || m_threads[start].inCycle) continue;
         std::vector<std::size_t> cycle{start};
@@ -125,9 +126,11 @@ void Assembler::findDeadlocks(ProcessState &ps)
         QStringList clauses;
         for (std::size_t k = 0; k < cycle.size(); ++k) {
             const std::size_t before = cycle[(k + cycle.size() - 1) % cycle.size()];
+            const std::uint32_t site = m_threads[cycle[k]].waitSite;
             clauses << QStringLiteral("%1 holds %2, waits for %3")
-                           .arg(laneName(cycle[k]), objectName(m_threads[before].waitingFor),
-                                objectName(m_threads[cycle[k]].waitingFor));
+                               .arg(laneName(cycle[k]), objectName(m_threads[before].waitingFor),
+                                    objectName(m_threads[cycle[k]].waitingFor)) +
+                           (site < sites.size() ? QStringLiteral(" at ") + sites[site] : QString());
             m_threads[cycle[k]].inCycle = true;
         }
         if (m_firstDeadlockNs == 0) {

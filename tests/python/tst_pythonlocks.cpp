@@ -55,7 +55,9 @@ void TestPythonLocks::deadlockIsDrawnAsACycle()
                                          QStringLiteral("diner-2")}));
     QCOMPARE(locks.size(), std::size_t(3)); // three locks made on one line, three names
     QVERIFY2(describeCycle(t, cycle).contains(QStringLiteral("diner-")), qPrintable(describeCycle(t, cycle)));
-    QVERIFY(runner->result().problems.join(u'\n').startsWith(QStringLiteral("deadlock: diner-")));
+    const QString problem = runner->result().problems.join(u'\n');
+    QVERIFY(problem.startsWith(QStringLiteral("deadlock: diner-")));
+    QCOMPARE(problem.count(QStringLiteral(" at ring.py:6 in dine")), 3); // where each asked for the next lock
     // Meanwhile the process runs none of its threads: its lane is not drawn running (it was, throughout).
     const std::size_t process = lanesOf(t, LaneKind::Process).front();
     const std::int64_t from = f.start + 50'000'000, to = t.end() - 20'000'000;
