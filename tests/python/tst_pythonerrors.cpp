@@ -136,10 +136,12 @@ void TestPythonErrors::deadlockIsFoundNamedAndEnded()
     QVERIFY2(ab.contains(QStringLiteral("transfer-ab holds")) &&
                  ab.contains(QStringLiteral("transfer-ba holds")),
              qPrintable(ab));
-    // Each holds what the other waits for, and the two locks have different names.
-    const QRegularExpression clause(QStringLiteral("^(\\S+) holds (.+), waits for (.+)$"));
+    // Each holds what the other waits for, and the two locks have different names; each clause says
+    // where the thread asked for the lock it waits for.
+    const QRegularExpression clause(
+        QStringLiteral("^(\\S+) holds (.+), waits for (.+) at (dl\\.py:\\d+ in \\w+)$"));
     const auto first = clause.match(cycle[0].toString()), second = clause.match(cycle[1].toString());
-    QVERIFY(first.hasMatch() && second.hasMatch());
+    QVERIFY2(first.hasMatch() && second.hasMatch(), qPrintable(ab));
     QCOMPARE(first.captured(2), second.captured(3));
     QCOMPARE(first.captured(3), second.captured(2));
     QVERIFY(first.captured(2) != first.captured(3));
