@@ -218,14 +218,20 @@ void RunFileWriter::registry(const std::vector<LaneInfo> &lanes, const std::vect
         put(r, std::int32_t(o.lane));
         putString(r, o.name, 0xffff);
     }
-    if (std::size_t(r.size()) > runfile::blockRawLimit) {
-        fail(QStringLiteral("the run's lanes and objects do not fit a block"));
-        return;
-    }
-    reserve(std::size_t(r.size()));
-    m_raw.append(r);
+    if (!append(r, QStringLiteral("lanes and objects"))) return;
     m_lanes = lanes.size();
     m_objects = objects.size();
+}
+
+bool RunFileWriter::append(const QByteArray &record, const QString &what)
+{
+    if (std::size_t(record.size()) > runfile::blockRawLimit) {
+        fail(QStringLiteral("the run's %1 do not fit a block").arg(what));
+        return false;
+    }
+    reserve(std::size_t(record.size()));
+    m_raw.append(record);
+    return true;
 }
 
 void RunFileWriter::sites(const std::vector<QString> &places)
@@ -236,13 +242,7 @@ void RunFileWriter::sites(const std::vector<QString> &places)
     put(r, std::uint32_t(places.size()));
     for (const QString &p : places)
         putString(r, p, 0xffff);
-    if (std::size_t(r.size()) > runfile::blockRawLimit) {
-        fail(QStringLiteral("the run's places in the code do not fit a block"));
-        return;
-    }
-    reserve(std::size_t(r.size()));
-    m_raw.append(r);
-    m_sites = places.size();
+    if (append(r, QStringLiteral("places in the code"))) m_sites = places.size();
 }
 
 void RunFileWriter::events(const Event *events, std::size_t count)

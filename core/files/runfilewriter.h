@@ -54,6 +54,8 @@ public:
 
 private:
     void reserve(std::size_t bytes); // starts a new block when these bytes would not fit
+    // One whole record (a registry's, the sites'); false, and the file failed, when no block holds it.
+    bool append(const QByteArray &record, const QString &what);
     void flushBlock();
     void pack(const QByteArray &raw); // compresses one block and writes it
     void write(const char *data, qsizetype size);

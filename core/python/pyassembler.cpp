@@ -28,11 +28,6 @@ ExitKind exitKindOf(int code)
     return code == 0 ? ExitKind::Normal : code < 0 ? ExitKind::Killed : ExitKind::Crashed;
 }
 
-bool alive(const ThreadSample &x)
-{
-    return x.state != 'Z' && x.state != 'X';
-}
-
 } // namespace
 
 Assembler::Assembler(Recorder &recorder, StreamParser &stream, ProcSampler &sampler, std::int64_t mainPid,
@@ -40,18 +35,6 @@ Assembler::Assembler(Recorder &recorder, StreamParser &stream, ProcSampler &samp
     : m_recorder(recorder), m_stream(stream), m_sampler(sampler), m_mainPid(mainPid),
       m_mainName(std::move(mainName)), m_startNs(startNs), m_edge(startNs)
 {
-}
-
-void Assembler::takeSamples()
-{
-    for (auto &[tid, batch] : m_sampler.take(&m_complete)) {
-        Samples &q = m_samples[tid];
-        for (const ThreadSample &x : batch) {
-            q.runNs = x.runNs;
-            if (alive(x)) q.lastSeen = x.t;
-        }
-        q.s.insert(q.s.end(), batch.begin(), batch.end());
-    }
 }
 
 void Assembler::discover(std::int64_t now, bool all)
@@ -103,58 +86,6 @@ void Assembler::push(ThreadState &ts, const Event &e)
 {
     ts.out.push_back(e);
     ts.lastPushed = e.kind;
-}
-
-void Assembler::applySample(ProcessState &ps, std::size_t index, const ThreadSample &x)
-{
-    ThreadState &ts = m_threads[index];
-    if (ts.base == Base::NotStarted || ts.base == Base::Done) return;
-    if (!alive(x) || x.t >= ps.end) return; // already gone
-    auto &round = ps.rounds[x.t];           // every round in the thread's life counts towards the GIL's span
-    if (x.state == 'R' && x.cpu != ts.lastCpu) {
-        push(ts, {x.t, x.cpu, ts.lane, EventKind::OnCpu, 0});
-        ts.lastCpu = x.cpu;
-    }
-    if (ts.base == Base::Running) {
-        if (x.state == 'R' && ts.overlay) {
-            push(ts, {x.t, 0, ts.lane, EventKind::IoEnd, 0});
-            ts.overlay = false;
-        } else if (x.state != 'R' && x.tracerWrite) {
-            // The tracer writing its events out, waiting for room in the pipe: not the script's I/O.
-            if (ts.overlay) push(ts, {x.t, 0, ts.lane, EventKind::IoEnd, 0});
-            ts.overlay = false;
-        } else if (x.state != 'R') {
-            // A futex wait is a wait for the GIL only while another of the process's threads runs (and
-            // so may hold it); else it is blocked on something untraced (a multiprocessing queue's lock).
-            const bool gilWait = x.futex && anotherRuns(ps, index, x.t);
-            const std::uint32_t what = x.futex ? ioBlockedUntraced : 0;
-            const bool same =
-                ts.overlay && ((gilWait && ts.lastPushed == EventKind::GilWait) ||
-                               (!gilWait && ts.lastPushed == EventKind::IoBegin && ts.overlayArg == what));
-            if (!same) {
-                push(ts, gilWait ? Event{x.t, 0, ts.lane, EventKind::GilWait, ps.gil}
-                                 : Event{x.t, what, ts.lane, EventKind::IoBegin, 0});
-                ts.overlay = true;
-                ts.overlayArg = gilWait ? 0 : what;
-            }
-        }
-    }
-    if ((ts.base == Base::Running || ts.base == Base::Holding) && x.state == 'R') round.push_back(index);
-}
-
-bool Assembler::anotherRuns(const ProcessState &ps, std::size_t index, std::int64_t t) const
-{
-    for (const auto &[local, other] : ps.threads) {
-        if (other == index) continue;
-        const std::int64_t tid = m_threads[other].tid;
-        const auto q = tid != 0 ? m_samples.find(tid) : m_samples.end();
-        if (q == m_samples.end()) continue;
-        const std::vector<ThreadSample> &v = q->second.s;
-        const auto at = std::lower_bound(v.begin(), v.end(), t,
-                                         [](const ThreadSample &a, std::int64_t x) { return a.t < x; });
-        if (at != v.end() && at->t == t && at->state == 'R') return true;
-    }
-    return false;
 }
 
 void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std::int64_t limit)
@@ -385,35 +316,6 @@ void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how, int sign
     }
     ps.buffer->recordAt(end, EventKind::ProcessExit, std::uint8_t(signal), std::uint32_t(how));
     ps.closed = true;
-}
-
-void Assembler::dropSamples(std::int64_t now)
-{
-    // Samples still to be drawn are kept; a closed process's (a zombie is still sampled) are not.
-    const auto open = [&](std::int64_t pid) {
-        const auto it = m_processes.find(pid);
-        return it != m_processes.end() && !it->second.closed;
-    };
-    std::set<std::int64_t> threadTids;
-    for (const ThreadState &ts : m_threads)
-        if (ts.tid != 0 && open(ts.pid)) threadTids.insert(ts.tid);
-    for (auto &[tid, q] : m_samples) {
-        std::size_t used = SIZE_MAX;
-        if (threadTids.count(tid)) used = q.threadPos;
-        if (open(tid)) used = std::min(used, q.processPos);
-        if (used == SIZE_MAX) {
-            // Nobody draws it (yet): what lies before its process's lanes never will be.
-            const ThreadSample *first = q.s.empty() ? nullptr : &q.s.front();
-            const auto owner = first ? m_processes.find(first->pid) : m_processes.end();
-            const std::int64_t before = owner != m_processes.end() ? owner->second.doneTo : now - staleNs;
-            used = std::size_t(std::partition_point(q.s.begin(), q.s.end(),
-                                                    [&](const ThreadSample &x) { return x.t < before; }) -
-                               q.s.begin());
-        }
-        q.s.erase(q.s.begin(), q.s.begin() + std::ptrdiff_t(used));
-        q.threadPos -= std::min(q.threadPos, used);
-        q.processPos -= std::min(q.processPos, used);
-    }
 }
 
 std::int64_t Assembler::advance(std::int64_t now)

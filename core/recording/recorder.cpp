@@ -316,6 +316,12 @@ std::uint32_t Recorder::addSite(const QString &place)
     return it->second;
 }
 
+std::size_t Recorder::siteCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_sites.size();
+}
+
 std::vector<QString> Recorder::sites() const
 {
     std::lock_guard lock(m_mutex);

@@ -249,6 +249,7 @@ public:
     // A place in the code that Site events name ("bank.py:31 in transfer"): the same text, the same id.
     std::uint32_t addSite(const QString &place);
     std::vector<QString> sites() const;
+    std::size_t siteCount() const;
 
     // Not on the hot path: call before a worker starts. The recorder owns the buffer.
     ThreadBuffer *createBuffer(std::uint16_t lane);

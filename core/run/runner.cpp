@@ -70,7 +70,8 @@ bool Runner::collect(double budgetMs)
     const std::vector<ObjectInfo> objects = m_recorder.objects();
     const std::vector<LaneInfo> lanes = m_recorder.lanes();
     m_trace.setRegistry(lanes, objects);
-    if (std::vector<QString> sites = m_recorder.sites(); sites.size() != m_trace.sites().size()) {
+    if (m_recorder.siteCount() != m_trace.sites().size()) { // copied only when there are more
+        std::vector<QString> sites = m_recorder.sites();
         if (m_saver) m_saver->sites(sites);
         m_trace.setSites(std::move(sites));
     }

@@ -80,9 +80,7 @@ class TracedLock(object):
         t = _mono()  # stamped while held, recorded once let go (so a write never happens while held)
         self._lock.release()
         if self._waited:
-            self._waited = False
-            w = _state["wire"]
-            w.event(wire.LOCK_RELEASED, self._obj, w.site(), t)
+            self._released_waited_for(t)
         else:
             _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
 
@@ -92,11 +90,15 @@ class TracedLock(object):
         t = _mono()
         self._lock.release()
         if self._waited:
-            self._waited = False
-            w = _state["wire"]
-            w.event(wire.LOCK_RELEASED, self._obj, w.site(), t)
+            self._released_waited_for(t)
         else:
             _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
+
+    def _released_waited_for(self, t):
+        """The release of a hold another thread waited for: it says where it happened (slow path)."""
+        self._waited = False
+        w = _state["wire"]
+        w.event(wire.LOCK_RELEASED, self._obj, w.site(), t)
 
     def locked(self):
         return self._lock.locked()
@@ -143,13 +145,10 @@ class TracedRLock(TracedLock):
         t = _mono()
         self._depth -= 1
         self._lock.release()
-        if last:
-            w = _state["wire"]
-            site = 0
-            if self._waited:
-                self._waited = False
-                site = w.site()
-            w.event(wire.LOCK_RELEASED, self._obj, site, t)
+        if last and self._waited:
+            self._released_waited_for(t)
+        elif last:
+            _state["wire"].event(wire.LOCK_RELEASED, self._obj, 0, t)
 
     def __exit__(self, *exc):
         self.release()
