@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev libgl-dev zlib1g-dev
           ccache libbenchmark-dev fonts-dejavu-core xvfb xauth xdotool x11-utils imagemagick chromium
-          clang libclang-rt-14-dev clang-format python3
+          clang libclang-rt-14-dev clang-format python3 python3-dev
           desktop-file-utils appstream dpkg-dev file)
 # Node and npm: a machine may already have them from another source (NodeSource's nodejs carries its own
 # npm, and Debian's npm package would conflict with it), so Debian's are added only when a command is

@@ -53,6 +53,7 @@ enum class Stat : std::uint8_t {
     OutputBytes = 4,
     ObjectsUntraced = 5,
     StartupNs = 6,
+    Accelerated = 7, // 1: the tracer's C accelerator records its locks and events, 0: pure Python
 };
 
 struct PyThread

@@ -69,6 +69,15 @@ QString tracerDirectory(QString *error)
     return {};
 }
 
+QString tracerAccelerator()
+{
+#ifdef RACEWAY_TRACER_ACCEL_BUILD_PATH
+    const QString built = QStringLiteral(RACEWAY_TRACER_ACCEL_BUILD_PATH);
+    if (QFileInfo::exists(built)) return built;
+#endif
+    return {};
+}
+
 std::optional<QStringList> splitArguments(const QString &line, QString *error)
 {
     QStringList out;

@@ -37,6 +37,9 @@ QString findPython(const QString &requested, QString *error);
 // Where the tracer is: $RACEWAY_TRACER_DIR, beside the program (../share/raceway/python), or the
 // source tree it was built from. Empty with one line in *error when none holds it.
 QString tracerDirectory(QString *error);
+// The tracer's C accelerator built beside this program (the build tree's), or empty: an installed
+// tracer finds its own in its package, and without one the tracer is pure Python.
+QString tracerAccelerator();
 // Where the example scripts are: $RACEWAY_EXAMPLES_DIR, beside the program
 // (../share/raceway/examples), or the source tree. Empty when none holds them.
 QString examplesDirectory();

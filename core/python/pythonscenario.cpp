@@ -56,6 +56,10 @@ Launch prepare(const PythonJob &job, int traceFd)
         l.envStore.push_back("PYTHONUNBUFFERED=1");
     }
     l.envStore.push_back("RACEWAY_TRACE_FD=" + QByteArray::number(traceFd));
+    // The tracer's C accelerator as this build made it (an installed tracer has it in its package).
+    if (const QString accel = tracerAccelerator();
+        !accel.isEmpty() && qEnvironmentVariableIsEmpty("RACEWAY_TRACER_ACCEL"))
+        l.envStore.push_back("RACEWAY_TRACER_ACCEL=" + QFile::encodeName(accel));
     for (QByteArray &a : l.argvStore)
         l.argv.push_back(a.data());
     l.argv.push_back(nullptr);
@@ -378,6 +382,10 @@ void PythonScenario::run(RunContext &ctx) const
                   tally(qulonglong(a.tracerEvents)));
     ctx.addMetric(QStringLiteral("event_cost_ns"), QStringLiteral("Cost of one event (calibrated)"),
                   double(costPs) / 1000, QStringLiteral("ns"));
+    const bool accelerated =
+        stream.processes().count(pid) && stream.processes().at(pid).stat(Stat::Accelerated) != 0;
+    ctx.addMetric(QStringLiteral("tracer"), QStringLiteral("Locks and events recorded by"),
+                  accelerated ? QStringLiteral("C accelerator") : QStringLiteral("pure Python"));
     ctx.addMetric(QStringLiteral("overhead_ratio"), QStringLiteral("Overhead, traced ÷ untraced (est.)"),
                   tally(wallNs / untraced));
     ctx.addMetric(QStringLiteral("sample_rate_hz"), QStringLiteral("/proc samples per second"),

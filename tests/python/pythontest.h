@@ -109,6 +109,27 @@ protected:
     static double bothRunnableShare(const Trace &trace, std::size_t a, std::size_t b);
     static bool processGone(qint64 pid);
 
+    // While one lives, scripts are traced by the pure Python tracer (RACEWAY_TRACER_PURE), or else by
+    // the C accelerator where it was built.
+    struct PureTracer
+    {
+        explicit PureTracer(bool pure)
+        {
+            if (pure)
+                qputenv("RACEWAY_TRACER_PURE", "1");
+            else
+                qunsetenv("RACEWAY_TRACER_PURE");
+        }
+        ~PureTracer() { qunsetenv("RACEWAY_TRACER_PURE"); }
+        PureTracer(const PureTracer &) = delete;
+        PureTracer &operator=(const PureTracer &) = delete;
+    };
+    static QString expectedTracer(bool pure)
+    {
+        return pure || py::tracerAccelerator().isEmpty() ? QStringLiteral("pure Python")
+                                                         : QStringLiteral("C accelerator");
+    }
+
     QTemporaryDir m_dir;
     QString m_python;
     std::vector<std::unique_ptr<py::PythonScenario>> m_scenarios;

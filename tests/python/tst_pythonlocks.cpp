@@ -16,7 +16,9 @@ private Q_SLOTS:
     void initTestCase() { findPythonAndTracer(); }
     void deadlockIsDrawnAsACycle();
     void locksAreNamedAsTheScriptNamesThem();
+    void waitsSayWhereInTheCode_data();
     void waitsSayWhereInTheCode();
+    void theTracerMakesNoContention();
     void everyInstalledPythonTraces_data();
     void everyInstalledPythonTraces();
 };
@@ -127,19 +129,32 @@ void TestPythonLocks::locksAreNamedAsTheScriptNamesThem()
     QVERIFY2(runner->result().problems.isEmpty(), qPrintable(runner->result().problems.join(u'\n')));
 }
 
+void TestPythonLocks::waitsSayWhereInTheCode_data()
+{
+    QTest::addColumn<bool>("pure");
+    QTest::newRow("accelerated") << false;
+    QTest::newRow("pure Python") << true;
+}
+
 void TestPythonLocks::waitsSayWhereInTheCode()
 {
     // Four threads on one lock, in a loop: every contended wait knows the line that asked for it, and
     // every hold another thread waited for the line that let it go. The places' wait time is the run's
     // lock wait time (waits for a lock, the joins apart); `--json` and a saved run say the same.
+    // The holder lets go of the GIL inside the hold (sleep(0)), so the others queue for the lock. Both
+    // tracers, the C accelerator's and the pure Python one, say the same.
+    QFETCH(bool, pure);
+    const PureTracer mode(pure);
     const QString script = writeScript(QStringLiteral("places.py"), "import threading\n"
+                                                                    "import time\n"
                                                                     "lock = threading.Lock()\n"
                                                                     "n = 0\n"
                                                                     "def work():\n"
                                                                     "    global n\n"
-                                                                    "    for _ in range(20000):\n"
+                                                                    "    for _ in range(3000):\n"
                                                                     "        with lock:\n"
                                                                     "            n += 1\n"
+                                                                    "            time.sleep(0)\n"
                                                                     "ts = [threading.Thread(target=work)\n"
                                                                     "      for _ in range(4)]\n"
                                                                     "for t in ts: t.start()\n"
@@ -148,14 +163,16 @@ void TestPythonLocks::waitsSayWhereInTheCode()
     const Trace &t = runner->trace();
     const auto metrics = runner->result().metrics;
     const qlonglong waits = metricValue(metrics, QStringLiteral("lock_waits")).toLongLong();
-    if (waits == 0) QSKIP("no thread waited for the lock in this run");
+    QVERIFY2(waits > 0, "no thread waited for a lock held across sleep(0)");
+    QCOMPARE(metricValue(metrics, QStringLiteral("lock_waits_traced")).toLongLong(), waits);
+    QCOMPARE(metricValue(metrics, QStringLiteral("tracer")).toString(), expectedTracer(pure));
     const std::vector<SiteTotals> places = siteTotals(t, t.start(), t.end());
     const auto at = [&](const QString &place) {
         const auto it =
             std::find_if(places.begin(), places.end(), [&](const SiteTotals &s) { return s.place == place; });
         return it == places.end() ? SiteTotals{} : *it;
     };
-    const SiteTotals loop = at(QStringLiteral("places.py:7 in work"));
+    const SiteTotals loop = at(QStringLiteral("places.py:8 in work"));
     QCOMPARE(loop.waits, waits);
     const double lockWaitMs = metricValue(metrics, QStringLiteral("lock_wait_ms")).toDouble();
     QVERIFY2(std::llabs(loop.waitNs - qRound64(lockWaitMs * 1e6)) <= 1000,
@@ -163,10 +180,10 @@ void TestPythonLocks::waitsSayWhereInTheCode()
                             .arg(double(loop.waitNs) / 1e6)
                             .arg(lockWaitMs)));
     // A hold is let go where its `with` is (3.11 and later; up to 3.10, at the block's last line).
-    const SiteTotals letGo = loop.releases > 0 ? loop : at(QStringLiteral("places.py:8 in work"));
+    const SiteTotals letGo = loop.releases > 0 ? loop : at(QStringLiteral("places.py:10 in work"));
     QVERIFY(letGo.releases > 0);
     QVERIFY(letGo.releases <= waits); // a hold that made several wait is let go once
-    QVERIFY(at(QStringLiteral("places.py:12 in <module>")).waits >= 1); // the joins
+    QVERIFY(at(QStringLiteral("places.py:14 in <module>")).waits >= 1); // the joins
     // Every wait that began on a thread lane and was asked for at a place is drawn as a wait there.
     for (std::size_t lane : lanesOf(t, LaneKind::Thread))
         for (const SitePoint &p : t.lane(lane).sites)
@@ -191,6 +208,40 @@ void TestPythonLocks::waitsSayWhereInTheCode()
     QCOMPARE(shown.status, 0);
     QCOMPARE(shown.json.value(QStringLiteral("waits_by_place")),
              traced.json.value(QStringLiteral("waits_by_place")));
+}
+
+void TestPythonLocks::theTracerMakesNoContention()
+{
+    // Four threads taking one lock 25,000 times each around `counter += 1`: untraced, a holder never
+    // loses the GIL inside the hold (no call in it), so no thread ever finds the lock taken. The traced
+    // lock must not change that: with the C accelerator nothing runs between taking and letting go. The
+    // pure Python tracer's wrapper code inside the hold let the GIL change hands there (5,861 waits of
+    // 100,000 in one run here), and the picture showed contention the tracer made.
+    if (py::tracerAccelerator().isEmpty())
+        QSKIP("the tracer's C accelerator was not built (python3-dev missing)");
+    const QString script = writeScript(QStringLiteral("busy.py"), "import threading\n"
+                                                                  "lock = threading.Lock()\n"
+                                                                  "counter = 0\n"
+                                                                  "def work():\n"
+                                                                  "    global counter\n"
+                                                                  "    for _ in range(25000):\n"
+                                                                  "        with lock:\n"
+                                                                  "            counter += 1\n"
+                                                                  "ts = [threading.Thread(target=work)\n"
+                                                                  "      for _ in range(4)]\n"
+                                                                  "for t in ts: t.start()\n"
+                                                                  "for t in ts: t.join()\n"
+                                                                  "assert counter == 100000\n");
+    const Result r = raceway({QStringLiteral("trace"), script, QStringLiteral("--json")});
+    QVERIFY2(r.status == 0, r.err.constData());
+    const QJsonObject metrics = r.json.value(QStringLiteral("metrics")).toObject();
+    QCOMPARE(metrics.value(QStringLiteral("tracer")).toString(), QStringLiteral("C accelerator"));
+    const qint64 waits = metrics.value(QStringLiteral("lock_waits")).toInteger();
+    QCOMPARE(metrics.value(QStringLiteral("lock_waits_traced")).toInteger(), waits);
+    // Each hold and each acquisition recorded: two events a cycle, plus the threads' own.
+    QVERIFY(metrics.value(QStringLiteral("tracer_events")).toInteger() >= 200000);
+    qInfo("%lld of 100,000 acquisitions waited", static_cast<long long>(waits));
+    QVERIFY2(waits <= 1000, "the traced lock made threads wait that untraced would not have");
 }
 
 void TestPythonLocks::everyInstalledPythonTraces_data()
@@ -229,6 +280,7 @@ void TestPythonLocks::everyInstalledPythonTraces()
         QVERIFY2(lanes.contains(QLatin1String(name)),
                  qPrintable(python + QStringLiteral(": ") + lanes.join(u',')));
     const QJsonObject metrics = r.json.value(QStringLiteral("metrics")).toObject();
+    QCOMPARE(metrics.value(QStringLiteral("tracer")).toString(), expectedTracer(false)); // one .so for all
     const qint64 waits = metrics.value(QStringLiteral("lock_waits")).toInteger();
     QCOMPARE(metrics.value(QStringLiteral("lock_waits_traced")).toInteger(), waits);
     qint64 atTheLock = 0;

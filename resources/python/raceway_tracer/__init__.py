@@ -28,13 +28,11 @@ def _calibrate(w):
     multiplies it by the events recorded to estimate the run's untraced wall time, without running
     the script twice."""
     raw = _thread.allocate_lock()
-    traced = sync.TracedLock.__new__(sync.TracedLock)
-    traced._lock = _thread.allocate_lock()
-    traced._obj = 0
-    traced._waited = False
+    traced = sync.bare_lock()
     ident = _thread.get_ident()
     own_lane = w.lanes.get(ident)
     w.lanes[ident] = CALIBRATION_LANE
+    w.lane_changed()
     rounds = 1500
     best = None
     for _ in range(3):
@@ -52,6 +50,7 @@ def _calibrate(w):
         cost = max(0, (t2 - t1) - (t1 - t0)) * 1000 // (2 * rounds)
         best = cost if best is None else min(best, cost)
     w.lanes[ident] = own_lane
+    w.lane_changed()
     return best
 
 
@@ -62,20 +61,22 @@ def install_from_environment(began=None):
     value = os.environ.get("RACEWAY_TRACE_FD")
     if not value:
         return
+    accel = wire.load_accelerator()
     try:
         fd = int(value)
-        w = wire.Wire(fd)
+        w = wire.make_wire(fd, accel)
     except (ValueError, OSError):
         return  # not given the pipe (a descriptor closed on the way): run untraced
     _installed.append(w)
-    sync.install(w)
+    sync.install(w, accel)
     w.meta(wire.HELLO, arg=os.getppid())
+    w.meta(wire.STAT, obj=wire.STAT_ACCELERATED, arg=int(accel is not None))
     w.adopt_thread(threading.current_thread().name)
     w.cost_ps = _calibrate(w)
     w.meta(wire.STAT, obj=wire.STAT_COST_PS, arg=min(w.cost_ps, 0xFFFFFFFF))
     w.event(wire.THREAD_START, 0, threading.get_native_id())
     w.flush()
-    processes.install(w, fd, [sync])
+    processes.install(w, fd, [sync], accel)
     atexit.register(_at_exit)
     startup = time.perf_counter_ns() - began
     w.meta(wire.STAT, obj=wire.STAT_STARTUP_NS, arg=min(startup, 0xFFFFFFFF))

@@ -15,7 +15,7 @@ import time
 
 from . import aio, wire
 
-_state = {"wire": None, "fd": -1}
+_state = {"wire": None, "fd": -1, "accel": None}
 _raw_sleep = time.sleep  # taken before the tracer replaces time.sleep
 HEARTBEAT_S = 0.05
 
@@ -49,7 +49,7 @@ def after_fork_in_child():
     old = _state["wire"]
     if old is None:
         return
-    w = wire.Wire(old.fd)
+    w = wire.make_wire(old.fd, _state["accel"])
     w.cost_ps = old.cost_ps
     w.next_obj = old.next_obj  # objects inherited from the parent keep their numbers
     _state["wire"] = w
@@ -57,6 +57,7 @@ def after_fork_in_child():
     name = threading.current_thread().name
     w.meta(wire.HELLO, arg=_parent_pid())
     w.meta(wire.STAT, obj=wire.STAT_COST_PS, arg=w.cost_ps)
+    w.meta(wire.STAT, obj=wire.STAT_ACCELERATED, arg=int(_state["accel"] is not None))
     w.adopt_thread(name)
     w.event(wire.THREAD_START, 0, threading.get_native_id())
     w.flush()
@@ -282,9 +283,10 @@ def _patch_exit():
     os._exit = _exit
 
 
-def install(w, fd, users):
+def install(w, fd, users, accel=None):
     _state["wire"] = w
     _state["fd"] = fd
+    _state["accel"] = accel
     _wire_users.extend(users)
     _wire_users.append(aio)
     aio._state["wire"] = w

@@ -40,17 +40,11 @@ def _first_use(target, obj):
     return -obj
 
 
-class TracedLock(object):
-    """threading.Lock as the script sees it, reporting waits and holds."""
+class _Named(object):
+    """What every traced lock class shares: its name on the stream."""
 
-    __slots__ = ("_lock", "_obj", "_site", "_waited", "__weakref__")
+    __slots__ = ()
     _kind = wire.OBJ_LOCK
-
-    def __init__(self, inner, site):
-        self._lock = inner
-        self._site = site
-        self._waited = False  # another thread waited for it: its next release says where it happens
-        self._obj = _w().reserve_object()  # described at its first acquire (see _FirstUse)
 
     def _describe(self):
         # By its first use the script has bound it to a name (`a = threading.Lock()` had not yet, when
@@ -61,6 +55,19 @@ class TracedLock(object):
     @staticmethod
     def _name():
         return "Lock"
+
+
+class PyTracedLock(_Named):
+    """threading.Lock as the script sees it, reporting waits and holds (pure Python: the C accelerator's
+    Lock does the same without a Python frame between taking and letting go)."""
+
+    __slots__ = ("_lock", "_obj", "_site", "_waited", "__weakref__")
+
+    def __init__(self, site, inner=None):
+        self._lock = inner if inner is not None else _state["raw_lock"]()
+        self._site = site
+        self._waited = False  # another thread waited for it: its next release says where it happens
+        self._obj = _w().reserve_object()  # described at its first acquire (see _FirstUse)
 
     def acquire(self, blocking=True, timeout=-1):
         w = _state["wire"]
@@ -113,14 +120,33 @@ class TracedLock(object):
         return "<traced %r>" % (self._lock,)
 
 
-class TracedRLock(TracedLock):
+def _fast_lock_class(accel):
+    class FastTracedLock(_Named, accel.Lock):
+        """threading.Lock, traced by the C accelerator: acquire, release, __enter__ and __exit__ are C."""
+
+        __slots__ = ("_site", "__weakref__")
+
+        def __init__(self, site):
+            self._site = site
+            self._obj = _w().reserve_object()  # described at its first acquire (see _FirstUse)
+
+        def __repr__(self):
+            return "<traced %s lock>" % ("locked" if self.locked() else "unlocked")
+
+    return FastTracedLock
+
+
+TracedLock = PyTracedLock  # the accelerator's when it loads (see install)
+
+
+class TracedRLock(PyTracedLock):
     """threading.RLock: a hold is drawn from the first acquire to the last release."""
 
     __slots__ = ("_depth",)
     _kind = wire.OBJ_RLOCK
 
     def __init__(self, inner, site):
-        TracedLock.__init__(self, inner, site)
+        PyTracedLock.__init__(self, site, inner)
         self._depth = 0
 
     @staticmethod
@@ -133,7 +159,7 @@ class TracedRLock(TracedLock):
             inner.acquire()
             self._depth += 1
             return True
-        got = TracedLock.acquire(self, blocking, timeout)
+        got = PyTracedLock.acquire(self, blocking, timeout)
         if got:
             self._depth = 1
         return got
@@ -179,19 +205,22 @@ class TracedRLock(TracedLock):
         return self._lock._is_owned()
 
 
-class _FirstUseLock(TracedLock):
-    """A TracedLock not used yet: its first acquire describes it, then it is a TracedLock (the same
-    layout: the swap costs later acquires nothing)."""
+def _first_use_class(traced):
+    class _FirstUseLock(traced):
+        """A traced lock not used yet: its first acquire describes it, then it is a `traced` (the same
+        layout: the swap costs later acquires nothing)."""
 
-    __slots__ = ()
+        __slots__ = ()
 
-    def acquire(self, blocking=True, timeout=-1):
-        if type(self) is _FirstUseLock:  # a bound method taken before the swap (Condition's) comes back
-            self._describe()
-            self.__class__ = TracedLock
-        return TracedLock.acquire(self, blocking, timeout)
+        def acquire(self, blocking=True, timeout=-1):
+            if type(self) is _FirstUseLock:  # a bound method taken before the swap (Condition's) comes back
+                self._describe()
+                self.__class__ = traced
+            return traced.acquire(self, blocking, timeout)
 
-    __enter__ = acquire
+        __enter__ = acquire
+
+    return _FirstUseLock
 
 
 class _FirstUseRLock(TracedRLock):
@@ -208,13 +237,28 @@ class _FirstUseRLock(TracedRLock):
     __enter__ = acquire
 
 
-def _patch_locks():
+def bare_lock():
+    """A traced lock that names no object (calibration's)."""
+    lock = TracedLock.__new__(TracedLock)
+    if TracedLock is PyTracedLock:
+        lock._lock = _state["raw_lock"]()
+    lock._obj = 0
+    lock._waited = False
+    return lock
+
+
+def _patch_locks(accel):
+    global TracedLock
     raw_lock = threading.Lock
     raw_rlock = threading.RLock
+    _state["raw_lock"] = raw_lock
+    if accel is not None:
+        TracedLock = _fast_lock_class(accel)
+    first_use = _first_use_class(TracedLock)
 
     def Lock():
         site = wire.describe_caller(1)
-        return _FirstUseLock(raw_lock(), site) if site else raw_lock()
+        return first_use(site) if site else raw_lock()
 
     def RLock(*args, **kwargs):
         site = wire.describe_caller(1)
@@ -445,9 +489,9 @@ def _patch_sleep():
     time.sleep = sleep
 
 
-def install(w):
+def install(w, accel=None):
     _state["wire"] = w
-    _patch_locks()
+    _patch_locks(accel)
     _patch_condition()
     _patch_semaphore(threading.Semaphore)
     if threading.BoundedSemaphore.release is not threading.Semaphore.release:

@@ -53,6 +53,7 @@ STAT_COST_PS = 3  # calibrated cost of one event, in picoseconds
 STAT_OUTPUT_BYTES = 4  # bytes printed to stdout and stderr
 STAT_OBJECTS_UNTRACED = 5  # objects beyond the 255 one run can name
 STAT_STARTUP_NS = 6  # what loading and calibrating the tracer took in this process
+STAT_ACCELERATED = 7  # 1: locks and events recorded by the C accelerator, 0: pure Python
 
 OBJ_LOCK = 1
 OBJ_RLOCK = 2
@@ -138,12 +139,13 @@ class Wire:
         elif len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS:
             self.flush()
 
-    def site(self):
+    def site(self, depth=2):
         """The number of the place in the script's code that called into the tracer (the first frame
         outside the standard library and the tracer), named on the stream the first time; 0 where there
-        is none. Only on slow paths: a wait about to block, a release someone waited for."""
+        is none. Only on slow paths: a wait about to block, a release someone waited for. `depth`: the
+        frames above this one to begin looking at (1 when called from C)."""
         try:
-            frame = sys._getframe(2)
+            frame = sys._getframe(depth)
         except ValueError:
             return 0
         while frame is not None and frame.f_code.co_filename.startswith(_SKIP):
@@ -178,9 +180,15 @@ class Wire:
             data = text.encode("utf-8", "replace")[:_STRING_MAX]
             padded = data + b"\0" * (-len(data) % _RECORD)
             item += _pack(0, len(data), lane, STRING, 0) + padded
+        self._append(item)
+
+    def _append(self, item):
         self.buf.append(item)
         if len(self.buf) == 1:
             self.first_t = _mono()
+
+    def lane_changed(self):
+        """The calling thread's entry in `lanes` was changed by hand (calibration)."""
 
     def adopt_thread(self, name=None):
         """A lane for the calling thread, named after it (threads started outside threading.Thread
@@ -229,17 +237,36 @@ class Wire:
         if not got and force_after is None:
             return
         try:
-            n = len(self.buf)
-            if n == 0 or not self.ok:
+            if not self.ok:
                 return
-            items = self.buf[:n]
-            del self.buf[:n]
-            self.write_units(items)
+            units = self._take_units()
+            if units:
+                self.write_units(units)
         finally:
             if got:
                 lock.release()
 
-    def write_units(self, items):
+    def _take_units(self):
+        """Everything buffered, as units ready to write (a FRAME record and what follows), the buffer
+        emptied."""
+        n = len(self.buf)
+        items = self.buf[:n]
+        del self.buf[:n]
+        units = []
+        unit = []
+        size = 0
+        for item in items:
+            if size + len(item) > _UNIT - _RECORD:
+                units.append(_pack(0, self.pid, size // _RECORD, FRAME, VERSION) + b"".join(unit))
+                unit = []
+                size = 0
+            unit.append(item)
+            size += len(item)
+        if unit:
+            units.append(_pack(0, self.pid, size // _RECORD, FRAME, VERSION) + b"".join(unit))
+        return units
+
+    def write_units(self, units):
         # The descriptor may have been closed by the script, or its number reused for something else:
         # never write into anything but the pipe Raceway gave.
         try:
@@ -250,30 +277,17 @@ class Wire:
         if (st.st_dev, st.st_ino) != self.identity:
             self.ok = False
             return
-        unit = []
-        size = 0
-        for item in items:
-            if size + len(item) > _UNIT - _RECORD:
-                self.write_unit(unit, size)
-                unit = []
-                size = 0
-            unit.append(item)
-            size += len(item)
-        if unit:
-            self.write_unit(unit, size)
-
-    def write_unit(self, unit, size):
-        if not self.ok:
-            return
-        data = _pack(0, self.pid, size // _RECORD, FRAME, VERSION) + b"".join(unit)
-        try:
-            written = os.write(self.fd, data)
-            if written != len(data):  # a pipe write of at most PIPE_BUF bytes is whole or nothing
-                self.ok = False
-        except InterruptedError:
-            self.write_unit(unit, size)
-        except OSError:
-            self.ok = False
+        for data in units:
+            while self.ok:
+                try:
+                    written = os.write(self.fd, data)
+                    if written != len(data):  # a pipe write of at most PIPE_BUF bytes is whole or nothing
+                        self.ok = False
+                    break
+                except InterruptedError:
+                    continue
+                except OSError:
+                    self.ok = False
 
     def finish(self, force_after=None):
         """What this process's stream ends with: its tallies."""
@@ -282,6 +296,66 @@ class Wire:
         self.meta(STAT, obj=STAT_OUTPUT_BYTES, arg=min(self.output_bytes, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OBJECTS_UNTRACED, arg=self.untraced_objects)
         self.flush(wait=True, force_after=force_after)
+
+
+class FastWire(Wire):
+    """The same wire with its buffer, its counts and the recording of events in the C accelerator (its
+    Stream), which its traced locks record into without running any Python code."""
+
+    def __init__(self, fd, accel):
+        self.stream = accel.Stream(self)
+        Wire.__init__(self, fd)
+        self.event = self.stream.event  # straight to C: no Python frame per event
+        self.event_on = self.stream.event_on
+        self._accel = accel
+        accel.use(self.stream)
+
+    events = property(lambda self: self.stream.events, lambda self, v: setattr(self.stream, "events", v))
+    lock_waits = property(
+        lambda self: self.stream.lock_waits, lambda self, v: setattr(self.stream, "lock_waits", v)
+    )
+    ok = property(lambda self: bool(self.stream.ok), lambda self, v: setattr(self.stream, "ok", int(bool(v))))
+
+    def _append(self, item):
+        self.stream.append(item)
+
+    def _take_units(self):
+        return self.stream.take(self.pid, VERSION)
+
+    def lane_changed(self):
+        self._accel.forget_lane()
+
+
+def load_accelerator():
+    """The C accelerator (core/python/accel/raceway_accel.c), or None: pure Python when it was not
+    built, will not load, RACEWAY_TRACER_PURE is set, or the interpreter has no GIL (abi3 modules are
+    for builds with one)."""
+    if os.environ.get("RACEWAY_TRACER_PURE"):
+        return None
+    try:
+        import sysconfig
+
+        if sysconfig.get_config_var("Py_GIL_DISABLED"):
+            return None
+        path = os.environ.get("RACEWAY_TRACER_ACCEL")
+        if path:
+            import importlib
+            import importlib.machinery
+
+            loader = importlib.machinery.ExtensionFileLoader("_raceway_accel", path)
+            spec = importlib.machinery.ModuleSpec("_raceway_accel", loader, origin=path)
+            module = importlib._bootstrap.module_from_spec(spec)
+            loader.exec_module(module)
+            return module
+        from . import _raceway_accel
+
+        return _raceway_accel
+    except Exception:  # not built, or built for something else: pure Python serves
+        return None
+
+
+def make_wire(fd, accel):
+    return FastWire(fd, accel) if accel is not None else Wire(fd)
 
 
 def stdlib_dir():

@@ -1,0 +1,659 @@
+/* The Python tracer's optional accelerator: a traced threading.Lock whose acquire, release, __enter__ and
+ * __exit__ are C, and the event buffer every traced object records into.
+ *
+ * Why: a lock wrapped in Python costs 1.75-2.7x a raw lock before it records anything, and its Python
+ * code between acquire and release gives the interpreter a chance to hand the GIL over while the lock is
+ * held, so the tracer created contention it then drew. Here nothing between taking and letting go of the
+ * lock runs Python code; the GIL is let go only to block.
+ *
+ * Built against the limited API of 3.8 (one .so, abi3, for every CPython from 3.8), with one exception:
+ * METH_FASTCALL, which every CPython since 3.7 calls the same way but whose flag the limited API's
+ * headers name only from 3.10. The tracer (resources/python/raceway_tracer) uses this module when it
+ * loads and falls back to pure Python when it does not (a free-threaded interpreter, RACEWAY_TRACER_PURE).
+ *
+ * The stream it writes is described in wire.py and core/python/pystream.h: 16-byte records (t: i64,
+ * arg: u32, lane: u16, kind: u8, obj: u8), little-endian, sent in units of at most 4096 bytes, a STRING
+ * record and its text always in the unit of the record before them.
+ */
+#define Py_LIMITED_API 0x03080000
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef METH_FASTCALL
+#define METH_FASTCALL 0x0080
+#endif
+
+typedef PyObject *(*FastFunction)(PyObject *, PyObject *const *, Py_ssize_t);
+typedef PyObject *(*FastFunctionWithKeywords)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
+
+enum {
+    LOCK_REQUESTED = 3,
+    LOCK_ACQUIRED = 4,
+    LOCK_RELEASED = 5,
+    WAIT_END = 27,
+    STRING = 0xEF,
+    FRAME = 0xF0,
+    RECORD = 16,
+    UNIT = 4096,
+    FLUSH_AT = 200,
+};
+static const int64_t FLUSH_AGE_NS = 50000000;
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* time.monotonic_ns()'s clock */
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void put_record(unsigned char *p, int64_t t, uint32_t arg, uint16_t lane, uint8_t kind, uint8_t obj)
+{
+    uint64_t ut = (uint64_t)t;
+    for (int i = 0; i < 8; ++i)
+        p[i] = (unsigned char)(ut >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+        p[8 + i] = (unsigned char)(arg >> (8 * i));
+    p[12] = (unsigned char)lane;
+    p[13] = (unsigned char)(lane >> 8);
+    p[14] = kind;
+    p[15] = obj;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* ---- Stream: one process's buffer in front of the pipe ------------------------------------------- */
+
+typedef struct
+{
+    PyObject_HEAD unsigned char *data;
+    Py_ssize_t size, capacity;
+    Py_ssize_t items; /* records, or records with their text */
+    int64_t first_t;  /* when the oldest buffered item was recorded */
+    long long events, lock_waits;
+    int ok;
+    uint64_t generation; /* the calling thread's cached lane is this stream's when they match */
+    PyObject *wire;      /* its lane() gives a thread its lane; its flush() writes the buffer out */
+} Stream;
+
+static Stream *current_stream; /* the one the locks record into (the process's; replaced after fork) */
+static uint64_t generations;
+static _Thread_local uint64_t cached_generation;
+static _Thread_local int cached_lane;
+static PyObject *str_lane, *str_flush, *str_site;
+
+static int reserve(Stream *s, Py_ssize_t more)
+{
+    if (s->size + more <= s->capacity) return 0;
+    Py_ssize_t capacity = s->capacity ? s->capacity : 4096;
+    while (capacity < s->size + more)
+        capacity *= 2;
+    unsigned char *data = PyMem_Realloc(s->data, (size_t)capacity);
+    if (!data) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->data = data;
+    s->capacity = capacity;
+    return 0;
+}
+
+/* The calling thread's lane: cached per thread, asked of the wire the first time (which adopts a thread
+ * that threading did not start). */
+static int stream_lane(Stream *s)
+{
+    if (cached_generation == s->generation) return cached_lane;
+    PyObject *lane = PyObject_CallMethodObjArgs(s->wire, str_lane, NULL);
+    if (!lane) return -1;
+    long value = PyLong_AsLong(lane);
+    Py_DECREF(lane);
+    if (value == -1 && PyErr_Occurred()) return -1;
+    cached_lane = (int)(value & 0xFFFF);
+    cached_generation = s->generation;
+    return cached_lane;
+}
+
+/* Appends one record. Returns 1 when the buffer is due to be written out, 0 when not, -1 on error. */
+static int stream_put(Stream *s, int lane, uint8_t kind, uint8_t obj, uint32_t arg, int64_t t)
+{
+    if (reserve(s, RECORD) < 0) return -1;
+    put_record(s->data + s->size, t, arg, (uint16_t)lane, kind, obj);
+    s->size += RECORD;
+    s->events += 1;
+    s->items += 1;
+    if (s->items == 1) {
+        s->first_t = t;
+        return 0;
+    }
+    /* Never right after a lock was taken: writing lets go of the GIL, and every other thread would find
+     * the lock held and queue up behind it. */
+    return kind != LOCK_ACQUIRED && (s->items >= FLUSH_AT || t - s->first_t > FLUSH_AGE_NS);
+}
+
+static int stream_flush(Stream *s)
+{
+    PyObject *r = PyObject_CallMethodObjArgs(s->wire, str_flush, NULL);
+    if (!r) return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+/* Records an event of the calling thread stamped at t (now when 0); writes the buffer out when due. */
+static int stream_event(Stream *s, uint8_t kind, uint8_t obj, uint32_t arg, int64_t t)
+{
+    if (!s->ok) return 0;
+    int lane = stream_lane(s);
+    if (lane < 0) return -1;
+    int due = stream_put(s, lane, kind, obj, arg, t ? t : now_ns());
+    if (due < 0) return -1;
+    return due ? stream_flush(s) : 0;
+}
+
+static int arg_u32(PyObject *o, uint32_t *out)
+{
+    unsigned long v = PyLong_AsUnsignedLongMask(o); /* negative values in two's complement, as & 0xFFFFFFFF */
+    if (v == (unsigned long)-1 && PyErr_Occurred()) return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int arg_int(PyObject *o, long *out)
+{
+    long v = PyLong_AsLong(o);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    *out = v;
+    return 0;
+}
+
+/* event(kind, obj=0, arg=0, t=0) */
+static PyObject *stream_event_method(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Stream *s = (Stream *)self;
+    if (nargs < 1 || nargs > 4) {
+        PyErr_SetString(PyExc_TypeError, "event(kind, obj=0, arg=0, t=0)");
+        return NULL;
+    }
+    if (!s->ok) Py_RETURN_NONE;
+    long kind, obj = 0;
+    uint32_t arg = 0;
+    long long t = 0;
+    if (arg_int(args[0], &kind) < 0) return NULL;
+    if (nargs > 1 && arg_int(args[1], &obj) < 0) return NULL;
+    if (nargs > 2 && arg_u32(args[2], &arg) < 0) return NULL;
+    if (nargs > 3) {
+        t = PyLong_AsLongLong(args[3]);
+        if (t == -1 && PyErr_Occurred()) return NULL;
+    }
+    if (stream_event(s, (uint8_t)kind, (uint8_t)obj, arg, t) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* event_on(lane, kind, obj=0, arg=0): on a lane that is not the calling thread's own (an asyncio task's) */
+static PyObject *stream_event_on(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Stream *s = (Stream *)self;
+    if (nargs < 2 || nargs > 4) {
+        PyErr_SetString(PyExc_TypeError, "event_on(lane, kind, obj=0, arg=0)");
+        return NULL;
+    }
+    if (!s->ok) Py_RETURN_NONE;
+    long lane, kind, obj = 0;
+    uint32_t arg = 0;
+    if (arg_int(args[0], &lane) < 0 || arg_int(args[1], &kind) < 0) return NULL;
+    if (nargs > 2 && arg_int(args[2], &obj) < 0) return NULL;
+    if (nargs > 3 && arg_u32(args[3], &arg) < 0) return NULL;
+    int due = stream_put(s, (int)lane, (uint8_t)kind, (uint8_t)obj, arg, now_ns());
+    if (due < 0 || (due && stream_flush(s) < 0)) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* append(item): a record with its text, packed by the wire, kept whole */
+static PyObject *stream_append(PyObject *self, PyObject *item)
+{
+    Stream *s = (Stream *)self;
+    char *bytes;
+    Py_ssize_t n;
+    if (PyBytes_AsStringAndSize(item, &bytes, &n) < 0) return NULL;
+    if (n <= 0 || n % RECORD != 0 || n > UNIT - RECORD) {
+        PyErr_SetString(PyExc_ValueError, "an item is whole 16-byte records, at most 4080 bytes");
+        return NULL;
+    }
+    if (reserve(s, n) < 0) return NULL;
+    memcpy(s->data + s->size, bytes, (size_t)n);
+    s->size += n;
+    s->items += 1;
+    if (s->items == 1) s->first_t = now_ns();
+    Py_RETURN_NONE;
+}
+
+/* The bytes of the item at offset p: its record, and a STRING record with its text when one follows. */
+static Py_ssize_t item_size(const Stream *s, Py_ssize_t p)
+{
+    Py_ssize_t n = RECORD;
+    const unsigned char *next = s->data + p + RECORD;
+    if (p + RECORD < s->size && next[14] == STRING)
+        n += RECORD + (Py_ssize_t)(get_u32(next + 8) + RECORD - 1) / RECORD * RECORD;
+    return n;
+}
+
+/* take(pid, version): everything buffered, as units ready to write (each a FRAME record and at most 255
+ * records), the buffer emptied. */
+static PyObject *stream_take(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Stream *s = (Stream *)self;
+    long pid, version;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "take(pid, version)");
+        return NULL;
+    }
+    if (arg_int(args[0], &pid) < 0 || arg_int(args[1], &version) < 0) return NULL;
+    PyObject *units = PyList_New(0);
+    if (!units) return NULL;
+    Py_ssize_t begin = 0;
+    while (begin < s->size) {
+        Py_ssize_t end = begin;
+        while (end < s->size) {
+            Py_ssize_t n = item_size(s, end);
+            if (end + n > s->size) n = s->size - end; /* cannot happen: items are appended whole */
+            if (end + n - begin > UNIT - RECORD && end > begin) break;
+            end += n;
+        }
+        PyObject *unit = PyBytes_FromStringAndSize(NULL, RECORD + (end - begin));
+        if (!unit) {
+            Py_DECREF(units);
+            return NULL;
+        }
+        unsigned char *out = (unsigned char *)PyBytes_AsString(unit);
+        put_record(out, 0, (uint32_t)pid, (uint16_t)((end - begin) / RECORD), FRAME, (uint8_t)version);
+        memcpy(out + RECORD, s->data + begin, (size_t)(end - begin));
+        if (PyList_Append(units, unit) < 0) {
+            Py_DECREF(unit);
+            Py_DECREF(units);
+            return NULL;
+        }
+        Py_DECREF(unit);
+        begin = end;
+    }
+    s->size = 0;
+    s->items = 0;
+    return units;
+}
+
+static Py_ssize_t stream_length(PyObject *self)
+{
+    return ((Stream *)self)->items;
+}
+
+static int stream_init(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    Stream *s = (Stream *)self;
+    PyObject *wire;
+    if (kwargs && PyDict_Size(kwargs) != 0) {
+        PyErr_SetString(PyExc_TypeError, "Stream(wire)");
+        return -1;
+    }
+    if (!PyArg_ParseTuple(args, "O:Stream", &wire)) return -1;
+    PyObject *old = s->wire;
+    Py_INCREF(wire);
+    s->wire = wire;
+    Py_XDECREF(old);
+    s->ok = 1;
+    s->generation = ++generations;
+    return 0;
+}
+
+static int stream_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(((Stream *)self)->wire);
+    return 0;
+}
+
+static int stream_clear(PyObject *self)
+{
+    Py_CLEAR(((Stream *)self)->wire);
+    return 0;
+}
+
+static void stream_dealloc(PyObject *self)
+{
+    Stream *s = (Stream *)self;
+    PyTypeObject *type = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (current_stream == s) current_stream = NULL;
+    stream_clear(self);
+    PyMem_Free(s->data);
+    freefunc free_ = (freefunc)PyType_GetSlot(type, Py_tp_free);
+    free_(self);
+    Py_DECREF(type);
+}
+
+static PyMethodDef stream_methods[] = {
+    {"event", (PyCFunction)(void (*)(void))(FastFunction)stream_event_method, METH_FASTCALL,
+     "event(kind, obj=0, arg=0, t=0): an event of the calling thread, stamped now or at t"},
+    {"event_on", (PyCFunction)(void (*)(void))(FastFunction)stream_event_on, METH_FASTCALL,
+     "event_on(lane, kind, obj=0, arg=0): an event on a lane no thread owns"},
+    {"append", stream_append, METH_O, "append(item): a packed record with its text"},
+    {"take", (PyCFunction)(void (*)(void))(FastFunction)stream_take, METH_FASTCALL,
+     "take(pid, version): the buffer as units to write, emptied"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef stream_members[] = {
+    {"events", T_LONGLONG, offsetof(Stream, events), 0, "events recorded"},
+    {"lock_waits", T_LONGLONG, offsetof(Stream, lock_waits), 0, "contended acquisitions"},
+    {"ok", T_INT, offsetof(Stream, ok), 0, "0 once the pipe cannot be written"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot stream_slots[] = {
+    {Py_tp_doc, (void *)"Stream(wire): the buffer of one process's events"},
+    {Py_tp_init, (void *)stream_init},
+    {Py_tp_new, (void *)PyType_GenericNew},
+    {Py_tp_dealloc, (void *)stream_dealloc},
+    {Py_tp_traverse, (void *)stream_traverse},
+    {Py_tp_clear, (void *)stream_clear},
+    {Py_tp_methods, stream_methods},
+    {Py_tp_members, stream_members},
+    {Py_sq_length, (void *)stream_length},
+    {0, NULL},
+};
+
+static PyType_Spec stream_spec = {"_raceway_accel.Stream", sizeof(Stream), 0,
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, stream_slots};
+
+/* ---- Lock: threading.Lock, traced --------------------------------------------------------------- */
+
+typedef struct
+{
+    PyObject_HEAD PyThread_type_lock lock;
+    int locked;
+    int waited; /* another thread waited for it: its next release says where it happens */
+    int obj;    /* the object's number on the stream (0: not named) */
+} Lock;
+
+static PyObject *lock_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    (void)args;
+    (void)kwargs;
+    allocfunc alloc = (allocfunc)PyType_GetSlot(type, Py_tp_alloc);
+    Lock *self = (Lock *)alloc(type, 0);
+    if (!self) return NULL;
+    self->lock = PyThread_allocate_lock();
+    if (!self->lock) {
+        Py_DECREF(self);
+        PyErr_SetString(PyExc_MemoryError, "cannot allocate a lock");
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static void lock_dealloc(PyObject *op)
+{
+    Lock *self = (Lock *)op;
+    PyTypeObject *type = Py_TYPE(op);
+    if (self->lock) {
+        if (self->locked) PyThread_release_lock(self->lock);
+        PyThread_free_lock(self->lock);
+    }
+    freefunc free_ = (freefunc)PyType_GetSlot(type, Py_tp_free);
+    free_(op);
+    Py_DECREF(type);
+}
+
+/* The place in the script that called, as the wire numbers it (0: none). */
+static uint32_t call_site(Stream *s)
+{
+    PyObject *depth = PyLong_FromLong(1); /* site()'s caller is the script's frame: no Python frame here */
+    if (!depth) return 0;
+    PyObject *r = PyObject_CallMethodObjArgs(s->wire, str_site, depth, NULL);
+    Py_DECREF(depth);
+    if (!r) {
+        PyErr_Clear(); /* a place is a detail: the wait is drawn without one */
+        return 0;
+    }
+    uint32_t v = 0;
+    if (arg_u32(r, &v) < 0) PyErr_Clear();
+    Py_DECREF(r);
+    return v;
+}
+
+/* Records an event that must not fail the caller (the lock is taken already): a problem is reported as
+ * unraisable and the run goes on. */
+static void record_quietly(Stream *s, uint8_t kind, int obj)
+{
+    if (s && stream_event(s, kind, (uint8_t)obj, 0, 0) < 0) PyErr_WriteUnraisable(NULL);
+}
+
+static PyObject *lock_take(Lock *self, int blocking, double timeout)
+{
+    Stream *s = current_stream;
+    if (PyThread_acquire_lock_timed(self->lock, 0, 0) == PY_LOCK_ACQUIRED) {
+        self->locked = 1;
+        record_quietly(s, LOCK_ACQUIRED, self->obj);
+        Py_RETURN_TRUE;
+    }
+    if (!blocking) Py_RETURN_FALSE;
+    if (s && s->ok) {
+        s->lock_waits += 1;
+        self->waited = 1;
+        if (stream_event(s, LOCK_REQUESTED, (uint8_t)self->obj, call_site(s), 0) < 0) return NULL;
+    }
+    PY_TIMEOUT_T micros = timeout < 0 ? -1 : (PY_TIMEOUT_T)(timeout * 1e6);
+    const int64_t deadline = timeout < 0 ? 0 : now_ns() + (int64_t)(timeout * 1e9);
+    PyLockStatus r;
+    for (;;) {
+        PyThreadState *state = PyEval_SaveThread(); /* the GIL is let go only to block */
+        r = PyThread_acquire_lock_timed(self->lock, micros, 1);
+        PyEval_RestoreThread(state);
+        if (r != PY_LOCK_INTR) break;
+        /* a signal: its Python handler runs here (and may raise), then the wait goes on */
+        if (PyErr_CheckSignals() < 0) {
+            record_quietly(s, WAIT_END, self->obj);
+            return NULL;
+        }
+        if (timeout >= 0) {
+            const int64_t left = deadline - now_ns();
+            if (left <= 0) {
+                r = PY_LOCK_FAILURE;
+                break;
+            }
+            micros = (PY_TIMEOUT_T)(left / 1000);
+        }
+    }
+    if (r == PY_LOCK_ACQUIRED) self->locked = 1;
+    record_quietly(s, r == PY_LOCK_ACQUIRED ? LOCK_ACQUIRED : WAIT_END, self->obj);
+    return PyBool_FromLong(r == PY_LOCK_ACQUIRED);
+}
+
+/* acquire(blocking=True, timeout=-1), as threading.Lock's */
+static PyObject *lock_acquire(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *blocking_arg = nargs > 0 ? args[0] : NULL, *timeout_arg = nargs > 1 ? args[1] : NULL;
+    if (nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "acquire(blocking=True, timeout=-1)");
+        return NULL;
+    }
+    const Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
+    for (Py_ssize_t i = 0; i < nkw; ++i) {
+        PyObject *name = PyTuple_GetItem(kwnames, i);
+        PyObject **slot = NULL;
+        if (PyUnicode_CompareWithASCIIString(name, "blocking") == 0)
+            slot = &blocking_arg;
+        else if (PyUnicode_CompareWithASCIIString(name, "timeout") == 0)
+            slot = &timeout_arg;
+        if (!slot || *slot) {
+            PyErr_Format(PyExc_TypeError, "acquire() got an unexpected or repeated argument '%U'", name);
+            return NULL;
+        }
+        *slot = args[nargs + i];
+    }
+    int blocking = 1;
+    if (blocking_arg && (blocking = PyObject_IsTrue(blocking_arg)) < 0) return NULL;
+    double timeout = -1;
+    if (timeout_arg) {
+        timeout = PyFloat_AsDouble(timeout_arg);
+        if (timeout == -1 && PyErr_Occurred()) return NULL;
+    }
+    if (!blocking && timeout != -1) {
+        PyErr_SetString(PyExc_ValueError, "can't specify a timeout for a non-blocking call");
+        return NULL;
+    }
+    if (timeout < 0 && timeout != -1) {
+        PyErr_SetString(PyExc_ValueError, "timeout value must be a non-negative number");
+        return NULL;
+    }
+    if (timeout >= 0 && timeout * 1e6 >= (double)PY_TIMEOUT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "timeout value is too large");
+        return NULL;
+    }
+    return lock_take((Lock *)op, blocking, timeout);
+}
+
+static PyObject *lock_enter(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    return lock_take((Lock *)op, 1, -1);
+}
+
+/* Let go; stamped while still held, recorded once let go (a write never happens while held). */
+static PyObject *lock_release(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    Lock *self = (Lock *)op;
+    if (!self->locked) {
+        PyErr_SetString(PyExc_RuntimeError, "release unlocked lock");
+        return NULL;
+    }
+    const int64_t t = now_ns();
+    self->locked = 0;
+    PyThread_release_lock(self->lock);
+    Stream *s = current_stream;
+    if (s && s->ok) {
+        uint32_t site = 0;
+        if (self->waited) { /* the release of a hold another thread waited for says where it happened */
+            self->waited = 0;
+            site = call_site(s);
+        }
+        if (stream_event(s, LOCK_RELEASED, (uint8_t)self->obj, site, t) < 0) return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *lock_exit(PyObject *op, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)args;
+    (void)nargs;
+    return lock_release(op, NULL);
+}
+
+static PyObject *lock_locked(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    return PyBool_FromLong(((Lock *)op)->locked);
+}
+
+/* After fork the child has only the forking thread: a lock another thread held is new and free. */
+static PyObject *lock_at_fork_reinit(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    Lock *self = (Lock *)op;
+    PyThread_type_lock fresh = PyThread_allocate_lock();
+    if (!fresh) return PyErr_NoMemory();
+    self->lock = fresh; /* the old one may be held by a thread that does not exist here: not freed */
+    self->locked = 0;
+    self->waited = 0;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef lock_methods[] = {
+    {"acquire", (PyCFunction)(void (*)(void))(FastFunctionWithKeywords)lock_acquire,
+     METH_FASTCALL | METH_KEYWORDS, "acquire(blocking=True, timeout=-1)"},
+    {"__enter__", lock_enter, METH_NOARGS, "acquire()"},
+    {"release", lock_release, METH_NOARGS, "release()"},
+    {"__exit__", (PyCFunction)(void (*)(void))(FastFunction)lock_exit, METH_FASTCALL, "release()"},
+    {"locked", lock_locked, METH_NOARGS, "whether it is held"},
+    {"_is_owned", lock_locked, METH_NOARGS, "what Condition asks of a plain lock"},
+    {"_at_fork_reinit", lock_at_fork_reinit, METH_NOARGS, "a free lock again, after fork"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef lock_members[] = {
+    {"_obj", T_INT, offsetof(Lock, obj), 0, "its number on the stream"},
+    {"_waited", T_INT, offsetof(Lock, waited), 0, "another thread waited for the hold"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot lock_slots[] = {
+    {Py_tp_doc, (void *)"Lock(): threading.Lock, recording its waits and holds"},
+    {Py_tp_new, (void *)lock_new},
+    {Py_tp_dealloc, (void *)lock_dealloc},
+    {Py_tp_methods, lock_methods},
+    {Py_tp_members, lock_members},
+    {0, NULL},
+};
+
+static PyType_Spec lock_spec = {"_raceway_accel.Lock", sizeof(Lock), 0,
+                                Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, lock_slots};
+
+/* ---- the module ------------------------------------------------------------------------------- */
+
+static PyObject *module_use(PyObject *module, PyObject *stream)
+{
+    (void)module;
+    if (stream == Py_None) {
+        current_stream = NULL;
+        Py_RETURN_NONE;
+    }
+    /* The module keeps its own reference (set as an attribute below) so the pointer stays valid. */
+    if (PyObject_SetAttrString(module, "_current", stream) < 0) return NULL;
+    current_stream = (Stream *)stream;
+    Py_RETURN_NONE;
+}
+
+static PyObject *module_forget_lane(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    cached_generation = 0; /* the calling thread's lane changed: asked of the wire again */
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"use", module_use, METH_O, "use(stream): the stream locks record into (None: none)"},
+    {"forget_lane", module_forget_lane, METH_NOARGS, "the calling thread's lane is asked for again"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "_raceway_accel", NULL, -1, module_methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__raceway_accel(void)
+{
+    PyObject *m = PyModule_Create(&module_def);
+    if (!m) return NULL;
+    str_lane = PyUnicode_InternFromString("lane");
+    str_flush = PyUnicode_InternFromString("flush");
+    str_site = PyUnicode_InternFromString("site");
+    PyObject *stream_type = PyType_FromSpec(&stream_spec);
+    PyObject *lock_type = PyType_FromSpec(&lock_spec);
+    if (!str_lane || !str_flush || !str_site || !stream_type || !lock_type ||
+        PyModule_AddObject(m, "Stream", stream_type) < 0) {
+        Py_XDECREF(stream_type);
+        Py_XDECREF(lock_type);
+        Py_DECREF(m);
+        return NULL;
+    }
+    if (PyModule_AddObject(m, "Lock", lock_type) < 0) {
+        Py_DECREF(lock_type);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
