@@ -79,13 +79,17 @@ void ThreadBuffer::takeSwitches(std::int64_t t, std::uint64_t mark) noexcept
 
 void ThreadBuffer::beginOnCore(std::int64_t t) noexcept
 {
-    // Before the thread's first event (yielding at a start gate until all are released, hundreds of
-    // switches) its lane has not begun: nothing there is drawn, and a ring that overflowed there lost
-    // nothing the lane needs. What the lane needs is the core it begins on.
-    m_switches.forgetPast();
-    if (const int cpu = sched_getcpu(); cpu >= 0)
+    // Before the thread's first event (at a start gate until all are released) its lane has not begun:
+    // nothing there is drawn, and a ring that overflowed there lost nothing the lane needs. What the lane
+    // needs is the core it begins on: the one a switch-out after t left, else the one it is on now. The
+    // records from t on are the lane's (a thread taken off its core right after it read the clock for its
+    // first event waited from there: dropping them drew it running, on a core another thread had).
+    const std::uint32_t left = m_switches.forgetBefore(t);
+    const int cpu = left != SwitchRecords::unknownCore ? int(left) : sched_getcpu();
+    if (cpu >= 0)
         for (const Event &e : offCoreEvents(m_lane, t, t, SwitchRecords::unknownCore, std::uint32_t(cpu), 4))
             recordAt(e.t, e.kind, e.obj, e.arg);
+    if (m_switches.pending()) takeSwitches(t);
 }
 
 void ThreadBuffer::recordDeferred() noexcept

@@ -67,7 +67,7 @@ public:
     bool isOpen() const noexcept { return m_ring.isOpen(); }
 
     // Records not read yet: one load of a word the kernel writes on this thread's switches.
-    bool pending() const noexcept { return head() != m_ring.tail(); }
+    bool pending() const noexcept { return m_hasHeld || head() != m_ring.tail(); }
     // Where the kernel's writing stands: a thread that reads it twice and finds it moved was switched
     // out in between.
     std::uint64_t head() const noexcept { return m_ring.head(); }
@@ -84,8 +84,8 @@ public:
     {
         SwitchRecord s;
         std::uint64_t seen = m_lost;
-        while (m_ring.next(s, m_lost)) {
-            if (m_forgive) { // the kernel says what it lost before the next record: before forgetPast()
+        while (nextRecord(s)) {
+            if (m_forgive) { // the kernel says what it lost before the next record: before forgetBefore()
                 m_lost = seen;
                 m_forgive = false;
             }
@@ -105,17 +105,40 @@ public:
         }
         if (m_forgive) m_lost = seen;
     }
-    // Drops every record written so far, and counts none the kernel could not write up to now as lost
-    // (it says so only once there is room again, ahead of the next record).
-    void forgetPast() noexcept
+    // Drops the records written before t (and counts none the kernel could not write before them as lost:
+    // it says so only once there is room again, ahead of the next record); those from t on are left for
+    // drain(). Returns the core the thread was on at t when a record says it (its first switch-out from
+    // t on), else unknownCore.
+    std::uint32_t forgetBefore(std::int64_t t) noexcept
     {
-        drain([](auto &&...) {});
+        SwitchRecord s;
+        const std::uint64_t seen = m_lost;
+        m_hasHeld = false;
+        while (nextRecord(s))
+            if (s.t >= t) {
+                m_held = s;
+                m_hasHeld = true;
+                break;
+            }
+        m_lost = seen;
         m_outAt = 0;
-        m_forgive = true;
+        m_forgive = !m_hasHeld;
+        return m_hasHeld && !m_held.in ? m_held.cpu : unknownCore;
     }
     std::uint64_t lost() const noexcept { return m_lost; }
 
 private:
+    bool nextRecord(SwitchRecord &s) noexcept
+    {
+        if (m_hasHeld) {
+            s = m_held;
+            m_hasHeld = false;
+            return true;
+        }
+        return m_ring.next(s, m_lost);
+    }
+    bool m_hasHeld = false; // a record read by forgetBefore() and left for drain()
+    SwitchRecord m_held;
     bool m_forgive = false;
     SwitchRing m_ring;
     std::int64_t m_outAt = 0; // the last switch-out not yet matched by a switch-in (0: none)

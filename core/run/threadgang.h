@@ -27,8 +27,9 @@ inline void runTogether(RunContext &ctx, int count, const std::function<void(int
         threads.emplace_back(QThread::create([&, i] {
             if (beforeGate) beforeGate(i); // on thread i, before it counts as ready
             ready.fetch_add(1, std::memory_order_acq_rel);
-            while (!go.load(std::memory_order_acquire))
-                QThread::yieldCurrentThread();
+            // Blocked until released, not yielding: a thread that yielded here switched hundreds of times,
+            // and the kernel's ring of its switches overflowed just before its lane began.
+            go.wait(false, std::memory_order_acquire);
             body(i);
             finished.fetch_add(1, std::memory_order_release);
         }));
@@ -38,6 +39,7 @@ inline void runTogether(RunContext &ctx, int count, const std::function<void(int
         QThread::yieldCurrentThread();
     ctx.markStart(nowNs());
     go.store(true, std::memory_order_release);
+    go.notify_all();
     if (whileRunning) whileRunning();
     for (auto &t : threads)
         t->wait();

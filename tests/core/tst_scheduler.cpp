@@ -86,6 +86,7 @@ class TestScheduler : public QObject
 private Q_SLOTS:
     void eachThreadAgreesWithItsSchedstat();
     void aLaneBeginsOnItsCore();
+    void aSwitchJustAfterTheFirstClockReadIsKept();
     void lossesFollowCoreWaits();
     void coreLanesShowWhichThreadRan();
 };
@@ -150,11 +151,12 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
             });
         qInfo("  on the core lanes %.3f s", double(onCores) / 1e9);
         QVERIFY2(std::abs(onCores - kernelOnCpu) <= span / 10, "the core lanes differ from schedstat");
-        // Over the whole lane, what it draws running is where a core lane draws it (2 %): a thread taken
+        // Over the whole lane, what it draws running is where a core lane draws it (1 %): a thread taken
         // off its core as it read the clock for an event once lost that wait, and was drawn running for
-        // the 60-100 ms all eight waited at their start on a busy machine. With two more loops spinning,
-        // one run in five leaves 0.6-1.2 %: two threads' records claim one core for up to 4 ms (one
-        // just back from blocking), and the core lane keeps the one that began first.
+        // the 60-100 ms all eight waited at their start on a busy machine. And one run in three left
+        // 1-2 %: a thread taken off its core right after reading the clock for its first event had that
+        // switch dropped with the start gate's, and was drawn running for up to 11 ms on a core another
+        // thread had (the gate now blocks, and only records before the first event are dropped).
         std::vector<Interval> stretches;
         for (std::size_t core : lanesOfKind(t, LaneKind::CoreRuns))
             t.forEachInterval(core, [&](const Interval &iv) {
@@ -169,7 +171,7 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
             running += iv.end - iv.start;
             coreless += iv.end - iv.start - covered;
         });
-        QVERIFY2(coreless <= running / 50,
+        QVERIFY2(coreless <= running / 100,
                  qPrintable(QStringLiteral("%1 ms of %2 ms drawn running on no core lane")
                                 .arg(double(coreless) / 1e6)
                                 .arg(double(running) / 1e6)));
@@ -235,6 +237,44 @@ void TestScheduler::aLaneBeginsOnItsCore()
           double(running) / 1e6, double(onCores) / 1e6);
     QVERIFY(running > 0); // on a busy machine it shares its core: 11.6 of 20 ms beside two busy loops
     QVERIFY2(std::abs(onCores - running) <= running / 100, "the lane's running is not on a core lane");
+}
+
+void TestScheduler::aSwitchJustAfterTheFirstClockReadIsKept()
+{
+    // The records before a lane's first event are dropped (they are the start gate's); one written after
+    // the clock was read for that event is the lane's. Here the thread reads the clock, sleeps 5 ms, and
+    // only then writes its first event, stamped before the sleep: the lane is drawn off its core for
+    // those 5 ms (blocked: it gave its core up), not running. It was drawn running when every record
+    // up to the first event's writing was dropped, and a thread preempted there was drawn running on a
+    // core another thread had.
+    Recorder rec;
+    const auto lane = rec.addLane(QStringLiteral("t"), LaneKind::Thread);
+    ThreadBuffer *b = rec.createBuffer(lane);
+    b->keepWriterPriority();
+    b->watchCoreExactly();
+    std::int64_t first = 0, back = 0;
+    std::thread worker([&] {
+        b->prepareCoreWatch();
+        first = nowNs();
+        usleep(5000);
+        back = nowNs();
+        b->recordWide(first, EventKind::ThreadStart, 0, 0);
+        for (const std::int64_t until = back + 2'000'000; nowNs() < until;)
+            b->record(EventKind::Progress, 0, 1);
+        b->record(EventKind::ThreadEnd);
+    });
+    worker.join();
+    if (!(rec.coreSources() & Recorder::CoreFromSwitches))
+        QSKIP("the kernel refuses context-switch records here");
+    Trace t;
+    t.setRegistry(rec.lanes(), rec.objects());
+    rec.drain([&](const Event *e, std::size_t n) { t.ingest(e, n); });
+    t.commit();
+    t.compact();
+    const std::int64_t blocked = t.totalIn(lane, State::Blocked);
+    qInfo("slept %.3f ms after the first clock read: drawn blocked %.3f ms, running %.3f ms",
+          double(back - first) / 1e6, double(blocked) / 1e6, double(t.totalIn(lane, State::Running)) / 1e6);
+    QVERIFY2(blocked >= (back - first) * 8 / 10, "the sleep right after the first clock read is not drawn");
 }
 
 void TestScheduler::lossesFollowCoreWaits()
