@@ -72,8 +72,10 @@ void TestGil::loopBoundarySwitchesLoseNothing()
 
 void TestGil::readWriteSwitchesLoseUpdates()
 {
+    // 200 ms of work: with 30 ms (300 iterations) one thread once finished before a loaded machine (the
+    // sanitizer's run, beside other tests) started the other, and nothing forced a switch.
     auto r =
-        runScenario(QStringLiteral("gil"), {QStringLiteral("threads=2"), QStringLiteral("iterations=300"),
+        runScenario(QStringLiteral("gil"), {QStringLiteral("threads=2"), QStringLiteral("iterations=2000"),
                                             QStringLiteral("work_us=100"), QStringLiteral("switch_ms=1"),
                                             QStringLiteral("switch_at=read-write")});
     QVERIFY(metric(*r, "gil_switches") > 0);

@@ -20,9 +20,12 @@
 #include <Python.h>
 #include <structmember.h>
 
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef METH_FASTCALL
 #define METH_FASTCALL 0x0080
@@ -41,6 +44,7 @@ enum {
     RECORD = 16,
     UNIT = 4096,
     FLUSH_AT = 200,
+    VERSION = 1,
 };
 static const int64_t FLUSH_AGE_NS = 50000000;
 
@@ -80,14 +84,20 @@ typedef struct
     long long events, lock_waits;
     int ok;
     uint64_t generation; /* the calling thread's cached lane is this stream's when they match */
-    PyObject *wire;      /* its lane() gives a thread its lane; its flush() writes the buffer out */
+    PyObject *wire;      /* its lane() gives a thread its lane */
+    int fd;              /* the pipe (-1: not given yet), and what it was when given: */
+    long pid;
+    unsigned long long dev, ino;
+    PyThread_type_lock flush_lock; /* one flush at a time: units go out in the order recorded */
+    unsigned char *spare;          /* the other buffer, reused: a flush takes the one filled */
+    Py_ssize_t spare_capacity;
 } Stream;
 
 static Stream *current_stream; /* the one the locks record into (the process's; replaced after fork) */
 static uint64_t generations;
 static _Thread_local uint64_t cached_generation;
 static _Thread_local int cached_lane;
-static PyObject *str_lane, *str_flush, *str_site;
+static PyObject *str_lane, *str_site;
 
 static int reserve(Stream *s, Py_ssize_t more)
 {
@@ -137,12 +147,97 @@ static int stream_put(Stream *s, int lane, uint8_t kind, uint8_t obj, uint32_t a
     return kind != LOCK_ACQUIRED && (s->items >= FLUSH_AT || t - s->first_t > FLUSH_AGE_NS);
 }
 
+/* The bytes of the item at offset p of data: its record, and a STRING record with its text when one
+ * follows. */
+static Py_ssize_t item_size(const unsigned char *data, Py_ssize_t size, Py_ssize_t p)
+{
+    Py_ssize_t n = RECORD;
+    const unsigned char *next = data + p + RECORD;
+    if (p + RECORD < size && next[14] == STRING)
+        n += RECORD + (Py_ssize_t)(get_u32(next + 8) + RECORD - 1) / RECORD * RECORD;
+    return p + n > size ? size - p : n; /* cannot be cut: items are appended whole */
+}
+
+/* Writes the buffer out, unit by unit, each unit one write() of at most PIPE_BUF bytes (never interleaved
+ * with another process's). The GIL is kept: a unit goes into the pipe at once unless Raceway has stopped
+ * reading, and letting go of the GIL here, 500 times a second, handed it to another thread each time.
+ * A signal's Python handler runs between the retries of an interrupted write (and may raise: -1). */
+static int write_units(Stream *s)
+{
+    struct stat st;
+    if (s->fd < 0 || fstat(s->fd, &st) != 0 || (unsigned long long)st.st_dev != s->dev ||
+        (unsigned long long)st.st_ino != s->ino) {
+        s->ok = 0; /* closed by the script, or its number reused: never write into anything else */
+        return 0;
+    }
+    unsigned char *data = s->data;
+    const Py_ssize_t size = s->size, capacity = s->capacity;
+    s->data = s->spare; /* what is recorded meanwhile (a signal handler's) goes to the other buffer */
+    s->capacity = s->spare_capacity;
+    s->spare = NULL;
+    s->spare_capacity = 0;
+    s->size = 0;
+    s->items = 0;
+    int rc = 0;
+    unsigned char unit[UNIT];
+    Py_ssize_t begin = 0;
+    while (begin < size && s->ok && rc == 0) {
+        Py_ssize_t end = begin;
+        while (end < size) {
+            const Py_ssize_t n = item_size(data, size, end);
+            if (end + n - begin > UNIT - RECORD && end > begin) break;
+            end += n;
+        }
+        put_record(unit, 0, (uint32_t)s->pid, (uint16_t)((end - begin) / RECORD), FRAME, VERSION);
+        memcpy(unit + RECORD, data + begin, (size_t)(end - begin));
+        const size_t length = (size_t)(RECORD + end - begin);
+        for (;;) {
+            const ssize_t written = write(s->fd, unit, length);
+            if (written == (ssize_t)length) break;
+            if (written < 0 && errno == EINTR) {
+                if (PyErr_CheckSignals() < 0) {
+                    rc = -1;
+                    break;
+                }
+                continue;
+            }
+            s->ok = 0; /* a pipe write of at most PIPE_BUF bytes is whole or nothing: the pipe is gone */
+            break;
+        }
+        begin = end;
+    }
+    if (!s->spare) {
+        s->spare = data;
+        s->spare_capacity = capacity;
+    } else {
+        PyMem_Free(data);
+    }
+    return rc;
+}
+
+/* One flush: skipped when another thread is flushing (what it leaves is taken by the next one). With
+ * wait, waits up to force_after seconds (1 s when negative) for the other flush; with force_after >= 0
+ * writes even then (a signal handler's last flush may have interrupted a flush on its own thread). */
+static int stream_write_out(Stream *s, int wait, double force_after)
+{
+    int got = PyThread_acquire_lock(s->flush_lock, NOWAIT_LOCK);
+    if (!got && wait) {
+        const double seconds = force_after >= 0 ? force_after : 1.0;
+        PyThreadState *state = PyEval_SaveThread();
+        got =
+            PyThread_acquire_lock_timed(s->flush_lock, (PY_TIMEOUT_T)(seconds * 1e6), 0) == PY_LOCK_ACQUIRED;
+        PyEval_RestoreThread(state);
+    }
+    if (!got && force_after < 0) return 0;
+    int rc = 0;
+    if (s->ok && s->size > 0) rc = write_units(s);
+    if (got) PyThread_release_lock(s->flush_lock);
+    return rc;
+}
+
 static int stream_flush(Stream *s)
 {
-    PyObject *r = PyObject_CallMethodObjArgs(s->wire, str_flush, NULL);
-    if (!r) return -1;
-    Py_DECREF(r);
-    return 0;
+    return stream_write_out(s, 0, -1);
 }
 
 /* Records an event of the calling thread stamped at t (now when 0); writes the buffer out when due. */
@@ -233,57 +328,58 @@ static PyObject *stream_append(PyObject *self, PyObject *item)
     Py_RETURN_NONE;
 }
 
-/* The bytes of the item at offset p: its record, and a STRING record with its text when one follows. */
-static Py_ssize_t item_size(const Stream *s, Py_ssize_t p)
+/* flush(wait=False, force_after=None) */
+static PyObject *stream_flush_method(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                     PyObject *kwnames)
 {
-    Py_ssize_t n = RECORD;
-    const unsigned char *next = s->data + p + RECORD;
-    if (p + RECORD < s->size && next[14] == STRING)
-        n += RECORD + (Py_ssize_t)(get_u32(next + 8) + RECORD - 1) / RECORD * RECORD;
-    return n;
-}
-
-/* take(pid, version): everything buffered, as units ready to write (each a FRAME record and at most 255
- * records), the buffer emptied. */
-static PyObject *stream_take(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    Stream *s = (Stream *)self;
-    long pid, version;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "take(pid, version)");
+    PyObject *wait_arg = nargs > 0 ? args[0] : NULL, *force_arg = nargs > 1 ? args[1] : NULL;
+    const Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
+    if (nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "flush(wait=False, force_after=None)");
         return NULL;
     }
-    if (arg_int(args[0], &pid) < 0 || arg_int(args[1], &version) < 0) return NULL;
-    PyObject *units = PyList_New(0);
-    if (!units) return NULL;
-    Py_ssize_t begin = 0;
-    while (begin < s->size) {
-        Py_ssize_t end = begin;
-        while (end < s->size) {
-            Py_ssize_t n = item_size(s, end);
-            if (end + n > s->size) n = s->size - end; /* cannot happen: items are appended whole */
-            if (end + n - begin > UNIT - RECORD && end > begin) break;
-            end += n;
-        }
-        PyObject *unit = PyBytes_FromStringAndSize(NULL, RECORD + (end - begin));
-        if (!unit) {
-            Py_DECREF(units);
+    for (Py_ssize_t i = 0; i < nkw; ++i) {
+        PyObject *name = PyTuple_GetItem(kwnames, i);
+        if (PyUnicode_CompareWithASCIIString(name, "wait") == 0)
+            wait_arg = args[nargs + i];
+        else if (PyUnicode_CompareWithASCIIString(name, "force_after") == 0)
+            force_arg = args[nargs + i];
+        else {
+            PyErr_Format(PyExc_TypeError, "flush() got an unexpected argument '%U'", name);
             return NULL;
         }
-        unsigned char *out = (unsigned char *)PyBytes_AsString(unit);
-        put_record(out, 0, (uint32_t)pid, (uint16_t)((end - begin) / RECORD), FRAME, (uint8_t)version);
-        memcpy(out + RECORD, s->data + begin, (size_t)(end - begin));
-        if (PyList_Append(units, unit) < 0) {
-            Py_DECREF(unit);
-            Py_DECREF(units);
-            return NULL;
-        }
-        Py_DECREF(unit);
-        begin = end;
     }
-    s->size = 0;
-    s->items = 0;
-    return units;
+    int wait = 0;
+    if (wait_arg && (wait = PyObject_IsTrue(wait_arg)) < 0) return NULL;
+    double force_after = -1;
+    if (force_arg && force_arg != Py_None) {
+        force_after = PyFloat_AsDouble(force_arg);
+        if (force_after == -1 && PyErr_Occurred()) return NULL;
+        if (force_after < 0) force_after = 0;
+    }
+    if (stream_write_out((Stream *)self, wait, force_after) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* set_pipe(fd, pid, dev, ino): where flushes write, and what it must still be when they do */
+static PyObject *stream_set_pipe(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Stream *s = (Stream *)self;
+    long fd, pid;
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "set_pipe(fd, pid, dev, ino)");
+        return NULL;
+    }
+    if (arg_int(args[0], &fd) < 0 || arg_int(args[1], &pid) < 0) return NULL;
+    const unsigned long long dev = PyLong_AsUnsignedLongLong(args[2]);
+    if (dev == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    const unsigned long long ino = PyLong_AsUnsignedLongLong(args[3]);
+    if (ino == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    s->fd = (int)fd;
+    s->pid = pid;
+    s->dev = dev;
+    s->ino = ino;
+    Py_RETURN_NONE;
 }
 
 static Py_ssize_t stream_length(PyObject *self)
@@ -305,7 +401,12 @@ static int stream_init(PyObject *self, PyObject *args, PyObject *kwargs)
     s->wire = wire;
     Py_XDECREF(old);
     s->ok = 1;
+    s->fd = -1;
     s->generation = ++generations;
+    if (!s->flush_lock && !(s->flush_lock = PyThread_allocate_lock())) {
+        PyErr_NoMemory();
+        return -1;
+    }
     return 0;
 }
 
@@ -329,6 +430,8 @@ static void stream_dealloc(PyObject *self)
     if (current_stream == s) current_stream = NULL;
     stream_clear(self);
     PyMem_Free(s->data);
+    PyMem_Free(s->spare);
+    if (s->flush_lock) PyThread_free_lock(s->flush_lock);
     freefunc free_ = (freefunc)PyType_GetSlot(type, Py_tp_free);
     free_(self);
     Py_DECREF(type);
@@ -340,8 +443,10 @@ static PyMethodDef stream_methods[] = {
     {"event_on", (PyCFunction)(void (*)(void))(FastFunction)stream_event_on, METH_FASTCALL,
      "event_on(lane, kind, obj=0, arg=0): an event on a lane no thread owns"},
     {"append", stream_append, METH_O, "append(item): a packed record with its text"},
-    {"take", (PyCFunction)(void (*)(void))(FastFunction)stream_take, METH_FASTCALL,
-     "take(pid, version): the buffer as units to write, emptied"},
+    {"flush", (PyCFunction)(void (*)(void))(FastFunctionWithKeywords)stream_flush_method,
+     METH_FASTCALL | METH_KEYWORDS, "flush(wait=False, force_after=None): the buffer written to the pipe"},
+    {"set_pipe", (PyCFunction)(void (*)(void))(FastFunction)stream_set_pipe, METH_FASTCALL,
+     "set_pipe(fd, pid, dev, ino): where flushes write"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -639,11 +744,10 @@ PyMODINIT_FUNC PyInit__raceway_accel(void)
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;
     str_lane = PyUnicode_InternFromString("lane");
-    str_flush = PyUnicode_InternFromString("flush");
     str_site = PyUnicode_InternFromString("site");
     PyObject *stream_type = PyType_FromSpec(&stream_spec);
     PyObject *lock_type = PyType_FromSpec(&lock_spec);
-    if (!str_lane || !str_flush || !str_site || !stream_type || !lock_type ||
+    if (!str_lane || !str_site || !stream_type || !lock_type ||
         PyModule_AddObject(m, "Stream", stream_type) < 0) {
         Py_XDECREF(stream_type);
         Py_XDECREF(lock_type);

@@ -305,8 +305,10 @@ class FastWire(Wire):
     def __init__(self, fd, accel):
         self.stream = accel.Stream(self)
         Wire.__init__(self, fd)
+        self.stream.set_pipe(fd, self.pid, self.identity[0], self.identity[1])
         self.event = self.stream.event  # straight to C: no Python frame per event
         self.event_on = self.stream.event_on
+        self.flush = self.stream.flush  # the units written by C, one flush at a time as here
         self._accel = accel
         accel.use(self.stream)
 
@@ -318,9 +320,6 @@ class FastWire(Wire):
 
     def _append(self, item):
         self.stream.append(item)
-
-    def _take_units(self):
-        return self.stream.take(self.pid, VERSION)
 
     def lane_changed(self):
         self._accel.forget_lane()
