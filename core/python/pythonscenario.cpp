@@ -208,6 +208,9 @@ void PythonScenario::run(RunContext &ctx) const
             if (fd >= 0) ::close(fd);
         return;
     }
+    // Room for 1 MiB of events (65,536 records; the default is 64 KiB): a script that records fast is not
+    // held up while Raceway draws.
+    ::fcntl(pipeFds[0], F_SETPIPE_SZ, 1 << 20);
     // Only Raceway's ends are non-blocking: the script writes as it would to a terminal, waiting when
     // the pipe is full rather than failing.
     for (int fd : {outPipe[0], errPipe[0]})

@@ -21,6 +21,8 @@
 #include <structmember.h>
 
 #include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +41,12 @@ enum {
     LOCK_ACQUIRED = 4,
     LOCK_RELEASED = 5,
     WAIT_END = 27,
+    EXIT = 0xE5,
+    STAT = 0xE6,
+    STAT_LOCK_WAITS = 1,
+    STAT_EVENTS = 2,
+    STAT_OUTPUT_BYTES = 4,
+    STAT_OBJECTS_UNTRACED = 5,
     STRING = 0xEF,
     FRAME = 0xF0,
     RECORD = 16,
@@ -81,8 +89,11 @@ typedef struct
     Py_ssize_t size, capacity;
     Py_ssize_t items; /* records, or records with their text */
     int64_t first_t;  /* when the oldest buffered item was recorded */
-    long long events, lock_waits;
+    long long events, lock_waits, output_bytes, untraced_objects;
     int ok;
+    /* 0: the buffer is free; 1: a thread is changing it; 2: a SIGTERM handler took it (nothing more is
+     * added: the process is about to die of the signal) */
+    atomic_int busy;
     uint64_t generation; /* the calling thread's cached lane is this stream's when they match */
     PyObject *wire;      /* its lane() gives a thread its lane */
     int fd;              /* the pipe (-1: not given yet), and what it was when given: */
@@ -131,13 +142,31 @@ static int stream_lane(Stream *s)
 }
 
 /* Appends one record. Returns 1 when the buffer is due to be written out, 0 when not, -1 on error. */
+/* The buffer, for the calling thread to change; 0 once a SIGTERM handler has taken it. */
+static int take_buffer(Stream *s)
+{
+    int free_ = 0;
+    return atomic_compare_exchange_strong(&s->busy, &free_, 1);
+}
+
+static void give_buffer(Stream *s)
+{
+    int mine = 1;
+    atomic_compare_exchange_strong(&s->busy, &mine, 0);
+}
+
 static int stream_put(Stream *s, int lane, uint8_t kind, uint8_t obj, uint32_t arg, int64_t t)
 {
-    if (reserve(s, RECORD) < 0) return -1;
+    if (!take_buffer(s)) return 0;
+    if (reserve(s, RECORD) < 0) {
+        give_buffer(s);
+        return -1;
+    }
     put_record(s->data + s->size, t, arg, (uint16_t)lane, kind, obj);
     s->size += RECORD;
     s->events += 1;
     s->items += 1;
+    give_buffer(s);
     if (s->items == 1) {
         s->first_t = t;
         return 0;
@@ -170,6 +199,7 @@ static int write_units(Stream *s)
         s->ok = 0; /* closed by the script, or its number reused: never write into anything else */
         return 0;
     }
+    if (!take_buffer(s)) return 0;
     unsigned char *data = s->data;
     const Py_ssize_t size = s->size, capacity = s->capacity;
     s->data = s->spare; /* what is recorded meanwhile (a signal handler's) goes to the other buffer */
@@ -178,6 +208,7 @@ static int write_units(Stream *s)
     s->spare_capacity = 0;
     s->size = 0;
     s->items = 0;
+    give_buffer(s);
     int rc = 0;
     unsigned char unit[UNIT];
     Py_ssize_t begin = 0;
@@ -206,12 +237,15 @@ static int write_units(Stream *s)
         }
         begin = end;
     }
-    if (!s->spare) {
-        s->spare = data;
-        s->spare_capacity = capacity;
-    } else {
-        PyMem_Free(data);
+    if (take_buffer(s)) {
+        if (!s->spare) {
+            s->spare = data;
+            s->spare_capacity = capacity;
+            data = NULL;
+        }
+        give_buffer(s);
     }
+    PyMem_Free(data);
     return rc;
 }
 
@@ -320,10 +354,15 @@ static PyObject *stream_append(PyObject *self, PyObject *item)
         PyErr_SetString(PyExc_ValueError, "an item is whole 16-byte records, at most 4080 bytes");
         return NULL;
     }
-    if (reserve(s, n) < 0) return NULL;
+    if (!take_buffer(s)) Py_RETURN_NONE;
+    if (reserve(s, n) < 0) {
+        give_buffer(s);
+        return NULL;
+    }
     memcpy(s->data + s->size, bytes, (size_t)n);
     s->size += n;
     s->items += 1;
+    give_buffer(s);
     if (s->items == 1) s->first_t = now_ns();
     Py_RETURN_NONE;
 }
@@ -453,6 +492,8 @@ static PyMethodDef stream_methods[] = {
 static PyMemberDef stream_members[] = {
     {"events", T_LONGLONG, offsetof(Stream, events), 0, "events recorded"},
     {"lock_waits", T_LONGLONG, offsetof(Stream, lock_waits), 0, "contended acquisitions"},
+    {"output_bytes", T_LONGLONG, offsetof(Stream, output_bytes), 0, "bytes the script printed"},
+    {"untraced_objects", T_LONGLONG, offsetof(Stream, untraced_objects), 0, "objects beyond 255"},
     {"ok", T_INT, offsetof(Stream, ok), 0, "0 once the pipe cannot be written"},
     {NULL, 0, 0, 0, NULL},
 };
@@ -730,7 +771,83 @@ static PyObject *module_forget_lane(PyObject *module, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* ---- SIGTERM: the tallies sent, then death by the signal ------------------------------------- */
+
+/* Writes one unit, retrying when interrupted: in a signal handler (no Python, nothing that allocates). */
+static void write_raw(int fd, const unsigned char *unit, size_t length)
+{
+    while (write(fd, unit, length) < 0 && errno == EINTR) {
+    }
+}
+
+/* A SIGTERM handler in C, async-signal-safe: what the process buffered, its exit (minus the signal) and its
+ * tallies go to the pipe, then the signal's default kills it, as it would have untraced. A Python
+ * handler would run only when the main thread next ran Python: a pool worker idle in a semaphore wait
+ * whose SIGTERM came just before the wait began slept on with it pending, and Pool.terminate waited
+ * for it forever (1 of 200 terminations). */
+static void on_sigterm(int sig)
+{
+    const int saved = errno;
+    Stream *s = current_stream;
+    if (s && s->ok && s->fd >= 0 && s->pid == (long)getpid()) {
+        unsigned char unit[UNIT];
+        int free_ = 0;
+        if (atomic_compare_exchange_strong(&s->busy, &free_, 2)) { /* never given back */
+            Py_ssize_t begin = 0;
+            while (begin < s->size) {
+                Py_ssize_t end = begin;
+                while (end < s->size) {
+                    const Py_ssize_t n = item_size(s->data, s->size, end);
+                    if (end + n - begin > UNIT - RECORD && end > begin) break;
+                    end += n;
+                }
+                put_record(unit, 0, (uint32_t)s->pid, (uint16_t)((end - begin) / RECORD), FRAME, VERSION);
+                memcpy(unit + RECORD, s->data + begin, (size_t)(end - begin));
+                write_raw(s->fd, unit, (size_t)(RECORD + end - begin));
+                begin = end;
+            }
+        }
+        const int64_t t = now_ns();
+        const long long tallies[4][2] = {{STAT_LOCK_WAITS, s->lock_waits},
+                                         {STAT_EVENTS, s->events},
+                                         {STAT_OUTPUT_BYTES, s->output_bytes},
+                                         {STAT_OBJECTS_UNTRACED, s->untraced_objects}};
+        put_record(unit, 0, (uint32_t)s->pid, 5, FRAME, VERSION);
+        put_record(unit + RECORD, t, (uint32_t)-sig, 0, EXIT, 0);
+        for (int i = 0; i < 4; ++i) {
+            const long long v = tallies[i][1];
+            put_record(unit + RECORD * (2 + i), t, v > 0xFFFFFFFFLL ? 0xFFFFFFFFu : (uint32_t)v, 0, STAT,
+                       (uint8_t)tallies[i][0]);
+        }
+        write_raw(s->fd, unit, RECORD * 6);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig); /* delivered once this handler returns: the exit status is the signal's */
+    errno = saved;
+}
+
+/* tally_on_sigterm(): installs that handler where SIGTERM is still the default; True when it is the
+ * handler (installed now or before). */
+static PyObject *module_tally_on_sigterm(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    struct sigaction now;
+    if (sigaction(SIGTERM, NULL, &now) != 0) Py_RETURN_FALSE;
+    if (now.sa_handler == on_sigterm) Py_RETURN_TRUE; /* installed already (inherited through fork) */
+    if (now.sa_handler != SIG_DFL) Py_RETURN_FALSE;
+    struct sigaction act;
+    memset(&act, 0, sizeof act);
+    act.sa_handler = on_sigterm;
+    sigemptyset(&act.sa_mask);
+    act.sa_flags = SA_RESTART;
+    if (sigaction(SIGTERM, &act, NULL) != 0) Py_RETURN_FALSE;
+    Py_RETURN_TRUE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"tally_on_sigterm", module_tally_on_sigterm, METH_NOARGS,
+     "tally_on_sigterm(): the tallies sent when SIGTERM kills the process (where it is the default)"},
     {"use", module_use, METH_O, "use(stream): the stream locks record into (None: none)"},
     {"forget_lane", module_forget_lane, METH_NOARGS, "the calling thread's lane is asked for again"},
     {NULL, NULL, 0, NULL},

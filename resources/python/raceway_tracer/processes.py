@@ -32,6 +32,17 @@ def start_heartbeat():
 
 
 def _heartbeat(pid):
+    # Signals sent to the process go to a thread of the script's, never to this one: the kernel may pick
+    # any thread that does not block them, and a Python handler runs only when the main thread next runs
+    # Python. A pool worker idle in a semaphore wait whose SIGTERM (Pool.terminate) came here slept on
+    # with the handler pending, and the pool waited for it forever (1 of 200 terminations).
+    try:
+        import signal
+
+        synchronous = {signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL}
+        signal.pthread_sigmask(signal.SIG_BLOCK, set(signal.valid_signals()) - synchronous)
+    except (AttributeError, ValueError, OSError):
+        pass
     while True:
         _raw_sleep(HEARTBEAT_S)
         w = _state["wire"]
@@ -61,6 +72,8 @@ def after_fork_in_child():
     w.adopt_thread(name)
     w.event(wire.THREAD_START, 0, threading.get_native_id())
     w.flush()
+    if _state["accel"] is not None:
+        _tally_on_sigterm()  # a pool worker may be terminated before its bootstrap begins
     start_heartbeat()  # the parent's did not come through fork
 
 
@@ -132,7 +145,16 @@ def _tally_on_sigterm():
     import signal
 
     try:
-        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+            return
+        # With the accelerator the handler is C, run by whichever thread the signal interrupts, at once.
+        # A Python handler runs only when the main thread next runs Python: a worker idle in a semaphore
+        # wait whose SIGTERM came just before the wait began sleeps on with it pending (1 in 200 of
+        # Pool.terminate's workers here), and the pool waits for it forever.
+        accel = _state["accel"]
+        if accel is not None:
+            accel.tally_on_sigterm()  # where SIGTERM is still the system's default
+        else:
             signal.signal(signal.SIGTERM, _on_sigterm)
     except (ValueError, OSError, AttributeError):
         pass  # not the main thread, or no such signal here

@@ -316,6 +316,13 @@ class FastWire(Wire):
     lock_waits = property(
         lambda self: self.stream.lock_waits, lambda self, v: setattr(self.stream, "lock_waits", v)
     )
+    # Counted in C: a SIGTERM handler there sends them (see processes._tally_on_sigterm).
+    output_bytes = property(
+        lambda self: self.stream.output_bytes, lambda self, v: setattr(self.stream, "output_bytes", v)
+    )
+    untraced_objects = property(
+        lambda self: self.stream.untraced_objects, lambda self, v: setattr(self.stream, "untraced_objects", v)
+    )
     ok = property(lambda self: bool(self.stream.ok), lambda self, v: setattr(self.stream, "ok", int(bool(v))))
 
     def _append(self, item):
