@@ -18,7 +18,10 @@ private Q_SLOTS:
     void locksAreNamedAsTheScriptNamesThem();
     void waitsSayWhereInTheCode_data();
     void waitsSayWhereInTheCode();
+    void theTracerMakesNoContention_data();
     void theTracerMakesNoContention();
+    void rlocksAndConditionsBehaveAsUntraced_data();
+    void rlocksAndConditionsBehaveAsUntraced();
     void everyInstalledPythonTraces_data();
     void everyInstalledPythonTraces();
 };
@@ -210,8 +213,16 @@ void TestPythonLocks::waitsSayWhereInTheCode()
              traced.json.value(QStringLiteral("waits_by_place")));
 }
 
+void TestPythonLocks::theTracerMakesNoContention_data()
+{
+    QTest::addColumn<QByteArray>("kind");
+    QTest::newRow("Lock") << QByteArray("Lock");
+    QTest::newRow("RLock") << QByteArray("RLock"); // pure Python: 661-3,636 waits of 100,000
+}
+
 void TestPythonLocks::theTracerMakesNoContention()
 {
+    QFETCH(QByteArray, kind);
     // Four threads taking one lock 25,000 times each around `counter += 1`: untraced, a holder never
     // loses the GIL inside the hold (no call in it), so no thread ever finds the lock taken. The traced
     // lock must not change that: with the C accelerator nothing runs between taking and letting go. The
@@ -220,18 +231,20 @@ void TestPythonLocks::theTracerMakesNoContention()
     if (py::tracerAccelerator().isEmpty())
         QSKIP("the tracer's C accelerator was not built (python3-dev missing)");
     const QString script = writeScript(QStringLiteral("busy.py"), "import threading\n"
-                                                                  "lock = threading.Lock()\n"
-                                                                  "counter = 0\n"
-                                                                  "def work():\n"
-                                                                  "    global counter\n"
-                                                                  "    for _ in range(25000):\n"
-                                                                  "        with lock:\n"
-                                                                  "            counter += 1\n"
-                                                                  "ts = [threading.Thread(target=work)\n"
-                                                                  "      for _ in range(4)]\n"
-                                                                  "for t in ts: t.start()\n"
-                                                                  "for t in ts: t.join()\n"
-                                                                  "assert counter == 100000\n");
+                                                                  "lock = threading." +
+                                                                      kind +
+                                                                      "()\n"
+                                                                      "counter = 0\n"
+                                                                      "def work():\n"
+                                                                      "    global counter\n"
+                                                                      "    for _ in range(25000):\n"
+                                                                      "        with lock:\n"
+                                                                      "            counter += 1\n"
+                                                                      "ts = [threading.Thread(target=work)\n"
+                                                                      "      for _ in range(4)]\n"
+                                                                      "for t in ts: t.start()\n"
+                                                                      "for t in ts: t.join()\n"
+                                                                      "assert counter == 100000\n");
     const Result r = raceway({QStringLiteral("trace"), script, QStringLiteral("--json")});
     QVERIFY2(r.status == 0, r.err.constData());
     const QJsonObject metrics = r.json.value(QStringLiteral("metrics")).toObject();
@@ -242,6 +255,78 @@ void TestPythonLocks::theTracerMakesNoContention()
     QVERIFY(metrics.value(QStringLiteral("tracer_events")).toInteger() >= 200000);
     qInfo("%lld of 100,000 acquisitions waited", static_cast<long long>(waits));
     QVERIFY2(waits <= 1000, "the traced lock made threads wait that untraced would not have");
+}
+
+void TestPythonLocks::rlocksAndConditionsBehaveAsUntraced_data()
+{
+    QTest::addColumn<bool>("pure");
+    QTest::newRow("accelerated") << false;
+    QTest::newRow("pure Python") << true;
+}
+
+void TestPythonLocks::rlocksAndConditionsBehaveAsUntraced()
+{
+    // A traced RLock is still an RLock: taken again by its holder, refused to another thread (and its
+    // release refused too), a timeout that expires; a Condition on its default RLock, entered twice by
+    // the waiter, wakes on notify and times out when it should. The script checks each itself.
+    QFETCH(bool, pure);
+    const PureTracer mode(pure);
+    const QString script = writeScript(QStringLiteral("rlocks.py"), R"PY(import threading, time
+r = threading.RLock()
+assert r.acquire() and r.acquire(False) and r.acquire(timeout=0.1)
+r.release(); r.release(); r.release()
+try:
+    r.release()
+    raise SystemExit("released an RLock it did not hold")
+except RuntimeError:
+    pass
+with r:
+    with r:
+        assert r._is_owned()
+r.acquire()
+seen = []
+def other():
+    seen.append(r.acquire(timeout=0.05))
+    try:
+        r.release()
+        seen.append("released")
+    except RuntimeError:
+        seen.append("refused")
+t = threading.Thread(target=other, name="other"); t.start(); t.join()
+assert seen == [False, "refused"], seen
+r.release()
+c = threading.Condition()
+items = []
+def consumer():
+    with c:
+        with c:
+            while not items:
+                c.wait()
+            items.append("seen")
+t = threading.Thread(target=consumer, name="consumer"); t.start()
+time.sleep(0.05)
+with c:
+    items.append(1)
+    c.notify()
+t.join()
+assert items == [1, "seen"], items
+with c:
+    assert c.wait(0.02) is False
+print("rlock ok")
+)PY");
+    const Result r = raceway({QStringLiteral("trace"), script, QStringLiteral("--json")});
+    QVERIFY2(r.status == 0, r.err.constData());
+    QVERIFY(r.err.contains("rlock ok"));
+    const QJsonObject metrics = r.json.value(QStringLiteral("metrics")).toObject();
+    QCOMPARE(metrics.value(QStringLiteral("tracer")).toString(), expectedTracer(pure));
+    QCOMPARE(metrics.value(QStringLiteral("lock_waits_traced")).toInteger(),
+             metrics.value(QStringLiteral("lock_waits")).toInteger());
+    QStringList lanes;
+    for (const QJsonValue &l : r.json.value(QStringLiteral("lanes")).toArray())
+        lanes << l.toObject().value(QStringLiteral("name")).toString();
+    for (const char *name :
+         {"MainThread", "other", "consumer", "RLock r", "RLock rlocks.py:25", "Condition c"})
+        QVERIFY2(lanes.contains(QLatin1String(name)), qPrintable(lanes.join(u',')));
 }
 
 void TestPythonLocks::everyInstalledPythonTraces_data()

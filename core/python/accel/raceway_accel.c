@@ -618,13 +618,14 @@ static PyObject *lock_take(Lock *self, int blocking, double timeout)
     return PyBool_FromLong(r == PY_LOCK_ACQUIRED);
 }
 
-/* acquire(blocking=True, timeout=-1), as threading.Lock's */
-static PyObject *lock_acquire(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+/* acquire(blocking=True, timeout=-1)'s arguments, checked as threading.Lock's are. */
+static int acquire_arguments(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int *blocking,
+                             double *timeout)
 {
     PyObject *blocking_arg = nargs > 0 ? args[0] : NULL, *timeout_arg = nargs > 1 ? args[1] : NULL;
     if (nargs > 2) {
         PyErr_SetString(PyExc_TypeError, "acquire(blocking=True, timeout=-1)");
-        return NULL;
+        return -1;
     }
     const Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
     for (Py_ssize_t i = 0; i < nkw; ++i) {
@@ -636,29 +637,38 @@ static PyObject *lock_acquire(PyObject *op, PyObject *const *args, Py_ssize_t na
             slot = &timeout_arg;
         if (!slot || *slot) {
             PyErr_Format(PyExc_TypeError, "acquire() got an unexpected or repeated argument '%U'", name);
-            return NULL;
+            return -1;
         }
         *slot = args[nargs + i];
     }
-    int blocking = 1;
-    if (blocking_arg && (blocking = PyObject_IsTrue(blocking_arg)) < 0) return NULL;
-    double timeout = -1;
+    *blocking = 1;
+    if (blocking_arg && (*blocking = PyObject_IsTrue(blocking_arg)) < 0) return -1;
+    *timeout = -1;
     if (timeout_arg) {
-        timeout = PyFloat_AsDouble(timeout_arg);
-        if (timeout == -1 && PyErr_Occurred()) return NULL;
+        *timeout = PyFloat_AsDouble(timeout_arg);
+        if (*timeout == -1 && PyErr_Occurred()) return -1;
     }
-    if (!blocking && timeout != -1) {
+    if (!*blocking && *timeout != -1) {
         PyErr_SetString(PyExc_ValueError, "can't specify a timeout for a non-blocking call");
-        return NULL;
+        return -1;
     }
-    if (timeout < 0 && timeout != -1) {
+    if (*timeout < 0 && *timeout != -1) {
         PyErr_SetString(PyExc_ValueError, "timeout value must be a non-negative number");
-        return NULL;
+        return -1;
     }
-    if (timeout >= 0 && timeout * 1e6 >= (double)PY_TIMEOUT_MAX) {
+    if (*timeout >= 0 && *timeout * 1e6 >= (double)PY_TIMEOUT_MAX) {
         PyErr_SetString(PyExc_OverflowError, "timeout value is too large");
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+/* acquire(blocking=True, timeout=-1), as threading.Lock's */
+static PyObject *lock_acquire(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int blocking;
+    double timeout;
+    if (acquire_arguments(args, nargs, kwnames, &blocking, &timeout) < 0) return NULL;
     return lock_take((Lock *)op, blocking, timeout);
 }
 
@@ -747,6 +757,150 @@ static PyType_Slot lock_slots[] = {
 
 static PyType_Spec lock_spec = {"_raceway_accel.Lock", sizeof(Lock), 0,
                                 Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, lock_slots};
+
+/* ---- RLock: threading.RLock, traced (a hold from the first acquire to the last release) ---------- */
+
+typedef struct
+{
+    Lock base;
+    unsigned long owner; /* the holder's thread ident (0: none) */
+    unsigned long count; /* its acquisitions not yet released */
+} RLock;
+
+static int rlock_owned(const RLock *self)
+{
+    return self->count > 0 && self->owner == PyThread_get_thread_ident();
+}
+
+static PyObject *rlock_take(RLock *self, int blocking, double timeout)
+{
+    if (rlock_owned(self)) { /* again by its holder: nothing to draw */
+        if (self->count == ~0UL) {
+            PyErr_SetString(PyExc_OverflowError, "Internal lock count overflowed");
+            return NULL;
+        }
+        self->count += 1;
+        Py_RETURN_TRUE;
+    }
+    PyObject *got = lock_take(&self->base, blocking, timeout);
+    if (got == Py_True) {
+        self->owner = PyThread_get_thread_ident();
+        self->count = 1;
+    }
+    return got;
+}
+
+static PyObject *rlock_acquire(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int blocking;
+    double timeout;
+    if (acquire_arguments(args, nargs, kwnames, &blocking, &timeout) < 0) return NULL;
+    return rlock_take((RLock *)op, blocking, timeout);
+}
+
+static PyObject *rlock_enter(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    return rlock_take((RLock *)op, 1, -1);
+}
+
+static PyObject *rlock_release(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    RLock *self = (RLock *)op;
+    if (!rlock_owned(self)) {
+        PyErr_SetString(PyExc_RuntimeError, "cannot release un-acquired lock");
+        return NULL;
+    }
+    if (--self->count > 0) Py_RETURN_NONE;
+    self->owner = 0;
+    return lock_release(op, NULL);
+}
+
+static PyObject *rlock_exit(PyObject *op, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)args;
+    (void)nargs;
+    return rlock_release(op, NULL);
+}
+
+static PyObject *rlock_is_owned(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    return PyBool_FromLong(rlock_owned((RLock *)op));
+}
+
+/* What Condition.wait() lets go of (however deep the holder is in it) and takes back after. */
+static PyObject *rlock_release_save(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    RLock *self = (RLock *)op;
+    if (self->count == 0) {
+        PyErr_SetString(PyExc_RuntimeError, "cannot release un-acquired lock");
+        return NULL;
+    }
+    PyObject *saved = Py_BuildValue("(kk)", self->count, self->owner);
+    if (!saved) return NULL;
+    self->count = 0;
+    self->owner = 0;
+    PyObject *r = lock_release(op, NULL);
+    if (!r) {
+        Py_DECREF(saved);
+        return NULL;
+    }
+    Py_DECREF(r);
+    return saved;
+}
+
+static PyObject *rlock_acquire_restore(PyObject *op, PyObject *state)
+{
+    RLock *self = (RLock *)op;
+    unsigned long count, owner;
+    if (!PyArg_ParseTuple(state, "kk:_acquire_restore", &count, &owner)) return NULL;
+    PyObject *got = lock_take(&self->base, 1, -1);
+    if (!got) return NULL;
+    Py_DECREF(got);
+    self->owner = owner;
+    self->count = count;
+    Py_RETURN_NONE;
+}
+
+static PyObject *rlock_at_fork_reinit(PyObject *op, PyObject *unused)
+{
+    RLock *self = (RLock *)op;
+    PyObject *r = lock_at_fork_reinit(op, unused);
+    if (r) {
+        self->owner = 0;
+        self->count = 0;
+    }
+    return r;
+}
+
+static PyMethodDef rlock_methods[] = {
+    {"acquire", (PyCFunction)(void (*)(void))(FastFunctionWithKeywords)rlock_acquire,
+     METH_FASTCALL | METH_KEYWORDS, "acquire(blocking=True, timeout=-1)"},
+    {"__enter__", rlock_enter, METH_NOARGS, "acquire()"},
+    {"release", rlock_release, METH_NOARGS, "release()"},
+    {"__exit__", (PyCFunction)(void (*)(void))(FastFunction)rlock_exit, METH_FASTCALL, "release()"},
+    {"locked", rlock_is_owned, METH_NOARGS, "whether the calling thread holds it"},
+    {"_is_owned", rlock_is_owned, METH_NOARGS, "whether the calling thread holds it"},
+    {"_release_save", rlock_release_save, METH_NOARGS, "let go however deep (Condition.wait)"},
+    {"_acquire_restore", rlock_acquire_restore, METH_O, "taken back as deep as before (Condition.wait)"},
+    {"_at_fork_reinit", rlock_at_fork_reinit, METH_NOARGS, "a free lock again, after fork"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot rlock_slots[] = {
+    {Py_tp_doc, (void *)"RLock(): threading.RLock, recording its waits and holds"},
+    {Py_tp_new, (void *)lock_new},
+    {Py_tp_dealloc, (void *)lock_dealloc},
+    {Py_tp_methods, rlock_methods},
+    {Py_tp_members, lock_members},
+    {0, NULL},
+};
+
+static PyType_Spec rlock_spec = {"_raceway_accel.RLock", sizeof(RLock), 0,
+                                 Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, rlock_slots};
 
 /* ---- the module ------------------------------------------------------------------------------- */
 
@@ -873,6 +1027,12 @@ PyMODINIT_FUNC PyInit__raceway_accel(void)
     }
     if (PyModule_AddObject(m, "Lock", lock_type) < 0) {
         Py_DECREF(lock_type);
+        Py_DECREF(m);
+        return NULL;
+    }
+    PyObject *rlock_type = PyType_FromSpec(&rlock_spec);
+    if (!rlock_type || PyModule_AddObject(m, "RLock", rlock_type) < 0) {
+        Py_XDECREF(rlock_type);
         Py_DECREF(m);
         return NULL;
     }

@@ -9,6 +9,7 @@ so a script that never uses multiprocessing does not pay for importing it.
 
 import _thread
 import os
+import signal
 import sys
 import threading
 import time
@@ -36,9 +37,9 @@ def _heartbeat(pid):
     # any thread that does not block them, and a Python handler runs only when the main thread next runs
     # Python. A pool worker idle in a semaphore wait whose SIGTERM (Pool.terminate) came here slept on
     # with the handler pending, and the pool waited for it forever (1 of 200 terminations).
+    # (signal is imported with this module, never here: a fork while this thread held an import's lock
+    # left that lock held for good in the child, and the child's next import of it waited forever)
     try:
-        import signal
-
         synchronous = {signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL}
         signal.pthread_sigmask(signal.SIG_BLOCK, set(signal.valid_signals()) - synchronous)
     except (AttributeError, ValueError, OSError):
@@ -142,8 +143,6 @@ def _tally_on_sigterm():
     """A multiprocessing child ended by SIGTERM (Pool.terminate, Process.terminate) says so and sends its
     tallies first, then dies of the signal as it would have untraced. Only where the script left SIGTERM
     to its default: a handler of the script's own is the script's."""
-    import signal
-
     try:
         if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
             return
@@ -161,8 +160,6 @@ def _tally_on_sigterm():
 
 
 def _on_sigterm(signum, frame):
-    import signal
-
     signal.signal(signum, signal.SIG_DFL)
     w = _w()
     if w is not None and w.ok and w.pid == os.getpid():

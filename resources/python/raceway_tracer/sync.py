@@ -136,6 +136,28 @@ def _fast_lock_class(accel):
     return FastTracedLock
 
 
+def _fast_rlock_class(accel):
+    class FastTracedRLock(_Named, accel.RLock):
+        """threading.RLock, traced by the C accelerator: a hold from the first acquire to the last
+        release, Condition's _release_save and _acquire_restore included."""
+
+        __slots__ = ("_site", "__weakref__")
+        _kind = wire.OBJ_RLOCK
+
+        def __init__(self, site):
+            self._site = site
+            self._obj = _w().reserve_object()
+
+        @staticmethod
+        def _name():
+            return "RLock"
+
+        def __repr__(self):
+            return "<traced %s RLock>" % ("owned" if self._is_owned() else "unowned")
+
+    return FastTracedRLock
+
+
 TracedLock = PyTracedLock  # the accelerator's when it loads (see install)
 
 
@@ -252,8 +274,15 @@ def _patch_locks(accel):
     raw_lock = threading.Lock
     raw_rlock = threading.RLock
     _state["raw_lock"] = raw_lock
+    _state["raw_rlock"] = raw_rlock
     if accel is not None:
         TracedLock = _fast_lock_class(accel)
+        fast_rlock = _fast_rlock_class(accel)
+        first_use_rlock = _first_use_class(fast_rlock)
+        _state["traced_rlock"] = fast_rlock
+    else:
+        first_use_rlock = lambda site: _FirstUseRLock(raw_rlock(), site)  # noqa: E731
+        _state["traced_rlock"] = lambda site: TracedRLock(raw_rlock(), site)
     first_use = _first_use_class(TracedLock)
 
     def Lock():
@@ -262,11 +291,10 @@ def _patch_locks(accel):
 
     def RLock(*args, **kwargs):
         site = wire.describe_caller(1)
-        return _FirstUseRLock(raw_rlock(), site) if site else raw_rlock(*args, **kwargs)
+        return first_use_rlock(site) if site else raw_rlock(*args, **kwargs)
 
     threading.Lock = Lock
     threading.RLock = RLock
-    _state["raw_rlock"] = raw_rlock
 
 
 def _patch_condition():
@@ -276,7 +304,7 @@ def _patch_condition():
     def __init__(self, lock=None):
         site = wire.creation_site(self)
         if site and lock is None:  # its lock is drawn as the condition's own
-            lock = TracedRLock(_state["raw_rlock"](), site)
+            lock = _state["traced_rlock"](site)
             _w().describe_object(lock._obj, lock._kind, "RLock " + site)  # named where it is made
         init(self, lock)
         self._raceway_obj = _reserve(self, wire.OBJ_CONDITION, "Condition", site)
