@@ -356,7 +356,7 @@ private:
             cell = c;
             ++id;
             const QByteArray common =
-                ",\"cat\":\"handoff\",\"name\":" + jsonString(m_trace.lane(h.object).name) +
+                ",\"cat\":\"handoff\",\"name\":" + jsonString(handoffObjectName(m_trace, h)) +
                 ",\"id\":" + QByteArray::number(qlonglong(id)) + ",\"pid\":1,\"tid\":";
             open("s");
             m_sink.append(common + QByteArray::number(tidOf(h.from)) + ",\"ts\":");

@@ -71,8 +71,9 @@ enum class MarkKind : std::uint8_t {
     Rollback = 9,   // this lane gave up its locks to break a deadlock: arg = the cycle's number
     Joined = 10,    // join() returned: arg = the lane that was joined
     Instant = 11,   // an instant another tool's trace marked, by a name Raceway does not know
+    Notify = 12,    // notify() on a condition: arg = the condition's object; it wakes a thread waiting on it
 };
-constexpr int markKindCount = 12;
+constexpr int markKindCount = 13;
 
 // How a worker process ended, as recorded by ProcessExit.
 enum class ExitKind : std::uint32_t { Normal = 0, Crashed = 1, Killed = 2, TimedOut = 3, FailedToStart = 4 };

@@ -73,6 +73,29 @@ std::optional<Handoff> setInto(const Trace &trace, std::size_t waiter, std::int6
     return std::nullopt;
 }
 
+// A wait on a condition (an object without a lane) that ended at `woke` (it began at `since`): ended by
+// the last notify() of that condition by another thread during the wait.
+std::optional<Handoff> notifyInto(const Trace &trace, std::size_t waiter, std::int64_t since,
+                                  std::int64_t woke, std::uint16_t obj)
+{
+    std::optional<Handoff> last;
+    for (std::size_t lane = 0; lane < trace.lanes().size(); ++lane) {
+        const Lane &l = trace.lane(lane);
+        if (lane == waiter || !(l.marksSeen & (1u << unsigned(MarkKind::Notify)))) continue;
+        auto it = std::upper_bound(l.instants.begin(), l.instants.end(), woke,
+                                   [](std::int64_t t, const Instant &in) { return t < in.t; });
+        while (it != l.instants.begin()) {
+            --it;
+            if (it->t < since) break;
+            if (it->markKind() != MarkKind::Notify || it->value != obj) continue;
+            if (!last || it->t > last->released)
+                last = Handoff{SIZE_MAX, lane, waiter, it->t, woke, HandoffKind::Notify, obj};
+            break;
+        }
+    }
+    return last;
+}
+
 // The permits paired when the run ended (in time order of the wake) whose waiter went on at t or later.
 auto permitsFrom(const Trace &trace, std::int64_t t)
 {
@@ -100,7 +123,8 @@ std::optional<Handoff> objectHandoffAt(const Trace &trace, std::size_t waiter, s
              it != trace.permitHandoffs().end() && it->woke == w.times[k]; ++it)
             if (it->to == waiter) return fromPermit(*it);
         return std::nullopt;
-    default:
+    default: // a condition: it has no lane, the notifier's marks say who woke it
+        if (objectLane(trace, obj) < 0) return notifyInto(trace, waiter, w.times[k - 1], w.times[k], obj);
         return std::nullopt;
     }
 }
@@ -113,7 +137,7 @@ bool handoffsIn(const Trace &trace, std::int64_t start, std::int64_t end, std::s
     bool events = false; // their waiters' lanes are read too
     for (std::size_t lock = 0; lock < trace.lanes().size(); ++lock) {
         const Lane &l = trace.lane(lock);
-        events = events || l.kind == LaneKind::Signal;
+        events = events || l.kind == LaneKind::Signal || (l.marksSeen & (1u << unsigned(MarkKind::Notify)));
         if (!isHeldLock(l)) continue;
         const auto from = std::lower_bound(l.times.begin(), l.times.end(), start) - l.times.begin();
         const auto to = std::upper_bound(l.times.begin(), l.times.end(), end) - l.times.begin();
@@ -143,7 +167,8 @@ bool handoffsIn(const Trace &trace, std::int64_t start, std::int64_t end, std::s
         // Far more transitions than arrows could be told apart: too dense to read one by one.
         if (most < SIZE_MAX / 64 && std::size_t(to - from) > 64 * most) return false;
         for (auto k = std::size_t(from); k < std::size_t(to); ++k)
-            if (const auto h = objectHandoffAt(trace, lane, k); h && h->kind == HandoffKind::Set) {
+            if (const auto h = objectHandoffAt(trace, lane, k);
+                h && (h->kind == HandoffKind::Set || h->kind == HandoffKind::Notify)) {
                 if (out.size() + found.size() == most) return false;
                 found.push_back(*h);
             }
@@ -153,6 +178,11 @@ bool handoffsIn(const Trace &trace, std::int64_t start, std::int64_t end, std::s
     });
     out.insert(out.end(), found.begin(), found.end());
     return true;
+}
+
+QString handoffObjectName(const Trace &trace, const Handoff &h)
+{
+    return h.object < trace.lanes().size() ? trace.lane(h.object).name : trace.objectName(h.obj);
 }
 
 std::vector<Handoff> allHandoffs(const Trace &trace)

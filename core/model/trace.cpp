@@ -90,6 +90,8 @@ QString markKindName(MarkKind kind)
         return QStringLiteral("joined");
     case MarkKind::Instant:
         return QStringLiteral("instant");
+    case MarkKind::Notify:
+        return QStringLiteral("notified");
     }
     return QStringLiteral("mark");
 }

@@ -126,10 +126,15 @@ public:
                 lane.recordOn(queueLane, EventKind::TaskQueued, 0, std::uint32_t(item));
                 lane.record(EventKind::Progress, 0, std::uint32_t(k + 1));
                 lock.unlock();
+                // Drawn where it happens: the consumer it wakes gets an arrow from here.
+                lane.record(EventKind::Mark, std::uint8_t(MarkKind::Notify), notEmpty);
                 notEmptyCv.notify_one();
             }
             std::lock_guard lock(mutex);
-            if (--producing == 0) notEmptyCv.notify_all(); // the consumers may stop once the queue is empty
+            if (--producing == 0) { // the consumers may stop once the queue is empty
+                lane.record(EventKind::Mark, std::uint8_t(MarkKind::Notify), notEmpty);
+                notEmptyCv.notify_all();
+            }
         };
         const auto consumer = [&](ThreadBuffer &lane) {
             for (;;) {
@@ -149,6 +154,7 @@ public:
                 ++consumed;
                 lane.record(EventKind::TaskBegin, queueObj, std::uint32_t(item));
                 lock.unlock();
+                lane.record(EventKind::Mark, std::uint8_t(MarkKind::Notify), notFull);
                 notFullCv.notify_one();
                 ctx.sleepFor(consumeNs); // using the item
                 lane.record(EventKind::TaskEnd);

@@ -24,6 +24,7 @@ class TestHandoffs : public QObject
 private Q_SLOTS:
     void handoffsEndWaitsAndAreExported();
     void eventsAndPermitsHandOff();
+    void notifyWakesAConditionsWaiter();
     void criticalPathAddsUp();
 };
 
@@ -171,6 +172,71 @@ void TestHandoffs::eventsAndPermitsHandOff()
         qInfo("%d waits for a permit, %d flows exported (one per cell)", waited, flows);
         QVERIFY(flows > 0 && flows <= waited);
     }
+}
+
+void TestHandoffs::notifyWakesAConditionsWaiter()
+{
+    // Slow producers, quick consumers: the consumers wait on "not empty" and each producer's notify()
+    // after it queued an item wakes one. Every wait on it that a producer's notify() fell inside is a
+    // hand-off of kind Notify from that producer, released at the notify (a mark on the producer's lane),
+    // counted here from the lanes alone; each is a flow named after the condition in the Chrome trace.
+    auto r = runScenario(QStringLiteral("condition"), args({"producers=2", "consumers=2", "capacity=4",
+                                                            "items=40", "produce_us=2000", "consume_us=0"}));
+    const Trace &t = r->trace();
+    const auto threads = lanesOfKind(t, LaneKind::Thread);
+    std::vector<std::pair<std::size_t, std::int64_t>> notifies; // (lane, t) of each notify of "not empty"
+    std::uint16_t notEmpty = 0;
+    for (std::size_t lane : threads)
+        for (const Instant &in : t.lane(lane).instants)
+            if (in.markKind() == MarkKind::Notify &&
+                t.objectName(std::uint16_t(in.value)) == QLatin1String("not empty")) {
+                notifies.push_back({lane, in.t});
+                notEmpty = std::uint16_t(in.value);
+            }
+    QVERIFY(!notifies.empty());
+    std::int64_t waits = 0, notified = 0, handedOff = 0;
+    for (std::size_t lane : threads)
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state != State::Waiting || iv.obj != notEmpty || iv.end >= t.end()) return;
+            ++waits;
+            std::int64_t last = INT64_MIN;
+            std::size_t by = SIZE_MAX;
+            for (const auto &[from, at] : notifies)
+                if (from != lane && at >= iv.start && at <= iv.end && at > last) {
+                    last = at;
+                    by = from;
+                }
+            const auto h = handoffInto(t, lane, iv.end);
+            if (by == SIZE_MAX) {
+                QVERIFY(!h.has_value() || h->kind != HandoffKind::Notify);
+                return;
+            }
+            ++notified;
+            QVERIFY(h.has_value());
+            QCOMPARE(int(h->kind), int(HandoffKind::Notify));
+            QCOMPARE(h->from, by);
+            QCOMPARE(h->released, last);
+            QCOMPARE(handoffObjectName(t, *h), QStringLiteral("not empty"));
+            ++handedOff;
+        });
+    qInfo("%lld waits on not empty, %lld with a notify inside, %lld hand-offs", qlonglong(waits),
+          qlonglong(notified), qlonglong(handedOff));
+    QVERIFY(notified > 0);
+    QCOMPARE(handedOff, notified);
+    std::int64_t inAll = 0;
+    for (const Handoff &h : allHandoffs(t))
+        inAll += h.kind == HandoffKind::Notify && h.obj == notEmpty;
+    QCOMPARE(inAll, notified);
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    QVERIFY(writeChromeTrace(t, out, ChromeTraceOptions{}));
+    bool named = false;
+    for (const QJsonValue v :
+         QJsonDocument::fromJson(out.data()).object().value(QStringLiteral("traceEvents")).toArray())
+        named =
+            named || (v.toObject().value(QStringLiteral("ph")).toString() == QLatin1String("s") &&
+                      v.toObject().value(QStringLiteral("name")).toString() == QLatin1String("not empty"));
+    QVERIFY2(named, "no flow from a notify in the Chrome trace");
 }
 
 void TestHandoffs::criticalPathAddsUp()

@@ -207,20 +207,21 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
     // only where an arrow was drawn. Where that leaves more than one kind, or only an inferred GIL's,
     // the window is looked at (as far as paintHandoffs looks at any width up to 10,000 pixels) for the
     // kinds really there; one kind of lock lane alone costs a frame nothing more.
-    bool locks = false, permits = false, sets = false, gilOnly = true;
+    bool locks = false, permits = false, sets = false, notifies = false, gilOnly = true;
     const auto kindsOf = [&](const Trace &t) {
         for (const Lane &lane : t.lanes()) {
             locks = locks || lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil;
             gilOnly = gilOnly && lane.kind != LaneKind::Lock;
             permits = permits || lane.kind == LaneKind::Semaphore;
             sets = sets || lane.kind == LaneKind::Signal;
+            notifies = notifies || (lane.marksSeen & (1u << unsigned(MarkKind::Notify)));
         }
     };
     kindsOf(m_trace);
     for (const Trace *t : m_legendAlso)
         kindsOf(*t);
-    if (int(locks) + int(permits) + int(sets) > 1 || (locks && gilOnly)) {
-        locks = permits = sets = false;
+    if (int(locks) + int(permits) + int(sets) + int(notifies) > 1 || (locks && gilOnly)) {
+        locks = permits = sets = notifies = false;
         const auto found = [&](const Trace &t) {
             std::vector<Handoff> handoffs;
             handoffsIn(t, m_start, m_end, 1700, handoffs);
@@ -228,6 +229,7 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
                 locks = locks || h.kind == HandoffKind::Lock;
                 permits = permits || h.kind == HandoffKind::Permit;
                 sets = sets || h.kind == HandoffKind::Set;
+                notifies = notifies || h.kind == HandoffKind::Notify;
             }
         };
         found(m_trace);
@@ -238,6 +240,7 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
     if (locks) ends << QStringLiteral("a release wakes the next waiter");
     if (permits) ends << QStringLiteral("a permit given back wakes a waiter");
     if (sets) ends << QStringLiteral("a set wakes the event's waiters");
+    if (notifies) ends << QStringLiteral("a notify() wakes a thread waiting on the condition");
     if (!ends.isEmpty())
         entries.add(LegendEntries::Handoffs,
                     {LegendItem::Line, m_palette.handoff,

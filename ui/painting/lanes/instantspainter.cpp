@@ -114,6 +114,18 @@ void paintInstantGlyph(QPainter &p, MarkKind kind, std::int64_t value, double x,
         p.setBrush(palette.text); // a way out, not an alarm
         p.drawPolygon(QPolygonF({QPointF(x - 5, y), QPointF(x + 3, y - 5), QPointF(x + 3, y + 5)}));
         break;
+    case MarkKind::Notify: { // a dot sending two waves up, at the lane's top: a signal sent (not an
+        // arrowhead), clear of a task's label in the middle
+        const double top = y - s + 7;
+        p.setPen(Qt::NoPen);
+        p.setBrush(palette.text);
+        p.drawEllipse(QPointF(x, top), 2, 2);
+        p.setPen(QPen(palette.text, 1.2));
+        p.setBrush(Qt::NoBrush);
+        p.drawArc(QRectF(x - 4, top - 4, 8, 8), 40 * 16, 100 * 16);
+        p.drawArc(QRectF(x - 7, top - 7, 14, 14), 40 * 16, 100 * 16);
+        break;
+    }
     case MarkKind::Instant: // a thin line with a small open diamond on top
         p.setPen(QPen(palette.text, 1.2));
         p.drawLine(QPointF(x, y - s + 3), QPointF(x, y + s));
@@ -213,6 +225,7 @@ void legendInstants(const Lane &lane, LegendEntries &entries)
         {MarkKind::CutOff, "cut off when the program ended"},
         {MarkKind::Deadlock, "deadlock found: the cycle of waits"},
         {MarkKind::Rollback, "gave its lock back to break it"},
+        {MarkKind::Notify, "notify() on a condition"},
         {MarkKind::Instant, "instant (from the trace)"},
     };
     for (int i = 0; i < int(std::size(kinds)); ++i)
@@ -268,6 +281,11 @@ QString describeInstant(const Trace &trace, std::size_t laneIndex, const Instant
             .arg(at, l.toString(qlonglong(in.value)));
     case MarkKind::Instant:
         return QStringLiteral("<b>Instant</b> at %1, marked in the trace").arg(at);
+    case MarkKind::Notify:
+        return QStringLiteral("<b>notify()</b> at %1 on %2: wakes a thread waiting on it")
+            .arg(at, in.value >= 0 && in.value < 256
+                         ? trace.objectName(std::uint16_t(in.value)).toHtmlEscaped()
+                         : QStringLiteral("a condition"));
     }
     return {};
 }

@@ -189,17 +189,19 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
         // A wait that another thread ended: who, and how long the waiter took to run after it.
         if (iv.state == State::Waiting || iv.state == State::WaitingGil)
             if (const auto h = handoffInto(trace, std::size_t(hit.lane), iv.end)) {
-                const QString what = h->kind == HandoffKind::Set ? QStringLiteral("set %1")
+                const QString what = h->kind == HandoffKind::Set      ? QStringLiteral("set %1")
+                                     : h->kind == HandoffKind::Notify ? QStringLiteral("notified %1")
                                      : h->kind == HandoffKind::Permit
                                          ? QStringLiteral("gave back a permit of %1")
                                          : QStringLiteral("let go of %1");
                 lines << QStringLiteral("Woken by %1, which %2 at %3; this thread %4 %5 later "
                                         "(waking up, and any wait for a core, included)")
                              .arg(trace.lane(h->from).name.toHtmlEscaped(),
-                                  what.arg(trace.lane(h->object).name.toHtmlEscaped()),
+                                  what.arg(handoffObjectName(trace, *h).toHtmlEscaped()),
                                   duration(h->released - t0),
-                                  h->kind == HandoffKind::Set ? QStringLiteral("went on")
-                                                              : QStringLiteral("had it"),
+                                  h->kind == HandoffKind::Set || h->kind == HandoffKind::Notify
+                                      ? QStringLiteral("went on")
+                                      : QStringLiteral("had it"),
                                   duration(h->latency()));
             }
     }
