@@ -123,8 +123,10 @@ std::optional<Handoff> objectHandoffAt(const Trace &trace, std::size_t waiter, s
              it != trace.permitHandoffs().end() && it->woke == w.times[k]; ++it)
             if (it->to == waiter) return fromPermit(*it);
         return std::nullopt;
-    default: // a condition: it has no lane, the notifier's marks say who woke it
-        if (objectLane(trace, obj) < 0) return notifyInto(trace, waiter, w.times[k - 1], w.times[k], obj);
+    case LaneKind::Thread: // no lane: a built-in scenario's condition; the notifier's marks say who woke it
+    case LaneKind::Queue:  // a traced script's condition (its lane counts its waiters)
+        return notifyInto(trace, waiter, w.times[k - 1], w.times[k], obj);
+    default:
         return std::nullopt;
     }
 }

@@ -18,8 +18,8 @@ enum class HandoffKind : std::uint8_t { Lock, Set, Permit, Notify };
 // at that moment, and when the wait ended).
 struct Handoff
 {
-    std::size_t object = 0; // the lock's, the GIL's, the event's or the semaphore's lane (SIZE_MAX: a
-                            // condition's, which has none; `obj` names it)
+    std::size_t object = 0;       // the lock's, the GIL's, the event's or the semaphore's lane (SIZE_MAX: a
+                                  // condition's, which has none; `obj` names it)
     std::size_t from = 0, to = 0; // the releasing (setting) and the woken thread's lanes
     std::int64_t released = 0;    // when it was let go or set (a GIL handed over directly: == woke)
     std::int64_t woke = 0;        // when the waiter went on: release -> running, a wait for a core included

@@ -174,6 +174,8 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
             if (e.obj == std::uint8_t(MarkKind::Joined)) {
                 const auto it = ps.threads.find(std::uint16_t(e.arg));
                 e.arg = it == ps.threads.end() ? 0 : m_threads[it->second].lane;
+            } else if (e.obj == std::uint8_t(MarkKind::Notify)) { // the condition, as Raceway numbers it
+                e.arg = e.arg != 0 && e.arg < 256 ? objectFor(ps, std::uint8_t(e.arg)) : 0;
             }
             break;
         default:

@@ -1,6 +1,7 @@
 // A traced script's locks and the threads that wait for them: lanes named as the script names the
 // objects, and a wait-for cycle found, drawn and named where it closes.
 
+#include "handoffs.h"
 #include "pythontest.h"
 
 #include "deadlockcycle.h"
@@ -20,6 +21,8 @@ private Q_SLOTS:
     void waitsSayWhereInTheCode();
     void theTracerMakesNoContention_data();
     void theTracerMakesNoContention();
+    void notifyWakesTheWaiter_data();
+    void notifyWakesTheWaiter();
     void rlocksAndConditionsBehaveAsUntraced_data();
     void rlocksAndConditionsBehaveAsUntraced();
     void everyInstalledPythonTraces_data();
@@ -255,6 +258,56 @@ void TestPythonLocks::theTracerMakesNoContention()
     QVERIFY(metrics.value(QStringLiteral("tracer_events")).toInteger() >= 200000);
     qInfo("%lld of 100,000 acquisitions waited", static_cast<long long>(waits));
     QVERIFY2(waits <= 1000, "the traced lock made threads wait that untraced would not have");
+}
+
+void TestPythonLocks::notifyWakesTheWaiter_data()
+{
+    QTest::addColumn<bool>("pure");
+    QTest::newRow("accelerated") << false;
+    QTest::newRow("pure Python") << true;
+}
+
+void TestPythonLocks::notifyWakesTheWaiter()
+{
+    // Two consumers wait on a Condition; the main thread notifies it twice, 200 ms apart. Each notify() is
+    // drawn on the main thread's lane, and each consumer's wait that it fell in is a hand-off from it.
+    QFETCH(bool, pure);
+    const PureTracer mode(pure);
+    const QString script = writeScript(QStringLiteral("notify.py"), R"PY(import threading, time
+items = []
+ready = threading.Condition()
+def consumer():
+    with ready:
+        while not items:
+            ready.wait()
+        items.pop()
+ts = [threading.Thread(target=consumer, name="consumer-%d" % i) for i in range(2)]
+for t in ts: t.start()
+for k in range(2):
+    time.sleep(0.2)
+    with ready:
+        items.append(k)
+        ready.notify()
+for t in ts: t.join()
+)PY");
+    const auto runner = traced(script);
+    const Trace &t = runner->trace();
+    const std::size_t main = laneNamed(t, QStringLiteral("MainThread"));
+    QVERIFY(main != SIZE_MAX);
+    std::vector<std::int64_t> notifies;
+    for (const Instant &in : t.lane(main).instants)
+        if (in.markKind() == MarkKind::Notify) notifies.push_back(in.t);
+    QCOMPARE(notifies.size(), std::size_t(2));
+    std::set<std::size_t> woken;
+    for (const Handoff &h : allHandoffs(t)) {
+        if (h.kind != HandoffKind::Notify) continue;
+        QCOMPARE(h.from, main);
+        QCOMPARE(handoffObjectName(t, h), QStringLiteral("Condition ready"));
+        QVERIFY(std::find(notifies.begin(), notifies.end(), h.released) != notifies.end());
+        QVERIFY(h.released <= h.woke);
+        woken.insert(h.to);
+    }
+    QCOMPARE(woken.size(), std::size_t(2)); // both consumers, each woken by a notify
 }
 
 void TestPythonLocks::rlocksAndConditionsBehaveAsUntraced_data()

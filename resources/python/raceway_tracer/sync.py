@@ -331,7 +331,20 @@ def _patch_condition():
 
         self._release_save, self._acquire_restore = released, restored
 
+    # notify(): drawn where it is called, so the waiter it wakes gets an arrow from there (notify_all
+    # calls notify). Also where nobody waits: a notify that wakes nobody is worth seeing.
+    notify = cls.notify
+
+    def traced_notify(self, n=1):
+        obj = getattr(self, "_raceway_obj", 0)
+        if obj < 0:
+            obj = _first_use(self, obj)
+        if obj:
+            _w().event(wire.MARK, wire.MARK_NOTIFY, obj)
+        return notify(self, n)
+
     cls.__init__ = __init__
+    cls.notify = traced_notify
 
 
 def _patch_semaphore(cls):

@@ -31,6 +31,7 @@ SIGNAL = 28  # obj: an event; arg 1 set, 0 cleared
 MARK = 29  # obj: mark kind; arg: its value
 
 MARK_JOINED = 10  # arg: the lane that was joined
+MARK_NOTIFY = 12  # arg: the condition notified (whether or not a thread waited on it)
 
 # Kinds of the Python stream only.
 HELLO = 0xE0  # arg = parent pid
