@@ -36,8 +36,9 @@ traced_ns = min(cycle(traced) for _ in range(3))
 print((traced_ns - raw_ns) / (2 * N))
 )PY";
 
-// The per-event overhead (ns) python3 measured, and the cost its tracer calibrated at start (ns).
-std::pair<double, double> measureOnce(const QString &python, const QString &tracerDir)
+// The per-event overhead (ns) python3 measured, and the cost its tracer calibrated at start (ns); by
+// the C accelerator where it was built, else (or with `pure`) by the pure Python tracer.
+std::pair<double, double> measureOnce(const QString &python, const QString &tracerDir, bool pure)
 {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return {-1, -1};
@@ -52,6 +53,11 @@ std::pair<double, double> measureOnce(const QString &python, const QString &trac
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("PYTHONPATH"), tracerDir);
     env.insert(QStringLiteral("RACEWAY_TRACE_FD"), QString::number(fds[1]));
+    env.remove(QStringLiteral("RACEWAY_TRACER_PURE"));
+    if (pure)
+        env.insert(QStringLiteral("RACEWAY_TRACER_PURE"), QStringLiteral("1"));
+    else if (const QString accel = raceway::py::tracerAccelerator(); !accel.isEmpty())
+        env.insert(QStringLiteral("RACEWAY_TRACER_ACCEL"), accel);
     p.setProcessEnvironment(env);
     const int writeEnd = fds[1];
     p.setChildProcessModifier([writeEnd] { ::fcntl(writeEnd, F_SETFD, 0); });
@@ -80,7 +86,7 @@ static void BM_PythonTracerEvent(benchmark::State &state)
     }
     double calibrated = 0;
     for (auto _ : state) {
-        const auto [perEvent, cost] = measureOnce(python, tracer);
+        const auto [perEvent, cost] = measureOnce(python, tracer, state.range(0) != 0);
         if (perEvent <= 0) {
             state.SkipWithError("python3 did not report a measurement");
             return;
@@ -90,7 +96,8 @@ static void BM_PythonTracerEvent(benchmark::State &state)
     }
     state.counters["calibrated_ns"] = calibrated;
 }
-BENCHMARK(BM_PythonTracerEvent)->UseManualTime()->Iterations(3)->Unit(benchmark::kNanosecond);
+// Arg 0: the C accelerator (where built); 1: the pure Python tracer.
+BENCHMARK(BM_PythonTracerEvent)->Arg(0)->Arg(1)->UseManualTime()->Iterations(3)->Unit(benchmark::kNanosecond);
 
 namespace {
 
