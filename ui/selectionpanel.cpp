@@ -83,7 +83,7 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
             trace->lane(s.lane).name,
             formatShare(s.in(State::Running) + s.in(State::Task), span),
             formatShare(s.waitingNs(), span),
-            formatShare(s.in(State::Holding), span),
+            formatShare(s.in(State::Holding) + s.in(State::HoldingReady), span),
             formatShare(s.in(State::Sleeping), span),
             l.toString(qlonglong(s.waits)),
             s.waits ? formatDurationNs(s.longestWaitNs) : QStringLiteral("—"),

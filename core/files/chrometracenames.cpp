@@ -46,6 +46,9 @@ State stateOf(const QString &name, QString *object, std::uint16_t *number)
     if (name == QLatin1String("wait") ||
         (name.startsWith(QLatin1String("wait ")) && after(QStringLiteral("wait "))))
         return State::Waiting;
+    if (name == QLatin1String("hold, wait core") ||
+        (name.startsWith(QLatin1String("hold, wait core ")) && after(QStringLiteral("hold, wait core "))))
+        return State::HoldingReady;
     if (name == QLatin1String("hold") ||
         (name.startsWith(QLatin1String("hold ")) && after(QStringLiteral("hold "))))
         return State::Holding;

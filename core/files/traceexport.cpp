@@ -112,6 +112,8 @@ QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16
         return withObject(QStringLiteral("wait"));
     case State::Holding:
         return withObject(QStringLiteral("hold"));
+    case State::HoldingReady:
+        return withObject(QStringLiteral("hold, wait core"));
     case State::Sleeping:
         return QStringLiteral("sleep");
     case State::Cancelled:

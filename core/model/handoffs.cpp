@@ -233,6 +233,8 @@ std::vector<Trace::PermitHandoff> matchPermits(const Trace &trace)
             if (l.kind != LaneKind::Thread) continue;
             for (std::size_t k = 1; k < l.times.size(); ++k) {
                 const State before = l.states[k - 1], now = l.states[k];
+                if (now == State::Holding && before == State::HoldingReady)
+                    continue; // the same hold, back on a core
                 if (now == State::Holding && ofThis(l.objs[k])) {
                     if (before == State::Running)
                         steps.push_back({l.times[k], 1, std::uint32_t(lane), 0});

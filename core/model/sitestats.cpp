@@ -41,8 +41,9 @@ Span holdUntil(const Trace &trace, std::size_t laneIndex, std::int64_t at)
     // but not into an outer hold of another lock.
     const auto within = [&](std::size_t x) {
         const State s = lane.states[x];
-        return (s == State::Holding && lane.objs[x] == lock) || s == State::Sleeping ||
-               s == State::WaitingGil || s == State::WaitingIo || s == State::Ready || s == State::Blocked;
+        return ((s == State::Holding || s == State::HoldingReady) && lane.objs[x] == lock) ||
+               s == State::Sleeping || s == State::WaitingGil || s == State::WaitingIo || s == State::Ready ||
+               s == State::Blocked;
     };
     while (j > 0 && within(j - 1))
         --j;

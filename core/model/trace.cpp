@@ -61,6 +61,8 @@ QString stateName(State state)
         return QStringLiteral("waiting for a core");
     case State::Blocked:
         return QStringLiteral("blocked, not traced");
+    case State::HoldingReady:
+        return QStringLiteral("holding, waiting for a core");
     }
     return QStringLiteral("idle");
 }

@@ -30,13 +30,15 @@ enum class State : std::uint8_t {
     Crashed,
     Killed,
     TimedOut,
-    WaitingGil, // a Python-like thread waiting to run: it needs the GIL
-    WaitingIo,  // waiting on I/O (obj = what for): no CPU used, no GIL held
-    Set,        // signal lanes: the event is set (obj = the lane that set it); Free is "clear"
-    Ready,      // runnable, but waiting for a core (the scheduler gave it to another thread)
-    Blocked,    // off its core, not runnable, for nothing traced (a page fault, a lock inside a library)
+    WaitingGil,   // a Python-like thread waiting to run: it needs the GIL
+    WaitingIo,    // waiting on I/O (obj = what for): no CPU used, no GIL held
+    Set,          // signal lanes: the event is set (obj = the lane that set it); Free is "clear"
+    Ready,        // runnable, but waiting for a core (the scheduler gave it to another thread)
+    Blocked,      // off its core, not runnable, for nothing traced (a page fault, a lock inside a library)
+    HoldingReady, // holding a lock or a permit (obj = which), but taken off its core and waiting for one:
+                  // every thread waiting for that lock waits on the scheduler
 };
-constexpr int stateCount = 18;
+constexpr int stateCount = 19;
 QString stateName(State state);
 // The state with what it carries where that matters to a reader: a kill's signal ("killed (SIGTERM)").
 QString stateName(State state, std::uint16_t obj);

@@ -177,11 +177,19 @@ void Trace::ingest(const Event *events, std::size_t count)
                 src.onCoreSince = e.t;
             }
             if (e.obj == 4) break; // only the cores say it
+            const State was = n == 0 ? State::Idle : l.states[n - 1];
+            const std::uint16_t obj = n == 0 ? 0 : l.objs[n - 1];
+            const std::int64_t from = n == 0 ? e.t : std::max(e.t - std::int64_t(e.arg), l.times[n - 1]);
+            // A holder taken off its core while it had work: it still holds the lock (its lane says so, and
+            // the lock's), and every thread waiting for that lock now waits on the scheduler.
+            if (was == State::Holding && e.obj == 1 && from < e.t) {
+                push(lane, from, State::HoldingReady, obj);
+                push(lane, e.t, State::Holding, obj);
+                m_lanes[lane].coreWaitSources |= 2;
+                break;
+            }
             // Only where the lane was running: a blocked or sleeping thread is off its core by itself.
-            if (n == 0 || (l.states[n - 1] != State::Running && l.states[n - 1] != State::Task)) break;
-            const State was = l.states[n - 1];
-            const std::uint16_t obj = l.objs[n - 1];
-            const std::int64_t from = std::max(e.t - std::int64_t(e.arg), l.times[n - 1]);
+            if (n == 0 || (was != State::Running && was != State::Task)) break;
             if (from >= e.t) break;
             if (e.obj == 3) { // off its core, not waiting for one: blocked on something untraced
                 // (a task's lane says "running a task" for the whole task: how it waits is the task's)

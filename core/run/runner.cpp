@@ -131,7 +131,7 @@ void Runner::addSchedulerMetrics()
             if (lane.states[i] == State::Running || lane.states[i] == State::Task ||
                 (lane.states[i] == State::Holding && runsWhileHolding(lane.objs[i])))
                 onCpu += ns;
-            if (lane.states[i] == State::Ready) ready += ns;
+            if (lane.states[i] == State::Ready || lane.states[i] == State::HoldingReady) ready += ns;
         }
     }
     const QString source = sources == Recorder::CoreFromSwitches ? QStringLiteral("context switches")

@@ -149,10 +149,15 @@ inline int mostAtOnce(const Trace &t, const std::vector<std::size_t> &lanes, Sta
 
 inline std::int64_t countTransitions(const Trace &t, State state)
 {
+    // A hold that its thread spent partly off its core (HoldingReady) is one hold: its return to Holding
+    // is not counted again.
     std::int64_t n = 0;
-    for (std::size_t lane : lanesOfKind(t, LaneKind::Thread))
-        for (State s : t.lane(lane).states)
-            n += s == state;
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
+        const auto &states = t.lane(lane).states;
+        for (std::size_t k = 0; k < states.size(); ++k)
+            n += states[k] == state &&
+                 !(state == State::Holding && k > 0 && states[k - 1] == State::HoldingReady);
+    }
     return n;
 }
 

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void eachThreadAgreesWithItsSchedstat();
     void aLaneBeginsOnItsCore();
     void aSwitchJustAfterTheFirstClockReadIsKept();
+    void aHolderOffItsCoreIsDrawnSo();
     void lossesFollowCoreWaits();
     void coreLanesShowWhichThreadRan();
 };
@@ -275,6 +276,43 @@ void TestScheduler::aSwitchJustAfterTheFirstClockReadIsKept()
     qInfo("slept %.3f ms after the first clock read: drawn blocked %.3f ms, running %.3f ms",
           double(back - first) / 1e6, double(blocked) / 1e6, double(t.totalIn(lane, State::Running)) / 1e6);
     QVERIFY2(blocked >= (back - first) * 8 / 10, "the sleep right after the first clock read is not drawn");
+}
+
+void TestScheduler::aHolderOffItsCoreIsDrawnSo()
+{
+    // Eight threads taking one lock on fewer cores: a holder is often taken off its core with the lock
+    // held, and every waiter then waits on the scheduler. Its lane says "holding, waiting for a core"
+    // there, where no core lane runs it, and the lock's lane still shows it held (its held time is the
+    // threads' holding time, on a core or off it).
+    if (QThread::idealThreadCount() >= 8) QSKIP("as many cores as threads: nobody need wait for one");
+    if (sanitized) QSKIP("the sanitizer's runtime blocks threads inside what is drawn");
+    auto r = runScenario(QStringLiteral("counter"), args({"threads=8", "iterations=200000", "lock=on"}));
+    if (metricValue(r->result().metrics, QStringLiteral("scheduler_source")).toString() !=
+        QLatin1String("context switches"))
+        QSKIP("the kernel refuses context-switch records here");
+    const Trace &t = r->trace();
+    std::int64_t offCore = 0, onACore = 0;
+    for (std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
+        std::vector<Interval> stretches;
+        for (std::size_t core : lanesOfKind(t, LaneKind::CoreRuns))
+            t.forEachInterval(core, [&](const Interval &iv) {
+                if (iv.state == State::Held && iv.obj == lane) stretches.push_back(iv);
+            });
+        t.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state != State::HoldingReady) return;
+            offCore += iv.end - iv.start;
+            for (const Interval &o : stretches)
+                onACore += std::max<std::int64_t>(0, std::min(o.end, iv.end) - std::max(o.start, iv.start));
+        });
+    }
+    std::int64_t held = 0;
+    for (std::size_t lock : lanesOfKind(t, LaneKind::Lock))
+        held += t.totalIn(lock, State::Held);
+    qInfo("held %.1f ms, of which the holder was off its core %.1f ms (%.1f ms of that on a core lane)",
+          double(held) / 1e6, double(offCore) / 1e6, double(onACore) / 1e6);
+    QVERIFY2(offCore > 0, "no holder was ever taken off its core");
+    QVERIFY2(onACore <= offCore / 100, "a holder drawn off its core is on a core lane");
+    QCOMPARE(held, totalOverThreads(t, State::Holding) + totalOverThreads(t, State::HoldingReady));
 }
 
 void TestScheduler::lossesFollowCoreWaits()

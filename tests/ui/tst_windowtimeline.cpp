@@ -327,7 +327,8 @@ void TestWindowTimeline::selectedRangeShowsTheTracesOwnNumbers()
                                    to = std::min(iv.end, t.start() + b);
                 if (to <= from) return;
                 if (iv.state == State::Running) running += to - from;
-                if (iv.state == State::Holding) holding += to - from;
+                if (iv.state == State::Holding || iv.state == State::HoldingReady)
+                    holding += to - from; // off core too
                 if (iv.state == State::Waiting) {
                     waiting += to - from;
                     if (iv.start >= t.start() + a) {

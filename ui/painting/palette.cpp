@@ -37,6 +37,8 @@ QColor TimelinePalette::state(State s) const
         return QColor(0xA6, 0xDB, 0xC8); // pale green: it would be running, had it a core
     case State::Blocked:
         return QColor(0xD9, 0xC2, 0x9E); // tan: off its core for a reason the trace does not show
+    case State::HoldingReady:
+        return QColor(0xA9, 0xC4, 0xE0); // pale blue: it would be holding and running, had it a core
     case State::Free:
     case State::Idle:
         return QColor(Qt::transparent);

@@ -80,7 +80,8 @@ void LaneDrawer::legendMarkers(const Lane &lane, LegendEntries &entries)
 QString LaneDrawer::describeState(const Trace &trace, const Lane &, const Interval &iv) const
 {
     QString state = stateName(iv.state, iv.obj);
-    if ((iv.state == State::Waiting || iv.state == State::Holding) && !trace.objectName(iv.obj).isEmpty()) {
+    if ((iv.state == State::Waiting || iv.state == State::Holding || iv.state == State::HoldingReady) &&
+        !trace.objectName(iv.obj).isEmpty()) {
         // A lock's waits read "waiting for lock “A”"; an event's, a condition's, a semaphore's name them.
         const int objLane = iv.obj < trace.objects().size() ? trace.objects()[iv.obj].lane : -1;
         const bool lock = objLane >= 0 && std::size_t(objLane) < trace.lanes().size() &&
@@ -93,6 +94,8 @@ QString LaneDrawer::describeState(const Trace &trace, const Lane &, const Interv
         else
             state = (lock ? QStringLiteral("holding lock “%1”") : QStringLiteral("holding a permit of “%1”"))
                         .arg(name);
+        if (iv.state == State::HoldingReady) // the lock stays held while its holder waits for a core
+            state += QStringLiteral(", but off its core, waiting for one (whoever waits for it waits too)");
     }
     if (iv.state == State::Held && iv.obj < trace.lanes().size())
         state = QStringLiteral("held by %1").arg(trace.lane(iv.obj).name);
@@ -111,7 +114,7 @@ QString placeOf(const Trace &trace, std::size_t laneIndex, const Interval &iv)
     if (iv.state == State::Waiting)
         if (const SitePoint *p = lane.siteAt(iv.start, SiteOf::Wait))
             return QStringLiteral("Asked for at <b>%1</b>").arg(trace.siteName(p->site).toHtmlEscaped());
-    if (iv.state != State::Holding) return {};
+    if (iv.state != State::Holding && iv.state != State::HoldingReady) return {};
     // The hold's release: the first one at or after this part of it, if the hold reaches back here.
     auto it = std::lower_bound(lane.sites.begin(), lane.sites.end(), iv.end,
                                [](const SitePoint &s, std::int64_t t) { return s.t < t; });
