@@ -182,6 +182,21 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
     QVERIFY(drawnReady > 0);
 }
 
+namespace {
+
+// Everything a recorder holds, as a finished run keeps it (the core lanes put together).
+std::unique_ptr<Trace> compacted(Recorder &rec)
+{
+    auto t = std::make_unique<Trace>();
+    t->setRegistry(rec.lanes(), rec.objects());
+    rec.drain([&](const Event *e, std::size_t n) { t->ingest(e, n); });
+    t->commit();
+    t->compact();
+    return t;
+}
+
+} // namespace
+
 void TestScheduler::aLaneBeginsOnItsCore()
 {
     // A thread that waits at a start gate switches hundreds of times before its first event: its ring
@@ -222,11 +237,8 @@ void TestScheduler::aLaneBeginsOnItsCore()
     if (!(rec.coreSources() & Recorder::CoreFromSwitches))
         QSKIP("the kernel refuses context-switch records here");
     QCOMPARE(rec.lostSwitches(), 0u);
-    Trace t;
-    t.setRegistry(rec.lanes(), rec.objects());
-    rec.drain([&](const Event *e, std::size_t n) { t.ingest(e, n); });
-    t.commit();
-    t.compact();
+    const auto trace = compacted(rec);
+    const Trace &t = *trace;
     std::int64_t onCores = 0;
     for (std::size_t core : lanesOfKind(t, LaneKind::CoreRuns))
         if (t.lane(core).name == QStringLiteral("cpu %1 runs").arg(pinned))
@@ -267,11 +279,8 @@ void TestScheduler::aSwitchJustAfterTheFirstClockReadIsKept()
     worker.join();
     if (!(rec.coreSources() & Recorder::CoreFromSwitches))
         QSKIP("the kernel refuses context-switch records here");
-    Trace t;
-    t.setRegistry(rec.lanes(), rec.objects());
-    rec.drain([&](const Event *e, std::size_t n) { t.ingest(e, n); });
-    t.commit();
-    t.compact();
+    const auto trace = compacted(rec);
+    const Trace &t = *trace;
     const std::int64_t blocked = t.totalIn(lane, State::Blocked);
     qInfo("slept %.3f ms after the first clock read: drawn blocked %.3f ms, running %.3f ms",
           double(back - first) / 1e6, double(blocked) / 1e6, double(t.totalIn(lane, State::Running)) / 1e6);

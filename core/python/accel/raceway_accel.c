@@ -109,6 +109,7 @@ static uint64_t generations;
 static _Thread_local uint64_t cached_generation;
 static _Thread_local int cached_lane;
 static PyObject *str_lane, *str_site;
+static PyObject *one; /* site()'s depth from C: its caller is the script's frame (no Python frame here) */
 
 static int reserve(Stream *s, Py_ssize_t more)
 {
@@ -187,6 +188,24 @@ static Py_ssize_t item_size(const unsigned char *data, Py_ssize_t size, Py_ssize
     return p + n > size ? size - p : n; /* cannot be cut: items are appended whole */
 }
 
+/* The unit that begins at `begin` of data: a FRAME record and the whole items after it, at most 4096
+ * bytes, in `unit`; sets *end to where the next begins and returns its length. No Python, no allocation
+ * (a signal handler's too). */
+static size_t frame_unit(unsigned char *unit, long pid, const unsigned char *data, Py_ssize_t size,
+                         Py_ssize_t begin, Py_ssize_t *end)
+{
+    Py_ssize_t e = begin;
+    while (e < size) {
+        const Py_ssize_t n = item_size(data, size, e);
+        if (e + n - begin > UNIT - RECORD && e > begin) break;
+        e += n;
+    }
+    put_record(unit, 0, (uint32_t)pid, (uint16_t)((e - begin) / RECORD), FRAME, VERSION);
+    memcpy(unit + RECORD, data + begin, (size_t)(e - begin));
+    *end = e;
+    return (size_t)(RECORD + e - begin);
+}
+
 /* Writes the buffer out, unit by unit, each unit one write() of at most PIPE_BUF bytes (never interleaved
  * with another process's). The GIL is kept: a unit goes into the pipe at once unless Raceway has stopped
  * reading, and letting go of the GIL here, 500 times a second, handed it to another thread each time.
@@ -213,15 +232,8 @@ static int write_units(Stream *s)
     unsigned char unit[UNIT];
     Py_ssize_t begin = 0;
     while (begin < size && s->ok && rc == 0) {
-        Py_ssize_t end = begin;
-        while (end < size) {
-            const Py_ssize_t n = item_size(data, size, end);
-            if (end + n - begin > UNIT - RECORD && end > begin) break;
-            end += n;
-        }
-        put_record(unit, 0, (uint32_t)s->pid, (uint16_t)((end - begin) / RECORD), FRAME, VERSION);
-        memcpy(unit + RECORD, data + begin, (size_t)(end - begin));
-        const size_t length = (size_t)(RECORD + end - begin);
+        Py_ssize_t end;
+        const size_t length = frame_unit(unit, s->pid, data, size, begin, &end);
         for (;;) {
             const ssize_t written = write(s->fd, unit, length);
             if (written == (ssize_t)length) break;
@@ -556,10 +568,7 @@ static void lock_dealloc(PyObject *op)
 /* The place in the script that called, as the wire numbers it (0: none). */
 static uint32_t call_site(Stream *s)
 {
-    PyObject *depth = PyLong_FromLong(1); /* site()'s caller is the script's frame: no Python frame here */
-    if (!depth) return 0;
-    PyObject *r = PyObject_CallMethodObjArgs(s->wire, str_site, depth, NULL);
-    Py_DECREF(depth);
+    PyObject *r = PyObject_CallMethodObjArgs(s->wire, str_site, one, NULL);
     if (!r) {
         PyErr_Clear(); /* a place is a detail: the wait is drawn without one */
         return 0;
@@ -949,15 +958,8 @@ static void on_sigterm(int sig)
         if (atomic_compare_exchange_strong(&s->busy, &free_, 2)) { /* never given back */
             Py_ssize_t begin = 0;
             while (begin < s->size) {
-                Py_ssize_t end = begin;
-                while (end < s->size) {
-                    const Py_ssize_t n = item_size(s->data, s->size, end);
-                    if (end + n - begin > UNIT - RECORD && end > begin) break;
-                    end += n;
-                }
-                put_record(unit, 0, (uint32_t)s->pid, (uint16_t)((end - begin) / RECORD), FRAME, VERSION);
-                memcpy(unit + RECORD, s->data + begin, (size_t)(end - begin));
-                write_raw(s->fd, unit, (size_t)(RECORD + end - begin));
+                Py_ssize_t end;
+                write_raw(s->fd, unit, frame_unit(unit, s->pid, s->data, s->size, begin, &end));
                 begin = end;
             }
         }
@@ -1016,9 +1018,10 @@ PyMODINIT_FUNC PyInit__raceway_accel(void)
     if (!m) return NULL;
     str_lane = PyUnicode_InternFromString("lane");
     str_site = PyUnicode_InternFromString("site");
+    one = PyLong_FromLong(1);
     PyObject *stream_type = PyType_FromSpec(&stream_spec);
     PyObject *lock_type = PyType_FromSpec(&lock_spec);
-    if (!str_lane || !str_site || !stream_type || !lock_type ||
+    if (!str_lane || !str_site || !one || !stream_type || !lock_type ||
         PyModule_AddObject(m, "Stream", stream_type) < 0) {
         Py_XDECREF(stream_type);
         Py_XDECREF(lock_type);

@@ -167,8 +167,8 @@ class TracedRLock(PyTracedLock):
     __slots__ = ("_depth",)
     _kind = wire.OBJ_RLOCK
 
-    def __init__(self, inner, site):
-        PyTracedLock.__init__(self, site, inner)
+    def __init__(self, site):
+        PyTracedLock.__init__(self, site, _state["raw_rlock"]())
         self._depth = 0
 
     @staticmethod
@@ -245,20 +245,6 @@ def _first_use_class(traced):
     return _FirstUseLock
 
 
-class _FirstUseRLock(TracedRLock):
-    """The same for an RLock."""
-
-    __slots__ = ()
-
-    def acquire(self, blocking=True, timeout=-1):
-        if type(self) is _FirstUseRLock:
-            self._describe()
-            self.__class__ = TracedRLock
-        return TracedRLock.acquire(self, blocking, timeout)
-
-    __enter__ = acquire
-
-
 def bare_lock():
     """A traced lock that names no object (calibration's)."""
     lock = TracedLock.__new__(TracedLock)
@@ -275,15 +261,13 @@ def _patch_locks(accel):
     raw_rlock = threading.RLock
     _state["raw_lock"] = raw_lock
     _state["raw_rlock"] = raw_rlock
+    traced_rlock = TracedRLock
     if accel is not None:
         TracedLock = _fast_lock_class(accel)
-        fast_rlock = _fast_rlock_class(accel)
-        first_use_rlock = _first_use_class(fast_rlock)
-        _state["traced_rlock"] = fast_rlock
-    else:
-        first_use_rlock = lambda site: _FirstUseRLock(raw_rlock(), site)  # noqa: E731
-        _state["traced_rlock"] = lambda site: TracedRLock(raw_rlock(), site)
+        traced_rlock = _fast_rlock_class(accel)
+    _state["traced_rlock"] = traced_rlock  # a Condition's own lock, named where it is made
     first_use = _first_use_class(TracedLock)
+    first_use_rlock = _first_use_class(traced_rlock)
 
     def Lock():
         site = wire.describe_caller(1)
