@@ -42,7 +42,8 @@ enum class EventKind : std::uint8_t {
     Holder = 31,  // obj = a lock-like object: its lane shows this lane holding it from now (arg = 1) or
                   // nobody (arg = 0); this lane's own state does not change (an inferred GIL's holder)
     OffCore = 32, // arg = ns: the lane's thread was off its core that long, just before now; obj 0: had work
-                  // (estimated from its CPU clock), 1: had work (context switches), 3: gave it up, 4: gave
+                  // (estimated from its CPU clock), 1: had work (context switches), 2: had work (its
+                  // run-queue time sampled from /proc, placed at the sample), 3: gave it up, 4: gave
                   // it up, and the lane does not draw that (a Python thread's: it waits for the GIL so).
                   // From context switches, an ArgHigh before it names the cores: bits 0-15 the core
                   // it left + 1, bits 16-31 the core it came back on + 1 (0: not known)

@@ -120,7 +120,8 @@ struct Lane
     std::uint32_t statesSeen = 0; // bit per State that occurs, for legends
     bool restoringWrites = false; // a marker with a negative amount occurs
     // Where its waits for a core came from (bits): 1 the thread's CPU clock (estimated, placed at the end
-    // of a gap between its events), 2 the kernel's context-switch records (exact).
+    // of a gap between its events), 2 the kernel's context-switch records (exact), 4 /proc's run-queue
+    // time sampled each millisecond (exact in sum, placed at the sample).
     std::uint8_t coreWaitSources = 0;
     std::uint32_t coresSeen = 0; // bit per core (mod 32) this lane ran on: obj of its Running states
     Column<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)

@@ -182,10 +182,10 @@ void Trace::ingest(const Event *events, std::size_t count)
             const std::int64_t from = n == 0 ? e.t : std::max(e.t - std::int64_t(e.arg), l.times[n - 1]);
             // A holder taken off its core while it had work: it still holds the lock (its lane says so, and
             // the lock's), and every thread waiting for that lock now waits on the scheduler.
-            if (was == State::Holding && e.obj == 1 && from < e.t) {
+            if (was == State::Holding && (e.obj == 1 || e.obj == 2) && from < e.t) {
                 push(lane, from, State::HoldingReady, obj);
                 push(lane, e.t, State::Holding, obj);
-                m_lanes[lane].coreWaitSources |= 2;
+                m_lanes[lane].coreWaitSources |= e.obj == 1 ? 2 : 4;
                 break;
             }
             // Only where the lane was running: a blocked or sleeping thread is off its core by itself.
@@ -200,7 +200,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             }
             push(lane, from, State::Ready, 0);
             push(lane, e.t, was, obj);
-            m_lanes[lane].coreWaitSources |= e.obj == 1 ? 2 : 1;
+            m_lanes[lane].coreWaitSources |= e.obj == 1 ? 2 : e.obj == 2 ? 4 : 1;
             break;
         }
         case EventKind::IoEnd:

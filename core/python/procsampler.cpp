@@ -131,8 +131,12 @@ bool ProcSampler::sample(Watched &w, std::int64_t t)
         if (*p++ == ' ') ++field;
     }
     if (field == 39) s.cpu = std::uint16_t(std::strtoul(p, nullptr, 10));
-    if (w.schedstat >= 0 && readFrom0(w.schedstat, buf, sizeof buf) > 0)
-        s.runNs = std::strtoll(buf, nullptr, 10);
+    if (w.schedstat >= 0 && readFrom0(w.schedstat, buf, sizeof buf) > 0) {
+        // "on-CPU ns, run-queue ns, timeslices"
+        char *end = nullptr;
+        s.runNs = std::strtoll(buf, &end, 10);
+        s.runDelayNs = std::strtoll(end, nullptr, 10);
+    }
     if (s.state != 'R' && w.wchan >= 0 && readFrom0(w.wchan, buf, sizeof buf) > 0) {
         s.futex = std::strstr(buf, "futex") != nullptr;
         // Waiting for room in a pipe: the tracer's own (its write(2) or writev(2) names the tracer's

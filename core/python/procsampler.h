@@ -21,6 +21,7 @@ struct ThreadSample
     bool futex;         // asleep in a futex wait (how a thread waits for the GIL or a lock)
     bool tracerWrite =
         false; // blocked writing into the tracer's pipe (setTracerFd): the tracer's, not the script's
+    std::int64_t runDelayNs = 0; // its time so far runnable but waiting for a core (schedstat)
 };
 
 // Reads /proc/PID/task/TID/stat, schedstat and wchan of every watched thread about once a

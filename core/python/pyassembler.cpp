@@ -76,7 +76,7 @@ void Assembler::discover(std::int64_t now, bool all)
             ts.lane = m_recorder.addLane(laneName, LaneKind::Thread);
             ts.buffer = m_recorder.createBuffer(ts.lane);
             ts.buffer->markObserver();
-            if (m_switches && ts.tid != 0) ts.buffer->markCoreWatched();
+            if (ts.tid != 0) ts.buffer->markCoreWatched(); // from switch records, or sampled
             ps.threads[local] = m_threads.size() - 1;
         }
     }

@@ -116,6 +116,7 @@ private:
         std::uint32_t waitSite = UINT32_MAX; // where its last lock wait was asked for (the run's site id)
         EventKind lastPushed = EventKind::Progress;
         int lastCpu = -1;
+        std::int64_t runDelayNs = -1; // its run-queue time in the last sample (-1: none yet)
         std::int64_t lockWaitFrom = 0;
         bool lockWaitCounted = false; // a wait for a lock or a semaphore: it counts in lock_wait_ms
         int waitingFor = -1;          // the run's object of the lock it waits for (-1: none)

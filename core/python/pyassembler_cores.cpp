@@ -10,6 +10,10 @@
 namespace raceway::py {
 namespace {
 
+// The least run-queue time between two samples drawn as a wait for a core (shorter ones are noise at a
+// millisecond's resolution).
+constexpr std::int64_t sampledCoreWaitNs = 50'000;
+
 bool alive(const ThreadSample &x)
 {
     return x.state != 'Z' && x.state != 'X';
@@ -20,7 +24,7 @@ bool alive(const ThreadSample &x)
 void Assembler::watchSwitches(ProcessSwitches *switches)
 {
     m_switches = switches && switches->isOpen() ? switches : nullptr;
-    if (m_switches) m_recorder.addCoreSource(Recorder::CoreFromSwitches);
+    m_recorder.addCoreSource(m_switches ? Recorder::CoreFromSwitches : Recorder::CoreFromSamples);
 }
 
 void Assembler::takeSwitches(std::int64_t now)
@@ -76,7 +80,18 @@ void Assembler::applySample(ProcessState &ps, std::size_t index, const ThreadSam
     ThreadState &ts = m_threads[index];
     if (ts.base == Base::NotStarted || ts.base == Base::Done) return;
     if (!alive(x) || x.t >= ps.end) return; // already gone
-    auto &round = ps.rounds[x.t];           // every round in the thread's life counts towards the GIL's span
+    if (!m_switches) { // the kernel refused switch records: the run-queue time each round adds
+        // Its first sample counts from the thread's start (what came before its lane is not drawn).
+        const std::int64_t waited = x.runDelayNs - std::max<std::int64_t>(0, ts.runDelayNs);
+        ts.runDelayNs = x.runDelayNs;
+        // Placed at the sample that saw it, a millisecond late when the sampler gets its core on time;
+        // the trace draws it only where the lane runs, from where it began running at the earliest.
+        if (waited >= sampledCoreWaitNs && !ts.overlay &&
+            (ts.base == Base::Running || ts.base == Base::Holding))
+            push(ts, {x.t, std::uint32_t(std::min<std::int64_t>(waited, UINT32_MAX)), ts.lane,
+                      EventKind::OffCore, 2});
+    }
+    auto &round = ps.rounds[x.t]; // every round in the thread's life counts towards the GIL's span
     if (x.state == 'R' && x.cpu != ts.lastCpu) {
         push(ts, {x.t, x.cpu, ts.lane, EventKind::OnCpu, 0});
         ts.lastCpu = x.cpu;

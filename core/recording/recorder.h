@@ -285,7 +285,7 @@ public:
     std::uint32_t deadlocks() const noexcept { return m_deadlocks.load(std::memory_order_relaxed); }
 
     // Where the core-watched threads learnt when they waited for a core (see enableCoreWatch).
-    enum CoreSource : unsigned { CoreFromCpuClock = 1, CoreFromSwitches = 2 };
+    enum CoreSource : unsigned { CoreFromCpuClock = 1, CoreFromSwitches = 2, CoreFromSamples = 4 };
     unsigned coreSources() const noexcept { return m_coreSources.load(std::memory_order_relaxed); }
     // For switches read from outside the recording threads (ProcessSwitches).
     void addCoreSource(CoreSource source, std::uint64_t lostSwitches = 0) noexcept

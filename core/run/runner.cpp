@@ -134,10 +134,11 @@ void Runner::addSchedulerMetrics()
             if (lane.states[i] == State::Ready || lane.states[i] == State::HoldingReady) ready += ns;
         }
     }
-    const QString source = sources == Recorder::CoreFromSwitches ? QStringLiteral("context switches")
-                           : sources == Recorder::CoreFromCpuClock
-                               ? QStringLiteral("CPU time (estimated)")
-                               : QStringLiteral("context switches and CPU time");
+    QStringList how;
+    if (sources & Recorder::CoreFromSwitches) how << QStringLiteral("context switches");
+    if (sources & Recorder::CoreFromSamples) how << QStringLiteral("/proc schedstat, sampled every ms");
+    if (sources & Recorder::CoreFromCpuClock) how << QStringLiteral("CPU time (estimated)");
+    const QString source = how.join(QStringLiteral(" and "));
     m_result.metrics.append({QStringLiteral("on_cpu_ms"),
                              QStringLiteral("Threads on a core (drawn running or holding)"),
                              double(onCpu) / 1e6, QStringLiteral("ms")});

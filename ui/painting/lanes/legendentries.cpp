@@ -26,16 +26,14 @@ void LegendEntries::addStates(std::uint32_t states)
 
 QString LegendEntries::readyText() const
 {
-    // How the waits were known: the kernel's switch records are exact, a thread's CPU clock is not.
+    // How the waits were known: the kernel's switch records are exact, a thread's CPU clock is not,
+    // /proc's run-queue time sampled every millisecond is exact in sum, placed to the millisecond.
     QString text = stateName(State::Ready);
-    switch (m_summary.coreWaitSources) {
-    case 1:
-        return text + QStringLiteral(" (estimated from CPU time)");
-    case 2:
-        return text + QStringLiteral(" (context switches)");
-    case 3:
-        return text + QStringLiteral(" (context switches, or estimated from CPU time)");
-    }
+    QStringList how;
+    if (m_summary.coreWaitSources & 2) how << QStringLiteral("context switches");
+    if (m_summary.coreWaitSources & 4) how << QStringLiteral("sampled from /proc");
+    if (m_summary.coreWaitSources & 1) how << QStringLiteral("estimated from CPU time");
+    if (!how.isEmpty()) return text + QStringLiteral(" (%1)").arg(how.join(QStringLiteral(", or ")));
     return text;
 }
 
