@@ -20,6 +20,8 @@ struct CounterReading
 
 // Draws a counter's lane from readings of the real counter, taken on its own thread: a reading every
 // 50 µs early on, easing to one every 2 ms as the run grows, recorded only when something changed.
+// A little of the event budget is set aside for it: once the workers have spent the rest, the lane goes
+// on to the run's end, fewer readings a second the longer the run (never running out before the end).
 // Each point is a state the counter really was in, so the live lane never shows a total that did not
 // happen (per-thread progress reports, which lag, would). stop() takes the last reading after the
 // workers are done, which is then exactly the run's final expected and actual.
@@ -38,7 +40,9 @@ public:
 
 private:
     void sample();
+    std::int64_t nextPeriodNs(std::int64_t elapsed) const;
 
+    Recorder &m_recorder;
     ThreadBuffer *m_lane;
     std::uint8_t m_object;
     Read m_read;

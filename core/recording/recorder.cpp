@@ -169,6 +169,11 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
     };
     if (m_quota == 0) {
         m_quota = m_recorder->claim();
+        if (m_quota == 0 && m_setAside != 0) { // the shared budget is spent: what was set aside is next
+            m_quota = m_setAside;
+            m_setAside = 0;
+            m_onSetAside = true;
+        }
         if (m_quota == 0) return drop();
     }
     if (!m_write) {
@@ -358,6 +363,18 @@ std::uint64_t Recorder::claim() noexcept
     while (left > 0) {
         // Big batches while plenty is left (one claim per chunk), single events at the very end.
         const std::int64_t take = std::clamp<std::int64_t>(left / 256, 1, EventChunk::capacity);
+        if (m_remaining.compare_exchange_weak(left, left - take, std::memory_order_relaxed))
+            return std::uint64_t(take);
+    }
+    return 0;
+}
+
+std::uint64_t Recorder::holdBack(std::uint64_t n) noexcept
+{
+    std::int64_t left = m_remaining.load(std::memory_order_relaxed);
+    while (left > 0) {
+        const std::int64_t take =
+            std::min<std::int64_t>(std::int64_t(std::min<std::uint64_t>(n, INT64_MAX)), left / 32);
         if (m_remaining.compare_exchange_weak(left, left - take, std::memory_order_relaxed))
             return std::uint64_t(take);
     }

@@ -156,6 +156,12 @@ public:
 
     // When this thread first found the budget spent (0: never). Written once by the writer.
     std::int64_t firstDropNs() const noexcept { return m_firstDrop.load(std::memory_order_acquire); }
+    // Writer side: what is left of the events set aside for this buffer (Recorder::setAside), which it
+    // writes once the shared budget is spent.
+    std::uint64_t setAsideLeft() const noexcept
+    {
+        return m_setAside + (m_onSetAside ? m_quota - (m_used - m_mark) : 0);
+    }
 
 private:
     friend class Recorder;
@@ -205,9 +211,11 @@ private:
     // Writer side. The first chunk is mapped on the first event, so idle lanes cost nothing.
     EventChunk *m_write = nullptr;
     std::uint32_t m_used = 0;
-    std::uint32_t m_limit = 0; // m_used may grow up to here before refill() runs
-    std::uint32_t m_mark = 0;  // m_used when m_limit was last set
-    std::uint64_t m_quota = 0; // events this thread may still write, as of m_mark
+    std::uint32_t m_limit = 0;    // m_used may grow up to here before refill() runs
+    std::uint32_t m_mark = 0;     // m_used when m_limit was last set
+    std::uint64_t m_quota = 0;    // events this thread may still write, as of m_mark
+    std::uint64_t m_setAside = 0; // of the budget, for this buffer alone once the rest is spent
+    bool m_onSetAside = false;    // m_quota is what was set aside
     std::atomic<std::int64_t> m_firstDrop{0};
     std::atomic<int> m_tid{0};   // the writer's thread id, once it has written
     bool m_watchCore = false;    // the writer's: set up before it starts, switched off if it cannot watch
@@ -253,6 +261,23 @@ public:
 
     // Not on the hot path: call before a worker starts. The recorder owns the buffer.
     ThreadBuffer *createBuffer(std::uint16_t lane);
+    // Sets up to n events of the budget aside for `buffer` (before its writer starts), which it writes
+    // once the shared budget is spent: a lane that goes on to the run's end at a pace its writer keeps
+    // (a counter's readings). At most a 32nd of what is left; returns what was set aside.
+    std::uint64_t setAside(ThreadBuffer *buffer, std::uint64_t n) noexcept
+    {
+        return grant(buffer, holdBack(n));
+    }
+    // The same in two steps, for a buffer made later (at the run's end): up to n events held back now,
+    // then given to it.
+    std::uint64_t holdBack(std::uint64_t n) noexcept;
+    std::uint64_t grant(ThreadBuffer *buffer, std::uint64_t n) noexcept
+    {
+        buffer->m_setAside += n;
+        return n;
+    }
+    // The shared budget is spent: every thread's next claim fails (what they claimed before is left).
+    bool budgetSpent() const noexcept { return m_remaining.load(std::memory_order_relaxed) <= 0; }
 
     using Sink = std::function<void(const Event *, std::size_t)>;
     // Copies newly published events to sink(const Event *, size_t), each buffer's in order, at most

@@ -30,6 +30,9 @@ SelfSampler::~SelfSampler()
 
 void SelfSampler::start()
 {
+    // The lane is written at the run's end, when the workers may have spent the budget: its events are
+    // held back now (a sample every interval: 4096 of them cover 7 minutes, then they are merged).
+    m_heldBack = m_recorder.holdBack(4096);
     m_processStart = processCpuNs();
     read();
     m_startNs = m_lastNs = nowNs();
@@ -48,6 +51,24 @@ void SelfSampler::stop()
         m_recorder.createBuffer(m_recorder.addLane(QStringLiteral("Raceway itself"), LaneKind::Observer));
     lane->markObserver();
     lane->keepWriterPriority();
+    m_recorder.grant(lane, m_heldBack);
+    // More samples than events held back: neighbours merge (weighted by their lengths) until they fit.
+    while (m_samples.size() > std::max<std::uint64_t>(m_heldBack, 1)) {
+        std::vector<std::pair<std::int64_t, std::uint32_t>> merged;
+        for (std::size_t i = 0; i < m_samples.size(); i += 2) {
+            if (i + 1 == m_samples.size()) {
+                merged.push_back(m_samples[i]);
+                break;
+            }
+            const std::int64_t end = i + 2 < m_samples.size() ? m_samples[i + 2].first : m_lastNs;
+            const double a = double(m_samples[i + 1].first - m_samples[i].first);
+            const double b = double(end - m_samples[i + 1].first);
+            const double mean = a + b > 0 ? (a * m_samples[i].second + b * m_samples[i + 1].second) / (a + b)
+                                          : double(m_samples[i].second);
+            merged.emplace_back(m_samples[i].first, std::uint32_t(std::lround(mean)));
+        }
+        m_samples = std::move(merged);
+    }
     for (const auto &[at, permille] : m_samples)
         lane->recordAt(at, EventKind::CoreSample, 0, permille);
 }

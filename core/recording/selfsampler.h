@@ -51,7 +51,8 @@ private:
     std::int64_t m_processStart = 0;
     bool m_sawWorkload = false;
     std::int64_t m_startNs = 0, m_lastNs = 0;
-    PeriodicThread m_thread; // last: stopped before the rest goes
+    std::uint64_t m_heldBack = 0; // of the event budget, for the lane written at the end
+    PeriodicThread m_thread;      // last: stopped before the rest goes
 };
 
 } // namespace raceway

@@ -167,11 +167,14 @@ void Runner::addCoreWaitMetrics()
     const bool lossy = std::any_of(m_trace.lanes().begin(), m_trace.lanes().end(),
                                    [](const Lane &lane) { return !lane.markers.empty(); });
     if (!watched || !lossy) return;
+    // Past the event budget the writes are not recorded: the split is of those before it.
+    const QString until =
+        m_recorder.budgetReachedNs() != 0 ? QStringLiteral(" (writes before the budget ran out)") : QString();
     m_result.metrics.append({QStringLiteral("erased_after_core_wait"),
-                             QStringLiteral("Erased by writes right after a core wait"),
+                             QStringLiteral("Erased by writes right after a core wait") + until,
                              qlonglong(m_trace.erasedAfterCoreWait()), QString()});
     m_result.metrics.append({QStringLiteral("erased_by_other_writes"),
-                             QStringLiteral("Erased by the other writes (net)"),
+                             QStringLiteral("Erased by the other writes (net)") + until,
                              qlonglong(m_trace.erasedOtherwise()), QString()});
     m_result.metrics.append({QStringLiteral("writes_after_core_wait"),
                              QStringLiteral("Writes right after a wait for a core"),

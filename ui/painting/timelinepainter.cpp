@@ -223,16 +223,39 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
     if (t == 0 || t > m.end || l.lanes.empty()) return;
     const int x = std::max(l.plot.left(), int(std::lround(m.toX(t))));
     const int top = l.plot.top(), bottom = l.plot.bottom();
-    const QRect after(x, top, l.plot.right() - x + 1, bottom - top + 1);
     QColor wash = m_palette.background;
     wash.setAlpha(170); // what lanes show past here is washed out: it may not be what happened
-    p.fillRect(after, wash);
     QColor hatch = m_palette.mutedText;
     hatch.setAlpha(90);
-    p.fillRect(after, QBrush(hatch, Qt::BDiagPattern));
+    // A value lane whose readings go on past here (a counter's, Raceway's own: some of the budget was set
+    // aside for them) is the truth to the end, and is left as it is.
+    const auto keptToTheEnd = [&](std::size_t lane) {
+        const Lane &ln = m_trace.lane(lane);
+        // Raceway's own lane is written whole at the end (its samples are the intervals' starts).
+        if (ln.kind == LaneKind::Observer) return !ln.series.empty();
+        return !ln.series.empty() && ln.series.back().t > t;
+    };
+    bool anyKept = false;
+    int from = top; // the rows washed so far reach down to here
+    const auto washDownTo = [&](int y) {
+        if (y <= from) return;
+        const QRect after(x, from, l.plot.right() - x + 1, y - from);
+        p.fillRect(after, wash);
+        p.fillRect(after, QBrush(hatch, Qt::BDiagPattern));
+    };
+    for (const std::size_t lane : l.order) {
+        if (lane >= l.lanes.size() || l.lanes[lane].isNull() || !keptToTheEnd(lane)) continue;
+        const QRect &r = l.lanes[lane];
+        washDownTo(r.top());
+        from = std::max(from, r.bottom() + 1);
+        anyKept = true;
+    }
+    washDownTo(bottom + 1);
     p.setPen(QPen(m_palette.state(State::Waiting), 2, Qt::DashLine));
     p.drawLine(x, top, x, bottom);
-    const QString text = QStringLiteral("event budget reached: not everything after this was recorded");
+    const QString text =
+        anyKept ? QStringLiteral("event budget reached: past here only the lanes left clear were recorded")
+                : QStringLiteral("event budget reached: not everything after this was recorded");
     const int w = p.fontMetrics().horizontalAdvance(text) + 10;
     const QRect box(std::min(x + 4, l.plot.right() - w), top + 2, w, p.fontMetrics().height() + 4);
     p.fillRect(box, m_palette.background);

@@ -183,6 +183,11 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
         const Trace &t = ctx.trace;
         if (t.erasedAfterCoreWait() != 0 && end == S.end()) {
             const std::int64_t other = t.erasedOtherwise();
+            // Past the event budget the writes were not recorded: the split is of those before it.
+            if (t.budgetReached() != 0)
+                text +=
+                    QStringLiteral("\nof the writes in the first %1 (the event budget):")
+                        .arg(QString::fromStdString(coords::formatDuration(t.budgetReached() - t.start())));
             text += QStringLiteral("\nwrites right after a wait for a core erased %1;\nthe other writes %2")
                         .arg(whole(t.erasedAfterCoreWait()),
                              other < 0 ? QStringLiteral("gave back %1").arg(whole(-other))
