@@ -6,6 +6,7 @@
 # Prints how long each phase took at the end, also when one fails.
 #   ./scripts/test.sh           everything: what CI runs
 #   ./scripts/test.sh --quick   the format check, the default build and its tests only: the inner loop
+#                               (no free-threaded Python is built: the tests that need one skip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -37,6 +38,13 @@ export RACEWAY_DEPS_CHECKED=1
 phase "format check" ./scripts/check-format.sh
 phase "build default" ./scripts/build.sh default
 export QT_QPA_PLATFORM=offscreen
+# A free-threaded CPython for the tests that compare the GIL with none (built once, then cached); the
+# quick loop skips it, and those tests skip saying so.
+free_threaded_python() { RACEWAY_FREE_THREADED_PYTHON=$(./scripts/get-free-threaded-python.sh | tail -1); }
+if [ "$quick" -eq 0 ]; then
+  phase "free-threaded python" free_threaded_python
+  export RACEWAY_FREE_THREADED_PYTHON RACEWAY_REQUIRE_FREE_THREADED=1
+fi
 phase "tests default" ctest --preset default -j "$(nproc)"
 [ "$quick" -eq 1 ] && exit 0
 phase "build tsan" ./scripts/build.sh tsan

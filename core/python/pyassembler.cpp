@@ -55,9 +55,13 @@ void Assembler::discover(std::int64_t now, bool all)
             ps.lane = m_recorder.addLane(name + QStringLiteral(" (pid %1)").arg(pid), LaneKind::Process);
             ps.buffer = m_recorder.createBuffer(ps.lane);
             ps.buffer->markObserver();
-            const std::uint16_t gilLane =
-                m_recorder.addLane(ps.prefix + QStringLiteral("GIL (inferred)"), LaneKind::Gil);
-            ps.gil = m_recorder.addObject(ps.prefix + QStringLiteral("GIL (inferred)"), gilLane);
+            // A free-threaded interpreter with its GIL off has none to infer: no GIL lane, and no
+            // thread is drawn waiting for one.
+            if (p.gilEnabled()) {
+                const std::uint16_t gilLane =
+                    m_recorder.addLane(ps.prefix + QStringLiteral("GIL (inferred)"), LaneKind::Gil);
+                ps.gil = m_recorder.addObject(ps.prefix + QStringLiteral("GIL (inferred)"), gilLane);
+            }
             ps.doneTo = p.helloNs;
             found = m_processes.find(pid);
         }
@@ -241,6 +245,7 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
         drawThread(ps, index, p.threads.at(local), limit);
 
     // The interpreter's GIL, inferred round by round: every round before the limit is complete.
+    if (ps.gil == 0) ps.rounds.clear(); // it has none
     for (const auto &[t, candidates] : ps.rounds) {
         if (ps.firstRound == 0) ps.firstRound = t;
         if (ps.holder >= 0 && ps.previousRound != 0) ps.gilHeldNs += t - ps.previousRound;
@@ -412,6 +417,10 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
     if (const auto own = m_processes.find(m_mainPid); own != m_processes.end()) {
         a.gilHeldNs = own->second.gilHeldNs;
         a.gilSpanNs = own->second.previousRound - own->second.firstRound;
+    }
+    if (const auto p = m_stream.processes().find(m_mainPid); p != m_stream.processes().end()) {
+        a.freeThreaded = p->second.helloFlags & 1;
+        a.gilEnabled = p->second.gilEnabled();
     }
     a.lockWaitNs = m_lockWaitNs;
     a.lockWaits = m_lockWaits;

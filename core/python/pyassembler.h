@@ -28,6 +28,8 @@ struct Assembled
     std::uint64_t lockWaitsTraced = 0; // how many the tracers counted (STAT)
     std::int64_t gilHeldNs = 0;        // the script's interpreter: time some thread ran Python
     std::int64_t gilSpanNs = 0;        // ... out of this much sampled time
+    bool freeThreaded = false;         // the script's interpreter was built without the GIL
+    bool gilEnabled = true;            // ... and had its GIL on all the same (PYTHON_GIL=1)
     std::uint64_t tracerEvents = 0;    // what the tracers say they recorded
     std::int64_t tracerCostNs = 0;     // the largest of any process's events × calibrated cost
     std::uint64_t lines = 0;           // printed lines

@@ -88,6 +88,7 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
         switch (std::uint8_t(e.kind)) {
         case std::uint8_t(Meta::Hello):
             p->ppid = e.arg;
+            p->helloFlags = e.obj;
             p->helloNs = std::clamp<std::int64_t>(e.t, 0, now);
             if (onThread) onThread(pid, pid);
             continue;

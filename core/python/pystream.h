@@ -22,7 +22,7 @@ constexpr std::uint8_t protocolVersion = 1;
 
 // Record kinds of the Python stream only; the others are EventKind values.
 enum class Meta : std::uint8_t {
-    Hello = 0xE0,       // arg = parent pid
+    Hello = 0xE0,       // arg = parent pid; obj = flags (PyProcess::helloFlags)
     ThreadName = 0xE1,  // lane, arg = native thread id; text: the name
     Object = 0xE2,      // obj, arg = ObjectKind; text: "Kind file:line"
     ProcessName = 0xE3, // text: multiprocessing's name for the process
@@ -83,6 +83,9 @@ struct PyProcess
     std::int64_t pid = 0;
     std::int64_t ppid = 0;
     std::int64_t helloNs = 0;
+    std::uint8_t helloFlags = 0; // HELLO's: 1 a free-threaded build, 2 its GIL on at the start
+    // Only a free-threaded build can be without its GIL.
+    bool gilEnabled() const { return !(helloFlags & 1) || (helloFlags & 2); }
     QString name;
     std::optional<int> exitCode;
     std::int64_t exitNs = 0;

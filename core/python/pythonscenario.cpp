@@ -187,6 +187,9 @@ QString PythonScenario::headline(const ParamValues &, const QList<Metric> &metri
                      countOf(processes.toLongLong(), QStringLiteral("process"), QStringLiteral("processes")));
     if (gil.isValid())
         line += QStringLiteral(", GIL held ") + percent(gil.toDouble()) + QStringLiteral(" (inferred)");
+    else if (metricValue(metrics, QStringLiteral("free_threaded")).toBool() &&
+             !metricValue(metrics, QStringLiteral("gil_enabled")).toBool())
+        line += QStringLiteral(", free-threaded (no GIL)");
     return line;
 }
 
@@ -370,6 +373,9 @@ void PythonScenario::run(RunContext &ctx) const
     ctx.addMetric(QStringLiteral("asyncio_tasks"), QStringLiteral("asyncio tasks"), a.tasks);
     ctx.addMetric(QStringLiteral("cpu_ms"), QStringLiteral("On CPU, all threads"), double(a.cpuNs) / 1e6,
                   QStringLiteral("ms"));
+    ctx.addMetric(QStringLiteral("free_threaded"),
+                  QStringLiteral("Free-threaded Python (built without the GIL)"), a.freeThreaded);
+    ctx.addMetric(QStringLiteral("gil_enabled"), QStringLiteral("GIL on"), a.gilEnabled);
     ctx.addMetric(QStringLiteral("gil_held_share"), QStringLiteral("GIL held (inferred), share of time"),
                   a.gilSpanNs > 0 ? QVariant(double(a.gilHeldNs) / double(a.gilSpanNs)) : QVariant(),
                   QStringLiteral("share"));

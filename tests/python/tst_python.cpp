@@ -17,6 +17,7 @@ private Q_SLOTS:
     void gilThreadsTakeTurns();
     void coresSayWhichThreadRan();
     void coreWaitsSampledWhereTheKernelRefuses();
+    void freeThreadedPythonHasNoGil();
     void drawnWhileItRuns();
     void processesRunSideBySide();
     void asyncioTasksHaveLanes();
@@ -281,6 +282,83 @@ if __name__ == "__main__":
     QCOMPARE(metricValue(metrics, QStringLiteral("waiting_for_cpu_ms")).toDouble() >=
                  double(drawnSum) / 1e6 - 0.001,
              true);
+}
+
+namespace {
+
+// The free-threaded interpreter scripts/get-free-threaded-python.sh builds ($RACEWAY_FREE_THREADED_PYTHON
+// first), or empty.
+QString freeThreadedPython()
+{
+    QString path = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
+    if (path.isEmpty()) {
+        QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
+        if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache");
+        path = cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t");
+    }
+    return QFileInfo(path).isExecutable() ? path : QString();
+}
+
+} // namespace
+
+void TestPython::freeThreadedPythonHasNoGil()
+{
+    // On a free-threaded interpreter the seeds' unlocked counter really loses updates, traced too, and
+    // the picture has no GIL: no GIL lane, nobody waiting for one, no share of it in the metrics. With
+    // PYTHON_GIL=1 the same interpreter has one again, and the lane is back.
+    const QString python = freeThreadedPython();
+    if (python.isEmpty()) {
+        const QString why =
+            QStringLiteral("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");
+        if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL(qPrintable(why));
+        QSKIP(qPrintable(why));
+    }
+    const QString result = m_dir.filePath(QStringLiteral("lost.txt"));
+    const QString script = writeScript(QStringLiteral("race.py"), R"PY(import sys, threading
+counter = 0
+def add():
+    global counter
+    for _ in range(200_000):
+        counter += 1
+ts = [threading.Thread(target=add, name=f"adder-{n}") for n in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+with open(sys.argv[1], "w") as f:
+    print(4 * 200_000 - counter, sys._is_gil_enabled(), file=f)
+)PY");
+    const auto useIt = [&](py::PythonJob &job) { job.python = python; };
+    for (const bool gil : {false, true}) {
+        if (gil) qputenv("PYTHON_GIL", "1");
+        const auto runner = traced(script, {result}, useIt);
+        qunsetenv("PYTHON_GIL");
+        QCOMPARE(runner->result().error, QString());
+        const auto &metrics = runner->result().metrics;
+        QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+        QCOMPARE(metricValue(metrics, QStringLiteral("free_threaded")).toBool(), true);
+        QCOMPARE(metricValue(metrics, QStringLiteral("gil_enabled")).toBool(), gil);
+        QFile f(result);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> said = f.readAll().trimmed().split(' ');
+        QCOMPARE(said.size(), 2);
+        QCOMPARE(said[1], gil ? QByteArray("True") : QByteArray("False"));
+        const Trace &trace = runner->trace();
+        std::int64_t waitingForGil = 0;
+        for (std::size_t lane = 0; lane < trace.lanes().size(); ++lane)
+            waitingForGil += trace.totalIn(lane, State::WaitingGil);
+        qInfo("%s: %lld of 800,000 updates lost, GIL lanes %zu, waiting for the GIL %.1f ms",
+              gil ? "PYTHON_GIL=1" : "no GIL", said[0].toLongLong(), lanesOf(trace, LaneKind::Gil).size(),
+              double(waitingForGil) / 1e6);
+        if (!gil) {
+            QVERIFY(lanesOf(trace, LaneKind::Gil).empty());
+            QCOMPARE(waitingForGil, std::int64_t(0));
+            QVERIFY(!metricValue(metrics, QStringLiteral("gil_held_share")).isValid());
+            // The race the tutorials describe, really happening while traced.
+            QVERIFY2(said[0].toLongLong() > 0, "no update lost without the GIL");
+        } else {
+            QCOMPARE(lanesOf(trace, LaneKind::Gil).size(), std::size_t(1));
+            QVERIFY(metricValue(metrics, QStringLiteral("gil_held_share")).isValid());
+        }
+    }
 }
 
 void TestPython::drawnWhileItRuns()

@@ -69,7 +69,7 @@ def install_from_environment(began=None):
         return  # not given the pipe (a descriptor closed on the way): run untraced
     _installed.append(w)
     sync.install(w, accel)
-    w.meta(wire.HELLO, arg=os.getppid())
+    w.meta(wire.HELLO, obj=wire.hello_flags(), arg=os.getppid())
     w.meta(wire.STAT, obj=wire.STAT_ACCELERATED, arg=int(accel is not None))
     w.adopt_thread(threading.current_thread().name)
     w.cost_ps = _calibrate(w)

@@ -67,7 +67,7 @@ def after_fork_in_child():
     _state["wire"] = w
     _replace_wire(w)
     name = threading.current_thread().name
-    w.meta(wire.HELLO, arg=_parent_pid())
+    w.meta(wire.HELLO, obj=wire.hello_flags(), arg=_parent_pid())
     w.meta(wire.STAT, obj=wire.STAT_COST_PS, arg=w.cost_ps)
     w.meta(wire.STAT, obj=wire.STAT_ACCELERATED, arg=int(_state["accel"] is not None))
     w.adopt_thread(name)

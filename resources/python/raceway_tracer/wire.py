@@ -34,7 +34,7 @@ MARK_JOINED = 10  # arg: the lane that was joined
 MARK_NOTIFY = 12  # arg: the condition notified (whether or not a thread waited on it)
 
 # Kinds of the Python stream only.
-HELLO = 0xE0  # arg = parent pid
+HELLO = 0xE0  # arg = parent pid; obj = HELLO_* flags: what the interpreter is
 THREAD_NAME = 0xE1  # lane, arg = native thread id; STRING: the thread's name
 OBJECT = 0xE2  # obj, arg = object kind; STRING: "Kind file:line"
 PROCESS_NAME = 0xE3  # STRING: the process's name
@@ -47,6 +47,20 @@ SITE = 0xE8  # arg = a place in the code (from 1); STRING: "bank.py:31 in transf
 # waited for was let go (LOCK_RELEASED)
 STRING = 0xEF
 FRAME = 0xF0
+
+HELLO_FREE_THREADED = 1  # built without the GIL (Py_GIL_DISABLED)
+HELLO_GIL_ENABLED = 2  # the GIL is on now (always, on a build with one)
+
+
+def hello_flags():
+    """What the interpreter is, for HELLO: a free-threaded build, and whether its GIL is on (PYTHON_GIL=1,
+    or a module imported that does not declare it runs without one)."""
+    import sysconfig
+
+    free = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
+    return (HELLO_FREE_THREADED if free else 0) | (HELLO_GIL_ENABLED if enabled else 0)
+
 
 STAT_LOCK_WAITS = 1  # contended acquisitions of traced locks and semaphores
 STAT_EVENTS = 2  # events recorded by this process
