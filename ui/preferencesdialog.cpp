@@ -71,18 +71,17 @@ void PreferencesDialog::check()
         m_check->setText(QStringLiteral("✗ ") + error);
         return;
     }
-    // Which Python it is, asked of the interpreter itself (briefly: it must not hold up the dialog).
-    QProcess ask;
-    ask.start(m_found, {QStringLiteral("-c"),
-                        QStringLiteral("import sys; print('Python %d.%d.%d' % sys.version_info[:3])")});
-    QString version;
-    if (ask.waitForFinished(3000) && ask.exitCode() == 0) {
-        version = QString::fromUtf8(ask.readAllStandardOutput()).trimmed();
-    } else {
-        ask.kill();
-        ask.waitForFinished(1000);
+    // Which Python it is, asked of the interpreter itself (briefly: it must not hold up the dialog); one
+    // that cannot be traced (not Python, Python 2, older than 3.8) is refused as a missing one is.
+    const py::PythonInfo info = py::probePython(m_found, &error);
+    if (info.version.isEmpty()) {
+        m_found.clear();
+        m_ok->setEnabled(false);
+        m_check->setText(QStringLiteral("✗ ") + error);
+        return;
     }
-    m_check->setText(version.isEmpty() ? tr("✓ %1").arg(m_found) : tr("✓ %1 (%2)").arg(m_found, version));
+    m_check->setText(tr("✓ %1 (Python %2%3)")
+                         .arg(m_found, info.version, info.freeThreaded ? tr(", free-threaded") : QString()));
 }
 
 QString PreferencesDialog::checkText() const

@@ -38,6 +38,11 @@ QString chosenPython(QString *error)
                                    "File > Preferences")
                      : QObject::tr("no Python interpreter at '%1': choose another in File > Preferences")
                            .arg(requested);
+    if (path.isEmpty()) return path;
+    if (py::probePython(path, &why).version.isEmpty()) { // not one the tracer can run in
+        if (error) *error = why + QObject::tr(": choose another in File > Preferences");
+        return {};
+    }
     return path;
 }
 

@@ -111,6 +111,8 @@ QString usageText()
         "                            the script a second after it is found, exit 1; wait: leave it "
         "running);\n"
         "                            arguments after \"--\" all go to the script\n"
+        "  pythons [--json]          the Python interpreters found (PATH, pyenv, RACEWAY_PYTHON, the\n"
+        "                            free-threaded build): path, version, gil or free-threaded\n"
         "\n"
         "Run options:\n"
         "  --png FILE                write the timeline as a PNG image\n"
@@ -145,9 +147,9 @@ bool isCliInvocation(const QStringList &args)
 
 QString windowFile(const QStringList &args)
 {
-    static const QStringList verbs = {QStringLiteral("help"),     QStringLiteral("list"),
-                                      QStringLiteral("describe"), QStringLiteral("run"),
-                                      QStringLiteral("show"),     QStringLiteral("trace")};
+    static const QStringList verbs = {
+        QStringLiteral("help"), QStringLiteral("list"),  QStringLiteral("describe"), QStringLiteral("run"),
+        QStringLiteral("show"), QStringLiteral("trace"), QStringLiteral("pythons")};
     if (args.size() != 2 || args[1].startsWith(QLatin1Char('-')) || verbs.contains(args[1])) return {};
     return QFileInfo(args[1]).isFile() ? args[1] : QString();
 }
@@ -174,9 +176,11 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
     if (verb == QLatin1String("run")) return run(rest, out, err);
     if (verb == QLatin1String("show")) return show(rest, out, err);
     if (verb == QLatin1String("trace")) return traceScript(rest, out, err);
+    if (verb == QLatin1String("pythons")) return listPythons(rest, out, err);
     return usageError(
-        err, QStringLiteral("unknown command '") + verb +
-                 QStringLiteral("' (commands: list, describe, run, show, trace, --help, --version)"));
+        err,
+        QStringLiteral("unknown command '") + verb +
+            QStringLiteral("' (commands: list, describe, run, show, trace, pythons, --help, --version)"));
 }
 
 } // namespace raceway

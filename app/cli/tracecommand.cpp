@@ -4,6 +4,10 @@
 #include "options.h"
 #include "pythonscenario.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace raceway {
 
 int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -81,6 +85,7 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
     QString error;
     job.python = py::findPython(python, &error);
     if (job.python.isEmpty()) return usageError(err, error);
+    if (py::probePython(job.python, &error).version.isEmpty()) return usageError(err, error);
     job.tracerDir = py::tracerDirectory(&error);
     if (job.tracerDir.isEmpty()) {
         err << "raceway: " << error << Qt::endl;
@@ -88,6 +93,46 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     const py::PythonScenario scenario(job);
     return executeRun(scenario, ParamValues(), o, out, err);
+}
+
+int listPythons(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    bool json = false;
+    for (const QString &a : args) {
+        if (a == QLatin1String("--json"))
+            json = true;
+        else
+            return usageError(err, QStringLiteral("pythons: unknown argument '%1' (allowed: --json)").arg(a));
+    }
+    QJsonArray list;
+    int width = 0;
+    std::vector<std::pair<QString, QString>> lines; // path, what it is
+    for (const QString &path : py::candidatePythons()) {
+        QString problem;
+        const py::PythonInfo info = py::probePython(path, &problem);
+        QJsonObject o{{QStringLiteral("path"), path}};
+        if (!info.version.isEmpty()) {
+            const QString build = info.freeThreaded ? QStringLiteral("free-threaded") : QStringLiteral("gil");
+            o.insert(QStringLiteral("version"), info.version);
+            o.insert(QStringLiteral("build"), build);
+            lines.emplace_back(path, info.version + QLatin1Char(' ') + build);
+        } else {
+            o.insert(QStringLiteral("problem"), info.problem);
+            lines.emplace_back(path, QStringLiteral("cannot trace: ") + info.problem);
+        }
+        list.append(o);
+        width = std::max(width, int(path.size()));
+    }
+    if (json) {
+        out << QJsonDocument(QJsonObject{{QStringLiteral("pythons"), list}}).toJson(QJsonDocument::Compact)
+            << '\n';
+    } else {
+        for (const auto &[path, what] : lines)
+            out << path.leftJustified(width + 2) << what << '\n';
+        if (lines.empty()) out << "no Python interpreter found (PATH, pyenv, RACEWAY_PYTHON)\n";
+    }
+    out.flush();
+    return 0;
 }
 
 } // namespace raceway

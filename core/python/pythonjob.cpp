@@ -4,8 +4,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QStringDecoder>
+
+#include <set>
 
 namespace raceway::py {
 
@@ -47,6 +51,80 @@ QString findPython(const QString &requested, QString *error)
                      ? QStringLiteral("no python3 found on PATH (install python3, or name one with --python)")
                      : QStringLiteral("no Python interpreter at '%1'").arg(requested);
     return path;
+}
+
+PythonInfo probePython(const QString &path, QString *error)
+{
+    // -E and -S: no environment, no site packages: only the interpreter answers, in a few milliseconds.
+    // The code runs on Python 2 too, so that it can say what it is.
+    static const QString code = QStringLiteral(
+        "import sys, sysconfig; sys.stdout.write('raceway-probe %d %d %s %d\\n' % (sys.version_info[0], "
+        "sys.version_info[1], sys.version.split()[0], 1 if sysconfig.get_config_var('Py_GIL_DISABLED') "
+        "else 0))");
+    PythonInfo info;
+    info.path = path;
+    QProcess p;
+    p.setProcessChannelMode(QProcess::SeparateChannels);
+    p.setStandardInputFile(QProcess::nullDevice());
+    p.start(path, {QStringLiteral("-E"), QStringLiteral("-S"), QStringLiteral("-c"), code});
+    const bool finished = p.waitForStarted(5000) && p.waitForFinished(5000);
+    if (!finished) {
+        p.kill();
+        p.waitForFinished(1000);
+    }
+    const QList<QByteArray> words = p.readAllStandardOutput().trimmed().split(' ');
+    const bool answered = finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0 &&
+                          words.size() == 5 && words[0] == "raceway-probe";
+    if (!answered) {
+        info.problem = QStringLiteral("not a Python interpreter (it did not answer as one)");
+        if (error) *error = QStringLiteral("'%1' is %2").arg(path, info.problem);
+        return info;
+    }
+    info.major = words[1].toInt();
+    info.minor = words[2].toInt();
+    info.version = QString::fromLatin1(words[3]);
+    info.freeThreaded = words[4] == "1";
+    if (info.major < 3 || (info.major == 3 && info.minor < 8)) {
+        info.problem = QStringLiteral("Python %1: the tracer needs Python 3.8 or later").arg(info.version);
+        if (error) *error = QStringLiteral("'%1' is %2").arg(path, info.problem);
+        info.version.clear();
+    }
+    return info;
+}
+
+QStringList candidatePythons()
+{
+    // python3 and python3.N (python3.13t too) on PATH, pyenv's versions, the free-threaded build that
+    // scripts/get-free-threaded-python.sh makes, and $RACEWAY_PYTHON; each path once.
+    QStringList found;
+    std::set<QString> seen; // by the real directory and the name: /bin/python3 is /usr/bin/python3
+    const auto add = [&](const QString &path) {
+        const QFileInfo info(path);
+        if (path.isEmpty() || !info.isFile() || !info.isExecutable()) return;
+        const QString dir = QFileInfo(info.absolutePath()).canonicalFilePath();
+        if (!seen.insert(dir + QLatin1Char('/') + info.fileName()).second) return;
+        found << info.absoluteFilePath();
+    };
+    add(qEnvironmentVariable("RACEWAY_PYTHON"));
+    static const QRegularExpression name(QStringLiteral("^python3(\\.[0-9]+t?)?$"));
+    for (const QString &dir : qEnvironmentVariable("PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts)) {
+        QStringList names =
+            QDir(dir).entryList({QStringLiteral("python3*")}, QDir::Files | QDir::Executable, QDir::Name);
+        for (const QString &n : names)
+            if (name.match(n).hasMatch()) add(QDir(dir).filePath(n));
+    }
+    QString pyenv = qEnvironmentVariable("PYENV_ROOT");
+    if (pyenv.isEmpty()) pyenv = QDir::homePath() + QStringLiteral("/.pyenv");
+    const QDir versions(pyenv + QStringLiteral("/versions"));
+    for (const QString &v : versions.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QString bin = versions.filePath(v) + QStringLiteral("/bin/");
+        add(QFileInfo(bin + QStringLiteral("python3")).exists() ? bin + QStringLiteral("python3")
+                                                                : bin + QStringLiteral("python"));
+    }
+    QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
+    if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache");
+    add(cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t"));
+    return found;
 }
 
 QString tracerDirectory(QString *error)

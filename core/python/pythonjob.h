@@ -34,6 +34,22 @@ QString checkScript(const QString &path);
 // The interpreter: `requested` when given (a path, or a name looked up on PATH), else python3 on
 // PATH. Empty with one line in *error when there is none.
 QString findPython(const QString &requested, QString *error);
+// What an interpreter is, asked of it.
+struct PythonInfo
+{
+    QString path;
+    QString version; // "3.11.2"; empty when it cannot be traced
+    int major = 0, minor = 0;
+    bool freeThreaded = false; // built without the GIL (Py_GIL_DISABLED)
+    QString problem;           // why it cannot be traced ("Python 2.7.18: the tracer needs ...")
+};
+// Runs the interpreter once (`-E -S -c ...`: a few milliseconds, 5 s at most). When it is not a Python
+// Raceway can trace (not Python at all, Python 2, older than 3.8) the version is empty and *error says
+// so in one line naming the path.
+PythonInfo probePython(const QString &path, QString *error);
+// The interpreters on this machine, each once: $RACEWAY_PYTHON, python3 and python3.N (python3.13t too) on
+// PATH, pyenv's versions, and the free-threaded build of scripts/get-free-threaded-python.sh.
+QStringList candidatePythons();
 // Where the tracer is: $RACEWAY_TRACER_DIR, beside the program (../share/raceway/python), or the
 // source tree it was built from. Empty with one line in *error when none holds it.
 QString tracerDirectory(QString *error);

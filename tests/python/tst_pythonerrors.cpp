@@ -23,6 +23,7 @@ private Q_SLOTS:
     void sigtermKillsEverything();
     void closedPipeIsReported();
     void megabytesOfOutput();
+    void pythonsListsWhatItFinds();
 };
 
 void TestPythonErrors::badInput_data()
@@ -41,6 +42,19 @@ void TestPythonErrors::badInput_data()
                                               QStringLiteral("--python"),
                                               QStringLiteral("/nonexistent/python3")}
                                << QStringLiteral("no Python interpreter at '/nonexistent/python3'");
+    // Interpreters that answer (or not) as these do: asked before anything runs.
+    QTest::newRow("not python") << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
+                                               QStringLiteral("--python"), QStringLiteral("./not-python")}
+                                << QStringLiteral("/not-python' is not a Python interpreter");
+    QTest::newRow("python 2") << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
+                                             QStringLiteral("--python"), QStringLiteral("./old-python2")}
+                              << QStringLiteral("is Python 2.7.18: the tracer needs Python 3.8 or later");
+    QTest::newRow("python 3.7") << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
+                                               QStringLiteral("--python"), QStringLiteral("./old-python3")}
+                                << QStringLiteral("is Python 3.7.16: the tracer needs Python 3.8 or later");
+    QTest::newRow("pythons, bad argument")
+        << QStringList{QStringLiteral("pythons"), QStringLiteral("--all")}
+        << QStringLiteral("pythons: unknown argument '--all' (allowed: --json)");
     QTest::newRow("bad timeout") << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
                                                 QStringLiteral("--timeout"), QStringLiteral("soon")}
                                  << QStringLiteral("option --timeout");
@@ -66,6 +80,14 @@ void TestPythonErrors::badInput()
                                                         "ELF\0\0\0",
                                                         7));
     writeScript(QStringLiteral("ok.py"), "print('never run')\n");
+    // Stand-ins for interpreters, answering Raceway's question as each would (or not at all).
+    const auto program = [&](const char *name, const char *body) {
+        const QString path = writeScript(QString::fromLatin1(name), QByteArray("#!/bin/sh\n") + body);
+        QFile::setPermissions(path, QFile::permissions(path) | QFileDevice::ExeOwner);
+    };
+    program("not-python", "echo hello\n");
+    program("old-python2", "echo raceway-probe 2 7 2.7.18 0\n");
+    program("old-python3", "echo raceway-probe 3 7 3.7.16 0\n");
     const Result r = raceway(args);
     QCOMPARE(r.status, 2);
     QVERIFY2(r.err.startsWith("raceway: ") && r.err.count('\n') == 1, r.err.constData());
@@ -223,6 +245,45 @@ void TestPythonErrors::megabytesOfOutput()
     QCOMPARE(r.err.size(), 4096 * 1024); // every byte reached the terminal's stand-in, none was held back
     const QJsonObject m = r.json.value(QStringLiteral("metrics")).toObject();
     QCOMPARE(m.value(QStringLiteral("printed_lines")).toInt(), 4096);
+}
+
+void TestPythonErrors::pythonsListsWhatItFinds()
+{
+    // `raceway pythons --json`: the interpreter these tests use is there with its version, and one named
+    // in RACEWAY_PYTHON too; the free-threaded build (where test.sh made one) says so.
+    const Result r = raceway({QStringLiteral("pythons"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 0);
+    const QJsonArray list = r.json.value(QStringLiteral("pythons")).toArray();
+    QVERIFY2(!list.isEmpty(), r.out.constData());
+    const auto entry = [&](const QString &path) {
+        for (const QJsonValue &v : list)
+            if (QFileInfo(v[QStringLiteral("path")].toString()).canonicalFilePath() ==
+                QFileInfo(path).canonicalFilePath())
+                return v.toObject();
+        return QJsonObject();
+    };
+    QString version;
+    {
+        QProcess p;
+        p.start(m_python,
+                {QStringLiteral("-c"), QStringLiteral("import platform; print(platform.python_version())")});
+        QVERIFY(p.waitForFinished(10000));
+        version = QString::fromLatin1(p.readAllStandardOutput().trimmed());
+    }
+    const QJsonObject mine = entry(m_python);
+    QVERIFY2(!mine.isEmpty(), qPrintable(m_python + QStringLiteral(" is not listed")));
+    QCOMPARE(mine.value(QStringLiteral("version")).toString(), version);
+    QCOMPARE(mine.value(QStringLiteral("build")).toString(), QStringLiteral("gil"));
+    const QString free = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
+    if (!free.isEmpty()) {
+        const QJsonObject ft = entry(free);
+        QVERIFY2(!ft.isEmpty(), qPrintable(free + QStringLiteral(" is not listed")));
+        QCOMPARE(ft.value(QStringLiteral("build")).toString(), QStringLiteral("free-threaded"));
+    }
+    // The plain form: one line each, the path first.
+    const Result plain = raceway({QStringLiteral("pythons")});
+    QCOMPARE(plain.status, 0);
+    QCOMPARE(plain.out.count('\n'), qsizetype(list.size()));
 }
 
 QTEST_GUILESS_MAIN(TestPythonErrors)
