@@ -359,6 +359,35 @@ with open(sys.argv[1], "w") as f:
             QVERIFY(metricValue(metrics, QStringLiteral("gil_held_share")).isValid());
         }
     }
+    // Threads that really run at once take one lock in turns: the tracer's own counts stay exact (each
+    // thread counts in a cell of its own; `n += 1` shared loses increments without a GIL), and every
+    // thread gets a lane of its own (numbered under a lock).
+    const QString locked = writeScript(QStringLiteral("locked.py"), R"PY(import threading
+counter = 0
+lock = threading.Lock()
+def add():
+    global counter
+    for _ in range(5_000):
+        with lock:
+            counter += 1
+ts = [threading.Thread(target=add, name=f"taker-{n}") for n in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+assert counter == 20_000, counter
+)PY");
+    const auto runner = traced(locked, {}, useIt);
+    QCOMPARE(runner->result().error, QString());
+    const auto &metrics = runner->result().metrics;
+    QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+    const qulonglong waits = metricValue(metrics, QStringLiteral("lock_waits")).toULongLong();
+    qInfo("locked: %llu waits drawn, %llu counted, %llu events", waits,
+          metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(),
+          metricValue(metrics, QStringLiteral("tracer_events")).toULongLong());
+    QCOMPARE(metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(), waits);
+    // Two per cycle, one more for each wait, and the threads' starts and ends.
+    QVERIFY(metricValue(metrics, QStringLiteral("tracer_events")).toULongLong() >= 40'000 + waits);
+    for (int n = 0; n < 4; ++n)
+        QVERIFY(laneNamed(runner->trace(), QStringLiteral("taker-%1").arg(n)) != SIZE_MAX);
 }
 
 void TestPython::drawnWhileItRuns()

@@ -250,7 +250,7 @@ class _Tee(object):
                 lane = w.lane()
                 for line in lines[:-1]:
                     w.meta(wire.PRINT, lane=lane, arg=len(line) + 1, text=line[:256])
-                    w.events += 1
+                    w.count_event()
         return self._stream.write(text)
 
     def __getattr__(self, name):

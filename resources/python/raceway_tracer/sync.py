@@ -76,7 +76,7 @@ class PyTracedLock(_Named):
             return True
         if not blocking:
             return False
-        w.lock_waits += 1
+        w.count_wait()
         self._waited = True
         w.event(wire.LOCK_REQUESTED, self._obj, w.site())
         got = self._lock.acquire(True, timeout)
@@ -214,7 +214,7 @@ class TracedRLock(PyTracedLock):
         w = _state["wire"]
         inner_state, depth = saved
         if not self._lock.acquire(False):
-            w.lock_waits += 1
+            w.count_wait()
             self._waited = True
             w.event(wire.LOCK_REQUESTED, self._obj, w.site())
             self._lock.acquire()
@@ -352,7 +352,7 @@ def _patch_semaphore(cls):
             return True
         if not blocking:
             return False
-        w.lock_waits += 1
+        w.count_wait()
         w.event(wire.LOCK_REQUESTED, obj, w.site())
         got = acquire(self, True, timeout)
         w.event(wire.LOCK_ACQUIRED if got else wire.WAIT_END, obj)

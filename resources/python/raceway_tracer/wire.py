@@ -92,6 +92,40 @@ from _thread import allocate_lock as _allocate_lock
 from _thread import get_ident as _get_ident
 
 
+def _free_threaded():
+    try:
+        import sysconfig
+
+        return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    except Exception:
+        return False
+
+
+_FREE_THREADED = _free_threaded()
+
+
+class _Tally:
+    """A count that threads add to at once without a GIL (where `n += 1` loses increments): each
+    thread adds to a cell of its own, and the cells are summed when the count is read."""
+
+    def __init__(self):
+        self._cells = []
+        self._local = threading.local()
+        self._lock = _allocate_lock()
+
+    def add(self, n=1):
+        cell = getattr(self._local, "cell", None)
+        if cell is None:
+            cell = self._local.cell = [0]
+            with self._lock:
+                self._cells.append(cell)
+        cell[0] += n
+
+    def total(self):
+        with self._lock:
+            return sum(c[0] for c in self._cells)
+
+
 class Wire:
     """One process's buffer in front of the pipe. Appending to a list is atomic under the GIL; a raw
     lock (never traced) keeps flushes in order."""
@@ -114,6 +148,11 @@ class Wire:
         self.untraced_objects = 0
         self.cost_ps = 0
         self.sites = {}  # (code, line) -> place number
+        # Lanes, objects and places are numbered under this (rare) lock: two threads numbering at once
+        # without a GIL would get the same number. Counts go to tallies there.
+        self._numbering = _allocate_lock()
+        self._event_tally = _Tally() if _FREE_THREADED else None
+        self._wait_tally = _Tally() if _FREE_THREADED else None
 
     # -- recording -----------------------------------------------------------------------------
     def lane(self):
@@ -133,7 +172,10 @@ class Wire:
             lane = self.adopt_thread()
         if not t:
             t = _mono()
-        self.events += 1
+        if self._event_tally is None:
+            self.events += 1
+        else:
+            self._event_tally.add()
         buf = self.buf
         buf.append(_pack(t, arg & 0xFFFFFFFF, lane, kind, obj))
         if len(buf) == 1:
@@ -146,7 +188,10 @@ class Wire:
         if not self.ok:
             return
         t = _mono()
-        self.events += 1
+        if self._event_tally is None:
+            self.events += 1
+        else:
+            self._event_tally.add()
         buf = self.buf
         buf.append(_pack(t, arg & 0xFFFFFFFF, lane, kind, obj))
         if len(buf) == 1:
@@ -173,16 +218,23 @@ class Wire:
         if number is None:
             if len(self.sites) >= _SITES_MAX:
                 return 0
-            number = len(self.sites) + 1
-            self.sites[key] = number
+            with self._numbering:
+                number = self.sites.get(key)
+                fresh = number is None
+                if fresh:
+                    number = len(self.sites) + 1
+                    self.sites[key] = number
+            if not fresh:
+                return number
             place = "%s:%d in %s" % (os.path.basename(code.co_filename), frame.f_lineno, code.co_name)
             self.meta(SITE, arg=number, text=place)
         return number
 
     def new_lane(self, name):
         """A lane of this process that no thread owns (its native id is 0: nothing to sample)."""
-        lane = self.next_lane
-        self.next_lane += 1
+        with self._numbering:
+            lane = self.next_lane
+            self.next_lane += 1
         self.meta(THREAD_NAME, lane=lane, arg=0, text=name)
         return lane
 
@@ -212,8 +264,9 @@ class Wire:
         lane = self.lanes.get(ident)
         if lane is not None:
             return lane
-        lane = self.next_lane
-        self.next_lane += 1
+        with self._numbering:
+            lane = self.next_lane
+            self.next_lane += 1
         self.lanes[ident] = lane
         if name is None:
             current = threading.current_thread()
@@ -230,12 +283,13 @@ class Wire:
     def reserve_object(self):
         """An object's number (0 once 255 are taken), described by describe_object() before any event
         names it: a lock is described at its first use, when the name the script gave it is known."""
-        if self.next_obj > 255:
-            self.untraced_objects += 1
-            return 0
-        obj = self.next_obj
-        self.next_obj += 1
-        return obj
+        with self._numbering:
+            if self.next_obj > 255:
+                self.untraced_objects += 1
+                return 0
+            obj = self.next_obj
+            self.next_obj += 1
+            return obj
 
     def describe_object(self, obj, kind, label):
         if obj:
@@ -304,10 +358,33 @@ class Wire:
                 except OSError:
                     self.ok = False
 
+    def count_event(self):
+        """One more event, recorded other than by event() (a printed line)."""
+        if self._event_tally is None:
+            self.events += 1
+        else:
+            self._event_tally.add()
+
+    def count_wait(self):
+        """One more contended acquisition of a traced lock or semaphore."""
+        if self._wait_tally is None:
+            self.lock_waits += 1
+        else:
+            self._wait_tally.add()
+
+    def counted(self):
+        """(events, lock waits) so far."""
+        events, waits = self.events, self.lock_waits
+        if self._event_tally is not None:
+            events += self._event_tally.total()
+            waits += self._wait_tally.total()
+        return events, waits
+
     def finish(self, force_after=None):
         """What this process's stream ends with: its tallies."""
-        self.meta(STAT, obj=STAT_LOCK_WAITS, arg=self.lock_waits)
-        self.meta(STAT, obj=STAT_EVENTS, arg=min(self.events, 0xFFFFFFFF))
+        events, waits = self.counted()
+        self.meta(STAT, obj=STAT_LOCK_WAITS, arg=waits)
+        self.meta(STAT, obj=STAT_EVENTS, arg=min(events, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OUTPUT_BYTES, arg=min(self.output_bytes, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OBJECTS_UNTRACED, arg=self.untraced_objects)
         self.flush(wait=True, force_after=force_after)
