@@ -44,8 +44,13 @@ public:
         QString line = QStringLiteral("raceway: %1 · %2 s · about %3 of %4 events recorded")
                            .arg(m_what, l.toString(double(now - startNs) / 1e9, 'f', 1),
                                 l.toString(qulonglong(recorded)), l.toString(qulonglong(rec.maxEvents())));
+        // A scenario that counts: its counter's last reading (a pair read apart: the two may be a
+        // reading apart, which a progress line can bear).
+        if (const auto [counted, value] = rec.lastCount(); counted >= 0)
+            line += QStringLiteral(" · %1 counted, the counter at %2")
+                        .arg(l.toString(qlonglong(counted)), l.toString(qlonglong(value)));
         if (const std::int64_t at = rec.budgetReachedNs(); at != 0)
-            line += QStringLiteral(" · budget reached at %1 s: counted on, not drawn")
+            line += QStringLiteral(" · budget reached at %1 s: the count goes on, the threads' lanes stop")
                         .arg(l.toString(double(at - startNs) / 1e9, 'f', 1));
         m_err << "\r\033[K" << line << Qt::flush;
         m_shown = true;

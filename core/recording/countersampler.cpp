@@ -77,6 +77,7 @@ void CounterSampler::sample()
             break;
         r = next;
     }
+    m_recorder.noteCount(r.expected, r.actual);
     if (m_any && r.expected == m_last.expected && r.actual == m_last.actual) return;
     // One instant, two events: the count first, then the value that completes the point.
     const std::int64_t t = nowNs();

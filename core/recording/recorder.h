@@ -324,6 +324,18 @@ public:
     std::vector<int> workerThreadIds() const;
     // Switch records the kernel could not write because a thread's ring was full (their waits are missing).
     std::uint64_t lostSwitches() const noexcept { return m_lostSwitches.load(std::memory_order_relaxed); }
+    // The last reading of the run's counter (CounterSampler), for a progress line: increments made so far
+    // and the counter's value; -1 before the first.
+    void noteCount(std::int64_t counted, std::int64_t value) noexcept
+    {
+        m_countValue.store(value, std::memory_order_relaxed);
+        m_counted.store(counted, std::memory_order_release);
+    }
+    std::pair<std::int64_t, std::int64_t> lastCount() const noexcept
+    {
+        const std::int64_t counted = m_counted.load(std::memory_order_acquire);
+        return {counted, m_countValue.load(std::memory_order_relaxed)};
+    }
 
 private:
     friend class ThreadBuffer;
@@ -346,6 +358,7 @@ private:
     std::atomic<std::uint32_t> m_deadlocks{0};
     std::atomic<unsigned> m_coreSources{0};
     std::atomic<std::uint64_t> m_lostSwitches{0};
+    std::atomic<std::int64_t> m_counted{-1}, m_countValue{0};
     std::atomic<std::int64_t> m_horizon{INT64_MAX};
     std::mutex m_reserveMutex; // taken once per 4095 events at most, never by record() itself
     std::vector<EventChunk *> m_reserve;

@@ -33,13 +33,15 @@ void TestCli::progressOnlyOnATerminal()
     // the run goes and is erased before the summary; --quiet and --json have none, and neither has a
     // standard error that is a pipe.
     const QString binary = QStringLiteral(RACEWAY_BINARY);
-    const auto onTerminal = [&](const QString &extra) {
+    const auto onTerminal = [&](const QString &extra, int iterations = 200000) {
         QProcess p;
         p.setWorkingDirectory(m_dir.path());
         p.start(
             QStringLiteral("script"),
             {QStringLiteral("-qfec"),
-             binary + QStringLiteral(" run counter threads=2 iterations=200000 --max-events 4096 ") + extra,
+             binary +
+                 QStringLiteral(" run counter threads=2 iterations=%1 --max-events 4096 ").arg(iterations) +
+                 extra,
              QStringLiteral("/dev/null")});
         if (!p.waitForFinished(120000)) qFatal("script did not finish");
         return QString::fromUtf8(p.readAllStandardOutput());
@@ -51,6 +53,21 @@ void TestCli::progressOnlyOnATerminal()
              qPrintable(shown));
     // Erased before the summary: the summary's first line starts after the erasing sequence.
     QVERIFY2(shown.contains(QStringLiteral("\r\033[Kcounter: 2 threads")), qPrintable(shown));
+    // A run long enough for a second update says how far the count has got (the counter's own reading,
+    // never past the run's total) and that it goes on past the budget.
+    const QString longer = onTerminal(QStringLiteral("lock=on"), 1000000);
+    const QRegularExpression counted(QStringLiteral("· ([0-9,]+) counted, the counter at ([0-9,]+)"));
+    auto match = counted.globalMatch(longer);
+    int updates = 0;
+    while (match.hasNext()) {
+        const QRegularExpressionMatch m = match.next();
+        const qlonglong n = QLocale().toLongLong(m.captured(1)), value = QLocale().toLongLong(m.captured(2));
+        QVERIFY2(n > 0 && n <= 2000000 && value == n, qPrintable(m.captured(0))); // the lock is on: none lost
+        ++updates;
+    }
+    QVERIFY2(updates >= 1, qPrintable(longer));
+    QVERIFY(longer.contains(QStringLiteral("budget reached at")) &&
+            longer.contains(QStringLiteral("the count goes on")));
     QVERIFY(!onTerminal(QStringLiteral("--quiet")).contains(QStringLiteral("events recorded")));
     QVERIFY(!onTerminal(QStringLiteral("--json")).contains(QStringLiteral("events recorded")));
     const Result piped = raceway({QStringLiteral("run"), QStringLiteral("counter"),
