@@ -15,12 +15,13 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
     // Raceway's own options are taken wherever they stand before "--", before the script or after it
     // (`trace --python X script.py` as `trace script.py --python X`); the first other word is the
     // script, and the rest are its arguments, as is everything after "--".
-    static const QStringList valued = {
-        QStringLiteral("--png"),        QStringLiteral("--svg"),     QStringLiteral("--trace"),
-        QStringLiteral("--save"),       QStringLiteral("--width"),   QStringLiteral("--scale"),
-        QStringLiteral("--max-events"), QStringLiteral("--timeout"), QStringLiteral("--python")};
+    static const QStringList valued = {QStringLiteral("--png"),        QStringLiteral("--svg"),
+                                       QStringLiteral("--trace"),      QStringLiteral("--save"),
+                                       QStringLiteral("--width"),      QStringLiteral("--scale"),
+                                       QStringLiteral("--max-events"), QStringLiteral("--timeout"),
+                                       QStringLiteral("--python"),     QStringLiteral("--slow-step")};
     QStringList ours, scriptArgs;
-    QString script, timeout, python, onDeadlock = QStringLiteral("end");
+    QString script, timeout, python, slowStep, onDeadlock = QStringLiteral("end");
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (a == QLatin1String("--")) {
@@ -52,6 +53,8 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
             timeout = v;
         else if (a == QLatin1String("--python"))
             python = v;
+        else if (a == QLatin1String("--slow-step"))
+            slowStep = v;
         else
             ours << a << v;
     }
@@ -74,6 +77,14 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
                 err, QStringLiteral("option --timeout: '") + timeout +
                          QStringLiteral("' is not allowed (allowed: seconds, more than 0, at most 86400)"));
         job.timeoutMs = std::max(1, int(seconds * 1000));
+    }
+    if (!slowStep.isEmpty()) {
+        bool ok = false;
+        const int ms = slowStep.toInt(&ok);
+        if (!ok || ms < 1 || ms > 60000)
+            return usageError(err, QStringLiteral("option --slow-step: '") + slowStep +
+                                       QStringLiteral("' is not allowed (allowed: milliseconds, 1..60000)"));
+        job.slowStepMs = ms;
     }
     if (onDeadlock != QLatin1String("end") && onDeadlock != QLatin1String("wait"))
         return usageError(err, QStringLiteral("option --on-deadlock: '") + onDeadlock +

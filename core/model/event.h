@@ -73,8 +73,9 @@ enum class MarkKind : std::uint8_t {
     Joined = 10,    // join() returned: arg = the lane that was joined
     Instant = 11,   // an instant another tool's trace marked, by a name Raceway does not know
     Notify = 12,    // notify() on a condition: arg = the condition's object; it wakes a thread waiting on it
+    SlowStep = 13,  // one step of an asyncio task held its event loop: arg = how long, in µs (at its end)
 };
-constexpr int markKindCount = 13;
+constexpr int markKindCount = 14;
 
 // How a worker process ended, as recorded by ProcessExit.
 enum class ExitKind : std::uint32_t { Normal = 0, Crashed = 1, Killed = 2, TimedOut = 3, FailedToStart = 4 };

@@ -94,6 +94,8 @@ QString markKindName(MarkKind kind)
         return QStringLiteral("instant");
     case MarkKind::Notify:
         return QStringLiteral("notified");
+    case MarkKind::SlowStep:
+        return QStringLiteral("blocked the event loop");
     }
     return QStringLiteral("mark");
 }

@@ -180,6 +180,8 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
                 e.arg = it == ps.threads.end() ? 0 : m_threads[it->second].lane;
             } else if (e.obj == std::uint8_t(MarkKind::Notify)) { // the condition, as Raceway numbers it
                 e.arg = e.arg != 0 && e.arg < 256 ? objectFor(ps, std::uint8_t(e.arg)) : 0;
+            } else if (e.obj == std::uint8_t(MarkKind::SlowStep) && m_slowSteps.size() < 1000) {
+                m_slowSteps.push_back({ts.lane, e.t, std::int64_t(e.arg) * 1000});
             }
             break;
         default:
@@ -426,6 +428,7 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
     a.lockWaits = m_lockWaits;
     a.lateEvents = m_late;
     a.deadlocks = m_deadlocks;
+    a.slowSteps = m_slowSteps;
     a.firstCycle = m_firstCycle;
     return a;
 }

@@ -28,11 +28,19 @@ struct Assembled
     std::uint64_t lockWaitsTraced = 0; // how many the tracers counted (STAT)
     std::int64_t gilHeldNs = 0;        // the script's interpreter: time some thread ran Python
     std::int64_t gilSpanNs = 0;        // ... out of this much sampled time
-    bool freeThreaded = false;         // the script's interpreter was built without the GIL
-    bool gilEnabled = true;            // ... and had its GIL on all the same (PYTHON_GIL=1)
-    std::uint64_t tracerEvents = 0;    // what the tracers say they recorded
-    std::int64_t tracerCostNs = 0;     // the largest of any process's events × calibrated cost
-    std::uint64_t lines = 0;           // printed lines
+    // asyncio steps that held their event loop (the tracer's threshold, 100 ms by default): the task's
+    // lane, when the step ended and how long it took (the first 1,000).
+    struct SlowStep
+    {
+        std::uint16_t lane;
+        std::int64_t endNs, ns;
+    };
+    std::vector<SlowStep> slowSteps;
+    bool freeThreaded = false;      // the script's interpreter was built without the GIL
+    bool gilEnabled = true;         // ... and had its GIL on all the same (PYTHON_GIL=1)
+    std::uint64_t tracerEvents = 0; // what the tracers say they recorded
+    std::int64_t tracerCostNs = 0;  // the largest of any process's events × calibrated cost
+    std::uint64_t lines = 0;        // printed lines
     std::uint64_t objectsUntraced = 0;
     std::uint64_t lateEvents = 0; // events that arrived after their moment was drawn (drawn then)
     // Every process sent its final tally (events, lock waits): not so when one was killed, and then the
@@ -190,6 +198,7 @@ private:
     std::uint64_t m_lockWaits = 0, m_late = 0;
     std::map<QString, int> m_labels; // object labels given so far, and how many times
     std::uint64_t m_deadlocks = 0;
+    std::vector<Assembled::SlowStep> m_slowSteps;
     std::int64_t m_firstDeadlockNs = 0;
     QStringList m_firstCycle;
 };

@@ -24,6 +24,8 @@ struct PythonJob
     // timeout or Stop, as the window does, the cycle drawn live).
     int endDeadlockAfterMs = -1;
     bool stdoutToStderr = false; // the script's output must not mix with Raceway's (--json)
+    // An asyncio step at least this long is marked as blocking its event loop (0: the tracer's 100 ms).
+    int slowStepMs = 0;
     // When set, the script's stdout and stderr go here (unbuffered) instead of Raceway's own.
     std::shared_ptr<ScriptOutput> output;
 };

@@ -48,6 +48,7 @@ Launch prepare(const PythonJob &job, int traceFd)
             continue;
         }
         if (entry.startsWith("RACEWAY_TRACE_FD=")) continue;
+        if (job.slowStepMs > 0 && entry.startsWith("RACEWAY_SLOW_STEP_MS=")) continue;
         l.envStore.push_back(entry);
     }
     l.envStore.push_back("PYTHONPATH=" + pythonPath);
@@ -56,6 +57,8 @@ Launch prepare(const PythonJob &job, int traceFd)
         l.envStore.push_back("PYTHONUNBUFFERED=1");
     }
     l.envStore.push_back("RACEWAY_TRACE_FD=" + QByteArray::number(traceFd));
+    if (job.slowStepMs > 0)
+        l.envStore.push_back("RACEWAY_SLOW_STEP_MS=" + QByteArray::number(job.slowStepMs));
     // The tracer's C accelerator as this build made it (an installed tracer has it in its package).
     if (const QString accel = tracerAccelerator();
         !accel.isEmpty() && qEnvironmentVariableIsEmpty("RACEWAY_TRACER_ACCEL"))
@@ -408,6 +411,21 @@ void PythonScenario::run(RunContext &ctx) const
 
     ctx.addMetric(QStringLiteral("deadlocks"), QStringLiteral("Deadlocks found (lock wait-for cycles)"),
                   qulonglong(a.deadlocks));
+    // asyncio steps that held their loop: how many for people, each one for programs.
+    if (a.tasks > 0 || !a.slowSteps.empty()) {
+        ctx.addMetric(QStringLiteral("slow_step_count"),
+                      QStringLiteral("asyncio steps that blocked the event loop"),
+                      qulonglong(a.slowSteps.size()));
+        const auto lanes = rec.lanes();
+        QVariantList steps;
+        for (const Assembled::SlowStep &s : a.slowSteps)
+            steps << QVariantMap{
+                {QStringLiteral("task"), s.lane < lanes.size() ? lanes[s.lane].name : QString()},
+                {QStringLiteral("duration_ms"), double(s.ns) / 1e6},
+                {QStringLiteral("end_ms"), double(s.endNs - started) / 1e6}};
+        ctx.addMetric(QStringLiteral("slow_steps"), QStringLiteral("Steps that blocked the event loop"),
+                      steps);
+    }
     if (!a.firstCycle.isEmpty())
         ctx.addMetric(QStringLiteral("cycle"), QStringLiteral("First cycle (who holds and waits for what)"),
                       a.firstCycle);

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void coresSayWhichThreadRan();
     void coreWaitsSampledWhereTheKernelRefuses();
     void freeThreadedPythonHasNoGil();
+    void aBlockingStepIsNamed();
     void drawnWhileItRuns();
     void processesRunSideBySide();
     void asyncioTasksHaveLanes();
@@ -388,6 +389,54 @@ assert counter == 20_000, counter
     QVERIFY(metricValue(metrics, QStringLiteral("tracer_events")).toULongLong() >= 40'000 + waits);
     for (int n = 0; n < 4; ++n)
         QVERIFY(laneNamed(runner->trace(), QStringLiteral("taker-%1").arg(n)) != SIZE_MAX);
+}
+
+void TestPython::aBlockingStepIsNamed()
+{
+    // The most common asyncio mistake: a blocking call inside a coroutine holds the event loop, and every
+    // other task waits. The step is marked where it ended, on the lane of the task that took it (named
+    // with its coroutine), with how long it took; --json lists it; the tickers' short steps are not.
+    const QString script = writeScript(QStringLiteral("blocker.py"), R"PY(import asyncio, time
+async def ticker():
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+async def blocker():
+    await asyncio.sleep(0.03)
+    time.sleep(0.2)
+    await asyncio.sleep(0.01)
+async def main():
+    await asyncio.gather(ticker(), ticker(), blocker())
+asyncio.run(main())
+)PY");
+    const auto runner = traced(script);
+    QCOMPARE(runner->result().error, QString());
+    const auto &metrics = runner->result().metrics;
+    QCOMPARE(metricValue(metrics, QStringLiteral("slow_step_count")).toInt(), 1);
+    const QVariantList steps = metricValue(metrics, QStringLiteral("slow_steps")).toList();
+    QCOMPARE(steps.size(), 1);
+    const QVariantMap step = steps.front().toMap();
+    QVERIFY2(step.value(QStringLiteral("task")).toString().endsWith(QStringLiteral("(blocker)")),
+             qPrintable(step.value(QStringLiteral("task")).toString()));
+    const double ms = step.value(QStringLiteral("duration_ms")).toDouble();
+    QVERIFY2(ms >= 200 && ms < 1000, qPrintable(QString::number(ms)));
+    const Trace &trace = runner->trace();
+    int marked = 0;
+    for (std::size_t lane = 0; lane < trace.lanes().size(); ++lane)
+        for (const Instant &in : trace.lane(lane).instants)
+            if (in.markKind() == MarkKind::SlowStep) {
+                QCOMPARE(trace.lane(lane).name, step.value(QStringLiteral("task")).toString());
+                QCOMPARE(double(in.value) / 1000, std::floor(ms * 1000) / 1000); // µs, as the tracer said
+                ++marked;
+            }
+    QCOMPARE(marked, 1);
+    // The threshold is what Raceway passes the tracer (--slow-step): 150 ms still marks the blocker's
+    // step, 300 ms does not.
+    const auto at = [&](int threshold) {
+        const auto r = traced(script, {}, [&](py::PythonJob &job) { job.slowStepMs = threshold; });
+        return metricValue(r->result().metrics, QStringLiteral("slow_step_count")).toInt();
+    };
+    QCOMPARE(at(150), 1);
+    QCOMPARE(at(300), 0);
 }
 
 void TestPython::drawnWhileItRuns()

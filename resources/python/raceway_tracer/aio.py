@@ -3,10 +3,25 @@ event loop running it until its next await) is drawn running; between steps it i
 when it is done. Steps are seen where the loop runs its callbacks (Handle._run), so every event loop
 and every task is covered without touching the script."""
 
+import os
+import time
+
 from . import wire
 
 IO_BEGIN = 21
 IO_END = 22
+
+
+def _slow_step_ns():
+    try:
+        return max(1, int(float(os.environ.get("RACEWAY_SLOW_STEP_MS", "100")) * 1_000_000))
+    except ValueError:
+        return 100_000_000
+
+
+# A step at least this long blocked the loop (asyncio's own debug mode warns from 100 ms).
+SLOW_STEP_NS = _slow_step_ns()
+_mono = time.monotonic_ns
 
 _state = {"wire": None}
 
@@ -34,14 +49,20 @@ def patch_events(module):
             if _asyncio_own(task, package):
                 task._raceway_lane = False
                 return handle_run(self)
-            lane = w.new_lane("task " + task.get_name())
+            coro = task.get_coro()
+            what = getattr(coro, "__qualname__", None) or getattr(coro, "__name__", None)
+            lane = w.new_lane("task " + task.get_name() + (" (%s)" % what if what else ""))
             task._raceway_lane = lane
             w.event_on(lane, wire.THREAD_START)
         else:
             w.event_on(lane, IO_END)
+        began = _mono()
         try:
             return handle_run(self)
         finally:
+            took = _mono() - began
+            if took >= SLOW_STEP_NS:  # nothing else on this loop ran meanwhile
+                w.event_on(lane, wire.MARK, wire.MARK_SLOW_STEP, min(took // 1000, 0xFFFFFFFF))
             w.event_on(lane, wire.THREAD_END if task.done() else IO_BEGIN)
 
     module.Handle._run = _run

@@ -32,6 +32,7 @@ MARK = 29  # obj: mark kind; arg: its value
 
 MARK_JOINED = 10  # arg: the lane that was joined
 MARK_NOTIFY = 12  # arg: the condition notified (whether or not a thread waited on it)
+MARK_SLOW_STEP = 13  # on an asyncio task's lane: the step that just ended held the loop this long (µs)
 
 # Kinds of the Python stream only.
 HELLO = 0xE0  # arg = parent pid; obj = HELLO_* flags: what the interpreter is

@@ -126,6 +126,12 @@ void paintInstantGlyph(QPainter &p, MarkKind kind, std::int64_t value, double x,
         p.drawArc(QRectF(x - 7, top - 7, 14, 14), 40 * 16, 100 * 16);
         break;
     }
+    case MarkKind::SlowStep: // a stop sign: the loop could run nothing else meanwhile
+        p.setPen(QPen(palette.background, 1));
+        p.setBrush(alarm);
+        p.drawEllipse(QPointF(x, y), s, s);
+        p.fillRect(QRectF(x - s * 0.55, y - 1.2, s * 1.1, 2.4), palette.background);
+        break;
     case MarkKind::Instant: // a thin line with a small open diamond on top
         p.setPen(QPen(palette.text, 1.2));
         p.drawLine(QPointF(x, y - s + 3), QPointF(x, y + s));
@@ -195,6 +201,19 @@ void instantCallouts(const TimelineContext &ctx, std::size_t index, const QRect 
                                                .arg(QLocale().toString(qlonglong(it->value)))});
                 break;
             }
+    const QString blocked = QStringLiteral("blocked the event loop");
+    if ((lane.marksSeen & (1u << unsigned(MarkKind::SlowStep))) &&
+        std::none_of(out.begin(), out.end(), [&](const Callout &c) { return c.text.contains(blocked); }))
+        // The longest step in the window that held the loop, once for all lanes: the asyncio mistake,
+        // in words, where the step ended.
+        for (auto it = std::lower_bound(lane.instants.begin(), lane.instants.end(), m.start, byTime);
+             it != lane.instants.end() && it->t <= m.end; ++it)
+            if (it->markKind() == MarkKind::SlowStep) {
+                out.push_back({QPointF(m.toX(it->t), r.top() + r.height() / 2.0),
+                               QStringLiteral("%1 %2 for %3: no other task ran")
+                                   .arg(lane.name, blocked, formatDurationNs(it->value * 1000))});
+                break;
+            }
     if (!(lane.marksSeen & (1u << unsigned(MarkKind::Deadlock)))) return;
     for (auto it = std::lower_bound(lane.instants.begin(), lane.instants.end(), m.start, byTime);
          it != lane.instants.end() && it->t <= m.end; ++it) {
@@ -226,6 +245,7 @@ void legendInstants(const Lane &lane, LegendEntries &entries)
         {MarkKind::Deadlock, "deadlock found: the cycle of waits"},
         {MarkKind::Rollback, "gave its lock back to break it"},
         {MarkKind::Notify, "notify() on a condition"},
+        {MarkKind::SlowStep, "a step that blocked the event loop (at its end)"},
         {MarkKind::Instant, "instant (from the trace)"},
     };
     for (int i = 0; i < int(std::size(kinds)); ++i)
@@ -281,6 +301,10 @@ QString describeInstant(const Trace &trace, std::size_t laneIndex, const Instant
             .arg(at, l.toString(qlonglong(in.value)));
     case MarkKind::Instant:
         return QStringLiteral("<b>Instant</b> at %1, marked in the trace").arg(at);
+    case MarkKind::SlowStep:
+        return QStringLiteral("<b>Blocked the event loop</b> for %1, until %2: this step of %3 ran without "
+                              "awaiting, and no other task or callback could run meanwhile")
+            .arg(formatDurationNs(in.value * 1000), at, lane.name.toHtmlEscaped());
     case MarkKind::Notify:
         return QStringLiteral("<b>notify()</b> at %1 on %2: wakes a thread waiting on it")
             .arg(at, in.value >= 0 && in.value < 256
