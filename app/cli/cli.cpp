@@ -152,8 +152,21 @@ QString windowFile(const QStringList &args)
     static const QStringList verbs = {
         QStringLiteral("help"), QStringLiteral("list"),  QStringLiteral("describe"), QStringLiteral("run"),
         QStringLiteral("show"), QStringLiteral("trace"), QStringLiteral("pythons")};
-    if (args.size() != 2 || args[1].startsWith(QLatin1Char('-')) || verbs.contains(args[1])) return {};
-    return QFileInfo(args[1]).isFile() ? args[1] : QString();
+    // Qt's own window options may stand around it (`raceway -geometry 1280x800 run.raceway`).
+    static const QStringList valued = {
+        QStringLiteral("-platform"),           QStringLiteral("-style"),
+        QStringLiteral("-geometry"),           QStringLiteral("-qwindowgeometry"),
+        QStringLiteral("-qwindowtitle"),       QStringLiteral("-platformtheme"),
+        QStringLiteral("-platformpluginpath"), QStringLiteral("-qwindowicon")};
+    QStringList rest;
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        if (valued.contains(args[i]) && i + 1 < args.size())
+            ++i;
+        else if (args[i] != QLatin1String("-reverse"))
+            rest << args[i];
+    }
+    if (rest.size() != 1 || rest[0].startsWith(QLatin1Char('-')) || verbs.contains(rest[0])) return {};
+    return QFileInfo(rest[0]).isFile() ? rest[0] : QString();
 }
 
 int runCli(const QStringList &args, QTextStream &out, QTextStream &err)

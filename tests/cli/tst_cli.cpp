@@ -99,6 +99,16 @@ void TestCli::aFileOpensTheWindow()
     using raceway::windowFile;
     QCOMPARE(windowFile({QStringLiteral("raceway"), file}), file);
     QVERIFY(!isCliInvocation({QStringLiteral("raceway"), file}));
+    // Qt's window options around it keep it (they were taken for the file once, and it was not opened).
+    const QStringList sized = {QStringLiteral("raceway"), QStringLiteral("-geometry"),
+                               QStringLiteral("1280x800"), file, QStringLiteral("-reverse")};
+    QCOMPARE(windowFile(sized), file);
+    QVERIFY(!isCliInvocation(sized));
+    QCOMPARE(
+        windowFile({QStringLiteral("raceway"), file, QStringLiteral("-style"), QStringLiteral("fusion")}),
+        file);
+    QVERIFY(windowFile({QStringLiteral("raceway"), QStringLiteral("-geometry"), QStringLiteral("1280x800")})
+                .isEmpty());
     const QString previous = QDir::currentPath();
     QDir::setCurrent(m_dir.path());
     QFile verbNamed(QStringLiteral("run"));
