@@ -8,7 +8,9 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QStringDecoder>
+#include <QVersionNumber>
 
+#include <algorithm>
 #include <set>
 
 namespace raceway::py {
@@ -107,16 +109,25 @@ QStringList candidatePythons()
     };
     add(qEnvironmentVariable("RACEWAY_PYTHON"));
     static const QRegularExpression name(QStringLiteral("^python3(\\.[0-9]+t?)?$"));
+    QString pyenv = qEnvironmentVariable("PYENV_ROOT");
+    if (pyenv.isEmpty()) pyenv = QDir::homePath() + QStringLiteral("/.pyenv");
+    const QString shims = QFileInfo(pyenv + QStringLiteral("/shims")).canonicalFilePath();
     for (const QString &dir : qEnvironmentVariable("PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts)) {
+        // pyenv's shims: only python3, what `python3` runs; a python3.N shim fails unless pyenv has
+        // that version selected, and each version is listed from pyenv's own folder below.
+        const bool shimDir = !shims.isEmpty() && QFileInfo(dir).canonicalFilePath() == shims;
         QStringList names =
             QDir(dir).entryList({QStringLiteral("python3*")}, QDir::Files | QDir::Executable, QDir::Name);
         for (const QString &n : names)
-            if (name.match(n).hasMatch()) add(QDir(dir).filePath(n));
+            if (name.match(n).hasMatch() && (!shimDir || n == QLatin1String("python3")))
+                add(QDir(dir).filePath(n));
     }
-    QString pyenv = qEnvironmentVariable("PYENV_ROOT");
-    if (pyenv.isEmpty()) pyenv = QDir::homePath() + QStringLiteral("/.pyenv");
     const QDir versions(pyenv + QStringLiteral("/versions"));
-    for (const QString &v : versions.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+    QStringList byVersion = versions.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    std::stable_sort(byVersion.begin(), byVersion.end(), [](const QString &a, const QString &b) {
+        return QVersionNumber::fromString(a) < QVersionNumber::fromString(b); // 3.8 before 3.10
+    });
+    for (const QString &v : byVersion) {
         const QString bin = versions.filePath(v) + QStringLiteral("/bin/");
         add(QFileInfo(bin + QStringLiteral("python3")).exists() ? bin + QStringLiteral("python3")
                                                                 : bin + QStringLiteral("python"));
