@@ -184,46 +184,48 @@ void paintInstants(const TimelineContext &ctx, QPainter &p, std::size_t index, c
     }
 }
 
+namespace {
+
+// The lane's first mark of this kind in the window, or null.
+const Instant *firstInWindow(const Lane &lane, const coords::Mapping &m, MarkKind kind)
+{
+    if (!(lane.marksSeen & (1u << unsigned(kind)))) return nullptr;
+    auto byTime = [](const Instant &in, std::int64_t t) { return in.t < t; };
+    for (auto it = std::lower_bound(lane.instants.begin(), lane.instants.end(), m.start, byTime);
+         it != lane.instants.end() && it->t <= m.end; ++it)
+        if (it->markKind() == kind) return &*it;
+    return nullptr;
+}
+
+} // namespace
+
 void instantCallouts(const TimelineContext &ctx, std::size_t index, const QRect &r, std::vector<Callout> &out)
 {
     const Lane &lane = ctx.trace.lane(index);
     const coords::Mapping &m = ctx.mapping;
-    auto byTime = [](const Instant &in, std::int64_t t) { return in.t < t; };
+    const double middle = r.top() + r.height() / 2.0;
+    const auto said = [&](const QString &words) {
+        return std::any_of(out.begin(), out.end(), [&](const Callout &c) { return c.text.contains(words); });
+    };
+    // The first overdraft in the window, once for all lanes: what went wrong, in words.
     const QString overdraft = QStringLiteral("overdraft: ");
-    if ((lane.marksSeen & (1u << unsigned(MarkKind::Overdraft))) &&
-        std::none_of(out.begin(), out.end(), [&](const Callout &c) { return c.text.startsWith(overdraft); }))
-        // The first overdraft in the window, once for all lanes: what went wrong, in words.
-        for (auto it = std::lower_bound(lane.instants.begin(), lane.instants.end(), m.start, byTime);
-             it != lane.instants.end() && it->t <= m.end; ++it)
-            if (it->markKind() == MarkKind::Overdraft) {
-                out.push_back({QPointF(m.toX(it->t), r.top() + r.height() / 2.0),
-                               overdraft + QStringLiteral("a withdrawal of %1 took the balance below zero")
-                                               .arg(QLocale().toString(qlonglong(it->value)))});
-                break;
-            }
+    if (const Instant *in = firstInWindow(lane, m, MarkKind::Overdraft); in && !said(overdraft))
+        out.push_back({QPointF(m.toX(in->t), middle),
+                       overdraft + QStringLiteral("a withdrawal of %1 took the balance below zero")
+                                       .arg(QLocale().toString(qlonglong(in->value)))});
+    // The first step in the window that held the event loop, once for all lanes: the asyncio mistake,
+    // in words, where the step ended.
     const QString blocked = QStringLiteral("blocked the event loop");
-    if ((lane.marksSeen & (1u << unsigned(MarkKind::SlowStep))) &&
-        std::none_of(out.begin(), out.end(), [&](const Callout &c) { return c.text.contains(blocked); }))
-        // The longest step in the window that held the loop, once for all lanes: the asyncio mistake,
-        // in words, where the step ended.
-        for (auto it = std::lower_bound(lane.instants.begin(), lane.instants.end(), m.start, byTime);
-             it != lane.instants.end() && it->t <= m.end; ++it)
-            if (it->markKind() == MarkKind::SlowStep) {
-                out.push_back({QPointF(m.toX(it->t), r.top() + r.height() / 2.0),
-                               QStringLiteral("%1 %2 for %3: no other task ran")
-                                   .arg(lane.name, blocked, formatDurationNs(it->value * 1000))});
-                break;
-            }
-    if (!(lane.marksSeen & (1u << unsigned(MarkKind::Deadlock)))) return;
-    for (auto it = std::lower_bound(lane.instants.begin(), lane.instants.end(), m.start, byTime);
-         it != lane.instants.end() && it->t <= m.end; ++it) {
-        if (it->markKind() != MarkKind::Deadlock) continue;
-        const auto cycle = deadlockCycleAt(ctx.trace, index, it->t);
-        if (cycle.empty()) return;
-        // Beside the cycle's line, which is drawn a few pixels right of the mark.
-        out.push_back({QPointF(m.toX(it->t) + 6, r.top() + r.height() / 2.0),
-                       QStringLiteral("deadlock: ") + describeCycle(ctx.trace, cycle)});
-        return;
+    if (const Instant *in = firstInWindow(lane, m, MarkKind::SlowStep); in && !said(blocked))
+        out.push_back({QPointF(m.toX(in->t), middle),
+                       QStringLiteral("%1 %2 for %3: no other task ran")
+                           .arg(lane.name, blocked, formatDurationNs(in->value * 1000))});
+    // The first deadlock in the window, beside the cycle's line (drawn a few pixels right of the mark).
+    if (const Instant *in = firstInWindow(lane, m, MarkKind::Deadlock)) {
+        const auto cycle = deadlockCycleAt(ctx.trace, index, in->t);
+        if (!cycle.empty())
+            out.push_back({QPointF(m.toX(in->t) + 6, middle),
+                           QStringLiteral("deadlock: ") + describeCycle(ctx.trace, cycle)});
     }
 }
 

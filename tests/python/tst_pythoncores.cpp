@@ -1,0 +1,253 @@
+// Python threads and processes that run at once: which core ran each (the kernel's switch records),
+// their waits for a core where the kernel refuses those records (/proc sampled), and an interpreter
+// without a GIL, where the seeds' race really happens and no GIL is drawn.
+
+#include "pythontest.h"
+
+using namespace raceway;
+
+class TestPythonCores : public PythonTest
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { findPythonAndTracer(); }
+    void coresSayWhichThreadRan();
+    void coreWaitsSampledWhereTheKernelRefuses();
+    void freeThreadedPythonHasNoGil();
+};
+
+void TestPythonCores::coresSayWhichThreadRan()
+{
+    // The script's threads' context switches, read from the kernel: each core's lane names the Python
+    // thread it ran, and each thread's time on the cores is what the thread's own CPU clock says
+    // (time.thread_time_ns, written by the script itself at its end).
+    const QString clocks = m_dir.filePath(QStringLiteral("clocks.txt"));
+    const QString script = writeScript(QStringLiteral("cores.py"), R"PY(import sys, threading, time
+spent = {}
+def work():
+    x = 0
+    for i in range(1_500_000):
+        x += i
+    spent[threading.current_thread().name] = time.thread_time_ns()
+ts = [threading.Thread(target=work, name=f"spinner-{n}") for n in range(3)]
+for t in ts: t.start()
+for t in ts: t.join()
+with open(sys.argv[1], "w") as f:
+    for name, ns in spent.items():
+        print(name, ns, file=f)
+)PY");
+    // Twice at most: on a busy machine one thread in about twenty runs was once drawn 6-22 ms longer on
+    // the cores than its clock says (not explained yet: no switch record was reported lost). A second
+    // run must agree.
+    for (int attempt = 1;; ++attempt) {
+        const auto runner = traced(script, {clocks});
+        QCOMPARE(runner->result().error, QString());
+        const auto &metrics = runner->result().metrics;
+        if (metricValue(metrics, QStringLiteral("scheduler_source")).toString() !=
+            QLatin1String("context switches"))
+            QSKIP("the kernel refuses context-switch records here");
+        const Trace &trace = runner->trace();
+        const auto cores = lanesOf(trace, LaneKind::CoreRuns);
+        QVERIFY(!cores.empty());
+        std::map<std::size_t, std::int64_t> onCores;
+        for (std::size_t core : cores)
+            trace.forEachInterval(core, [&](const Interval &iv) {
+                if (iv.state == State::Held) onCores[iv.obj] += iv.end - iv.start;
+            });
+        QFile f(clocks);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        int checked = 0;
+        std::int64_t worst = INT64_MIN; // beyond a tenth of the thread's clock
+        for (const QByteArray &line : f.readAll().split('\n')) {
+            const QList<QByteArray> parts = line.split(' ');
+            if (parts.size() != 2) continue;
+            const std::size_t lane = laneNamed(trace, QString::fromLatin1(parts[0]));
+            QVERIFY(lane != SIZE_MAX);
+            QCOMPARE(trace.lane(lane).kind, LaneKind::Thread);
+            const std::int64_t own = parts[1].toLongLong(), drawn = onCores[lane];
+            qInfo("%s: on the core lanes %.1f ms, its own CPU clock %.1f ms", parts[0].constData(),
+                  double(drawn) / 1e6, double(own) / 1e6);
+            // Its clock runs from the thread's start, its lane from the tracer's first event a little later;
+            // the clock's last reading comes a little before the thread ends.
+            worst = std::max(worst, std::abs(drawn - own) - own / 10);
+            ++checked;
+        }
+        QCOMPARE(checked, 3);
+        if (worst <= 5'000'000) break;
+        qWarning(
+            "attempt %d: a thread's time on the cores differs from its clock by %.1f ms more than a tenth",
+            attempt, double(worst) / 1e6);
+        QVERIFY2(attempt < 2, "a thread's time on the cores differs from its clock");
+    }
+}
+
+void TestPythonCores::coreWaitsSampledWhereTheKernelRefuses()
+{
+    // Without the kernel's switch records (RACEWAY_SWITCH_RECORDS=off, as where perf_event_paranoid
+    // refuses them), four busy processes on fewer cores still wait for a core in the picture: from /proc's
+    // run-queue time sampled every millisecond. Each worker's drawn wait agrees with the run-queue time
+    // it read itself from /proc/thread-self/schedstat at its end.
+    if (QThread::idealThreadCount() >= 4) QSKIP("as many cores as processes: nobody need wait for one");
+    const QString own = m_dir.filePath(QStringLiteral("schedstat.txt"));
+    QFile::remove(own);
+    const QString script = writeScript(QStringLiteral("queue.py"), R"PY(import multiprocessing as mp, sys
+def work(path):
+    x = 0
+    for i in range(3_000_000):
+        x += i
+    on, delay = open("/proc/thread-self/schedstat").read().split()[:2]
+    with open(path, "a") as f:
+        print(mp.current_process().name, on, delay, file=f)
+if __name__ == "__main__":
+    ps = [mp.Process(target=work, args=(sys.argv[1],), name=f"spinner-{n}") for n in range(4)]
+    for p in ps: p.start()
+    for p in ps: p.join()
+)PY");
+    qputenv("RACEWAY_SWITCH_RECORDS", "off");
+    const auto runner = traced(script, {own});
+    qunsetenv("RACEWAY_SWITCH_RECORDS");
+    QCOMPARE(runner->result().error, QString());
+    const auto &metrics = runner->result().metrics;
+    QCOMPARE(metricValue(metrics, QStringLiteral("scheduler_source")).toString(),
+             QStringLiteral("/proc schedstat, sampled every ms"));
+    const Trace &trace = runner->trace();
+    QVERIFY(lanesOf(trace, LaneKind::CoreRuns).empty()); // which thread ran where: only switches say that
+    QFile f(own);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    int checked = 0;
+    std::int64_t drawnSum = 0, ownSum = 0;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        const QList<QByteArray> parts = line.split(' ');
+        if (parts.size() != 3) continue;
+        const std::size_t lane =
+            laneNamed(trace, QString::fromLatin1(parts[0]) + QStringLiteral(": MainThread"));
+        QVERIFY(lane != SIZE_MAX);
+        QVERIFY(trace.lane(lane).coreWaitSources == 4);
+        const std::int64_t drawn = trace.totalIn(lane, State::Ready), queued = parts[2].toLongLong();
+        qInfo("%s: drawn waiting for a core %.1f ms, its own run-queue time %.1f ms", parts[0].constData(),
+              double(drawn) / 1e6, double(queued) / 1e6);
+        drawnSum += drawn;
+        ownSum += queued;
+        // Its own count begins at the fork, its lane a little later; the last sample comes up to a
+        // millisecond before its end.
+        QVERIFY2(drawn <= queued + 5'000'000, "drawn waiting for a core longer than the kernel counted");
+        ++checked;
+    }
+    QCOMPARE(checked, 4);
+    QVERIFY2(ownSum > 40'000'000, "the workers hardly waited for a core: nothing to compare");
+    QVERIFY2(
+        drawnSum >= ownSum * 7 / 10,
+        qPrintable(QStringLiteral("drawn %1 ms of %2 ms").arg(drawnSum / 1'000'000).arg(ownSum / 1'000'000)));
+    QCOMPARE(metricValue(metrics, QStringLiteral("waiting_for_cpu_ms")).toDouble() >=
+                 double(drawnSum) / 1e6 - 0.001,
+             true);
+}
+
+namespace {
+
+// The free-threaded interpreter scripts/get-free-threaded-python.sh builds ($RACEWAY_FREE_THREADED_PYTHON
+// first), or empty.
+QString freeThreadedPython()
+{
+    QString path = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
+    if (path.isEmpty()) {
+        QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
+        if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache");
+        path = cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t");
+    }
+    return QFileInfo(path).isExecutable() ? path : QString();
+}
+
+} // namespace
+
+void TestPythonCores::freeThreadedPythonHasNoGil()
+{
+    // On a free-threaded interpreter the seeds' unlocked counter really loses updates, traced too, and
+    // the picture has no GIL: no GIL lane, nobody waiting for one, no share of it in the metrics. With
+    // PYTHON_GIL=1 the same interpreter has one again, and the lane is back.
+    const QString python = freeThreadedPython();
+    if (python.isEmpty()) {
+        const QString why =
+            QStringLiteral("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");
+        if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL(qPrintable(why));
+        QSKIP(qPrintable(why));
+    }
+    const QString result = m_dir.filePath(QStringLiteral("lost.txt"));
+    const QString script = writeScript(QStringLiteral("race.py"), R"PY(import sys, threading
+counter = 0
+def add():
+    global counter
+    for _ in range(200_000):
+        counter += 1
+ts = [threading.Thread(target=add, name=f"adder-{n}") for n in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+with open(sys.argv[1], "w") as f:
+    print(4 * 200_000 - counter, sys._is_gil_enabled(), file=f)
+)PY");
+    const auto useIt = [&](py::PythonJob &job) { job.python = python; };
+    for (const bool gil : {false, true}) {
+        if (gil) qputenv("PYTHON_GIL", "1");
+        const auto runner = traced(script, {result}, useIt);
+        qunsetenv("PYTHON_GIL");
+        QCOMPARE(runner->result().error, QString());
+        const auto &metrics = runner->result().metrics;
+        QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+        QCOMPARE(metricValue(metrics, QStringLiteral("free_threaded")).toBool(), true);
+        QCOMPARE(metricValue(metrics, QStringLiteral("gil_enabled")).toBool(), gil);
+        QFile f(result);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> said = f.readAll().trimmed().split(' ');
+        QCOMPARE(said.size(), 2);
+        QCOMPARE(said[1], gil ? QByteArray("True") : QByteArray("False"));
+        const Trace &trace = runner->trace();
+        std::int64_t waitingForGil = 0;
+        for (std::size_t lane = 0; lane < trace.lanes().size(); ++lane)
+            waitingForGil += trace.totalIn(lane, State::WaitingGil);
+        qInfo("%s: %lld of 800,000 updates lost, GIL lanes %zu, waiting for the GIL %.1f ms",
+              gil ? "PYTHON_GIL=1" : "no GIL", said[0].toLongLong(), lanesOf(trace, LaneKind::Gil).size(),
+              double(waitingForGil) / 1e6);
+        if (!gil) {
+            QVERIFY(lanesOf(trace, LaneKind::Gil).empty());
+            QCOMPARE(waitingForGil, std::int64_t(0));
+            QVERIFY(!metricValue(metrics, QStringLiteral("gil_held_share")).isValid());
+            // The race the tutorials describe, really happening while traced.
+            QVERIFY2(said[0].toLongLong() > 0, "no update lost without the GIL");
+        } else {
+            QCOMPARE(lanesOf(trace, LaneKind::Gil).size(), std::size_t(1));
+            QVERIFY(metricValue(metrics, QStringLiteral("gil_held_share")).isValid());
+        }
+    }
+    // Threads that really run at once take one lock in turns: the tracer's own counts stay exact (each
+    // thread counts in a cell of its own; `n += 1` shared loses increments without a GIL), and every
+    // thread gets a lane of its own (numbered under a lock).
+    const QString locked = writeScript(QStringLiteral("locked.py"), R"PY(import threading
+counter = 0
+lock = threading.Lock()
+def add():
+    global counter
+    for _ in range(5_000):
+        with lock:
+            counter += 1
+ts = [threading.Thread(target=add, name=f"taker-{n}") for n in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+assert counter == 20_000, counter
+)PY");
+    const auto runner = traced(locked, {}, useIt);
+    QCOMPARE(runner->result().error, QString());
+    const auto &metrics = runner->result().metrics;
+    QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+    const qulonglong waits = metricValue(metrics, QStringLiteral("lock_waits")).toULongLong();
+    qInfo("locked: %llu waits drawn, %llu counted, %llu events", waits,
+          metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(),
+          metricValue(metrics, QStringLiteral("tracer_events")).toULongLong());
+    QCOMPARE(metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(), waits);
+    // Two per cycle, one more for each wait, and the threads' starts and ends.
+    QVERIFY(metricValue(metrics, QStringLiteral("tracer_events")).toULongLong() >= 40'000 + waits);
+    for (int n = 0; n < 4; ++n)
+        QVERIFY(laneNamed(runner->trace(), QStringLiteral("taker-%1").arg(n)) != SIZE_MAX);
+}
+
+QTEST_GUILESS_MAIN(TestPythonCores)
+#include "tst_pythoncores.moc"
