@@ -44,8 +44,8 @@ public:
         QString line = QStringLiteral("raceway: %1 · %2 s · about %3 of %4 events recorded")
                            .arg(m_what, l.toString(double(now - startNs) / 1e9, 'f', 1),
                                 l.toString(qulonglong(recorded)), l.toString(qulonglong(rec.maxEvents())));
-        // A scenario that counts: its counter's last reading (a pair read apart: the two may be a
-        // reading apart, which a progress line can bear).
+        // A scenario that counts: its counter's last reading (counted just before each write, so the
+        // value may be an increment or two behind, as the counter lane's reading is).
         if (const auto [counted, value] = rec.lastCount(); counted >= 0)
             line += QStringLiteral(" · %1 counted, the counter at %2")
                         .arg(l.toString(qlonglong(counted)), l.toString(qlonglong(value)));

@@ -326,15 +326,26 @@ public:
     std::uint64_t lostSwitches() const noexcept { return m_lostSwitches.load(std::memory_order_relaxed); }
     // The last reading of the run's counter (CounterSampler), for a progress line: increments made so far
     // and the counter's value; -1 before the first.
+    // One writer (the sampler's thread); the pair is read whole (a sequence count around the writes).
     void noteCount(std::int64_t counted, std::int64_t value) noexcept
     {
+        const std::uint64_t seq = m_countSeq.load(std::memory_order_relaxed);
+        m_countSeq.store(seq + 1, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_release);
         m_countValue.store(value, std::memory_order_relaxed);
-        m_counted.store(counted, std::memory_order_release);
+        m_counted.store(counted, std::memory_order_relaxed);
+        m_countSeq.store(seq + 2, std::memory_order_release);
     }
     std::pair<std::int64_t, std::int64_t> lastCount() const noexcept
     {
-        const std::int64_t counted = m_counted.load(std::memory_order_acquire);
-        return {counted, m_countValue.load(std::memory_order_relaxed)};
+        for (;;) {
+            const std::uint64_t before = m_countSeq.load(std::memory_order_acquire);
+            const std::int64_t counted = m_counted.load(std::memory_order_relaxed);
+            const std::int64_t value = m_countValue.load(std::memory_order_relaxed);
+            std::atomic_thread_fence(std::memory_order_acquire);
+            if ((before & 1) == 0 && m_countSeq.load(std::memory_order_relaxed) == before)
+                return {counted, value};
+        }
     }
 
 private:
@@ -359,6 +370,7 @@ private:
     std::atomic<unsigned> m_coreSources{0};
     std::atomic<std::uint64_t> m_lostSwitches{0};
     std::atomic<std::int64_t> m_counted{-1}, m_countValue{0};
+    std::atomic<std::uint64_t> m_countSeq{0};
     std::atomic<std::int64_t> m_horizon{INT64_MAX};
     std::mutex m_reserveMutex; // taken once per 4095 events at most, never by record() itself
     std::vector<EventChunk *> m_reserve;

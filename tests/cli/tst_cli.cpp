@@ -62,7 +62,9 @@ void TestCli::progressOnlyOnATerminal()
     while (match.hasNext()) {
         const QRegularExpressionMatch m = match.next();
         const qlonglong n = QLocale().toLongLong(m.captured(1)), value = QLocale().toLongLong(m.captured(2));
-        QVERIFY2(n > 0 && n <= 2000000 && value == n, qPrintable(m.captured(0))); // the lock is on: none lost
+        // The lock is on: nothing lost, but an increment counted just before its write may be in flight
+        // in each of the two threads.
+        QVERIFY2(n > 0 && n <= 2000000 && value <= n && n - value <= 2, qPrintable(m.captured(0)));
         ++updates;
     }
     QVERIFY2(updates >= 1, qPrintable(longer));
