@@ -326,26 +326,18 @@ public:
     std::uint64_t lostSwitches() const noexcept { return m_lostSwitches.load(std::memory_order_relaxed); }
     // The last reading of the run's counter (CounterSampler), for a progress line: increments made so far
     // and the counter's value; -1 before the first.
-    // One writer (the sampler's thread); the pair is read whole (a sequence count around the writes).
+    // One writer (the sampler's thread, a few thousand times a second at most), read 4 times a second:
+    // the pair under a lock, so that it is one reading.
     void noteCount(std::int64_t counted, std::int64_t value) noexcept
     {
-        const std::uint64_t seq = m_countSeq.load(std::memory_order_relaxed);
-        m_countSeq.store(seq + 1, std::memory_order_relaxed);
-        std::atomic_thread_fence(std::memory_order_release);
-        m_countValue.store(value, std::memory_order_relaxed);
-        m_counted.store(counted, std::memory_order_relaxed);
-        m_countSeq.store(seq + 2, std::memory_order_release);
+        std::lock_guard lock(m_countMutex);
+        m_counted = counted;
+        m_countValue = value;
     }
     std::pair<std::int64_t, std::int64_t> lastCount() const noexcept
     {
-        for (;;) {
-            const std::uint64_t before = m_countSeq.load(std::memory_order_acquire);
-            const std::int64_t counted = m_counted.load(std::memory_order_relaxed);
-            const std::int64_t value = m_countValue.load(std::memory_order_relaxed);
-            std::atomic_thread_fence(std::memory_order_acquire);
-            if ((before & 1) == 0 && m_countSeq.load(std::memory_order_relaxed) == before)
-                return {counted, value};
-        }
+        std::lock_guard lock(m_countMutex);
+        return {m_counted, m_countValue};
     }
 
 private:
@@ -369,8 +361,8 @@ private:
     std::atomic<std::uint32_t> m_deadlocks{0};
     std::atomic<unsigned> m_coreSources{0};
     std::atomic<std::uint64_t> m_lostSwitches{0};
-    std::atomic<std::int64_t> m_counted{-1}, m_countValue{0};
-    std::atomic<std::uint64_t> m_countSeq{0};
+    mutable std::mutex m_countMutex;
+    std::int64_t m_counted = -1, m_countValue = 0; // guarded by m_countMutex
     std::atomic<std::int64_t> m_horizon{INT64_MAX};
     std::mutex m_reserveMutex; // taken once per 4095 events at most, never by record() itself
     std::vector<EventChunk *> m_reserve;
