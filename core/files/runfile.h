@@ -22,14 +22,20 @@
 //     5 end       u64 events in the file; nothing may follow its block
 //     6 sites     u32 places, per place u16 bytes, UTF-8 ("bank.py:31 in transfer"): every place in the
 //                 code the Site events so far name (append-only: each record repeats and extends the last)
+//     7 summary   a lane past the event budget (Lane::pastBudget), once per such lane, before the result:
+//                 u32 lane, i64 origin, start, end, first bucket's index, u8 width shift, u32 buckets
+//                 (at most StateSummary::cap), per bucket 19 u32 times in state, i32 lost, u32 marks
 
 #include "results.h"
+#include "statesummary.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace raceway::runfile {
 
@@ -41,7 +47,15 @@ constexpr std::uint32_t blockRawLimit = 1u << 20;
 // zlib's worst case for a 1 MiB block is a little over 1 MiB; anything larger is not ours.
 constexpr std::uint32_t blockStoredLimit = blockRawLimit + blockRawLimit / 8;
 
-enum class Tag : std::uint8_t { Registry = 1, Events = 2, Commit = 3, Result = 4, End = 5, Sites = 6 };
+enum class Tag : std::uint8_t {
+    Registry = 1,
+    Events = 2,
+    Commit = 3,
+    Result = 4,
+    End = 5,
+    Sites = 6,
+    Summary = 7
+};
 enum class ValueTag : std::uint8_t {
     Invalid = 0,
     Bool,
@@ -69,6 +83,8 @@ struct SavedRun
     std::int64_t budgetReachedNs = 0;
     int signal = 0; // the signal that interrupted the run, 0: none
     std::int64_t traceStart = 0, traceEnd = 0;
+    // Each lane's summary past the event budget (not replayed from events: there are none).
+    std::vector<std::pair<std::uint32_t, StateSummary::Parts>> summaries;
 };
 
 } // namespace raceway::runfile

@@ -160,6 +160,9 @@ public:
             case Tag::Result:
                 result(c);
                 break;
+            case Tag::Summary:
+                summary(c);
+                break;
             case Tag::End: {
                 const std::uint64_t n = c.get<std::uint64_t>();
                 if (!c.ok()) break;
@@ -217,6 +220,40 @@ private:
         if (!c.ok()) return;
         m_lanes = std::move(lanes);
         m_trace->setRegistry(m_lanes, objects);
+    }
+
+    void summary(Cursor &c)
+    {
+        if (m_haveResult) {
+            c.fail(QStringLiteral("a lane's summary after the run's result"));
+            return;
+        }
+        const std::uint32_t lane = c.get<std::uint32_t>();
+        StateSummary::Parts parts;
+        parts.origin = c.get<std::int64_t>();
+        parts.start = c.get<std::int64_t>();
+        parts.end = c.get<std::int64_t>();
+        parts.first = c.get<std::int64_t>();
+        parts.widthShift = c.get<std::uint8_t>();
+        const std::uint32_t n = c.get<std::uint32_t>();
+        constexpr qsizetype bucketBytes = (StateSummary::states + 2) * 4;
+        if (c.ok() && (n > StateSummary::cap || qsizetype(n) * bucketBytes > c.left())) {
+            c.fail(QStringLiteral("a summary of %1 buckets (at most %2, and %3 bytes left)")
+                       .arg(n)
+                       .arg(StateSummary::cap)
+                       .arg(c.left()));
+            return;
+        }
+        parts.buckets.resize(c.ok() ? n : 0);
+        for (StateSummary::Bucket &b : parts.buckets) {
+            for (std::uint32_t &ns : b.covered)
+                ns = c.get<std::uint32_t>();
+            b.lost = c.get<std::int32_t>();
+            b.marks = c.get<std::uint32_t>();
+        }
+        if (!c.ok()) return;
+        if (lane >= m_lanes.size() || !m_trace->setPastBudget(lane, std::move(parts)))
+            c.fail(QStringLiteral("lane %1's summary does not fit the run").arg(lane));
     }
 
     void sites(Cursor &c)

@@ -292,6 +292,24 @@ void RunFileWriter::commit(std::int64_t upTo)
 
 bool RunFileWriter::finish(const runfile::SavedRun &run, QString *error)
 {
+    for (const auto &[lane, parts] : run.summaries) {
+        QByteArray s;
+        put(s, std::uint8_t(Tag::Summary));
+        put(s, std::uint32_t(lane));
+        put(s, std::int64_t(parts.origin));
+        put(s, std::int64_t(parts.start));
+        put(s, std::int64_t(parts.end));
+        put(s, std::int64_t(parts.first));
+        put(s, std::uint8_t(parts.widthShift));
+        put(s, std::uint32_t(parts.buckets.size()));
+        for (const StateSummary::Bucket &b : parts.buckets) {
+            for (const std::uint32_t ns : b.covered)
+                put(s, ns);
+            put(s, std::int32_t(b.lost));
+            put(s, b.marks);
+        }
+        if (!append(s, QStringLiteral("summaries"))) break;
+    }
     QByteArray r;
     put(r, std::uint8_t(Tag::Result));
     putString(r, run.scenario, 0xffff);

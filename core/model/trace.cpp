@@ -262,6 +262,9 @@ void Trace::addCoreRunLanes()
 void Trace::compact()
 {
     addCoreRunLanes(); // before the sources that hold each thread's last stretch are let go
+    extendSummaries(m_end);
+    m_summarising.clear();
+    m_summarising.shrink_to_fit();
     m_permitHandoffs = matchPermits(*this);
     m_sources.clear();
     m_sources.shrink_to_fit();
@@ -312,7 +315,7 @@ std::size_t Trace::bytesStored() const
     std::size_t bytes = 0;
     for (const Lane &l : m_lanes) {
         bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() +
-                 l.instants.bytes() + l.series.bytes() + l.buckets.bytes();
+                 l.instants.bytes() + l.series.bytes() + l.buckets.bytes() + l.pastBudget.bytes();
     }
     return bytes;
 }

@@ -3,6 +3,7 @@
 #include "column.h"
 #include "event.h"
 #include "lanekind.h"
+#include "statesummary.h"
 
 #include <QString>
 
@@ -39,6 +40,7 @@ enum class State : std::uint8_t {
                   // every thread waiting for that lock waits on the scheduler
 };
 constexpr int stateCount = 19;
+static_assert(StateSummary::states == stateCount, "a summary keeps every state");
 QString stateName(State state);
 // The state with what it carries where that matters to a reader: a kill's signal ("killed (SIGTERM)").
 QString stateName(State state, std::uint16_t obj);
@@ -126,6 +128,9 @@ struct Lane
     std::uint32_t coresSeen = 0; // bit per core (mod 32) this lane ran on: obj of its Running states
     Column<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)
     Column<SitePoint> sites;     // sorted by time: where in the code its waits and contended holds were
+    // Past the event budget: what the lane did from pastBudget.start() on, as shares of its time per bucket
+    // (empty where the lane's own events reach the end). Its transitions stop where this begins.
+    StateSummary pastBudget;
 
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
@@ -167,6 +172,13 @@ public:
     const std::vector<QString> &sites() const { return m_sites; }
     QString siteName(std::uint32_t site) const { return site < m_sites.size() ? m_sites[site] : QString(); }
     void ingest(const Event *events, std::size_t count); // events of one lane, in order
+    // Events recorded past the event budget, kept only as summaries (Lane::pastBudget): the same reading
+    // of them as ingest() gives, but nothing is stored per event, and the lanes other threads feed (a
+    // lock's, a counter's) are left as they are. A lane's first such event begins its summary; after it
+    // the lane takes no ordinary events.
+    void ingestPastBudget(const Event *events, std::size_t count);
+    // A saved run's summary put back (false: it does not fit together).
+    bool setPastBudget(std::size_t lane, StateSummary::Parts parts);
     // Merges the cross-lane effects (a lock's lane, a counter's series) of events before `upTo` into
     // their lanes; later ones wait, so that a lane written by several threads is extended at its end
     // instead of rewritten. Pass the recorder's watermark while a run goes on.
@@ -236,6 +248,18 @@ private:
         std::int64_t t, da, db;
     };
     Lane &ensureLane(std::size_t index);
+    // A lane past its budget is read by the same ingest() through a lane of its own that holds only
+    // its last transitions and what arrived since; fold() moves those into the summary.
+    struct Summarising
+    {
+        Lane scratch;
+        bool started = false;
+        std::size_t folded = 0; // scratch transitions whose interval to the next is in the summary
+    };
+    std::vector<Summarising> m_summarising; // indexed by lane
+    bool m_pastBudget = false;              // ingest() is reading events past the budget
+    void fold(std::size_t lane);
+    void extendSummaries(std::int64_t upTo);
     void push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj);
     static void truncate(Lane &lane, std::size_t size);
     static void summarise(Lane &lane);
@@ -298,6 +322,21 @@ private:
     }
     std::vector<PendingList<PendingTransition>> m_pendingTransitions; // indexed by lane
     std::vector<PendingList<PendingPoint>> m_pendingPoints;
+    // What events past the budget would add to other lanes goes here and is let go.
+    PendingList<PendingTransition> m_ignoredTransitions;
+    PendingList<PendingPoint> m_ignoredPoints;
+    PendingList<PendingTransition> &pendingTransitions(std::size_t lane)
+    {
+        if (!m_pastBudget) return pendingFor(m_pendingTransitions, lane);
+        m_ignoredTransitions.items.clear();
+        return m_ignoredTransitions;
+    }
+    PendingList<PendingPoint> &pendingPoints(std::size_t lane)
+    {
+        if (!m_pastBudget) return pendingFor(m_pendingPoints, lane);
+        m_ignoredPoints.items.clear();
+        return m_ignoredPoints;
+    }
 };
 
 } // namespace raceway

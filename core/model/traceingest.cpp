@@ -43,8 +43,7 @@ void Trace::ingest(const Event *events, std::size_t count)
         }
         case EventKind::LockRequested:
             push(lane, e.t, isGil(e.obj) ? State::WaitingGil : State::Waiting, e.obj);
-            if (int l = objectLane(e.obj); l >= 0)
-                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 1, 0});
+            if (int l = objectLane(e.obj); l >= 0) pendingPoints(std::size_t(l)).push_back({e.t, 1, 0});
             break;
         case EventKind::LockAcquired: {
             // Only a contended acquisition records a request first; the waiter count drops only then.
@@ -59,10 +58,10 @@ void Trace::ingest(const Event *events, std::size_t count)
             if (int l = objectLane(e.obj); l >= 0) {
                 // A semaphore has many holders at once: its lane counts them instead of naming one.
                 if (objectLaneKind(e.obj) == LaneKind::Semaphore)
-                    pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, waited ? -1 : 0, 1});
+                    pendingPoints(std::size_t(l)).push_back({e.t, waited ? -1 : 0, 1});
                 else {
-                    pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Held, e.lane});
-                    if (waited) pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+                    pendingTransitions(std::size_t(l)).push_back({e.t, State::Held, e.lane});
+                    if (waited) pendingPoints(std::size_t(l)).push_back({e.t, -1, 0});
                 }
             }
             break;
@@ -72,15 +71,14 @@ void Trace::ingest(const Event *events, std::size_t count)
             push(lane, e.t, isGil(e.obj) ? State::Idle : State::Running, lastCpu(e.lane));
             if (int l = objectLane(e.obj); l >= 0) {
                 if (objectLaneKind(e.obj) == LaneKind::Semaphore)
-                    pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 0, -1});
+                    pendingPoints(std::size_t(l)).push_back({e.t, 0, -1});
                 else
-                    pendingFor(m_pendingTransitions, std::size_t(l)).push_back({e.t, State::Free, e.lane});
+                    pendingTransitions(std::size_t(l)).push_back({e.t, State::Free, e.lane});
             }
             break;
         case EventKind::WaitBegin:
             push(lane, e.t, State::Waiting, e.obj);
-            if (int l = objectLane(e.obj); l >= 0)
-                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, 1, 0});
+            if (int l = objectLane(e.obj); l >= 0) pendingPoints(std::size_t(l)).push_back({e.t, 1, 0});
             break;
         case EventKind::WaitEnd: {
             // Only a wait that was drawn is taken off its object's count (a hostile stream may end
@@ -89,7 +87,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             const bool waited = !self.states.empty() && self.states.back() == State::Waiting;
             push(lane, e.t, State::Running, lastCpu(e.lane));
             if (int l = objectLane(e.obj); l >= 0 && waited)
-                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+                pendingPoints(std::size_t(l)).push_back({e.t, -1, 0});
             break;
         }
         case EventKind::GilWait:
@@ -97,12 +95,12 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         case EventKind::Holder:
             if (int l = objectLane(e.obj); l >= 0)
-                pendingFor(m_pendingTransitions, std::size_t(l))
+                pendingTransitions(std::size_t(l))
                     .push_back({e.t, e.arg != 0 ? State::Held : State::Free, e.lane});
             break;
         case EventKind::Signal:
             if (int l = objectLane(e.obj); l >= 0)
-                pendingFor(m_pendingTransitions, std::size_t(l))
+                pendingTransitions(std::size_t(l))
                     .push_back({e.t, e.arg != 0 ? State::Set : State::Free, e.lane});
             break;
         case EventKind::Mark: {
@@ -131,8 +129,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             (afterWait ? m_erasedAfterCoreWait : m_erasedOtherwise) += amount;
             m_writesAfterCoreWait += afterWait && amount > 0;
             m_lanes[lane].restoringWrites |= amount < 0;
-            if (src.counter >= 0)
-                pendingFor(m_pendingPoints, std::size_t(src.counter)).push_back({e.t, 0, -amount});
+            if (src.counter >= 0) pendingPoints(std::size_t(src.counter)).push_back({e.t, 0, -amount});
             break;
         }
         case EventKind::Progress: {
@@ -143,7 +140,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             const int l = objectLane(e.obj);
             if (l < 0) break;
             src.counter = l;
-            if (delta != 0) pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, delta, delta});
+            if (delta != 0) pendingPoints(std::size_t(l)).push_back({e.t, delta, delta});
             break;
         }
         case EventKind::ArgHigh:
@@ -152,8 +149,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         case EventKind::TaskBegin:
             push(lane, e.t, State::Task, std::uint16_t(e.arg));
-            if (int l = objectLane(e.obj); l >= 0)
-                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, -1, 0});
+            if (int l = objectLane(e.obj); l >= 0) pendingPoints(std::size_t(l)).push_back({e.t, -1, 0});
             break;
         case EventKind::TaskEnd:
             push(lane, e.t, State::Idle, 0);
@@ -167,7 +163,9 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::OffCore: {
             const Lane &l = ensureLane(lane);
             const std::size_t n = l.states.size();
-            if (const CoreHop hop = coreHopOf(wide); hop.back >= 0) { // which core ran it, when
+            // Which core ran it, when (past the budget not kept: nothing per switch is, and the cores' lanes
+            // end where the threads' events do).
+            if (const CoreHop hop = coreHopOf(wide); hop.back >= 0 && !m_pastBudget) {
                 const std::int64_t out = e.t - std::int64_t(e.arg);
                 // The first stretch of a lane begins where the lane does (the thread ran from its start).
                 const std::int64_t since = src.onCore >= 0 ? src.onCoreSince : n != 0 ? l.times[0] : out;
@@ -210,7 +208,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             push(lane, e.t, State::Idle, 0);
             break;
         case EventKind::TaskQueued:
-            pendingFor(m_pendingPoints, lane).push_back({e.t, 1, 0});
+            pendingPoints(lane).push_back({e.t, 1, 0});
             break;
         case EventKind::OnCpu: {
             // A running lane changes colour with its core; other states keep theirs.
@@ -222,7 +220,7 @@ void Trace::ingest(const Event *events, std::size_t count)
         }
         case EventKind::CoreSample: {
             // Series hold deltas: turn the absolute sample into one.
-            pendingFor(m_pendingPoints, lane).push_back({e.t, std::int64_t(e.arg) - src.lastSample, 0});
+            pendingPoints(lane).push_back({e.t, std::int64_t(e.arg) - src.lastSample, 0});
             src.lastSample = e.arg;
             break;
         }
@@ -235,7 +233,7 @@ void Trace::ingest(const Event *events, std::size_t count)
                 const auto da =
                     std::int64_t(std::uint64_t(src.readingExpected) - std::uint64_t(src.lastExpected));
                 const auto db = std::int64_t(std::uint64_t(wide) - std::uint64_t(src.lastActual));
-                pendingFor(m_pendingPoints, std::size_t(l)).push_back({e.t, da, db});
+                pendingPoints(std::size_t(l)).push_back({e.t, da, db});
             }
             src.lastExpected = src.readingExpected;
             src.lastActual = wide;
@@ -260,6 +258,89 @@ void Trace::ingest(const Event *events, std::size_t count)
         }
     }
     if (m_endFollowsEvents) m_end = std::max(m_end, m_latestEvent);
+}
+
+void Trace::ingestPastBudget(const Event *events, std::size_t count)
+{
+    // What the trace counts of recorded events stays theirs: the summary only adds the lanes' time.
+    const std::uint64_t recorded = m_events;
+    const std::int64_t progress = m_progressTotal, afterWait = m_erasedAfterCoreWait,
+                       otherwise = m_erasedOtherwise, writesAfterWait = m_writesAfterCoreWait;
+    m_pastBudget = true;
+    for (std::size_t i = 0; i < count;) {
+        std::size_t j = i + 1;
+        while (j < count && events[j].lane == events[i].lane)
+            ++j;
+        const std::size_t lane = events[i].lane;
+        Lane &own = ensureLane(lane);
+        if (lane >= m_summarising.size()) m_summarising.resize(lane + 1);
+        Summarising &s = m_summarising[lane];
+        if (!s.started) {
+            // The lane goes on from its last two transitions (a sleep's end goes back to what came before
+            // it), and its summary from here.
+            s.started = true;
+            s.scratch.kind = own.kind;
+            const std::size_t n = own.times.size();
+            for (std::size_t k = n >= 2 ? n - 2 : 0; k < n; ++k) {
+                s.scratch.times.push_back(own.times[k]);
+                s.scratch.states.push_back(own.states[k]);
+                s.scratch.objs.push_back(own.objs[k]);
+            }
+            own.pastBudget.begin(m_start, events[i].t);
+            if (n != 0) own.pastBudget.setOpen(own.times[n - 1], std::size_t(own.states[n - 1]));
+        }
+        std::swap(m_lanes[lane], s.scratch);
+        ingest(events + i, j - i);
+        std::swap(m_lanes[lane], s.scratch);
+        fold(lane);
+        i = j;
+    }
+    m_pastBudget = false;
+    m_ignoredTransitions.items.clear();
+    m_ignoredPoints.items.clear();
+    m_events = recorded;
+    m_progressTotal = progress;
+    m_erasedAfterCoreWait = afterWait;
+    m_erasedOtherwise = otherwise;
+    m_writesAfterCoreWait = writesAfterWait;
+}
+
+void Trace::fold(std::size_t laneIndex)
+{
+    Summarising &s = m_summarising[laneIndex];
+    Lane &own = m_lanes[laneIndex];
+    StateSummary &summary = own.pastBudget;
+    Lane &sc = s.scratch;
+    const std::size_t n = sc.times.size();
+    for (std::size_t k = s.folded; k + 1 < n; ++k)
+        summary.add(sc.times[k], sc.times[k + 1], std::size_t(sc.states[k]));
+    if (n != 0) summary.setOpen(sc.times[n - 1], std::size_t(sc.states[n - 1]));
+    for (const Marker &m : sc.markers)
+        summary.addLost(m.t, m.value);
+    for (const Instant &in : sc.instants)
+        summary.addMark(in.t);
+    // Only the last two transitions stay (the interval between them is in the summary now).
+    Lane kept;
+    kept.kind = sc.kind;
+    for (std::size_t k = n >= 2 ? n - 2 : 0; k < n; ++k) {
+        kept.times.push_back(sc.times[k]);
+        kept.states.push_back(sc.states[k]);
+        kept.objs.push_back(sc.objs[k]);
+    }
+    s.folded = n >= 2 ? 1 : 0;
+    sc = std::move(kept);
+}
+
+void Trace::extendSummaries(std::int64_t upTo)
+{
+    for (std::size_t lane = 0; lane < m_summarising.size() && lane < m_lanes.size(); ++lane)
+        if (m_summarising[lane].started) m_lanes[lane].pastBudget.extendTo(upTo);
+}
+
+bool Trace::setPastBudget(std::size_t lane, StateSummary::Parts parts)
+{
+    if (lane >= m_lanes.size()) return false;
+    return m_lanes[lane].pastBudget.restore(std::move(parts));
 }
 
 namespace {
@@ -348,6 +429,8 @@ void Trace::commit(std::int64_t upTo)
             lane.seriesHigh = std::max({lane.seriesHigh, a, b});
         }
     }
+    // Nothing before the watermark is still to come: the summaries' open states hold until there.
+    extendSummaries(std::min(upTo, m_end));
 }
 
 } // namespace raceway

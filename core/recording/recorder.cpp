@@ -167,14 +167,26 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         m_limit = m_used;
         return false;
     };
-    if (m_quota == 0) {
+    bool freshChunk = false;
+    if (m_quota == 0 && !m_pastBudget) {
         m_quota = m_recorder->claim();
         if (m_quota == 0 && m_setAside != 0) { // the shared budget is spent: what was set aside is next
             m_quota = m_setAside;
             m_setAside = 0;
             m_onSetAside = true;
         }
-        if (m_quota == 0) return drop();
+        if (m_quota == 0) {
+            if (!m_recorder->m_summarise) return drop();
+            freshChunk = beginPastBudget(t);
+        }
+    }
+    if (m_pastBudget && (!m_write || m_used == EventChunk::capacity || freshChunk) &&
+        m_recorder->mappedChunks() >= Recorder::summaryChunkLimit) {
+        // The collector is far behind: this event is not summarised, and memory stays bounded.
+        m_recorder->m_summaryGaps.fetch_add(1, std::memory_order_relaxed);
+        m_recorder->m_dropped.fetch_add(1, std::memory_order_relaxed);
+        m_limit = m_used;
+        return false;
     }
     if (!m_write) {
         // This is the first event of the thread that writes this lane. Workers yield to the collector and
@@ -186,9 +198,10 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         if (!m_keepPriority) setpriority(PRIO_PROCESS, tid, Recorder::workerNice);
         prepareCoreWatch(); // for events written by recordAt() alone
     }
-    if (!m_write || m_used == EventChunk::capacity) {
+    if (!m_write || m_used == EventChunk::capacity || freshChunk) {
         EventChunk *fresh = m_recorder->takeChunk();
         if (!fresh) return drop(); // out of memory: the events are counted as not recorded, never a crash
+        fresh->pastBudget = m_pastBudget; // before it is published
         if (m_write)
             m_write->next.store(fresh, std::memory_order_release);
         else
@@ -199,6 +212,22 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
     }
     m_limit = m_used + std::uint32_t(std::min<std::uint64_t>(EventChunk::capacity - m_used, m_quota));
     return true;
+}
+
+bool ThreadBuffer::beginPastBudget(std::int64_t t) noexcept
+{
+    // Counted as not recorded: the collector counts them as it drains them.
+    if (m_firstDrop.load(std::memory_order_relaxed) == 0)
+        m_firstDrop.store(std::max<std::int64_t>(t, 1), std::memory_order_release);
+    m_pastBudget = true;
+    m_onSetAside = false;
+    m_quota = UINT64_MAX / 2;
+    m_mark = m_used;
+    if (m_write && m_used == 0) {   // nothing in it yet: it becomes the first chunk past the budget
+        m_write->pastBudget = true; // read only after an event published in it
+        return false;
+    }
+    return m_write != nullptr; // the rest of this chunk is left: the next one holds the events past it
 }
 
 template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink, std::size_t limit)
@@ -213,14 +242,16 @@ template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink, std::size_t li
         const std::uint32_t published = m_read->count.load(std::memory_order_acquire);
         if (published > m_readPos) {
             const auto n = std::uint32_t(std::min<std::size_t>(published - m_readPos, limit - total));
-            sink(m_read->events + m_readPos, n);
+            sink(m_read->events + m_readPos, std::size_t(n), m_read->pastBudget);
             total += n;
             m_readPos += n;
+            continue;
         }
-        if (m_readPos < EventChunk::capacity) return total;
-        // The writer only links the next chunk after filling this one, and never touches it again.
+        // The writer links the next chunk only once it is done with this one (full, or left where the
+        // budget ran out), and never touches it again.
         EventChunk *next = m_read->next.load(std::memory_order_acquire);
         if (!next) return total;
+        if (m_read->count.load(std::memory_order_acquire) > m_readPos) continue; // published before that
         m_recorder->giveBack(m_read);
         m_read = next;
         m_readPos = 0;
@@ -234,19 +265,21 @@ bool ThreadBuffer::hasUnread() const noexcept
     if (!c) return false;
     const std::uint32_t pos = m_read ? m_readPos : 0;
     return c->count.load(std::memory_order_acquire) > pos ||
-           (pos == EventChunk::capacity && c->next.load(std::memory_order_acquire) != nullptr);
+           c->next.load(std::memory_order_acquire) != nullptr;
 }
 
 std::int64_t ThreadBuffer::nextUnreadTime() const noexcept
 {
     const EventChunk *c = m_read ? m_read : m_first.load(std::memory_order_acquire);
     std::uint32_t pos = m_read ? m_readPos : 0;
-    if (c && pos == EventChunk::capacity) {
-        c = c->next.load(std::memory_order_acquire);
+    while (c) {
+        // The next link first: once it is there, this chunk's count is final.
+        const EventChunk *next = c->next.load(std::memory_order_acquire);
+        if (c->count.load(std::memory_order_acquire) > pos) return c->events[pos].t;
+        c = next;
         pos = 0;
     }
-    if (!c || c->count.load(std::memory_order_acquire) <= pos) return INT64_MAX;
-    return c->events[pos].t;
+    return INT64_MAX;
 }
 
 Recorder::Recorder(std::uint64_t maxEvents)
@@ -274,6 +307,7 @@ EventChunk *Recorder::takeChunk() noexcept
         }
     }
     if (chunk) {
+        chunk->pastBudget = false;
         chunk->count.store(0, std::memory_order_relaxed);
         chunk->next.store(nullptr, std::memory_order_relaxed);
     } else {
@@ -381,8 +415,16 @@ std::uint64_t Recorder::holdBack(std::uint64_t n) noexcept
     return 0;
 }
 
-std::size_t Recorder::drain(const Sink &sink, std::size_t limit)
+std::size_t Recorder::drain(const Sink &sink, std::size_t limit, const Sink *pastBudget)
 {
+    const auto each = [&](const Event *events, std::size_t n, bool past) {
+        if (!past) {
+            sink(events, n);
+            return;
+        }
+        m_dropped.fetch_add(n, std::memory_order_relaxed); // not recorded: summarised at most
+        if (pastBudget) (*pastBudget)(events, n);
+    };
     std::vector<ThreadBuffer *> buffers;
     {
         std::lock_guard lock(m_mutex);
@@ -393,7 +435,7 @@ std::size_t Recorder::drain(const Sink &sink, std::size_t limit)
     std::size_t total = 0;
     if (limit == SIZE_MAX) { // everything: the order does not matter
         for (ThreadBuffer *b : buffers)
-            total += b->drain(sink, SIZE_MAX);
+            total += b->drain(each, SIZE_MAX);
         return total;
     }
     // Oldest first: a portion at a time from the buffer whose next event is the earliest.
@@ -407,7 +449,7 @@ std::size_t Recorder::drain(const Sink &sink, std::size_t limit)
                 oldest = b;
             }
         if (!oldest) break;
-        const std::size_t got = oldest->drain(sink, std::min(portion, limit - total));
+        const std::size_t got = oldest->drain(each, std::min(portion, limit - total));
         if (got == 0) break;
         total += got;
     }

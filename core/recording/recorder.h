@@ -29,6 +29,8 @@ struct EventChunk
 {
     static constexpr std::uint32_t capacity = 4095;
     std::atomic<std::uint32_t> count{0};
+    // Holds events past the event budget (Recorder::summarisePastBudget): set before it is published.
+    bool pastBudget = false;
     std::atomic<EventChunk *> next{nullptr};
     Event events[capacity];
 
@@ -216,6 +218,8 @@ private:
     std::uint64_t m_quota = 0;    // events this thread may still write, as of m_mark
     std::uint64_t m_setAside = 0; // of the budget, for this buffer alone once the rest is spent
     bool m_onSetAside = false;    // m_quota is what was set aside
+    bool m_pastBudget = false;    // writing events past the budget, for summaries only
+    bool beginPastBudget(std::int64_t t) noexcept;
     std::atomic<std::int64_t> m_firstDrop{0};
     std::atomic<int> m_tid{0};   // the writer's thread id, once it has written
     bool m_watchCore = false;    // the writer's: set up before it starts, switched off if it cannot watch
@@ -279,12 +283,20 @@ public:
     // The shared budget is spent: every thread's next claim fails (what they claimed before is left).
     bool budgetSpent() const noexcept { return m_remaining.load(std::memory_order_relaxed) <= 0; }
 
+    // Past the budget, threads go on writing events for summaries instead of dropping them: they are
+    // drained to their own sink (see drain) and let go, and counted as dropped then. Memory stays bounded:
+    // where the collector falls more than `summaryChunkLimit` chunks behind, events are dropped as
+    // before (summaryGaps() counts them). Set before the workers start.
+    void summarisePastBudget(bool on) noexcept { m_summarise = on; }
+    static constexpr std::uint64_t summaryChunkLimit = 256; // 16 MiB
+    std::uint64_t summaryGaps() const noexcept { return m_summaryGaps.load(std::memory_order_relaxed); }
+
     using Sink = std::function<void(const Event *, std::size_t)>;
     // Copies newly published events to sink(const Event *, size_t), each buffer's in order, at most
-    // about `limit` in one call. A bounded drain takes the oldest events first, in portions from
-    // whichever buffer is furthest behind, so every lane moves forward in time together. Returns how
-    // many it copied. Call from one thread at a time.
-    std::size_t drain(const Sink &sink, std::size_t limit = SIZE_MAX);
+    // about `limit` in one call; events past the budget go to `pastBudget` (or nowhere). A bounded drain
+    // takes the oldest events first, in portions from whichever buffer is furthest behind, so every lane
+    // moves forward in time together. Returns how many it copied. Call from one thread at a time.
+    std::size_t drain(const Sink &sink, std::size_t limit = SIZE_MAX, const Sink *pastBudget = nullptr);
     bool hasUnread() const; // published events not drained yet
     // Everything recorded before this time has been drained (INT64_MAX: everything published so far),
     // and nothing is still to be recorded before it (see holdWatermark).
@@ -356,6 +368,8 @@ private:
     std::uint64_t m_maxEvents;
     std::atomic<std::int64_t> m_remaining;
     std::atomic<std::uint64_t> m_dropped{0};
+    bool m_summarise = false;
+    std::atomic<std::uint64_t> m_summaryGaps{0};
     std::atomic<std::uint64_t> m_mapped{0};
     std::unique_ptr<WaitGraph> m_waitGraph; // guarded by m_mutex until made, then only read
     std::atomic<std::uint32_t> m_deadlocks{0};

@@ -13,6 +13,7 @@ Runner::Runner(const Scenario &scenario, ParamValues params, std::uint64_t maxEv
 {
     m_result.scenario = scenario.id();
     m_result.params = m_context.params();
+    m_recorder.summarisePastBudget(true);
 }
 
 Runner::~Runner()
@@ -81,13 +82,17 @@ bool Runner::collect(double budgetMs)
     // Slices small enough that one takes about a millisecond, so the deadline is kept.
     constexpr std::size_t slice = 1 << 16;
     std::size_t got = 0;
+    // Past the event budget the lanes go on as summaries (saved whole at the end, not event by event).
+    const Recorder::Sink pastBudget = [this](const Event *events, std::size_t n) {
+        m_trace.ingestPastBudget(events, n);
+    };
     do {
         got = m_recorder.drain(
             [this](const Event *events, std::size_t n) {
                 m_trace.ingest(events, n);
                 if (m_saver) m_saver->events(events, n);
             },
-            slice);
+            slice, &pastBudget);
         const std::int64_t watermark = m_recorder.watermark();
         m_trace.commit(watermark);
         if (m_saver) m_saver->commit(watermark);

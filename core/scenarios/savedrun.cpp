@@ -23,6 +23,9 @@ runfile::SavedRun describeRun(const Scenario &scenario, const RunResult &result,
     s.signal = signal;
     s.traceStart = trace.start();
     s.traceEnd = trace.end();
+    for (std::size_t lane = 0; lane < trace.lanes().size(); ++lane)
+        if (trace.lane(lane).pastBudget.started())
+            s.summaries.emplace_back(std::uint32_t(lane), trace.lane(lane).pastBudget.parts());
     return s;
 }
 

@@ -305,6 +305,27 @@ void TestCounter::pastTheBudgetTheCounterGoesOn()
     // past the budget, but every one of them is there.
     QVERIFY(!t.lane(own).series.empty());
     if (t.end() - spent > 300'000'000) QVERIFY(t.lane(own).series.back().t > spent);
+    // The threads go on as summaries: each from where its own events stop to the run's end, every
+    // nanosecond of it in some state, and the updates lost before and past the budget add up to the
+    // run's result.
+    std::int64_t lost = markerTotal(t);
+    int summarised = 0;
+    for (const std::size_t lane : lanesOfKind(t, LaneKind::Thread)) {
+        const Lane &l = t.lane(lane);
+        if (!l.pastBudget.started()) continue;
+        ++summarised;
+        const StateSummary &sum = l.pastBudget;
+        QVERIFY(l.times.empty() || l.times.back() <= sum.start());
+        QCOMPARE(sum.end(), t.end());
+        std::int64_t covered = 0;
+        for (std::size_t b = 0; b < sum.size(); ++b)
+            for (std::size_t st = 0; st < std::size_t(stateCount); ++st)
+                covered += sum.coveredNs(b, st);
+        QCOMPARE(covered, sum.end() - sum.start());
+        lost += sum.lostTotal();
+    }
+    QVERIFY(summarised >= 1);
+    QCOMPARE(qlonglong(lost), metric(*r, "lost_updates"));
 }
 
 void TestCounter::liveCounterLaneShowsOnlyWhatHappened_data()

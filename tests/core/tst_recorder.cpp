@@ -8,8 +8,10 @@
 #include <QTest>
 #include <QThread>
 
+#include <array>
 #include <atomic>
 #include <memory>
+#include <random>
 #include <vector>
 
 using namespace raceway;
@@ -30,6 +32,9 @@ private Q_SLOTS:
     void sleepInsideHoldReturnsToHolding();
     void crossLaneMergeKeepsTimeOrder();
     void tracedMutexWaitMatchesRecordedTimes();
+    void summaryKeepsEveryNanosecondInFixedMemory();
+    void pastTheBudgetEventsAreSummarisedNotKept();
+    void pastTheBudgetTheLaneIsSummarised();
 };
 
 void TestRecorder::singleThreadRoundTrip()
@@ -340,6 +345,171 @@ void TestRecorder::tracedMutexWaitMatchesRecordedTimes()
     trace.commit();
     QVERIFY(waited.load() > 0);
     QCOMPARE(trace.totalIn(waiterLane, State::Waiting), waited.load());
+}
+
+void TestRecorder::summaryKeepsEveryNanosecondInFixedMemory()
+{
+    // Intervals of random lengths, one after another, in random states: however many, the summary stays
+    // within its cap, and its buckets hold every nanosecond of each state (exactly, while a bucket is
+    // under 2 s wide) and every lost update.
+    std::mt19937_64 random(7);
+    for (const std::int64_t longest : {std::int64_t(40'000), std::int64_t(3'000'000)}) {
+        StateSummary s;
+        const std::int64_t origin = 1'000'000'007, from = origin + 123'456;
+        s.begin(origin, from);
+        std::array<std::int64_t, stateCount> want{};
+        std::int64_t t = origin; // the first interval begins before the summary: only its end counts
+        std::int64_t lost = 0;
+        for (int i = 0; i < 200'000; ++i) {
+            const std::int64_t d = std::int64_t(random() % std::uint64_t(longest)) + 1;
+            const auto state = std::size_t(random() % stateCount);
+            s.add(t, t + d, state);
+            want[state] += std::max<std::int64_t>(0, t + d - std::max(t, from));
+            if (i % 7 == 0 && t >= from) {
+                const std::int64_t n = std::int64_t(random() % 5) - 1; // a write may give one back
+                s.addLost(t, n);
+                lost += n;
+            }
+            t += d;
+        }
+        QVERIFY(s.size() <= StateSummary::cap);
+        QCOMPARE(s.start(), from);
+        QCOMPARE(s.end(), t);
+        QVERIFY(s.width() < (std::int64_t(1) << 31)); // 200k x 1.5 ms on average: 5 minutes
+        std::array<std::int64_t, stateCount> got{};
+        for (std::size_t b = 0; b < s.size(); ++b) {
+            std::int64_t inBucket = 0;
+            for (std::size_t st = 0; st < std::size_t(stateCount); ++st) {
+                got[st] += s.coveredNs(b, st);
+                inBucket += s.coveredNs(b, st);
+            }
+            QVERIFY(inBucket <= s.width());
+        }
+        for (std::size_t st = 0; st < std::size_t(stateCount); ++st)
+            QCOMPARE(got[st], want[st]);
+        QCOMPARE(s.lostTotal(), lost);
+        qInfo("%lld ms in %zu buckets of %lld us, %zu bytes", qlonglong((t - from) / 1'000'000), s.size(),
+              qlonglong(s.width() / 1000), s.bytes());
+        // Put back from its parts, it is the same summary; parts that do not fit together are refused.
+        StateSummary back;
+        QVERIFY(back.restore(s.parts()));
+        QCOMPARE(back.size(), s.size());
+        QCOMPARE(back.statesSeen(), s.statesSeen());
+        QCOMPARE(back.lostTotal(), s.lostTotal());
+        StateSummary::Parts bad = s.parts();
+        bad.first += 1;
+        QVERIFY(!back.restore(bad));
+        bad = s.parts();
+        bad.end = INT64_MAX;
+        QVERIFY(!back.restore(bad));
+        bad = s.parts();
+        bad.widthShift = 63;
+        QVERIFY(!back.restore(bad));
+    }
+}
+
+void TestRecorder::pastTheBudgetEventsAreSummarisedNotKept()
+{
+    // Past the budget, writers go on writing for the summaries: the collector gets every event, those
+    // past the budget apart (counted as dropped, never kept), each thread's in its order.
+    constexpr std::uint64_t budget = 10'000;
+    constexpr int threads = 4, perThread = 150'000;
+    Recorder rec(budget);
+    rec.summarisePastBudget(true);
+    std::vector<ThreadBuffer *> buffers;
+    for (int i = 0; i < threads; ++i)
+        buffers.push_back(rec.createBuffer(rec.addLane(QStringLiteral("t%1").arg(i), LaneKind::Thread)));
+    std::atomic<int> running{threads};
+    std::vector<std::unique_ptr<QThread>> workers;
+    for (int i = 0; i < threads; ++i) {
+        workers.emplace_back(QThread::create([&, b = buffers[std::size_t(i)]] {
+            for (int k = 0; k < perThread; ++k)
+                b->record(EventKind::Progress, 0, std::uint32_t(k));
+            running.fetch_sub(1);
+        }));
+        workers.back()->start();
+    }
+    std::uint64_t kept = 0, past = 0;
+    std::vector<std::int64_t> lastArg(threads, -1);
+    bool inOrder = true;
+    std::uint64_t mostMapped = 0;
+    const Recorder::Sink pastSink = [&](const Event *e, std::size_t n) {
+        for (std::size_t k = 0; k < n; ++k) {
+            inOrder &= std::int64_t(e[k].arg) > lastArg[e[k].lane];
+            lastArg[e[k].lane] = e[k].arg;
+        }
+        past += n;
+    };
+    const Recorder::Sink keptSink = [&](const Event *e, std::size_t n) {
+        for (std::size_t k = 0; k < n; ++k) {
+            inOrder &= std::int64_t(e[k].arg) > lastArg[e[k].lane];
+            lastArg[e[k].lane] = e[k].arg;
+        }
+        kept += n;
+    };
+    while (running.load() > 0 || rec.hasUnread()) {
+        rec.drain(keptSink, 50'000, &pastSink);
+        mostMapped = std::max(mostMapped, rec.mappedChunks());
+    }
+    for (auto &w : workers)
+        w->wait();
+    rec.drain(keptSink, SIZE_MAX, &pastSink);
+    QVERIFY(inOrder);
+    QVERIFY(kept <= budget);
+    QVERIFY(rec.budgetReachedNs() != 0);
+    QCOMPARE(kept + past + rec.summaryGaps(), std::uint64_t(threads) * perThread);
+    QCOMPARE(rec.droppedEvents(), past + rec.summaryGaps());
+    QVERIFY(mostMapped <= Recorder::summaryChunkLimit + threads);
+    qInfo("%llu kept, %llu summarised, %llu not (the collector fell behind); at most %llu chunks mapped",
+          qulonglong(kept), qulonglong(past), qulonglong(rec.summaryGaps()), qulonglong(mostMapped));
+}
+
+void TestRecorder::pastTheBudgetTheLaneIsSummarised()
+{
+    // A lane that runs 3 us and sleeps 7 us, over and over: recorded for a while, then past the budget.
+    // The lane's transitions stop where the summary begins; the summary holds the rest to the end, with
+    // the same shares, and the lost updates of the writes made past the budget.
+    Trace trace;
+    trace.setRegistry({{QStringLiteral("t"), LaneKind::Thread}}, {{}});
+    const std::int64_t t0 = 1'000'000'000;
+    trace.setStart(t0);
+    std::vector<Event> recorded, past;
+    std::int64_t t = t0;
+    recorded.push_back({t, 0, 0, EventKind::ThreadStart, 0});
+    for (int cycle = 0; cycle < 20'000; ++cycle) {
+        auto &to = cycle < 1000 ? recorded : past;
+        to.push_back({t + 3000, 0, 0, EventKind::SleepBegin, 0});
+        to.push_back({t + 10'000, 0, 0, EventKind::SleepEnd, 0});
+        if (cycle % 10 == 0) to.push_back({t + 10'000, 2, 0, EventKind::LostUpdate, 0});
+        t += 10'000;
+    }
+    past.push_back({t, 0, 0, EventKind::ThreadEnd, 0});
+    trace.ingest(recorded.data(), recorded.size());
+    trace.commit();
+    for (std::size_t k = 0; k < past.size(); k += 999) // in batches, as a collector drains them
+        trace.ingestPastBudget(past.data() + k, std::min<std::size_t>(999, past.size() - k));
+    trace.commit();
+    trace.setEnd(t + 5000);
+    trace.compact();
+    const Lane &lane = trace.lane(0);
+    QCOMPARE(trace.eventCount(), std::uint64_t(recorded.size()));
+    QCOMPARE(lane.markers.size(), std::size_t(100));
+    const StateSummary &s = lane.pastBudget;
+    QVERIFY(s.started());
+    QCOMPARE(s.start(), past.front().t);
+    QCOMPARE(s.end(), t + 5000);
+    std::int64_t running = 0, sleeping = 0, done = 0;
+    for (std::size_t b = 0; b < s.size(); ++b) {
+        running += s.coveredNs(b, std::size_t(State::Running));
+        sleeping += s.coveredNs(b, std::size_t(State::Sleeping));
+        done += s.coveredNs(b, std::size_t(State::Done));
+    }
+    // From the first sleep past the budget: 19,000 sleeps of 7 us, 18,999 runs of 3 us, then done.
+    QCOMPARE(sleeping, std::int64_t(19'000) * 7000);
+    QCOMPARE(running, std::int64_t(18'999) * 3000);
+    QCOMPARE(done, std::int64_t(5000));
+    QCOMPARE(s.lostTotal(), std::int64_t(1900) * 2);
+    QVERIFY(s.statesSeen() & (1u << unsigned(State::Sleeping)));
 }
 
 QTEST_GUILESS_MAIN(TestRecorder)

@@ -92,12 +92,13 @@ void TestPythonCores::coreWaitsSampledWhereTheKernelRefuses()
     QFile::remove(own);
     const QString script = writeScript(QStringLiteral("queue.py"), R"PY(import multiprocessing as mp, sys
 def work(path):
+    before = open("/proc/thread-self/schedstat").read().split()[1]
     x = 0
     for i in range(3_000_000):
         x += i
     on, delay = open("/proc/thread-self/schedstat").read().split()[:2]
     with open(path, "a") as f:
-        print(mp.current_process().name, on, delay, file=f)
+        print(mp.current_process().name, on, delay, before, file=f)
 if __name__ == "__main__":
     ps = [mp.Process(target=work, args=(sys.argv[1],), name=f"spinner-{n}") for n in range(4)]
     for p in ps: p.start()
@@ -115,10 +116,10 @@ if __name__ == "__main__":
     QFile f(own);
     QVERIFY(f.open(QIODevice::ReadOnly));
     int checked = 0;
-    std::int64_t drawnSum = 0, ownSum = 0;
+    std::int64_t drawnSum = 0, ownSum = 0, inWorkSum = 0;
     for (const QByteArray &line : f.readAll().split('\n')) {
         const QList<QByteArray> parts = line.split(' ');
-        if (parts.size() != 3) continue;
+        if (parts.size() != 4) continue;
         const std::size_t lane =
             laneNamed(trace, QString::fromLatin1(parts[0]) + QStringLiteral(": MainThread"));
         QVERIFY(lane != SIZE_MAX);
@@ -128,16 +129,22 @@ if __name__ == "__main__":
               double(drawn) / 1e6, double(queued) / 1e6);
         drawnSum += drawn;
         ownSum += queued;
+        inWorkSum += queued - parts[3].toLongLong(); // while its lane was surely there, running
         // Its own count begins at the fork, its lane a little later; the last sample comes up to a
         // millisecond before its end.
         QVERIFY2(drawn <= queued + 5'000'000, "drawn waiting for a core longer than the kernel counted");
         ++checked;
     }
     QCOMPARE(checked, 4);
-    QVERIFY2(ownSum > 40'000'000, "the workers hardly waited for a core: nothing to compare");
+    QVERIFY2(inWorkSum > 40'000'000, "the workers hardly waited for a core: nothing to compare");
+    // Against what they waited while they computed (their count begins at the fork, their lanes when the
+    // tracer starts in them: on a loaded machine a third of it came before, in one run of three).
+    qInfo("drawn %.1f ms; run-queue time %.1f ms, %.1f ms of it while computing", double(drawnSum) / 1e6,
+          double(ownSum) / 1e6, double(inWorkSum) / 1e6);
     QVERIFY2(
-        drawnSum >= ownSum * 7 / 10,
-        qPrintable(QStringLiteral("drawn %1 ms of %2 ms").arg(drawnSum / 1'000'000).arg(ownSum / 1'000'000)));
+        drawnSum >= inWorkSum * 8 / 10,
+        qPrintable(
+            QStringLiteral("drawn %1 ms of %2 ms").arg(drawnSum / 1'000'000).arg(inWorkSum / 1'000'000)));
     QCOMPARE(metricValue(metrics, QStringLiteral("waiting_for_cpu_ms")).toDouble() >=
                  double(drawnSum) / 1e6 - 0.001,
              true);

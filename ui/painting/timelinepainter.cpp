@@ -1,5 +1,7 @@
 #include "timelinepainter.h"
 
+#include "lanes/summarypainter.h"
+
 #include "lanes/instantspainter.h"
 #include "lanes/lanedrawers.h"
 
@@ -233,6 +235,8 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
         const Lane &ln = m_trace.lane(lane);
         // Raceway's own lane is written whole at the end (its samples are the intervals' starts).
         if (ln.kind == LaneKind::Observer) return !ln.series.empty();
+        // A lane summarised past the budget is drawn from its summary there (paintPastBudget).
+        if (ln.pastBudget.started()) return true;
         return !ln.series.empty() && ln.series.back().t > t;
     };
     bool anyKept = false;
@@ -253,9 +257,14 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
     washDownTo(bottom + 1);
     p.setPen(QPen(m_palette.state(State::Waiting), 2, Qt::DashLine));
     p.drawLine(x, top, x, bottom);
+    const std::int64_t resolution = summaryResolution(m_trace);
     const QString text =
-        anyKept ? QStringLiteral("event budget reached: past here only the lanes left clear were recorded")
-                : QStringLiteral("event budget reached: not everything after this was recorded");
+        resolution != 0
+            ? QStringLiteral("event budget reached: past here the threads are drawn as each state's share of "
+                             "every %1 (a summary)")
+                  .arg(QString::fromStdString(coords::formatDuration(resolution)))
+        : anyKept ? QStringLiteral("event budget reached: past here only the lanes left clear were recorded")
+                  : QStringLiteral("event budget reached: not everything after this was recorded");
     const int w = p.fontMetrics().horizontalAdvance(text) + 10;
     const QRect box(std::min(x + 4, l.plot.right() - w), top + 2, w, p.fontMetrics().height() + 4);
     p.fillRect(box, m_palette.background);

@@ -10,7 +10,7 @@ TraceSummary TraceSummary::of(const Trace &trace)
         const auto kind = std::size_t(lane.kind);
         if (kind >= s.kindCounts.size()) s.kindCounts.resize(kind + 1);
         s.ordinals.push_back(s.kindCounts[kind]++);
-        s.statesSeen |= lane.statesSeen;
+        s.statesSeen |= lane.statesSeen | lane.pastBudget.statesSeen();
         s.coreWaitSources |= lane.coreWaitSources;
     }
     return s;

@@ -60,7 +60,7 @@ void LaneDrawer::paintNameAndScale(const TimelineContext &ctx, QPainter &p, cons
 
 void LaneDrawer::legend(const Lane &lane, LegendEntries &entries) const
 {
-    entries.addStates(lane.statesSeen);
+    entries.addStates(lane.statesSeen | lane.pastBudget.statesSeen());
     legendMarkers(lane, entries);
 }
 

@@ -1,6 +1,7 @@
 #include "threadlane.h"
 
 #include "markerspainter.h"
+#include "summarypainter.h"
 
 namespace raceway {
 
@@ -9,6 +10,7 @@ void ThreadLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t inde
     const Lane &lane = ctx.trace.lane(index);
     paintStates(ctx, p, lane, r, style());
     paintMarkers(ctx, p, lane, r);
+    paintPastBudget(ctx, p, lane, r);
 }
 
 } // namespace raceway

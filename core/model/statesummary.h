@@ -1,0 +1,86 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace raceway {
+
+// A lane's time kept as shares instead of transitions, in fixed memory whatever the run's length: what a
+// lane did past the event budget. Buckets of one power-of-two width lie on a grid that starts at the
+// run's start (so every lane's buckets line up); each says how long the lane spent in each state in it,
+// and how many updates its writes erased there. When a lane would need more than `cap` buckets,
+// neighbours merge pairwise and the width doubles.
+class StateSummary
+{
+public:
+    static constexpr std::size_t states = 19; // stateCount (trace.h checks)
+    static constexpr std::size_t cap = 512;
+    static constexpr int firstWidthShift = 20; // 1.05 ms
+
+    struct Bucket
+    {
+        // Time in each state, in units of (1 << unitShift()) ns: 1 ns while a bucket is under 2.1 s wide.
+        std::array<std::uint32_t, states> covered{};
+        std::int32_t lost = 0;   // updates erased by the lane's writes in it, net of any given back
+        std::uint32_t marks = 0; // instants (ticks, overdrafts, printed lines) in it
+    };
+
+    // Starts covering at `from`, on the grid that begins at `origin` (the run's start).
+    void begin(std::int64_t origin, std::int64_t from);
+    bool started() const { return m_started; }
+    // [from, to) in `state`: the part before start() or already covered by extendTo() is left out.
+    void add(std::int64_t from, std::int64_t to, std::size_t state);
+    void addLost(std::int64_t t, std::int64_t n);
+    void addMark(std::int64_t t);
+    // The lane is in `state` from `t` on, until the next add: extendTo() covers that much of it.
+    void setOpen(std::int64_t t, std::size_t state);
+    void extendTo(std::int64_t t);
+
+    std::int64_t start() const { return m_start; }
+    std::int64_t end() const { return m_end; } // covered up to here
+    int widthShift() const { return m_widthShift; }
+    std::int64_t width() const { return std::int64_t(1) << m_widthShift; }
+    int unitShift() const { return m_widthShift > 31 ? m_widthShift - 31 : 0; }
+    std::size_t size() const { return m_buckets.size(); }
+    const Bucket &bucket(std::size_t i) const { return m_buckets[i]; }
+    // Where bucket i begins on the grid (it may begin before start()).
+    std::int64_t bucketStart(std::size_t i) const
+    {
+        return m_origin + ((m_first + std::int64_t(i)) << m_widthShift);
+    }
+    std::int64_t coveredNs(std::size_t i, std::size_t state) const
+    {
+        return std::int64_t(m_buckets[i].covered[state]) << unitShift();
+    }
+    std::uint32_t statesSeen() const { return m_seen; } // bit per state with time in some bucket
+    std::int64_t lostTotal() const;
+    std::size_t bytes() const { return m_buckets.capacity() * sizeof(Bucket); }
+
+    // For saved runs: the whole summary as it stands, and back (false: the parts do not fit together).
+    struct Parts
+    {
+        std::int64_t origin = 0, start = 0, end = 0, first = 0;
+        int widthShift = firstWidthShift;
+        std::vector<Bucket> buckets;
+    };
+    Parts parts() const { return {m_origin, m_start, m_end, m_first, m_widthShift, m_buckets}; }
+    bool restore(Parts parts);
+
+private:
+    Bucket &at(std::int64_t t); // the bucket holding t, made (and the width doubled) as needed
+    void coarsen();
+
+    bool m_started = false;
+    std::int64_t m_origin = 0, m_start = 0, m_end = 0;
+    std::int64_t m_first = 0; // grid index of m_buckets[0]
+    int m_widthShift = firstWidthShift;
+    std::uint32_t m_seen = 0;
+    std::int64_t m_openFrom = 0;
+    std::size_t m_openState = 0;
+    bool m_open = false;
+    std::vector<Bucket> m_buckets;
+};
+
+} // namespace raceway

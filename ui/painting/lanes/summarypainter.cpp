@@ -1,0 +1,99 @@
+#include "summarypainter.h"
+
+#include <array>
+#include <cmath>
+
+namespace raceway {
+namespace {
+
+// Top to bottom: what the lane did, then what held it up, then its rest.
+constexpr std::array<State, 17> stripeOrder = {
+    State::Running,    State::Task,      State::Holding, State::HoldingReady, State::Ready,    State::Waiting,
+    State::WaitingGil, State::WaitingIo, State::Blocked, State::Sleeping,     State::Held,     State::Set,
+    State::Done,       State::Cancelled, State::Crashed, State::Killed,       State::TimedOut,
+};
+
+} // namespace
+
+std::int64_t summaryResolution(const Trace &trace)
+{
+    std::int64_t widest = 0;
+    for (const Lane &lane : trace.lanes())
+        if (lane.pastBudget.started()) widest = std::max(widest, lane.pastBudget.width());
+    return widest;
+}
+
+void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r)
+{
+    const StateSummary &s = lane.pastBudget;
+    const coords::Mapping &m = ctx.mapping;
+    if (!s.started() || s.start() >= m.end) return;
+    const auto xOf = [&](std::int64_t t) {
+        return int(std::lround(std::clamp(m.toX(t), double(r.left()) - 1, double(r.right()) + 2)));
+    };
+    const int inset = r.height() >= 10 ? 2 : 0;
+    const int top = r.top() + inset, height = r.height() - 2 * inset;
+    // What the lane's last transition would draw on from here is not what happened: cleared first.
+    const int clearFrom = std::max(r.left(), xOf(s.start()));
+    const int clearTo = std::min(r.right() + 1, xOf(std::max(s.end(), ctx.trace.end())));
+    if (clearTo <= clearFrom) return;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.fillRect(QRect(clearFrom, r.top(), clearTo - clearFrom, r.height()), ctx.palette.background);
+
+    std::array<std::int64_t, stateCount> ns{};
+    std::int64_t lost = 0;
+    int groupFrom = -1;
+    bool any = false;
+    const auto flush = [&](int x1) {
+        if (groupFrom < 0 || x1 <= groupFrom) return;
+        std::int64_t total = 0;
+        for (const State st : stripeOrder)
+            total += ns[std::size_t(st)];
+        if (total > 0) {
+            std::int64_t cumulative = 0;
+            int y = top;
+            for (const State st : stripeOrder) {
+                const std::int64_t part = ns[std::size_t(st)];
+                if (part == 0) continue;
+                cumulative += part;
+                const int y1 = top + int(std::llround(double(cumulative) / double(total) * height));
+                if (y1 > y) {
+                    const QColor colour = ctx.palette.state(st);
+                    p.fillRect(QRect(groupFrom, y, x1 - groupFrom, y1 - y), colour);
+                    ctx.inked(colour);
+                }
+                y = y1;
+            }
+            // A seam between blocks wide enough to see: the resolution shows.
+            if (x1 - groupFrom >= 6) p.fillRect(QRect(x1 - 1, top, 1, height), ctx.palette.background);
+        }
+        if (lost > 0) { // erased on the whole (a block that gave back more shows nothing)
+            p.fillRect(QRect(groupFrom, r.bottom() - 2, std::max(1, x1 - groupFrom - 1), 3),
+                       ctx.palette.lostMarker);
+            ctx.inked(ctx.palette.lostMarker);
+        }
+        ns.fill(0);
+        lost = 0;
+        any = false;
+        groupFrom = -1;
+    };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const std::int64_t b0 = std::max(s.bucketStart(i), s.start());
+        const std::int64_t b1 = std::min(s.bucketStart(i) + s.width(), s.end());
+        if (b1 <= m.start || b1 <= b0) continue;
+        if (b0 >= m.end) break;
+        const int x0 = std::max(clearFrom, xOf(b0)), x1 = std::min(clearTo, xOf(b1));
+        // A block spans two pixels at least: narrower buckets are drawn together.
+        if (groupFrom < 0) groupFrom = x0;
+        for (std::size_t st = 0; st < std::size_t(stateCount); ++st)
+            ns[st] += s.coveredNs(i, st);
+        lost += s.bucket(i).lost;
+        any = true;
+        if (x1 - groupFrom >= 2) flush(x1);
+    }
+    if (any) flush(std::max(groupFrom + 1, std::min(clearTo, xOf(s.end()))));
+    p.restore();
+}
+
+} // namespace raceway
