@@ -125,6 +125,13 @@ int executeRun(const Scenario &scenario, const ParamValues &params, const CliOpt
         // workload's CPU in counter threads=2 iterations=3000000 lock=on, 3–4 % now). Stopping polls faster.
         if (!runner.workersJoined()) {
             progress.update(runner, startedNs);
+            // Past the budget, what the workers write is only for the summaries, and the recorder keeps
+            // little of it waiting (Recorder::summaryChunkLimit): it is collected as it comes.
+            if (runner.recorder().budgetSpent() && !stopping) {
+                runner.collectPastBudget();
+                QThread::msleep(2);
+                continue;
+            }
             QThread::msleep(stopping ? 1 : 5);
             continue;
         }

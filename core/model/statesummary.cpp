@@ -37,6 +37,7 @@ StateSummary::Bucket &StateSummary::at(std::int64_t t)
     }
     if (index < m_first) return m_buckets.front(); // never: nothing before start() is added
     if (std::size_t(index - m_first) >= m_buckets.size()) m_buckets.resize(std::size_t(index - m_first) + 1);
+    m_lastStart = bucketStart(m_buckets.size() - 1);
     return m_buckets[std::size_t(index - m_first)];
 }
 
@@ -67,7 +68,9 @@ void StateSummary::add(std::int64_t from, std::int64_t to, std::size_t state)
     if (!m_started || state >= states) return;
     from = std::max(from, m_end); // in time order: what is before the end is covered already
     for (std::int64_t t = from; t < to;) {
-        Bucket &b = at(t);
+        // Mostly in the last bucket: found without a division.
+        const bool inLast = !m_buckets.empty() && t >= m_lastStart && t - m_lastStart < width();
+        Bucket &b = inLast ? m_buckets.back() : at(t);
         const std::int64_t bucketEnd = m_origin + ((((t - m_origin) >> m_widthShift) + 1) << m_widthShift);
         const std::int64_t piece = std::min(to, bucketEnd) - t;
         const std::uint64_t units = std::uint64_t(piece) >> unitShift();
@@ -133,6 +136,7 @@ bool StateSummary::restore(Parts parts)
     m_first = parts.first;
     m_widthShift = parts.widthShift;
     m_buckets = std::move(parts.buckets);
+    if (!m_buckets.empty()) m_lastStart = bucketStart(m_buckets.size() - 1);
     for (const Bucket &b : m_buckets)
         for (std::size_t s = 0; s < states; ++s)
             if (b.covered[s] != 0) m_seen |= 1u << s;

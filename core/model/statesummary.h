@@ -8,8 +8,8 @@
 namespace raceway {
 
 // A lane's time kept as shares instead of transitions, in fixed memory whatever the run's length: what a
-// lane did past the event budget. Buckets of one power-of-two width lie on a grid that starts at the
-// run's start (so every lane's buckets line up); each says how long the lane spent in each state in it,
+// lane did past the event budget. Buckets of one power-of-two width lie on one grid (so every lane's
+// buckets line up); each says how long the lane spent in each state in it,
 // and how many updates its writes erased there. When a lane would need more than `cap` buckets,
 // neighbours merge pairwise and the width doubles.
 class StateSummary
@@ -27,7 +27,7 @@ public:
         std::uint32_t marks = 0; // instants (ticks, overdrafts, printed lines) in it
     };
 
-    // Starts covering at `from`, on the grid that begins at `origin` (the run's start).
+    // Starts covering at `from`, on the grid that begins at `origin`.
     void begin(std::int64_t origin, std::int64_t from);
     bool started() const { return m_started; }
     // [from, to) in `state`: the part before start() or already covered by extendTo() is left out.
@@ -35,8 +35,13 @@ public:
     void addLost(std::int64_t t, std::int64_t n);
     void addMark(std::int64_t t);
     // The lane is in `state` from `t` on, until the next add: extendTo() covers that much of it.
+    // Only at the run's end: a wait for a core is known when it ends, so a state still open may yet turn
+    // out to have been something else. While a run goes on, the open state is drawn from openFrom() on.
     void setOpen(std::int64_t t, std::size_t state);
     void extendTo(std::int64_t t);
+    bool hasOpen() const { return m_open; }
+    std::int64_t openFrom() const { return m_openFrom; }
+    std::size_t openState() const { return m_openState; }
 
     std::int64_t start() const { return m_start; }
     std::int64_t end() const { return m_end; } // covered up to here
@@ -74,7 +79,8 @@ private:
 
     bool m_started = false;
     std::int64_t m_origin = 0, m_start = 0, m_end = 0;
-    std::int64_t m_first = 0; // grid index of m_buckets[0]
+    std::int64_t m_first = 0;     // grid index of m_buckets[0]
+    std::int64_t m_lastStart = 0; // where the last bucket begins
     int m_widthShift = firstWidthShift;
     std::uint32_t m_seen = 0;
     std::int64_t m_openFrom = 0;

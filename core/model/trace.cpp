@@ -142,37 +142,9 @@ void Trace::setRegistry(const std::vector<LaneInfo> &lanes, const std::vector<Ob
     m_objects = objects;
 }
 
-Lane &Trace::ensureLane(std::size_t index)
-{
-    if (index >= m_lanes.size()) m_lanes.resize(index + 1);
-    return m_lanes[index];
-}
-
 QString Trace::objectName(std::uint16_t obj) const
 {
     return obj < m_objects.size() ? m_objects[obj].name : QString();
-}
-
-std::uint16_t Trace::lastCpu(std::uint16_t lane) const
-{
-    return lane < m_sources.size() ? m_sources[lane].lastCpu : 0;
-}
-
-bool Trace::isGil(std::uint8_t obj) const
-{
-    const int l = objectLane(obj);
-    return l >= 0 && std::size_t(l) < m_lanes.size() && m_lanes[std::size_t(l)].kind == LaneKind::Gil;
-}
-
-int Trace::objectLane(std::uint8_t obj) const
-{
-    return obj < m_objects.size() ? m_objects[obj].lane : -1;
-}
-
-LaneKind Trace::objectLaneKind(std::uint8_t obj) const
-{
-    const int l = objectLane(obj);
-    return l >= 0 && std::size_t(l) < m_lanes.size() ? m_lanes[std::size_t(l)].kind : LaneKind::Thread;
 }
 
 void Trace::push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj)
@@ -183,7 +155,8 @@ void Trace::push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj)
     l.objs.push_back(obj);
     l.statesSeen |= 1u << unsigned(s);
     if (s == State::Running) l.coresSeen |= 1u << (obj % 32);
-    if (l.times.size() > (l.buckets.size() + 1) * Lane::bucketSize) summarise(l);
+    // (A lane read past the budget keeps two transitions: nothing to summarise.)
+    if (!m_pastBudget && l.times.size() > (l.buckets.size() + 1) * Lane::bucketSize) summarise(l);
 }
 
 void Trace::summarise(Lane &l)
@@ -253,7 +226,10 @@ void Trace::addCoreRunLanes()
             if (l.times.empty()) continue;
             r.start = std::max(r.start, l.times.front());
             if (hasEnded(l.states.back())) r.end = std::min(r.end, l.times.back());
+            // Past the budget its stretches are not known: the last one known ends where its events do.
+            if (l.pastBudget.started()) r.end = std::min(r.end, l.pastBudget.start());
         }
+        std::erase_if(stretches, [](const CoreStretch &r) { return r.end <= r.start; });
         appendLane(coreRunsLane(core, std::move(stretches), m_start));
     }
     m_coreRuns.clear();

@@ -247,7 +247,11 @@ private:
     {
         std::int64_t t, da, db;
     };
-    Lane &ensureLane(std::size_t index);
+    Lane &ensureLane(std::size_t index)
+    {
+        if (index >= m_lanes.size()) m_lanes.resize(index + 1);
+        return m_lanes[index];
+    }
     // A lane past its budget is read by the same ingest() through a lane of its own that holds only
     // its last transitions and what arrived since; fold() moves those into the summary.
     struct Summarising
@@ -263,10 +267,20 @@ private:
     void push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj);
     static void truncate(Lane &lane, std::size_t size);
     static void summarise(Lane &lane);
-    int objectLane(std::uint8_t obj) const;
-    LaneKind objectLaneKind(std::uint8_t obj) const; // Thread when the object has no lane
-    std::uint16_t lastCpu(std::uint16_t lane) const;
-    bool isGil(std::uint8_t obj) const;
+    int objectLane(std::uint8_t obj) const { return obj < m_objects.size() ? m_objects[obj].lane : -1; }
+    LaneKind objectLaneKind(std::uint8_t obj) const // Thread when the object has no lane
+    {
+        const int l = objectLane(obj);
+        return l >= 0 && std::size_t(l) < m_lanes.size() ? m_lanes[std::size_t(l)].kind : LaneKind::Thread;
+    }
+    std::uint16_t lastCpu(std::uint16_t lane) const
+    {
+        return lane < m_sources.size() ? m_sources[lane].lastCpu : 0;
+    }
+    bool isGil(std::uint8_t obj) const
+    {
+        return objectLaneKind(obj) == LaneKind::Gil && objectLane(obj) >= 0;
+    }
 
     std::int64_t m_start = 0;
     std::int64_t m_end = 0;
@@ -312,7 +326,11 @@ private:
     {
         std::vector<T> items;
         std::size_t sorted = 0;
-        void push_back(const T &item) { items.push_back(item); }
+        bool ignored = false; // what events past the budget would add: let go
+        void push_back(const T &item)
+        {
+            if (!ignored) items.push_back(item);
+        }
     };
     template <typename T>
     static PendingList<T> &pendingFor(std::vector<PendingList<T>> &lists, std::size_t lane)
@@ -323,19 +341,15 @@ private:
     std::vector<PendingList<PendingTransition>> m_pendingTransitions; // indexed by lane
     std::vector<PendingList<PendingPoint>> m_pendingPoints;
     // What events past the budget would add to other lanes goes here and is let go.
-    PendingList<PendingTransition> m_ignoredTransitions;
-    PendingList<PendingPoint> m_ignoredPoints;
+    PendingList<PendingTransition> m_ignoredTransitions{{}, 0, true};
+    PendingList<PendingPoint> m_ignoredPoints{{}, 0, true};
     PendingList<PendingTransition> &pendingTransitions(std::size_t lane)
     {
-        if (!m_pastBudget) return pendingFor(m_pendingTransitions, lane);
-        m_ignoredTransitions.items.clear();
-        return m_ignoredTransitions;
+        return m_pastBudget ? m_ignoredTransitions : pendingFor(m_pendingTransitions, lane);
     }
     PendingList<PendingPoint> &pendingPoints(std::size_t lane)
     {
-        if (!m_pastBudget) return pendingFor(m_pendingPoints, lane);
-        m_ignoredPoints.items.clear();
-        return m_ignoredPoints;
+        return m_pastBudget ? m_ignoredPoints : pendingFor(m_pendingPoints, lane);
     }
 };
 

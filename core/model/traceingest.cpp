@@ -277,7 +277,8 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
         Summarising &s = m_summarising[lane];
         if (!s.started) {
             // The lane goes on from its last two transitions (a sleep's end goes back to what came before
-            // it), and its summary from here.
+            // it), and its summary from here. Where they have not been read yet (the command line reads
+            // only these while the workers run), the lane runs: its thread wrote this event.
             s.started = true;
             s.scratch.kind = own.kind;
             const std::size_t n = own.times.size();
@@ -286,7 +287,14 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
                 s.scratch.states.push_back(own.states[k]);
                 s.scratch.objs.push_back(own.objs[k]);
             }
-            own.pastBudget.begin(m_start, events[i].t);
+            if (n == 0) {
+                s.scratch.times.push_back(events[i].t);
+                s.scratch.states.push_back(State::Running);
+                s.scratch.objs.push_back(0);
+            }
+            // (Where its first events past the budget are waits for a core read late, older than its last
+            // recorded one, the summary begins after that one.)
+            own.pastBudget.begin(0, n != 0 ? std::max(events[i].t, own.times[n - 1]) : events[i].t);
             if (n != 0) own.pastBudget.setOpen(own.times[n - 1], std::size_t(own.states[n - 1]));
         }
         std::swap(m_lanes[lane], s.scratch);
@@ -296,8 +304,6 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
         i = j;
     }
     m_pastBudget = false;
-    m_ignoredTransitions.items.clear();
-    m_ignoredPoints.items.clear();
     m_events = recorded;
     m_progressTotal = progress;
     m_erasedAfterCoreWait = afterWait;
@@ -429,8 +435,6 @@ void Trace::commit(std::int64_t upTo)
             lane.seriesHigh = std::max({lane.seriesHigh, a, b});
         }
     }
-    // Nothing before the watermark is still to come: the summaries' open states hold until there.
-    extendSummaries(std::min(upTo, m_end));
 }
 
 } // namespace raceway

@@ -147,12 +147,16 @@ ThreadBuffer::ThreadBuffer(Recorder *recorder, std::uint16_t lane)
 
 ThreadBuffer::~ThreadBuffer()
 {
-    EventChunk *c = m_read ? m_read : m_first.load(std::memory_order_acquire);
-    while (c) {
-        EventChunk *next = c->next.load(std::memory_order_acquire);
-        EventChunk::release(c);
-        m_recorder->m_mapped.fetch_sub(1, std::memory_order_relaxed);
-        c = next;
+    for (const auto &[cursor, first] :
+         {std::pair{&m_reader, &m_first}, std::pair{&m_pastReader, &m_firstPast}}) {
+        EventChunk *c = cursor->chunk ? cursor->chunk : first->load(std::memory_order_acquire);
+        while (c) {
+            EventChunk *next = c->next.load(std::memory_order_acquire);
+            EventChunk::release(c);
+            m_recorder->m_mapped.fetch_sub(1, std::memory_order_relaxed);
+            if (first == &m_firstPast) m_recorder->m_pastMapped.fetch_sub(1, std::memory_order_relaxed);
+            c = next;
+        }
     }
 }
 
@@ -181,7 +185,7 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         }
     }
     if (m_pastBudget && (!m_write || m_used == EventChunk::capacity || freshChunk) &&
-        m_recorder->mappedChunks() >= Recorder::summaryChunkLimit) {
+        m_recorder->m_pastMapped.load(std::memory_order_relaxed) >= Recorder::summaryChunkLimit) {
         // The collector is far behind: this event is not summarised, and memory stays bounded.
         m_recorder->m_summaryGaps.fetch_add(1, std::memory_order_relaxed);
         m_recorder->m_dropped.fetch_add(1, std::memory_order_relaxed);
@@ -199,10 +203,11 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         prepareCoreWatch(); // for events written by recordAt() alone
     }
     if (!m_write || m_used == EventChunk::capacity || freshChunk) {
-        EventChunk *fresh = m_recorder->takeChunk();
+        EventChunk *fresh = m_recorder->takeChunk(m_pastBudget);
         if (!fresh) return drop(); // out of memory: the events are counted as not recorded, never a crash
-        fresh->pastBudget = m_pastBudget; // before it is published
-        if (m_write)
+        if (freshChunk || (m_pastBudget && !m_write)) // the chain past the budget begins
+            m_firstPast.store(fresh, std::memory_order_release);
+        else if (m_write)
             m_write->next.store(fresh, std::memory_order_release);
         else
             m_first.store(fresh, std::memory_order_release);
@@ -223,55 +228,53 @@ bool ThreadBuffer::beginPastBudget(std::int64_t t) noexcept
     m_onSetAside = false;
     m_quota = UINT64_MAX / 2;
     m_mark = m_used;
-    if (m_write && m_used == 0) {   // nothing in it yet: it becomes the first chunk past the budget
-        m_write->pastBudget = true; // read only after an event published in it
-        return false;
-    }
-    return m_write != nullptr; // the rest of this chunk is left: the next one holds the events past it
+    // The rest of this chunk is left: the events past the budget go in a chain of their own.
+    return m_write != nullptr;
 }
 
-template <typename Fn> std::size_t ThreadBuffer::drain(Fn &&sink, std::size_t limit)
+template <typename Fn>
+std::size_t ThreadBuffer::drainChain(ReadCursor &cursor, const std::atomic<EventChunk *> &first, Fn &&sink,
+                                     std::size_t limit)
 {
-    if (!m_read) {
-        m_read = m_first.load(std::memory_order_acquire);
-        m_readPos = 0;
-        if (!m_read) return 0;
+    if (!cursor.chunk) {
+        cursor.chunk = first.load(std::memory_order_acquire);
+        cursor.pos = 0;
+        if (!cursor.chunk) return 0;
     }
     std::size_t total = 0;
     while (total < limit) {
-        const std::uint32_t published = m_read->count.load(std::memory_order_acquire);
-        if (published > m_readPos) {
-            const auto n = std::uint32_t(std::min<std::size_t>(published - m_readPos, limit - total));
-            sink(m_read->events + m_readPos, std::size_t(n), m_read->pastBudget);
+        EventChunk *c = cursor.chunk;
+        const std::uint32_t published = c->count.load(std::memory_order_acquire);
+        if (published > cursor.pos) {
+            const auto n = std::uint32_t(std::min<std::size_t>(published - cursor.pos, limit - total));
+            sink(c->events + cursor.pos, std::size_t(n));
             total += n;
-            m_readPos += n;
+            cursor.pos += n;
             continue;
         }
-        // The writer links the next chunk only once it is done with this one (full, or left where the
-        // budget ran out), and never touches it again.
-        EventChunk *next = m_read->next.load(std::memory_order_acquire);
+        // The writer links the next chunk only once it is done with this one, and never touches it again.
+        EventChunk *next = c->next.load(std::memory_order_acquire);
         if (!next) return total;
-        if (m_read->count.load(std::memory_order_acquire) > m_readPos) continue; // published before that
-        m_recorder->giveBack(m_read);
-        m_read = next;
-        m_readPos = 0;
+        if (c->count.load(std::memory_order_acquire) > cursor.pos) continue; // published before that
+        m_recorder->giveBack(c, &first == &m_firstPast);
+        cursor.chunk = next;
+        cursor.pos = 0;
     }
     return total;
 }
 
-bool ThreadBuffer::hasUnread() const noexcept
+bool ThreadBuffer::unread(const ReadCursor &cursor, const std::atomic<EventChunk *> &first) noexcept
 {
-    const EventChunk *c = m_read ? m_read : m_first.load(std::memory_order_acquire);
+    const EventChunk *c = cursor.chunk ? cursor.chunk : first.load(std::memory_order_acquire);
     if (!c) return false;
-    const std::uint32_t pos = m_read ? m_readPos : 0;
-    return c->count.load(std::memory_order_acquire) > pos ||
+    return c->count.load(std::memory_order_acquire) > cursor.pos ||
            c->next.load(std::memory_order_acquire) != nullptr;
 }
 
 std::int64_t ThreadBuffer::nextUnreadTime() const noexcept
 {
-    const EventChunk *c = m_read ? m_read : m_first.load(std::memory_order_acquire);
-    std::uint32_t pos = m_read ? m_readPos : 0;
+    const EventChunk *c = m_reader.chunk ? m_reader.chunk : m_first.load(std::memory_order_acquire);
+    std::uint32_t pos = m_reader.chunk ? m_reader.pos : 0;
     while (c) {
         // The next link first: once it is there, this chunk's count is final.
         const EventChunk *next = c->next.load(std::memory_order_acquire);
@@ -296,7 +299,7 @@ Recorder::~Recorder()
         EventChunk::release(c);
 }
 
-EventChunk *Recorder::takeChunk() noexcept
+EventChunk *Recorder::takeChunk(bool pastBudget) noexcept
 {
     EventChunk *chunk = nullptr;
     {
@@ -307,19 +310,20 @@ EventChunk *Recorder::takeChunk() noexcept
         }
     }
     if (chunk) {
-        chunk->pastBudget = false;
         chunk->count.store(0, std::memory_order_relaxed);
         chunk->next.store(nullptr, std::memory_order_relaxed);
     } else {
         chunk = EventChunk::allocate();
     }
     if (chunk) m_mapped.fetch_add(1, std::memory_order_relaxed);
+    if (chunk && pastBudget) m_pastMapped.fetch_add(1, std::memory_order_relaxed);
     return chunk;
 }
 
-void Recorder::giveBack(EventChunk *chunk) noexcept
+void Recorder::giveBack(EventChunk *chunk, bool pastBudget) noexcept
 {
     m_mapped.fetch_sub(1, std::memory_order_relaxed);
+    if (pastBudget) m_pastMapped.fetch_sub(1, std::memory_order_relaxed);
     {
         std::lock_guard lock(m_reserveMutex);
         if (m_reserve.size() < reserveChunks) {
@@ -415,16 +419,29 @@ std::uint64_t Recorder::holdBack(std::uint64_t n) noexcept
     return 0;
 }
 
+std::size_t Recorder::drainPastBudget(const Sink *sink, bool caughtUpOnly)
+{
+    std::vector<ThreadBuffer *> buffers;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto &b : m_buffers)
+            buffers.push_back(b.get());
+    }
+    std::size_t total = 0;
+    for (ThreadBuffer *b : buffers) {
+        if (caughtUpOnly && ThreadBuffer::unread(b->m_reader, b->m_first)) continue;
+        total += b->drainPastBudget([&](const Event *events, std::size_t n) {
+            m_dropped.fetch_add(n, std::memory_order_relaxed); // not recorded: summarised at most
+            if (sink) (*sink)(events, n);
+        });
+    }
+    return total;
+}
+
 std::size_t Recorder::drain(const Sink &sink, std::size_t limit, const Sink *pastBudget)
 {
-    const auto each = [&](const Event *events, std::size_t n, bool past) {
-        if (!past) {
-            sink(events, n);
-            return;
-        }
-        m_dropped.fetch_add(n, std::memory_order_relaxed); // not recorded: summarised at most
-        if (pastBudget) (*pastBudget)(events, n);
-    };
+    // The events recorded before the budget first: a lane's summary goes on from its last state.
+    const auto each = [&](const Event *events, std::size_t n) { sink(events, n); };
     std::vector<ThreadBuffer *> buffers;
     {
         std::lock_guard lock(m_mutex);
@@ -436,7 +453,7 @@ std::size_t Recorder::drain(const Sink &sink, std::size_t limit, const Sink *pas
     if (limit == SIZE_MAX) { // everything: the order does not matter
         for (ThreadBuffer *b : buffers)
             total += b->drain(each, SIZE_MAX);
-        return total;
+        return total + drainPastBudget(pastBudget, true);
     }
     // Oldest first: a portion at a time from the buffer whose next event is the earliest.
     constexpr std::size_t portion = 1024;
@@ -453,7 +470,7 @@ std::size_t Recorder::drain(const Sink &sink, std::size_t limit, const Sink *pas
         if (got == 0) break;
         total += got;
     }
-    return total;
+    return total + drainPastBudget(pastBudget, true);
 }
 
 std::int64_t Recorder::watermark() const

@@ -29,8 +29,6 @@ struct EventChunk
 {
     static constexpr std::uint32_t capacity = 4095;
     std::atomic<std::uint32_t> count{0};
-    // Holds events past the event budget (Recorder::summarisePastBudget): set before it is published.
-    bool pastBudget = false;
     std::atomic<EventChunk *> next{nullptr};
     Event events[capacity];
 
@@ -201,9 +199,26 @@ private:
     // scenarios that opt in record many times a millisecond, or read their clock this often.
     static constexpr std::int64_t coreGapNs = 200'000;
     // Reader side: copies up to `limit` newly published events out and frees chunks the writer has
-    // left behind. Returns how many it copied.
-    template <typename Fn> std::size_t drain(Fn &&sink, std::size_t limit);
-    bool hasUnread() const noexcept;
+    // left behind. Returns how many it copied. Events past the budget are in a chain of their own,
+    // drained apart (and first: the recorder keeps little of it waiting).
+    struct ReadCursor
+    {
+        EventChunk *chunk = nullptr;
+        std::uint32_t pos = 0;
+    };
+    template <typename Fn>
+    std::size_t drainChain(ReadCursor &cursor, const std::atomic<EventChunk *> &first, Fn &&sink,
+                           std::size_t limit);
+    template <typename Fn> std::size_t drain(Fn &&sink, std::size_t limit)
+    {
+        return drainChain(m_reader, m_first, sink, limit);
+    }
+    template <typename Fn> std::size_t drainPastBudget(Fn &&sink)
+    {
+        return drainChain(m_pastReader, m_firstPast, sink, SIZE_MAX);
+    }
+    static bool unread(const ReadCursor &cursor, const std::atomic<EventChunk *> &first) noexcept;
+    bool hasUnread() const noexcept { return unread(m_reader, m_first) || unread(m_pastReader, m_firstPast); }
     // Reader side: the time of the oldest event not drained yet, or INT64_MAX when there is none.
     std::int64_t nextUnreadTime() const noexcept;
 
@@ -232,11 +247,11 @@ private:
     std::int64_t m_cpuWall = 0; // when the thread's CPU clock was last read (0: never)
     std::int64_t m_cpu = 0;     // what it said
     SwitchRecords m_switches;   // open once the writer has recorded, where the kernel allows
-    // Shared: the first chunk, published once by the writer for the reader.
+    // Shared: the first chunk, and the first past the budget, each published once by the writer.
     std::atomic<EventChunk *> m_first{nullptr};
+    std::atomic<EventChunk *> m_firstPast{nullptr};
     // Reader side.
-    EventChunk *m_read = nullptr;
-    std::uint32_t m_readPos = 0;
+    ReadCursor m_reader, m_pastReader;
 };
 
 // Interns lanes and objects, hands out thread buffers, and lets one collector drain them.
@@ -297,6 +312,11 @@ public:
     // takes the oldest events first, in portions from whichever buffer is furthest behind, so every lane
     // moves forward in time together. Returns how many it copied. Call from one thread at a time.
     std::size_t drain(const Sink &sink, std::size_t limit = SIZE_MAX, const Sink *pastBudget = nullptr);
+    // Only the events past the budget (to `sink`, or nowhere): while a run goes on, where the events
+    // recorded before it wait until the end.
+    // (Called by drain(), only from threads whose recorded events are all drained: a lane's summary goes
+    // on from its last recorded state.)
+    std::size_t drainPastBudget(const Sink *sink, bool caughtUpOnly = false);
     bool hasUnread() const; // published events not drained yet
     // Everything recorded before this time has been drained (INT64_MAX: everything published so far),
     // and nothing is still to be recorded before it (see holdWatermark).
@@ -313,6 +333,7 @@ public:
     std::int64_t budgetReachedNs() const;
     // Chunks holding events not drained yet (plus the unused rest of the chunks being written).
     std::uint64_t mappedChunks() const noexcept { return m_mapped.load(std::memory_order_relaxed); }
+    std::uint64_t pastBudgetChunks() const noexcept { return m_pastMapped.load(std::memory_order_relaxed); }
     static constexpr std::size_t reserveChunks = 64; // drained chunks kept for reuse (4 MiB)
 
     // Who holds and waits for which traced lock, for deadlock detection; made on first use.
@@ -356,8 +377,8 @@ private:
     friend class ThreadBuffer;
     std::uint64_t claim() noexcept; // a batch of the budget for one thread, 0 once it is spent
     // Slow path, once per chunk: a drained chunk to reuse, or a new mapping (nullptr when out of memory).
-    EventChunk *takeChunk() noexcept;
-    void giveBack(EventChunk *chunk) noexcept;
+    EventChunk *takeChunk(bool pastBudget = false) noexcept;
+    void giveBack(EventChunk *chunk, bool pastBudget = false) noexcept;
 
     mutable std::mutex m_mutex; // guards the registries and the buffer list, never taken by record()
     std::vector<LaneInfo> m_lanes;
@@ -371,7 +392,8 @@ private:
     bool m_summarise = false;
     std::atomic<std::uint64_t> m_summaryGaps{0};
     std::atomic<std::uint64_t> m_mapped{0};
-    std::unique_ptr<WaitGraph> m_waitGraph; // guarded by m_mutex until made, then only read
+    std::atomic<std::uint64_t> m_pastMapped{0}; // of them, chunks of events past the budget
+    std::unique_ptr<WaitGraph> m_waitGraph;     // guarded by m_mutex until made, then only read
     std::atomic<std::uint32_t> m_deadlocks{0};
     std::atomic<unsigned> m_coreSources{0};
     std::atomic<std::uint64_t> m_lostSwitches{0};

@@ -60,6 +60,9 @@ public:
     std::int64_t joinedAtNs() const { return workersJoined() ? m_endNs : 0; }
     std::uint64_t eventsWaiting() const; // recorded, not collected yet (approximate, in whole chunks)
     const Recorder &recorder() const { return m_recorder; }
+    // Only the events past the event budget, into the lanes' summaries: while the workers run, for a
+    // caller that leaves the rest until they are joined (the recorder keeps little of these waiting).
+    void collectPastBudget();
     const Trace &trace() const { return m_trace; }
     const RunResult &result() const { return m_result; }
     const Scenario &scenario() const { return m_scenario; }

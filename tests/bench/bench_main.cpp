@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <map>
+#include <random>
 #include <thread>
 
 using namespace raceway;
@@ -260,6 +261,51 @@ static void BM_TraceIngest(benchmark::State &state)
     state.SetItemsProcessed(state.iterations() * events);
 }
 BENCHMARK(BM_TraceIngest)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// Past the event budget: the collector's cost to fold one event into its lane's summary (what memory a
+// run keeps no longer grows), in the drain's portions of 1024, against BM_TraceIngest's full cost and
+// BM_RecordEvent's writer cost. Lock waits and holds on 16 lanes, a lost update every 50 events.
+static void BM_SummariseEvent(benchmark::State &state)
+{
+    constexpr int lanes = 16;
+    const std::int64_t perLane = state.range(0) / lanes;
+    std::vector<std::vector<Event>> streams(lanes);
+    std::mt19937_64 rng(42);
+    std::uniform_int_distribution<int> step(20, 400);
+    const EventKind cycle[] = {EventKind::LockRequested, EventKind::LockAcquired, EventKind::LockReleased};
+    for (int lane = 0; lane < lanes; ++lane) {
+        std::int64_t t = 0;
+        auto &events = streams[std::size_t(lane)];
+        events.push_back({t, 0, std::uint16_t(lane), EventKind::ThreadStart, 0});
+        for (std::int64_t i = 0; i < perLane; ++i) {
+            t += step(rng);
+            events.push_back(i % 50 == 49 ? Event{t, 3, std::uint16_t(lane), EventKind::LostUpdate, 0}
+                                          : Event{t, 0, std::uint16_t(lane), cycle[i % 3], 1});
+        }
+    }
+    std::vector<LaneInfo> infos;
+    for (int i = 0; i < lanes; ++i)
+        infos.push_back({QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread});
+    infos.push_back({QStringLiteral("lock"), LaneKind::Lock});
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        Trace trace;
+        trace.setRegistry(infos, {{}, {QStringLiteral("lock"), lanes}});
+        trace.setStart(0);
+        for (const auto &events : streams)
+            trace.ingest(events.data(), 1); // each lane's start, recorded
+        for (std::size_t from = 1; from < streams.front().size(); from += 1024)
+            for (const auto &events : streams)
+                trace.ingestPastBudget(events.data() + from,
+                                       std::min<std::size_t>(1024, events.size() - from));
+        trace.compact();
+        bytes = trace.bytesStored();
+        benchmark::DoNotOptimize(trace.lane(0).pastBudget.size());
+    }
+    state.SetItemsProcessed(state.iterations() * lanes * perLane);
+    state.counters["bytes_kept"] = double(bytes);
+}
+BENCHMARK(BM_SummariseEvent)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char **argv)
 {

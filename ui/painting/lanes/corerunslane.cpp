@@ -9,22 +9,26 @@ void CoreRunsLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lan
 {
     // Under its name: the share of the run the core spent on the run's own threads, and how many times
     // it went from one of them to another.
+    // Past the event budget the switches are not known: the share is of the time before it.
+    const std::int64_t budget = ctx.trace.budgetReached();
+    const std::int64_t until = budget != 0 ? std::min(budget, ctx.trace.end()) : ctx.trace.end();
     std::int64_t held = 0, switches = 0;
     std::uint16_t last = UINT16_MAX;
     const std::size_t n = lane.times.size();
     for (std::size_t i = 0; i < n; ++i) {
-        if (lane.states[i] != State::Held) continue;
+        if (lane.states[i] != State::Held || lane.times[i] >= until) continue;
         const std::int64_t end = i + 1 < n ? lane.times[i + 1] : std::max(lane.times[i], ctx.trace.end());
-        held += end - lane.times[i];
+        held += std::min(end, until) - lane.times[i];
         if (lane.objs[i] != last && last != UINT16_MAX) ++switches;
         last = lane.objs[i];
     }
-    const std::int64_t span = ctx.trace.end() - ctx.trace.start();
+    const std::int64_t span = until - ctx.trace.start();
     const double percent = span > 0 ? 100.0 * double(held) / double(span) : 0;
     const QLocale l;
     paintNameAndScale(ctx, p, lane, text,
-                      QStringLiteral("busy %1 %, %2 swaps")
-                          .arg(l.toString(percent, 'f', 0), l.toString(qlonglong(switches))));
+                      budget != 0 ? QStringLiteral("busy %1 % to budget").arg(l.toString(percent, 'f', 0))
+                                  : QStringLiteral("busy %1 %, %2 swaps")
+                                        .arg(l.toString(percent, 'f', 0), l.toString(qlonglong(switches))));
 }
 
 void CoreRunsLane::legend(const Lane &lane, LegendEntries &entries) const

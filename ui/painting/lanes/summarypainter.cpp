@@ -50,7 +50,12 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
         std::int64_t total = 0;
         for (const State st : stripeOrder)
             total += ns[std::size_t(st)];
-        if (total > 0) {
+        if (total > 0 && ns[std::size_t(State::Done)] == total) { // done: a thin line, as its events draw it
+            const int h = std::max(2, height / 4);
+            const QColor colour = ctx.palette.state(State::Done);
+            p.fillRect(QRect(groupFrom, top + (height - h) / 2, x1 - groupFrom, h), colour);
+            ctx.inked(colour);
+        } else if (total > 0) {
             std::int64_t cumulative = 0;
             int y = top;
             for (const State st : stripeOrder) {
@@ -93,6 +98,17 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
         if (x1 - groupFrom >= 2) flush(x1);
     }
     if (any) flush(std::max(groupFrom + 1, std::min(clearTo, xOf(s.end()))));
+    // While the run goes on: the state the lane is in since its last event, up to the live edge.
+    if (s.hasOpen() && ctx.trace.end() > s.end()) {
+        const auto state = State(s.openState());
+        const int x0 = std::max(clearFrom, xOf(std::max(s.end(), s.openFrom())));
+        if (clearTo > x0 && state != State::Idle) {
+            const QColor colour = ctx.palette.state(state);
+            const int h = state == State::Done ? std::max(2, height / 4) : height;
+            p.fillRect(QRect(x0, top + (height - h) / 2, clearTo - x0, h), colour);
+            ctx.inked(colour);
+        }
+    }
     p.restore();
 }
 
