@@ -303,8 +303,9 @@ void MainWindow::poll()
     // changing while the threads go on. Say so rather than show a stalled bar.
     if (const std::int64_t spent = trace.budgetReached(); spent != 0 && !done && !joined) {
         m_progress->setRange(0, 0);
-        m_status->setText(tr("Running… the event budget was spent %1 s in: the run goes on, unrecorded")
-                              .arg(QLocale().toString(double(spent - trace.start()) / 1e9, 'f', 1)));
+        m_status->setText(
+            tr("Running… the event budget was spent %1 s in: the run goes on, its threads drawn as summaries")
+                .arg(QLocale().toString(double(spent - trace.start()) / 1e9, 'f', 1)));
     }
     m_progress->setValue(int(fraction * 1000));
     m_events->setText(tr("%1 events").arg(QLocale().toString(qulonglong(trace.eventCount()))));

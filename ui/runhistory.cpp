@@ -162,7 +162,7 @@ QString RunRecord::note() const
     QStringList parts;
     if (r.cancelled) parts << tr("stopped early");
     if (r.droppedEvents)
-        parts << tr("event budget reached: %1 later events not recorded")
+        parts << tr("event budget reached: %1 later events drawn only as summaries")
                      .arg(QLocale().toString(qulonglong(r.droppedEvents)));
     if (!r.problems.isEmpty()) parts << r.problems.join(QStringLiteral("; "));
     return parts.join(QStringLiteral(" · "));

@@ -31,7 +31,7 @@ ExportOptions exportOptions(const RunReport &r, int width, int scale)
     if (r.signal != 0)
         eo.note = QStringLiteral("interrupted (%1): what was recorded until then").arg(signalName(r.signal));
     else if (r.droppedEvents > 0)
-        eo.note = QStringLiteral("event budget reached: %1 later events not recorded")
+        eo.note = QStringLiteral("event budget reached: %1 later events drawn only as summaries")
                       .arg(QLocale().toString(qulonglong(r.droppedEvents)));
     return eo;
 }

@@ -24,7 +24,8 @@
 //                 code the Site events so far name (append-only: each record repeats and extends the last)
 //     7 summary   a lane past the event budget (Lane::pastBudget), once per such lane, before the result:
 //                 u32 lane, i64 origin, start, end, first bucket's index, u8 width shift, u32 buckets
-//                 (at most StateSummary::cap), per bucket 19 u32 times in state, i32 lost, u32 marks
+//                 (at most StateSummary::cap), per bucket 19 u32 times in state, i32 lost, u32 marks, u32 not
+//                 known
 
 #include "results.h"
 #include "statesummary.h"

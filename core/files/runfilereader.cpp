@@ -236,7 +236,7 @@ private:
         parts.first = c.get<std::int64_t>();
         parts.widthShift = c.get<std::uint8_t>();
         const std::uint32_t n = c.get<std::uint32_t>();
-        constexpr qsizetype bucketBytes = (StateSummary::states + 2) * 4;
+        constexpr qsizetype bucketBytes = (StateSummary::states + 3) * 4;
         if (c.ok() && (n > StateSummary::cap || qsizetype(n) * bucketBytes > c.left())) {
             c.fail(QStringLiteral("a summary of %1 buckets (at most %2, and %3 bytes left)")
                        .arg(n)
@@ -250,6 +250,7 @@ private:
                 ns = c.get<std::uint32_t>();
             b.lost = c.get<std::int32_t>();
             b.marks = c.get<std::uint32_t>();
+            b.unknown = c.get<std::uint32_t>();
         }
         if (!c.ok()) return;
         if (lane >= m_lanes.size() || !m_trace->setPastBudget(lane, std::move(parts)))

@@ -307,6 +307,7 @@ bool RunFileWriter::finish(const runfile::SavedRun &run, QString *error)
                 put(s, ns);
             put(s, std::int32_t(b.lost));
             put(s, b.marks);
+            put(s, b.unknown);
         }
         if (!append(s, QStringLiteral("summaries"))) break;
     }

@@ -48,6 +48,8 @@ enum class EventKind : std::uint8_t {
                   // From context switches, an ArgHigh before it names the cores: bits 0-15 the core
                   // it left + 1, bits 16-31 the core it came back on + 1 (0: not known)
     Site = 33,    // arg = a place in the code (Trace::sites()); obj = SiteOf: what happened there, now
+    SummaryGap = 34, // past the event budget only: this lane's events of the last arg ns (an ArgHigh before
+                     // it holds the high bits) were not kept, the collector being too far behind
 };
 
 // What a Site event says happened at its place in the code.

@@ -58,6 +58,7 @@ void StateSummary::coarsen()
             into.covered[s] = saturatingAdd(into.covered[s], from.covered[s] >> drop);
         into.lost = clampedAdd(into.lost, from.lost);
         into.marks = saturatingAdd(into.marks, from.marks);
+        into.unknown = saturatingAdd(into.unknown, from.unknown >> drop);
     }
     m_buckets = std::move(merged);
     m_first = first;
@@ -93,6 +94,19 @@ void StateSummary::addMark(std::int64_t t)
     if (!m_started || t < m_start) return;
     Bucket &b = at(t);
     b.marks = saturatingAdd(b.marks, 1);
+}
+
+void StateSummary::addUnknown(std::int64_t from, std::int64_t to)
+{
+    if (!m_started) return;
+    from = std::max(from, m_start);
+    for (std::int64_t t = from; t < to;) {
+        Bucket &b = at(t);
+        const std::int64_t bucketEnd = m_origin + ((((t - m_origin) >> m_widthShift) + 1) << m_widthShift);
+        const std::int64_t piece = std::min(to, bucketEnd) - t;
+        b.unknown = saturatingAdd(b.unknown, std::uint64_t(piece) >> unitShift());
+        t += piece;
+    }
 }
 
 void StateSummary::setOpen(std::int64_t t, std::size_t state)

@@ -25,6 +25,9 @@ public:
         std::array<std::uint32_t, states> covered{};
         std::int32_t lost = 0;   // updates erased by the lane's writes in it, net of any given back
         std::uint32_t marks = 0; // instants (ticks, overdrafts, printed lines) in it
+        // Of its time, how much is not known (the lane's events were not kept: the collector was too far
+        // behind), in the same units; that time is in Idle's share too.
+        std::uint32_t unknown = 0;
     };
 
     // Starts covering at `from`, on the grid that begins at `origin`.
@@ -34,6 +37,8 @@ public:
     void add(std::int64_t from, std::int64_t to, std::size_t state);
     void addLost(std::int64_t t, std::int64_t n);
     void addMark(std::int64_t t);
+    void addUnknown(std::int64_t from, std::int64_t to); // [from, to) is not known (see Bucket::unknown)
+    std::int64_t unknownNs(std::size_t i) const { return std::int64_t(m_buckets[i].unknown) << unitShift(); }
     // The lane is in `state` from `t` on, until the next add: extendTo() covers that much of it.
     // Only at the run's end: a wait for a core is known when it ends, so a state still open may yet turn
     // out to have been something else. While a run goes on, the open state is drawn from openFrom() on.

@@ -259,6 +259,7 @@ private:
         Lane scratch;
         bool started = false;
         std::size_t folded = 0; // scratch transitions whose interval to the next is in the summary
+        std::vector<std::pair<std::int64_t, std::int64_t>> gaps; // events not kept (SummaryGap), to fold
     };
     std::vector<Summarising> m_summarising; // indexed by lane
     bool m_pastBudget = false;              // ingest() is reading events past the budget

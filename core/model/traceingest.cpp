@@ -251,6 +251,19 @@ void Trace::ingest(const Event *events, std::size_t count)
             if (e.obj == std::uint8_t(SiteOf::Wait) || e.obj == std::uint8_t(SiteOf::Release))
                 ensureLane(lane).sites.push_back({e.t, e.arg, SiteOf(e.obj)});
             break;
+        case EventKind::SummaryGap: {
+            // Past the budget: this lane's events of that long were not kept. Not known, and drawn so;
+            // then it runs (its thread wrote this).
+            if (!m_pastBudget || lane >= m_summarising.size()) break;
+            const Lane &l = ensureLane(lane);
+            const std::int64_t d = std::clamp<std::int64_t>(wide, 0, INT64_MAX / 4);
+            const std::int64_t from = l.times.empty() ? e.t - d : std::max(e.t - d, l.times.back());
+            if (from >= e.t) break;
+            push(lane, from, State::Idle, 0);
+            m_summarising[lane].gaps.push_back({from, e.t});
+            push(lane, e.t, State::Running, lastCpu(e.lane));
+            break;
+        }
         case EventKind::Hello:
         case EventKind::Bye:
         case EventKind::Text:
@@ -294,7 +307,12 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
             }
             // (Where its first events past the budget are waits for a core read late, older than its last
             // recorded one, the summary begins after that one.)
-            own.pastBudget.begin(0, n != 0 ? std::max(events[i].t, own.times[n - 1]) : events[i].t);
+            std::int64_t first = events[i].t;
+            if (events[i].kind == EventKind::ArgHigh && i + 1 < j &&
+                events[i + 1].kind == EventKind::SummaryGap)
+                first -= std::clamp<std::int64_t>(
+                    std::int64_t((std::uint64_t(events[i].arg) << 32) | events[i + 1].arg), 0, first);
+            own.pastBudget.begin(0, n != 0 ? std::max(first, own.times[n - 1]) : first);
             if (n != 0) own.pastBudget.setOpen(own.times[n - 1], std::size_t(own.states[n - 1]));
         }
         std::swap(m_lanes[lane], s.scratch);
@@ -325,6 +343,9 @@ void Trace::fold(std::size_t laneIndex)
         summary.addLost(m.t, m.value);
     for (const Instant &in : sc.instants)
         summary.addMark(in.t);
+    for (const auto &[from, to] : s.gaps)
+        summary.addUnknown(from, to);
+    s.gaps.clear();
     // Only the last two transitions stay (the interval between them is in the summary now).
     Lane kept;
     kept.kind = sc.kind;

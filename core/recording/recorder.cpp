@@ -187,6 +187,8 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
     if (m_pastBudget && (!m_write || m_used == EventChunk::capacity || freshChunk) &&
         m_recorder->m_pastMapped.load(std::memory_order_relaxed) >= Recorder::summaryChunkLimit) {
         // The collector is far behind: this event is not summarised, and memory stays bounded.
+        if (m_gapSince.load(std::memory_order_relaxed) == 0)
+            m_gapSince.store(std::max<std::int64_t>(t, 1), std::memory_order_relaxed);
         m_recorder->m_summaryGaps.fetch_add(1, std::memory_order_relaxed);
         m_recorder->m_dropped.fetch_add(1, std::memory_order_relaxed);
         m_limit = m_used;
@@ -214,6 +216,16 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         m_write = fresh;
         m_used = 0;
         m_mark = 0;
+        if (const std::int64_t since = m_gapSince.load(std::memory_order_relaxed);
+            m_pastBudget && since != 0) {
+            // What was not kept is said first, so that it is drawn so.
+            const auto d = std::uint64_t(std::max<std::int64_t>(0, t - since));
+            m_write->events[m_used++] = Event{t, std::uint32_t(d >> 32), m_ownLane, EventKind::ArgHigh, 0};
+            m_write->events[m_used++] = Event{t, std::uint32_t(d), m_ownLane, EventKind::SummaryGap, 0};
+            m_write->count.store(m_used, std::memory_order_release);
+            m_mark = m_used;
+            m_gapSince.store(0, std::memory_order_relaxed);
+        }
     }
     m_limit = m_used + std::uint32_t(std::min<std::uint64_t>(EventChunk::capacity - m_used, m_quota));
     return true;
@@ -431,11 +443,28 @@ std::size_t Recorder::drainPastBudget(const Sink *sink, bool caughtUpOnly)
     for (ThreadBuffer *b : buffers) {
         if (caughtUpOnly && ThreadBuffer::unread(b->m_reader, b->m_first)) continue;
         total += b->drainPastBudget([&](const Event *events, std::size_t n) {
-            m_dropped.fetch_add(n, std::memory_order_relaxed); // not recorded: summarised at most
+            // Not recorded: summarised at most. (A gap's two events are the writer's own, not attempted
+            // ones.)
+            const auto said = std::size_t(std::count_if(
+                events, events + n, [](const Event &e) { return e.kind == EventKind::SummaryGap; }));
+            m_dropped.fetch_add(n - std::min(n, 2 * said), std::memory_order_relaxed);
             if (sink) (*sink)(events, n);
         });
     }
     return total;
+}
+
+void Recorder::sayOpenGaps(const Sink &sink, std::int64_t now)
+{
+    std::lock_guard lock(m_mutex);
+    for (const auto &b : m_buffers) {
+        const std::int64_t since = b->m_gapSince.exchange(0, std::memory_order_relaxed);
+        if (since == 0) continue;
+        const auto d = std::uint64_t(std::max<std::int64_t>(0, now - since));
+        const Event said[2] = {{now, std::uint32_t(d >> 32), b->m_ownLane, EventKind::ArgHigh, 0},
+                               {now, std::uint32_t(d), b->m_ownLane, EventKind::SummaryGap, 0}};
+        sink(said, 2);
+    }
 }
 
 std::size_t Recorder::drain(const Sink &sink, std::size_t limit, const Sink *pastBudget)

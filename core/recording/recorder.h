@@ -234,6 +234,8 @@ private:
     std::uint64_t m_setAside = 0; // of the budget, for this buffer alone once the rest is spent
     bool m_onSetAside = false;    // m_quota is what was set aside
     bool m_pastBudget = false;    // writing events past the budget, for summaries only
+    // Past the budget: the first event not kept since the last one kept (the writer's; read once it is done).
+    std::atomic<std::int64_t> m_gapSince{0};
     bool beginPastBudget(std::int64_t t) noexcept;
     std::atomic<std::int64_t> m_firstDrop{0};
     std::atomic<int> m_tid{0};   // the writer's thread id, once it has written
@@ -317,6 +319,9 @@ public:
     // (Called by drain(), only from threads whose recorded events are all drained: a lane's summary goes
     // on from its last recorded state.)
     std::size_t drainPastBudget(const Sink *sink, bool caughtUpOnly = false);
+    // Once the writers are done: the events past the budget that were not kept up to their end, said to
+    // `sink` as each thread would have said them on its next event (ArgHigh, SummaryGap at `now`).
+    void sayOpenGaps(const Sink &sink, std::int64_t now);
     bool hasUnread() const; // published events not drained yet
     // Everything recorded before this time has been drained (INT64_MAX: everything published so far),
     // and nothing is still to be recorded before it (see holdWatermark).

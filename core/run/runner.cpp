@@ -217,6 +217,9 @@ void Runner::finish()
     m_trace.setEndFollowsEvents(true);
     m_trace.setEnd(m_endNs);
     m_trace.setBudgetReached(m_recorder.budgetReachedNs());
+    // Events past the budget not kept up to the end (the collector was too far behind): said as such.
+    m_recorder.sayOpenGaps(
+        [this](const Event *events, std::size_t n) { m_trace.ingestPastBudget(events, n); }, m_endNs);
     m_trace.compact();
     m_result.metrics = m_context.metrics();
     addSchedulerMetrics();

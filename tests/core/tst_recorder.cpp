@@ -35,6 +35,7 @@ private Q_SLOTS:
     void summaryKeepsEveryNanosecondInFixedMemory();
     void pastTheBudgetEventsAreSummarisedNotKept();
     void pastTheBudgetTheLaneIsSummarised();
+    void whatWasNotKeptIsSaid();
 };
 
 void TestRecorder::singleThreadRoundTrip()
@@ -431,12 +432,18 @@ void TestRecorder::pastTheBudgetEventsAreSummarisedNotKept()
         }));
         workers.back()->start();
     }
-    std::uint64_t kept = 0, past = 0;
+    std::uint64_t kept = 0, past = 0, gapsSaid = 0;
     std::vector<std::int64_t> lastKept(threads, -1), lastPast(threads, -1), firstPast(threads, -1);
     bool inOrder = true;
     std::uint64_t mostPast = 0;
     const Recorder::Sink pastSink = [&](const Event *e, std::size_t n) {
         for (std::size_t k = 0; k < n; ++k) {
+            // Where events were not kept, the writer says so first (ArgHigh, SummaryGap): not its own.
+            if (e[k].kind == EventKind::SummaryGap) ++gapsSaid;
+            if (e[k].kind == EventKind::SummaryGap || e[k].kind == EventKind::ArgHigh) {
+                --past;
+                continue;
+            }
             inOrder &= std::int64_t(e[k].arg) > lastPast[e[k].lane];
             lastPast[e[k].lane] = e[k].arg;
             if (firstPast[e[k].lane] < 0) firstPast[e[k].lane] = e[k].arg;
@@ -465,6 +472,7 @@ void TestRecorder::pastTheBudgetEventsAreSummarisedNotKept()
     QVERIFY(rec.budgetReachedNs() != 0);
     QCOMPARE(kept + past + rec.summaryGaps(), std::uint64_t(threads) * perThread);
     QCOMPARE(rec.droppedEvents(), past + rec.summaryGaps());
+    QCOMPARE(gapsSaid > 0, rec.summaryGaps() > 0);
     QVERIFY(mostPast <= Recorder::summaryChunkLimit + threads);
     QCOMPARE(rec.pastBudgetChunks(), std::uint64_t(threads)); // each writer's last one
     qInfo("%llu kept, %llu summarised, %llu not (the collector fell behind); at most %llu chunks past the "
@@ -518,6 +526,50 @@ void TestRecorder::pastTheBudgetTheLaneIsSummarised()
     QCOMPARE(done, std::int64_t(5000));
     QCOMPARE(s.lostTotal(), std::int64_t(1900) * 2);
     QVERIFY(s.statesSeen() & (1u << unsigned(State::Sleeping)));
+}
+
+void TestRecorder::whatWasNotKeptIsSaid()
+{
+    // A collector that reads nothing while the writer goes on far past the budget: the recorder keeps
+    // what its bound allows and drops the rest, and says so. Its summary has that stretch as not known
+    // (never as the state the lane was last seen in), and the rest adds up.
+    Recorder rec(10'000);
+    rec.summarisePastBudget(true);
+    const std::uint16_t lane = rec.addLane(QStringLiteral("t"), LaneKind::Thread);
+    ThreadBuffer *b = rec.createBuffer(lane);
+    constexpr int cycles = 1'200'000;
+    std::int64_t t = 1'000'000'000;
+    b->recordAt(t, EventKind::ThreadStart, 0, 0);
+    for (int k = 0; k < cycles; ++k) { // runs 1 us, sleeps 1 us
+        b->recordAt(t += 1000, EventKind::SleepBegin, 0, 0);
+        b->recordAt(t += 1000, EventKind::SleepEnd, 0, 0);
+    }
+    const std::int64_t end = t + 1000;
+    QVERIFY(rec.summaryGaps() > 0);
+    QVERIFY(rec.pastBudgetChunks() <= Recorder::summaryChunkLimit);
+    Trace trace;
+    trace.setRegistry(rec.lanes(), rec.objects());
+    trace.setStart(1'000'000'000);
+    const Recorder::Sink past = [&](const Event *e, std::size_t n) { trace.ingestPastBudget(e, n); };
+    rec.drain([&](const Event *e, std::size_t n) { trace.ingest(e, n); }, SIZE_MAX, &past);
+    rec.sayOpenGaps(past, end);
+    trace.commit();
+    trace.setEnd(end);
+    trace.compact();
+    const StateSummary &s = trace.lane(lane).pastBudget;
+    QVERIFY(s.started());
+    std::int64_t unknown = 0, known = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        unknown += s.unknownNs(i);
+        known += s.coveredNs(i, std::size_t(State::Running)) + s.coveredNs(i, std::size_t(State::Sleeping));
+    }
+    // Two events a microsecond: each event not kept is 1 us not known (to the bucket's rounding).
+    const double expectUnknown = double(rec.summaryGaps()) * 1000;
+    qInfo("%llu events not kept: %.1f ms not known, %.1f ms known, of %.1f ms", qulonglong(rec.summaryGaps()),
+          double(unknown) / 1e6, double(known) / 1e6, double(s.end() - s.start()) / 1e6);
+    QVERIFY(std::abs(double(unknown) - expectUnknown) <= expectUnknown * 0.01 + 2000);
+    QCOMPARE(known + unknown, s.end() - s.start());
+    QCOMPARE(s.end(), end);
 }
 
 QTEST_GUILESS_MAIN(TestRecorder)

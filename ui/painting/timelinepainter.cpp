@@ -259,10 +259,8 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
     p.drawLine(x, top, x, bottom);
     const std::int64_t resolution = summaryResolution(m_trace);
     const QString text =
-        resolution != 0
-            ? QStringLiteral("event budget reached: past here the threads are drawn as each state's share of "
-                             "every %1 (a summary)")
-                  .arg(QString::fromStdString(coords::formatDuration(resolution)))
+        resolution != 0 ? QStringLiteral("event budget reached: past here, each state's share of every %1")
+                              .arg(QString::fromStdString(coords::formatDuration(resolution)))
         : anyKept ? QStringLiteral("event budget reached: past here only the lanes left clear were recorded")
                   : QStringLiteral("event budget reached: not everything after this was recorded");
     const int w = p.fontMetrics().horizontalAdvance(text) + 10;

@@ -42,12 +42,12 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
     p.fillRect(QRect(clearFrom, r.top(), clearTo - clearFrom, r.height()), ctx.palette.background);
 
     std::array<std::int64_t, stateCount> ns{};
-    std::int64_t lost = 0;
+    std::int64_t lost = 0, unknown = 0;
     int groupFrom = -1;
     bool any = false;
     const auto flush = [&](int x1) {
         if (groupFrom < 0 || x1 <= groupFrom) return;
-        std::int64_t total = 0;
+        std::int64_t total = unknown;
         for (const State st : stripeOrder)
             total += ns[std::size_t(st)];
         if (total > 0 && ns[std::size_t(State::Done)] == total) { // done: a thin line, as its events draw it
@@ -70,6 +70,13 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
                 }
                 y = y1;
             }
+            // What is not known (the collector fell too far behind to keep it), hatched as unrecorded time.
+            if (unknown > 0 && top + height > y) {
+                QColor hatch = ctx.palette.mutedText;
+                hatch.setAlpha(140);
+                p.fillRect(QRect(groupFrom, y, x1 - groupFrom, top + height - y),
+                           QBrush(hatch, Qt::BDiagPattern));
+            }
             // A seam between blocks wide enough to see: the resolution shows.
             if (x1 - groupFrom >= 6) p.fillRect(QRect(x1 - 1, top, 1, height), ctx.palette.background);
         }
@@ -80,6 +87,7 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
         }
         ns.fill(0);
         lost = 0;
+        unknown = 0;
         any = false;
         groupFrom = -1;
     };
@@ -94,6 +102,7 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
         for (std::size_t st = 0; st < std::size_t(stateCount); ++st)
             ns[st] += s.coveredNs(i, st);
         lost += s.bucket(i).lost;
+        unknown += s.unknownNs(i);
         any = true;
         if (x1 - groupFrom >= 2) flush(x1);
     }
