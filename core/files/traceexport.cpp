@@ -184,7 +184,10 @@ private:
             "from "
             "where a thread let a lock or the GIL go to where the thread waiting for it took it, one per "
             "lock "
-            "per cell; its wake_latency_ns is exact.");
+            "per cell; its wake_latency_ns is exact. Past budget_reached_ns, a lane summarised there has "
+            "slices "
+            "of cat summary instead, one per bucket of its summary: named after the state that fills most "
+            "of it, args each state's share, its lost updates and the share not known.");
         m_sink.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"Raceway " RACEWAY_VERSION
                       "\"");
         m_sink.append(",\"clock\":\"CLOCK_MONOTONIC\",\"start_ns\":");
@@ -197,6 +200,10 @@ private:
         m_sink.appendNumber(m_res / 1000);
         m_sink.append(",\"counter_period_us\":");
         m_sink.appendNumber(m_period / 1000);
+        if (m_trace.budgetReached() != 0) {
+            m_sink.append(",\"budget_reached_ns\":");
+            m_sink.appendNumber(m_trace.budgetReached());
+        }
         m_sink.append(",\"drawing\":");
         m_sink.append(jsonString(how));
         m_sink.append("},\"traceEvents\":[");
@@ -246,10 +253,67 @@ private:
             m_sink.appendNumber((end - first) * resUs);
             m_sink.append(m_names[key]);
         });
+        // A lane summarised past the budget: its own events up to there, its summary's slices after.
+        const std::int64_t cut = lane.pastBudget.started() ? lane.pastBudget.start() : INT64_MAX;
         m_trace.forEachInterval(laneIndex, [&](const Interval &iv) {
-            grid.add(iv.start, iv.end, keyOf(lane, iv.state, iv.obj));
+            if (iv.start < cut) grid.add(iv.start, std::min(iv.end, cut), keyOf(lane, iv.state, iv.obj));
         });
         grid.finish();
+        summarySlices(lane);
+    }
+
+    // Past the event budget: a slice per bucket of the lane's summary, named "summary: " and the state
+    // that fills most of it, its args each state's share (by the names its slices have), the lost
+    // updates in it and the share not known (cat "summary").
+    void summarySlices(const Lane &lane)
+    {
+        const StateSummary &s = lane.pastBudget;
+        if (!s.started()) return;
+        const std::int64_t resUs = m_res / 1000;
+        std::int64_t lastCell = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const std::int64_t from = std::max(s.bucketStart(i), s.start());
+            const std::int64_t to = std::min(s.bucketStart(i) + s.width(), s.end());
+            if (to <= from) continue;
+            const std::int64_t c0 = std::max(lastCell, std::max<std::int64_t>(0, from - m_t0) / m_res);
+            const std::int64_t c1 = (std::max<std::int64_t>(0, to - m_t0) + m_res - 1) / m_res;
+            if (c1 <= c0) continue;
+            lastCell = c1;
+            std::int64_t total = 0, most = -1;
+            std::size_t dominant = 0;
+            for (std::size_t st = 0; st < std::size_t(stateCount); ++st) {
+                total += s.coveredNs(i, st);
+                if (s.coveredNs(i, st) > most) {
+                    most = s.coveredNs(i, st);
+                    dominant = st;
+                }
+            }
+            if (total <= 0) continue;
+            const auto nameOf = [&](std::size_t st) {
+                const QString n = sliceName(m_trace, lane, State(st), 0);
+                return n.isEmpty() ? stateName(State(st)) : n;
+            };
+            open("X");
+            m_sink.append(m_lanePrefix);
+            m_sink.append(",\"ts\":");
+            m_sink.appendNumber(c0 * resUs);
+            m_sink.append(",\"dur\":");
+            m_sink.appendNumber((c1 - c0) * resUs);
+            m_sink.append(",\"cat\":\"summary\",\"name\":");
+            m_sink.append(jsonString(QStringLiteral("summary: ") + nameOf(dominant)));
+            m_sink.append(",\"args\":{\"lost\":");
+            m_sink.appendNumber(s.bucket(i).lost);
+            m_sink.append(",\"not_known\":");
+            m_sink.append(QByteArray::number(double(s.unknownNs(i)) / double(total), 'f', 4));
+            for (std::size_t st = 0; st < std::size_t(stateCount); ++st) {
+                if (s.coveredNs(i, st) == 0) continue;
+                m_sink.append(",");
+                m_sink.append(jsonString(nameOf(st)));
+                m_sink.append(":");
+                m_sink.append(QByteArray::number(double(s.coveredNs(i, st)) / double(total), 'f', 4));
+            }
+            m_sink.append("}}");
+        }
     }
 
     void instants(std::size_t laneIndex)

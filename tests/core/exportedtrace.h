@@ -24,6 +24,8 @@ struct ExportedSlice
     std::int64_t ts, dur; // ns
     double tsUs, durUs;   // as a JavaScript viewer parses them
     QString name;
+    QString cat;
+    QJsonObject args;
 };
 
 struct ExportedInstant
@@ -101,7 +103,8 @@ inline ExportedTrace readExport(const QByteArray &bytes)
             lane.sortIndex = args.value(QStringLiteral("sort_index")).toInt();
         else if (ph == QLatin1String("X"))
             lane.slices.push_back({usToNs(ts), usToNs(e.value(QStringLiteral("dur"))), ts.toDouble(),
-                                   e.value(QStringLiteral("dur")).toDouble(), name});
+                                   e.value(QStringLiteral("dur")).toDouble(), name,
+                                   e.value(QStringLiteral("cat")).toString(), args});
         else if (ph == QLatin1String("i"))
             lane.instants.push_back({usToNs(ts), args.value(QStringLiteral("n")).toInteger(),
                                      args.value(QStringLiteral("k")).toInteger(1),

@@ -104,6 +104,7 @@ private Q_SLOTS:
     void syntheticLanesKeepTheirMeaning();
     void runsExportForViewers_data();
     void runsExportForViewers();
+    void pastTheBudgetTheSummariesGoOut();
     void gzipWhenTheFileSaysSo();
     void failingDeviceReportsError();
 };
@@ -312,6 +313,52 @@ void TestTraceExport::runsExportForViewers()
     // no event costs more than about one slice.
     const double most = 150.0;
     QVERIFY2(perEvent <= most, qPrintable(QString::number(perEvent)));
+}
+
+void TestTraceExport::pastTheBudgetTheSummariesGoOut()
+{
+    // A run far past its budget: outside Raceway too, no thread stops where the budget ran out or goes on
+    // in its last state. Each summarised lane's own slices end where its summary begins, its summary's
+    // slices (cat summary, shares adding up to one) reach the run's end, and the lost updates of the
+    // instants and of the summary slices add up to the run's.
+    auto r = runScenario(
+        QStringLiteral("counter"),
+        {QStringLiteral("threads=4"), QStringLiteral("iterations=200000"), QStringLiteral("lock=off")},
+        20'000);
+    const Trace &t = r->trace();
+    QVERIFY(t.budgetReached() != 0);
+    const ExportedTrace e = exportTrace(t);
+    QCOMPARE(e.otherData.value(QStringLiteral("budget_reached_ns")).toInteger(), t.budgetReached());
+    const std::int64_t res = resolutionOf(e), t0 = t.start();
+    qlonglong lost = 0;
+    int summarised = 0;
+    for (const auto &[tid, lane] : e.lanes) {
+        const Lane &l = t.lane(std::size_t(lane.sortIndex));
+        for (const ExportedInstant &i : lane.instants)
+            lost += i.erased;
+        if (!l.pastBudget.started()) continue;
+        ++summarised;
+        const std::int64_t cut = (l.pastBudget.start() - t0 + res - 1) / res * res;
+        std::int64_t summaryEnd = 0;
+        for (const ExportedSlice &s : lane.slices) {
+            if (s.cat != QLatin1String("summary")) {
+                QVERIFY2(s.ts + s.dur <= cut,
+                         qPrintable(lane.name + QStringLiteral(": a slice past its summary's start")));
+                continue;
+            }
+            QVERIFY(s.name.startsWith(QLatin1String("summary: ")));
+            double shares = 0;
+            for (auto it = s.args.begin(); it != s.args.end(); ++it)
+                if (it.key() != QLatin1String("lost") && it.key() != QLatin1String("not_known"))
+                    shares += it.value().toDouble();
+            QVERIFY2(std::abs(shares - 1) < 0.002, qPrintable(QString::number(shares)));
+            lost += s.args.value(QStringLiteral("lost")).toInteger();
+            summaryEnd = std::max(summaryEnd, s.ts + s.dur);
+        }
+        QVERIFY(summaryEnd >= t.end() - t0 - res);
+    }
+    QVERIFY(summarised >= 1);
+    QCOMPARE(lost, metric(*r, "lost_updates"));
 }
 
 void TestTraceExport::gzipWhenTheFileSaysSo()
