@@ -104,6 +104,7 @@ private Q_SLOTS:
     void syntheticLanesKeepTheirMeaning();
     void runsExportForViewers_data();
     void runsExportForViewers();
+    void pastTheBudgetTheSummariesGoOut_data();
     void pastTheBudgetTheSummariesGoOut();
     void gzipWhenTheFileSaysSo();
     void failingDeviceReportsError();
@@ -315,17 +316,31 @@ void TestTraceExport::runsExportForViewers()
     QVERIFY2(perEvent <= most, qPrintable(QString::number(perEvent)));
 }
 
+void TestTraceExport::pastTheBudgetTheSummariesGoOut_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("surelySpent");
+    // Every acquisition is two events: the budget is spent whatever the machine.
+    QTest::newRow("lock on") << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=200000"),
+                                            QStringLiteral("lock=on")}
+                             << true;
+    // Events only where updates are lost: a slow machine (ThreadSanitizer) may lose too few.
+    QTest::newRow("lock off") << QStringList{QStringLiteral("threads=4"), QStringLiteral("iterations=200000"),
+                                             QStringLiteral("lock=off")}
+                              << false;
+}
+
 void TestTraceExport::pastTheBudgetTheSummariesGoOut()
 {
     // A run far past its budget: outside Raceway too, no thread stops where the budget ran out or goes on
     // in its last state. Each summarised lane's own slices end where its summary begins, its summary's
     // slices (cat summary, shares adding up to one) reach the run's end, and the lost updates of the
     // instants and of the summary slices add up to the run's.
-    auto r = runScenario(
-        QStringLiteral("counter"),
-        {QStringLiteral("threads=4"), QStringLiteral("iterations=200000"), QStringLiteral("lock=off")},
-        20'000);
+    QFETCH(QStringList, args);
+    QFETCH(bool, surelySpent);
+    auto r = runScenario(QStringLiteral("counter"), args, 20'000);
     const Trace &t = r->trace();
+    if (!surelySpent && t.budgetReached() == 0) QSKIP("too few updates lost here to spend the budget");
     QVERIFY(t.budgetReached() != 0);
     const ExportedTrace e = exportTrace(t);
     QCOMPARE(e.otherData.value(QStringLiteral("budget_reached_ns")).toInteger(), t.budgetReached());
