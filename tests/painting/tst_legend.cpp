@@ -190,8 +190,10 @@ void TestLegend::semaphoreSaysItIsFull()
 
 void TestLegend::deadlockIsWrittenOut()
 {
-    // The first deadlock's cycle in words beside its mark, as the tooltip (F3) says it.
-    auto r = runScenario(QStringLiteral("deadlock"), {});
+    // The first deadlock's cycle in words beside its mark, as the tooltip (F3) says it. Each thread holds
+    // its first lock 50 ms before asking for its second (by default 2 ms: in a full test run under load
+    // one thread once got both before the other took its first, in all three rounds).
+    auto r = runScenario(QStringLiteral("deadlock"), {QStringLiteral("hold_ms=50")});
     const Trace &t = r->trace();
     QVERIFY(metric(*r, "deadlocks") >= 1);
     std::int64_t first = INT64_MAX;
