@@ -72,4 +72,76 @@ MarkKind markOf(const QString &name)
     return MarkKind::Instant; // another tool's: drawn as a plain instant, never as one of Raceway's own
 }
 
+std::pair<const char *, const char *> seriesKeys(LaneKind kind)
+{
+    switch (kind) {
+    case LaneKind::Counter:
+        return {"expected", "actual"};
+    case LaneKind::Core:
+        return {"busy_permille", nullptr};
+    case LaneKind::Observer:
+        return {"share_of_all_cores_permille", nullptr};
+    case LaneKind::Lock:
+    case LaneKind::Gil:
+        return {"waiting", nullptr};
+    case LaneKind::Queue:
+        return {"queued", nullptr};
+    case LaneKind::Semaphore:
+        return {"waiting", "inside"};
+    case LaneKind::Signal:
+        return {"waiting", nullptr};
+    default:
+        return {"value", nullptr};
+    }
+}
+
+QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16_t obj)
+{
+    const auto laneName = [&](std::uint16_t i) {
+        return i < trace.lanes().size() ? trace.lane(i).name : QStringLiteral("?");
+    };
+    const auto withObject = [&](const QString &what) {
+        const QString name = trace.objectName(obj);
+        return name.isEmpty() ? what : what + QLatin1Char(' ') + name;
+    };
+    switch (state) {
+    case State::Idle:
+    case State::Done:
+    case State::Free:
+        return {};
+    // A process lane's running state carries the core it ran on (thread lanes do not record one).
+    case State::Running:
+        return lane.kind == LaneKind::Process ? QStringLiteral("run cpu%1").arg(obj) : QStringLiteral("run");
+    case State::Waiting:
+        return withObject(QStringLiteral("wait"));
+    case State::Holding:
+        return withObject(QStringLiteral("hold"));
+    case State::HoldingReady:
+        return withObject(QStringLiteral("hold, wait core"));
+    case State::Sleeping:
+        return QStringLiteral("sleep");
+    case State::Cancelled:
+        return QStringLiteral("cancelled");
+    case State::Held:
+        return lane.kind == LaneKind::CoreRuns ? laneName(obj) : QStringLiteral("held by ") + laneName(obj);
+    case State::Task:
+        return QStringLiteral("task %1").arg(obj);
+    case State::WaitingGil:
+        return QStringLiteral("wait GIL");
+    case State::WaitingIo:
+        return QStringLiteral("io wait");
+    case State::Set:
+        return QStringLiteral("set");
+    case State::Ready:
+        return QStringLiteral("wait core");
+    case State::Blocked:
+        return QStringLiteral("blocked");
+    case State::Crashed:
+    case State::Killed:
+    case State::TimedOut:
+        return stateName(state);
+    }
+    return stateName(state);
+}
+
 } // namespace raceway::chrometrace

@@ -6,10 +6,20 @@
 #include <QString>
 
 #include <cstdint>
+#include <utility>
 
-// How the Chrome trace importer reads names and ids back: Raceway's own slice and instant names (as
-// traceexport.cpp writes them) into states and marks, anything else into a task; pids and tids into text.
+// Raceway's names in a Chrome trace, both ways: the slice names and counter keys traceexport.cpp writes,
+// and how the importer reads them back into states and marks (anything else into a task; pids and tids
+// into text).
 namespace raceway::chrometrace {
+
+// A slice's name for a lane in `state` (about object or lane `obj`): short, as it is repeated in every
+// slice. Empty where the state is not drawn.
+QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16_t obj);
+
+// A lane kind's counter keys (the second may be null); a core lane's series is its busy share in per
+// mille from /proc/stat.
+std::pair<const char *, const char *> seriesKeys(LaneKind kind);
 
 // A pid or tid as text: strings as they are, whole numbers without a fraction, other numbers spelt out.
 QString idText(const QJsonValue &v);

@@ -11,6 +11,9 @@
 namespace raceway {
 namespace {
 
+using chrometrace::seriesKeys;
+using chrometrace::sliceName;
+
 constexpr std::int64_t maxCellsPerLane = 100'000;
 constexpr std::int64_t countersPerRun = 250;
 // pid 1 is the run; every tid is larger, so no lane passes for the process's main thread.
@@ -64,80 +67,6 @@ template <typename Fn> void forEachSeriesPoint(const Trace &trace, std::size_t l
 {
     for (const SeriesPoint &p : trace.lane(lane).series)
         fn(p.t, p.a, p.b);
-}
-
-// Counter keys by lane kind. A core lane's series is its busy share in per mille from /proc/stat.
-std::pair<const char *, const char *> seriesKeys(LaneKind kind)
-{
-    switch (kind) {
-    case LaneKind::Counter:
-        return {"expected", "actual"};
-    case LaneKind::Core:
-        return {"busy_permille", nullptr};
-    case LaneKind::Observer:
-        return {"share_of_all_cores_permille", nullptr};
-    case LaneKind::Lock:
-    case LaneKind::Gil:
-        return {"waiting", nullptr};
-    case LaneKind::Queue:
-        return {"queued", nullptr};
-    case LaneKind::Semaphore:
-        return {"waiting", "inside"};
-    case LaneKind::Signal:
-        return {"waiting", nullptr};
-    default:
-        return {"value", nullptr};
-    }
-}
-
-// Short slice names: they are repeated in every slice. Empty means the state is not drawn.
-QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16_t obj)
-{
-    const auto laneName = [&](std::uint16_t i) {
-        return i < trace.lanes().size() ? trace.lane(i).name : QStringLiteral("?");
-    };
-    const auto withObject = [&](const QString &what) {
-        const QString name = trace.objectName(obj);
-        return name.isEmpty() ? what : what + QLatin1Char(' ') + name;
-    };
-    switch (state) {
-    case State::Idle:
-    case State::Done:
-    case State::Free:
-        return {};
-    // A process lane's running state carries the core it ran on (thread lanes do not record one).
-    case State::Running:
-        return lane.kind == LaneKind::Process ? QStringLiteral("run cpu%1").arg(obj) : QStringLiteral("run");
-    case State::Waiting:
-        return withObject(QStringLiteral("wait"));
-    case State::Holding:
-        return withObject(QStringLiteral("hold"));
-    case State::HoldingReady:
-        return withObject(QStringLiteral("hold, wait core"));
-    case State::Sleeping:
-        return QStringLiteral("sleep");
-    case State::Cancelled:
-        return QStringLiteral("cancelled");
-    case State::Held:
-        return lane.kind == LaneKind::CoreRuns ? laneName(obj) : QStringLiteral("held by ") + laneName(obj);
-    case State::Task:
-        return QStringLiteral("task %1").arg(obj);
-    case State::WaitingGil:
-        return QStringLiteral("wait GIL");
-    case State::WaitingIo:
-        return QStringLiteral("io wait");
-    case State::Set:
-        return QStringLiteral("set");
-    case State::Ready:
-        return QStringLiteral("wait core");
-    case State::Blocked:
-        return QStringLiteral("blocked");
-    case State::Crashed:
-    case State::Killed:
-    case State::TimedOut:
-        return stateName(state);
-    }
-    return stateName(state);
 }
 
 class Writer

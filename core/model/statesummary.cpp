@@ -64,21 +64,27 @@ void StateSummary::coarsen()
     m_first = first;
 }
 
-void StateSummary::add(std::int64_t from, std::int64_t to, std::size_t state)
+template <typename Piece> void StateSummary::forEachPiece(std::int64_t from, std::int64_t to, Piece piece)
 {
-    if (!m_started || state >= states) return;
-    from = std::max(from, m_end); // in time order: what is before the end is covered already
     for (std::int64_t t = from; t < to;) {
         // Mostly in the last bucket: found without a division.
         const bool inLast = !m_buckets.empty() && t >= m_lastStart && t - m_lastStart < width();
         Bucket &b = inLast ? m_buckets.back() : at(t);
         const std::int64_t bucketEnd = m_origin + ((((t - m_origin) >> m_widthShift) + 1) << m_widthShift);
-        const std::int64_t piece = std::min(to, bucketEnd) - t;
-        const std::uint64_t units = std::uint64_t(piece) >> unitShift();
+        const std::int64_t length = std::min(to, bucketEnd) - t;
+        piece(b, std::uint64_t(length) >> unitShift());
+        t += length;
+    }
+}
+
+void StateSummary::add(std::int64_t from, std::int64_t to, std::size_t state)
+{
+    if (!m_started || state >= states) return;
+    from = std::max(from, m_end); // in time order: what is before the end is covered already
+    forEachPiece(from, to, [&](Bucket &b, std::uint64_t units) {
         b.covered[state] = saturatingAdd(b.covered[state], units);
         if (units != 0) m_seen |= 1u << state;
-        t += piece;
-    }
+    });
     m_end = std::max(m_end, to);
 }
 
@@ -99,14 +105,8 @@ void StateSummary::addMark(std::int64_t t)
 void StateSummary::addUnknown(std::int64_t from, std::int64_t to)
 {
     if (!m_started) return;
-    from = std::max(from, m_start);
-    for (std::int64_t t = from; t < to;) {
-        Bucket &b = at(t);
-        const std::int64_t bucketEnd = m_origin + ((((t - m_origin) >> m_widthShift) + 1) << m_widthShift);
-        const std::int64_t piece = std::min(to, bucketEnd) - t;
-        b.unknown = saturatingAdd(b.unknown, std::uint64_t(piece) >> unitShift());
-        t += piece;
-    }
+    forEachPiece(std::max(from, m_start), to,
+                 [](Bucket &b, std::uint64_t units) { b.unknown = saturatingAdd(b.unknown, units); });
 }
 
 void StateSummary::setOpen(std::int64_t t, std::size_t state)

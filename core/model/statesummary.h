@@ -80,6 +80,8 @@ public:
 
 private:
     Bucket &at(std::int64_t t); // the bucket holding t, made (and the width doubled) as needed
+    // Calls piece(bucket, units) for each bucket's part of [from, to), in time order.
+    template <typename Piece> void forEachPiece(std::int64_t from, std::int64_t to, Piece piece);
     void coarsen();
 
     bool m_started = false;
