@@ -19,6 +19,7 @@ private Q_SLOTS:
     void denseLanesShowTheDominantState();
     void handOversShowASeam();
     void placesInTheCodeInTooltips();
+    void summaryBlocksSayTheirShares();
     void wakesSayWhoEndedTheWait();
     void overlappingMarkersClusterUntilZoomedIn();
     void everyLaneKindHasADrawer();
@@ -241,6 +242,59 @@ void TestPainter::placesInTheCodeInTooltips()
     QVERIFY2(wait.contains(QStringLiteral("Asked for at <b>bank.py:31 in transfer</b>")), qPrintable(wait));
     QVERIFY2(hold.contains(QStringLiteral("Let go at <b>bank.py:35 in transfer</b>")), qPrintable(hold));
     QVERIFY2(!quiet.contains(QStringLiteral("bank.py")), qPrintable(quiet)); // nobody waited for b's hold
+}
+
+void TestPainter::summaryBlocksSayTheirShares()
+{
+    // Past the budget a lane is drawn as shares of each bucket; hovering a block says those shares, as
+    // the events that were summarised give them: here each 100 us, 30 running, 30 waiting, 40 holding.
+    Trace t;
+    t.setRegistry({{QStringLiteral("worker"), LaneKind::Thread}, {QStringLiteral("lock"), LaneKind::Lock}},
+                  {{}, {QStringLiteral("lock"), 1}});
+    t.setStart(0);
+    const Event start{0, 0, 0, EventKind::ThreadStart, 0};
+    t.ingest(&start, 1);
+    std::vector<Event> past;
+    constexpr std::int64_t period = 100'000, periods = 200;
+    for (std::int64_t k = 0; k < periods; ++k) {
+        past.push_back({k * period + 30'000, 1, 0, EventKind::LockRequested, 0});
+        past.push_back({k * period + 60'000, 1, 0, EventKind::LockAcquired, 0});
+        past.push_back({k * period + 100'000, 1, 0, EventKind::LockReleased, 0});
+    }
+    t.setBudgetReached(30'000);
+    t.ingestPastBudget(past.data(), past.size());
+    t.setEnd(periods * period);
+    t.compact();
+    const StateSummary &sum = t.lane(0).pastBudget;
+    QVERIFY(sum.started());
+    QVERIFY(sum.size() >= 3);
+    // The second bucket, whole: the time in each state there, from the pattern itself.
+    const std::int64_t b0 = sum.bucketStart(1), b1 = b0 + sum.width();
+    std::int64_t running = 0, waiting = 0, holding = 0;
+    for (std::int64_t k = 0; k < periods; ++k) {
+        const auto overlap = [&](std::int64_t from, std::int64_t to) {
+            return std::max<std::int64_t>(0, std::min(to, b1) - std::max(from, b0));
+        };
+        running += overlap(k * period, k * period + 30'000);
+        waiting += overlap(k * period + 30'000, k * period + 60'000);
+        holding += overlap(k * period + 60'000, k * period + 100'000);
+    }
+    QCOMPARE(running + waiting + holding, sum.width());
+    const auto pct = [&](std::int64_t ns) {
+        return QString::number((ns * 100 + sum.width() / 2) / sum.width());
+    };
+    TimelinePainter painter(t);
+    const TimelineLayout l = painter.layout(QRect(0, 0, 1200, painter.preferredHeight(1200)));
+    const coords::Mapping m = painter.mapping(l);
+    const QString tip =
+        painter.describe(l, painter.hitTest(l, QPoint(int(m.toX((b0 + b1) / 2)), l.lanes[0].center().y())));
+    qInfo("%s", qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("Past the event budget")), qPrintable(tip));
+    for (const auto &[state, ns] : {std::pair{State::Running, running}, std::pair{State::Waiting, waiting},
+                                    std::pair{State::Holding, holding}})
+        QVERIFY2(tip.contains(QStringLiteral("%1 %2 %").arg(stateName(state), pct(ns))), qPrintable(tip));
+    // Not the lane's last own state stretched over the summary.
+    QVERIFY2(!tip.contains(QStringLiteral(" from ")), qPrintable(tip));
 }
 
 void TestPainter::wakesSayWhoEndedTheWait()

@@ -24,7 +24,16 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
     if (hit.lane < 0) return hit;
     hit.time = m.toTime(pos.x());
     const Lane &lane = m_trace.lane(std::size_t(hit.lane));
-    if (const std::ptrdiff_t i = lane.indexAt(hit.time); i >= 0) {
+    // Past the budget the lane is its summary: what its last own transition would say there is not it.
+    const StateSummary &sum = lane.pastBudget;
+    if (sum.started() && hit.time >= sum.start()) {
+        for (std::size_t b = 0; b < sum.size(); ++b)
+            if (hit.time >= sum.bucketStart(b) && hit.time < sum.bucketStart(b) + sum.width() &&
+                hit.time < sum.end())
+                hit.summaryBucket = int(b);
+        hit.summaryOpen =
+            hit.summaryBucket < 0 && sum.hasOpen() && hit.time >= sum.end() && hit.time <= m_trace.end();
+    } else if (const std::ptrdiff_t i = lane.indexAt(hit.time); i >= 0) {
         const auto k = std::size_t(i);
         const std::int64_t end =
             k + 1 < lane.times.size() ? lane.times[k + 1] : std::max(m_trace.end(), lane.times[k]);

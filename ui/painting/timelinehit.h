@@ -20,6 +20,10 @@ struct TimelineHit
     std::optional<Marker> nearest;
     std::optional<SeriesPoint> value; // counter and lock lanes: the series value at `time`
     std::optional<Instant> instant;   // the nearest marked moment within a few pixels
+    // Past the event budget, where the lane is drawn from its summary: the bucket under the mouse (-1:
+    // none), or past its last bucket while the run goes on, the state it has been in since (`open`).
+    int summaryBucket = -1;
+    bool summaryOpen = false;
 
     void count(const Marker &mk)
     {

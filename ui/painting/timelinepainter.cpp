@@ -237,15 +237,20 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
         if (ln.kind == LaneKind::Observer) return !ln.series.empty();
         // A lane summarised past the budget is drawn from its summary there (paintPastBudget).
         if (ln.pastBudget.started()) return true;
+        // Only a sampler's lane is read on past the budget; a lock's or a queue's readings there are the
+        // last of the threads' recorded events (some wrote a little past it), not the rest of the run.
+        if (ln.kind != LaneKind::Counter && ln.kind != LaneKind::Core) return false;
         return !ln.series.empty() && ln.series.back().t > t;
     };
     bool anyKept = false;
     int from = top; // the rows washed so far reach down to here
+    QRect washed;   // the tallest washed stretch: the label goes there, over nothing drawn as known
     const auto washDownTo = [&](int y) {
         if (y <= from) return;
         const QRect after(x, from, l.plot.right() - x + 1, y - from);
         p.fillRect(after, wash);
         p.fillRect(after, QBrush(hatch, Qt::BDiagPattern));
+        if (after.height() > washed.height()) washed = after;
     };
     for (const std::size_t lane : l.order) {
         if (lane >= l.lanes.size() || l.lanes[lane].isNull() || !keptToTheEnd(lane)) continue;
@@ -263,8 +268,10 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
                               .arg(QString::fromStdString(coords::formatDuration(resolution)))
         : anyKept ? QStringLiteral("event budget reached: past here only the lanes left clear were recorded")
                   : QStringLiteral("event budget reached: not everything after this was recorded");
-    const int w = p.fontMetrics().horizontalAdvance(text) + 10;
-    const QRect box(std::min(x + 4, l.plot.right() - w), top + 2, w, p.fontMetrics().height() + 4);
+    const int w = p.fontMetrics().horizontalAdvance(text) + 10, h = p.fontMetrics().height() + 4;
+    // Over the washed rows where they are tall enough, else at the top (over the first lane).
+    const int y = washed.height() >= h ? washed.top() + (std::min(washed.height(), 3 * h) - h) / 2 : top + 2;
+    const QRect box(std::min(x + 4, l.plot.right() - w), y, w, h);
     p.fillRect(box, m_palette.background);
     p.setPen(m_palette.state(State::Waiting));
     p.drawText(box, Qt::AlignCenter, text);

@@ -10,7 +10,11 @@
 #include <QLocale>
 #include <QStringList>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <utility>
+#include <vector>
 
 namespace raceway {
 namespace {
@@ -130,6 +134,56 @@ QString placeOf(const Trace &trace, std::size_t laneIndex, const Interval &iv)
 
 } // namespace
 
+namespace {
+
+// A share in whole percent; what is there but under 1 % says so instead of 0 %.
+QString percentOf(std::int64_t part, std::int64_t whole)
+{
+    if (whole <= 0) return QStringLiteral("0 %");
+    const std::int64_t pct = (part * 100 + whole / 2) / whole;
+    return pct == 0 && part > 0 ? QStringLiteral("under 1 %") : QStringLiteral("%1 %").arg(pct);
+}
+
+// Past the budget: the summary's block under the mouse, in words (shares of its time, largest first).
+QString describeSummary(const Trace &trace, const Lane &lane, const TimelineHit &hit)
+{
+    const StateSummary &s = lane.pastBudget;
+    const std::int64_t t0 = trace.start();
+    if (hit.summaryBucket < 0)
+        return QStringLiteral("Past the event budget, %1 since %2 (its last event; the run goes on)")
+            .arg(stateName(State(s.openState())), duration(std::max(s.end(), s.openFrom()) - t0));
+    const auto b = std::size_t(hit.summaryBucket);
+    const std::int64_t from = std::max(s.bucketStart(b), s.start());
+    const std::int64_t to = std::min(s.bucketStart(b) + s.width(), s.end());
+    std::vector<std::pair<std::int64_t, std::size_t>> shares;
+    std::int64_t total = s.unknownNs(b);
+    for (std::size_t st = 0; st < std::size_t(stateCount); ++st)
+        if (const std::int64_t ns = s.coveredNs(b, st); ns > 0) {
+            shares.push_back({ns, st});
+            total += st == std::size_t(State::Idle) ? 0 : ns;
+        }
+    std::sort(shares.begin(), shares.end(), std::greater<>());
+    QStringList parts;
+    for (const auto &[ns, st] : shares)
+        if (st != std::size_t(State::Idle) || s.unknownNs(b) == 0)
+            parts << QStringLiteral("%1 %2 (%3)")
+                         .arg(stateName(State(st)), percentOf(ns, to - from), duration(ns));
+    if (s.unknownNs(b) > 0)
+        parts << QStringLiteral("not known %1 (not kept: the collector fell behind)")
+                     .arg(percentOf(s.unknownNs(b), to - from));
+    QString text = QStringLiteral("<b>Past the event budget</b>, %1 to %2 drawn as shares: ")
+                       .arg(duration(from - t0), duration(to - t0)) +
+                   parts.join(QStringLiteral(", "));
+    if (const std::int32_t lost = s.bucket(b).lost; lost != 0)
+        text += QStringLiteral("; its writes erased %1 there")
+                    .arg(countOf(lost, QStringLiteral("increment"), QStringLiteral("increments")));
+    if (const std::uint32_t marks = s.bucket(b).marks; marks != 0)
+        text += QStringLiteral("; %1").arg(countOf(marks, QStringLiteral("mark"), QStringLiteral("marks")));
+    return text;
+}
+
+} // namespace
+
 QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit) const
 {
     if (hit.lane < 0) return {};
@@ -181,6 +235,7 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
         }
     }
     if (hit.instant) lines << describeInstant(trace, std::size_t(hit.lane), *hit.instant);
+    if (hit.summaryBucket >= 0 || hit.summaryOpen) lines << describeSummary(trace, lane, hit);
     if (hit.interval) {
         const Interval &iv = *hit.interval;
         const QString state = describeState(trace, lane, iv);
