@@ -113,7 +113,8 @@ private:
             "from "
             "where a thread let a lock or the GIL go to where the thread waiting for it took it, one per "
             "lock "
-            "per cell; its wake_latency_ns is exact. Past budget_reached_ns, a lane summarised there has "
+            "per cell; its wake_latency_ns is exact. Past budget_reached_ns (from the run's start, as ts), a "
+            "lane summarised there has "
             "slices "
             "of cat summary instead, one per bucket of its summary: named after the state that fills most "
             "of it, args each state's share, its lost updates and the share not known.");
@@ -130,8 +131,8 @@ private:
         m_sink.append(",\"counter_period_us\":");
         m_sink.appendNumber(m_period / 1000);
         if (m_trace.budgetReached() != 0) {
-            m_sink.append(",\"budget_reached_ns\":");
-            m_sink.appendNumber(m_trace.budgetReached());
+            m_sink.append(",\"budget_reached_ns\":"); // from the run's start, as ts
+            m_sink.appendNumber(m_trace.budgetReached() - m_t0);
         }
         m_sink.append(",\"drawing\":");
         m_sink.append(jsonString(how));
