@@ -26,8 +26,12 @@
 //                 u32 lane, i64 origin, start, end, first bucket's index, u8 width shift, u32 buckets
 //                 (at most StateSummary::cap), per bucket 19 u32 times in state, i32 lost, u32 marks, u32 not
 //                 known
+//     8 values    a value lane past the event budget (Lane::pastSeries), once per such lane, before the
+//                 result: u32 lane, i64 origin, start, end, first bucket's index, u8 width shift, u32 buckets
+//                 (at most SeriesSummary::cap), per bucket 6 i64: low, high, last of each of its two values
 
 #include "results.h"
+#include "seriessummary.h"
 #include "statesummary.h"
 
 #include <QList>
@@ -55,7 +59,8 @@ enum class Tag : std::uint8_t {
     Result = 4,
     End = 5,
     Sites = 6,
-    Summary = 7
+    Summary = 7,
+    Values = 8
 };
 enum class ValueTag : std::uint8_t {
     Invalid = 0,
@@ -86,6 +91,7 @@ struct SavedRun
     std::int64_t traceStart = 0, traceEnd = 0;
     // Each lane's summary past the event budget (not replayed from events: there are none).
     std::vector<std::pair<std::uint32_t, StateSummary::Parts>> summaries;
+    std::vector<std::pair<std::uint32_t, SeriesSummary::Parts>> valueSummaries;
 };
 
 } // namespace raceway::runfile

@@ -163,6 +163,9 @@ public:
             case Tag::Summary:
                 summary(c);
                 break;
+            case Tag::Values:
+                values(c);
+                break;
             case Tag::End: {
                 const std::uint64_t n = c.get<std::uint64_t>();
                 if (!c.ok()) break;
@@ -255,6 +258,40 @@ private:
         if (!c.ok()) return;
         if (lane >= m_lanes.size() || !m_trace->setPastBudget(lane, std::move(parts)))
             c.fail(QStringLiteral("lane %1's summary does not fit the run").arg(lane));
+    }
+
+    void values(Cursor &c)
+    {
+        if (m_haveResult) {
+            c.fail(QStringLiteral("a value lane's summary after the run's result"));
+            return;
+        }
+        const std::uint32_t lane = c.get<std::uint32_t>();
+        SeriesSummary::Parts parts;
+        parts.origin = c.get<std::int64_t>();
+        parts.start = c.get<std::int64_t>();
+        parts.end = c.get<std::int64_t>();
+        parts.first = c.get<std::int64_t>();
+        parts.widthShift = c.get<std::uint8_t>();
+        const std::uint32_t n = c.get<std::uint32_t>();
+        constexpr qsizetype bucketBytes = 6 * 8;
+        if (c.ok() && (n > SeriesSummary::cap || qsizetype(n) * bucketBytes > c.left())) {
+            c.fail(QStringLiteral("a value summary of %1 buckets (at most %2, and %3 bytes left)")
+                       .arg(n)
+                       .arg(SeriesSummary::cap)
+                       .arg(c.left()));
+            return;
+        }
+        parts.buckets.resize(c.ok() ? n : 0);
+        for (SeriesSummary::Bucket &b : parts.buckets)
+            for (SeriesSummary::Channel *ch : {&b.a, &b.b}) {
+                ch->low = c.get<std::int64_t>();
+                ch->high = c.get<std::int64_t>();
+                ch->last = c.get<std::int64_t>();
+            }
+        if (!c.ok()) return;
+        if (lane >= m_lanes.size() || !m_trace->setPastSeries(lane, std::move(parts)))
+            c.fail(QStringLiteral("lane %1's value summary does not fit the run").arg(lane));
     }
 
     void sites(Cursor &c)

@@ -311,6 +311,24 @@ bool RunFileWriter::finish(const runfile::SavedRun &run, QString *error)
         }
         if (!append(s, QStringLiteral("summaries"))) break;
     }
+    for (const auto &[lane, parts] : run.valueSummaries) {
+        QByteArray s;
+        put(s, std::uint8_t(Tag::Values));
+        put(s, std::uint32_t(lane));
+        put(s, std::int64_t(parts.origin));
+        put(s, std::int64_t(parts.start));
+        put(s, std::int64_t(parts.end));
+        put(s, std::int64_t(parts.first));
+        put(s, std::uint8_t(parts.widthShift));
+        put(s, std::uint32_t(parts.buckets.size()));
+        for (const SeriesSummary::Bucket &b : parts.buckets)
+            for (const SeriesSummary::Channel &ch : {b.a, b.b}) {
+                put(s, std::int64_t(ch.low));
+                put(s, std::int64_t(ch.high));
+                put(s, std::int64_t(ch.last));
+            }
+        if (!append(s, QStringLiteral("summaries"))) break;
+    }
     QByteArray r;
     put(r, std::uint8_t(Tag::Result));
     putString(r, run.scenario, 0xffff);

@@ -117,7 +117,9 @@ private:
             "lane summarised there has "
             "slices "
             "of cat summary instead, one per bucket of its summary: named after the state that fills most "
-            "of it, args each state's share, its lost updates and the share not known.");
+            "of it, args each state's share, its lost updates and the share not known; a value lane "
+            "summarised "
+            "there has a counter sample at the end of each bucket instead, with what it held there.");
         m_sink.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"Raceway " RACEWAY_VERSION
                       "\"");
         m_sink.append(",\"clock\":\"CLOCK_MONOTONIC\",\"start_ns\":");
@@ -392,7 +394,12 @@ private:
             }
             m_sink.append("}}");
         };
+        // Past the budget a value lane's readings are its summary's: a sample at each bucket's end with
+        // what it held there, the last at the run's end.
+        const SeriesSummary &past = lane.pastSeries;
+        const std::int64_t until = past.started() ? past.start() : INT64_MAX;
         forEachSeriesPoint(m_trace, laneIndex, [&](std::int64_t pt, std::int64_t pa, std::int64_t pb) {
+            if (pt >= until) return;
             const std::int64_t p = std::max<std::int64_t>(0, pt - m_t0) / m_period;
             if (p != period) flush();
             period = p;
@@ -401,6 +408,14 @@ private:
             b = pb;
         });
         flush();
+        for (std::size_t i = 0; i < past.size(); ++i) {
+            const SeriesSummary::Bucket &k = past.bucket(i);
+            period = 0;
+            t = std::min(past.bucketStart(i) + past.width(), past.end());
+            a = k.a.last;
+            b = k.b.last;
+            flush();
+        }
     }
 
     const Trace &m_trace;

@@ -238,8 +238,11 @@ void Trace::addCoreRunLanes()
 void Trace::compact()
 {
     addCoreRunLanes(); // before the sources that hold each thread's last stretch are let go
+    commitPastBudget(INT64_MAX);
     extendSummaries(m_end);
     m_summarising.clear();
+    m_pastPoints.clear();
+    m_pastPoints.shrink_to_fit();
     m_summarising.shrink_to_fit();
     m_permitHandoffs = matchPermits(*this);
     m_sources.clear();
@@ -291,7 +294,8 @@ std::size_t Trace::bytesStored() const
     std::size_t bytes = 0;
     for (const Lane &l : m_lanes) {
         bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() +
-                 l.instants.bytes() + l.series.bytes() + l.buckets.bytes() + l.pastBudget.bytes();
+                 l.instants.bytes() + l.series.bytes() + l.buckets.bytes() + l.pastBudget.bytes() +
+                 l.pastSeries.bytes();
     }
     return bytes;
 }

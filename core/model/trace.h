@@ -3,6 +3,7 @@
 #include "column.h"
 #include "event.h"
 #include "lanekind.h"
+#include "seriessummary.h"
 #include "statesummary.h"
 
 #include <QString>
@@ -131,6 +132,9 @@ struct Lane
     // Past the event budget: what the lane did from pastBudget.start() on, as shares of its time per bucket
     // (empty where the lane's own events reach the end). Its transitions stop where this begins.
     StateSummary pastBudget;
+    // A value lane's readings past the budget (a lock's queue, a queue's length, a semaphore's counts,
+    // the counter's where its own readings ran out too), from pastSeries.start() on; its series stops there.
+    SeriesSummary pastSeries;
 
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
@@ -179,6 +183,11 @@ public:
     void ingestPastBudget(const Event *events, std::size_t count);
     // A saved run's summary put back (false: it does not fit together).
     bool setPastBudget(std::size_t lane, StateSummary::Parts parts);
+    bool setPastSeries(std::size_t lane, SeriesSummary::Parts parts);
+    // What events past the budget changed in value lanes (a lock's waiters, a queue's length) before
+    // `upTo`, in time order, into their lanes' summaries; later ones wait. Pass the recorder's
+    // pastWatermark() after commit(watermark) while a run goes on; compact() takes the rest.
+    void commitPastBudget(std::int64_t upTo);
     // Merges the cross-lane effects (a lock's lane, a counter's series) of events before `upTo` into
     // their lanes; later ones wait, so that a lane written by several threads is extended at its end
     // instead of rewritten. Pass the recorder's watermark while a run goes on.
@@ -348,9 +357,11 @@ private:
     {
         return m_pastBudget ? m_ignoredTransitions : pendingFor(m_pendingTransitions, lane);
     }
+    // Past the budget a value lane's changes wait apart, for commitPastBudget().
+    std::vector<PendingList<PendingPoint>> m_pastPoints;
     PendingList<PendingPoint> &pendingPoints(std::size_t lane)
     {
-        return m_pastBudget ? m_ignoredPoints : pendingFor(m_pendingPoints, lane);
+        return pendingFor(m_pastBudget ? m_pastPoints : m_pendingPoints, lane);
     }
 };
 

@@ -362,12 +362,24 @@ void Trace::extendSummaries(std::int64_t upTo)
 {
     for (std::size_t lane = 0; lane < m_summarising.size() && lane < m_lanes.size(); ++lane)
         if (m_summarising[lane].started) m_lanes[lane].pastBudget.extendTo(upTo);
+    for (Lane &l : m_lanes)
+        l.pastSeries.extendTo(upTo);
 }
 
 bool Trace::setPastBudget(std::size_t lane, StateSummary::Parts parts)
 {
     if (lane >= m_lanes.size()) return false;
     return m_lanes[lane].pastBudget.restore(std::move(parts));
+}
+
+bool Trace::setPastSeries(std::size_t lane, SeriesSummary::Parts parts)
+{
+    if (lane >= m_lanes.size()) return false;
+    Lane &l = m_lanes[lane];
+    if (!l.pastSeries.restore(std::move(parts))) return false;
+    l.seriesLow = std::min({l.seriesLow, l.pastSeries.lowA(), l.pastSeries.lowB()});
+    l.seriesHigh = std::max({l.seriesHigh, l.pastSeries.highA(), l.pastSeries.highB()});
+    return true;
 }
 
 namespace {
@@ -423,6 +435,23 @@ void Trace::commit(std::int64_t upTo)
         auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; });
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
+        // Once the lane goes on as a summary, what other threads still recorded there goes into it.
+        if (lane.pastSeries.started()) {
+            const auto split = std::lower_bound(pending.begin(), pending.end(), lane.pastSeries.start(),
+                                                [](const auto &x, std::int64_t t) { return x.t < t; });
+            for (auto it = split; it != pending.end(); ++it)
+                pendingFor(m_pastPoints, laneIndex).items.push_back(*it);
+            pending.erase(split, pending.end());
+            // Read late (the command line reads recorded events at the end): they change what the lane
+            // held from where the summary begins as well.
+            std::int64_t da = 0, db = 0;
+            for (const PendingPoint &p : pending) {
+                da = std::int64_t(std::uint64_t(da) + std::uint64_t(p.da));
+                db = std::int64_t(std::uint64_t(db) + std::uint64_t(p.db));
+            }
+            lane.pastSeries.shift(da, db);
+            if (pending.empty()) continue;
+        }
         auto &s = lane.series;
         const auto from =
             std::size_t(std::upper_bound(s.begin(), s.end(), pending.front().t,
@@ -452,6 +481,32 @@ void Trace::commit(std::int64_t upTo)
                 s.back() = {p.t, a, b};
             else
                 s.push_back({p.t, a, b});
+            lane.seriesLow = std::min({lane.seriesLow, a, b});
+            lane.seriesHigh = std::max({lane.seriesHigh, a, b});
+        }
+    }
+}
+
+void Trace::commitPastBudget(std::int64_t upTo)
+{
+    for (std::size_t laneIndex = 0; laneIndex < m_pastPoints.size(); ++laneIndex) {
+        auto &list = m_pastPoints[laneIndex];
+        if (list.items.empty()) continue;
+        const auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; });
+        if (pending.empty()) continue;
+        Lane &lane = ensureLane(laneIndex);
+        SeriesSummary &sum = lane.pastSeries;
+        if (!sum.started()) {
+            // From the lane's last reading (everything recorded before upTo is in its series by now).
+            const auto &s = lane.series;
+            const std::int64_t from = s.empty() ? pending.front().t : std::max(s.back().t, pending.front().t);
+            sum.begin(0, from, s.empty() ? 0 : s.back().a, s.empty() ? 0 : s.back().b);
+        }
+        std::int64_t a = sum.lastA(), b = sum.lastB();
+        for (const PendingPoint &p : pending) {
+            a = std::int64_t(std::uint64_t(a) + std::uint64_t(p.da));
+            b = std::int64_t(std::uint64_t(b) + std::uint64_t(p.db));
+            sum.add(p.t, a, b);
             lane.seriesLow = std::min({lane.seriesLow, a, b});
             lane.seriesHigh = std::max({lane.seriesHigh, a, b});
         }

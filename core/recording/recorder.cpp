@@ -168,10 +168,11 @@ bool ThreadBuffer::unread(const ReadCursor &cursor, const std::atomic<EventChunk
            c->next.load(std::memory_order_acquire) != nullptr;
 }
 
-std::int64_t ThreadBuffer::nextUnreadTime() const noexcept
+std::int64_t ThreadBuffer::nextUnreadIn(const ReadCursor &cursor,
+                                        const std::atomic<EventChunk *> &first) noexcept
 {
-    const EventChunk *c = m_reader.chunk ? m_reader.chunk : m_first.load(std::memory_order_acquire);
-    std::uint32_t pos = m_reader.chunk ? m_reader.pos : 0;
+    const EventChunk *c = cursor.chunk ? cursor.chunk : first.load(std::memory_order_acquire);
+    std::uint32_t pos = cursor.chunk ? cursor.pos : 0;
     while (c) {
         // The next link first: once it is there, this chunk's count is final.
         const EventChunk *next = c->next.load(std::memory_order_acquire);
@@ -180,6 +181,11 @@ std::int64_t ThreadBuffer::nextUnreadTime() const noexcept
         pos = 0;
     }
     return INT64_MAX;
+}
+
+std::int64_t ThreadBuffer::nextUnreadTime(bool past) const noexcept
+{
+    return past ? nextUnreadIn(m_pastReader, m_firstPast) : nextUnreadIn(m_reader, m_first);
 }
 
 Recorder::Recorder(std::uint64_t maxEvents)
@@ -392,6 +398,15 @@ std::int64_t Recorder::watermark() const
     std::lock_guard lock(m_mutex);
     for (const auto &b : m_buffers)
         w = std::min(w, b->nextUnreadTime());
+    return w;
+}
+
+std::int64_t Recorder::pastWatermark() const
+{
+    std::int64_t w = m_horizon.load(std::memory_order_acquire);
+    std::lock_guard lock(m_mutex);
+    for (const auto &b : m_buffers)
+        w = std::min(w, b->nextUnreadTime(true));
     return w;
 }
 

@@ -219,8 +219,11 @@ private:
     }
     static bool unread(const ReadCursor &cursor, const std::atomic<EventChunk *> &first) noexcept;
     bool hasUnread() const noexcept { return unread(m_reader, m_first) || unread(m_pastReader, m_firstPast); }
-    // Reader side: the time of the oldest event not drained yet, or INT64_MAX when there is none.
-    std::int64_t nextUnreadTime() const noexcept;
+    // Reader side: the time of the oldest event not drained yet, or INT64_MAX when there is none; of
+    // those recorded, or of those past the budget (past).
+    std::int64_t nextUnreadTime(bool past = false) const noexcept;
+    static std::int64_t nextUnreadIn(const ReadCursor &cursor,
+                                     const std::atomic<EventChunk *> &first) noexcept;
 
     Recorder *m_recorder;
     std::uint16_t m_lane;          // the writer's: recordOn() changes it for a moment
@@ -326,6 +329,9 @@ public:
     // Everything recorded before this time has been drained (INT64_MAX: everything published so far),
     // and nothing is still to be recorded before it (see holdWatermark).
     std::int64_t watermark() const;
+    // The same over the events past the budget: all of them before it are drained (recorded ones may
+    // still come: the command line reads those at the end).
+    std::int64_t pastWatermark() const;
     // For a run whose events are recorded some time after they happen (a traced Python script's, put
     // together from the tracer's stream and /proc samples): nothing before `t` is still to come. The
     // watermark never passes it, so the live edge stops there and lanes are not drawn ahead of what is

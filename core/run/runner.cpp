@@ -97,6 +97,7 @@ bool Runner::collect(double budgetMs)
         m_trace.commit(watermark);
         if (m_saver) m_saver->commit(watermark);
     } while (got == slice && nowNs() < deadline);
+    m_trace.commitPastBudget(m_recorder.pastWatermark());
     if (const std::int64_t s = m_context.startNs(); s != 0) m_trace.setStart(s);
     // The live edge: everything before the watermark has been collected, so every lane is known to be
     // in its last state until then (until now when nothing waits), even if nothing happened for seconds.
@@ -116,7 +117,11 @@ void Runner::collectPastBudget()
     const Recorder::Sink sink = [this](const Event *events, std::size_t n) {
         m_trace.ingestPastBudget(events, n);
     };
+    // The objects first (the command line calls this before collect() has read them): a lock's
+    // queue past the budget is its lane's.
+    m_trace.setRegistry(m_recorder.lanes(), m_recorder.objects());
     m_recorder.drainPastBudget(&sink);
+    m_trace.commitPastBudget(m_recorder.pastWatermark());
 }
 
 void Runner::addSchedulerMetrics()

@@ -26,6 +26,9 @@ runfile::SavedRun describeRun(const Scenario &scenario, const RunResult &result,
     for (std::size_t lane = 0; lane < trace.lanes().size(); ++lane)
         if (trace.lane(lane).pastBudget.started())
             s.summaries.emplace_back(std::uint32_t(lane), trace.lane(lane).pastBudget.parts());
+    for (std::size_t lane = 0; lane < trace.lanes().size(); ++lane)
+        if (trace.lane(lane).pastSeries.started())
+            s.valueSummaries.emplace_back(std::uint32_t(lane), trace.lane(lane).pastSeries.parts());
     return s;
 }
 

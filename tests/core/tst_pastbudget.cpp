@@ -26,6 +26,7 @@ private Q_SLOTS:
     void pastTheBudgetEventsAreSummarisedNotKept();
     void pastTheBudgetTheLaneIsSummarised();
     void whatWasNotKeptIsSaid();
+    void pastTheBudgetTheLockQueueGoesOn();
     void pastTheBudgetTheCounterGoesOn_data();
     void pastTheBudgetTheCounterGoesOn();
 };
@@ -252,6 +253,38 @@ void TestPastBudget::whatWasNotKeptIsSaid()
     QVERIFY(std::abs(double(unknown) - expectUnknown) <= expectUnknown * 0.01 + 2000);
     QCOMPARE(known + unknown, s.end() - s.start());
     QCOMPARE(s.end(), end);
+}
+
+void TestPastBudget::pastTheBudgetTheLockQueueGoesOn()
+{
+    // A lock's queue past the budget: its lane goes on as the least and most queued per bucket, from
+    // its last reading to the run's end, where nobody is queued any more; never more queued than the
+    // threads that could queue, and never fewer than none.
+    auto r = runScenario(
+        QStringLiteral("counter"),
+        {QStringLiteral("threads=4"), QStringLiteral("iterations=200000"), QStringLiteral("lock=on")}, 8192);
+    const Trace &t = r->trace();
+    QVERIFY(t.budgetReached() != 0);
+    const auto locks = lanesOfKind(t, LaneKind::Lock);
+    QCOMPARE(locks.size(), std::size_t(1));
+    const Lane &lock = t.lane(locks.front());
+    const SeriesSummary &q = lock.pastSeries;
+    QVERIFY2(q.started(), "the lock's queue stopped at the budget");
+    QVERIFY(lock.series.empty() || lock.series.back().t <= q.start());
+    QCOMPARE(q.end(), t.end());
+    QCOMPARE(q.lastA(), std::int64_t(0));
+    std::int64_t most = 0;
+    for (std::size_t b = 0; b < q.size(); ++b) {
+        const SeriesSummary::Channel &c = q.bucket(b).a;
+        QVERIFY(c.low >= 0);
+        QVERIFY(c.low <= c.last && c.last <= c.high);
+        QVERIFY(c.high <= 4);
+        most = std::max(most, c.high);
+        if (b + 1 < q.size()) QVERIFY(q.bucket(b + 1).a.low <= c.last); // what a bucket ends with goes on
+    }
+    qInfo("past the budget: %zu buckets of %.3f ms, at most %lld queued", q.size(), double(q.width()) / 1e6,
+          qlonglong(most));
+    QVERIFY(most >= 1); // four threads on one lock: somebody queued
 }
 
 void TestPastBudget::pastTheBudgetTheCounterGoesOn_data()

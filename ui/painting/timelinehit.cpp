@@ -74,7 +74,13 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
     for (auto it = fromI; it != toI; ++it)
         if (!hit.instant || std::llabs(it->t - hit.time) < std::llabs(hit.instant->t - hit.time))
             hit.instant = *it;
-    if (!lane.series.empty()) {
+    if (const SeriesSummary &vs = lane.pastSeries; vs.started() && hit.time >= vs.start()) {
+        // Past the budget its readings are ranges per bucket: no one value is known at a moment.
+        for (std::size_t b = 0; b < vs.size(); ++b)
+            if (hit.time >= vs.bucketStart(b) && hit.time < vs.bucketStart(b) + vs.width() &&
+                hit.time < vs.end())
+                hit.valueBucket = int(b);
+    } else if (!lane.series.empty()) {
         auto it = std::upper_bound(lane.series.begin(), lane.series.end(), hit.time,
                                    [](std::int64_t t, const SeriesPoint &p) { return t < p.t; });
         if (it != lane.series.begin()) hit.value = *(it - 1);

@@ -24,6 +24,7 @@ struct TimelineHit
     // none), or past its last bucket while the run goes on, the state it has been in since (`open`).
     int summaryBucket = -1;
     bool summaryOpen = false;
+    int valueBucket = -1; // a value lane's summary (Lane::pastSeries): its bucket under the mouse
 
     void count(const Marker &mk)
     {

@@ -236,7 +236,7 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
         // Raceway's own lane is written whole at the end (its samples are the intervals' starts).
         if (ln.kind == LaneKind::Observer) return !ln.series.empty();
         // A lane summarised past the budget is drawn from its summary there (paintPastBudget).
-        if (ln.pastBudget.started()) return true;
+        if (ln.pastBudget.started() || ln.pastSeries.started()) return true;
         // Only a sampler's lane is read on past the budget; a lock's or a queue's readings there are the
         // last of the threads' recorded events (some wrote a little past it), not the rest of the run.
         if (ln.kind != LaneKind::Counter && ln.kind != LaneKind::Core) return false;

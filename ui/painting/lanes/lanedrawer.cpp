@@ -265,6 +265,18 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
     }
     if (hit.value)
         if (const QString value = describeValue(*hit.value); !value.isEmpty()) lines << value;
+    if (hit.valueBucket >= 0) {
+        const SeriesSummary &vs = lane.pastSeries;
+        const auto b = std::size_t(hit.valueBucket);
+        const SeriesSummary::Bucket &k = vs.bucket(b);
+        const QString most = describeValue({hit.time, k.a.high, k.b.high});
+        const QString least = describeValue({hit.time, k.a.low, k.b.low});
+        if (!most.isEmpty())
+            lines << QStringLiteral("<b>Past the event budget</b>, %1 to %2 kept as a range: at most %3; "
+                                    "at least %4")
+                         .arg(duration(std::max(vs.bucketStart(b), vs.start()) - t0),
+                              duration(std::min(vs.bucketStart(b) + vs.width(), vs.end()) - t0), most, least);
+    }
     return lines.size() > 1 ? lines.join(QStringLiteral("<br>")) : QString();
 }
 

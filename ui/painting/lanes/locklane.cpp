@@ -3,6 +3,7 @@
 #include "barspainter.h"
 #include "results.h"
 #include "statespainter.h"
+#include "summarypainter.h"
 
 namespace raceway {
 
@@ -10,6 +11,7 @@ void LockLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index,
 {
     const Lane &lane = ctx.trace.lane(index);
     paintStates(ctx, p, lane, r);
+    hatchPastStates(ctx, p, lane, r);
     // Bars scale to the number of lanes that could queue for the lock.
     const int queuers =
         ctx.layout.summary.count(LaneKind::Thread) + ctx.layout.summary.count(LaneKind::Process);

@@ -3,6 +3,7 @@
 #include "barspainter.h"
 #include "results.h"
 #include "statespainter.h"
+#include "summarypainter.h"
 
 namespace raceway {
 
@@ -10,6 +11,7 @@ void SignalLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t inde
 {
     const Lane &lane = ctx.trace.lane(index);
     paintStates(ctx, p, lane, r);
+    hatchPastStates(ctx, p, lane, r);
     const int threads = std::max(1, ctx.layout.summary.count(LaneKind::Thread));
     paintBars(ctx, p, lane, r, threads, ctx.palette.waitersFill, r.height() / 3);
 }

@@ -41,6 +41,7 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
     p.setRenderHint(QPainter::Antialiasing, false);
     p.fillRect(QRect(clearFrom, r.top(), clearTo - clearFrom, r.height()), ctx.palette.background);
 
+    const bool seams = double(s.width()) / m.nsPerPixel() >= 6.0;
     std::array<std::int64_t, stateCount> ns{};
     std::int64_t lost = 0, unknown = 0;
     int groupFrom = -1;
@@ -77,8 +78,9 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
                 p.fillRect(QRect(groupFrom, y, x1 - groupFrom, top + height - y),
                            QBrush(hatch, Qt::BDiagPattern));
             }
-            // A seam between blocks wide enough to see: the resolution shows.
-            if (x1 - groupFrom >= 6) p.fillRect(QRect(x1 - 1, top, 1, height), ctx.palette.background);
+            // A seam between blocks wide enough to see: the resolution shows (decided by the buckets'
+            // width, not by each block's rounded one: seams came and went along the lane).
+            if (seams) p.fillRect(QRect(x1 - 1, top, 1, height), ctx.palette.background);
         }
         if (lost > 0) { // erased on the whole (a block that gave back more shows nothing)
             p.fillRect(QRect(groupFrom, r.bottom() - 2, std::max(1, x1 - groupFrom - 1), 3),
@@ -119,6 +121,20 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
         }
     }
     p.restore();
+}
+
+void hatchPastStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r)
+{
+    const SeriesSummary &s = lane.pastSeries;
+    const coords::Mapping &m = ctx.mapping;
+    if (!s.started() || s.start() >= m.end) return;
+    const int x0 = std::max(r.left(), int(std::lround(std::max(m.toX(s.start()), double(r.left()) - 1))));
+    if (x0 > r.right()) return;
+    const QRect after(x0, r.top(), r.right() - x0 + 1, r.height());
+    p.fillRect(after, ctx.palette.background);
+    QColor hatch = ctx.palette.mutedText;
+    hatch.setAlpha(90);
+    p.fillRect(after, QBrush(hatch, Qt::BDiagPattern));
 }
 
 } // namespace raceway
