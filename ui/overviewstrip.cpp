@@ -102,15 +102,44 @@ void OverviewStrip::renderMiniature()
         const int y0 = int(row * std::size_t(h) / rows.size());
         const int y1 = std::max(y0 + 1, int((row + 1) * std::size_t(h) / rows.size()));
         const Lane &lane = m_trace->lane(rows[row]);
+        const StateSummary &sum = lane.pastBudget;
+        // Past the budget: a summarised lane's most common state in each bucket; a lock's holder is not
+        // known there (its lane is hatched), so nothing.
+        const std::int64_t stale =
+            lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil
+                ? (m_trace->budgetReached() != 0 ? m_trace->budgetReached() : INT64_MAX)
+                : INT64_MAX;
+        std::size_t bucket = 0;
         for (int x = 0; x < w; ++x) {
             const std::int64_t t = start + std::int64_t((x + 0.5) * nsPerPixel);
             if (t > m_trace->end()) break;
-            const std::ptrdiff_t k = lane.indexAt(t);
-            if (k < 0) continue;
-            const State s = lane.states[std::size_t(k)];
+            State s = State::Idle;
+            std::uint16_t obj = 0;
+            if (sum.started() && t >= sum.start()) {
+                if (t >= sum.end()) {
+                    if (!sum.hasOpen()) continue;
+                    s = State(sum.openState());
+                } else {
+                    while (bucket + 1 < sum.size() && sum.bucketStart(bucket) + sum.width() <= t)
+                        ++bucket;
+                    std::int64_t most = 0;
+                    for (std::size_t st = 0; st < std::size_t(stateCount); ++st)
+                        if (const std::int64_t ns = sum.coveredNs(bucket, st); ns > most) {
+                            most = ns;
+                            s = State(st);
+                        }
+                }
+            } else if (t >= stale && !sum.started()) {
+                continue;
+            } else {
+                const std::ptrdiff_t k = lane.indexAt(t);
+                if (k < 0) continue;
+                s = lane.states[std::size_t(k)];
+                obj = lane.objs[std::size_t(k)];
+            }
             if (s == State::Idle || s == State::Free) continue;
             const QRgb c = (lane.kind == LaneKind::Process && s == State::Running)
-                               ? TimelinePalette::core(lane.objs[std::size_t(k)]).rgb()
+                               ? TimelinePalette::core(obj).rgb()
                                : pal.state(s).rgb();
             for (int y = y0; y < y1 && y < h; ++y)
                 reinterpret_cast<QRgb *>(m_miniature.scanLine(y))[x] = c;

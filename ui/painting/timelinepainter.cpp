@@ -263,15 +263,37 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
     p.setPen(QPen(m_palette.state(State::Waiting), 2, Qt::DashLine));
     p.drawLine(x, top, x, bottom);
     const std::int64_t resolution = summaryResolution(m_trace);
-    const QString text =
-        resolution != 0 ? QStringLiteral("event budget reached: past here, each state's share of every %1")
-                              .arg(QString::fromStdString(coords::formatDuration(resolution)))
-        : anyKept ? QStringLiteral("event budget reached: past here only the lanes left clear were recorded")
-                  : QStringLiteral("event budget reached: not everything after this was recorded");
+    const bool ranges = std::any_of(m_trace.lanes().begin(), m_trace.lanes().end(),
+                                    [](const Lane &ln) { return ln.pastSeries.started(); });
+    const QString every = QString::fromStdString(coords::formatDuration(resolution));
+    // The longest of these that fits right of the line (else over the plot's width, cut at its end).
+    const QStringList texts =
+        resolution != 0
+            ? QStringList{QStringLiteral("event budget reached: past here, each state's share of every %1%2")
+                              .arg(every,
+                                   ranges ? QStringLiteral("; counts as their least (solid) to most (light)")
+                                          : QString()),
+                          QStringLiteral("event budget reached: past here, each state's share of every %1")
+                              .arg(every),
+                          QStringLiteral("past the budget: shares of every %1").arg(every)}
+        : anyKept
+            ? QStringList{QStringLiteral("event budget reached: past here only the lanes left clear were "
+                                         "recorded"),
+                          QStringLiteral("past the budget: only lanes left clear recorded")}
+            : QStringList{QStringLiteral("event budget reached: not everything after this was recorded"),
+                          QStringLiteral("past the budget: not all recorded")};
+    const int room = l.plot.right() - x - 4;
+    QString text = texts.back();
+    for (const QString &candidate : texts)
+        if (p.fontMetrics().horizontalAdvance(candidate) + 10 <= room) {
+            text = candidate;
+            break;
+        }
+    text = p.fontMetrics().elidedText(text, Qt::ElideRight, l.plot.width() - 10);
     const int w = p.fontMetrics().horizontalAdvance(text) + 10, h = p.fontMetrics().height() + 4;
     // Over the washed rows where they are tall enough, else at the top (over the first lane).
     const int y = washed.height() >= h ? washed.top() + (std::min(washed.height(), 3 * h) - h) / 2 : top + 2;
-    const QRect box(std::min(x + 4, l.plot.right() - w), y, w, h);
+    const QRect box(std::max(l.plot.left(), std::min(x + 4, l.plot.right() - w)), y, w, h);
     p.fillRect(box, m_palette.background);
     p.setPen(m_palette.state(State::Waiting));
     p.drawText(box, Qt::AlignCenter, text);

@@ -18,8 +18,10 @@ constexpr std::array<State, 17> stripeOrder = {
 std::int64_t summaryResolution(const Trace &trace)
 {
     std::int64_t widest = 0;
-    for (const Lane &lane : trace.lanes())
+    for (const Lane &lane : trace.lanes()) {
         if (lane.pastBudget.started()) widest = std::max(widest, lane.pastBudget.width());
+        if (lane.pastSeries.started()) widest = std::max(widest, lane.pastSeries.width());
+    }
     return widest;
 }
 
