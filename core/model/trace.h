@@ -361,7 +361,11 @@ private:
     std::vector<PendingList<PendingPoint>> m_pastPoints;
     PendingList<PendingPoint> &pendingPoints(std::size_t lane)
     {
-        return pendingFor(m_pastBudget ? m_pastPoints : m_pendingPoints, lane);
+        if (!m_pastBudget) return pendingFor(m_pendingPoints, lane);
+        // A counter's lane goes on from its sampler's readings (recorded: some budget is set aside for
+        // them), not from the threads' progress and lost updates.
+        if (lane < m_lanes.size() && m_lanes[lane].kind == LaneKind::Counter) return m_ignoredPoints;
+        return pendingFor(m_pastPoints, lane);
     }
 };
 
