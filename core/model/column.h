@@ -131,9 +131,11 @@ public:
             push_back(v);
         if (n >= m_size) return;
         m_size = n;
-        const std::size_t blocks = (n + column::blockMask) >> column::blockBits;
+        // Emptied, it keeps its first block's room: a lane read past the budget is emptied and refilled
+        // with a thousand transitions at a time.
+        const std::size_t blocks = std::max<std::size_t>(1, (n + column::blockMask) >> column::blockBits);
         m_blocks.resize(blocks);
-        if (blocks > 0) m_blocks.back().resize(n - ((blocks - 1) << column::blockBits));
+        m_blocks.back().resize(n - ((blocks - 1) << column::blockBits));
     }
     void clear() { resize(0); }
     void shrink_to_fit()
@@ -203,15 +205,13 @@ public:
     {
         if (n >= m_size) return; // only ever shrinks
         m_size = n;
-        const std::size_t blocks = (n + column::blockMask) >> column::blockBits;
-        m_blocks.resize(blocks);
-        if (blocks > 0) {
-            Block &b = m_blocks.back();
-            const std::size_t keep = n - ((blocks - 1) << column::blockBits);
-            b.offsets.resize(keep);
-            while (!b.wide.empty() && b.wide.back().index >= keep)
-                b.wide.pop_back();
-        }
+        const std::size_t blocks = std::max<std::size_t>(1, (n + column::blockMask) >> column::blockBits);
+        m_blocks.resize(blocks); // (emptied, it keeps its first block's room, as Column does)
+        Block &b = m_blocks.back();
+        const std::size_t keep = n - ((blocks - 1) << column::blockBits);
+        b.offsets.resize(keep);
+        while (!b.wide.empty() && b.wide.back().index >= keep)
+            b.wide.pop_back();
     }
     void clear() { resize(0); }
     void shrink_to_fit()
