@@ -257,9 +257,9 @@ void TestPainter::summaryBlocksSayTheirShares()
     std::vector<Event> past;
     constexpr std::int64_t period = 100'000, periods = 200;
     for (std::int64_t k = 0; k < periods; ++k) {
-        past.push_back({k * period + 30'000, 1, 0, EventKind::LockRequested, 0});
-        past.push_back({k * period + 60'000, 1, 0, EventKind::LockAcquired, 0});
-        past.push_back({k * period + 100'000, 1, 0, EventKind::LockReleased, 0});
+        past.push_back({k * period + 30'000, 0, 0, EventKind::LockRequested, 1});
+        past.push_back({k * period + 60'000, 0, 0, EventKind::LockAcquired, 1});
+        past.push_back({k * period + 100'000, 0, 0, EventKind::LockReleased, 1});
     }
     t.setBudgetReached(30'000);
     t.ingestPastBudget(past.data(), past.size());
@@ -295,6 +295,16 @@ void TestPainter::summaryBlocksSayTheirShares()
         QVERIFY2(tip.contains(QStringLiteral("%1 %2 %").arg(stateName(state), pct(ns))), qPrintable(tip));
     // Not the lane's last own state stretched over the summary.
     QVERIFY2(!tip.contains(QStringLiteral(" from ")), qPrintable(tip));
+    // The lock's queue goes on as a range per bucket: the worker queued for 30 us of every 100.
+    const Lane &lock = t.lane(1);
+    QVERIFY(lock.pastSeries.started());
+    QCOMPARE(lock.pastSeries.bucket(1).a.low, std::int64_t(0));
+    QCOMPARE(lock.pastSeries.bucket(1).a.high, std::int64_t(1));
+    QCOMPARE(lock.pastSeries.lastA(), std::int64_t(0));
+    const QString queued =
+        painter.describe(l, painter.hitTest(l, QPoint(int(m.toX((b0 + b1) / 2)), l.lanes[1].center().y())));
+    QVERIFY2(queued.contains(QStringLiteral("at most 1 thread queued; at least 0 threads queued")),
+             qPrintable(queued));
 }
 
 void TestPainter::wakesSayWhoEndedTheWait()
