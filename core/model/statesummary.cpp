@@ -135,7 +135,11 @@ bool StateSummary::restore(Parts parts)
         parts.origin < 0 || parts.start < parts.origin || parts.end < parts.start || parts.first < 0)
         return false;
     if (!parts.buckets.empty()) {
-        if (parts.first != (parts.start - parts.origin) >> parts.widthShift) return false;
+        // Its first bucket holds the first thing added, which may come after its start (a lost update
+        // before any time in a state): from the start's bucket to the end's.
+        if (parts.first < (parts.start - parts.origin) >> parts.widthShift ||
+            parts.first > (parts.end - parts.origin) >> parts.widthShift)
+            return false;
         // The grid's end after the last bucket, computed only where it cannot overflow.
         const std::int64_t after = parts.first + std::int64_t(parts.buckets.size());
         if (after > ((INT64_MAX - parts.origin) >> parts.widthShift) ||

@@ -23,6 +23,7 @@ class TestPastBudget : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void summaryKeepsEveryNanosecondInFixedMemory();
+    void summaryBeginningLaterIsRestored();
     void pastTheBudgetEventsAreSummarisedNotKept();
     void pastTheBudgetTheLaneIsSummarised();
     void whatWasNotKeptIsSaid();
@@ -81,7 +82,7 @@ void TestPastBudget::summaryKeepsEveryNanosecondInFixedMemory()
         QCOMPARE(back.statesSeen(), s.statesSeen());
         QCOMPARE(back.lostTotal(), s.lostTotal());
         StateSummary::Parts bad = s.parts();
-        bad.first += 1;
+        bad.first -= 1; // before its start's bucket
         QVERIFY(!back.restore(bad));
         bad = s.parts();
         bad.end = INT64_MAX;
@@ -90,6 +91,30 @@ void TestPastBudget::summaryKeepsEveryNanosecondInFixedMemory()
         bad.widthShift = 63;
         QVERIFY(!back.restore(bad));
     }
+}
+
+void TestPastBudget::summaryBeginningLaterIsRestored()
+{
+    // A summary whose first bucket comes after its start's (its first news a lost update, 50 ms in) is
+    // saved and put back as it was: a saved 64-thread run was refused ("lane 27's summary does not fit").
+    StateSummary s;
+    s.begin(0, 1'000'000);
+    s.addLost(51'000'000, 3);
+    s.add(51'000'000, 60'000'000, std::size_t(State::Running));
+    StateSummary back;
+    QVERIFY(back.restore(s.parts()));
+    QCOMPARE(back.size(), s.size());
+    QCOMPARE(back.bucketStart(0), s.bucketStart(0));
+    QCOMPARE(back.lostTotal(), std::int64_t(3));
+    QCOMPARE(back.coveredNs(back.size() - 1, std::size_t(State::Running)),
+             s.coveredNs(s.size() - 1, std::size_t(State::Running)));
+    // A first bucket before the start's, or after the end's, does not fit.
+    StateSummary::Parts early = s.parts();
+    early.first = 0;
+    QVERIFY(!StateSummary().restore(early));
+    StateSummary::Parts late = s.parts();
+    late.first = (late.end >> late.widthShift) + 1;
+    QVERIFY(!StateSummary().restore(late));
 }
 
 void TestPastBudget::pastTheBudgetEventsAreSummarisedNotKept()
