@@ -225,29 +225,39 @@ private:
         m_trace->setRegistry(m_lanes, objects);
     }
 
-    void summary(Cursor &c)
+    // A summary's grid (records 7 and 8): the lane, the grid and the bucket count, checked against what
+    // is left of the record; false where the cursor failed.
+    template <typename Parts>
+    bool grid(Cursor &c, const char *what, std::size_t cap, qsizetype bucketBytes, std::uint32_t *lane,
+              Parts *parts)
     {
         if (m_haveResult) {
-            c.fail(QStringLiteral("a lane's summary after the run's result"));
-            return;
+            c.fail(QStringLiteral("%1 after the run's result").arg(QLatin1String(what)));
+            return false;
         }
-        const std::uint32_t lane = c.get<std::uint32_t>();
-        StateSummary::Parts parts;
-        parts.origin = c.get<std::int64_t>();
-        parts.start = c.get<std::int64_t>();
-        parts.end = c.get<std::int64_t>();
-        parts.first = c.get<std::int64_t>();
-        parts.widthShift = c.get<std::uint8_t>();
+        *lane = c.get<std::uint32_t>();
+        parts->origin = c.get<std::int64_t>();
+        parts->start = c.get<std::int64_t>();
+        parts->end = c.get<std::int64_t>();
+        parts->first = c.get<std::int64_t>();
+        parts->widthShift = c.get<std::uint8_t>();
         const std::uint32_t n = c.get<std::uint32_t>();
-        constexpr qsizetype bucketBytes = (StateSummary::states + 3) * 4;
-        if (c.ok() && (n > StateSummary::cap || qsizetype(n) * bucketBytes > c.left())) {
-            c.fail(QStringLiteral("a summary of %1 buckets (at most %2, and %3 bytes left)")
-                       .arg(n)
-                       .arg(StateSummary::cap)
-                       .arg(c.left()));
+        if (c.ok() && (n > cap || qsizetype(n) * bucketBytes > c.left()))
+            return c.fail(QStringLiteral("%1 of %2 buckets (at most %3, and %4 bytes left)")
+                              .arg(QLatin1String(what))
+                              .arg(n)
+                              .arg(cap)
+                              .arg(c.left()));
+        parts->buckets.resize(c.ok() ? n : 0);
+        return c.ok();
+    }
+
+    void summary(Cursor &c)
+    {
+        std::uint32_t lane = 0;
+        StateSummary::Parts parts;
+        if (!grid(c, "a lane's summary", StateSummary::cap, (StateSummary::states + 3) * 4, &lane, &parts))
             return;
-        }
-        parts.buckets.resize(c.ok() ? n : 0);
         for (StateSummary::Bucket &b : parts.buckets) {
             for (std::uint32_t &ns : b.covered)
                 ns = c.get<std::uint32_t>();
@@ -262,27 +272,9 @@ private:
 
     void values(Cursor &c)
     {
-        if (m_haveResult) {
-            c.fail(QStringLiteral("a value lane's summary after the run's result"));
-            return;
-        }
-        const std::uint32_t lane = c.get<std::uint32_t>();
+        std::uint32_t lane = 0;
         SeriesSummary::Parts parts;
-        parts.origin = c.get<std::int64_t>();
-        parts.start = c.get<std::int64_t>();
-        parts.end = c.get<std::int64_t>();
-        parts.first = c.get<std::int64_t>();
-        parts.widthShift = c.get<std::uint8_t>();
-        const std::uint32_t n = c.get<std::uint32_t>();
-        constexpr qsizetype bucketBytes = 6 * 8;
-        if (c.ok() && (n > SeriesSummary::cap || qsizetype(n) * bucketBytes > c.left())) {
-            c.fail(QStringLiteral("a value summary of %1 buckets (at most %2, and %3 bytes left)")
-                       .arg(n)
-                       .arg(SeriesSummary::cap)
-                       .arg(c.left()));
-            return;
-        }
-        parts.buckets.resize(c.ok() ? n : 0);
+        if (!grid(c, "a value lane's summary", SeriesSummary::cap, 6 * 8, &lane, &parts)) return;
         for (SeriesSummary::Bucket &b : parts.buckets)
             for (SeriesSummary::Channel *ch : {&b.a, &b.b}) {
                 ch->low = c.get<std::int64_t>();

@@ -292,16 +292,20 @@ void RunFileWriter::commit(std::int64_t upTo)
 
 bool RunFileWriter::finish(const runfile::SavedRun &run, QString *error)
 {
-    for (const auto &[lane, parts] : run.summaries) {
-        QByteArray s;
-        put(s, std::uint8_t(Tag::Summary));
-        put(s, std::uint32_t(lane));
+    // A summary's grid (records 7 and 8): the lane, the grid, the bucket count.
+    const auto grid = [](QByteArray &s, Tag tag, std::uint32_t lane, const auto &parts) {
+        put(s, std::uint8_t(tag));
+        put(s, lane);
         put(s, std::int64_t(parts.origin));
         put(s, std::int64_t(parts.start));
         put(s, std::int64_t(parts.end));
         put(s, std::int64_t(parts.first));
         put(s, std::uint8_t(parts.widthShift));
         put(s, std::uint32_t(parts.buckets.size()));
+    };
+    for (const auto &[lane, parts] : run.summaries) {
+        QByteArray s;
+        grid(s, Tag::Summary, lane, parts);
         for (const StateSummary::Bucket &b : parts.buckets) {
             for (const std::uint32_t ns : b.covered)
                 put(s, ns);
@@ -313,14 +317,7 @@ bool RunFileWriter::finish(const runfile::SavedRun &run, QString *error)
     }
     for (const auto &[lane, parts] : run.valueSummaries) {
         QByteArray s;
-        put(s, std::uint8_t(Tag::Values));
-        put(s, std::uint32_t(lane));
-        put(s, std::int64_t(parts.origin));
-        put(s, std::int64_t(parts.start));
-        put(s, std::int64_t(parts.end));
-        put(s, std::int64_t(parts.first));
-        put(s, std::uint8_t(parts.widthShift));
-        put(s, std::uint32_t(parts.buckets.size()));
+        grid(s, Tag::Values, lane, parts);
         for (const SeriesSummary::Bucket &b : parts.buckets)
             for (const SeriesSummary::Channel &ch : {b.a, b.b}) {
                 put(s, std::int64_t(ch.low));

@@ -1,11 +1,13 @@
 #include "trace.h"
 
-#include <array>
+#include "pendingmerge.h"
 
 // The collector's side of the trace: raw events folded into lanes as they arrive (ingest), and what is
 // complete up to a moment made final and sorted (commit). Reading the trace is in trace.cpp.
 
 namespace raceway {
+
+using pendingmerge::takeBefore;
 
 void Trace::ingest(const Event *events, std::size_t count)
 {
@@ -275,169 +277,6 @@ void Trace::ingest(const Event *events, std::size_t count)
     if (m_endFollowsEvents) m_end = std::max(m_end, m_latestEvent);
 }
 
-void Trace::ingestPastBudget(const Event *events, std::size_t count)
-{
-    // What the trace counts of recorded events stays theirs: the summary only adds the lanes' time.
-    const std::uint64_t recorded = m_events;
-    const std::int64_t progress = m_progressTotal, afterWait = m_erasedAfterCoreWait,
-                       otherwise = m_erasedOtherwise, writesAfterWait = m_writesAfterCoreWait;
-    m_pastBudget = true;
-    for (std::size_t i = 0; i < count;) {
-        std::size_t j = i + 1;
-        while (j < count && events[j].lane == events[i].lane)
-            ++j;
-        const std::size_t lane = events[i].lane;
-        Lane &own = ensureLane(lane);
-        if (lane >= m_summarising.size()) m_summarising.resize(lane + 1);
-        Summarising &s = m_summarising[lane];
-        if (!s.started) {
-            // The lane goes on from its last two transitions (a sleep's end goes back to what came before
-            // it), and its summary from here. Where they have not been read yet (the command line reads
-            // only these while the workers run), the lane runs: its thread wrote this event.
-            s.started = true;
-            s.scratch.kind = own.kind;
-            const std::size_t n = own.times.size();
-            for (std::size_t k = n >= 2 ? n - 2 : 0; k < n; ++k) {
-                s.scratch.times.push_back(own.times[k]);
-                s.scratch.states.push_back(own.states[k]);
-                s.scratch.objs.push_back(own.objs[k]);
-            }
-            if (n == 0) {
-                s.scratch.times.push_back(events[i].t);
-                s.scratch.states.push_back(State::Running);
-                s.scratch.objs.push_back(0);
-            }
-            // (Where its first events past the budget are waits for a core read late, older than its last
-            // recorded one, the summary begins after that one.)
-            std::int64_t first = events[i].t;
-            if (events[i].kind == EventKind::ArgHigh && i + 1 < j &&
-                events[i + 1].kind == EventKind::SummaryGap)
-                first -= std::clamp<std::int64_t>(
-                    std::int64_t((std::uint64_t(events[i].arg) << 32) | events[i + 1].arg), 0, first);
-            own.pastBudget.begin(0, n != 0 ? std::max(first, own.times[n - 1]) : first);
-            if (n != 0) own.pastBudget.setOpen(own.times[n - 1], std::size_t(own.states[n - 1]));
-        }
-        std::swap(m_lanes[lane], s.scratch);
-        ingest(events + i, j - i);
-        std::swap(m_lanes[lane], s.scratch);
-        fold(lane);
-        i = j;
-    }
-    m_pastBudget = false;
-    m_events = recorded;
-    m_progressTotal = progress;
-    m_erasedAfterCoreWait = afterWait;
-    m_erasedOtherwise = otherwise;
-    m_writesAfterCoreWait = writesAfterWait;
-}
-
-void Trace::fold(std::size_t laneIndex)
-{
-    Summarising &s = m_summarising[laneIndex];
-    Lane &own = m_lanes[laneIndex];
-    StateSummary &summary = own.pastBudget;
-    Lane &sc = s.scratch;
-    const std::size_t n = sc.times.size();
-    for (std::size_t k = s.folded; k + 1 < n; ++k)
-        summary.add(sc.times[k], sc.times[k + 1], std::size_t(sc.states[k]));
-    if (n != 0) summary.setOpen(sc.times[n - 1], std::size_t(sc.states[n - 1]));
-    for (const Marker &m : sc.markers)
-        summary.addLost(m.t, m.value);
-    for (const Instant &in : sc.instants)
-        summary.addMark(in.t);
-    for (const auto &[from, to] : s.gaps)
-        summary.addUnknown(from, to);
-    s.gaps.clear();
-    // Only the last two transitions stay (the interval between them is in the summary now), in the
-    // same columns: emptied, they keep their room.
-    const std::size_t keep = std::min<std::size_t>(n, 2);
-    std::array<std::int64_t, 2> times{};
-    std::array<State, 2> states{};
-    std::array<std::uint16_t, 2> objs{};
-    for (std::size_t k = 0; k < keep; ++k) {
-        times[k] = sc.times[n - keep + k];
-        states[k] = sc.states[n - keep + k];
-        objs[k] = sc.objs[n - keep + k];
-    }
-    sc.times.resize(0);
-    sc.states.resize(0);
-    sc.objs.resize(0);
-    sc.markers.clear();
-    sc.instants.clear();
-    sc.series.clear();
-    sc.sites.clear();
-    for (std::size_t k = 0; k < keep; ++k) {
-        sc.times.push_back(times[k]);
-        sc.states.push_back(states[k]);
-        sc.objs.push_back(objs[k]);
-    }
-    s.folded = n >= 2 ? 1 : 0;
-}
-
-void Trace::extendSummaries(std::int64_t upTo)
-{
-    for (std::size_t lane = 0; lane < m_summarising.size() && lane < m_lanes.size(); ++lane)
-        if (m_summarising[lane].started) m_lanes[lane].pastBudget.extendTo(upTo);
-    for (Lane &l : m_lanes)
-        l.pastSeries.extendTo(upTo);
-}
-
-bool Trace::setPastBudget(std::size_t lane, StateSummary::Parts parts)
-{
-    if (lane >= m_lanes.size()) return false;
-    return m_lanes[lane].pastBudget.restore(std::move(parts));
-}
-
-bool Trace::setPastSeries(std::size_t lane, SeriesSummary::Parts parts)
-{
-    if (lane >= m_lanes.size()) return false;
-    Lane &l = m_lanes[lane];
-    if (!l.pastSeries.restore(std::move(parts))) return false;
-    l.seriesLow = std::min({l.seriesLow, l.pastSeries.lowA(), l.pastSeries.lowB()});
-    l.seriesHigh = std::max({l.seriesHigh, l.pastSeries.highA(), l.pastSeries.highB()});
-    return true;
-}
-
-namespace {
-
-// Sorts what arrived since the last commit into the sorted part, then splits off everything before
-// `upTo`: that is returned (in order), the rest stays for later.
-// A stable sort that costs n log(runs): what arrives is one sorted run per thread drained, so the runs
-// already there are found and merged pairwise (a general sort took a fifth of summarising past the
-// budget).
-template <typename It, typename Less> void sortRuns(It begin, It end, Less less)
-{
-    std::vector<It> bounds{begin};
-    for (It it = begin; it != end && std::next(it) != end; ++it)
-        if (less(*std::next(it), *it)) bounds.push_back(std::next(it));
-    bounds.push_back(end);
-    while (bounds.size() > 2) {
-        std::vector<It> merged{bounds.front()};
-        for (std::size_t i = 0; i + 2 < bounds.size(); i += 2) {
-            std::inplace_merge(bounds[i], bounds[i + 1], bounds[i + 2], less);
-            merged.push_back(bounds[i + 2]);
-        }
-        if (bounds.size() % 2 == 0) merged.push_back(bounds.back()); // an odd run out: as it is
-        bounds = std::move(merged);
-    }
-}
-
-template <typename List, typename Less> auto takeBefore(List &list, std::int64_t upTo, Less less)
-{
-    auto &v = list.items;
-    const auto mid = v.begin() + std::ptrdiff_t(list.sorted);
-    sortRuns(mid, v.end(), less);
-    std::inplace_merge(v.begin(), mid, v.end(), less);
-    const auto split =
-        std::lower_bound(v.begin(), v.end(), upTo, [](const auto &x, std::int64_t t) { return x.t < t; });
-    std::decay_t<decltype(v)> taken(v.begin(), split);
-    v.erase(v.begin(), split);
-    list.sorted = v.size();
-    return taken;
-}
-
-} // namespace
-
 void Trace::commit(std::int64_t upTo)
 {
     // Lanes fed by several threads receive each thread's events in order, but the threads are drained
@@ -517,32 +356,6 @@ void Trace::commit(std::int64_t upTo)
                 s.back() = {p.t, a, b};
             else
                 s.push_back({p.t, a, b});
-            lane.seriesLow = std::min({lane.seriesLow, a, b});
-            lane.seriesHigh = std::max({lane.seriesHigh, a, b});
-        }
-    }
-}
-
-void Trace::commitPastBudget(std::int64_t upTo)
-{
-    for (std::size_t laneIndex = 0; laneIndex < m_pastPoints.size(); ++laneIndex) {
-        auto &list = m_pastPoints[laneIndex];
-        if (list.items.empty()) continue;
-        const auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; });
-        if (pending.empty()) continue;
-        Lane &lane = ensureLane(laneIndex);
-        SeriesSummary &sum = lane.pastSeries;
-        if (!sum.started()) {
-            // From the lane's last reading (everything recorded before upTo is in its series by now).
-            const auto &s = lane.series;
-            const std::int64_t from = s.empty() ? pending.front().t : std::max(s.back().t, pending.front().t);
-            sum.begin(0, from, s.empty() ? 0 : s.back().a, s.empty() ? 0 : s.back().b);
-        }
-        std::int64_t a = sum.lastA(), b = sum.lastB();
-        for (const PendingPoint &p : pending) {
-            a = std::int64_t(std::uint64_t(a) + std::uint64_t(p.da));
-            b = std::int64_t(std::uint64_t(b) + std::uint64_t(p.db));
-            sum.add(p.t, a, b);
             lane.seriesLow = std::min({lane.seriesLow, a, b});
             lane.seriesHigh = std::max({lane.seriesHigh, a, b});
         }
