@@ -101,10 +101,15 @@ void TestPainter::zoomedWindowDrawsOnlyItsPart()
                          {QStringLiteral("threads=2"), QStringLiteral("iterations=2"),
                           QStringLiteral("window_sleep_ms=40"), QStringLiteral("lock=on")});
     const Trace &t = r->trace();
-    // Zoom into the first 30 ms: only the first holder's sleep is in view, the other thread waits.
+    // Zoom into 30 ms from the first wait for the lock: one thread sleeps holding it, the other waits
+    // (from the first wait, not the run's start: a loaded machine may start the second thread late).
+    const auto waits = intervalsIn(t, lanesOfKind(t, LaneKind::Thread), State::Waiting);
+    QVERIFY(!waits.empty());
+    const auto first = std::min_element(
+        waits.begin(), waits.end(), [](const Interval &a, const Interval &b) { return a.start < b.start; });
     ExportOptions o;
-    o.windowStart = t.start();
-    o.windowEnd = t.start() + 30'000'000;
+    o.windowStart = first->start;
+    o.windowEnd = first->start + 30'000'000;
     const QImage img = renderTimeline(t, o);
     const TimelineLayout l = TimelinePainter(t).layout(img.rect());
     const TimelinePalette pal = TimelinePalette::light();
