@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 
 #include <zlib.h>
 
@@ -35,6 +36,8 @@ struct Edge // a "B" or an "E", matched once the lane's edges are in time order
     bool begin;
     QString name;
     std::size_t order;
+    std::uint32_t nameId = 0, args = 0; // another tool's: the slice's name and arguments
+    std::uint16_t category = 0;
 };
 
 struct LaneData
@@ -50,8 +53,15 @@ struct LaneData
     std::vector<Instant> instants;
     std::vector<SitePoint> sites;
     std::vector<SeriesPoint> series;
-    bool counterKeys = false; // its counters are Raceway's expected/actual
+    std::vector<Slice> named;     // another tool's slices, with their names
+    bool processCounters = false; // its counters came without a tid: the process's
+    bool counterKeys = false;     // its counters are Raceway's expected/actual
 };
+
+// What arguments a slice keeps: each at most this long as JSON text, all of them together at most the
+// total (past it, slices keep their names and lose their arguments).
+constexpr qsizetype argsTextLimit = 2048;
+constexpr qsizetype argsTotalLimit = qsizetype(64) << 20;
 
 QString gunzip(const QByteArray &data, QByteArray *out)
 {
@@ -86,6 +96,10 @@ QString gunzip(const QByteArray &data, QByteArray *out)
 class Importer
 {
 public:
+    // `own`: the file is Raceway's own export, whose slice names are states ("run", "wait lock").
+    // `namedTids`: in Raceway's own export, the lanes (by tid) whose slices are another tool's, named.
+    Importer(bool own, QSet<QString> namedTids) : m_own(own), m_namedTids(std::move(namedTids)) {}
+
     bool fail(const QString &line)
     {
         m_error = line;
@@ -101,7 +115,7 @@ public:
         if (m_lanes.empty())
             return fail(QStringLiteral("no event names a thread (pid/tid): nothing to draw"));
         if (m_start == INT64_MAX) m_start = m_end = 0;
-        build(trace);
+        build(trace, stats);
         return true;
     }
 
@@ -176,14 +190,23 @@ private:
             LaneData &l = lane(e);
             seen(t);
             seen(t + dur);
-            if (dur > 0) l.spans.push_back(span(t, t + dur, name, i));
+            const bool named = !m_own || m_namedTids.contains(l.tid);
+            if (dur > 0 && !named) l.spans.push_back(span(t, t + dur, name, i));
+            if (dur > 0 && named)
+                l.named.push_back({t, t + dur, nameId(name), argsId(args, stats), categoryId(e)});
             return true;
         }
         case 'B':
         case 'E': {
             if (!time(i, e, "ts", true, &t)) return false;
             seen(t);
-            lane(e).edges.push_back({t, ph == 'B', name, std::size_t(i)});
+            Edge edge{t, ph == 'B', name, std::size_t(i)};
+            if ((!m_own || m_namedTids.contains(lane(e).tid)) && edge.begin) {
+                edge.nameId = nameId(name);
+                edge.args = argsId(args, stats);
+                edge.category = categoryId(e);
+            }
+            lane(e).edges.push_back(std::move(edge));
             return true;
         }
         case 'i':
@@ -219,6 +242,7 @@ private:
             if (!time(i, e, "ts", true, &t)) return false;
             seen(t);
             LaneData &l = lane(e);
+            l.processCounters = l.processCounters || !e.contains(QLatin1String("tid"));
             const auto number = [&](const QString &key) {
                 const double v = args.value(key).toDouble();
                 return std::isfinite(v) ? std::int64_t(std::clamp(v, -9e15, 9e15)) : std::int64_t(0);
@@ -244,6 +268,40 @@ private:
             ++stats->ignored;
             return true;
         }
+    }
+
+    std::uint32_t nameId(const QString &name)
+    {
+        if (const auto it = m_sliceNameIds.constFind(name); it != m_sliceNameIds.cend()) return *it;
+        const auto id = std::uint32_t(m_sliceNames.size());
+        m_sliceNameIds.insert(name, id);
+        m_sliceNames.push_back(name);
+        return id;
+    }
+
+    std::uint16_t categoryId(const QJsonObject &e)
+    {
+        const QString cat = e.value(QLatin1String("cat")).toString();
+        if (cat.isEmpty()) return 0;
+        const std::uint32_t id = nameId(cat);
+        return id < 65536 ? std::uint16_t(id) : 0;
+    }
+
+    std::uint32_t argsId(const QJsonObject &args, ChromeImportStats *stats)
+    {
+        if (args.isEmpty()) return 0;
+        QString text = QString::fromUtf8(QJsonDocument(args).toJson(QJsonDocument::Compact));
+        if (text.size() > argsTextLimit) {
+            ++stats->argsCut;
+            text = QStringLiteral(R"({"raceway":"arguments of %1 characters, not kept"})").arg(text.size());
+        }
+        if (m_argsText + text.size() > argsTotalLimit) {
+            ++stats->argsCut;
+            return 0;
+        }
+        m_argsText += text.size();
+        m_sliceArgs.push_back(std::move(text));
+        return std::uint32_t(m_sliceArgs.size() - 1);
     }
 
     Span span(std::int64_t start, std::int64_t end, const QString &name, qsizetype order)
@@ -318,7 +376,7 @@ private:
         }
     }
 
-    void build(Trace *trace)
+    void build(Trace *trace, ChromeImportStats *stats)
     {
         // Pair B with E in time order per lane (the format allows any order in the file); an
         // unclosed B runs to the end of the trace.
@@ -326,18 +384,23 @@ private:
             std::stable_sort(l.edges.begin(), l.edges.end(),
                              [](const Edge &x, const Edge &y) { return x.t < y.t; });
             std::vector<const Edge *> open;
+            const auto add = [&](const Edge &b, std::int64_t end) {
+                if (end <= b.t) return;
+                if (m_own && !m_namedTids.contains(l.tid))
+                    l.spans.push_back(span(b.t, end, b.name, qsizetype(b.order)));
+                else
+                    l.named.push_back({b.t, end, b.nameId, b.args, b.category});
+            };
             for (const Edge &e : l.edges) {
                 if (e.begin)
                     open.push_back(&e);
                 else if (!open.empty()) {
-                    if (e.t > open.back()->t)
-                        l.spans.push_back(
-                            span(open.back()->t, e.t, open.back()->name, qsizetype(open.back()->order)));
+                    add(*open.back(), e.t);
                     open.pop_back();
                 }
             }
             for (const Edge *e : open)
-                if (m_end > e->t) l.spans.push_back(span(e->t, m_end, e->name, qsizetype(e->order)));
+                add(*e, m_end);
             l.edges.clear();
         }
         std::vector<std::size_t> order(m_lanes.size());
@@ -371,12 +434,18 @@ private:
         }
         trace->setRegistry({}, m_objects);
         trace->setSites(m_sites);
+        trace->setSliceTables(std::move(m_sliceNames), std::move(m_sliceArgs));
         for (std::size_t k = 0; k < order.size(); ++k) {
             LaneData &l = m_lanes[order[k]];
             Lane lane;
             lane.name = names[k];
-            const bool seriesOnly = l.spans.empty() && !l.series.empty();
+            const bool seriesOnly = l.spans.empty() && l.named.empty() && !l.series.empty();
             lane.kind = seriesOnly ? LaneKind::Counter : LaneKind::Thread;
+            if (!l.named.empty()) {
+                lane.kind = LaneKind::Slices;
+                stats->tooDeep += lane.slices.build(std::move(l.named));
+                stats->slices += lane.slices.size();
+            }
             for (Span &s : l.spans)
                 if (s.state == State::Held)
                     s.obj = s.obj < m_holders.size() ? laneByName.value(m_holders[s.obj], 0) : 0;
@@ -393,12 +462,23 @@ private:
                 lane.instants.push_back(in);
                 lane.marksSeen |= 1u << (std::uint32_t(in.kind) % 32);
             }
+            // A thread's counters beside its slices get a lane of their own: a slice lane draws no values.
+            Lane counters;
+            Lane &values = lane.kind == LaneKind::Slices && !l.series.empty() ? counters : lane;
             for (const SeriesPoint &p : l.series)
-                lane.series.push_back(p);
+                values.series.push_back(p);
             std::stable_sort(l.sites.begin(), l.sites.end(), byT);
             for (const SitePoint &p : l.sites)
                 lane.sites.push_back(p);
             trace->appendLane(std::move(lane));
+            if (!counters.series.empty()) {
+                const QString process = m_processNames.value(l.pid);
+                counters.name = !l.processCounters  ? names[k] + QStringLiteral(" counters")
+                                : process.isEmpty() ? QStringLiteral("pid %1 counters").arg(l.pid)
+                                                    : process + QStringLiteral(" counters");
+                counters.kind = LaneKind::Counter;
+                trace->appendLane(std::move(counters));
+            }
         }
         trace->setStart(m_start);
         trace->setEnd(m_end);
@@ -412,6 +492,11 @@ private:
     std::vector<ObjectInfo> m_objects{ObjectInfo{}}; // id 0: no object
     QHash<QString, std::uint16_t> m_objectIds;
     std::vector<QString> m_holders; // "held by X": X, for the lane index it names
+    bool m_own = false;
+    QSet<QString> m_namedTids;
+    std::vector<QString> m_sliceNames{QString()}, m_sliceArgs{QString()};
+    QHash<QString, std::uint32_t> m_sliceNameIds{{QString(), 0}};
+    qsizetype m_argsText = 0;
     std::int64_t m_start = INT64_MAX, m_end = INT64_MIN;
     QString m_error;
 };
@@ -455,7 +540,13 @@ bool readChromeTrace(const QByteArray &data, Trace *trace, ChromeImportStats *st
             QStringLiteral("neither an array of trace events nor an object with a \"traceEvents\" array");
         return false;
     }
-    Importer importer;
+    // Raceway's own export names its slices after states; anything else's are named slices.
+    const QJsonObject other = doc.object().value(QLatin1String("otherData")).toObject();
+    QSet<QString> namedTids;
+    for (const QJsonValue &tid : other.value(QLatin1String("named_slice_tids")).toArray())
+        namedTids.insert(idText(tid));
+    Importer importer(other.value(QLatin1String("generator")).toString().startsWith(QLatin1String("Raceway")),
+                      std::move(namedTids));
     if (!importer.read(events, trace, stats)) {
         *error = importer.error();
         return false;

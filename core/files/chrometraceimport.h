@@ -13,16 +13,21 @@ struct ChromeImportStats
 {
     std::uint64_t events = 0;  // trace events in the file
     std::uint64_t ignored = 0; // of kinds Raceway does not draw (flows, async, samples, objects)
+    std::uint64_t slices = 0;  // another tool's named slices kept
+    std::uint64_t tooDeep = 0; // slices nested deeper than a lane keeps (256 rows)
+    std::uint64_t argsCut = 0; // slices whose arguments were too long, or past the total kept
 };
 
 // Reads Chrome Trace Event JSON (a bare array or an object with "traceEvents"; gzip-compressed when
 // it starts with gzip's magic), as Raceway's own --trace writes it and as other tools do:
 // - each pid/tid is a lane of kind thread, named by its thread_name (with its process_name in front
 //   when the file has several processes), in the order they first appear or by thread_sort_index;
-// - "X" slices and "B"/"E" pairs are spans; where spans nest, the innermost one is drawn (a parent
-//   shows where its children leave gaps). A "B" never closed runs until the trace's end; an "E"
-//   without a "B" is ignored. Raceway's own slice names ("run", "wait lock", "sleep" ...) come back as
-//   their states; any other span is a task, named by its object;
+// - "X" slices and "B"/"E" pairs are spans. A "B" never closed runs until the trace's end; an "E"
+//   without a "B" is ignored. In Raceway's own export (otherData.generator "Raceway ...") slice names
+//   ("run", "wait lock", "sleep" ...) come back as their states, the innermost of nested ones drawn;
+//   any other tool's spans are named slices, one row per depth (a lane of kind Slices), with their
+//   category and arguments (each at most 2 KiB of JSON, 64 MiB in all); a thread's counters beside
+//   them get a lane of their own;
 // - "i"/"I" instants are marks ("lost" with n is a lost-update marker); "C" counters become the
 //   lane's series (a lane with nothing else is a counter lane);
 // - timestamps are microseconds with fractions, kept to the nanosecond.

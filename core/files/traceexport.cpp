@@ -83,6 +83,7 @@ public:
         for (std::size_t i = 0; i < m_trace.lanes().size(); ++i) {
             m_lanePrefix = QByteArrayLiteral(",\"pid\":1,\"tid\":") + QByteArray::number(tidOf(i));
             slices(i);
+            namedSlices(i);
             instants(i);
             marks(i);
             places(i);
@@ -132,6 +133,14 @@ private:
         m_sink.appendNumber(m_res / 1000);
         m_sink.append(",\"counter_period_us\":");
         m_sink.appendNumber(m_period / 1000);
+        bool anyNamed = false; // lanes of another tool's named slices: their names are not states
+        for (std::size_t i = 0; i < m_trace.lanes().size(); ++i)
+            if (!m_trace.lane(i).slices.empty()) {
+                m_sink.append(anyNamed ? "," : ",\"named_slice_tids\":[");
+                m_sink.appendNumber(tidOf(i));
+                anyNamed = true;
+            }
+        if (anyNamed) m_sink.append("]");
         if (m_trace.budgetReached() != 0) {
             m_sink.append(",\"budget_reached_ns\":"); // from the run's start, as ts
             m_sink.appendNumber(m_trace.budgetReached() - m_t0);
@@ -150,6 +159,35 @@ private:
             m_sink.append(",\"pid\":1,\"tid\":" + tid +
                           ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" +
                           QByteArray::number(qulonglong(i)) + "}}");
+        }
+    }
+
+    // Another tool's slices as they came, to the nanosecond, outer before inner at one start (what a
+    // viewer that nests by order expects), with their category and arguments.
+    void namedSlices(std::size_t laneIndex)
+    {
+        const SliceStack &stack = m_trace.lane(laneIndex).slices;
+        if (stack.empty()) return;
+        std::vector<std::pair<std::size_t, std::size_t>> order; // depth, index
+        order.reserve(stack.size());
+        for (std::size_t d = 0; d < stack.depth(); ++d)
+            for (std::size_t k = 0; k < stack.row(d).size(); ++k)
+                order.emplace_back(d, k);
+        std::stable_sort(order.begin(), order.end(), [&](const auto &x, const auto &y) {
+            const std::int64_t a = stack.row(x.first)[x.second].start, b = stack.row(y.first)[y.second].start;
+            return a != b ? a < b : x.first < y.first;
+        });
+        for (const auto &[d, k] : order) {
+            const Slice &s = stack.row(d)[k];
+            open("X");
+            m_sink.append(m_lanePrefix);
+            m_sink.append(",\"ts\":");
+            m_sink.appendMicros(s.start - m_t0);
+            m_sink.append(",\"dur\":");
+            m_sink.appendMicros(s.end - s.start);
+            if (s.category != 0) m_sink.append(",\"cat\":" + jsonString(m_trace.sliceName(s.category)));
+            if (s.args != 0) m_sink.append(",\"args\":" + m_trace.sliceArgs(s.args).toUtf8());
+            m_sink.append(",\"name\":" + jsonString(m_trace.sliceName(s.name)) + '}');
         }
     }
 

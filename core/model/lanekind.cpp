@@ -27,6 +27,8 @@ QString laneKindName(LaneKind kind)
         return QStringLiteral("event");
     case LaneKind::Observer:
         return QStringLiteral("raceway");
+    case LaneKind::Slices:
+        return QStringLiteral("slices");
     }
     return QStringLiteral("thread");
 }

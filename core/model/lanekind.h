@@ -21,7 +21,8 @@ enum class LaneKind : std::uint8_t {
     CoreRuns,
     Semaphore,
     Signal,
-    Observer // Raceway's own threads: the share of all cores they used, per sample
+    Observer, // Raceway's own threads: the share of all cores they used, per sample
+    Slices    // another tool's named, nested slices on one thread (Lane::slices)
 };
 QString laneKindName(LaneKind kind);
 

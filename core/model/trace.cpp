@@ -295,8 +295,10 @@ std::size_t Trace::bytesStored() const
     for (const Lane &l : m_lanes) {
         bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() +
                  l.instants.bytes() + l.series.bytes() + l.buckets.bytes() + l.pastBudget.bytes() +
-                 l.pastSeries.bytes();
+                 l.pastSeries.bytes() + l.slices.bytesStored();
     }
+    for (const QString &text : m_sliceArgs)
+        bytes += std::size_t(text.size()) * 2;
     return bytes;
 }
 

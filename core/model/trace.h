@@ -4,6 +4,7 @@
 #include "event.h"
 #include "lanekind.h"
 #include "seriessummary.h"
+#include "slices.h"
 #include "statesummary.h"
 
 #include <QString>
@@ -135,6 +136,8 @@ struct Lane
     // A value lane's readings past the budget (a lock's queue, a queue's length, a semaphore's counts,
     // the counter's where its own readings ran out too), from pastSeries.start() on; its series stops there.
     SeriesSummary pastSeries;
+    // Another tool's named slices, nested (lanes of kind Slices): what the code was in.
+    SliceStack slices;
 
     std::size_t transitionCount() const { return times.size(); }
     // Index of the transition in force at t, or -1 before the first.
@@ -175,6 +178,26 @@ public:
     void setSites(std::vector<QString> sites) { m_sites = std::move(sites); }
     const std::vector<QString> &sites() const { return m_sites; }
     QString siteName(std::uint32_t site) const { return site < m_sites.size() ? m_sites[site] : QString(); }
+    // The names (and categories) and the arguments (JSON text) that Slice entries refer to; index 0 of
+    // each is empty.
+    void setSliceTables(std::vector<QString> names, std::vector<QString> args)
+    {
+        m_sliceNames = std::move(names);
+        m_sliceArgs = std::move(args);
+        m_sliceHues.clear();
+        for (const QString &n : m_sliceNames)
+            m_sliceHues.push_back(std::uint16_t(sliceHue(n)));
+    }
+    const std::vector<QString> &sliceNames() const { return m_sliceNames; }
+    QString sliceName(std::uint32_t id) const
+    {
+        return id < m_sliceNames.size() ? m_sliceNames[id] : QString();
+    }
+    int sliceHueOf(std::uint32_t id) const { return id < m_sliceHues.size() ? m_sliceHues[id] : 0; }
+    QString sliceArgs(std::uint32_t id) const
+    {
+        return id < m_sliceArgs.size() ? m_sliceArgs[id] : QString();
+    }
     void ingest(const Event *events, std::size_t count); // events of one lane, in order
     // Events recorded past the event budget, kept only as summaries (Lane::pastBudget): the same reading
     // of them as ingest() gives, but nothing is stored per event, and the lanes other threads feed (a
@@ -307,6 +330,8 @@ private:
     std::vector<Lane> m_lanes;
     std::vector<ObjectInfo> m_objects;
     std::vector<QString> m_sites;
+    std::vector<QString> m_sliceNames{QString()}, m_sliceArgs{QString()};
+    std::vector<std::uint16_t> m_sliceHues{0};
     std::vector<PermitHandoff> m_permitHandoffs;
     // Per source lane (indexed by lane, looked up for every event): pending high argument bits, last
     // progress, the counter lane it feeds, a core lane's last utilisation, the core it last ran on.

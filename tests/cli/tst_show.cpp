@@ -219,9 +219,9 @@ void TestShow::chromeCorpusOpens_data()
     QTest::newRow("nested begin/end")
         << "nested-begin-end.json" << QStringList{QStringLiteral("io thread"), QStringLiteral("tid 71")};
     QTest::newRow("two processes") << "two-processes.json"
-                                   << QStringList{QStringLiteral("browser / net"),
-                                                  QStringLiteral("browser / main"),
-                                                  QStringLiteral("gpu / main")};
+                                   << QStringList{
+                                          QStringLiteral("browser / net"), QStringLiteral("browser / main"),
+                                          QStringLiteral("browser counters"), QStringLiteral("gpu / main")};
     QTest::newRow("string tids, gzip")
         << "string-tids.json.gz"
         << QStringList{QStringLiteral("CrBrowserMain"), QStringLiteral("Compositor")};

@@ -15,6 +15,7 @@ struct InkLog
 {
     QSet<QRgb> colours;      // alpha dropped
     std::uint32_t marks = 0; // bit per MarkKind drawn
+    bool slices = false;     // named slices (each in its name's colour)
 
     void fill(const QColor &colour) { colours.insert(colour.rgb() & 0xFFFFFF); }
     void mark(int kind) { marks |= 1u << unsigned(kind); }

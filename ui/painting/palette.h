@@ -13,6 +13,11 @@ struct TimelinePalette
     QColor background, laneAlternate, text, mutedText, grid, labelBackground;
     QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill, coreBusy,
         observerBusy, handoff, criticalPath;
+    // Named slices: a hue per name (sliceHue), at this saturation and lightness, with text that reads on
+    // them; slices narrower than a pixel, merged, in a colour no name gets.
+    int sliceSaturation = 120, sliceLightness = 200;
+    QColor sliceText, sliceCrowd;
+    QColor slice(int hue) const { return QColor::fromHsl(hue, sliceSaturation, sliceLightness); }
 
     QColor state(State s) const;
     static QColor core(int index); // running on CPU core `index`: process lanes are coloured by core

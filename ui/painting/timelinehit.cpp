@@ -4,6 +4,7 @@
 
 #include "lanes/lanedrawers.h"
 #include "lanes/markerspainter.h"
+#include "lanes/slicelane.h"
 
 namespace raceway {
 
@@ -38,6 +39,10 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
         const std::int64_t end =
             k + 1 < lane.times.size() ? lane.times[k + 1] : std::max(m_trace.end(), lane.times[k]);
         if (hit.time <= end) hit.interval = Interval{lane.times[k], end, lane.states[k], lane.objs[k]};
+    }
+    if (!lane.slices.empty()) {
+        hit.sliceRow = SliceLane::rowAt(lane, l.lanes[std::size_t(hit.lane)], pos.y());
+        if (hit.sliceRow >= 0) hit.sliceIndex = lane.slices.at(std::size_t(hit.sliceRow), hit.time);
     }
     // The marker glyph or badge under the mouse, clustered exactly as painted (markerspainter); else
     // markers within four pixels either side.

@@ -25,6 +25,9 @@ struct TimelineHit
     int summaryBucket = -1;
     bool summaryOpen = false;
     int valueBucket = -1; // a value lane's summary (Lane::pastSeries): its bucket under the mouse
+    // A slice lane: the row under the mouse (-1: none) and its slice there (-1: none).
+    int sliceRow = -1;
+    std::ptrdiff_t sliceIndex = -1;
 
     void count(const Marker &mk)
     {

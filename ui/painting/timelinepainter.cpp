@@ -45,9 +45,9 @@ int TimelinePainter::minimumLaneHeight(LaneKind kind)
     return drawerFor(kind).minimumHeight();
 }
 
-int TimelinePainter::scaledLaneHeight(LaneKind kind) const
+int TimelinePainter::scaledLaneHeight(const Lane &lane) const
 {
-    return drawerFor(kind).height(m_laneScale);
+    return drawerFor(lane.kind).heightOf(lane, m_laneScale);
 }
 
 std::vector<bool> TimelinePainter::squeezedLanes(const std::vector<std::size_t> &order) const
@@ -70,7 +70,8 @@ int TimelinePainter::lanesHeight(double scale) const
     const auto order = shownLanes();
     const auto squeezed = squeezedLanes(order);
     for (const std::size_t i : order)
-        h += squeezed[i] ? squeezedLaneHeight : drawerFor(m_trace.lane(i).kind).height(scale) + laneGap;
+        h += squeezed[i] ? squeezedLaneHeight
+                         : drawerFor(m_trace.lane(i).kind).heightOf(m_trace.lane(i), scale) + laneGap;
     return h;
 }
 
@@ -118,7 +119,7 @@ TimelineLayout TimelinePainter::layout(const QRect &area) const
             if (last) ly += laneGap;
             continue;
         }
-        const int h = scaledLaneHeight(kind);
+        const int h = scaledLaneHeight(m_trace.lane(i));
         l.lanes[i] = QRect(plotLeft, ly, plotWidth, h);
         ly += h + laneGap;
     }

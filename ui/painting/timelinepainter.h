@@ -70,7 +70,7 @@ public:
     void setArrangement(const LaneArrangement &arrangement) { m_arrangement = arrangement; }
     std::vector<std::size_t> shownLanes() const { return m_arrangement.order(m_trace); }
     double laneScale() const { return m_laneScale; }
-    int scaledLaneHeight(LaneKind kind) const;
+    int scaledLaneHeight(const Lane &lane) const;
     static int minimumLaneHeight(LaneKind kind);
     int lanesHeight(double scale) const; // every lane and gap at `scale`
     int fixedHeight(int width) const;    // everything but the lanes

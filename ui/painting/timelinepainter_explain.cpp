@@ -291,8 +291,9 @@ std::vector<LegendItem> TimelinePainter::inkedItems(const std::vector<LegendItem
 {
     std::vector<LegendItem> out;
     for (const LegendItem &item : items)
-        if (item.kind == LegendItem::Glyph ? (log.marks & (1u << unsigned(item.mark))) != 0
-                                           : log.has(item.colour))
+        if (item.kind == LegendItem::Glyph    ? (log.marks & (1u << unsigned(item.mark))) != 0
+            : item.kind == LegendItem::Slices ? log.slices
+                                              : log.has(item.colour))
             out.push_back(item);
     return out;
 }
@@ -354,6 +355,11 @@ void TimelinePainter::paintLegend(QPainter &p, const QRect &r, const std::vector
             break;
         case LegendItem::Glyph:
             paintInstantGlyph(p, MarkKind(item.mark), 1, x + 7, cy, 12, m_palette);
+            break;
+        case LegendItem::Slices: // a call and two calls inside it, each in its name's colour
+            p.fillRect(QRect(x, cy - 6, 15, 6), item.colour);
+            p.fillRect(QRect(x, cy + 1, 6, 5), m_palette.slice(30));
+            p.fillRect(QRect(x + 8, cy + 1, 7, 5), m_palette.slice(120));
             break;
         }
         x += 19;

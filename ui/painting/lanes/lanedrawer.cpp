@@ -32,6 +32,12 @@ int LaneDrawer::height(double scale) const
     return std::max(minimumHeight(), int(std::lround(baseHeight() * scale)));
 }
 
+int LaneDrawer::heightOf(const Lane &lane, double scale) const
+{
+    if (scale == 1.0) return laneBaseHeight(lane);
+    return std::max(laneMinimumHeight(lane), int(std::lround(laneBaseHeight(lane) * scale)));
+}
+
 void LaneDrawer::paintLabel(const TimelineContext &, QPainter &p, const Lane &lane, const QRect &text) const
 {
     paintName(p, lane.name, text, Qt::AlignVCenter);
@@ -235,6 +241,23 @@ QString LaneDrawer::describe(const TimelineContext &ctx, const TimelineHit &hit)
         }
     }
     if (hit.instant) lines << describeInstant(trace, std::size_t(hit.lane), *hit.instant);
+    if (hit.sliceIndex >= 0 && std::size_t(hit.sliceRow) < lane.slices.depth()) {
+        const auto depth = std::size_t(hit.sliceRow), k = std::size_t(hit.sliceIndex);
+        const Slice &s = lane.slices.row(depth)[k];
+        const std::int64_t self = lane.slices.selfTime(depth, k), total = s.end - s.start;
+        const QString category = trace.sliceName(s.category);
+        lines << QStringLiteral("<b>%1</b>%2")
+                     .arg(trace.sliceName(s.name).toHtmlEscaped(),
+                          category.isEmpty() ? QString()
+                                             : QStringLiteral(" (%1)").arg(category.toHtmlEscaped()));
+        lines << QStringLiteral("from %1 for %2; self time %3 (%4), the rest in what it called; depth %5")
+                     .arg(duration(s.start - t0), duration(total), duration(self), percentOf(self, total))
+                     .arg(depth + 1);
+        if (const QString args = trace.sliceArgs(s.args); !args.isEmpty()) {
+            const QString shown = args.size() > 300 ? args.left(300) + QStringLiteral("…") : args;
+            lines << QStringLiteral("args %1").arg(shown.toHtmlEscaped());
+        }
+    }
     if (hit.summaryBucket >= 0 || hit.summaryOpen) lines << describeSummary(trace, lane, hit);
     if (hit.interval) {
         const Interval &iv = *hit.interval;

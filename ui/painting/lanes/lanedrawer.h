@@ -28,6 +28,11 @@ public:
     virtual int minimumHeight() const { return 14; } // a name and a bar
     // Times `scale` (the window fits lanes to its height, Ctrl+wheel changes it), never below the minimum.
     int height(double scale) const;
+    // One lane's heights, where they depend on what it holds (a slice lane's on its depth): by default
+    // the kind's.
+    virtual int laneBaseHeight(const Lane &) const { return baseHeight(); }
+    virtual int laneMinimumHeight(const Lane &) const { return minimumHeight(); }
+    int heightOf(const Lane &lane, double scale) const;
 
     // Draws lane `index` of ctx.trace into r (plot coordinates; the painter is clipped to the plot).
     virtual void paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const = 0;

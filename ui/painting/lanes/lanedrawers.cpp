@@ -9,6 +9,7 @@
 #include "queuelane.h"
 #include "semaphorelane.h"
 #include "signallane.h"
+#include "slicelane.h"
 #include "threadlane.h"
 
 namespace raceway {
@@ -26,6 +27,7 @@ const LaneDrawer &drawerFor(LaneKind kind)
     static const SemaphoreLane semaphore;
     static const SignalLane signal;
     static const ObserverLane observer;
+    static const SliceLane slices;
     // No default: a kind added to LaneKind without a drawer is a -Wswitch error here, not a lane drawn
     // as something it is not.
     switch (kind) {
@@ -51,6 +53,8 @@ const LaneDrawer &drawerFor(LaneKind kind)
         return observer;
     case LaneKind::Signal:
         return signal;
+    case LaneKind::Slices:
+        return slices;
     }
     return thread; // a value outside the enumeration (a newer file's kind): a lane of states
 }

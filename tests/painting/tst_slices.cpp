@@ -1,0 +1,200 @@
+// Another tool's named slices (issue 25): read with their names, categories, arguments and nesting,
+// written back unchanged, drawn a row per depth with their names, and described under the mouse.
+
+#include "paintertest.h"
+
+#include "chrometraceimport.h"
+#include "lanes/slicelane.h"
+#include "traceexport.h"
+
+#include <QBuffer>
+
+using namespace raceway;
+using namespace raceway::paintertest;
+
+namespace {
+
+// A viztracer-like trace: B/E and X nested three deep on one thread, an unclosed B, a thread of
+// counters beside its slices, and an improperly nested X.
+const char *callsTrace = R"({"traceEvents":[
+{"ph":"M","pid":3,"tid":30,"name":"thread_name","args":{"name":"MainThread"}},
+{"ph":"B","pid":3,"tid":30,"ts":10,"name":"main","cat":"FEE"},
+{"ph":"X","pid":3,"tid":30,"ts":20,"dur":40,"name":"parse","args":{"file":"a.json"}},
+{"ph":"X","pid":3,"tid":30,"ts":25,"dur":10,"name":"json.loads"},
+{"ph":"B","pid":3,"tid":30,"ts":70,"name":"time.sleep"},
+{"ph":"E","pid":3,"tid":30,"ts":90},
+{"ph":"E","pid":3,"tid":30,"ts":110},
+{"ph":"X","pid":3,"tid":31,"ts":0,"dur":50,"name":"worker.run"},
+{"ph":"X","pid":3,"tid":31,"ts":40,"dur":30,"name":"leaks out"},
+{"ph":"C","pid":3,"tid":31,"ts":5,"name":"queue","args":{"depth":3}},
+{"ph":"B","pid":3,"tid":31,"ts":80,"name":"never closed"},
+{"ph":"i","pid":3,"tid":31,"ts":120,"name":"tick","s":"t"}
+]})";
+
+std::unique_ptr<Trace> read(const QByteArray &json)
+{
+    auto t = std::make_unique<Trace>();
+    ChromeImportStats stats;
+    QString error;
+    if (!readChromeTrace(json, t.get(), &stats, &error)) qFatal("%s", qPrintable(error));
+    return t;
+}
+
+struct Flat // a slice as a reader sees it, for comparing two traces name by name
+{
+    QString lane, name, category, args;
+    std::int64_t start, end;
+    std::size_t depth;
+    bool operator==(const Flat &) const = default;
+};
+
+std::vector<Flat> flatten(const Trace &t)
+{
+    std::vector<Flat> out;
+    for (const Lane &lane : t.lanes())
+        for (std::size_t d = 0; d < lane.slices.depth(); ++d)
+            for (const Slice &s : lane.slices.row(d))
+                out.push_back({lane.name, t.sliceName(s.name), t.sliceName(s.category), t.sliceArgs(s.args),
+                               s.start - t.start(), s.end - t.start(), d});
+    return out;
+}
+
+const Lane *laneNamed(const Trace &t, const QString &name)
+{
+    for (const Lane &l : t.lanes())
+        if (l.name == name) return &l;
+    return nullptr;
+}
+
+} // namespace
+
+class TestSlices : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void namesAndNestingAreKept();
+    void selfTimeIsWhatNoChildTook();
+    void exportKeepsEverySlice();
+    void rowsAreDrawnWithTheirNames();
+    void tooltipNamesTheSlice();
+    void ownExportStillReadsAsStates();
+};
+
+void TestSlices::namesAndNestingAreKept()
+{
+    const auto t = read(callsTrace);
+    const Lane *main = laneNamed(*t, QStringLiteral("MainThread"));
+    QVERIFY(main);
+    QCOMPARE(main->kind, LaneKind::Slices);
+    QCOMPARE(main->slices.depth(), 3u);
+    QCOMPARE(main->slices.size(), 4u);
+    const auto name = [&](std::size_t d, std::size_t k) { return t->sliceName(main->slices.row(d)[k].name); };
+    QCOMPARE(name(0, 0), QStringLiteral("main"));
+    QCOMPARE(name(1, 0), QStringLiteral("parse"));
+    QCOMPARE(name(1, 1), QStringLiteral("time.sleep"));
+    QCOMPARE(name(2, 0), QStringLiteral("json.loads"));
+    QCOMPARE(t->sliceName(main->slices.row(0)[0].category), QStringLiteral("FEE"));
+    QCOMPARE(t->sliceArgs(main->slices.row(1)[0].args), QStringLiteral(R"({"file":"a.json"})"));
+    QCOMPARE(main->slices.row(0)[0].end - main->slices.row(0)[0].start, 100'000); // 10 us to 110 us
+    // The other thread: a slice that ends after the one it starts in stays under it; an unclosed B
+    // runs to the trace's end; its counter is a lane of its own; its instant stays on it.
+    const Lane *worker = laneNamed(*t, QStringLiteral("tid 31"));
+    QVERIFY(worker);
+    QCOMPARE(worker->slices.depth(), 2u);
+    QCOMPARE(t->sliceName(worker->slices.row(1)[0].name), QStringLiteral("leaks out"));
+    QCOMPARE(t->sliceName(worker->slices.row(0)[1].name), QStringLiteral("never closed"));
+    QCOMPARE(worker->slices.row(0)[1].end, t->end());
+    QCOMPARE(worker->instants.size(), 1u);
+    const Lane *counters = laneNamed(*t, QStringLiteral("tid 31 counters"));
+    QVERIFY(counters);
+    QCOMPARE(counters->kind, LaneKind::Counter);
+    QCOMPARE(counters->series.size(), 1u);
+}
+
+void TestSlices::selfTimeIsWhatNoChildTook()
+{
+    const auto t = read(callsTrace);
+    const Lane *main = laneNamed(*t, QStringLiteral("MainThread"));
+    // main: 100 us, of which parse took 40 and time.sleep 20.
+    QCOMPARE(main->slices.selfTime(0, 0), 40'000);
+    QCOMPARE(main->slices.selfTime(1, 0), 30'000); // parse 40, json.loads 10
+    QCOMPARE(main->slices.selfTime(2, 0), 10'000);
+    QCOMPARE(main->slices.at(1, t->start() + 65'000), -1); // between parse and time.sleep
+    QCOMPARE(main->slices.at(1, t->start() + 75'000), 1);
+}
+
+void TestSlices::exportKeepsEverySlice()
+{
+    const auto t = read(callsTrace);
+    QBuffer out;
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QVERIFY(writeChromeTrace(*t, out));
+    const auto back = read(out.data());
+    const auto a = flatten(*t), b = flatten(*back);
+    QCOMPARE(a.size(), 7u);
+    QCOMPARE(b.size(), a.size());
+    for (std::size_t i = 0; i < a.size(); ++i)
+        QVERIFY2(a[i] == b[i], qPrintable(QStringLiteral("slice %1 (%2) changed").arg(i).arg(a[i].name)));
+    // And once more: what Raceway wrote reads back as what it wrote.
+    QBuffer again;
+    QVERIFY(again.open(QIODevice::WriteOnly));
+    QVERIFY(writeChromeTrace(*back, again));
+    QVERIFY(flatten(*read(again.data())) == a);
+}
+
+void TestSlices::rowsAreDrawnWithTheirNames()
+{
+    const auto t = read(callsTrace);
+    TimelinePainter painter(*t);
+    const auto [img, l] = drawn(painter);
+    const std::size_t mainIndex = std::size_t(laneNamed(*t, QStringLiteral("MainThread")) - &t->lane(0));
+    const QRect r = l.lanes[mainIndex];
+    QCOMPARE(r.height(), 3 * 16 + 2); // a row per depth
+    const TimelinePalette pal = TimelinePalette::light();
+    const Lane &main = t->lane(mainIndex);
+    for (std::size_t d = 0; d < 3; ++d) {
+        const QColor c = pal.slice(t->sliceHueOf(main.slices.row(d)[0].name));
+        const auto [top, h] = SliceLane::rowSpan(main, r, d);
+        QVERIFY2(count(img, QRect(r.left(), top, r.width(), h), c) > 0, qPrintable(QString::number(d)));
+    }
+    // "main" is over 1,000 px wide at 1600: its name is written on it (pixels of another colour in it).
+    const auto [top, h] = SliceLane::rowSpan(main, r, 0);
+    const coords::Mapping m = painter.mapping(l);
+    const Slice &s = main.slices.row(0)[0];
+    const QRect box(int(m.toX(s.start)) + 1, top, int(m.toX(s.end) - m.toX(s.start)) - 2, h);
+    const int inName = count(img, box, pal.slice(t->sliceHueOf(s.name)));
+    QVERIFY2(box.width() * box.height() - inName > 20, qPrintable(QString::number(inName)));
+}
+
+void TestSlices::tooltipNamesTheSlice()
+{
+    const auto t = read(callsTrace);
+    TimelinePainter painter(*t);
+    const QRect area(0, 0, 1600, painter.preferredHeight(1600));
+    const TimelineLayout l = painter.layout(area);
+    const std::size_t mainIndex = std::size_t(laneNamed(*t, QStringLiteral("MainThread")) - &t->lane(0));
+    const QRect r = l.lanes[mainIndex];
+    const coords::Mapping m = painter.mapping(l);
+    const auto [top, h] = SliceLane::rowSpan(t->lane(mainIndex), r, 1);
+    const QPoint at(int(m.toX(t->start() + 30'000)), top + h / 2); // inside parse
+    const TimelineHit hit = painter.hitTest(l, at);
+    const QString text = painter.describe(l, hit);
+    QVERIFY2(text.contains(QStringLiteral("<b>parse</b>")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("from 20.00 µs for 40.00 µs; self time 30.00 µs (75 %)")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("a.json")), qPrintable(text));
+}
+
+void TestSlices::ownExportStillReadsAsStates()
+{
+    // Raceway's own slices are states, not names, even where another tool's sit beside them.
+    const auto t = read(R"({"otherData":{"generator":"Raceway 0.1.0"},"traceEvents":[
+{"ph":"X","pid":1,"tid":2,"ts":0,"dur":5,"name":"run"},
+{"ph":"X","pid":1,"tid":2,"ts":5,"dur":5,"name":"sleep"}]})");
+    QCOMPARE(t->lane(0).kind, LaneKind::Thread);
+    QVERIFY(t->lane(0).slices.empty());
+    QCOMPARE(t->lane(0).states[0], State::Running);
+}
+
+RACEWAY_PAINTER_TEST_MAIN(TestSlices)
+#include "tst_slices.moc"

@@ -1,0 +1,106 @@
+#include "slicelane.h"
+
+#include <QFontMetrics>
+
+#include <algorithm>
+#include <cmath>
+
+namespace raceway {
+
+int SliceLane::laneBaseHeight(const Lane &lane) const
+{
+    return int(std::max<std::size_t>(1, lane.slices.depth())) * rowHeight + 2;
+}
+
+int SliceLane::laneMinimumHeight(const Lane &lane) const
+{
+    return int(std::max<std::size_t>(1, lane.slices.depth())) * 8 + 2; // a row still a bar at 8 px
+}
+
+std::pair<int, int> SliceLane::rowSpan(const Lane &lane, const QRect &r, std::size_t depth)
+{
+    const double rows = double(std::max<std::size_t>(1, lane.slices.depth()));
+    const double h = double(r.height() - 1) / rows;
+    const int top = r.top() + 1 + int(std::lround(double(depth) * h));
+    const int bottom = r.top() + 1 + int(std::lround(double(depth + 1) * h)) - 1; // a pixel between rows
+    return {top, std::max(1, bottom - top)};
+}
+
+int SliceLane::rowAt(const Lane &lane, const QRect &r, int y)
+{
+    for (std::size_t d = 0; d < lane.slices.depth(); ++d) {
+        const auto [top, h] = rowSpan(lane, r, d);
+        if (y >= top && y <= top + h) return int(d);
+    }
+    return -1;
+}
+
+void SliceLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    const SliceStack &stack = lane.slices;
+    const coords::Mapping &m = ctx.mapping;
+    const TimelinePalette &pal = ctx.palette;
+    if (stack.empty()) return;
+    p.save();
+    QFont font = p.font();
+    const int textPx = std::clamp(rowSpan(lane, r, 0).second - 4, 7, 11);
+    font.setPixelSize(textPx);
+    p.setFont(font);
+    const QFontMetrics fm(font);
+    const int minTextWidth = fm.horizontalAdvance(QStringLiteral("ab…")) + 4;
+    const double left = double(r.left()), right = double(r.right() + 1);
+    bool crowd = false, named = false;
+    for (std::size_t d = 0; d < stack.depth(); ++d) {
+        const auto [top, h] = rowSpan(lane, r, d);
+        const std::vector<Slice> &row = stack.row(d);
+        auto [k, last] = stack.visible(d, m.start, m.end);
+        while (k < last) {
+            const Slice &s = row[k];
+            const double x0 = std::max(left, m.toX(s.start)), x1 = std::min(right, m.toX(s.end));
+            if (x1 - x0 < 1.0) {
+                // Narrower than a pixel: it and every slice that starts before the next pixel is one block.
+                const double px = std::floor(x0);
+                const std::int64_t next = m.toTime(px + 1.0);
+                auto it =
+                    std::lower_bound(row.begin() + std::ptrdiff_t(k) + 1, row.begin() + std::ptrdiff_t(last),
+                                     next, [](const Slice &x, std::int64_t t) { return x.start < t; });
+                const std::size_t to = std::size_t(it - row.begin());
+                const double end = std::min(right, std::max(px + 1.0, m.toX(row[to - 1].end)));
+                const bool alone = to == k + 1;
+                const QColor c = alone ? pal.slice(ctx.trace.sliceHueOf(s.name)) : pal.sliceCrowd;
+                p.fillRect(QRectF(px, top, std::max(1.0, std::ceil(end) - px), h), c);
+                (alone ? named : crowd) = true;
+                k = to;
+                continue;
+            }
+            const QRectF box(x0, top, x1 - x0, h);
+            p.fillRect(box, pal.slice(ctx.trace.sliceHueOf(s.name)));
+            named = true;
+            if (x1 - x0 >= minTextWidth && h >= 8) {
+                p.setPen(pal.sliceText);
+                const QRectF text = box.adjusted(2, 0, -2, 0);
+                p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+                           fm.elidedText(ctx.trace.sliceName(s.name), Qt::ElideRight, int(text.width())));
+            }
+            ++k;
+        }
+    }
+    p.restore();
+    if (named && ctx.ink) ctx.ink->slices = true;
+    if (crowd) ctx.inked(pal.sliceCrowd);
+}
+
+void SliceLane::legend(const Lane &lane, LegendEntries &entries) const
+{
+    if (lane.slices.empty()) return;
+    const TimelinePalette &pal = entries.palette();
+    entries.add(LegendEntries::States,
+                {LegendItem::Slices, pal.slice(210),
+                 QStringLiteral("named slices: what the code was in, a colour per name, nested below")});
+    entries.add(LegendEntries::States,
+                {LegendItem::Swatch, pal.sliceCrowd, QStringLiteral("many slices within a pixel")});
+    legendMarkers(lane, entries);
+}
+
+} // namespace raceway
