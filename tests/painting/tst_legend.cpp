@@ -306,7 +306,7 @@ void TestLegend::legendIsWhatIsDrawn()
                                 .arg((entries + glyphs).join(QStringLiteral("; ")));
         }
         for (std::size_t i = 0; i < d.items.size(); ++i) {
-            bool drawn = d.samples[i].isEmpty(); // a glyph in text colours only: nothing to tell apart
+            bool drawn = d.samples[i].isEmpty();       // a glyph in text colours only: nothing to tell apart
             if (d.items[i].kind == LegendItem::Slices) // its sample's colours stand for any name's
                 for (const QRgb c : d.lanes)
                     drawn = drawn || sliceColours.contains(c & 0xFFFFFF);

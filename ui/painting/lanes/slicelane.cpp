@@ -51,6 +51,20 @@ void SliceLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index
     const int minTextWidth = fm.horizontalAdvance(QStringLiteral("ab…")) + 4;
     const double left = double(r.left()), right = double(r.right() + 1);
     bool crowd = false, named = false;
+    // Blocks of one colour that touch are filled as one rectangle: a dense row is a few fills, not one
+    // per pixel.
+    QRectF pending;
+    QColor pendingColour;
+    const auto fill = [&](const QRectF &box, const QColor &c) {
+        if (!pending.isEmpty() && c == pendingColour && box.top() == pending.top() &&
+            box.left() <= pending.right() + 0.01) {
+            pending.setRight(std::max(pending.right(), box.right()));
+            return;
+        }
+        if (!pending.isEmpty()) p.fillRect(pending, pendingColour);
+        pending = box;
+        pendingColour = c;
+    };
     for (std::size_t d = 0; d < stack.depth(); ++d) {
         const auto [top, h] = rowSpan(lane, r, d);
         const std::vector<Slice> &row = stack.row(d);
@@ -62,22 +76,31 @@ void SliceLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index
                 // Narrower than a pixel: it and every slice that starts before the next pixel is one block.
                 const double px = std::floor(x0);
                 const std::int64_t next = m.toTime(px + 1.0);
-                auto it =
-                    std::lower_bound(row.begin() + std::ptrdiff_t(k) + 1, row.begin() + std::ptrdiff_t(last),
-                                     next, [](const Slice &x, std::int64_t t) { return x.start < t; });
+                // Galloping from here: the next pixel's first slice is usually a few away.
+                std::size_t lo = k + 1, step = 1;
+                while (lo + step < last && row[lo + step].start < next) {
+                    lo += step;
+                    step *= 2;
+                }
+                auto it = std::lower_bound(row.begin() + std::ptrdiff_t(lo),
+                                           row.begin() + std::ptrdiff_t(std::min(last, lo + step)), next,
+                                           [](const Slice &x, std::int64_t t) { return x.start < t; });
                 const std::size_t to = std::size_t(it - row.begin());
                 const double end = std::min(right, std::max(px + 1.0, m.toX(row[to - 1].end)));
                 const bool alone = to == k + 1;
-                const QColor c = alone ? pal.slice(ctx.trace.sliceHueOf(s.name)) : pal.sliceCrowd;
-                p.fillRect(QRectF(px, top, std::max(1.0, std::ceil(end) - px), h), c);
+                fill(QRectF(px, top, std::max(1.0, std::ceil(end) - px), h),
+                     alone ? pal.slice(ctx.trace.sliceHueOf(s.name)) : pal.sliceCrowd);
                 (alone ? named : crowd) = true;
                 k = to;
                 continue;
             }
-            const QRectF box(x0, top, x1 - x0, h);
-            p.fillRect(box, pal.slice(ctx.trace.sliceHueOf(s.name)));
+            // A pixel's gap at its end where it is wide enough, so that two calls in a row read as two.
+            const QRectF box(x0, top, x1 - x0 >= 3.0 ? x1 - x0 - 1.0 : x1 - x0, h);
+            fill(box, pal.slice(ctx.trace.sliceHueOf(s.name)));
             named = true;
             if (x1 - x0 >= minTextWidth && h >= 8) {
+                p.fillRect(pending, pendingColour); // the name goes over its own slice
+                pending = QRectF();
                 p.setPen(pal.sliceText);
                 const QRectF text = box.adjusted(2, 0, -2, 0);
                 p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
@@ -86,6 +109,7 @@ void SliceLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index
             ++k;
         }
     }
+    if (!pending.isEmpty()) p.fillRect(pending, pendingColour);
     p.restore();
     if (named && ctx.ink) ctx.ink->slices = true;
     if (crowd) ctx.inked(pal.sliceCrowd);
