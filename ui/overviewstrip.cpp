@@ -89,7 +89,8 @@ void OverviewStrip::renderMiniature()
     std::vector<std::size_t> rows;
     for (std::size_t i = 0; i < m_trace->lanes().size(); ++i) {
         const LaneKind k = m_trace->lane(i).kind;
-        if (k == LaneKind::Thread || k == LaneKind::Process || k == LaneKind::Lock || k == LaneKind::Gil)
+        if (k == LaneKind::Thread || k == LaneKind::Process || k == LaneKind::Lock || k == LaneKind::Gil ||
+            k == LaneKind::Slices)
             rows.push_back(i);
     }
     if (rows.empty()) return;
@@ -102,6 +103,18 @@ void OverviewStrip::renderMiniature()
         const int y0 = int(row * std::size_t(h) / rows.size());
         const int y1 = std::max(y0 + 1, int((row + 1) * std::size_t(h) / rows.size()));
         const Lane &lane = m_trace->lane(rows[row]);
+        if (lane.kind == LaneKind::Slices) {
+            // The outermost slice at each pixel, in its name's colour (in a crowd, whichever is there).
+            for (int x = 0; x < w && !lane.slices.empty(); ++x) {
+                const std::int64_t t = start + std::int64_t((x + 0.5) * nsPerPixel);
+                const auto [first, last] = lane.slices.visible(0, t, t + std::int64_t(nsPerPixel) + 1);
+                if (first == last) continue;
+                const QRgb c = pal.slice(m_trace->sliceHueOf(lane.slices.row(0)[first].name)).rgb();
+                for (int y = y0; y < y1 && y < h; ++y)
+                    reinterpret_cast<QRgb *>(m_miniature.scanLine(y))[x] = c;
+            }
+            continue;
+        }
         const StateSummary &sum = lane.pastBudget;
         // Past the budget: a summarised lane's most common state in each bucket; a lock's holder is not
         // known there (its lane is hatched), so nothing.

@@ -48,7 +48,7 @@ void SliceLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index
     font.setPixelSize(textPx);
     p.setFont(font);
     const QFontMetrics fm(font);
-    const int minTextWidth = fm.horizontalAdvance(QStringLiteral("ab…")) + 4;
+    const int minTextWidth = fm.horizontalAdvance(QStringLiteral("abc…")) + 4; // three letters, or nothing
     const double left = double(r.left()), right = double(r.right() + 1);
     bool crowd = false, named = false;
     // Blocks of one colour that touch are filled as one rectangle: a dense row is a few fills, not one
