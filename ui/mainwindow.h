@@ -17,6 +17,7 @@ class QDoubleSpinBox;
 class QToolBar;
 class QFileDialog;
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QProgressBar;
 class QStackedWidget;
@@ -173,6 +174,8 @@ private:
     QToolBar *m_findBar = nullptr;
     QComboBox *m_findKind = nullptr;
     QDoubleSpinBox *m_findMinMs = nullptr;
+    QLineEdit *m_findText = nullptr; // a slice's name, or part of it
+    QString m_findTextUsed;
     QLabel *m_findLabel = nullptr;
     std::unique_ptr<TraceFinder> m_finder;
     const Trace *m_findTrace = nullptr; // what m_finder was built from

@@ -13,6 +13,7 @@
 #include <QComboBox>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPainter>
@@ -152,12 +153,24 @@ void MainWindow::buildActions()
         QStringLiteral("find"), tr("&Find…"), QKeySequence::Find,
         [this] {
             m_findBar->show();
-            m_findKind->setFocus();
+            // A trace of named slices is searched by name first.
+            const RunRecord *run = current();
+            bool slices = false;
+            for (std::size_t i = 0; run && !slices && i < run->trace().lanes().size(); ++i)
+                slices = !run->trace().lane(i).slices.empty();
+            if (slices && m_findKind->currentIndex() != int(FindKind::Slice))
+                m_findKind->setCurrentIndex(int(FindKind::Slice));
+            if (m_findKind->currentIndex() == int(FindKind::Slice)) {
+                m_findText->setFocus();
+                m_findText->selectAll();
+            } else {
+                m_findKind->setFocus();
+            }
         },
-        tr("Find lost updates, long waits or failures in this run (Ctrl+F)"));
+        tr("Find lost updates, long waits, failures or slices by name in this run (Ctrl+F)"));
     add(
         QStringLiteral("findNext"), tr("Find &Next"), QKeySequence(Qt::Key_F3), [this] { find(true); },
-        tr("Centre the next lost update, long wait or failure (F3)"));
+        tr("Centre the next lost update, long wait, failure or slice (F3)"));
     add(
         QStringLiteral("findPrevious"), tr("Find &Previous"), QKeySequence(Qt::SHIFT | Qt::Key_F3),
         [this] { find(false); }, tr("Centre the previous one (Shift+F3)"));

@@ -12,6 +12,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QStyle>
 #include <QToolBar>
 
@@ -52,7 +53,8 @@ void MainWindow::buildFindBar()
     m_findKind->setObjectName(QStringLiteral("findKind"));
     // In FindKind's order.
     m_findKind->addItems({tr("Lost updates"), tr("Waits of at least"), tr("Crashes and kills"),
-                          tr("Deadlocks"), tr("Overdrafts, lines out of turn, cut-offs")});
+                          tr("Deadlocks"), tr("Overdrafts, lines out of turn, cut-offs"),
+                          tr("Slices named")});
     m_findMinMs = new QDoubleSpinBox(m_findBar);
     m_findMinMs->setObjectName(QStringLiteral("findMinMs"));
     m_findMinMs->setRange(0, 60'000);
@@ -60,12 +62,19 @@ void MainWindow::buildFindBar()
     m_findMinMs->setValue(1.0);
     m_findMinMs->setSuffix(QStringLiteral(" ms"));
     m_findMinMs->setToolTip(tr("Only waits at least this long"));
+    m_findText = new QLineEdit(m_findBar);
+    m_findText->setObjectName(QStringLiteral("findText"));
+    m_findText->setPlaceholderText(tr("part of a name"));
+    m_findText->setClearButtonEnabled(true);
+    m_findText->setMaximumWidth(220);
+    m_findText->setToolTip(tr("Slices whose name contains this, in any case (Enter: the next one)"));
     m_findLabel = new QLabel(m_findBar);
     m_findLabel->setObjectName(QStringLiteral("findLabel"));
     m_findLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_findBar->addWidget(new QLabel(tr(" Find: "), m_findBar));
     m_findBar->addWidget(m_findKind);
     QAction *minAction = m_findBar->addWidget(m_findMinMs);
+    QAction *textAction = m_findBar->addWidget(m_findText);
     m_findBar->addAction(action(QStringLiteral("findPrevious")));
     m_findBar->addAction(action(QStringLiteral("findNext")));
     m_findBar->addWidget(m_findLabel);
@@ -74,13 +83,16 @@ void MainWindow::buildFindBar()
     m_findBar->addWidget(spacer);
     m_findBar->addAction(style()->standardIcon(QStyle::SP_DialogCloseButton), tr("Close the find bar"),
                          m_findBar, &QWidget::hide);
-    const auto kindChanged = [this, minAction] {
+    const auto kindChanged = [this, minAction, textAction] {
         minAction->setVisible(m_findKind->currentIndex() == int(FindKind::LongWait));
+        textAction->setVisible(m_findKind->currentIndex() == int(FindKind::Slice));
         m_findIndex = -1;
         m_findLabel->setText(tr("F3: next, Shift+F3: previous"));
     };
     connect(m_findKind, &QComboBox::currentIndexChanged, this, kindChanged);
     connect(m_findMinMs, &QDoubleSpinBox::valueChanged, this, [this] { m_findIndex = -1; });
+    connect(m_findText, &QLineEdit::textChanged, this, [this] { m_findIndex = -1; });
+    connect(m_findText, &QLineEdit::returnPressed, this, [this] { find(true); });
     kindChanged();
     addToolBar(Qt::BottomToolBarArea, m_findBar);
     m_findBar->hide();
@@ -97,9 +109,16 @@ void MainWindow::find(bool forward)
     const Trace &trace = run->trace();
     const int kind = m_findKind->currentIndex();
     const auto minNs = std::int64_t(std::llround(m_findMinMs->value() * 1e6));
+    const QString text = m_findText->text().trimmed();
+    if (kind == int(FindKind::Slice) && text.isEmpty()) {
+        m_findLabel->setText(tr("Type part of a slice's name"));
+        m_findText->setFocus();
+        return;
+    }
     if (!m_finder || m_findTrace != &trace || m_findEvents != trace.eventCount() || m_findKindUsed != kind ||
-        m_findMinNs != minNs) {
-        m_finder = std::make_unique<TraceFinder>(trace, FindKind(kind), minNs);
+        m_findMinNs != minNs || m_findTextUsed != text) {
+        m_finder = std::make_unique<TraceFinder>(trace, FindKind(kind), minNs, text);
+        m_findTextUsed = text;
         m_findTrace = &trace;
         m_findEvents = trace.eventCount();
         m_findKindUsed = kind;
@@ -109,7 +128,9 @@ void MainWindow::find(bool forward)
     const std::ptrdiff_t count = std::ptrdiff_t(m_finder->size());
     if (count == 0) {
         m_findLabel->setText(
-            tr("No %1 in this run").arg(TraceFinder::kindName(FindKind(kind)) + QLatin1Char('s')));
+            kind == int(FindKind::Slice)
+                ? tr("No slice named like “%1” in this run").arg(text)
+                : tr("No %1 in this run").arg(TraceFinder::kindName(FindKind(kind)) + QLatin1Char('s')));
         return;
     }
     std::ptrdiff_t i;

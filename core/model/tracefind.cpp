@@ -9,11 +9,26 @@
 
 namespace raceway {
 
-TraceFinder::TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWaitNs)
+TraceFinder::TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWaitNs, const QString &text)
     : m_trace(trace), m_kind(kind)
 {
+    std::vector<bool> matching; // by slice name: each name is compared once, not once per slice
+    if (kind == FindKind::Slice)
+        for (const QString &name : trace.sliceNames())
+            matching.push_back(!text.isEmpty() && name.contains(text, Qt::CaseInsensitive));
     for (std::size_t i = 0; i < trace.lanes().size(); ++i) {
         const Lane &lane = trace.lane(i);
+        if (kind == FindKind::Slice) {
+            for (std::size_t d = 0; d < lane.slices.depth(); ++d)
+                for (const Slice &s : lane.slices.row(d))
+                    if (s.name < matching.size() && matching[s.name]) {
+                        Finding f{i, s.start, s.end, 0, -1, State::Idle};
+                        f.name = s.name;
+                        f.depth = d;
+                        m_found.push_back(f);
+                    }
+            continue;
+        }
         if (kind == FindKind::LostUpdate) {
             for (const Marker &m : lane.markers)
                 if (m.value != 0) m_found.push_back({i, m.t, m.t, m.value, int(m.other), State::Idle});
@@ -93,6 +108,10 @@ QString TraceFinder::what(std::size_t index) const
             return QStringLiteral("%1 printed line %2 out of turn")
                 .arg(name, l.toString(qlonglong(f.amount)));
         return QStringLiteral("%1 was cut off when the program ended").arg(name);
+    case FindKind::Slice:
+        return QStringLiteral("%1 in %2, %3 long, depth %4")
+            .arg(m_trace.sliceName(f.name), name, formatDurationNs(f.end - f.start))
+            .arg(f.depth + 1);
     case FindKind::Failure:
         break;
     }
@@ -128,6 +147,8 @@ QString TraceFinder::kindName(FindKind kind)
         return QStringLiteral("deadlock");
     case FindKind::Marked:
         return QStringLiteral("marked moment");
+    case FindKind::Slice:
+        return QStringLiteral("slice");
     case FindKind::Failure:
         break;
     }

@@ -10,7 +10,7 @@
 namespace raceway {
 
 // What F3 looks for in a run.
-enum class FindKind { LostUpdate, LongWait, Failure, Deadlock, Marked };
+enum class FindKind { LostUpdate, LongWait, Failure, Deadlock, Marked, Slice };
 
 // One thing found: where it is on which lane, and a line for people that says what it was.
 struct Finding
@@ -22,17 +22,20 @@ struct Finding
     int other = -1;                 // a marker's overwritten lane
     State state = State::Idle;      // a wait's or failure's state
     MarkKind mark = MarkKind::Tick; // a marked moment's kind
+    std::uint32_t name = 0;         // a slice's name (Trace::sliceName)
+    std::size_t depth = 0;          // and its row
 };
 
 // Every occurrence of one kind in a trace, in time order (then lane order): lost-update markers (and
 // writes that gave increments back), waits for a lock or the GIL at least `minWaitNs` long, and lanes
 // that crashed, were killed or timed out, deadlocks found, and moments marked as going wrong (an
-// overdraft, a line out of turn, a daemon cut off). The list is a snapshot: build a new one when the trace
-// grows.
+// overdraft, a line out of turn, a daemon cut off), and named slices whose name contains `text` (any
+// case). The list is a snapshot: build a new one when the trace grows.
 class TraceFinder
 {
 public:
-    TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWaitNs = 1'000'000);
+    TraceFinder(const Trace &trace, FindKind kind, std::int64_t minWaitNs = 1'000'000,
+                const QString &text = {});
 
     FindKind kind() const { return m_kind; }
     const std::vector<Finding> &findings() const { return m_found; }

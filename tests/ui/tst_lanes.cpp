@@ -10,14 +10,20 @@
 #include "selectionpanel.h"
 #include "timelinepainter.h"
 #include "timelineview.h"
+#include "timelinezoom.h"
+#include "tracefind.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QFile>
 #include <QHelpEvent>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolTip>
 
@@ -36,6 +42,7 @@ private Q_SLOTS:
     void tooltipNeverOutlivesThePicture();
     void labelTooltipHasTheWholeName();
     void criticalPathIsDrawnAndListed();
+    void slicesAreFoundByName();
 
 private:
     static void runCounter(MainWindow &w, int threads, bool lock = false, int iterations = 200,
@@ -301,6 +308,49 @@ void TestLanes::criticalPathIsDrawnAndListed()
     w.action(QStringLiteral("criticalPath"))->trigger();
     QVERIFY(!view->criticalPathShown());
     QVERIFY(w.selection()->criticalPathText().isEmpty());
+}
+
+void TestLanes::slicesAreFoundByName()
+{
+    // Another tool's trace of named slices: Ctrl+F searches them by name, F3 centres each in turn.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("calls.json"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"traceEvents":[
+{"ph":"X","pid":1,"tid":1,"ts":0,"dur":1000,"name":"main"},
+{"ph":"X","pid":1,"tid":1,"ts":100,"dur":50,"name":"json.loads"},
+{"ph":"X","pid":1,"tid":1,"ts":600,"dur":50,"name":"parse_json"},
+{"ph":"X","pid":1,"tid":2,"ts":300,"dur":20,"name":"JSON dump"},
+{"ph":"X","pid":1,"tid":2,"ts":900,"dur":20,"name":"other"}]})");
+    f.close();
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QString error;
+    QVERIFY2(w.openFile(path, &error), qPrintable(error));
+    w.action(QStringLiteral("find"))->trigger();
+    auto *kind = w.findChild<QComboBox *>(QStringLiteral("findKind"));
+    auto *text = w.findChild<QLineEdit *>(QStringLiteral("findText"));
+    QCOMPARE(kind->currentIndex(), int(FindKind::Slice));
+    QTRY_VERIFY(text->hasFocus());
+    QTest::keyClicks(text, QStringLiteral("json"));
+    QTest::keyClick(text, Qt::Key_Return);
+    const Trace &t = w.current()->trace();
+    QVERIFY2(w.findText().startsWith(QStringLiteral("slice 1 of 3: json.loads in tid 1")),
+             qPrintable(w.findText()));
+    const TimelineZoom *zoom = w.view()->zoom();
+    QVERIFY(zoom->start() <= 100'000 && zoom->end() >= 150'000 &&
+            zoom->end() - zoom->start() < t.end() - t.start());
+    w.action(QStringLiteral("findNext"))->trigger();
+    QVERIFY2(w.findText().startsWith(QStringLiteral("slice 2 of 3: JSON dump in tid 2")),
+             qPrintable(w.findText()));
+    w.action(QStringLiteral("findNext"))->trigger();
+    QVERIFY2(w.findText().startsWith(QStringLiteral("slice 3 of 3: parse_json")), qPrintable(w.findText()));
+    text->setText(QStringLiteral("nothing like it"));
+    w.action(QStringLiteral("findNext"))->trigger();
+    QVERIFY2(w.findText().startsWith(QStringLiteral("No slice named like")), qPrintable(w.findText()));
 }
 
 QTEST_MAIN(TestLanes)
