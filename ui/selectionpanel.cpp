@@ -2,6 +2,7 @@
 
 #include "scenario.h"
 #include "sitestats.h"
+#include "slicestats.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -21,7 +22,7 @@ QString formatShare(std::int64_t ns, std::int64_t of)
 
 SelectionPanel::SelectionPanel(QWidget *parent)
     : QWidget(parent), m_heading(new QLabel(this)), m_table(new QTableWidget(this)),
-      m_places(new QTableWidget(this)), m_path(new QLabel(this))
+      m_places(new QTableWidget(this)), m_slices(new QTableWidget(this)), m_path(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -52,6 +53,22 @@ SelectionPanel::SelectionPanel(QWidget *parent)
     m_places->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_places->hide();
     layout->addWidget(m_places, 1);
+    // As a profiler's table: which named slices took the range's time, largest first.
+    m_slices->setObjectName(QStringLiteral("slicesByName"));
+    m_slices->setColumnCount(5);
+    m_slices->setHorizontalHeaderLabels({tr("Slice"), tr("Count"), tr("Total"), tr("Self"), tr("Longest")});
+    m_slices->horizontalHeaderItem(2)->setToolTip(
+        tr("Their time inside the range, summed over every thread (a name that calls itself counts each "
+           "level)"));
+    m_slices->horizontalHeaderItem(3)->setToolTip(tr("Their time in none of the slices they called"));
+    m_slices->horizontalHeaderItem(4)->setToolTip(tr("The longest one, whole"));
+    m_slices->verticalHeader()->hide();
+    m_slices->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_slices->setSelectionMode(QAbstractItemView::NoSelection);
+    m_slices->setWordWrap(false);
+    m_slices->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_slices->hide();
+    layout->addWidget(m_slices, 1);
     m_path->setWordWrap(true);
     m_path->setObjectName(QStringLiteral("criticalPath"));
     m_path->hide();
@@ -64,6 +81,9 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
     m_table->setRowCount(0);
     m_places->setRowCount(0);
     m_places->hide();
+    m_slices->setRowCount(0);
+    m_slices->hide();
+    m_table->show();
     for (int c = 0; c < Columns; ++c)
         m_table->setColumnHidden(c, false);
     if (!trace || end <= start) {
@@ -131,6 +151,23 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
         }
     }
     m_places->setVisible(!places.empty());
+    const std::vector<SliceTotals> slices = sliceTotals(*trace, start, end);
+    m_slices->setRowCount(int(slices.size()));
+    for (int row = 0; row < int(slices.size()); ++row) {
+        const SliceTotals &s = slices[std::size_t(row)];
+        const QString texts[5] = {s.name, l.toString(qlonglong(s.count)), formatDurationNs(s.totalNs),
+                                  s.selfNs > 0 ? formatDurationNs(s.selfNs) : QStringLiteral("—"),
+                                  formatDurationNs(s.longestNs)};
+        for (int c = 0; c < 5; ++c) {
+            auto *item = new QTableWidgetItem(texts[c]);
+            item->setToolTip(texts[0] + QStringLiteral(" · ") + m_slices->horizontalHeaderItem(c)->text() +
+                             QStringLiteral(": ") + texts[c]);
+            if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_slices->setItem(row, c, item);
+        }
+    }
+    m_slices->setVisible(!slices.empty());
+    m_table->setVisible(m_table->rowCount() > 0 || slices.empty()); // a trace of slices has no thread states
 }
 
 void SelectionPanel::showCriticalPath(const Trace *trace, const CriticalPath &path)

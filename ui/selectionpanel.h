@@ -12,7 +12,8 @@ namespace raceway {
 
 // Numbers for a selected range of the current run (Shift+drag on the timeline): per thread or process,
 // time running, waiting, holding a lock and sleeping (durations and shares of the range), waits that
-// began in it and the longest, and the lost updates its writes caused there.
+// began in it and the longest, and the lost updates its writes caused there; waits by place in the code;
+// named slices by name.
 class SelectionPanel : public QWidget
 {
     Q_OBJECT
@@ -26,6 +27,8 @@ public:
     QTableWidget *table() const { return m_table; }
     // Waits by place in the code (a traced script's): hidden where the range has none.
     QTableWidget *places() const { return m_places; }
+    // Named slices by name (another tool's trace): hidden where the range has none.
+    QTableWidget *slicesByName() const { return m_slices; }
     // The critical path's parts, largest first (nullptr or an empty path: hidden).
     void showCriticalPath(const Trace *trace, const CriticalPath &path);
     QString criticalPathText() const;
@@ -35,6 +38,7 @@ private:
     QLabel *m_heading;
     QTableWidget *m_table;
     QTableWidget *m_places;
+    QTableWidget *m_slices;
     QLabel *m_path;
 };
 

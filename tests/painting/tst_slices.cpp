@@ -5,6 +5,7 @@
 
 #include "chrometraceimport.h"
 #include "lanes/slicelane.h"
+#include "slicestats.h"
 #include "traceexport.h"
 
 #include <QBuffer>
@@ -74,6 +75,7 @@ class TestSlices : public QObject
 private Q_SLOTS:
     void namesAndNestingAreKept();
     void selfTimeIsWhatNoChildTook();
+    void totalsByNameAreClippedToTheRange();
     void exportKeepsEverySlice();
     void rowsAreDrawnWithTheirNames();
     void tooltipNamesTheSlice();
@@ -121,6 +123,38 @@ void TestSlices::selfTimeIsWhatNoChildTook()
     QCOMPARE(main->slices.selfTime(2, 0), 10'000);
     QCOMPARE(main->slices.at(1, t->start() + 65'000), -1); // between parse and time.sleep
     QCOMPARE(main->slices.at(1, t->start() + 75'000), 1);
+}
+
+void TestSlices::totalsByNameAreClippedToTheRange()
+{
+    const auto t = read(callsTrace);
+    const auto row = [](const std::vector<SliceTotals> &all, const char *name) {
+        for (const SliceTotals &s : all)
+            if (s.name == QLatin1String(name)) return s;
+        return SliceTotals{};
+    };
+    const auto whole = sliceTotals(*t, t->start(), t->end());
+    QStringList order;
+    for (const SliceTotals &s : whole)
+        order << s.name;
+    QCOMPARE(order, QStringList({QStringLiteral("main"), QStringLiteral("worker.run"),
+                                 QStringLiteral("never closed"), QStringLiteral("parse"),
+                                 QStringLiteral("leaks out"), QStringLiteral("time.sleep"),
+                                 QStringLiteral("json.loads")}));
+    QCOMPARE(row(whole, "main").totalNs, 100'000);
+    QCOMPARE(row(whole, "main").selfNs, 40'000);
+    QCOMPARE(row(whole, "parse").selfNs, 30'000);
+    QCOMPARE(row(whole, "worker.run").selfNs, 40'000); // "leaks out" took 10 us of it
+    QCOMPARE(row(whole, "never closed").totalNs, 40'000);
+    // 30 us to 80 us: every time clipped to it.
+    const auto part = sliceTotals(*t, t->start() + 30'000, t->start() + 80'000);
+    QCOMPARE(row(part, "main").totalNs, 50'000);
+    QCOMPARE(row(part, "main").selfNs, 10'000);
+    QCOMPARE(row(part, "parse").selfNs, 25'000);
+    QCOMPARE(row(part, "json.loads").totalNs, 5'000);
+    QCOMPARE(row(part, "main").longestNs, 100'000); // the longest is said whole
+    QCOMPARE(row(part, "never closed").count, 0);
+    QCOMPARE(part.size(), 6u);
 }
 
 void TestSlices::exportKeepsEverySlice()

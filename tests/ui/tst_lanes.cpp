@@ -23,6 +23,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolTip>
@@ -348,6 +349,13 @@ void TestLanes::slicesAreFoundByName()
              qPrintable(w.findText()));
     w.action(QStringLiteral("findNext"))->trigger();
     QVERIFY2(w.findText().startsWith(QStringLiteral("slice 3 of 3: parse_json")), qPrintable(w.findText()));
+    // Selected, the range's slices are listed by name, largest first.
+    w.view()->zoom()->setSelection(0, 1'000'000);
+    QTRY_VERIFY(w.selection()->slicesByName()->isVisibleTo(w.selection()));
+    QTableWidget *byName = w.selection()->slicesByName();
+    QCOMPARE(byName->rowCount(), 5);
+    QCOMPARE(byName->item(0, 0)->text(), QStringLiteral("main"));
+    QCOMPARE(byName->item(0, 3)->text(), formatDurationNs(900'000)); // its two calls took 100 us
     text->setText(QStringLiteral("nothing like it"));
     w.action(QStringLiteral("findNext"))->trigger();
     QVERIFY2(w.findText().startsWith(QStringLiteral("No slice named like")), qPrintable(w.findText()));
