@@ -432,6 +432,19 @@ private:
             names[k] = name;
             if (k < 65536) laneByName.insert(l.threadName.isEmpty() ? name : l.threadName, std::uint16_t(k));
         }
+        // Names that repeat ("Browser / ThreadPoolForegroundWorker" fifteen times) say their tid, and
+        // their pid too where that is not enough.
+        for (const bool withPid : {false, true}) {
+            QHash<QString, int> seen;
+            for (const QString &n : names)
+                ++seen[n];
+            for (std::size_t k = 0; k < order.size(); ++k) {
+                if (seen.value(names[k]) < 2) continue;
+                const LaneData &l = m_lanes[order[k]];
+                names[k] +=
+                    withPid ? QStringLiteral(" (pid %1)").arg(l.pid) : QStringLiteral(" (tid %1)").arg(l.tid);
+            }
+        }
         trace->setRegistry({}, m_objects);
         trace->setSites(m_sites);
         trace->setSliceTables(std::move(m_sliceNames), std::move(m_sliceArgs));

@@ -7,14 +7,19 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtEndian>
+
+#include <algorithm>
 
 using namespace raceway;
 
@@ -30,6 +35,7 @@ private Q_SLOTS:
     void chromeCorpusOpens_data();
     void chromeCorpusOpens();
     void otherToolsInstantsArePlainInstants();
+    void chromiumsOwnTraceKeepsItsNames();
     void ownChromeExportReopens();
     void badChromeTraces_data();
     void badChromeTraces();
@@ -272,6 +278,52 @@ void TestShow::otherToolsInstantsArePlainInstants()
              qPrintable(error));
     QCOMPARE(own.lane(0).instants.size(), std::size_t(1));
     QCOMPARE(own.lane(0).instants[0].markKind(), MarkKind::Tick);
+}
+
+void TestShow::chromiumsOwnTraceKeepsItsNames()
+{
+    // A real outside trace: Debian's Chromium traces its own start-up (a few seconds, headless).
+    const QString chromium = QStandardPaths::findExecutable(QStringLiteral("chromium"));
+    if (chromium.isEmpty()) QSKIP("no chromium on PATH (scripts/install-deps.sh installs Debian's)");
+    const QString trace = m_dir.filePath(QStringLiteral("chromium.json"));
+    QProcess p;
+    p.setStandardOutputFile(QProcess::nullDevice()); // the page, and D-Bus complaints: nothing to read
+    p.setStandardErrorFile(QProcess::nullDevice());
+    p.start(chromium,
+            {QStringLiteral("--headless=new"), QStringLiteral("--no-sandbox"),
+             QStringLiteral("--disable-gpu"), QStringLiteral("--no-first-run"),
+             QStringLiteral("--user-data-dir=") + m_dir.filePath(QStringLiteral("profile")),
+             QStringLiteral("--trace-startup=toplevel"), QStringLiteral("--trace-startup-format=json"),
+             QStringLiteral("--trace-startup-file=") + trace, QStringLiteral("--trace-startup-duration=2"),
+             QStringLiteral("--dump-dom"), QStringLiteral("data:text/html,<p>traced</p>")});
+    QVERIFY(p.waitForFinished(90000));
+    if (!QFileInfo::exists(trace)) QSKIP("chromium wrote no trace here");
+    const Result r = raceway({QStringLiteral("show"), trace, QStringLiteral("--json"),
+                              QStringLiteral("--trace"), QStringLiteral("back.json")});
+    QVERIFY2(r.status == 0, r.err.constData());
+    QStringList lanes, kinds;
+    for (const QJsonValue &l :
+         QJsonDocument::fromJson(r.out).object().value(QStringLiteral("lanes")).toArray()) {
+        lanes << l.toObject().value(QStringLiteral("name")).toString();
+        kinds << l.toObject().value(QStringLiteral("kind")).toString();
+    }
+    // Its threads by name, each lane told apart from the others, the main ones holding named slices.
+    QVERIFY2(lanes.contains(QStringLiteral("Browser / CrBrowserMain")),
+             qPrintable(lanes.join(QLatin1Char('\n'))));
+    QCOMPARE(kinds.value(lanes.indexOf(QStringLiteral("Browser / CrBrowserMain"))), QStringLiteral("slices"));
+    QVERIFY(std::any_of(lanes.begin(), lanes.end(),
+                        [](const QString &n) { return n.contains(QLatin1String("CrRendererMain")); }));
+    QCOMPARE(QSet<QString>(lanes.begin(), lanes.end()).size(), lanes.size());
+    // Written back, the slices keep Chromium's names.
+    QSet<QString> names;
+    for (const QJsonValue &e : QJsonDocument::fromJson(read(QStringLiteral("back.json")))
+                                   .object()
+                                   .value(QStringLiteral("traceEvents"))
+                                   .toArray())
+        if (e.toObject().value(QStringLiteral("ph")).toString() == QLatin1String("X"))
+            names.insert(e.toObject().value(QStringLiteral("name")).toString());
+    QVERIFY2(names.contains(QStringLiteral("ThreadControllerImpl::RunTask")),
+             qPrintable(QStringList(names.begin(), names.end()).join(QLatin1Char(' '))));
 }
 
 void TestShow::ownChromeExportReopens()
