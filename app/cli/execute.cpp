@@ -167,12 +167,12 @@ int executeRun(const Scenario &scenario, const ParamValues &params, const CliOpt
     report.problems = r.problems;
     report.budgetReachedNs = r.budgetReachedNs;
     report.signal = signal;
-    int failedWrites =
-        writeOutputs(runner.trace(), exportOptions(report, o.width, o.scale), outputs, &files, giveUp, err);
+    const runfile::SavedRun described = describeRun(scenario, r, report.maxEvents, runner.trace(), signal);
+    int failedWrites = writeOutputs(runner.trace(), exportOptions(report, o.width, o.scale), outputs, &files,
+                                    giveUp, err, &described);
     if (save) {
         FileOutcome outcome{save->kind(), save->path(), false, {}};
-        bool ok = !giveUp() &&
-                  saver->finish(describeRun(scenario, r, report.maxEvents, runner.trace(), signal), &error);
+        bool ok = !giveUp() && saver->finish(described, &error);
         if (giveUp()) error = QStringLiteral("not written: interrupted twice");
         ok = ok && save->commit(&error);
         if (!ok) {

@@ -53,7 +53,7 @@ QString picturesProblem(const Trace &trace, const ExportOptions &eo,
 
 int writeOutputs(const Trace &trace, const ExportOptions &eo,
                  const std::vector<std::unique_ptr<OutputFile>> &outputs, std::vector<FileOutcome> *files,
-                 const std::function<bool()> &giveUp, QTextStream &err)
+                 const std::function<bool()> &giveUp, QTextStream &err, const runfile::SavedRun *run)
 {
     int failed = 0;
     QString error;
@@ -78,6 +78,7 @@ int writeOutputs(const Trace &trace, const ExportOptions &eo,
                 to.compression = output.path().endsWith(QLatin1String(".gz"), Qt::CaseInsensitive)
                                      ? ChromeTraceOptions::Compression::Gzip
                                      : ChromeTraceOptions::Compression::None;
+                to.run = run;
                 ok = writeChromeTrace(trace, *device, to, &error);
             }
             if (ok && giveUp()) {

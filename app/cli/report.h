@@ -49,9 +49,11 @@ QString picturesProblem(const Trace &trace, const ExportOptions &eo,
                         const std::vector<std::unique_ptr<OutputFile>> &outputs);
 // Writes each output (png, svg, trace) from the trace; false outcomes carry the reason, which is also
 // one line on err. Returns how many failed.
+// `run`: the run's report, carried in a Chrome trace (none: a trace from elsewhere).
 int writeOutputs(const Trace &trace, const ExportOptions &eo,
                  const std::vector<std::unique_ptr<OutputFile>> &outputs, std::vector<FileOutcome> *files,
-                 const std::function<bool()> &giveUp, QTextStream &err);
+                 const std::function<bool()> &giveUp, QTextStream &err,
+                 const runfile::SavedRun *run = nullptr);
 QJsonObject reportJson(const RunReport &report, const Trace &trace, const std::vector<FileOutcome> &files);
 // A report from a saved run's result record (the scenario is looked up by id and the parameters parsed
 // against its specs: false and one line when they do not fit).

@@ -10,14 +10,13 @@ namespace raceway {
 namespace {
 
 // Reads the file into the trace and the report. Returns 0 or 2 (one line on err naming the file).
-int load(const QString &path, Trace *trace, RunReport *report, QTextStream &err)
+int load(const QString &path, Trace *trace, RunReport *report, OpenedFile &opened, QTextStream &err)
 {
-    OpenedFile opened;
     QString error;
     if (!openRunFile(path, trace, &opened, &error) ||
-        (opened.savedRun && !fromSavedRun(opened.run, report, &error)))
+        ((opened.savedRun || opened.runInTrace) && !fromSavedRun(opened.run, report, &error)))
         return usageError(err, QStringLiteral("'") + path + QStringLiteral("': ") + error);
-    if (!opened.savedRun) {
+    if (!opened.savedRun && !opened.runInTrace) {
         report->wallMs = double(trace->end() - trace->start()) / 1e6;
         report->events = opened.chrome.events;
         report->title = opened.title;
@@ -42,7 +41,8 @@ int show(const QStringList &args, QTextStream &out, QTextStream &err)
 
     Trace trace;
     RunReport report;
-    if (int status = load(o.target, &trace, &report, err)) return status;
+    OpenedFile opened;
+    if (int status = load(o.target, &trace, &report, opened, err)) return status;
     // A picture too tall to draw is refused before anything is written, like any other bad request.
     const ExportOptions eo = exportOptions(report, o.width, o.scale);
     if (const QString problem = picturesProblem(trace, eo, outputs); !problem.isEmpty())
@@ -51,7 +51,8 @@ int show(const QStringList &args, QTextStream &out, QTextStream &err)
     for (const auto &output : outputs)
         files.push_back({output->kind(), output->path(), false, {}});
     const int failed = writeOutputs(
-        trace, eo, outputs, &files, [] { return false; }, err);
+        trace, eo, outputs, &files, [] { return false; }, err,
+        opened.savedRun || opened.runInTrace ? &opened.run : nullptr);
     if (o.json)
         out << QJsonDocument(reportJson(report, trace, files)).toJson(QJsonDocument::Compact) << '\n';
     else

@@ -1,5 +1,6 @@
 #include "chrometraceimport.h"
 #include "chrometracenames.h"
+#include "summaryjson.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace raceway {
@@ -50,12 +52,15 @@ struct LaneData
     std::vector<Span> spans;
     std::vector<Edge> edges;
     std::vector<Marker> markers;
+    std::vector<QString> markerOf; // per marker: the tid whose value it overwrote (empty: not known)
     std::vector<Instant> instants;
     std::vector<SitePoint> sites;
     std::vector<SeriesPoint> series;
-    std::vector<Slice> named;     // another tool's slices, with their names
-    bool processCounters = false; // its counters came without a tid: the process's
-    bool counterKeys = false;     // its counters are Raceway's expected/actual
+    std::vector<Slice> named;         // another tool's slices, with their names
+    bool processCounters = false;     // its counters came without a tid: the process's
+    std::optional<LaneKind> kind;     // Raceway's own export says what each lane was
+    std::uint8_t coreWaitSources = 0; // and where its waits for a core came from (Lane::coreWaitSources)
+    bool counterKeys = false;         // its counters are Raceway's expected/actual
 };
 
 // What arguments a slice keeps: each at most this long as JSON text, all of them together at most the
@@ -98,7 +103,14 @@ class Importer
 public:
     // `own`: the file is Raceway's own export, whose slice names are states ("run", "wait lock").
     // `namedTids`: in Raceway's own export, the lanes (by tid) whose slices are another tool's, named.
-    Importer(bool own, QSet<QString> namedTids) : m_own(own), m_namedTids(std::move(namedTids)) {}
+    Importer(bool own, QSet<QString> namedTids, QJsonObject other)
+        : m_own(own), m_namedTids(std::move(namedTids)), m_other(std::move(other))
+    {
+        // Raceway's own run goes back on the clock it was recorded on (its summaries' grids start at
+        // the clock's zero).
+        const std::int64_t start = m_other.value(QLatin1String("start_ns")).toInteger();
+        if (m_own && start > 0 && start < (std::int64_t(1) << 62)) m_clockStart = start;
+    }
 
     bool fail(const QString &line)
     {
@@ -115,8 +127,7 @@ public:
         if (m_lanes.empty())
             return fail(QStringLiteral("no event names a thread (pid/tid): nothing to draw"));
         if (m_start == INT64_MAX) m_start = m_end = 0;
-        build(trace, stats);
-        return true;
+        return build(trace, stats);
     }
 
 private:
@@ -133,6 +144,7 @@ private:
                             .arg(i)
                             .arg(QLatin1String(key)));
         *ns = std::llround(us * 1000.0);
+        if (std::string_view(key) == "ts") *ns += m_clockStart;
         return true;
     }
 
@@ -176,9 +188,15 @@ private:
             if (name == QLatin1String("process_name"))
                 m_processNames[idText(e.value(QLatin1String("pid")))] =
                     args.value(QLatin1String("name")).toString();
-            else if (name == QLatin1String("thread_name"))
-                lane(e).threadName = args.value(QLatin1String("name")).toString();
-            else if (name == QLatin1String("thread_sort_index")) {
+            else if (name == QLatin1String("thread_name")) {
+                LaneData &l = lane(e);
+                l.threadName = args.value(QLatin1String("name")).toString();
+                if (m_own) {
+                    l.kind = laneKindFromName(args.value(QLatin1String("raceway_kind")).toString());
+                    l.coreWaitSources =
+                        std::uint8_t(args.value(QLatin1String("raceway_core_waits")).toInt() & 0xFF);
+                }
+            } else if (name == QLatin1String("thread_sort_index")) {
                 LaneData &l = lane(e);
                 l.sortIndex = args.value(QLatin1String("sort_index")).toInteger();
                 l.hasSortIndex = true;
@@ -191,6 +209,8 @@ private:
             seen(t);
             seen(t + dur);
             const bool named = !m_own || m_namedTids.contains(l.tid);
+            // Raceway's own summary slices are for other viewers: its summaries come back whole.
+            if (m_own && e.value(QLatin1String("cat")).toString() == QLatin1String("summary")) return true;
             if (dur > 0 && !named) l.spans.push_back(span(t, t + dur, name, i));
             if (dur > 0 && named)
                 l.named.push_back({t, t + dur, nameId(name), argsId(args, stats), categoryId(e)});
@@ -222,11 +242,22 @@ private:
                 l.sites.push_back(
                     {t, it->second, name == QLatin1String(placeWaitName) ? SiteOf::Wait : SiteOf::Release});
             } else if (name == QLatin1String("lost") && args.contains(QLatin1String("n"))) {
-                Marker m{t, 0, 0};
-                m.value = std::clamp<std::int64_t>(args.value(QLatin1String("n")).toInteger(),
-                                                   -(std::int64_t(1) << 46), std::int64_t(1) << 46);
-                m.other = -1;
-                l.markers.push_back(m);
+                // n increments erased by k writes (1 when not given): k markers, as many as were drawn
+                // (the badges count writes), sharing n.
+                const std::int64_t n =
+                    std::clamp<std::int64_t>(args.value(QLatin1String("n")).toInteger(),
+                                             -(std::int64_t(1) << 46), std::int64_t(1) << 46);
+                const std::int64_t k =
+                    std::clamp<std::int64_t>(args.value(QLatin1String("k")).toInteger(1), 1, 1 << 20);
+                const QJsonValue of = args.value(QLatin1String("of"));
+                const std::int64_t rest = n % k; // the first |rest| take one more (or less) each
+                for (std::int64_t w = 0; w < k; ++w) {
+                    Marker m{t, 0, 0};
+                    m.value = n / k + (w < std::abs(rest) ? (rest > 0 ? 1 : -1) : 0);
+                    m.other = -1;
+                    l.markers.push_back(m);
+                }
+                l.markerOf.resize(l.markers.size(), of.isUndefined() ? QString() : idText(of));
             } else {
                 Instant in{t, 0, 0};
                 in.value = std::clamp<std::int64_t>(args.value(QLatin1String("v")).toInteger(),
@@ -261,9 +292,23 @@ private:
                 a = keys.value(0);
                 b = keys.value(1, a);
             }
+            if (m_own && t >= summaryjson::valueSummaryStart(m_other, l.tid)) return true; // the summary's
             l.series.push_back({t, number(a), number(b)});
             return true;
         }
+        case 's':
+        case 'f':
+            // Raceway's own hand-offs: a semaphore's are kept (a lock's follow from the lanes' states).
+            if (m_own && e.value(QLatin1String("cat")).toString() == QLatin1String("handoff")) {
+                if (!time(i, e, "ts", true, &t)) return false;
+                Flow &f = m_flows[idText(e.value(QLatin1String("id")))];
+                f.object = name;
+                (ph == 's' ? f.fromTid : f.toTid) = idText(e.value(QLatin1String("tid")));
+                (ph == 's' ? f.released : f.woke) = t;
+                return true;
+            }
+            ++stats->ignored;
+            return true;
         default:
             ++stats->ignored;
             return true;
@@ -376,8 +421,20 @@ private:
         }
     }
 
-    void build(Trace *trace, ChromeImportStats *stats)
+    bool build(Trace *trace, ChromeImportStats *stats)
     {
+        // Raceway's own run: from its start (ts 0) to its end; its slices' last cells may reach past it.
+        bool clipped = false;
+        if (m_own && m_other.contains(QLatin1String("end_ns")) &&
+            m_other.contains(QLatin1String("start_ns"))) {
+            const std::int64_t length = m_other.value(QLatin1String("end_ns")).toInteger() -
+                                        m_other.value(QLatin1String("start_ns")).toInteger();
+            if (length > 0 && length < std::int64_t(timeLimitUs) * 1000) {
+                m_start = m_clockStart;
+                m_end = m_clockStart + length;
+                clipped = true;
+            }
+        }
         // Pair B with E in time order per lane (the format allows any order in the file); an
         // unclosed B runs to the end of the trace.
         for (LaneData &l : m_lanes) {
@@ -445,6 +502,10 @@ private:
                     withPid ? QStringLiteral(" (pid %1)").arg(l.pid) : QStringLiteral(" (tid %1)").arg(l.tid);
             }
         }
+        // Raceway's own lost updates name the lane overwritten by its tid (one process).
+        QHash<QString, int> laneOfTid;
+        for (std::size_t k = 0; k < order.size() && k < 32768; ++k)
+            laneOfTid.insert(m_lanes[order[k]].tid, int(k));
         trace->setRegistry({}, m_objects);
         trace->setSites(m_sites);
         trace->setSliceTables(std::move(m_sliceNames), std::move(m_sliceArgs));
@@ -462,7 +523,26 @@ private:
             for (Span &s : l.spans)
                 if (s.state == State::Held)
                     s.obj = s.obj < m_holders.size() ? laneByName.value(m_holders[s.obj], 0) : 0;
+            // A core's slices are named after the lane it ran ("thread 2"): held by that lane.
+            if (l.kind == LaneKind::CoreRuns)
+                for (Span &s : l.spans)
+                    if (s.state == State::Task && s.obj < m_objects.size())
+                        if (const auto it = laneByName.constFind(m_objects[s.obj].name);
+                            it != laneByName.cend()) {
+                            s.state = State::Held;
+                            s.obj = *it;
+                        }
             transitions(l.spans, &lane);
+            while (clipped && lane.times.size() > 1 && lane.times[lane.times.size() - 1] >= m_end) {
+                lane.times.resize(lane.times.size() - 1); // what begins at the run's end is not drawn
+                lane.states.resize(lane.states.size() - 1);
+                lane.objs.resize(lane.objs.size() - 1);
+            }
+            if (l.kind && lane.kind != LaneKind::Slices) lane.kind = *l.kind; // Raceway's own lanes
+            lane.coreWaitSources = l.coreWaitSources;
+            for (std::size_t m = 0; m < l.markers.size() && m < l.markerOf.size(); ++m)
+                if (const auto it = laneOfTid.constFind(l.markerOf[m]); it != laneOfTid.cend())
+                    l.markers[m].other = *it;
             const auto byT = [](const auto &x, const auto &y) { return x.t < y.t; };
             std::stable_sort(l.markers.begin(), l.markers.end(), byT);
             std::stable_sort(l.instants.begin(), l.instants.end(), byT);
@@ -493,8 +573,36 @@ private:
                 trace->appendLane(std::move(counters));
             }
         }
+        // Where Raceway's own run's budget ran out.
+        if (m_own && m_other.contains(QLatin1String("end_ns")) &&
+            m_other.contains(QLatin1String("start_ns"))) {
+            if (const std::int64_t budget = m_other.value(QLatin1String("budget_reached_ns")).toInteger();
+                budget > 0)
+                trace->setBudgetReached(m_clockStart + budget);
+            // Its lost updates split by whether the write came right after a wait for a core.
+            const QJsonArray split = m_other.value(QLatin1String("erased_split")).toArray();
+            if (split.size() == 3)
+                trace->setErasedSplit(split[0].toInteger(), split[1].toInteger(), split[2].toInteger());
+        }
+        std::vector<Trace::PermitHandoff> permits;
+        for (const auto &[id, f] : m_flows) {
+            const auto from = laneOfTid.constFind(f.fromTid), to = laneOfTid.constFind(f.toTid);
+            const auto sem = std::find_if(trace->lanes().begin(), trace->lanes().end(), [&](const Lane &l) {
+                return l.kind == LaneKind::Semaphore && l.name == f.object;
+            });
+            if (from == laneOfTid.cend() || to == laneOfTid.cend() || sem == trace->lanes().end()) continue;
+            permits.push_back({f.released, f.woke, std::uint32_t(sem - trace->lanes().begin()),
+                               std::uint32_t(*from), std::uint32_t(*to)});
+        }
+        std::sort(permits.begin(), permits.end(),
+                  [](const auto &a, const auto &b) { return a.woke < b.woke; });
+        trace->setPermitHandoffs(std::move(permits));
         trace->setStart(m_start);
         trace->setEnd(m_end);
+        if (m_own && !summaryjson::restore(m_other, laneOfTid, trace))
+            return fail(
+                QStringLiteral("otherData: a lane's summary past the event budget does not fit the trace"));
+        return true;
     }
 
     std::vector<LaneData> m_lanes;
@@ -507,6 +615,14 @@ private:
     std::vector<QString> m_holders; // "held by X": X, for the lane index it names
     bool m_own = false;
     QSet<QString> m_namedTids;
+    QJsonObject m_other;           // otherData
+    std::int64_t m_clockStart = 0; // Raceway's own: its ts 0 on the clock (start_ns), added to every ts
+    struct Flow
+    {
+        QString object, fromTid, toTid;
+        std::int64_t released = 0, woke = 0;
+    };
+    std::map<QString, Flow> m_flows; // by id
     std::vector<QString> m_sliceNames{QString()}, m_sliceArgs{QString()};
     QHash<QString, std::uint32_t> m_sliceNameIds{{QString(), 0}};
     qsizetype m_argsText = 0;
@@ -558,8 +674,9 @@ bool readChromeTrace(const QByteArray &data, Trace *trace, ChromeImportStats *st
     QSet<QString> namedTids;
     for (const QJsonValue &tid : other.value(QLatin1String("named_slice_tids")).toArray())
         namedTids.insert(idText(tid));
-    Importer importer(other.value(QLatin1String("generator")).toString().startsWith(QLatin1String("Raceway")),
-                      std::move(namedTids));
+    const bool own = other.value(QLatin1String("generator")).toString().startsWith(QLatin1String("Raceway"));
+    if (own) stats->run = other.value(QLatin1String("run")).toObject();
+    Importer importer(own, std::move(namedTids), other);
     if (!importer.read(events, trace, stats)) {
         *error = importer.error();
         return false;

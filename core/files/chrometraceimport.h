@@ -3,6 +3,7 @@
 #include "trace.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 #include <cstdint>
@@ -16,6 +17,7 @@ struct ChromeImportStats
     std::uint64_t slices = 0;  // another tool's named slices kept
     std::uint64_t tooDeep = 0; // slices nested deeper than a lane keeps (256 rows)
     std::uint64_t argsCut = 0; // slices whose arguments were too long, or past the total kept
+    QJsonObject run;           // Raceway's own export: the run's report (otherData.run), else empty
 };
 
 // Reads Chrome Trace Event JSON (a bare array or an object with "traceEvents"; gzip-compressed when

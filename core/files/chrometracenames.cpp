@@ -42,6 +42,7 @@ State stateOf(const QString &name, QString *object, std::uint16_t *number)
     if (name == QLatin1String("cancelled")) return State::Cancelled;
     if (name == QLatin1String("crashed")) return State::Crashed;
     if (name == QLatin1String("killed")) return State::Killed;
+    if (name == QLatin1String("done")) return State::Done;
     if (name == QLatin1String("timed out")) return State::TimedOut;
     if (name == QLatin1String("wait") ||
         (name.startsWith(QLatin1String("wait ")) && after(QStringLiteral("wait "))))
@@ -106,9 +107,10 @@ QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16
     };
     switch (state) {
     case State::Idle:
-    case State::Done:
     case State::Free:
         return {};
+    case State::Done: // a thread that has finished: from its end to the run's
+        return QStringLiteral("done");
     // A process lane's running state carries the core it ran on (thread lanes do not record one).
     case State::Running:
         return lane.kind == LaneKind::Process ? QStringLiteral("run cpu%1").arg(obj) : QStringLiteral("run");

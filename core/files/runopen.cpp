@@ -1,6 +1,7 @@
 #include "runopen.h"
 
 #include "runfilereader.h"
+#include "runreportjson.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -39,6 +40,12 @@ bool openRunFile(const QString &path, Trace *trace, OpenedFile *opened, QString 
     }
     const QByteArray data = file.readAll();
     if (!readChromeTrace(data, trace, &opened->chrome, error)) return false;
+    if (!opened->chrome.run.isEmpty()) {
+        if (!runfile::reportFromJson(opened->chrome.run, &opened->run, error)) return false;
+        // Its times were the clock's; the trace's are from the run's start.
+        opened->run.budgetReachedNs = opened->run.budgetReachedNs != 0 ? trace->budgetReached() : 0;
+        opened->runInTrace = true;
+    }
     opened->title = QStringLiteral("%1: %2 lanes from a Chrome trace")
                         .arg(QFileInfo(path).fileName())
                         .arg(QLocale().toString(qulonglong(trace->lanes().size())));

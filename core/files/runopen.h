@@ -13,7 +13,8 @@ namespace raceway {
 struct OpenedFile
 {
     bool savedRun = false;    // a Raceway saved run (else a Chrome trace)
-    runfile::SavedRun run;    // a saved run's result record
+    runfile::SavedRun run;    // a saved run's result record, or the report a Raceway trace carries
+    bool runInTrace = false;  // a Chrome trace Raceway wrote of a run, with its report (in `run`)
     ChromeImportStats chrome; // a Chrome trace's counts
     QString title;            // a Chrome trace: "name.json: 12 lanes from a Chrome trace"
 };

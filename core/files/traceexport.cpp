@@ -2,8 +2,12 @@
 
 #include "chrometracenames.h"
 #include "handoffs.h"
+#include "runreportjson.h"
 #include "slicegrid.h"
+#include "summaryjson.h"
 #include "tracesink.h"
+
+#include <QJsonDocument>
 
 #include <algorithm>
 #include <unordered_map>
@@ -72,8 +76,9 @@ template <typename Fn> void forEachSeriesPoint(const Trace &trace, std::size_t l
 class Writer
 {
 public:
-    Writer(const Trace &trace, TraceSink &sink, std::int64_t resolution, std::int64_t period)
-        : m_trace(trace), m_sink(sink), m_t0(trace.start()), m_res(resolution), m_period(period)
+    Writer(const Trace &trace, TraceSink &sink, std::int64_t resolution, std::int64_t period,
+           const runfile::SavedRun *run)
+        : m_trace(trace), m_sink(sink), m_t0(trace.start()), m_res(resolution), m_period(period), m_run(run)
     {
     }
 
@@ -145,6 +150,22 @@ private:
             m_sink.append(",\"budget_reached_ns\":"); // from the run's start, as ts
             m_sink.appendNumber(m_trace.budgetReached() - m_t0);
         }
+        if (m_trace.erasedAfterCoreWait() != 0 || m_trace.erasedOtherwise() != 0) {
+            // After a wait for a core, otherwise, and the writes after one (Trace's own counts).
+            m_sink.append(",\"erased_split\":[");
+            m_sink.appendNumber(m_trace.erasedAfterCoreWait());
+            m_sink.append(',');
+            m_sink.appendNumber(m_trace.erasedOtherwise());
+            m_sink.append(',');
+            m_sink.appendNumber(m_trace.writesAfterCoreWait());
+            m_sink.append(']');
+        }
+        // On the clock, as the run kept them: their buckets lie on a grid that begins at its zero.
+        m_sink.append(summaryjson::members(m_trace, 0, [](std::size_t lane) { return tidOf(lane); }));
+        if (m_run) {
+            m_sink.append(",\"run\":");
+            m_sink.append(QJsonDocument(runfile::reportToJson(*m_run)).toJson(QJsonDocument::Compact));
+        }
         m_sink.append(",\"drawing\":");
         m_sink.append(jsonString(how));
         m_sink.append("},\"traceEvents\":[");
@@ -153,8 +174,14 @@ private:
         for (std::size_t i = 0; i < m_trace.lanes().size(); ++i) {
             const QByteArray tid = QByteArray::number(tidOf(i));
             open("M");
-            m_sink.append(",\"pid\":1,\"tid\":" + tid + ",\"name\":\"thread_name\",\"args\":{\"name\":" +
-                          jsonString(m_trace.lane(i).name) + "}}");
+            m_sink.append(
+                ",\"pid\":1,\"tid\":" + tid +
+                ",\"name\":\"thread_name\",\"args\":{\"name\":" + jsonString(m_trace.lane(i).name) +
+                ",\"raceway_kind\":" + jsonString(laneKindName(m_trace.lane(i).kind)) +
+                (m_trace.lane(i).coreWaitSources != 0 // where its waits for a core came from
+                     ? ",\"raceway_core_waits\":" + QByteArray::number(m_trace.lane(i).coreWaitSources)
+                     : QByteArray()) +
+                "}}");
             open("M");
             m_sink.append(",\"pid\":1,\"tid\":" + tid +
                           ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" +
@@ -288,38 +315,45 @@ private:
 
     void instants(std::size_t laneIndex)
     {
-        std::int64_t cell = -1, erased = 0, writes = 0;
-        int other = -2; // lane overwritten by every write in the cell; -1 when they differ
+        // Per cell, the writes that erased and those that gave back apart: one instant each.
+        struct Sum
+        {
+            std::int64_t erased = 0, writes = 0;
+            int other = -2; // lane overwritten by every write; -1 when they differ
+        };
+        std::int64_t cell = -1;
+        Sum sums[2]; // erasing, restoring
         const auto flush = [&] {
-            if (writes == 0) return;
-            open("i");
-            m_sink.append(m_lanePrefix);
-            m_sink.append(",\"ts\":");
-            m_sink.appendNumber(cell * (m_res / 1000));
-            m_sink.append(",\"name\":\"lost\",\"args\":{\"n\":");
-            m_sink.appendNumber(erased);
-            if (writes > 1) {
-                m_sink.append(",\"k\":");
-                m_sink.appendNumber(writes);
+            for (Sum &s : sums) {
+                if (s.writes == 0) continue;
+                open("i");
+                m_sink.append(m_lanePrefix);
+                m_sink.append(",\"ts\":");
+                m_sink.appendNumber(cell * (m_res / 1000));
+                m_sink.append(",\"name\":\"lost\",\"args\":{\"n\":");
+                m_sink.appendNumber(s.erased);
+                if (s.writes > 1) {
+                    m_sink.append(",\"k\":");
+                    m_sink.appendNumber(s.writes);
+                }
+                if (s.other >= 0 && std::size_t(s.other) < m_trace.lanes().size()) {
+                    m_sink.append(",\"of\":");
+                    m_sink.appendNumber(tidOf(std::size_t(s.other)));
+                }
+                m_sink.append("}}");
+                s = Sum{};
             }
-            if (other >= 0 && std::size_t(other) < m_trace.lanes().size()) {
-                m_sink.append(",\"of\":");
-                m_sink.appendNumber(tidOf(std::size_t(other)));
-            }
-            m_sink.append("}}");
         };
         forEachMarker(m_trace, laneIndex, [&](std::int64_t t, std::int64_t value, int overwritten) {
             const std::int64_t c = std::max<std::int64_t>(0, t - m_t0) / m_res;
             if (c != cell) {
                 flush();
                 cell = c;
-                erased = writes = 0;
-                other = overwritten;
-            } else if (other != overwritten) {
-                other = -1;
             }
-            erased += value;
-            ++writes;
+            Sum &s = sums[value < 0 ? 1 : 0];
+            s.other = s.writes == 0 || s.other == overwritten ? overwritten : -1;
+            s.erased += value;
+            ++s.writes;
         });
         flush();
     }
@@ -459,6 +493,7 @@ private:
     const Trace &m_trace;
     TraceSink &m_sink;
     const std::int64_t m_t0, m_res, m_period;
+    const runfile::SavedRun *m_run;
     bool m_first = true;
     QByteArray m_lanePrefix;
     std::vector<QByteArray> m_names{QByteArray()}; // key 0: not drawn
@@ -491,7 +526,7 @@ bool writeChromeTrace(const Trace &trace, QIODevice &out, const ChromeTraceOptio
                                     ? std::max(res, wholeMicros(options.counterPeriodNs))
                                     : chromeTraceCounterPeriod(trace, res);
     TraceSink sink(out, gzip ? TraceSink::Compression::Gzip : TraceSink::Compression::None);
-    Writer(trace, sink, res, period).write();
+    Writer(trace, sink, res, period, options.run).write();
     if (!sink.finish()) {
         if (error) *error = sink.error();
         return false;

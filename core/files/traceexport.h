@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runfile.h"
 #include "trace.h"
 
 #include <QIODevice>
@@ -16,11 +17,15 @@ struct ChromeTraceOptions
     // 0 chooses from the run's length (chromeTraceResolution). Rounded up to whole microseconds.
     std::int64_t resolutionNs = 0;
     std::int64_t counterPeriodNs = 0; // 0: chromeTraceCounterPeriod
+    // The run's report, carried in otherData.run (runreportjson.h) for `raceway show` to report the run
+    // as it was; none for a trace that is not a run of Raceway's.
+    const runfile::SavedRun *run = nullptr;
 };
 
 // Writes the trace as Chrome Trace Event JSON for Perfetto UI, chrome://tracing and speedscope:
-// pid 1 for the run, tid = lane index + 2, a thread_name per lane, "X" slices for states, "i"
-// instants for lost updates, "C" samples for counter, lock, queue and core lanes.
+// pid 1 for the run, tid = lane index + 2, a thread_name per lane (its args also say the lane's kind,
+// "raceway_kind"), "X" slices for states, "i" instants for lost updates (n increments erased by k
+// writes), "C" samples for counter, lock, queue and core lanes.
 //
 // Like the painter with pixels, it draws on a grid: each cell of the resolution takes the state that
 // fills most of it, and runs of cells in one state are one slice. Slice times are whole multiples of

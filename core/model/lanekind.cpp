@@ -33,4 +33,11 @@ QString laneKindName(LaneKind kind)
     return QStringLiteral("thread");
 }
 
+std::optional<LaneKind> laneKindFromName(const QString &name)
+{
+    for (int k = 0; k <= int(LaneKind::Slices); ++k)
+        if (laneKindName(LaneKind(k)) == name) return LaneKind(k);
+    return std::nullopt;
+}
+
 } // namespace raceway

@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <optional>
 
 namespace raceway {
 
@@ -25,6 +26,8 @@ enum class LaneKind : std::uint8_t {
     Slices    // another tool's named, nested slices on one thread (Lane::slices)
 };
 QString laneKindName(LaneKind kind);
+// The kind laneKindName() gives this name, or nothing.
+std::optional<LaneKind> laneKindFromName(const QString &name);
 
 struct LaneInfo
 {

@@ -236,6 +236,13 @@ public:
     std::int64_t erasedOtherwise() const { return m_erasedOtherwise; }
     // Of those writes, the ones that erased (not restored), after a wait for a core.
     std::int64_t writesAfterCoreWait() const { return m_writesAfterCoreWait; }
+    // The three, as a trace file that carries them says (they are counted as events are ingested).
+    void setErasedSplit(std::int64_t afterCoreWait, std::int64_t otherwise, std::int64_t writesAfterCoreWait)
+    {
+        m_erasedAfterCoreWait = afterCoreWait;
+        m_erasedOtherwise = otherwise;
+        m_writesAfterCoreWait = writesAfterCoreWait;
+    }
     // Where recording stopped because the event budget was spent (0: it never was). Lanes may show
     // less than happened from here on.
     void setBudgetReached(std::int64_t t) { m_budgetReached = t; }

@@ -150,13 +150,14 @@ void TestTraceExport::syntheticLanesKeepTheirMeaning()
             out << QStringLiteral("%1-%2 %3").arg(s.ts / 1000).arg((s.ts + s.dur) / 1000).arg(s.name);
         return out.join(QStringLiteral(", "));
     };
-    // Transitions on whole microseconds come out exactly, and waits add up to the model's.
+    // Transitions on whole microseconds come out exactly (its end too: done until the run's), and waits
+    // add up to the model's.
     QCOMPARE(names(byName("thread 1")),
-             QStringLiteral("0-10 run, 10-25 wait lock, 25-30 hold lock, 30-50 run"));
+             QStringLiteral("0-10 run, 10-25 wait lock, 25-30 hold lock, 30-50 run, 50-60 done"));
     QCOMPARE(exportedTotal(e, {QStringLiteral("thread 1")}, QStringLiteral("wait lock")),
              t.totalIn(0, State::Waiting));
     QCOMPARE(names(byName("lock")), QStringLiteral("25-30 held by thread 1"));
-    QCOMPARE(names(byName("process 1")), QStringLiteral("0-20 run cpu1, 20-40 run cpu0"));
+    QCOMPARE(names(byName("process 1")), QStringLiteral("0-20 run cpu1, 20-40 run cpu0, 40-60 done"));
     // Two lost updates in one microsecond are one instant with their sum and count.
     const auto &instants = byName("thread 1").instants;
     QCOMPARE(instants.size(), std::size_t(2));
