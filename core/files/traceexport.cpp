@@ -2,12 +2,9 @@
 
 #include "chrometracenames.h"
 #include "handoffs.h"
-#include "runreportjson.h"
 #include "slicegrid.h"
-#include "summaryjson.h"
+#include "traceexportmeta.h"
 #include "tracesink.h"
-
-#include <QJsonDocument>
 
 #include <algorithm>
 #include <unordered_map>
@@ -17,15 +14,12 @@ namespace {
 
 using chrometrace::seriesKeys;
 using chrometrace::sliceName;
+using traceexport::jsonString;
+using traceexport::otherData;
+using traceexport::tidOf;
 
 constexpr std::int64_t maxCellsPerLane = 100'000;
 constexpr std::int64_t countersPerRun = 250;
-// pid 1 is the run; every tid is larger, so no lane passes for the process's main thread.
-int tidOf(std::size_t lane)
-{
-    return int(lane) + 2;
-}
-
 // The first step of 1, 2, 5 x 10^k microseconds that is at least `ns`.
 std::int64_t ladderAtLeast(std::int64_t ns)
 {
@@ -37,28 +31,6 @@ std::int64_t ladderAtLeast(std::int64_t ns)
 std::int64_t wholeMicros(std::int64_t ns)
 {
     return std::max<std::int64_t>(1000, (ns + 999) / 1000 * 1000);
-}
-
-QByteArray jsonString(const QString &s)
-{
-    QByteArray out;
-    out.reserve(s.size() + 2);
-    out.append('"');
-    for (const char ch : s.toUtf8()) {
-        const auto u = static_cast<unsigned char>(ch);
-        if (u == '"' || u == '\\') {
-            out.append('\\');
-            out.append(ch);
-        } else if (u < 0x20) {
-            out.append("\\u00");
-            out.append("0123456789abcdef"[u >> 4]);
-            out.append("0123456789abcdef"[u & 15]);
-        } else {
-            out.append(ch);
-        }
-    }
-    out.append('"');
-    return out;
 }
 
 // The trace model's markers and series, read in one place each: their storage is about to change.
@@ -110,65 +82,9 @@ private:
 
     void header()
     {
-        const QString how = QStringLiteral(
-            "Drawn on a grid of resolution_us, as the timeline is drawn in pixels: each cell takes the state "
-            "that fills most of it, and slice times are multiples of resolution_us. Lost updates within one "
-            "cell of a lane are one instant: n increments erased by k writes (1 if not given), each of which "
-            "overwrote the value of lane tid `of` (not given when they differ). Counters keep the last value "
-            "of each counter_period_us, at its exact time. A flow (cat handoff, named after the lock) goes "
-            "from "
-            "where a thread let a lock or the GIL go to where the thread waiting for it took it, one per "
-            "lock "
-            "per cell; its wake_latency_ns is exact. Past budget_reached_ns (from the run's start, as ts), a "
-            "lane summarised there has "
-            "slices "
-            "of cat summary instead, one per bucket of its summary: named after the state that fills most "
-            "of it, args each state's share, its lost updates and the share not known; a value lane "
-            "summarised "
-            "there has a counter sample at the end of each bucket instead, with what it held there.");
-        m_sink.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"Raceway " RACEWAY_VERSION
-                      "\"");
-        m_sink.append(",\"clock\":\"CLOCK_MONOTONIC\",\"start_ns\":");
-        m_sink.appendNumber(m_t0);
-        m_sink.append(",\"end_ns\":");
-        m_sink.appendNumber(m_trace.end());
-        m_sink.append(",\"events\":");
-        m_sink.appendNumber(std::int64_t(m_trace.eventCount()));
-        m_sink.append(",\"resolution_us\":");
-        m_sink.appendNumber(m_res / 1000);
-        m_sink.append(",\"counter_period_us\":");
-        m_sink.appendNumber(m_period / 1000);
-        bool anyNamed = false; // lanes of another tool's named slices: their names are not states
-        for (std::size_t i = 0; i < m_trace.lanes().size(); ++i)
-            if (!m_trace.lane(i).slices.empty()) {
-                m_sink.append(anyNamed ? "," : ",\"named_slice_tids\":[");
-                m_sink.appendNumber(tidOf(i));
-                anyNamed = true;
-            }
-        if (anyNamed) m_sink.append("]");
-        if (m_trace.budgetReached() != 0) {
-            m_sink.append(",\"budget_reached_ns\":"); // from the run's start, as ts
-            m_sink.appendNumber(m_trace.budgetReached() - m_t0);
-        }
-        if (m_trace.erasedAfterCoreWait() != 0 || m_trace.erasedOtherwise() != 0) {
-            // After a wait for a core, otherwise, and the writes after one (Trace's own counts).
-            m_sink.append(",\"erased_split\":[");
-            m_sink.appendNumber(m_trace.erasedAfterCoreWait());
-            m_sink.append(',');
-            m_sink.appendNumber(m_trace.erasedOtherwise());
-            m_sink.append(',');
-            m_sink.appendNumber(m_trace.writesAfterCoreWait());
-            m_sink.append(']');
-        }
-        // On the clock, as the run kept them: their buckets lie on a grid that begins at its zero.
-        m_sink.append(summaryjson::members(m_trace, 0, [](std::size_t lane) { return tidOf(lane); }));
-        if (m_run) {
-            m_sink.append(",\"run\":");
-            m_sink.append(QJsonDocument(runfile::reportToJson(*m_run)).toJson(QJsonDocument::Compact));
-        }
-        m_sink.append(",\"drawing\":");
-        m_sink.append(jsonString(how));
-        m_sink.append("},\"traceEvents\":[");
+        m_sink.append("{\"displayTimeUnit\":\"ns\",\"otherData\":");
+        m_sink.append(otherData(m_trace, m_t0, m_res, m_period, m_run));
+        m_sink.append(",\"traceEvents\":[");
         open("M");
         m_sink.append(",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":\"Raceway run\"}}");
         for (std::size_t i = 0; i < m_trace.lanes().size(); ++i) {
