@@ -18,6 +18,7 @@ private Q_SLOTS:
     void initTestCase();
     void racewayTracesNestFlat_data();
     void racewayTracesNestFlat();
+    void anotherToolsSlicesWrittenBackNestFlat();
     void staircaseIsCaught();
 
 private:
@@ -93,6 +94,47 @@ void TestSpeedscope::racewayTracesNestFlat()
     QCOMPARE(result.value(QStringLiteral("error")), QJsonValue(QJsonValue::Null));
     QCOMPARE(result.value(QStringLiteral("nestingWarnings")).toInt(-1), 0);
     QCOMPARE(code, 0);
+}
+
+void TestSpeedscope::anotherToolsSlicesWrittenBackNestFlat()
+{
+    // Another tool's calls, nested four deep, some children starting where their parent does, times in
+    // fractions of a microsecond: written back by Raceway (to the nanosecond, not on its grid), they open
+    // in an outside viewer as they did, loaded and with no slice it cannot nest.
+    QByteArray json =
+        R"({"traceEvents":[{"ph":"M","pid":5,"tid":7,"name":"thread_name","args":{"name":"MainThread"}})";
+    std::int64_t t = 0;
+    for (int call = 0; call < 200; ++call) {
+        std::int64_t start = t, length = 9000 + 37 * (call % 11); // ns
+        for (int depth = 0; depth < 4; ++depth) {
+            json += QStringLiteral(R"(,{"ph":"X","pid":5,"tid":7,"ts":%1,"dur":%2,"name":"f%3"})")
+                        .arg(double(start) / 1000.0, 0, 'f', 3)
+                        .arg(double(length) / 1000.0, 0, 'f', 3)
+                        .arg(depth)
+                        .toUtf8();
+            start += depth % 2 == 0 ? 0 : 333; // every other child starts where its parent does
+            length = length / 2;
+        }
+        t += 12'345;
+    }
+    json += "]}";
+    const QString in = m_dir.filePath(QStringLiteral("calls.json")),
+                  out = m_dir.filePath(QStringLiteral("calls-back.json"));
+    QFile f(in);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(json);
+    f.close();
+    QProcess raceway;
+    raceway.start(QStringLiteral(RACEWAY_BINARY),
+                  {QStringLiteral("show"), in, QStringLiteral("--trace"), out});
+    QVERIFY(raceway.waitForFinished(60'000));
+    QVERIFY2(raceway.exitCode() == 0, raceway.readAllStandardError().constData());
+    for (const QString &trace : {in, out}) {
+        const auto [code, result] = check(trace);
+        QVERIFY2(result.value(QStringLiteral("loaded")).toBool(), qPrintable(trace));
+        QCOMPARE(result.value(QStringLiteral("nestingWarnings")).toInt(-1), 0);
+        QCOMPARE(code, 0);
+    }
 }
 
 void TestSpeedscope::staircaseIsCaught()
