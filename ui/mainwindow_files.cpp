@@ -72,7 +72,7 @@ bool MainWindow::openFile(const QString &path, QString *errorOut)
     }
     const Scenario *scenario = nullptr;
     RunResult result;
-    if (opened.savedRun) {
+    if (opened.savedRun || opened.runInTrace) { // a saved run, or Raceway's own trace of one
         if (!restoreRun(opened.run, &scenario, &result, &error)) return fail(error);
     } else {
         result.wallMs = double(trace->end() - trace->start()) / 1e6;

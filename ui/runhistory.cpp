@@ -1,6 +1,7 @@
 #include "runhistory.h"
 
 #include "outputfile.h"
+#include "runfilereader.h"
 #include "runfilewriter.h"
 #include "savedrun.h"
 
@@ -47,6 +48,8 @@ RunRecord::RunRecord(int number, const Scenario *scenario, std::unique_ptr<Trace
       m_trace(std::move(trace)), m_result(std::move(result)), m_sourcePath(path), m_title(title),
       m_sealed(true)
 {
+    QFile file(path);
+    m_runFile = file.open(QIODevice::ReadOnly) && RunFileReader::hasMagic(file.peek(16));
 }
 
 RunRecord::~RunRecord()
@@ -79,6 +82,9 @@ bool RunRecord::canSave(QString *why) const
     QString reason;
     if (!m_scenario)
         reason = tr("a trace from another tool is not a Raceway run: export it as Chrome trace JSON instead");
+    else if (!m_runner && !m_runFile) // Raceway's own Chrome trace: its run's events are not in it
+        reason = tr("a Chrome trace keeps the picture, not every event of the run: run it again (F5) to "
+                    "save a run, or export it as Chrome trace JSON");
     else if (!finished())
         reason = tr("the run is still going");
     else if (!result().error.isEmpty())

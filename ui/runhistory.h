@@ -90,6 +90,7 @@ private:
     std::unique_ptr<RunFileWriter> m_spoolWriter;
     QString m_spoolError; // why the file could not be made or completed (the run itself is not affected)
     bool m_sealed = false;
+    bool m_runFile = false; // opened from a saved run's file (not a Chrome trace): Save can copy it
 };
 
 // The runs of this session, newest last: the current one (running or finished) and the earlier ones it

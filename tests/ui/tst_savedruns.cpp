@@ -45,6 +45,7 @@ private Q_SLOTS:
     void badFilesAreRefusedAndNothingChanges();
     void fullDiskLeavesNothingBehind();
     void chromeTraceOpensWithoutAScenario();
+    void racewaysOwnTraceOpensAsItsRun();
     void droppedFileOpens();
     void recentFilesOfferWhatWasOpenedAndSaved();
     void runFilesGoWithTheirRuns();
@@ -368,6 +369,36 @@ void TestSavedRuns::chromeTraceOpensWithoutAScenario()
     setQuick(w);
     QVERIFY(runToEnd(w));
     QVERIFY(!w.compared());
+}
+
+void TestSavedRuns::racewaysOwnTraceOpensAsItsRun()
+{
+    // `raceway run --trace` carries the run's report: the window opens it as that run (scenario,
+    // parameters, numbers), but will not save it as a run (its events are not all in it).
+    const QString path = m_dir.filePath(QStringLiteral("own.json"));
+    QProcess p;
+    p.start(QStringLiteral(RACEWAY_BINARY),
+            {QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("iterations=3000"),
+             QStringLiteral("--trace"), path, QStringLiteral("--json")});
+    QVERIFY(p.waitForFinished(60000) && p.exitCode() == 0);
+    const QJsonObject ran = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    MainWindow w;
+    QVERIFY(w.selectScenario(QStringLiteral("gil")));
+    QString error;
+    QVERIFY2(w.openFile(path, &error), qPrintable(error));
+    const RunRecord *run = w.current();
+    QVERIFY(run && run->scenario());
+    QCOMPARE(run->scenario()->id(), QStringLiteral("counter"));
+    QCOMPARE(w.currentScenario()->id(), QStringLiteral("counter"));
+    QCOMPARE(w.form()->values().integer(QStringLiteral("iterations")), 3000);
+    QJsonObject metrics;
+    for (const Metric &m : run->result().metrics)
+        metrics[m.key] = QJsonValue::fromVariant(m.value);
+    QCOMPARE(metrics, ran.value(QStringLiteral("metrics")).toObject());
+    QString why;
+    QVERIFY(!run->canSave(&why));
+    QVERIFY2(why.contains(QStringLiteral("Chrome trace keeps the picture")), qPrintable(why));
+    QVERIFY(!w.action(QStringLiteral("save"))->isEnabled());
 }
 
 void TestSavedRuns::droppedFileOpens()
