@@ -1,6 +1,7 @@
 #include "slicelane.h"
 
 #include <QFontMetrics>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -113,6 +114,17 @@ void SliceLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index
     p.restore();
     if (named && ctx.ink) ctx.ink->slices = true;
     if (crowd) ctx.inked(pal.sliceCrowd);
+}
+
+void SliceLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &text) const
+{
+    const QLocale l;
+    const std::size_t n = lane.slices.size(), deep = lane.slices.depth();
+    paintNameAndScale(ctx, p, lane, text,
+                      QStringLiteral("%1 %2, %3 deep")
+                          .arg(l.toString(qulonglong(n)),
+                               n == 1 ? QStringLiteral("slice") : QStringLiteral("slices"),
+                               l.toString(qulonglong(deep))));
 }
 
 void SliceLane::legend(const Lane &lane, LegendEntries &entries) const

@@ -16,6 +16,9 @@ public:
     int laneMinimumHeight(const Lane &lane) const override;
     void paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const override;
     void legend(const Lane &lane, LegendEntries &entries) const override;
+    // Its name, and under it how many slices and how deep ("3,201 slices, 6 deep").
+    void paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                    const QRect &text) const override;
     // Row `depth` of a lane drawn in r: its top and height.
     static std::pair<int, int> rowSpan(const Lane &lane, const QRect &r, std::size_t depth);
     // The row under y (-1: none).
