@@ -3,6 +3,7 @@
 #include "criticalpath.h"
 #include "savedrun.h"
 #include "sitestats.h"
+#include "slicestats.h"
 #include "traceexport.h"
 
 #include <QJsonArray>
@@ -180,6 +181,17 @@ QJsonObject reportJson(const RunReport &r, const Trace &trace, const std::vector
                                   {QStringLiteral("contended_releases"), qint64(s.releases)},
                                   {QStringLiteral("held_ms"), double(s.heldNs) / 1e6}});
     if (!places.isEmpty()) o[QStringLiteral("waits_by_place")] = places;
+    // Another tool's slices by name, as a profiler's table: the 100 that took the most time.
+    QJsonArray slices;
+    for (const SliceTotals &s : sliceTotals(trace, trace.start(), trace.end())) {
+        if (slices.size() == 100) break;
+        slices.append(QJsonObject{{QStringLiteral("name"), s.name},
+                                  {QStringLiteral("count"), qint64(s.count)},
+                                  {QStringLiteral("total_ms"), double(s.totalNs) / 1e6},
+                                  {QStringLiteral("self_ms"), double(s.selfNs) / 1e6},
+                                  {QStringLiteral("longest_ms"), double(s.longestNs) / 1e6}});
+    }
+    if (!slices.isEmpty()) o[QStringLiteral("slices_by_name")] = slices;
     if (r.budgetReachedNs != 0)
         o[QStringLiteral("budget_reached_ms")] = double(r.budgetReachedNs - trace.start()) / 1e6;
     if (r.signal != 0) o[QStringLiteral("interrupted_by")] = signalName(r.signal);
@@ -296,6 +308,27 @@ void printSummary(QTextStream &out, const RunReport &r, const Trace &trace,
     row(QStringLiteral("Wall time"), formatNumber(r.wallMs) + QStringLiteral(" ms"));
     row(QStringLiteral("Events recorded"), l.toString(qlonglong(r.events)));
     if (!r.scenario) row(QStringLiteral("Lanes"), l.toString(qulonglong(trace.lanes().size())));
+    if (const std::vector<SliceTotals> slices = sliceTotals(trace, trace.start(), trace.end());
+        !slices.empty()) {
+        // The ten names that took the most time, as a profiler lists them (--json has a hundred).
+        out << "  Slices by total time:\n";
+        qsizetype name = 4;
+        for (std::size_t i = 0; i < slices.size() && i < 10; ++i)
+            name = std::max(name, std::min<qsizetype>(slices[i].name.size(), 48));
+        out << "    " << QStringLiteral("Name").leftJustified(name) << "  "
+            << QStringLiteral("Count").rightJustified(9) << "  " << QStringLiteral("Total").rightJustified(11)
+            << "  " << QStringLiteral("Self").rightJustified(11) << '\n';
+        for (std::size_t i = 0; i < slices.size() && i < 10; ++i) {
+            const SliceTotals &s = slices[i];
+            const QString shown = s.name.size() > 48 ? s.name.left(47) + QStringLiteral("…") : s.name;
+            out << "    " << shown.leftJustified(name) << "  "
+                << l.toString(qlonglong(s.count)).rightJustified(9) << "  "
+                << formatDurationNs(s.totalNs).rightJustified(11) << "  "
+                << formatDurationNs(s.selfNs).rightJustified(11) << '\n';
+        }
+        if (slices.size() > 10)
+            out << "    … and " << l.toString(qulonglong(slices.size() - 10)) << " more names\n";
+    }
     if (r.droppedEvents)
         out << "  note: the event budget (" << l.toString(qulonglong(r.maxEvents)) << ") was reached "
             << l.toString(double(r.budgetReachedNs - trace.start()) / 1e6, 'f', 1) << " ms into the run; "

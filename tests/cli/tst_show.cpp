@@ -37,6 +37,7 @@ private Q_SLOTS:
     void chromeCorpusOpens();
     void otherToolsInstantsArePlainInstants();
     void chromiumsOwnTraceKeepsItsNames();
+    void slicesByNameAreReported();
     void ownChromeExportReopens_data();
     void ownChromeExportReopens();
     void badChromeTraces_data();
@@ -326,6 +327,29 @@ void TestShow::chromiumsOwnTraceKeepsItsNames()
             names.insert(e.toObject().value(QStringLiteral("name")).toString());
     QVERIFY2(names.contains(QStringLiteral("ThreadControllerImpl::RunTask")),
              qPrintable(QStringList(names.begin(), names.end()).join(QLatin1Char(' '))));
+}
+
+void TestShow::slicesByNameAreReported()
+{
+    // nested-begin-end.json by hand: request 10-45 us holds parse (7.75) and respond (15); poll runs
+    // from 50.5 unclosed to the trace's end at 70; wait 30-35.
+    const QString path = QStringLiteral(RACEWAY_TEST_DATA "/chrome/nested-begin-end.json");
+    const Result r = raceway({QStringLiteral("show"), path, QStringLiteral("--json")});
+    QVERIFY2(r.status == 0, r.err.constData());
+    const QJsonArray rows =
+        QJsonDocument::fromJson(r.out).object().value(QStringLiteral("slices_by_name")).toArray();
+    QStringList names;
+    for (const QJsonValue &v : rows)
+        names << v.toObject().value(QStringLiteral("name")).toString();
+    QCOMPARE(names, QStringList({QStringLiteral("request"), QStringLiteral("poll"), QStringLiteral("respond"),
+                                 QStringLiteral("parse"), QStringLiteral("wait")}));
+    const QJsonObject request = rows.at(0).toObject();
+    QCOMPARE(request.value(QStringLiteral("count")).toInt(), 1);
+    QCOMPARE(request.value(QStringLiteral("total_ms")).toDouble(), 0.035);
+    QCOMPARE(request.value(QStringLiteral("self_ms")).toDouble(), 0.01225);
+    QCOMPARE(rows.at(1).toObject().value(QStringLiteral("total_ms")).toDouble(), 0.0195);
+    const Result text = raceway({QStringLiteral("show"), path});
+    QVERIFY2(text.out.contains("Slices by total time") && text.out.contains("request"), text.out.constData());
 }
 
 void TestShow::ownChromeExportReopens_data()
