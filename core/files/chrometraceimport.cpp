@@ -168,9 +168,20 @@ bool chrometrace::ChromeImporter::event(qsizetype i, const QJsonValue &value, Ch
         return true;
     }
     case 's':
+    case 't':
     case 'f':
+        // Another tool's flow (or one Raceway wrote back): a step of an arrow between its lanes.
+        if (!m_own || e.value(QLatin1String("cat")).toString() != QLatin1String("handoff")) {
+            if (!time(i, e, "ts", true, &t)) return false;
+            seen(t);
+            const std::size_t at = std::size_t(&lane(e) - m_lanes.data());
+            m_foreignFlows[e.value(QLatin1String("cat")).toString() + QLatin1Char('\x1f') +
+                           idText(e.value(QLatin1String("id")))]
+                .push_back({t, at, nameId(name)});
+            return true;
+        }
         // Raceway's own hand-offs: a semaphore's are kept (a lock's follow from the lanes' states).
-        if (m_own && e.value(QLatin1String("cat")).toString() == QLatin1String("handoff")) {
+        if (ph != 't' && e.value(QLatin1String("cat")).toString() == QLatin1String("handoff")) {
             if (!time(i, e, "ts", true, &t)) return false;
             Flow &f = m_flows[idText(e.value(QLatin1String("id")))];
             f.object = name;

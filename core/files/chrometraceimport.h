@@ -13,10 +13,11 @@ namespace raceway {
 struct ChromeImportStats
 {
     std::uint64_t events = 0;  // trace events in the file
-    std::uint64_t ignored = 0; // of kinds Raceway does not draw (flows, async, samples, objects)
+    std::uint64_t ignored = 0; // of kinds Raceway does not draw (async, samples, objects)
     std::uint64_t slices = 0;  // another tool's named slices kept
     std::uint64_t tooDeep = 0; // slices nested deeper than a lane keeps (256 rows)
     std::uint64_t argsCut = 0; // slices whose arguments were too long, or past the total kept
+    std::uint64_t flows = 0;   // another tool's flow arrows (consecutive steps of one id)
     QJsonObject run;           // Raceway's own export: the run's report (otherData.run), else empty
 };
 
@@ -29,7 +30,8 @@ struct ChromeImportStats
 //   ("run", "wait lock", "sleep" ...) come back as their states, the innermost of nested ones drawn;
 //   any other tool's spans are named slices, one row per depth (a lane of kind Slices), with their
 //   category and arguments (each at most 2 KiB of JSON, 64 MiB in all); a thread's counters beside
-//   them get a lane of their own;
+//   them get a lane of their own; their flows ("s", "t", "f": the steps of one category and id) are
+//   arrows from each step to the next (Trace::flows);
 // - "i"/"I" instants are marks ("lost" with n is a lost-update marker); "C" counters become the
 //   lane's series (a lane with nothing else is a counter lane);
 // - timestamps are microseconds with fractions, kept to the nanosecond.

@@ -226,6 +226,14 @@ private:
         std::int64_t released = 0, woke = 0;
     };
     std::map<QString, Flow> m_flows; // by id
+    // Another tool's flows: by category and id, each step (s, t, f) in file order: time, lane, name.
+    struct FlowStep
+    {
+        std::int64_t t;
+        std::size_t lane; // m_lanes index
+        std::uint32_t name;
+    };
+    std::map<QString, std::vector<FlowStep>> m_foreignFlows;
     std::vector<QString> m_sliceNames{QString()}, m_sliceArgs{QString()};
     QHash<QString, std::uint32_t> m_sliceNameIds{{QString(), 0}};
     qsizetype m_argsText = 0;

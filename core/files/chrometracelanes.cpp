@@ -140,8 +140,10 @@ bool ChromeImporter::build(Trace *trace, ChromeImportStats *stats)
     trace->setRegistry({}, m_objects);
     trace->setSites(m_sites);
     trace->setSliceTables(std::move(m_sliceNames), std::move(m_sliceArgs));
+    std::vector<std::uint32_t> laneIndex(m_lanes.size()); // by m_lanes index: the trace's lane
     for (std::size_t k = 0; k < order.size(); ++k) {
         LaneData &l = m_lanes[order[k]];
+        laneIndex[order[k]] = std::uint32_t(trace->lanes().size());
         Lane lane;
         lane.name = names[k];
         const bool seriesOnly = l.spans.empty() && l.named.empty() && !l.series.empty();
@@ -226,6 +228,17 @@ bool ChromeImporter::build(Trace *trace, ChromeImportStats *stats)
     }
     std::sort(permits.begin(), permits.end(), [](const auto &a, const auto &b) { return a.woke < b.woke; });
     trace->setPermitHandoffs(std::move(permits));
+    // Another tool's flows: an arrow from each step to the next of the same id.
+    std::vector<Trace::Flow> flows;
+    for (const auto &[key, steps] : m_foreignFlows)
+        for (std::size_t k = 0; k + 1 < steps.size(); ++k)
+            if (steps[k + 1].t >= steps[k].t)
+                flows.push_back({steps[k].t, steps[k + 1].t, laneIndex[steps[k].lane],
+                                 laneIndex[steps[k + 1].lane], steps[k].name});
+    std::stable_sort(flows.begin(), flows.end(),
+                     [](const auto &a, const auto &b) { return a.from < b.from; });
+    stats->flows = flows.size();
+    trace->setFlows(std::move(flows));
     trace->setStart(m_start);
     trace->setEnd(m_end);
     if (m_own && !summaryjson::restore(m_other, laneOfTid, trace))

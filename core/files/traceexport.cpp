@@ -355,6 +355,20 @@ private:
             m_sink.appendNumber(h.latency());
             m_sink.append("}}");
         }
+        // Another tool's flows, as they came: a start and a finish each, to the nanosecond.
+        for (const Trace::Flow &f : m_trace.flows()) {
+            ++id;
+            const QByteArray common = ",\"cat\":\"flow\",\"name\":" + jsonString(m_trace.sliceName(f.name)) +
+                                      ",\"id\":" + QByteArray::number(qlonglong(id)) + ",\"pid\":1,\"tid\":";
+            open("s");
+            m_sink.append(common + QByteArray::number(tidOf(f.fromLane)) + ",\"ts\":");
+            m_sink.appendMicros(f.from - m_t0);
+            m_sink.append("}");
+            open("f");
+            m_sink.append(common + QByteArray::number(tidOf(f.toLane)) + ",\"bp\":\"e\",\"ts\":");
+            m_sink.appendMicros(f.to - m_t0);
+            m_sink.append("}");
+        }
     }
 
     void counters(std::size_t laneIndex)

@@ -273,6 +273,15 @@ public:
         std::uint32_t semaphore = 0, from = 0, to = 0; // lanes
     };
     const std::vector<PermitHandoff> &permitHandoffs() const { return m_permitHandoffs; }
+    // Another tool's flow arrows (Chrome's "s"/"t"/"f" events): from a moment on one lane to one on
+    // another, named (Trace::sliceName); sorted by `from`.
+    struct Flow
+    {
+        std::int64_t from = 0, to = 0;
+        std::uint32_t fromLane = 0, toLane = 0, name = 0;
+    };
+    const std::vector<Flow> &flows() const { return m_flows; }
+    void setFlows(std::vector<Flow> flows) { m_flows = std::move(flows); }
     void setPermitHandoffs(std::vector<PermitHandoff> handoffs) { m_permitHandoffs = std::move(handoffs); }
 
 private:
@@ -340,6 +349,7 @@ private:
     std::vector<QString> m_sliceNames{QString()}, m_sliceArgs{QString()};
     std::vector<std::uint16_t> m_sliceHues{0};
     std::vector<PermitHandoff> m_permitHandoffs;
+    std::vector<Flow> m_flows;
     // Per source lane (indexed by lane, looked up for every event): pending high argument bits, last
     // progress, the counter lane it feeds, a core lane's last utilisation, the core it last ran on.
     struct Source

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void rowsAreDrawnWithTheirNames();
     void tooltipNamesTheSlice();
     void ownExportStillReadsAsStates();
+    void flowsAreArrowsBetweenLanes();
 };
 
 void TestSlices::namesAndNestingAreKept()
@@ -228,6 +229,42 @@ void TestSlices::ownExportStillReadsAsStates()
     QCOMPARE(t->lane(0).kind, LaneKind::Thread);
     QVERIFY(t->lane(0).slices.empty());
     QCOMPARE(t->lane(0).states[0], State::Running);
+}
+
+void TestSlices::flowsAreArrowsBetweenLanes()
+{
+    // Two flows: one from MainThread's parse to the worker (s, f), one of three steps (s, t, f).
+    QByteArray json = callsTrace;
+    json.replace("\n]}", R"(,
+{"ph":"s","pid":3,"tid":30,"ts":22,"id":1,"cat":"io","name":"request sent"},
+{"ph":"f","pid":3,"tid":31,"ts":45,"id":1,"cat":"io","name":"request sent","bp":"e"},
+{"ph":"s","pid":3,"tid":31,"ts":5,"id":1,"cat":"other","name":"job"},
+{"ph":"t","pid":3,"tid":30,"ts":72,"id":1,"cat":"other","name":"job"},
+{"ph":"f","pid":3,"tid":31,"ts":85,"id":1,"cat":"other","name":"job"}
+]})");
+    const auto t = read(json);
+    const std::size_t main = std::size_t(laneNamed(*t, QStringLiteral("MainThread")) - &t->lane(0));
+    const std::size_t worker = std::size_t(laneNamed(*t, QStringLiteral("tid 31")) - &t->lane(0));
+    QCOMPARE(t->flows().size(), 3u); // ids are per category: 1 arrow and 2 arrows
+    const Trace::Flow &first = t->flows()[0];
+    QCOMPARE(first.from - t->start(), 5'000);
+    QCOMPARE(first.fromLane, std::uint32_t(worker));
+    QCOMPARE(first.toLane, std::uint32_t(main));
+    QCOMPARE(t->sliceName(first.name), QStringLiteral("job"));
+    // Drawn, in the flow's colour, and written back with every arrow.
+    TimelinePainter painter(*t);
+    const auto [img, l] = drawn(painter);
+    QVERIFY(count(img, l.plot, TimelinePalette::light().flow) > 20);
+    QBuffer out;
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QVERIFY(writeChromeTrace(*t, out));
+    const auto back = read(out.data());
+    QCOMPARE(back->flows().size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        QCOMPARE(back->flows()[i].from - back->start(), t->flows()[i].from - t->start());
+        QCOMPARE(back->flows()[i].to - back->start(), t->flows()[i].to - t->start());
+        QCOMPARE(back->flows()[i].toLane, t->flows()[i].toLane);
+    }
 }
 
 RACEWAY_PAINTER_TEST_MAIN(TestSlices)

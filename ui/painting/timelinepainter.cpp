@@ -182,6 +182,7 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
         if (!l.lanes[i].isNull() && !l.squeezed[i] && !m_trace.lane(i).instants.empty())
             paintInstants(ctx, p, i, l.lanes[i]);
     paintHandoffs(p, ctx);
+    paintFlows(p, ctx);
     paintCriticalPath(p, ctx);
     paintCallouts(p, ctx);
     paintLeadIn(p, l, m);

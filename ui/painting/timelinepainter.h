@@ -106,6 +106,7 @@ private:
     void paintBudgetEnd(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     void paintCallouts(QPainter &p, const TimelineContext &ctx) const;
     void paintHandoffs(QPainter &p, const TimelineContext &ctx) const;
+    void paintFlows(QPainter &p, const TimelineContext &ctx) const;
     void paintCriticalPath(QPainter &p, const TimelineContext &ctx) const;
     void paintLeadIn(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     std::vector<Callout> callouts(const TimelineContext &ctx) const;

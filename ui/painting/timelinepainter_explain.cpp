@@ -141,6 +141,46 @@ void TimelinePainter::paintHandoffs(QPainter &p, const TimelineContext &ctx) con
     if (drawn) ctx.inked(m_palette.handoff);
 }
 
+void TimelinePainter::paintFlows(QPainter &p, const TimelineContext &ctx) const
+{
+    // Another tool's flow arrows, as its viewer draws them: from one step to the next, those that touch
+    // the window, while there are few enough to tell apart (a few pixels each on average).
+    const std::vector<Trace::Flow> &flows = m_trace.flows();
+    if (flows.empty()) return;
+    const TimelineLayout &l = ctx.layout;
+    const coords::Mapping &m = ctx.mapping;
+    const auto last = std::upper_bound(flows.begin(), flows.end(), m.end,
+                                       [](std::int64_t t, const Trace::Flow &f) { return t < f.from; });
+    std::vector<const Trace::Flow *> shown;
+    const std::size_t most = std::size_t(std::max(1, l.plot.width() / 6));
+    for (auto it = flows.begin(); it != last; ++it)
+        if (it->to >= m.start && (shown.push_back(&*it), shown.size() > most)) return;
+    const auto middle = [&](std::size_t lane) {
+        return lane < l.lanes.size() && !l.lanes[lane].isNull() && !l.squeezed[lane]
+                   ? double(l.lanes[lane].top()) + 8.5 // the top row, where a slice lane's outer calls are
+                   : -1.0;
+    };
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(m_palette.flow, 1.2));
+    p.setBrush(m_palette.flow);
+    bool drawn = false;
+    for (const Trace::Flow *f : shown) {
+        const double y0 = middle(f->fromLane), y1 = middle(f->toLane);
+        if (y0 < 0 || y1 < 0) continue;
+        const QPointF a(m.toX(f->from), y0), b(m.toX(f->to), y1);
+        p.drawLine(a, b);
+        const QPointF d = b - a;
+        const double len = std::max(1.0, std::hypot(d.x(), d.y()));
+        const QPointF u = d / len, n(-u.y(), u.x());
+        const QPointF head[] = {b, b - u * 6 + n * 3, b - u * 6 - n * 3};
+        p.drawPolygon(head, 3);
+        drawn = true;
+    }
+    p.restore();
+    if (drawn) ctx.inked(m_palette.flow);
+}
+
 void TimelinePainter::paintCriticalPath(QPainter &p, const TimelineContext &ctx) const
 {
     // A thick line along the bottom of each lane while it is on the path, and a step between lanes
@@ -245,6 +285,10 @@ std::vector<LegendItem> TimelinePainter::legendItems(const TraceSummary &summary
         entries.add(LegendEntries::Handoffs,
                     {LegendItem::Line, m_palette.handoff,
                      QStringLiteral("hand-off: ") + ends.join(QStringLiteral("; "))});
+    if (!m_trace.flows().empty())
+        entries.add(LegendEntries::Handoffs,
+                    {LegendItem::Line, m_palette.flow,
+                     QStringLiteral("flow (from the trace): one step of the work led to the next")});
     if (m_path)
         entries.add(
             LegendEntries::CriticalPath,
