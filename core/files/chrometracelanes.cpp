@@ -217,7 +217,8 @@ bool ChromeImporter::build(Trace *trace, ChromeImportStats *stats)
             trace->setErasedSplit(split[0].toInteger(), split[1].toInteger(), split[2].toInteger());
     }
     std::vector<Trace::PermitHandoff> permits;
-    for (const auto &[id, f] : m_flows) {
+    for (const auto &entry : m_flows) {
+        const Flow &f = entry.second; // not a structured binding: clang will not capture one in a lambda
         const auto from = laneOfTid.constFind(f.fromTid), to = laneOfTid.constFind(f.toTid);
         const auto sem = std::find_if(trace->lanes().begin(), trace->lanes().end(), [&](const Lane &l) {
             return l.kind == LaneKind::Semaphore && l.name == f.object;
