@@ -8,6 +8,15 @@
 #include <set>
 
 namespace raceway::chrometrace {
+namespace {
+
+// A count a file says, kept where sums of a few of them cannot overflow (as markers' values are).
+std::int64_t bounded(const QJsonValue &v)
+{
+    return std::clamp<std::int64_t>(v.toInteger(), -(std::int64_t(1) << 46), std::int64_t(1) << 46);
+}
+
+} // namespace
 
 void ChromeImporter::transitions(const std::vector<Span> &spans, Lane *out)
 {
@@ -58,8 +67,13 @@ bool ChromeImporter::build(Trace *trace, ChromeImportStats *stats)
     // Raceway's own run: from its start (ts 0) to its end; its slices' last cells may reach past it.
     bool clipped = false;
     if (m_own && m_other.contains(QLatin1String("end_ns")) && m_other.contains(QLatin1String("start_ns"))) {
-        const std::int64_t length = m_other.value(QLatin1String("end_ns")).toInteger() -
-                                    m_other.value(QLatin1String("start_ns")).toInteger();
+        // Both on the clock (from 0 to 2^62 ns, ~146 years): their difference cannot overflow.
+        constexpr std::int64_t clockLimit = std::int64_t(1) << 62;
+        const std::int64_t endNs =
+            std::clamp<std::int64_t>(m_other.value(QLatin1String("end_ns")).toInteger(), 0, clockLimit);
+        const std::int64_t startNs =
+            std::clamp<std::int64_t>(m_other.value(QLatin1String("start_ns")).toInteger(), 0, clockLimit);
+        const std::int64_t length = endNs - startNs;
         if (length > 0 && length < std::int64_t(timeLimitUs) * 1000) {
             m_start = m_clockStart;
             m_end = m_clockStart + length;
@@ -209,12 +223,11 @@ bool ChromeImporter::build(Trace *trace, ChromeImportStats *stats)
     // Where Raceway's own run's budget ran out.
     if (m_own && m_other.contains(QLatin1String("end_ns")) && m_other.contains(QLatin1String("start_ns"))) {
         if (const std::int64_t budget = m_other.value(QLatin1String("budget_reached_ns")).toInteger();
-            budget > 0)
+            budget > 0 && budget < std::int64_t(timeLimitUs) * 1000)
             trace->setBudgetReached(m_clockStart + budget);
         // Its lost updates split by whether the write came right after a wait for a core.
         const QJsonArray split = m_other.value(QLatin1String("erased_split")).toArray();
-        if (split.size() == 3)
-            trace->setErasedSplit(split[0].toInteger(), split[1].toInteger(), split[2].toInteger());
+        if (split.size() == 3) trace->setErasedSplit(bounded(split[0]), bounded(split[1]), bounded(split[2]));
     }
     std::vector<Trace::PermitHandoff> permits;
     for (const auto &entry : m_flows) {

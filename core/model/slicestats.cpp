@@ -1,8 +1,19 @@
 #include "slicestats.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace raceway {
+
+namespace {
+
+// Sums of times a file gave (each up to ~31 years): they stop at the largest instead of overflowing.
+void addTo(std::int64_t &total, std::int64_t ns)
+{
+    if (__builtin_add_overflow(total, ns, &total)) total = ns > 0 ? INT64_MAX : INT64_MIN;
+}
+
+} // namespace
 
 std::vector<SliceTotals> sliceTotals(const Trace &trace, std::int64_t start, std::int64_t end)
 {
@@ -21,8 +32,8 @@ std::vector<SliceTotals> sliceTotals(const Trace &trace, std::int64_t start, std
                 SliceTotals &t = byName[s.name];
                 const std::int64_t ns = clipped(s.start, s.end);
                 ++t.count;
-                t.totalNs += ns;
-                t.selfNs += ns;
+                addTo(t.totalNs, ns);
+                addTo(t.selfNs, ns);
                 t.longestNs = std::max(t.longestNs, s.end - s.start);
                 if (d == 0) continue;
                 // What this slice took from the one it sits in is not that one's own time.
@@ -30,7 +41,8 @@ std::vector<SliceTotals> sliceTotals(const Trace &trace, std::int64_t start, std
                 if (parent < 0) continue;
                 const Slice &p = stack.row(d - 1)[std::size_t(parent)];
                 if (p.name < byName.size())
-                    byName[p.name].selfNs -= clipped(std::max(s.start, p.start), std::min(s.end, p.end));
+                    addTo(byName[p.name].selfNs,
+                          -clipped(std::max(s.start, p.start), std::min(s.end, p.end)));
             }
         }
     }
