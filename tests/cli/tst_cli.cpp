@@ -58,16 +58,18 @@ void TestCli::progressOnlyOnATerminal()
     const QString longer = onTerminal(QStringLiteral("lock=on"), 1000000);
     const QRegularExpression counted(QStringLiteral("· ([0-9,]+) counted, the counter at ([0-9,]+)"));
     auto match = counted.globalMatch(longer);
-    int updates = 0;
+    int updates = 0, counting = 0;
     while (match.hasNext()) {
         const QRegularExpressionMatch m = match.next();
         const qlonglong n = QLocale().toLongLong(m.captured(1)), value = QLocale().toLongLong(m.captured(2));
         // The lock is on: nothing lost, but an increment counted just before its write may be in flight
-        // in each of the two threads.
-        QVERIFY2(n > 0 && n <= 2000000 && value <= n && n - value <= 2, qPrintable(m.captured(0)));
+        // in each of the two threads. (A first update may come before either thread has counted: on a
+        // loaded machine, under a sanitizer, threads start late.)
+        QVERIFY2(n >= 0 && n <= 2000000 && value <= n && n - value <= 2, qPrintable(m.captured(0)));
         ++updates;
+        counting += n > 0;
     }
-    QVERIFY2(updates >= 1, qPrintable(longer));
+    QVERIFY2(updates >= 1 && counting >= 1, qPrintable(longer));
     QVERIFY(longer.contains(QStringLiteral("budget reached at")) &&
             longer.contains(QStringLiteral("the count goes on")));
     QVERIFY(!onTerminal(QStringLiteral("--quiet")).contains(QStringLiteral("events recorded")));
