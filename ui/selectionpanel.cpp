@@ -20,6 +20,23 @@ QString formatShare(std::int64_t ns, std::int64_t of)
            QStringLiteral(" %)");
 }
 
+namespace {
+
+// A row of a table: the first cell names it, the others are numbers, right-aligned; each cell's tooltip
+// says its row, its column and its text.
+template <std::size_t N> void setRow(QTableWidget *table, int row, const QString (&texts)[N])
+{
+    for (int c = 0; c < int(N); ++c) {
+        auto *item = new QTableWidgetItem(texts[c]);
+        item->setToolTip(texts[0] + QStringLiteral(" · ") + table->horizontalHeaderItem(c)->text() +
+                         QStringLiteral(": ") + texts[c]);
+        if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        table->setItem(row, c, item);
+    }
+}
+
+} // namespace
+
 SelectionPanel::SelectionPanel(QWidget *parent)
     : QWidget(parent), m_heading(new QLabel(this)), m_table(new QTableWidget(this)),
       m_places(new QTableWidget(this)), m_slices(new QTableWidget(this)), m_path(new QLabel(this))
@@ -112,13 +129,7 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
                       .arg(l.toString(qlonglong(s.lostUpdates)), l.toString(qlonglong(s.lossyWrites)))
                 : QStringLiteral("—"),
         };
-        for (int c = 0; c < Columns; ++c) {
-            auto *item = new QTableWidgetItem(texts[c]);
-            item->setToolTip(texts[0] + QStringLiteral(" · ") + m_table->horizontalHeaderItem(c)->text() +
-                             QStringLiteral(": ") + texts[c]);
-            if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            m_table->setItem(row, c, item);
-        }
+        setRow(m_table, row, texts);
     }
     // A column with nothing in any row (no lock held, no wait, nothing lost) is left out, so that a
     // narrow panel shows the ones that say something (eight columns showed two at 300 px).
@@ -142,13 +153,7 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
         const QString texts[5] = {
             s.place, s.waits ? l.toString(qlonglong(s.waits)) : QStringLiteral("—"), total(s.waitNs),
             s.releases ? l.toString(qlonglong(s.releases)) : QStringLiteral("—"), total(s.heldNs)};
-        for (int c = 0; c < 5; ++c) {
-            auto *item = new QTableWidgetItem(texts[c]);
-            item->setToolTip(texts[0] + QStringLiteral(" · ") + m_places->horizontalHeaderItem(c)->text() +
-                             QStringLiteral(": ") + texts[c]);
-            if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            m_places->setItem(row, c, item);
-        }
+        setRow(m_places, row, texts);
     }
     m_places->setVisible(!places.empty());
     const std::vector<SliceTotals> slices = sliceTotals(*trace, start, end);
@@ -158,13 +163,7 @@ void SelectionPanel::showRange(const Trace *trace, std::int64_t start, std::int6
         const QString texts[5] = {s.name, l.toString(qlonglong(s.count)), formatDurationNs(s.totalNs),
                                   s.selfNs > 0 ? formatDurationNs(s.selfNs) : QStringLiteral("—"),
                                   formatDurationNs(s.longestNs)};
-        for (int c = 0; c < 5; ++c) {
-            auto *item = new QTableWidgetItem(texts[c]);
-            item->setToolTip(texts[0] + QStringLiteral(" · ") + m_slices->horizontalHeaderItem(c)->text() +
-                             QStringLiteral(": ") + texts[c]);
-            if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            m_slices->setItem(row, c, item);
-        }
+        setRow(m_slices, row, texts);
     }
     m_slices->setVisible(!slices.empty());
     m_table->setVisible(m_table->rowCount() > 0 || slices.empty()); // a trace of slices has no thread states

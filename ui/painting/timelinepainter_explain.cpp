@@ -105,6 +105,21 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
     p.restore();
 }
 
+namespace {
+
+// A line from a to b with its head at b, along the line, in the painter's pen and brush.
+void drawArrow(QPainter &p, const QPointF &a, const QPointF &b)
+{
+    p.drawLine(a, b);
+    const QPointF d = b - a;
+    const double len = std::max(1.0, std::hypot(d.x(), d.y()));
+    const QPointF u = d / len, n(-u.y(), u.x());
+    const QPointF head[] = {b, b - u * 6 + n * 3, b - u * 6 - n * 3};
+    p.drawPolygon(head, 3);
+}
+
+} // namespace
+
 void TimelinePainter::paintHandoffs(QPainter &p, const TimelineContext &ctx) const
 {
     // Zoomed in far enough to tell them apart (a few pixels each on average): an arrow from where a
@@ -127,14 +142,7 @@ void TimelinePainter::paintHandoffs(QPainter &p, const TimelineContext &ctx) con
     for (const Handoff &h : handoffs) {
         const double y0 = middle(h.from), y1 = middle(h.to);
         if (y0 < 0 || y1 < 0) continue;
-        const QPointF a(m.toX(h.released), y0), b(m.toX(h.woke), y1);
-        p.drawLine(a, b);
-        // The head at the waiter's end, along the line.
-        const QPointF d = b - a;
-        const double len = std::max(1.0, std::hypot(d.x(), d.y()));
-        const QPointF u = d / len, n(-u.y(), u.x());
-        const QPointF head[] = {b, b - u * 6 + n * 3, b - u * 6 - n * 3};
-        p.drawPolygon(head, 3);
+        drawArrow(p, QPointF(m.toX(h.released), y0), QPointF(m.toX(h.woke), y1));
         drawn = true;
     }
     p.restore();
@@ -168,13 +176,7 @@ void TimelinePainter::paintFlows(QPainter &p, const TimelineContext &ctx) const
     for (const Trace::Flow *f : shown) {
         const double y0 = middle(f->fromLane), y1 = middle(f->toLane);
         if (y0 < 0 || y1 < 0) continue;
-        const QPointF a(m.toX(f->from), y0), b(m.toX(f->to), y1);
-        p.drawLine(a, b);
-        const QPointF d = b - a;
-        const double len = std::max(1.0, std::hypot(d.x(), d.y()));
-        const QPointF u = d / len, n(-u.y(), u.x());
-        const QPointF head[] = {b, b - u * 6 + n * 3, b - u * 6 - n * 3};
-        p.drawPolygon(head, 3);
+        drawArrow(p, QPointF(m.toX(f->from), y0), QPointF(m.toX(f->to), y1));
         drawn = true;
     }
     p.restore();
