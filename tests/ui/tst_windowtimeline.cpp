@@ -74,8 +74,10 @@ void TestWindowTimeline::wheelAndDragChangeTheZoom()
     TimelineView *view = w.view();
     TimelineZoom *zoom = view->zoom();
     const std::int64_t span = zoom->span();
-    QCOMPARE(zoom->start(), 0);
+    // The whole run, past a slow start-up where there was one (threads start late under ASan).
+    QCOMPARE(zoom->start(), zoom->leadIn());
     QCOMPARE(zoom->end(), span);
+    zoom->setWindow(0, span);
     const QRect plot = view->plotRect();
     QVERIFY(plot.width() > 100);
 
@@ -113,7 +115,7 @@ void TestWindowTimeline::wheelAndDragChangeTheZoom()
     QVERIFY(!described.isEmpty() &&
             described.last().first().toString().startsWith(QStringLiteral("Selected")));
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, from);
-    QCOMPARE(zoom->start(), 0);
+    QCOMPARE(zoom->start(), zoom->leadIn());
     QCOMPARE(zoom->end(), span);
 
     // Hovering a thread lane while that thread was running explains it.
@@ -415,9 +417,9 @@ void TestWindowTimeline::overviewFramesTheVisibleRangeAndMovesIt()
         QVERIFY(qAbs(double((zoom->start() + zoom->end()) / 2 - centre)) <= 2 * nsPerPixel);
     else
         QCOMPARE(zoom->start(), 0);
-    // Double-click: everything.
+    // Double-click: everything (past a slow start-up, as the view fits).
     QTest::mouseDClick(strip, Qt::LeftButton, {}, QPoint(at, plot.center().y()));
-    QCOMPARE(zoom->start(), 0);
+    QCOMPARE(zoom->start(), zoom->leadIn());
     QCOMPARE(zoom->end(), span);
 }
 
