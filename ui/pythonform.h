@@ -6,6 +6,7 @@
 
 #include <optional>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -24,13 +25,14 @@ public:
 
     void setScript(const QString &path); // loads what was used with it last time
     QString script() const { return m_script; }
-    // The job for the current values (script, args, working folder, time limit); the interpreter and
+    // The job for the current values (script, args, working folder, time limit, calls); the interpreter and
     // tracer are filled in by the caller. Empty and one line in *error when a value is not allowed.
     std::optional<py::PythonJob> job(QString *error) const;
     void save() const; // remembers the values for this script
     QLineEdit *argumentsEdit() const { return m_args; }
     QLineEdit *workingDirEdit() const { return m_workingDir; }
     QSpinBox *timeoutEdit() const { return m_timeout; }
+    QCheckBox *callsBox() const { return m_calls; }
     void setInterpreterText(const QString &text);
 
 Q_SIGNALS:
@@ -43,6 +45,7 @@ private:
     QLineEdit *m_workingDir;
     QToolButton *m_browse;
     QSpinBox *m_timeout;
+    QCheckBox *m_calls;
     QLabel *m_interpreter;
 };
 

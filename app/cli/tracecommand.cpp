@@ -22,6 +22,7 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
                                        QStringLiteral("--python"),     QStringLiteral("--slow-step")};
     QStringList ours, scriptArgs;
     QString script, timeout, python, slowStep, onDeadlock = QStringLiteral("end");
+    bool calls = false;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (a == QLatin1String("--")) {
@@ -35,6 +36,10 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
         }
         if (a == QLatin1String("--json")) {
             ours << a;
+            continue;
+        }
+        if (a == QLatin1String("--calls")) {
+            calls = true;
             continue;
         }
         if (!valued.contains(a)) {
@@ -69,6 +74,7 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
     job.script = script;
     job.args = scriptArgs;
     job.stdoutToStderr = o.json; // stdout carries exactly one JSON object
+    job.calls = calls;
     if (!timeout.isEmpty()) {
         bool ok = false;
         const double seconds = timeout.toDouble(&ok);

@@ -18,7 +18,7 @@ using runfile::ValueTag;
 // Times are CLOCK_MONOTONIC nanoseconds: never negative, and far below this, so that differences of
 // any two fit in 64 bits wherever the painter and exports take them.
 constexpr std::int64_t timeLimit = std::int64_t(1) << 62;
-constexpr std::uint8_t lastEventKind = std::uint8_t(EventKind::Site);
+constexpr std::uint8_t lastEventKind = std::uint8_t(EventKind::CallEnd);
 constexpr std::uint8_t lastLaneKind = std::uint8_t(LaneKind::Observer);
 
 // Bounds-checked reads from one inflated block. The first failure is kept with its offset.

@@ -105,6 +105,7 @@ Trace groupByCore(const Trace &trace)
         o.lane = int(moved(o.lane));
     out.setRegistry(lanes, objects);
     out.setSites(trace.sites());
+    out.setSliceTables(trace.sliceNames(), trace.sliceArgTexts());
     std::vector<Trace::PermitHandoff> permits = trace.permitHandoffs();
     for (Trace::PermitHandoff &h : permits) {
         h.semaphore = std::uint32_t(moved(h.semaphore));

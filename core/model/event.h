@@ -50,6 +50,10 @@ enum class EventKind : std::uint8_t {
     Site = 33,    // arg = a place in the code (Trace::sites()); obj = SiteOf: what happened there, now
     SummaryGap = 34, // past the event budget only: this lane's events of the last arg ns (an ArgHigh before
                      // it holds the high bits) were not kept, the collector being too far behind
+    CallBegin = 35,  // on a lane of kind Slices: a function call begins, nested in the ones still open; arg =
+                     // the place in the code that names it (Trace::sites(): "bank.py:28 in transfer", or
+                     // "time.sleep" for a C function)
+    CallEnd = 36,    // on a lane of kind Slices: the innermost call still open returns
 };
 
 // What a Site event says happened at its place in the code.

@@ -31,6 +31,50 @@ std::size_t SliceStack::build(std::vector<Slice> slices, std::size_t maxDepth)
     return dropped;
 }
 
+void SliceStack::begin(std::int64_t t, std::uint32_t name, std::uint16_t category)
+{
+    if (m_tooDeep > 0 || m_open >= deepest) {
+        ++m_tooDeep;
+        return;
+    }
+    if (m_open >= m_rows.size()) m_rows.resize(m_open + 1);
+    std::vector<Slice> &row = m_rows[m_open];
+    // Times of one thread's events only go forward; a row never goes back in time.
+    if (!row.empty()) t = std::max(t, row.back().end);
+    row.push_back({t, t, name, 0, category});
+    ++m_open;
+    ++m_count;
+}
+
+void SliceStack::end(std::int64_t t)
+{
+    if (m_tooDeep > 0) {
+        --m_tooDeep;
+        return;
+    }
+    if (m_open == 0) return; // a return from a call begun before tracing did
+    Slice &s = m_rows[--m_open].back();
+    s.end = std::max(t, s.start);
+}
+
+void SliceStack::extendOpen(std::int64_t t)
+{
+    for (std::size_t d = 0; d < m_open; ++d) {
+        Slice &s = m_rows[d].back();
+        s.end = std::max(s.end, t);
+    }
+}
+
+void SliceStack::cut(std::int64_t t)
+{
+    for (std::size_t d = 0; d < m_open; ++d) {
+        Slice &s = m_rows[d].back();
+        s.end = std::max(s.start, t);
+    }
+    m_open = 0;
+    m_tooDeep = 0;
+}
+
 std::pair<std::size_t, std::size_t> SliceStack::visible(std::size_t depth, std::int64_t from,
                                                         std::int64_t to) const
 {

@@ -32,6 +32,16 @@ public:
     // A slice that ends after the one it starts inside is kept where it starts (formats allow it).
     // Deeper than `maxDepth` is not kept: the count of those is returned.
     std::size_t build(std::vector<Slice> slices, std::size_t maxDepth = 256);
+    // Built as calls happen instead (a traced program's): a call begins at t nested in the ones still
+    // open, and the innermost open one ends. An open call is the last of its row, ending where
+    // extendOpen() last said (so far); deeper than `deepest` is counted, not kept.
+    void begin(std::int64_t t, std::uint32_t name, std::uint16_t category);
+    void end(std::int64_t t);
+    void extendOpen(std::int64_t t);
+    // Recording stops at t: every open call ends there, and later ends are not theirs.
+    void cut(std::int64_t t);
+    std::size_t open() const { return m_open; }
+    static constexpr std::size_t deepest = 256;
     // Indices [first, last) of row `depth` that overlap [from, to).
     std::pair<std::size_t, std::size_t> visible(std::size_t depth, std::int64_t from, std::int64_t to) const;
     // The slice of row `depth` that contains t, or -1.
@@ -43,6 +53,8 @@ public:
 private:
     std::vector<std::vector<Slice>> m_rows;
     std::size_t m_count = 0;
+    std::size_t m_open = 0;    // calls begun and not ended that have a row: the last of rows [0, m_open)
+    std::size_t m_tooDeep = 0; // ... and those deeper than maxDepth, open inside them
 };
 
 // A name's colour hue, the same on every machine and in every run (FNV-1a over its UTF-16).

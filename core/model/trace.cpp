@@ -238,6 +238,7 @@ void Trace::addCoreRunLanes()
 void Trace::compact()
 {
     addCoreRunLanes(); // before the sources that hold each thread's last stretch are let go
+    if (!m_callLanes.empty()) extendOpenCalls(); // calls still open when the program ended: to the end
     commitPastBudget(INT64_MAX);
     extendSummaries(m_end);
     m_summarising.clear();

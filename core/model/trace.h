@@ -184,6 +184,7 @@ public:
     {
         m_sliceNames = std::move(names);
         m_sliceArgs = std::move(args);
+        m_sliceNameIds.clear();
         m_sliceHues.clear();
         for (const QString &n : m_sliceNames)
             m_sliceHues.push_back(std::uint16_t(sliceHue(n)));
@@ -193,6 +194,7 @@ public:
     {
         return id < m_sliceNames.size() ? m_sliceNames[id] : QString();
     }
+    const std::vector<QString> &sliceArgTexts() const { return m_sliceArgs; }
     int sliceHueOf(std::uint32_t id) const { return id < m_sliceHues.size() ? m_sliceHues[id] : 0; }
     QString sliceArgs(std::uint32_t id) const
     {
@@ -217,7 +219,11 @@ public:
     void commit(std::int64_t upTo = INT64_MAX);
 
     void setStart(std::int64_t t) { m_start = t; }
-    void setEnd(std::int64_t t) { m_end = std::max(m_end, t); }
+    void setEnd(std::int64_t t)
+    {
+        m_end = std::max(m_end, t);
+        if (!m_callLanes.empty()) extendOpenCalls();
+    }
     // The end follows the latest event ingested, unless told not to while a run whose events are
     // recorded late goes on: then it is only what setEnd() says (the live edge), so lanes are not drawn
     // in their last state past what is known. Letting go moves it to the latest event.
@@ -348,6 +354,16 @@ private:
     std::vector<QString> m_sites;
     std::vector<QString> m_sliceNames{QString()}, m_sliceArgs{QString()};
     std::vector<std::uint16_t> m_sliceHues{0};
+    // A traced program's calls (CallBegin, CallEnd): each place in the code named as a slice name and a
+    // category ("transfer", "bank.py:28"), found once (0: not yet); the lanes that have had calls, whose
+    // open calls reach the end.
+    std::vector<std::pair<std::uint32_t, std::uint16_t>> m_siteSlices;
+    std::vector<std::size_t> m_callLanes;
+    std::uint32_t m_unnamedSlice = 0;
+    std::unordered_map<QString, std::uint32_t> m_sliceNameIds; // the names' ids, once one is added
+    std::pair<std::uint32_t, std::uint16_t> sliceForSite(std::uint32_t site);
+    std::uint32_t addSliceName(const QString &name);
+    void extendOpenCalls();
     std::vector<PermitHandoff> m_permitHandoffs;
     std::vector<Flow> m_flows;
     // Per source lane (indexed by lane, looked up for every event): pending high argument bits, last

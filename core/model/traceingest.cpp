@@ -2,6 +2,8 @@
 
 #include "pendingmerge.h"
 
+#include <algorithm>
+
 // The collector's side of the trace: raw events folded into lanes as they arrive (ingest), and what is
 // complete up to a moment made final and sorted (commit). Reading the trace is in trace.cpp.
 
@@ -268,6 +270,18 @@ void Trace::ingest(const Event *events, std::size_t count)
             push(lane, e.t, State::Running, lastCpu(e.lane));
             break;
         }
+        case EventKind::CallBegin: {
+            Lane &l = ensureLane(lane);
+            if (l.slices.empty() &&
+                std::find(m_callLanes.begin(), m_callLanes.end(), lane) == m_callLanes.end())
+                m_callLanes.push_back(lane);
+            const auto [name, category] = sliceForSite(e.arg);
+            l.slices.begin(e.t, name, category);
+            break;
+        }
+        case EventKind::CallEnd:
+            ensureLane(lane).slices.end(e.t);
+            break;
         case EventKind::Hello:
         case EventKind::Bye:
         case EventKind::Text:
@@ -275,6 +289,50 @@ void Trace::ingest(const Event *events, std::size_t count)
         }
     }
     if (m_endFollowsEvents) m_end = std::max(m_end, m_latestEvent);
+    if (!m_callLanes.empty()) extendOpenCalls();
+}
+
+void Trace::extendOpenCalls()
+{
+    for (std::size_t lane : m_callLanes)
+        if (lane < m_lanes.size()) m_lanes[lane].slices.extendOpen(m_end);
+}
+
+std::uint32_t Trace::addSliceName(const QString &name)
+{
+    // One id per name, as an imported trace has them: two functions of one name are one row of the
+    // table by name wherever the run goes (their places differ: the category).
+    if (m_sliceNameIds.empty())
+        for (std::size_t i = 1; i < m_sliceNames.size(); ++i)
+            m_sliceNameIds.emplace(m_sliceNames[i], std::uint32_t(i));
+    if (const auto it = m_sliceNameIds.find(name); it != m_sliceNameIds.end()) return it->second;
+    m_sliceNameIds.emplace(name, std::uint32_t(m_sliceNames.size()));
+    m_sliceNames.push_back(name);
+    m_sliceHues.push_back(std::uint16_t(sliceHue(name)));
+    return std::uint32_t(m_sliceNames.size() - 1);
+}
+
+std::pair<std::uint32_t, std::uint16_t> Trace::sliceForSite(std::uint32_t site)
+{
+    // Places are named before the events that name them; the tracer names a bounded number of them.
+    if (site >= m_sites.size()) {
+        if (m_unnamedSlice == 0) m_unnamedSlice = addSliceName(QStringLiteral("(unnamed)"));
+        return {m_unnamedSlice, 0};
+    }
+    const std::size_t slot = site;
+    if (slot >= m_siteSlices.size()) m_siteSlices.resize(slot + 1, {0, 0});
+    auto &found = m_siteSlices[slot];
+    if (found.first != 0) return found;
+    // "bank.py:28 in Account.transfer": the function, and where it is; a C function is only its name.
+    const QString &place = m_sites[slot];
+    const qsizetype in = place.indexOf(QStringLiteral(" in "));
+    if (in < 0) {
+        found = {addSliceName(place), 0};
+        return found;
+    }
+    const std::uint32_t where = addSliceName(place.left(in));
+    found = {addSliceName(place.mid(in + 4)), where <= 0xFFFF ? std::uint16_t(where) : std::uint16_t(0)};
+    return found;
 }
 
 void Trace::commit(std::int64_t upTo)

@@ -24,6 +24,12 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
             ++j;
         const std::size_t lane = events[i].lane;
         Lane &own = ensureLane(lane);
+        if (own.kind == LaneKind::Slices) {
+            // A program's calls past the budget are not kept: the ones open end where recording did.
+            own.slices.cut(events[i].t);
+            i = j;
+            continue;
+        }
         if (lane >= m_summarising.size()) m_summarising.resize(lane + 1);
         Summarising &s = m_summarising[lane];
         if (!s.started) {

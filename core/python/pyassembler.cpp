@@ -81,6 +81,12 @@ void Assembler::discover(std::int64_t now, bool all)
             ts.buffer = m_recorder.createBuffer(ts.lane);
             ts.buffer->markObserver();
             if (ts.tid != 0) ts.buffer->markCoreWatched(); // from switch records, or sampled
+            // Its calls right under it (an asyncio task's are its loop thread's).
+            if (p.tracesCalls() && ts.tid != 0) {
+                ts.calls = m_recorder.createBuffer(
+                    m_recorder.addLane(laneName + QStringLiteral(" calls"), LaneKind::Slices));
+                ts.calls->markObserver();
+            }
             ps.threads[local] = m_threads.size() - 1;
         }
     }
@@ -113,6 +119,14 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
         if (ts.overlay) {
             push(ts, {e.t, 0, ts.lane, EventKind::IoEnd, 0});
             ts.overlay = false;
+        }
+        if (e.kind == EventKind::CallBegin || e.kind == EventKind::CallEnd) {
+            if (ts.calls) { // a call's place, as the run numbers it; its thread's state is unchanged
+                ts.callsT = std::max(ts.callsT, e.t);
+                ts.calls->recordAt(ts.callsT, e.kind, 0,
+                                   e.kind == EventKind::CallBegin ? siteFor(ps, e.arg) : 0);
+            }
+            continue;
         }
         const std::uint8_t localObj = e.obj;
         e.lane = ts.lane;
@@ -401,8 +415,15 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
         a.tracerEvents += p.stat(Stat::Events);
         // Processes run side by side: the run is slowed by the most any one of them spent tracing.
         // In unsigned arithmetic: a damaged stream's tallies may be anything.
-        const std::uint64_t cost =
-            std::uint64_t(p.stat(Stat::Events)) * p.stat(Stat::CostPs) / 1000 + p.stat(Stat::StartupNs);
+        // A recorded call (--calls) costs its own calibrated price, its two events included; the calls the
+        // profile function passed over cost theirs.
+        a.callsTraced += p.stat(Stat::Calls);
+        const std::uint64_t calls = p.stat(Stat::Calls), events = p.stat(Stat::Events);
+        const std::uint64_t otherEvents = events > 2 * calls ? events - 2 * calls : 0;
+        const std::uint64_t cost = (otherEvents * p.stat(Stat::CostPs) + calls * p.stat(Stat::CallCostPs) +
+                                    std::uint64_t(p.stat(Stat::CallsSkipped)) * p.stat(Stat::SkipCostPs)) /
+                                       1000 +
+                                   p.stat(Stat::StartupNs);
         a.tracerCostNs = std::max(a.tracerCostNs, std::int64_t(std::min<std::uint64_t>(cost, INT64_MAX)));
         a.lines += p.lines.size();
         a.objectsUntraced += p.stat(Stat::ObjectsUntraced);

@@ -39,6 +39,7 @@ struct Assembled
     bool freeThreaded = false;      // the script's interpreter was built without the GIL
     bool gilEnabled = true;         // ... and had its GIL on all the same (PYTHON_GIL=1)
     std::uint64_t tracerEvents = 0; // what the tracers say they recorded
+    std::uint64_t callsTraced = 0;  // function calls they recorded (raceway trace --calls)
     std::int64_t tracerCostNs = 0;  // the largest of any process's events × calibrated cost
     std::uint64_t lines = 0;        // printed lines
     std::uint64_t objectsUntraced = 0;
@@ -120,6 +121,10 @@ private:
         std::int64_t tid = 0;
         std::uint16_t lane = 0;
         ThreadBuffer *buffer = nullptr;
+        // Its function calls' lane, where the process traces them (raceway trace --calls), and the
+        // time its last call event was recorded at.
+        ThreadBuffer *calls = nullptr;
+        std::int64_t callsT = 0;
         Base base = Base::NotStarted, beforeSleep = Base::Running;
         bool overlay = false;                // the lane shows an inferred wait the tracer did not report
         std::uint32_t overlayArg = 0;        // its IoBegin's argument (ioBlockedUntraced or 0)

@@ -53,7 +53,11 @@ enum class Stat : std::uint8_t {
     OutputBytes = 4,
     ObjectsUntraced = 5,
     StartupNs = 6,
-    Accelerated = 7, // 1: the tracer's C accelerator records its locks and events, 0: pure Python
+    Accelerated = 7,   // 1: the tracer's C accelerator records its locks and events, 0: pure Python
+    Calls = 8,         // function calls recorded (--calls), two events each
+    CallCostPs = 9,    // calibrated cost of one recorded call
+    CallsSkipped = 10, // calls the profile function saw and did not record
+    SkipCostPs = 11,   // calibrated cost of one of those
 };
 
 struct PyThread
@@ -83,9 +87,12 @@ struct PyProcess
     std::int64_t pid = 0;
     std::int64_t ppid = 0;
     std::int64_t helloNs = 0;
-    std::uint8_t helloFlags = 0; // HELLO's: 1 a free-threaded build, 2 its GIL on at the start
+    std::uint8_t helloFlags =
+        0; // HELLO's: 1 a free-threaded build, 2 its GIL on at the start, 4 calls traced
     // Only a free-threaded build can be without its GIL.
     bool gilEnabled() const { return !(helloFlags & 1) || (helloFlags & 2); }
+    // Its threads' function calls come as CallBegin and CallEnd (raceway trace --calls).
+    bool tracesCalls() const { return (helloFlags & 4) != 0; }
     QString name;
     std::optional<int> exitCode;
     std::int64_t exitNs = 0;

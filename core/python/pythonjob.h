@@ -26,6 +26,8 @@ struct PythonJob
     bool stdoutToStderr = false; // the script's output must not mix with Raceway's (--json)
     // An asyncio step at least this long is marked as blocking its event loop (0: the tracer's 100 ms).
     int slowStepMs = 0;
+    // Record the script's function calls as nested slices, a lane under each thread's (--calls).
+    bool calls = false;
     // When set, the script's stdout and stderr go here (unbuffered) instead of Raceway's own.
     std::shared_ptr<ScriptOutput> output;
 };

@@ -49,6 +49,7 @@ Launch prepare(const PythonJob &job, int traceFd)
         }
         if (entry.startsWith("RACEWAY_TRACE_FD=")) continue;
         if (job.slowStepMs > 0 && entry.startsWith("RACEWAY_SLOW_STEP_MS=")) continue;
+        if (entry.startsWith("RACEWAY_TRACE_CALLS=")) continue; // the job says whether
         l.envStore.push_back(entry);
     }
     l.envStore.push_back("PYTHONPATH=" + pythonPath);
@@ -59,6 +60,7 @@ Launch prepare(const PythonJob &job, int traceFd)
     l.envStore.push_back("RACEWAY_TRACE_FD=" + QByteArray::number(traceFd));
     if (job.slowStepMs > 0)
         l.envStore.push_back("RACEWAY_SLOW_STEP_MS=" + QByteArray::number(job.slowStepMs));
+    if (job.calls) l.envStore.push_back("RACEWAY_TRACE_CALLS=1");
     // The tracer's C accelerator as this build made it (an installed tracer has it in its package).
     if (const QString accel = tracerAccelerator();
         !accel.isEmpty() && qEnvironmentVariableIsEmpty("RACEWAY_TRACER_ACCEL"))
@@ -394,6 +396,15 @@ void PythonScenario::run(RunContext &ctx) const
                   tally(qulonglong(a.tracerEvents)));
     ctx.addMetric(QStringLiteral("event_cost_ns"), QStringLiteral("Cost of one event (calibrated)"),
                   double(costPs) / 1000, QStringLiteral("ns"));
+    if (m_job.calls) {
+        ctx.addMetric(QStringLiteral("calls_traced"), QStringLiteral("Function calls recorded by the tracer"),
+                      tally(qulonglong(a.callsTraced)));
+        const auto callPs =
+            stream.processes().count(pid) ? stream.processes().at(pid).stat(Stat::CallCostPs) : 0u;
+        ctx.addMetric(QStringLiteral("call_cost_ns"),
+                      QStringLiteral("Cost of one recorded call (calibrated)"), double(callPs) / 1000,
+                      QStringLiteral("ns"));
+    }
     const bool accelerated =
         stream.processes().count(pid) && stream.processes().at(pid).stat(Stat::Accelerated) != 0;
     ctx.addMetric(QStringLiteral("tracer"), QStringLiteral("Locks and events recorded by"),

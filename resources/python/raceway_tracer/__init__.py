@@ -12,14 +12,14 @@ import sys
 import threading
 import time
 
-from . import processes, sync, wire
+from . import calls, processes, sync, wire
 
 __all__ = ["install_from_environment"]
 
 _installed = []
 
 
-CALIBRATION_LANE = 0xFFFF  # never named, so Raceway reads these events and draws none of them
+CALIBRATION_LANE = wire.CALIBRATION_LANE
 
 
 def _calibrate(w):
@@ -83,6 +83,8 @@ def install_from_environment(began=None):
     w.meta(wire.TICK)
     w.flush()
     processes.start_heartbeat()
+    if os.environ.get("RACEWAY_TRACE_CALLS"):
+        calls.install(w)  # last: nothing of the tracer's own start-up is a call of the script's
 
 
 def _at_exit():

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from . import aio, wire
+from . import aio, calls, wire
 
 _state = {"wire": None, "fd": -1, "accel": None}
 _raw_sleep = time.sleep  # taken before the tracer replaces time.sleep
@@ -66,6 +66,7 @@ def after_fork_in_child():
     w.next_obj = old.next_obj  # objects inherited from the parent keep their numbers
     _state["wire"] = w
     _replace_wire(w)
+    calls.after_fork(w)
     name = threading.current_thread().name
     w.meta(wire.HELLO, obj=wire.hello_flags(), arg=_parent_pid())
     w.meta(wire.STAT, obj=wire.STAT_COST_PS, arg=w.cost_ps)

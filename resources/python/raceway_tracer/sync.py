@@ -10,7 +10,7 @@ import queue
 import threading
 import time
 
-from . import wire
+from . import calls, wire
 
 _mono = time.monotonic_ns
 
@@ -511,7 +511,7 @@ def _patch_sleep():
         finally:
             w.event(wire.SLEEP_END)
 
-    time.sleep = sleep
+    time.sleep = calls.public(sleep, "time.sleep")
 
 
 def install(w, accel=None):

@@ -29,6 +29,8 @@ WAIT_BEGIN = 26  # obj: an event, a condition, a queue (0: a thread being joined
 WAIT_END = 27
 SIGNAL = 28  # obj: an event; arg 1 set, 0 cleared
 MARK = 29  # obj: mark kind; arg: its value
+CALL_BEGIN = 35  # a function called on this thread: arg = its place (SITE: "bank.py:28 in transfer")
+CALL_END = 36  # the innermost call begun returns
 
 MARK_JOINED = 10  # arg: the lane that was joined
 MARK_NOTIFY = 12  # arg: the condition notified (whether or not a thread waited on it)
@@ -51,6 +53,7 @@ FRAME = 0xF0
 
 HELLO_FREE_THREADED = 1  # built without the GIL (Py_GIL_DISABLED)
 HELLO_GIL_ENABLED = 2  # the GIL is on now (always, on a build with one)
+HELLO_CALLS = 4  # its threads' function calls are traced (CALL_BEGIN, CALL_END)
 
 
 def hello_flags():
@@ -60,7 +63,10 @@ def hello_flags():
 
     free = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
     enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
-    return (HELLO_FREE_THREADED if free else 0) | (HELLO_GIL_ENABLED if enabled else 0)
+    calls = bool(os.environ.get("RACEWAY_TRACE_CALLS"))
+    return (
+        (HELLO_FREE_THREADED if free else 0) | (HELLO_GIL_ENABLED if enabled else 0) | (HELLO_CALLS if calls else 0)
+    )
 
 
 STAT_LOCK_WAITS = 1  # contended acquisitions of traced locks and semaphores
@@ -70,6 +76,12 @@ STAT_OUTPUT_BYTES = 4  # bytes printed to stdout and stderr
 STAT_OBJECTS_UNTRACED = 5  # objects beyond the 255 one run can name
 STAT_STARTUP_NS = 6  # what loading and calibrating the tracer took in this process
 STAT_ACCELERATED = 7  # 1: locks and events recorded by the C accelerator, 0: pure Python
+STAT_CALLS = 8  # calls recorded (--calls): each one a CALL_BEGIN and a CALL_END among the events
+STAT_CALL_COST_PS = 9  # calibrated cost of one recorded call, in picoseconds
+STAT_CALLS_SKIPPED = 10  # calls the profile function saw and did not record (the library's, built-ins)
+STAT_SKIP_COST_PS = 11  # calibrated cost of one such call
+
+CALIBRATION_LANE = 0xFFFF  # never named, so Raceway reads these events and draws none of them
 
 OBJ_LOCK = 1
 OBJ_RLOCK = 2
@@ -148,6 +160,9 @@ class Wire:
         self.output_bytes = 0
         self.untraced_objects = 0
         self.cost_ps = 0
+        # --calls: [recorded, skipped] (counted by the profile function) and what one of each costs
+        self.call_tally = None
+        self.call_costs_ps = (0, 0)
         self.sites = {}  # (code, line) -> place number
         # Lanes, objects and places are numbered under this (rare) lock: two threads numbering at once
         # without a GIL would get the same number. Counts go to tallies there.
@@ -229,6 +244,23 @@ class Wire:
                 return number
             place = "%s:%d in %s" % (os.path.basename(code.co_filename), frame.f_lineno, code.co_name)
             self.meta(SITE, arg=number, text=place)
+        return number
+
+    def place(self, key, text):
+        """The number of a place in the code named `text` (a function: its code object as the key),
+        named on the stream the first time; 0 once the process has named as many as it may."""
+        number = self.sites.get(key)
+        if number is not None:
+            return number
+        if len(self.sites) >= _SITES_MAX:
+            return 0
+        with self._numbering:
+            number = self.sites.get(key)
+            if number is not None:
+                return number
+            number = len(self.sites) + 1
+            self.sites[key] = number
+        self.meta(SITE, arg=number, text=text)
         return number
 
     def new_lane(self, name):
@@ -388,6 +420,12 @@ class Wire:
         self.meta(STAT, obj=STAT_EVENTS, arg=min(events, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OUTPUT_BYTES, arg=min(self.output_bytes, 0xFFFFFFFF))
         self.meta(STAT, obj=STAT_OBJECTS_UNTRACED, arg=self.untraced_objects)
+        if self.call_tally is not None:
+            recorded, skipped = self.call_tally
+            self.meta(STAT, obj=STAT_CALLS, arg=min(recorded, 0xFFFFFFFF))
+            self.meta(STAT, obj=STAT_CALLS_SKIPPED, arg=min(skipped, 0xFFFFFFFF))
+            self.meta(STAT, obj=STAT_CALL_COST_PS, arg=min(self.call_costs_ps[0], 0xFFFFFFFF))
+            self.meta(STAT, obj=STAT_SKIP_COST_PS, arg=min(self.call_costs_ps[1], 0xFFFFFFFF))
         self.flush(wait=True, force_after=force_after)
 
 
