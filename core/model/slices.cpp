@@ -59,6 +59,7 @@ void SliceStack::end(std::int64_t t)
 
 void SliceStack::extendOpen(std::int64_t t)
 {
+    t = std::min(t, m_cutAt);
     for (std::size_t d = 0; d < m_open; ++d) {
         Slice &s = m_rows[d].back();
         s.end = std::max(s.end, t);
@@ -67,12 +68,11 @@ void SliceStack::extendOpen(std::int64_t t)
 
 void SliceStack::cut(std::int64_t t)
 {
+    m_cutAt = std::min(m_cutAt, t);
     for (std::size_t d = 0; d < m_open; ++d) {
         Slice &s = m_rows[d].back();
-        s.end = std::max(s.start, t);
+        s.end = std::clamp(s.end, s.start, std::max(s.start, m_cutAt));
     }
-    m_open = 0;
-    m_tooDeep = 0;
 }
 
 std::pair<std::size_t, std::size_t> SliceStack::visible(std::size_t depth, std::int64_t from,

@@ -2,6 +2,7 @@
 
 #include <QString>
 
+#include <climits>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -38,7 +39,8 @@ public:
     void begin(std::int64_t t, std::uint32_t name, std::uint16_t category);
     void end(std::int64_t t);
     void extendOpen(std::int64_t t);
-    // Recording stops at t: every open call ends there, and later ends are not theirs.
+    // Recording stops at t (the lane's first event past the budget, which may be read before its last
+    // ones within it): calls still open when those are read end there.
     void cut(std::int64_t t);
     std::size_t open() const { return m_open; }
     static constexpr std::size_t deepest = 256;
@@ -54,7 +56,8 @@ private:
     std::vector<std::vector<Slice>> m_rows;
     std::size_t m_count = 0;
     std::size_t m_open = 0;    // calls begun and not ended that have a row: the last of rows [0, m_open)
-    std::size_t m_tooDeep = 0; // ... and those deeper than maxDepth, open inside them
+    std::size_t m_tooDeep = 0; // ... and those deeper than `deepest`, open inside them
+    std::int64_t m_cutAt = INT64_MAX;
 };
 
 // A name's colour hue, the same on every machine and in every run (FNV-1a over its UTF-16).

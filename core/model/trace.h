@@ -7,13 +7,13 @@
 #include "slices.h"
 #include "statesummary.h"
 
+#include <QHash>
 #include <QString>
 
 #include <climits>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <unordered_map>
 #include <vector>
 
 namespace raceway {
@@ -360,7 +360,7 @@ private:
     std::vector<std::pair<std::uint32_t, std::uint16_t>> m_siteSlices;
     std::vector<std::size_t> m_callLanes;
     std::uint32_t m_unnamedSlice = 0;
-    std::unordered_map<QString, std::uint32_t> m_sliceNameIds; // the names' ids, once one is added
+    QHash<QString, std::uint32_t> m_sliceNameIds; // the names' ids, once one is added
     std::pair<std::uint32_t, std::uint16_t> sliceForSite(std::uint32_t site);
     std::uint32_t addSliceName(const QString &name);
     void extendOpenCalls();

@@ -304,9 +304,9 @@ std::uint32_t Trace::addSliceName(const QString &name)
     // table by name wherever the run goes (their places differ: the category).
     if (m_sliceNameIds.empty())
         for (std::size_t i = 1; i < m_sliceNames.size(); ++i)
-            m_sliceNameIds.emplace(m_sliceNames[i], std::uint32_t(i));
-    if (const auto it = m_sliceNameIds.find(name); it != m_sliceNameIds.end()) return it->second;
-    m_sliceNameIds.emplace(name, std::uint32_t(m_sliceNames.size()));
+            m_sliceNameIds.insert(m_sliceNames[i], std::uint32_t(i));
+    if (const auto it = m_sliceNameIds.constFind(name); it != m_sliceNameIds.cend()) return it.value();
+    m_sliceNameIds.insert(name, std::uint32_t(m_sliceNames.size()));
     m_sliceNames.push_back(name);
     m_sliceHues.push_back(std::uint16_t(sliceHue(name)));
     return std::uint32_t(m_sliceNames.size() - 1);

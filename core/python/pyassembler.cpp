@@ -121,11 +121,9 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
             ts.overlay = false;
         }
         if (e.kind == EventKind::CallBegin || e.kind == EventKind::CallEnd) {
-            if (ts.calls) { // a call's place, as the run numbers it; its thread's state is unchanged
-                ts.callsT = std::max(ts.callsT, e.t);
-                ts.calls->recordAt(ts.callsT, e.kind, 0,
-                                   e.kind == EventKind::CallBegin ? siteFor(ps, e.arg) : 0);
-            }
+            if (ts.calls) // a call's place, as the run numbers it; its thread's state is unchanged
+                ts.callsOut.push_back(
+                    {e.t, e.kind == EventKind::CallBegin ? siteFor(ps, e.arg) : 0, 0, e.kind, 0});
             continue;
         }
         const std::uint8_t localObj = e.obj;
@@ -297,18 +295,35 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
     }
 
     findDeadlocks(ps);
+    // The round's events of every thread and its calls, recorded in time order: where the event budget
+    // runs out within the round, what is kept is everything before a moment, not one lane's whole round.
+    m_round.clear();
     for (const auto &[local, index] : ps.threads) {
         ThreadState &ts = m_threads[index];
         if (ts.base != Base::NotStarted) pushSwitches(ts, std::min(limit, ps.end));
         std::stable_sort(ts.out.begin(), ts.out.end(),
                          [](const Event &x, const Event &y) { return x.t < y.t; });
-        for (const Event &e : ts.out) {
-            ts.lastT = std::max(ts.lastT, e.t);
-            ts.buffer->recordAt(ts.lastT, e.kind, e.obj, e.arg);
-        }
+        for (const Event &e : ts.out)
+            m_round.push_back({e, &ts, false});
+        for (const Event &e : ts.callsOut)
+            m_round.push_back({e, &ts, true});
         ts.out.clear();
+        ts.callsOut.clear();
         ts.doneTo = std::max(ts.doneTo, limit);
     }
+    std::stable_sort(m_round.begin(), m_round.end(),
+                     [](const RoundEvent &x, const RoundEvent &y) { return x.e.t < y.e.t; });
+    for (const RoundEvent &r : m_round) {
+        const Event &e = r.e;
+        if (r.calls) {
+            r.ts->callsT = std::max(r.ts->callsT, e.t);
+            r.ts->calls->recordAt(r.ts->callsT, e.kind, e.obj, e.arg);
+        } else {
+            r.ts->lastT = std::max(r.ts->lastT, e.t);
+            r.ts->buffer->recordAt(r.ts->lastT, e.kind, e.obj, e.arg);
+        }
+    }
+    m_round.clear();
     ps.doneTo = std::max(ps.doneTo, limit);
 }
 

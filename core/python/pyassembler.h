@@ -125,6 +125,7 @@ private:
         // time its last call event was recorded at.
         ThreadBuffer *calls = nullptr;
         std::int64_t callsT = 0;
+        std::vector<Event> callsOut; // this round's, in time order
         Base base = Base::NotStarted, beforeSleep = Base::Running;
         bool overlay = false;                // the lane shows an inferred wait the tracer did not report
         std::uint32_t overlayArg = 0;        // its IoBegin's argument (ioBlockedUntraced or 0)
@@ -204,6 +205,13 @@ private:
     std::map<QString, int> m_labels; // object labels given so far, and how many times
     std::uint64_t m_deadlocks = 0;
     std::vector<Assembled::SlowStep> m_slowSteps;
+    struct RoundEvent
+    {
+        Event e;
+        ThreadState *ts;
+        bool calls; // for its calls lane
+    };
+    std::vector<RoundEvent> m_round; // a round's events of one process, to record in time order
     std::int64_t m_firstDeadlockNs = 0;
     QStringList m_firstCycle;
 };
