@@ -272,6 +272,8 @@ void Trace::ingest(const Event *events, std::size_t count)
         }
         case EventKind::CallBegin: {
             Lane &l = ensureLane(lane);
+            if (l.kind != LaneKind::Slices)
+                break; // calls belong to a calls lane (a damaged file's elsewhere)
             if (l.slices.empty() &&
                 std::find(m_callLanes.begin(), m_callLanes.end(), lane) == m_callLanes.end())
                 m_callLanes.push_back(lane);
@@ -280,7 +282,7 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         }
         case EventKind::CallEnd:
-            ensureLane(lane).slices.end(e.t);
+            if (Lane &l = ensureLane(lane); l.kind == LaneKind::Slices) l.slices.end(e.t);
             break;
         case EventKind::Hello:
         case EventKind::Bye:

@@ -4,6 +4,7 @@
 #include "paintertest.h"
 
 #include "chrometraceimport.h"
+#include "lanes/lanedrawer.h"
 #include "lanes/slicelane.h"
 #include "slicestats.h"
 #include "traceexport.h"
@@ -81,6 +82,7 @@ private Q_SLOTS:
     void tooltipNamesTheSlice();
     void ownExportStillReadsAsStates();
     void flowsAreArrowsBetweenLanes();
+    void repeatedNamesKeepTheirTidWhenCut();
 };
 
 void TestSlices::namesAndNestingAreKept()
@@ -268,4 +270,26 @@ void TestSlices::flowsAreArrowsBetweenLanes()
 }
 
 RACEWAY_PAINTER_TEST_MAIN(TestSlices)
+void TestSlices::repeatedNamesKeepTheirTidWhenCut()
+{
+    QFont font;
+    font.setPixelSize(12);
+    const QFontMetrics fm(font);
+    // Fifteen lanes are "Browser / ThreadPoolForegroundWorker": cut to the label column, each keeps its tid.
+    const QString a = QStringLiteral("Browser / ThreadPoolForegroundWorker (tid 29140)");
+    const QString cut = LaneDrawer::fitName(a, fm, 150);
+    QVERIFY2(cut.endsWith(QStringLiteral(" (tid 29140)")), qPrintable(cut));
+    QVERIFY2(cut.startsWith(QStringLiteral("Thr")), qPrintable(cut)); // the process is in the tooltip
+    QVERIFY(fm.horizontalAdvance(cut) <= 150);
+    QVERIFY(cut.contains(QChar(0x2026)));
+    // A calls lane's too, and a name that fits is left alone.
+    const QString calls = LaneDrawer::fitName(QStringLiteral("ThreadPoolExecutor-0_12 (2) calls"), fm, 120);
+    QVERIFY2(calls.endsWith(QStringLiteral(" (2) calls")) && fm.horizontalAdvance(calls) <= 120,
+             qPrintable(calls));
+    QCOMPARE(LaneDrawer::fitName(QStringLiteral("w0 calls"), fm, 150), QStringLiteral("w0 calls"));
+    // Where the tid alone would take most of the room, the middle of the whole name goes.
+    const QString narrow = LaneDrawer::fitName(a, fm, 60);
+    QVERIFY(fm.horizontalAdvance(narrow) <= 60);
+}
+
 #include "tst_slices.moc"

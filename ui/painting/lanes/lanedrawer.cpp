@@ -8,6 +8,7 @@
 #include <QFont>
 #include <QFontMetrics>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QStringList>
 
 #include <algorithm>
@@ -43,11 +44,28 @@ void LaneDrawer::paintLabel(const TimelineContext &, QPainter &p, const Lane &la
     paintName(p, lane.name, text, Qt::AlignVCenter);
 }
 
+QString LaneDrawer::fitName(const QString &name, const QFontMetrics &fm, int width)
+{
+    if (fm.horizontalAdvance(name) <= width) return name;
+    // What tells repeated names apart stays whole: "ThreadP…Worker (tid 29140)", "w0 (2) calls".
+    static const QRegularExpression tail(QStringLiteral(R"( \((?:tid |pid )?\d+\)( calls| counters)?$)"));
+    const QRegularExpressionMatch m = tail.match(name);
+    if (m.hasMatch()) {
+        const QString suffix = m.captured(0);
+        const int room = width - fm.horizontalAdvance(suffix);
+        // Of "process / thread", the thread: the tid is its.
+        QString head = name.left(m.capturedStart(0));
+        if (const qsizetype slash = head.lastIndexOf(QStringLiteral(" / ")); slash >= 0)
+            head = head.mid(slash + 3);
+        if (room >= width / 3) return fm.elidedText(head, Qt::ElideMiddle, room) + suffix;
+    }
+    // Elided in the middle: "ThreadPoolExecutor-0_0" and "…-0_2" keep what tells them apart.
+    return fm.elidedText(name, Qt::ElideMiddle, width);
+}
+
 void LaneDrawer::paintName(QPainter &p, const QString &name, const QRect &text, Qt::Alignment vertical)
 {
-    // Elided in the middle: "ThreadPoolExecutor-0_0" and "…-0_2" keep what tells them apart.
-    p.drawText(text, vertical | Qt::AlignLeft,
-               QFontMetrics(p.font()).elidedText(name, Qt::ElideMiddle, text.width()));
+    p.drawText(text, vertical | Qt::AlignLeft, fitName(name, QFontMetrics(p.font()), text.width()));
 }
 
 void LaneDrawer::paintNameAndScale(const TimelineContext &ctx, QPainter &p, const Lane &lane,

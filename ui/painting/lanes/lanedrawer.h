@@ -5,6 +5,7 @@
 #include "timelinecontext.h"
 #include "timelinehit.h"
 
+#include <QFontMetrics>
 #include <QPainter>
 #include <QPointF>
 #include <QRect>
@@ -50,6 +51,10 @@ public:
     {
     }
 
+    // A lane's name in `width` pixels: whole where it fits, else elided in the middle, keeping whole the
+    // "(tid N)" that tells repeated names apart.
+    static QString fitName(const QString &name, const QFontMetrics &fm, int width);
+
 protected:
     // The interval's state in words ("held by thread 2"); describe words free and idle ones itself.
     virtual QString describeState(const Trace &trace, const Lane &lane, const Interval &iv) const;
@@ -61,6 +66,7 @@ protected:
     // ("top: 3 inside"), so a picture shows its scale without the app. Thin rows get the name alone.
     // The lane's name elided in the middle to fit `text`, at the top or the middle of it.
     static void paintName(QPainter &p, const QString &name, const QRect &text, Qt::Alignment vertical);
+
     static void paintNameAndScale(const TimelineContext &ctx, QPainter &p, const Lane &lane,
                                   const QRect &text, const QString &scale);
 };
