@@ -28,10 +28,12 @@ void Runner::start()
 {
     m_startNs = nowNs();
     m_trace.setStart(m_startNs);
-    if (m_scenario.recordsLate()) { // nothing is drawn ahead of what the scenario has recorded
+    if (m_scenario.recordsLate()) // nothing is drawn ahead of what the scenario has recorded
         m_recorder.holdWatermark(m_startNs);
-        m_trace.setEndFollowsEvents(false);
-    }
+    // While it runs, every lane is drawn up to the watermark only, where all of them are known: past it a
+    // thread read first would be drawn in its last state (holding the lock, say) beside one read later
+    // that took the lock after it (64 threads showed several holders at once at the live edge).
+    m_trace.setEndFollowsEvents(false);
     m_self = std::make_unique<SelfSampler>(m_recorder);
     m_self->start();
     m_controller.reset(QThread::create([this] {

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void liveCounterLaneShowsOnlyWhatHappened();
     void findVisitsEveryLostUpdateAndWaitInOrder();
     void threadsWithoutACoreAreNotDrawnRunning();
+    void liveEdgeShowsOneHolderAtATime();
 };
 
 void TestCounter::lockedCountIsExact_data()
@@ -321,6 +322,52 @@ void TestCounter::liveCounterLaneShowsOnlyWhatHappened()
     QCOMPARE(series.back().b, metricValue(runner.result().metrics, QStringLiteral("actual")).toLongLong());
     QCOMPARE(series.back().a, total);
     qInfo("%d live slices, %zu counter points", slices, series.size());
+}
+
+void TestCounter::liveEdgeShowsOneHolderAtATime()
+{
+    // Watched live, no moment of the picture shows two threads holding the one lock, the live edge
+    // included: each thread's lane is drawn in its last state only as far as every thread is known.
+    const Scenario *s = Registry::builtin().find(QStringLiteral("counter"));
+    QString error;
+    const auto params = ParamValues::parse(s->params(),
+                                           {QStringLiteral("threads=16"), QStringLiteral("iterations=100000"),
+                                            QStringLiteral("lock=on"), QStringLiteral("pace_us=0"),
+                                            QStringLiteral("window_ns=0")},
+                                           &error);
+    QVERIFY2(params, qPrintable(error));
+    Runner runner(*s, *params);
+    runner.start();
+    int rounds = 0, looked = 0;
+    const auto holdersAt = [&](std::int64_t t) {
+        const Trace &tr = runner.trace();
+        int n = 0;
+        for (const Lane &l : tr.lanes()) {
+            if (l.kind != LaneKind::Thread) continue;
+            const std::ptrdiff_t i = l.indexAt(t);
+            if (i >= 0 && l.states[std::size_t(i)] == State::Holding) ++n;
+        }
+        return n;
+    };
+    while (!runner.collect(2)) {
+        ++rounds;
+        const Trace &tr = runner.trace();
+        // The last 2 ms before the live edge, every 20 us, and the edge itself.
+        for (std::int64_t back = 0; back <= 2'000'000; back += 20'000) {
+            const std::int64_t t = tr.end() - 1 - back;
+            if (t < tr.start()) break;
+            const int n = holdersAt(t);
+            ++looked;
+            QVERIFY2(n <= 1,
+                     qPrintable(QStringLiteral("%1 threads drawn holding the lock %2 ns before the live "
+                                               "edge (round %3)")
+                                    .arg(n)
+                                    .arg(back + 1)
+                                    .arg(rounds)));
+        }
+        QThread::msleep(5);
+    }
+    qInfo("%d live rounds, %d moments looked at", rounds, looked);
 }
 
 void TestCounter::findVisitsEveryLostUpdateAndWaitInOrder()
