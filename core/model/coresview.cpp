@@ -113,6 +113,12 @@ Trace groupByCore(const Trace &trace)
         h.to = std::uint32_t(moved(h.to));
     }
     out.setPermitHandoffs(std::move(permits));
+    std::vector<Trace::Flow> flows = trace.flows(); // another tool's arrows follow their lanes too
+    for (Trace::Flow &f : flows) {
+        f.fromLane = std::uint32_t(moved(f.fromLane));
+        f.toLane = std::uint32_t(moved(f.toLane));
+    }
+    out.setFlows(std::move(flows));
     return out;
 }
 

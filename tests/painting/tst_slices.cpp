@@ -4,6 +4,7 @@
 #include "paintertest.h"
 
 #include "chrometraceimport.h"
+#include "coresview.h"
 #include "lanes/lanedrawer.h"
 #include "lanes/slicelane.h"
 #include "slicestats.h"
@@ -267,6 +268,14 @@ void TestSlices::flowsAreArrowsBetweenLanes()
         QCOMPARE(back->flows()[i].to - back->start(), t->flows()[i].to - t->start());
         QCOMPARE(back->flows()[i].toLane, t->flows()[i].toLane);
     }
+    // Grouped by core, the arrows still join the lanes of the same names.
+    const Trace grouped = groupByCore(*t);
+    QCOMPARE(grouped.flows().size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        QCOMPARE(grouped.lane(grouped.flows()[i].fromLane).name, t->lane(t->flows()[i].fromLane).name);
+        QCOMPARE(grouped.lane(grouped.flows()[i].toLane).name, t->lane(t->flows()[i].toLane).name);
+    }
+    QCOMPARE(grouped.sliceNames(), t->sliceNames());
 }
 
 RACEWAY_PAINTER_TEST_MAIN(TestSlices)
