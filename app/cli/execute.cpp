@@ -1,5 +1,6 @@
 #include "execute.h"
 
+#include "imageexport.h"
 #include "outputfile.h"
 #include "report.h"
 #include "runfilewriter.h"
@@ -7,11 +8,14 @@
 #include "savedrun.h"
 #include "termination.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QLocale>
 
 #include <csignal>
+#include <functional>
 #include <memory>
 
 #include <unistd.h>
@@ -69,7 +73,156 @@ private:
     bool m_shown = false;
 };
 
+// Runs it to its end (or Ctrl+C's), collecting as the command line does; true when interrupted twice.
+bool driveRun(Runner &runner, const CliOptions &o, QTextStream &err, const QString &what,
+              const std::function<bool()> &giveUp)
+{
+    const std::int64_t startedNs = nowNs();
+    ProgressLine progress(o, err, what);
+    bool abandoned = false;
+    for (;;) {
+        const bool stopping = Termination::count() > 0;
+        if (stopping) runner.cancel();
+        if (giveUp()) {
+            abandoned = true;
+            break;
+        }
+        // The workload gets the cores to itself: nothing is collected until its workers are joined.
+        // The recorder holds what they write meanwhile (16 bytes an event, given back chunk by chunk as
+        // the trace is built from it, so the peak stays what streaming costs), and Raceway's own
+        // threads take next to no CPU from the run they draw (collecting as it ran took 70–85 % of the
+        // workload's CPU in counter threads=2 iterations=3000000 lock=on, 3–4 % now). Stopping polls faster.
+        if (!runner.workersJoined()) {
+            progress.update(runner, startedNs);
+            // Past the budget, what the workers write is only for the summaries, and the recorder keeps
+            // little of it waiting (Recorder::summaryChunkLimit): it is collected as it comes.
+            if (runner.recorder().budgetSpent() && !stopping) {
+                runner.collectPastBudget();
+                QThread::msleep(2);
+                continue;
+            }
+            QThread::msleep(stopping ? 1 : 5);
+            continue;
+        }
+        if (runner.collect(10)) break;
+        if (!runner.recorder().hasUnread()) QThread::msleep(5);
+    }
+    progress.erase();
+    return abandoned;
+}
+
+RunReport reportOf(const Scenario &scenario, const Runner &runner, int signal)
+{
+    const RunResult &r = runner.result();
+    RunReport report;
+    report.scenario = &scenario;
+    report.params = r.params;
+    report.metrics = r.metrics;
+    report.wallMs = r.wallMs;
+    report.events = r.events;
+    report.droppedEvents = r.droppedEvents;
+    report.maxEvents = runner.recorder().maxEvents();
+    report.cancelled = r.cancelled;
+    report.problems = r.problems;
+    report.budgetReachedNs = r.budgetReachedNs;
+    report.signal = signal;
+    return report;
+}
+
 } // namespace
+
+int executeSideBySide(const std::vector<SideBySideRun> &runs, const CliOptions &o, QTextStream &out,
+                      QTextStream &err)
+{
+    if (!o.svg.isEmpty() || !o.trace.isEmpty() || !o.save.isEmpty())
+        return usageError(err,
+                          QStringLiteral("runs side by side write --png and --json only (an SVG, a trace or "
+                                         "a saved run holds one run: trace each interpreter alone)"));
+    std::vector<std::unique_ptr<OutputFile>> outputs;
+    if (int status = prepareOutputs(o, &outputs, err)) return status;
+    Termination::install();
+    Termination::reset();
+    std::signal(SIGPIPE, SIG_IGN);
+    const auto giveUp = [] { return Termination::count() >= 2; };
+    // One after the other, so that each has the cores to itself.
+    std::vector<std::unique_ptr<Runner>> runners;
+    std::vector<RunReport> reports;
+    for (const SideBySideRun &run : runs) {
+        if (Termination::count() > 0) break; // stopped: what ran is written
+        Runner &runner =
+            *runners.emplace_back(std::make_unique<Runner>(*run.scenario, ParamValues(), o.maxEvents));
+        runner.start();
+        if (driveRun(runner, o, err, run.label, giveUp)) {
+            runner.cancel();
+            err << "raceway: interrupted twice (" << signalName(Termination::firstSignal())
+                << "): stopped without writing any file" << Qt::endl;
+            return Termination::exitStatus(Termination::firstSignal());
+        }
+        if (!runner.result().error.isEmpty()) {
+            err << "raceway: " << run.label << ": " << runner.result().error << Qt::endl;
+            return 1;
+        }
+        reports.push_back(reportOf(*run.scenario, runner, Termination::firstSignal()));
+    }
+    const int signal = Termination::firstSignal();
+    std::vector<FileOutcome> files;
+    int failedWrites = 0;
+    QString error;
+    for (const auto &output : outputs) {
+        FileOutcome &outcome = files.emplace_back(FileOutcome{output->kind(), output->path(), false, {}});
+        std::vector<StackedRun> stacked;
+        ExportOptions eo = exportOptions(reports.front(), o.width, o.scale);
+        for (std::size_t i = 0; i < reports.size(); ++i) {
+            const ExportOptions mine = exportOptions(reports[i], o.width, o.scale);
+            stacked.push_back(
+                {&runners[i]->trace(), mine.title + QStringLiteral(" — ") + runs[i].label, mine.note});
+        }
+        QIODevice *device = giveUp() ? nullptr : output->open(giveUp, &error);
+        bool ok = device && writeStackedPng(stacked, eo, *device, &error) && !giveUp();
+        if (giveUp()) error = QStringLiteral("not written: interrupted twice");
+        if (ok)
+            ok = output->commit(&error);
+        else
+            output->discard();
+        outcome.written = ok;
+        if (!ok) {
+            outcome.error = error;
+            ++failedWrites;
+            err << "raceway: cannot write '" << output->path() << "': " << error << Qt::endl;
+        }
+    }
+    bool problems = false;
+    if (o.json) {
+        QJsonArray list;
+        for (std::size_t i = 0; i < reports.size(); ++i) {
+            QJsonObject one = reportJson(reports[i], runners[i]->trace(), {});
+            one[QStringLiteral("interpreter")] = runs[i].label;
+            list.append(one);
+        }
+        QJsonArray written;
+        for (const QJsonValue &f : reportJson(reports.front(), runners.front()->trace(), files)
+                                       .value(QStringLiteral("files"))
+                                       .toArray())
+            written.append(f);
+        out << QJsonDocument(QJsonObject{{QStringLiteral("runs"), list}, {QStringLiteral("files"), written}})
+                   .toJson(QJsonDocument::Compact)
+            << '\n';
+    } else {
+        for (std::size_t i = 0; i < reports.size(); ++i) {
+            out << "== " << runs[i].label << '\n';
+            printSummary(out, reports[i], runners[i]->trace(),
+                         i + 1 == reports.size() ? files : std::vector<FileOutcome>{});
+        }
+    }
+    out.flush();
+    for (std::size_t i = 0; i < reports.size(); ++i)
+        for (const QString &problem : reports[i].problems) {
+            err << "raceway: " << runs[i].label << ": " << problem << Qt::endl;
+            problems = true;
+        }
+    if (signal != 0) return Termination::exitStatus(signal);
+    return failedWrites > 0 || problems ? 1 : 0;
+}
 
 int executeRun(const Scenario &scenario, const ParamValues &params, const CliOptions &o, QTextStream &out,
                QTextStream &err)
@@ -108,37 +261,7 @@ int executeRun(const Scenario &scenario, const ParamValues &params, const CliOpt
         runner.setSaver(saver.get());
     }
     runner.start();
-    const std::int64_t startedNs = nowNs();
-    ProgressLine progress(o, err, s->id());
-    bool abandoned = false;
-    for (;;) {
-        const bool stopping = Termination::count() > 0;
-        if (stopping) runner.cancel();
-        if (giveUp()) {
-            abandoned = true;
-            break;
-        }
-        // The workload gets the cores to itself: nothing is collected until its workers are joined.
-        // The recorder holds what they write meanwhile (16 bytes an event, given back chunk by chunk as
-        // the trace is built from it, so the peak stays what streaming costs), and Raceway's own
-        // threads take next to no CPU from the run they draw (collecting as it ran took 70–85 % of the
-        // workload's CPU in counter threads=2 iterations=3000000 lock=on, 3–4 % now). Stopping polls faster.
-        if (!runner.workersJoined()) {
-            progress.update(runner, startedNs);
-            // Past the budget, what the workers write is only for the summaries, and the recorder keeps
-            // little of it waiting (Recorder::summaryChunkLimit): it is collected as it comes.
-            if (runner.recorder().budgetSpent() && !stopping) {
-                runner.collectPastBudget();
-                QThread::msleep(2);
-                continue;
-            }
-            QThread::msleep(stopping ? 1 : 5);
-            continue;
-        }
-        if (runner.collect(10)) break;
-        if (!runner.recorder().hasUnread()) QThread::msleep(5);
-    }
-    progress.erase();
+    const bool abandoned = driveRun(runner, o, err, s->id(), giveUp);
     const int signal = Termination::firstSignal();
     std::vector<FileOutcome> files;
     for (const auto &output : outputs)
@@ -155,18 +278,7 @@ int executeRun(const Scenario &scenario, const ParamValues &params, const CliOpt
         err << "raceway: " << r.error << Qt::endl;
         return 1;
     }
-    RunReport report;
-    report.scenario = s;
-    report.params = r.params;
-    report.metrics = r.metrics;
-    report.wallMs = r.wallMs;
-    report.events = r.events;
-    report.droppedEvents = r.droppedEvents;
-    report.maxEvents = runner.recorder().maxEvents();
-    report.cancelled = r.cancelled;
-    report.problems = r.problems;
-    report.budgetReachedNs = r.budgetReachedNs;
-    report.signal = signal;
+    const RunReport report = reportOf(*s, runner, signal);
     const runfile::SavedRun described = describeRun(scenario, r, report.maxEvents, runner.trace(), signal);
     int failedWrites = writeOutputs(runner.trace(), exportOptions(report, o.width, o.scale), outputs, &files,
                                     giveUp, err, &described);

@@ -21,7 +21,8 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
                                        QStringLiteral("--max-events"), QStringLiteral("--timeout"),
                                        QStringLiteral("--python"),     QStringLiteral("--slow-step")};
     QStringList ours, scriptArgs;
-    QString script, timeout, python, slowStep, onDeadlock = QStringLiteral("end");
+    QString script, timeout, slowStep, onDeadlock = QStringLiteral("end");
+    QStringList pythons; // more than one: the script under each in turn, side by side
     bool calls = false;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -57,7 +58,7 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
         if (a == QLatin1String("--timeout"))
             timeout = v;
         else if (a == QLatin1String("--python"))
-            python = v;
+            pythons << v;
         else if (a == QLatin1String("--slow-step"))
             slowStep = v;
         else
@@ -100,16 +101,38 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const QString problem = py::checkScript(job.script); !problem.isEmpty())
         return usageError(err, problem);
     QString error;
-    job.python = py::findPython(python, &error);
-    if (job.python.isEmpty()) return usageError(err, error);
-    if (py::probePython(job.python, &error).version.isEmpty()) return usageError(err, error);
     job.tracerDir = py::tracerDirectory(&error);
     if (job.tracerDir.isEmpty()) {
         err << "raceway: " << error << Qt::endl;
         return 1;
     }
-    const py::PythonScenario scenario(job);
-    return executeRun(scenario, ParamValues(), o, out, err);
+    if (pythons.size() > 8)
+        return usageError(
+            err, QStringLiteral("option --python: %1 interpreters given (allowed: at most 8 side by side)")
+                     .arg(pythons.size()));
+    if (pythons.size() <= 1) {
+        job.python = py::findPython(pythons.value(0), &error);
+        if (job.python.isEmpty()) return usageError(err, error);
+        if (py::probePython(job.python, &error).version.isEmpty()) return usageError(err, error);
+        const py::PythonScenario scenario(job);
+        return executeRun(scenario, ParamValues(), o, out, err);
+    }
+    // Each interpreter checked before any runs; each run labelled with its version and build.
+    std::vector<std::unique_ptr<py::PythonScenario>> scenarios;
+    std::vector<SideBySideRun> runs;
+    for (const QString &requested : pythons) {
+        py::PythonJob one = job;
+        one.python = py::findPython(requested, &error);
+        if (one.python.isEmpty()) return usageError(err, error);
+        const py::PythonInfo info = py::probePython(one.python, &error);
+        if (info.version.isEmpty()) return usageError(err, error);
+        scenarios.push_back(std::make_unique<py::PythonScenario>(one));
+        runs.push_back({scenarios.back().get(),
+                        QStringLiteral("Python %1, %2")
+                            .arg(info.version, info.freeThreaded ? QStringLiteral("free-threaded")
+                                                                 : QStringLiteral("with the GIL"))});
+    }
+    return executeSideBySide(runs, o, out, err);
 }
 
 int listPythons(const QStringList &args, QTextStream &out, QTextStream &err)

@@ -14,6 +14,7 @@ private Q_SLOTS:
     void coresSayWhichThreadRan();
     void coreWaitsSampledWhereTheKernelRefuses();
     void freeThreadedPythonHasNoGil();
+    void interpretersSideBySide();
 };
 
 void TestPythonCores::coresSayWhichThreadRan()
@@ -254,6 +255,94 @@ assert counter == 20_000, counter
     QVERIFY(metricValue(metrics, QStringLiteral("tracer_events")).toULongLong() >= 40'000 + waits);
     for (int n = 0; n < 4; ++n)
         QVERIFY(laneNamed(runner->trace(), QStringLiteral("taker-%1").arg(n)) != SIZE_MAX);
+}
+
+void TestPythonCores::interpretersSideBySide()
+{
+    // `trace SCRIPT --python A --python B`: the script under each in turn, one report each in "runs", one
+    // picture with both on one time scale; what only holds one run is refused up front.
+    const QString python = freeThreadedPython();
+    if (python.isEmpty()) {
+        const QString why =
+            QStringLiteral("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");
+        if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL(qPrintable(why));
+        QSKIP(qPrintable(why));
+    }
+    const QString script = writeScript(QStringLiteral("pair.py"), R"PY(import threading
+counter = 0
+def add():
+    global counter
+    for _ in range(100_000):
+        counter += 1
+ts = [threading.Thread(target=add, name=f"adder-{n}") for n in range(2)]
+for t in ts: t.start()
+for t in ts: t.join()
+)PY");
+    const QString png = m_dir.filePath(QStringLiteral("both.png")),
+                  one = m_dir.filePath(QStringLiteral("one.png"));
+    const Result r =
+        raceway({QStringLiteral("trace"), script, QStringLiteral("--python"), m_python,
+                 QStringLiteral("--python"), python, QStringLiteral("--json"), QStringLiteral("--png"), png});
+    QVERIFY2(r.status == 0, r.err.constData());
+    const QJsonArray runs = r.json.value(QStringLiteral("runs")).toArray();
+    QCOMPARE(runs.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        const QJsonObject run = runs[i].toObject();
+        const bool free = i == 1;
+        QCOMPARE(
+            run.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("free_threaded")).toBool(),
+            free);
+        QVERIFY(run.value(QStringLiteral("interpreter"))
+                    .toString()
+                    .endsWith(free ? QStringLiteral("free-threaded") : QStringLiteral("with the GIL")));
+        bool gilLane = false;
+        for (const QJsonValue &l : run.value(QStringLiteral("lanes")).toArray())
+            gilLane =
+                gilLane || l.toObject().value(QStringLiteral("kind")).toString() == QLatin1String("gil");
+        QCOMPARE(gilLane, !free);
+        QCOMPARE(run.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("threads")).toInt(), 3);
+    }
+    QCOMPARE(r.json.value(QStringLiteral("files")).toArray().size(), 1);
+    QVERIFY(r.json.value(QStringLiteral("files"))
+                .toArray()[0]
+                .toObject()
+                .value(QStringLiteral("written"))
+                .toBool());
+    // Both runs in the one picture: taller than either alone.
+    const Result alone = raceway({QStringLiteral("trace"), script, QStringLiteral("--python"), m_python,
+                                  QStringLiteral("--png"), one});
+    QVERIFY2(alone.status == 0, alone.err.constData());
+    const auto sizeOf = [](const QString &path) { // a PNG's IHDR: width and height, big-endian
+        QFile f(path);
+        const QByteArray head = f.open(QIODevice::ReadOnly) ? f.read(24) : QByteArray();
+        const auto be = [&](int at) {
+            return head.size() < at + 4
+                       ? 0u
+                       : (quint32(quint8(head[at])) << 24 | quint32(quint8(head[at + 1])) << 16 |
+                          quint32(quint8(head[at + 2])) << 8 | quint32(quint8(head[at + 3])));
+        };
+        return std::pair{be(16), be(20)};
+    };
+    const auto both = sizeOf(png), single = sizeOf(one);
+    QVERIFY(single.first > 0 && single.second > 0);
+    QCOMPARE(both.first, single.first);
+    QVERIFY2(both.second > single.second * 3 / 2,
+             qPrintable(QStringLiteral("%1 vs %2").arg(both.second).arg(single.second)));
+    // A trace file or a saved run holds one run: refused before anything runs, nothing written.
+    const QString trace = m_dir.filePath(QStringLiteral("t.json"));
+    const Result refused = raceway({QStringLiteral("trace"), script, QStringLiteral("--python"), m_python,
+                                    QStringLiteral("--python"), python, QStringLiteral("--trace"), trace});
+    QCOMPARE(refused.status, 2);
+    QVERIFY(refused.err.startsWith("raceway: runs side by side write --png and --json only"));
+    QCOMPARE(refused.err.count('\n'), 1);
+    QVERIFY(!QFileInfo::exists(trace));
+    // An interpreter that is not there: one line naming it, before the first one runs.
+    const Result missing = raceway({QStringLiteral("trace"), script, QStringLiteral("--python"), m_python,
+                                    QStringLiteral("--python"), m_dir.filePath(QStringLiteral("nope")),
+                                    QStringLiteral("--json")});
+    QCOMPARE(missing.status, 2);
+    QVERIFY(missing.out.isEmpty());
+    QVERIFY(missing.err.contains("nope"));
 }
 
 QTEST_GUILESS_MAIN(TestPythonCores)

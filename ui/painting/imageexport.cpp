@@ -78,6 +78,62 @@ QImage renderTimeline(const Trace &trace, const ExportOptions &options)
     return image;
 }
 
+QImage renderStacked(const std::vector<StackedRun> &runs, const ExportOptions &options)
+{
+    std::int64_t span = 1;
+    for (const StackedRun &r : runs)
+        span = std::max(span, r.trace->end() - r.trace->start());
+    std::vector<const Trace *> above;
+    std::vector<TimelinePainter> painters;
+    painters.reserve(runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const StackedRun &r = runs[i];
+        TimelinePainter &painter = painters.emplace_back(*r.trace, options.dark ? TimelinePalette::dark()
+                                                                                : TimelinePalette::light());
+        painter.setTitle(r.title);
+        painter.setNote(r.note);
+        painter.setWindow(r.trace->start(), r.trace->start() + span);
+        const bool last = i + 1 == runs.size();
+        painter.setShowLegend(last); // the last run's legend explains every run's lanes
+        if (last) painter.setLegendAlso(above);
+        above.push_back(r.trace);
+    }
+    const double zoom = exportZoom(options);
+    const int width = layoutWidth(options);
+    int height = 0;
+    std::vector<int> tops;
+    for (const TimelinePainter &painter : painters) {
+        tops.push_back(height);
+        height += painter.preferredHeight(width);
+    }
+    QImage image(options.width * std::max(1, options.scale),
+                 std::max(1, int(std::min<double>(maxExportHeight, std::lround(height * zoom)))),
+                 QImage::Format_RGB32);
+    image.fill(options.dark ? TimelinePalette::dark().background : TimelinePalette::light().background);
+    image.setDevicePixelRatio(zoom);
+    QPainter p(&image);
+    InkLog ink; // what any run drew, for the legend under the last
+    for (std::size_t i = 0; i < painters.size(); ++i) {
+        painters[i].setInkLog(&ink);
+        painters[i].paint(p,
+                          painters[i].layout(QRect(0, tops[i], width, painters[i].preferredHeight(width))));
+    }
+    p.end();
+    image.setDevicePixelRatio(1);
+    return image;
+}
+
+bool writeStackedPng(const std::vector<StackedRun> &runs, const ExportOptions &options, QIODevice &out,
+                     QString *error)
+{
+    QImageWriter writer(&out, "png");
+    if (!writer.write(renderStacked(runs, options))) {
+        if (error) *error = writer.errorString();
+        return false;
+    }
+    return true;
+}
+
 bool writePng(const Trace &trace, const ExportOptions &options, QIODevice &out, QString *error)
 {
     QImageWriter writer(&out, "png");

@@ -7,6 +7,8 @@
 #include <QImage>
 #include <QString>
 
+#include <vector>
+
 namespace raceway {
 
 struct ExportOptions
@@ -40,5 +42,17 @@ QString exportSizeProblem(const Trace &trace, const ExportOptions &options);
 QImage renderTimeline(const Trace &trace, const ExportOptions &options);
 bool writePng(const Trace &trace, const ExportOptions &options, QIODevice &out, QString *error);
 bool writeSvg(const Trace &trace, const ExportOptions &options, QIODevice &out, QString *error);
+
+// Runs drawn one above the other on one time scale (each from its own start, all as long as the
+// longest), as the window stacks a run over the one before: each with its title, the last with the
+// legend of everything drawn. options' title and window are not used.
+struct StackedRun
+{
+    const Trace *trace = nullptr;
+    QString title, note;
+};
+QImage renderStacked(const std::vector<StackedRun> &runs, const ExportOptions &options);
+bool writeStackedPng(const std::vector<StackedRun> &runs, const ExportOptions &options, QIODevice &out,
+                     QString *error);
 
 } // namespace raceway
