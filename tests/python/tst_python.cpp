@@ -19,6 +19,8 @@ private Q_SLOTS:
     void drawnWhileItRuns();
     void processesRunSideBySide();
     void asyncioTasksHaveLanes();
+    void asyncioLockIsALock_data();
+    void asyncioLockIsALock();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
     void terminatedWorkersSayHowTheyEnded();
@@ -464,6 +466,76 @@ print("children", len(codes), "failed", sum(1 for c in codes if c))
     for (const QJsonValue &lane : r.json.value(QStringLiteral("lanes")).toArray())
         processLanes += lane[QStringLiteral("kind")].toString() == QLatin1String("process");
     QCOMPARE(processLanes, 101);
+}
+
+void TestPython::asyncioLockIsALock_data()
+{
+    QTest::addColumn<bool>("pure");
+    QTest::newRow("C accelerator") << false;
+    QTest::newRow("pure Python") << true;
+}
+
+void TestPython::asyncioLockIsALock()
+{
+    // Twenty tasks take one asyncio.Lock five times each, sleeping while they hold it: the lock has a lane
+    // named as the script names it, the tasks queued behind the holder are drawn waiting for it (not
+    // awaiting I/O), and the waits drawn are the waits counted, in number and in time.
+    QFETCH(bool, pure);
+    const PureTracer tracer(pure);
+    const QString script = writeScript(QStringLiteral("alock.py"), R"PY(import asyncio
+shared = [0]
+async def worker(lock):
+    for _ in range(5):
+        async with lock:
+            v = shared[0]
+            await asyncio.sleep(0.001)
+            shared[0] = v + 1
+async def main():
+    lock = asyncio.Lock()
+    await asyncio.gather(*(worker(lock) for _ in range(20)))
+    assert shared[0] == 100
+asyncio.run(main())
+)PY");
+    const auto runner = traced(script);
+    const Trace &t = runner->trace();
+    const auto &metrics = runner->result().metrics;
+    QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+    const std::size_t lock = laneNamed(t, QStringLiteral("asyncio.Lock lock"));
+    QVERIFY(lock != SIZE_MAX);
+    QCOMPARE(t.lane(lock).kind, LaneKind::Lock);
+    const qulonglong waits = metricValue(metrics, QStringLiteral("lock_waits")).toULongLong();
+    QCOMPARE(metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(), waits);
+    QVERIFY2(waits >= 50, qPrintable(QString::number(waits))); // all but a few of the 100 queue up
+    int lockObj = -1;
+    for (std::size_t o = 0; o < t.objects().size(); ++o)
+        if (t.objects()[o].lane == int(lock)) lockObj = int(o);
+    QVERIFY(lockObj > 0);
+    std::int64_t drawnNs = 0;
+    std::uint64_t drawn = 0;
+    int tasks = 0;
+    for (std::size_t i = 0; i < t.lanes().size(); ++i) {
+        if (!t.lane(i).name.startsWith(QLatin1String("task ")) ||
+            !t.lane(i).name.endsWith(QLatin1String("(worker)")))
+            continue;
+        ++tasks;
+        t.forEachInterval(i, [&](const Interval &iv) {
+            if (iv.state != State::Waiting) return;
+            QCOMPARE(int(iv.obj), lockObj); // waiting for that lock
+            drawnNs += iv.end - iv.start;
+            ++drawn;
+        });
+    }
+    QCOMPARE(tasks, 20);
+    QCOMPARE(drawn, std::uint64_t(waits));
+    const double waitMs = metricValue(metrics, QStringLiteral("lock_wait_ms")).toDouble();
+    QVERIFY2(std::abs(double(drawnNs) / 1e6 - waitMs) < 0.01,
+             qPrintable(QStringLiteral("%1 ms drawn, %2 ms counted").arg(double(drawnNs) / 1e6).arg(waitMs)));
+    // One holder at a time on the lock's lane, a hundred holds in all.
+    int holds = 0;
+    t.forEachInterval(lock, [&](const Interval &iv) {
+        if (iv.state == State::Held) ++holds;
+    });
+    QCOMPARE(holds, 100);
 }
 
 QTEST_GUILESS_MAIN(TestPython)

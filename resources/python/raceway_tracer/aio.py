@@ -1,7 +1,8 @@
 """asyncio: each Task gets a lane of its own, named "task " and its name. A step of the task (the
 event loop running it until its next await) is drawn running; between steps it is awaiting; it ends
 when it is done. Steps are seen where the loop runs its callbacks (Handle._run), so every event loop
-and every task is covered without touching the script."""
+and every task is covered without touching the script. An asyncio.Lock is traced as a threading.Lock
+is: a lane of its own, and a task's wait for it drawn as that wait."""
 
 import os
 import time
@@ -54,7 +55,7 @@ def patch_events(module):
             lane = w.new_lane("task " + task.get_name() + (" (%s)" % what if what else ""))
             task._raceway_lane = lane
             w.event_on(lane, wire.THREAD_START)
-        else:
+        elif not getattr(task, "_raceway_waiting", False):  # a lock's wait ends where it is taken
             w.event_on(lane, IO_END)
         began = _mono()
         try:
@@ -63,6 +64,78 @@ def patch_events(module):
             took = _mono() - began
             if took >= SLOW_STEP_NS:  # nothing else on this loop ran meanwhile
                 w.event_on(lane, wire.MARK, wire.MARK_SLOW_STEP, min(took // 1000, 0xFFFFFFFF))
-            w.event_on(lane, wire.THREAD_END if task.done() else IO_BEGIN)
+            if task.done():
+                w.event_on(lane, wire.THREAD_END)
+            elif not getattr(task, "_raceway_waiting", False):  # waiting for a lock is drawn so, not as I/O
+                w.event_on(lane, IO_BEGIN)
 
     module.Handle._run = _run
+
+
+def _task_lane(module):
+    """The lane of the task running now, or None (not in a task, or one without a lane)."""
+    try:
+        task = module.current_task()
+    except RuntimeError:  # no running loop
+        return None, None
+    lane = getattr(task, "_raceway_lane", None) if task is not None else None
+    return (task, lane) if lane not in (None, False) else (None, None)
+
+
+def patch_locks(module):
+    """asyncio.Lock as threading.Lock is traced: its own lane (holder, waiters), each task's wait for it
+    drawn as that wait rather than as an await of something else, counted in the lock waits."""
+    import asyncio
+
+    cls = module.Lock
+    acquire = cls.acquire
+    release = cls.release
+
+    def number(lock, w):
+        obj = getattr(lock, "_raceway_obj", None)
+        if obj is None:
+            obj = w.reserve_object()
+            name = wire.binding_name(lock) or wire.creation_site(lock) or "asyncio"
+            w.describe_object(obj, wire.OBJ_LOCK, "asyncio.Lock " + name)
+            lock._raceway_obj = obj
+        return obj
+
+    async def traced_acquire(self):
+        w = _state["wire"]
+        task, lane = _task_lane(asyncio)
+        if w is None or not w.ok or lane is None:
+            return await acquire(self)
+        obj = number(self, w)
+        if not obj:
+            return await acquire(self)
+        # Taken at once where it is free and nobody queues for it; otherwise the task waits for it (the
+        # loop's step ends, and the next one begins once the lock is handed over).
+        waiters = getattr(self, "_waiters", None)
+        waits = self.locked() or bool(waiters and any(not f.cancelled() for f in waiters))
+        if waits:
+            w.event_on(lane, wire.LOCK_REQUESTED, obj)
+            w.count_wait()
+            task._raceway_waiting = True
+        try:
+            got = await acquire(self)
+        except BaseException:
+            if waits:
+                task._raceway_waiting = False
+                w.event_on(lane, wire.WAIT_END, obj)  # cancelled while waiting: it runs again
+            raise
+        if waits:
+            task._raceway_waiting = False
+        w.event_on(lane, wire.LOCK_ACQUIRED, obj)
+        return got
+
+    def traced_release(self):
+        w = _state["wire"]
+        obj = getattr(self, "_raceway_obj", 0)
+        if w is not None and w.ok and obj:
+            task, lane = _task_lane(asyncio)
+            if lane is not None:
+                w.event_on(lane, wire.LOCK_RELEASED, obj)
+        return release(self)
+
+    cls.acquire = traced_acquire
+    cls.release = traced_release
