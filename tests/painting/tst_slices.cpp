@@ -296,6 +296,10 @@ void TestSlices::repeatedNamesKeepTheirTidWhenCut()
     QVERIFY2(calls.endsWith(QStringLiteral(" (2) calls")) && fm.horizontalAdvance(calls) <= 120,
              qPrintable(calls));
     QCOMPARE(LaneDrawer::fitName(QStringLiteral("w0 calls"), fm, 150), QStringLiteral("w0 calls"));
+    // An asyncio task's keeps its number: "task Task-12 (downl…".
+    const QString task = LaneDrawer::fitName(QStringLiteral("task Task-12 (download_everything)"), fm, 120);
+    QVERIFY2(task.startsWith(QStringLiteral("task Task-12")) && fm.horizontalAdvance(task) <= 120,
+             qPrintable(task));
     // Where the tid alone would take most of the room, the middle of the whole name goes.
     const QString narrow = LaneDrawer::fitName(a, fm, 60);
     QVERIFY(fm.horizontalAdvance(narrow) <= 60);

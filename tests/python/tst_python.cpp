@@ -21,6 +21,7 @@ private Q_SLOTS:
     void asyncioTasksHaveLanes();
     void asyncioLockIsALock_data();
     void asyncioLockIsALock();
+    void asyncioSemaphoreAndEvent();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
     void terminatedWorkersSayHowTheyEnded();
@@ -300,14 +301,17 @@ void TestPython::asyncioTasksHaveLanes()
              tasks.size());
     QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("threads")).toInt(), 1);
     QCOMPARE(tasks.size(), 6u);
-    int awaited = 0;
+    int awaited = 0, slept = 0;
     std::int64_t latestStart = 0, earliestEnd = INT64_MAX;
     for (std::size_t i : tasks) {
         std::int64_t from = -1, to = -1;
         trace.forEachInterval(i, [&](const Interval &iv) {
-            if (iv.state == State::WaitingIo && iv.end - iv.start >= 150'000'000) { // the 200 ms sleep
+            // The five in asyncio.sleep(0.2) sleep; the main task awaits them.
+            if ((iv.state == State::WaitingIo || iv.state == State::Sleeping) &&
+                iv.end - iv.start >= 150'000'000) {
                 from = iv.start;
                 to = iv.end;
+                if (iv.state == State::Sleeping) ++slept;
             }
         });
         if (from < 0) continue;
@@ -316,6 +320,7 @@ void TestPython::asyncioTasksHaveLanes()
         earliestEnd = std::min(earliestEnd, to);
     }
     QCOMPARE(awaited, 6);
+    QCOMPARE(slept, 5);
     QVERIFY(latestStart < earliestEnd); // all five were waiting at once
 }
 
@@ -536,6 +541,82 @@ asyncio.run(main())
         if (iv.state == State::Held) ++holds;
     });
     QCOMPARE(holds, 100);
+    // A task asleep while it holds the lock is drawn asleep, then holding again (not awaiting I/O).
+    const std::size_t first = laneNamed(t, QStringLiteral("task Task-2 (worker)"));
+    QVERIFY(first != SIZE_MAX);
+    int asleep = 0, holding = 0, io = 0;
+    t.forEachInterval(first, [&](const Interval &iv) {
+        asleep += iv.state == State::Sleeping;
+        holding += iv.state == State::Holding;
+        io += iv.state == State::WaitingIo;
+    });
+    QCOMPARE(asleep, 5);
+    QVERIFY2(holding >= 10, qPrintable(QString::number(holding))); // before and after each sleep
+    QCOMPARE(io, 0);
+}
+
+void TestPython::asyncioSemaphoreAndEvent()
+{
+    // Nine downloads wait for one go signal (an asyncio.Event), then at most three at a time
+    // (asyncio.Semaphore(3)): the event and the semaphore have lanes, the tasks are drawn waiting for the
+    // event until it is set and for the semaphore while three are inside, never more than three hold it.
+    const QString script = writeScript(QStringLiteral("downloads.py"), R"PY(import asyncio
+async def download(slots, go):
+    await go.wait()
+    async with slots:
+        await asyncio.sleep(0.02)
+async def main():
+    slots = asyncio.Semaphore(3)
+    go = asyncio.Event()
+    tasks = [asyncio.create_task(download(slots, go)) for _ in range(9)]
+    await asyncio.sleep(0.05)
+    go.set()
+    await asyncio.gather(*tasks)
+asyncio.run(main())
+)PY");
+    const auto runner = traced(script);
+    const Trace &t = runner->trace();
+    const auto &metrics = runner->result().metrics;
+    QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+    const std::size_t slots = laneNamed(t, QStringLiteral("asyncio.Semaphore slots"));
+    const std::size_t go = laneNamed(t, QStringLiteral("asyncio.Event go"));
+    QVERIFY(slots != SIZE_MAX && go != SIZE_MAX);
+    QCOMPARE(t.lane(slots).kind, LaneKind::Semaphore);
+    QCOMPARE(t.lane(go).kind, LaneKind::Signal);
+    std::int64_t peak = 0;
+    for (const SeriesPoint &pt : t.lane(slots).series)
+        peak = std::max(peak, pt.b);
+    QCOMPARE(peak, std::int64_t(3));
+    QCOMPARE(t.lane(slots).series.back().b, 0);
+    const qulonglong waits = metricValue(metrics, QStringLiteral("lock_waits")).toULongLong();
+    QCOMPARE(metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(), waits);
+    QVERIFY2(waits >= 6, qPrintable(QString::number(waits))); // nine arrive at once, three get in
+    int goObj = -1;
+    for (std::size_t o = 0; o < t.objects().size(); ++o)
+        if (t.objects()[o].lane == int(go)) goObj = int(o);
+    QVERIFY(goObj > 0);
+    int forTheSignal = 0, holdsAtOnce = 0;
+    std::vector<std::pair<std::int64_t, int>> edges;
+    for (std::size_t i = 0; i < t.lanes().size(); ++i) {
+        if (!t.lane(i).name.endsWith(QLatin1String("(download)"))) continue;
+        t.forEachInterval(i, [&](const Interval &iv) {
+            if (iv.state == State::Waiting && iv.obj == goObj) {
+                QVERIFY(iv.end - iv.start >= 30'000'000);
+                ++forTheSignal;
+            }
+            // Inside: holding it, or asleep while holding it (the downloads sleep nowhere else).
+            if (iv.state == State::Holding || iv.state == State::Sleeping) {
+                edges.push_back({iv.start, 1});
+                edges.push_back({iv.end, -1});
+            }
+        });
+    }
+    QCOMPARE(forTheSignal, 9); // each waited ~50 ms for go.set()
+    std::sort(edges.begin(), edges.end());
+    int inside = 0;
+    for (const auto &[at, d] : edges)
+        holdsAtOnce = std::max(holdsAtOnce, inside += d);
+    QCOMPARE(holdsAtOnce, 3);
 }
 
 QTEST_GUILESS_MAIN(TestPython)

@@ -55,6 +55,8 @@ def patch_events(module):
             lane = w.new_lane("task " + task.get_name() + (" (%s)" % what if what else ""))
             task._raceway_lane = lane
             w.event_on(lane, wire.THREAD_START)
+        elif getattr(task, "_raceway_sleeping", False):  # back from asyncio.sleep: to what it did before
+            w.event_on(lane, wire.SLEEP_END)
         elif not getattr(task, "_raceway_waiting", False):  # a lock's wait ends where it is taken
             w.event_on(lane, IO_END)
         began = _mono()
@@ -66,6 +68,8 @@ def patch_events(module):
                 w.event_on(lane, wire.MARK, wire.MARK_SLOW_STEP, min(took // 1000, 0xFFFFFFFF))
             if task.done():
                 w.event_on(lane, wire.THREAD_END)
+            elif getattr(task, "_raceway_sleeping", False):
+                w.event_on(lane, wire.SLEEP_BEGIN)
             elif not getattr(task, "_raceway_waiting", False):  # waiting for a lock is drawn so, not as I/O
                 w.event_on(lane, IO_BEGIN)
 
@@ -82,34 +86,28 @@ def _task_lane(module):
     return (task, lane) if lane not in (None, False) else (None, None)
 
 
-def patch_locks(module):
-    """asyncio.Lock as threading.Lock is traced: its own lane (holder, waiters), each task's wait for it
-    drawn as that wait rather than as an await of something else, counted in the lock waits."""
-    import asyncio
+def _number(owner, w, kind, prefix):
+    """The object's number, described the first time by the name the script uses for it here."""
+    obj = getattr(owner, "_raceway_obj", None)
+    if obj is None:
+        obj = w.reserve_object()
+        name = wire.binding_name(owner) or wire.creation_site(owner) or "asyncio"
+        w.describe_object(obj, kind, prefix + " " + name)
+        owner._raceway_obj = obj
+    return obj
 
-    cls = module.Lock
-    acquire = cls.acquire
-    release = cls.release
 
-    def number(lock, w):
-        obj = getattr(lock, "_raceway_obj", None)
-        if obj is None:
-            obj = w.reserve_object()
-            name = wire.binding_name(lock) or wire.creation_site(lock) or "asyncio"
-            w.describe_object(obj, wire.OBJ_LOCK, "asyncio.Lock " + name)
-            lock._raceway_obj = obj
-        return obj
-
+def _traced_acquire(asyncio, acquire, kind):
     async def traced_acquire(self):
         w = _state["wire"]
         task, lane = _task_lane(asyncio)
         if w is None or not w.ok or lane is None:
             return await acquire(self)
-        obj = number(self, w)
+        obj = _number(self, w, kind, "asyncio." + type(self).__name__)
         if not obj:
             return await acquire(self)
         # Taken at once where it is free and nobody queues for it; otherwise the task waits for it (the
-        # loop's step ends, and the next one begins once the lock is handed over).
+        # loop's step ends, and the next one begins once it is handed over).
         waiters = getattr(self, "_waiters", None)
         waits = self.locked() or bool(waiters and any(not f.cancelled() for f in waiters))
         if waits:
@@ -128,14 +126,96 @@ def patch_locks(module):
         w.event_on(lane, wire.LOCK_ACQUIRED, obj)
         return got
 
-    def traced_release(self):
+    return traced_acquire
+
+
+def _traced_release(asyncio, release, kind):
+    def traced_release(self, *args, **kwargs):
         w = _state["wire"]
-        obj = getattr(self, "_raceway_obj", 0)
-        if w is not None and w.ok and obj:
+        if w is not None and w.ok:
+            task, lane = _task_lane(asyncio)
+            obj = getattr(self, "_raceway_obj", None)
+            if obj is None and kind == wire.OBJ_SEMAPHORE and lane is not None:
+                obj = _number(self, w, kind, "asyncio." + type(self).__name__)  # given before taken
+            if obj and lane is not None:
+                w.event_on(lane, wire.LOCK_RELEASED, obj)
+        return release(self, *args, **kwargs)
+
+    return traced_release
+
+
+def patch_locks(module):
+    """asyncio's Lock, Semaphore (BoundedSemaphore) and Event as threading's are traced: a lane each
+    (holder or holders, waiters), each task's wait for one drawn as that wait rather than as an await of
+    something else, lock and semaphore waits counted in the lock waits."""
+    import asyncio
+
+    module.Lock.acquire = _traced_acquire(asyncio, module.Lock.acquire, wire.OBJ_LOCK)
+    module.Lock.release = _traced_release(asyncio, module.Lock.release, wire.OBJ_LOCK)
+    module.Semaphore.acquire = _traced_acquire(asyncio, module.Semaphore.acquire, wire.OBJ_SEMAPHORE)
+    module.Semaphore.release = _traced_release(asyncio, module.Semaphore.release, wire.OBJ_SEMAPHORE)
+
+    event = module.Event
+    wait, set_, clear = event.wait, event.set, event.clear
+
+    async def traced_wait(self):
+        w = _state["wire"]
+        task, lane = _task_lane(asyncio)
+        if w is None or not w.ok or lane is None or self.is_set():
+            return await wait(self)
+        obj = _number(self, w, wire.OBJ_EVENT, "asyncio.Event")
+        if not obj:
+            return await wait(self)
+        w.event_on(lane, wire.WAIT_BEGIN, obj)
+        task._raceway_waiting = True
+        try:
+            return await wait(self)
+        finally:
+            task._raceway_waiting = False
+            w.event_on(lane, wire.WAIT_END, obj)
+
+    def signal(self, value):
+        w = _state["wire"]
+        if w is None or not w.ok:
+            return
+        obj = _number(self, w, wire.OBJ_EVENT, "asyncio.Event")
+        if obj:
             task, lane = _task_lane(asyncio)
             if lane is not None:
-                w.event_on(lane, wire.LOCK_RELEASED, obj)
-        return release(self)
+                w.event_on(lane, wire.SIGNAL, obj, value)
+            else:  # a callback of the loop's, not a task: on the thread's lane
+                w.event(wire.SIGNAL, obj, value)
 
-    cls.acquire = traced_acquire
-    cls.release = traced_release
+    def traced_set(self):
+        signal(self, 1)
+        return set_(self)
+
+    def traced_clear(self):
+        signal(self, 0)
+        return clear(self)
+
+    event.wait = traced_wait
+    event.set = traced_set
+    event.clear = traced_clear
+
+
+def patch_tasks(module):
+    """asyncio.sleep: the task is drawn sleeping until its next step, not awaiting I/O (and what it did
+    before, holding a lock say, is what it does again)."""
+    sleep = module.sleep
+
+    async def traced_sleep(delay, *args, **kwargs):
+        task = None
+        try:
+            task = module.current_task()
+        except RuntimeError:
+            pass
+        if task is None or getattr(task, "_raceway_lane", None) in (None, False):
+            return await sleep(delay, *args, **kwargs)
+        task._raceway_sleeping = True
+        try:
+            return await sleep(delay, *args, **kwargs)
+        finally:
+            task._raceway_sleeping = False
+
+    module.sleep = traced_sleep

@@ -188,6 +188,7 @@ def _patch_subprocess(module):
 _PATCHES = {
     "asyncio.events": aio.patch_events,
     "asyncio.locks": aio.patch_locks,
+    "asyncio.tasks": aio.patch_tasks,
     "multiprocessing.util": _patch_multiprocessing_util,
     "multiprocessing.process": _patch_multiprocessing_process,
     "subprocess": _patch_subprocess,

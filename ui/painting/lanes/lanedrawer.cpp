@@ -59,6 +59,9 @@ QString LaneDrawer::fitName(const QString &name, const QFontMetrics &fm, int wid
             head = head.mid(slash + 3);
         if (room >= width / 3) return fm.elidedText(head, Qt::ElideMiddle, room) + suffix;
     }
+    // A numbered name with a description after it ("task Task-12 (download)"): the number stays.
+    static const QRegularExpression numbered(QStringLiteral(R"(^\D*\d+ \([^()]*\)$)"));
+    if (numbered.match(name).hasMatch()) return fm.elidedText(name, Qt::ElideRight, width);
     // Elided in the middle: "ThreadPoolExecutor-0_0" and "…-0_2" keep what tells them apart.
     return fm.elidedText(name, Qt::ElideMiddle, width);
 }
