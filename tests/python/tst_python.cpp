@@ -301,17 +301,18 @@ void TestPython::asyncioTasksHaveLanes()
              tasks.size());
     QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("threads")).toInt(), 1);
     QCOMPARE(tasks.size(), 6u);
-    int awaited = 0, slept = 0;
+    int awaited = 0, slept = 0, joined = 0;
     std::int64_t latestStart = 0, earliestEnd = INT64_MAX;
     for (std::size_t i : tasks) {
         std::int64_t from = -1, to = -1;
         trace.forEachInterval(i, [&](const Interval &iv) {
-            // The five in asyncio.sleep(0.2) sleep; the main task awaits them.
-            if ((iv.state == State::WaitingIo || iv.state == State::Sleeping) &&
+            // The five in asyncio.sleep(0.2) sleep; the main task waits for them (gather), as a join.
+            if ((iv.state == State::Waiting || iv.state == State::Sleeping) &&
                 iv.end - iv.start >= 150'000'000) {
                 from = iv.start;
                 to = iv.end;
                 if (iv.state == State::Sleeping) ++slept;
+                if (iv.state == State::Waiting) ++joined;
             }
         });
         if (from < 0) continue;
@@ -321,6 +322,7 @@ void TestPython::asyncioTasksHaveLanes()
     }
     QCOMPARE(awaited, 6);
     QCOMPARE(slept, 5);
+    QCOMPARE(joined, 1);
     QVERIFY(latestStart < earliestEnd); // all five were waiting at once
 }
 

@@ -34,6 +34,11 @@ def _asyncio_own(task, package):
     return code is not None and code.co_filename.startswith(package)
 
 
+def _awaits_tasks(task):
+    fut = getattr(task, "_fut_waiter", None)
+    return fut is not None and (hasattr(fut, "get_coro") or type(fut).__name__ == "_GatheringFuture")
+
+
 def patch_events(module):
     handle_run = module.Handle._run
     package = module.__file__.rsplit("/", 1)[0] + "/"
@@ -57,6 +62,9 @@ def patch_events(module):
             w.event_on(lane, wire.THREAD_START)
         elif getattr(task, "_raceway_sleeping", False):  # back from asyncio.sleep: to what it did before
             w.event_on(lane, wire.SLEEP_END)
+        elif getattr(task, "_raceway_joining", False):
+            task._raceway_joining = False
+            w.event_on(lane, wire.WAIT_END)
         elif not getattr(task, "_raceway_waiting", False):  # a lock's wait ends where it is taken
             w.event_on(lane, IO_END)
         began = _mono()
@@ -70,7 +78,12 @@ def patch_events(module):
                 w.event_on(lane, wire.THREAD_END)
             elif getattr(task, "_raceway_sleeping", False):
                 w.event_on(lane, wire.SLEEP_BEGIN)
-            elif not getattr(task, "_raceway_waiting", False):  # waiting for a lock is drawn so, not as I/O
+            elif getattr(task, "_raceway_waiting", False):  # waiting for a lock is drawn so, not as I/O
+                pass
+            elif _awaits_tasks(task):  # another task, or gather's: joining them, as Thread.join is drawn
+                task._raceway_joining = True
+                w.event_on(lane, wire.WAIT_BEGIN)
+            else:
                 w.event_on(lane, IO_BEGIN)
 
     module.Handle._run = _run
