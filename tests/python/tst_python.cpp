@@ -22,6 +22,7 @@ private Q_SLOTS:
     void asyncioLockIsALock_data();
     void asyncioLockIsALock();
     void asyncioSemaphoreAndEvent();
+    void asyncioQueueWaitsAreDrawn();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
     void terminatedWorkersSayHowTheyEnded();
@@ -619,6 +620,53 @@ asyncio.run(main())
     for (const auto &[at, d] : edges)
         holdsAtOnce = std::max(holdsAtOnce, inside += d);
     QCOMPARE(holdsAtOnce, 3);
+}
+
+void TestPython::asyncioQueueWaitsAreDrawn()
+{
+    // Two consumers wait in get() while the producer sleeps between items: drawn waiting for the queue,
+    // its lane named as the script names it; the Event asyncio.Queue keeps for itself is not the script's.
+    const QString script = writeScript(QStringLiteral("jobs.py"), R"PY(import asyncio
+async def producer(q):
+    for i in range(6):
+        await asyncio.sleep(0.01)
+        await q.put(i)
+    for _ in range(2):
+        await q.put(None)
+async def consumer(q, out):
+    while True:
+        item = await q.get()
+        if item is None:
+            return
+        out.append(item)
+async def main():
+    jobs = asyncio.Queue(maxsize=2)
+    out = []
+    await asyncio.gather(producer(jobs), consumer(jobs, out), consumer(jobs, out))
+    assert sorted(out) == list(range(6))
+asyncio.run(main())
+)PY");
+    const auto runner = traced(script);
+    const Trace &t = runner->trace();
+    QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("exit_code")).toInt(), 0);
+    const std::size_t q = laneNamed(t, QStringLiteral("asyncio.Queue q"));
+    QVERIFY(q != SIZE_MAX);
+    QCOMPARE(t.lane(q).kind, LaneKind::Queue);
+    for (const Lane &l : t.lanes())
+        QVERIFY2(!l.name.startsWith(QLatin1String("asyncio.Event")), qPrintable(l.name));
+    int qObj = -1;
+    for (std::size_t o = 0; o < t.objects().size(); ++o)
+        if (t.objects()[o].lane == int(q)) qObj = int(o);
+    int waits = 0, io = 0;
+    for (std::size_t i = 0; i < t.lanes().size(); ++i) {
+        if (!t.lane(i).name.endsWith(QLatin1String("(consumer)"))) continue;
+        t.forEachInterval(i, [&](const Interval &iv) {
+            waits += iv.state == State::Waiting && iv.obj == qObj;
+            io += iv.state == State::WaitingIo;
+        });
+    }
+    QVERIFY2(waits >= 6, qPrintable(QString::number(waits))); // each item awaited by someone
+    QCOMPARE(io, 0);
 }
 
 QTEST_GUILESS_MAIN(TestPython)

@@ -5,6 +5,7 @@ and every task is covered without touching the script. An asyncio.Lock is traced
 is: a lane of its own, and a task's wait for it drawn as that wait."""
 
 import os
+import sys
 import time
 
 from . import wire
@@ -25,6 +26,8 @@ SLOW_STEP_NS = _slow_step_ns()
 _mono = time.monotonic_ns
 
 _state = {"wire": None}
+_TRACER = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_LOCKS_FILE = [None]  # asyncio/locks.py, once patched
 
 
 def _asyncio_own(task, package):
@@ -99,13 +102,29 @@ def _task_lane(module):
     return (task, lane) if lane not in (None, False) else (None, None)
 
 
+def _user_place():
+    """'file.py:12' of the first frame outside the tracer, or None when that is the standard library's
+    (an object asyncio uses for itself: not the script's story)."""
+    frame = sys._getframe(1)
+    # The tracer's frames, and asyncio's `async with` for its locks and semaphores (asyncio/locks.py).
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_TRACER) or frame.f_code.co_filename == _LOCKS_FILE[0]
+    ):
+        frame = frame.f_back
+    if frame is None or frame.f_code.co_filename.startswith(wire._SKIP):
+        return None
+    return "%s:%d" % (os.path.basename(frame.f_code.co_filename), frame.f_lineno)
+
+
 def _number(owner, w, kind, prefix):
-    """The object's number, described the first time by the name the script uses for it here."""
+    """The object's number (0: the library's own, not traced), described the first time by the name the
+    script uses for it here, else where it is first used."""
     obj = getattr(owner, "_raceway_obj", None)
     if obj is None:
-        obj = w.reserve_object()
-        name = wire.binding_name(owner) or wire.creation_site(owner) or "asyncio"
-        w.describe_object(obj, kind, prefix + " " + name)
+        place = _user_place()
+        obj = w.reserve_object() if place is not None else 0
+        if obj:
+            w.describe_object(obj, kind, prefix + " " + (wire.binding_name(owner) or place))
         owner._raceway_obj = obj
     return obj
 
@@ -163,6 +182,7 @@ def patch_locks(module):
     something else, lock and semaphore waits counted in the lock waits."""
     import asyncio
 
+    _LOCKS_FILE[0] = module.__file__
     module.Lock.acquire = _traced_acquire(asyncio, module.Lock.acquire, wire.OBJ_LOCK)
     module.Lock.release = _traced_release(asyncio, module.Lock.release, wire.OBJ_LOCK)
     module.Semaphore.acquire = _traced_acquire(asyncio, module.Semaphore.acquire, wire.OBJ_SEMAPHORE)
@@ -232,3 +252,41 @@ def patch_tasks(module):
             task._raceway_sleeping = False
 
     module.sleep = traced_sleep
+
+
+def patch_queues(module):
+    """asyncio.Queue (LifoQueue, PriorityQueue): a task waiting in get() for an item, or in put() for
+    room, is drawn waiting for that queue."""
+    import asyncio
+
+    cls = module.Queue
+    get, put = cls.get, cls.put
+
+    async def waiting_on(self, coro):
+        w = _state["wire"]
+        task, lane = _task_lane(asyncio)
+        if w is None or not w.ok or lane is None:
+            return await coro
+        obj = _number(self, w, wire.OBJ_QUEUE, "asyncio." + type(self).__name__)
+        if not obj:
+            return await coro
+        w.event_on(lane, wire.WAIT_BEGIN, obj)
+        task._raceway_waiting = True
+        try:
+            return await coro
+        finally:
+            task._raceway_waiting = False
+            w.event_on(lane, wire.WAIT_END, obj)
+
+    async def traced_get(self):
+        if not self.empty():
+            return await get(self)
+        return await waiting_on(self, get(self))
+
+    async def traced_put(self, item):
+        if not self.full():
+            return await put(self, item)
+        return await waiting_on(self, put(self, item))
+
+    cls.get = traced_get
+    cls.put = traced_put

@@ -189,6 +189,7 @@ _PATCHES = {
     "asyncio.events": aio.patch_events,
     "asyncio.locks": aio.patch_locks,
     "asyncio.tasks": aio.patch_tasks,
+    "asyncio.queues": aio.patch_queues,
     "multiprocessing.util": _patch_multiprocessing_util,
     "multiprocessing.process": _patch_multiprocessing_process,
     "subprocess": _patch_subprocess,
