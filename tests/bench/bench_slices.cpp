@@ -98,3 +98,45 @@ static void BM_RenderSlicesZoomedIn(benchmark::State &state)
     renderSlices(state, 0.001);
 }
 BENCHMARK(BM_RenderSlicesZoomedIn)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// A traced program's calls as the collector reads them (raceway trace --calls): CallBegin and CallEnd
+// events, nested four deep, ingested into a slices lane. Reports the cost of an event and the bytes a
+// call keeps.
+static void BM_IngestCalls(benchmark::State &state)
+{
+    const auto calls = std::size_t(state.range(0));
+    std::vector<Event> events;
+    events.reserve(calls * 2);
+    std::int64_t t = 1'000'000;
+    std::size_t made = 0;
+    while (made < calls) { // a call, with three calls under it, each with one under it
+        events.push_back({t += 10, 1, 0, EventKind::CallBegin, 0});
+        ++made;
+        for (int c = 0; c < 3 && made < calls; ++c) {
+            events.push_back({t += 10, 2 + std::uint32_t(c), 0, EventKind::CallBegin, 0});
+            events.push_back({t += 10, 5, 0, EventKind::CallBegin, 0});
+            events.push_back({t += 50, 0, 0, EventKind::CallEnd, 0});
+            events.push_back({t += 10, 0, 0, EventKind::CallEnd, 0});
+            made += 2;
+        }
+        events.push_back({t += 10, 0, 0, EventKind::CallEnd, 0});
+    }
+    std::vector<QString> sites;
+    for (int i = 0; i < 8; ++i)
+        sites.push_back(QStringLiteral("work.py:%1 in function_%1").arg(i + 1));
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        Trace trace;
+        trace.setRegistry({{QStringLiteral("MainThread calls"), LaneKind::Slices}}, {});
+        trace.setSites(sites);
+        for (std::size_t i = 0; i < events.size(); i += 4096)
+            trace.ingest(events.data() + i, std::min<std::size_t>(4096, events.size() - i));
+        benchmark::DoNotOptimize(trace.lane(0).slices.size());
+        bytes = trace.lane(0).slices.bytesStored();
+    }
+    state.SetItemsProcessed(std::int64_t(state.iterations() * events.size()));
+    state.counters["ns_per_event"] = benchmark::Counter(
+        double(events.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+    state.counters["bytes_per_call"] = double(bytes) / double(calls);
+}
+BENCHMARK(BM_IngestCalls)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
