@@ -64,6 +64,17 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
         else
             ours << a << v;
     }
+    // An option of neither trace's nor run's: the line names them all.
+    static const QStringList runOptions = {
+        QStringLiteral("--png"),        QStringLiteral("--svg"),   QStringLiteral("--trace"),
+        QStringLiteral("--json"),       QStringLiteral("--width"), QStringLiteral("--scale"),
+        QStringLiteral("--max-events"), QStringLiteral("--save"),  QStringLiteral("--quiet")};
+    for (const QString &a : ours)
+        if (a.startsWith(QStringLiteral("--")) && !runOptions.contains(a))
+            return usageError(err, QStringLiteral("unknown option '") + a + QStringLiteral("' (options: ") +
+                                       runOptions.join(QStringLiteral(", ")) +
+                                       QStringLiteral(", --timeout, --python, --calls, --slow-step, "
+                                                      "--on-deadlock=end|wait)"));
     CliOptions o;
     if (int status = parseOptions(ours, true, &o, err)) return status;
     if (script.isEmpty())

@@ -62,9 +62,13 @@ void TestPythonErrors::badInput_data()
         << QStringList{QStringLiteral("trace"), QStringLiteral("ok.py"),
                        QStringLiteral("--on-deadlock=maybe")}
         << QStringLiteral("option --on-deadlock: 'maybe' is not allowed (allowed: end, wait)");
-    QTest::newRow("unknown option first") << QStringList{QStringLiteral("trace"), QStringLiteral("--pgn"),
-                                                         QStringLiteral("x.png"), QStringLiteral("ok.py")}
-                                          << QStringLiteral("unknown option '--pgn'");
+    QTest::newRow("unknown option first")
+        << QStringList{QStringLiteral("trace"), QStringLiteral("--pgn"), QStringLiteral("x.png"),
+                       QStringLiteral("ok.py")}
+        << QStringLiteral("unknown option '--pgn' (options: --png, --svg, --trace, "
+                          "--json, --width, --scale, --max-events, --save, --quiet, "
+                          "--timeout, --python, --calls, --slow-step, "
+                          "--on-deadlock=end|wait)");
     QTest::newRow("only options") << QStringList{QStringLiteral("trace"), QStringLiteral("--json")}
                                   << QStringLiteral("trace needs a Python script");
     QTest::newRow("option without value")
