@@ -23,6 +23,7 @@ private Q_SLOTS:
     void asyncioLockIsALock();
     void asyncioSemaphoreAndEvent();
     void asyncioQueueWaitsAreDrawn();
+    void asyncioExecutorWaitIsAWait();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
     void terminatedWorkersSayHowTheyEnded();
@@ -667,6 +668,44 @@ asyncio.run(main())
     }
     QVERIFY2(waits >= 6, qPrintable(QString::number(waits))); // each item awaited by someone
     QCOMPARE(io, 0);
+}
+
+void TestPython::asyncioExecutorWaitIsAWait()
+{
+    // A task awaiting a function run in the loop's executor is drawn waiting for it (as for a thread's
+    // end), while the executor's thread sleeps in it: not awaiting I/O.
+    const QString script = writeScript(QStringLiteral("offload.py"), R"PY(import asyncio, time
+def blocking():
+    time.sleep(0.1)
+async def main():
+    await asyncio.get_running_loop().run_in_executor(None, blocking)
+asyncio.run(main())
+)PY");
+    const auto runner = traced(script);
+    const Trace &t = runner->trace();
+    QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("exit_code")).toInt(), 0);
+    const std::size_t task = laneNamed(t, QStringLiteral("task Task-1 (main)"));
+    const std::size_t worker = laneNamed(t, QStringLiteral("asyncio_0"));
+    QVERIFY(task != SIZE_MAX && worker != SIZE_MAX);
+    std::int64_t waitFrom = -1, waitTo = -1, sleepFrom = -1, sleepTo = -1;
+    t.forEachInterval(task, [&](const Interval &iv) {
+        if (iv.state == State::Waiting && iv.end - iv.start >= 80'000'000)
+            waitFrom = iv.start, waitTo = iv.end;
+        QVERIFY(!(iv.state == State::WaitingIo && iv.end - iv.start >= 80'000'000));
+    });
+    t.forEachInterval(worker, [&](const Interval &iv) {
+        if (iv.state == State::Sleeping && iv.end - iv.start >= 80'000'000)
+            sleepFrom = iv.start, sleepTo = iv.end;
+    });
+    QVERIFY(waitFrom >= 0 && sleepFrom >= 0);
+    // The wait spans the work (it is drawn from the end of the step that handed the work over, which may
+    // come a moment after the executor's thread began).
+    QVERIFY2(waitFrom <= sleepFrom + 10'000'000 && sleepTo <= waitTo,
+             qPrintable(QStringLiteral("waited %1-%2 ns, slept %3-%4 ns")
+                            .arg(waitFrom - t.start())
+                            .arg(waitTo - t.start())
+                            .arg(sleepFrom - t.start())
+                            .arg(sleepTo - t.start())));
 }
 
 QTEST_GUILESS_MAIN(TestPython)

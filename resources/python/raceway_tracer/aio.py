@@ -7,6 +7,7 @@ is: a lane of its own, and a task's wait for it drawn as that wait."""
 import os
 import sys
 import time
+import weakref
 
 from . import wire
 
@@ -37,9 +38,36 @@ def _asyncio_own(task, package):
     return code is not None and code.co_filename.startswith(package)
 
 
+_EXECUTOR = weakref.WeakSet()  # futures of work handed to an executor (run_in_executor, to_thread)
+
+
 def _awaits_tasks(task):
+    """The task waits for other work: another task, gather's, or a function running in an executor."""
     fut = getattr(task, "_fut_waiter", None)
-    return fut is not None and (hasattr(fut, "get_coro") or type(fut).__name__ == "_GatheringFuture")
+    if fut is None:
+        return False
+    if hasattr(fut, "get_coro") or type(fut).__name__ == "_GatheringFuture":
+        return True
+    try:
+        return fut in _EXECUTOR
+    except TypeError:
+        return False
+
+
+def patch_futures(module):
+    """Work handed to an executor: a task awaiting it is drawn waiting for it, as for a thread's end."""
+    wrap = module.wrap_future
+
+    def wrap_future(future, *args, **kwargs):
+        wrapped = wrap(future, *args, **kwargs)
+        if wrapped is not future:  # a concurrent.futures.Future: an executor's
+            try:
+                _EXECUTOR.add(wrapped)
+            except TypeError:
+                pass
+        return wrapped
+
+    module.wrap_future = wrap_future
 
 
 def patch_events(module):
@@ -83,7 +111,7 @@ def patch_events(module):
                 w.event_on(lane, wire.SLEEP_BEGIN)
             elif getattr(task, "_raceway_waiting", False):  # waiting for a lock is drawn so, not as I/O
                 pass
-            elif _awaits_tasks(task):  # another task, or gather's: joining them, as Thread.join is drawn
+            elif _awaits_tasks(task):  # another task, gather's, an executor's: as Thread.join is drawn
                 task._raceway_joining = True
                 w.event_on(lane, wire.WAIT_BEGIN)
             else:

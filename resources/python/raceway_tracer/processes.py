@@ -190,6 +190,7 @@ _PATCHES = {
     "asyncio.locks": aio.patch_locks,
     "asyncio.tasks": aio.patch_tasks,
     "asyncio.queues": aio.patch_queues,
+    "asyncio.futures": aio.patch_futures,
     "multiprocessing.util": _patch_multiprocessing_util,
     "multiprocessing.process": _patch_multiprocessing_process,
     "subprocess": _patch_subprocess,
