@@ -24,6 +24,7 @@ private Q_SLOTS:
     void asyncioSemaphoreAndEvent();
     void asyncioQueueWaitsAreDrawn();
     void asyncioExecutorWaitIsAWait();
+    void asyncioRaceExample();
     void forkAndSpawnChildrenAreTraced_data();
     void forkAndSpawnChildrenAreTraced();
     void terminatedWorkersSayHowTheyEnded();
@@ -706,6 +707,29 @@ asyncio.run(main())
                             .arg(waitTo - t.start())
                             .arg(sleepFrom - t.start())
                             .arg(sleepTo - t.start())));
+}
+
+void TestPython::asyncioRaceExample()
+{
+    // The example's coroutines lose updates on one thread when they await between reading and writing
+    // back; with --lock none is lost, and the waits for the lock are drawn and counted.
+    const Result unlocked =
+        raceway({QStringLiteral("trace"), example("asyncio_race.py"), QStringLiteral("--json")});
+    QVERIFY2(unlocked.status == 0, unlocked.err.constData());
+    QVERIFY2(unlocked.err.contains("expected 400 counted 20 lost 380"), unlocked.err.constData());
+    const Result locked = raceway({QStringLiteral("trace"), example("asyncio_race.py"),
+                                   QStringLiteral("--json"), QStringLiteral("--"), QStringLiteral("--lock")});
+    QVERIFY2(locked.status == 0, locked.err.constData());
+    QVERIFY2(locked.err.contains("expected 400 counted 400 lost 0"), locked.err.constData());
+    const QJsonObject metrics = locked.json.value(QStringLiteral("metrics")).toObject();
+    const qint64 waits = metrics.value(QStringLiteral("lock_waits")).toInteger();
+    QCOMPARE(metrics.value(QStringLiteral("lock_waits_traced")).toInteger(), waits);
+    QVERIFY2(waits >= 300, qPrintable(QString::number(waits)));
+    bool lane = false;
+    for (const QJsonValue &l : locked.json.value(QStringLiteral("lanes")).toArray())
+        lane = lane ||
+               l.toObject().value(QStringLiteral("name")).toString() == QLatin1String("asyncio.Lock lock");
+    QVERIFY(lane);
 }
 
 QTEST_GUILESS_MAIN(TestPython)
