@@ -11,6 +11,7 @@ std::size_t SliceStack::build(std::vector<Slice> slices, std::size_t maxDepth)
     });
     m_rows.clear();
     m_count = 0;
+    m_notKept = 0;
     std::size_t dropped = 0;
     std::vector<std::int64_t> open; // ends of the slices enclosing the next one, outermost first
     for (const Slice &s : slices) {
@@ -28,6 +29,7 @@ std::size_t SliceStack::build(std::vector<Slice> slices, std::size_t maxDepth)
     }
     for (auto &row : m_rows)
         row.shrink_to_fit();
+    m_notKept = dropped;
     return dropped;
 }
 
@@ -35,6 +37,7 @@ void SliceStack::begin(std::int64_t t, std::uint32_t name, std::uint16_t categor
 {
     if (m_tooDeep > 0 || m_open >= deepest) {
         ++m_tooDeep;
+        ++m_notKept;
         return;
     }
     if (m_open >= m_rows.size()) m_rows.resize(m_open + 1);

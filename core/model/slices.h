@@ -43,6 +43,8 @@ public:
     // ones within it): calls still open when those are read end there.
     void cut(std::int64_t t);
     std::size_t open() const { return m_open; }
+    // Slices not kept for being deeper than the rows allow (build's maxDepth, or `deepest`).
+    std::size_t notKept() const { return m_notKept; }
     static constexpr std::size_t deepest = 256;
     // Indices [first, last) of row `depth` that overlap [from, to).
     std::pair<std::size_t, std::size_t> visible(std::size_t depth, std::int64_t from, std::int64_t to) const;
@@ -58,6 +60,7 @@ private:
     std::size_t m_open = 0;    // calls begun and not ended that have a row: the last of rows [0, m_open)
     std::size_t m_tooDeep = 0; // ... and those deeper than `deepest`, open inside them
     std::int64_t m_cutAt = INT64_MAX;
+    std::size_t m_notKept = 0;
 };
 
 // A name's colour hue, the same on every machine and in every run (FNV-1a over its UTF-16).

@@ -84,6 +84,7 @@ private Q_SLOTS:
     void ownExportStillReadsAsStates();
     void flowsAreArrowsBetweenLanes();
     void repeatedNamesKeepTheirTidWhenCut();
+    void callsAsTheyComeNestAndCut();
 };
 
 void TestSlices::namesAndNestingAreKept()
@@ -303,6 +304,36 @@ void TestSlices::repeatedNamesKeepTheirTidWhenCut()
     // Where the tid alone would take most of the room, the middle of the whole name goes.
     const QString narrow = LaneDrawer::fitName(a, fm, 60);
     QVERIFY(fm.horizontalAdvance(narrow) <= 60);
+}
+
+void TestSlices::callsAsTheyComeNestAndCut()
+{
+    // Built call by call (a traced program's): each under the one still open, open ones reaching as far
+    // as told, deeper than the rows allow counted and their returns matched, so the next call is again a
+    // top-level one.
+    SliceStack s;
+    for (int d = 0; d < 300; ++d)
+        s.begin(100 + d, 1, 0);
+    QCOMPARE(s.depth(), SliceStack::deepest);
+    QCOMPARE(s.size(), SliceStack::deepest);
+    QCOMPARE(s.notKept(), std::size_t(300) - SliceStack::deepest);
+    s.extendOpen(1'000);
+    QCOMPARE(s.row(0).back().end, 1'000);
+    for (int d = 299; d >= 0; --d)
+        s.end(2'000 - d);
+    QCOMPARE(s.open(), std::size_t(0));
+    QCOMPARE(s.row(0).back().end, 2'000); // the outermost returned last
+    QCOMPARE(s.row(255).back().end, 2'000 - 255);
+    s.begin(3'000, 2, 0);
+    QCOMPARE(s.row(0).size(), std::size_t(2)); // a new top-level call
+    // Recording stops at 3,500: the open call ends there, however far it is later told to reach.
+    s.cut(3'500);
+    s.extendOpen(9'000);
+    QCOMPARE(s.row(0).back().end, 3'500);
+    // A return with nothing open (its call was made before tracing began) changes nothing.
+    SliceStack t;
+    t.end(10);
+    QVERIFY(t.empty());
 }
 
 #include "tst_slices.moc"

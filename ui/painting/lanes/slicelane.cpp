@@ -119,12 +119,14 @@ void SliceLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index
 void SliceLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &text) const
 {
     const QLocale l;
-    const std::size_t n = lane.slices.size(), deep = lane.slices.depth();
-    paintNameAndScale(ctx, p, lane, text,
-                      QStringLiteral("%1 %2, %3 deep")
-                          .arg(l.toString(qulonglong(n)),
-                               n == 1 ? QStringLiteral("slice") : QStringLiteral("slices"),
-                               l.toString(qulonglong(deep))));
+    const std::size_t n = lane.slices.size(), deep = lane.slices.depth(), more = lane.slices.notKept();
+    QString scale =
+        QStringLiteral("%1 %2, %3 deep")
+            .arg(l.toString(qulonglong(n)), n == 1 ? QStringLiteral("slice") : QStringLiteral("slices"),
+                 l.toString(qulonglong(deep)));
+    // Deeper than the rows allow: said, not hidden (a recursion 2,000 calls deep).
+    if (more > 0) scale += QStringLiteral(" (+%1 deeper)").arg(l.toString(qulonglong(more)));
+    paintNameAndScale(ctx, p, lane, text, scale);
 }
 
 void SliceLane::legend(const Lane &lane, LegendEntries &entries) const
