@@ -171,7 +171,7 @@ int executeSideBySide(const std::vector<SideBySideRun> &runs, const CliOptions &
     for (const auto &output : outputs) {
         FileOutcome &outcome = files.emplace_back(FileOutcome{output->kind(), output->path(), false, {}});
         std::vector<StackedRun> stacked;
-        ExportOptions eo = exportOptions(reports.front(), o.width, o.scale);
+        const ExportOptions eo = exportOptions(reports.front(), o.width, o.scale);
         for (std::size_t i = 0; i < reports.size(); ++i) {
             const ExportOptions mine = exportOptions(reports[i], o.width, o.scale);
             stacked.push_back(
@@ -199,12 +199,8 @@ int executeSideBySide(const std::vector<SideBySideRun> &runs, const CliOptions &
             one[QStringLiteral("interpreter")] = runs[i].label;
             list.append(one);
         }
-        QJsonArray written;
-        for (const QJsonValue &f : reportJson(reports.front(), runners.front()->trace(), files)
-                                       .value(QStringLiteral("files"))
-                                       .toArray())
-            written.append(f);
-        out << QJsonDocument(QJsonObject{{QStringLiteral("runs"), list}, {QStringLiteral("files"), written}})
+        out << QJsonDocument(
+                   QJsonObject{{QStringLiteral("runs"), list}, {QStringLiteral("files"), filesJson(files)}})
                    .toJson(QJsonDocument::Compact)
             << '\n';
     } else {

@@ -131,6 +131,19 @@ static QJsonObject criticalPathJson(const Trace &trace)
             {QStringLiteral("by_lane_state"), by}};
 }
 
+QJsonArray filesJson(const std::vector<FileOutcome> &files)
+{
+    QJsonArray outputs;
+    for (const FileOutcome &f : files) {
+        QJsonObject o{{QStringLiteral("kind"), f.kind},
+                      {QStringLiteral("path"), f.path},
+                      {QStringLiteral("written"), f.written}};
+        if (!f.error.isEmpty()) o[QStringLiteral("error")] = f.error;
+        outputs.append(o);
+    }
+    return outputs;
+}
+
 QJsonObject reportJson(const RunReport &r, const Trace &trace, const std::vector<FileOutcome> &files)
 {
     QJsonObject params;
@@ -150,14 +163,7 @@ QJsonObject reportJson(const RunReport &r, const Trace &trace, const std::vector
     QJsonObject metrics;
     for (const Metric &m : r.metrics)
         metrics[m.key] = m.value.isValid() ? QJsonValue::fromVariant(m.value) : QJsonValue(QJsonValue::Null);
-    QJsonArray outputs;
-    for (const FileOutcome &f : files) {
-        QJsonObject o{{QStringLiteral("kind"), f.kind},
-                      {QStringLiteral("path"), f.path},
-                      {QStringLiteral("written"), f.written}};
-        if (!f.error.isEmpty()) o[QStringLiteral("error")] = f.error;
-        outputs.append(o);
-    }
+    const QJsonArray outputs = filesJson(files);
     QJsonObject o{{QStringLiteral("scenario"),
                    r.scenario ? QJsonValue(r.scenario->id()) : QJsonValue(QJsonValue::Null)},
                   {QStringLiteral("params"), params},

@@ -6,6 +6,7 @@
 #include "scenario.h"
 #include "trace.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
 
@@ -55,6 +56,8 @@ int writeOutputs(const Trace &trace, const ExportOptions &eo,
                  const std::function<bool()> &giveUp, QTextStream &err,
                  const runfile::SavedRun *run = nullptr);
 QJsonObject reportJson(const RunReport &report, const Trace &trace, const std::vector<FileOutcome> &files);
+// What --json says of the files written: kind, path, written, and the error where one was not.
+QJsonArray filesJson(const std::vector<FileOutcome> &files);
 // A report from a saved run's result record (the scenario is looked up by id and the parameters parsed
 // against its specs: false and one line when they do not fit).
 bool fromSavedRun(const runfile::SavedRun &run, RunReport *report, QString *error);

@@ -55,7 +55,8 @@ protected:
     // The script started in this process through the Runner, as the window would run it (`adjust`
     // may change the job first: a deadlock ended sooner, say).
     std::unique_ptr<Runner> started(const QString &script, const QStringList &args = {},
-                                    const std::function<void(py::PythonJob &)> &adjust = {})
+                                    const std::function<void(py::PythonJob &)> &adjust = {},
+                                    std::uint64_t maxEvents = 20'000'000)
     {
         py::PythonJob job;
         job.script = script;
@@ -67,15 +68,16 @@ protected:
         job.timeoutMs = 60000;
         if (adjust) adjust(job);
         m_scenarios.push_back(std::make_unique<py::PythonScenario>(job));
-        auto runner = std::make_unique<Runner>(*m_scenarios.back(), ParamValues(), 20'000'000);
+        auto runner = std::make_unique<Runner>(*m_scenarios.back(), ParamValues(), maxEvents);
         runner->start();
         return runner;
     }
     // ... and run to its end.
     std::unique_ptr<Runner> traced(const QString &script, const QStringList &args = {},
-                                   const std::function<void(py::PythonJob &)> &adjust = {})
+                                   const std::function<void(py::PythonJob &)> &adjust = {},
+                                   std::uint64_t maxEvents = 20'000'000)
     {
-        auto runner = started(script, args, adjust);
+        auto runner = started(script, args, adjust, maxEvents);
         runner->wait();
         return runner;
     }
@@ -97,6 +99,30 @@ protected:
         for (std::size_t i = 0; i < trace.lanes().size(); ++i)
             if (trace.lane(i).kind == kind) out.push_back(i);
         return out;
+    }
+    // The object drawn on lane `lane` (a lock, an event, a queue), or -1.
+    static int objectOfLane(const Trace &trace, std::size_t lane)
+    {
+        for (std::size_t o = 0; o < trace.objects().size(); ++o)
+            if (trace.objects()[o].lane == int(lane)) return int(o);
+        return -1;
+    }
+    // Python `version` ("3.8") as installed here: the system's, else pyenv's; empty when there is none
+    // (*lookedIn says where it was looked for).
+    static QString installedPython(const QString &version, QString *lookedIn)
+    {
+        QStringList candidates{QStringLiteral("/usr/bin/python") + version,
+                               QStringLiteral("/usr/local/bin/python") + version};
+        const QString pyenv =
+            qEnvironmentVariable("PYENV_ROOT", QDir::homePath() + QStringLiteral("/.pyenv"));
+        const QDir versions(pyenv + QStringLiteral("/versions"));
+        for (const QString &dir :
+             versions.entryList({version + QStringLiteral(".*")}, QDir::Dirs, QDir::Name))
+            candidates << versions.filePath(dir + QStringLiteral("/bin/python") + version);
+        *lookedIn = QStringLiteral("/usr/bin, /usr/local/bin and ") + versions.path();
+        for (const QString &c : candidates)
+            if (QFileInfo(c).isExecutable()) return c; // the system's first
+        return {};
     }
     static std::size_t laneNamed(const Trace &trace, const QString &name)
     {

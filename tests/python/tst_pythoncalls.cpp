@@ -167,19 +167,9 @@ void TestPythonCalls::callsStayWithinTheBudget()
                                                                   "for i in range(200000):\n"
                                                                   "    s = f(s)\n"
                                                                   "print(s)\n");
-    py::PythonJob job;
-    job.script = script;
-    job.python = m_python;
-    QString error;
-    job.tracerDir = py::tracerDirectory(&error);
-    job.stdoutToStderr = true;
-    job.timeoutMs = 60000;
-    job.calls = true;
-    m_scenarios.push_back(std::make_unique<py::PythonScenario>(job));
-    Runner runner(*m_scenarios.back(), ParamValues(), 20'000);
-    runner.start();
-    runner.wait();
-    const Trace &t = runner.trace();
+    const auto runner = traced(
+        script, {}, [](py::PythonJob &job) { job.calls = true; }, 20'000);
+    const Trace &t = runner->trace();
     QVERIFY(t.budgetReached() > 0);
     QVERIFY(t.eventCount() <= 20'000);
     const std::size_t calls = laneNamed(t, QStringLiteral("MainThread calls"));
@@ -197,7 +187,7 @@ void TestPythonCalls::callsStayWithinTheBudget()
     qInfo(
         "%zu calls kept; the module's call cut %.1f ms after the budget was reached, %.1f ms before the end",
         stack.size(), double(module.end - t.budgetReached()) / 1e6, double(t.end() - module.end) / 1e6);
-    QCOMPARE(metricValue(runner.result().metrics, QStringLiteral("calls_traced")).toULongLong(), 200'001ull);
+    QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("calls_traced")).toULongLong(), 200'001ull);
 }
 
 void TestPythonCalls::savedAndExportedRunsKeepTheCalls()
@@ -269,17 +259,10 @@ void TestPythonCalls::everyInstalledPythonRecordsCalls_data()
 void TestPythonCalls::everyInstalledPythonRecordsCalls()
 {
     QFETCH(QString, version);
-    QStringList candidates{QStringLiteral("/usr/bin/python") + version};
-    const QString pyenv = qEnvironmentVariable("PYENV_ROOT", QDir::homePath() + QStringLiteral("/.pyenv"));
-    const QDir versions(pyenv + QStringLiteral("/versions"));
-    for (const QString &dir : versions.entryList({version + QStringLiteral(".*")}, QDir::Dirs, QDir::Name))
-        candidates << versions.filePath(dir + QStringLiteral("/bin/python") + version);
-    QString python;
-    for (const QString &c : candidates)
-        if (python.isEmpty() && QFileInfo(c).isExecutable()) python = c;
+    QString lookedIn;
+    const QString python = installedPython(version, &lookedIn);
     if (python.isEmpty())
-        QSKIP(qPrintable(
-            QStringLiteral("no Python %1 here (looked in /usr/bin and %2)").arg(version, versions.path())));
+        QSKIP(qPrintable(QStringLiteral("no Python %1 here (looked in %2)").arg(version, lookedIn)));
     const QString script = writeScript(QStringLiteral("calls.py"), nested);
     const Result r = raceway({QStringLiteral("trace"), script, QStringLiteral("--calls"),
                               QStringLiteral("--python"), python, QStringLiteral("--json")});

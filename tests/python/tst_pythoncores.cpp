@@ -168,18 +168,24 @@ QString freeThreadedPython()
 
 } // namespace
 
+// Skips a test when there is no free-threaded interpreter, or fails it under test.sh, which provides one.
+#define SKIP_WITHOUT_FREE_THREADED(python)                                                                   \
+    do {                                                                                                     \
+        if ((python).isEmpty()) {                                                                            \
+            const QString why =                                                                              \
+                QStringLiteral("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");   \
+            if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL(qPrintable(why));       \
+            QSKIP(qPrintable(why));                                                                          \
+        }                                                                                                    \
+    } while (false)
+
 void TestPythonCores::freeThreadedPythonHasNoGil()
 {
     // On a free-threaded interpreter the seeds' unlocked counter really loses updates, traced too, and
     // the picture has no GIL: no GIL lane, nobody waiting for one, no share of it in the metrics. With
     // PYTHON_GIL=1 the same interpreter has one again, and the lane is back.
     const QString python = freeThreadedPython();
-    if (python.isEmpty()) {
-        const QString why =
-            QStringLiteral("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");
-        if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL(qPrintable(why));
-        QSKIP(qPrintable(why));
-    }
+    SKIP_WITHOUT_FREE_THREADED(python);
     const QString result = m_dir.filePath(QStringLiteral("lost.txt"));
     const QString script = writeScript(QStringLiteral("race.py"), R"PY(import sys, threading
 counter = 0
@@ -262,12 +268,7 @@ void TestPythonCores::interpretersSideBySide()
     // `trace SCRIPT --python A --python B`: the script under each in turn, one report each in "runs", one
     // picture with both on one time scale; what only holds one run is refused up front.
     const QString python = freeThreadedPython();
-    if (python.isEmpty()) {
-        const QString why =
-            QStringLiteral("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");
-        if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL(qPrintable(why));
-        QSKIP(qPrintable(why));
-    }
+    SKIP_WITHOUT_FREE_THREADED(python);
     const QString script = writeScript(QStringLiteral("pair.py"), R"PY(import threading
 counter = 0
 def add():

@@ -395,18 +395,10 @@ void TestPythonLocks::everyInstalledPythonTraces()
     // by each one installed (pyenv's, the system's), its threads, its lock and the places its threads
     // waited at, each wait counted by the tracer drawn once.
     QFETCH(QString, version);
-    QStringList candidates{QStringLiteral("/usr/bin/python") + version,
-                           QStringLiteral("/usr/local/bin/python") + version};
-    const QString pyenv = qEnvironmentVariable("PYENV_ROOT", QDir::homePath() + QStringLiteral("/.pyenv"));
-    const QDir versions(pyenv + QStringLiteral("/versions"));
-    for (const QString &dir : versions.entryList({version + QStringLiteral(".*")}, QDir::Dirs, QDir::Name))
-        candidates << versions.filePath(dir + QStringLiteral("/bin/python") + version);
-    QString python;
-    for (const QString &c : candidates)
-        if (python.isEmpty() && QFileInfo(c).isExecutable()) python = c; // the system's first
+    QString lookedIn;
+    const QString python = installedPython(version, &lookedIn);
     if (python.isEmpty())
-        QSKIP(qPrintable(QStringLiteral("no Python %1 here (looked in /usr/bin, /usr/local/bin and %2)")
-                             .arg(version, versions.path())));
+        QSKIP(qPrintable(QStringLiteral("no Python %1 here (looked in %2)").arg(version, lookedIn)));
     const Result r = raceway({QStringLiteral("trace"), example("bank_account.py"), QStringLiteral("--python"),
                               python, QStringLiteral("--json")});
     QVERIFY2(r.status == 0, qPrintable(python + QStringLiteral(": ") + QString::fromUtf8(r.err)));
