@@ -119,9 +119,18 @@ void ParamForm::setSpecs(const QList<ParamSpec> &specs)
             w = edit;
             break;
         }
-        case ParamType::Choice: {
+        case ParamType::Choice:
+        case ParamType::Text: {
             auto *combo = new QComboBox(this);
             combo->addItems(spec.choices);
+            if (spec.type == ParamType::Text) { // a path: typed, or one of the suggestions
+                combo->setEditable(true);
+                combo->insertItem(0, spec.windowDefault().toString());
+                combo->setCurrentIndex(0);
+                combo->setInsertPolicy(QComboBox::NoInsert);
+                combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+                combo->setMinimumContentsLength(12);
+            }
             connect(combo, &QComboBox::currentTextChanged, this, &ParamForm::changed);
             w = combo;
             break;
@@ -156,8 +165,9 @@ ParamValues ParamForm::values() const
             if (const auto parsed = spec.parse(edit->text(), nullptr)) v.set(spec.name, *parsed);
         } else if (auto *check = qobject_cast<QCheckBox *>(w))
             v.set(spec.name, check->isChecked());
-        else if (auto *combo = qobject_cast<QComboBox *>(w))
-            v.set(spec.name, combo->currentText());
+        else if (auto *combo = qobject_cast<QComboBox *>(w)) {
+            if (const auto parsed = spec.parse(combo->currentText(), nullptr)) v.set(spec.name, *parsed);
+        }
     }
     return v;
 }

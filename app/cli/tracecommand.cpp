@@ -15,14 +15,15 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
     // Raceway's own options are taken wherever they stand before "--", before the script or after it
     // (`trace --python X script.py` as `trace script.py --python X`); the first other word is the
     // script, and the rest are its arguments, as is everything after "--".
-    static const QStringList valued = {QStringLiteral("--png"),        QStringLiteral("--svg"),
-                                       QStringLiteral("--trace"),      QStringLiteral("--save"),
-                                       QStringLiteral("--width"),      QStringLiteral("--scale"),
-                                       QStringLiteral("--max-events"), QStringLiteral("--timeout"),
-                                       QStringLiteral("--python"),     QStringLiteral("--slow-step")};
+    static const QStringList valued = {
+        QStringLiteral("--png"),        QStringLiteral("--svg"),     QStringLiteral("--trace"),
+        QStringLiteral("--save"),       QStringLiteral("--width"),   QStringLiteral("--scale"),
+        QStringLiteral("--max-events"), QStringLiteral("--timeout"), QStringLiteral("--python"),
+        QStringLiteral("--slow-step"),  QStringLiteral("--watch")};
     QStringList ours, scriptArgs;
     QString script, timeout, slowStep, onDeadlock = QStringLiteral("end");
     QStringList pythons; // more than one: the script under each in turn, side by side
+    QStringList watched; // the script's numbers drawn as lanes
     bool calls = false;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -61,6 +62,8 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
             pythons << v;
         else if (a == QLatin1String("--slow-step"))
             slowStep = v;
+        else if (a == QLatin1String("--watch"))
+            watched << v;
         else
             ours << a << v;
     }
@@ -73,7 +76,7 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
         if (a.startsWith(QStringLiteral("--")) && !runOptions.contains(a))
             return usageError(err, QStringLiteral("unknown option '") + a + QStringLiteral("' (options: ") +
                                        runOptions.join(QStringLiteral(", ")) +
-                                       QStringLiteral(", --timeout, --python, --calls, --slow-step, "
+                                       QStringLiteral(", --timeout, --python, --calls, --slow-step, --watch, "
                                                       "--on-deadlock=end|wait)"));
     CliOptions o;
     if (int status = parseOptions(ours, true, &o, err)) return status;
@@ -87,6 +90,16 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
     job.args = scriptArgs;
     job.stdoutToStderr = o.json; // stdout carries exactly one JSON object
     job.calls = calls;
+    if (watched.size() > py::maxWatched)
+        return usageError(err, QStringLiteral("option --watch: %1 names given (allowed: at most %2)")
+                                   .arg(watched.size())
+                                   .arg(py::maxWatched));
+    for (const QString &name : watched)
+        if (!py::isWatchableName(name))
+            return usageError(err, QStringLiteral("option --watch: '") + name +
+                                       QStringLiteral("' is not allowed (allowed: a module-level name of the "
+                                                      "script, or a dotted path such as account.balance)"));
+    job.watch = watched;
     if (!timeout.isEmpty()) {
         bool ok = false;
         const double seconds = timeout.toDouble(&ok);

@@ -78,6 +78,8 @@ std::pair<const char *, const char *> seriesKeys(LaneKind kind)
     switch (kind) {
     case LaneKind::Counter:
         return {"expected", "actual"};
+    case LaneKind::Value:
+        return {"value", nullptr};
     case LaneKind::Core:
         return {"busy_permille", nullptr};
     case LaneKind::Observer:

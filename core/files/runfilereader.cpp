@@ -19,7 +19,7 @@ using runfile::ValueTag;
 // any two fit in 64 bits wherever the painter and exports take them.
 constexpr std::int64_t timeLimit = std::int64_t(1) << 62;
 constexpr std::uint8_t lastEventKind = std::uint8_t(EventKind::CallEnd);
-constexpr std::uint8_t lastLaneKind = std::uint8_t(LaneKind::Slices);
+constexpr std::uint8_t lastLaneKind = std::uint8_t(LaneKind::Value);
 
 // Bounds-checked reads from one inflated block. The first failure is kept with its offset.
 class Cursor

@@ -29,13 +29,15 @@ QString laneKindName(LaneKind kind)
         return QStringLiteral("raceway");
     case LaneKind::Slices:
         return QStringLiteral("slices");
+    case LaneKind::Value:
+        return QStringLiteral("value");
     }
     return QStringLiteral("thread");
 }
 
 std::optional<LaneKind> laneKindFromName(const QString &name)
 {
-    for (int k = 0; k <= int(LaneKind::Slices); ++k)
+    for (int k = 0; k <= int(LaneKind::Value); ++k)
         if (laneKindName(LaneKind(k)) == name) return LaneKind(k);
     return std::nullopt;
 }

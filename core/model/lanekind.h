@@ -23,7 +23,8 @@ enum class LaneKind : std::uint8_t {
     Semaphore,
     Signal,
     Observer, // Raceway's own threads: the share of all cores they used, per sample
-    Slices    // another tool's named, nested slices on one thread (Lane::slices)
+    Slices,   // another tool's named, nested slices on one thread (Lane::slices)
+    Value     // a number the program holds, sampled (both channels of its series hold it)
 };
 QString laneKindName(LaneKind kind);
 // The kind laneKindName() gives this name, or nothing.

@@ -422,7 +422,9 @@ private:
         if (!m_pastBudget) return pendingFor(m_pendingPoints, lane);
         // A counter's lane goes on from its sampler's readings (recorded: some budget is set aside for
         // them), not from the threads' progress and lost updates.
-        if (lane < m_lanes.size() && m_lanes[lane].kind == LaneKind::Counter) return m_ignoredPoints;
+        if (lane < m_lanes.size() &&
+            (m_lanes[lane].kind == LaneKind::Counter || m_lanes[lane].kind == LaneKind::Value))
+            return m_ignoredPoints;
         return pendingFor(m_pastPoints, lane);
     }
 };

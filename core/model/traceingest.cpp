@@ -407,7 +407,7 @@ void Trace::commit(std::int64_t upTo)
         // A counter's totals change with every lost update: changes within a microsecond of the last
         // point merged now are folded into it (it takes the values after the last of them). Lock
         // waiters, queues and core samples keep every change: their waits last nanoseconds.
-        const bool fold = lane.kind == LaneKind::Counter;
+        const bool fold = lane.kind == LaneKind::Counter || lane.kind == LaneKind::Value;
         for (const auto &p : tail) {
             a = std::int64_t(std::uint64_t(a) + std::uint64_t(p.da));
             b = std::int64_t(std::uint64_t(b) + std::uint64_t(p.db));

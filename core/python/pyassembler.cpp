@@ -6,6 +6,11 @@
 namespace raceway::py {
 namespace {
 
+// Of the event budget, set aside for each watched number's readings past it: about 4,000 readings.
+constexpr std::uint64_t watchSetAside = 16384;
+// A reading is two events, each with the high half of its value when that is needed.
+constexpr std::uint64_t watchEventsPerReading = 4;
+
 bool usesObject(EventKind k)
 {
     switch (k) {
@@ -67,6 +72,18 @@ void Assembler::discover(std::int64_t now, bool all)
         }
         ProcessState &ps = found->second;
         if (ps.closed) continue;
+        for (const auto &[number, w] : p.watches) {
+            if (ps.watches.count(number) || w.name.isEmpty()) continue;
+            WatchLane &wl = ps.watches[number];
+            const QString name = ps.prefix + w.name;
+            wl.lane = m_recorder.addLane(name, w.hasExpected ? LaneKind::Counter : LaneKind::Value);
+            wl.obj = m_recorder.addObject(name, wl.lane);
+            wl.buffer = m_recorder.createBuffer(wl.lane);
+            wl.buffer->markObserver();
+            m_recorder.setAside(wl.buffer, watchSetAside);
+            wl.seen.name = name;
+            wl.seen.hasExpected = w.hasExpected;
+        }
         for (const auto &[local, t] : p.threads) {
             if (ps.threads.count(local)) continue;
             QString laneName = ps.prefix + t.name;
@@ -324,13 +341,45 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
         }
     }
     m_round.clear();
+    drawWatches(ps, limit, limit == INT64_MAX);
     ps.doneTo = std::max(ps.doneTo, limit);
+}
+
+void Assembler::drawWatches(ProcessState &ps, std::int64_t limit, bool final)
+{
+    PyProcess &p = m_stream.processes().at(ps.pid);
+    for (auto &[number, wl] : ps.watches) {
+        PyWatch &w = p.watches.at(number);
+        std::size_t i = 0;
+        for (; i < w.readings.size() && w.readings[i].t < limit; ++i) {
+            const WatchReading &r = w.readings[i];
+            const bool last = final && i + 1 == w.readings.size();
+            // Past the budget only what was set aside is kept: readings thinned so that it lasts (each
+            // halving of what is left takes a doubling of the run), the last few kept for the final one.
+            if (m_recorder.budgetSpent() && !last) {
+                const std::uint64_t left = wl.buffer->setAsideLeft();
+                if (left < 2 * watchEventsPerReading) continue;
+                const std::int64_t gap = std::max<std::int64_t>(
+                    2'000'000, (r.t - m_startNs) * 4 / std::int64_t(left / watchEventsPerReading));
+                if (r.t - wl.lastT < gap) continue;
+            }
+            wl.lastT = std::max(wl.lastT, r.t);
+            wl.buffer->recordWide(wl.lastT, EventKind::CounterExpected, wl.obj, r.expected);
+            wl.buffer->recordWide(wl.lastT, EventKind::CounterActual, wl.obj, r.value);
+            if (wl.seen.hasExpected) m_recorder.noteCount(r.expected, r.value);
+            wl.seen.read = true;
+            wl.seen.expected = r.expected;
+            wl.seen.value = r.value;
+            ++wl.seen.readings;
+        }
+        w.readings.erase(w.readings.begin(), w.readings.begin() + std::ptrdiff_t(i));
+    }
 }
 
 void Assembler::close(ProcessState &ps, std::int64_t end, ExitKind how, int signal)
 {
     ps.end = end;
-    drawUpTo(ps, INT64_MAX);
+    drawUpTo(ps, INT64_MAX); // the watched numbers' final readings too
     for (const auto &[local, index] : ps.threads) {
         ThreadState &ts = m_threads[index];
         if (ts.base == Base::Done || ts.base == Base::NotStarted) continue;
@@ -460,6 +509,9 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
         a.freeThreaded = p->second.helloFlags & 1;
         a.gilEnabled = p->second.gilEnabled();
     }
+    for (const auto &[pid, ps] : m_processes)
+        for (const auto &[number, wl] : ps.watches)
+            a.watched.push_back(wl.seen);
     a.lockWaitNs = m_lockWaitNs;
     a.lockWaits = m_lockWaits;
     a.lateEvents = m_late;

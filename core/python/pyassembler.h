@@ -36,6 +36,16 @@ struct Assembled
         std::int64_t endNs, ns;
     };
     std::vector<SlowStep> slowSteps;
+    // The script's numbers watched (raceway trace --watch): the last reading, where one was made.
+    struct Watched
+    {
+        QString name;
+        bool hasExpected = false;
+        bool read = false; // it held a number at least once
+        std::int64_t expected = 0, value = 0;
+        std::uint64_t readings = 0; // drawn
+    };
+    std::vector<Watched> watched;
     bool freeThreaded = false;      // the script's interpreter was built without the GIL
     bool gilEnabled = true;         // ... and had its GIL on all the same (PYTHON_GIL=1)
     std::uint64_t tracerEvents = 0; // what the tracers say they recorded
@@ -141,6 +151,15 @@ private:
         std::int64_t lastT = 0;       // the last event recorded
         std::vector<Event> out;       // this round's events, recorded in time order at its end
     };
+    // A watched number's lane (a counter's when it has an expected value, else a value's).
+    struct WatchLane
+    {
+        std::uint16_t lane = 0;
+        std::uint8_t obj = 0;
+        ThreadBuffer *buffer = nullptr;
+        Assembled::Watched seen;
+        std::int64_t lastT = 0; // the last reading recorded
+    };
     struct ProcessState
     {
         std::int64_t pid = 0;
@@ -152,6 +171,7 @@ private:
         std::map<std::uint8_t, std::uint8_t> objects;            // local object -> the run's (0: none left)
         std::map<std::uint32_t, std::uint32_t> sites;            // local place in the code -> the run's
         std::map<std::uint8_t, std::size_t> holders;             // the run's lock object -> m_threads index
+        std::map<std::uint8_t, WatchLane> watches;               // by the process's watch number
         std::map<std::int64_t, std::vector<std::size_t>> rounds; // sampling round -> GIL candidates
         std::ptrdiff_t holder = -1;
         std::int64_t previousRound = 0, firstRound = 0, gilHeldNs = 0;
@@ -173,6 +193,7 @@ private:
     std::uint8_t objectFor(ProcessState &ps, std::uint8_t local);
     void drawUpTo(ProcessState &ps, std::int64_t limit);
     void drawThread(ProcessState &ps, std::size_t index, PyThread &t, std::int64_t limit);
+    void drawWatches(ProcessState &ps, std::int64_t limit, bool final);
     void applySample(ProcessState &ps, std::size_t index, const ThreadSample &x);
     void push(ThreadState &ts, const Event &e);
     // signal: what killed it (how == Killed): its lane and its threads still running end "killed (SIGTERM)".

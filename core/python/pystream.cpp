@@ -123,6 +123,37 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
         case std::uint8_t(Meta::Tick):
             p->tickNs = std::clamp<std::int64_t>(e.t, p->tickNs, std::max(now, p->tickNs));
             continue;
+        case std::uint8_t(Meta::Watch):
+            if (e.obj != 0 && (p->watches.size() < maxWatches || p->watches.count(e.obj))) {
+                PyWatch &w = p->watches[e.obj];
+                w.name = text;
+                w.hasExpected = e.arg & 1;
+            }
+            continue;
+        case std::uint8_t(Meta::WatchExpected):
+        case std::uint8_t(Meta::WatchValue): {
+            const auto it = p->watches.find(e.obj);
+            if (it == p->watches.end()) continue;
+            PyWatch &w = it->second;
+            // 48 bits, two's complement.
+            const auto raw = std::uint64_t(e.arg) | std::uint64_t(e.lane) << 32;
+            const auto value = std::int64_t(raw << 16) >> 16;
+            if (e.kind == EventKind(Meta::WatchExpected)) {
+                w.pendingExpected = value;
+                w.pending = true;
+                continue;
+            }
+            const WatchReading r{worker::saneTime(e.t, w.lastT, now), w.pending ? w.pendingExpected : value,
+                                 value};
+            w.pending = false;
+            if (w.readings.size() < maxReadings)
+                w.readings.push_back(r);
+            else {
+                w.readings.back() = r;
+                ++w.dropped;
+            }
+            continue;
+        }
         case std::uint8_t(Meta::String):
             continue; // a string with nothing before it
         default:

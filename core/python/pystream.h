@@ -33,8 +33,12 @@ enum class Meta : std::uint8_t {
     Site = 0xE8,        // arg = a place in the code (from 1); text: "bank.py:31 in transfer". A wait's or a
                         // release's arg names it (LockRequested, WaitBegin: asked for there; LockReleased:
                         // a hold another thread waited for, let go there)
-    String = 0xEF,      // arg = bytes; raw records follow
-    Frame = 0xF0,       // arg = pid, lane = records that follow, obj = version
+    Watch = 0xE9,       // obj = a number of the script's watched (from 1), arg = 1: it has an expected value;
+                        // text: its name (raceway trace --watch)
+    WatchValue = 0xEA,  // obj = the watch: its value now, 48 bits (arg: the low 32, lane: the high 16)
+    WatchExpected = 0xEB, // the same for the value it should have, just before its WatchValue
+    String = 0xEF,        // arg = bytes; raw records follow
+    Frame = 0xF0,         // arg = pid, lane = records that follow, obj = version
 };
 
 enum class ObjectKind : std::uint8_t {
@@ -82,6 +86,24 @@ struct PrintedLine
     QString text;
 };
 
+// A reading of a watched number: its value, and what it should be where the script says (or the value).
+struct WatchReading
+{
+    std::int64_t t = 0;
+    std::int64_t expected = 0, value = 0;
+};
+
+struct PyWatch
+{
+    QString name;
+    bool hasExpected = false;
+    std::vector<WatchReading> readings; // in time order; the assembler takes them away as it draws them
+    std::int64_t pendingExpected = 0;
+    bool pending = false; // a WatchExpected waits for its WatchValue
+    std::int64_t lastT = 0;
+    std::uint64_t dropped = 0; // readings beyond the cap, each but the last let go
+};
+
 struct PyProcess
 {
     std::int64_t pid = 0;
@@ -99,7 +121,8 @@ struct PyProcess
     std::int64_t tickNs = 0; // its last heartbeat
     std::map<std::uint16_t, PyThread> threads;
     std::map<std::uint8_t, PyObject> objects;
-    std::map<std::uint32_t, QString> sites; // at most maxSites
+    std::map<std::uint32_t, QString> sites;  // at most maxSites
+    std::map<std::uint8_t, PyWatch> watches; // at most maxWatches
     std::vector<PrintedLine> lines;
     std::map<Stat, std::uint32_t> stats;
     std::uint32_t stat(Stat s) const
@@ -136,6 +159,9 @@ public:
     static constexpr std::size_t maxThreads = 4096; // per process
     static constexpr std::size_t maxLines = 100'000;
     static constexpr std::size_t maxSites = 4096; // places in the code, per process
+    static constexpr std::size_t maxWatches = 8;  // watched numbers, per process
+    // Readings of one watch not drawn yet: past this the last one is replaced (its final value is kept).
+    static constexpr std::size_t maxReadings = 100'000;
 
 private:
     void unit(std::int64_t pid, const char *records, std::size_t count);

@@ -15,6 +15,14 @@
 
 namespace raceway::py {
 
+bool isWatchableName(const QString &name)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(/"
+                       "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*)?$"));
+    return name.size() <= 200 && pattern.match(name).hasMatch();
+}
+
 QString checkScript(const QString &path)
 {
     const QFileInfo info(path);
@@ -92,6 +100,31 @@ PythonInfo probePython(const QString &path, QString *error)
         info.version.clear();
     }
     return info;
+}
+
+QString interpreterLabel(const PythonInfo &info)
+{
+    return QStringLiteral("Python %1, %2")
+        .arg(info.version,
+             info.freeThreaded ? QStringLiteral("free-threaded") : QStringLiteral("with the GIL"));
+}
+
+PythonInfo resolvePython(const QString &requested, QString *error)
+{
+    if (requested == QLatin1String("auto")) {
+        // Free-threaded builds by name first (python3.13t): each probe starts an interpreter.
+        QStringList candidates = candidatePythons();
+        std::stable_partition(candidates.begin(), candidates.end(),
+                              [](const QString &p) { return p.endsWith(QLatin1Char('t')); });
+        for (const QString &path : candidates) {
+            QString ignored;
+            const PythonInfo info = probePython(path, &ignored);
+            if (info.freeThreaded && !info.version.isEmpty()) return info;
+        }
+    }
+    const QString path = findPython(requested == QLatin1String("auto") ? QString() : requested, error);
+    if (path.isEmpty()) return {};
+    return probePython(path, error);
 }
 
 QStringList candidatePythons()

@@ -28,10 +28,17 @@ struct PythonJob
     int slowStepMs = 0;
     // Record the script's function calls as nested slices, a lane under each thread's (--calls).
     bool calls = false;
+    // Module-level numbers of the script drawn as lanes as they change (--watch): "counter", or a dotted
+    // path ("account.balance"); "counter/done" draws counter against done as its expected value.
+    QStringList watch;
     // When set, the script's stdout and stderr go here (unbuffered) instead of Raceway's own.
     std::shared_ptr<ScriptOutput> output;
 };
 
+// How many numbers one run watches, and whether `name` is one the tracer can watch: a Python
+// identifier, or identifiers joined by dots (at most 200 characters).
+constexpr int maxWatched = 8;
+bool isWatchableName(const QString &name);
 // One line saying why `path` cannot be traced (missing, a directory, unreadable, binary data), or
 // empty when it looks like a Python script. Syntax errors are Python's to report.
 QString checkScript(const QString &path);
@@ -51,6 +58,11 @@ struct PythonInfo
 // Raceway can trace (not Python at all, Python 2, older than 3.8) the version is empty and *error says
 // so in one line naming the path.
 PythonInfo probePython(const QString &path, QString *error);
+// "Python 3.13.5, free-threaded" or "Python 3.11.2, with the GIL": how runs are labelled.
+QString interpreterLabel(const PythonInfo &info);
+// The interpreter a run asks for: a path or a name on PATH, or "auto" (the first free-threaded one of
+// candidatePythons(), else python3). Its version empty with one line in *error when there is none.
+PythonInfo resolvePython(const QString &requested, QString *error);
 // The interpreters on this machine, each once: $RACEWAY_PYTHON, python3 and python3.N (python3.13t too) on
 // PATH, pyenv's versions, and the free-threaded build of scripts/get-free-threaded-python.sh.
 QStringList candidatePythons();

@@ -50,6 +50,7 @@ Launch prepare(const PythonJob &job, int traceFd)
         if (entry.startsWith("RACEWAY_TRACE_FD=")) continue;
         if (job.slowStepMs > 0 && entry.startsWith("RACEWAY_SLOW_STEP_MS=")) continue;
         if (entry.startsWith("RACEWAY_TRACE_CALLS=")) continue; // the job says whether
+        if (entry.startsWith("RACEWAY_WATCH=")) continue;
         l.envStore.push_back(entry);
     }
     l.envStore.push_back("PYTHONPATH=" + pythonPath);
@@ -61,6 +62,8 @@ Launch prepare(const PythonJob &job, int traceFd)
     if (job.slowStepMs > 0)
         l.envStore.push_back("RACEWAY_SLOW_STEP_MS=" + QByteArray::number(job.slowStepMs));
     if (job.calls) l.envStore.push_back("RACEWAY_TRACE_CALLS=1");
+    if (!job.watch.isEmpty())
+        l.envStore.push_back("RACEWAY_WATCH=" + job.watch.join(QLatin1Char(',')).toUtf8());
     // The tracer's C accelerator as this build made it (an installed tracer has it in its package).
     if (const QString accel = tracerAccelerator();
         !accel.isEmpty() && qEnvironmentVariableIsEmpty("RACEWAY_TRACER_ACCEL"))
@@ -436,6 +439,19 @@ void PythonScenario::run(RunContext &ctx) const
                 {QStringLiteral("end_ms"), double(s.endNs - started) / 1e6}};
         ctx.addMetric(QStringLiteral("slow_steps"), QStringLiteral("Steps that blocked the event loop"),
                       steps);
+    }
+    // The script's numbers watched: the last reading of each (none: it never held a number).
+    if (!m_job.watch.isEmpty()) {
+        QVariantList watched;
+        for (const Assembled::Watched &w : a.watched) {
+            QVariantMap one{{QStringLiteral("name"), w.name},
+                            {QStringLiteral("value"), w.read ? QVariant(qlonglong(w.value)) : QVariant()},
+                            {QStringLiteral("readings"), qulonglong(w.readings)}};
+            if (w.hasExpected)
+                one.insert(QStringLiteral("expected"), w.read ? QVariant(qlonglong(w.expected)) : QVariant());
+            watched << one;
+        }
+        ctx.addMetric(QStringLiteral("watched"), QStringLiteral("Watched numbers, last reading"), watched);
     }
     if (!a.firstCycle.isEmpty())
         ctx.addMetric(QStringLiteral("cycle"), QStringLiteral("First cycle (who holds and waits for what)"),

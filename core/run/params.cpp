@@ -1,5 +1,6 @@
 #include "params.h"
 
+#include <algorithm>
 #include <map>
 
 namespace raceway {
@@ -64,6 +65,30 @@ ParamSpec ParamSpec::intList(const QString &name, const QList<qlonglong> &def, s
     return s;
 }
 
+ParamSpec ParamSpec::text(const QString &name, const QString &def, int maxLength,
+                          const QStringList &suggestions, const QString &help)
+{
+    ParamSpec s;
+    s.name = name;
+    s.type = ParamType::Text;
+    s.defaultValue = def;
+    s.max = maxLength;
+    s.choices = suggestions;
+    s.help = help;
+    return s;
+}
+
+namespace {
+
+bool plainText(const QString &text, std::int64_t maxLength)
+{
+    return !text.isEmpty() && text.size() <= maxLength && std::none_of(text.begin(), text.end(), [](QChar c) {
+        return c.category() == QChar::Other_Control;
+    });
+}
+
+} // namespace
+
 QString ParamSpec::label() const
 {
     // Names mean the same in every scenario that has them; the help says the rest.
@@ -107,6 +132,8 @@ QString ParamSpec::typeName() const
         return QStringLiteral("choice");
     case ParamType::IntList:
         return QStringLiteral("list of integers");
+    case ParamType::Text:
+        return QStringLiteral("text");
     }
     return {};
 }
@@ -125,6 +152,8 @@ QString ParamSpec::allowedValues() const
             .arg(maxItems)
             .arg(min)
             .arg(max);
+    case ParamType::Text:
+        return QStringLiteral("%1, or text of at most %2 characters").arg(defaultValue.toString()).arg(max);
     }
     return {};
 }
@@ -144,6 +173,8 @@ QString ParamSpec::formatValue(const QVariant &value) const
             parts << QString::number(v.toLongLong());
         return parts.join(QLatin1Char(','));
     }
+    case ParamType::Text:
+        return value.toString();
     }
     return {};
 }
@@ -170,6 +201,8 @@ bool ParamSpec::accepts(const QVariant &value) const
             return ok && x >= min && x <= max;
         });
     }
+    case ParamType::Text:
+        return value.typeId() == QMetaType::QString && plainText(value.toString(), max);
     }
     return false;
 }
@@ -219,6 +252,10 @@ std::optional<QVariant> ParamSpec::parse(const QString &raw, QString *error) con
         }
         return QVariant(values);
     }
+    case ParamType::Text:
+        if (!plainText(text, max))
+            return fail(QStringLiteral("the text is too long or holds control characters"));
+        return QVariant(text);
     }
     return fail(QStringLiteral("unsupported type"));
 }

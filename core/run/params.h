@@ -11,7 +11,7 @@
 
 namespace raceway {
 
-enum class ParamType { Int, Bool, Choice, IntList };
+enum class ParamType { Int, Bool, Choice, IntList, Text };
 
 // One typed, documented scenario parameter. The CLI parses name=value against it and the window
 // builds its form from it, so both accept exactly the same values.
@@ -22,7 +22,7 @@ struct ParamSpec
     QVariant defaultValue;
     std::int64_t min = 0;
     std::int64_t max = 0;
-    QStringList choices; // Choice only
+    QStringList choices; // Choice: the values allowed; Text: suggestions only
     QString unit;        // shown after numbers: "ms", "ns", ...
     QString help;
     // The value the window starts with when it differs from the command line's: a pace a person can
@@ -57,6 +57,10 @@ struct ParamSpec
     static ParamSpec intList(const QString &name, const QList<qlonglong> &def, std::int64_t min,
                              std::int64_t max, int maxItems, const QString &help);
     int maxItems = 0; // IntList only
+    // Any text of at most maxLength characters with no control characters (a path); `suggestions`
+    // are offered, not required.
+    static ParamSpec text(const QString &name, const QString &def, int maxLength,
+                          const QStringList &suggestions, const QString &help);
 
     // What people read in the window: "Race window" for window_ns (its unit shows with the value).
     QString label() const;

@@ -151,34 +151,6 @@ if __name__ == "__main__":
              true);
 }
 
-namespace {
-
-// The free-threaded interpreter scripts/get-free-threaded-python.sh builds ($RACEWAY_FREE_THREADED_PYTHON
-// first), or empty.
-QString freeThreadedPython()
-{
-    QString path = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
-    if (path.isEmpty()) {
-        QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
-        if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache");
-        path = cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t");
-    }
-    return QFileInfo(path).isExecutable() ? path : QString();
-}
-
-} // namespace
-
-// Skips a test when there is no free-threaded interpreter, or fails it under test.sh, which provides one.
-#define SKIP_WITHOUT_FREE_THREADED(python)                                                                   \
-    do {                                                                                                     \
-        if ((python).isEmpty()) {                                                                            \
-            const QString why =                                                                              \
-                QStringLiteral("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");   \
-            if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL(qPrintable(why));       \
-            QSKIP(qPrintable(why));                                                                          \
-        }                                                                                                    \
-    } while (false)
-
 void TestPythonCores::freeThreadedPythonHasNoGil()
 {
     // On a free-threaded interpreter the seeds' unlocked counter really loses updates, traced too, and

@@ -19,7 +19,7 @@ std::int64_t TimelinePainter::leadInEnd(const Trace &trace)
 {
     std::int64_t first = INT64_MAX;
     for (const Lane &lane : trace.lanes())
-        if (lane.kind != LaneKind::Core && lane.kind != LaneKind::Counter &&
+        if (lane.kind != LaneKind::Core && lane.kind != LaneKind::Counter && lane.kind != LaneKind::Value &&
             lane.kind != LaneKind::Observer && !lane.times.empty())
             first = std::min(first, lane.times.front());
     const std::int64_t lead = first == INT64_MAX ? 0 : first - trace.start();
@@ -241,7 +241,8 @@ void TimelinePainter::paintBudgetEnd(QPainter &p, const TimelineLayout &l, const
         if (ln.pastBudget.started() || ln.pastSeries.started()) return true;
         // Only a sampler's lane is read on past the budget; a lock's or a queue's readings there are the
         // last of the threads' recorded events (some wrote a little past it), not the rest of the run.
-        if (ln.kind != LaneKind::Counter && ln.kind != LaneKind::Core) return false;
+        if (ln.kind != LaneKind::Counter && ln.kind != LaneKind::Value && ln.kind != LaneKind::Core)
+            return false;
         return !ln.series.empty() && ln.series.back().t > t;
     };
     bool anyKept = false;

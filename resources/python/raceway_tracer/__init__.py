@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from . import calls, processes, sync, wire
+from . import calls, processes, sync, watch, wire
 
 __all__ = ["install_from_environment"]
 
@@ -83,6 +83,7 @@ def install_from_environment(began=None):
     w.meta(wire.TICK)
     w.flush()
     processes.start_heartbeat()
+    watch.install(w)
     if os.environ.get("RACEWAY_TRACE_CALLS"):
         calls.install(w)  # last: nothing of the tracer's own start-up is a call of the script's
 
@@ -90,4 +91,5 @@ def install_from_environment(began=None):
 def _at_exit():
     w = processes._state["wire"]
     if w is not None:
+        watch.finish()
         w.finish()

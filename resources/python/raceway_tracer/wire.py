@@ -48,6 +48,9 @@ TICK = 0xE7  # everything this process recorded before t has been written (withi
 SITE = 0xE8  # arg = a place in the code (from 1); STRING: "bank.py:31 in transfer". A wait's arg names
 # where it was asked for (LOCK_REQUESTED, WAIT_BEGIN); a release's, where a hold that another thread
 # waited for was let go (LOCK_RELEASED)
+WATCH = 0xE9  # obj = a watched number (from 1), arg = 1 when it has an expected value; STRING: its name
+WATCH_VALUE = 0xEA  # obj = the watch: its value now, 48-bit two's complement (arg: low 32 bits, lane: high 16)
+WATCH_EXPECTED = 0xEB  # the same for what it is expected to equal, just before the WATCH_VALUE it goes with
 STRING = 0xEF
 FRAME = 0xF0
 

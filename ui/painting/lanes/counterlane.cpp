@@ -44,19 +44,17 @@ QString percentOf(std::int64_t part, std::int64_t whole)
 
 } // namespace
 
-void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+namespace {
+
+// The series as one vertical segment per pixel column for each line (from the previous column's value
+// to this one's), and one rectangle per column for the gap between them: no path stroking, however long
+// the series. `second` null: the first channel alone (a value lane).
+void columnLines(const TimelineContext &ctx, const Lane &lane, const QRect &r, const ValueScale &vs,
+                 QVector<QLine> &first, QVector<QLine> *second, QVector<QRect> *gap)
 {
-    const Lane &lane = ctx.trace.lane(index);
     const coords::Mapping &m = ctx.mapping;
     const auto &S = lane.series;
-    if (S.empty()) return;
-    const ValueScale vs(lane, r);
-    auto yOf = [&vs](std::int64_t v) { return vs.y(v); };
     auto less = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
-    // One vertical segment per pixel column for each line (from the previous column's value to this
-    // one's), and one rectangle for the gap between them: no path stroking, however long the series.
-    QVector<QLine> expected, actual;
-    QVector<QRect> gap;
     const std::int64_t lastT = std::max(ctx.trace.end(), S.back().t);
     const int firstX = std::max(0, int(std::floor(double(S.front().t - m.start) / m.nsPerPixel())));
     auto it = S.begin();
@@ -66,56 +64,78 @@ void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t ind
         if (m.toTime(r.left() + x) > lastT) break;
         it = gallop(it, S.end(), t, less);
         const SeriesPoint &pt = it == S.begin() ? S.front() : *(it - 1);
-        const int ya = yOf(pt.a), yb = yOf(pt.b);
+        const int ya = vs.y(pt.a), yb = vs.y(pt.b);
         const int px = r.left() + x;
-        expected.append(QLine(px, prevA < 0 ? ya : prevA, px, ya));
-        actual.append(QLine(px, prevB < 0 ? yb : prevB, px, yb));
-        if (yb > ya + 1) gap.append(QRect(px, ya + 1, 1, yb - ya - 1));
+        first.append(QLine(px, prevA < 0 ? ya : prevA, px, ya));
         prevA = ya;
-        prevB = yb;
+        if (second) {
+            second->append(QLine(px, prevB < 0 ? yb : prevB, px, yb));
+            if (yb > ya + 1) gap->append(QRect(px, ya + 1, 1, yb - ya - 1));
+            prevB = yb;
+        }
         if (it != S.begin()) --it;
     }
+}
+
+// Each line as one polyline on a vector device (square caps and mitred corners make its stroke cover
+// what the separate segments' strokes cover), else as its segments.
+void strokeLines(QPainter &p, const std::vector<std::pair<const QVector<QLine> *, QColor>> &lines)
+{
+    p.setBrush(Qt::NoBrush);
+    const bool vector = isVectorDevice(p);
+    for (const auto &[segments, colour] : lines) {
+        if (!vector) {
+            p.setPen(QPen(colour, 2));
+            p.drawLines(*segments);
+            continue;
+        }
+        p.setPen(QPen(colour, 2, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+        const QPolygon line = joinSegments(*segments);
+        if (line.size() >= 2)
+            p.drawPolyline(line);
+        else
+            p.drawLines(*segments);
+    }
+}
+
+// Where zero is, dashed, when the lane's values go below it: the lines under it read as negative.
+void paintZero(const TimelineContext &ctx, QPainter &p, const QRect &r, const ValueScale &vs)
+{
+    if (vs.low >= 0) return;
+    p.save();
+    p.setPen(QPen(ctx.palette.mutedText, 1, Qt::DashLine));
+    p.drawLine(r.left(), vs.y(0), r.right(), vs.y(0));
+    p.drawText(QRect(r.left() + 2, vs.y(0) - 14, 40, 13), Qt::AlignLeft | Qt::AlignBottom,
+               QStringLiteral("0"));
+    p.restore();
+}
+
+} // namespace
+
+void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    if (lane.series.empty()) return;
+    const ValueScale vs(lane, r);
+    QVector<QLine> expected, actual;
+    QVector<QRect> gap;
+    columnLines(ctx, lane, r, vs, expected, &actual, &gap);
     if (!gap.isEmpty()) ctx.inked(ctx.palette.lostArea);
     if (!expected.isEmpty()) {
         ctx.inked(ctx.palette.expectedLine);
         ctx.inked(ctx.palette.actualLine);
     }
-    if (vs.low < 0) {
-        // A balance that went below zero: where zero is, dashed, so that the lines under it read as
-        // negative.
-        p.save();
-        p.setPen(QPen(ctx.palette.mutedText, 1, Qt::DashLine));
-        p.drawLine(r.left(), vs.y(0), r.right(), vs.y(0));
-        p.drawText(QRect(r.left() + 2, vs.y(0) - 14, 40, 13), Qt::AlignLeft | Qt::AlignBottom,
-                   QStringLiteral("0"));
-        p.restore();
-    }
+    paintZero(ctx, p, r, vs);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
-    if (isVectorDevice(p)) {
-        // The gap as one polygon and each line as one polyline. Square caps and mitred corners make
-        // the polyline's stroke cover what the separate segments' strokes cover.
-        fillColumns(p, gap, ctx.palette.lostArea);
-        p.setBrush(Qt::NoBrush);
-        for (const auto &[segments, colour] :
-             {std::pair{&expected, ctx.palette.expectedLine}, std::pair{&actual, ctx.palette.actualLine}}) {
-            p.setPen(QPen(colour, 2, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
-            const QPolygon line = joinSegments(*segments);
-            if (line.size() >= 2)
-                p.drawPolyline(line);
-            else
-                p.drawLines(*segments);
-        }
-        p.restore();
-        return;
+    if (isVectorDevice(p))
+        fillColumns(p, gap, ctx.palette.lostArea); // one polygon
+    else {
+        p.setPen(Qt::NoPen);
+        p.setBrush(ctx.palette.lostArea);
+        p.drawRects(gap);
     }
-    p.setPen(Qt::NoPen);
-    p.setBrush(ctx.palette.lostArea);
-    p.drawRects(gap);
-    p.setPen(QPen(ctx.palette.expectedLine, 2));
-    p.drawLines(expected);
-    p.setPen(QPen(ctx.palette.actualLine, 2));
-    p.drawLines(actual);
+    strokeLines(p, {{&expected, ctx.palette.expectedLine}, {&actual, ctx.palette.actualLine}});
     p.restore();
 }
 
@@ -218,6 +238,72 @@ QString CounterLane::describeValue(const SeriesPoint &value) const
     return QStringLiteral("expected %1, actual %2, lost so far %3")
         .arg(l.toString(qlonglong(value.a)), l.toString(qlonglong(value.b)),
              l.toString(qlonglong(value.a - value.b)));
+}
+
+void ValueLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    if (lane.series.empty()) return;
+    const ValueScale vs(lane, r);
+    QVector<QLine> line;
+    columnLines(ctx, lane, r, vs, line, nullptr, nullptr);
+    if (!line.isEmpty()) ctx.inked(ctx.palette.actualLine);
+    paintZero(ctx, p, r, vs);
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    strokeLines(p, {{&line, ctx.palette.actualLine}});
+    p.restore();
+}
+
+void ValueLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &text) const
+{
+    paintName(p, lane.name, text.adjusted(0, 4, 0, 0), Qt::AlignTop);
+    if (lane.series.empty()) return;
+    QFont small = p.font();
+    small.setPixelSize(11);
+    p.setFont(small);
+    p.setPen(ctx.palette.actualLine.darker(ctx.palette.background.lightness() > 128 ? 130 : 100));
+    p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+               QStringLiteral("last ") + whole(lane.series.back().a));
+    if (text.height() >= 52) {
+        const ValueScale vs(lane, text);
+        small.setPixelSize(10);
+        p.setFont(small);
+        p.setPen(ctx.palette.mutedText);
+        p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+                   QStringLiteral("scale %1 to %2").arg(whole(vs.low), whole(vs.top)));
+    }
+    small.setPixelSize(12);
+    p.setFont(small);
+}
+
+void ValueLane::legend(const Lane &lane, LegendEntries &entries) const
+{
+    LaneDrawer::legend(lane, entries);
+    if (!lane.series.empty())
+        entries.add(LegendEntries::Counter,
+                    {LegendItem::Line, entries.palette().actualLine, QStringLiteral("a watched value")});
+}
+
+void ValueLane::callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
+                         std::vector<Callout> &out) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    const auto &S = lane.series;
+    const coords::Mapping &m = ctx.mapping;
+    if (S.empty() || S.front().t > m.end) return;
+    auto before = [](std::int64_t t, const SeriesPoint &pt) { return t < pt.t; };
+    const auto end = std::upper_bound(S.begin(), S.end(), m.end, before);
+    const SeriesPoint &last = *(end - 1);
+    const double xEnd = std::min(double(r.right()), m.toX(std::max(last.t, ctx.trace.end())));
+    if (xEnd > r.left())
+        out.push_back({QPointF(xEnd - 3, ValueScale(lane, r).y(last.a)),
+                       QStringLiteral("%1 = %2").arg(lane.name, whole(last.a))});
+}
+
+QString ValueLane::describeValue(const SeriesPoint &value) const
+{
+    return QStringLiteral("value ") + whole(value.a);
 }
 
 } // namespace raceway

@@ -22,4 +22,22 @@ protected:
     QString describeValue(const SeriesPoint &value) const override;
 };
 
+// A number the traced program holds, sampled (raceway trace --watch): one line, its last value and its
+// scale in the label.
+class ValueLane : public LaneDrawer
+{
+public:
+    int baseHeight() const override { return 56; }
+    int minimumHeight() const override { return 40; } // the name and the last value
+    void paint(const TimelineContext &ctx, QPainter &p, std::size_t index, const QRect &r) const override;
+    void paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
+                    const QRect &text) const override;
+    void legend(const Lane &lane, LegendEntries &entries) const override;
+    void callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
+                  std::vector<Callout> &out) const override;
+
+protected:
+    QString describeValue(const SeriesPoint &value) const override;
+};
+
 } // namespace raceway

@@ -28,6 +28,7 @@ const LaneDrawer &drawerFor(LaneKind kind)
     static const SignalLane signal;
     static const ObserverLane observer;
     static const SliceLane slices;
+    static const ValueLane value;
     // No default: a kind added to LaneKind without a drawer is a -Wswitch error here, not a lane drawn
     // as something it is not.
     switch (kind) {
@@ -55,6 +56,8 @@ const LaneDrawer &drawerFor(LaneKind kind)
         return signal;
     case LaneKind::Slices:
         return slices;
+    case LaneKind::Value:
+        return value;
     }
     return thread; // a value outside the enumeration (a newer file's kind): a lane of states
 }
