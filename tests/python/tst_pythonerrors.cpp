@@ -67,7 +67,7 @@ void TestPythonErrors::badInput_data()
                        QStringLiteral("ok.py")}
         << QStringLiteral("unknown option '--pgn' (options: --png, --svg, --trace, "
                           "--json, --width, --scale, --max-events, --save, --quiet, "
-                          "--timeout, --python, --calls, --slow-step, "
+                          "--timeout, --python, --calls, --slow-step, --watch, "
                           "--on-deadlock=end|wait)");
     QTest::newRow("only options") << QStringList{QStringLiteral("trace"), QStringLiteral("--json")}
                                   << QStringLiteral("trace needs a Python script");
