@@ -20,7 +20,7 @@ public:
     QString description() const override
     {
         return QStringLiteral(
-            "The tutorials' race in real Python: several threads each run `counter += 1` on one "
+            "The tutorials' race in real Python: several threads each run counter += 1 on one "
             "module-level counter, under a real interpreter with Raceway's tracer. The counter lane "
             "draws the counter against the increments made, sampled as the script runs. With the GIL "
             "(CPython up to 3.12, and 3.13 by default) a thread switch never falls between reading the "
