@@ -233,6 +233,15 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
 void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
 {
     PyProcess &p = m_stream.processes().at(ps.pid);
+    // A free-threaded build whose GIL came on during the run: its GIL lane starts there, named after why.
+    if (ps.gil == 0 && p.gilOnNs != 0) {
+        // (The GIL lane's callout reads the module back from the name.)
+        const QString name =
+            ps.prefix + (p.gilOnBy.isEmpty() ? QStringLiteral("GIL (inferred, turned on)")
+                                             : QStringLiteral("GIL (inferred, from %1)").arg(p.gilOnBy));
+        ps.gil = m_recorder.addObject(name, m_recorder.addLane(name, LaneKind::Gil));
+        ps.gilFrom = p.gilOnNs;
+    }
     // The process runs where its main thread runs (from the start: where it is first seen running).
     Samples &own = m_samples[ps.pid];
     if (!ps.started) {
@@ -276,7 +285,8 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
         drawThread(ps, index, p.threads.at(local), limit);
 
     // The interpreter's GIL, inferred round by round: every round before the limit is complete.
-    if (ps.gil == 0) ps.rounds.clear(); // it has none
+    if (ps.gil == 0) ps.rounds.clear();                                    // it has none
+    ps.rounds.erase(ps.rounds.begin(), ps.rounds.lower_bound(ps.gilFrom)); // nor before it came on
     for (const auto &[t, candidates] : ps.rounds) {
         if (ps.firstRound == 0) ps.firstRound = t;
         if (ps.holder >= 0 && ps.previousRound != 0) ps.gilHeldNs += t - ps.previousRound;
@@ -507,7 +517,9 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
     }
     if (const auto p = m_stream.processes().find(m_mainPid); p != m_stream.processes().end()) {
         a.freeThreaded = p->second.helloFlags & 1;
-        a.gilEnabled = p->second.gilEnabled();
+        a.gilEnabled = p->second.gilEnabled() || p->second.gilOnNs != 0;
+        a.gilOnNs = p->second.gilOnNs;
+        a.gilOnBy = p->second.gilOnBy;
     }
     for (const auto &[pid, ps] : m_processes)
         for (const auto &[number, wl] : ps.watches)

@@ -47,7 +47,9 @@ struct Assembled
     };
     std::vector<Watched> watched;
     bool freeThreaded = false;      // the script's interpreter was built without the GIL
-    bool gilEnabled = true;         // ... and had its GIL on all the same (PYTHON_GIL=1)
+    bool gilEnabled = true;         // ... and had its GIL on all the same (PYTHON_GIL=1), or at the end
+    std::int64_t gilOnNs = 0;       // where it turned it on during the run (0: it did not)
+    QString gilOnBy;                // ... importing this module (empty: not known)
     std::uint64_t tracerEvents = 0; // what the tracers say they recorded
     std::uint64_t callsTraced = 0;  // function calls they recorded (raceway trace --calls)
     std::int64_t tracerCostNs = 0;  // the largest of any process's events × calibrated cost
@@ -167,6 +169,7 @@ private:
         std::uint16_t lane = 0;
         ThreadBuffer *buffer = nullptr;
         std::uint8_t gil = 0;
+        std::int64_t gilFrom = 0; // where its GIL lane starts: a free-threaded build's turned on mid-run
         std::map<std::uint16_t, std::size_t> threads;            // local lane -> m_threads index
         std::map<std::uint8_t, std::uint8_t> objects;            // local object -> the run's (0: none left)
         std::map<std::uint32_t, std::uint32_t> sites;            // local place in the code -> the run's

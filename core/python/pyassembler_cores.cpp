@@ -107,7 +107,7 @@ void Assembler::applySample(ProcessState &ps, std::size_t index, const ThreadSam
         } else if (x.state != 'R') {
             // A futex wait is a wait for the GIL only while another of the process's threads runs (and
             // so may hold it); else it is blocked on something untraced (a multiprocessing queue's lock).
-            const bool gilWait = x.futex && ps.gil != 0 && anotherRuns(ps, index, x.t);
+            const bool gilWait = x.futex && ps.gil != 0 && x.t >= ps.gilFrom && anotherRuns(ps, index, x.t);
             const std::uint32_t what = x.futex ? ioBlockedUntraced : 0;
             const bool same =
                 ts.overlay && ((gilWait && ts.lastPushed == EventKind::GilWait) ||

@@ -154,6 +154,12 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
             }
             continue;
         }
+        case std::uint8_t(Meta::GilOn):
+            if (p->gilOnNs == 0 && !p->gilEnabled()) {
+                p->gilOnNs = std::clamp<std::int64_t>(e.t, std::max<std::int64_t>(p->helloNs, 1), now);
+                p->gilOnBy = text;
+            }
+            continue;
         case std::uint8_t(Meta::String):
             continue; // a string with nothing before it
         default:

@@ -37,8 +37,9 @@ enum class Meta : std::uint8_t {
                         // text: its name (raceway trace --watch)
     WatchValue = 0xEA,  // obj = the watch: its value now, 48 bits (arg: the low 32, lane: the high 16)
     WatchExpected = 0xEB, // the same for the value it should have, just before its WatchValue
-    String = 0xEF,        // arg = bytes; raw records follow
-    Frame = 0xF0,         // arg = pid, lane = records that follow, obj = version
+    GilOn = 0xEC,  // a free-threaded build's GIL turned on at t; text: the module imported then, or empty
+    String = 0xEF, // arg = bytes; raw records follow
+    Frame = 0xF0,  // arg = pid, lane = records that follow, obj = version
 };
 
 enum class ObjectKind : std::uint8_t {
@@ -113,6 +114,10 @@ struct PyProcess
         0; // HELLO's: 1 a free-threaded build, 2 its GIL on at the start, 4 calls traced
     // Only a free-threaded build can be without its GIL.
     bool gilEnabled() const { return !(helloFlags & 1) || (helloFlags & 2); }
+    // When a free-threaded build without its GIL at the start turned it on (0: it did not), and the
+    // module whose import did, where the tracer saw one.
+    std::int64_t gilOnNs = 0;
+    QString gilOnBy;
     // Its threads' function calls come as CallBegin and CallEnd (raceway trace --calls).
     bool tracesCalls() const { return (helloFlags & 4) != 0; }
     QString name;

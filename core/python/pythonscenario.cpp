@@ -193,6 +193,12 @@ QString PythonScenario::headline(const ParamValues &, const QList<Metric> &metri
                 .arg(QString::number(code.toLongLong()),
                      countOf(threads.toLongLong(), QStringLiteral("thread"), QStringLiteral("threads")),
                      countOf(processes.toLongLong(), QStringLiteral("process"), QStringLiteral("processes")));
+    if (const QVariant on = metricValue(metrics, QStringLiteral("gil_enabled_at_ms")); on.isValid()) {
+        const QString by = metricValue(metrics, QStringLiteral("gil_enabled_by")).toString();
+        line += QStringLiteral(", free-threaded until its GIL came on at %1 ms%2")
+                    .arg(QLocale().toString(on.toDouble(), 'f', 0),
+                         by.isEmpty() ? QString() : QStringLiteral(" (%1 imported)").arg(by));
+    }
     if (gil.isValid())
         line += QStringLiteral(", GIL held ") + percent(gil.toDouble()) + QStringLiteral(" (inferred)");
     else if (metricValue(metrics, QStringLiteral("free_threaded")).toBool() &&
@@ -383,7 +389,13 @@ void PythonScenario::run(RunContext &ctx) const
                   QStringLiteral("ms"));
     ctx.addMetric(QStringLiteral("free_threaded"),
                   QStringLiteral("Free-threaded Python (built without the GIL)"), a.freeThreaded);
-    ctx.addMetric(QStringLiteral("gil_enabled"), QStringLiteral("GIL on"), a.gilEnabled);
+    ctx.addMetric(QStringLiteral("gil_enabled"), QStringLiteral("GIL on (at the end)"), a.gilEnabled);
+    if (a.gilOnNs != 0) { // a free-threaded build turned it on during the run
+        ctx.addMetric(QStringLiteral("gil_enabled_at_ms"), QStringLiteral("GIL turned on at"),
+                      double(a.gilOnNs - started) / 1e6, QStringLiteral("ms"));
+        ctx.addMetric(QStringLiteral("gil_enabled_by"), QStringLiteral("GIL turned on by importing"),
+                      a.gilOnBy.isEmpty() ? QVariant() : QVariant(a.gilOnBy));
+    }
     ctx.addMetric(QStringLiteral("gil_held_share"), QStringLiteral("GIL held (inferred), share of time"),
                   a.gilSpanNs > 0 ? QVariant(double(a.gilHeldNs) / double(a.gilSpanNs)) : QVariant(),
                   QStringLiteral("share"));

@@ -14,6 +14,7 @@ private Q_SLOTS:
     void coresSayWhichThreadRan();
     void coreWaitsSampledWhereTheKernelRefuses();
     void freeThreadedPythonHasNoGil();
+    void gilComesBackMidRun();
     void interpretersSideBySide();
 };
 
@@ -320,3 +321,85 @@ for t in ts: t.join()
 
 QTEST_GUILESS_MAIN(TestPythonCores)
 #include "tst_pythoncores.moc"
+
+void TestPythonCores::gilComesBackMidRun()
+{
+    // A free-threaded build turns its GIL on for good when a module that does not declare it can run
+    // without one is imported (here a C extension built now, initialised the old way). The GIL lane
+    // starts there, named after the module; the two threads before it run at once and never wait for a
+    // GIL, the two after take turns with it.
+    const QString python = freeThreadedPython();
+    SKIP_WITHOUT_FREE_THREADED(python);
+    QProcess ask;
+    ask.start(python, {QStringLiteral("-c"),
+                       QStringLiteral("import sysconfig; print(sysconfig.get_paths()['include']); "
+                                      "print(sysconfig.get_config_var('EXT_SUFFIX'))")});
+    QVERIFY(ask.waitForFinished(10000));
+    const QStringList paths = QString::fromUtf8(ask.readAllStandardOutput()).split(QLatin1Char('\n'));
+    QVERIFY(paths.size() >= 2);
+    const QString source = writeScript(QStringLiteral("needs_gil.c"), R"C(#include <Python.h>
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "needs_gil", NULL, -1, NULL, NULL, NULL, NULL, NULL};
+PyMODINIT_FUNC PyInit_needs_gil(void) { return PyModule_Create(&def); }
+)C");
+    QProcess cc;
+    cc.start(QStringLiteral("cc"),
+             {QStringLiteral("-shared"), QStringLiteral("-fPIC"), QStringLiteral("-I") + paths[0], source,
+              QStringLiteral("-o"), m_dir.filePath(QStringLiteral("needs_gil") + paths[1])});
+    if (!cc.waitForStarted(10000)) QSKIP("no C compiler (cc) to build the test's extension module");
+    QVERIFY(cc.waitForFinished(60000));
+    QVERIFY2(cc.exitCode() == 0, cc.readAllStandardError().constData());
+    const QString script = writeScript(QStringLiteral("gilback.py"), R"PY(import threading, time
+def spin(n):
+    x = 0
+    for i in range(n):
+        x += i
+def pair(prefix):
+    ts = [threading.Thread(target=spin, args=(2_000_000,), name=f"{prefix}-{i}") for i in range(2)]
+    for t in ts: t.start()
+    for t in ts: t.join()
+pair("early")
+time.sleep(0.06)
+import needs_gil
+pair("late")
+)PY");
+    const auto runner = traced(script, {}, [&](py::PythonJob &job) {
+        job.python = python;
+        job.workingDir = m_dir.path();
+    });
+    QCOMPARE(runner->result().error, QString());
+    const auto &metrics = runner->result().metrics;
+    QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+    QCOMPARE(metricValue(metrics, QStringLiteral("free_threaded")).toBool(), true);
+    QCOMPARE(metricValue(metrics, QStringLiteral("gil_enabled")).toBool(), true);
+    QCOMPARE(metricValue(metrics, QStringLiteral("gil_enabled_by")).toString(), QStringLiteral("needs_gil"));
+    const Trace &trace = runner->trace();
+    const auto gils = lanesOf(trace, LaneKind::Gil);
+    QCOMPARE(gils.size(), std::size_t(1));
+    QCOMPARE(trace.lane(gils[0]).name, QStringLiteral("GIL (inferred, from needs_gil)"));
+    const std::int64_t on =
+        trace.start() +
+        std::int64_t(metricValue(metrics, QStringLiteral("gil_enabled_at_ms")).toDouble() * 1e6);
+    // After the early pair ended and before the late pair began.
+    std::int64_t earlyEnd = 0, lateStart = INT64_MAX;
+    for (const QString &name : {QStringLiteral("early-0"), QStringLiteral("early-1")}) {
+        const std::size_t lane = laneNamed(trace, name);
+        QVERIFY(lane != SIZE_MAX);
+        QCOMPARE(trace.totalIn(lane, State::WaitingGil), std::int64_t(0));
+        trace.forEachInterval(lane, [&](const Interval &iv) {
+            if (iv.state == State::Running) earlyEnd = std::max(earlyEnd, iv.end);
+        });
+    }
+    std::int64_t lateWaits = 0;
+    for (const QString &name : {QStringLiteral("late-0"), QStringLiteral("late-1")}) {
+        const std::size_t lane = laneNamed(trace, name);
+        QVERIFY(lane != SIZE_MAX);
+        lateStart = std::min(lateStart, trace.lane(lane).times.front());
+        lateWaits += trace.totalIn(lane, State::WaitingGil);
+    }
+    qInfo("early pair ended %.1f ms, GIL on %.1f ms, late pair began %.1f ms; late waits for the GIL %.1f ms",
+          double(earlyEnd - trace.start()) / 1e6, double(on - trace.start()) / 1e6,
+          double(lateStart - trace.start()) / 1e6, double(lateWaits) / 1e6);
+    QVERIFY(on >= earlyEnd && on <= lateStart);
+    QVERIFY(trace.lane(gils[0]).times.front() >= on);
+    QVERIFY2(lateWaits > 0, "the late threads never waited for the GIL that came back");
+}

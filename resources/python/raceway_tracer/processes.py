@@ -49,8 +49,45 @@ def _heartbeat(pid):
         w = _state["wire"]
         if w is None or not w.ok or os.getpid() != pid:
             return
+        if _gil["off"]:
+            _check_gil(w)
         w.meta(wire.TICK)
         w.flush()
+
+
+# A free-threaded build whose GIL is off at the start can turn it on for good: importing an extension module
+# that does not declare it runs without one (CPython warns "The global interpreter lock (GIL) has been
+# enabled to load module ..."). Each import's start is noted while the GIL is off; the heartbeat asks
+# whether it is on yet, and names the first extension module imported since it last asked.
+_gil = {"off": False, "seen": set(), "count": 0, "starts": {}}
+
+
+def _watch_gil():
+    enabled = getattr(sys, "_is_gil_enabled", None)
+    _gil["off"] = enabled is not None and not enabled()
+    _gil["seen"] = set(sys.modules)
+    _gil["count"] = len(sys.modules)
+
+
+def _check_gil(w):
+    if not sys._is_gil_enabled():
+        if len(sys.modules) != _gil["count"]:
+            _gil["seen"] = set(sys.modules)
+            _gil["count"] = len(sys.modules)
+        return
+    _gil["off"] = False
+    t = wire._mono()
+    culprit = ""
+    for name in list(sys.modules):
+        if name in _gil["seen"]:
+            continue
+        path = str(getattr(sys.modules.get(name), "__file__", "") or "")
+        if path.endswith((".so", ".pyd")):
+            culprit = name
+            t = _gil["starts"].get(name, t)
+            break
+    _gil["starts"] = {}
+    w.meta(wire.GIL_ON, text=culprit, t=t)
 
 
 def _w():
@@ -202,6 +239,8 @@ class _PatchOnImport(object):
     the module is patched as soon as it has run."""
 
     def find_spec(self, name, path=None, target=None):
+        if _gil["off"] and len(_gil["starts"]) < 4096:
+            _gil["starts"].setdefault(name, wire._mono())
         patch = _PATCHES.get(name)
         if patch is None:
             return None
@@ -319,6 +358,7 @@ def install(w, fd, users, accel=None):
         module = sys.modules.get(name)
         if module is not None:
             patch(module)
+    _watch_gil()
     sys.meta_path.insert(0, _PatchOnImport())
     os.register_at_fork(after_in_child=after_fork_in_child)
     _patch_exit()

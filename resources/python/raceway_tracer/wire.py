@@ -51,6 +51,8 @@ SITE = 0xE8  # arg = a place in the code (from 1); STRING: "bank.py:31 in transf
 WATCH = 0xE9  # obj = a watched number (from 1), arg = 1 when it has an expected value; STRING: its name
 WATCH_VALUE = 0xEA  # obj = the watch: its value now, 48-bit two's complement (arg: low 32 bits, lane: high 16)
 WATCH_EXPECTED = 0xEB  # the same for what it is expected to equal, just before the WATCH_VALUE it goes with
+GIL_ON = 0xEC  # a free-threaded build's GIL turned on at t (importing a module that needs it); STRING: the
+# module, where one was imported then (empty where none was)
 STRING = 0xEF
 FRAME = 0xF0
 

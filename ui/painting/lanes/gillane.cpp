@@ -1,5 +1,7 @@
 #include "gillane.h"
 
+#include <QRegularExpression>
+
 namespace raceway {
 
 void GilLane::legend(const Lane &lane, LegendEntries &entries) const
@@ -13,6 +15,23 @@ void GilLane::legend(const Lane &lane, LegendEntries &entries) const
                                              entries.summary().count(LaneKind::Lock) > 0
                                                  ? QStringLiteral("threads queued for the lock")
                                                  : QStringLiteral("threads queued for the GIL")});
+}
+
+void GilLane::callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
+                       std::vector<Callout> &out) const
+{
+    const Lane &lane = ctx.trace.lane(index);
+    static const QRegularExpression turnedOn(QStringLiteral("GIL \\(inferred, (turned on|from (\\S+))\\)$"));
+    if (lane.times.empty() || !lane.name.contains(QStringLiteral("GIL (inferred, "))) return;
+    const QRegularExpressionMatch m = turnedOn.match(lane.name);
+    if (!m.hasMatch()) return;
+    const double x = ctx.mapping.toX(lane.times.front());
+    if (x < r.left() || x > r.right()) return;
+    const QString module = m.captured(2);
+    out.push_back({QPointF(x, r.top() + 2),
+                   module.isEmpty()
+                       ? QStringLiteral("the GIL came on here")
+                       : QStringLiteral("the GIL came on here: importing %1, which needs it").arg(module)});
 }
 
 } // namespace raceway
