@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSpinBox>
 #include <QToolButton>
@@ -49,7 +50,8 @@ QString chosenPython(QString *error)
 
 PythonForm::PythonForm(QWidget *parent)
     : QWidget(parent), m_path(new QLabel), m_args(new QLineEdit), m_workingDir(new QLineEdit),
-      m_browse(new QToolButton), m_timeout(new QSpinBox), m_calls(new QCheckBox), m_interpreter(new QLabel)
+      m_browse(new QToolButton), m_timeout(new QSpinBox), m_calls(new QCheckBox), m_watch(new QLineEdit),
+      m_interpreter(new QLabel)
 {
     auto *form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
@@ -91,10 +93,19 @@ PythonForm::PythonForm(QWidget *parent)
                            "thread. Each call costs about a microsecond: a script that makes millions "
                            "runs several times slower."));
     form->addRow(tr("Calls"), m_calls);
+    m_watch->setPlaceholderText(tr("none"));
+    m_watch->setToolTip(tr("Numbers of the script's drawn as lanes as they change: module-level names or "
+                           "dotted paths (account.balance), separated by spaces, up to %1. counter/done "
+                           "draws counter against done, the number it should equal, and shades what was "
+                           "lost between them. A script can name its own in a comment: # raceway: watch "
+                           "counter")
+                            .arg(py::maxWatched));
+    m_watch->setClearButtonEnabled(true);
+    form->addRow(tr("Watch"), m_watch);
     m_interpreter->setWordWrap(true);
     m_interpreter->setToolTip(tr("Choose the interpreter in File > Preferences"));
     form->addRow(tr("Interpreter"), m_interpreter);
-    for (QLineEdit *e : {m_args, m_workingDir})
+    for (QLineEdit *e : {m_args, m_workingDir, m_watch})
         connect(e, &QLineEdit::textEdited, this, &PythonForm::changed);
     connect(m_timeout, &QSpinBox::valueChanged, this, &PythonForm::changed);
     connect(m_calls, &QCheckBox::toggled, this, &PythonForm::changed);
@@ -115,6 +126,9 @@ void PythonForm::setScript(const QString &path)
     m_workingDir->setText(settings.value(keyFor(path, "dir")).toString());
     m_timeout->setValue(settings.value(keyFor(path, "timeout"), 0).toInt());
     m_calls->setChecked(settings.value(keyFor(path, "calls"), false).toBool());
+    // What the script itself names (# raceway: watch ...), until the user says otherwise.
+    m_watch->setText(
+        settings.value(keyFor(path, "watch"), py::declaredWatches(path).join(QLatin1Char(' '))).toString());
 }
 
 void PythonForm::save() const
@@ -125,6 +139,7 @@ void PythonForm::save() const
     settings.setValue(keyFor(m_script, "dir"), m_workingDir->text());
     settings.setValue(keyFor(m_script, "timeout"), m_timeout->value());
     settings.setValue(keyFor(m_script, "calls"), m_calls->isChecked());
+    settings.setValue(keyFor(m_script, "watch"), m_watch->text());
 }
 
 std::optional<py::PythonJob> PythonForm::job(QString *error) const
@@ -146,6 +161,18 @@ std::optional<py::PythonJob> PythonForm::job(QString *error) const
     }
     job.timeoutMs = m_timeout->value() * 1000;
     job.calls = m_calls->isChecked();
+    job.watch = m_watch->text().split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
+    if (job.watch.size() > py::maxWatched) {
+        *error = tr("%1 numbers to watch (allowed: at most %2)").arg(job.watch.size()).arg(py::maxWatched);
+        return std::nullopt;
+    }
+    for (const QString &name : job.watch)
+        if (!py::isWatchableName(name)) {
+            *error = tr("'%1' cannot be watched (allowed: a module-level name of the script, or a dotted "
+                        "path such as account.balance)")
+                         .arg(name);
+            return std::nullopt;
+        }
     return job;
 }
 

@@ -33,6 +33,7 @@ public:
     QLineEdit *workingDirEdit() const { return m_workingDir; }
     QSpinBox *timeoutEdit() const { return m_timeout; }
     QCheckBox *callsBox() const { return m_calls; }
+    QLineEdit *watchEdit() const { return m_watch; }
     void setInterpreterText(const QString &text);
 
 Q_SIGNALS:
@@ -46,6 +47,7 @@ private:
     QToolButton *m_browse;
     QSpinBox *m_timeout;
     QCheckBox *m_calls;
+    QLineEdit *m_watch;
     QLabel *m_interpreter;
 };
 

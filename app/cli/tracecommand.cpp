@@ -99,7 +99,8 @@ int traceScript(const QStringList &args, QTextStream &out, QTextStream &err)
             return usageError(err, QStringLiteral("option --watch: '") + name +
                                        QStringLiteral("' is not allowed (allowed: a module-level name of the "
                                                       "script, or a dotted path such as account.balance)"));
-    job.watch = watched;
+    // None asked for: what the script names itself (# raceway: watch ...).
+    job.watch = watched.isEmpty() ? py::declaredWatches(script) : watched;
     if (!timeout.isEmpty()) {
         bool ok = false;
         const double seconds = timeout.toDouble(&ok);

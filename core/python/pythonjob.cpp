@@ -23,6 +23,22 @@ bool isWatchableName(const QString &name)
     return name.size() <= 200 && pattern.match(name).hasMatch();
 }
 
+QStringList declaredWatches(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    static const QRegularExpression comment(QStringLiteral("^#\\s*raceway:\\s*watch\\s+(.+)$"));
+    QStringList names;
+    for (int line = 0; line < 100 && !f.atEnd(); ++line) {
+        const QRegularExpressionMatch m = comment.match(QString::fromUtf8(f.readLine(4096)).trimmed());
+        if (!m.hasMatch()) continue;
+        for (const QString &name :
+             m.captured(1).split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts))
+            if (isWatchableName(name) && names.size() < maxWatched) names << name;
+    }
+    return names;
+}
+
 QString checkScript(const QString &path)
 {
     const QFileInfo info(path);

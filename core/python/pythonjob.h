@@ -39,6 +39,9 @@ struct PythonJob
 // identifier, or identifiers joined by dots (at most 200 characters).
 constexpr int maxWatched = 8;
 bool isWatchableName(const QString &name);
+// The numbers a script names for watching in a comment of its own, "# raceway: watch total/made" (in
+// its first 100 lines; names that cannot be watched are left out), for when none are asked for.
+QStringList declaredWatches(const QString &path);
 // One line saying why `path` cannot be traced (missing, a directory, unreadable, binary data), or
 // empty when it looks like a Python script. Syntax errors are Python's to report.
 QString checkScript(const QString &path);

@@ -3,27 +3,32 @@
 No two run at once, yet updates are lost: a coroutine that awaits between reading and writing lets the
 others run, and then writes back a stale value over their work. Run with "--lock" and each update happens
 inside an asyncio.Lock: the others wait for it (drawn waiting on the lock's lane) and none is lost.
+Raceway draws the total against the updates made, and what is lost between them (the comment below).
 """
+# raceway: watch total/made
 import asyncio
 import sys
 
 TASKS = 20
 STEPS = 20
 total = 0
+made = 0  # updates made: no await between reading and writing this one, so none is lost
 
 
 async def add(lock):
-    global total
+    global total, made
     for _ in range(STEPS):
         if lock is None:
             seen = total
             await asyncio.sleep(0)  # the await between reading and writing back
             total = seen + 1
+            made += 1
         else:
             async with lock:
                 seen = total
                 await asyncio.sleep(0)
                 total = seen + 1
+                made += 1
 
 
 async def main(use_lock):

@@ -1,5 +1,6 @@
 """Three threads deposit into and withdraw from one account, under one lock; a withdrawal that would
 take the balance below zero is refused."""
+# raceway: watch balance
 import threading
 import time
 

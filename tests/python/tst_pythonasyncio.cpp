@@ -340,6 +340,14 @@ void TestPythonAsyncio::asyncioRaceExample()
         raceway({QStringLiteral("trace"), example("asyncio_race.py"), QStringLiteral("--json")});
     QVERIFY2(unlocked.status == 0, unlocked.err.constData());
     QVERIFY2(unlocked.err.contains("expected 400 counted 20 lost 380"), unlocked.err.constData());
+    // The example names its numbers (# raceway: watch total/made): the lost updates are on the picture,
+    // the same as it printed.
+    const QJsonArray watched =
+        unlocked.json.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("watched")).toArray();
+    QCOMPARE(watched.size(), 1);
+    QCOMPARE(watched[0].toObject().value(QStringLiteral("name")).toString(), QStringLiteral("total"));
+    QCOMPARE(watched[0].toObject().value(QStringLiteral("expected")).toInt(), 400);
+    QCOMPARE(watched[0].toObject().value(QStringLiteral("value")).toInt(), 20);
     const Result locked = raceway({QStringLiteral("trace"), example("asyncio_race.py"),
                                    QStringLiteral("--json"), QStringLiteral("--"), QStringLiteral("--lock")});
     QVERIFY2(locked.status == 0, locked.err.constData());

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void badScriptsAndSettingsAreRefused();
     void preferencesCheckTheInterpreter();
     void runsOfOneScriptAreComparedOnlyWithEachOther();
+    void watchedNumbersFromTheForm();
 
 private:
     QString script(const QString &name, const QByteArray &source)
@@ -449,6 +450,38 @@ void TestPythonWindow::runsOfOneScriptAreComparedOnlyWithEachOther()
     QVERIFY(w.selectScenario(QStringLiteral("counter")));
     QVERIFY(trace(w, a));
     QCOMPARE(int(w.history()->comparable().size()), 2);
+}
+
+void TestPythonWindow::watchedNumbersFromTheForm()
+{
+    // The form's Watch field starts with what the script names itself (# raceway: watch ...), refuses what
+    // cannot be watched before anything runs, and draws each name as a lane ending at its final value.
+    MainWindow w;
+    const QString path = script(QStringLiteral("named.py"), "# raceway: watch ticks 9bad\n"
+                                                            "ticks = 0\n"
+                                                            "for _ in range(7):\n"
+                                                            "    ticks += 1\n");
+    QVERIFY(trace(w, path));
+    QCOMPARE(w.pythonForm()->watchEdit()->text(), QStringLiteral("ticks")); // 9bad is no name
+    const Trace &trace = w.current()->trace();
+    const auto lane = std::find_if(trace.lanes().begin(), trace.lanes().end(),
+                                   [](const Lane &l) { return l.name == QLatin1String("ticks"); });
+    QVERIFY(lane != trace.lanes().end());
+    QCOMPARE(lane->kind, LaneKind::Value);
+    QVERIFY(!lane->series.empty());
+    QCOMPARE(lane->series.back().a, std::int64_t(7));
+    const int runs = w.history()->size();
+    w.pythonForm()->watchEdit()->setText(QStringLiteral("ticks 2x"));
+    QString error;
+    QVERIFY(!w.beginRun(&error));
+    QVERIFY2(error.contains(QStringLiteral("'2x' cannot be watched")), qPrintable(error));
+    QCOMPARE(w.history()->size(), runs);
+    // What the user typed is remembered for the script, over what it names itself.
+    w.pythonForm()->watchEdit()->setText(QStringLiteral("ticks other"));
+    w.pythonForm()->save();
+    MainWindow again;
+    again.pythonForm()->setScript(path);
+    QCOMPARE(again.pythonForm()->watchEdit()->text(), QStringLiteral("ticks other"));
 }
 
 QTEST_MAIN(TestPythonWindow)
