@@ -416,7 +416,7 @@ void TestPythonLocks::everyInstalledPythonTraces()
     qint64 atTheLock = 0;
     for (const QJsonValue &p : r.json.value(QStringLiteral("waits_by_place")).toArray())
         if (p.toObject().value(QStringLiteral("place")).toString() ==
-            QLatin1String("bank_account.py:14 in customer"))
+            QLatin1String("bank_account.py:15 in customer"))
             atTheLock = p.toObject().value(QStringLiteral("waits")).toInteger();
     QCOMPARE(atTheLock, waits);
     qInfo("%s: %lld waits for the lock", qPrintable(python), static_cast<long long>(waits));
