@@ -128,9 +128,6 @@ void MainWindow::scenarioPicked()
     m_loadingForm = false;
     m_formHeading->setText(tr("<b>Script</b>"));
     m_forms->setCurrentWidget(m_pythonForm);
-    QString error;
-    const QString python = chosenPython(&error);
-    m_pythonForm->setInterpreterText(python.isEmpty() ? QStringLiteral("✗ ") + error : python);
     const QString summary = py::scriptSummary(script);
     if (!QFileInfo::exists(script))
         m_description->setText(tr("%1 is not there any more (moved or deleted?).").arg(script));
@@ -146,7 +143,7 @@ std::shared_ptr<const Scenario> MainWindow::preparePythonRun(QString *error)
 {
     const QString script = currentScript();
     std::optional<py::PythonJob> job = m_pythonForm->job(error);
-    if (job) job->python = chosenPython(error);
+    if (job) job->python = m_pythonForm->interpreter(error);
     if (job && !job->python.isEmpty()) job->tracerDir = py::tracerDirectory(error);
     if (!job || job->python.isEmpty() || job->tracerDir.isEmpty()) {
         m_status->setText(tr("Cannot trace %1: %2").arg(QFileInfo(script).fileName(), *error));

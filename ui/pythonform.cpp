@@ -1,6 +1,7 @@
 #include "pythonform.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileDialog>
@@ -12,6 +13,7 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSpinBox>
+#include <QThread>
 #include <QToolButton>
 
 namespace raceway {
@@ -51,7 +53,7 @@ QString chosenPython(QString *error)
 PythonForm::PythonForm(QWidget *parent)
     : QWidget(parent), m_path(new QLabel), m_args(new QLineEdit), m_workingDir(new QLineEdit),
       m_browse(new QToolButton), m_timeout(new QSpinBox), m_calls(new QCheckBox), m_watch(new QLineEdit),
-      m_interpreter(new QLabel)
+      m_choice(new QComboBox), m_interpreter(new QLabel)
 {
     auto *form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
@@ -102,18 +104,75 @@ PythonForm::PythonForm(QWidget *parent)
                             .arg(py::maxWatched));
     m_watch->setClearButtonEnabled(true);
     form->addRow(tr("Watch"), m_watch);
+    m_choice->addItem(tr("as in Preferences"), QString());
+    m_choice->setToolTip(tr("The Python this script runs under: Preferences' choice, or one of the "
+                            "interpreters found (PATH, pyenv, the free-threaded build). Run it under one, "
+                            "then another: with Compare on, the two runs are stacked on one time scale."));
+    m_choice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_choice->setMinimumContentsLength(14);
+    form->addRow(tr("Interpreter"), m_choice);
     m_interpreter->setWordWrap(true);
-    m_interpreter->setToolTip(tr("Choose the interpreter in File > Preferences"));
-    form->addRow(tr("Interpreter"), m_interpreter);
+    m_interpreter->setTextFormat(Qt::PlainText);
+    form->addRow(QString(), m_interpreter);
+    connect(m_choice, &QComboBox::activated, this, [this] {
+        showInterpreter();
+        Q_EMIT changed();
+    });
     for (QLineEdit *e : {m_args, m_workingDir, m_watch})
         connect(e, &QLineEdit::textEdited, this, &PythonForm::changed);
     connect(m_timeout, &QSpinBox::valueChanged, this, &PythonForm::changed);
     connect(m_calls, &QCheckBox::toggled, this, &PythonForm::changed);
 }
 
-void PythonForm::setInterpreterText(const QString &text)
+PythonForm::~PythonForm()
 {
-    m_interpreter->setText(text);
+    if (m_prober) m_prober->wait(); // a second or so: each interpreter answers in milliseconds
+    delete m_prober;
+}
+
+void PythonForm::addInterpreters(const std::vector<py::PythonInfo> &found)
+{
+    for (const py::PythonInfo &info : found)
+        if (m_choice->findData(info.path) < 0)
+            m_choice->addItem(py::interpreterLabel(info) + QStringLiteral(" — ") + info.path, info.path);
+    selectRemembered();
+}
+
+void PythonForm::selectRemembered()
+{
+    int index = m_choice->findData(m_remembered);
+    if (index < 0) { // a path not found by looking around: still this script's choice
+        m_choice->addItem(m_remembered, m_remembered);
+        index = m_choice->count() - 1;
+    }
+    m_choice->setCurrentIndex(index);
+    showInterpreter();
+}
+
+QString PythonForm::interpreter(QString *error) const
+{
+    const QString requested = m_choice->currentData().toString();
+    if (requested.isEmpty()) return chosenPython(error);
+    QString why;
+    const QString path = py::findPython(requested, &why);
+    if (path.isEmpty() || py::probePython(path, &why).version.isEmpty()) {
+        if (error) *error = why + tr(": choose another interpreter in the script's form");
+        return {};
+    }
+    return path;
+}
+
+void PythonForm::showInterpreter()
+{
+    QString error;
+    const QString path = interpreter(&error);
+    if (path.isEmpty()) {
+        m_interpreter->setText(QStringLiteral("✗ ") + error);
+        return;
+    }
+    const py::PythonInfo info = py::probePython(path, &error);
+    m_interpreter->setText(QStringLiteral("✓ ") + path + QStringLiteral(" (") + py::interpreterLabel(info) +
+                           QLatin1Char(')'));
 }
 
 void PythonForm::setScript(const QString &path)
@@ -126,6 +185,21 @@ void PythonForm::setScript(const QString &path)
     m_workingDir->setText(settings.value(keyFor(path, "dir")).toString());
     m_timeout->setValue(settings.value(keyFor(path, "timeout"), 0).toInt());
     m_calls->setChecked(settings.value(keyFor(path, "calls"), false).toBool());
+    m_remembered = settings.value(keyFor(path, "python")).toString();
+    selectRemembered();
+    if (!m_prober) { // the interpreters on this machine, asked once, off the window's thread
+        m_prober = QThread::create([this] {
+            std::vector<py::PythonInfo> found;
+            for (const QString &candidate : py::candidatePythons()) {
+                QString ignored;
+                const py::PythonInfo info = py::probePython(candidate, &ignored);
+                if (!info.version.isEmpty()) found.push_back(info);
+            }
+            QMetaObject::invokeMethod(
+                this, [this, found] { addInterpreters(found); }, Qt::QueuedConnection);
+        });
+        m_prober->start();
+    }
     // What the script itself names (# raceway: watch ...), until the user says otherwise.
     m_watch->setText(
         settings.value(keyFor(path, "watch"), py::declaredWatches(path).join(QLatin1Char(' '))).toString());
@@ -140,6 +214,7 @@ void PythonForm::save() const
     settings.setValue(keyFor(m_script, "timeout"), m_timeout->value());
     settings.setValue(keyFor(m_script, "calls"), m_calls->isChecked());
     settings.setValue(keyFor(m_script, "watch"), m_watch->text());
+    settings.setValue(keyFor(m_script, "python"), m_choice->currentData().toString());
 }
 
 std::optional<py::PythonJob> PythonForm::job(QString *error) const

@@ -7,6 +7,8 @@
 #include <optional>
 
 class QCheckBox;
+class QComboBox;
+class QThread;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -22,6 +24,7 @@ class PythonForm : public QWidget
     Q_OBJECT
 public:
     explicit PythonForm(QWidget *parent = nullptr);
+    ~PythonForm() override;
 
     void setScript(const QString &path); // loads what was used with it last time
     QString script() const { return m_script; }
@@ -34,7 +37,12 @@ public:
     QSpinBox *timeoutEdit() const { return m_timeout; }
     QCheckBox *callsBox() const { return m_calls; }
     QLineEdit *watchEdit() const { return m_watch; }
-    void setInterpreterText(const QString &text);
+    // The interpreter this script runs under: the one chosen for it here, else Preferences' (see
+    // chosenPython). Its absolute path, or empty with one line in *error.
+    QString interpreter(QString *error) const;
+    QComboBox *interpreterChoice() const { return m_choice; }
+    // Says which interpreter it is (path, version, build) or why it cannot be used, under the choice.
+    void showInterpreter();
 
 Q_SIGNALS:
     void changed();
@@ -48,7 +56,12 @@ private:
     QSpinBox *m_timeout;
     QCheckBox *m_calls;
     QLineEdit *m_watch;
+    QComboBox *m_choice; // "as in Preferences", then every interpreter found (asked in the background)
     QLabel *m_interpreter;
+    QThread *m_prober = nullptr;
+    QString m_remembered; // this script's choice, selected once the interpreters are known
+    void addInterpreters(const std::vector<py::PythonInfo> &found);
+    void selectRemembered();
 };
 
 // The interpreter Raceway traces with: the one chosen in Preferences, or python3 on PATH. Its absolute

@@ -11,6 +11,7 @@
 #include "timelineview.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void preferencesCheckTheInterpreter();
     void runsOfOneScriptAreComparedOnlyWithEachOther();
     void watchedNumbersFromTheForm();
+    void interpreterChosenPerScriptAndCompared();
 
 private:
     QString script(const QString &name, const QByteArray &source)
@@ -482,6 +484,45 @@ void TestPythonWindow::watchedNumbersFromTheForm()
     MainWindow again;
     again.pythonForm()->setScript(path);
     QCOMPARE(again.pythonForm()->watchEdit()->text(), QStringLiteral("ticks other"));
+}
+
+void TestPythonWindow::interpreterChosenPerScriptAndCompared()
+{
+    // The script's form lists the interpreters found (asked in the background), each with its version
+    // and build; the one chosen is what the script runs under, remembered for it, and its run is stacked
+    // over the run under the other (the GIL build's and the free-threaded build's, side by side).
+    QString free = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
+    if (free.isEmpty()) // where scripts/get-free-threaded-python.sh puts it
+        free = qEnvironmentVariable("XDG_CACHE_HOME", QDir::homePath() + QStringLiteral("/.cache")) +
+               QStringLiteral("/raceway/python3.13t/bin/python3.13t");
+    if (!QFileInfo(free).isExecutable()) {
+        if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL("no free-threaded Python");
+        QSKIP("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");
+    }
+    MainWindow w;
+    const QString path =
+        script(QStringLiteral("which.py"), "import sys\n"
+                                           "print(getattr(sys, '_is_gil_enabled', lambda: True)())\n");
+    QVERIFY(trace(w, path)); // as in Preferences: python3
+    QCOMPARE(metric(w, QStringLiteral("free_threaded")).toBool(), false);
+    QComboBox *choice = w.pythonForm()->interpreterChoice();
+    QTRY_VERIFY_WITH_TIMEOUT(choice->findData(QFileInfo(free).absoluteFilePath()) >= 0, 30000);
+    const int index = choice->findData(QFileInfo(free).absoluteFilePath());
+    QVERIFY2(choice->itemText(index).contains(QStringLiteral("free-threaded")),
+             qPrintable(choice->itemText(index)));
+    choice->setCurrentIndex(index);
+    w.pythonForm()->showInterpreter();
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    QString error;
+    QVERIFY2(w.beginRun(&error), qPrintable(error));
+    QVERIFY(done.wait(120000));
+    QCOMPARE(metric(w, QStringLiteral("free_threaded")).toBool(), true);
+    QVERIFY(w.compared() != nullptr); // the GIL build's run, stacked with this one
+    QCOMPARE(metricValue(w.compared()->result().metrics, QStringLiteral("free_threaded")).toBool(), false);
+    MainWindow again;
+    again.pythonForm()->setScript(path);
+    QCOMPARE(again.pythonForm()->interpreterChoice()->currentData().toString(),
+             QFileInfo(free).absoluteFilePath());
 }
 
 QTEST_MAIN(TestPythonWindow)
