@@ -132,9 +132,13 @@ PythonForm::~PythonForm()
 
 void PythonForm::addInterpreters(const std::vector<py::PythonInfo> &found)
 {
-    for (const py::PythonInfo &info : found)
-        if (m_choice->findData(info.path) < 0)
-            m_choice->addItem(py::interpreterLabel(info) + QStringLiteral(" — ") + info.path, info.path);
+    for (const py::PythonInfo &info : found) {
+        const QString text = py::interpreterLabel(info) + QStringLiteral(" — ") + info.path;
+        if (const int known = m_choice->findData(info.path); known >= 0)
+            m_choice->setItemText(known, text); // a script's choice listed before it was asked
+        else
+            m_choice->addItem(text, info.path);
+    }
     selectRemembered();
 }
 
