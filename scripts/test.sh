@@ -36,15 +36,16 @@ phase() {
 phase "install-deps" ./scripts/install-deps.sh
 export RACEWAY_DEPS_CHECKED=1
 phase "format check" ./scripts/check-format.sh
-phase "build default" ./scripts/build.sh default
-export QT_QPA_PLATFORM=offscreen
-# A free-threaded CPython for the tests that compare the GIL with none (built once, then cached); the
-# quick loop skips it, and those tests skip saying so.
+# A free-threaded CPython for the tests that compare the GIL with none (built once, then cached), before the
+# build, which builds the tracer's accelerator for it too; the quick loop skips it, and those tests skip
+# saying so.
 free_threaded_python() { RACEWAY_FREE_THREADED_PYTHON=$(./scripts/get-free-threaded-python.sh | tail -1); }
 if [ "$quick" -eq 0 ]; then
   phase "free-threaded python" free_threaded_python
   export RACEWAY_FREE_THREADED_PYTHON RACEWAY_REQUIRE_FREE_THREADED=1
 fi
+phase "build default" ./scripts/build.sh default
+export QT_QPA_PLATFORM=offscreen
 phase "tests default" ctest --preset default -j "$(nproc)"
 [ "$quick" -eq 1 ] && exit 0
 phase "build tsan" ./scripts/build.sh tsan

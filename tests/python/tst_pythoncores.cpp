@@ -207,7 +207,8 @@ with open(sys.argv[1], "w") as f:
     }
     // Threads that really run at once take one lock in turns: the tracer's own counts stay exact (each
     // thread counts in a cell of its own; `n += 1` shared loses increments without a GIL), and every
-    // thread gets a lane of its own (numbered under a lock).
+    // thread gets a lane of its own (numbered under a lock). So with the accelerator built for this
+    // interpreter (its buffer taken in turns, its counts added atomically) and with the pure tracer.
     const QString locked = writeScript(QStringLiteral("locked.py"), R"PY(import threading
 counter = 0
 lock = threading.Lock()
@@ -221,19 +222,38 @@ for t in ts: t.start()
 for t in ts: t.join()
 assert counter == 20_000, counter
 )PY");
-    const auto runner = traced(locked, {}, useIt);
-    QCOMPARE(runner->result().error, QString());
-    const auto &metrics = runner->result().metrics;
-    QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
-    const qulonglong waits = metricValue(metrics, QStringLiteral("lock_waits")).toULongLong();
-    qInfo("locked: %llu waits drawn, %llu counted, %llu events", waits,
-          metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(),
-          metricValue(metrics, QStringLiteral("tracer_events")).toULongLong());
-    QCOMPARE(metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(), waits);
-    // Two per cycle, one more for each wait, and the threads' starts and ends.
-    QVERIFY(metricValue(metrics, QStringLiteral("tracer_events")).toULongLong() >= 40'000 + waits);
-    for (int n = 0; n < 4; ++n)
-        QVERIFY(laneNamed(runner->trace(), QStringLiteral("taker-%1").arg(n)) != SIZE_MAX);
+    // The accelerator for a free-threaded build, where the build made it (scripts/test.sh always does).
+    const QString accel = py::tracerAccelerator();
+    const bool freeAccel =
+        !accel.isEmpty() &&
+        !QFileInfo(accel).dir().entryList({QStringLiteral("_raceway_accel.cpython-*t-*.so")}).isEmpty();
+    if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED") && !accel.isEmpty())
+        QVERIFY2(freeAccel, "the build made no accelerator for the free-threaded Python");
+    for (const bool pure : {false, true}) {
+        const PureTracer tracer(pure);
+        const auto runner = traced(locked, {}, useIt);
+        QCOMPARE(runner->result().error, QString());
+        const auto &metrics = runner->result().metrics;
+        QCOMPARE(metricValue(metrics, QStringLiteral("exit_code")).toInt(), 0);
+        QCOMPARE(metricValue(metrics, QStringLiteral("tracer")).toString(),
+                 pure || !freeAccel ? QStringLiteral("pure Python") : QStringLiteral("C accelerator"));
+        const qulonglong waits = metricValue(metrics, QStringLiteral("lock_waits")).toULongLong();
+        qInfo("locked, %s: %llu waits drawn, %llu counted, %llu events", pure ? "pure" : "accelerated", waits,
+              metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(),
+              metricValue(metrics, QStringLiteral("tracer_events")).toULongLong());
+        QCOMPARE(metricValue(metrics, QStringLiteral("lock_waits_traced")).toULongLong(), waits);
+        // Two per cycle, one more for each wait, and the threads' starts and ends.
+        QVERIFY(metricValue(metrics, QStringLiteral("tracer_events")).toULongLong() >= 40'000 + waits);
+        for (int n = 0; n < 4; ++n)
+            QVERIFY(laneNamed(runner->trace(), QStringLiteral("taker-%1").arg(n)) != SIZE_MAX);
+        // Every hold drawn: the four threads' holds of the lock add up to its 20,000 cycles.
+        const std::size_t lockLane = laneNamed(runner->trace(), QStringLiteral("Lock lock"));
+        QVERIFY(lockLane != SIZE_MAX);
+        std::size_t holds = 0;
+        runner->trace().forEachInterval(lockLane,
+                                        [&](const Interval &iv) { holds += iv.state == State::Held; });
+        QCOMPARE(holds, std::size_t(20'000));
+    }
 }
 
 void TestPythonCores::interpretersSideBySide()

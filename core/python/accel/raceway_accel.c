@@ -15,7 +15,13 @@
  * arg: u32, lane: u16, kind: u8, obj: u8), little-endian, sent in units of at most 4096 bytes, a STRING
  * record and its text always in the unit of the record before them.
  */
+/* Built a second time for a free-threaded CPython (RACEWAY_FREE_THREADED, by
+ * scripts/build-free-threaded-accel.sh): there the limited API is not to be had, threads record at once,
+ * so the buffer is taken in turns (take_buffer waits for another thread's), the counts shared between
+ * threads are added atomically, and the module says it runs without the GIL. */
+#ifndef RACEWAY_FREE_THREADED
 #define Py_LIMITED_API 0x03080000
+#endif
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
@@ -146,8 +152,24 @@ static int stream_lane(Stream *s)
 /* The buffer, for the calling thread to change; 0 once a SIGTERM handler has taken it. */
 static int take_buffer(Stream *s)
 {
+#ifdef RACEWAY_FREE_THREADED
+    /* Another thread may be changing it (a few hundred nanoseconds): wait for it, unless a SIGTERM
+     * handler took it for good. */
+    for (;;) {
+        int free_ = 0;
+        if (atomic_compare_exchange_weak(&s->busy, &free_, 1)) return 1;
+        if (free_ == 2) return 0;
+    }
+#else
     int free_ = 0;
     return atomic_compare_exchange_strong(&s->busy, &free_, 1);
+#endif
+}
+
+/* A count more, from any thread (a tally threads add to at once without a GIL). */
+static void count_one(long long *tally)
+{
+    __atomic_add_fetch(tally, 1, __ATOMIC_RELAXED);
 }
 
 static void give_buffer(Stream *s)
@@ -167,14 +189,12 @@ static int stream_put(Stream *s, int lane, uint8_t kind, uint8_t obj, uint32_t a
     s->size += RECORD;
     s->events += 1;
     s->items += 1;
-    give_buffer(s);
-    if (s->items == 1) {
-        s->first_t = t;
-        return 0;
-    }
+    if (s->items == 1) s->first_t = t;
     /* Never right after a lock was taken: writing lets go of the GIL, and every other thread would find
      * the lock held and queue up behind it. */
-    return kind != LOCK_ACQUIRED && (s->items >= FLUSH_AT || t - s->first_t > FLUSH_AGE_NS);
+    const int due = s->items > 1 && kind != LOCK_ACQUIRED && (s->items >= FLUSH_AT || t - s->first_t > FLUSH_AGE_NS);
+    give_buffer(s);
+    return due;
 }
 
 /* The bytes of the item at offset p of data: its record, and a STRING record with its text when one
@@ -374,8 +394,8 @@ static PyObject *stream_append(PyObject *self, PyObject *item)
     memcpy(s->data + s->size, bytes, (size_t)n);
     s->size += n;
     s->items += 1;
-    give_buffer(s);
     if (s->items == 1) s->first_t = now_ns();
+    give_buffer(s);
     Py_RETURN_NONE;
 }
 
@@ -596,8 +616,8 @@ static PyObject *lock_take(Lock *self, int blocking, double timeout)
     }
     if (!blocking) Py_RETURN_FALSE;
     if (s && s->ok) {
-        s->lock_waits += 1;
-        self->waited = 1;
+        count_one(&s->lock_waits);
+        __atomic_store_n(&self->waited, 1, __ATOMIC_RELAXED);
         if (stream_event(s, LOCK_REQUESTED, (uint8_t)self->obj, call_site(s), 0) < 0) return NULL;
     }
     PY_TIMEOUT_T micros = timeout < 0 ? -1 : (PY_TIMEOUT_T)(timeout * 1e6);
@@ -702,10 +722,8 @@ static PyObject *lock_release(PyObject *op, PyObject *unused)
     Stream *s = current_stream;
     if (s && s->ok) {
         uint32_t site = 0;
-        if (self->waited) { /* the release of a hold another thread waited for says where it happened */
-            self->waited = 0;
-            site = call_site(s);
-        }
+        /* the release of a hold another thread waited for says where it happened */
+        if (__atomic_exchange_n(&self->waited, 0, __ATOMIC_RELAXED)) site = call_site(s);
         if (stream_event(s, LOCK_RELEASED, (uint8_t)self->obj, site, t) < 0) return NULL;
     }
     Py_RETURN_NONE;
@@ -1016,6 +1034,9 @@ PyMODINIT_FUNC PyInit__raceway_accel(void)
 {
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;
+#ifdef RACEWAY_FREE_THREADED
+    PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED); /* without it, importing this would turn the GIL on */
+#endif
     str_lane = PyUnicode_InternFromString("lane");
     str_site = PyUnicode_InternFromString("site");
     one = PyLong_FromLong(1);

@@ -470,16 +470,18 @@ class FastWire(Wire):
 
 def load_accelerator():
     """The C accelerator (core/python/accel/raceway_accel.c), or None: pure Python when it was not
-    built, will not load, RACEWAY_TRACER_PURE is set, or the interpreter has no GIL (abi3 modules are
-    for builds with one)."""
+    built, will not load or RACEWAY_TRACER_PURE is set. An interpreter without a GIL cannot load the abi3
+    module: it loads the one built for it beside it (_raceway_accel.cpython-313t-...so), where there is one."""
     if os.environ.get("RACEWAY_TRACER_PURE"):
         return None
     try:
         import sysconfig
 
-        if sysconfig.get_config_var("Py_GIL_DISABLED"):
-            return None
         path = os.environ.get("RACEWAY_TRACER_ACCEL")
+        if path and sysconfig.get_config_var("Py_GIL_DISABLED"):
+            path = os.path.join(os.path.dirname(path), "_raceway_accel" + sysconfig.get_config_var("EXT_SUFFIX"))
+            if not os.path.exists(path):
+                return None
         if path:
             import importlib
             import importlib.machinery
