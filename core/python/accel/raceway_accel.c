@@ -27,6 +27,7 @@
 #include <structmember.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -153,12 +154,14 @@ static int stream_lane(Stream *s)
 static int take_buffer(Stream *s)
 {
 #ifdef RACEWAY_FREE_THREADED
-    /* Another thread may be changing it (a few hundred nanoseconds): wait for it, unless a SIGTERM
-     * handler took it for good. */
-    for (;;) {
+    /* Another thread may be changing it (for a few hundred nanoseconds, unless it lost its core meanwhile:
+     * then spinning would waste the rest of a time slice, so the core is given up after a few tries):
+     * wait for it, unless a SIGTERM handler took it for good. */
+    for (unsigned tries = 0;; ++tries) {
         int free_ = 0;
         if (atomic_compare_exchange_weak(&s->busy, &free_, 1)) return 1;
         if (free_ == 2) return 0;
+        if (tries >= 64) sched_yield();
     }
 #else
     int free_ = 0;
