@@ -2,7 +2,8 @@
 
 RACEWAY_WATCH names module-level variables of the script (`counter`, or a dotted path such as
 `account.balance`), separated by commas; a name may carry a second one after a slash, the number it is
-expected to equal (`counter/done`: the increments made so far, against which lost ones show). A raw
+expected to equal (`counter/done`: the increments made so far, against which lost ones show), which it
+can never exceed (a reading of it behind the value is taken as the value: see sample()). A raw
 thread reads them every few milliseconds and records each change; the final values are read once more
 at exit. Only the script's own process watches: the variable is taken out of the environment, so that
 its children do not.
@@ -94,6 +95,12 @@ def sample(final=False):
         try:
             value = _number(_lookup(name))
             expected = _number(_lookup(expected_name)) if expected_name else None
+            # The value first, then what it should be. Threads that really run at once go on between the
+            # two reads: one that has just counted its update may not have written its own tally yet.
+            # The expected number is the updates made, which the value can never exceed: a reading
+            # behind the value is that moment's, and the value is taken for it.
+            if expected is not None and value is not None and expected < value:
+                expected = value
         except Exception:  # a property that raises, a module torn down at exit
             continue
         if value is None or (expected_name and expected is None):
