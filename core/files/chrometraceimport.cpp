@@ -106,13 +106,16 @@ bool chrometrace::ChromeImporter::event(qsizetype i, const QJsonValue &value, Ch
         if (!time(i, e, "ts", true, &t)) return false;
         seen(t);
         LaneData &l = lane(e);
-        if ((name == QLatin1String(placeWaitName) || name == QLatin1String(placeReleaseName)) &&
+        if ((name == QLatin1String(placeWaitName) || name == QLatin1String(placeReleaseName) ||
+             name == QLatin1String(placeStepName)) &&
             args.value(QLatin1String("place")).isString()) { // a place in the code, Raceway's own
             const QString place = args.value(QLatin1String("place")).toString().left(1024);
             auto [it, added] = m_siteIds.try_emplace(place, std::uint32_t(m_sites.size()));
             if (added) m_sites.push_back(place);
-            l.sites.push_back(
-                {t, it->second, name == QLatin1String(placeWaitName) ? SiteOf::Wait : SiteOf::Release});
+            l.sites.push_back({t, it->second,
+                               name == QLatin1String(placeWaitName)      ? SiteOf::Wait
+                               : name == QLatin1String(placeReleaseName) ? SiteOf::Release
+                                                                         : SiteOf::Step});
         } else if (name == QLatin1String("lost") && args.contains(QLatin1String("n"))) {
             // n increments erased by k writes (1 when not given): k markers, as many as were drawn
             // (the badges count writes), sharing n.

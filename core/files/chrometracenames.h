@@ -35,5 +35,6 @@ MarkKind markOf(const QString &name);
 // thread waited for let go there.
 constexpr const char *placeWaitName = "wait asked for here";
 constexpr const char *placeReleaseName = "let go, waited for";
+constexpr const char *placeStepName = "slow step ran here";
 
 } // namespace raceway::chrometrace

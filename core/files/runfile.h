@@ -71,7 +71,8 @@ enum class ValueTag : std::uint8_t {
     String,
     List,
     ULongLong,
-    UInt
+    UInt,
+    Map // a count, then each key (a string) and its value: a slow step's task, duration and place
 };
 
 // What a saved run reports besides its trace: everything `run --json` prints.

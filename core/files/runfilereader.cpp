@@ -121,6 +121,23 @@ QVariant readValue(Cursor &c, int depth)
             list.append(readValue(c, depth + 1));
         return list;
     }
+    case ValueTag::Map: {
+        const std::uint32_t n = c.get<std::uint32_t>();
+        if (depth >= 4) {
+            c.fail(QStringLiteral("a metric's value nests deeper than 4"));
+            return {};
+        }
+        if (qsizetype(n) > c.left() / 5) { // every entry takes at least a key's length and a tag
+            c.fail(QStringLiteral("a map of %1 values, only %2 bytes left").arg(n).arg(c.left()));
+            return {};
+        }
+        QVariantMap map;
+        for (std::uint32_t i = 0; i < n && c.ok(); ++i) {
+            const QString key = c.string(true);
+            map.insert(key, readValue(c, depth + 1));
+        }
+        return map;
+    }
     }
     c.fail(QStringLiteral("unknown value type %1").arg(int(tag)));
     return {};

@@ -81,6 +81,18 @@ void putValue(QByteArray &out, const QVariant &v, int depth = 0)
             return;
         }
         break;
+    case QMetaType::QVariantMap:
+        if (depth < 4) {
+            const QVariantMap map = v.toMap();
+            put(out, std::uint8_t(ValueTag::Map));
+            put(out, std::uint32_t(map.size()));
+            for (auto it = map.cbegin(); it != map.cend(); ++it) {
+                putLongString(out, it.key());
+                putValue(out, it.value(), depth + 1);
+            }
+            return;
+        }
+        break;
     default:
         break;
     }

@@ -284,8 +284,10 @@ private:
             m_sink.append(",\"s\":\"t\",\"ts\":");
             m_sink.appendNumber(std::max<std::int64_t>(0, p.t - m_t0) / m_res * (m_res / 1000));
             m_sink.append(",\"name\":");
-            m_sink.append(jsonString(QLatin1String(p.what == SiteOf::Wait ? chrometrace::placeWaitName
-                                                                          : chrometrace::placeReleaseName)));
+            m_sink.append(
+                jsonString(QLatin1String(p.what == SiteOf::Wait      ? chrometrace::placeWaitName
+                                         : p.what == SiteOf::Release ? chrometrace::placeReleaseName
+                                                                     : chrometrace::placeStepName)));
             m_sink.append(",\"args\":{\"place\":");
             m_sink.append(jsonString(m_trace.siteName(p.site)));
             m_sink.append("}}");

@@ -60,6 +60,7 @@ enum class EventKind : std::uint8_t {
 enum class SiteOf : std::uint8_t {
     Wait = 1,    // the wait that begins now was asked for there
     Release = 2, // the hold that ends now, one another thread waited for, was let go there
+    Step = 3, // the asyncio step that ends now (one that held its event loop) ran there: "from line to line"
 };
 
 // IoBegin's argument for a thread seen blocked on something untraced (a futex no traced thread holds).

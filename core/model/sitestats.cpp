@@ -59,6 +59,7 @@ std::vector<SiteTotals> siteTotals(const Trace &trace, std::int64_t start, std::
     for (std::size_t i = 0; i < trace.lanes().size(); ++i) {
         const Lane &lane = trace.lane(i);
         for (const SitePoint &p : lane.sites) {
+            if (p.what == SiteOf::Step) continue; // a place, not a wait or a hold
             if (p.what == SiteOf::Wait) {
                 const Span s = waitFrom(trace, i, p.t);
                 if (s.to <= start || s.from >= end) continue;

@@ -254,7 +254,8 @@ void Trace::ingest(const Event *events, std::size_t count)
             break;
         }
         case EventKind::Site:
-            if (e.obj == std::uint8_t(SiteOf::Wait) || e.obj == std::uint8_t(SiteOf::Release))
+            if (e.obj == std::uint8_t(SiteOf::Wait) || e.obj == std::uint8_t(SiteOf::Release) ||
+                e.obj == std::uint8_t(SiteOf::Step))
                 ensureLane(lane).sites.push_back({e.t, e.arg, SiteOf(e.obj)});
             break;
         case EventKind::SummaryGap: {

@@ -210,9 +210,20 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
             } else if (e.obj == std::uint8_t(MarkKind::Notify)) { // the condition, as Raceway numbers it
                 e.arg = e.arg != 0 && e.arg < 256 ? objectFor(ps, std::uint8_t(e.arg)) : 0;
             } else if (e.obj == std::uint8_t(MarkKind::SlowStep) && m_slowSteps.size() < 1000) {
-                m_slowSteps.push_back({ts.lane, e.t, std::int64_t(e.arg) * 1000});
+                // Where it ran, said just before its mark: kept with the mark, at its time.
+                const PyProcess &p = m_stream.processes().at(ps.pid);
+                const auto place = ts.stepPlace != 0 ? p.sites.find(ts.stepPlace) : p.sites.end();
+                m_slowSteps.push_back({ts.lane, e.t, std::int64_t(e.arg) * 1000,
+                                       place == p.sites.end() ? QString() : place->second});
+                if (const std::uint32_t site = ts.stepPlace != 0 ? siteFor(ps, ts.stepPlace) : UINT32_MAX;
+                    site != UINT32_MAX)
+                    push(ts, {e.t, site, ts.lane, EventKind::Site, std::uint8_t(SiteOf::Step)});
+                ts.stepPlace = 0;
             }
             break;
+        case EventKind::Site: // where a slow asyncio step ran: its mark follows
+            if (e.obj == std::uint8_t(SiteOf::Step)) ts.stepPlace = e.arg;
+            continue;
         default:
             break;
         }

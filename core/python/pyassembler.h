@@ -34,6 +34,7 @@ struct Assembled
     {
         std::uint16_t lane;
         std::int64_t endNs, ns;
+        QString place; // where it ran: "blocker.py:6-8 in blocker" (empty: not said)
     };
     std::vector<SlowStep> slowSteps;
     // The script's numbers watched (raceway trace --watch): the last reading, where one was made.
@@ -142,6 +143,7 @@ private:
         bool overlay = false;                // the lane shows an inferred wait the tracer did not report
         std::uint32_t overlayArg = 0;        // its IoBegin's argument (ioBlockedUntraced or 0)
         std::uint32_t waitSite = UINT32_MAX; // where its last lock wait was asked for (the run's site id)
+        std::uint32_t stepPlace = 0; // where the slow asyncio step about to be marked ran (0: not said)
         EventKind lastPushed = EventKind::Progress;
         int lastCpu = -1;
         std::int64_t runDelayNs = -1; // its run-queue time in the last sample (-1: none yet)

@@ -167,7 +167,7 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
         }
         const auto k = std::uint8_t(e.kind);
         if (k == 0 || (k > std::uint8_t(EventKind::Holder) && k != std::uint8_t(EventKind::CallBegin) &&
-                       k != std::uint8_t(EventKind::CallEnd))) {
+                       k != std::uint8_t(EventKind::CallEnd) && k != std::uint8_t(EventKind::Site))) {
             fail(QStringLiteral("the tracer's stream has an unknown record kind %1").arg(k));
             return;
         }

@@ -448,6 +448,7 @@ void PythonScenario::run(RunContext &ctx) const
             steps << QVariantMap{
                 {QStringLiteral("task"), s.lane < lanes.size() ? lanes[s.lane].name : QString()},
                 {QStringLiteral("duration_ms"), double(s.ns) / 1e6},
+                {QStringLiteral("place"), s.place.isEmpty() ? QVariant() : QVariant(s.place)},
                 {QStringLiteral("end_ms"), double(s.endNs - started) / 1e6}};
         ctx.addMetric(QStringLiteral("slow_steps"), QStringLiteral("Steps that blocked the event loop"),
                       steps);

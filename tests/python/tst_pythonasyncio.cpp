@@ -48,6 +48,9 @@ asyncio.run(main())
              qPrintable(step.value(QStringLiteral("task")).toString()));
     const double ms = step.value(QStringLiteral("duration_ms")).toDouble();
     QVERIFY2(ms >= 200 && ms < 1000, qPrintable(QString::number(ms)));
+    // Where it ran: from the await it resumed at (line 6) to the next one (line 8), the blocking call
+    // between them.
+    QCOMPARE(step.value(QStringLiteral("place")).toString(), QStringLiteral("blocker.py:6-8 in blocker"));
     const Trace &trace = runner->trace();
     int marked = 0;
     for (std::size_t lane = 0; lane < trace.lanes().size(); ++lane)
@@ -58,6 +61,26 @@ asyncio.run(main())
                 ++marked;
             }
     QCOMPARE(marked, 1);
+    // The lane keeps the place with the mark (a saved run and the Chrome trace keep it too).
+    const std::size_t blockerLane = laneNamed(trace, step.value(QStringLiteral("task")).toString());
+    QVERIFY(blockerLane != SIZE_MAX);
+    int placed = 0;
+    for (const SitePoint &p : trace.lane(blockerLane).sites)
+        if (p.what == SiteOf::Step) {
+            QCOMPARE(trace.siteName(p.site), QStringLiteral("blocker.py:6-8 in blocker"));
+            ++placed;
+        }
+    QCOMPARE(placed, 1);
+    // A saved run reopens with its slow steps, each with its place (lists of maps are kept whole).
+    const QString saved = m_dir.filePath(QStringLiteral("blocker.raceway"));
+    QCOMPARE(raceway({QStringLiteral("trace"), script, QStringLiteral("--save"), saved}).status, 0);
+    const Result shown = raceway({QStringLiteral("show"), saved, QStringLiteral("--json")});
+    QCOMPARE(shown.status, 0);
+    const QJsonArray savedSteps =
+        shown.json.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("slow_steps")).toArray();
+    QCOMPARE(savedSteps.size(), 1);
+    QCOMPARE(savedSteps[0].toObject().value(QStringLiteral("place")).toString(),
+             QStringLiteral("blocker.py:6-8 in blocker"));
     // The threshold is what Raceway passes the tracer (--slow-step): 150 ms still marks the blocker's
     // step, 300 ms does not.
     const auto at = [&](int threshold) {

@@ -98,12 +98,17 @@ def patch_events(module):
             w.event_on(lane, wire.WAIT_END)
         elif not getattr(task, "_raceway_waiting", False):  # a lock's wait ends where it is taken
             w.event_on(lane, IO_END)
+        frame = getattr(task.get_coro(), "cr_frame", None)
+        first = frame.f_lineno if frame is not None else 0  # where the step resumes (for a slow one)
         began = _mono()
         try:
             return handle_run(self)
         finally:
             took = _mono() - began
             if took >= SLOW_STEP_NS:  # nothing else on this loop ran meanwhile
+                place = _step_place(w, task, first)
+                if place:
+                    w.event_on(lane, wire.SITE_EVENT, wire.SITE_OF_STEP, place)
                 w.event_on(lane, wire.MARK, wire.MARK_SLOW_STEP, min(took // 1000, 0xFFFFFFFF))
             if task.done():
                 w.event_on(lane, wire.THREAD_END)
@@ -118,6 +123,24 @@ def patch_events(module):
                 w.event_on(lane, IO_BEGIN)
 
     module.Handle._run = _run
+
+
+def _step_place(w, task, first):
+    """The place a step of `task` that resumed at line `first` ran, named on the stream: "blocker.py:6-8 in
+    blocker" (to the await it stopped at, or "to its end" when it returned)."""
+    try:
+        coro = task.get_coro()
+        code = coro.cr_code
+        frame = coro.cr_frame
+        last = frame.f_lineno if frame is not None else None
+    except AttributeError:  # not a coroutine of its own (a generator-based one)
+        return 0
+    name = getattr(code, "co_qualname", code.co_name)
+    where = "%d-%d" % (first, last) if last is not None and last != first else "%d" % first
+    if last is None:
+        where += " to its end"
+    text = "%s:%s in %s" % (os.path.basename(code.co_filename), where, name)
+    return w.place(("step", code, first, last), text)
 
 
 def _task_lane(module):

@@ -29,6 +29,8 @@ WAIT_BEGIN = 26  # obj: an event, a condition, a queue (0: a thread being joined
 WAIT_END = 27
 SIGNAL = 28  # obj: an event; arg 1 set, 0 cleared
 MARK = 29  # obj: mark kind; arg: its value
+SITE_EVENT = 33  # obj = what happened there (SITE_OF_*), arg = a place (SITE): on the lane, now
+SITE_OF_STEP = 3  # the slow asyncio step marked next ran there
 CALL_BEGIN = 35  # a function called on this thread: arg = its place (SITE: "bank.py:28 in transfer")
 CALL_END = 36  # the innermost call begun returns
 

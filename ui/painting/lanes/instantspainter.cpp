@@ -216,10 +216,14 @@ void instantCallouts(const TimelineContext &ctx, std::size_t index, const QRect 
     // The first step in the window that held the event loop, once for all lanes: the asyncio mistake,
     // in words, where the step ended.
     const QString blocked = QStringLiteral("blocked the event loop");
-    if (const Instant *in = firstInWindow(lane, m, MarkKind::SlowStep); in && !said(blocked))
-        out.push_back({QPointF(m.toX(in->t), middle),
-                       QStringLiteral("%1 %2 for %3: no other task ran")
-                           .arg(lane.name, blocked, formatDurationNs(in->value * 1000))});
+    if (const Instant *in = firstInWindow(lane, m, MarkKind::SlowStep); in && !said(blocked)) {
+        const SitePoint *place = lane.siteAt(in->t, SiteOf::Step);
+        out.push_back(
+            {QPointF(m.toX(in->t), middle),
+             QStringLiteral("%1 %2 for %3%4: no other task ran")
+                 .arg(lane.name, blocked, formatDurationNs(in->value * 1000),
+                      place ? QStringLiteral(" (%1)").arg(ctx.trace.siteName(place->site)) : QString())});
+    }
     // The first deadlock in the window, beside the cycle's line (drawn a few pixels right of the mark).
     if (const Instant *in = firstInWindow(lane, m, MarkKind::Deadlock)) {
         const auto cycle = deadlockCycleAt(ctx.trace, index, in->t);
