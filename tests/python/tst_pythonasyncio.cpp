@@ -15,6 +15,7 @@ private Q_SLOTS:
     void asyncioLockIsALock_data();
     void asyncioLockIsALock();
     void asyncioSemaphoreAndEvent();
+    void asyncioConditionWaitsAreDrawn();
     void asyncioQueueWaitsAreDrawn();
     void asyncioExecutorWaitIsAWait();
     void asyncioRaceExample();
@@ -270,6 +271,62 @@ asyncio.run(main())
     for (const auto &[at, d] : edges)
         holdsAtOnce = std::max(holdsAtOnce, inside += d);
     QCOMPARE(holdsAtOnce, 3);
+}
+
+void TestPythonAsyncio::asyncioConditionWaitsAreDrawn()
+{
+    // Three consumers wait on an asyncio.Condition until a producer adds an item and notifies, three times.
+    // wait() lets go of the condition's lock and takes it back inside: each consumer is drawn waiting for
+    // the condition from the one to the other (not awaiting I/O), as often as the script counted its own
+    // waits; each notify is marked where it was called.
+    const QString result = m_dir.filePath(QStringLiteral("waits.txt"));
+    const QString script = writeScript(QStringLiteral("cond.py"), R"PY(import asyncio, sys
+async def main():
+    cond = asyncio.Condition()
+    items = []
+    waits = 0
+    async def consumer():
+        nonlocal waits
+        async with cond:
+            while not items:
+                waits += 1
+                await cond.wait()
+            items.pop()
+    async def producer():
+        for _ in range(3):
+            await asyncio.sleep(0.02)
+            async with cond:
+                items.append(1)
+                cond.notify()
+    await asyncio.gather(consumer(), consumer(), consumer(), producer())
+    with open(sys.argv[1], "w") as f:
+        print(waits, file=f)
+asyncio.run(main())
+)PY");
+    const auto runner = traced(script, {result});
+    const Trace &t = runner->trace();
+    QCOMPARE(metricValue(runner->result().metrics, QStringLiteral("exit_code")).toInt(), 0);
+    QFile f(result);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const int counted = f.readAll().trimmed().toInt();
+    QVERIFY(counted >= 3);
+    const std::size_t cond = laneNamed(t, QStringLiteral("asyncio.Condition cond"));
+    QVERIFY(cond != SIZE_MAX);
+    const int condObj = objectOfLane(t, cond);
+    QVERIFY(condObj > 0);
+    int waits = 0, notifies = 0;
+    std::int64_t ioOfConsumers = 0;
+    for (std::size_t i = 0; i < t.lanes().size(); ++i) {
+        for (const Instant &in : t.lane(i).instants)
+            notifies += in.markKind() == MarkKind::Notify;
+        if (!t.lane(i).name.endsWith(QLatin1String("consumer)"))) continue;
+        t.forEachInterval(
+            i, [&](const Interval &iv) { waits += iv.state == State::Waiting && iv.obj == condObj; });
+        ioOfConsumers += t.totalIn(i, State::WaitingIo);
+    }
+    QCOMPARE(waits, counted);
+    QCOMPARE(notifies, 3);
+    QCOMPARE(ioOfConsumers, std::int64_t(0));
 }
 
 void TestPythonAsyncio::asyncioQueueWaitsAreDrawn()

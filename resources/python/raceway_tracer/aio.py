@@ -186,6 +186,7 @@ def _traced_acquire(asyncio, acquire, kind):
         task, lane = _task_lane(asyncio)
         if w is None or not w.ok or lane is None:
             return await acquire(self)
+        _condition_wait_ends(w, task, lane)
         obj = _number(self, w, kind, "asyncio." + type(self).__name__)
         if not obj:
             return await acquire(self)
@@ -222,13 +223,70 @@ def _traced_release(asyncio, release, kind):
                 obj = _number(self, w, kind, "asyncio." + type(self).__name__)  # given before taken
             if obj and lane is not None:
                 w.event_on(lane, wire.LOCK_RELEASED, obj)
+            if lane is not None:
+                _condition_wait_begins(w, task, lane)
         return release(self, *args, **kwargs)
 
     return traced_release
 
 
+# asyncio.Condition.wait() lets go of its lock, waits to be notified and takes the lock back, all inside:
+# the task carries the condition's number while in wait() (_raceway_condition: positive until the lock is
+# let go, then negative until it is asked for again), and that release and that acquire begin and end the
+# wait for the condition on its lane.
+def _condition_wait_begins(w, task, lane):
+    cond = getattr(task, "_raceway_condition", 0)
+    if cond > 0:
+        task._raceway_condition = -cond
+        task._raceway_waiting = True
+        w.event_on(lane, wire.WAIT_BEGIN, cond)
+
+
+def _condition_wait_ends(w, task, lane):
+    cond = getattr(task, "_raceway_condition", 0)
+    if cond < 0:
+        task._raceway_condition = 0
+        task._raceway_waiting = False
+        w.event_on(lane, wire.WAIT_END, -cond)
+
+
+def _patch_condition(asyncio, module):
+    cls = module.Condition
+    wait, notify = cls.wait, cls.notify
+
+    async def traced_wait(self):
+        w = _state["wire"]
+        task, lane = _task_lane(asyncio)
+        if w is None or not w.ok or lane is None:
+            return await wait(self)
+        obj = _number(self, w, wire.OBJ_CONDITION, "asyncio.Condition")
+        if not obj:
+            return await wait(self)
+        task._raceway_condition = obj
+        try:
+            return await wait(self)
+        finally:
+            _condition_wait_ends(w, task, lane)  # where wait() did not take the lock back (an error)
+            task._raceway_condition = 0
+
+    def traced_notify(self, n=1):
+        w = _state["wire"]
+        if w is not None and w.ok:
+            obj = _number(self, w, wire.OBJ_CONDITION, "asyncio.Condition")
+            if obj:
+                task, lane = _task_lane(asyncio)
+                if lane is not None:
+                    w.event_on(lane, wire.MARK, wire.MARK_NOTIFY, obj)
+                else:
+                    w.event(wire.MARK, wire.MARK_NOTIFY, obj)
+        return notify(self, n)
+
+    cls.wait = traced_wait
+    cls.notify = traced_notify
+
+
 def patch_locks(module):
-    """asyncio's Lock, Semaphore (BoundedSemaphore) and Event as threading's are traced: a lane each
+    """asyncio's Lock, Semaphore (BoundedSemaphore), Condition and Event as threading's are traced: a lane each
     (holder or holders, waiters), each task's wait for one drawn as that wait rather than as an await of
     something else, lock and semaphore waits counted in the lock waits."""
     import asyncio
@@ -238,6 +296,7 @@ def patch_locks(module):
     module.Lock.release = _traced_release(asyncio, module.Lock.release, wire.OBJ_LOCK)
     module.Semaphore.acquire = _traced_acquire(asyncio, module.Semaphore.acquire, wire.OBJ_SEMAPHORE)
     module.Semaphore.release = _traced_release(asyncio, module.Semaphore.release, wire.OBJ_SEMAPHORE)
+    _patch_condition(asyncio, module)
 
     event = module.Event
     wait, set_, clear = event.wait, event.set, event.clear
