@@ -79,6 +79,7 @@ TimelinePalette TimelinePalette::light()
     p.handoff = QColor(0x33, 0x33, 0x33);      // near the text: an arrow, not a state
     p.criticalPath = QColor(0xEE, 0x33, 0x77); // magenta: drawn over every other colour
     p.flow = QColor(0x22, 0x55, 0xAA);         // deep blue: another tool's arrows, not Raceway's hand-offs
+    p.valueLine = QColor(0x11, 0x77, 0x77);    // teal: a watched number, not a counter's actual value
     p.sliceText = QColor(0x1E, 0x1E, 0x24);
     p.sliceCrowd = QColor(0xA8, 0xAC, 0xB4); // grey: many names at once, none of them
     return p;
@@ -96,6 +97,7 @@ TimelinePalette TimelinePalette::dark()
     p.expectedLine = QColor(0xC8, 0xCB, 0xD2);
     p.handoff = QColor(0xDD, 0xDD, 0xDD);
     p.flow = QColor(0x77, 0xAA, 0xEE);
+    p.valueLine = QColor(0x44, 0xCC, 0xCC);
     p.sliceSaturation = 90;
     p.sliceLightness = 78;
     p.sliceText = QColor(0xF2, 0xF2, 0xF4);

@@ -12,7 +12,7 @@ struct TimelinePalette
 {
     QColor background, laneAlternate, text, mutedText, grid, labelBackground;
     QColor lostMarker, lostOutline, restoredMarker, expectedLine, actualLine, lostArea, waitersFill, coreBusy,
-        observerBusy, handoff, criticalPath, flow;
+        observerBusy, handoff, criticalPath, flow, valueLine;
     // Named slices: a hue per name (sliceHue), at this saturation and lightness, with text that reads on
     // them; slices narrower than a pixel, merged, in a colour no name gets.
     int sliceSaturation = 120, sliceLightness = 200;

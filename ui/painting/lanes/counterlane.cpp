@@ -247,11 +247,11 @@ void ValueLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index
     const ValueScale vs(lane, r);
     QVector<QLine> line;
     columnLines(ctx, lane, r, vs, line, nullptr, nullptr);
-    if (!line.isEmpty()) ctx.inked(ctx.palette.actualLine);
+    if (!line.isEmpty()) ctx.inked(ctx.palette.valueLine);
     paintZero(ctx, p, r, vs);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
-    strokeLines(p, {{&line, ctx.palette.actualLine}});
+    strokeLines(p, {{&line, ctx.palette.valueLine}});
     p.restore();
 }
 
@@ -262,7 +262,7 @@ void ValueLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &
     QFont small = p.font();
     small.setPixelSize(11);
     p.setFont(small);
-    p.setPen(ctx.palette.actualLine.darker(ctx.palette.background.lightness() > 128 ? 130 : 100));
+    p.setPen(ctx.palette.valueLine);
     p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
                QStringLiteral("last ") + whole(lane.series.back().a));
     if (text.height() >= 52) {
@@ -282,7 +282,7 @@ void ValueLane::legend(const Lane &lane, LegendEntries &entries) const
     LaneDrawer::legend(lane, entries);
     if (!lane.series.empty())
         entries.add(LegendEntries::Counter,
-                    {LegendItem::Line, entries.palette().actualLine, QStringLiteral("a watched value")});
+                    {LegendItem::Line, entries.palette().valueLine, QStringLiteral("a watched value")});
 }
 
 void ValueLane::callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,
