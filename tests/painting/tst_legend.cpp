@@ -237,6 +237,11 @@ void TestLegend::legendIsWhatIsDrawn_data()
     QTest::newRow("gil over semaphore") << QStringList{QStringLiteral("semaphore"), QStringLiteral("gil")};
     QTest::newRow("python: counter_lock.py") << QStringList{QStringLiteral("python counter_lock.py")};
     QTest::newRow("python: processes.py") << QStringList{QStringLiteral("python processes.py")};
+    // Its watched numbers: the balance (a value lane) and the race's total against the updates made.
+    QTest::newRow("python: bank_account.py, watched")
+        << QStringList{QStringLiteral("python bank_account.py")};
+    QTest::newRow("python: asyncio_race.py, watched")
+        << QStringList{QStringLiteral("python asyncio_race.py")};
     QTest::newRow("chrome: two-processes.json") << QStringList{QStringLiteral("chrome two-processes.json")};
 }
 
@@ -270,6 +275,7 @@ void TestLegend::legendIsWhatIsDrawn()
             QVERIFY2(!job.tracerDir.isEmpty(), qPrintable(error));
             job.stdoutToStderr = true;
             job.timeoutMs = 60000;
+            job.watch = py::declaredWatches(job.script); // as the command line and the window do
             scripts.push_back(std::make_unique<py::PythonScenario>(job));
             runners.push_back(runFor(*scripts.back(), {}, 60000));
         } else {
