@@ -116,8 +116,8 @@ void OverviewStrip::renderMiniature()
             continue;
         }
         const StateSummary &sum = lane.pastBudget;
-        // Past the budget: a summarised lane's most common state in each bucket; a lock's holder is not
-        // known there (its lane is hatched), so nothing.
+        // Past the budget: a summarised lane's most common state in each bucket; a lock with no summary
+        // (nothing of it was read past the budget) is not known there, so nothing.
         const std::int64_t stale =
             lane.kind == LaneKind::Lock || lane.kind == LaneKind::Gil
                 ? (m_trace->budgetReached() != 0 ? m_trace->budgetReached() : INT64_MAX)

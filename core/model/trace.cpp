@@ -244,6 +244,8 @@ void Trace::compact()
     m_summarising.clear();
     m_pastPoints.clear();
     m_pastPoints.shrink_to_fit();
+    m_pastTransitions.clear();
+    m_pastTransitions.shrink_to_fit();
     m_summarising.shrink_to_fit();
     m_permitHandoffs = matchPermits(*this);
     m_sources.clear();

@@ -408,12 +408,20 @@ private:
     }
     std::vector<PendingList<PendingTransition>> m_pendingTransitions; // indexed by lane
     std::vector<PendingList<PendingPoint>> m_pendingPoints;
-    // What events past the budget would add to other lanes goes here and is let go.
-    PendingList<PendingTransition> m_ignoredTransitions{{}, 0, true};
+    // What events past the budget would add to a counter's lane goes here and is let go.
     PendingList<PendingPoint> m_ignoredPoints{{}, 0, true};
+    // Past the budget a lock's, the GIL's or an event's changes of state wait apart, for
+    // commitPastBudget(), which puts them in order into the lane's summary.
+    std::vector<PendingList<PendingTransition>> m_pastTransitions;
     PendingList<PendingTransition> &pendingTransitions(std::size_t lane)
     {
-        return m_pastBudget ? m_ignoredTransitions : pendingFor(m_pendingTransitions, lane);
+        return pendingFor(m_pastBudget ? m_pastTransitions : m_pendingTransitions, lane);
+    }
+    void commitPastTransitions(std::int64_t upTo);
+    // At one instant a release comes before the next acquisition.
+    static bool releaseFirst(const PendingTransition &x, const PendingTransition &y)
+    {
+        return x.t < y.t || (x.t == y.t && x.state == State::Free && y.state != State::Free);
     }
     // Past the budget a value lane's changes wait apart, for commitPastBudget().
     std::vector<PendingList<PendingPoint>> m_pastPoints;

@@ -345,12 +345,19 @@ void Trace::commit(std::int64_t upTo)
     for (std::size_t laneIndex = 0; laneIndex < m_pendingTransitions.size(); ++laneIndex) {
         auto &list = m_pendingTransitions[laneIndex];
         if (list.items.empty()) continue;
-        // At one instant a release comes before the next acquisition.
-        const auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) {
-            return x.t < y.t || (x.t == y.t && x.state == State::Free && y.state != State::Free);
-        });
+        auto pending = takeBefore(list, upTo, releaseFirst);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
+        // Once the lane goes on as a summary, what other threads still recorded there goes into it (the
+        // command line reads the recorded events at the end, after those past the budget).
+        if (lane.pastBudget.started()) {
+            const auto split = std::lower_bound(pending.begin(), pending.end(), lane.pastBudget.start(),
+                                                [](const auto &x, std::int64_t t) { return x.t < t; });
+            auto &past = pendingFor(m_pastTransitions, laneIndex).items;
+            past.insert(past.end(), split, pending.end());
+            pending.erase(split, pending.end());
+            if (pending.empty()) continue;
+        }
         const auto from =
             std::upper_bound(lane.times.begin(), lane.times.end(), pending.front().t) - lane.times.begin();
         std::vector<PendingTransition> merged;

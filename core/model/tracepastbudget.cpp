@@ -120,6 +120,8 @@ void Trace::extendSummaries(std::int64_t upTo)
 {
     for (std::size_t lane = 0; lane < m_summarising.size() && lane < m_lanes.size(); ++lane)
         if (m_summarising[lane].started) m_lanes[lane].pastBudget.extendTo(upTo);
+    for (std::size_t lane = 0; lane < m_pastTransitions.size() && lane < m_lanes.size(); ++lane)
+        m_lanes[lane].pastBudget.extendTo(upTo); // (a lock's or an event's: nothing when not started)
     for (Lane &l : m_lanes)
         l.pastSeries.extendTo(upTo);
 }
@@ -140,8 +142,43 @@ bool Trace::setPastSeries(std::size_t lane, SeriesSummary::Parts parts)
     return true;
 }
 
+void Trace::commitPastTransitions(std::int64_t upTo)
+{
+    for (std::size_t laneIndex = 0; laneIndex < m_pastTransitions.size(); ++laneIndex) {
+        auto &list = m_pastTransitions[laneIndex];
+        if (list.items.empty()) continue;
+        auto pending = takeBefore(list, upTo, releaseFirst);
+        if (pending.empty()) continue;
+        Lane &lane = ensureLane(laneIndex);
+        StateSummary &sum = lane.pastBudget;
+        if (!sum.started()) {
+            // From its first change past the budget: until then the lane's last recorded state holds.
+            // Changes recorded after it (by threads that reached the budget later) go into the summary.
+            const std::int64_t from = pending.front().t;
+            const auto k = std::size_t(std::upper_bound(lane.times.begin(), lane.times.end(), from) -
+                                       lane.times.begin());
+            const auto mid = pending.size();
+            for (std::size_t i = k; i < lane.times.size(); ++i)
+                pending.push_back({lane.times[i], lane.states[i], lane.objs[i]});
+            std::inplace_merge(pending.begin(), pending.begin() + std::ptrdiff_t(mid), pending.end(),
+                               releaseFirst);
+            sum.begin(0, from);
+        }
+        for (const PendingTransition &p : pending) {
+            if (sum.hasOpen()) {
+                // One read late and older than the state it would end (the threads passed the budget
+                // one after another): its time is in the state already there.
+                if (p.t < sum.openFrom()) continue;
+                sum.add(sum.openFrom(), p.t, sum.openState());
+            }
+            sum.setOpen(p.t, std::size_t(p.state));
+        }
+    }
+}
+
 void Trace::commitPastBudget(std::int64_t upTo)
 {
+    commitPastTransitions(upTo);
     for (std::size_t laneIndex = 0; laneIndex < m_pastPoints.size(); ++laneIndex) {
         auto &list = m_pastPoints[laneIndex];
         if (list.items.empty()) continue;

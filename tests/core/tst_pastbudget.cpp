@@ -28,6 +28,8 @@ private Q_SLOTS:
     void pastTheBudgetTheLaneIsSummarised();
     void whatWasNotKeptIsSaid();
     void pastTheBudgetTheLockQueueGoesOn();
+    void pastTheBudgetTheLockIsHeldAsItsHoldersSay();
+    void lateChangesOfALockGoIntoItsSummary();
     void pastTheBudgetTheCounterGoesOn_data();
     void pastTheBudgetTheCounterGoesOn();
 };
@@ -310,6 +312,102 @@ void TestPastBudget::pastTheBudgetTheLockQueueGoesOn()
     qInfo("past the budget: %zu buckets of %.3f ms, at most %lld queued", q.size(), double(q.width()) / 1e6,
           qlonglong(most));
     QVERIFY(most >= 1); // four threads on one lock: somebody queued
+}
+
+void TestPastBudget::pastTheBudgetTheLockIsHeldAsItsHoldersSay()
+{
+    // Past the budget the lock's lane is its summary too: in each stretch of buckets, the time it was
+    // held is the time its holders' lanes were holding it (each thread's own summary: an independent
+    // account of the same moments), and never more than the stretch itself.
+    auto r = runScenario(
+        QStringLiteral("counter"),
+        {QStringLiteral("threads=4"), QStringLiteral("iterations=200000"), QStringLiteral("lock=on")}, 8192);
+    const Trace &t = r->trace();
+    QVERIFY(t.budgetReached() != 0);
+    const auto locks = lanesOfKind(t, LaneKind::Lock);
+    QCOMPARE(locks.size(), std::size_t(1));
+    const StateSummary &lock = t.lane(locks.front()).pastBudget;
+    QVERIFY2(lock.started(), "the lock's holders stopped at the budget");
+    QCOMPARE(lock.end(), t.end());
+    // Every summary lies on one grid of power-of-two buckets: compared from where all have begun, on the
+    // widest one's buckets.
+    const auto threads = lanesOfKind(t, LaneKind::Thread);
+    std::int64_t from = lock.start(), widest = lock.width();
+    for (const std::size_t k : threads) {
+        const StateSummary &s = t.lane(k).pastBudget;
+        QVERIFY(s.started());
+        from = std::max(from, s.start());
+        widest = std::max(widest, s.width());
+    }
+    from = (from + widest - 1) / widest * widest;
+    const auto sumFrom = [&](const StateSummary &s, std::initializer_list<State> states) {
+        std::int64_t ns = 0;
+        for (std::size_t b = 0; b < s.size(); ++b)
+            if (s.bucketStart(b) >= from)
+                for (const State st : states)
+                    ns += s.coveredNs(b, std::size_t(st));
+        return ns;
+    };
+    const std::int64_t held = sumFrom(lock, {State::Held});
+    const std::int64_t free = sumFrom(lock, {State::Free});
+    std::int64_t holding = 0;
+    for (const std::size_t k : threads)
+        holding += sumFrom(t.lane(k).pastBudget, {State::Holding, State::HoldingReady});
+    qInfo("past the budget from %.3f ms: lock held %.3f ms, free %.3f ms; its holders holding %.3f ms",
+          double(from - t.start()) / 1e6, double(held) / 1e6, double(free) / 1e6, double(holding) / 1e6);
+    QVERIFY(held > 0);
+    QCOMPARE(held + free, t.end() - from);
+    QVERIFY2(std::abs(held - holding) <= std::max<std::int64_t>(held / 1000, 10'000),
+             qPrintable(QStringLiteral("held %1 ns, holding %2 ns").arg(held).arg(holding)));
+}
+
+void TestPastBudget::lateChangesOfALockGoIntoItsSummary()
+{
+    // Threads reach the budget one after another: one's changes of a lock past it may come before
+    // another's recorded ones, read later (the command line reads recorded events at the end). Each goes
+    // into the lock's summary in time order: every nanosecond once, held as long as it was.
+    Trace trace;
+    trace.setRegistry({{QStringLiteral("a"), LaneKind::Thread},
+                       {QStringLiteral("b"), LaneKind::Thread},
+                       {QStringLiteral("lock"), LaneKind::Lock}},
+                      {{}, {QStringLiteral("lock"), 2}});
+    const std::int64_t t0 = 1'000'000'000;
+    trace.setStart(t0);
+    // a holds 0-10 us (recorded), then 40-50 us and 80-90 us (past); b holds 20-30 us and 60-70 us
+    // (recorded, read after a's past ones).
+    const std::vector<Event> aRecorded = {{t0, 0, 0, EventKind::ThreadStart, 0},
+                                          {t0, 0, 0, EventKind::LockAcquired, 1},
+                                          {t0 + 10'000, 0, 0, EventKind::LockReleased, 1}};
+    const std::vector<Event> aPast = {{t0 + 40'000, 0, 0, EventKind::LockAcquired, 1},
+                                      {t0 + 50'000, 0, 0, EventKind::LockReleased, 1},
+                                      {t0 + 80'000, 0, 0, EventKind::LockAcquired, 1},
+                                      {t0 + 90'000, 0, 0, EventKind::LockReleased, 1}};
+    const std::vector<Event> bRecorded = {{t0, 0, 1, EventKind::ThreadStart, 0},
+                                          {t0 + 20'000, 0, 1, EventKind::LockAcquired, 1},
+                                          {t0 + 30'000, 0, 1, EventKind::LockReleased, 1},
+                                          {t0 + 60'000, 0, 1, EventKind::LockAcquired, 1},
+                                          {t0 + 70'000, 0, 1, EventKind::LockReleased, 1}};
+    trace.ingest(aRecorded.data(), aRecorded.size());
+    trace.ingestPastBudget(aPast.data(), aPast.size());
+    trace.commitPastBudget(t0 + 45'000);
+    trace.ingest(bRecorded.data(), bRecorded.size());
+    trace.commit();
+    trace.setEnd(t0 + 100'000);
+    trace.compact();
+    const StateSummary &s = trace.lane(2).pastBudget;
+    QVERIFY(s.started());
+    QCOMPARE(s.start(), t0 + 40'000);
+    QCOMPARE(s.end(), t0 + 100'000);
+    std::int64_t held = 0, free = 0;
+    for (std::size_t b = 0; b < s.size(); ++b) {
+        held += s.coveredNs(b, std::size_t(State::Held));
+        free += s.coveredNs(b, std::size_t(State::Free));
+    }
+    // From 40 us: a's two holds and b's second (b's first, before the summary, is the lane's own).
+    QCOMPARE(held, std::int64_t(30'000));
+    QCOMPARE(free, std::int64_t(30'000));
+    const Lane &lane = trace.lane(2);
+    QVERIFY(!lane.times.empty() && lane.times.back() <= s.start());
 }
 
 void TestPastBudget::pastTheBudgetTheCounterGoesOn_data()

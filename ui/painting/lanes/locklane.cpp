@@ -11,7 +11,7 @@ void LockLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t index,
 {
     const Lane &lane = ctx.trace.lane(index);
     paintStates(ctx, p, lane, r);
-    hatchPastStates(ctx, p, lane, r);
+    paintPastBudget(ctx, p, lane, r); // held or set: its share of each bucket
     // Bars scale to the number of lanes that could queue for the lock.
     const int queuers =
         ctx.layout.summary.count(LaneKind::Thread) + ctx.layout.summary.count(LaneKind::Process);
@@ -22,7 +22,8 @@ void LockLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     LaneDrawer::legend(lane, entries);
     // Threads' lanes show holding a lock in the colour that the lock's lane shows being held in.
-    if (lane.statesSeen & (1u << unsigned(State::Held))) entries.addStates(1u << unsigned(State::Holding));
+    if ((lane.statesSeen | lane.pastBudget.statesSeen()) & (1u << unsigned(State::Held)))
+        entries.addStates(1u << unsigned(State::Holding));
     if (!lane.series.empty())
         entries.add(LegendEntries::Waiters, {LegendItem::Bar, entries.palette().waitersFill,
                                              QStringLiteral("threads queued for the lock")});

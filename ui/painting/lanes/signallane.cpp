@@ -11,7 +11,7 @@ void SignalLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t inde
 {
     const Lane &lane = ctx.trace.lane(index);
     paintStates(ctx, p, lane, r);
-    hatchPastStates(ctx, p, lane, r);
+    paintPastBudget(ctx, p, lane, r); // held or set: its share of each bucket
     const int threads = std::max(1, ctx.layout.summary.count(LaneKind::Thread));
     paintBars(ctx, p, lane, r, threads, ctx.palette.waitersFill, r.height() / 3);
 }
@@ -19,7 +19,7 @@ void SignalLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t inde
 void SignalLane::legend(const Lane &lane, LegendEntries &entries) const
 {
     LaneDrawer::legend(lane, entries);
-    if (lane.statesSeen & (1u << unsigned(State::Set)))
+    if ((lane.statesSeen | lane.pastBudget.statesSeen()) & (1u << unsigned(State::Set)))
         entries.add(LegendEntries::States + 50,
                     {LegendItem::Swatch, entries.palette().state(State::Set), QStringLiteral("event set")});
     if (!lane.series.empty())

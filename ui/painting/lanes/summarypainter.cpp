@@ -50,7 +50,8 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
     bool any = false;
     const auto flush = [&](int x1) {
         if (groupFrom < 0 || x1 <= groupFrom) return;
-        std::int64_t total = unknown;
+        // A lock's or an event's time free is its share of the height left empty, at the bottom.
+        std::int64_t total = unknown + ns[std::size_t(State::Free)];
         for (const State st : stripeOrder)
             total += ns[std::size_t(st)];
         if (total > 0 && ns[std::size_t(State::Done)] == total) { // done: a thin line, as its events draw it
@@ -123,20 +124,6 @@ void paintPastBudget(const TimelineContext &ctx, QPainter &p, const Lane &lane, 
         }
     }
     p.restore();
-}
-
-void hatchPastStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &r)
-{
-    const SeriesSummary &s = lane.pastSeries;
-    const coords::Mapping &m = ctx.mapping;
-    if (!s.started() || s.start() >= m.end) return;
-    const int x0 = std::max(r.left(), int(std::lround(std::max(m.toX(s.start()), double(r.left()) - 1))));
-    if (x0 > r.right()) return;
-    const QRect after(x0, r.top(), r.right() - x0 + 1, r.height());
-    p.fillRect(after, ctx.palette.background);
-    QColor hatch = ctx.palette.mutedText;
-    hatch.setAlpha(90);
-    p.fillRect(after, QBrush(hatch, Qt::BDiagPattern));
 }
 
 } // namespace raceway
