@@ -345,7 +345,9 @@ void Trace::commit(std::int64_t upTo)
     for (std::size_t laneIndex = 0; laneIndex < m_pendingTransitions.size(); ++laneIndex) {
         auto &list = m_pendingTransitions[laneIndex];
         if (list.items.empty()) continue;
-        auto pending = takeBefore(list, upTo, releaseFirst);
+        // (A lambda, not the function itself: the merge inlines it.)
+        auto pending =
+            takeBefore(list, upTo, [](const auto &x, const auto &y) { return releaseFirst(x, y); });
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         // Once the lane goes on as a summary, what other threads still recorded there goes into it (the

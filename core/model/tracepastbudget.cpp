@@ -147,7 +147,8 @@ void Trace::commitPastTransitions(std::int64_t upTo)
     for (std::size_t laneIndex = 0; laneIndex < m_pastTransitions.size(); ++laneIndex) {
         auto &list = m_pastTransitions[laneIndex];
         if (list.items.empty()) continue;
-        auto pending = takeBefore(list, upTo, releaseFirst);
+        const auto order = [](const auto &x, const auto &y) { return releaseFirst(x, y); }; // inlined
+        auto pending = takeBefore(list, upTo, order);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         StateSummary &sum = lane.pastBudget;
@@ -160,8 +161,7 @@ void Trace::commitPastTransitions(std::int64_t upTo)
             const auto mid = pending.size();
             for (std::size_t i = k; i < lane.times.size(); ++i)
                 pending.push_back({lane.times[i], lane.states[i], lane.objs[i]});
-            std::inplace_merge(pending.begin(), pending.begin() + std::ptrdiff_t(mid), pending.end(),
-                               releaseFirst);
+            std::inplace_merge(pending.begin(), pending.begin() + std::ptrdiff_t(mid), pending.end(), order);
             sum.begin(0, from);
         }
         for (const PendingTransition &p : pending) {
