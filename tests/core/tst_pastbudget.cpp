@@ -318,7 +318,9 @@ void TestPastBudget::pastTheBudgetTheLockIsHeldAsItsHoldersSay()
 {
     // Past the budget the lock's lane is its summary too: in each stretch of buckets, the time it was
     // held is the time its holders' lanes were holding it (each thread's own summary: an independent
-    // account of the same moments), and never more than the stretch itself.
+    // account of the same moments), and never more than the stretch itself. Where the collector fell
+    // behind (a slow machine, a sanitizer) some threads' events were not kept: their time there is not
+    // known, and the lock's changes in it were not read either: the two accounts may differ by that much.
     auto r = runScenario(
         QStringLiteral("counter"),
         {QStringLiteral("threads=4"), QStringLiteral("iterations=200000"), QStringLiteral("lock=on")}, 8192);
@@ -350,15 +352,25 @@ void TestPastBudget::pastTheBudgetTheLockIsHeldAsItsHoldersSay()
     };
     const std::int64_t held = sumFrom(lock, {State::Held});
     const std::int64_t free = sumFrom(lock, {State::Free});
-    std::int64_t holding = 0;
-    for (const std::size_t k : threads)
-        holding += sumFrom(t.lane(k).pastBudget, {State::Holding, State::HoldingReady});
-    qInfo("past the budget from %.3f ms: lock held %.3f ms, free %.3f ms; its holders holding %.3f ms",
-          double(from - t.start()) / 1e6, double(held) / 1e6, double(free) / 1e6, double(holding) / 1e6);
+    std::int64_t holding = 0, unknown = 0;
+    for (const std::size_t k : threads) {
+        const StateSummary &s = t.lane(k).pastBudget;
+        holding += sumFrom(s, {State::Holding, State::HoldingReady});
+        for (std::size_t b = 0; b < s.size(); ++b)
+            if (s.bucketStart(b) >= from) unknown += s.unknownNs(b);
+    }
+    qInfo("past the budget from %.3f ms: lock held %.3f ms, free %.3f ms; its holders holding %.3f ms "
+          "(not known %.3f ms)",
+          double(from - t.start()) / 1e6, double(held) / 1e6, double(free) / 1e6, double(holding) / 1e6,
+          double(unknown) / 1e6);
     QVERIFY(held > 0);
     QCOMPARE(held + free, t.end() - from);
-    QVERIFY2(std::abs(held - holding) <= std::max<std::int64_t>(held / 1000, 10'000),
-             qPrintable(QStringLiteral("held %1 ns, holding %2 ns").arg(held).arg(holding)));
+    const std::int64_t slack = std::max<std::int64_t>(held / 1000, 10'000);
+    QVERIFY2(std::abs(held - holding) <= unknown + slack,
+             qPrintable(QStringLiteral("held %1 ns, holding %2 ns, not known %3 ns")
+                            .arg(held)
+                            .arg(holding)
+                            .arg(unknown)));
 }
 
 void TestPastBudget::lateChangesOfALockGoIntoItsSummary()

@@ -3,6 +3,7 @@
 #include <QImage>
 
 #include <algorithm>
+#include <cmath>
 
 namespace raceway {
 
@@ -13,17 +14,24 @@ bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &col
     if (image->format() != QImage::Format_RGB32 && image->format() != QImage::Format_ARGB32 &&
         image->format() != QImage::Format_ARGB32_Premultiplied)
         return false;
-    // Logical pixels to image pixels: a whole-number scale (the device pixel ratio: 1, 2, 3) and a
-    // whole-pixel shift. Anything else (1.5, rotations) is left to QPainter.
+    // Logical pixels to image pixels: one scale for both axes (the device pixel ratio: 1, 1.25, 1.5, 2)
+    // and a shift. Each edge goes to the image pixel nearest it, so rectangles that meet still meet, none
+    // overlaps its neighbour, and a whole-number scale is exact. Rotations and shears are left to QPainter.
     const QTransform t = p.deviceTransform();
-    if (t.type() > QTransform::TxScale || t.m11() != t.m22() ||
+    if (t.type() > QTransform::TxScale || t.m11() != t.m22() || t.m11() <= 0 || t.m11() > 16 ||
         p.compositionMode() != QPainter::CompositionMode_SourceOver)
         return false;
-    const int k = int(t.m11());
-    const QPoint offset(int(t.dx()), int(t.dy()));
-    if (k < 1 || double(k) != t.m11() || QPointF(t.dx(), t.dy()) != QPointF(offset)) return false;
-    const auto toImage = [k, offset](const QRect &r) {
-        return QRect(QPoint(r.left() * k, r.top() * k) + offset, QSize(r.width() * k, r.height() * k));
+    const double k = t.m11(), dx = t.dx(), dy = t.dy();
+    const int whole = int(k);
+    const bool exact = double(whole) == k && double(int(dx)) == dx && double(int(dy)) == dy;
+    const auto toImage = [k, dx, dy, whole, exact](const QRect &r) {
+        if (exact) // a whole-number scale and shift: integers only
+            return QRect(QPoint(r.left() * whole + int(dx), r.top() * whole + int(dy)),
+                         QSize(r.width() * whole, r.height() * whole));
+        const int x0 = int(std::lround(r.left() * k + dx)), y0 = int(std::lround(r.top() * k + dy));
+        const int x1 = int(std::lround((r.left() + r.width()) * k + dx));
+        const int y1 = int(std::lround((r.top() + r.height()) * k + dy));
+        return QRect(QPoint(x0, y0), QPoint(x1 - 1, y1 - 1));
     };
     QRect bounds = image->rect();
     if (p.hasClipping()) {
