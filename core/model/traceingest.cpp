@@ -350,15 +350,15 @@ void Trace::commit(std::int64_t upTo)
             takeBefore(list, upTo, [](const auto &x, const auto &y) { return releaseFirst(x, y); });
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
-        // Once the lane goes on as a summary, what other threads still recorded there goes into it (the
-        // command line reads the recorded events at the end, after those past the budget).
+        // Once the lane goes on as a summary, what other threads still recorded there goes into it too
+        // (the command line reads the recorded events at the end, after those past the budget). The lane
+        // keeps them as well, as it keeps every recorded event: a saved run, replayed before its
+        // summaries are put back, makes the same lane.
         if (lane.pastBudget.started()) {
             const auto split = std::lower_bound(pending.begin(), pending.end(), lane.pastBudget.start(),
                                                 [](const auto &x, std::int64_t t) { return x.t < t; });
             auto &past = pendingFor(m_pastTransitions, laneIndex).items;
             past.insert(past.end(), split, pending.end());
-            pending.erase(split, pending.end());
-            if (pending.empty()) continue;
         }
         const auto from =
             std::upper_bound(lane.times.begin(), lane.times.end(), pending.front().t) - lane.times.begin();
