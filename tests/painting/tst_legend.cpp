@@ -11,6 +11,7 @@
 #include "paintertest.h"
 #include "pythonjob.h"
 #include "pythonscenario.h"
+#include "tracesummary.h"
 #include "workerprocess.h"
 
 #include <QElapsedTimer>
@@ -242,6 +243,9 @@ void TestLegend::legendIsWhatIsDrawn_data()
         << QStringList{QStringLiteral("python bank_account.py")};
     QTest::newRow("python: asyncio_race.py, watched")
         << QStringList{QStringLiteral("python asyncio_race.py")};
+    // Its tasks queue for an asyncio.Lock: the queue's entry says tasks, not threads.
+    QTest::newRow("python: asyncio_race.py --lock")
+        << QStringList{QStringLiteral("python asyncio_race.py --lock")};
     QTest::newRow("chrome: two-processes.json") << QStringList{QStringLiteral("chrome two-processes.json")};
 }
 
@@ -267,7 +271,8 @@ void TestLegend::legendIsWhatIsDrawn()
         }
         if (id == QLatin1String("python")) {
             py::PythonJob job;
-            job.script = QStringLiteral(RACEWAY_EXAMPLES_DIR "/") + words.front();
+            job.script = QStringLiteral(RACEWAY_EXAMPLES_DIR "/") + words.takeFirst();
+            job.args = words;
             QString error;
             job.python = py::findPython({}, &error);
             QVERIFY2(!job.python.isEmpty(), qPrintable(error));
@@ -322,6 +327,14 @@ void TestLegend::legendIsWhatIsDrawn()
                 problems
                     << QStringLiteral("legend entry “%1” is not drawn in the lanes").arg(d.items[i].text);
         }
+        // Who queues or waits is named as the trace has them: an asyncio program's tasks are not threads.
+        const bool tasks = std::any_of(traces.begin(), traces.end(),
+                                       [](const Trace *t) { return TraceSummary::of(*t).tasks > 0; });
+        for (const LegendItem &item : d.items)
+            if (item.kind == LegendItem::Bar && tasks && !item.text.contains(QLatin1String("tasks")) &&
+                (item.text.contains(QLatin1String(" queued")) ||
+                 item.text.contains(QLatin1String(" waiting"))))
+                problems << QStringLiteral("“%1”: the waiters here are asyncio tasks").arg(item.text);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
     }
 }

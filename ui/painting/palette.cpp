@@ -98,6 +98,7 @@ TimelinePalette TimelinePalette::dark()
     p.handoff = QColor(0xDD, 0xDD, 0xDD);
     p.flow = QColor(0x77, 0xAA, 0xEE);
     p.valueLine = QColor(0x44, 0xCC, 0xCC);
+    p.actualLine = QColor(0xDD, 0x77, 0xBB); // wine, lightened: its label reads on the dark background
     p.sliceSaturation = 90;
     p.sliceLightness = 78;
     p.sliceText = QColor(0xF2, 0xF2, 0xF4);

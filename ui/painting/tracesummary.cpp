@@ -12,6 +12,7 @@ TraceSummary TraceSummary::of(const Trace &trace)
         s.ordinals.push_back(s.kindCounts[kind]++);
         s.statesSeen |= lane.statesSeen | lane.pastBudget.statesSeen();
         s.coreWaitSources |= lane.coreWaitSources;
+        s.tasks += lane.kind == LaneKind::Thread && lane.name.startsWith(QLatin1String("task "));
     }
     return s;
 }

@@ -2,6 +2,8 @@
 
 #include "trace.h"
 
+#include <QString>
+
 #include <cstdint>
 #include <vector>
 
@@ -16,6 +18,7 @@ struct TraceSummary
     std::vector<int> ordinals;        // per lane: how many lanes of its kind come before it, hidden ones too
     std::uint32_t statesSeen = 0;     // bit per State occurring on any lane
     std::uint8_t coreWaitSources = 0; // Lane::coreWaitSources of every lane together
+    int tasks = 0; // thread lanes that are asyncio tasks (the tracer names them "task ..."): they queue too
 
     static TraceSummary of(const Trace &trace);
     int count(LaneKind kind) const
@@ -23,6 +26,14 @@ struct TraceSummary
         return std::size_t(kind) < kindCounts.size() ? kindCounts[std::size_t(kind)] : 0;
     }
     bool seen(State state) const { return statesSeen & (1u << unsigned(state)); }
+    // Who queues for a lock or waits on an event in this trace, for the legends: "threads", "tasks" (an
+    // asyncio program's coroutines), or "threads or tasks".
+    QString waiters() const
+    {
+        if (tasks == 0) return QStringLiteral("threads");
+        return tasks >= count(LaneKind::Thread) ? QStringLiteral("tasks")
+                                                : QStringLiteral("threads or tasks");
+    }
 };
 
 } // namespace raceway

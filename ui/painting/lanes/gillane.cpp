@@ -12,10 +12,11 @@ void GilLane::legend(const Lane &lane, LegendEntries &entries) const
         entries.addStates(1u << unsigned(State::Holding));
     // Where there are locks too, one entry explains the queue bars of both.
     if (!lane.series.empty())
-        entries.add(LegendEntries::Waiters, {LegendItem::Bar, entries.palette().waitersFill,
-                                             entries.summary().count(LaneKind::Lock) > 0
-                                                 ? QStringLiteral("threads queued for the lock")
-                                                 : QStringLiteral("threads queued for the GIL")});
+        entries.add(LegendEntries::Waiters,
+                    {LegendItem::Bar, entries.palette().waitersFill,
+                     entries.summary().count(LaneKind::Lock) > 0
+                         ? entries.summary().waiters() + QStringLiteral(" queued for the lock")
+                         : QStringLiteral("threads queued for the GIL")});
 }
 
 void GilLane::callouts(const TimelineContext &ctx, std::size_t index, const QRect &r,

@@ -25,8 +25,9 @@ void LockLane::legend(const Lane &lane, LegendEntries &entries) const
     if ((lane.statesSeen | lane.pastBudget.statesSeen()) & (1u << unsigned(State::Held)))
         entries.addStates(1u << unsigned(State::Holding));
     if (!lane.series.empty())
-        entries.add(LegendEntries::Waiters, {LegendItem::Bar, entries.palette().waitersFill,
-                                             QStringLiteral("threads queued for the lock")});
+        entries.add(LegendEntries::Waiters,
+                    {LegendItem::Bar, entries.palette().waitersFill,
+                     entries.summary().waiters() + QStringLiteral(" queued for the lock")});
 }
 
 QString LockLane::describeValue(const SeriesPoint &value) const

@@ -33,8 +33,9 @@ void SemaphoreLane::legend(const Lane &lane, LegendEntries &entries) const
     LaneDrawer::legend(lane, entries);
     // The bars of threads inside are holding's colour: the holding entry ("holding a permit") explains
     // them, and the lane's label says what their full height stands for.
-    entries.add(LegendEntries::Waiters, {LegendItem::Bar, entries.palette().waitersFill,
-                                         QStringLiteral("threads waiting for a permit")});
+    entries.add(LegendEntries::Waiters,
+                {LegendItem::Bar, entries.palette().waitersFill,
+                 entries.summary().waiters() + QStringLiteral(" waiting for a permit")});
     entries.addStates(1u << unsigned(State::Holding));
 }
 

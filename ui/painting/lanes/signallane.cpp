@@ -23,8 +23,9 @@ void SignalLane::legend(const Lane &lane, LegendEntries &entries) const
         entries.add(LegendEntries::States + 50,
                     {LegendItem::Swatch, entries.palette().state(State::Set), QStringLiteral("event set")});
     if (!lane.series.empty())
-        entries.add(LegendEntries::Waiters, {LegendItem::Bar, entries.palette().waitersFill,
-                                             QStringLiteral("threads waiting on the event")});
+        entries.add(LegendEntries::Waiters,
+                    {LegendItem::Bar, entries.palette().waitersFill,
+                     entries.summary().waiters() + QStringLiteral(" waiting on the event")});
 }
 
 QString SignalLane::describeState(const Trace &trace, const Lane &, const Interval &iv) const
