@@ -339,8 +339,8 @@ void printSummary(QTextStream &out, const RunReport &r, const Trace &trace,
         out << "  note: the event budget (" << l.toString(qulonglong(r.maxEvents)) << ") was reached "
             << l.toString(double(r.budgetReachedNs - trace.start()) / 1e6, 'f', 1) << " ms into the run; "
             << l.toString(qulonglong(r.droppedEvents))
-            << " later events were not recorded (the numbers above are still exact; raise --max-events to "
-               "draw them)\n";
+            << " later events were kept only as each lane's summary, drawn so (the numbers above are still "
+               "exact; raise --max-events to draw every event)\n";
     if (r.signal != 0)
         out << "  note: interrupted by " << signalName(r.signal)
             << ": every thread was joined and every worker reaped; the numbers and files cover the run until "

@@ -238,6 +238,7 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
         if (site != UINT32_MAX) push(ts, {e.t, site, ts.lane, EventKind::Site, std::uint8_t(siteOf)});
     }
     t.events.erase(t.events.begin(), t.events.begin() + std::ptrdiff_t(i));
+    m_stream.taken(i);
     samplesBefore(limit);
 }
 
@@ -438,8 +439,10 @@ std::int64_t Assembler::advance(std::int64_t now)
     for (auto &[pid, ps] : m_processes) {
         PyProcess &p = m_stream.processes().at(pid);
         if (ps.closed) { // whatever it still says is not drawn
-            for (auto &[local, t] : p.threads)
+            for (auto &[local, t] : p.threads) {
+                m_stream.taken(t.events.size());
                 t.events.clear();
+            }
             continue;
         }
         const bool ended = p.exitCode.has_value();

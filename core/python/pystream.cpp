@@ -173,13 +173,14 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
         }
         auto it = p->threads.find(e.lane);
         if (it == p->threads.end()) continue; // a lane never named: not one of the tracer's
-        if (m_events >= m_maxEvents) {
+        if (m_held >= m_maxEvents) {
             ++m_dropped;
             continue;
         }
         e.t = worker::saneTime(e.t, it->second.lastTime, now);
         it->second.events.push_back(e);
         ++m_events;
+        ++m_held;
     }
 }
 

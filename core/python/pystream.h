@@ -10,6 +10,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -157,6 +158,9 @@ public:
     // For the assembler, which takes each thread's events away as it draws them.
     std::map<std::int64_t, PyProcess> &processes() { return m_processes; }
     std::uint64_t events() const { return m_events; }
+    // The assembler took n events away (drawn, or let go). What the budget bounds is the events held
+    // here, not all of a run's: past the budget the recorder keeps what comes as the lanes' summaries.
+    void taken(std::size_t n) { m_held -= std::min<std::uint64_t>(n, m_held); }
     std::uint64_t dropped() const { return m_dropped; }
     std::uint64_t bytes() const { return m_bytes; }
 
@@ -179,6 +183,7 @@ private:
     std::map<std::int64_t, PyProcess> m_processes;
     std::uint64_t m_maxEvents;
     std::uint64_t m_events = 0, m_dropped = 0, m_bytes = 0;
+    std::uint64_t m_held = 0; // parsed, not yet taken
 };
 
 } // namespace raceway::py

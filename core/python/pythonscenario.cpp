@@ -236,7 +236,10 @@ void PythonScenario::run(RunContext &ctx) const
     CpuSampler cores(rec);
     ProcSampler sampler;
     sampler.setTracerFd(pipeFds[1]); // the same number in every traced process
-    StreamParser stream(rec.maxEvents());
+    // The events parsed and not drawn yet are bounded (a few hundred milliseconds of a busy script are
+    // waiting for its slowest thread at any moment), by the budget or 4 Mi events (64 MiB) when that is
+    // less: past the budget they still go on, into the lanes' summaries.
+    StreamParser stream(std::max<std::uint64_t>(rec.maxEvents(), std::uint64_t(1) << 22));
     stream.onThread = [&sampler](std::int64_t pid, std::int64_t tid) { sampler.watchThread(pid, tid); };
 
     // The lanes are put together from the stream and the samples a little after the fact: the live

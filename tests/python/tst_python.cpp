@@ -14,6 +14,7 @@ private Q_SLOTS:
     void everyThreadHasOneLane();
     void readSleepWriteEndsAtOne();
     void lockWaitsDrawnEqualCounted();
+    void pastTheBudgetTheScriptGoesOnAsSummaries();
     void gilThreadsTakeTurns();
     void drawnWhileItRuns();
     void processesRunSideBySide();
@@ -78,6 +79,36 @@ void TestPython::readSleepWriteEndsAtOne()
     QCOMPARE(m.value(QStringLiteral("printed_lines")).toInt(), 1);
     QVERIFY(m.value(QStringLiteral("overhead_ratio")).toDouble() >= 1.0);
     QVERIFY(m.value(QStringLiteral("sample_rate_hz")).toDouble() > 0);
+}
+
+void TestPython::pastTheBudgetTheScriptGoesOnAsSummaries()
+{
+    // The example's four threads take a lock 20,000 times: far more events than a budget of 5,000. Past
+    // it every thread's lane and the lock's go on to the script's end as summaries (before, the traced
+    // events past the budget were let go: lanes hatched as not known, "not drawn" said), and nothing is
+    // left out.
+    const auto runner = traced(example("counter_lock.py"), {}, {}, 5000);
+    const Trace &trace = runner->trace();
+    const RunResult &r = runner->result();
+    QVERIFY2(r.problems.isEmpty(), qPrintable(r.problems.join(u'\n')));
+    QVERIFY(trace.budgetReached() != 0);
+    QVERIFY(r.droppedEvents > 0);
+    QVERIFY(metricValue(r.metrics, QStringLiteral("events_not_summarised")).isNull());
+    int summarised = 0;
+    for (std::size_t i : lanesOf(trace, LaneKind::Thread)) {
+        const Lane &lane = trace.lane(i);
+        if (!lane.name.startsWith(QLatin1String("adder-"))) continue;
+        const StateSummary &s = lane.pastBudget;
+        if (!s.started()) continue; // a thread that ended before the budget was spent
+        ++summarised;
+        QCOMPARE(s.end(), trace.end());
+    }
+    QVERIFY(summarised >= 1);
+    const std::size_t lock = laneNamed(trace, QStringLiteral("Lock counter_lock"));
+    QVERIFY(lock != SIZE_MAX);
+    QVERIFY2(trace.lane(lock).pastBudget.started(), "the lock's lane stopped at the budget");
+    qInfo("%llu events recorded, %llu past the budget as summaries; %d threads summarised",
+          qulonglong(r.events), qulonglong(r.droppedEvents), summarised);
 }
 
 void TestPython::lockWaitsDrawnEqualCounted()
