@@ -9,8 +9,10 @@ void ThreadLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t inde
 {
     const Lane &lane = ctx.trace.lane(index);
     paintStates(ctx, p, lane, r, style());
-    paintMarkers(ctx, p, lane, r);
     paintPastBudget(ctx, p, lane, r);
+    // Over the summary: a badge of lost updates just before the budget keeps its number whole (drawn
+    // first, the summary cut it: "281425|85" at 64 threads).
+    paintMarkers(ctx, p, lane, r);
 }
 
 } // namespace raceway
