@@ -187,9 +187,10 @@ void TestCliFiles::unaskedWorkerFailureExitsOne()
     QList<qint64> workers;
     QTRY_VERIFY_WITH_TIMEOUT((workers = raceway::testing::workerChildrenOf(app.processId())).size() == 2,
                              10000);
-    QTest::qWait(300);
-    // Attached and racing: the shared memory's name is already gone, so even a SIGKILL leaves nothing.
-    QCOMPARE(segmentsOf(app.processId()), QStringList());
+    // Attached and racing: the shared memory's name is gone once both have attached (well before their
+    // 100M increments end), so even a SIGKILL leaves nothing. (A fixed 300 ms was too short once, with
+    // the other suites running beside it.)
+    QTRY_COMPARE_WITH_TIMEOUT(segmentsOf(app.processId()), QStringList(), 10000);
     // Both killed: the run need not wait for a survivor's 100M increments (13 s) to say what it knows.
     for (const qint64 worker : workers)
         ::kill(pid_t(worker), SIGKILL);
