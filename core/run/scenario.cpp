@@ -41,6 +41,17 @@ QString Scenario::headline(const ParamValues &params, const QList<Metric> &) con
     return id() + QStringLiteral(": ") + parts.join(QLatin1Char(' '));
 }
 
+QString raceTitle(const QString &id, const ParamValues &p)
+{
+    const qlonglong threads = p.integer(QStringLiteral("threads"));
+    return QStringLiteral("%1: %2 thread%3 × %4 increments, lock %5")
+        .arg(id)
+        .arg(threads)
+        .arg(threads == 1 ? QString() : QStringLiteral("s"))
+        .arg(QLocale().toString(qlonglong(p.integer(QStringLiteral("iterations")))))
+        .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+}
+
 void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::int64_t actual,
                     std::optional<std::int64_t> erased, std::optional<std::int64_t> lossyWrites)
 {

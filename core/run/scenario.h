@@ -111,5 +111,8 @@ public:
 // Unknown values (a worker that died with its tally) are reported as unknown, never guessed.
 void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::int64_t actual,
                     std::optional<std::int64_t> erased, std::optional<std::int64_t> lossyWrites);
+// The title of a scenario whose threads race to add 1 (params threads, iterations, lock):
+// "counter: 4 threads × 200,000 increments, lock on".
+QString raceTitle(const QString &id, const ParamValues &params);
 
 } // namespace raceway

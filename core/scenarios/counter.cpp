@@ -12,7 +12,6 @@
 #include "scenario.h"
 #include "tracedmutex.h"
 
-#include <QLocale>
 #include <QThread>
 
 #include <atomic>
@@ -74,16 +73,7 @@ public:
 
     QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
     {
-        const QLocale l;
-        const qlonglong threads = p.integer(QStringLiteral("threads"));
-        QString line =
-            QStringLiteral("counter: %1 thread%2 × %3 increments, lock %4")
-                .arg(threads)
-                .arg(threads == 1 ? QString() : QStringLiteral("s"))
-                .arg(l.toString(qlonglong(p.integer(QStringLiteral("iterations")))))
-                .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
-        line += raceSummary(metrics);
-        return line;
+        return raceTitle(id(), p) + raceSummary(metrics);
     }
 
     std::int64_t totalWork(const ParamValues &p) const override

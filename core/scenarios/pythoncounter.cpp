@@ -7,7 +7,6 @@
 #include "scenario.h"
 
 #include <QDir>
-#include <QLocale>
 
 namespace raceway::scenarios {
 namespace {
@@ -55,14 +54,7 @@ public:
 
     QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
     {
-        const QLocale l;
-        const qlonglong threads = p.integer(QStringLiteral("threads"));
-        QString line =
-            QStringLiteral("python-counter: %1 thread%2 × %3 increments, lock %4")
-                .arg(threads)
-                .arg(threads == 1 ? QString() : QStringLiteral("s"))
-                .arg(l.toString(qlonglong(p.integer(QStringLiteral("iterations")))))
-                .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+        QString line = raceTitle(id(), p);
         if (const QString python = metricValue(metrics, QStringLiteral("interpreter")).toString();
             !python.isEmpty())
             line += QStringLiteral(", ") + python;

@@ -99,6 +99,18 @@ void strokeLines(QPainter &p, const std::vector<std::pair<const QVector<QLine> *
 }
 
 // Where zero is, dashed, when the lane's values go below it: the lines under it read as negative.
+// Under a value lane's numbers, `top` pixels down its label: what its bottom and its top stand for.
+void paintScaleLine(const TimelineContext &ctx, QPainter &p, const Lane &lane, const QRect &text, int top)
+{
+    const ValueScale vs(lane, text);
+    QFont f = p.font();
+    f.setPixelSize(10);
+    p.setFont(f);
+    p.setPen(ctx.palette.mutedText);
+    p.drawText(text.adjusted(0, top, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+               QStringLiteral("scale %1 to %2").arg(whole(vs.low), whole(vs.top)));
+}
+
 void paintZero(const TimelineContext &ctx, QPainter &p, const QRect &r, const ValueScale &vs)
 {
     if (vs.low >= 0) return;
@@ -154,15 +166,7 @@ void CounterLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane
     p.setPen(ctx.palette.actualLine.darker(ctx.palette.background.lightness() > 128 ? 130 : 100));
     p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
                QStringLiteral("actual ") + locale.toString(qlonglong(last.b)));
-    if (text.height() >= 68 && !lane.series.empty()) {
-        // The lane's scale: what its bottom and its top stand for.
-        const ValueScale vs(lane, text);
-        small.setPixelSize(10);
-        p.setFont(small);
-        p.setPen(ctx.palette.mutedText);
-        p.drawText(text.adjusted(0, 56, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-                   QStringLiteral("scale %1 to %2").arg(whole(vs.low), whole(vs.top)));
-    }
+    if (text.height() >= 68 && !lane.series.empty()) paintScaleLine(ctx, p, lane, text, 56);
     small.setPixelSize(12);
     p.setFont(small);
 }
@@ -265,14 +269,7 @@ void ValueLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &
     p.setPen(ctx.palette.valueLine);
     p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
                QStringLiteral("last ") + whole(lane.series.back().a));
-    if (text.height() >= 52) {
-        const ValueScale vs(lane, text);
-        small.setPixelSize(10);
-        p.setFont(small);
-        p.setPen(ctx.palette.mutedText);
-        p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-                   QStringLiteral("scale %1 to %2").arg(whole(vs.low), whole(vs.top)));
-    }
+    if (text.height() >= 52) paintScaleLine(ctx, p, lane, text, 40);
     small.setPixelSize(12);
     p.setFont(small);
 }
