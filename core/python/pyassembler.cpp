@@ -123,7 +123,7 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
         while (q.threadPos < q.s.size() && q.s[q.threadPos].t < until)
             applySample(ps, index, q.s[q.threadPos++]);
     };
-    std::size_t i = 0;
+    std::size_t i = t.drawn;
     for (; i < t.events.size(); ++i) {
         Event e = t.events[i];
         if (e.t < ts.doneTo) { // its moment is drawn already
@@ -237,8 +237,14 @@ void Assembler::drawThread(ProcessState &ps, std::size_t index, PyThread &t, std
         push(ts, e);
         if (site != UINT32_MAX) push(ts, {e.t, site, ts.lane, EventKind::Site, std::uint8_t(siteOf)});
     }
-    t.events.erase(t.events.begin(), t.events.begin() + std::ptrdiff_t(i));
-    m_stream.taken(i);
+    m_stream.taken(i - t.drawn);
+    t.drawn = i;
+    // What is drawn is let go once it is most of the vector: moving the rest down at every round cost as
+    // much as parsing (a second's events waiting, moved 60 times a second).
+    if (t.drawn >= 4096 && t.drawn * 2 >= t.events.size()) {
+        t.events.erase(t.events.begin(), t.events.begin() + std::ptrdiff_t(t.drawn));
+        t.drawn = 0;
+    }
     samplesBefore(limit);
 }
 
@@ -440,8 +446,9 @@ std::int64_t Assembler::advance(std::int64_t now)
         PyProcess &p = m_stream.processes().at(pid);
         if (ps.closed) { // whatever it still says is not drawn
             for (auto &[local, t] : p.threads) {
-                m_stream.taken(t.events.size());
+                m_stream.taken(t.events.size() - t.drawn);
                 t.events.clear();
+                t.drawn = 0;
             }
             continue;
         }
@@ -486,7 +493,7 @@ Assembled Assembler::finish(const MainProcess &main, std::int64_t endNs)
         } else {
             std::int64_t last = std::max(p.helloNs, ps.lastEvent);
             for (const auto &[local, t] : p.threads) {
-                if (!t.events.empty()) last = std::max(last, t.events.back().t);
+                if (t.drawn < t.events.size()) last = std::max(last, t.events.back().t);
                 if (const auto q = m_samples.find(t.tid); t.tid != 0 && q != m_samples.end())
                     last = std::max(last, q->second.lastSeen);
             }

@@ -40,24 +40,44 @@ void StreamParser::feed(const char *data, std::size_t size)
 {
     if (corrupt()) return;
     m_bytes += size;
-    m_partial.append(data, qsizetype(size));
+    // A unit cut between two reads is completed from the bytes kept and up to one unit more; what is
+    // left of those is parsed where it lies, with the rest (a copy of every read cost as much as parsing).
+    if (!m_partial.isEmpty()) {
+        const std::size_t more = std::min(size, recordSize * (1 + unitMax));
+        m_partial.append(data, qsizetype(more));
+        const auto kept = std::size_t(m_partial.size());
+        const std::size_t used = units(m_partial.constData(), kept, m_bytes - size - (kept - more));
+        const std::size_t left = kept - used;
+        if (corrupt() || left > more || more == size) { // still a unit short (or all there was)
+            m_partial.remove(0, qsizetype(used));
+            if (corrupt()) m_partial.clear();
+            return;
+        }
+        m_partial.clear();
+        data += more - left;
+        size -= more - left;
+    }
+    const std::size_t used = units(data, size, m_bytes - size);
+    if (!corrupt()) m_partial.append(data + used, qsizetype(size - used));
+}
+
+std::size_t StreamParser::units(const char *data, std::size_t avail, std::uint64_t offset)
+{
     std::size_t pos = 0;
-    const auto avail = std::size_t(m_partial.size());
     while (avail - pos >= recordSize) {
-        const Event head = recordAt(m_partial.constData() + pos);
+        const Event head = recordAt(data + pos);
         if (std::uint8_t(head.kind) != std::uint8_t(Meta::Frame) || head.obj != protocolVersion ||
             head.lane == 0 || head.lane > unitMax) {
-            fail(QStringLiteral("the tracer's stream is damaged at byte %1").arg(m_bytes - avail + pos));
+            fail(QStringLiteral("the tracer's stream is damaged at byte %1").arg(offset + pos));
             break;
         }
         const std::size_t need = recordSize * (1 + std::size_t(head.lane));
         if (avail - pos < need) break;
-        unit(head.arg, m_partial.constData() + pos + recordSize, head.lane);
+        unit(head.arg, data + pos + recordSize, head.lane);
         pos += need;
         if (corrupt()) break;
     }
-    m_partial.remove(0, qsizetype(pos));
-    if (corrupt()) m_partial.clear();
+    return pos;
 }
 
 void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count)

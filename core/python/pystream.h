@@ -72,6 +72,7 @@ struct PyThread
     QString name;
     std::int64_t tid = 0;
     std::vector<Event> events; // Event::lane holds the local lane; times clamped to be in order
+    std::size_t drawn = 0;     // events before this one are drawn (let go of now and then, not each time)
     std::int64_t lastTime = 0;
 };
 
@@ -173,6 +174,8 @@ public:
     static constexpr std::size_t maxReadings = 100'000;
 
 private:
+    // Parses the whole units at the start of data (`offset` bytes into the stream); returns their length.
+    std::size_t units(const char *data, std::size_t avail, std::uint64_t offset);
     void unit(std::int64_t pid, const char *records, std::size_t count);
     void fail(const QString &why);
     PyProcess *process(std::int64_t pid);

@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "cpusampler.h"
+#include "pipedrain.h"
 #include "procsampler.h"
 #include "pyassembler.h"
 #include "pystream.h"
@@ -310,7 +311,9 @@ void PythonScenario::run(RunContext &ctx) const
         if (!killed) killedAt = nowNs();
         killed = true;
     };
-    char buf[64 * 1024];
+    // The events are read as they come, here and, while this thread is busy drawing, by the drain.
+    PipeDrain drain(pipeFds[0], std::size_t(16) << 20);
+    std::string bytes;
     while (!eof || !exited) {
         pollfd p[3];
         nfds_t count = 0;
@@ -319,12 +322,9 @@ void PythonScenario::run(RunContext &ctx) const
             if (fd >= 0) p[count++] = {fd, POLLIN, 0};
         const int ready = count > 0 ? ::poll(p, count, eof ? 5 : 10) : 0;
         if (count == 0) QThread::msleep(5);
-        if (!eof && ready > 0 && p[0].revents != 0) {
-            const ssize_t n = ::read(pipeFds[0], buf, sizeof buf);
-            if (n > 0)
-                stream.feed(buf, std::size_t(n));
-            else if (n == 0 || (errno != EINTR && errno != EAGAIN))
-                eof = true;
+        if (!eof) {
+            eof = drain.take(bytes);
+            if (!bytes.empty()) stream.feed(bytes.data(), bytes.size());
         }
         if (m_job.output && ready > 0) drainOutput(false);
         if (!exited && ::waitpid(pid, &status, WNOHANG) == pid) {
@@ -353,6 +353,7 @@ void PythonScenario::run(RunContext &ctx) const
     const std::int64_t endNs = exited ? exitedAt : nowNs();
     ::kill(-pid, SIGKILL); // nothing of the script's outlives the run
     if (!exited) ::waitpid(pid, &status, 0);
+    drain.stop();
     ::close(pipeFds[0]);
     if (m_job.output) { // what is left in the pipes; whatever still holds them was killed above
         drainOutput(true);

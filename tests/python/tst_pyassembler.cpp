@@ -2,6 +2,7 @@
 // ThreadSanitizer. Drawn as the stream arrives, the lanes are what they are when drawn at the end.
 
 #include "clock.h"
+#include "pipedrain.h"
 #include "procsampler.h"
 #include "pyassembler.h"
 #include "pystream.h"
@@ -10,8 +11,14 @@
 
 #include <QTest>
 
+#include <QThread>
+
+#include <atomic>
+#include <fcntl.h>
 #include <map>
 #include <random>
+#include <thread>
+#include <unistd.h>
 
 using namespace raceway;
 
@@ -25,6 +32,7 @@ private Q_SLOTS:
     void silentProcessDoesNotHoldTheEdge();
     void scriptThatNeverSaysHello();
     void sampledStatesAgreeWithEachOther();
+    void pipeDrainKeepsTheOrderAndReadsWhileAway();
 };
 
 namespace {
@@ -208,6 +216,25 @@ void TestPyAssembler::streamInPiecesAndDamaged()
         bytewise.feed(&c, 1);
     QCOMPARE(bytewise.events(), whole.events());
     QCOMPARE(std::as_const(bytewise).processes().at(4242).lines.size(), std::size_t(2));
+    // Many units in reads of any length (a unit cut anywhere, several whole ones in one read): the same.
+    QByteArray many;
+    for (int k = 0; k < 400; ++k)
+        many += sampleStream(t0 + 100 * k);
+    py::StreamParser all;
+    all.feed(many.constData(), std::size_t(many.size()));
+    QCOMPARE(all.events(), std::uint64_t(1600));
+    std::mt19937 pieces(3);
+    for (int round = 0; round < 20; ++round) {
+        py::StreamParser parser;
+        for (qsizetype at = 0; at < many.size();) {
+            const qsizetype n = std::min<qsizetype>(many.size() - at, 1 + qsizetype(pieces() % 12000));
+            parser.feed(many.constData() + at, std::size_t(n));
+            at += n;
+        }
+        QVERIFY(!parser.corrupt());
+        QCOMPARE(parser.events(), all.events());
+        QCOMPARE(std::as_const(parser).processes().at(4242).lines.size(), std::size_t(400));
+    }
     // Damaged copies, fed in pieces and drawn as they come, never crash anything and never leave a
     // lane out of order.
     std::mt19937 rng(7);
@@ -414,6 +441,61 @@ void TestPyAssembler::sampledStatesAgreeWithEachOther()
                                         .arg(trace.lane(lane).name, stateName(g.state))));
             });
         });
+}
+
+// The pipe is read by the run's thread when it takes, and by the drain while it does not: what comes out
+// is every byte, in the order written; a writer is never held up by a taker that is busy (the pipe
+// holds 64 KiB here, the writer writes 4 MiB), only by the drain's bound.
+void TestPyAssembler::pipeDrainKeepsTheOrderAndReadsWhileAway()
+{
+    const auto pattern = [](std::size_t i) { return char((i * 2654435761u) >> 13); };
+    for (const std::size_t bound : {std::size_t(16) << 20, std::size_t(256) << 10}) {
+        int fds[2];
+        QCOMPARE(::pipe(fds), 0);
+        ::fcntl(fds[1], F_SETPIPE_SZ, 64 * 1024);
+        const std::size_t total = std::size_t(4) << 20;
+        std::atomic<bool> written{false};
+        std::thread writer([&] {
+            std::vector<char> chunk(3000);
+            for (std::size_t at = 0; at < total;) {
+                const std::size_t n = std::min(chunk.size(), total - at);
+                for (std::size_t k = 0; k < n; ++k)
+                    chunk[k] = pattern(at + k);
+                const ssize_t w = ::write(fds[1], chunk.data(), n);
+                if (w < 0 && errno == EINTR) continue;
+                if (w <= 0) break;
+                at += std::size_t(w);
+            }
+            written.store(true);
+            ::close(fds[1]);
+        });
+        std::string got, piece;
+        {
+            py::PipeDrain drain(fds[0], bound);
+            // Nobody takes for a while: the drain reads everything, up to its bound.
+            if (bound > total) {
+                QTRY_VERIFY_WITH_TIMEOUT(written.load(), 20000);
+            } else {
+                QTest::qWait(300);
+                QVERIFY2(!written.load(), "the drain read past its bound");
+            }
+            std::mt19937 rng(11);
+            for (;;) {
+                const bool ended = drain.take(piece);
+                got += piece;
+                if (ended) break;
+                if (rng() % 4 == 0) QThread::msleep(rng() % 5);
+            }
+        }
+        writer.join();
+        ::close(fds[0]);
+        QVERIFY(written.load());
+        QCOMPARE(got.size(), total);
+        std::size_t wrong = 0;
+        for (std::size_t i = 0; i < total; ++i)
+            wrong += got[i] != pattern(i);
+        QCOMPARE(wrong, std::size_t(0));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPyAssembler)

@@ -92,4 +92,6 @@ def _at_exit():
     w = processes._state["wire"]
     if w is not None:
         watch.finish()
+        if processes._gil["off"]:  # asked again at the end: a heartbeat may not have come since it came on
+            processes.check_gil(w)
         w.finish()

@@ -50,7 +50,7 @@ def _heartbeat(pid):
         if w is None or not w.ok or os.getpid() != pid:
             return
         if _gil["off"]:
-            _check_gil(w)
+            check_gil(w)
         w.meta(wire.TICK)
         w.flush()
 
@@ -69,7 +69,7 @@ def _watch_gil():
     _gil["count"] = len(sys.modules)
 
 
-def _check_gil(w):
+def check_gil(w):
     if not sys._is_gil_enabled():
         if len(sys.modules) != _gil["count"]:
             _gil["seen"] = set(sys.modules)
