@@ -81,6 +81,7 @@ MainWindow::MainWindow(QWidget *parent)
             settings.setValue(key + QStringLiteral("/hidden"), m_view->arrangement().hidden);
             settings.setValue(key + QStringLiteral("/order"), m_view->arrangement().sequence);
             settings.setValue(key + QStringLiteral("/collapsed"), m_view->arrangement().collapsed);
+            settings.setValue(key + QStringLiteral("/expanded"), m_view->arrangement().expanded);
         }
     });
     // A range selected with Shift+drag: its numbers, a moment after the mouse stops moving.
@@ -361,7 +362,8 @@ void MainWindow::showRuns()
         m_view->setArrangement({settings.value(key + QStringLiteral("/pinned")).toStringList(),
                                 settings.value(key + QStringLiteral("/hidden")).toStringList(),
                                 settings.value(key + QStringLiteral("/order")).toStringList(),
-                                settings.value(key + QStringLiteral("/collapsed")).toStringList()});
+                                settings.value(key + QStringLiteral("/collapsed")).toStringList(),
+                                settings.value(key + QStringLiteral("/expanded")).toStringList()});
         m_view->setCurrent(&now->trace(), titled(now, before));
         m_view->setNote(now->note());
         m_view->setChart(now->chart());

@@ -55,6 +55,8 @@ public:
     const LaneArrangement &arrangement() const { return m_arrangement; }
     // The lane at a viewport position (in the label column too): its trace and index.
     std::optional<std::pair<const Trace *, std::size_t>> laneAt(const QPoint &viewportPos) const;
+    // The task group drawn as one lane at that point (its label or its lane), if any.
+    std::optional<std::pair<const Trace *, TaskGroup>> taskGroupAt(const QPoint &viewportPos) const;
     // Centres [start, end] (absolute ns) of the current run's `lane` and rings it for a moment (F3).
     void reveal(std::size_t lane, std::int64_t start, std::int64_t end);
     QRect flashRect() const; // where the ring is, in viewport coordinates (null when none)

@@ -18,6 +18,13 @@ QString TimelineView::toolTipAt(const QPoint &viewportPos) const
     const QPoint pos = viewportPos + QPoint(0, verticalScrollBar()->value());
     for (const Section &s : sections(viewport()->width())) {
         if (!s.area.contains(pos)) continue;
+        // On a task group's label: what it is, and that a click shows each task.
+        if (s.layout.labels.contains(pos))
+            if (const auto group = taskGroupAt(viewportPos))
+                return tr("<b>%1</b><br>asyncio tasks running the same coroutine, drawn as one lane: how "
+                          "many "
+                          "of them are in each state, stacked.<br>Click to show each task.")
+                    .arg(group->second.label.toHtmlEscaped());
         // On a lane's label: its whole name (the label is elided in the middle when it is long).
         if (s.layout.labels.contains(pos))
             if (const auto lane = laneAt(viewportPos); lane && lane->second < lane->first->lanes().size()) {
@@ -92,6 +99,13 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     if (event->button() != Qt::LeftButton) return;
     m_dragOrigin = event->position().toPoint();
     if (m_dragOrigin.x() < plotRect().left() && !(event->modifiers() & Qt::ShiftModifier)) {
+        // On a task group's label: each of its tasks, lane by lane.
+        if (const auto group = taskGroupAt(m_dragOrigin)) {
+            LaneArrangement a = m_arrangement;
+            a.expanded.append(group->second.key);
+            setArrangement(a);
+            return;
+        }
         // On a label: drag the lane to another place.
         if (const auto lane = laneAt(m_dragOrigin); lane && lane->first == m_current) {
             m_drag = Drag::Lane;

@@ -28,6 +28,7 @@ void TimelineView::setArrangement(const LaneArrangement &arrangement)
     m_arrangement.hidden.removeDuplicates();
     m_arrangement.pinned.removeDuplicates();
     m_arrangement.collapsed.removeDuplicates();
+    m_arrangement.expanded.removeDuplicates();
     updateScrollBar();
     invalidate();
     Q_EMIT arrangementChanged();
@@ -42,6 +43,19 @@ std::optional<std::pair<const Trace *, std::size_t>> TimelineView::laneAt(const 
         for (std::size_t i = 0; i < l.lanes.size(); ++i)
             if (!l.lanes[i].isNull() && pos.y() >= l.lanes[i].top() - 1 && pos.y() <= l.lanes[i].bottom() + 1)
                 return std::pair{s.trace, i};
+    }
+    return std::nullopt;
+}
+
+std::optional<std::pair<const Trace *, TaskGroup>> TimelineView::taskGroupAt(const QPoint &viewportPos) const
+{
+    const QPoint pos = viewportPos + QPoint(0, verticalScrollBar()->value());
+    for (const Section &s : sections(viewport()->width())) {
+        if (!s.area.contains(pos)) continue;
+        const TimelineLayout &l = s.layout;
+        for (std::size_t g = 0; g < l.taskGroupRects.size(); ++g)
+            if (pos.y() >= l.taskGroupRects[g].top() - 1 && pos.y() <= l.taskGroupRects[g].bottom() + 1)
+                return std::pair{s.trace, l.taskGroups[g]};
     }
     return std::nullopt;
 }
@@ -144,6 +158,27 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
             m_zoom->setWindow(sel.first, sel.second);
         });
         menu.addAction(tr("Clear selection"), m_zoom, &TimelineZoom::clearSelection);
+    }
+    // A task group's lane: each of its tasks instead; a task of an expanded group: the group again.
+    if (const auto group = taskGroupAt(event->pos())) {
+        const QString key = group->second.key;
+        menu.addSeparator();
+        menu.addAction(
+            tr("Show Each Task of “%1” (%2)").arg(group->second.label).arg(group->second.members.size()),
+            this, [this, key] {
+                LaneArrangement a = m_arrangement;
+                a.expanded.append(key);
+                setArrangement(a);
+            });
+    } else if (const auto lane = laneAt(event->pos());
+               lane && m_arrangement.expanded.contains(taskGroupKey(lane->first->lane(lane->second)))) {
+        const QString key = taskGroupKey(lane->first->lane(lane->second));
+        menu.addSeparator();
+        menu.addAction(tr("Draw the Tasks of “%1” as One Lane").arg(key), this, [this, key] {
+            LaneArrangement a = m_arrangement;
+            a.expanded.removeAll(key);
+            setArrangement(a);
+        });
     }
     // The lane under the mouse: hide it, pin it to the top; and back to every lane.
     if (const auto lane = laneAt(event->pos())) {

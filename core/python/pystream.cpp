@@ -113,7 +113,10 @@ void StreamParser::unit(std::int64_t pid, const char *records, std::size_t count
             if (onThread) onThread(pid, pid);
             continue;
         case std::uint8_t(Meta::ThreadName): {
-            if (p->threads.size() >= maxThreads && !p->threads.count(e.lane)) continue;
+            if (p->threads.size() >= maxThreads && !p->threads.count(e.lane)) {
+                ++m_lanesRefused;
+                continue;
+            }
             PyThread &t = p->threads[e.lane];
             t.local = e.lane;
             t.name = text;

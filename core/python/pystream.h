@@ -166,7 +166,10 @@ public:
     std::uint64_t bytes() const { return m_bytes; }
 
     static constexpr std::size_t maxProcesses = 1024;
-    static constexpr std::size_t maxThreads = 4096; // per process
+    // Threads and asyncio tasks drawn per process (10,000 tasks fit; each lane costs a few hundred bytes
+    // however little it does): later ones are counted, not drawn.
+    static constexpr std::size_t maxThreads = 16384;
+    std::uint64_t lanesRefused() const { return m_lanesRefused; }
     static constexpr std::size_t maxLines = 100'000;
     static constexpr std::size_t maxSites = 4096; // places in the code, per process
     static constexpr std::size_t maxWatches = 8;  // watched numbers, per process
@@ -185,7 +188,7 @@ private:
     std::vector<std::int64_t> m_order;
     std::map<std::int64_t, PyProcess> m_processes;
     std::uint64_t m_maxEvents;
-    std::uint64_t m_events = 0, m_dropped = 0, m_bytes = 0;
+    std::uint64_t m_events = 0, m_dropped = 0, m_bytes = 0, m_lanesRefused = 0;
     std::uint64_t m_held = 0; // parsed, not yet taken
 };
 

@@ -492,6 +492,11 @@ void PythonScenario::run(RunContext &ctx) const
     else if (!killed && exitCode == 0 && !mainProcess->second.stats.count(Stat::Events))
         ctx.reportProblem(
             QStringLiteral("the script closed Raceway's pipe: its lanes end where the tracer stopped"));
+    if (stream.lanesRefused() > 0)
+        ctx.reportProblem(
+            QStringLiteral("%1 threads or asyncio tasks past the first %2 of a process were not drawn")
+                .arg(QLocale().toString(qulonglong(stream.lanesRefused())),
+                     QLocale().toString(qulonglong(StreamParser::maxThreads))));
     if (stream.dropped() > 0)
         ctx.reportProblem(
             QStringLiteral("%1 traced events beyond the event budget were not drawn").arg(stream.dropped()));

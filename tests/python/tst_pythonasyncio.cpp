@@ -3,6 +3,9 @@
 
 #include "pythontest.h"
 
+#include <QJsonArray>
+#include <QSet>
+
 using namespace raceway;
 
 class TestPythonAsyncio : public PythonTest
@@ -19,6 +22,8 @@ private Q_SLOTS:
     void asyncioQueueWaitsAreDrawn();
     void asyncioExecutorWaitIsAWait();
     void asyncioRaceExample();
+    void manyTasksAreOneLane_data();
+    void manyTasksAreOneLane();
 };
 
 void TestPythonAsyncio::aBlockingStepIsNamed()
@@ -90,6 +95,75 @@ asyncio.run(main())
     };
     QCOMPARE(at(150), 1);
     QCOMPARE(at(300), 0);
+}
+
+void TestPythonAsyncio::manyTasksAreOneLane_data()
+{
+    QTest::addColumn<int>("tasks");
+    QTest::addColumn<int>("rounds");
+    QTest::newRow("200 tasks") << 200 << 5;
+    QTest::newRow("10,000 tasks") << 10000 << 1;
+}
+
+void TestPythonAsyncio::manyTasksAreOneLane()
+{
+    // Every task of the program traced (a lane each, in the saved run and the Chrome trace), and the
+    // picture at fit short all the same: the tasks running one coroutine are one lane of counts.
+    QFETCH(int, tasks);
+    QFETCH(int, rounds);
+    const QString script = writeScript(QStringLiteral("crowd.py"), QStringLiteral(R"PY(import asyncio
+shared = [0]
+async def worker(lock):
+    for _ in range(%2):
+        async with lock:
+            v = shared[0]
+            await asyncio.sleep(0)
+            shared[0] = v + 1
+async def main():
+    lock = asyncio.Lock()
+    await asyncio.gather(*(worker(lock) for _ in range(%1)))
+    print("total", shared[0])
+asyncio.run(main())
+)PY")
+                                                                       .arg(tasks)
+                                                                       .arg(rounds)
+                                                                       .toUtf8());
+    const QString png = m_dir.filePath(QStringLiteral("crowd.png"));
+    const QString chrome = m_dir.filePath(QStringLiteral("crowd.json"));
+    const Result r =
+        raceway({QStringLiteral("trace"), script, QStringLiteral("--json"), QStringLiteral("--png"), png,
+                 QStringLiteral("--trace"), chrome, QStringLiteral("--width"), QStringLiteral("1600")},
+                180000);
+    QVERIFY2(r.status == 0, r.err.constData());
+    const QJsonObject metrics = r.json.value(QStringLiteral("metrics")).toObject();
+    QCOMPARE(metrics.value(QStringLiteral("asyncio_tasks")).toInt(), tasks + 1); // and main()
+    QVERIFY2(r.json.value(QStringLiteral("problems")).toArray().isEmpty(), r.out.constData());
+    QCOMPARE(metrics.value(QStringLiteral("exit_code")).toInt(), 0);
+    QFile image(png); // its size, from the PNG's header
+    QVERIFY(image.open(QIODevice::ReadOnly));
+    const QByteArray head = image.read(24);
+    QCOMPARE(head.mid(12, 4), QByteArray("IHDR"));
+    const auto be32 = [&](int at) {
+        return (quint32(quint8(head[at])) << 24) | (quint32(quint8(head[at + 1])) << 16) |
+               (quint32(quint8(head[at + 2])) << 8) | quint32(quint8(head[at + 3]));
+    };
+    QCOMPARE(be32(16), 1600u);
+    QVERIFY2(be32(20) <= 1200u, qPrintable(QString::number(be32(20))));
+    // The Chrome trace keeps every task as a thread of its own.
+    QFile f(chrome);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QSet<QString> named;
+    const QJsonArray events =
+        QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("traceEvents")).toArray();
+    for (const QJsonValue &v : events) {
+        const QJsonObject e = v.toObject();
+        const QString name =
+            e.value(QStringLiteral("args")).toObject().value(QStringLiteral("name")).toString();
+        if (e.value(QStringLiteral("name")).toString() == QStringLiteral("thread_name") &&
+            name.endsWith(QStringLiteral("(worker)")))
+            named.insert(name);
+    }
+    QCOMPARE(int(named.size()), tasks);
 }
 
 void TestPythonAsyncio::asyncioTasksHaveLanes()

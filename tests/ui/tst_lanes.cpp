@@ -38,6 +38,7 @@ private Q_SLOTS:
     void init() { QSettings().clear(); }
     void orderFollowsTheDraggedSequence();
     void dragALaneByItsLabel();
+    void taskGroupOpensOnAClick();
     void collapsedKindIsThinRowsUnderOneLabel();
     void newRunIsScrolledIntoView();
     void tooltipNeverOutlivesThePicture();
@@ -248,6 +249,52 @@ void TestLanes::tooltipNeverOutlivesThePicture()
     view->setPrevious(nullptr, {});
     view->setCurrent(nullptr, {});
     QTRY_VERIFY_WITH_TIMEOUT(!QToolTip::isVisible(), 2000);
+}
+
+void TestLanes::taskGroupOpensOnAClick()
+{
+    // 30 asyncio tasks of one coroutine are one lane; its label says what it is and that a click shows
+    // each task; the click does, and the lane's menu puts them back into one lane.
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    Recorder rec;
+    for (int i = 0; i < 30; ++i) {
+        ThreadBuffer *b = rec.createBuffer(
+            rec.addLane(QStringLiteral("task Task-%1 (fetch)").arg(i + 2), LaneKind::Thread));
+        b->recordAt(1000 * i, EventKind::ThreadStart, 0, 0);
+        b->recordAt(500'000 + 1000 * i, EventKind::SleepBegin, 0, 0);
+        b->recordAt(900'000, EventKind::ThreadEnd, 0, 0);
+    }
+    Trace trace;
+    trace.setRegistry(rec.lanes(), rec.objects());
+    rec.drain([&](const Event *e, std::size_t n) { trace.ingest(e, n); });
+    trace.commit();
+    trace.setStart(0);
+    trace.setEnd(1'000'000);
+    TimelineView *view = w.view();
+    view->setCurrent(&trace, QStringLiteral("tasks"));
+    view->traceChanged();
+    QCOMPARE(laneY(view, QStringLiteral("task Task-2 (fetch)")), -1); // in the group's lane
+    int groupY = -1;
+    for (int y = 0; y < view->viewport()->height() && groupY < 0; ++y)
+        if (view->taskGroupAt(QPoint(20, y))) groupY = y + 10;
+    QVERIFY(groupY >= 0);
+    QCOMPARE(view->taskGroupAt(QPoint(20, groupY))->second.label, QStringLiteral("30 tasks (fetch)"));
+    const QString tip = view->toolTipAt(QPoint(20, groupY));
+    QVERIFY2(tip.contains(QStringLiteral("30 tasks (fetch)")) &&
+                 tip.contains(QStringLiteral("Click to show each task")),
+             qPrintable(tip));
+    // Over its lane: the counts there.
+    const QString counts = view->toolTipAt(QPoint(view->plotRect().center().x(), groupY));
+    QVERIFY2(counts.contains(QStringLiteral("30 running")) || counts.contains(QStringLiteral("30 sleeping")),
+             qPrintable(counts));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(20, groupY));
+    QCOMPARE(view->arrangement().expanded, QStringList{QStringLiteral("fetch")});
+    QVERIFY(laneY(view, QStringLiteral("task Task-2 (fetch)")) >= 0);
+    QVERIFY(!view->taskGroupAt(QPoint(20, groupY)));
+    view->setCurrent(nullptr, {});
 }
 
 void TestLanes::labelTooltipHasTheWholeName()

@@ -18,10 +18,12 @@ struct LaneArrangement
     QStringList hidden;
     QStringList sequence;  // names in the order they were dragged into; others keep their place after them
     QStringList collapsed; // lane kinds (laneKindName) drawn as one group of thin rows
+    QStringList expanded;  // task groups (TaskGroup::key) drawn lane by lane instead of as one lane
 
     bool isDefault() const
     {
-        return pinned.isEmpty() && hidden.isEmpty() && sequence.isEmpty() && collapsed.isEmpty();
+        return pinned.isEmpty() && hidden.isEmpty() && sequence.isEmpty() && collapsed.isEmpty() &&
+               expanded.isEmpty();
     }
     bool isCollapsed(LaneKind kind) const { return collapsed.contains(laneKindName(kind)); }
 

@@ -5,6 +5,7 @@
 #include "lanes/lanedrawers.h"
 #include "lanes/markerspainter.h"
 #include "lanes/slicelane.h"
+#include "lanes/taskgrouplane.h"
 
 namespace raceway {
 
@@ -22,7 +23,15 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
         if (!l.lanes[i].isNull() && pos.y() >= l.lanes[i].top() - laneGap / 2 &&
             pos.y() <= l.lanes[i].bottom() + laneGap / 2)
             hit.lane = int(i);
-    if (hit.lane < 0) return hit;
+    if (hit.lane < 0) {
+        for (std::size_t g = 0; g < l.taskGroupRects.size(); ++g)
+            if (pos.y() >= l.taskGroupRects[g].top() - laneGap / 2 &&
+                pos.y() <= l.taskGroupRects[g].bottom() + laneGap / 2) {
+                hit.taskGroup = int(g);
+                hit.time = m.toTime(pos.x());
+            }
+        return hit;
+    }
     hit.time = m.toTime(pos.x());
     const Lane &lane = m_trace.lane(std::size_t(hit.lane));
     // Past the budget the lane is its summary: what its last own transition would say there is not it.
@@ -95,6 +104,8 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
 
 QString TimelinePainter::describe(const TimelineLayout &l, const TimelineHit &hit) const
 {
+    if (hit.taskGroup >= 0 && std::size_t(hit.taskGroup) < l.taskGroups.size())
+        return describeTaskGroupAt(m_trace, l.taskGroups[std::size_t(hit.taskGroup)], hit.time);
     if (hit.lane < 0) return {};
     const TimelineContext ctx{m_trace, m_palette, l, mapping(l)};
     return drawerFor(m_trace.lane(std::size_t(hit.lane)).kind).describe(ctx, hit);

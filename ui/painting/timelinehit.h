@@ -28,6 +28,7 @@ struct TimelineHit
     // A slice lane: the row under the mouse (-1: none) and its slice there (-1: none).
     int sliceRow = -1;
     std::ptrdiff_t sliceIndex = -1;
+    int taskGroup = -1; // a task group's lane (TimelineLayout::taskGroups) under the mouse; lane is then -1
 
     void count(const Marker &mk)
     {

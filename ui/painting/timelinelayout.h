@@ -1,6 +1,7 @@
 #pragma once
 
 #include "legenditem.h"
+#include "taskgroups.h"
 #include "tracesummary.h"
 
 #include <QRect>
@@ -29,7 +30,12 @@ struct TimelineLayout
     };
     std::vector<Group> groups;
     std::vector<bool> squeezed; // per trace lane: a thin row of a collapsed group (no label, no marks)
-    int hidden = 0;             // lanes the arrangement leaves out
+    // asyncio tasks drawn as one lane of counts each (the groups the arrangement does not expand), where
+    // their first member would be; their members' own rectangles are null.
+    std::vector<TaskGroup> taskGroups;
+    std::vector<QRect> taskGroupRects; // one per group, in plot coordinates like lanes
+    std::vector<int> taskGroupOf;      // per trace lane: the group it is drawn in, or -1
+    int hidden = 0;                    // lanes the arrangement leaves out
     TraceSummary summary;
     std::vector<LegendItem> legendItems;
 };

@@ -4,6 +4,7 @@
 
 #include "lanes/instantspainter.h"
 #include "lanes/lanedrawers.h"
+#include "lanes/taskgrouplane.h"
 
 #include <cmath>
 
@@ -64,14 +65,40 @@ std::vector<bool> TimelinePainter::squeezedLanes(const std::vector<std::size_t> 
     return out;
 }
 
+std::vector<TaskGroup> TimelinePainter::groupedTasks(const std::vector<std::size_t> &order) const
+{
+    std::vector<TaskGroup> groups = taskGroups(m_trace);
+    std::vector<bool> shown(m_trace.lanes().size(), false);
+    for (const std::size_t i : order)
+        shown[i] = true;
+    std::erase_if(groups, [&](TaskGroup &g) {
+        if (m_arrangement.expanded.contains(g.key)) return true;
+        std::erase_if(g.members, [&](std::size_t i) { return !shown[i]; });
+        return g.members.size() < minGroupedTasks;
+    });
+    return groups;
+}
+
+int TimelinePainter::scaledTaskGroupHeight(double scale) const
+{
+    return scale == 1.0 ? taskGroupHeight : std::max(36, int(std::lround(taskGroupHeight * scale)));
+}
+
 int TimelinePainter::lanesHeight(double scale) const
 {
     int h = 0;
     const auto order = shownLanes();
     const auto squeezed = squeezedLanes(order);
+    std::vector<bool> grouped(m_trace.lanes().size(), false);
+    const std::vector<TaskGroup> groups = groupedTasks(order);
+    for (const TaskGroup &g : groups)
+        for (const std::size_t i : g.members)
+            grouped[i] = true;
+    h += int(groups.size()) * (scaledTaskGroupHeight(scale) + laneGap);
     for (const std::size_t i : order)
-        h += squeezed[i] ? squeezedLaneHeight
-                         : drawerFor(m_trace.lane(i).kind).heightOf(m_trace.lane(i), scale) + laneGap;
+        if (!grouped[i])
+            h += squeezed[i] ? squeezedLaneHeight
+                             : drawerFor(m_trace.lane(i).kind).heightOf(m_trace.lane(i), scale) + laneGap;
     return h;
 }
 
@@ -103,9 +130,24 @@ TimelineLayout TimelinePainter::layout(const QRect &area) const
     l.lanes.assign(m_trace.lanes().size(), QRect());
     l.squeezed = squeezedLanes(l.order);
     l.hidden = int(m_trace.lanes().size() - l.order.size());
+    l.taskGroups = groupedTasks(l.order);
+    l.taskGroupRects.assign(l.taskGroups.size(), QRect());
+    l.taskGroupOf.assign(m_trace.lanes().size(), -1);
+    for (std::size_t g = 0; g < l.taskGroups.size(); ++g)
+        for (const std::size_t i : l.taskGroups[g].members)
+            l.taskGroupOf[i] = int(g);
     for (std::size_t k = 0; k < l.order.size(); ++k) {
         const std::size_t i = l.order[k];
         const LaneKind kind = m_trace.lane(i).kind;
+        if (const int g = l.taskGroupOf[i]; g >= 0) { // its group's lane, where its first member goes
+            QRect &rect = l.taskGroupRects[std::size_t(g)];
+            if (rect.isNull()) {
+                const int h = scaledTaskGroupHeight(m_laneScale);
+                rect = QRect(plotLeft, ly, plotWidth, h);
+                ly += h + laneGap;
+            }
+            continue;
+        }
         if (l.squeezed[i]) {
             // Thin rows side by side, one label for the group; a gap only after its last row.
             if (k == 0 || !l.squeezed[l.order[k - 1]] || m_trace.lane(l.order[k - 1]).kind != kind)
@@ -158,10 +200,15 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
     // Alternate lane backgrounds and the time grid first, then data over them.
     std::size_t row = 0;
     std::size_t group = 0;
+    std::vector<bool> groupDone(l.taskGroups.size(), false);
     for (std::size_t k = 0; k < l.order.size(); ++k) {
         const std::size_t i = l.order[k];
         QRect r = l.lanes[i];
-        if (l.squeezed[i]) { // a collapsed group is one row of the alternation
+        if (const int g = l.taskGroupOf[i]; g >= 0) { // a task group's lane is one row
+            if (groupDone[std::size_t(g)]) continue;
+            groupDone[std::size_t(g)] = true;
+            r = l.taskGroupRects[std::size_t(g)];
+        } else if (l.squeezed[i]) { // a collapsed group is one row of the alternation
             if (k > 0 && l.squeezed[l.order[k - 1]] &&
                 m_trace.lane(l.order[k - 1]).kind == m_trace.lane(i).kind)
                 continue;
@@ -177,6 +224,8 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
         if (!l.lanes[i].isNull()) // not hidden
             drawerFor(m_trace.lane(i).kind).paint(ctx, p, i, l.lanes[i]);
+    for (std::size_t g = 0; g < l.taskGroups.size(); ++g)
+        paintTaskGroup(ctx, p, l.taskGroups[g], l.taskGroupRects[g]);
     // Marked moments go over every lane's own drawing: a deadlock's cycle crosses other lanes.
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
         if (!l.lanes[i].isNull() && !l.squeezed[i] && !m_trace.lane(i).instants.empty())
@@ -415,6 +464,11 @@ void TimelinePainter::paintLabels(QPainter &p, const TimelineContext &ctx) const
         p.setPen(m_palette.text);
         drawerFor(lane.kind).paintLabel(ctx, p, lane,
                                         QRect(l.labels.left() + 10, r.top(), labelWidth - 20, r.height()));
+    }
+    for (std::size_t g = 0; g < l.taskGroups.size(); ++g) {
+        const QRect &r = l.taskGroupRects[g];
+        paintTaskGroupLabel(ctx, p, l.taskGroups[g],
+                            QRect(l.labels.left() + 10, r.top(), labelWidth - 20, r.height()));
     }
     for (const TimelineLayout::Group &g : l.groups) {
         p.setPen(m_palette.text);

@@ -38,6 +38,7 @@ public:
     static constexpr int legendHeight = 28;
     static constexpr int laneGap = 3;
     static constexpr int squeezedLaneHeight = 5; // a lane of a collapsed group
+    static constexpr int taskGroupHeight = 60;   // a task group's lane at lane scale 1
 
     explicit TimelinePainter(const Trace &trace, TimelinePalette palette = TimelinePalette::light());
 
@@ -114,6 +115,9 @@ private:
                                     const QFont &base) const;
     void paintChart(QPainter &p, const QRect &r) const;
     int chartHeight() const;
+    // The task groups drawn as one lane each: not expanded, of the lanes shown (taskgroups.h).
+    std::vector<TaskGroup> groupedTasks(const std::vector<std::size_t> &order) const;
+    int scaledTaskGroupHeight(double scale) const;
     // Lanes of a collapsed kind with more than one lane shown are squeezed into thin rows.
     std::vector<bool> squeezedLanes(const std::vector<std::size_t> &order) const;
     std::vector<LegendItem> legendItems(const TraceSummary &summary) const;
