@@ -37,6 +37,7 @@ State stateOf(const QString &name, QString *object, std::uint16_t *number)
     if (name == QLatin1String("wait GIL")) return State::WaitingGil;
     if (name == QLatin1String("io wait")) return State::WaitingIo;
     if (name == QLatin1String("wait core")) return State::Ready;
+    if (name == QLatin1String("ready, loop busy")) return State::LoopBusy;
     if (name == QLatin1String("blocked")) return State::Blocked;
     if (name == QLatin1String("set")) return State::Set;
     if (name == QLatin1String("cancelled")) return State::Cancelled;
@@ -138,6 +139,8 @@ QString sliceName(const Trace &trace, const Lane &lane, State state, std::uint16
         return QStringLiteral("set");
     case State::Ready:
         return QStringLiteral("wait core");
+    case State::LoopBusy:
+        return QStringLiteral("ready, loop busy");
     case State::Blocked:
         return QStringLiteral("blocked");
     case State::Crashed:

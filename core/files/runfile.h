@@ -59,8 +59,9 @@ enum class Tag : std::uint8_t {
     Result = 4,
     End = 5,
     Sites = 6,
-    Summary = 7,
-    Values = 8
+    Summary = 7, // a lane's summary of 19 states per bucket (before "ready, loop busy"): still read
+    Values = 8,
+    States = 9 // a lane's summary, one share per state (StateSummary::states) in each bucket
 };
 enum class ValueTag : std::uint8_t {
     Invalid = 0,

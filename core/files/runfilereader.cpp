@@ -178,7 +178,10 @@ public:
                 result(c);
                 break;
             case Tag::Summary:
-                summary(c);
+                summary(c, StateSummary::states - 1); // written before State::LoopBusy was added
+                break;
+            case Tag::States:
+                summary(c, StateSummary::states);
                 break;
             case Tag::Values:
                 values(c);
@@ -269,15 +272,15 @@ private:
         return c.ok();
     }
 
-    void summary(Cursor &c)
+    // `states` shares in each bucket: the first that many states'.
+    void summary(Cursor &c, std::size_t states)
     {
         std::uint32_t lane = 0;
         StateSummary::Parts parts;
-        if (!grid(c, "a lane's summary", StateSummary::cap, (StateSummary::states + 3) * 4, &lane, &parts))
-            return;
+        if (!grid(c, "a lane's summary", StateSummary::cap, qsizetype(states + 3) * 4, &lane, &parts)) return;
         for (StateSummary::Bucket &b : parts.buckets) {
-            for (std::uint32_t &ns : b.covered)
-                ns = c.get<std::uint32_t>();
+            for (std::size_t s = 0; s < states; ++s)
+                b.covered[s] = c.get<std::uint32_t>();
             b.lost = c.get<std::int32_t>();
             b.marks = c.get<std::uint32_t>();
             b.unknown = c.get<std::uint32_t>();

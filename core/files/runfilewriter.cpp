@@ -317,7 +317,7 @@ bool RunFileWriter::finish(const runfile::SavedRun &run, QString *error)
     };
     for (const auto &[lane, parts] : run.summaries) {
         QByteArray s;
-        grid(s, Tag::Summary, lane, parts);
+        grid(s, Tag::States, lane, parts);
         for (const StateSummary::Bucket &b : parts.buckets) {
             for (const std::uint32_t ns : b.covered)
                 put(s, ns);

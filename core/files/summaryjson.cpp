@@ -81,13 +81,16 @@ bool restore(const QJsonObject &otherData, const QHash<QString, int> &laneOfTid,
         if (lane < 0 || !readHead(o, &p)) return false;
         for (const QJsonValue &bv : o.value(QLatin1String("buckets")).toArray()) {
             const QJsonArray b = bv.toArray();
-            if (b.size() != qsizetype(StateSummary::states) + 3) return false;
+            // One share per state, then lost, marks and unknown (one state fewer before "ready, loop busy").
+            const qsizetype states = b.size() - 3;
+            if (states != qsizetype(StateSummary::states) && states != qsizetype(StateSummary::states) - 1)
+                return false;
             StateSummary::Bucket k;
-            for (std::size_t s = 0; s < std::size_t(StateSummary::states); ++s)
-                k.covered[s] = std::uint32_t(b[qsizetype(s)].toInteger());
-            k.lost = std::int32_t(b[StateSummary::states].toInteger());
-            k.marks = std::uint32_t(b[StateSummary::states + 1].toInteger());
-            k.unknown = std::uint32_t(b[StateSummary::states + 2].toInteger());
+            for (qsizetype s = 0; s < states; ++s)
+                k.covered[std::size_t(s)] = std::uint32_t(b[s].toInteger());
+            k.lost = std::int32_t(b[states].toInteger());
+            k.marks = std::uint32_t(b[states + 1].toInteger());
+            k.unknown = std::uint32_t(b[states + 2].toInteger());
             p.buckets.push_back(k);
         }
         if (!trace->setPastBudget(std::size_t(lane), std::move(p))) return false;

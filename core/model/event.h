@@ -65,6 +65,9 @@ enum class SiteOf : std::uint8_t {
 
 // IoBegin's argument for a thread seen blocked on something untraced (a futex no traced thread holds).
 constexpr std::uint32_t ioBlockedUntraced = 0xFFFF;
+// IoBegin's argument for an asyncio task that is ready to run while its loop runs another task's step
+// (State::LoopBusy)
+constexpr std::uint32_t ioLoopBusy = 0xFFFE;
 
 // What a Mark event points at. The numeric values are part of the worker stream format: append only.
 enum class MarkKind : std::uint8_t {

@@ -15,7 +15,7 @@ namespace raceway {
 class StateSummary
 {
 public:
-    static constexpr std::size_t states = 19; // stateCount (trace.h checks)
+    static constexpr std::size_t states = 20; // stateCount (trace.h checks)
     static constexpr std::size_t cap = 512;
     static constexpr int firstWidthShift = 20; // 1.05 ms
 

@@ -35,12 +35,14 @@ std::vector<TaskGroup> taskGroups(const Trace &trace, std::size_t minMembers)
             groups[*it].members.push_back(i);
         }
     }
-    std::erase_if(groups, [&](const TaskGroup &g) { return g.members.size() < std::max<std::size_t>(minMembers, 2); });
+    std::erase_if(
+        groups, [&](const TaskGroup &g) { return g.members.size() < std::max<std::size_t>(minMembers, 2); });
     for (TaskGroup &g : groups) {
         const qsizetype slash = g.key.lastIndexOf(QLatin1String("/ "));
         const QString prefix = slash >= 0 ? g.key.left(slash + 2) : QString();
         const QString coroutine = slash >= 0 ? g.key.mid(slash + 2) : g.key;
-        g.label = QStringLiteral("%1%2 tasks (%3)").arg(prefix, QLocale().toString(qulonglong(g.members.size())), coroutine);
+        g.label = QStringLiteral("%1%2 tasks (%3)")
+                      .arg(prefix, QLocale().toString(qulonglong(g.members.size())), coroutine);
     }
     return groups;
 }

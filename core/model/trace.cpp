@@ -63,6 +63,8 @@ QString stateName(State state)
         return QStringLiteral("blocked, not traced");
     case State::HoldingReady:
         return QStringLiteral("holding, waiting for a core");
+    case State::LoopBusy:
+        return QStringLiteral("ready, loop busy");
     }
     return QStringLiteral("idle");
 }

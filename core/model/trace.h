@@ -40,8 +40,10 @@ enum class State : std::uint8_t {
     Blocked,      // off its core, not runnable, for nothing traced (a page fault, a lock inside a library)
     HoldingReady, // holding a lock or a permit (obj = which), but taken off its core and waiting for one:
                   // every thread waiting for that lock waits on the scheduler
+    LoopBusy,     // an asyncio task ready to run, not awaiting anything, while its event loop runs another
+                  // task's step
 };
-constexpr int stateCount = 19;
+constexpr int stateCount = 20;
 static_assert(StateSummary::states == stateCount, "a summary keeps every state");
 QString stateName(State state);
 // The state with what it carries where that matters to a reader: a kill's signal ("killed (SIGTERM)").

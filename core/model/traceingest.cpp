@@ -163,6 +163,8 @@ void Trace::ingest(const Event *events, std::size_t count)
         case EventKind::IoBegin:
             if (e.arg == ioBlockedUntraced)
                 push(lane, e.t, State::Blocked, 0);
+            else if (e.arg == ioLoopBusy)
+                push(lane, e.t, State::LoopBusy, 0);
             else
                 push(lane, e.t, State::WaitingIo, std::uint16_t(e.arg));
             break;

@@ -22,6 +22,7 @@
 #include <benchmark/benchmark.h>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <random>
 #include <thread>
@@ -149,6 +150,57 @@ static void BM_RenderZoomedIn(benchmark::State &state)
     renderFrame(state, 0.01);
 }
 BENCHMARK(BM_RenderZoomedIn)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+// 10,000 asyncio tasks of one coroutine (each started, waiting for a lock, holding it, sleeping, done:
+// 70,000 events) drawn as one task group's lane (taskgroups.h) at 1920x1080: the frame, whole run
+// (range 100) or 1 % of it (range 1); the layout, made once per change, as a counter.
+static void BM_RenderTaskGroup(benchmark::State &state)
+{
+    static std::unique_ptr<Trace> trace;
+    const int tasks = 10'000;
+    if (!trace) {
+        std::vector<LaneInfo> lanes;
+        for (int i = 0; i < tasks; ++i)
+            lanes.push_back({QStringLiteral("task Task-%1 (worker)").arg(i + 2), LaneKind::Thread});
+        trace = std::make_unique<Trace>();
+        trace->setRegistry(lanes, {});
+        trace->setStart(0);
+        std::vector<Event> ev;
+        std::mt19937 rng(3);
+        for (std::uint16_t i = 0; i < tasks; ++i) {
+            const std::int64_t t = std::int64_t(rng() % 400'000) * 1000;
+            const std::int64_t got = t + std::int64_t(rng() % 300'000) * 1000;
+            for (const auto &[at, kind] : {std::pair{t, EventKind::ThreadStart},
+                                           {t + 1000, EventKind::LockRequested},
+                                           {got, EventKind::LockAcquired},
+                                           {got + 20'000, EventKind::LockReleased},
+                                           {got + 30'000, EventKind::SleepBegin},
+                                           {got + 200'000'000, EventKind::SleepEnd},
+                                           {got + 201'000'000, EventKind::ThreadEnd}})
+                ev.push_back({at, 0, i, kind, 0});
+        }
+        std::stable_sort(ev.begin(), ev.end(), [](const Event &a, const Event &b) { return a.t < b.t; });
+        trace->ingest(ev.data(), ev.size());
+        trace->commit();
+        trace->setEnd(1'000'000'000);
+    }
+    QImage image(1920, 1080, QImage::Format_RGB32);
+    TimelinePainter painter(*trace);
+    const std::int64_t span = trace->end() - trace->start();
+    const std::int64_t visible = span * state.range(0) / 100;
+    painter.setWindow(trace->start() + (span - visible) / 2, trace->start() + (span + visible) / 2);
+    const auto a = std::chrono::steady_clock::now();
+    const TimelineLayout layout = painter.layout(image.rect());
+    const double layoutMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
+    for (auto _ : state) {
+        QPainter p(&image);
+        painter.paint(p, layout);
+    }
+    state.counters["layout_ms"] = layoutMs;
+    state.counters["groups"] = double(layout.taskGroups.size());
+}
+BENCHMARK(BM_RenderTaskGroup)->Arg(100)->Arg(1)->Unit(benchmark::kMillisecond);
 
 // A frame on a HiDPI screen: the same 1920×1080 layout painted at device pixel ratio 1, 1.5 and 2
 // (3840×2160 pixels), a million events, the whole run visible.

@@ -197,7 +197,7 @@ void TestShow::badRunFiles_data()
                                                                      4) +
                                                           le32(1) + QByteArray("\x07\x00\x00\x00\x00\x00", 6))
                                               << "object 0 is drawn on lane 7";
-    QTest::newRow("unknown record") << fileWith(QByteArray("\x09", 1)) << "unknown record type 9";
+    QTest::newRow("unknown record") << fileWith(QByteArray("\x0a", 1)) << "unknown record type 10";
     QTest::newRow("not compressed") << QByteArray("RACEWAY\x1a", 8) + le32(1) + le32(0) + le32(100) +
                                            le32(0) + le32(8) + le32(8) + QByteArray(8, 'z')
                                     << "corrupt compressed data";

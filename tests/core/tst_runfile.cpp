@@ -22,6 +22,7 @@ private Q_SLOTS:
     void reopenedTraceIsIdentical_data();
     void reopenedTraceIsIdentical();
     void compressingOnItsOwnThreadWritesTheSameBytes();
+    void summariesOfEarlierVersionsStillOpen();
     void everyTruncationIsRefused();
     void changedBytesNeverCrash();
 
@@ -176,6 +177,42 @@ void TestRunFile::reopenedTraceIsIdentical()
         QCOMPARE(run.metrics[k].value, runner.result().metrics[k].value);
         QCOMPARE(run.metrics[k].value.metaType(), runner.result().metrics[k].value.metaType());
     }
+}
+
+void TestRunFile::summariesOfEarlierVersionsStillOpen()
+{
+    // A run saved before "ready, loop busy" was a state (counter, 4 threads with a lock, past a 200,000
+    // event budget): its lanes' summaries have 19 shares a bucket (record 7). They open into the same
+    // states, every bucket's shares within its width, the new state's share none.
+    QFile in(QStringLiteral(RACEWAY_TEST_DATA "/runs/summaries-19-states.raceway"));
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    Trace back;
+    runfile::SavedRun run;
+    QString error;
+    QVERIFY2(RunFileReader::read(in, &back, &run, &error), qPrintable(error));
+    int summarised = 0;
+    std::int64_t holding = 0, waiting = 0;
+    for (const Lane &lane : back.lanes()) {
+        const StateSummary &s = lane.pastBudget;
+        if (!s.started()) continue;
+        ++summarised;
+        for (std::size_t b = 0; b < s.size(); ++b) {
+            std::int64_t covered = 0;
+            for (std::size_t st = 0; st < StateSummary::states; ++st)
+                covered += s.coveredNs(b, st);
+            QVERIFY2(covered >= 0 && covered <= s.width() + (std::int64_t(1) << s.unitShift()) * 20,
+                     qPrintable(QStringLiteral("%1, bucket %2: %3 ns in a %4 ns bucket")
+                                    .arg(lane.name)
+                                    .arg(b)
+                                    .arg(covered)
+                                    .arg(s.width())));
+            QCOMPARE(s.coveredNs(b, std::size_t(State::LoopBusy)), std::int64_t(0));
+            holding += s.coveredNs(b, std::size_t(State::Holding));
+            waiting += s.coveredNs(b, std::size_t(State::Waiting));
+        }
+    }
+    QVERIFY2(summarised >= 4, qPrintable(QString::number(summarised)));
+    QVERIFY(holding > 0 && waiting > 0);
 }
 
 void TestRunFile::compressingOnItsOwnThreadWritesTheSameBytes()

@@ -106,11 +106,13 @@ void TestTaskGroups::manyTasksAreOneLaneOfCounts()
     const coords::Mapping m = painter.mapping(l);
     const int columns = l.plot.width();
     std::vector<StateCounts> counts;
-    countStates(trace, g.members, m.toTime(l.plot.left()), m.toTime(l.plot.left() + columns), columns, counts);
+    countStates(trace, g.members, m.toTime(l.plot.left()), m.toTime(l.plot.left() + columns), columns,
+                counts);
     QCOMPARE(int(counts.size()), columns);
     double worst = 0, waitingSeen = 0;
     for (int c = 0; c < columns; c += 7) {
-        const auto brute = bruteCounts(trace, g.members, m.toTime(l.plot.left() + c), m.toTime(l.plot.left() + c + 1));
+        const auto brute =
+            bruteCounts(trace, g.members, m.toTime(l.plot.left() + c), m.toTime(l.plot.left() + c + 1));
         for (std::size_t s = 0; s < std::size_t(stateCount); ++s)
             worst = std::max(worst, std::abs(brute[s] - double(counts[std::size_t(c)][s])));
         waitingSeen = std::max(waitingSeen, brute[std::size_t(State::Waiting)]);
@@ -140,7 +142,8 @@ void TestTaskGroups::manyTasksAreOneLaneOfCounts()
     const QString text = painter.describe(l, hit);
     const StateCounts there = statesAt(trace, g.members, hit.time);
     QVERIFY2(text.startsWith(QStringLiteral("50 tasks (worker): ")), qPrintable(text));
-    QVERIFY2(text.contains(QStringLiteral("%1 waiting").arg(int(there[std::size_t(State::Waiting)]))), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("%1 waiting").arg(int(there[std::size_t(State::Waiting)]))),
+             qPrintable(text));
 
     // Drawn: the waiting colour in the group's lane, stacked from the bottom (over the one holding).
     QImage img(area.size(), QImage::Format_RGB32);
@@ -180,7 +183,8 @@ void TestTaskGroups::keysComeFromTheLaneNames()
     };
     QCOMPARE(key(QStringLiteral("task Task-12 (worker)")), QStringLiteral("worker"));
     QCOMPARE(key(QStringLiteral("task fetch (a) (Downloader.run)")), QStringLiteral("Downloader.run"));
-    QCOMPARE(key(QStringLiteral("child (pid 7) / task Task-3 (worker)")), QStringLiteral("child (pid 7) / worker"));
+    QCOMPARE(key(QStringLiteral("child (pid 7) / task Task-3 (worker)")),
+             QStringLiteral("child (pid 7) / worker"));
     QCOMPARE(key(QStringLiteral("task Task-12")), QString()); // no coroutine named
     QCOMPARE(key(QStringLiteral("worker-1 (tid 7)")), QString());
     QCOMPARE(key(QStringLiteral("task Task-12 (worker)"), LaneKind::Lock), QString());

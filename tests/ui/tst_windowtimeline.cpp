@@ -442,7 +442,7 @@ void TestWindowTimeline::laneArrangementIsRememberedPerScenario()
         runToEnd(w);
         w.view()->setLaneScale(1.0);
         const int tall = w.view()->contentHeight();
-        w.view()->setArrangement({{QStringLiteral("counter")}, {QStringLiteral("thread 2")}, {}, {}});
+        w.view()->setArrangement({{QStringLiteral("counter")}, {QStringLiteral("thread 2")}, {}, {}, {}});
         QVERIFY(w.view()->contentHeight() < tall); // one lane fewer
         const Trace &t = w.current()->trace();
         const TimelineLayout l = layoutOf(w);

@@ -39,6 +39,8 @@ QColor TimelinePalette::state(State s) const
         return QColor(0xD9, 0xC2, 0x9E); // tan: off its core for a reason the trace does not show
     case State::HoldingReady:
         return QColor(0xA9, 0xC4, 0xE0); // pale blue: it would be holding and running, had it a core
+    case State::LoopBusy:
+        return QColor(0xE8, 0xD0, 0x6A); // straw: it would be running, had its loop not been busy
     case State::Free:
     case State::Idle:
         return QColor(Qt::transparent);

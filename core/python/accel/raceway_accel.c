@@ -363,17 +363,19 @@ static PyObject *stream_event_method(PyObject *self, PyObject *const *args, Py_s
 static PyObject *stream_event_on(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     Stream *s = (Stream *)self;
-    if (nargs < 2 || nargs > 4) {
-        PyErr_SetString(PyExc_TypeError, "event_on(lane, kind, obj=0, arg=0)");
+    if (nargs < 2 || nargs > 5) {
+        PyErr_SetString(PyExc_TypeError, "event_on(lane, kind, obj=0, arg=0, t=0)");
         return NULL;
     }
     if (!s->ok) Py_RETURN_NONE;
     long lane, kind, obj = 0;
     uint32_t arg = 0;
+    long long t = 0; /* 0: now */
     if (arg_int(args[0], &lane) < 0 || arg_int(args[1], &kind) < 0) return NULL;
     if (nargs > 2 && arg_int(args[2], &obj) < 0) return NULL;
     if (nargs > 3 && arg_u32(args[3], &arg) < 0) return NULL;
-    int due = stream_put(s, (int)lane, (uint8_t)kind, (uint8_t)obj, arg, now_ns());
+    if (nargs > 4 && (t = PyLong_AsLongLong(args[4])) == -1 && PyErr_Occurred()) return NULL;
+    int due = stream_put(s, (int)lane, (uint8_t)kind, (uint8_t)obj, arg, t > 0 ? (int64_t)t : now_ns());
     if (due < 0 || (due && stream_flush(s) < 0)) return NULL;
     Py_RETURN_NONE;
 }

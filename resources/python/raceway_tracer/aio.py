@@ -13,6 +13,7 @@ from . import wire
 
 IO_BEGIN = 21
 IO_END = 22
+IO_LOOP_BUSY = 0xFFFE  # IO_BEGIN's argument: ready to run, while the loop runs another task's step
 
 
 def _slow_step_ns():
@@ -27,6 +28,10 @@ SLOW_STEP_NS = _slow_step_ns()
 _mono = time.monotonic_ns
 
 _state = {"wire": None}
+# The steps running now, by thread: when each began. A slow step draws other tasks "ready, loop busy" from
+# its start once it ends, so the heartbeat promises nothing later than that meanwhile (see held_back).
+_STEPS = {}
+_get_ident = None
 _TRACER = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _LOCKS_FILE = [None]  # asyncio/locks.py, once patched
 
@@ -71,6 +76,10 @@ def patch_futures(module):
 
 
 def patch_events(module):
+    global _get_ident
+    import _thread
+
+    _get_ident = _thread.get_ident
     handle_run = module.Handle._run
     package = module.__file__.rsplit("/", 1)[0] + "/"
 
@@ -100,16 +109,25 @@ def patch_events(module):
             w.event_on(lane, IO_END)
         frame = getattr(task.get_coro(), "cr_frame", None)
         first = frame.f_lineno if frame is not None else 0  # where the step resumes (for a slow one)
+        loop = getattr(self, "_loop", None)
+        try:
+            queued = len(loop._ready)  # callbacks ready before this step began: they wait for it
+        except (AttributeError, TypeError):
+            queued = 0
         began = _mono()
+        ident = _get_ident()
+        _STEPS[ident] = began
         try:
             return handle_run(self)
         finally:
+            _STEPS.pop(ident, None)
             took = _mono() - began
             if took >= SLOW_STEP_NS:  # nothing else on this loop ran meanwhile
                 place = _step_place(w, task, first)
                 if place:
                     w.event_on(lane, wire.SITE_EVENT, wire.SITE_OF_STEP, place)
                 w.event_on(lane, wire.MARK, wire.MARK_SLOW_STEP, min(took // 1000, 0xFFFFFFFF))
+                _loop_was_busy(w, loop, lane, began, queued)
             if task.done():
                 w.event_on(lane, wire.THREAD_END)
             elif getattr(task, "_raceway_sleeping", False):
@@ -123,6 +141,57 @@ def patch_events(module):
                 w.event_on(lane, IO_BEGIN)
 
     module.Handle._run = _run
+
+
+def held_back(t):
+    """What the heartbeat may promise at t: everything before it recorded, but for the steps running now,
+    whose end may yet draw other tasks ready from their start."""
+    try:
+        running = list(_STEPS.values())
+    except RuntimeError:  # changed meanwhile (a free-threaded build): the next heartbeat says it
+        return 0
+    return min([t] + running)
+
+
+def _loop_was_busy(w, loop, blocker, began, queued):
+    """After a slow step: the tasks that could have run meanwhile are drawn "ready, loop busy" from when
+    they could (the step's start for those already queued to run; a sleep's end, for one that ended during
+    it), until their own next step. Tasks made ready by the step itself are not (when is not known), nor
+    those waiting for a lock (the wait ends where they take it)."""
+    asyncio = sys.modules.get("asyncio")
+    try:
+        ready = [h for i, h in zip(range(queued), loop._ready)]
+        now = loop.time()
+        due = [h for h in loop._scheduled if not h.cancelled() and h.when() <= now]
+        tasks = asyncio.all_tasks(loop) if due else ()
+    except (AttributeError, TypeError, RuntimeError):
+        return
+    marked = set()
+
+    def mark(task, t):
+        lane = getattr(task, "_raceway_lane", None)
+        if lane in (None, False) or lane == blocker or id(task) in marked:
+            return
+        if getattr(task, "_raceway_waiting", False) or task.done():
+            return
+        marked.add(id(task))
+        w.event_on(lane, IO_BEGIN, 0, IO_LOOP_BUSY, t)
+
+    for h in ready:
+        task = getattr(getattr(h, "_callback", None), "__self__", None)
+        if task is not None and hasattr(task, "get_coro"):
+            mark(task, began)
+    if due:
+        waiting = {}
+        for task in tasks:
+            fut = getattr(task, "_fut_waiter", None)
+            if fut is not None:
+                waiting[id(fut)] = task
+        for h in due:
+            for a in getattr(h, "_args", None) or ():
+                task = waiting.get(id(a))
+                if task is not None:  # asyncio.sleep's timer: its future is what the task awaits
+                    mark(task, max(began, int(h.when() * 1e9)))
 
 
 def _step_place(w, task, first):

@@ -51,7 +51,9 @@ def _heartbeat(pid):
             return
         if _gil["off"]:
             check_gil(w)
-        w.meta(wire.TICK)
+        tick = aio.held_back(wire._mono())
+        if tick:
+            w.meta(wire.TICK, t=tick)
         w.flush()
 
 

@@ -206,11 +206,12 @@ class Wire:
         elif kind != LOCK_ACQUIRED and (len(buf) >= _FLUSH_AT or t - self.first_t > _FLUSH_AGE_NS):
             self.flush()
 
-    def event_on(self, lane, kind, obj=0, arg=0):
-        """An event on a lane that is not the calling thread's own (an asyncio task's)."""
+    def event_on(self, lane, kind, obj=0, arg=0, t=0):
+        """An event on a lane that is not the calling thread's own (an asyncio task's), stamped now (or
+        at t: never before that lane's last event)."""
         if not self.ok:
             return
-        t = _mono()
+        t = t or _mono()
         if self._event_tally is None:
             self.events += 1
         else:

@@ -11,9 +11,10 @@ void LegendEntries::addStates(std::uint32_t states)
     // Idle, Free and Held are not listed: the first two are drawn as nothing, and what Held means
     // depends on the lane (a lock's holder, the GIL's, a core's process), so those lanes explain it.
     static constexpr State listed[] = {
-        State::Running,   State::Task,      State::Ready,   State::Blocked,      State::WaitingGil,
-        State::WaitingIo, State::Waiting,   State::Holding, State::HoldingReady, State::Sleeping,
-        State::Done,      State::Cancelled, State::Crashed, State::Killed,       State::TimedOut};
+        State::Running,   State::Task,         State::Ready,     State::LoopBusy,
+        State::Blocked,   State::WaitingGil,   State::WaitingIo, State::Waiting,
+        State::Holding,   State::HoldingReady, State::Sleeping,  State::Done,
+        State::Cancelled, State::Crashed,      State::Killed,    State::TimedOut};
     for (int i = 0; i < int(std::size(listed)); ++i) {
         if (!(states & (1u << unsigned(listed[i])))) continue;
         QString text = stateName(listed[i]);

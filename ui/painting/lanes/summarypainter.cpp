@@ -7,10 +7,11 @@ namespace raceway {
 namespace {
 
 // Top to bottom: what the lane did, then what held it up, then its rest.
-constexpr std::array<State, 17> stripeOrder = {
-    State::Running,    State::Task,      State::Holding, State::HoldingReady, State::Ready,    State::Waiting,
-    State::WaitingGil, State::WaitingIo, State::Blocked, State::Sleeping,     State::Held,     State::Set,
-    State::Done,       State::Cancelled, State::Crashed, State::Killed,       State::TimedOut,
+constexpr std::array<State, 18> stripeOrder = {
+    State::Running,  State::Task,    State::Holding,    State::HoldingReady, State::Ready,
+    State::LoopBusy, State::Waiting, State::WaitingGil, State::WaitingIo,    State::Blocked,
+    State::Sleeping, State::Held,    State::Set,        State::Done,         State::Cancelled,
+    State::Crashed,  State::Killed,  State::TimedOut,
 };
 
 } // namespace

@@ -10,9 +10,10 @@ namespace raceway {
 namespace {
 
 // Bottom to top: what the tasks did, then what held them up, then their rest (as a summary's stripes).
-constexpr std::array<State, 12> stackOrder = {
-    State::Running,    State::Task,      State::Holding, State::HoldingReady, State::Ready,   State::Waiting,
-    State::WaitingGil, State::WaitingIo, State::Blocked, State::Sleeping,     State::Held,    State::Set,
+constexpr std::array<State, 13> stackOrder = {
+    State::Running,  State::Task,    State::Holding,    State::HoldingReady, State::Ready,
+    State::LoopBusy, State::Waiting, State::WaitingGil, State::WaitingIo,    State::Blocked,
+    State::Sleeping, State::Held,    State::Set,
 };
 
 } // namespace
@@ -84,7 +85,8 @@ void paintTaskGroup(const TimelineContext &ctx, QPainter &p, const TaskGroup &gr
     }
     std::vector<std::pair<double, State>> means;
     for (const State st : stackOrder)
-        if (alive > 0 && sum[std::size_t(st)] / alive >= 0.5) means.push_back({sum[std::size_t(st)] / alive, st});
+        if (alive > 0 && sum[std::size_t(st)] / alive >= 0.5)
+            means.push_back({sum[std::size_t(st)] / alive, st});
     std::sort(means.begin(), means.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
     if (!means.empty() && r.height() >= 24) {
         const QLocale locale;
@@ -92,8 +94,9 @@ void paintTaskGroup(const TimelineContext &ctx, QPainter &p, const TaskGroup &gr
         for (std::size_t k = 0; k < std::min<std::size_t>(3, means.size()); ++k)
             parts << QStringLiteral("%1 %2").arg(locale.toString(qlonglong(std::llround(means[k].first))),
                                                  stateName(means[k].second));
-        const QString text = QStringLiteral("on average, of %1: %2")
-                                 .arg(locale.toString(qulonglong(group.members.size())), parts.join(QStringLiteral(" · ")));
+        const QString text =
+            QStringLiteral("on average, of %1: %2")
+                .arg(locale.toString(qulonglong(group.members.size())), parts.join(QStringLiteral(" · ")));
         QFont f = p.font();
         f.setPixelSize(11);
         p.setFont(f);
@@ -105,7 +108,8 @@ void paintTaskGroup(const TimelineContext &ctx, QPainter &p, const TaskGroup &gr
         back.setAlpha(225);
         p.fillRect(box, back);
         p.setPen(ctx.palette.text);
-        p.drawText(box.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(text, Qt::ElideRight, w - 8));
+        p.drawText(box.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                   fm.elidedText(text, Qt::ElideRight, w - 8));
     }
     p.restore();
 }
@@ -134,7 +138,8 @@ void paintTaskGroupLabel(const TimelineContext &ctx, QPainter &p, const TaskGrou
     const QString lines = QStringLiteral("how many in each state\nscale 0 to %1")
                               .arg(QLocale().toString(qulonglong(group.members.size())));
     if (text.bottom() - y >= 2 * small.height())
-        p.drawText(QRect(text.left(), y + 1, text.width(), text.bottom() - y), Qt::AlignLeft | Qt::AlignTop, lines);
+        p.drawText(QRect(text.left(), y + 1, text.width(), text.bottom() - y), Qt::AlignLeft | Qt::AlignTop,
+                   lines);
     p.restore();
 }
 
@@ -150,7 +155,8 @@ QString describeTaskGroupAt(const Trace &trace, const TaskGroup &group, std::int
     for (const float c : counts)
         seen += std::size_t(c);
     if (seen < group.members.size())
-        parts << QStringLiteral("%1 not started").arg(locale.toString(qulonglong(group.members.size() - seen)));
+        parts
+            << QStringLiteral("%1 not started").arg(locale.toString(qulonglong(group.members.size() - seen)));
     return QStringLiteral("%1: %2").arg(group.label, parts.join(QStringLiteral(", ")));
 }
 
