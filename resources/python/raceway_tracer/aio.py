@@ -28,10 +28,9 @@ SLOW_STEP_NS = _slow_step_ns()
 _mono = time.monotonic_ns
 
 _state = {"wire": None}
-# The steps running now, by thread: when each began. A slow step draws other tasks "ready, loop busy" from
+# The steps running now, by loop: when each began. A slow step draws other tasks "ready, loop busy" from
 # its start once it ends, so the heartbeat promises nothing later than that meanwhile (see held_back).
 _STEPS = {}
-_get_ident = None
 _TRACER = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _LOCKS_FILE = [None]  # asyncio/locks.py, once patched
 
@@ -76,10 +75,6 @@ def patch_futures(module):
 
 
 def patch_events(module):
-    global _get_ident
-    import _thread
-
-    _get_ident = _thread.get_ident
     handle_run = module.Handle._run
     package = module.__file__.rsplit("/", 1)[0] + "/"
 
@@ -109,18 +104,17 @@ def patch_events(module):
             w.event_on(lane, IO_END)
         frame = getattr(task.get_coro(), "cr_frame", None)
         first = frame.f_lineno if frame is not None else 0  # where the step resumes (for a slow one)
-        loop = getattr(self, "_loop", None)
+        loop = self._loop
         try:
             queued = len(loop._ready)  # callbacks ready before this step began: they wait for it
         except (AttributeError, TypeError):
             queued = 0
         began = _mono()
-        ident = _get_ident()
-        _STEPS[ident] = began
+        _STEPS[loop] = began  # (one step at a time on a loop)
         try:
             return handle_run(self)
         finally:
-            _STEPS.pop(ident, None)
+            _STEPS.pop(loop, None)
             took = _mono() - began
             if took >= SLOW_STEP_NS:  # nothing else on this loop ran meanwhile
                 place = _step_place(w, task, first)
