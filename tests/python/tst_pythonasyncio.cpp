@@ -130,6 +130,20 @@ asyncio.run(main())
     };
     QCOMPARE(at(150), 1);
     QCOMPARE(at(300), 0);
+    // The same under the oldest and the newest Python installed here (pyenv's).
+    for (const QString &version : {QStringLiteral("3.8"), QStringLiteral("3.13")}) {
+        QString lookedIn;
+        const QString python = installedPython(version, &lookedIn);
+        if (python.isEmpty()) QSKIP(qPrintable(QStringLiteral("no Python %1 in %2").arg(version, lookedIn)));
+        const Result r = raceway(
+            {QStringLiteral("trace"), script, QStringLiteral("--python"), python, QStringLiteral("--json")});
+        QVERIFY2(r.status == 0, r.err.constData());
+        const QJsonArray them =
+            r.json.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("slow_steps")).toArray();
+        QCOMPARE(them.size(), 1);
+        QCOMPARE(them[0].toObject().value(QStringLiteral("place")).toString(),
+                 QStringLiteral("blocker.py:6-8 in blocker"));
+    }
 }
 
 void TestPythonAsyncio::manyTasksAreOneLane_data()
