@@ -17,7 +17,39 @@ class TestMarkers : public QObject
 private Q_SLOTS:
     void hoverOnABadgeCountsItsWholeCluster();
     void restoringWritesAreCountedApart();
+    void aCalloutNearTheEndStaysRightOfItsPoint();
 };
+
+void TestMarkers::aCalloutNearTheEndStaysRightOfItsPoint()
+{
+    // A step that blocked an event loop, marked where it ended, near the plot's right end: its sentence
+    // goes right of the mark on narrower lines, not left of it over the step it is about.
+    Trace trace;
+    trace.setRegistry({{QStringLiteral("task Task-4 (blocker)"), LaneKind::Thread}}, {});
+    trace.setStart(0);
+    std::vector<Event> ev{{0, 0, 0, EventKind::ThreadStart, 0},
+                          {780'000, 200'000, 0, EventKind::Mark, std::uint8_t(MarkKind::SlowStep)},
+                          {1'000'000, 0, 0, EventKind::ThreadEnd, 0}};
+    trace.ingest(ev.data(), ev.size());
+    trace.commit();
+    trace.setEnd(1'000'000);
+    for (const int width : {1000, 1400}) {
+        TimelinePainter painter(trace);
+        const TimelineLayout l = painter.layout(QRect(0, 0, width, painter.preferredHeight(width)));
+        const std::vector<Callout> callouts = painter.callouts(l);
+        const std::vector<QRect> boxes = painter.calloutBoxes(l);
+        QCOMPARE(boxes.size(), std::size_t(1));
+        QVERIFY2(callouts[0].text.contains(QStringLiteral("blocked the event loop")),
+                 qPrintable(callouts[0].text));
+        QVERIFY2(boxes[0].left() > callouts[0].at.x() && boxes[0].right() <= l.plot.right(),
+                 qPrintable(QStringLiteral("width %1: the mark at %2, the box %3..%4, the plot to %5")
+                                .arg(width)
+                                .arg(callouts[0].at.x())
+                                .arg(boxes[0].left())
+                                .arg(boxes[0].right())
+                                .arg(l.plot.right())));
+    }
+}
 
 void TestMarkers::hoverOnABadgeCountsItsWholeCluster()
 {

@@ -55,11 +55,18 @@ std::vector<QRect> TimelinePainter::calloutBoxes(const TimelineLayout &l,
     // fits beside its point whole instead of being cut.
     const int widest = std::max(120, std::min(460, plot.width() / 2));
     for (const Callout &c : callouts) {
-        const QRect textRect =
+        QRect textRect =
             fm.boundingRect(QRect(0, 0, widest, 10'000), Qt::TextWordWrap | Qt::AlignLeft, c.text);
-        const int w = textRect.width() + 12, h = textRect.height() + 4;
-        // Right of the point, or left of it where the plot ends; beside it vertically, inside the plot.
+        int w = textRect.width() + 12, h = textRect.height() + 4;
+        // Right of the point (what it is about lies before it: a step that blocked the loop ends there),
+        // on narrower lines where the plot ends sooner; left of it only where there is no room at all.
         int x = int(c.at.x()) + 10;
+        if (const int room = plot.right() - x; x + w > plot.right() && room >= 150) {
+            textRect =
+                fm.boundingRect(QRect(0, 0, room - 12, 10'000), Qt::TextWordWrap | Qt::AlignLeft, c.text);
+            w = textRect.width() + 12;
+            h = textRect.height() + 4;
+        }
         if (x + w > plot.right() && int(c.at.x()) - 10 - w >= plot.left()) x = int(c.at.x()) - 10 - w;
         x = std::clamp(x, plot.left(), std::max(plot.left(), plot.right() - w));
         int y = std::clamp(int(c.at.y()) - h / 2, plot.top(), std::max(plot.top(), plot.bottom() - h));
