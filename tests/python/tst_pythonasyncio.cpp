@@ -22,6 +22,7 @@ private Q_SLOTS:
     void asyncioQueueWaitsAreDrawn();
     void asyncioExecutorWaitIsAWait();
     void asyncioRaceExample();
+    void asyncioBarrierIsNamedAsTheScriptNamesIt();
     void manyTasksAreOneLane_data();
     void manyTasksAreOneLane();
 };
@@ -144,6 +145,46 @@ asyncio.run(main())
         QCOMPARE(them[0].toObject().value(QStringLiteral("place")).toString(),
                  QStringLiteral("blocker.py:6-8 in blocker"));
     }
+}
+
+void TestPythonAsyncio::asyncioBarrierIsNamedAsTheScriptNamesIt()
+{
+    // asyncio.Barrier (3.11 on) waits on a Condition of its own: its lane is named after the barrier, and
+    // the tasks that arrive first are drawn waiting for it until the last arrives.
+    const QString script = writeScript(QStringLiteral("barrier.py"), R"PY(import asyncio, sys
+if not hasattr(asyncio, "Barrier"):
+    print("no Barrier"); sys.exit(0)
+async def worker(b, d):
+    await asyncio.sleep(d)
+    await b.wait()
+async def main():
+    b = asyncio.Barrier(3)
+    await asyncio.gather(worker(b, 0.01), worker(b, 0.05), worker(b, 0.1))
+asyncio.run(main())
+)PY");
+    const auto runner = traced(script);
+    QCOMPARE(runner->result().error, QString());
+    const Trace &trace = runner->trace();
+    const std::size_t lane = laneNamed(trace, QStringLiteral("asyncio.Barrier b"));
+    if (lane == SIZE_MAX && laneNamed(trace, QStringLiteral("asyncio.Condition b._cond")) == SIZE_MAX)
+        QSKIP("this python3 has no asyncio.Barrier");
+    QVERIFY(lane != SIZE_MAX);
+    const int obj = objectOfLane(trace, lane);
+    QVERIFY(obj >= 0);
+    std::vector<std::int64_t> waited;
+    for (const Lane &l : trace.lanes()) {
+        if (!l.name.endsWith(QStringLiteral("(worker)"))) continue;
+        std::int64_t ns = 0;
+        for (std::size_t k = 0; k + 1 < l.times.size(); ++k)
+            if (l.states[k] == State::Waiting && l.objs[k] == obj) ns += l.times[k + 1] - l.times[k];
+        waited.push_back(ns);
+    }
+    std::sort(waited.begin(), waited.end());
+    QCOMPARE(waited.size(), std::size_t(3));
+    QVERIFY2(
+        waited[1] >= 30'000'000 && waited[2] >= 70'000'000, // 50 and 90 ms, less a loaded machine's lag
+        qPrintable(
+            QStringLiteral("%1, %2, %3 ms").arg(waited[0] / 1e6).arg(waited[1] / 1e6).arg(waited[2] / 1e6)));
 }
 
 void TestPythonAsyncio::manyTasksAreOneLane_data()

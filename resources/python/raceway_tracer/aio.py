@@ -349,7 +349,7 @@ def _patch_condition(asyncio, module):
 
 
 def patch_locks(module):
-    """asyncio's Lock, Semaphore (BoundedSemaphore), Condition and Event as threading's are traced: a lane each
+    """asyncio's Lock, Semaphore (BoundedSemaphore), Condition, Event and Barrier as threading's are traced: a lane each
     (holder or holders, waiters), each task's wait for one drawn as that wait rather than as an await of
     something else, lock and semaphore waits counted in the lock waits."""
     import asyncio
@@ -403,6 +403,30 @@ def patch_locks(module):
     event.wait = traced_wait
     event.set = traced_set
     event.clear = traced_clear
+
+    # asyncio.Barrier (3.11 on) waits on a Condition of its own, which is traced: named after the barrier
+    # (it read "asyncio.Condition b._cond"), its lock too.
+    barrier = getattr(module, "Barrier", None)
+    if barrier is not None:
+        barrier_wait = barrier.wait
+
+        async def traced_barrier_wait(self):
+            w = _state["wire"]
+            cond = getattr(self, "_cond", None)
+            if w is not None and w.ok and cond is not None and getattr(cond, "_raceway_obj", None) is None:
+                place = _user_place()
+                name = "asyncio.Barrier " + (wire.binding_name(self) or place or "")
+                for owner, kind, what in ((cond, wire.OBJ_CONDITION, name),
+                                          (getattr(cond, "_lock", None), wire.OBJ_LOCK, name + "'s lock")):
+                    if owner is None or getattr(owner, "_raceway_obj", None) is not None:
+                        continue
+                    obj = w.reserve_object() if place is not None else 0
+                    if obj:
+                        w.describe_object(obj, kind, what)
+                    owner._raceway_obj = obj
+            return await barrier_wait(self)
+
+        barrier.wait = traced_barrier_wait
 
 
 def patch_tasks(module):
