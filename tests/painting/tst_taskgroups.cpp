@@ -9,6 +9,7 @@
 #include <QGuiApplication>
 #include <QTest>
 
+#include <cmath>
 #include <random>
 
 using namespace raceway;
@@ -19,6 +20,7 @@ class TestTaskGroups : public QObject
 private Q_SLOTS:
     void manyTasksAreOneLaneOfCounts();
     void keysComeFromTheLaneNames();
+    void aMemberMarkIsWrittenOnItsGroup();
 };
 
 namespace {
@@ -171,6 +173,37 @@ void TestTaskGroups::manyTasksAreOneLaneOfCounts()
     for (const std::size_t i : g.members)
         QVERIFY(!le.lanes[i].isNull());
     QVERIFY(each.preferredHeight(width) > painter.preferredHeight(width) + 40 * 20);
+}
+
+void TestTaskGroups::aMemberMarkIsWrittenOnItsGroup()
+{
+    // One of 20 workers blocked the loop: the mark and its sentence are on the group's lane, as they are
+    // on the task's own lane once the group is opened.
+    std::vector<LaneInfo> lanes;
+    for (int i = 0; i < 20; ++i)
+        lanes.push_back({QStringLiteral("task Task-%1 (worker)").arg(i + 2), LaneKind::Thread});
+    Trace trace;
+    trace.setRegistry(lanes, {});
+    trace.setStart(0);
+    std::vector<Event> ev;
+    for (std::uint16_t i = 0; i < 20; ++i)
+        ev.push_back({std::int64_t(i) * 1000, 0, i, EventKind::ThreadStart, 0});
+    ev.push_back({40 * ms, 30'000, 7, EventKind::Mark, std::uint8_t(MarkKind::SlowStep)});
+    for (std::uint16_t i = 0; i < 20; ++i)
+        ev.push_back({90 * ms, 0, i, EventKind::ThreadEnd, 0});
+    trace.ingest(ev.data(), ev.size());
+    trace.commit();
+    trace.setEnd(100 * ms);
+    TimelinePainter painter(trace);
+    const TimelineLayout l = painter.layout(QRect(0, 0, 1200, painter.preferredHeight(1200)));
+    QCOMPARE(l.taskGroups.size(), std::size_t(1));
+    const std::vector<Callout> callouts = painter.callouts(l);
+    QCOMPARE(callouts.size(), std::size_t(1));
+    QVERIFY2(callouts[0].text.contains(QStringLiteral("task Task-9 (worker) blocked the event loop for 30 ms")),
+             qPrintable(callouts[0].text));
+    const QRect group = l.taskGroupRects[0];
+    QVERIFY(callouts[0].at.y() >= group.top() && callouts[0].at.y() <= group.bottom());
+    QCOMPARE(int(std::lround(callouts[0].at.x())), int(std::lround(painter.mapping(l).toX(40 * ms))));
 }
 
 void TestTaskGroups::keysComeFromTheLaneNames()

@@ -230,6 +230,8 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
     for (std::size_t i = 0; i < l.lanes.size(); ++i)
         if (!l.lanes[i].isNull() && !l.squeezed[i] && !m_trace.lane(i).instants.empty())
             paintInstants(ctx, p, i, l.lanes[i]);
+        else if (l.taskGroupOf[i] >= 0 && !m_trace.lane(i).instants.empty()) // on its group's lane
+            paintInstants(ctx, p, i, l.taskGroupRects[std::size_t(l.taskGroupOf[i])]);
     paintHandoffs(p, ctx);
     paintFlows(p, ctx);
     paintCriticalPath(p, ctx);

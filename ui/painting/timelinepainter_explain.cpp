@@ -24,6 +24,14 @@ std::vector<Callout> TimelinePainter::callouts(const TimelineContext &ctx) const
     const TimelineLayout &l = ctx.layout;
     std::vector<Callout> out;
     for (const std::size_t i : l.order) {
+        // A task in a group's lane: its marked moments are written on the group's lane (a step of one
+        // of 200 workers that blocked the loop is still the picture's key fact).
+        if (i < l.taskGroupOf.size() && l.taskGroupOf[i] >= 0) {
+            if (!m_trace.lane(i).instants.empty())
+                instantCallouts(ctx, i, l.taskGroupRects[std::size_t(l.taskGroupOf[i])], out);
+            if (out.size() >= 8) break;
+            continue;
+        }
         if (l.squeezed[i] || l.lanes[i].isNull()) continue;
         drawerFor(m_trace.lane(i).kind).callouts(ctx, i, l.lanes[i], out);
         instantCallouts(ctx, i, l.lanes[i], out);
