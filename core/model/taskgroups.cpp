@@ -11,12 +11,12 @@ namespace raceway {
 QString taskGroupKey(const Lane &lane)
 {
     if (lane.kind != LaneKind::Thread || !lane.name.endsWith(QLatin1Char(')'))) return {};
-    // "[process / ]task NAME (coroutine)": the coroutine is in the last parentheses, the task's own name
-    // before them.
-    const qsizetype task = lane.name.lastIndexOf(QLatin1String("task "));
+    // "[Process-1: ]task NAME (coroutine)" (a child process's lanes begin with its name): the coroutine is
+    // in the last parentheses, the task's own name before them.
+    const qsizetype colon = lane.name.indexOf(QLatin1String(": task "));
+    const qsizetype task = lane.name.startsWith(QLatin1String("task ")) ? 0 : colon >= 0 ? colon + 2 : -1;
     const qsizetype open = lane.name.lastIndexOf(QLatin1String(" ("));
-    if (task < 0 || open <= task + 5 || (task > 0 && !lane.name.mid(0, task).endsWith(QLatin1String("/ "))))
-        return {};
+    if (task < 0 || open <= task + 5) return {};
     return lane.name.left(task) + lane.name.mid(open + 2, lane.name.size() - open - 3);
 }
 
@@ -38,9 +38,9 @@ std::vector<TaskGroup> taskGroups(const Trace &trace, std::size_t minMembers)
     std::erase_if(
         groups, [&](const TaskGroup &g) { return g.members.size() < std::max<std::size_t>(minMembers, 2); });
     for (TaskGroup &g : groups) {
-        const qsizetype slash = g.key.lastIndexOf(QLatin1String("/ "));
-        const QString prefix = slash >= 0 ? g.key.left(slash + 2) : QString();
-        const QString coroutine = slash >= 0 ? g.key.mid(slash + 2) : g.key;
+        const qsizetype colon = g.key.lastIndexOf(QLatin1String(": "));
+        const QString prefix = colon >= 0 ? g.key.left(colon + 2) : QString();
+        const QString coroutine = colon >= 0 ? g.key.mid(colon + 2) : g.key;
         g.label = QStringLiteral("%1%2 tasks (%3)")
                       .arg(prefix, QLocale().toString(qulonglong(g.members.size())), coroutine);
     }

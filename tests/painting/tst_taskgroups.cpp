@@ -216,8 +216,8 @@ void TestTaskGroups::keysComeFromTheLaneNames()
     };
     QCOMPARE(key(QStringLiteral("task Task-12 (worker)")), QStringLiteral("worker"));
     QCOMPARE(key(QStringLiteral("task fetch (a) (Downloader.run)")), QStringLiteral("Downloader.run"));
-    QCOMPARE(key(QStringLiteral("child (pid 7) / task Task-3 (worker)")),
-             QStringLiteral("child (pid 7) / worker"));
+    QCOMPARE(key(QStringLiteral("Process-1: task Task-3 (worker)")), QStringLiteral("Process-1: worker"));
+    QCOMPARE(key(QStringLiteral("task my task (worker)")), QStringLiteral("worker"));
     QCOMPARE(key(QStringLiteral("task Task-12")), QString()); // no coroutine named
     QCOMPARE(key(QStringLiteral("worker-1 (tid 7)")), QString());
     QCOMPARE(key(QStringLiteral("task Task-12 (worker)"), LaneKind::Lock), QString());
