@@ -101,7 +101,7 @@ void paintTaskGroup(const TimelineContext &ctx, QPainter &p, const TaskGroup &gr
         f.setPixelSize(11);
         p.setFont(f);
         const QFontMetrics fm(f);
-        const int w = std::min(fm.horizontalAdvance(text) + 8, r.width());
+        const int w = std::min(fm.horizontalAdvance(text) + 14, r.width()); // (a little over: never elided)
         const int x = std::clamp(r.left() + firstAlive + 4, r.left(), r.right() - w);
         const QRect box(x, r.top() + 3, w, fm.height() + 2);
         QColor back = ctx.palette.background;
