@@ -61,6 +61,15 @@ private:
         w.startRun();
         QVERIFY(done.wait(60000));
     }
+    // What the recorder holds, as a trace from 0 to `end`.
+    static void takeAll(Recorder &rec, Trace &trace, std::int64_t end)
+    {
+        trace.setRegistry(rec.lanes(), rec.objects());
+        rec.drain([&](const Event *e, std::size_t n) { trace.ingest(e, n); });
+        trace.commit();
+        trace.setStart(0);
+        trace.setEnd(end);
+    }
     // The viewport y of a lane's middle, found through the view's own hit test on the label column.
     static int laneY(TimelineView *view, const QString &name)
     {
@@ -268,11 +277,7 @@ void TestLanes::taskGroupOpensOnAClick()
         b->recordAt(900'000, EventKind::ThreadEnd, 0, 0);
     }
     Trace trace;
-    trace.setRegistry(rec.lanes(), rec.objects());
-    rec.drain([&](const Event *e, std::size_t n) { trace.ingest(e, n); });
-    trace.commit();
-    trace.setStart(0);
-    trace.setEnd(1'000'000);
+    takeAll(rec, trace, 1'000'000);
     TimelineView *view = w.view();
     view->setCurrent(&trace, QStringLiteral("tasks"));
     view->traceChanged();
@@ -310,11 +315,7 @@ void TestLanes::labelTooltipHasTheWholeName()
     b->recordAt(0, EventKind::ThreadStart, 0, 0);
     b->recordAt(1'000'000, EventKind::ThreadEnd, 0, 0);
     Trace trace;
-    trace.setRegistry(rec.lanes(), rec.objects());
-    rec.drain([&](const Event *e, std::size_t n) { trace.ingest(e, n); });
-    trace.commit();
-    trace.setStart(0);
-    trace.setEnd(1'000'000);
+    takeAll(rec, trace, 1'000'000);
     TimelineView *view = w.view();
     view->setCurrent(&trace, QStringLiteral("long names"));
     view->traceChanged();

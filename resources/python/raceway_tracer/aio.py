@@ -4,6 +4,7 @@ when it is done. Steps are seen where the loop runs its callbacks (Handle._run),
 and every task is covered without touching the script. An asyncio.Lock is traced as a threading.Lock
 is: a lane of its own, and a task's wait for it drawn as that wait."""
 
+import itertools
 import os
 import sys
 import time
@@ -154,7 +155,7 @@ def _loop_was_busy(w, loop, blocker, began, queued):
     those waiting for a lock (the wait ends where they take it)."""
     asyncio = sys.modules.get("asyncio")
     try:
-        ready = [h for i, h in zip(range(queued), loop._ready)]
+        ready = list(itertools.islice(loop._ready, queued))
         now = loop.time()
         due = [h for h in loop._scheduled if not h.cancelled() and h.when() <= now]
         tasks = asyncio.all_tasks(loop) if due else ()

@@ -33,6 +33,7 @@ void paintTaskGroup(const TimelineContext &ctx, QPainter &p, const TaskGroup &gr
     p.fillRect(QRect(r.left(), r.top(), r.width(), 1), ctx.palette.grid);
     // Column by column, each state a run of columns of the same height (one rectangle per run).
     std::vector<int> lowY(std::size_t(columns), bottom + 1);
+    std::vector<double> below(std::size_t(columns), 0); // per column, the tasks stacked so far
     for (const State st : stackOrder) {
         const auto s = std::size_t(st);
         const QColor colour = ctx.palette.state(st);
@@ -51,12 +52,8 @@ void paintTaskGroup(const TimelineContext &ctx, QPainter &p, const TaskGroup &gr
             int y0 = y1;
             if (n > 0.001) {
                 // From the counts below it and this one, rounded together: the stack never loses a pixel.
-                double below = 0;
-                for (const State under : stackOrder) {
-                    if (under == st) break;
-                    below += counts[std::size_t(c)][std::size_t(under)];
-                }
-                y0 = bottom + 1 - int(std::lround((below + n) * perTask));
+                below[std::size_t(c)] += n;
+                y0 = bottom + 1 - int(std::lround(below[std::size_t(c)] * perTask));
                 if (y0 >= y1 && n * perTask >= 0.25) y0 = y1 - 1; // one task among thousands still shows
             }
             lowY[std::size_t(c)] = std::min(y0, y1);
@@ -74,10 +71,7 @@ void paintTaskGroup(const TimelineContext &ctx, QPainter &p, const TaskGroup &gr
     std::array<double, stateCount> sum{};
     int alive = 0, firstAlive = -1;
     for (int c = 0; c < columns; ++c) {
-        double total = 0;
-        for (const State st : stackOrder)
-            total += counts[std::size_t(c)][std::size_t(st)];
-        if (total < 0.5) continue;
+        if (below[std::size_t(c)] < 0.5) continue; // (all of its stack: the tasks alive there)
         ++alive;
         if (firstAlive < 0) firstAlive = c;
         for (const State st : stackOrder)
