@@ -81,7 +81,8 @@ std::vector<TaskGroup> TimelinePainter::groupedTasks(const std::vector<std::size
 
 int TimelinePainter::scaledTaskGroupHeight(double scale) const
 {
-    return scale == 1.0 ? taskGroupHeight : std::max(36, int(std::lround(taskGroupHeight * scale)));
+    // Never shorter than its label: its name on two lines, and under it what it draws and its scale.
+    return scale == 1.0 ? taskGroupHeight : std::max(54, int(std::lround(taskGroupHeight * scale)));
 }
 
 int TimelinePainter::lanesHeight(double scale) const
