@@ -43,10 +43,12 @@ void SelfSampler::start()
     });
 }
 
-void SelfSampler::stop()
+void SelfSampler::stop(std::int64_t until)
 {
     if (!m_thread.stop()) return;
     sample();
+    while (m_samples.size() > 1 && m_samples.back().first >= until)
+        m_samples.pop_back();
     ThreadBuffer *lane =
         m_recorder.createBuffer(m_recorder.addLane(QStringLiteral("Raceway itself"), LaneKind::Observer));
     lane->markObserver();

@@ -25,7 +25,9 @@ public:
     SelfSampler &operator=(const SelfSampler &) = delete;
 
     void start();
-    void stop(); // takes a last reading and records the lane
+    // Takes a last reading and records the lane, up to `until` (the run's end): a collector that fell
+    // behind stops it late, and its readings after the run would draw every lane on past its end.
+    void stop(std::int64_t until = INT64_MAX);
 
     // After stop(): CPU time over [start, stop] of Raceway's own threads and of the workload's threads
     // in this process (child processes are not in it), from the kernel's per-thread counts.

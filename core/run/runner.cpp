@@ -65,7 +65,8 @@ bool Runner::collect(double budgetMs)
     if (m_finished || !m_controller) return m_finished;
     // Read before draining: everything the workers wrote happened before m_done was released.
     const bool done = m_done.load(std::memory_order_acquire);
-    if (done && m_self) m_self->stop(); // its last reading is drained with the workers' last events
+    // Its last reading is drained with the workers' last events; none after the run's end.
+    if (done && m_self) m_self->stop(m_endNs);
     const std::int64_t deadline = nowNs() + std::int64_t(budgetMs * 1e6);
     // Objects first: an object is added after the lane it is drawn on, so every lane the objects name
     // is in the lanes read next (the other way round, a lane and its object added in between would
