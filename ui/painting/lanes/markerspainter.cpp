@@ -188,10 +188,17 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
         for (const MarkerCluster &b : badges) {
             // At the lane's start the badge keeps inside the plot, whole, instead of under the label column.
             const QRect box(std::max(r.left(), int(b.x) - 4), r.top(), int(badgeWidth(b.writes)), 11);
-            p.setPen(outline);
-            p.setBrush(ctx.palette.lostMarker);
-            p.drawRect(box.adjusted(0, 0, -1, -1));
             const QString text = QString::number(b.writes);
+            if (raster) {
+                // Its outline and inside as two fills: the same pixels as a drawn rectangle with a one-pixel
+                // pen, without the stroker (at a fractional device pixel ratio a third of the frame).
+                p.fillRect(box, ctx.palette.lostOutline);
+                p.fillRect(box.adjusted(1, 1, -1, -1), ctx.palette.lostMarker);
+            } else {
+                p.setPen(outline);
+                p.setBrush(ctx.palette.lostMarker);
+                p.drawRect(box.adjusted(0, 0, -1, -1));
+            }
             if (raster) {
                 int x = box.left() + (box.width() - int(text.size()) * digitWidth) / 2;
                 for (const QChar c : text) {
