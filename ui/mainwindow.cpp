@@ -25,6 +25,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
@@ -43,6 +44,43 @@ QString laneSettingsName(const RunRecord &run)
 {
     return run.scenario() ? run.family() : QStringLiteral("imported");
 }
+
+// The scenario's description: as tall as its text where there is room, and scrolled where there is not
+// (laid out directly it was squeezed under its minimum in a small window, over the list of scenarios, its
+// last lines cut off).
+class DescriptionArea : public QScrollArea
+{
+public:
+    explicit DescriptionArea(QLabel *text)
+    {
+        setWidget(text);
+        setWidgetResizable(true);
+        setFrameShape(QFrame::NoFrame);
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    }
+    QSize sizeHint() const override
+    {
+        const int w = viewport()->width() > 0 ? viewport()->width() : 240;
+        return {QScrollArea::sizeHint().width(), widget()->heightForWidth(w) + 2 * frameWidth()};
+    }
+    QSize minimumSizeHint() const override
+    {
+        return {0, std::min(sizeHint().height(), 3 * fontMetrics().lineSpacing())};
+    }
+
+protected:
+    bool viewportEvent(QEvent *e) override
+    {
+        if (e->type() == QEvent::LayoutRequest) updateGeometry(); // its text changed
+        return QScrollArea::viewportEvent(e);
+    }
+    void resizeEvent(QResizeEvent *e) override
+    {
+        QScrollArea::resizeEvent(e);
+        if (e->size().width() != e->oldSize().width()) updateGeometry(); // the text wraps anew
+    }
+};
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -149,7 +187,7 @@ void MainWindow::buildLayout()
     m_description->setTextFormat(Qt::PlainText);
     m_description->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_description->setMargin(4); // not a style sheet: it would keep the palette of the theme it was set in
-    leftLayout->addWidget(m_description);
+    leftLayout->addWidget(new DescriptionArea(m_description));
     m_formHeading = new QLabel(tr("<b>Parameters</b>"));
     leftLayout->addWidget(m_formHeading);
     m_forms = new QStackedWidget;

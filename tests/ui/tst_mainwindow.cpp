@@ -3,6 +3,9 @@
 
 #include "windowtest.h"
 
+#include <QListWidget>
+#include <QScrollArea>
+
 using namespace raceway;
 using namespace raceway::windowtest;
 
@@ -27,6 +30,7 @@ private Q_SLOTS:
     void comparesWithAnyEarlierRun();
     void historyStaysBounded();
     void differenceFormatting();
+    void descriptionKeepsClearOfTheList();
 };
 
 void TestMainWindow::initTestCase()
@@ -466,4 +470,46 @@ void TestMainWindow::differenceFormatting()
 }
 
 QTEST_MAIN(TestMainWindow)
+
+void TestMainWindow::descriptionKeepsClearOfTheList()
+{
+    // The scenario's description, whatever the scenario and the window's size: never over the list of
+    // scenarios, whole where there is room, scrolled where there is not (in a small window it was laid over
+    // the list, its last lines cut off).
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QListWidget *list = w.scenarioList();
+    QLabel *text = nullptr; // the label showing the scenario's description, wherever it is placed
+    for (auto *label : w.findChildren<QLabel *>())
+        if (label->wordWrap() && label->text().startsWith(QStringLiteral("Several threads"))) text = label;
+    QVERIFY(text);
+    for (const QSize size : {QSize(1280, 800), QSize(640, 400)}) {
+        w.resize(size);
+        for (int row = 0; row < list->count(); ++row) {
+            list->setCurrentRow(row);
+            QTest::qWait(20); // the layout follows the new text
+            const QString where =
+                QStringLiteral("%1x%2, %3").arg(size.width()).arg(size.height()).arg(list->item(row)->text());
+            const QRect listRect(list->mapTo(&w, QPoint(0, 0)), list->size());
+            const QRect shown = text->visibleRegion().boundingRect();
+            const QRect shownRect(text->mapTo(&w, shown.topLeft()), shown.size());
+            QVERIFY2(!shownRect.isEmpty(), qPrintable(where));
+            QVERIFY2(!listRect.intersects(shownRect), qPrintable(where));
+            const int needed = text->heightForWidth(text->width());
+            if (size.height() >= 800) {
+                QVERIFY2(shown.height() >= needed,
+                         qPrintable(where + QStringLiteral(" shown %1 needed %2 area %3")
+                                                .arg(shown.height())
+                                                .arg(needed)
+                                                .arg(text->parentWidget()->height()))); // whole
+            } else {
+                // Every line can be scrolled to.
+                auto *area = qobject_cast<QScrollArea *>(text->parentWidget()->parentWidget());
+                QVERIFY2(area && text->height() >= needed, qPrintable(where));
+            }
+        }
+    }
+}
+
 #include "tst_mainwindow.moc"
