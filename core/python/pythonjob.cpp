@@ -1,6 +1,7 @@
 #include "pythonjob.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -11,6 +12,9 @@
 #include <QVersionNumber>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <set>
 
 namespace raceway::py {
@@ -79,7 +83,52 @@ QString findPython(const QString &requested, QString *error)
     return path;
 }
 
+namespace {
+
+// What each interpreter answered, for a while: the window asks again whenever a script is chosen (and
+// it ran the interpreter on its own thread twice each time: 0.7 s under pyenv's shim, the window frozen).
+// A file changed since is asked again.
+struct ProbeAnswer
+{
+    QDateTime modified;
+    qint64 size = 0;
+    std::chrono::steady_clock::time_point at;
+    PythonInfo info;
+};
+std::mutex probeMutex;
+std::map<QString, ProbeAnswer> probeAnswers;
+constexpr auto probeKept = std::chrono::seconds(60);
+
+PythonInfo runProbe(const QString &path, QString *error);
+
+} // namespace
+
 PythonInfo probePython(const QString &path, QString *error)
+{
+    const QFileInfo file(path);
+    const QDateTime modified = file.lastModified();
+    const qint64 size = file.size();
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(probeMutex);
+        if (const auto it = probeAnswers.find(path);
+            it != probeAnswers.end() && it->second.modified == modified && it->second.size == size &&
+            now - it->second.at < probeKept) {
+            const PythonInfo &info = it->second.info;
+            if (error && !info.problem.isEmpty())
+                *error = QStringLiteral("'%1' is %2").arg(path, info.problem);
+            return info;
+        }
+    }
+    PythonInfo info = runProbe(path, error);
+    std::lock_guard lock(probeMutex);
+    probeAnswers[path] = {modified, size, now, info};
+    return info;
+}
+
+namespace {
+
+PythonInfo runProbe(const QString &path, QString *error)
 {
     // -E and -S: no environment, no site packages: only the interpreter answers, in a few milliseconds.
     // The code runs on Python 2 too, so that it can say what it is.
@@ -117,6 +166,8 @@ PythonInfo probePython(const QString &path, QString *error)
     }
     return info;
 }
+
+} // namespace
 
 QString interpreterLabel(const PythonInfo &info)
 {
