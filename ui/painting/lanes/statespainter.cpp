@@ -66,6 +66,15 @@ struct ColumnTally
             objOf[st] = obj;
         }
     }
+    // A vote of `weight` for `st`; the object of its first vote stays.
+    void vote(std::size_t st, double weight, std::uint16_t obj)
+    {
+        if (!seen(st)) {
+            touched[std::size_t(count++)] = std::uint8_t(st);
+            objOf[st] = obj;
+        }
+        share[st] += weight;
+    }
     bool seen(std::size_t st) const
     {
         for (int k = 0; k < count; ++k)
@@ -151,6 +160,7 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     // walk over an array 32 times smaller than the transitions, in which every column's buckets vote
     // with their dominant state's time. The transitions themselves are touched only past the last
     // complete bucket.
+    ColumnTally tally;
     const auto &Bk = lane.buckets;
     const std::ptrdiff_t visible = lane.indexAt(m.end) - std::max<std::ptrdiff_t>(0, lane.indexAt(m.start));
     if (double(visible) > double(width) * 4 * Lane::bucketSize && !Bk.empty()) {
@@ -161,28 +171,21 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
         const std::int64_t bucketsEnd = T[Bk.size() * Lane::bucketSize];
         while (x < width && columnStart(x + 1) <= bucketsEnd) {
             const std::int64_t tb = columnStart(x + 1);
-            std::array<double, stateCount> share{};
-            // Each state's object from a bucket it dominates: the chosen state's (a process running is
-            // coloured by its own core, never by the lock another bucket waited for).
-            std::array<std::uint16_t, stateCount> objOf{};
+            // Each state's object from the first bucket it dominates: the chosen state's (a process running
+            // is coloured by its own core, never by the lock another bucket waited for).
             const std::size_t first = b;
-            for (; b < Bk.size() && Bk[b].start < tb; ++b) {
-                if (share[int(Bk[b].dominant)] == 0) objOf[int(Bk[b].dominant)] = Bk[b].obj;
-                share[int(Bk[b].dominant)] += double(Bk[b].dominantNs) + 1;
-            }
+            for (; b < Bk.size() && Bk[b].start < tb; ++b)
+                tally.vote(std::size_t(Bk[b].dominant), double(Bk[b].dominantNs) + 1, Bk[b].obj);
             if (b == first) { // no bucket starts in this column: the one spanning it colours it
                 const Bucket &spanning = Bk[b == 0 ? 0 : b - 1];
-                share[int(spanning.dominant)] += 1;
-                objOf[int(spanning.dominant)] = spanning.obj;
+                tally.vote(std::size_t(spanning.dominant), 1, spanning.obj);
             }
-            share[int(State::Idle)] = -1;
-            const auto best = std::size_t(std::max_element(share.begin(), share.end()) - share.begin());
-            addRun(State(best), objOf[best], x, x + 1);
+            const auto [best, bestObj] = tally.take();
+            addRun(best, bestObj, x, x + 1);
             ++x;
         }
     }
     const auto less = [](std::int64_t a, std::int64_t b) { return a < b; };
-    ColumnTally tally;
     std::size_t cursor = std::size_t(std::max<std::ptrdiff_t>(0, lane.indexAt(columnStart(x))));
     bool cursorExact = false; // true when cursor is known to be the transition in force at ta
     std::size_t lastCount = 1;
