@@ -18,9 +18,11 @@
 #include <QApplication>
 #include <QImage>
 #include <QMutex>
+#include <QWheelEvent>
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -273,6 +275,44 @@ static void BM_OverviewOnly(benchmark::State &state)
     }
 }
 BENCHMARK(BM_OverviewOnly)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+// Input to frame: real wheel events sent to the window's view holding a 10M-event run (1920x1000, shown),
+// each followed by the paint it asks for; the time from the event's delivery to the end of that paint.
+// Three steps in, three out, over and over, around the middle. Median and p99 as counters.
+static void BM_InputToFrame(benchmark::State &state)
+{
+    const Trace &trace = syntheticTrace(state.range(0));
+    TimelineView view;
+    view.resize(1920, 1000);
+    view.setCurrent(&trace, QStringLiteral("this run"));
+    view.show();
+    QApplication::processEvents();
+    QWidget *target = view.viewport();
+    const QPointF at(target->width() * 0.6, target->height() / 2.0);
+    std::vector<double> ms;
+    int step = 0;
+    for (auto _ : state) {
+        const int delta = (step++ / 3) % 2 == 0 ? 120 : -120;
+        QWheelEvent wheel(at, target->mapToGlobal(at), QPoint(), QPoint(0, delta), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        const std::int64_t before = view.zoom()->end() - view.zoom()->start();
+        const auto a = std::chrono::steady_clock::now();
+        QApplication::sendEvent(target, &wheel);
+        target->repaint();
+        if (view.zoom()->end() - view.zoom()->start() == before)
+            state.SkipWithError("the wheel did not zoom");
+        const double took =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
+        state.SetIterationTime(took / 1000);
+        ms.push_back(took);
+    }
+    std::sort(ms.begin(), ms.end());
+    if (!ms.empty()) {
+        state.counters["median_ms"] = ms[ms.size() / 2];
+        state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+    }
+}
+BENCHMARK(BM_InputToFrame)->Arg(10'000'000)->UseManualTime()->Iterations(120)->Unit(benchmark::kMillisecond);
 
 // A worker process streaming events as fast as it can, into the parent's recorder: the same path as a
 // process scenario (read the pipe, parse 16-byte records, record them on the worker's lane).
