@@ -31,9 +31,11 @@ template <typename It, typename Less> void sortRuns(It begin, It end, Less less)
     }
 }
 
-// Sorts what arrived since the last commit into the sorted part, then splits off everything before
-// `upTo`: that is returned (in order), the rest stays for later.
-template <typename List, typename Less> auto takeBefore(List &list, std::int64_t upTo, Less less)
+// Sorts what arrived since the last commit into the sorted part, then moves everything before `upTo`
+// into `taken` (in order; its earlier contents go, its room stays: a live run commits sixty times a
+// second, and a fresh vector each time was a fresh mapping to fault in), the rest staying for later.
+template <typename List, typename Less, typename Out>
+void takeBefore(List &list, std::int64_t upTo, Less less, Out &taken)
 {
     auto &v = list.items;
     const auto mid = v.begin() + std::ptrdiff_t(list.sorted);
@@ -41,10 +43,9 @@ template <typename List, typename Less> auto takeBefore(List &list, std::int64_t
     std::inplace_merge(v.begin(), mid, v.end(), less);
     const auto split =
         std::lower_bound(v.begin(), v.end(), upTo, [](const auto &x, std::int64_t t) { return x.t < t; });
-    std::decay_t<decltype(v)> taken(v.begin(), split);
+    taken.assign(v.begin(), split);
     v.erase(v.begin(), split);
     list.sorted = v.size();
-    return taken;
 }
 
 } // namespace raceway::pendingmerge

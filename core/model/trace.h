@@ -409,6 +409,9 @@ private:
         return lists[lane];
     }
     std::vector<PendingList<PendingTransition>> m_pendingTransitions; // indexed by lane
+    // What a commit takes and merges, kept with their room from one commit to the next.
+    std::vector<PendingTransition> m_takenTransitions, m_mergedTransitions;
+    std::vector<PendingPoint> m_takenPoints, m_mergedPoints;
     std::vector<PendingList<PendingPoint>> m_pendingPoints;
     // What events past the budget would add to a counter's lane goes here and is let go.
     PendingList<PendingPoint> m_ignoredPoints{{}, 0, true};

@@ -348,8 +348,9 @@ void Trace::commit(std::int64_t upTo)
         auto &list = m_pendingTransitions[laneIndex];
         if (list.items.empty()) continue;
         // (A lambda, not the function itself: the merge inlines it.)
-        auto pending =
-            takeBefore(list, upTo, [](const auto &x, const auto &y) { return releaseFirst(x, y); });
+        auto &pending = m_takenTransitions;
+        takeBefore(
+            list, upTo, [](const auto &x, const auto &y) { return releaseFirst(x, y); }, pending);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         // Once the lane goes on as a summary, what other threads still recorded there goes into it too
@@ -364,7 +365,8 @@ void Trace::commit(std::int64_t upTo)
         }
         const auto from =
             std::upper_bound(lane.times.begin(), lane.times.end(), pending.front().t) - lane.times.begin();
-        std::vector<PendingTransition> merged;
+        auto &merged = m_mergedTransitions;
+        merged.clear();
         merged.reserve(lane.times.size() - std::size_t(from) + pending.size());
         for (std::size_t i = std::size_t(from); i < lane.times.size(); ++i)
             merged.push_back({lane.times[i], lane.states[i], lane.objs[i]});
@@ -379,7 +381,9 @@ void Trace::commit(std::int64_t upTo)
     for (std::size_t laneIndex = 0; laneIndex < m_pendingPoints.size(); ++laneIndex) {
         auto &list = m_pendingPoints[laneIndex];
         if (list.items.empty()) continue;
-        auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; });
+        auto &pending = m_takenPoints;
+        takeBefore(
+            list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; }, pending);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         // Once the lane goes on as a summary, what other threads still recorded there goes into it.
@@ -407,7 +411,8 @@ void Trace::commit(std::int64_t upTo)
         // The stored tail that the batch overlaps goes back to deltas and is merged with it.
         std::int64_t a = from == 0 ? 0 : s[from - 1].a;
         std::int64_t b = from == 0 ? 0 : s[from - 1].b;
-        std::vector<PendingPoint> tail;
+        auto &tail = m_mergedPoints;
+        tail.clear();
         tail.reserve(s.size() - from + pending.size());
         for (std::size_t i = from; i < s.size(); ++i)
             tail.push_back({s[i].t, s[i].a - (i == 0 ? 0 : s[i - 1].a), s[i].b - (i == 0 ? 0 : s[i - 1].b)});

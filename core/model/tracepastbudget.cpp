@@ -148,7 +148,8 @@ void Trace::commitPastTransitions(std::int64_t upTo)
         auto &list = m_pastTransitions[laneIndex];
         if (list.items.empty()) continue;
         const auto order = [](const auto &x, const auto &y) { return releaseFirst(x, y); }; // inlined
-        auto pending = takeBefore(list, upTo, order);
+        auto &pending = m_takenTransitions;
+        takeBefore(list, upTo, order, pending);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         StateSummary &sum = lane.pastBudget;
@@ -182,7 +183,9 @@ void Trace::commitPastBudget(std::int64_t upTo)
     for (std::size_t laneIndex = 0; laneIndex < m_pastPoints.size(); ++laneIndex) {
         auto &list = m_pastPoints[laneIndex];
         if (list.items.empty()) continue;
-        const auto pending = takeBefore(list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; });
+        auto &pending = m_takenPoints;
+        takeBefore(
+            list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; }, pending);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         SeriesSummary &sum = lane.pastSeries;
