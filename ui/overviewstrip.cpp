@@ -81,7 +81,7 @@ void OverviewStrip::renderMiniature()
 {
     const QRect r = plotRect();
     const qreal dpr = devicePixelRatioF();
-    m_miniature = QImage(r.size() * dpr, QImage::Format_RGB32);
+    if (m_miniature.size() != r.size() * dpr) m_miniature = QImage(r.size() * dpr, QImage::Format_RGB32);
     m_miniature.setDevicePixelRatio(dpr);
     const bool dark = palette().color(QPalette::Base).lightness() < 128;
     const TimelinePalette pal = dark ? TimelinePalette::dark() : TimelinePalette::light();

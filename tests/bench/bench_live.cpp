@@ -150,23 +150,32 @@ BENCHMARK(BM_PeakBytesPerEvent)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
 
-// The window during counter 4 x 20,000,000 unpaced: every event-loop turn (a timer's collect slice,
-// then a frame) is timed for 4 s; then Stop, timed until the workers are joined.
+// The window during counter 4 x 20,000,000 unpaced (1280x800), or 64 threads (1920x1080): every event-loop
+// turn (a timer's collect slice, then a frame) is timed for 4 s; then Stop, timed until the workers are
+// joined. Run the binary with QT_SCALE_FACTOR=2 for a HiDPI window.
 static void BM_WindowDuringHeavyRun(benchmark::State &state)
 {
     QStandardPaths::setTestModeEnabled(true); // the window's settings go to a test location, not the user's
+    const auto threads = state.range(1);
     for (auto _ : state) {
         MainWindow window;
-        window.resize(1280, 800);
+        window.resize(threads > 4 ? QSize(1920, 1080) : QSize(1280, 800));
         window.show();
         window.selectScenario(QStringLiteral("counter"));
         const Scenario &s = *Registry::builtin().find(QStringLiteral("counter"));
         window.form()->setValues(
-            paramsFor(s, {QStringLiteral("threads=4"), QStringLiteral("iterations=20000000"),
+            paramsFor(s, {QStringLiteral("threads=%1").arg(threads), QStringLiteral("iterations=20000000"),
                           QStringLiteral("pace_us=0"), QStringLiteral("window_ns=100"),
                           state.range(0) ? QStringLiteral("lock=on") : QStringLiteral("lock=off")}));
         window.startRun();
         std::vector<double> turns;
+        auto sched = [] {
+            QFile f(QStringLiteral("/proc/thread-self/schedstat"));
+            f.open(QIODevice::ReadOnly);
+            const auto w = f.readAll().trimmed().split(' ');
+            return std::pair{w[0].toLongLong(), w[1].toLongLong()};
+        };
+        const auto s0 = sched();
         QElapsedTimer run;
         run.start();
         while (run.elapsed() < 4000 && window.isRunning()) {
@@ -175,6 +184,9 @@ static void BM_WindowDuringHeavyRun(benchmark::State &state)
             turns.push_back(double(nowNs() - t0) / 1e6);
             QThread::usleep(200);
         }
+        const auto s1 = sched();
+        state.counters["gui_cpu_ms"] = double(s1.first - s0.first) / 1e6;
+        state.counters["gui_runqueue_ms"] = double(s1.second - s0.second) / 1e6;
         const std::int64_t stop = nowNs();
         window.stopRun();
         while (window.runner() && !window.runner()->workersJoined())
@@ -188,9 +200,10 @@ static void BM_WindowDuringHeavyRun(benchmark::State &state)
     }
 }
 BENCHMARK(BM_WindowDuringHeavyRun)
-    ->Arg(0)
-    ->Arg(1)
-    ->ArgName("lock")
+    ->Args({0, 4})
+    ->Args({1, 4})
+    ->Args({0, 64})
+    ->ArgNames({"lock", "threads"})
     ->Iterations(1)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
