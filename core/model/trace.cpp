@@ -178,6 +178,26 @@ void Trace::summarise(Lane &l)
         }
     l.buckets.push_back(
         {l.times[from], std::uint32_t(std::min<std::int64_t>(share[best], UINT32_MAX)), State(best), obj});
+    if (l.buckets.size() % Lane::bucketSize == 0) summariseCoarse(l);
+}
+
+void Trace::summariseCoarse(Lane &l)
+{
+    const std::size_t from = l.coarse.size() * Lane::bucketSize, to = from + Lane::bucketSize;
+    std::array<std::int64_t, stateCount> votes{};
+    for (std::size_t k = from; k < to; ++k)
+        votes[std::size_t(l.buckets[k].dominant)] += std::int64_t(l.buckets[k].dominantNs) + 1;
+    votes[std::size_t(State::Idle)] = -1; // as a column: Idle never wins
+    const auto best = std::size_t(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    std::uint16_t obj = 0;
+    for (std::size_t k = from; k < to; ++k)
+        if (l.buckets[k].dominant == State(best)) {
+            obj = l.buckets[k].obj;
+            break;
+        }
+    l.coarse.push_back({l.buckets[from].start,
+                        std::uint32_t(std::clamp<std::int64_t>(votes[best], 0, UINT32_MAX)), State(best),
+                        obj});
 }
 
 void Trace::truncate(Lane &l, std::size_t size)
@@ -188,11 +208,14 @@ void Trace::truncate(Lane &l, std::size_t size)
     // A bucket stays valid only while the transition that ends it is still there.
     const std::size_t complete = size == 0 ? 0 : (size - 1) / Lane::bucketSize;
     if (l.buckets.size() > complete) l.buckets.resize(complete);
+    if (l.coarse.size() > l.buckets.size() / Lane::bucketSize)
+        l.coarse.resize(l.buckets.size() / Lane::bucketSize);
 }
 
 void Trace::appendLane(Lane lane)
 {
     lane.buckets.clear();
+    lane.coarse.clear();
     lane.statesSeen = 0;
     lane.coresSeen = 0;
     lane.seriesLow = lane.seriesHigh = 0;
@@ -264,6 +287,7 @@ void Trace::compact()
         l.instants.shrink_to_fit();
         l.series.shrink_to_fit();
         l.buckets.shrink_to_fit();
+        l.coarse.shrink_to_fit();
     }
 }
 
@@ -299,8 +323,8 @@ std::size_t Trace::bytesStored() const
     std::size_t bytes = 0;
     for (const Lane &l : m_lanes) {
         bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() +
-                 l.instants.bytes() + l.series.bytes() + l.buckets.bytes() + l.pastBudget.bytes() +
-                 l.pastSeries.bytes() + l.slices.bytesStored();
+                 l.instants.bytes() + l.series.bytes() + l.buckets.bytes() + l.coarse.bytes() +
+                 l.pastBudget.bytes() + l.pastSeries.bytes() + l.slices.bytesStored();
     }
     for (const QString &text : m_sliceArgs)
         bytes += std::size_t(text.size()) * 2;

@@ -131,7 +131,11 @@ struct Lane
     std::uint8_t coreWaitSources = 0;
     std::uint32_t coresSeen = 0; // bit per core (mod 32) this lane ran on: obj of its Running states
     Column<Bucket> buckets;      // complete buckets only: bucket b covers transitions [b*32, b*32+32)
-    Column<SitePoint> sites;     // sorted by time: where in the code its waits and contended holds were
+    // A level coarser: bucket c stands for buckets [c*32, c*32+32), their votes (each bucket's dominant
+    // state, its time plus one) tallied as a pixel column would, so that a column holding hundreds of
+    // buckets reads a few of these instead (a 100M-event run zoomed out).
+    Column<Bucket> coarse;
+    Column<SitePoint> sites; // sorted by time: where in the code its waits and contended holds were
     // Past the event budget: what the lane did from pastBudget.start() on, as shares of its time per bucket
     // (empty where the lane's own events reach the end). Its transitions stop where this begins.
     StateSummary pastBudget;
@@ -324,6 +328,7 @@ private:
     void push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj);
     static void truncate(Lane &lane, std::size_t size);
     static void summarise(Lane &lane);
+    static void summariseCoarse(Lane &lane); // the next coarse bucket, from the 32 buckets it stands for
     int objectLane(std::uint8_t obj) const { return obj < m_objects.size() ? m_objects[obj].lane : -1; }
     LaneKind objectLaneKind(std::uint8_t obj) const // Thread when the object has no lane
     {

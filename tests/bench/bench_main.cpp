@@ -145,13 +145,18 @@ static void BM_RenderZoomedOut(benchmark::State &state)
 {
     renderFrame(state, 1.0);
 }
-BENCHMARK(BM_RenderZoomedOut)->Arg(16000)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RenderZoomedOut)
+    ->Arg(16000)
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->Arg(100'000'000)
+    ->Unit(benchmark::kMillisecond);
 
 static void BM_RenderZoomedIn(benchmark::State &state)
 {
     renderFrame(state, 0.01);
 }
-BENCHMARK(BM_RenderZoomedIn)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RenderZoomedIn)->Arg(10'000'000)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 
 // 10,000 asyncio tasks of one coroutine (each started, waiting for a lock, holding it, sleeping, done:
 // 70,000 events) drawn as one task group's lane (taskgroups.h) at 1920x1080: the frame, whole run
@@ -257,8 +262,9 @@ static void BM_TimelineWithOverview(benchmark::State &state)
         view.viewport()->render(&lanes);
         strip.render(&overview);
     }
+    state.counters["stored_bytes_per_event"] = double(trace.bytesStored()) / double(trace.eventCount());
 }
-BENCHMARK(BM_TimelineWithOverview)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TimelineWithOverview)->Arg(10'000'000)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 
 static void BM_OverviewOnly(benchmark::State &state)
 {

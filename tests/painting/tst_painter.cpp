@@ -5,6 +5,8 @@
 #include "lanes/rasterfill.h"
 #include "paintertest.h"
 
+#include <map>
+
 using namespace raceway;
 using namespace raceway::testing;
 using namespace raceway::paintertest;
@@ -130,6 +132,7 @@ void TestPainter::denseLanesShowTheDominantState_data()
     QTest::addColumn<int>("cycles");             // 2 transitions each
     QTest::newRow("sampled columns") << 20000;   // ~28 transitions per pixel
     QTest::newRow("bucket summaries") << 400000; // ~550 per pixel: drawn from bucket summaries
+    QTest::newRow("coarse buckets") << 2000000;  // ~2,800 per pixel: from buckets of 32 buckets
 }
 
 void TestPainter::denseLanesShowTheDominantState()
@@ -162,6 +165,22 @@ void TestPainter::denseLanesShowTheDominantState()
     const int area = waits.width() * (waits.height() - 4);
     QVERIFY(count(img, waits, pal.state(State::Waiting)) > area * 9 / 10);
     QVERIFY(count(img, runs, pal.state(State::Running)) > area * 9 / 10);
+    // Each coarse bucket is its 32 buckets' vote (each bucket's state, its time plus one), Idle never.
+    for (const std::uint16_t lane : lanes) {
+        const Lane &ln = trace.lane(lane);
+        QCOMPARE(ln.coarse.size(), ln.buckets.size() / Lane::bucketSize);
+        for (std::size_t c = 0; c < ln.coarse.size(); ++c) {
+            std::map<State, std::int64_t> votes;
+            for (std::size_t b = c * Lane::bucketSize; b < (c + 1) * Lane::bucketSize; ++b)
+                if (ln.buckets[b].dominant != State::Idle)
+                    votes[ln.buckets[b].dominant] += std::int64_t(ln.buckets[b].dominantNs) + 1;
+            const auto most = std::max_element(
+                votes.begin(), votes.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+            QVERIFY(most != votes.end());
+            QCOMPARE(ln.coarse[c].dominant, most->first);
+            QCOMPARE(ln.coarse[c].start, ln.buckets[c * Lane::bucketSize].start);
+        }
+    }
 }
 
 void TestPainter::handOversShowASeam()

@@ -158,18 +158,18 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
 
     // Very dense lanes (many buckets per pixel) are drawn from the bucket summaries alone: a linear
     // walk over an array 32 times smaller than the transitions, in which every column's buckets vote
-    // with their dominant state's time. The transitions themselves are touched only past the last
-    // complete bucket.
+    // with their dominant state's time; denser still, over the coarse buckets, 32 times smaller again
+    // (then the buckets after the last coarse one). The transitions themselves are touched only past
+    // the last complete bucket.
     ColumnTally tally;
-    const auto &Bk = lane.buckets;
     const std::ptrdiff_t visible = lane.indexAt(m.end) - std::max<std::ptrdiff_t>(0, lane.indexAt(m.start));
-    if (double(visible) > double(width) * 4 * Lane::bucketSize && !Bk.empty()) {
+    // Columns from x on while they end by `end`, each from the buckets of `Bk` that start in it.
+    auto walk = [&](const Column<Bucket> &Bk, std::int64_t end) {
         // b: the first bucket that starts at or after the current column's start.
         auto b = std::size_t(std::lower_bound(Bk.begin(), Bk.end(), columnStart(x),
                                               [](const Bucket &k, std::int64_t t) { return k.start < t; }) -
                              Bk.begin());
-        const std::int64_t bucketsEnd = T[Bk.size() * Lane::bucketSize];
-        while (x < width && columnStart(x + 1) <= bucketsEnd) {
+        while (x < width && columnStart(x + 1) <= end) {
             const std::int64_t tb = columnStart(x + 1);
             // Each state's object from the first bucket it dominates: the chosen state's (a process running
             // is coloured by its own core, never by the lock another bucket waited for).
@@ -184,7 +184,12 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
             addRun(best, bestObj, x, x + 1);
             ++x;
         }
-    }
+    };
+    constexpr double perBucket = Lane::bucketSize;
+    if (double(visible) > double(width) * 2 * perBucket * perBucket && !lane.coarse.empty())
+        walk(lane.coarse, T[lane.coarse.size() * Lane::bucketSize * Lane::bucketSize]);
+    if (double(visible) > double(width) * 4 * perBucket && !lane.buckets.empty())
+        walk(lane.buckets, T[lane.buckets.size() * Lane::bucketSize]);
     const auto less = [](std::int64_t a, std::int64_t b) { return a < b; };
     std::size_t cursor = std::size_t(std::max<std::ptrdiff_t>(0, lane.indexAt(columnStart(x))));
     bool cursorExact = false; // true when cursor is known to be the transition in force at ta
