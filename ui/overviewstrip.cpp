@@ -130,6 +130,21 @@ void OverviewStrip::renderMiniature()
         const auto less = [](std::int64_t a, std::int64_t b) { return a < b; };
         auto cursor = lane.times.begin();
         std::ptrdiff_t stride = 1;
+        // Where a pixel holds many transitions, its colour is the bucket's there (the state that filled
+        // most of its 32 transitions' time), or the coarse bucket's (of 1,024) where it holds thousands (a
+        // run of 100M events): a walk along a small array instead of a jump into a large one per pixel.
+        const double perPixel = double(lane.times.size()) / double(w);
+        const Column<Bucket> *summary = nullptr;
+        std::size_t span = 0;
+        if (perPixel > 2048.0 && !lane.coarse.empty()) {
+            summary = &lane.coarse;
+            span = Lane::bucketSize * Lane::bucketSize;
+        } else if (perPixel > 64.0 && !lane.buckets.empty()) {
+            summary = &lane.buckets;
+            span = Lane::bucketSize;
+        }
+        const std::int64_t summaryEnd = summary ? lane.times[summary->size() * span] : INT64_MIN;
+        std::size_t cb = 0;
         for (int x = 0; x < w; ++x) {
             const std::int64_t t = start + std::int64_t((x + 0.5) * nsPerPixel);
             if (t > m_trace->end()) break;
@@ -151,6 +166,13 @@ void OverviewStrip::renderMiniature()
                 }
             } else if (t >= stale && !sum.started()) {
                 continue;
+            } else if (t < summaryEnd) {
+                const Column<Bucket> &bk = *summary;
+                while (cb + 1 < bk.size() && bk[cb + 1].start <= t)
+                    ++cb;
+                if (bk[cb].start > t) continue; // before the lane's first transition
+                s = bk[cb].dominant;
+                obj = bk[cb].obj;
             } else {
                 const auto end = lane.times.end();
                 const auto after =

@@ -280,7 +280,7 @@ static void BM_OverviewOnly(benchmark::State &state)
         strip.render(&overview);
     }
 }
-BENCHMARK(BM_OverviewOnly)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OverviewOnly)->Arg(10'000'000)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 
 // Input to frame: real wheel events sent to the window's view holding a 10M-event run (1920x1000, shown),
 // each followed by the paint it asks for; the time from the event's delivery to the end of that paint.
