@@ -21,6 +21,7 @@ private Q_SLOTS:
     void findJumpsToEachLostUpdateInTurn();
     void selectedRangeShowsTheTracesOwnNumbers();
     void overviewFramesTheVisibleRangeAndMovesIt();
+    void overviewOfADenseRunAgreesWithItsLanes();
     void laneArrangementIsRememberedPerScenario();
 };
 
@@ -470,4 +471,45 @@ void TestWindowTimeline::laneArrangementIsRememberedPerScenario()
 }
 
 QTEST_MAIN(TestWindowTimeline)
+void TestWindowTimeline::overviewOfADenseRunAgreesWithItsLanes()
+{
+    // A thread holding a lock 30 % of its time in holds far shorter than a pixel, 400,000 of them: its
+    // lane and the lock's are drawn as what fills most of each pixel's time (running, free), and so is
+    // the strip above them (it was the state at each pixel's middle: blue about a third of the way).
+    Trace trace;
+    trace.setRegistry(
+        {{QStringLiteral("thread 1"), LaneKind::Thread}, {QStringLiteral("lock"), LaneKind::Lock}},
+        {{}, {QStringLiteral("lock"), 1}});
+    trace.setStart(0);
+    std::vector<Event> ev{{0, 0, 0, EventKind::ThreadStart, 0}};
+    std::int64_t t = 0;
+    for (int k = 0; k < 400'000; ++k) {
+        ev.push_back({t += 700, 0, 0, EventKind::LockAcquired, 1});
+        ev.push_back({t += 300, 0, 0, EventKind::LockReleased, 1});
+    }
+    trace.ingest(ev.data(), ev.size());
+    trace.commit();
+    trace.setEnd(t);
+    TimelineZoom zoom;
+    zoom.setSpan(trace.end() - trace.start());
+    OverviewStrip strip(&zoom);
+    strip.resize(1600, strip.sizeHint().height());
+    strip.setTrace(&trace);
+    QImage image(strip.size(), QImage::Format_RGB32);
+    strip.render(&image);
+    const QRect plot = strip.plotRect().adjusted(2, 2, -2, -2);
+    const TimelinePalette pal = TimelinePalette::light();
+    int running = 0, held = 0;
+    for (int y = plot.top(); y <= plot.bottom(); ++y)
+        for (int x = plot.left(); x <= plot.right(); ++x) {
+            const QRgb c = image.pixel(x, y);
+            running += c == pal.state(State::Running).rgb();
+            held += c == pal.state(State::Held).rgb() || c == pal.state(State::Holding).rgb();
+        }
+    const int area = plot.width() * plot.height();
+    qInfo("of %d pixels: %d running, %d held or holding", area, running, held);
+    QVERIFY(running > area * 4 / 10); // the thread's row
+    QVERIFY(held < area / 20);
+}
+
 #include "tst_windowtimeline.moc"
