@@ -2,6 +2,7 @@
 // the lock-off run, holding and waiting in the lock-on run, the dominant state of dense lanes, hand-over
 // seams, markers clustered until zoomed in, and a drawer for every lane kind.
 
+#include "lanes/corerunslane.h"
 #include "lanes/rasterfill.h"
 #include "paintertest.h"
 
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void overlappingMarkersClusterUntilZoomedIn();
     void everyLaneKindHasADrawer();
     void longLaneNamesKeepBothEnds();
+    void coreLaneNumbersAreWhole();
     void longNoteLeavesTheTitle();
     void valueLanesSayTheirScale_data();
     void valueLanesSayTheirScale();
@@ -491,6 +493,26 @@ void TestPainter::longLaneNamesKeepBothEnds()
     QVERIFY(label(0) != label(2)); // names that differ at the end: different labels
     QVERIFY(label(5) == label(7));
     QVERIFY(label(4) != label(6));
+}
+
+void TestPainter::coreLaneNumbersAreWhole()
+{
+    // A core's label under its name never cuts a number: whole where it fits, the count rounded where
+    // not, the share alone in the narrowest column (a 79M-event run's said "busy 80 %, 356,030 sw…").
+    QFont font;
+    font.setPixelSize(10);
+    const QFontMetrics fm(font);
+    const QString whole = CoreRunsLane::busyText(80.2, 356'030, 1000, fm);
+    QCOMPARE(whole, QStringLiteral("busy 80 %, 356,030 swaps"));
+    const int wholeWidth = fm.horizontalAdvance(whole);
+    const QString rounded = CoreRunsLane::busyText(80.2, 356'030, wholeWidth - 1, fm);
+    QCOMPARE(rounded, QStringLiteral("busy 80 %, 356k swaps"));
+    QCOMPARE(CoreRunsLane::busyText(80.2, 12'345'678,
+                                    fm.horizontalAdvance(QStringLiteral("busy 80 %, 12M swaps")), fm),
+             QStringLiteral("busy 80 %, 12M swaps"));
+    QCOMPARE(CoreRunsLane::busyText(80.2, 356'030, fm.horizontalAdvance(rounded) - 1, fm),
+             QStringLiteral("busy 80 %"));
+    QCOMPARE(CoreRunsLane::busyText(80.2, 999, 60, fm), QStringLiteral("busy 80 %"));
 }
 
 void TestPainter::longNoteLeavesTheTitle()

@@ -1,6 +1,9 @@
 #include "corerunslane.h"
 
+#include <QFontMetrics>
 #include <QLocale>
+
+#include <cmath>
 
 namespace raceway {
 
@@ -25,10 +28,29 @@ void CoreRunsLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lan
     const std::int64_t span = until - ctx.trace.start();
     const double percent = span > 0 ? 100.0 * double(held) / double(span) : 0;
     const QLocale l;
+    QFont small = p.font();
+    small.setPixelSize(10); // as paintNameAndScale draws it
     paintNameAndScale(ctx, p, lane, text,
                       budget != 0 ? QStringLiteral("busy %1 % to budget").arg(l.toString(percent, 'f', 0))
-                                  : QStringLiteral("busy %1 %, %2 swaps")
-                                        .arg(l.toString(percent, 'f', 0), l.toString(qlonglong(switches))));
+                                  : busyText(percent, switches, text.width(), QFontMetrics(small)));
+}
+
+QString CoreRunsLane::busyText(double percent, std::int64_t switches, int width, const QFontMetrics &metrics)
+{
+    // Cut off, "busy 80 %, 356,030 sw…" said neither number whole.
+    const QLocale l;
+    const QString busy = QStringLiteral("busy %1 %").arg(l.toString(percent, 'f', 0));
+    const QString whole = QStringLiteral("%1, %2 swaps").arg(busy, l.toString(qlonglong(switches)));
+    if (metrics.horizontalAdvance(whole) <= width) return whole;
+    if (switches >= 10'000) {
+        const bool millions = switches >= 10'000'000;
+        const QString rounded =
+            QStringLiteral("%1, %2%3 swaps")
+                .arg(busy, l.toString(qlonglong(std::llround(double(switches) / (millions ? 1e6 : 1e3)))),
+                     millions ? QStringLiteral("M") : QStringLiteral("k"));
+        if (metrics.horizontalAdvance(rounded) <= width) return rounded;
+    }
+    return busy;
 }
 
 void CoreRunsLane::legend(const Lane &lane, LegendEntries &entries) const

@@ -2,6 +2,8 @@
 
 #include "threadlane.h"
 
+#include <QFontMetrics>
+
 namespace raceway {
 
 // One lane per CPU core, "held" by the thread or process that ran on it: built from the kernel's switch
@@ -14,6 +16,9 @@ public:
     void paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
                     const QRect &text) const override;
     void legend(const Lane &lane, LegendEntries &entries) const override;
+    // What the label says under the name, whole within `width` at `metrics`: "busy 80 %, 356,030 swaps",
+    // else with the count rounded ("356k swaps"), else the share alone.
+    static QString busyText(double percent, std::int64_t switches, int width, const QFontMetrics &metrics);
 
 protected:
     StateStyle style() const override { return {.heldAsRunning = true}; }
