@@ -94,6 +94,7 @@ struct ProbeAnswer
     qint64 size = 0;
     std::chrono::steady_clock::time_point at;
     PythonInfo info;
+    QString error; // as runProbe() said it
 };
 std::mutex probeMutex;
 std::map<QString, ProbeAnswer> probeAnswers;
@@ -114,15 +115,15 @@ PythonInfo probePython(const QString &path, QString *error)
         if (const auto it = probeAnswers.find(path);
             it != probeAnswers.end() && it->second.modified == modified && it->second.size == size &&
             now - it->second.at < probeKept) {
-            const PythonInfo &info = it->second.info;
-            if (error && !info.problem.isEmpty())
-                *error = QStringLiteral("'%1' is %2").arg(path, info.problem);
-            return info;
+            if (error && !it->second.error.isEmpty()) *error = it->second.error;
+            return it->second.info;
         }
     }
-    PythonInfo info = runProbe(path, error);
+    QString why;
+    PythonInfo info = runProbe(path, &why);
+    if (error && !why.isEmpty()) *error = why;
     std::lock_guard lock(probeMutex);
-    probeAnswers[path] = {modified, size, now, info};
+    probeAnswers[path] = {modified, size, now, info, why};
     return info;
 }
 

@@ -6,6 +6,7 @@
 #include "runner.h"
 
 #include <QTest>
+#include <QThread>
 
 #include <algorithm>
 #include <initializer_list>
@@ -14,8 +15,10 @@
 
 namespace raceway::testing {
 
+// collectEveryMs: a collector that reads only that often (one that falls behind), else as the CLI's.
 inline std::unique_ptr<Runner> runScenario(const QString &id, const QStringList &args,
-                                           std::uint64_t maxEvents = Runner::defaultMaxEvents())
+                                           std::uint64_t maxEvents = Runner::defaultMaxEvents(),
+                                           unsigned collectEveryMs = 0)
 {
     const Scenario *scenario = Registry::builtin().find(id);
     if (!scenario) qFatal("no scenario %s", qPrintable(id));
@@ -24,7 +27,11 @@ inline std::unique_ptr<Runner> runScenario(const QString &id, const QStringList 
     if (!params) qFatal("bad parameters: %s", qPrintable(error));
     auto runner = std::make_unique<Runner>(*scenario, *params, maxEvents);
     runner->start();
-    runner->wait();
+    if (collectEveryMs == 0)
+        runner->wait();
+    else
+        while (!runner->collect(50))
+            QThread::msleep(collectEveryMs);
     return runner;
 }
 

@@ -335,18 +335,9 @@ void TestPastBudget::pastTheBudgetTheLockIsHeldAsItsHoldersSay()
     // for as long as the collector was late: Raceway's own lane was read to the collector's own time).
     QFETCH(int, pauseMs);
     QFETCH(QString, iterations);
-    const Scenario *scenario = Registry::builtin().find(QStringLiteral("counter"));
-    QString error;
-    const auto params = ParamValues::parse(
-        scenario->params(), {QStringLiteral("threads=4"), iterations, QStringLiteral("lock=on")}, &error);
-    QVERIFY2(params, qPrintable(error));
-    auto r = std::make_unique<Runner>(*scenario, *params, 8192);
-    r->start();
-    if (pauseMs == 0)
-        r->wait();
-    else
-        while (!r->collect(50))
-            QThread::msleep(unsigned(pauseMs));
+    auto r = runScenario(QStringLiteral("counter"),
+                         {QStringLiteral("threads=4"), iterations, QStringLiteral("lock=on")}, 8192,
+                         unsigned(pauseMs));
     const Trace &t = r->trace();
     QVERIFY(t.budgetReached() != 0);
     const auto locks = lanesOfKind(t, LaneKind::Lock);

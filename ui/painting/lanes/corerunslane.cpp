@@ -28,11 +28,10 @@ void CoreRunsLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lan
     const std::int64_t span = until - ctx.trace.start();
     const double percent = span > 0 ? 100.0 * double(held) / double(span) : 0;
     const QLocale l;
-    QFont small = p.font();
-    small.setPixelSize(10); // as paintNameAndScale draws it
     paintNameAndScale(ctx, p, lane, text,
-                      budget != 0 ? QStringLiteral("busy %1 % to budget").arg(l.toString(percent, 'f', 0))
-                                  : busyText(percent, switches, text.width(), QFontMetrics(small)));
+                      budget != 0
+                          ? QStringLiteral("busy %1 % to budget").arg(l.toString(percent, 'f', 0))
+                          : busyText(percent, switches, text.width(), QFontMetrics(scaleFont(p.font()))));
 }
 
 QString CoreRunsLane::busyText(double percent, std::int64_t switches, int width, const QFontMetrics &metrics)

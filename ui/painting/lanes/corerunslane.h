@@ -2,8 +2,6 @@
 
 #include "threadlane.h"
 
-#include <QFontMetrics>
-
 namespace raceway {
 
 // One lane per CPU core, "held" by the thread or process that ran on it: built from the kernel's switch

@@ -80,13 +80,19 @@ void LaneDrawer::paintNameAndScale(const TimelineContext &ctx, QPainter &p, cons
     }
     paintName(p, lane.name, text.adjusted(0, 1, 0, 0), Qt::AlignTop);
     p.save();
-    QFont small = p.font();
-    small.setPixelSize(10);
+    const QFont small = scaleFont(p.font());
     p.setFont(small);
     p.setPen(ctx.palette.mutedText);
     p.drawText(text.adjusted(0, 0, 0, -1), Qt::AlignBottom | Qt::AlignLeft,
                QFontMetrics(small).elidedText(scale, Qt::ElideRight, text.width()));
     p.restore();
+}
+
+QFont LaneDrawer::scaleFont(const QFont &font)
+{
+    QFont small = font;
+    small.setPixelSize(10);
+    return small;
 }
 
 void LaneDrawer::legend(const Lane &lane, LegendEntries &entries) const

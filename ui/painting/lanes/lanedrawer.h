@@ -69,6 +69,7 @@ protected:
 
     static void paintNameAndScale(const TimelineContext &ctx, QPainter &p, const Lane &lane,
                                   const QRect &text, const QString &scale);
+    static QFont scaleFont(const QFont &font); // the smaller font paintNameAndScale() writes the line under
 };
 
 } // namespace raceway

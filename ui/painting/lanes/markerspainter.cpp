@@ -191,21 +191,19 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
             const QString text = QString::number(b.writes);
             if (raster) {
                 // Its outline and inside as two fills: the same pixels as a drawn rectangle with a one-pixel
-                // pen, without the stroker (at a fractional device pixel ratio a third of the frame).
+                // pen, without the stroker (at a fractional device pixel ratio a third of the frame); its
+                // digits blitted.
                 p.fillRect(box, ctx.palette.lostOutline);
                 p.fillRect(box.adjusted(1, 1, -1, -1), ctx.palette.lostMarker);
-            } else {
-                p.setPen(outline);
-                p.setBrush(ctx.palette.lostMarker);
-                p.drawRect(box.adjusted(0, 0, -1, -1));
-            }
-            if (raster) {
                 int x = box.left() + (box.width() - int(text.size()) * digitWidth) / 2;
                 for (const QChar c : text) {
                     p.drawImage(QPoint(x, box.top()), digitImages[std::size_t(c.unicode() - u'0')]);
                     x += digitWidth;
                 }
             } else {
+                p.setPen(outline);
+                p.setBrush(ctx.palette.lostMarker);
+                p.drawRect(box.adjusted(0, 0, -1, -1));
                 p.setPen(ctx.palette.lostOutline);
                 p.setFont(badgeFont);
                 p.drawText(box, Qt::AlignCenter, text);

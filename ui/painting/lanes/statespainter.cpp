@@ -54,12 +54,21 @@ struct ColumnTally
     std::array<double, stateCount> share{};
     std::array<double, stateCount> longest{};
     std::array<std::uint16_t, stateCount> objOf{};
-    std::array<std::uint8_t, stateCount> touched{};
+    std::array<std::uint8_t, stateCount> touched{}; // the states in it, in the order they came
     int count = 0;
+    std::uint32_t seen = 0; // bit per state in touched
 
+    // True the first time `st` comes in this column.
+    bool note(std::size_t st)
+    {
+        if (seen & (1u << st)) return false;
+        seen |= 1u << st;
+        touched[std::size_t(count++)] = std::uint8_t(st);
+        return true;
+    }
     void add(std::size_t st, double length, std::uint16_t obj)
     {
-        if (share[st] == 0 && longest[st] == 0 && !seen(st)) touched[std::size_t(count++)] = std::uint8_t(st);
+        note(st);
         share[st] += std::max(length, 0.0);
         if (length > longest[st]) {
             longest[st] = length;
@@ -69,17 +78,8 @@ struct ColumnTally
     // A vote of `weight` for `st`; the object of its first vote stays.
     void vote(std::size_t st, double weight, std::uint16_t obj)
     {
-        if (!seen(st)) {
-            touched[std::size_t(count++)] = std::uint8_t(st);
-            objOf[st] = obj;
-        }
+        if (note(st)) objOf[st] = obj;
         share[st] += weight;
-    }
-    bool seen(std::size_t st) const
-    {
-        for (int k = 0; k < count; ++k)
-            if (touched[std::size_t(k)] == st) return true;
-        return false;
     }
     // The state with the most time, Idle never (a column is drawn as what happened in it); the first of
     // equals; Running where nothing had time. Then empty again.
@@ -102,6 +102,7 @@ struct ColumnTally
             objOf[st] = 0;
         }
         count = 0;
+        seen = 0;
         return {State(best), obj};
     }
 };
