@@ -8,6 +8,7 @@
 #include <array>
 #include <climits>
 #include <cstring>
+#include <utility>
 
 namespace raceway {
 
@@ -167,8 +168,14 @@ void Trace::summarise(Lane &l)
     const std::size_t b = l.buckets.size();
     const std::size_t from = b * Lane::bucketSize, to = from + Lane::bucketSize;
     std::array<std::int64_t, stateCount> share{};
-    for (std::size_t k = from; k < to; ++k)
+    bool active = false; // anything but Idle in it
+    for (std::size_t k = from; k < to; ++k) {
         share[std::size_t(l.states[k])] += l.times[k + 1] - l.times[k];
+        active |= l.states[k] != State::Idle;
+    }
+    // As a column: Idle only where nothing else happened (a loop with nothing to do 90 % of the time and
+    // waiting the rest is drawn waiting, as its transitions are).
+    if (active) share[std::size_t(State::Idle)] = -1;
     const auto best = std::size_t(std::max_element(share.begin(), share.end()) - share.begin());
     std::uint16_t obj = 0;
     for (std::size_t k = from; k < to; ++k)
@@ -187,8 +194,13 @@ void Trace::summariseCoarse(Lane &l)
     std::array<std::int64_t, stateCount> votes{};
     for (std::size_t k = from; k < to; ++k)
         votes[std::size_t(l.buckets[k].dominant)] += std::int64_t(l.buckets[k].dominantNs) + 1;
-    votes[std::size_t(State::Idle)] = -1; // as a column: Idle never wins
-    const auto best = std::size_t(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    // As a column: Idle only where every bucket is idle.
+    const std::int64_t idle = std::exchange(votes[std::size_t(State::Idle)], -1);
+    auto best = std::size_t(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    if (votes[best] <= 0) {
+        best = std::size_t(State::Idle);
+        votes[best] = idle;
+    }
     std::uint16_t obj = 0;
     for (std::size_t k = from; k < to; ++k)
         if (l.buckets[k].dominant == State(best)) {

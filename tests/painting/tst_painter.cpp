@@ -139,23 +139,32 @@ void TestPainter::denseLanesShowTheDominantState_data()
 
 void TestPainter::denseLanesShowTheDominantState()
 {
-    // Lane 0 waits 90% of the time, lane 1 runs 90% of the time, in cycles far below a pixel.
+    // Lane 0 waits 90% of the time, lane 1 runs 90% of the time, lane 2 has nothing to do 90% of the time
+    // and waits the rest, lane 3 has nothing to do at all (told so again and again), in cycles far below a
+    // pixel.
     QFETCH(int, cycles);
     Recorder rec;
     TracedMutex mutex(rec, QStringLiteral("m"));
-    const std::uint16_t lanes[2] = {rec.addLane(QStringLiteral("waits"), LaneKind::Thread),
-                                    rec.addLane(QStringLiteral("runs"), LaneKind::Thread)};
+    const std::uint16_t lanes[4] = {rec.addLane(QStringLiteral("waits"), LaneKind::Thread),
+                                    rec.addLane(QStringLiteral("runs"), LaneKind::Thread),
+                                    rec.addLane(QStringLiteral("idles"), LaneKind::Thread),
+                                    rec.addLane(QStringLiteral("only idle"), LaneKind::Thread)};
+    const EventKind first[4] = {EventKind::ThreadStart, EventKind::ThreadStart, EventKind::IdleBegin,
+                                EventKind::IdleBegin};
+    const EventKind second[4] = {EventKind::LockRequested, EventKind::LockRequested, EventKind::LockRequested,
+                                 EventKind::IdleBegin};
+    const int firstNs[4] = {10, 90, 90, 50};
     Trace trace;
     trace.setRegistry(rec.lanes(), {});
     trace.setStart(0);
-    for (int l = 0; l < 2; ++l) {
+    for (int l = 0; l < 4; ++l) {
         std::vector<Event> ev;
         std::int64_t t = 0;
         for (int c = 0; c < cycles; ++c) {
-            ev.push_back({t, 0, lanes[l], EventKind::ThreadStart, 0});
-            t += l == 0 ? 10 : 90;
-            ev.push_back({t, 0, lanes[l], EventKind::LockRequested, 0});
-            t += l == 0 ? 90 : 10;
+            ev.push_back({t, 0, lanes[l], first[l], 0});
+            t += firstNs[l];
+            ev.push_back({t, 0, lanes[l], second[l], 0});
+            t += 100 - firstNs[l];
         }
         trace.ingest(ev.data(), ev.size());
         trace.commit();
@@ -167,7 +176,16 @@ void TestPainter::denseLanesShowTheDominantState()
     const int area = waits.width() * (waits.height() - 4);
     QVERIFY(count(img, waits, pal.state(State::Waiting)) > area * 9 / 10);
     QVERIFY(count(img, runs, pal.state(State::Running)) > area * 9 / 10);
-    // Each coarse bucket is its 32 buckets' vote (each bucket's state, its time plus one), Idle never.
+    // A column is drawn as what happened in it, never as nothing where something did, and never as what
+    // did not happen (the idle lanes were drawn running from bucket summaries, where a bucket's state was
+    // "idle" and a column of such buckets fell back to running).
+    const QRect idles = l.lanes[lanes[2]], onlyIdle = l.lanes[lanes[3]];
+    QVERIFY(count(img, idles, pal.state(State::Waiting)) > area * 9 / 10);
+    QCOMPARE(count(img, idles, pal.state(State::Running)), 0);
+    for (const State st : {State::Running, State::Waiting, State::Holding, State::Sleeping})
+        QCOMPARE(count(img, onlyIdle, pal.state(st)), 0);
+    // Each coarse bucket is its 32 buckets' vote (each bucket's state, its time plus one), Idle only where
+    // every bucket is idle.
     for (const std::uint16_t lane : lanes) {
         const Lane &ln = trace.lane(lane);
         QCOMPARE(ln.coarse.size(), ln.buckets.size() / Lane::bucketSize);
@@ -178,8 +196,7 @@ void TestPainter::denseLanesShowTheDominantState()
                     votes[ln.buckets[b].dominant] += std::int64_t(ln.buckets[b].dominantNs) + 1;
             const auto most = std::max_element(
                 votes.begin(), votes.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
-            QVERIFY(most != votes.end());
-            QCOMPARE(ln.coarse[c].dominant, most->first);
+            QCOMPARE(ln.coarse[c].dominant, most == votes.end() ? State::Idle : most->first);
             QCOMPARE(ln.coarse[c].start, ln.buckets[c * Lane::bucketSize].start);
         }
     }

@@ -81,12 +81,12 @@ struct ColumnTally
         if (note(st)) objOf[st] = obj;
         share[st] += weight;
     }
-    // The state with the most time, Idle never (a column is drawn as what happened in it); the first of
-    // equals; Running where nothing had time. Then empty again.
+    // The state with the most time, Idle only where nothing else came (a column is drawn as what happened
+    // in it); the first of equals. Then empty again.
     std::pair<State, std::uint16_t> take()
     {
-        std::size_t best = std::size_t(State::Running);
-        double most = 0;
+        std::size_t best = std::size_t(State::Idle);
+        double most = -1;
         for (int k = 0; k < count; ++k) {
             const std::size_t st = touched[std::size_t(k)];
             if (st == std::size_t(State::Idle)) continue;
