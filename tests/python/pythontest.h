@@ -41,7 +41,8 @@ protected:
         QProcess p;
         p.setWorkingDirectory(m_dir.path());
         p.start(QStringLiteral(RACEWAY_BINARY), args);
-        if (!p.waitForFinished(timeoutMs)) {
+        const bool finished = p.waitForFinished(timeoutMs);
+        if (!finished) {
             p.kill();
             p.waitForFinished();
         }
@@ -49,6 +50,12 @@ protected:
                  p.readAllStandardOutput(),
                  p.readAllStandardError(),
                  {}};
+        // A failure that says why: a run too slow for its time (a loaded machine, a sanitizer) is not a
+        // crash.
+        if (!finished)
+            r.err += "\n(the test stopped raceway after " + QByteArray::number(timeoutMs / 1000) + " s)";
+        else if (r.status != 0)
+            r.err += "\n(exit status " + QByteArray::number(r.status) + ")";
         r.json = QJsonDocument::fromJson(r.out).object();
         return r;
     }
