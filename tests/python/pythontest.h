@@ -54,8 +54,6 @@ protected:
         // crash.
         if (!finished)
             r.err += "\n(the test stopped raceway after " + QByteArray::number(timeoutMs / 1000) + " s)";
-        else if (r.status != 0)
-            r.err += "\n(exit status " + QByteArray::number(r.status) + ")";
         r.json = QJsonDocument::fromJson(r.out).object();
         return r;
     }
