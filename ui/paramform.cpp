@@ -114,7 +114,8 @@ void ParamForm::setSpecs(const QList<ParamSpec> &specs)
             edit->setObjectName(QStringLiteral("list"));
             edit->setValidator(new QRegularExpressionValidator(
                 QRegularExpression(QStringLiteral("\\s*-?\\d*(\\s*,\\s*-?\\d*)*\\s*")), edit));
-            edit->setPlaceholderText(QStringLiteral("1,2,3"));
+            // A list that may be empty says what empty means (a schedule: nobody is held).
+            edit->setPlaceholderText(spec.minItems == 0 ? tr("none, e.g. 1,2,1,2") : QStringLiteral("1,2,3"));
             connect(edit, &QLineEdit::textChanged, this, &ParamForm::changed);
             w = edit;
             break;

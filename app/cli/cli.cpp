@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "execute.h"
+#include "explore.h"
 #include "options.h"
 #include "outputfile.h"
 #include "registry.h"
@@ -53,14 +54,16 @@ int describe(const QStringList &args, QTextStream &out, QTextStream &err)
     out << s->id() << " — " << s->title() << "\n\n" << s->description() << "\n\nParameters:\n";
     for (const ParamSpec &p : s->params()) {
         out << "  " << p.name << '\n';
-        out << "      type " << p.typeName() << ", default " << p.formatValue(p.defaultValue)
+        const QString def = p.formatValue(p.defaultValue);
+        out << "      type " << p.typeName() << ", default " << (def.isEmpty() ? QStringLiteral("none") : def)
             << (p.unit.isEmpty() ? QString() : QLatin1Char(' ') + p.unit) << ", allowed " << p.allowedValues()
             << '\n';
         out << "      " << p.help << '\n';
     }
     out << "\nExample: raceway run " << s->id();
     for (const ParamSpec &p : s->params())
-        out << ' ' << p.name << '=' << p.formatValue(p.defaultValue);
+        if (const QString def = p.formatValue(p.defaultValue); !def.isEmpty())
+            out << ' ' << p.name << '=' << def;
     out << '\n';
     out.flush();
     return 0;
@@ -120,6 +123,10 @@ QString usageText()
         "                            the script a second after it is found, exit 1; wait: leave it "
         "running);\n"
         "                            arguments after \"--\" all go to the script\n"
+        "  explore SCENARIO [name=value ...] [--json] [--limit N]\n"
+        "                            every order of the scenario's step points (a counter's reads and\n"
+        "                            writes), each run on real threads, and how many orders give each\n"
+        "                            outcome (lost updates); refuses more than N orders (default 100,000)\n"
         "  pythons [--json]          the Python interpreters found (PATH, pyenv, RACEWAY_PYTHON, the\n"
         "                            free-threaded build): path, version, gil or free-threaded\n"
         "\n"
@@ -156,9 +163,10 @@ bool isCliInvocation(const QStringList &args)
 
 QString windowFile(const QStringList &args)
 {
-    static const QStringList verbs = {
-        QStringLiteral("help"), QStringLiteral("list"),  QStringLiteral("describe"), QStringLiteral("run"),
-        QStringLiteral("show"), QStringLiteral("trace"), QStringLiteral("pythons")};
+    static const QStringList verbs = {QStringLiteral("help"),     QStringLiteral("list"),
+                                      QStringLiteral("describe"), QStringLiteral("run"),
+                                      QStringLiteral("show"),     QStringLiteral("trace"),
+                                      QStringLiteral("pythons"),  QStringLiteral("explore")};
     // Qt's own window options may stand around it (`raceway -geometry 1280x800 run.raceway`).
     static const QStringList valued = {
         QStringLiteral("-platform"),           QStringLiteral("-style"),
@@ -199,10 +207,11 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
     if (verb == QLatin1String("show")) return show(rest, out, err);
     if (verb == QLatin1String("trace")) return traceScript(rest, out, err);
     if (verb == QLatin1String("pythons")) return listPythons(rest, out, err);
+    if (verb == QLatin1String("explore")) return explore(rest, out, err);
     return usageError(
-        err,
-        QStringLiteral("unknown command '") + verb +
-            QStringLiteral("' (commands: list, describe, run, show, trace, pythons, --help, --version)"));
+        err, QStringLiteral("unknown command '") + verb +
+                 QStringLiteral(
+                     "' (commands: list, describe, run, explore, show, trace, pythons, --help, --version)"));
 }
 
 } // namespace raceway

@@ -148,10 +148,12 @@ QString ParamSpec::allowedValues() const
     case ParamType::Choice:
         return choices.join(QStringLiteral(", "));
     case ParamType::IntList:
-        return QStringLiteral("1 to %1 comma-separated whole numbers, each %2..%3")
+        return QStringLiteral("%1 %2 comma-separated whole numbers, each %3..%4%5")
+            .arg(minItems == 0 ? QStringLiteral("up to") : QStringLiteral("%1 to").arg(minItems))
             .arg(maxItems)
             .arg(min)
-            .arg(max);
+            .arg(max)
+            .arg(minItems == 0 ? QStringLiteral(", or nothing") : QString());
     case ParamType::Text:
         return QStringLiteral("%1, or text of at most %2 characters").arg(defaultValue.toString()).arg(max);
     }
@@ -193,7 +195,7 @@ bool ParamSpec::accepts(const QVariant &value) const
         return choices.contains(value.toString());
     case ParamType::IntList: {
         const QVariantList list = value.toList();
-        if (value.typeId() != QMetaType::QVariantList || list.isEmpty() || list.size() > maxItems)
+        if (value.typeId() != QMetaType::QVariantList || list.size() < minItems || list.size() > maxItems)
             return false;
         return std::all_of(list.begin(), list.end(), [this](const QVariant &v) {
             bool ok = false;
@@ -215,6 +217,7 @@ std::optional<QVariant> ParamSpec::parse(const QString &raw, QString *error) con
         if (error) *error = QStringLiteral("parameter '") + name + QStringLiteral("': ") + why + allowed;
         return std::nullopt;
     };
+    if (text.isEmpty() && type == ParamType::IntList && minItems == 0) return QVariant(QVariantList());
     if (text.isEmpty()) return fail(QStringLiteral("empty value"));
     switch (type) {
     case ParamType::Int: {

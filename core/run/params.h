@@ -57,6 +57,13 @@ struct ParamSpec
     static ParamSpec intList(const QString &name, const QList<qlonglong> &def, std::int64_t min,
                              std::int64_t max, int maxItems, const QString &help);
     int maxItems = 0; // IntList only
+    int minItems = 1; // IntList only: 0 lets it be empty (written as nothing: `schedule=`)
+    ParamSpec orEmpty() const
+    {
+        ParamSpec s = *this;
+        s.minItems = 0;
+        return s;
+    }
     // Any text of at most maxLength characters with no control characters (a path); `suggestions`
     // are offered, not required.
     static ParamSpec text(const QString &name, const QString &def, int maxLength,

@@ -2,6 +2,8 @@
 
 #include <QLocale>
 
+#include <algorithm>
+
 #include <chrono>
 
 namespace raceway {
@@ -44,12 +46,25 @@ QString Scenario::headline(const ParamValues &params, const QList<Metric> &) con
 QString raceTitle(const QString &id, const ParamValues &p)
 {
     const qlonglong threads = p.integer(QStringLiteral("threads"));
-    return QStringLiteral("%1: %2 thread%3 × %4 increments, lock %5")
-        .arg(id)
-        .arg(threads)
-        .arg(threads == 1 ? QString() : QStringLiteral("s"))
-        .arg(QLocale().toString(qlonglong(p.integer(QStringLiteral("iterations")))))
-        .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+    QString title = QStringLiteral("%1: %2 thread%3 × %4 increments, lock %5")
+                        .arg(id)
+                        .arg(threads)
+                        .arg(threads == 1 ? QString() : QStringLiteral("s"))
+                        .arg(QLocale().toString(qlonglong(p.integer(QStringLiteral("iterations")))))
+                        .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+    // The order the threads were made to take their steps in: what made this run's outcome.
+    const QList<qlonglong> schedule = p.integers(QStringLiteral("schedule"));
+    if (!schedule.isEmpty()) {
+        QStringList shown;
+        for (qsizetype i = 0; i < std::min<qsizetype>(schedule.size(), 16); ++i)
+            shown << QString::number(schedule[i]);
+        title += QStringLiteral(", schedule %1%2")
+                     .arg(shown.join(QLatin1Char(',')))
+                     .arg(schedule.size() > 16
+                              ? QStringLiteral("… (%1 steps)").arg(QLocale().toString(schedule.size()))
+                              : QString());
+    }
+    return title;
 }
 
 void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::int64_t actual,

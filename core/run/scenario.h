@@ -3,6 +3,7 @@
 #include "params.h"
 #include "recorder.h"
 #include "results.h"
+#include "stepplan.h"
 
 #include <QList>
 #include <QString>
@@ -100,6 +101,10 @@ public:
     // Which runs are alike: compared with each other, sharing a lane arrangement and an export name.
     // The id, unless one scenario stands for many (a Python run: one family per script).
     virtual QString family(const QList<Metric> &) const { return id(); }
+    // The run's step points for these parameters, when its lesson is an interleaving (a counter's reads
+    // and writes): a `schedule` parameter then makes the threads take them in a chosen order, and
+    // `raceway explore` runs every order. None by default.
+    virtual std::optional<StepPlan> steps(const ParamValues &) const { return std::nullopt; }
     // True when the run records its events some time after they happen and moves the recorder's
     // watermark on itself (Recorder::holdWatermark): the runner holds it at the start until then.
     virtual bool recordsLate() const { return false; }

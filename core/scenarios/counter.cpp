@@ -10,6 +10,8 @@
 #include "countersampler.h"
 #include "racywork.h"
 #include "scenario.h"
+#include "stepgate.h"
+#include "stepplan.h"
 #include "tracedmutex.h"
 
 #include <QThread>
@@ -68,7 +70,30 @@ public:
                                QStringLiteral("Sleep after every increment, outside the lock, so that "
                                               "a run is slow enough to watch."))
                 .withWatchValue(qlonglong(2000)),
+            ParamSpec::intList(QStringLiteral("schedule"), {}, 1, 64, 10'000,
+                               QStringLiteral("Who moves, step by step: each number lets that thread take "
+                                              "one step (its read, then its write, and so on). 1,2,1,2: "
+                                              "both threads read before either writes, and one update is "
+                                              "lost, every time. Empty: the threads race freely; after "
+                                              "the last number, they all do."))
+                .orEmpty(),
         };
+    }
+
+    // The read and the write of every increment, in the order the threads take them.
+    std::optional<StepPlan> steps(const ParamValues &p) const override
+    {
+        return StepPlan{int(p.integer(QStringLiteral("threads"))),
+                        p.integer(QStringLiteral("iterations")),
+                        {QStringLiteral("read"), QStringLiteral("write")},
+                        p.flag(QStringLiteral("lock")),
+                        QStringLiteral("lost_updates"),
+                        QStringLiteral("lost updates")};
+    }
+
+    QString validate(const ParamValues &p) const override
+    {
+        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
     }
 
     QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
@@ -102,6 +127,12 @@ public:
         const std::uint8_t counterObj = rec.addObject(QStringLiteral("counter"), counterLane);
         std::unique_ptr<TracedMutex> mutex;
         if (useLock) mutex = std::make_unique<TracedMutex>(rec, QStringLiteral("lock"));
+        // A schedule holds every thread before its read and before its write until its turn comes.
+        StepGate gate(threads, p.integers(QStringLiteral("schedule")));
+        const bool stepped = gate.holds();
+        const std::uint8_t readTurn = stepped ? rec.addObject(QStringLiteral("its turn to read")) : 0;
+        const std::uint8_t writeTurn = stepped ? rec.addObject(QStringLiteral("its turn to write")) : 0;
+        const auto stop = [&ctx] { return ctx.cancelled(); };
 
         // Slow steps report progress every time; fast ones a few hundred times per thread.
         const std::int64_t stride =
@@ -131,7 +162,7 @@ public:
             lane.record(EventKind::Progress, 0, 0); // progress only: the counter lane is drawn from readings
             std::int64_t reported = 0;
             for (std::int64_t k = 0; k < iterations; ++k) {
-                if (ctx.cancelled()) {
+                if (ctx.cancelled() || (stepped && !gate.pass(index, lane, readTurn, stop))) {
                     lane.record(EventKind::Cancelled);
                     break;
                 }
@@ -155,6 +186,11 @@ public:
                     const std::int64_t until = nowNs() + windowNs;
                     while (nowNs() < until && !ctx.cancelled()) {
                     }
+                }
+                if (stepped && !gate.pass(index, lane, writeTurn, stop)) {
+                    if (mutex) mutex->unlock(lane);
+                    lane.record(EventKind::Cancelled);
+                    break;
                 }
                 completed.fetch_add(1, std::memory_order_relaxed); // counted before the write it precedes
                 const bool switched = lane.switchedSince(mark);
@@ -182,6 +218,7 @@ public:
             }
             if (reported != tally.done) lane.record(EventKind::Progress, 0, std::uint32_t(tally.done));
             lane.record(EventKind::ThreadEnd);
+            if (stepped) gate.leave(index);
             finished.fetch_add(1, std::memory_order_release);
         };
 
@@ -197,6 +234,7 @@ public:
         ctx.markStart(nowNs());
         sampler.start();
         go.store(true, std::memory_order_release);
+        if (stepped) gate.drive(stop);
         for (auto &w : workers)
             w->wait();
         // QThread::wait() is invisible to ThreadSanitizer; the tallies are published through this.

@@ -1,0 +1,208 @@
+#include "explore.h"
+
+#include "options.h"
+#include "registry.h"
+#include "report.h"
+#include "runner.h"
+#include "termination.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QThread>
+
+#include <csignal>
+#include <map>
+
+namespace raceway {
+namespace {
+
+constexpr std::uint64_t defaultLimit = 100'000;
+constexpr std::uint64_t mostAllowed = 10'000'000;
+// A run of a few steps records a few dozen events; this leaves room for thousands of steps.
+constexpr std::uint64_t eventsPerRun = 1 << 16;
+
+QString scenariosWithSteps()
+{
+    QStringList ids;
+    for (const Scenario *s : Registry::builtin().all())
+        if (s->steps(ParamValues::defaults(s->params()))) ids << s->id();
+    return ids.join(QStringLiteral(", "));
+}
+
+QString joined(const QList<qlonglong> &schedule)
+{
+    QStringList parts;
+    for (const qlonglong t : schedule)
+        parts << QString::number(t);
+    return parts.join(QLatin1Char(','));
+}
+
+struct Outcome
+{
+    std::uint64_t orders = 0;
+    QString example; // the first schedule that gave it
+};
+
+} // namespace
+
+int explore(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    if (args.isEmpty() || args.first().startsWith(QLatin1Char('-')))
+        return usageError(err, QStringLiteral("explore needs a scenario (scenarios with step points: %1)")
+                                   .arg(scenariosWithSteps()));
+    const Scenario *scenario = Registry::builtin().find(args.first());
+    if (!scenario)
+        return usageError(err, QStringLiteral("unknown scenario '%1' (scenarios with step points: %2)")
+                                   .arg(args.first(), scenariosWithSteps()));
+    QStringList assignments;
+    bool json = false;
+    std::uint64_t limit = defaultLimit;
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == QLatin1String("--json")) {
+            json = true;
+        } else if (a == QLatin1String("--limit") || a.startsWith(QLatin1String("--limit="))) {
+            QString value;
+            if (a.contains(QLatin1Char('=')))
+                value = a.section(QLatin1Char('='), 1);
+            else if (i + 1 < args.size())
+                value = args[++i];
+            bool ok = false;
+            const qulonglong n = value.toULongLong(&ok);
+            if (!ok || n < 1 || n > mostAllowed)
+                return usageError(err, QStringLiteral("--limit: '%1' is not a number of orders from 1 to %2")
+                                           .arg(value, QLocale().toString(qulonglong(mostAllowed))));
+            limit = n;
+        } else if (a.startsWith(QLatin1Char('-'))) {
+            return usageError(err, QStringLiteral("explore: unknown option '%1' (options: --json, --limit N)").arg(a));
+        } else {
+            assignments << a;
+        }
+    }
+    QString error;
+    const auto params = ParamValues::parse(scenario->params(), assignments, &error);
+    if (!params) return usageError(err, error);
+    const std::optional<StepPlan> plan = scenario->steps(*params);
+    if (!plan)
+        return usageError(err, QStringLiteral("scenario '%1' has no step points to explore (scenarios with "
+                                              "them: %2)")
+                                   .arg(scenario->id(), scenariosWithSteps()));
+    if (!params->integers(QStringLiteral("schedule")).isEmpty())
+        return usageError(err, QStringLiteral("explore runs every schedule itself: leave out schedule= (`raceway "
+                                              "run %1 schedule=...` runs one)")
+                                   .arg(scenario->id()));
+    if (const QString problem = scenario->validate(*params); !problem.isEmpty()) return usageError(err, problem);
+    const QLocale l;
+    const std::uint64_t total = plan->count(limit);
+    if (total > limit) {
+        const std::uint64_t exact = plan->count(UINT64_MAX - 1);
+        const QString many = exact < UINT64_MAX ? l.toString(qulonglong(exact))
+                                                : QStringLiteral("more than %1").arg(l.toString(qulonglong(UINT64_MAX - 1)));
+        return usageError(err, QStringLiteral("explore: %1 orders of the steps, more than the limit of %2 (fewer "
+                                              "threads or iterations have fewer; --limit N allows up to %3)")
+                                   .arg(many, l.toString(qulonglong(limit)), l.toString(qulonglong(mostAllowed))));
+    }
+
+    Termination::install();
+    Termination::reset();
+    std::signal(SIGPIPE, SIG_IGN);
+    QElapsedTimer clock;
+    clock.start();
+    std::map<qlonglong, Outcome> outcomes;
+    std::uint64_t unknown = 0, runs = 0;
+    QString failure;
+    plan->enumerate([&](const QList<qlonglong> &schedule) {
+        if (Termination::count() > 0) return false;
+        ParamValues p = *params;
+        QVariantList values;
+        for (const qlonglong t : schedule)
+            values << t;
+        p.set(QStringLiteral("schedule"), values);
+        Runner runner(*scenario, p, eventsPerRun);
+        runner.start();
+        for (;;) {
+            if (Termination::count() > 0) runner.cancel(); // Ctrl+C: this run stops at its next gate
+            if (!runner.workersJoined()) {
+                QThread::msleep(1);
+                continue;
+            }
+            if (runner.collect(10)) break;
+        }
+        const RunResult &r = runner.result();
+        if (!r.error.isEmpty()) {
+            failure = r.error;
+            return false;
+        }
+        if (r.cancelled) return false;
+        ++runs;
+        const QVariant value = metricValue(r.metrics, plan->outcome);
+        if (!value.isValid()) {
+            ++unknown;
+            return true;
+        }
+        Outcome &o = outcomes[value.toLongLong()];
+        if (o.orders++ == 0) o.example = joined(schedule);
+        return true;
+    });
+    const double seconds = double(clock.elapsed()) / 1000;
+    if (!failure.isEmpty()) {
+        err << "raceway: " << failure << Qt::endl;
+        return 1;
+    }
+    const int signal = Termination::firstSignal();
+    const QString title = scenario->headline(*params, {});
+    if (json) {
+        QJsonObject histogram;
+        QJsonArray list;
+        for (const auto &[value, o] : outcomes) {
+            histogram[QString::number(value)] = qint64(o.orders);
+            list.append(QJsonObject{{plan->outcome, qint64(value)},
+                                    {QStringLiteral("orders"), qint64(o.orders)},
+                                    {QStringLiteral("example"), o.example}});
+        }
+        QJsonObject paramsJson;
+        for (const ParamSpec &spec : scenario->params())
+            if (spec.name != QLatin1String("schedule"))
+                paramsJson[spec.name] = QJsonValue::fromVariant(params->value(spec.name));
+        QJsonObject report{{QStringLiteral("scenario"), scenario->id()},
+                           {QStringLiteral("title"), title},
+                           {QStringLiteral("params"), paramsJson},
+                           {QStringLiteral("steps"), QJsonArray::fromStringList(plan->names)},
+                           {QStringLiteral("steps_per_thread"), qint64(plan->stepsPerThread())},
+                           {QStringLiteral("interleavings"), qint64(total)},
+                           {QStringLiteral("runs"), qint64(runs)},
+                           {plan->outcome + QStringLiteral("_histogram"), histogram},
+                           {QStringLiteral("outcomes"), list},
+                           {QStringLiteral("wall_ms"), double(clock.elapsed())},
+                           {QStringLiteral("cancelled"), signal != 0}};
+        if (unknown > 0) report[QStringLiteral("unknown_outcomes")] = qint64(unknown);
+        out << QJsonDocument(report).toJson(QJsonDocument::Compact) << '\n';
+    } else {
+        out << title << '\n';
+        out << QStringLiteral("%1 orders of %2 steps a thread (%3), each run on real threads: %4 run in %5 s\n")
+                   .arg(l.toString(qulonglong(total)), l.toString(qlonglong(plan->stepsPerThread())),
+                        plan->names.join(QStringLiteral(", ")), l.toString(qulonglong(runs)),
+                        l.toString(seconds, 'f', 2));
+        const QString heading = plan->outcomeLabel;
+        const int width = int(std::max<qsizetype>(heading.size(), 6));
+        out << heading.leftJustified(width) << "  " << QStringLiteral("orders").rightJustified(10) << "  "
+            << QStringLiteral("share").rightJustified(6) << "  first order that gives it\n";
+        for (const auto &[value, o] : outcomes)
+            out << l.toString(value).leftJustified(width) << "  " << l.toString(qulonglong(o.orders)).rightJustified(10)
+                << "  " << QString(l.toString(100.0 * double(o.orders) / double(std::max<std::uint64_t>(runs, 1)), 'f', 0) + QStringLiteral(" %")).rightJustified(6)
+                << "  " << o.example << '\n';
+        if (unknown > 0) out << "unknown" << "  " << unknown << '\n';
+    }
+    out.flush();
+    if (signal != 0) {
+err << "raceway: interrupted (" << signalName(signal) << ") after " << l.toString(qulonglong(runs)) << " of "
+            << l.toString(qulonglong(total)) << " orders" << Qt::endl;
+        return Termination::exitStatus(signal);
+    }
+    return 0;
+}
+
+} // namespace raceway
