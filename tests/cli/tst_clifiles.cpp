@@ -199,7 +199,10 @@ void TestCliFiles::unaskedWorkerFailureExitsOne()
     const QJsonObject o = QJsonDocument::fromJson(app.readAllStandardOutput()).object();
     const QJsonObject m = o.value(QStringLiteral("metrics")).toObject();
     QVERIFY(m.value(QStringLiteral("lost_updates")).isNull());
-    QVERIFY(m.value(QStringLiteral("actual")).toInteger() > 0);
+    // The shared value is still there to read (killed before their first increment, on a loaded machine,
+    // the workers leave it at 0: that happened once, beside another suite).
+    QVERIFY(m.value(QStringLiteral("actual")).isDouble() &&
+            m.value(QStringLiteral("actual")).toInteger() >= 0);
     QVERIFY2(
         o.value(QStringLiteral("problems")).toArray().at(0).toString().contains(QStringLiteral("was killed")),
         QJsonDocument(o).toJson().constData());
