@@ -22,3 +22,4 @@ draw timer timer
 draw ping-pong ping-pong sync=on
 draw bank bank
 draw deadlock deadlock
+draw counter-schedule counter threads=2 iterations=2 schedule=1,2,1,2,2,1,2,1

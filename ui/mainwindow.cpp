@@ -8,6 +8,7 @@
 #include "registry.h"
 #include "resultspanel.h"
 #include "selectionpanel.h"
+#include "stepbar.h"
 #include "theme.h"
 #include "timelineview.h"
 
@@ -96,6 +97,7 @@ MainWindow::MainWindow(QWidget *parent)
         theme != currentTheme())
         applyTheme(theme);
     buildActions();
+    buildStepMode();
     buildMenus();
     buildLayout();
     buildFindBar();
@@ -211,6 +213,7 @@ void MainWindow::buildLayout()
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(0);
     column->addWidget(m_overview);
+    column->addWidget(m_stepBar);
     column->addWidget(m_view, 1);
     setCentralWidget(timeline);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -302,6 +305,9 @@ bool MainWindow::beginRun(QString *error)
     if (!m_wantCompare) m_history->setCompared(0);
     showRuns();
     m_stopping = false;
+    // Step mode: every thread is held at its step points (after the form's schedule) until moved.
+    if (!script && action(QStringLiteral("stepMode"))->isChecked() && scenario->steps(params))
+        record.runner()->steps().setLive(true);
     record.start();
     // A run that cannot say how far it is (a script) shows a busy bar rather than one stuck at 0.
     m_progress->setRange(0, scenario->totalWork(params) > 0 ? 1000 : 0);
@@ -349,6 +355,7 @@ void MainWindow::poll()
     m_progress->setValue(int(fraction * 1000));
     m_events->setText(tr("%1 events").arg(QLocale().toString(qulonglong(trace.eventCount()))));
     showScriptOutput(done);
+    refreshSteps();
     if (done)
         finishRun();
     else
@@ -378,8 +385,10 @@ void MainWindow::finishRun()
         m_resultsDock->raise(); // sharing a tab with the scenario: show what the run measured
     showRuns();
     if (m_view->criticalPathShown()) showCriticalPath(); // for the finished run
+    refreshSteps();
     updateActions();
     Q_EMIT runFinished();
+    if (m_replayPending) QTimer::singleShot(0, this, [this] { replaySteps(); });
 }
 
 void MainWindow::showRuns()
@@ -443,6 +452,7 @@ void MainWindow::updateActions()
     m_pythonForm->setEnabled(!running);
     m_actions.at(QStringLiteral("tracePython"))->setEnabled(!running);
     m_actions.at(QStringLiteral("preferences"))->setEnabled(!running);
+    updateStepActions();
 }
 
 QString MainWindow::statusText() const

@@ -34,6 +34,7 @@ class PreferencesDialog;
 class PythonForm;
 class ResultsPanel;
 class SelectionPanel;
+class StepBar;
 class OverviewStrip;
 class TimelineView;
 
@@ -114,6 +115,11 @@ public:
     OutputPanel *output() const { return m_output; }
     QDockWidget *outputDock() const { return m_outputDock; }
     QListWidget *scenarioList() const { return m_scenarios; }
+    // Step mode (Run > Step Mode, F8): runs hold every thread at its step points; these move them.
+    StepBar *stepBar() const { return m_stepBar; }
+    void stepThread(int thread); // from 1: that thread takes its next step
+    void releaseSteps();         // F6: the rest runs freely
+    void undoStep();             // Ctrl+Z: again on fresh threads, every step but the last
 
 Q_SIGNALS:
     void runFinished();
@@ -144,6 +150,11 @@ private:
     void scenarioPicked(); // the list's current row changed
     std::shared_ptr<const Scenario> preparePythonRun(QString *error); // null when it cannot run
     void showScriptOutput(bool finished);
+    void buildStepMode();
+    void refreshSteps();      // the step bar follows the current run
+    Runner *steppingRunner(); // the current run while it waits for steps, else null
+    void replaySteps();
+    void updateStepActions();
 
     QListWidget *m_scenarios;
     QLabel *m_description;
@@ -189,6 +200,9 @@ private:
     SelectionPanel *m_selection;
     OverviewStrip *m_overview = nullptr;
     QTimer m_selectionTimer;
+    StepBar *m_stepBar = nullptr;
+    QList<qlonglong> m_stepReplay; // Ctrl+Z: the steps to take again once the run shown has stopped
+    bool m_replayPending = false;
 };
 
 } // namespace raceway

@@ -212,6 +212,9 @@ void MainWindow::buildMenus()
     for (const char *name : {"run", "stop", "lock"})
         run->addAction(action(QString::fromLatin1(name)));
     run->addSeparator();
+    for (const char *name : {"stepMode", "stepRelease", "stepUndo"})
+        run->addAction(action(QString::fromLatin1(name)));
+    run->addSeparator();
     run->addAction(action(QStringLiteral("resetParams")));
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (const char *name : {"fit", "zoomIn", "zoomOut"})
@@ -255,6 +258,7 @@ void MainWindow::buildMenus()
         bar->addAction(action(QString::fromLatin1(name)));
     bar->addSeparator();
     bar->addAction(action(QStringLiteral("lock")));
+    bar->addAction(action(QStringLiteral("stepMode")));
     bar->addSeparator();
     for (const char *name : {"fit", "compare", "coresView", "exportPng"})
         bar->addAction(action(QString::fromLatin1(name)));

@@ -77,7 +77,8 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
                                            .arg(value, QLocale().toString(qulonglong(mostAllowed))));
             limit = n;
         } else if (a.startsWith(QLatin1Char('-'))) {
-            return usageError(err, QStringLiteral("explore: unknown option '%1' (options: --json, --limit N)").arg(a));
+            return usageError(
+                err, QStringLiteral("explore: unknown option '%1' (options: --json, --limit N)").arg(a));
         } else {
             assignments << a;
         }
@@ -91,19 +92,23 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
                                               "them: %2)")
                                    .arg(scenario->id(), scenariosWithSteps()));
     if (!params->integers(QStringLiteral("schedule")).isEmpty())
-        return usageError(err, QStringLiteral("explore runs every schedule itself: leave out schedule= (`raceway "
-                                              "run %1 schedule=...` runs one)")
-                                   .arg(scenario->id()));
-    if (const QString problem = scenario->validate(*params); !problem.isEmpty()) return usageError(err, problem);
+        return usageError(err,
+                          QStringLiteral("explore runs every schedule itself: leave out schedule= (`raceway "
+                                         "run %1 schedule=...` runs one)")
+                              .arg(scenario->id()));
+    if (const QString problem = scenario->validate(*params); !problem.isEmpty())
+        return usageError(err, problem);
     const QLocale l;
     const std::uint64_t total = plan->count(limit);
     if (total > limit) {
         const std::uint64_t exact = plan->count(UINT64_MAX - 1);
-        const QString many = exact < UINT64_MAX ? l.toString(qulonglong(exact))
-                                                : QStringLiteral("more than %1").arg(l.toString(qulonglong(UINT64_MAX - 1)));
-        return usageError(err, QStringLiteral("explore: %1 orders of the steps, more than the limit of %2 (fewer "
-                                              "threads or iterations have fewer; --limit N allows up to %3)")
-                                   .arg(many, l.toString(qulonglong(limit)), l.toString(qulonglong(mostAllowed))));
+        const QString many = exact < UINT64_MAX
+                                 ? l.toString(qulonglong(exact))
+                                 : QStringLiteral("more than %1").arg(l.toString(qulonglong(UINT64_MAX - 1)));
+        return usageError(err,
+                          QStringLiteral("explore: %1 orders of the steps, more than the limit of %2 (fewer "
+                                         "threads or iterations have fewer; --limit N allows up to %3)")
+                              .arg(many, l.toString(qulonglong(limit)), l.toString(qulonglong(mostAllowed))));
     }
 
     Termination::install();
@@ -182,7 +187,8 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
         out << QJsonDocument(report).toJson(QJsonDocument::Compact) << '\n';
     } else {
         out << title << '\n';
-        out << QStringLiteral("%1 orders of %2 steps a thread (%3), each run on real threads: %4 run in %5 s\n")
+        out << QStringLiteral(
+                   "%1 orders of %2 steps a thread (%3), each run on real threads: %4 run in %5 s\n")
                    .arg(l.toString(qulonglong(total)), l.toString(qlonglong(plan->stepsPerThread())),
                         plan->names.join(QStringLiteral(", ")), l.toString(qulonglong(runs)),
                         l.toString(seconds, 'f', 2));
@@ -191,15 +197,21 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
         out << heading.leftJustified(width) << "  " << QStringLiteral("orders").rightJustified(10) << "  "
             << QStringLiteral("share").rightJustified(6) << "  first order that gives it\n";
         for (const auto &[value, o] : outcomes)
-            out << l.toString(value).leftJustified(width) << "  " << l.toString(qulonglong(o.orders)).rightJustified(10)
-                << "  " << QString(l.toString(100.0 * double(o.orders) / double(std::max<std::uint64_t>(runs, 1)), 'f', 0) + QStringLiteral(" %")).rightJustified(6)
+            out << l.toString(value).leftJustified(width) << "  "
+                << l.toString(qulonglong(o.orders)).rightJustified(10) << "  "
+                << QString(l.toString(100.0 * double(o.orders) / double(std::max<std::uint64_t>(runs, 1)),
+                                      'f', 0) +
+                           QStringLiteral(" %"))
+                       .rightJustified(6)
                 << "  " << o.example << '\n';
-        if (unknown > 0) out << "unknown" << "  " << unknown << '\n';
+        if (unknown > 0)
+            out << "unknown"
+                << "  " << unknown << '\n';
     }
     out.flush();
     if (signal != 0) {
-err << "raceway: interrupted (" << signalName(signal) << ") after " << l.toString(qulonglong(runs)) << " of "
-            << l.toString(qulonglong(total)) << " orders" << Qt::endl;
+        err << "raceway: interrupted (" << signalName(signal) << ") after " << l.toString(qulonglong(runs))
+            << " of " << l.toString(qulonglong(total)) << " orders" << Qt::endl;
         return Termination::exitStatus(signal);
     }
     return 0;

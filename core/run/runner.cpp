@@ -247,6 +247,14 @@ void Runner::finish()
     m_result.cancelled = m_context.cancelled();
     m_result.error = m_context.error();
     m_result.problems = m_context.problems();
+    // A run in step mode is the schedule its steps made: run again, saved or compared, it is that.
+    if (m_context.steps().live()) {
+        const QList<qlonglong> taken = m_context.steps().state().taken;
+        QVariantList schedule;
+        for (const qlonglong t : taken)
+            schedule << t;
+        m_result.params.set(QStringLiteral("schedule"), schedule);
+    }
     m_finished = true;
 }
 

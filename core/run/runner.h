@@ -66,6 +66,9 @@ public:
     const Trace &trace() const { return m_trace; }
     const RunResult &result() const { return m_result; }
     const Scenario &scenario() const { return m_scenario; }
+    // The window's steps for a run in step mode (set live before start()).
+    StepFeed &steps() { return m_context.steps(); }
+    const StepFeed &steps() const { return m_context.steps(); }
 
 private:
     void finish();

@@ -3,6 +3,7 @@
 #include "params.h"
 #include "recorder.h"
 #include "results.h"
+#include "stepfeed.h"
 #include "stepplan.h"
 
 #include <QList>
@@ -58,6 +59,9 @@ public:
     void reportProblem(const QString &problem) { m_problems << problem; }
     QStringList problems() const { return m_problems; }
     const QList<Metric> &metrics() const { return m_metrics; }
+    // Steps given while it runs (the window's step mode), for a scenario with step points.
+    StepFeed &steps() { return m_steps; }
+    const StepFeed &steps() const { return m_steps; }
 
 private:
     Recorder &m_recorder;
@@ -70,6 +74,7 @@ private:
     QList<Metric> m_metrics; // written by the controller thread only
     QString m_error;
     QStringList m_problems;
+    StepFeed m_steps;
 };
 
 class Scenario

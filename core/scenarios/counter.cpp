@@ -11,7 +11,6 @@
 #include "racywork.h"
 #include "scenario.h"
 #include "stepgate.h"
-#include "stepplan.h"
 #include "tracedmutex.h"
 
 #include <QThread>
@@ -127,8 +126,9 @@ public:
         const std::uint8_t counterObj = rec.addObject(QStringLiteral("counter"), counterLane);
         std::unique_ptr<TracedMutex> mutex;
         if (useLock) mutex = std::make_unique<TracedMutex>(rec, QStringLiteral("lock"));
-        // A schedule holds every thread before its read and before its write until its turn comes.
-        StepGate gate(threads, p.integers(QStringLiteral("schedule")));
+        // A schedule (or the window's step mode) holds every thread before its read and before its write
+        // until its turn comes.
+        StepGate gate(*steps(p), p.integers(QStringLiteral("schedule")), &ctx.steps());
         const bool stepped = gate.holds();
         const std::uint8_t readTurn = stepped ? rec.addObject(QStringLiteral("its turn to read")) : 0;
         const std::uint8_t writeTurn = stepped ? rec.addObject(QStringLiteral("its turn to write")) : 0;

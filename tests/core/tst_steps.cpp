@@ -58,6 +58,7 @@ private Q_SLOTS:
     void aScheduleReplaysExactly();
     void shortSchedulesLetTheRestRunFreely();
     void stopFromAnyGate();
+    void stepsGivenLive();
 };
 
 void TestSteps::badSchedulesSayWhere_data()
@@ -71,8 +72,8 @@ void TestSteps::badSchedulesSayWhere_data()
     QTest::newRow("no steps left") << "1,1,1" << false
                                    << "position 3 moves thread 1, which has no steps left (each thread has "
                                       "2 steps: read then write, once)";
-    QTest::newRow("the lock is held") << "1,2" << true
-                                      << "position 2 moves thread 2 to read, but thread 1 holds the lock";
+    QTest::newRow("the lock is held")
+        << "1,2" << true << "position 2 moves thread 2 to read, but thread 1 holds the lock";
     QTest::newRow("the lock taken in turn") << "1,1,2,2" << true << "";
 }
 
@@ -175,8 +176,9 @@ void TestSteps::aScheduleLosesWhatItsOrderLoses()
         const Lane &l = t.lane(lane);
         QVERIFY(std::count(l.states.begin(), l.states.end(), State::Waiting) >= 2);
     }
-    QVERIFY(r->scenario().headline(r->result().params, r->result().metrics).contains(
-        QStringLiteral("schedule 1,2,1,2")));
+    QVERIFY(r->scenario()
+                .headline(r->result().params, r->result().metrics)
+                .contains(QStringLiteral("schedule 1,2,1,2")));
 }
 
 void TestSteps::everyOrderOfTwoByTwo()
@@ -190,8 +192,9 @@ void TestSteps::everyOrderOfTwoByTwo()
     QCOMPARE(all.size(), std::size_t(70));
     std::map<qlonglong, int> histogram;
     for (const QList<qlonglong> &s : all) {
-        const auto r = runScenario(QStringLiteral("counter"), {QStringLiteral("threads=2"),
-                                                               QStringLiteral("iterations=2"), scheduleArg(s)});
+        const auto r =
+            runScenario(QStringLiteral("counter"),
+                        {QStringLiteral("threads=2"), QStringLiteral("iterations=2"), scheduleArg(s)});
         QCOMPARE(metric(*r, "lost_updates"), lostBy(s, 2));
         ++histogram[metric(*r, "lost_updates")];
     }
@@ -214,9 +217,10 @@ void TestSteps::aScheduleReplaysExactly()
         // gate) comes and goes with the machine's load: every state the run recorded itself repeats.
         auto withoutReady = [](std::vector<std::vector<State>> s) {
             for (auto &lane : s) {
-                lane.erase(std::remove_if(lane.begin(), lane.end(),
-                                          [](State st) { return st == State::Ready || st == State::Blocked; }),
-                           lane.end());
+                lane.erase(
+                    std::remove_if(lane.begin(), lane.end(),
+                                   [](State st) { return st == State::Ready || st == State::Blocked; }),
+                    lane.end());
                 lane.erase(std::unique(lane.begin(), lane.end()), lane.end());
             }
             return s;
@@ -231,10 +235,11 @@ void TestSteps::aScheduleReplaysExactly()
             }
             return lanes.join(QStringLiteral(" | "));
         };
-        QVERIFY2(withoutReady(statesOf(again->trace())) == withoutReady(states),
-                 qPrintable(QStringLiteral("run %1: %2\nfirst: %3")
-                                .arg(i)
-                                .arg(show(withoutReady(statesOf(again->trace()))), show(withoutReady(states)))));
+        QVERIFY2(
+            withoutReady(statesOf(again->trace())) == withoutReady(states),
+            qPrintable(QStringLiteral("run %1: %2\nfirst: %3")
+                           .arg(i)
+                           .arg(show(withoutReady(statesOf(again->trace()))), show(withoutReady(states)))));
     }
 }
 
@@ -255,7 +260,8 @@ void TestSteps::stopFromAnyGate()
         std::vector<ThreadBuffer *> lanes;
         for (int i = 0; i < held; ++i)
             lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("t%1").arg(i), LaneKind::Thread)));
-        StepGate gate(held, list({1, 1, 1}));
+        StepGate gate(StepPlan{held, 2, {QStringLiteral("read"), QStringLiteral("write")}, false, {}, {}},
+                      list({1, 1, 1}));
         std::atomic<bool> stop{false};
         std::atomic<int> stopped{0};
         std::vector<std::thread> threads;
@@ -274,7 +280,8 @@ void TestSteps::stopFromAnyGate()
     const Scenario *counter = Registry::builtin().find(QStringLiteral("counter"));
     QString error;
     const auto params = ParamValues::parse(
-        counter->params(), args({"threads=3", "iterations=2", "window_sleep_ms=10000", "schedule=1,2,3,1"}), &error);
+        counter->params(), args({"threads=3", "iterations=2", "window_sleep_ms=10000", "schedule=1,2,3,1"}),
+        &error);
     QVERIFY(params);
     Runner runner(*counter, *params);
     runner.start();
@@ -285,6 +292,50 @@ void TestSteps::stopFromAnyGate()
     runner.wait();
     QVERIFY2(stopping.elapsed() < 5000, qPrintable(QString::number(stopping.elapsed())));
     QVERIFY(runner.result().cancelled);
+}
+
+void TestSteps::stepsGivenLive()
+{
+    // The window's step mode: every thread held at its read until a step is pushed for it; a step the
+    // run cannot take is refused and said; the steps taken become the run's schedule.
+    const Scenario *counter = Registry::builtin().find(QStringLiteral("counter"));
+    QString error;
+    const auto params = ParamValues::parse(counter->params(), args({"threads=2", "iterations=1"}), &error);
+    QVERIFY(params);
+    Runner runner(*counter, *params);
+    StepFeed &feed = runner.steps();
+    feed.setLive(true);
+    runner.start();
+    const auto next = [&] { return feed.state().next.join(QLatin1Char(' ')); };
+    QTRY_COMPARE_WITH_TIMEOUT(next(), QStringLiteral("read read"), 20000);
+    QVERIFY(feed.state().holding);
+    feed.push(1);
+    feed.push(2);
+    QTRY_COMPARE_WITH_TIMEOUT(next(), QStringLiteral("write write"), 20000);
+    feed.push(1);
+    QTRY_COMPARE_WITH_TIMEOUT(next(), QStringLiteral(" write"), 20000); // thread 1 is done
+    feed.push(1);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        feed.state().refused.contains(QStringLiteral("thread 1, which has no steps left")), 20000);
+    QCOMPARE(feed.state().taken, list({1, 2, 1}));
+    feed.push(2);
+    runner.wait();
+    QCOMPARE(metric(runner, "lost_updates"), 1);
+    QCOMPARE(runner.result().params.integers(QStringLiteral("schedule")), list({1, 2, 1, 2}));
+
+    // A few steps by hand, then the rest freely: every increment counted.
+    const auto many =
+        ParamValues::parse(counter->params(), args({"threads=3", "iterations=1000", "lock=on"}), &error);
+    Runner free(*counter, *many);
+    free.steps().setLive(true);
+    free.start();
+    free.steps().push(3);
+    free.steps().push(3);
+    QTRY_COMPARE_WITH_TIMEOUT(free.steps().state().taken, list({3, 3}), 20000);
+    free.steps().release();
+    free.wait();
+    QCOMPARE(metric(free, "expected"), 3000);
+    QCOMPARE(metric(free, "lost_updates"), 0);
 }
 
 QTEST_GUILESS_MAIN(TestSteps)

@@ -255,8 +255,11 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     batch.flush();
     // A holder's name where its stretch is wide enough: as drawn, so that gaps too short to see (a core
     // that ran something else for a few microseconds) do not hide it.
+    // And what a long wait waits for, where it has a name ("lock A", "its turn to read").
     for (const Run &run : runs)
-        if (run.state == State::Held && run.x1 - run.x0 > 56)
+        if ((run.state == State::Held ||
+             (run.state == State::Waiting && !ctx.trace.objectName(run.obj).isEmpty())) &&
+            run.x1 - run.x0 > 56)
             labels.push_back({run.x0, run.x1, run.obj, run.state});
     // A seam where one holder hands the lock to the next, or one task follows another on a pool thread,
     // wherever both sides are wide enough to see (zoom in to see every hand-over).
@@ -298,10 +301,12 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     for (const Label &l : labels) {
         const QString text = l.state == State::Task             ? QStringLiteral("task %1").arg(l.obj + 1)
                              : l.state == State::WaitingIo      ? QStringLiteral("#%1").arg(l.obj + 1)
+                             : l.state == State::Waiting        ? ctx.trace.objectName(l.obj)
                              : l.obj < ctx.trace.lanes().size() ? ctx.trace.lane(l.obj).name
                                                                 : QString();
-        p.drawText(QRect(r.left() + l.x0 + 4, r.top(), l.x1 - l.x0 - 8, r.height()),
-                   Qt::AlignVCenter | Qt::AlignLeft, text);
+        const QRect box(r.left() + l.x0 + 4, r.top(), l.x1 - l.x0 - 8, r.height());
+        p.drawText(box, Qt::AlignVCenter | Qt::AlignLeft,
+                   p.fontMetrics().elidedText(text, Qt::ElideRight, box.width()));
     }
     p.restore();
 }

@@ -1,0 +1,69 @@
+#pragma once
+
+// Interleavings made on purpose, on real threads (which schedules there are: stepplan.h; steps given
+// live, by the window: stepfeed.h).
+
+#include "recorder.h"
+#include "stepfeed.h"
+#include "stepplan.h"
+
+#include <QList>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace raceway {
+
+// Holds the threads of a run at their step points and lets them through in a schedule's order, then in
+// the order steps are pushed to a live feed. Safe to call from the run's threads (pass, leave) and its
+// controller (drive) at once.
+class StepGate
+{
+public:
+    // schedule: thread numbers from 1, one a step (already checked with plan.problem); feed: where steps
+    // come from after it when live (may be null). Neither: the gate is open and holds nobody.
+    StepGate(StepPlan plan, QList<qlonglong> schedule, StepFeed *feed = nullptr);
+
+    bool holds() const { return m_holds; }
+    // Thread `thread` (from 0) is at a step point: it waits there, drawn on `lane` as waiting for `obj`,
+    // until its turn comes (true), the gate opens (true, at once from then on) or `stop()` says to give
+    // up (false).
+    bool pass(int thread, ThreadBuffer &lane, std::uint8_t obj, const std::function<bool()> &stop);
+    // Thread `thread` has no step points left (it ended, or stopped early).
+    void leave(int thread);
+    // Gives each step of the schedule, then of the live feed, to its thread in turn, each time waiting
+    // until that thread has reached its next step point or left; then lets everyone run freely. A step
+    // the run cannot take (a thread that has none left, a read while another holds the lock) is refused
+    // and said in the feed's state. False when `stop()` said to give up first (asked every few ms).
+    bool drive(const std::function<bool()> &stop);
+
+private:
+    struct Seat
+    {
+        bool waiting = false; // at a step point, not yet let through
+        bool turn = false;    // let through, not yet gone
+        bool left = false;
+        std::uint64_t arrivals = 0; // step points reached
+    };
+    // Moves thread `number` (from 1) one step; false when stopped first. Holds m_mutex through `lock`.
+    bool move(qlonglong number, std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop);
+    // Waits until the threads still running are all held or gone; false when stopped first.
+    bool settle(std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop);
+    void publish(const QString &refused);
+
+    StepPlan m_plan;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::vector<Seat> m_seats;
+    QList<qlonglong> m_schedule;
+    QList<qlonglong> m_taken;
+    StepFeed *m_feed;
+    bool m_holds;
+    std::atomic<bool> m_open{false}; // the schedule is done: every thread runs freely
+};
+
+} // namespace raceway

@@ -1,0 +1,110 @@
+// Step mode in the window: every thread held at its read and its write until the user moves it, by a
+// click or its number; a step the run cannot take is refused and said; Take Back runs again on fresh
+// threads with every step but the last; the rest can run freely.
+
+#include "stepbar.h"
+#include "windowtest.h"
+
+using namespace raceway;
+using namespace raceway::windowtest;
+
+class TestStepMode : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void theRaceMadeByHand();
+    void onlyForScenariosWithSteps();
+};
+
+namespace {
+
+QString buttons(const StepBar *bar)
+{
+    QStringList texts;
+    for (int t = 1; bar->threadButton(t); ++t)
+        texts << bar->threadButton(t)->text();
+    return texts.join(QLatin1Char(' '));
+}
+
+qlonglong metric(const MainWindow &w, const char *key)
+{
+    return metricValue(w.runner()->result().metrics, QString::fromLatin1(key)).toLongLong();
+}
+
+} // namespace
+
+void TestStepMode::theRaceMadeByHand()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("threads"), qlonglong(2));
+    v.set(QStringLiteral("iterations"), qlonglong(1));
+    v.set(QStringLiteral("schedule"), QVariantList());
+    w.form()->setValues(v);
+    QAction *mode = w.action(QStringLiteral("stepMode"));
+    QVERIFY(mode->isEnabled());
+    mode->setChecked(true);
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    w.startRun();
+    QVERIFY(w.isRunning());
+    StepBar *bar = w.stepBar();
+    QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · read 2 · read"), 20000);
+    QVERIFY(bar->isVisible());
+    // Thread 1 reads (a click), thread 2 reads (its number), thread 1 writes.
+    bar->threadButton(1)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · write 2 · read"), 20000);
+    QTest::keyClick(&w, Qt::Key_2);
+    QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · write 2 · write"), 20000);
+    QTest::keyClick(&w, Qt::Key_1);
+    QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · done 2 · write"), 20000);
+    QVERIFY(!bar->threadButton(1)->isEnabled());
+    // Thread 1 has no steps left: refused, and said.
+    w.stepThread(1);
+    QTRY_VERIFY_WITH_TIMEOUT(bar->refusedText().contains(QStringLiteral("thread 1, which has no steps left")),
+                             20000);
+    // Thread 2 writes over thread 1's write: one update lost.
+    QTest::keyClick(&w, Qt::Key_2);
+    QVERIFY(done.wait(20000));
+    QCOMPARE(metric(w, "lost_updates"), 1);
+    QCOMPARE(w.runner()->result().params.integers(QStringLiteral("schedule")), (QList<qlonglong>{1, 2, 1, 2}));
+    QVERIFY(w.current()->title().contains(QStringLiteral("schedule 1,2,1,2")));
+    QVERIFY(bar->isVisible()); // what was taken stays said
+    QVERIFY(!bar->threadButton(2)->isEnabled());
+
+    // Take Back: fresh threads take 1,2,1 again and wait; then the rest runs freely.
+    QVERIFY(w.action(QStringLiteral("stepUndo"))->isEnabled());
+    w.action(QStringLiteral("stepUndo"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(w.isRunning(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · done 2 · write"), 20000);
+    QCOMPARE(w.form()->values().integers(QStringLiteral("schedule")), (QList<qlonglong>{1, 2, 1}));
+    QVERIFY(w.action(QStringLiteral("stepRelease"))->isEnabled());
+    w.action(QStringLiteral("stepRelease"))->trigger();
+    QVERIFY(done.wait(20000));
+    QCOMPARE(metric(w, "lost_updates"), 1);
+
+    // Step mode off: the form's schedule is followed, then the threads race freely; no bar.
+    mode->setChecked(false);
+    runToEnd(w);
+    QVERIFY(!bar->isVisible());
+    QCOMPARE(metric(w, "lost_updates"), 1);
+}
+
+void TestStepMode::onlyForScenariosWithSteps()
+{
+    MainWindow w;
+    QVERIFY(w.selectScenario(QStringLiteral("pool")));
+    QVERIFY(!w.action(QStringLiteral("stepMode"))->isEnabled());
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    QVERIFY(w.action(QStringLiteral("stepMode"))->isEnabled());
+    // Nothing to move outside a run in step mode: the keys do nothing.
+    QTest::keyClick(&w, Qt::Key_1);
+    QVERIFY(!w.isRunning());
+    QVERIFY(!w.action(QStringLiteral("stepRelease"))->isEnabled());
+    QVERIFY(!w.action(QStringLiteral("stepUndo"))->isEnabled());
+}
+
+QTEST_MAIN(TestStepMode)
+#include "tst_stepmode.moc"

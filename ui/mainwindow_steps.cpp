@@ -1,0 +1,121 @@
+// Step mode: the user moves the threads, one step at a time (Run > Step Mode, F8).
+
+#include "mainwindow.h"
+
+#include "paramform.h"
+#include "stepbar.h"
+
+#include <QAction>
+#include <QLabel>
+#include <QShortcut>
+
+namespace raceway {
+
+void MainWindow::buildStepMode()
+{
+    m_stepBar = new StepBar;
+    auto add = [this](const QString &name, const QString &text, const QKeySequence &key, const QString &tip) {
+        auto *a = new QAction(text, this);
+        a->setShortcut(key);
+        a->setToolTip(tip);
+        a->setStatusTip(tip);
+        m_actions[name] = a;
+        addAction(a);
+        return a;
+    };
+    QAction *mode = add(QStringLiteral("stepMode"), tr("S&tep Mode"), QKeySequence(Qt::Key_F8),
+                        tr("Runs hold every thread before each step it takes (a counter's read and write), and "
+                           "you choose who moves next: the race made by hand (F8)"));
+    mode->setCheckable(true);
+    connect(mode, &QAction::toggled, this, [this] { updateActions(); });
+    connect(add(QStringLiteral("stepRelease"), tr("Run the Rest &Freely"), QKeySequence(Qt::Key_F6),
+                tr("Let every thread of the run in step mode go on without stopping (F6)")),
+            &QAction::triggered, this, &MainWindow::releaseSteps);
+    connect(add(QStringLiteral("stepUndo"), tr("&Take Back a Step"), QKeySequence::Undo,
+                tr("Run again on fresh threads, taking every step but the last (Ctrl+Z)")),
+            &QAction::triggered, this, &MainWindow::undoStep);
+    // 1 to 9 move threads 1 to 9 (a field that takes digits keeps them: it has the focus).
+    for (int k = 1; k <= 9; ++k)
+        connect(new QShortcut(QKeySequence(Qt::Key_0 + k), this), &QShortcut::activated, this,
+                [this, k] { stepThread(k); });
+    connect(m_stepBar, &StepBar::stepAsked, this, &MainWindow::stepThread);
+    connect(m_stepBar, &StepBar::releaseAsked, this, &MainWindow::releaseSteps);
+    connect(m_stepBar, &StepBar::undoAsked, this, &MainWindow::undoStep);
+}
+
+Runner *MainWindow::steppingRunner()
+{
+    RunRecord *record = m_history->current();
+    if (!record || record->finished() || !record->runner() || !record->runner()->steps().live()) return nullptr;
+    return record->runner();
+}
+
+void MainWindow::stepThread(int thread)
+{
+    Runner *runner = steppingRunner();
+    if (!runner) return;
+    if (thread > runner->steps().state().next.size()) {
+        m_status->setText(tr("There is no thread %1 in this run").arg(thread));
+        return;
+    }
+    runner->steps().push(thread);
+}
+
+void MainWindow::releaseSteps()
+{
+    if (Runner *runner = steppingRunner()) runner->steps().release();
+}
+
+void MainWindow::undoStep()
+{
+    const RunRecord *record = current();
+    if (!record || !record->runner() || !record->runner()->steps().live()) return;
+    QList<qlonglong> taken = record->runner()->steps().state().taken;
+    if (taken.isEmpty()) return;
+    taken.removeLast();
+    m_stepReplay = taken;
+    m_replayPending = true;
+    if (isRunning())
+        stopRun(); // the replay starts once it has stopped
+    else
+        replaySteps();
+}
+
+void MainWindow::replaySteps()
+{
+    m_replayPending = false;
+    if (isRunning()) return;
+    // The steps to take again are the form's schedule: seen, and kept for the next run.
+    ParamValues values = m_form->values();
+    QVariantList schedule;
+    for (const qlonglong t : std::as_const(m_stepReplay))
+        schedule << t;
+    values.set(QStringLiteral("schedule"), schedule);
+    m_form->setValues(values);
+    action(QStringLiteral("stepMode"))->setChecked(true);
+    startRun();
+}
+
+void MainWindow::refreshSteps()
+{
+    RunRecord *record = m_history->current();
+    const bool stepping = record && record->runner() && record->runner()->steps().live();
+    m_stepBar->setVisible(stepping);
+    if (stepping) m_stepBar->showState(record->runner()->steps().state(), !record->finished());
+    updateStepActions();
+}
+
+void MainWindow::updateStepActions()
+{
+    const Scenario *scenario = currentScenario();
+    const bool running = isRunning();
+    const bool steps = scenario && currentScript().isEmpty() && scenario->steps(m_form->values());
+    action(QStringLiteral("stepMode"))->setEnabled(!running && steps);
+    action(QStringLiteral("stepRelease"))->setEnabled(steppingRunner() != nullptr);
+    const RunRecord *record = current();
+    action(QStringLiteral("stepUndo"))
+        ->setEnabled(record && record->runner() && record->runner()->steps().live() &&
+                     !record->runner()->steps().state().taken.isEmpty());
+}
+
+} // namespace raceway
