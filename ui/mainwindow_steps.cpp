@@ -23,9 +23,10 @@ void MainWindow::buildStepMode()
         addAction(a);
         return a;
     };
-    QAction *mode = add(QStringLiteral("stepMode"), tr("S&tep Mode"), QKeySequence(Qt::Key_F8),
-                        tr("Runs hold every thread before each step it takes (a counter's read and write), and "
-                           "you choose who moves next: the race made by hand (F8)"));
+    QAction *mode =
+        add(QStringLiteral("stepMode"), tr("S&tep Mode"), QKeySequence(Qt::Key_F8),
+            tr("Runs hold every thread before each step it takes (a counter's read and write), and "
+               "you choose who moves next: the race made by hand (F8)"));
     mode->setCheckable(true);
     connect(mode, &QAction::toggled, this, [this] { updateActions(); });
     connect(add(QStringLiteral("stepRelease"), tr("Run the Rest &Freely"), QKeySequence(Qt::Key_F6),
@@ -46,7 +47,8 @@ void MainWindow::buildStepMode()
 Runner *MainWindow::steppingRunner()
 {
     RunRecord *record = m_history->current();
-    if (!record || record->finished() || !record->runner() || !record->runner()->steps().live()) return nullptr;
+    if (!record || record->finished() || !record->runner() || !record->runner()->steps().live())
+        return nullptr;
     return record->runner();
 }
 

@@ -37,7 +37,8 @@ StepBar::StepBar(QWidget *parent)
 
 QToolButton *StepBar::threadButton(int thread) const
 {
-    return thread >= 1 && std::size_t(thread) <= m_threads.size() ? m_threads[std::size_t(thread - 1)] : nullptr;
+    return thread >= 1 && std::size_t(thread) <= m_threads.size() ? m_threads[std::size_t(thread - 1)]
+                                                                  : nullptr;
 }
 
 QString StepBar::refusedText() const
@@ -64,7 +65,10 @@ void StepBar::showState(const StepFeed::State &state, bool live)
         const QString next = state.next[qsizetype(i)];
         const int number = int(i) + 1;
         QToolButton *b = m_threads[i];
-        b->setText(next.isEmpty() ? tr("%1 · done").arg(number) : tr("%1 · %2").arg(number).arg(next));
+        const QString note = state.notes.value(qsizetype(i));
+        b->setText(next.isEmpty()   ? tr("%1 · done").arg(number)
+                   : note.isEmpty() ? tr("%1 · %2").arg(number).arg(next)
+                                    : tr("%1 · %2 (%3)").arg(number).arg(next, note));
         b->setEnabled(live && !next.isEmpty());
         b->setToolTip(next.isEmpty() ? tr("Thread %1 has taken all its steps").arg(number)
                       : number <= 9
@@ -75,10 +79,11 @@ void StepBar::showState(const StepFeed::State &state, bool live)
     for (const qlonglong t : state.taken)
         taken << QString::number(t);
     const QString steps = taken.isEmpty() ? tr("none yet") : taken.join(QLatin1Char(','));
-    m_text->setText(live ? tr("<b>Step mode:</b> each thread waits before every step it takes. Who moves next? "
-                              "Click a thread or press its number. Steps taken: %1")
-                               .arg(steps)
-                         : tr("<b>Step mode:</b> steps taken: %1").arg(steps));
+    m_text->setText(
+        live ? tr("<b>Step mode:</b> each thread waits before every step it takes. Who moves next? "
+                  "Click a thread or press its number. Steps taken: %1")
+                   .arg(steps)
+             : tr("<b>Step mode:</b> steps taken: %1").arg(steps));
     m_refused->setText(state.refused);
     m_refused->setVisible(!state.refused.isEmpty());
     m_release->setEnabled(live);

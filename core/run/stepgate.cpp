@@ -39,6 +39,13 @@ void StepGate::leave(int thread)
     m_changed.notify_all();
 }
 
+void StepGate::note(int thread, const QString &text)
+{
+    if (m_open.load(std::memory_order_acquire)) return;
+    const std::lock_guard lock(m_mutex);
+    m_seats[std::size_t(thread)].note = text;
+}
+
 bool StepGate::move(qlonglong number, std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop)
 {
     // Waits until `ready` holds; false when stopped first (polled: nothing signals it here).
@@ -81,10 +88,12 @@ void StepGate::publish(const QString &refused)
     state.refused = refused;
     state.holding = !m_open.load(std::memory_order_relaxed);
     const qsizetype n = m_plan.names.size();
-    for (const Seat &seat : m_seats)
+    for (const Seat &seat : m_seats) {
         state.next << (seat.left || seat.arrivals == 0 || n == 0
                            ? QString()
                            : m_plan.names[qsizetype((seat.arrivals - 1) % n)]);
+        state.notes << (seat.left ? QString() : seat.note);
+    }
     m_feed->publish(state);
 }
 

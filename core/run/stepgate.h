@@ -35,6 +35,9 @@ public:
     bool pass(int thread, ThreadBuffer &lane, std::uint8_t obj, const std::function<bool()> &stop);
     // Thread `thread` has no step points left (it ended, or stopped early).
     void leave(int thread);
+    // What thread `thread` now holds that its next step uses, said beside it while it is held ("read 0":
+    // the value a counter thread read and will write back plus one). Nothing once the gate is open.
+    void note(int thread, const QString &text);
     // Gives each step of the schedule, then of the live feed, to its thread in turn, each time waiting
     // until that thread has reached its next step point or left; then lets everyone run freely. A step
     // the run cannot take (a thread that has none left, a read while another holds the lock) is refused
@@ -48,6 +51,7 @@ private:
         bool turn = false;    // let through, not yet gone
         bool left = false;
         std::uint64_t arrivals = 0; // step points reached
+        QString note;
     };
     // Moves thread `number` (from 1) one step; false when stopped first. Holds m_mutex through `lock`.
     bool move(qlonglong number, std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop);

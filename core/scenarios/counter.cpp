@@ -180,6 +180,7 @@ public:
                 // it up to the write: a thread taken off its core in between wrote back a stale value.
                 const std::uint64_t mark = lane.switchMark();
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
+                if (stepped) gate.note(index, QStringLiteral("read %1").arg(read));
                 if (windowSleepNs > 0) {
                     ctx.sleepDrawn(lane, windowSleepNs);
                 } else if (windowNs > 0) {
@@ -192,6 +193,7 @@ public:
                     lane.record(EventKind::Cancelled);
                     break;
                 }
+                if (stepped) gate.note(index, {});
                 completed.fetch_add(1, std::memory_order_relaxed); // counted before the write it precedes
                 const bool switched = lane.switchedSince(mark);
                 // Release: whoever reads this value also sees the counts of every write before it.
