@@ -54,13 +54,8 @@ Runner *MainWindow::steppingRunner()
 
 void MainWindow::stepThread(int thread)
 {
-    Runner *runner = steppingRunner();
-    if (!runner) return;
-    if (thread > runner->steps().state().next.size()) {
-        m_status->setText(tr("There is no thread %1 in this run").arg(thread));
-        return;
-    }
-    runner->steps().push(thread);
+    // A thread the run does not have is refused by the run itself, in the step bar.
+    if (Runner *runner = steppingRunner()) runner->steps().push(thread);
 }
 
 void MainWindow::releaseSteps()

@@ -2,6 +2,8 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -20,15 +22,29 @@ StepBar::StepBar(QWidget *parent)
     m_refused->setWordWrap(true);
     m_refused->setStyleSheet(QStringLiteral("color: #D55E00;"));
     column->addWidget(m_refused);
+    // The threads' buttons scroll sideways when there are many (64 would widen the window past the
+    // screen); the way out stays in sight beside them.
+    auto *row = new QHBoxLayout;
+    row->setSpacing(4);
+    auto *threads = new QWidget;
+    threads->setLayout(m_buttonRow);
+    m_buttonRow->setContentsMargins(0, 0, 0, 0);
     m_buttonRow->setSpacing(4);
     m_buttonRow->addStretch(1);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(threads);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    row->addWidget(m_scroll, 1);
     m_release->setText(tr("Run the Rest Freely"));
     m_release->setToolTip(tr("Let every thread go on without stopping at its steps (F6)"));
     m_undo->setText(tr("Take Back"));
     m_undo->setToolTip(tr("Run again on fresh threads with every step but the last (Ctrl+Z)"));
-    m_buttonRow->addWidget(m_undo);
-    m_buttonRow->addWidget(m_release);
-    column->addLayout(m_buttonRow);
+    row->addWidget(m_undo);
+    row->addWidget(m_release);
+    column->addLayout(row);
     connect(m_release, &QToolButton::clicked, this, &StepBar::releaseAsked);
     connect(m_undo, &QToolButton::clicked, this, &StepBar::undoAsked);
     setAutoFillBackground(true);
@@ -51,7 +67,7 @@ void StepBar::showState(const StepFeed::State &state, bool live)
     // One button a thread, made once per run's size; named by what the thread does next.
     while (m_threads.size() < std::size_t(state.next.size())) {
         const int number = int(m_threads.size()) + 1;
-        auto *b = new QToolButton(this);
+        auto *b = new QToolButton(m_scroll->widget());
         b->setObjectName(QStringLiteral("stepThread%1").arg(number));
         connect(b, &QToolButton::clicked, this, [this, number] { Q_EMIT stepAsked(number); });
         m_buttonRow->insertWidget(int(m_threads.size()), b);
@@ -88,6 +104,11 @@ void StepBar::showState(const StepFeed::State &state, bool live)
     m_refused->setVisible(!state.refused.isEmpty());
     m_release->setEnabled(live);
     m_undo->setEnabled(!state.taken.isEmpty());
+    // As tall as a row of buttons, and its scroll bar where they do not all fit.
+    const int buttons =
+        m_threads.empty() ? m_undo->sizeHint().height() : m_threads.front()->sizeHint().height();
+    const bool scrolls = m_scroll->widget()->sizeHint().width() > m_scroll->viewport()->width();
+    m_scroll->setFixedHeight(buttons + (scrolls ? m_scroll->horizontalScrollBar()->sizeHint().height() : 0));
 }
 
 } // namespace raceway

@@ -8,6 +8,7 @@
 
 class QHBoxLayout;
 class QLabel;
+class QScrollArea;
 class QToolButton;
 
 namespace raceway {
@@ -33,7 +34,8 @@ Q_SIGNALS:
 private:
     QLabel *m_text;
     QLabel *m_refused;
-    QHBoxLayout *m_buttonRow;
+    QHBoxLayout *m_buttonRow; // the threads' buttons, in m_scroll
+    QScrollArea *m_scroll = nullptr;
     std::vector<QToolButton *> m_threads;
     QToolButton *m_release;
     QToolButton *m_undo;
