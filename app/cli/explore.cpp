@@ -1,9 +1,9 @@
 #include "explore.h"
 
+#include "explorer.h"
 #include "options.h"
 #include "registry.h"
 #include "report.h"
-#include "runner.h"
 #include "termination.h"
 
 #include <QElapsedTimer>
@@ -11,19 +11,14 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
-#include <QThread>
 
 #include <csignal>
-#include <map>
 
 namespace raceway {
 namespace {
 
 constexpr std::uint64_t defaultLimit = 100'000;
 constexpr std::uint64_t mostAllowed = 10'000'000;
-// A run of a few steps records a few dozen events; this leaves room for thousands of steps.
-constexpr std::uint64_t eventsPerRun = 1 << 16;
-
 QString scenariosWithSteps()
 {
     QStringList ids;
@@ -31,20 +26,6 @@ QString scenariosWithSteps()
         if (s->steps(ParamValues::defaults(s->params()))) ids << s->id();
     return ids.join(QStringLiteral(", "));
 }
-
-QString joined(const QList<qlonglong> &schedule)
-{
-    QStringList parts;
-    for (const qlonglong t : schedule)
-        parts << QString::number(t);
-    return parts.join(QLatin1Char(','));
-}
-
-struct Outcome
-{
-    std::uint64_t orders = 0;
-    QString example; // the first schedule that gave it
-};
 
 } // namespace
 
@@ -99,74 +80,36 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const QString problem = scenario->validate(*params); !problem.isEmpty())
         return usageError(err, problem);
     const QLocale l;
-    const std::uint64_t total = plan->count(limit);
-    if (total > limit) {
-        const std::uint64_t exact = plan->count(UINT64_MAX - 1);
-        const QString many = exact < UINT64_MAX
-                                 ? l.toString(qulonglong(exact))
-                                 : QStringLiteral("more than %1").arg(l.toString(qulonglong(UINT64_MAX - 1)));
+    if (const QString many = tooManyOrders(*plan, limit); !many.isEmpty())
         return usageError(err,
-                          QStringLiteral("explore: %1 orders of the steps, more than the limit of %2 (fewer "
-                                         "threads or iterations have fewer; --limit N allows up to %3)")
-                              .arg(many, l.toString(qulonglong(limit)), l.toString(qulonglong(mostAllowed))));
-    }
+                          QStringLiteral("explore: %1 (fewer threads or iterations have fewer; --limit N "
+                                         "allows up to %2)")
+                              .arg(many, l.toString(qulonglong(mostAllowed))));
+    const std::uint64_t total = plan->count(limit);
 
     Termination::install();
     Termination::reset();
     std::signal(SIGPIPE, SIG_IGN);
     QElapsedTimer clock;
     clock.start();
-    std::map<qlonglong, Outcome> outcomes;
-    std::uint64_t unknown = 0, runs = 0;
-    QString failure;
-    plan->enumerate([&](const QList<qlonglong> &schedule) {
-        if (Termination::count() > 0) return false;
-        ParamValues p = *params;
-        QVariantList values;
-        for (const qlonglong t : schedule)
-            values << t;
-        p.set(QStringLiteral("schedule"), values);
-        Runner runner(*scenario, p, eventsPerRun);
-        runner.start();
-        for (;;) {
-            if (Termination::count() > 0) runner.cancel(); // Ctrl+C: this run stops at its next gate
-            if (!runner.workersJoined()) {
-                QThread::msleep(1);
-                continue;
-            }
-            if (runner.collect(10)) break;
-        }
-        const RunResult &r = runner.result();
-        if (!r.error.isEmpty()) {
-            failure = r.error;
-            return false;
-        }
-        if (r.cancelled) return false;
-        ++runs;
-        const QVariant value = metricValue(r.metrics, plan->outcome);
-        if (!value.isValid()) {
-            ++unknown;
-            return true;
-        }
-        Outcome &o = outcomes[value.toLongLong()];
-        if (o.orders++ == 0) o.example = joined(schedule);
-        return true;
-    });
+    const ExploreResult result =
+        exploreOrders(*scenario, *params, *plan, total, [] { return Termination::count() > 0; });
     const double seconds = double(clock.elapsed()) / 1000;
-    if (!failure.isEmpty()) {
-        err << "raceway: " << failure << Qt::endl;
+    if (!result.error.isEmpty()) {
+        err << "raceway: " << result.error << Qt::endl;
         return 1;
     }
+    const std::uint64_t runs = result.runs, unknown = result.unknown;
     const int signal = Termination::firstSignal();
     const QString title = scenario->headline(*params, {});
     if (json) {
         QJsonObject histogram;
         QJsonArray list;
-        for (const auto &[value, o] : outcomes) {
-            histogram[QString::number(value)] = qint64(o.orders);
-            list.append(QJsonObject{{plan->outcome, qint64(value)},
+        for (const ExploreOutcome &o : result.outcomes) {
+            histogram[QString::number(o.value)] = qint64(o.orders);
+            list.append(QJsonObject{{plan->outcome, qint64(o.value)},
                                     {QStringLiteral("orders"), qint64(o.orders)},
-                                    {QStringLiteral("example"), o.example}});
+                                    {QStringLiteral("example"), scheduleText(o.example)}});
         }
         QJsonObject paramsJson;
         for (const ParamSpec &spec : scenario->params())
@@ -196,14 +139,14 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
         const int width = int(std::max<qsizetype>(heading.size(), 6));
         out << heading.leftJustified(width) << "  " << QStringLiteral("orders").rightJustified(10) << "  "
             << QStringLiteral("share").rightJustified(6) << "  first order that gives it\n";
-        for (const auto &[value, o] : outcomes)
-            out << l.toString(value).leftJustified(width) << "  "
+        for (const ExploreOutcome &o : result.outcomes)
+            out << l.toString(o.value).leftJustified(width) << "  "
                 << l.toString(qulonglong(o.orders)).rightJustified(10) << "  "
                 << QString(l.toString(100.0 * double(o.orders) / double(std::max<std::uint64_t>(runs, 1)),
                                       'f', 0) +
                            QStringLiteral(" %"))
                        .rightJustified(6)
-                << "  " << o.example << '\n';
+                << "  " << scheduleText(o.example) << '\n';
         if (unknown > 0)
             out << "unknown"
                 << "  " << unknown << '\n';
