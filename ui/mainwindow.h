@@ -35,6 +35,7 @@ class PythonForm;
 class ResultsPanel;
 class SelectionPanel;
 class StepBar;
+class ExploreDialog;
 class OverviewStrip;
 class TimelineView;
 
@@ -120,6 +121,8 @@ public:
     void stepThread(int thread); // from 1: that thread takes its next step
     void releaseSteps();         // F6: the rest runs freely
     void undoStep();             // Ctrl+Z: again on fresh threads, every step but the last
+    void exploreOrders();        // Ctrl+Shift+X: every order of the steps, in a dialog
+    ExploreDialog *exploreDialog() const { return m_explore; }
 
 Q_SIGNALS:
     void runFinished();
@@ -201,6 +204,7 @@ private:
     OverviewStrip *m_overview = nullptr;
     QTimer m_selectionTimer;
     StepBar *m_stepBar = nullptr;
+    ExploreDialog *m_explore = nullptr;
     QList<qlonglong> m_stepReplay; // Ctrl+Z: the steps to take again once the run shown has stopped
     bool m_replayPending = false;
 };

@@ -212,7 +212,7 @@ void MainWindow::buildMenus()
     for (const char *name : {"run", "stop", "lock"})
         run->addAction(action(QString::fromLatin1(name)));
     run->addSeparator();
-    for (const char *name : {"stepMode", "stepRelease", "stepUndo"})
+    for (const char *name : {"stepMode", "stepRelease", "stepUndo", "explore"})
         run->addAction(action(QString::fromLatin1(name)));
     run->addSeparator();
     run->addAction(action(QStringLiteral("resetParams")));

@@ -2,6 +2,7 @@
 
 #include "mainwindow.h"
 
+#include "exploredialog.h"
 #include "paramform.h"
 #include "stepbar.h"
 
@@ -35,6 +36,11 @@ void MainWindow::buildStepMode()
     connect(add(QStringLiteral("stepUndo"), tr("&Take Back a Step"), QKeySequence::Undo,
                 tr("Run again on fresh threads, taking every step but the last (Ctrl+Z)")),
             &QAction::triggered, this, &MainWindow::undoStep);
+    connect(add(QStringLiteral("explore"), tr("E&xplore Every Order…"),
+                QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
+                tr("Run every order of the steps with these parameters, each on fresh threads, and see which "
+                   "outcomes they give and how often (Ctrl+Shift+X)")),
+            &QAction::triggered, this, &MainWindow::exploreOrders);
     // 1 to 9 move threads 1 to 9 (a field that takes digits keeps them: it has the focus).
     for (int k = 1; k <= 9; ++k)
         connect(new QShortcut(QKeySequence(Qt::Key_0 + k), this), &QShortcut::activated, this,
@@ -93,6 +99,26 @@ void MainWindow::replaySteps()
     startRun();
 }
 
+void MainWindow::exploreOrders()
+{
+    const Scenario *scenario = currentScenario();
+    if (isRunning() || !scenario || !currentScript().isEmpty()) return;
+    ParamValues params = m_form->values();
+    params.set(QStringLiteral("schedule"), QVariantList());
+    if (const QString problem = scenario->validate(params); !problem.isEmpty() || !scenario->steps(params)) {
+        m_status->setText(problem);
+        return;
+    }
+    delete m_explore; // one at a time: a new one replaces it (its thread stopped and joined)
+    m_explore = new ExploreDialog(*scenario, params, this);
+    connect(m_explore, &ExploreDialog::replayAsked, this, [this](const QList<qlonglong> &schedule) {
+        if (isRunning()) return;
+        m_stepReplay = schedule;
+        replaySteps();
+    });
+    m_explore->show();
+}
+
 void MainWindow::refreshSteps()
 {
     RunRecord *record = m_history->current();
@@ -108,6 +134,7 @@ void MainWindow::updateStepActions()
     const bool running = isRunning();
     const bool steps = scenario && currentScript().isEmpty() && scenario->steps(m_form->values());
     action(QStringLiteral("stepMode"))->setEnabled(!running && steps);
+    action(QStringLiteral("explore"))->setEnabled(!running && steps);
     action(QStringLiteral("stepRelease"))->setEnabled(steppingRunner() != nullptr);
     const RunRecord *record = current();
     action(QStringLiteral("stepUndo"))

@@ -15,16 +15,16 @@ namespace raceway {
 
 struct ExploreOutcome
 {
-    qlonglong value = 0;         // the plan's outcome metric: 2 lost updates
-    std::uint64_t orders = 0;    // how many orders gave it
-    QList<qlonglong> example;    // the first order (in lexical order) that gave it
+    qlonglong value = 0;      // the plan's outcome metric: 2 lost updates
+    std::uint64_t orders = 0; // how many orders gave it
+    QList<qlonglong> example; // the first order (in lexical order) that gave it
 };
 
 struct ExploreResult
 {
-    std::uint64_t total = 0;   // orders there are
-    std::uint64_t runs = 0;    // orders run
-    std::uint64_t unknown = 0; // runs whose outcome could not be known
+    std::uint64_t total = 0;              // orders there are
+    std::uint64_t runs = 0;               // orders run
+    std::uint64_t unknown = 0;            // runs whose outcome could not be known
     std::vector<ExploreOutcome> outcomes; // by value, ascending
     QString error;                        // a run could not do its work (then the rest was not run)
     bool stopped = false;                 // `stop()` ended it before every order had run

@@ -178,7 +178,7 @@ public:
                 }
                 // Two loads of the kernel's switch-record position bracket the read and what follows
                 // it up to the write: a thread taken off its core in between wrote back a stale value.
-                const std::uint64_t mark = lane.switchMark();
+                std::uint64_t mark = lane.switchMark();
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
                 if (stepped) gate.note(index, QStringLiteral("read %1").arg(read));
                 if (windowSleepNs > 0) {
@@ -193,7 +193,12 @@ public:
                     lane.record(EventKind::Cancelled);
                     break;
                 }
-                if (stepped) gate.note(index, {});
+                if (stepped) {
+                    gate.note(index, {});
+                    // Held for its turn is not off its core for the scheduler: what it erases is the
+                    // schedule's doing, never said to follow a wait for a core.
+                    mark = lane.switchMark();
+                }
                 completed.fetch_add(1, std::memory_order_relaxed); // counted before the write it precedes
                 const bool switched = lane.switchedSince(mark);
                 // Release: whoever reads this value also sees the counts of every write before it.

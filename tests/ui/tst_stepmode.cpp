@@ -2,6 +2,7 @@
 // click or its number; a step the run cannot take is refused and said; Take Back runs again on fresh
 // threads with every step but the last; the rest can run freely.
 
+#include "exploredialog.h"
 #include "stepbar.h"
 #include "windowtest.h"
 
@@ -15,6 +16,7 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void theRaceMadeByHand();
     void onlyForScenariosWithSteps();
+    void everyOrderInAWindow();
 };
 
 namespace {
@@ -105,6 +107,44 @@ void TestStepMode::onlyForScenariosWithSteps()
     QVERIFY(!w.isRunning());
     QVERIFY(!w.action(QStringLiteral("stepRelease"))->isEnabled());
     QVERIFY(!w.action(QStringLiteral("stepUndo"))->isEnabled());
+}
+
+void TestStepMode::everyOrderInAWindow()
+{
+    // Run > Explore Every Order: the 70 orders of 2 threads x 2 increments, counted as the command line
+    // counts them; Replay runs an outcome's first order step by step, and it loses what it said.
+    MainWindow w;
+    w.show();
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("threads"), qlonglong(2));
+    v.set(QStringLiteral("iterations"), qlonglong(2));
+    w.form()->setValues(v);
+    w.action(QStringLiteral("explore"))->trigger();
+    ExploreDialog *dialog = w.exploreDialog();
+    QVERIFY(dialog && dialog->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isDone(), 60000);
+    QCOMPARE(dialog->result().runs, std::uint64_t(70));
+    QCOMPARE(dialog->result().outcomes.size(), std::size_t(3));
+    QVERIFY2(dialog->outcomeText(2).contains(QStringLiteral("32 of 70 orders")),
+             qPrintable(dialog->outcomeText(2)));
+    const QList<qlonglong> example = dialog->result().outcomes[2].example;
+    QSignalSpy done(&w, &MainWindow::runFinished);
+    dialog->replayButton(2)->click();
+    QVERIFY(done.wait(20000));
+    QCOMPARE(metric(w, "lost_updates"), 2);
+    QCOMPARE(w.runner()->result().params.integers(QStringLiteral("schedule")), example);
+    QVERIFY(w.action(QStringLiteral("stepMode"))->isChecked());
+
+    // Too many orders: said, nothing run.
+    v.set(QStringLiteral("threads"), qlonglong(4));
+    v.set(QStringLiteral("iterations"), qlonglong(3));
+    v.set(QStringLiteral("schedule"), QVariantList());
+    w.form()->setValues(v);
+    w.action(QStringLiteral("explore"))->trigger();
+    QVERIFY(w.exploreDialog()->isDone());
+    QVERIFY(w.exploreDialog()->result().outcomes.empty());
+    QVERIFY(!w.exploreDialog()->replayButton(0));
 }
 
 QTEST_MAIN(TestStepMode)
