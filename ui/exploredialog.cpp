@@ -79,9 +79,11 @@ ExploreDialog::ExploreDialog(const Scenario &scenario, const ParamValues &params
             [this, &since](const ExploreResult &sofar) {
                 if (since.elapsed() < 100) return;
                 since.restart();
-                QMetaObject::invokeMethod(this, [this, sofar] { showProgress(sofar); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this, [this, sofar] { showProgress(sofar); }, Qt::QueuedConnection);
             });
-        QMetaObject::invokeMethod(this, [this, result] { finish(result); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, result] { finish(result); }, Qt::QueuedConnection);
     });
 }
 
@@ -145,15 +147,18 @@ void ExploreDialog::finish(const ExploreResult &result)
         const QString label = o.value == 1 && m_plan.outcomeLabel.endsWith(QLatin1Char('s'))
                                   ? m_plan.outcomeLabel.chopped(1)
                                   : m_plan.outcomeLabel;
-        auto *text = new QLabel(tr("<b>%1 %2</b><br>%3 of %4 orders (%5 %)<br>first: %6")
-                                    .arg(l.toString(o.value), label.toHtmlEscaped(),
-                                         l.toString(qulonglong(o.orders)), l.toString(qulonglong(result.runs)),
-                                         l.toString(100.0 * double(o.orders) / double(std::max<std::uint64_t>(result.runs, 1)), 'f', 0),
-                                         scheduleText(o.example)));
+        auto *text = new QLabel(
+            tr("<b>%1 %2</b><br>%3 of %4 orders (%5 %)<br>first: %6")
+                .arg(l.toString(o.value), label.toHtmlEscaped(), l.toString(qulonglong(o.orders)),
+                     l.toString(qulonglong(result.runs)),
+                     l.toString(100.0 * double(o.orders) / double(std::max<std::uint64_t>(result.runs, 1)),
+                                'f', 0),
+                     scheduleText(o.example)));
         text->setWordWrap(true);
         text->setMinimumWidth(180);
         auto *replay = new QPushButton(tr("Replay in Step Mode"));
-        replay->setToolTip(tr("Run this order again, step by step: the schedule %1").arg(scheduleText(o.example)));
+        replay->setToolTip(
+            tr("Run this order again, step by step: the schedule %1").arg(scheduleText(o.example)));
         const QList<qlonglong> example = o.example;
         connect(replay, &QPushButton::clicked, this, [this, example] { Q_EMIT replayAsked(example); });
         m_rows->addWidget(picture, row, 0);
