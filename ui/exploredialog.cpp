@@ -46,7 +46,9 @@ ExploreDialog::ExploreDialog(const Scenario &scenario, const ParamValues &params
 
     const QLocale l;
     const QString title = scenario.headline(m_params, {});
-    if (const QString many = tooManyOrders(m_plan, windowLimit); !many.isEmpty()) {
+    QString many = tooManySteps(m_plan);
+    if (many.isEmpty()) many = tooManyOrders(m_plan, windowLimit);
+    if (!many.isEmpty()) {
         m_heading->setText(tr("<b>%1</b><br>%2: fewer threads or iterations have fewer (the command line's "
                               "<tt>raceway explore --limit</tt> goes up to 10,000,000).")
                                .arg(title.toHtmlEscaped(), many));
@@ -158,7 +160,7 @@ void ExploreDialog::finish(const ExploreResult &result)
         text->setMinimumWidth(180);
         auto *replay = new QPushButton(tr("Replay in Step Mode"));
         replay->setToolTip(
-            tr("Run this order again, step by step: the schedule %1").arg(scheduleText(o.example)));
+            tr("Run this order again, step by step: the schedule %1").arg(scheduleText(o.example, 64)));
         const QList<qlonglong> example = o.example;
         connect(replay, &QPushButton::clicked, this, [this, example] { Q_EMIT replayAsked(example); });
         m_rows->addWidget(picture, row, 0);

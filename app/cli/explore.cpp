@@ -80,6 +80,9 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
     if (const QString problem = scenario->validate(*params); !problem.isEmpty())
         return usageError(err, problem);
     const QLocale l;
+    if (const QString many = tooManySteps(*plan); !many.isEmpty())
+        return usageError(err,
+                          QStringLiteral("explore: %1 (fewer threads or iterations have fewer)").arg(many));
     if (const QString many = tooManyOrders(*plan, limit); !many.isEmpty())
         return usageError(err,
                           QStringLiteral("explore: %1 (fewer threads or iterations have fewer; --limit N "
@@ -131,10 +134,10 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
     } else {
         out << title << '\n';
         out << QStringLiteral(
-                   "%1 orders of %2 steps a thread (%3), each run on real threads: %4 run in %5 s\n")
+                   "%1 order%6 of %2 steps a thread (%3), each run on real threads: %4 run in %5 s\n")
                    .arg(l.toString(qulonglong(total)), l.toString(qlonglong(plan->stepsPerThread())),
                         plan->names.join(QStringLiteral(", ")), l.toString(qulonglong(runs)),
-                        l.toString(seconds, 'f', 2));
+                        l.toString(seconds, 'f', 2), total == 1 ? QString() : QStringLiteral("s"));
         const QString heading = plan->outcomeLabel;
         const int width = int(std::max<qsizetype>(heading.size(), 6));
         out << heading.leftJustified(width) << "  " << QStringLiteral("orders").rightJustified(10) << "  "
@@ -146,7 +149,7 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
                                       'f', 0) +
                            QStringLiteral(" %"))
                        .rightJustified(6)
-                << "  " << scheduleText(o.example) << '\n';
+                << "  " << scheduleText(o.example, 32) << '\n';
         if (unknown > 0)
             out << "unknown"
                 << "  " << unknown << '\n';

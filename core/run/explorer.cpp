@@ -9,10 +9,21 @@
 
 namespace raceway {
 
+QString tooManySteps(const StepPlan &plan)
+{
+    // One thread of 100M increments has one order, of 200M steps: more than a schedule holds (and than
+    // memory would, listed).
+    const double steps = double(plan.stepsPerThread()) * double(std::max(plan.threads, 0));
+    if (steps <= maxScheduleSteps) return {};
+    const QLocale l;
+    return QStringLiteral("%1 steps in each order, more than the %2 a schedule holds")
+        .arg(l.toString(steps, 'f', 0), l.toString(maxScheduleSteps));
+}
+
 QString tooManyOrders(const StepPlan &plan, std::uint64_t limit)
 {
-    if (plan.count(limit) <= limit) return {};
     const QLocale l;
+    if (plan.count(limit) <= limit) return {};
     const std::uint64_t exact = plan.count(UINT64_MAX - 1);
     const QString many = exact < UINT64_MAX
                              ? l.toString(qulonglong(exact))
@@ -21,12 +32,15 @@ QString tooManyOrders(const StepPlan &plan, std::uint64_t limit)
         .arg(many, l.toString(qulonglong(limit)));
 }
 
-QString scheduleText(const QList<qlonglong> &schedule)
+QString scheduleText(const QList<qlonglong> &schedule, qsizetype most)
 {
     QStringList parts;
-    for (const qlonglong t : schedule)
-        parts << QString::number(t);
-    return parts.join(QLatin1Char(','));
+    for (qsizetype i = 0; i < std::min(schedule.size(), most); ++i)
+        parts << QString::number(schedule[i]);
+    QString text = parts.join(QLatin1Char(','));
+    if (schedule.size() > most)
+        text += QStringLiteral("… (%1 steps)").arg(QLocale().toString(schedule.size()));
+    return text;
 }
 
 ExploreResult exploreOrders(const Scenario &scenario, const ParamValues &params, const StepPlan &plan,

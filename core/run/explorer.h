@@ -37,11 +37,13 @@ ExploreResult exploreOrders(const Scenario &scenario, const ParamValues &params,
                             std::uint64_t total, const std::function<bool()> &stop,
                             const std::function<void(const ExploreResult &)> &progress = {});
 
+// "200,000,000 steps in each order, more than the 10,000 a schedule holds", else empty.
+QString tooManySteps(const StepPlan &plan);
 // "2,308,743,493,056 orders of the steps, more than the limit of 100,000" when the plan has more orders
 // than `limit`, else empty.
 QString tooManyOrders(const StepPlan &plan, std::uint64_t limit);
 
-// The schedule as written in a parameter: "1,2,1,2".
-QString scheduleText(const QList<qlonglong> &schedule);
+// The schedule as written in a parameter: "1,2,1,2"; past `most` steps, "1,2,… (10,000 steps)".
+QString scheduleText(const QList<qlonglong> &schedule, qsizetype most = maxScheduleSteps);
 
 } // namespace raceway

@@ -15,6 +15,9 @@
 
 namespace raceway {
 
+// The most steps a schedule holds (and so an order `explore` runs): a parameter of up to this many numbers.
+constexpr int maxScheduleSteps = 10'000;
+
 // The step points of a run whose threads each go round the same cycle of named steps, and which orders
 // of them can happen.
 struct StepPlan

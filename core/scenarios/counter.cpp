@@ -69,7 +69,7 @@ public:
                                QStringLiteral("Sleep after every increment, outside the lock, so that "
                                               "a run is slow enough to watch."))
                 .withWatchValue(qlonglong(2000)),
-            ParamSpec::intList(QStringLiteral("schedule"), {}, 1, 64, 10'000,
+            ParamSpec::intList(QStringLiteral("schedule"), {}, 1, 64, maxScheduleSteps,
                                QStringLiteral("Who moves, step by step: each number lets that thread take "
                                               "one step (its read, then its write, and so on). 1,2,1,2: "
                                               "both threads read before either writes, and one update is "

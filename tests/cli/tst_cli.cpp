@@ -123,6 +123,12 @@ void TestCli::exploreRefusesWhatItCannotDo()
     refused({QStringLiteral("counter"), QStringLiteral("threads=2"), QStringLiteral("iterations=3"),
              QStringLiteral("--limit"), QStringLiteral("900")},
             "924 orders of the steps, more than the limit of 900");
+    // One order of 200,000,000 steps: refused, never listed (it would take gigabytes, and its recursion the
+    // stack).
+    refused(
+        {QStringLiteral("counter"), QStringLiteral("threads=1"), QStringLiteral("iterations=100000000")},
+        "explore: 200,000,000 steps in each order, more than the 10,000 a schedule holds (fewer threads or "
+        "iterations have fewer)\n");
     refused({QStringLiteral("pool")},
             "scenario 'pool' has no step points to explore (scenarios with them: counter)");
     refused({QStringLiteral("counter"), QStringLiteral("schedule=1,2")}, "leave out schedule=");
