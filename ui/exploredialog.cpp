@@ -134,10 +134,7 @@ void ExploreDialog::finish(const ExploreResult &result)
     int row = 0;
     for (const ExploreOutcome &o : result.outcomes) {
         ParamValues p = m_params;
-        QVariantList schedule;
-        for (const qlonglong t : o.example)
-            schedule << t;
-        p.set(QStringLiteral("schedule"), schedule);
+        p.setIntegers(QStringLiteral("schedule"), o.example);
         Runner runner(m_scenario, p, 1 << 16);
         runner.start();
         runner.wait();

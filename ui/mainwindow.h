@@ -134,6 +134,9 @@ protected:
 
 private:
     void buildActions();
+    // A window action, named for action(), with its shortcut and its tip (the text when none).
+    QAction *makeAction(const QString &name, const QString &text, const QKeySequence &key,
+                        const QString &tip);
     void buildMenus();
     void buildLayout();
     void buildFindBar();

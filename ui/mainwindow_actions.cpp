@@ -57,17 +57,24 @@ QIcon runStopIcon(bool run)
 
 } // namespace
 
+QAction *MainWindow::makeAction(const QString &name, const QString &text, const QKeySequence &key,
+                                const QString &tip)
+{
+    auto *a = new QAction(text, this);
+    a->setShortcut(key);
+    a->setToolTip(tip.isEmpty() ? text : tip);
+    a->setStatusTip(tip);
+    m_actions[name] = a;
+    addAction(a);
+    return a;
+}
+
 void MainWindow::buildActions()
 {
     auto add = [this](const QString &name, const QString &text, const QKeySequence &key, auto slot,
                       const QString &tip = {}) {
-        auto *a = new QAction(text, this);
-        a->setShortcut(key);
-        a->setToolTip(tip.isEmpty() ? text : tip);
-        a->setStatusTip(tip);
+        QAction *a = makeAction(name, text, key, tip);
         connect(a, &QAction::triggered, this, slot);
-        m_actions[name] = a;
-        addAction(a);
         return a;
     };
     add(

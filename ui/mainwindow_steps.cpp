@@ -15,15 +15,8 @@ namespace raceway {
 void MainWindow::buildStepMode()
 {
     m_stepBar = new StepBar;
-    auto add = [this](const QString &name, const QString &text, const QKeySequence &key, const QString &tip) {
-        auto *a = new QAction(text, this);
-        a->setShortcut(key);
-        a->setToolTip(tip);
-        a->setStatusTip(tip);
-        m_actions[name] = a;
-        addAction(a);
-        return a;
-    };
+    const auto add = [this](const QString &name, const QString &text, const QKeySequence &key,
+                            const QString &tip) { return makeAction(name, text, key, tip); };
     QAction *mode =
         add(QStringLiteral("stepMode"), tr("S&tep Mode"), QKeySequence(Qt::Key_F8),
             tr("Runs hold every thread before each step it takes (a counter's read and write), and "
@@ -90,10 +83,7 @@ void MainWindow::replaySteps()
     if (isRunning()) return;
     // The steps to take again are the form's schedule: seen, and kept for the next run.
     ParamValues values = m_form->values();
-    QVariantList schedule;
-    for (const qlonglong t : std::as_const(m_stepReplay))
-        schedule << t;
-    values.set(QStringLiteral("schedule"), schedule);
+    values.setIntegers(QStringLiteral("schedule"), m_stepReplay);
     m_form->setValues(values);
     action(QStringLiteral("stepMode"))->setChecked(true);
     startRun();

@@ -32,17 +32,6 @@ QString tooManyOrders(const StepPlan &plan, std::uint64_t limit)
         .arg(many, l.toString(qulonglong(limit)));
 }
 
-QString scheduleText(const QList<qlonglong> &schedule, qsizetype most)
-{
-    QStringList parts;
-    for (qsizetype i = 0; i < std::min(schedule.size(), most); ++i)
-        parts << QString::number(schedule[i]);
-    QString text = parts.join(QLatin1Char(','));
-    if (schedule.size() > most)
-        text += QStringLiteral("… (%1 steps)").arg(QLocale().toString(schedule.size()));
-    return text;
-}
-
 ExploreResult exploreOrders(const Scenario &scenario, const ParamValues &params, const StepPlan &plan,
                             std::uint64_t total, const std::function<bool()> &stop,
                             const std::function<void(const ExploreResult &)> &progress)
@@ -60,10 +49,7 @@ ExploreResult exploreOrders(const Scenario &scenario, const ParamValues &params,
     plan.enumerate([&](const QList<qlonglong> &schedule) {
         if (stop()) return false;
         ParamValues p = params;
-        QVariantList values;
-        for (const qlonglong t : schedule)
-            values << t;
-        p.set(QStringLiteral("schedule"), values);
+        p.setIntegers(QStringLiteral("schedule"), schedule);
         Runner runner(scenario, p, eventsPerRun);
         runner.start();
         for (;;) {

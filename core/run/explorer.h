@@ -43,7 +43,4 @@ QString tooManySteps(const StepPlan &plan);
 // than `limit`, else empty.
 QString tooManyOrders(const StepPlan &plan, std::uint64_t limit);
 
-// The schedule as written in a parameter: "1,2,1,2"; past `most` steps, "1,2,… (10,000 steps)".
-QString scheduleText(const QList<qlonglong> &schedule, qsizetype most = maxScheduleSteps);
-
 } // namespace raceway

@@ -319,6 +319,14 @@ QList<qlonglong> ParamValues::integers(const QString &name) const
     return out;
 }
 
+void ParamValues::setIntegers(const QString &name, const QList<qlonglong> &values)
+{
+    QVariantList list;
+    for (const qlonglong v : values)
+        list << v;
+    set(name, list);
+}
+
 QVariant ParamValues::value(const QString &name) const
 {
     auto it = m_values.find(name);

@@ -96,6 +96,7 @@ public:
     bool flag(const QString &name) const { return value(name).toBool(); }
     QString text(const QString &name) const { return value(name).toString(); }
     QList<qlonglong> integers(const QString &name) const;
+    void setIntegers(const QString &name, const QList<qlonglong> &values);
     const std::map<QString, QVariant> &all() const { return m_values; }
 
 private:

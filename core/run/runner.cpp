@@ -249,11 +249,7 @@ void Runner::finish()
     m_result.problems = m_context.problems();
     // A run in step mode is the schedule its steps made: run again, saved or compared, it is that.
     if (m_context.steps().live()) {
-        const QList<qlonglong> taken = m_context.steps().state().taken;
-        QVariantList schedule;
-        for (const qlonglong t : taken)
-            schedule << t;
-        m_result.params.set(QStringLiteral("schedule"), schedule);
+        m_result.params.setIntegers(QStringLiteral("schedule"), m_context.steps().state().taken);
     }
     m_finished = true;
 }

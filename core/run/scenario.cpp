@@ -54,16 +54,7 @@ QString raceTitle(const QString &id, const ParamValues &p)
                         .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
     // The order the threads were made to take their steps in: what made this run's outcome.
     const QList<qlonglong> schedule = p.integers(QStringLiteral("schedule"));
-    if (!schedule.isEmpty()) {
-        QStringList shown;
-        for (qsizetype i = 0; i < std::min<qsizetype>(schedule.size(), 16); ++i)
-            shown << QString::number(schedule[i]);
-        title += QStringLiteral(", schedule %1%2")
-                     .arg(shown.join(QLatin1Char(',')))
-                     .arg(schedule.size() > 16
-                              ? QStringLiteral("… (%1 steps)").arg(QLocale().toString(schedule.size()))
-                              : QString());
-    }
+    if (!schedule.isEmpty()) title += QStringLiteral(", schedule ") + scheduleText(schedule, 16);
     return title;
 }
 

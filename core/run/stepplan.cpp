@@ -25,6 +25,17 @@ std::uint64_t choose(std::uint64_t n, std::uint64_t k, std::uint64_t cap)
 
 } // namespace
 
+QString scheduleText(const QList<qlonglong> &schedule, qsizetype most)
+{
+    QStringList parts;
+    for (qsizetype i = 0; i < std::min(schedule.size(), most); ++i)
+        parts << QString::number(schedule[i]);
+    QString text = parts.join(QLatin1Char(','));
+    if (schedule.size() > most)
+        text += QStringLiteral("… (%1 steps)").arg(QLocale().toString(schedule.size()));
+    return text;
+}
+
 QString StepPlan::problem(const QList<qlonglong> &schedule) const
 {
     const QLocale l;

@@ -43,4 +43,7 @@ struct StepPlan
     bool enumerate(const std::function<bool(const QList<qlonglong> &)> &visit) const;
 };
 
+// The schedule as written in a parameter: "1,2,1,2"; past `most` steps, "1,2,… (10,000 steps)".
+QString scheduleText(const QList<qlonglong> &schedule, qsizetype most = maxScheduleSteps);
+
 } // namespace raceway
