@@ -52,10 +52,24 @@ QString raceTitle(const QString &id, const ParamValues &p)
                         .arg(threads == 1 ? QString() : QStringLiteral("s"))
                         .arg(QLocale().toString(qlonglong(p.integer(QStringLiteral("iterations")))))
                         .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+    return title + scheduleSuffix(p);
+}
+
+QString scheduleSuffix(const ParamValues &params)
+{
     // The order the threads were made to take their steps in: what made this run's outcome.
-    const QList<qlonglong> schedule = p.integers(QStringLiteral("schedule"));
-    if (!schedule.isEmpty()) title += QStringLiteral(", schedule ") + scheduleText(schedule, 16);
-    return title;
+    const QList<qlonglong> schedule = params.integers(QStringLiteral("schedule"));
+    return schedule.isEmpty() ? QString() : QStringLiteral(", schedule ") + scheduleText(schedule, 16);
+}
+
+ParamSpec scheduleParam(int threads, const QString &steps, const QString &example)
+{
+    return ParamSpec::intList(QStringLiteral("schedule"), {}, 1, threads, maxScheduleSteps,
+                              QStringLiteral("Who moves, step by step: each number lets that thread take one "
+                                             "step (%1). %2 Empty: the threads run freely; after the last "
+                                             "number, they all do.")
+                                  .arg(steps, example))
+        .orEmpty();
 }
 
 void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::int64_t actual,

@@ -124,5 +124,11 @@ void addRaceMetrics(RunContext &ctx, std::optional<std::int64_t> expected, std::
 // The title of a scenario whose threads race to add 1 (params threads, iterations, lock):
 // "counter: 4 threads × 200,000 increments, lock on".
 QString raceTitle(const QString &id, const ParamValues &params);
+// A title's ending naming the order its threads were made to take their steps in (the parameter
+// `schedule`): ", schedule 1,2,1,2"; empty without one.
+QString scheduleSuffix(const ParamValues &params);
+// The parameter `schedule` of a scenario with step points (threads 1 to `threads`); `steps` says what one
+// number lets a thread do ("its read, then its write, and so on"), `example` what a schedule makes happen.
+ParamSpec scheduleParam(int threads, const QString &steps, const QString &example);
 
 } // namespace raceway

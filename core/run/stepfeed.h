@@ -37,6 +37,7 @@ public:
         QList<qlonglong> taken; // the steps taken so far, as a schedule
         QStringList next;       // per thread: the step it is held at ("read"), empty once it has none left
         QStringList notes;      // per thread: what it holds that its next step uses ("read 0"), if anything
+        QStringList waits;      // per thread: the lock it waits for, past its step point ("lock B"), if any
         QString refused;        // why the last step asked for could not be taken (empty: it was)
         bool holding = false;   // threads are held, waiting for a step
     };

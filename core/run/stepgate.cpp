@@ -20,6 +20,7 @@ bool StepGate::pass(int thread, ThreadBuffer &lane, std::uint8_t obj, const std:
     if (m_open.load(std::memory_order_relaxed)) return !stop();
     Seat &seat = m_seats[std::size_t(thread)];
     seat.waiting = true;
+    seat.blocked = false;
     ++seat.arrivals;
     m_changed.notify_all();
     lane.record(EventKind::WaitBegin, obj);
@@ -39,6 +40,27 @@ void StepGate::leave(int thread)
     m_changed.notify_all();
 }
 
+void StepGate::block(int thread, const QString &waits)
+{
+    if (m_open.load(std::memory_order_acquire)) return;
+    const std::lock_guard lock(m_mutex);
+    Seat &seat = m_seats[std::size_t(thread)];
+    if (seat.blocked) return;
+    seat.blocked = true;
+    seat.waits = waits;
+    m_changed.notify_all();
+}
+
+void StepGate::unblock(int thread)
+{
+    const std::lock_guard lock(m_mutex);
+    Seat &seat = m_seats[std::size_t(thread)];
+    if (!seat.blocked) return;
+    seat.blocked = false;
+    seat.waits.clear();
+    m_changed.notify_all();
+}
+
 void StepGate::note(int thread, const QString &text)
 {
     if (m_open.load(std::memory_order_acquire)) return;
@@ -46,38 +68,43 @@ void StepGate::note(int thread, const QString &text)
     m_seats[std::size_t(thread)].note = text;
 }
 
-bool StepGate::move(qlonglong number, std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop)
+bool StepGate::until(std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop,
+                     const std::function<bool()> &ready)
 {
-    // Waits until `ready` holds; false when stopped first (polled: nothing signals it here).
-    const auto until = [&](const auto &ready) {
-        while (!ready()) {
-            if (stop()) return false;
-            m_changed.wait_for(lock, std::chrono::milliseconds(5));
-        }
-        return true;
-    };
-    Seat &seat = m_seats[std::size_t(number - 1)];
-    if (!until([&] { return seat.waiting || seat.left; })) return false;
-    if (seat.left) return true; // a checked schedule never gets here; nothing to move
-    const std::uint64_t before = seat.arrivals;
-    seat.turn = true;
-    m_changed.notify_all();
-    // One thread moves at a time: the next step waits until this one has been taken.
-    if (!until([&] { return seat.left || seat.arrivals > before; })) return false;
-    m_taken << number;
-    return true;
-}
-
-bool StepGate::settle(std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop)
-{
-    for (;;) {
-        bool moving = false;
-        for (const Seat &seat : m_seats)
-            moving |= !seat.waiting && !seat.left;
-        if (!moving) return true;
+    while (!ready()) {
         if (stop()) return false;
         m_changed.wait_for(lock, std::chrono::milliseconds(5));
     }
+    return true;
+}
+
+bool StepGate::matched() const
+{
+    for (std::size_t i = 0; i < m_seats.size(); ++i) {
+        const Seat &seat = m_seats[i];
+        const auto number = qlonglong(i + 1);
+        if (seat.left) continue; // gone: it stands nowhere (done, or stopped)
+        if (m_model.finished(number)) return false;
+        const bool waits = m_model.waitsFor(number) >= 0;
+        // A step point is reached once a step taken, and once before the first.
+        const auto arrivals = std::uint64_t(m_model.taken(number)) + (waits ? 0 : 1);
+        if (seat.arrivals != arrivals || (waits ? !seat.blocked : !seat.waiting)) return false;
+    }
+    return true;
+}
+
+bool StepGate::move(qlonglong number, std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop)
+{
+    Seat &seat = m_seats[std::size_t(number - 1)];
+    if (!until(lock, stop, [&] { return seat.waiting || seat.left; })) return false;
+    if (seat.left) return true; // a checked schedule never gets here; nothing to move
+    seat.turn = true;
+    m_changed.notify_all();
+    m_model.step(number);
+    m_taken << number;
+    // One step at a time: the next waits until this one has been taken and all it set off has happened
+    // (a thread that got the lock it waited for has gone on to its next step point).
+    return until(lock, stop, [&] { return matched(); });
 }
 
 void StepGate::publish(const QString &refused)
@@ -93,6 +120,7 @@ void StepGate::publish(const QString &refused)
                            ? QString()
                            : m_plan.names[qsizetype((seat.arrivals - 1) % n)]);
         state.notes << (seat.left ? QString() : seat.note);
+        state.waits << (seat.left ? QString() : seat.waits);
     }
     m_feed->publish(state);
 }
@@ -100,13 +128,14 @@ void StepGate::publish(const QString &refused)
 bool StepGate::drive(const std::function<bool()> &stop)
 {
     std::unique_lock lock(m_mutex);
-    bool followed = true;
-    for (const qlonglong number : std::as_const(m_schedule))
-        if (!(followed = move(number, lock, stop))) break;
+    bool followed = until(lock, stop, [&] { return matched(); }); // every thread at its first step point
+    for (const qlonglong number : std::as_const(m_schedule)) {
+        if (!followed) break;
+        followed = move(number, lock, stop);
+    }
     // Live: the window's steps, one at a time, each checked as a schedule would be.
     QString refused;
     while (followed && m_feed) {
-        if (!(followed = settle(lock, stop))) break;
         const bool anyLeft =
             std::any_of(m_seats.begin(), m_seats.end(), [](const Seat &seat) { return !seat.left; });
         if (!anyLeft) break;
@@ -115,7 +144,9 @@ bool StepGate::drive(const std::function<bool()> &stop)
         const int number = m_feed->take(stop);
         lock.lock();
         if (number == 0) break; // released, or stopped
-        refused = m_plan.problem(m_taken + QList<qlonglong>{number});
+        refused = m_model.refusal(number);
+        if (!refused.isEmpty())
+            refused = QStringLiteral("schedule: position %1 ").arg(m_taken.size() + 1) + refused;
         if (refused.isEmpty()) followed = move(number, lock, stop);
     }
     m_open.store(true, std::memory_order_release);

@@ -38,6 +38,10 @@ public:
     // What thread `thread` now holds that its next step uses, said beside it while it is held ("read 0":
     // the value a counter thread read and will write back plus one). Nothing once the gate is open.
     void note(int thread, const QString &text);
+    // Thread `thread`, let through, now waits for a lock another thread holds (said beside it: "waits
+    // for lock B"): its step is taken, and it stands still until it has the lock; then unblock().
+    void block(int thread, const QString &waits);
+    void unblock(int thread);
     // Gives each step of the schedule, then of the live feed, to its thread in turn, each time waiting
     // until that thread has reached its next step point or left; then lets everyone run freely. A step
     // the run cannot take (a thread that has none left, a read while another holds the lock) is refused
@@ -50,16 +54,24 @@ private:
         bool waiting = false; // at a step point, not yet let through
         bool turn = false;    // let through, not yet gone
         bool left = false;
+        bool blocked = false;       // waiting for a lock, past its step point
         std::uint64_t arrivals = 0; // step points reached
         QString note;
+        QString waits;
     };
-    // Moves thread `number` (from 1) one step; false when stopped first. Holds m_mutex through `lock`.
+    // Moves thread `number` (from 1) one step, then waits until every thread stands where the plan's model
+    // says; false when stopped first. Holds m_mutex through `lock`.
     bool move(qlonglong number, std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop);
-    // Waits until the threads still running are all held or gone; false when stopped first.
-    bool settle(std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop);
+    // Every thread stands where the model says: at its step point (reached as often as it should be), waiting
+    // for a lock, or gone.
+    bool matched() const;
+    // Waits until `ready()` holds (polled: nothing signals some of it); false when stopped first.
+    bool until(std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop,
+               const std::function<bool()> &ready);
     void publish(const QString &refused);
 
     StepPlan m_plan;
+    StepModel m_model{m_plan}; // where the threads should stand after the steps taken
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::vector<Seat> m_seats;

@@ -6,6 +6,7 @@
 #include "countersampler.h"
 #include "racywork.h"
 #include "scenario.h"
+#include "stepgate.h"
 #include "threadgang.h"
 #include "tracedmutex.h"
 
@@ -70,7 +71,29 @@ public:
                 .withWatchValue(qlonglong(60'000)),
             ParamSpec::integer(QStringLiteral("seed"), 7, 0, 2'147'483'647, {},
                                QStringLiteral("Seed of which operations are withdrawals.")),
+            scheduleParam(64, QStringLiteral("its check of the balance, then its write, and so on"),
+                          QStringLiteral("With initial=100 amount=100 withdraw_percent=100, 1,2,1,2: both "
+                                         "threads check 100 before either pays, and the account ends at "
+                                         "−100, every time.")),
         };
+    }
+
+    // Every operation's check (reading the balance) and write, in the order the threads take them. A
+    // withdrawal that its check refused writes nothing at its second step.
+    std::optional<StepPlan> steps(const ParamValues &p) const override
+    {
+        return StepPlan{int(p.integer(QStringLiteral("threads"))),
+                        p.integer(QStringLiteral("operations")),
+                        {QStringLiteral("check"), QStringLiteral("write")},
+                        p.flag(QStringLiteral("lock")),
+                        QStringLiteral("overdrafts"),
+                        QStringLiteral("overdrafts"),
+                        {},
+                        {}};
+    }
+    QString validate(const ParamValues &p) const override
+    {
+        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
     }
     std::int64_t totalWork(const ParamValues &p) const override
     {
@@ -82,7 +105,8 @@ public:
             QStringLiteral("bank: %1 threads × %2 operations, lock %3")
                 .arg(p.integer(QStringLiteral("threads")))
                 .arg(QLocale().toString(qlonglong(p.integer(QStringLiteral("operations")))))
-                .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+                .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off")) +
+            scheduleSuffix(p);
         const QVariant fin = metricValue(metrics, QStringLiteral("final_balance"));
         if (fin.isValid())
             line +=
@@ -118,6 +142,13 @@ public:
         const std::uint8_t balanceObj = rec.addObject(QStringLiteral("balance"), balanceLane);
         std::unique_ptr<TracedMutex> mutex;
         if (useLock) mutex = std::make_unique<TracedMutex>(rec, QStringLiteral("account lock"));
+        // A schedule (or the window's step mode) holds every teller before its check and before its write.
+        StepGate gate(*steps(p), p.integers(QStringLiteral("schedule")), &ctx.steps());
+        const bool stepped = gate.holds();
+        const std::uint8_t checkTurn = stepped ? rec.addObject(QStringLiteral("its turn to check")) : 0;
+        const std::uint8_t writeTurn = stepped ? rec.addObject(QStringLiteral("its turn to write")) : 0;
+        const auto stop = [&ctx] { return ctx.cancelled(); };
+        const QLocale l;
 
         std::atomic<std::uint64_t> balance{std::uint64_t(initial + offset)};
         // What the bank's books say: every deposit and every withdrawal paid, booked just before its
@@ -143,21 +174,45 @@ public:
             std::uniform_int_distribution<int> percent(0, 99);
             lane.record(EventKind::ThreadStart);
             for (std::int64_t k = 0; k < operations && !ctx.cancelled(); ++k) {
+                if (stepped && !gate.pass(index, lane, checkTurn, stop)) break;
                 const bool withdraw = percent(rng) < withdrawPercent;
                 if (mutex) t.waitNs += mutex->lock(lane);
                 // The check reads the balance; the act reads it again and writes (balance -= amount):
                 // both are stale as soon as another thread writes in between.
                 const std::int64_t checked =
                     std::int64_t(racy::value(balance.load(std::memory_order_relaxed))) - offset;
-                if (withdraw && checked < amount) {
-                    ++t.refused; // the check failed: nothing is written
+                const bool refuse = withdraw && checked < amount; // then nothing is written
+                const std::int64_t delta = withdraw ? -amount : amount;
+                std::uint64_t mark = 0, read = 0;
+                if (withdraw && !refuse) {
+                    busyFor(windowNs); // between the check and the act
+                } else if (!withdraw) {
+                    mark = lane.switchMark(); // see the counter: off its core between read and write?
+                    read = racy::value(balance.load(std::memory_order_relaxed));
+                    busyFor(windowNs); // between reading the balance and writing it back
+                }
+                if (stepped) {
+                    gate.note(index, refuse ? QStringLiteral("checked %1: refuses").arg(l.toString(checked))
+                                     : withdraw ? QStringLiteral("checked %1: pays %2")
+                                                      .arg(l.toString(checked), l.toString(amount))
+                                                : QStringLiteral("read %1: adds %2")
+                                                      .arg(l.toString(checked), l.toString(amount)));
+                    if (!gate.pass(index, lane, writeTurn, stop)) {
+                        if (mutex) mutex->unlock(lane);
+                        break;
+                    }
+                    gate.note(index, {});
+                    // Held for its turn is not off its core for the scheduler (see the counter).
+                    mark = lane.switchMark();
+                }
+                if (refuse) {
+                    ++t.refused;
                     lane.record(EventKind::Mark, std::uint8_t(MarkKind::Refused), std::uint32_t(amount));
                 } else {
-                    const std::int64_t delta = withdraw ? -amount : amount;
-                    if (withdraw) busyFor(windowNs);              // between the check and the act
-                    const std::uint64_t mark = lane.switchMark(); // see the counter: off its core in between?
-                    const std::uint64_t read = racy::value(balance.load(std::memory_order_relaxed));
-                    if (!withdraw) busyFor(windowNs); // between reading the balance and writing it back
+                    if (withdraw) {
+                        mark = lane.switchMark();
+                        read = racy::value(balance.load(std::memory_order_relaxed));
+                    }
                     ledger.fetch_add(delta, std::memory_order_acq_rel); // booked just before the write
                     const bool switched = lane.switchedSince(mark);
                     const std::uint64_t written = (read + std::uint64_t(delta)) & racy::valueMask;
@@ -195,9 +250,14 @@ public:
                 }
             }
             lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+            if (stepped) gate.leave(index);
         };
         runTogether(
-            ctx, threads, worker, [&] { sampler.start(); },
+            ctx, threads, worker,
+            [&] {
+                sampler.start();
+                if (stepped) gate.drive(stop);
+            },
             [&](int i) { lanes[std::size_t(i)]->prepareCoreWatch(); });
         sampler.stop();
 

@@ -69,13 +69,9 @@ public:
                                QStringLiteral("Sleep after every increment, outside the lock, so that "
                                               "a run is slow enough to watch."))
                 .withWatchValue(qlonglong(2000)),
-            ParamSpec::intList(QStringLiteral("schedule"), {}, 1, 64, maxScheduleSteps,
-                               QStringLiteral("Who moves, step by step: each number lets that thread take "
-                                              "one step (its read, then its write, and so on). 1,2,1,2: "
-                                              "both threads read before either writes, and one update is "
-                                              "lost, every time. Empty: the threads race freely; after "
-                                              "the last number, they all do."))
-                .orEmpty(),
+            scheduleParam(64, QStringLiteral("its read, then its write, and so on"),
+                          QStringLiteral("1,2,1,2: both threads read before either writes, and one update "
+                                         "is lost, every time.")),
         };
     }
 
@@ -87,7 +83,9 @@ public:
                         {QStringLiteral("read"), QStringLiteral("write")},
                         p.flag(QStringLiteral("lock")),
                         QStringLiteral("lost_updates"),
-                        QStringLiteral("lost updates")};
+                        QStringLiteral("lost updates"),
+                        {},
+                        {}};
     }
 
     QString validate(const ParamValues &p) const override

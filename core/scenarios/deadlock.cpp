@@ -3,6 +3,7 @@
 // with the highest lane number gives up its wait, puts back what it holds and tries again later.
 
 #include "scenario.h"
+#include "stepgate.h"
 #include "threadgang.h"
 #include "tracedmutex.h"
 
@@ -12,6 +13,20 @@
 
 namespace raceway::scenarios {
 namespace {
+
+QString lockName(int i)
+{
+    return QStringLiteral("lock %1").arg(QChar(u'A' + i));
+}
+
+// The locks thread i asks for, first and second: its own and its neighbour's, or the lower-numbered first.
+std::pair<int, int> locksOf(int i, int threads, const ParamValues &p)
+{
+    int first = i, second = (i + 1) % threads;
+    if (p.text(QStringLiteral("order")) == QLatin1String("consistent") && first > second)
+        std::swap(first, second);
+    return {first, second};
+}
 
 class DeadlockScenario final : public Scenario
 {
@@ -47,7 +62,35 @@ public:
             ParamSpec::integer(QStringLiteral("hold_ms"), 2, 0, 60'000, QStringLiteral("ms"),
                                QStringLiteral("Time spent holding both locks."))
                 .withWatchValue(qlonglong(300)),
+            scheduleParam(16, QStringLiteral("it asks for its first lock, then its second, and so on"),
+                          QStringLiteral("With rounds=1, 1,2,1,2: each thread takes its own lock before "
+                                         "either asks for the other's, and they deadlock, every time.")),
         };
+    }
+
+    // Each thread asks for its first lock, then its second, every round; a thread whose lock another
+    // holds waits for it (and cannot move until it has it).
+    std::optional<StepPlan> steps(const ParamValues &p) const override
+    {
+        const int threads = int(p.integer(QStringLiteral("threads")));
+        StepPlan plan{threads,
+                      p.integer(QStringLiteral("rounds")),
+                      {QStringLiteral("first lock"), QStringLiteral("second lock")},
+                      false,
+                      QStringLiteral("deadlocks"),
+                      QStringLiteral("deadlocks"),
+                      {},
+                      {}};
+        for (int i = 0; i < threads; ++i) {
+            const auto [first, second] = locksOf(i, threads, p);
+            plan.takes << QList<int>{first, second};
+            plan.lockNames << lockName(i);
+        }
+        return plan;
+    }
+    QString validate(const ParamValues &p) const override
+    {
+        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
     }
     std::int64_t totalWork(const ParamValues &p) const override
     {
@@ -57,7 +100,8 @@ public:
     {
         QString line = QStringLiteral("deadlock: %1 threads, order %2")
                            .arg(p.integer(QStringLiteral("threads")))
-                           .arg(p.text(QStringLiteral("order")));
+                           .arg(p.text(QStringLiteral("order"))) +
+                       scheduleSuffix(p);
         const QVariant found = metricValue(metrics, QStringLiteral("deadlocks"));
         if (found.isValid())
             line += QStringLiteral(" — %1 deadlock%2 found and broken")
@@ -70,7 +114,6 @@ public:
     {
         const ParamValues &p = ctx.params();
         const int threads = int(p.integer(QStringLiteral("threads")));
-        const bool consistent = p.text(QStringLiteral("order")) == QLatin1String("consistent");
         const std::int64_t rounds = p.integer(QStringLiteral("rounds"));
         const std::int64_t gapNs = p.integer(QStringLiteral("gap_ms")) * 1'000'000;
         const std::int64_t holdNs = p.integer(QStringLiteral("hold_ms")) * 1'000'000;
@@ -83,9 +126,13 @@ public:
             b->watchCoreExactly();
         std::vector<std::unique_ptr<TracedMutex>> locks;
         for (int i = 0; i < threads; ++i)
-            locks.push_back(
-                std::make_unique<TracedMutex>(rec, QStringLiteral("lock %1").arg(QChar(u'A' + i))));
+            locks.push_back(std::make_unique<TracedMutex>(rec, lockName(i)));
         const auto stop = [&ctx] { return ctx.cancelled(); };
+        // A schedule (or the window's step mode) holds every thread before it asks for each lock.
+        StepGate gate(*steps(p), p.integers(QStringLiteral("schedule")), &ctx.steps());
+        const bool stepped = gate.holds();
+        const std::uint8_t firstTurn = stepped ? rec.addObject(QStringLiteral("its turn to ask")) : 0;
+        const std::uint8_t secondTurn = stepped ? rec.addObject(QStringLiteral("its turn to ask again")) : 0;
 
         std::mutex found; // guards what the victims report
         QVariantList firstCycle;
@@ -97,15 +144,36 @@ public:
             ctx, threads,
             [&](int i) {
                 ThreadBuffer &lane = *lanes[std::size_t(i)];
-                int first = i, second = (i + 1) % threads;
-                if (consistent && first > second) std::swap(first, second);
+                const auto [first, second] = locksOf(i, threads, p);
+                // Asking for a lock another thread holds: for the gate, the step is taken and the thread
+                // stands still (said by the lock's first check).
+                const auto blocked = [&, i](int lock) {
+                    return [&, i, lock] {
+                        if (stepped) gate.block(i, QStringLiteral("waits for %1").arg(lockName(lock)));
+                        return ctx.cancelled();
+                    };
+                };
+                const auto ask = [&](int lock, std::uint8_t turn) {
+                    if (stepped)
+                        gate.note(
+                            i,
+                            lock == first
+                                ? QStringLiteral("asks for %1").arg(lockName(lock))
+                                : QStringLiteral("has %1, asks for %2").arg(lockName(first), lockName(lock)));
+                    if (stepped && !gate.pass(i, lane, turn, stop)) {
+                        TracedMutex::Result stopped;
+                        stopped.outcome = TracedMutex::Outcome::Stopped;
+                        return stopped;
+                    }
+                    TracedMutex::Result r = locks[std::size_t(lock)]->acquire(lane, blocked(lock));
+                    if (stepped) gate.unblock(i);
+                    return r;
+                };
                 lane.record(EventKind::ThreadStart);
                 for (std::int64_t r = 0; r < rounds && !ctx.cancelled();) {
-                    if (locks[std::size_t(first)]->acquire(lane, stop).outcome !=
-                        TracedMutex::Outcome::Acquired)
-                        break;
+                    if (ask(first, firstTurn).outcome != TracedMutex::Outcome::Acquired) break;
                     ctx.sleepFor(gapNs);
-                    const TracedMutex::Result second_ = locks[std::size_t(second)]->acquire(lane, stop);
+                    const TracedMutex::Result second_ = ask(second, secondTurn);
                     if (second_.outcome == TracedMutex::Outcome::Deadlock) {
                         // This thread is the victim: it puts back what it holds so the others can go on.
                         locks[std::size_t(first)]->unlock(lane);
@@ -136,8 +204,12 @@ public:
                     lane.record(EventKind::Progress, 0, std::uint32_t(r));
                 }
                 lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+                if (stepped) gate.leave(i);
             },
-            {}, [&](int i) { lanes[std::size_t(i)]->prepareCoreWatch(); });
+            [&] {
+                if (stepped) gate.drive(stop);
+            },
+            [&](int i) { lanes[std::size_t(i)]->prepareCoreWatch(); });
 
         qlonglong rounds_ = 0;
         for (std::int64_t d : done)
