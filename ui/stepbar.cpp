@@ -82,13 +82,20 @@ void StepBar::showState(const StepFeed::State &state, bool live)
         const int number = int(i) + 1;
         QToolButton *b = m_threads[i];
         const QString note = state.notes.value(qsizetype(i));
-        b->setText(next.isEmpty()   ? tr("%1 · done").arg(number)
-                   : note.isEmpty() ? tr("%1 · %2").arg(number).arg(next)
-                                    : tr("%1 · %2 (%3)").arg(number).arg(next, note));
-        b->setEnabled(live && !next.isEmpty());
-        b->setToolTip(next.isEmpty() ? tr("Thread %1 has taken all its steps").arg(number)
-                      : number <= 9
-                          ? tr("Let thread %1 take its next step: its %2 (press %1)").arg(number).arg(next)
+        // Past its step point, waiting for a lock another thread holds: it moves when it gets it.
+        const QString waits = state.waits.value(qsizetype(i));
+        b->setText(next.isEmpty()     ? tr("%1 · done").arg(number)
+                   : !waits.isEmpty() ? tr("%1 · %2").arg(number).arg(waits)
+                   : note.isEmpty()   ? tr("%1 · %2").arg(number).arg(next)
+                                      : tr("%1 · %2 (%3)").arg(number).arg(next, note));
+        b->setEnabled(live && !next.isEmpty() && waits.isEmpty());
+        b->setToolTip(
+            next.isEmpty()     ? tr("Thread %1 has taken all its steps").arg(number)
+            : !waits.isEmpty() ? tr("Thread %1 %2, which another thread holds: it goes on by itself "
+                                    "once it has it")
+                                     .arg(number)
+                                     .arg(waits)
+            : number <= 9 ? tr("Let thread %1 take its next step: its %2 (press %1)").arg(number).arg(next)
                           : tr("Let thread %1 take its next step: its %2").arg(number).arg(next));
     }
     QStringList taken;

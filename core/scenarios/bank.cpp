@@ -101,10 +101,14 @@ public:
     }
     QString headline(const ParamValues &p, const QList<Metric> &metrics) const override
     {
+        const qlonglong threads = p.integer(QStringLiteral("threads"));
+        const qlonglong operations = p.integer(QStringLiteral("operations"));
         QString line =
-            QStringLiteral("bank: %1 threads × %2 operations, lock %3")
-                .arg(p.integer(QStringLiteral("threads")))
-                .arg(QLocale().toString(qlonglong(p.integer(QStringLiteral("operations")))))
+            QStringLiteral("bank: %1 thread%2 × %3 operation%4, lock %5")
+                .arg(threads)
+                .arg(threads == 1 ? QString() : QStringLiteral("s"))
+                .arg(QLocale().toString(operations))
+                .arg(operations == 1 ? QString() : QStringLiteral("s"))
                 .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off")) +
             scheduleSuffix(p);
         const QVariant fin = metricValue(metrics, QStringLiteral("final_balance"));

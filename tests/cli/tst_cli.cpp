@@ -1,7 +1,6 @@
 // The real raceway binary on the command line: verbs, JSON, exports, bad input that exits 2 with one line
 // and writes nothing, process scenarios, and a bigger picture for --scale and --width.
 
-#include "../core/countermodel.h"
 #include "clitest.h"
 
 #include <QRegularExpression>
@@ -26,140 +25,7 @@ private Q_SLOTS:
     void summaryValuesLineUp();
     void scaleAndWidthGrowTheWholePicture();
     void progressOnlyOnATerminal();
-    void scheduleOnTheCommandLine();
-    void exploreCountsEveryOrder_data();
-    void exploreCountsEveryOrder();
-    void exploreRefusesWhatItCannotDo();
-    void exploreStopsAtOnce();
 };
-
-void TestCli::scheduleOnTheCommandLine()
-{
-    // The schedule that loses an update, every time, on real threads; a wrong one says where.
-    for (int i = 0; i < 3; ++i) {
-        const Result r = raceway({QStringLiteral("run"), QStringLiteral("counter"),
-                                  QStringLiteral("threads=2"), QStringLiteral("iterations=1"),
-                                  QStringLiteral("schedule=1,2,1,2"), QStringLiteral("--json")});
-        QCOMPARE(r.status, 0);
-        const QJsonObject json = QJsonDocument::fromJson(r.out).object();
-        QCOMPARE(
-            json.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("lost_updates")).toInt(),
-            1);
-        QCOMPARE(json.value(QStringLiteral("params")).toObject().value(QStringLiteral("schedule")).toArray(),
-                 QJsonArray({1, 2, 1, 2}));
-    }
-    const Result bad = raceway({QStringLiteral("run"), QStringLiteral("counter"), QStringLiteral("threads=2"),
-                                QStringLiteral("iterations=1"), QStringLiteral("schedule=1,2,1,2,2"),
-                                QStringLiteral("--png"), QStringLiteral("bad.png")});
-    QCOMPARE(bad.status, 2);
-    QCOMPARE(bad.err.count('\n'), 1);
-    QVERIFY2(bad.err.contains("schedule: position 5 moves thread 2, which has no steps left"),
-             bad.err.constData());
-    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.png"))));
-}
-
-void TestCli::exploreCountsEveryOrder_data()
-{
-    QTest::addColumn<int>("threads");
-    QTest::addColumn<int>("iterations");
-    QTest::newRow("2x1") << 2 << 1;
-    QTest::newRow("2x2") << 2 << 2;
-    QTest::newRow("3x1") << 3 << 1;
-}
-
-void TestCli::exploreCountsEveryOrder()
-{
-    // Every order of the reads and writes, run on real threads, against the count a model of the reads
-    // and writes gives for every order (written here, not with Raceway's code).
-    QFETCH(int, threads);
-    QFETCH(int, iterations);
-    std::vector<int> left(std::size_t(threads), 2 * iterations);
-    QList<qlonglong> sofar;
-    std::vector<QList<qlonglong>> all;
-    raceway::testing::orders(left, sofar, all);
-    QJsonObject expected;
-    for (const QList<qlonglong> &s : all) {
-        const QString key = QString::number(raceway::testing::lostBy(s, threads));
-        expected[key] = expected.value(key).toInt() + 1;
-    }
-    const Result r = raceway({QStringLiteral("explore"), QStringLiteral("counter"),
-                              QStringLiteral("threads=%1").arg(threads),
-                              QStringLiteral("iterations=%1").arg(iterations), QStringLiteral("--json")});
-    QCOMPARE(r.status, 0);
-    QCOMPARE(r.out.count('\n'), 1);
-    const QJsonObject json = QJsonDocument::fromJson(r.out).object();
-    QCOMPARE(json.value(QStringLiteral("interleavings")).toInteger(), qint64(all.size()));
-    QCOMPARE(json.value(QStringLiteral("runs")).toInteger(), qint64(all.size()));
-    QCOMPARE(json.value(QStringLiteral("lost_updates_histogram")).toObject(), expected);
-    // Each outcome's example is an order that gives it.
-    for (const QJsonValue &o : json.value(QStringLiteral("outcomes")).toArray()) {
-        QList<qlonglong> example;
-        for (const QString &t : o[QStringLiteral("example")].toString().split(QLatin1Char(',')))
-            example << t.toLongLong();
-        QCOMPARE(raceway::testing::lostBy(example, threads), o[QStringLiteral("lost_updates")].toInteger());
-    }
-    // With the lock only whole increments follow each other: nothing is ever lost.
-    const Result locked =
-        raceway({QStringLiteral("explore"), QStringLiteral("counter"),
-                 QStringLiteral("threads=%1").arg(threads), QStringLiteral("iterations=%1").arg(iterations),
-                 QStringLiteral("lock=on"), QStringLiteral("--json")});
-    QCOMPARE(locked.status, 0);
-    const QJsonObject lockedJson = QJsonDocument::fromJson(locked.out).object();
-    QCOMPARE(lockedJson.value(QStringLiteral("lost_updates_histogram")).toObject().keys(),
-             QStringList{QStringLiteral("0")});
-}
-
-void TestCli::exploreRefusesWhatItCannotDo()
-{
-    const auto refused = [&](const QStringList &args, const char *says) {
-        const Result r = raceway(QStringList{QStringLiteral("explore")} + args);
-        QCOMPARE(r.status, 2);
-        QCOMPARE(r.err.count('\n'), 1);
-        QVERIFY2(r.err.contains(says), r.err.constData());
-        QVERIFY(r.out.isEmpty());
-    };
-    refused({QStringLiteral("counter"), QStringLiteral("threads=4"), QStringLiteral("iterations=3")},
-            "explore: 2,308,743,493,056 orders of the steps, more than the limit of 100,000");
-    refused({QStringLiteral("counter"), QStringLiteral("threads=2"), QStringLiteral("iterations=3"),
-             QStringLiteral("--limit"), QStringLiteral("900")},
-            "924 orders of the steps, more than the limit of 900");
-    // One order of 200,000,000 steps: refused, never listed (it would take gigabytes, and its recursion the
-    // stack).
-    refused(
-        {QStringLiteral("counter"), QStringLiteral("threads=1"), QStringLiteral("iterations=100000000")},
-        "explore: 200,000,000 steps in each order, more than the 10,000 a schedule holds (fewer threads or "
-        "iterations have fewer)\n");
-    refused({QStringLiteral("pool")},
-            "scenario 'pool' has no step points to explore (scenarios with them: counter)");
-    refused({QStringLiteral("counter"), QStringLiteral("schedule=1,2")}, "leave out schedule=");
-    refused({QStringLiteral("counter"), QStringLiteral("--limit"), QStringLiteral("0")},
-            "--limit: '0' is not");
-    refused({QStringLiteral("counter"), QStringLiteral("--png"), QStringLiteral("x.png")},
-            "unknown option '--png' (options: --json, --limit N)");
-    refused({}, "explore needs a scenario (scenarios with step points: counter)");
-}
-
-void TestCli::exploreStopsAtOnce()
-{
-    // 34,650 orders take minutes: Ctrl+C ends it within moments, saying how far it got.
-    QProcess p;
-    p.setWorkingDirectory(m_dir.path());
-    p.start(QStringLiteral(RACEWAY_BINARY), {QStringLiteral("explore"), QStringLiteral("counter"),
-                                             QStringLiteral("threads=3"), QStringLiteral("iterations=2")});
-    QVERIFY(p.waitForStarted());
-    QTest::qWait(1500);
-    QCOMPARE(p.state(), QProcess::Running);
-    QElapsedTimer stopping;
-    stopping.start();
-    ::kill(pid_t(p.processId()), SIGINT);
-    QVERIFY(p.waitForFinished(10000));
-    qInfo("stopped %lld ms after Ctrl+C", stopping.elapsed());
-    QCOMPARE(p.exitCode(), 130);
-    const QByteArray err = p.readAllStandardError();
-    QVERIFY2(err.contains("interrupted (SIGINT) after ") && err.contains(" of 34,650 orders"),
-             err.constData());
-    QVERIFY(p.readAllStandardOutput().contains("lost updates"));
-}
 
 void TestCli::progressOnlyOnATerminal()
 {
