@@ -17,10 +17,11 @@ void MainWindow::buildStepMode()
     m_stepBar = new StepBar;
     const auto add = [this](const QString &name, const QString &text, const QKeySequence &key,
                             const QString &tip) { return makeAction(name, text, key, tip); };
-    QAction *mode =
-        add(QStringLiteral("stepMode"), tr("S&tep Mode"), QKeySequence(Qt::Key_F8),
-            tr("Runs hold every thread before each step it takes (a counter's read and write), and "
-               "you choose who moves next: the race made by hand (F8)"));
+    QAction *mode = add(
+        QStringLiteral("stepMode"), tr("S&tep Mode"), QKeySequence(Qt::Key_F8),
+        tr("Runs hold every thread before each step it takes (a counter's read and write, a teller's check "
+           "and write, a philosopher's first and second lock), and "
+           "you choose who moves next: the race made by hand (F8)"));
     mode->setCheckable(true);
     connect(mode, &QAction::toggled, this, [this] { updateActions(); });
     connect(add(QStringLiteral("stepRelease"), tr("Run the Rest &Freely"), QKeySequence(Qt::Key_F6),

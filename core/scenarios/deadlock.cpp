@@ -131,8 +131,8 @@ public:
         // A schedule (or the window's step mode) holds every thread before it asks for each lock.
         StepGate gate(*steps(p), p.integers(QStringLiteral("schedule")), &ctx.steps());
         const bool stepped = gate.holds();
-        const std::uint8_t firstTurn = stepped ? rec.addObject(QStringLiteral("its turn to ask")) : 0;
-        const std::uint8_t secondTurn = stepped ? rec.addObject(QStringLiteral("its turn to ask again")) : 0;
+        const std::uint8_t firstTurn = stepped ? rec.addObject(QStringLiteral("its turn: first lock")) : 0;
+        const std::uint8_t secondTurn = stepped ? rec.addObject(QStringLiteral("its turn: second lock")) : 0;
 
         std::mutex found; // guards what the victims report
         QVariantList firstCycle;
