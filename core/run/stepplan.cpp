@@ -72,6 +72,12 @@ bool StepModel::finished() const
     return true;
 }
 
+int StepModel::waitsFor(qlonglong thread) const
+{
+    if (m_plan->alternating) return finished(thread) || thread - 1 == m_turn ? -1 : int(thread - 1);
+    return m_waitsFor[std::size_t(thread - 1)];
+}
+
 QString StepModel::refusal(qlonglong t) const
 {
     const StepPlan &plan = *m_plan;
@@ -86,6 +92,11 @@ QString StepModel::refusal(qlonglong t) const
             .arg(plan.names.join(QStringLiteral(" then ")))
             .arg(plan.cycles == 1 ? QStringLiteral("once")
                                   : QStringLiteral("%1 times").arg(l.toString(qlonglong(plan.cycles))));
+    if (const int turn = waitsFor(t); turn >= 0 && plan.alternating)
+        return QStringLiteral("moves thread %1, which waits for %2: move thread %3 first")
+            .arg(t)
+            .arg(plan.lockNames.value(turn))
+            .arg(m_turn + 1);
     if (const int lock = waitsFor(t); lock >= 0)
         return QStringLiteral(
                    "moves thread %1, which waits for %2 (thread %3 holds it): move thread %3 first")
@@ -107,6 +118,7 @@ void StepModel::step(qlonglong thread)
 {
     const int t = int(thread - 1);
     ++m_taken[std::size_t(t)];
+    if (m_plan->alternating) m_turn = (t + 1) % m_plan->threads;
     const int lock = m_plan->takes.isEmpty() ? -1 : m_plan->takes[t][m_at[std::size_t(t)]];
     if (m_plan->guarded && m_at[std::size_t(t)] == 0) m_inside = t;
     if (lock < 0 || m_holder[std::size_t(lock)] < 0) {
@@ -175,7 +187,7 @@ std::uint64_t StepPlan::count(std::uint64_t limit) const
     // Orders of the threads' steps: a multinomial coefficient. Under the lock a cycle cannot be split
     // (while one thread is inside, every other waits at a cycle's start), so the cycles are the units.
     const std::uint64_t cap = limit + 1;
-    if (!takes.isEmpty()) {
+    if (modelled()) {
         // No formula: counted one order at a time, up to the cap (an order longer than a schedule holds
         // cannot be run, so there is no counting them).
         if (double(stepsPerThread()) * double(threads) > maxScheduleSteps) return cap;

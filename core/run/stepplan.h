@@ -39,6 +39,12 @@ struct StepPlan
     // back what it holds and goes round that cycle again (so its steps are more than stepsPerThread).
     QList<QList<int>> takes;
     QStringList lockNames;
+    // The threads take turns, 1, 2, …, 1, 2, … (ping-pong handing the turn over with events): a thread
+    // whose turn it is not waits for it (lockNames names each thread's turn), past its last step.
+    bool alternating = false;
+
+    // Where a model of the steps is followed one order at a time (there is no formula for the count).
+    bool modelled() const { return !takes.isEmpty() || alternating; }
 
     // Each thread's steps (the fewest, where steps take locks).
     std::int64_t stepsPerThread() const { return cycles * names.size(); }
@@ -66,7 +72,7 @@ public:
     void step(qlonglong thread); // thread `thread` (from 1), which can, takes its next step
     // Per thread from 1: steps taken so far, the lock it waits for (-1: none), and whether it is done.
     std::int64_t taken(qlonglong thread) const { return m_taken[std::size_t(thread - 1)]; }
-    int waitsFor(qlonglong thread) const { return m_waitsFor[std::size_t(thread - 1)]; }
+    int waitsFor(qlonglong thread) const;
     bool finished(qlonglong thread) const;
     bool finished() const;
     int deadlocks() const { return m_deadlocks; }
@@ -82,6 +88,7 @@ private:
     std::vector<std::int64_t> m_cycles; // per thread: cycles done
     std::vector<std::int64_t> m_taken;  // per thread: steps taken
     int m_inside = -1;                  // guarded plans: the thread inside a cycle (from 0), or -1
+    int m_turn = 0;                     // alternating plans: whose turn it is (from 0)
     int m_deadlocks = 0;
 };
 

@@ -89,7 +89,8 @@ public:
                         QStringLiteral("overdrafts"),
                         QStringLiteral("overdrafts"),
                         {},
-                        {}};
+                        {},
+                        false};
     }
     QString validate(const ParamValues &p) const override
     {

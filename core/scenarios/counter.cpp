@@ -85,7 +85,8 @@ public:
                         QStringLiteral("lost_updates"),
                         QStringLiteral("lost updates"),
                         {},
-                        {}};
+                        {},
+                        false};
     }
 
     QString validate(const ParamValues &p) const override

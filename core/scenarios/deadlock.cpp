@@ -80,7 +80,8 @@ public:
                       QStringLiteral("deadlocks"),
                       QStringLiteral("deadlocks"),
                       {},
-                      {}};
+                      {},
+                      false};
         for (int i = 0; i < threads; ++i) {
             const auto [first, second] = locksOf(i, threads, p);
             plan.takes << QList<int>{first, second};

@@ -2,6 +2,7 @@
 // the scheduler gives; handing the turn over with two events makes them alternate strictly.
 
 #include "scenario.h"
+#include "stepgate.h"
 #include "threadgang.h"
 #include "tracedevent.h"
 
@@ -39,7 +40,30 @@ public:
             ParamSpec::integer(QStringLiteral("pace_us"), 0, 0, 10'000'000, QStringLiteral("µs"),
                                QStringLiteral("Pause after every line."))
                 .withWatchValue(qlonglong(250'000)),
+            scheduleParam(2, QStringLiteral("it prints its next line"),
+                          QStringLiteral("1,1,2,2: Ping twice, then Pong twice, two lines out of turn, every "
+                                         "time.")),
         };
+    }
+
+    // Every line printed, in the order the threads print them; with sync on, only one order is possible.
+    std::optional<StepPlan> steps(const ParamValues &p) const override
+    {
+        const bool sync = p.flag(QStringLiteral("sync"));
+        return StepPlan{2,
+                        p.integer(QStringLiteral("rounds")),
+                        {QStringLiteral("print")},
+                        false,
+                        QStringLiteral("out_of_order"),
+                        QStringLiteral("lines out of turn"),
+                        {},
+                        sync ? QStringList{QStringLiteral("Ping's turn"), QStringLiteral("Pong's turn")}
+                             : QStringList{},
+                        sync};
+    }
+    QString validate(const ParamValues &p) const override
+    {
+        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
     }
     std::int64_t totalWork(const ParamValues &p) const override
     {
@@ -50,7 +74,8 @@ public:
         QString line =
             QStringLiteral("ping-pong: %1 rounds, sync %2")
                 .arg(QLocale().toString(qlonglong(p.integer(QStringLiteral("rounds")))))
-                .arg(p.flag(QStringLiteral("sync")) ? QStringLiteral("on") : QStringLiteral("off"));
+                .arg(p.flag(QStringLiteral("sync")) ? QStringLiteral("on") : QStringLiteral("off")) +
+            scheduleSuffix(p);
         const QVariant out = metricValue(metrics, QStringLiteral("out_of_order"));
         if (out.isValid())
             line += QStringLiteral(" — %1 of %2 lines out of turn")
@@ -77,6 +102,10 @@ public:
             turn[0]->set(*lanes[0]); // Ping goes first
         }
         const auto stop = [&ctx] { return ctx.cancelled(); };
+        // A schedule (or the window's step mode) holds each thread before every line it prints.
+        StepGate gate(*steps(p), p.integers(QStringLiteral("schedule")), &ctx.steps());
+        const bool stepped = gate.holds();
+        const std::uint8_t printTurn = stepped ? rec.addObject(QStringLiteral("its turn to print")) : 0;
 
         // The output: one line at a time, as print() takes its stream's lock.
         std::mutex output;
@@ -87,9 +116,18 @@ public:
             ctx, 2,
             [&](int who) {
                 ThreadBuffer &lane = *lanes[who];
+                // Waiting for its turn (the event): for the gate, it stands still until it has it.
+                const auto waiting = [&, who] {
+                    if (stepped)
+                        gate.block(who, who == 0 ? QStringLiteral("waits for Ping's turn")
+                                                 : QStringLiteral("waits for Pong's turn"));
+                    return ctx.cancelled();
+                };
                 lane.record(EventKind::ThreadStart);
                 for (std::int64_t r = 0; r < rounds; ++r) {
-                    if (sync && !turn[who]->wait(lane, stop)) break;
+                    if (sync && !turn[who]->wait(lane, waiting)) break;
+                    if (stepped) gate.unblock(who);
+                    if (stepped && !gate.pass(who, lane, printTurn, stop)) break;
                     {
                         std::lock_guard lock(output);
                         const auto line = std::uint32_t(++lines);
@@ -108,8 +146,12 @@ public:
                     if (ctx.cancelled()) break;
                 }
                 lane.record(ctx.cancelled() ? EventKind::Cancelled : EventKind::ThreadEnd);
+                if (stepped) gate.leave(who);
             },
-            {}, [&](int i) { lanes[i]->prepareCoreWatch(); });
+            [&] {
+                if (stepped) gate.drive(stop);
+            },
+            [&](int i) { lanes[i]->prepareCoreWatch(); });
 
         ctx.addMetric(QStringLiteral("lines"), QStringLiteral("Lines printed"), qlonglong(lines));
         ctx.addMetric(QStringLiteral("out_of_order"), QStringLiteral("Lines out of turn"),

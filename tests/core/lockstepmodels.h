@@ -41,6 +41,18 @@ inline BankOutcome withdrawals(const QList<qlonglong> &schedule, int threads, ql
     return o;
 }
 
+// Ping (thread 1) and Pong (thread 2) print one line a step: the lines that repeat the word before them
+// (Ping is expected first).
+inline qlonglong outOfTurn(const QList<qlonglong> &schedule)
+{
+    qlonglong last = 2, out = 0;
+    for (const qlonglong t : schedule) {
+        out += t == last ? 1 : 0;
+        last = t;
+    }
+    return out;
+}
+
 // Philosophers around a table: thread i (from 0) asks for lock i, then lock i + 1 (mod n), `rounds` times,
 // giving both back after each round. Asking for a held lock makes it wait. When the waits close a circle
 // the highest-numbered thread in it gives its lock back and starts its round again.

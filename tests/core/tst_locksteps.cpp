@@ -53,6 +53,7 @@ private Q_SLOTS:
     void everyDeadlockOrderIsTheModels();
     void aWaitingThreadCannotMove();
     void deadlockStepsGivenLive();
+    void pingPongPrintsInTheOrderGiven();
 };
 
 void TestLockSteps::aScheduleOverdrawsEveryTime()
@@ -247,6 +248,48 @@ void TestLockSteps::deadlockStepsGivenLive()
     stopped.wait();
     QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
     QVERIFY(stopped.result().cancelled);
+}
+
+void TestLockSteps::pingPongPrintsInTheOrderGiven()
+{
+    // Without sync every order of the lines can happen: each run prints as many out of turn as its order
+    // has, and explore counts them as the model does.
+    const Scenario &pingPong = *Registry::builtin().find(QStringLiteral("ping-pong"));
+    std::vector<int> left{3, 3};
+    QList<qlonglong> sofar;
+    std::vector<QList<qlonglong>> all;
+    orders(left, sofar, all);
+    std::map<qlonglong, std::uint64_t> histogram;
+    for (const QList<qlonglong> &s : all) {
+        const auto r = runScenario(QStringLiteral("ping-pong"), {QStringLiteral("rounds=3"), scheduleArg(s)});
+        QCOMPARE(metric(*r, "out_of_order"), outOfTurn(s));
+        QCOMPARE(metric(*r, "lines"), 6);
+        ++histogram[outOfTurn(s)];
+    }
+    const ParamValues free = parsed(pingPong, args({"rounds=3"}));
+    const StepPlan plan = *pingPong.steps(free);
+    QCOMPARE(plan.count(100'000), std::uint64_t(all.size()));
+    const ExploreResult found = exploreOrders(pingPong, free, plan, all.size(), [] { return false; });
+    std::map<qlonglong, std::uint64_t> explored;
+    for (const ExploreOutcome &o : found.outcomes)
+        explored[o.value] = o.orders;
+    QCOMPARE(explored, histogram);
+
+    // With sync on the turn is handed over: one order, and a step out of turn is refused before anything
+    // runs.
+    const ParamValues sync = parsed(pingPong, args({"rounds=3", "sync=on"}));
+    const StepPlan turns = *pingPong.steps(sync);
+    QCOMPARE(turns.count(100'000), std::uint64_t(1));
+    QCOMPARE(turns.problem(list({1, 1})),
+             QStringLiteral(
+                 "schedule: position 2 moves thread 1, which waits for Ping's turn: move thread 2 first"));
+    const auto inTurn =
+        runScenario(QStringLiteral("ping-pong"), args({"rounds=3", "sync=on", "schedule=1,2,1,2,1,2"}));
+    QCOMPARE(metric(*inTurn, "out_of_order"), 0);
+    QCOMPARE(metric(*inTurn, "lines"), 6);
+    const ExploreResult one = exploreOrders(pingPong, sync, turns, 1, [] { return false; });
+    QCOMPARE(one.runs, std::uint64_t(1));
+    QCOMPARE(one.outcomes.front().value, 0);
 }
 
 QTEST_GUILESS_MAIN(TestLockSteps)

@@ -124,8 +124,8 @@ void TestSteps::countsEveryOrder()
     QFETCH(int, threads);
     QFETCH(int, iterations);
     QFETCH(bool, lock);
-    const StepPlan plan{threads, iterations, {QStringLiteral("read"), QStringLiteral("write")}, lock, {}, {},
-                        {},      {}};
+    const StepPlan plan{
+        threads, iterations, {QStringLiteral("read"), QStringLiteral("write")}, lock, {}, {}, {}, {}, false};
     // Every order of the steps, then those the lock allows (no read while another thread has read and
     // not written), by brute force.
     std::vector<int> left(std::size_t(threads), 2 * iterations);
@@ -155,7 +155,7 @@ void TestSteps::countsEveryOrder()
     // Past a limit the count stops: limit + 1 says "more".
     QCOMPARE(plan.count(allowed.size() - 1), std::uint64_t(allowed.size()));
     // Huge plans are counted at once, never enumerated.
-    const StepPlan huge{64, 100'000'000, plan.names, lock, {}, {}, {}, {}};
+    const StepPlan huge{64, 100'000'000, plan.names, lock, {}, {}, {}, {}, false};
     QCOMPARE(huge.count(100'000), std::uint64_t(100'001));
 }
 
@@ -262,7 +262,8 @@ void TestSteps::stopFromAnyGate()
         for (int i = 0; i < held; ++i)
             lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("t%1").arg(i), LaneKind::Thread)));
         StepGate gate(
-            StepPlan{held, 2, {QStringLiteral("read"), QStringLiteral("write")}, false, {}, {}, {}, {}},
+            StepPlan{
+                held, 2, {QStringLiteral("read"), QStringLiteral("write")}, false, {}, {}, {}, {}, false},
             list({1, 1, 1}));
         std::atomic<bool> stop{false};
         std::atomic<int> stopped{0};
