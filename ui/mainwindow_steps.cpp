@@ -20,7 +20,7 @@ void MainWindow::buildStepMode()
     QAction *mode = add(
         QStringLiteral("stepMode"), tr("S&tep Mode"), QKeySequence(Qt::Key_F8),
         tr("Runs hold every thread before each step it takes (a counter's read and write, a teller's check "
-           "and write, a philosopher's first and second lock), and "
+           "and write, a philosopher's first and second lock, a ping-pong line), and "
            "you choose who moves next: the race made by hand (F8)"));
     mode->setCheckable(true);
     connect(mode, &QAction::toggled, this, [this] { updateActions(); });

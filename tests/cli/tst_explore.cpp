@@ -115,14 +115,14 @@ void TestExplore::exploreRefusesWhatItCannotDo()
         {QStringLiteral("counter"), QStringLiteral("threads=1"), QStringLiteral("iterations=100000000")},
         "explore: 200,000,000 steps in each order, more than the 10,000 a schedule holds (fewer threads or "
         "iterations have fewer)\n");
-    refused({QStringLiteral("pool")},
-            "scenario 'pool' has no step points to explore (scenarios with them: counter, bank, deadlock)");
+    refused({QStringLiteral("pool")}, "scenario 'pool' has no step points to explore (scenarios with them: "
+                                      "counter, ping-pong, bank, deadlock)");
     refused({QStringLiteral("counter"), QStringLiteral("schedule=1,2")}, "leave out schedule=");
     refused({QStringLiteral("counter"), QStringLiteral("--limit"), QStringLiteral("0")},
             "--limit: '0' is not");
     refused({QStringLiteral("counter"), QStringLiteral("--png"), QStringLiteral("x.png")},
             "unknown option '--png' (options: --json, --limit N)");
-    refused({}, "explore needs a scenario (scenarios with step points: counter, bank, deadlock)");
+    refused({}, "explore needs a scenario (scenarios with step points: counter, ping-pong, bank, deadlock)");
 }
 
 void TestExplore::exploreStopsAtOnce()
