@@ -135,8 +135,7 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
         out << title << '\n';
         // Where steps take locks, a thread that gives its lock back to end a deadlock goes round again.
         const QString atLeast = plan->takes.isEmpty() ? QString() : QStringLiteral("at least ");
-        out << QStringLiteral(
-                   "%1 order%6 of %7%2 steps a thread (%3), each run on real threads: %4 run in %5 s\n")
+        out << QStringLiteral("%1 order%6 of %7%2 steps a thread (%3), each run for real: %4 run in %5 s\n")
                    .arg(l.toString(qulonglong(total)), l.toString(qlonglong(plan->stepsPerThread())),
                         plan->names.join(QStringLiteral(", ")), l.toString(qulonglong(runs)),
                         l.toString(seconds, 'f', 2), total == 1 ? QString() : QStringLiteral("s"), atLeast);

@@ -15,6 +15,16 @@ StepGate::StepGate(StepPlan plan, QList<qlonglong> schedule, StepFeed *feed)
 
 bool StepGate::pass(int thread, ThreadBuffer &lane, std::uint8_t obj, const std::function<bool()> &stop)
 {
+    return hold(thread, &lane, obj, stop);
+}
+
+bool StepGate::pass(int thread, const std::function<bool()> &stop)
+{
+    return hold(thread, nullptr, 0, stop);
+}
+
+bool StepGate::hold(int thread, ThreadBuffer *lane, std::uint8_t obj, const std::function<bool()> &stop)
+{
     if (m_open.load(std::memory_order_acquire)) return !stop(); // past the schedule: no lock taken
     std::unique_lock lock(m_mutex);
     if (m_open.load(std::memory_order_relaxed)) return !stop();
@@ -23,13 +33,13 @@ bool StepGate::pass(int thread, ThreadBuffer &lane, std::uint8_t obj, const std:
     seat.blocked = false;
     ++seat.arrivals;
     m_changed.notify_all();
-    lane.record(EventKind::WaitBegin, obj);
+    if (lane) lane->record(EventKind::WaitBegin, obj);
     // The controller opens the gate at once when the run is cancelled; the timeout is a backstop.
     while (!seat.turn && !m_open.load(std::memory_order_relaxed) && !stop())
         m_changed.wait_for(lock, std::chrono::milliseconds(20));
     seat.waiting = false;
     seat.turn = false;
-    lane.record(EventKind::WaitEnd, obj);
+    if (lane) lane->record(EventKind::WaitEnd, obj);
     return !stop();
 }
 

@@ -33,6 +33,9 @@ public:
     // until its turn comes (true), the gate opens (true, at once from then on) or `stop()` says to give
     // up (false).
     bool pass(int thread, ThreadBuffer &lane, std::uint8_t obj, const std::function<bool()> &stop);
+    // The same, drawing nothing: for a thread that stands in for a step point somewhere else (a worker
+    // process's, which draws its own wait).
+    bool pass(int thread, const std::function<bool()> &stop);
     // Thread `thread` has no step points left (it ended, or stopped early).
     void leave(int thread);
     // What thread `thread` now holds that its next step uses, said beside it while it is held ("read 0":
@@ -59,6 +62,7 @@ private:
         QString note;
         QString waits;
     };
+    bool hold(int thread, ThreadBuffer *lane, std::uint8_t obj, const std::function<bool()> &stop);
     // Moves thread `number` (from 1) one step, then waits until every thread stands where the plan's model
     // says; false when stopped first. Holds m_mutex through `lock`.
     bool move(qlonglong number, std::unique_lock<std::mutex> &lock, const std::function<bool()> &stop);

@@ -7,12 +7,41 @@
 #include "racywork.h"
 #include "scenario.h"
 #include "sharedcounter.h"
+#include "stepgate.h"
 #include "workerprocess.h"
 
 #include <QLocale>
+#include <QThread>
+
+#include <memory>
 
 namespace raceway::scenarios {
 namespace {
+
+// Stands in at the gate for worker `i`, which waits in the shared memory at each of its step points: when
+// it has reached one, this thread waits at the gate in its place, and lets it through when its turn comes.
+void standIn(StepGate &gate, SharedBlock &block, int i, const std::atomic<bool> &gone,
+             const std::function<bool()> &stop)
+{
+    const auto slot = std::size_t(i);
+    for (std::uint32_t k = 1;; ++k) {
+        for (;;) {
+            if (stop()) return;
+            if (block.arrived[slot].load(std::memory_order_acquire) >= k) break;
+            if (block.finished[slot].load(std::memory_order_acquire) || gone.load()) {
+                gate.leave(i);
+                return;
+            }
+            QThread::usleep(200);
+        }
+        // Its write's step point (every second one): what it read, to write back plus one.
+        gate.note(i, k % 2 == 0
+                         ? QStringLiteral("read %1").arg(block.lastRead[slot].load(std::memory_order_relaxed))
+                         : QString());
+        if (!gate.pass(i, stop)) return;
+        block.granted[slot].store(k, std::memory_order_release);
+    }
+}
 
 class SharedValueScenario final : public Scenario
 {
@@ -45,7 +74,28 @@ public:
                 .withWatchValue(qlonglong(2'000'000)),
             ParamSpec::integer(QStringLiteral("timeout_ms"), 120'000, 100, 3'600'000, QStringLiteral("ms"),
                                QStringLiteral("Workers still running after this long are killed.")),
+            scheduleParam(maxSteppingWorkers, QStringLiteral("its read, then its write, and so on"),
+                          QStringLiteral("1,2,1,2: both processes read before either writes, and one "
+                                         "update is lost, every time.")),
         };
+    }
+
+    // The read and the write of every increment, in the order the processes take them.
+    std::optional<StepPlan> steps(const ParamValues &p) const override
+    {
+        return StepPlan{int(p.integer(QStringLiteral("processes"))),
+                        p.integer(QStringLiteral("increments")),
+                        {QStringLiteral("read"), QStringLiteral("write")},
+                        p.flag(QStringLiteral("lock")),
+                        QStringLiteral("lost_updates"),
+                        QStringLiteral("lost updates"),
+                        {},
+                        {},
+                        false};
+    }
+    QString validate(const ParamValues &p) const override
+    {
+        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
     }
     std::int64_t totalWork(const ParamValues &p) const override
     {
@@ -58,7 +108,8 @@ public:
             QStringLiteral("shared-value: %1 processes × %2 increments, lock %3")
                 .arg(p.integer(QStringLiteral("processes")))
                 .arg(l.toString(qlonglong(p.integer(QStringLiteral("increments")))))
-                .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off"));
+                .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off")) +
+            scheduleSuffix(p);
         line += raceSummary(metrics);
         return line;
     }
@@ -90,6 +141,15 @@ public:
             lockObj = rec.addObject(QStringLiteral("shared lock"),
                                     rec.addLane(QStringLiteral("shared lock"), LaneKind::Lock));
 
+        // A schedule (or the window's step mode) holds every worker before its read and its write: each
+        // waits in the shared memory, and a thread here stands in for it at the gate.
+        StepGate gate(*steps(p), p.integers(QStringLiteral("schedule")), &ctx.steps());
+        const bool stepped = gate.holds();
+        const std::uint8_t readTurn = stepped ? rec.addObject(QStringLiteral("its turn to read")) : 0;
+        const std::uint8_t writeTurn = stepped ? rec.addObject(QStringLiteral("its turn to write")) : 0;
+        SharedBlock *block = segment.block();
+        block->stepping.store(stepped ? 1 : 0, std::memory_order_release);
+
         WorkerGroup group(ctx);
         for (int i = 0; i < n; ++i) {
             WorkerProcess *w =
@@ -104,13 +164,35 @@ public:
                 if (kind == EventKind::LostUpdate) return obj;
                 if (kind == EventKind::Progress) // progress only: the value's lane is drawn from readings
                     return 0;
-                return obj == 1 ? counterObj : obj == 2 ? lockObj : 0;
+                return obj == 1   ? counterObj
+                       : obj == 2 ? lockObj
+                       : obj == 3 ? readTurn
+                       : obj == 4 ? writeTurn
+                                  : 0;
             });
         }
+        // Stand-ins at the gate, one a worker, and the gate's driver; stopped when the workers have all
+        // ended (or the run is cancelled). A worker that is gone without finishing leaves the gate.
+        std::atomic<bool> over{false};
+        const auto stop = [&] { return ctx.cancelled() || over.load(std::memory_order_acquire); };
+        std::unique_ptr<std::atomic<bool>[]> gone(new std::atomic<bool>[std::size_t(n)] {});
+        std::vector<std::unique_ptr<QThread>> helpers;
+        if (stepped) {
+            for (int i = 0; i < n; ++i)
+                helpers.emplace_back(
+                    QThread::create([&, i] { standIn(gate, *block, i, gone[std::size_t(i)], stop); }));
+            helpers.emplace_back(QThread::create([&] {
+                gate.drive(stop);
+                block->open.store(1, std::memory_order_release);
+            }));
+            for (auto &h : helpers)
+                h->start();
+        }
         // Release them together once all are attached, like threads at a start line.
-        SharedBlock *block = segment.block();
         bool released = false;
         group.setTick([&] {
+            for (int i = 0; i < n && stepped; ++i)
+                if (group.workers()[std::size_t(i)]->isDone()) gone[std::size_t(i)].store(true);
             const bool allAttached = block->ready.load(std::memory_order_acquire) >= std::uint32_t(n);
             const bool someEnded = std::any_of(group.workers().begin(), group.workers().end(),
                                                [](const auto &w) { return w->isDone(); });
@@ -129,6 +211,10 @@ public:
         });
         sampler.start();
         group.waitAll(int(p.integer(QStringLiteral("timeout_ms"))));
+        over.store(true, std::memory_order_release);
+        block->open.store(1, std::memory_order_release);
+        for (auto &h : helpers)
+            h->wait();
         sampler.stop();
 
         std::int64_t expected = 0, erased = 0, lossy = 0, waitNs = 0, acquisitions = 0;

@@ -126,8 +126,25 @@ int sharedCounterJob(const QStringList &args)
     const std::uint64_t me = racy::tag(unsigned(writer));
     const qlonglong stride = std::max<qlonglong>(1, increments / 256);
     std::int64_t lost = 0, lossy = 0, waitNs = 0, acquisitions = 0;
+    // Steps one at a time: before its read (object 3) and its write (object 4) the worker says it is there
+    // and waits, drawn waiting for its turn, until the parent lets it through.
+    const bool stepping =
+        block->stepping.load(std::memory_order_acquire) != 0 && writer <= maxSteppingWorkers;
+    const std::size_t slot = std::size_t(writer - 1);
+    std::uint32_t arrivals = 0;
+    const auto stepPoint = [&](std::uint8_t turn) {
+        if (!stepping || block->open.load(std::memory_order_acquire)) return;
+        out.event(EventKind::WaitBegin, turn, 0);
+        out.flush(); // drawn waiting while it waits
+        block->arrived[slot].store(++arrivals, std::memory_order_release);
+        while (block->granted[slot].load(std::memory_order_acquire) < arrivals &&
+               !block->open.load(std::memory_order_acquire))
+            usleep(100);
+        out.event(EventKind::WaitEnd, turn, 0);
+    };
     qlonglong done = 0;
     for (; done < increments; ++done) {
+        stepPoint(3);
         if (useLock) {
             int rc = pthread_mutex_trylock(&block->mutex);
             if (rc == EBUSY) {
@@ -145,11 +162,13 @@ int sharedCounterJob(const QStringList &args)
             ++acquisitions;
         }
         const std::uint64_t read = racy::value(block->value.load(std::memory_order_relaxed));
+        if (stepping) block->lastRead[slot].store(read, std::memory_order_relaxed);
         if (windowNs > 0) {
             const std::int64_t until = nowNs() + windowNs;
             while (nowNs() < until) {
             }
         }
+        stepPoint(4);
         block->completed.fetch_add(1,
                                    std::memory_order_relaxed); // read with the value by the parent's sampler
         const std::uint64_t old = block->value.exchange(me | (read + 1), std::memory_order_acq_rel);
@@ -169,6 +188,7 @@ int sharedCounterJob(const QStringList &args)
         if ((done + 1) % stride == 0) out.event(EventKind::Progress, 1, std::uint32_t(done + 1));
     }
     if (done % stride != 0) out.event(EventKind::Progress, 1, std::uint32_t(done));
+    if (stepping) block->finished[slot].store(1, std::memory_order_release);
     out.event(EventKind::ThreadEnd);
     out.text(QByteArray("done=") + QByteArray::number(done) + " lost=" + QByteArray::number(lost) +
              " lossy=" + QByteArray::number(lossy) + " wait_ns=" + QByteArray::number(waitNs) +

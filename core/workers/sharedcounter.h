@@ -12,6 +12,9 @@
 
 namespace raceway {
 
+// The most workers that can take steps one at a time (as many as the scenario allows).
+constexpr int maxSteppingWorkers = 64;
+
 struct SharedBlock
 {
     std::atomic<std::uint64_t> value;    // value in the low 56 bits, 1 + the writer's index in the top 8
@@ -19,6 +22,15 @@ struct SharedBlock
     std::atomic<std::uint32_t> go;       // the parent's start signal
     std::atomic<std::int64_t> completed; // increments that reached their write, counted just before it
     pthread_mutex_t mutex; // process-shared and robust: a crashed holder does not wedge the rest
+    // Steps one at a time (a schedule, or the window's step mode), per worker (writer - 1): it says how
+    // many step points it has reached (before each read and each write) and waits there until the parent
+    // has let that many through, or opened the gate for everyone.
+    std::atomic<std::uint32_t> stepping; // set before go: the workers stop at their step points
+    std::atomic<std::uint32_t> open;     // the steps are over: nobody stops any more
+    std::atomic<std::uint32_t> arrived[maxSteppingWorkers];
+    std::atomic<std::uint32_t> granted[maxSteppingWorkers];
+    std::atomic<std::uint32_t> finished[maxSteppingWorkers]; // it has no step points left
+    std::atomic<std::uint64_t> lastRead[maxSteppingWorkers]; // what it read, to write back plus one
 };
 
 // The parent's handle: creates the segment under a unique name ("/raceway-<pid>-<n>"). The name is

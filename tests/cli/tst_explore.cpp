@@ -17,6 +17,7 @@ private Q_SLOTS:
     void exploreRefusesWhatItCannotDo();
     void exploreStopsAtOnce();
     void exploreTheBankAndTheDeadlock();
+    void processesTakeStepsToo();
 };
 
 void TestExplore::scheduleOnTheCommandLine()
@@ -116,13 +117,14 @@ void TestExplore::exploreRefusesWhatItCannotDo()
         "explore: 200,000,000 steps in each order, more than the 10,000 a schedule holds (fewer threads or "
         "iterations have fewer)\n");
     refused({QStringLiteral("pool")}, "scenario 'pool' has no step points to explore (scenarios with them: "
-                                      "counter, ping-pong, bank, deadlock)");
+                                      "counter, shared-value, ping-pong, bank, deadlock)");
     refused({QStringLiteral("counter"), QStringLiteral("schedule=1,2")}, "leave out schedule=");
     refused({QStringLiteral("counter"), QStringLiteral("--limit"), QStringLiteral("0")},
             "--limit: '0' is not");
     refused({QStringLiteral("counter"), QStringLiteral("--png"), QStringLiteral("x.png")},
             "unknown option '--png' (options: --json, --limit N)");
-    refused({}, "explore needs a scenario (scenarios with step points: counter, ping-pong, bank, deadlock)");
+    refused({}, "explore needs a scenario (scenarios with step points: counter, shared-value, ping-pong, "
+                "bank, deadlock)");
 }
 
 void TestExplore::exploreStopsAtOnce()
@@ -191,6 +193,39 @@ void TestExplore::exploreTheBankAndTheDeadlock()
     QCOMPARE(waiting.err, QByteArray("raceway: schedule: position 4 moves thread 1, which waits for lock B "
                                      "(thread 2 holds it): move thread 2 first\n"));
     QVERIFY(waiting.out.isEmpty());
+}
+
+void TestExplore::processesTakeStepsToo()
+{
+    // The shared value's workers are processes: each waits in the shared memory at its read and its write,
+    // and the schedule moves them as it moves threads. 1,2,1,2 loses one update, every time.
+    for (int i = 0; i < 3; ++i) {
+        const Result r = raceway({QStringLiteral("run"), QStringLiteral("shared-value"),
+                                  QStringLiteral("processes=2"), QStringLiteral("increments=1"),
+                                  QStringLiteral("schedule=1,2,1,2"), QStringLiteral("--json")});
+        QCOMPARE(r.status, 0);
+        const QJsonObject metrics =
+            QJsonDocument::fromJson(r.out).object().value(QStringLiteral("metrics")).toObject();
+        QCOMPARE(metrics.value(QStringLiteral("lost_updates")).toInt(), 1);
+        QCOMPARE(metrics.value(QStringLiteral("actual")).toInt(), 1);
+    }
+    // Every order of two processes' two increments, against the counter's model of reads and writes.
+    std::vector<int> left{4, 4};
+    QList<qlonglong> sofar;
+    std::vector<QList<qlonglong>> all;
+    raceway::testing::orders(left, sofar, all);
+    QJsonObject expected;
+    for (const QList<qlonglong> &s : all) {
+        const QString key = QString::number(raceway::testing::lostBy(s, 2));
+        expected[key] = expected.value(key).toInt() + 1;
+    }
+    const Result r =
+        raceway({QStringLiteral("explore"), QStringLiteral("shared-value"), QStringLiteral("processes=2"),
+                 QStringLiteral("increments=2"), QStringLiteral("--json")});
+    QCOMPARE(r.status, 0);
+    const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(json.value(QStringLiteral("runs")).toInteger(), qint64(70));
+    QCOMPARE(json.value(QStringLiteral("lost_updates_histogram")).toObject(), expected);
 }
 
 QTEST_GUILESS_MAIN(TestExplore)

@@ -8,6 +8,7 @@
 #include "tracechecks.h"
 #include "workerprocess.h"
 
+#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QTest>
 #include <QThread>
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void hungWorkerTimesOut();
     void workerKilledFromOutsideIsReported();
     void cancelKillsAndReapsWorkers();
+    void processesTakenStepByStep();
     void processPoolResultsAreExactAndInOrder_data();
     void processPoolResultsAreExactAndInOrder();
     void factorialsAreExact();
@@ -220,6 +222,46 @@ void TestProcesses::cancelKillsAndReapsWorkers()
     runner.wait();
     QVERIFY(runner.result().cancelled);
     QCOMPARE(listMetric(runner, "exits").count(QStringLiteral("killed")), 3);
+}
+
+void TestProcesses::processesTakenStepByStep()
+{
+    // The window's step mode on worker processes: each held at its read, moved one step at a time, what
+    // it read said beside it; the steps become the run's schedule.
+    const Scenario *s = Registry::builtin().find(QStringLiteral("shared-value"));
+    QString error;
+    const auto params = ParamValues::parse(
+        s->params(), {QStringLiteral("processes=2"), QStringLiteral("increments=1")}, &error);
+    QVERIFY(params);
+    Runner runner(*s, *params);
+    StepFeed &feed = runner.steps();
+    feed.setLive(true);
+    runner.start();
+    const auto next = [&] { return feed.state().next.join(QLatin1Char(' ')); };
+    QTRY_COMPARE_WITH_TIMEOUT(next(), QStringLiteral("read read"), 20000);
+    feed.push(1);
+    feed.push(2);
+    QTRY_COMPARE_WITH_TIMEOUT(next(), QStringLiteral("write write"), 20000);
+    QCOMPARE(feed.state().notes.join(QLatin1Char('|')), QStringLiteral("read 0|read 0"));
+    feed.push(1);
+    feed.push(2);
+    runner.wait();
+    QCOMPARE(metric(runner, "lost_updates"), 1);
+    QCOMPARE(runner.result().params.integers(QStringLiteral("schedule")), QList<qlonglong>({1, 2, 1, 2}));
+
+    // Stopped while every worker is held: the workers are killed and reaped at once.
+    Runner held(*s, *params);
+    held.steps().setLive(true);
+    held.start();
+    QTRY_COMPARE_WITH_TIMEOUT(held.steps().state().next.join(QLatin1Char(' ')), QStringLiteral("read read"),
+                              20000);
+    QElapsedTimer clock;
+    clock.start();
+    held.cancel();
+    held.wait();
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(held.result().cancelled);
+    QTRY_VERIFY_WITH_TIMEOUT(workerChildren().isEmpty(), 5000);
 }
 
 void TestProcesses::processPoolResultsAreExactAndInOrder_data()
