@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Draws the README's pictures of the scenarios again with the built command line (./scripts/build.sh
 # first), each with the arguments written here, into docs/. The window's pictures (docs/window*.png)
-# are screenshots of the window, taken by hand at 1280×800.
+# are screenshots of the window, taken by hand at 1280×800 (docs/window-explore.png: Run > Explore Every
+# Order on counter threads=2 iterations=2, the dialog cropped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 raceway=build/app/raceway
