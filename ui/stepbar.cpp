@@ -102,11 +102,13 @@ void StepBar::showState(const StepFeed::State &state, bool live)
     for (const qlonglong t : state.taken)
         taken << QString::number(t);
     const QString steps = taken.isEmpty() ? tr("none yet") : taken.join(QLatin1Char(','));
+    // What the last step did, said first: the moment a write erases another's, in words.
+    const QString said = state.said.isEmpty() ? QString() : tr("<b>%1.</b> ").arg(state.said.toHtmlEscaped());
     m_text->setText(
-        live ? tr("<b>Step mode:</b> each thread waits before every step it takes. Who moves next? "
-                  "Click a thread or press its number. Steps taken: %1")
-                   .arg(steps)
-             : tr("<b>Step mode:</b> steps taken: %1").arg(steps));
+        said + (live ? tr("<b>Step mode:</b> each thread waits before every step it takes. Who moves next? "
+                          "Click a thread or press its number. Steps taken: %1")
+                           .arg(steps)
+                     : tr("<b>Step mode:</b> steps taken: %1").arg(steps)));
     m_refused->setText(state.refused);
     m_refused->setVisible(!state.refused.isEmpty());
     m_release->setEnabled(live);

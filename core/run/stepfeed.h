@@ -39,6 +39,7 @@ public:
         QStringList notes;      // per thread: what it holds that its next step uses ("read 0"), if anything
         QStringList waits;      // per thread: the lock it waits for, past its step point ("lock B"), if any
         QString refused;        // why the last step asked for could not be taken (empty: it was)
+        QString said;           // what the last step did, in a sentence ("thread 2 wrote 1 over …")
         bool holding = false;   // threads are held, waiting for a step
     };
     void publish(State state);

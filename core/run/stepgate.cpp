@@ -50,6 +50,14 @@ void StepGate::leave(int thread)
     m_changed.notify_all();
 }
 
+void StepGate::say(const QString &text)
+{
+    if (m_open.load(std::memory_order_acquire)) return;
+    const std::lock_guard lock(m_mutex);
+    // A step can set off more than one thing (a deadlock broken, then the lock given to its waiter).
+    m_said = m_said.isEmpty() ? text : m_said + QStringLiteral("; ") + text;
+}
+
 void StepGate::block(int thread, const QString &waits)
 {
     if (m_open.load(std::memory_order_acquire)) return;
@@ -112,6 +120,7 @@ bool StepGate::move(qlonglong number, std::unique_lock<std::mutex> &lock, const 
     m_changed.notify_all();
     m_model.step(number);
     m_taken << number;
+    m_said.clear(); // said again by the step, if it has something to say
     // One step at a time: the next waits until this one has been taken and all it set off has happened
     // (a thread that got the lock it waited for has gone on to its next step point).
     return until(lock, stop, [&] { return matched(); });
@@ -123,6 +132,7 @@ void StepGate::publish(const QString &refused)
     StepFeed::State state;
     state.taken = m_taken;
     state.refused = refused;
+    state.said = m_said;
     state.holding = !m_open.load(std::memory_order_relaxed);
     const qsizetype n = m_plan.names.size();
     for (const Seat &seat : m_seats) {

@@ -41,6 +41,10 @@ public:
     // What thread `thread` now holds that its next step uses, said beside it while it is held ("read 0":
     // the value a counter thread read and will write back plus one). Nothing once the gate is open.
     void note(int thread, const QString &text);
+    // What the step just taken did, in a sentence ("thread 2 wrote 1 over thread 1's 1: one increment
+    // lost"), said beside the threads until the next step; what else it set off is added after it.
+    // Nothing once the gate is open.
+    void say(const QString &text);
     // Thread `thread`, let through, now waits for a lock another thread holds (said beside it: "waits
     // for lock B"): its step is taken, and it stands still until it has the lock; then unblock().
     void block(int thread, const QString &waits);
@@ -81,6 +85,7 @@ private:
     std::vector<Seat> m_seats;
     QList<qlonglong> m_schedule;
     QList<qlonglong> m_taken;
+    QString m_said;
     StepFeed *m_feed;
     bool m_holds;
     std::atomic<bool> m_open{false}; // the schedule is done: every thread runs freely

@@ -197,6 +197,9 @@ public:
                     busyFor(windowNs); // between reading the balance and writing it back
                 }
                 if (stepped) {
+                    gate.say(QStringLiteral("teller %1 checked the balance: %2")
+                                 .arg(index + 1)
+                                 .arg(l.toString(checked)));
                     gate.note(index, refuse ? QStringLiteral("checked %1: refuses").arg(l.toString(checked))
                                      : withdraw ? QStringLiteral("checked %1: pays %2")
                                                       .arg(l.toString(checked), l.toString(amount))
@@ -211,6 +214,10 @@ public:
                     mark = lane.switchMark();
                 }
                 if (refuse) {
+                    if (stepped)
+                        gate.say(QStringLiteral("teller %1 refused to pay %2: it checked %3")
+                                     .arg(index + 1)
+                                     .arg(l.toString(amount), l.toString(checked)));
                     ++t.refused;
                     lane.record(EventKind::Mark, std::uint8_t(MarkKind::Refused), std::uint32_t(amount));
                 } else {
@@ -235,6 +242,26 @@ public:
                         ++t.deposits;
                     }
                     const std::int64_t erased = racy::erased(old, read);
+                    if (stepped) {
+                        QString said =
+                            withdraw
+                                ? QStringLiteral("teller %1 paid %2 on a check of %3: the balance is now %4")
+                                      .arg(index + 1)
+                                      .arg(l.toString(amount), l.toString(checked),
+                                           l.toString(writtenBalance))
+                                : QStringLiteral(
+                                      "teller %1 deposited %2 on the %3 it read: the balance is now %4")
+                                      .arg(index + 1)
+                                      .arg(l.toString(amount), l.toString(checked),
+                                           l.toString(writtenBalance));
+                        if (withdraw && writtenBalance < 0) said += QStringLiteral(", an overdraft");
+                        if (erased != 0)
+                            said += QStringLiteral(" (it wrote over teller %1's %2, erasing %3)")
+                                        .arg(racy::writer(old))
+                                        .arg(l.toString(qlonglong(std::int64_t(racy::value(old)) - offset)),
+                                             l.toString(qlonglong(erased < 0 ? -erased : erased)));
+                        gate.say(said);
+                    }
                     if (erased != 0) {
                         if (switched)
                             lane.recordWideAfterSwitch(mark, nowNs(), EventKind::LostUpdate,

@@ -13,6 +13,7 @@
 #include "stepgate.h"
 #include "tracedmutex.h"
 
+#include <QLocale>
 #include <QThread>
 
 #include <atomic>
@@ -30,6 +31,20 @@ struct alignas(64) WorkerTally
     std::int64_t waitNs = 0;
     std::int64_t acquisitions = 0;
 };
+
+// "thread 2 wrote 1 over thread 1's 1: one increment lost": what a write did, said in step mode.
+QString wroteText(int index, std::uint64_t wrote, std::uint64_t old, std::int64_t erased)
+{
+    const QLocale l;
+    QString text = QStringLiteral("thread %1 wrote %2").arg(index + 1).arg(l.toString(qulonglong(wrote)));
+    if (erased == 0) return text;
+    const auto writer = racy::writer(old); // 1 + the lane of the thread that wrote it
+    return text + QStringLiteral(" over thread %1's %2: %3 lost")
+                      .arg(writer)
+                      .arg(l.toString(qulonglong(racy::value(old))))
+                      .arg(erased == 1 ? QStringLiteral("one increment")
+                                       : QStringLiteral("%1 increments").arg(l.toString(qlonglong(erased))));
+}
 
 class CounterScenario final : public Scenario
 {
@@ -179,7 +194,10 @@ public:
                 // it up to the write: a thread taken off its core in between wrote back a stale value.
                 std::uint64_t mark = lane.switchMark();
                 const std::uint64_t read = racy::value(shared.load(std::memory_order_relaxed));
-                if (stepped) gate.note(index, QStringLiteral("read %1").arg(read));
+                if (stepped) {
+                    gate.note(index, QStringLiteral("read %1").arg(read));
+                    gate.say(QStringLiteral("thread %1 read %2").arg(index + 1).arg(read));
+                }
                 if (windowSleepNs > 0) {
                     ctx.sleepDrawn(lane, windowSleepNs);
                 } else if (windowNs > 0) {
@@ -203,6 +221,7 @@ public:
                 // Release: whoever reads this value also sees the counts of every write before it.
                 const std::uint64_t old = shared.exchange(me | (read + 1), std::memory_order_acq_rel);
                 const std::int64_t erased = racy::erased(old, read);
+                if (stepped) gate.say(wroteText(index, read + 1, old, erased));
                 if (erased != 0) {
                     if (switched)
                         lane.recordWideAfterSwitch(mark, nowNs(), EventKind::LostUpdate, racy::writer(old),

@@ -167,7 +167,23 @@ public:
                         return stopped;
                     }
                     TracedMutex::Result r = locks[std::size_t(lock)]->acquire(lane, blocked(lock));
-                    if (stepped) gate.unblock(i);
+                    if (stepped) {
+                        gate.unblock(i);
+                        if (r.outcome == TracedMutex::Outcome::Acquired)
+                            gate.say(
+                                lock == second
+                                    ? QStringLiteral("thread %1 took %2: it has both locks, does "
+                                                     "its work and gives them back")
+                                          .arg(i + 1)
+                                          .arg(lockName(lock))
+                                    : QStringLiteral("thread %1 took %2").arg(i + 1).arg(lockName(lock)));
+                        else if (r.outcome == TracedMutex::Outcome::Deadlock)
+                            gate.say(QStringLiteral(
+                                         "deadlock: every thread in the circle waits for the next; thread "
+                                         "%1 gives %2 back and goes round again")
+                                         .arg(i + 1)
+                                         .arg(lockName(first)));
+                    }
                     return r;
                 };
                 lane.record(EventKind::ThreadStart);

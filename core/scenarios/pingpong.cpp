@@ -136,6 +136,11 @@ public:
                             ++outOfOrder;
                             lane.record(EventKind::Mark, std::uint8_t(MarkKind::OutOfOrder), line);
                         }
+                        if (stepped)
+                            gate.say(QStringLiteral("%1 printed line %2%3")
+                                         .arg(who == 0 ? QStringLiteral("Ping") : QStringLiteral("Pong"))
+                                         .arg(line)
+                                         .arg(lastWord == who ? QStringLiteral(", out of turn") : QString()));
                         lastWord = who;
                     }
                     lane.record(EventKind::Progress, 0, std::uint32_t(r + 1));

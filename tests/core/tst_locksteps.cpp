@@ -225,6 +225,11 @@ void TestLockSteps::deadlockStepsGivenLive()
     QTRY_VERIFY_WITH_TIMEOUT(feed.state().refused.contains(QStringLiteral("which waits for lock B")), 20000);
     feed.push(2); // closes the circle: thread 2 gives lock B back, thread 1 finishes
     QTRY_COMPARE_WITH_TIMEOUT(next(), QStringLiteral("|first lock"), 20000);
+    QCOMPARE(
+        feed.state().said,
+        QStringLiteral("deadlock: every thread in the circle waits for the next; thread 2 "
+                       "gives lock B back and goes round again; thread 1 took lock B: it has both locks, "
+                       "does its work and gives them back"));
     QCOMPARE(waits(), QStringLiteral("|"));
     feed.push(2);
     feed.push(2);

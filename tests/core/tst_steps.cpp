@@ -315,8 +315,10 @@ void TestSteps::stepsGivenLive()
     feed.push(1);
     feed.push(2);
     QTRY_COMPARE_WITH_TIMEOUT(next(), QStringLiteral("write write"), 20000);
+    QCOMPARE(feed.state().said, QStringLiteral("thread 2 read 0"));
     feed.push(1);
     QTRY_COMPARE_WITH_TIMEOUT(next(), QStringLiteral(" write"), 20000); // thread 1 is done
+    QCOMPARE(feed.state().said, QStringLiteral("thread 1 wrote 1"));
     feed.push(1);
     QTRY_VERIFY_WITH_TIMEOUT(
         feed.state().refused.contains(QStringLiteral("thread 1, which has no steps left")), 20000);
@@ -324,6 +326,8 @@ void TestSteps::stepsGivenLive()
     feed.push(2);
     runner.wait();
     QCOMPARE(metric(runner, "lost_updates"), 1);
+    // The write that erased thread 1's, said in words the moment it happened.
+    QCOMPARE(feed.state().said, QStringLiteral("thread 2 wrote 1 over thread 1's 1: one increment lost"));
     QCOMPARE(runner.result().params.integers(QStringLiteral("schedule")), list({1, 2, 1, 2}));
 
     // A few steps by hand, then the rest freely: every increment counted.
