@@ -5,6 +5,7 @@
 #include "exploredialog.h"
 #include "paramform.h"
 #include "stepbar.h"
+#include "timelineview.h"
 
 #include <QAction>
 #include <QLabel>
@@ -40,6 +41,20 @@ void MainWindow::buildStepMode()
         connect(new QShortcut(QKeySequence(Qt::Key_0 + k), this), &QShortcut::activated, this,
                 [this, k] { stepThread(k); });
     connect(m_stepBar, &StepBar::stepAsked, this, &MainWindow::stepThread);
+    // A click on a thread's lane moves it too: the run's threads (or processes) are its first lanes of
+    // their kind, in order.
+    connect(m_view, &TimelineView::laneClicked, this, [this](std::size_t lane) {
+        const RunRecord *record = current();
+        if (!steppingRunner() || !record) return;
+        const Trace &trace = record->trace();
+        if (lane >= trace.lanes().size()) return;
+        const auto isThread = [](LaneKind k) { return k == LaneKind::Thread || k == LaneKind::Process; };
+        if (!isThread(trace.lane(lane).kind)) return;
+        int number = 1;
+        for (std::size_t i = 0; i < lane; ++i)
+            number += isThread(trace.lane(i).kind) ? 1 : 0;
+        stepThread(number);
+    });
     connect(m_stepBar, &StepBar::releaseAsked, this, &MainWindow::releaseSteps);
     connect(m_stepBar, &StepBar::undoAsked, this, &MainWindow::undoStep);
 }

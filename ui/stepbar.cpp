@@ -106,7 +106,7 @@ void StepBar::showState(const StepFeed::State &state, bool live)
     const QString said = state.said.isEmpty() ? QString() : tr("<b>%1.</b> ").arg(state.said.toHtmlEscaped());
     m_text->setText(
         said + (live ? tr("<b>Step mode:</b> each thread waits before every step it takes. Who moves next? "
-                          "Click a thread or press its number. Steps taken: %1")
+                          "Click a thread (its button or its lane) or press its number. Steps taken: %1")
                            .arg(steps)
                      : tr("<b>Step mode:</b> steps taken: %1").arg(steps)));
     m_refused->setText(state.refused);

@@ -77,7 +77,8 @@ public:
 Q_SIGNALS:
     void exportRequested(const QString &format); // "png", "svg" or "json", from the context menu
     void selectionDescribed(const QString &text);
-    void arrangementChanged(); // by the user, from the lane menu
+    void arrangementChanged();          // by the user, from the lane menu
+    void laneClicked(std::size_t lane); // a click (no drag) on the current run's lane, by its index
 
 protected:
     void paintEvent(QPaintEvent *event) override;

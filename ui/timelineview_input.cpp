@@ -149,8 +149,12 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
 
 void TimelineView::mouseReleaseEvent(QMouseEvent *event)
 {
-    if (m_drag == Drag::Select && (event->position().toPoint() - m_dragOrigin).manhattanLength() < 3)
-        m_zoom->clearSelection();
+    const bool still = (event->position().toPoint() - m_dragOrigin).manhattanLength() < 3;
+    if (m_drag == Drag::Select && still) m_zoom->clearSelection();
+    // A click that did not pan: on a lane, said (step mode moves that lane's thread).
+    if (m_drag == Drag::Pan && still)
+        if (const auto lane = laneAt(m_dragOrigin); lane && lane->first == m_current)
+            Q_EMIT laneClicked(lane->second);
     if (m_drag == Drag::Lane) {
         dropLane(event->position().toPoint());
         m_dragLane.clear();

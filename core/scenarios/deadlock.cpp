@@ -145,7 +145,10 @@ public:
             ctx, threads,
             [&](int i) {
                 ThreadBuffer &lane = *lanes[std::size_t(i)];
-                const auto [first, second] = locksOf(i, threads, p);
+                // Plain names, not a structured binding: the lambdas below use them (clang 14 cannot capture
+                // one).
+                const std::pair<int, int> pair = locksOf(i, threads, p);
+                const int first = pair.first, second = pair.second;
                 // Asking for a lock another thread holds: for the gate, the step is taken and the thread
                 // stands still (said by the lock's first check).
                 const auto blocked = [&, i](int lock) {

@@ -4,6 +4,8 @@
 
 #include "exploredialog.h"
 #include "stepbar.h"
+#include "timelineview.h"
+#include "trace.h"
 #include "windowtest.h"
 
 using namespace raceway;
@@ -16,6 +18,7 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void theRaceMadeByHand();
     void onlyForScenariosWithSteps();
+    void aClickOnALaneMovesItsThread();
     void everyOrderInAWindow();
 };
 
@@ -93,6 +96,46 @@ void TestStepMode::theRaceMadeByHand()
     runToEnd(w);
     QVERIFY(!bar->isVisible());
     QCOMPARE(metric(w, "lost_updates"), 1);
+}
+
+void TestStepMode::aClickOnALaneMovesItsThread()
+{
+    MainWindow w;
+    w.resize(1024, 700);
+    w.show();
+    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("threads"), qlonglong(2));
+    v.set(QStringLiteral("iterations"), qlonglong(1));
+    v.set(QStringLiteral("schedule"), QVariantList());
+    w.form()->setValues(v);
+    w.action(QStringLiteral("stepMode"))->setChecked(true);
+    w.startRun();
+    StepBar *bar = w.stepBar();
+    QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · read 2 · read"), 20000);
+    // Where thread 2's lane is drawn, three quarters across: a click there (no drag) moves thread 2.
+    TimelineView *view = w.view();
+    const int x = view->viewport()->width() * 3 / 4;
+    int y = -1;
+    for (int at = 0; at < view->viewport()->height() && y < 0; ++at) {
+        const auto lane = view->laneAt(QPoint(x, at));
+        if (lane && lane->first->lane(lane->second).name == QLatin1String("thread 2")) y = at + 5;
+    }
+    QVERIFY(y >= 0);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(x, y));
+    QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · read 2 · write (read 0)"), 20000);
+    // A click on the counter's lane moves nobody.
+    int counterY = -1;
+    for (int at = 0; at < view->viewport()->height() && counterY < 0; ++at) {
+        const auto lane = view->laneAt(QPoint(x, at));
+        if (lane && lane->first->lane(lane->second).name == QLatin1String("counter")) counterY = at + 5;
+    }
+    QVERIFY(counterY >= 0);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(x, counterY));
+    QTest::qWait(200);
+    QCOMPARE(w.runner()->steps().state().taken, (QList<qlonglong>{2}));
+    w.action(QStringLiteral("stepRelease"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 20000);
 }
 
 void TestStepMode::onlyForScenariosWithSteps()
