@@ -117,7 +117,7 @@ if __name__ == "__main__":
     QVERIFY(lanesOf(trace, LaneKind::CoreRuns).empty()); // which thread ran where: only switches say that
     QFile f(own);
     QVERIFY(f.open(QIODevice::ReadOnly));
-    int checked = 0;
+    int checked = 0, sampledLanes = 0;
     std::int64_t drawnSum = 0, ownSum = 0, inWorkSum = 0;
     for (const QByteArray &line : f.readAll().split('\n')) {
         const QList<QByteArray> parts = line.split(' ');
@@ -125,7 +125,11 @@ if __name__ == "__main__":
         const std::size_t lane =
             laneNamed(trace, QString::fromLatin1(parts[0]) + QStringLiteral(": MainThread"));
         QVERIFY(lane != SIZE_MAX);
-        QVERIFY(trace.lane(lane).coreWaitSources == 4);
+        // Its waits for a core come from the sampled run-queue time only (none at all is possible for
+        // one process when the others left it a core: seen once, under AddressSanitizer).
+        const int sources = trace.lane(lane).coreWaitSources;
+        QVERIFY2((sources & ~4) == 0, qPrintable(QStringLiteral("sources %1").arg(sources)));
+        sampledLanes += sources == 4 ? 1 : 0;
         const std::int64_t drawn = trace.totalIn(lane, State::Ready), queued = parts[2].toLongLong();
         qInfo("%s: drawn waiting for a core %.1f ms, its own run-queue time %.1f ms", parts[0].constData(),
               double(drawn) / 1e6, double(queued) / 1e6);
@@ -138,6 +142,7 @@ if __name__ == "__main__":
         ++checked;
     }
     QCOMPARE(checked, 4);
+    QVERIFY(sampledLanes >= 1);
     QVERIFY2(inWorkSum > 40'000'000, "the workers hardly waited for a core: nothing to compare");
     // Against what they waited while they computed (their count begins at the fork, their lanes when the
     // tracer starts in them: on a loaded machine a third of it came before, in one run of three).
