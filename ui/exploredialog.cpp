@@ -59,14 +59,10 @@ ExploreDialog::ExploreDialog(const Scenario &scenario, const ParamValues &params
         return;
     }
     const std::uint64_t total = m_plan.count(windowLimit);
-    // Where steps take locks, a thread that gives its lock back to end a deadlock goes round again.
-    const QString steps = m_plan.takes.isEmpty()
-                              ? l.toString(qlonglong(m_plan.stepsPerThread()))
-                              : tr("at least %1").arg(l.toString(qlonglong(m_plan.stepsPerThread())));
     m_heading->setText(tr("<b>%1</b><br>Every order of its %2 steps a thread (%3): %4 orders, each run for "
                           "real, held to it.")
-                           .arg(title.toHtmlEscaped(), steps, m_plan.names.join(QStringLiteral(", ")),
-                                l.toString(qulonglong(total))));
+                           .arg(title.toHtmlEscaped(), m_plan.stepsPerThreadText(),
+                                m_plan.names.join(QStringLiteral(", ")), l.toString(qulonglong(total))));
     m_progress->setRange(0, int(total));
     m_progress->setValue(0);
     m_stopOrClose->setText(tr("Stop"));

@@ -133,12 +133,10 @@ int explore(const QStringList &args, QTextStream &out, QTextStream &err)
         out << QJsonDocument(report).toJson(QJsonDocument::Compact) << '\n';
     } else {
         out << title << '\n';
-        // Where steps take locks, a thread that gives its lock back to end a deadlock goes round again.
-        const QString atLeast = plan->takes.isEmpty() ? QString() : QStringLiteral("at least ");
-        out << QStringLiteral("%1 order%6 of %7%2 steps a thread (%3), each run for real: %4 run in %5 s\n")
-                   .arg(l.toString(qulonglong(total)), l.toString(qlonglong(plan->stepsPerThread())),
+        out << QStringLiteral("%1 order%6 of %2 steps a thread (%3), each run for real: %4 run in %5 s\n")
+                   .arg(l.toString(qulonglong(total)), plan->stepsPerThreadText(),
                         plan->names.join(QStringLiteral(", ")), l.toString(qulonglong(runs)),
-                        l.toString(seconds, 'f', 2), total == 1 ? QString() : QStringLiteral("s"), atLeast);
+                        l.toString(seconds, 'f', 2), total == 1 ? QString() : QStringLiteral("s"));
         const QString heading = plan->outcomeLabel;
         const int width = int(std::max<qsizetype>(heading.size(), 6));
         out << heading.leftJustified(width) << "  " << QStringLiteral("orders").rightJustified(10) << "  "

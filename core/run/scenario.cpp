@@ -43,6 +43,12 @@ QString Scenario::headline(const ParamValues &params, const QList<Metric> &) con
     return id() + QStringLiteral(": ") + parts.join(QLatin1Char(' '));
 }
 
+QString Scenario::validate(const ParamValues &params) const
+{
+    const std::optional<StepPlan> plan = steps(params);
+    return plan ? plan->problem(params.integers(QStringLiteral("schedule"))) : QString();
+}
+
 QString raceTitle(const QString &id, const ParamValues &p)
 {
     const qlonglong threads = p.integer(QStringLiteral("threads"));

@@ -99,8 +99,9 @@ public:
     {
         return std::nullopt;
     }
-    // Checks that need several parameters at once; one line naming the problem, or empty when fine.
-    virtual QString validate(const ParamValues &) const { return {}; }
+    // Checks that need several parameters at once; one line naming the problem, or empty when fine. By
+    // default: a scenario with step points checks its schedule against them.
+    virtual QString validate(const ParamValues &params) const;
     // How many Progress units a complete run reports (0: unknown), for progress bars.
     virtual std::int64_t totalWork(const ParamValues &) const { return 0; }
     // Which runs are alike: compared with each other, sharing a lane arrangement and an export name.

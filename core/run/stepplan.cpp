@@ -42,6 +42,24 @@ bool everyOrder(const StepPlan &plan, const StepModel &model, QList<qlonglong> &
 
 } // namespace
 
+StepPlan StepPlan::increments(int threads, std::int64_t cycles, bool guarded)
+{
+    StepPlan plan;
+    plan.threads = threads;
+    plan.cycles = cycles;
+    plan.names = {QStringLiteral("read"), QStringLiteral("write")};
+    plan.guarded = guarded;
+    plan.outcome = QStringLiteral("lost_updates");
+    plan.outcomeLabel = QStringLiteral("lost updates");
+    return plan;
+}
+
+QString StepPlan::stepsPerThreadText() const
+{
+    const QString n = QLocale().toString(qlonglong(stepsPerThread()));
+    return takes.isEmpty() ? n : QStringLiteral("at least ") + n;
+}
+
 QString scheduleText(const QList<qlonglong> &schedule, qsizetype most)
 {
     QStringList parts;

@@ -46,8 +46,14 @@ struct StepPlan
     // Where a model of the steps is followed one order at a time (there is no formula for the count).
     bool modelled() const { return !takes.isEmpty() || alternating; }
 
+    // Threads that add 1 to a shared value `cycles` times each, a read then a write, under one lock or
+    // none: the orders' outcome is how many updates they lose.
+    static StepPlan increments(int threads, std::int64_t cycles, bool guarded);
+
     // Each thread's steps (the fewest, where steps take locks).
     std::int64_t stepsPerThread() const { return cycles * names.size(); }
+    // Said so: "4", or "at least 2" where a thread that gives its lock back goes round again.
+    QString stepsPerThreadText() const;
     // What is wrong with a schedule (thread numbers from 1, one a step), in one line naming its position
     // and what is allowed; empty when the run can follow it. A schedule may stop short of the run's end.
     QString problem(const QList<qlonglong> &schedule) const;

@@ -82,19 +82,13 @@ public:
     // withdrawal that its check refused writes nothing at its second step.
     std::optional<StepPlan> steps(const ParamValues &p) const override
     {
-        return StepPlan{int(p.integer(QStringLiteral("threads"))),
-                        p.integer(QStringLiteral("operations")),
-                        {QStringLiteral("check"), QStringLiteral("write")},
-                        p.flag(QStringLiteral("lock")),
-                        QStringLiteral("overdrafts"),
-                        QStringLiteral("overdrafts"),
-                        {},
-                        {},
-                        false};
-    }
-    QString validate(const ParamValues &p) const override
-    {
-        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
+        StepPlan plan =
+            StepPlan::increments(int(p.integer(QStringLiteral("threads"))),
+                                 p.integer(QStringLiteral("operations")), p.flag(QStringLiteral("lock")));
+        plan.names = QStringList{QStringLiteral("check"), QStringLiteral("write")};
+        plan.outcome = QStringLiteral("overdrafts");
+        plan.outcomeLabel = QStringLiteral("overdrafts");
+        return plan;
     }
     std::int64_t totalWork(const ParamValues &p) const override
     {

@@ -93,20 +93,8 @@ public:
     // The read and the write of every increment, in the order the threads take them.
     std::optional<StepPlan> steps(const ParamValues &p) const override
     {
-        return StepPlan{int(p.integer(QStringLiteral("threads"))),
-                        p.integer(QStringLiteral("iterations")),
-                        {QStringLiteral("read"), QStringLiteral("write")},
-                        p.flag(QStringLiteral("lock")),
-                        QStringLiteral("lost_updates"),
-                        QStringLiteral("lost updates"),
-                        {},
-                        {},
-                        false};
-    }
-
-    QString validate(const ParamValues &p) const override
-    {
-        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
+        return StepPlan::increments(int(p.integer(QStringLiteral("threads"))),
+                                    p.integer(QStringLiteral("iterations")), p.flag(QStringLiteral("lock")));
     }
 
     QString headline(const ParamValues &p, const QList<Metric> &metrics) const override

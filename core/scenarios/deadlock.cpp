@@ -73,25 +73,18 @@ public:
     std::optional<StepPlan> steps(const ParamValues &p) const override
     {
         const int threads = int(p.integer(QStringLiteral("threads")));
-        StepPlan plan{threads,
-                      p.integer(QStringLiteral("rounds")),
-                      {QStringLiteral("first lock"), QStringLiteral("second lock")},
-                      false,
-                      QStringLiteral("deadlocks"),
-                      QStringLiteral("deadlocks"),
-                      {},
-                      {},
-                      false};
+        StepPlan plan;
+        plan.threads = threads;
+        plan.cycles = p.integer(QStringLiteral("rounds"));
+        plan.names = QStringList{QStringLiteral("first lock"), QStringLiteral("second lock")};
+        plan.outcome = QStringLiteral("deadlocks");
+        plan.outcomeLabel = QStringLiteral("deadlocks");
         for (int i = 0; i < threads; ++i) {
             const auto [first, second] = locksOf(i, threads, p);
             plan.takes << QList<int>{first, second};
             plan.lockNames << lockName(i);
         }
         return plan;
-    }
-    QString validate(const ParamValues &p) const override
-    {
-        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
     }
     std::int64_t totalWork(const ParamValues &p) const override
     {

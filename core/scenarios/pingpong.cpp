@@ -50,20 +50,15 @@ public:
     std::optional<StepPlan> steps(const ParamValues &p) const override
     {
         const bool sync = p.flag(QStringLiteral("sync"));
-        return StepPlan{2,
-                        p.integer(QStringLiteral("rounds")),
-                        {QStringLiteral("print")},
-                        false,
-                        QStringLiteral("out_of_order"),
-                        QStringLiteral("lines out of turn"),
-                        {},
-                        sync ? QStringList{QStringLiteral("Ping's turn"), QStringLiteral("Pong's turn")}
-                             : QStringList{},
-                        sync};
-    }
-    QString validate(const ParamValues &p) const override
-    {
-        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
+        StepPlan plan;
+        plan.threads = 2;
+        plan.cycles = p.integer(QStringLiteral("rounds"));
+        plan.names = QStringList{QStringLiteral("print")};
+        plan.outcome = QStringLiteral("out_of_order");
+        plan.outcomeLabel = QStringLiteral("lines out of turn");
+        plan.alternating = sync;
+        if (sync) plan.lockNames = QStringList{QStringLiteral("Ping's turn"), QStringLiteral("Pong's turn")};
+        return plan;
     }
     std::int64_t totalWork(const ParamValues &p) const override
     {

@@ -83,19 +83,8 @@ public:
     // The read and the write of every increment, in the order the processes take them.
     std::optional<StepPlan> steps(const ParamValues &p) const override
     {
-        return StepPlan{int(p.integer(QStringLiteral("processes"))),
-                        p.integer(QStringLiteral("increments")),
-                        {QStringLiteral("read"), QStringLiteral("write")},
-                        p.flag(QStringLiteral("lock")),
-                        QStringLiteral("lost_updates"),
-                        QStringLiteral("lost updates"),
-                        {},
-                        {},
-                        false};
-    }
-    QString validate(const ParamValues &p) const override
-    {
-        return steps(p)->problem(p.integers(QStringLiteral("schedule")));
+        return StepPlan::increments(int(p.integer(QStringLiteral("processes"))),
+                                    p.integer(QStringLiteral("increments")), p.flag(QStringLiteral("lock")));
     }
     std::int64_t totalWork(const ParamValues &p) const override
     {

@@ -65,6 +65,20 @@ constexpr bool sanitized = true;
 constexpr bool sanitized = false;
 #endif
 
+// A schedule as a list (thread numbers from 1), and as the argument that gives it to a run.
+inline QList<qlonglong> list(std::initializer_list<qlonglong> v)
+{
+    return QList<qlonglong>(v);
+}
+
+inline QString scheduleArg(const QList<qlonglong> &s)
+{
+    QStringList parts;
+    for (const qlonglong t : s)
+        parts << QString::number(t);
+    return QStringLiteral("schedule=") + parts.join(QLatin1Char(','));
+}
+
 inline qlonglong metric(const Runner &r, const char *key)
 {
     return metricValue(r.result().metrics, QString::fromLatin1(key)).toLongLong();

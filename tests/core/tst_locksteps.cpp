@@ -17,19 +17,6 @@ using namespace raceway::testing;
 
 namespace {
 
-QList<qlonglong> list(std::initializer_list<qlonglong> v)
-{
-    return QList<qlonglong>(v);
-}
-
-QString scheduleArg(const QList<qlonglong> &s)
-{
-    QStringList parts;
-    for (const qlonglong t : s)
-        parts << QString::number(t);
-    return QStringLiteral("schedule=") + parts.join(QLatin1Char(','));
-}
-
 ParamValues parsed(const Scenario &s, const QStringList &a)
 {
     QString error;

@@ -19,19 +19,6 @@ using namespace raceway::testing;
 
 namespace {
 
-QList<qlonglong> list(std::initializer_list<qlonglong> v)
-{
-    return QList<qlonglong>(v);
-}
-
-QString scheduleArg(const QList<qlonglong> &s)
-{
-    QStringList parts;
-    for (const qlonglong t : s)
-        parts << QString::number(t);
-    return QStringLiteral("schedule=") + parts.join(QLatin1Char(','));
-}
-
 // Each thread lane's states, in order, without their times: what a replay must repeat exactly.
 std::vector<std::vector<State>> statesOf(const Trace &t)
 {
@@ -155,7 +142,7 @@ void TestSteps::countsEveryOrder()
     // Past a limit the count stops: limit + 1 says "more".
     QCOMPARE(plan.count(allowed.size() - 1), std::uint64_t(allowed.size()));
     // Huge plans are counted at once, never enumerated.
-    const StepPlan huge{64, 100'000'000, plan.names, lock, {}, {}, {}, {}, false};
+    const StepPlan huge = StepPlan::increments(64, 100'000'000, lock);
     QCOMPARE(huge.count(100'000), std::uint64_t(100'001));
 }
 
@@ -261,10 +248,7 @@ void TestSteps::stopFromAnyGate()
         std::vector<ThreadBuffer *> lanes;
         for (int i = 0; i < held; ++i)
             lanes.push_back(rec.createBuffer(rec.addLane(QStringLiteral("t%1").arg(i), LaneKind::Thread)));
-        StepGate gate(
-            StepPlan{
-                held, 2, {QStringLiteral("read"), QStringLiteral("write")}, false, {}, {}, {}, {}, false},
-            list({1, 1, 1}));
+        StepGate gate(StepPlan::increments(held, 2, false), list({1, 1, 1}));
         std::atomic<bool> stop{false};
         std::atomic<int> stopped{0};
         std::vector<std::thread> threads;

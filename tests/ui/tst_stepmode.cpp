@@ -37,21 +37,29 @@ qlonglong metric(const MainWindow &w, const char *key)
     return metricValue(w.runner()->result().metrics, QString::fromLatin1(key)).toLongLong();
 }
 
-} // namespace
-
-void TestStepMode::theRaceMadeByHand()
+// The counter with two threads of one increment and no schedule, in step mode (not yet started).
+bool stepModeOnCounter(MainWindow &w)
 {
-    MainWindow w;
-    w.show();
-    QVERIFY(w.selectScenario(QStringLiteral("counter")));
+    if (!w.selectScenario(QStringLiteral("counter"))) return false;
     ParamValues v = w.form()->values();
     v.set(QStringLiteral("threads"), qlonglong(2));
     v.set(QStringLiteral("iterations"), qlonglong(1));
     v.set(QStringLiteral("schedule"), QVariantList());
     w.form()->setValues(v);
     QAction *mode = w.action(QStringLiteral("stepMode"));
-    QVERIFY(mode->isEnabled());
+    if (!mode->isEnabled()) return false;
     mode->setChecked(true);
+    return true;
+}
+
+} // namespace
+
+void TestStepMode::theRaceMadeByHand()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(stepModeOnCounter(w));
+    QAction *mode = w.action(QStringLiteral("stepMode"));
     QSignalSpy done(&w, &MainWindow::runFinished);
     w.startRun();
     QVERIFY(w.isRunning());
@@ -103,33 +111,27 @@ void TestStepMode::aClickOnALaneMovesItsThread()
     MainWindow w;
     w.resize(1024, 700);
     w.show();
-    QVERIFY(w.selectScenario(QStringLiteral("counter")));
-    ParamValues v = w.form()->values();
-    v.set(QStringLiteral("threads"), qlonglong(2));
-    v.set(QStringLiteral("iterations"), qlonglong(1));
-    v.set(QStringLiteral("schedule"), QVariantList());
-    w.form()->setValues(v);
-    w.action(QStringLiteral("stepMode"))->setChecked(true);
+    QVERIFY(stepModeOnCounter(w));
     w.startRun();
     StepBar *bar = w.stepBar();
     QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · read 2 · read"), 20000);
     // Where thread 2's lane is drawn, three quarters across: a click there (no drag) moves thread 2.
     TimelineView *view = w.view();
     const int x = view->viewport()->width() * 3 / 4;
-    int y = -1;
-    for (int at = 0; at < view->viewport()->height() && y < 0; ++at) {
-        const auto lane = view->laneAt(QPoint(x, at));
-        if (lane && lane->first->lane(lane->second).name == QLatin1String("thread 2")) y = at + 5;
-    }
+    // A little below the top of the lane named so, or -1.
+    const auto yOf = [&](const QString &name) {
+        for (int at = 0; at < view->viewport()->height(); ++at)
+            if (const auto lane = view->laneAt(QPoint(x, at));
+                lane && lane->first->lane(lane->second).name == name)
+                return at + 5;
+        return -1;
+    };
+    const int y = yOf(QStringLiteral("thread 2"));
     QVERIFY(y >= 0);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(x, y));
     QTRY_COMPARE_WITH_TIMEOUT(buttons(bar), QStringLiteral("1 · read 2 · write (read 0)"), 20000);
     // A click on the counter's lane moves nobody.
-    int counterY = -1;
-    for (int at = 0; at < view->viewport()->height() && counterY < 0; ++at) {
-        const auto lane = view->laneAt(QPoint(x, at));
-        if (lane && lane->first->lane(lane->second).name == QLatin1String("counter")) counterY = at + 5;
-    }
+    const int counterY = yOf(QStringLiteral("counter"));
     QVERIFY(counterY >= 0);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(x, counterY));
     QTest::qWait(200);
