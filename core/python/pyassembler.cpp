@@ -1,5 +1,7 @@
 #include "pyassembler.h"
 
+#include "pendingmerge.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -346,8 +348,11 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
     for (const auto &[local, index] : ps.threads) {
         ThreadState &ts = m_threads[index];
         if (ts.base != Base::NotStarted) pushSwitches(ts, std::min(limit, ps.end));
-        std::stable_sort(ts.out.begin(), ts.out.end(),
-                         [](const Event &x, const Event &y) { return x.t < y.t; });
+        // (Sorted as runs merged through a spare kept from round to round: a stable sort's fresh buffer
+        // each round, megabytes for a busy script, was most of what drawing it cost.)
+        if (pendingmerge::sortRuns(ts.out, m_outSpare,
+                                   [](const Event &x, const Event &y) { return x.t < y.t; }))
+            std::swap(ts.out, m_outSpare);
         for (const Event &e : ts.out)
             m_round.push_back({e, &ts, false});
         for (const Event &e : ts.callsOut)
@@ -356,8 +361,9 @@ void Assembler::drawUpTo(ProcessState &ps, std::int64_t limit)
         ts.callsOut.clear();
         ts.doneTo = std::max(ts.doneTo, limit);
     }
-    std::stable_sort(m_round.begin(), m_round.end(),
-                     [](const RoundEvent &x, const RoundEvent &y) { return x.e.t < y.e.t; });
+    if (pendingmerge::sortRuns(m_round, m_roundSpare,
+                               [](const RoundEvent &x, const RoundEvent &y) { return x.e.t < y.e.t; }))
+        std::swap(m_round, m_roundSpare);
     for (const RoundEvent &r : m_round) {
         const Event &e = r.e;
         if (r.calls) {

@@ -237,7 +237,8 @@ private:
         ThreadState *ts;
         bool calls; // for its calls lane
     };
-    std::vector<RoundEvent> m_round; // a round's events of one process, to record in time order
+    std::vector<RoundEvent> m_round, m_roundSpare; // a round's events of one process, to record in time order
+    std::vector<Event> m_outSpare;                 // where a thread's round is sorted
     std::int64_t m_firstDeadlockNs = 0;
     QStringList m_firstCycle;
 };
