@@ -52,8 +52,9 @@ bool PipeDrain::take(std::string &out)
 {
     out.clear();
     std::lock_guard lock(m_mutex);
-    out.swap(m_bytes); // first what the drain read, then what came after it
-    readAvailable(out, SIZE_MAX);
+    out.swap(m_bytes); // first what the drain read; the pipe next time (appended to it, a buffer of
+                       // megabytes grew, copied and faulted in anew)
+    if (out.empty()) readAvailable(out, SIZE_MAX);
     m_takenAt = nowNs();
     return m_ended && out.empty();
 }
