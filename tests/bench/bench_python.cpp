@@ -8,11 +8,16 @@
 #include "pythonjob.h"
 #include "recorder.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTemporaryDir>
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
@@ -98,6 +103,88 @@ static void BM_PythonTracerEvent(benchmark::State &state)
 }
 // Arg 0: the C accelerator (where built); 1: the pure Python tracer.
 BENCHMARK(BM_PythonTracerEvent)->Arg(0)->Arg(1)->UseManualTime()->Iterations(3)->Unit(benchmark::kNanosecond);
+
+namespace {
+
+const char *const withLockScript = R"PY(import threading, time
+counter = 0
+lock = threading.Lock()
+def work():
+    global counter
+    for _ in range(25000):
+        with lock:
+            counter += 1
+ts = [threading.Thread(target=work) for _ in range(4)]
+t0 = time.perf_counter()
+for t in ts: t.start()
+for t in ts: t.join()
+print("took_ms", (time.perf_counter() - t0) * 1000)
+)PY";
+
+// The milliseconds the script says it took, run by `program` (-1: it did not say).
+double scriptMs(const QString &program, const QStringList &args)
+{
+    QProcess p;
+    p.start(program, args);
+    p.waitForFinished(120000);
+    for (const QByteArray &line : p.readAllStandardOutput().split('\n'))
+        if (line.startsWith("took_ms ")) return line.mid(8).toDouble();
+    return -1;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+} // namespace
+
+// Four threads x 25,000 `with lock: counter += 1`, timed by the script's own clock: untraced, then under
+// `raceway trace`, in turns (11 of each); the time column is the traced median, `ratio` traced / untraced
+// (the goal: at most 2). Arg 0: the python3 Raceway finds; 1: the free-threaded one
+// scripts/get-free-threaded-python.sh builds ($RACEWAY_FREE_THREADED_PYTHON first).
+static void BM_TracedWithLock(benchmark::State &state)
+{
+    QString error, python;
+    if (state.range(0) == 0) {
+        python = raceway::py::findPython({}, &error);
+    } else {
+        python = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
+        if (python.isEmpty()) {
+            QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
+            if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache");
+            python = cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t");
+        }
+        if (!QFileInfo(python).isExecutable()) error = QStringLiteral("no free-threaded Python");
+    }
+    QTemporaryDir dir;
+    const QString script = dir.filePath(QStringLiteral("with_lock.py"));
+    QFile f(script);
+    if (python.isEmpty() || !error.isEmpty() || !f.open(QIODevice::WriteOnly) ||
+        f.write(withLockScript) < 0) {
+        state.SkipWithError(error.isEmpty() ? "cannot write the script" : error.toUtf8().constData());
+        return;
+    }
+    f.close();
+    for (auto _ : state) {
+        std::vector<double> untraced, traced;
+        for (int i = 0; i < 11; ++i) {
+            untraced.push_back(scriptMs(python, {script}));
+            traced.push_back(scriptMs(QStringLiteral(RACEWAY_BINARY),
+                                      {QStringLiteral("trace"), script, QStringLiteral("--python"), python}));
+        }
+        if (*std::min_element(untraced.begin(), untraced.end()) <= 0 ||
+            *std::min_element(traced.begin(), traced.end()) <= 0) {
+            state.SkipWithError("the script did not say how long it took");
+            return;
+        }
+        state.SetIterationTime(median(traced) / 1e3);
+        state.counters["untraced_ms"] = median(untraced);
+        state.counters["ratio"] = median(traced) / median(untraced);
+    }
+}
+BENCHMARK(BM_TracedWithLock)->Arg(0)->Arg(1)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 
 namespace {
 
