@@ -107,13 +107,18 @@ public:
                 .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off")) +
             scheduleSuffix(p);
         const QVariant fin = metricValue(metrics, QStringLiteral("final_balance"));
-        if (fin.isValid())
+        // Numbers as people write them: a real minus sign, "1 overdraft".
+        const auto money = [](qlonglong v) {
+            return QLocale().toString(v).replace(QLatin1Char('-'), QChar(0x2212));
+        };
+        if (fin.isValid()) {
+            const qlonglong overdrafts = metricValue(metrics, QStringLiteral("overdrafts")).toLongLong();
             line +=
-                QStringLiteral(" — balance %1, ledger says %2, %3 overdrafts")
-                    .arg(QLocale().toString(fin.toLongLong()),
-                         QLocale().toString(
-                             metricValue(metrics, QStringLiteral("expected_balance")).toLongLong()),
-                         QLocale().toString(metricValue(metrics, QStringLiteral("overdrafts")).toLongLong()));
+                QStringLiteral(" — balance %1, ledger says %2, %3 overdraft%4")
+                    .arg(money(fin.toLongLong()),
+                         money(metricValue(metrics, QStringLiteral("expected_balance")).toLongLong()),
+                         QLocale().toString(overdrafts), overdrafts == 1 ? QString() : QStringLiteral("s"));
+        }
         return line;
     }
 

@@ -154,7 +154,6 @@ void CounterLane::paint(const TimelineContext &ctx, QPainter &p, std::size_t ind
 void CounterLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &lane,
                              const QRect &text) const
 {
-    const QLocale locale;
     const SeriesPoint last = lane.series.empty() ? SeriesPoint{} : lane.series.back();
     paintName(p, lane.name, text.adjusted(0, 4, 0, 0), Qt::AlignTop);
     QFont small = p.font();
@@ -162,10 +161,10 @@ void CounterLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane
     p.setFont(small);
     p.setPen(ctx.palette.expectedLine);
     p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("expected ") + locale.toString(qlonglong(last.a)));
+               QStringLiteral("expected ") + whole(last.a));
     p.setPen(ctx.palette.actualLine.darker(ctx.palette.background.lightness() > 128 ? 130 : 100));
     p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("actual ") + locale.toString(qlonglong(last.b)));
+               QStringLiteral("actual ") + whole(last.b));
     if (text.height() >= 68 && !lane.series.empty()) paintScaleLine(ctx, p, lane, text, 56);
     small.setPixelSize(12);
     p.setFont(small);
