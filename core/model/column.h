@@ -108,6 +108,9 @@ public:
     {
         return m_blocks[i >> column::blockBits][i & column::blockMask];
     }
+    // The block holding index i, where index k of that block is at k & column::blockMask: a loop over
+    // nearby indices reads it without finding the block for each.
+    const T *blockOf(std::size_t i) const { return m_blocks[i >> column::blockBits].data(); }
     T &front() { return (*this)[0]; }
     const T &front() const { return (*this)[0]; }
     T &back() { return (*this)[m_size - 1]; }
@@ -180,6 +183,15 @@ public:
     }
     std::int64_t front() const { return (*this)[0]; }
     std::int64_t back() const { return (*this)[m_size - 1]; }
+    // The block holding index i, for a loop over nearby indices (see Column::blockOf): its first time and
+    // its offsets; an offset equal to `escaped` means: read (*this)[k] instead.
+    static constexpr std::uint32_t escaped = UINT32_MAX;
+    const std::uint32_t *offsetsOf(std::size_t i, std::int64_t *base) const
+    {
+        const Block &b = m_blocks[i >> column::blockBits];
+        *base = b.base;
+        return b.offsets.data();
+    }
 
     void push_back(std::int64_t t)
     {
