@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from . import calls, processes, sync, watch, wire
+from . import aio, calls, processes, sync, watch, wire
 
 __all__ = ["install_from_environment"]
 
@@ -62,6 +62,12 @@ def install_from_environment(began=None):
     if not value:
         return
     accel = wire.load_accelerator()
+    if accel is not None and hasattr(accel, "now_ns"):
+        # Every stamp of the process from one clock: the accelerator's (the CPU's counter, as
+        # CLOCK_MONOTONIC's time), also where Python stamps an event itself, so that two stamps of one
+        # lane are never from two clocks a microsecond apart (a release stamped here and the next
+        # acquisition stamped in C came out of order, and the hold between them was lost).
+        wire._mono = sync._mono = aio._mono = accel.now_ns
     try:
         fd = int(value)
         w = wire.make_wire(fd, accel)
