@@ -30,6 +30,11 @@ QString formatNumber(double v)
     return QLocale().toString(v, 'f', decimals);
 }
 
+QString formatWhole(qlonglong v)
+{
+    return QLocale().toString(v).replace(QLatin1Char('-'), QChar(0x2212));
+}
+
 QString countOf(qlonglong n, const QString &one, const QString &many)
 {
     return QLocale().toString(n) + QLatin1Char(' ') + (n == 1 ? one : many);

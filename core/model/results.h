@@ -48,6 +48,8 @@ QString formatNumber(double v);
 bool isForPeople(const Metric &m);
 // "1 thread", "3 threads", "1,024 threads": a count with its noun, in the current locale.
 QString countOf(qlonglong n, const QString &one, const QString &many);
+// "−1,234": a whole number as people write it, with a real minus sign, in the current locale.
+QString formatWhole(qlonglong v);
 // "812 ns", "4.214 ms", "1.503 s": a duration as people read it, in the current locale.
 QString formatDurationNs(std::int64_t ns);
 

@@ -233,10 +233,15 @@ QStringList candidatePythons()
         add(QFileInfo(bin + QStringLiteral("python3")).exists() ? bin + QStringLiteral("python3")
                                                                 : bin + QStringLiteral("python"));
     }
+    add(cachedFreeThreadedPython());
+    return found;
+}
+
+QString cachedFreeThreadedPython()
+{
     QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
     if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache");
-    add(cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t"));
-    return found;
+    return cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t");
 }
 
 QString tracerDirectory(QString *error)

@@ -72,6 +72,8 @@ QStringList candidatePythons();
 // Where the tracer is: $RACEWAY_TRACER_DIR, beside the program (../share/raceway/python), or the
 // source tree it was built from. Empty with one line in *error when none holds it.
 QString tracerDirectory(QString *error);
+// Where scripts/get-free-threaded-python.sh puts the free-threaded CPython it builds (it may not be there).
+QString cachedFreeThreadedPython();
 // The tracer's C accelerator built beside this program (the build tree's), or empty: an installed
 // tracer finds its own in its package, and without one the tracer is pure Python.
 QString tracerAccelerator();

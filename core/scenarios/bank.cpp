@@ -5,6 +5,7 @@
 
 #include "countersampler.h"
 #include "racywork.h"
+#include "results.h"
 #include "scenario.h"
 #include "stepgate.h"
 #include "threadgang.h"
@@ -107,18 +108,13 @@ public:
                 .arg(p.flag(QStringLiteral("lock")) ? QStringLiteral("on") : QStringLiteral("off")) +
             scheduleSuffix(p);
         const QVariant fin = metricValue(metrics, QStringLiteral("final_balance"));
-        // Numbers as people write them: a real minus sign, "1 overdraft".
-        const auto money = [](qlonglong v) {
-            return QLocale().toString(v).replace(QLatin1Char('-'), QChar(0x2212));
-        };
-        if (fin.isValid()) {
-            const qlonglong overdrafts = metricValue(metrics, QStringLiteral("overdrafts")).toLongLong();
+        if (fin.isValid()) // numbers as people write them: a real minus sign, "1 overdraft"
             line +=
-                QStringLiteral(" — balance %1, ledger says %2, %3 overdraft%4")
-                    .arg(money(fin.toLongLong()),
-                         money(metricValue(metrics, QStringLiteral("expected_balance")).toLongLong()),
-                         QLocale().toString(overdrafts), overdrafts == 1 ? QString() : QStringLiteral("s"));
-        }
+                QStringLiteral(" — balance %1, ledger says %2, %3")
+                    .arg(formatWhole(fin.toLongLong()),
+                         formatWhole(metricValue(metrics, QStringLiteral("expected_balance")).toLongLong()),
+                         countOf(metricValue(metrics, QStringLiteral("overdrafts")).toLongLong(),
+                                 QStringLiteral("overdraft"), QStringLiteral("overdrafts")));
         return line;
     }
 

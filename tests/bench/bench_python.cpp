@@ -8,7 +8,6 @@
 #include "pythonjob.h"
 #include "recorder.h"
 
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -151,11 +150,7 @@ static void BM_TracedWithLock(benchmark::State &state)
         python = raceway::py::findPython({}, &error);
     } else {
         python = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
-        if (python.isEmpty()) {
-            QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
-            if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache");
-            python = cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t");
-        }
+        if (python.isEmpty()) python = raceway::py::cachedFreeThreadedPython();
         if (!QFileInfo(python).isExecutable()) error = QStringLiteral("no free-threaded Python");
     }
     QTemporaryDir dir;

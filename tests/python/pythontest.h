@@ -220,11 +220,7 @@ inline bool PythonTest::processGone(qint64 pid)
 inline QString freeThreadedPython()
 {
     QString path = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
-    if (path.isEmpty()) {
-        QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
-        if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache");
-        path = cache + QStringLiteral("/raceway/python3.13t/bin/python3.13t");
-    }
+    if (path.isEmpty()) path = py::cachedFreeThreadedPython();
     return QFileInfo(path).isExecutable() ? path : QString();
 }
 

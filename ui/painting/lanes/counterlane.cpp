@@ -1,6 +1,7 @@
 #include "counterlane.h"
 
 #include "columnsearch.h"
+#include "results.h"
 #include "vectorshapes.h"
 
 #include <QLocale>
@@ -26,12 +27,6 @@ struct ValueScale
     std::int64_t low, top;
     double y0, scale;
 };
-
-// A number as people write it, with a real minus sign.
-QString whole(std::int64_t v)
-{
-    return QLocale().toString(qlonglong(v)).replace(QLatin1Char('-'), QChar(0x2212));
-}
 
 // A share in whole percent that never rounds some to none or most to all ("100 %" of 1,226,800 when
 // 200 are left is not true).
@@ -108,7 +103,7 @@ void paintScaleLine(const TimelineContext &ctx, QPainter &p, const Lane &lane, c
     p.setFont(f);
     p.setPen(ctx.palette.mutedText);
     p.drawText(text.adjusted(0, top, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("scale %1 to %2").arg(whole(vs.low), whole(vs.top)));
+               QStringLiteral("scale %1 to %2").arg(formatWhole(vs.low), formatWhole(vs.top)));
 }
 
 void paintZero(const TimelineContext &ctx, QPainter &p, const QRect &r, const ValueScale &vs)
@@ -161,10 +156,10 @@ void CounterLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane
     p.setFont(small);
     p.setPen(ctx.palette.expectedLine);
     p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("expected ") + whole(last.a));
+               QStringLiteral("expected ") + formatWhole(last.a));
     p.setPen(ctx.palette.actualLine.darker(ctx.palette.background.lightness() > 128 ? 130 : 100));
     p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("actual ") + whole(last.b));
+               QStringLiteral("actual ") + formatWhole(last.b));
     if (text.height() >= 68 && !lane.series.empty()) paintScaleLine(ctx, p, lane, text, 56);
     small.setPixelSize(12);
     p.setFont(small);
@@ -199,8 +194,9 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
     const SeriesPoint &last = *(end - 1);
     const double xEnd = std::min(double(r.right()), m.toX(std::max(last.t, ctx.trace.end())));
     if (xEnd > r.left() && last.a > last.b && last.a > 0) {
-        QString text = QStringLiteral("lost %1 of %2 (%3 %)")
-                           .arg(whole(last.a - last.b), whole(last.a), percentOf(last.a - last.b, last.a));
+        QString text =
+            QStringLiteral("lost %1 of %2 (%3 %)")
+                .arg(formatWhole(last.a - last.b), formatWhole(last.a), percentOf(last.a - last.b, last.a));
         // Where threads were drawn waiting for a core, and the window reaches the run's end: how much of
         // it the writes right after such a wait erased (the others' net may be a giving back).
         const Trace &t = ctx.trace;
@@ -212,15 +208,15 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
                     QStringLiteral("\nof the writes in the first %1 (the event budget):")
                         .arg(QString::fromStdString(coords::formatDuration(t.budgetReached() - t.start())));
             text += QStringLiteral("\nwrites right after a wait for a core erased %1;\nthe other writes %2")
-                        .arg(whole(t.erasedAfterCoreWait()),
-                             other < 0 ? QStringLiteral("gave back %1").arg(whole(-other))
-                                       : QStringLiteral("erased %1").arg(whole(other)));
+                        .arg(formatWhole(t.erasedAfterCoreWait()),
+                             other < 0 ? QStringLiteral("gave back %1").arg(formatWhole(-other))
+                                       : QStringLiteral("erased %1").arg(formatWhole(other)));
         }
         out.push_back({QPointF(xEnd - 3, (vs.y(last.a) + vs.y(last.b)) / 2.0), text});
     } else if (xEnd > r.left() && last.a == last.b && last.a > 0 && lane.seriesLow >= 0)
         // Exact (the lock on): the lines lie on each other, so say it in words.
-        out.push_back(
-            {QPointF(xEnd - 3, vs.y(last.a)), QStringLiteral("nothing lost: %1 of %1").arg(whole(last.a))});
+        out.push_back({QPointF(xEnd - 3, vs.y(last.a)),
+                       QStringLiteral("nothing lost: %1 of %1").arg(formatWhole(last.a))});
     // A balance (the actual value, not what the books expected) below zero: where it first went lowest
     // in the window.
     if (lane.seriesLow < 0) {
@@ -231,7 +227,7 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
             if (it->b < 0 && (!lowest || it->b < lowest->b)) lowest = &*it;
         if (lowest)
             out.push_back({QPointF(std::max(double(r.left()), m.toX(lowest->t)), vs.y(lowest->b)),
-                           QStringLiteral("%1 %2 here: below zero").arg(lane.name, whole(lowest->b))});
+                           QStringLiteral("%1 %2 here: below zero").arg(lane.name, formatWhole(lowest->b))});
     }
 }
 
@@ -267,7 +263,7 @@ void ValueLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &
     p.setFont(small);
     p.setPen(ctx.palette.valueLine);
     p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("last ") + whole(lane.series.back().a));
+               QStringLiteral("last ") + formatWhole(lane.series.back().a));
     if (text.height() >= 52) paintScaleLine(ctx, p, lane, text, 40);
     small.setPixelSize(12);
     p.setFont(small);
@@ -294,12 +290,12 @@ void ValueLane::callouts(const TimelineContext &ctx, std::size_t index, const QR
     const double xEnd = std::min(double(r.right()), m.toX(std::max(last.t, ctx.trace.end())));
     if (xEnd > r.left())
         out.push_back({QPointF(xEnd - 3, ValueScale(lane, r).y(last.a)),
-                       QStringLiteral("%1 = %2").arg(lane.name, whole(last.a))});
+                       QStringLiteral("%1 = %2").arg(lane.name, formatWhole(last.a))});
 }
 
 QString ValueLane::describeValue(const SeriesPoint &value) const
 {
-    return QStringLiteral("value ") + whole(value.a);
+    return QStringLiteral("value ") + formatWhole(value.a);
 }
 
 } // namespace raceway

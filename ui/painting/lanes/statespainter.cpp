@@ -236,33 +236,35 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
                 const std::int64_t s1 = std::min(k + 1 < n ? T[k + 1] : laneEnd, tb);
                 if (s1 > s0) tally.add(std::size_t(lane.states[k]), double(s1 - s0), lane.objs[k]);
             }
-        } else if (const std::size_t last = std::min(j, n - 1);
-                   (i >> column::blockBits) == (last >> column::blockBits)) {
+        } else {
             // Many transitions in one pixel: sample intervals at evenly spaced indices and weight each
             // by its length. That estimates every state's share of the column's time without bias, and
-            // costs a few loads instead of a search per sample. Mostly all in one block of the columns:
-            // read there, without finding the block for each (that was a fifth of painting the lanes).
-            std::int64_t base = 0;
-            const std::uint32_t *offsets = T.offsetsOf(i, &base);
-            const State *states = lane.states.blockOf(i);
-            const std::uint16_t *objs = lane.objs.blockOf(i);
-            const auto timeAt = [&](std::size_t k) {
-                const std::uint32_t off = offsets[k & column::blockMask];
-                return off != TimeColumn::escaped ? base + std::int64_t(off) : T[k];
+            // costs a few loads instead of a search per sample.
+            const auto sample = [&](auto timeAt, auto stateAt, auto objAt) {
+                for (std::size_t q = 0; q < std::size_t(samplesPerColumn); ++q) {
+                    const std::size_t k = i + (q * (j - i)) / samplesPerColumn; // as q * stride, truncated
+                    const std::int64_t s0 = std::max(timeAt(k), ta);
+                    const std::int64_t s1 = std::min(k + 1 < n ? timeAt(k + 1) : laneEnd, tb);
+                    tally.add(std::size_t(stateAt(k)), double(s1 - s0), objAt(k));
+                }
             };
-            for (std::size_t q = 0; q < std::size_t(samplesPerColumn); ++q) {
-                const std::size_t k = i + (q * (j - i)) / samplesPerColumn; // as q * stride, truncated
-                const std::int64_t s0 = std::max(timeAt(k), ta);
-                const std::int64_t s1 = std::min(k + 1 < n ? timeAt(k + 1) : laneEnd, tb);
-                tally.add(std::size_t(states[k & column::blockMask]), double(s1 - s0),
-                          objs[k & column::blockMask]);
-            }
-        } else {
-            for (std::size_t q = 0; q < std::size_t(samplesPerColumn); ++q) {
-                const std::size_t k = i + (q * (j - i)) / samplesPerColumn;
-                const std::int64_t s0 = std::max(T[k], ta);
-                const std::int64_t s1 = std::min(k + 1 < n ? T[k + 1] : laneEnd, tb);
-                tally.add(std::size_t(lane.states[k]), double(s1 - s0), lane.objs[k]);
+            if ((i >> column::blockBits) == (std::min(j, n - 1) >> column::blockBits)) {
+                // Mostly all in one block of the columns: read there, without finding the block for each
+                // (that was a fifth of painting the lanes).
+                std::int64_t base = 0;
+                const std::uint32_t *offsets = T.offsetsOf(i, &base);
+                const State *states = lane.states.blockOf(i);
+                const std::uint16_t *objs = lane.objs.blockOf(i);
+                sample(
+                    [&](std::size_t k) {
+                        const std::uint32_t off = offsets[k & column::blockMask];
+                        return off != TimeColumn::escaped ? base + std::int64_t(off) : T[k];
+                    },
+                    [&](std::size_t k) { return states[k & column::blockMask]; },
+                    [&](std::size_t k) { return objs[k & column::blockMask]; });
+            } else {
+                sample([&](std::size_t k) { return T[k]; }, [&](std::size_t k) { return lane.states[k]; },
+                       [&](std::size_t k) { return lane.objs[k]; });
             }
         }
         const auto [best, bestObj] = tally.take();
