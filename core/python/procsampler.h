@@ -26,7 +26,9 @@ struct ThreadSample
 
 // Reads /proc/PID/task/TID/stat, schedstat and wchan of every watched thread about once a
 // millisecond, on its own thread, without any privilege. Files stay open between rounds (pread from
-// 0 re-reads them); each process's task list is rescanned every 10 ms for threads nobody announced.
+// 0 re-reads them); each process's task list is rescanned every 10 ms for threads nobody announced,
+// and each thread's children for processes that hold the tracer's pipe (a traced process forked or
+// spawned): those are watched from then on without waiting for anyone to read their first events.
 class ProcSampler
 {
 public:
@@ -35,9 +37,10 @@ public:
     ProcSampler(const ProcSampler &) = delete;
     ProcSampler &operator=(const ProcSampler &) = delete;
 
-    // The descriptor the tracer writes its stream to, in every traced process (call before start()): a
-    // thread blocked writing to it is the tracer's doing, not the script's I/O.
-    void setTracerFd(int fd) { m_tracerFd = fd; }
+    // The descriptor the tracer writes its stream to, in every traced process (call before start(),
+    // while it is open here): a thread blocked writing to it is the tracer's doing, not the script's
+    // I/O, and a child process holding the same pipe at that number is traced, so it is watched.
+    void setTracerFd(int fd);
     void start();
     void stop(); // joins; the samples may be read afterwards
     // Any thread may call these.
@@ -62,15 +65,17 @@ private:
     struct Watched
     {
         std::int64_t pid, tid;
-        int stat = -1, schedstat = -1, wchan = -1;
+        int stat = -1, schedstat = -1, wchan = -1, children = -1;
     };
     void loop();
     void scanTasks(std::int64_t now);
     bool sample(Watched &w, std::int64_t t);
     void adopt(std::int64_t pid, std::int64_t tid); // sampler thread only
+    bool holdsTracerPipe(std::int64_t pid) const;
 
     std::int64_t m_periodNs;
     int m_tracerFd = -1;
+    std::uint64_t m_pipeDev = 0, m_pipeIno = 0; // the tracer's pipe (setTracerFd)
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
     std::mutex m_mutex; // guards m_newThreads and m_newProcesses
@@ -80,6 +85,7 @@ private:
     std::vector<Watched> m_watched;
     std::set<std::int64_t> m_known; // tids ever watched
     std::set<std::int64_t> m_processes;
+    std::set<std::int64_t> m_children; // processes ever looked at as a watched thread's child
     std::vector<std::pair<std::int64_t, ThreadSample>> m_round; // the round being taken
     std::mutex m_takeMutex;                                     // guards m_taken and m_complete
     std::map<std::int64_t, std::vector<ThreadSample>> m_taken;
