@@ -227,8 +227,10 @@ void Recorder::giveBack(EventChunk *chunk, bool pastBudget) noexcept
 {
     m_mapped.fetch_sub(1, std::memory_order_relaxed);
     if (pastBudget) m_pastMapped.fetch_sub(1, std::memory_order_relaxed);
-    {
-        std::lock_guard lock(m_reserveMutex);
+    // The collector never waits here for a worker: one taken off its core holding the lock (they run at
+    // nice 19) may not get it back for tens of milliseconds next to 64 busy threads. The chunk is let go
+    // instead.
+    if (std::unique_lock lock(m_reserveMutex, std::try_to_lock); lock.owns_lock()) {
         if (m_reserve.size() < reserveChunks) {
             m_reserve.push_back(chunk); // reserved up front: never allocates here
             return;
