@@ -179,9 +179,10 @@ private:
     QLabel *m_events;
     QTimer m_timer;
     RunHistory *m_history;
-    bool m_wantCompare = true;  // Ctrl+K: stack an earlier run of the same scenario above the current one
-    bool m_stopping = false;    // Stop was pressed and the workers are not joined yet
-    bool m_loadingForm = false; // the form is being built for a scenario, not edited
+    bool m_wantCompare = true;      // Ctrl+K: stack an earlier run of the same scenario above the current one
+    bool m_stopping = false;        // Stop was pressed and the workers are not joined yet
+    std::int64_t m_liveFrameNs = 0; // when the picture last followed a live run (see poll)
+    bool m_loadingForm = false;     // the form is being built for a scenario, not edited
     std::map<QString, QAction *> m_actions;
     std::function<void(QFileDialog &)> m_exportDialogHook;
     std::function<void(QFileDialog &)> m_fileDialogHook;

@@ -41,6 +41,8 @@ public:
     static constexpr std::size_t maxPathSegments = 1'000'000;
     bool coresView() const { return m_coresView; }
     void traceChanged(); // the current trace grew: follow it and repaint
+    // What drawing the last frame took (ns of wall time, the copy to the screen not included).
+    std::int64_t lastFrameCostNs() const { return m_frameCostNs; }
     TimelineZoom *zoom() const { return m_zoom; }
     // Lane heights: by default they fit the runs' lanes to the view's height (64 thread lanes get the
     // legible minimum and a scroll bar); Ctrl+wheel or setLaneScale picks a scale, 0 goes back to fitting.
@@ -115,6 +117,7 @@ private:
     // and repaints that change nothing (tooltips, expose) cost one copy.
     QImage m_frame;
     bool m_frameDirty = true;
+    std::int64_t m_frameCostNs = 0;
 
     TimelineZoom *m_zoom;
     const Trace *m_current = nullptr;

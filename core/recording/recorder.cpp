@@ -1,5 +1,7 @@
 #include "recorder.h"
 
+#include "workerpriority.h"
+
 #include <algorithm>
 #include <new>
 
@@ -86,7 +88,7 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         // how they race against each other does not change.
         const auto tid = pid_t(syscall(SYS_gettid));
         m_tid.store(int(tid), std::memory_order_relaxed);
-        if (!m_keepPriority) setpriority(PRIO_PROCESS, tid, Recorder::workerNice);
+        if (!m_keepPriority) workerpriority::lower(tid);
         prepareCoreWatch(); // for events written by recordAt() alone
     }
     if (!m_write || m_used == EventChunk::capacity || freshChunk) {
@@ -227,10 +229,8 @@ void Recorder::giveBack(EventChunk *chunk, bool pastBudget) noexcept
 {
     m_mapped.fetch_sub(1, std::memory_order_relaxed);
     if (pastBudget) m_pastMapped.fetch_sub(1, std::memory_order_relaxed);
-    // The collector never waits here for a worker: one taken off its core holding the lock (they run at
-    // nice 19) may not get it back for tens of milliseconds next to 64 busy threads. The chunk is let go
-    // instead.
-    if (std::unique_lock lock(m_reserveMutex, std::try_to_lock); lock.owns_lock()) {
+    {
+        std::lock_guard lock(m_reserveMutex);
         if (m_reserve.size() < reserveChunks) {
             m_reserve.push_back(chunk); // reserved up front: never allocates here
             return;

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <sys/types.h>
+
+// How the workload's threads and worker processes give way to Raceway's own threads: the collector, the
+// samplers and, in the window, the window itself.
+namespace raceway::workerpriority {
+
+// Lowers a workload thread (`tid`; 0 is the calling thread; threads it starts and processes it forks
+// inherit it): nice 19, equal among themselves so how they race does not change. Where the window
+// runs (yieldToWindow), also the idle policy (SCHED_IDLE): at nice 19 a thread at nice 0 still waits
+// its turn behind every busy thread on its core (the window next to 64 of them: 1-1.5 s of 4 s queued,
+// frames late by up to 0.8 s); an idle thread gives way at once. Not on the command line, where nothing
+// draws while the run goes on and a busy machine would leave the run next to nothing.
+void lower(pid_t tid = 0);
+
+// From now on, in this process and in the worker processes it starts (through RACEWAY_WORKERS_IDLE in
+// the environment). Call before any run starts.
+void yieldToWindow();
+
+} // namespace raceway::workerpriority
