@@ -325,11 +325,15 @@ void TimelineView::paintEvent(QPaintEvent *)
 {
     const qreal dpr = viewport()->devicePixelRatioF();
     const QSize pixels = viewport()->size() * dpr;
-    if (m_frameDirty || m_frame.size() != pixels || m_frame.devicePixelRatio() != dpr) {
-        // The same image again while its size holds: a fresh one each frame was a fresh mapping to fault
-        // in and clear (33 MB at 1920x1080 and scale 2: a third of a live frame's time).
+    if (m_frameDirty || m_framePixels != pixels || m_frame.devicePixelRatio() != dpr) {
         const std::int64_t began = nowNs();
-        if (m_frame.size() != pixels) m_frame = QImage(pixels, QImage::Format_RGB32);
+        // The same image again while it is large enough: a fresh one each frame was a fresh mapping to
+        // fault in and clear (33 MB at 1920x1080 and scale 2: a third of a live frame's time), and so was
+        // one a few pixels narrower when the scroll bar came with a run's 64 lanes (60-80 ms, the
+        // slowest frame of such a run). Only the viewport's part of it is drawn and shown.
+        if (m_frame.width() < pixels.width() || m_frame.height() < pixels.height())
+            m_frame = QImage(pixels.expandedTo(m_frame.size()), QImage::Format_RGB32);
+        m_framePixels = pixels;
         m_frame.setDevicePixelRatio(dpr);
         QPainter p(&m_frame);
         p.fillRect(QRect(QPoint(0, 0), viewport()->size()), palette().color(QPalette::Base));
@@ -346,7 +350,7 @@ void TimelineView::paintEvent(QPaintEvent *)
         m_frameCostNs = nowNs() - began;
     }
     QPainter screen(viewport());
-    screen.drawImage(0, 0, m_frame);
+    screen.drawImage(QPointF(0, 0), m_frame, QRectF(QPointF(0, 0), QSizeF(pixels)));
     if (const QRect box = flashRect(); !box.isNull()) {
         // What F3 found, ringed for a moment over the frame.
         screen.setRenderHint(QPainter::Antialiasing);

@@ -116,6 +116,7 @@ private:
     // The frame is drawn into an image and blitted: the painter's fast scanline fills apply on screen too,
     // and repaints that change nothing (tooltips, expose) cost one copy.
     QImage m_frame;
+    QSize m_framePixels; // the part of m_frame drawn: the viewport's size in device pixels
     bool m_frameDirty = true;
     std::int64_t m_frameCostNs = 0;
 
