@@ -221,6 +221,9 @@ void ResultsPanel::refresh()
                 tip = a && b ? metricDifference(*a, *b) : QString(); // with the relative change
             } else {
                 text = m ? formatMetric(*m) : QString();
+                // A negative number with the minus sign, as the Difference column and the pictures write
+                // it (a bank's overdrawn balance read "-100" here and "−100" in its title).
+                if (m && isNumber(m->value) && text.startsWith(QLatin1Char('-'))) text.replace(0, 1, minus);
             }
             if (text.isEmpty()) text = QStringLiteral("—");
             auto *item = new QTableWidgetItem(text);

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void comparesWithAnyEarlierRun();
     void historyStaysBounded();
     void differenceFormatting();
+    void negativeNumbersWithTheMinusSign();
     void descriptionKeepsClearOfTheList();
 };
 
@@ -467,6 +468,27 @@ void TestMainWindow::differenceFormatting()
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QStringLiteral("yes"), {}}, before).isEmpty());
     QVERIFY(metricDifference({QStringLiteral("x"), {}, QVariant(), {}}, before)
                 .isEmpty()); // unknown stays unknown
+}
+
+void TestMainWindow::negativeNumbersWithTheMinusSign()
+{
+    // The bank's two threads both check 100 before either pays (the schedule makes it so every time):
+    // the balance ends at -100, written in the table with the minus sign the picture's title uses.
+    MainWindow w;
+    QVERIFY(w.selectScenario(QStringLiteral("bank")));
+    ParamValues v = w.form()->values();
+    v.set(QStringLiteral("threads"), qlonglong(2));
+    v.set(QStringLiteral("operations"), qlonglong(1));
+    v.set(QStringLiteral("initial"), qlonglong(100));
+    v.set(QStringLiteral("withdraw_percent"), qlonglong(100));
+    v.set(QStringLiteral("window_ns"), qlonglong(0));
+    v.setIntegers(QStringLiteral("schedule"), {1, 2, 1, 2});
+    w.form()->setValues(v);
+    runToEnd(w);
+    QCOMPARE(metricValue(w.runner()->result().metrics, QStringLiteral("final_balance")).toLongLong(), -100);
+    QCOMPARE(w.results()->valueText(QStringLiteral("final_balance"), ResultsPanel::Current),
+             QStringLiteral("\u2212") + QLocale().toString(100));
+    QVERIFY(w.view()->currentTitle().contains(QStringLiteral("balance \u2212") + QLocale().toString(100)));
 }
 
 QTEST_MAIN(TestMainWindow)
