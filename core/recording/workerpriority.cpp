@@ -9,22 +9,21 @@
 namespace raceway::workerpriority {
 namespace {
 
-constexpr const char *idleVariable = "RACEWAY_WORKERS_IDLE";
 std::atomic<bool> g_idle{false};
 
-bool idle()
+} // namespace
+
+bool yieldsToWindow()
 {
     if (g_idle.load(std::memory_order_relaxed)) return true;
     const char *inherited = std::getenv(idleVariable);
     return inherited && std::strcmp(inherited, "1") == 0;
 }
 
-} // namespace
-
 void lower(pid_t tid)
 {
     ::setpriority(PRIO_PROCESS, id_t(tid), 19);
-    if (!idle()) return;
+    if (!yieldsToWindow()) return;
     const sched_param none{};
     ::sched_setscheduler(tid, SCHED_IDLE, &none); // refused (a sandbox): nice 19 stays
 }
@@ -32,7 +31,6 @@ void lower(pid_t tid)
 void yieldToWindow()
 {
     g_idle.store(true, std::memory_order_relaxed);
-    ::setenv(idleVariable, "1", 1);
 }
 
 } // namespace raceway::workerpriority

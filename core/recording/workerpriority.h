@@ -14,8 +14,11 @@ namespace raceway::workerpriority {
 // draws while the run goes on and a busy machine would leave the run next to nothing.
 void lower(pid_t tid = 0);
 
-// From now on, in this process and in the worker processes it starts (through RACEWAY_WORKERS_IDLE in
-// the environment). Call before any run starts.
+// From now on, in this process and in the worker processes it starts (they are given
+// `idleVariable`=1 in their environment: see WorkerProcess; nothing else started here, such as a
+// traced Python script, sees it). Call before any run starts.
 void yieldToWindow();
+bool yieldsToWindow(); // here, or in a worker process started from the window
+inline constexpr const char *idleVariable = "RACEWAY_WORKERS_IDLE";
 
 } // namespace raceway::workerpriority

@@ -1,6 +1,7 @@
 #include "workerprocess.h"
 
 #include "clock.h"
+#include "workerpriority.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -98,6 +99,11 @@ void WorkerProcess::start(const QString &program, const QStringList &args)
 {
     m_process.setProgram(program);
     m_process.setArguments(args);
+    if (workerpriority::yieldsToWindow()) { // the worker gives way to the window as the threads do
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QString::fromLatin1(workerpriority::idleVariable), QStringLiteral("1"));
+        m_process.setProcessEnvironment(env);
+    }
     m_process.start(QIODevice::ReadWrite);
     m_pid = m_process.processId();
 }
