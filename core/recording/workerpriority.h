@@ -8,7 +8,8 @@ namespace raceway::workerpriority {
 
 // Lowers a workload thread (`tid`; 0 is the calling thread; threads it starts and processes it forks
 // inherit it): nice 19, equal among themselves so how they race does not change. Where the window
-// runs (yieldToWindow), also the idle policy (SCHED_IDLE): at nice 19 a thread at nice 0 still waits
+// runs (yieldToWindow), also the idle policy (SCHED_IDLE), except for Raceway's own threads that record
+// (the run's controller and the samplers it starts): at nice 19 a thread at nice 0 still waits
 // its turn behind every busy thread on its core (the window next to 64 of them: 1-1.5 s of 4 s queued,
 // frames late by up to 0.8 s); an idle thread gives way at once. Not on the command line, where nothing
 // draws while the run goes on and a busy machine would leave the run next to nothing.

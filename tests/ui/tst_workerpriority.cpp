@@ -95,6 +95,17 @@ void TestWorkerPriority::inTheWindowIdle()
         QCOMPARE(::getpriority(PRIO_PROCESS, id_t(tid)), 19);
     }
     QCOMPARE(::sched_getscheduler(0), SCHED_OTHER); // the window's own thread
+    // and Raceway's threads that record: the run's controller, the counter's sampler it started (both
+    // wrote the counter's first readings)
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    int own = 0;
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+        if (!comm.open(QIODevice::ReadOnly) || !comm.readAll().startsWith("raceway-control")) continue;
+        ++own;
+        QCOMPARE(::sched_getscheduler(pid_t(tid.toInt())), SCHED_OTHER);
+    }
+    QVERIFY(own >= 2);
     QSignalSpy done(&w, &MainWindow::runFinished);
     w.stopRun();
     QVERIFY(done.wait(20000));
