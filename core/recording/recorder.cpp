@@ -88,7 +88,7 @@ bool ThreadBuffer::refill(std::int64_t t) noexcept
         // how they race against each other does not change.
         const auto tid = pid_t(syscall(SYS_gettid));
         m_tid.store(int(tid), std::memory_order_relaxed);
-        if (!m_keepPriority) workerpriority::lower(tid);
+        if (!m_keepPriority) workerpriority::lower();
         prepareCoreWatch(); // for events written by recordAt() alone
     }
     if (!m_write || m_used == EventChunk::capacity || freshChunk) {

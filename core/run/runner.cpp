@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "eventbudget.h"
 #include "runfilewriter.h"
+#include "workerpriority.h"
 
 #include <algorithm>
 
@@ -41,7 +42,7 @@ void Runner::start()
         m_endNs = m_context.endNs() != 0 ? m_context.endNs() : nowNs();
         m_done.store(true, std::memory_order_release);
     }));
-    m_controller->setObjectName(QStringLiteral("raceway-controller"));
+    m_controller->setObjectName(QString::fromLatin1(workerpriority::controllerThreadName));
     m_controller->start();
 }
 
