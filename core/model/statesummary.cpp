@@ -77,19 +77,9 @@ template <typename Piece> void StateSummary::forEachPiece(std::int64_t from, std
     }
 }
 
-void StateSummary::add(std::int64_t from, std::int64_t to, std::size_t state)
+void StateSummary::addPieces(std::int64_t from, std::int64_t to, std::size_t state)
 {
     if (!m_started || state >= states) return;
-    from = std::max(from, m_end); // in time order: what is before the end is covered already
-    // Mostly within the last bucket, at its finest unit: added at once.
-    if (from < to && unitShift() == 0 && !m_buckets.empty() && from >= m_lastStart &&
-        to - m_lastStart <= width()) {
-        Bucket &b = m_buckets.back();
-        b.covered[state] = saturatingAdd(b.covered[state], std::uint64_t(to - from));
-        m_seen |= 1u << state;
-        m_end = to;
-        return;
-    }
     forEachPiece(from, to, [&](Bucket &b, std::uint64_t units) {
         b.covered[state] = saturatingAdd(b.covered[state], units);
         if (units != 0) m_seen |= 1u << state;

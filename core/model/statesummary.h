@@ -1,6 +1,8 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -34,7 +36,22 @@ public:
     void begin(std::int64_t origin, std::int64_t from);
     bool started() const { return m_started; }
     // [from, to) in `state`: the part before start() or already covered by extendTo() is left out.
-    void add(std::int64_t from, std::int64_t to, std::size_t state);
+    void add(std::int64_t from, std::int64_t to, std::size_t state)
+    {
+        // Mostly within the last bucket, at its finest unit: added here (a summary past the budget adds
+        // two intervals an event).
+        from = std::max(from, m_end);
+        if (m_started && state < states && from < to && m_widthShift <= 31 && !m_buckets.empty() &&
+            from >= m_lastStart && to - m_lastStart <= width()) {
+            std::uint32_t &covered = m_buckets.back().covered[state];
+            covered = std::uint32_t(
+                std::min<std::uint64_t>(std::uint64_t(covered) + std::uint64_t(to - from), UINT32_MAX));
+            m_seen |= 1u << state;
+            m_end = to;
+            return;
+        }
+        addPieces(from, to, state);
+    }
     void addLost(std::int64_t t, std::int64_t n);
     void addMark(std::int64_t t);
     void addUnknown(std::int64_t from, std::int64_t to); // [from, to) is not known (see Bucket::unknown)
@@ -83,6 +100,7 @@ private:
     // Calls piece(bucket, units) for each bucket's part of [from, to), in time order.
     template <typename Piece> void forEachPiece(std::int64_t from, std::int64_t to, Piece piece);
     void coarsen();
+    void addPieces(std::int64_t from, std::int64_t to, std::size_t state); // add()'s general case
 
     bool m_started = false;
     std::int64_t m_origin = 0, m_start = 0, m_end = 0;

@@ -153,13 +153,38 @@ QString Trace::objectName(std::uint16_t obj) const
 void Trace::push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj)
 {
     Lane &l = ensureLane(lane);
+    l.statesSeen |= 1u << unsigned(s);
+    if (s == State::Running) l.coresSeen |= 1u << (obj % 32);
+    if (m_pastBudget) {
+        // Read past the budget (l is the lane's scratch, the lane itself is aside with its summary): what
+        // the lane did up to t goes into the summary now, and only the last two transitions stay (what
+        // ingest() reads back: the state before a sleep, whether a write follows a wait for a core).
+        Summarising &past = m_summarising[lane];
+        StateSummary &summary = past.scratch.pastBudget;
+        const std::size_t n = l.times.size();
+        for (std::size_t k = past.folded; k < n; ++k)
+            summary.add(l.times[k], k + 1 < n ? l.times[k + 1] : t, std::size_t(l.states[k]));
+        if (n < 2) {
+            l.times.push_back(t);
+            l.states.push_back(s);
+            l.objs.push_back(obj);
+        } else {
+            const std::int64_t last = l.times[1];
+            l.times.resize(0); // (times are kept as offsets from their block's first)
+            l.times.push_back(last);
+            l.times.push_back(t);
+            l.states[0] = l.states[1];
+            l.objs[0] = l.objs[1];
+            l.states[1] = s;
+            l.objs[1] = obj;
+        }
+        past.folded = l.times.size() - 1;
+        return;
+    }
     l.times.push_back(t);
     l.states.push_back(s);
     l.objs.push_back(obj);
-    l.statesSeen |= 1u << unsigned(s);
-    if (s == State::Running) l.coresSeen |= 1u << (obj % 32);
-    // (A lane read past the budget keeps two transitions: nothing to summarise.)
-    if (!m_pastBudget && l.times.size() > (l.buckets.size() + 1) * Lane::bucketSize) summarise(l);
+    if (l.times.size() > (l.buckets.size() + 1) * Lane::bucketSize) summarise(l);
 }
 
 void Trace::summarise(Lane &l)

@@ -312,8 +312,9 @@ private:
         if (index >= m_lanes.size()) m_lanes.resize(index + 1);
         return m_lanes[index];
     }
-    // A lane past its budget is read by the same ingest() through a lane of its own that holds only
-    // its last transitions and what arrived since; fold() moves those into the summary.
+    // A lane past its budget is read through a lane of its own that holds only its last two transitions
+    // (the time before them is in the summary: push() and readLocksPast() put it there as they go) and
+    // the markers that arrived since; fold() moves those into the summary.
     struct Summarising
     {
         Lane scratch;
@@ -324,6 +325,15 @@ private:
     std::vector<Summarising> m_summarising; // indexed by lane
     bool m_pastBudget = false;              // ingest() is reading events past the budget
     void fold(std::size_t lane);
+    // Lock events and lost updates past the budget, read without ingest(): the index of the first not read.
+    std::size_t readLocksPast(std::size_t lane, const Event *events, std::size_t from, std::size_t to);
+    bool readsAsLock(const Event &e) const
+    {
+        if (e.kind == EventKind::LostUpdate) return true;
+        return (e.kind == EventKind::LockRequested || e.kind == EventKind::LockAcquired ||
+                e.kind == EventKind::LockReleased) &&
+               !isGil(e.obj);
+    }
     void extendSummaries(std::int64_t upTo);
     void push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj);
     static void truncate(Lane &lane, std::size_t size);

@@ -11,6 +11,12 @@ namespace raceway {
 
 using pendingmerge::takeBefore;
 
+namespace {
+// Among changes at one instant, a release comes before the next acquisition (Trace::releaseFirst).
+const auto releaseTie = [](const auto &x) { return x.state != State::Free; };
+const auto noTie = [](const auto &) { return false; };
+} // namespace
+
 void Trace::ingest(const Event *events, std::size_t count)
 {
     m_events += count;
@@ -350,7 +356,7 @@ void Trace::commit(std::int64_t upTo)
         // (A lambda, not the function itself: the merge inlines it.)
         auto &pending = m_takenTransitions;
         takeBefore(
-            list, upTo, [](const auto &x, const auto &y) { return releaseFirst(x, y); }, pending);
+            list, upTo, [](const auto &x, const auto &y) { return releaseFirst(x, y); }, releaseTie, pending);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         // Once the lane goes on as a summary, what other threads still recorded there goes into it too
@@ -383,7 +389,7 @@ void Trace::commit(std::int64_t upTo)
         if (list.items.empty()) continue;
         auto &pending = m_takenPoints;
         takeBefore(
-            list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; }, pending);
+            list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; }, noTie, pending);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         // Once the lane goes on as a summary, what other threads still recorded there goes into it.

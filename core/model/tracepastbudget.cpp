@@ -11,6 +11,12 @@ namespace raceway {
 
 using pendingmerge::takeBefore;
 
+namespace {
+// Among changes at one instant, a release comes before the next acquisition (Trace::releaseFirst).
+const auto releaseTie = [](const auto &x) { return x.state != State::Free; };
+const auto noTie = [](const auto &) { return false; };
+} // namespace
+
 void Trace::ingestPastBudget(const Event *events, std::size_t count)
 {
     // What the trace counts of recorded events stays theirs: the summary only adds the lanes' time.
@@ -59,9 +65,18 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
             own.pastBudget.begin(0, n != 0 ? std::max(first, own.times[n - 1]) : first);
             if (n != 0) own.pastBudget.setOpen(own.times[n - 1], std::size_t(own.states[n - 1]));
         }
-        std::swap(m_lanes[lane], s.scratch);
-        ingest(events + i, j - i);
-        std::swap(m_lanes[lane], s.scratch);
+        for (std::size_t k = i; k < j;) {
+            // Lock events, most of what a busy run records, are read here; anything else by ingest().
+            k = readLocksPast(lane, events, k, j);
+            std::size_t g = k;
+            while (g < j && (g == k || !readsAsLock(events[g])))
+                ++g;
+            if (g == k) continue;
+            std::swap(m_lanes[lane], s.scratch);
+            ingest(events + k, g - k);
+            std::swap(m_lanes[lane], s.scratch);
+            k = g;
+        }
         fold(lane);
         i = j;
     }
@@ -71,6 +86,94 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
     m_erasedAfterCoreWait = afterWait;
     m_erasedOtherwise = otherwise;
     m_writesAfterCoreWait = writesAfterWait;
+}
+
+std::size_t Trace::readLocksPast(std::size_t lane, const Event *events, std::size_t from, std::size_t to)
+{
+    // What ingest() makes of these events in a lane read past the budget, without its lane of scratch
+    // columns: the lane's last two transitions in hand, the time up to each new one put in the summary
+    // at once. Stops at the first event of another kind (or after an ArgHigh, whose next is ingest()'s).
+    Summarising &s = m_summarising[lane];
+    Lane &sc = s.scratch;
+    if (sc.times.size() != 2) return from;
+    Source &src = source(std::uint16_t(lane));
+    StateSummary &summary = m_lanes[lane].pastBudget;
+    std::int64_t t0 = sc.times[0], t1 = sc.times[1];
+    State s0 = sc.states[0], s1 = sc.states[1];
+    std::uint16_t o0 = sc.objs[0], o1 = sc.objs[1];
+    if (s.folded == 0) summary.add(t0, t1, std::size_t(s0));
+    std::uint32_t seen = 0, cores = 0;
+    std::int64_t latest = m_latestEvent;
+    const auto transition = [&](std::int64_t t, State state, std::uint16_t obj) {
+        summary.add(t1, t, std::size_t(s1));
+        t0 = t1;
+        s0 = s1;
+        o0 = o1;
+        t1 = t;
+        s1 = state;
+        o1 = obj;
+        seen |= 1u << unsigned(state);
+    };
+    std::size_t k = from;
+    for (; k < to && !src.hasArgHigh; ++k) {
+        const Event &e = events[k];
+        if (!readsAsLock(e)) break;
+        latest = std::max(latest, e.t);
+        const int l = objectLane(e.obj);
+        switch (e.kind) {
+        case EventKind::LockRequested:
+            transition(e.t, State::Waiting, e.obj);
+            if (l >= 0) pendingPoints(std::size_t(l)).push_back({e.t, 1, 0});
+            break;
+        case EventKind::LockAcquired: {
+            const bool waited = s1 == State::Waiting || s1 == State::WaitingGil;
+            transition(e.t, State::Holding, e.obj);
+            if (l < 0) break;
+            if (objectLaneKind(e.obj) == LaneKind::Semaphore)
+                pendingPoints(std::size_t(l)).push_back({e.t, waited ? -1 : 0, 1});
+            else {
+                pendingTransitions(std::size_t(l)).push_back({e.t, State::Held, std::uint16_t(lane)});
+                if (waited) pendingPoints(std::size_t(l)).push_back({e.t, -1, 0});
+            }
+            break;
+        }
+        case EventKind::LockReleased:
+            transition(e.t, State::Running, src.lastCpu);
+            cores |= 1u << (src.lastCpu % 32);
+            if (l < 0) break;
+            if (objectLaneKind(e.obj) == LaneKind::Semaphore)
+                pendingPoints(std::size_t(l)).push_back({e.t, 0, -1});
+            else
+                pendingTransitions(std::size_t(l)).push_back({e.t, State::Free, std::uint16_t(lane)});
+            break;
+        default: { // a lost update (see ingest())
+            constexpr std::int64_t most = (std::int64_t(1) << 47) - 1;
+            const std::int64_t amount = std::clamp<std::int64_t>(e.arg, -most, most);
+            Marker m{e.t, 0, 0};
+            m.value = amount;
+            m.other = e.obj == 0 ? -1 : int(e.obj) - 1;
+            sc.markers.push_back(m);
+            sc.restoringWrites |= amount < 0;
+            if (src.counter >= 0) pendingPoints(std::size_t(src.counter)).push_back({e.t, 0, -amount});
+            break;
+        }
+        }
+    }
+    if (k == from) return from;
+    m_latestEvent = latest;
+    if (m_endFollowsEvents) m_end = std::max(m_end, m_latestEvent);
+    if (!m_callLanes.empty()) extendOpenCalls();
+    sc.statesSeen |= seen;
+    sc.coresSeen |= cores;
+    sc.times.resize(0);
+    sc.times.push_back(t0);
+    sc.times.push_back(t1);
+    sc.states[0] = s0;
+    sc.states[1] = s1;
+    sc.objs[0] = o0;
+    sc.objs[1] = o1;
+    s.folded = 1;
+    return k;
 }
 
 void Trace::fold(std::size_t laneIndex)
@@ -149,7 +252,7 @@ void Trace::commitPastTransitions(std::int64_t upTo)
         if (list.items.empty()) continue;
         const auto order = [](const auto &x, const auto &y) { return releaseFirst(x, y); }; // inlined
         auto &pending = m_takenTransitions;
-        takeBefore(list, upTo, order, pending);
+        takeBefore(list, upTo, order, releaseTie, pending);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         StateSummary &sum = lane.pastBudget;
@@ -185,7 +288,7 @@ void Trace::commitPastBudget(std::int64_t upTo)
         if (list.items.empty()) continue;
         auto &pending = m_takenPoints;
         takeBefore(
-            list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; }, pending);
+            list, upTo, [](const auto &x, const auto &y) { return x.t < y.t; }, noTie, pending);
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         SeriesSummary &sum = lane.pastSeries;
