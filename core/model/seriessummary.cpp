@@ -12,13 +12,6 @@ SeriesSummary::Channel held(std::int64_t v)
     return {v, v, v};
 }
 
-void take(SeriesSummary::Channel &c, std::int64_t v)
-{
-    c.low = std::min(c.low, v);
-    c.high = std::max(c.high, v);
-    c.last = v;
-}
-
 } // namespace
 
 void SeriesSummary::begin(std::int64_t origin, std::int64_t from, std::int64_t a, std::int64_t b)
@@ -66,25 +59,9 @@ void SeriesSummary::coarsen()
     m_first = first;
 }
 
-void SeriesSummary::add(std::int64_t t, std::int64_t a, std::int64_t b)
+void SeriesSummary::addToNewBucket(std::int64_t t, std::int64_t a, std::int64_t b)
 {
     if (!m_started) return;
-    t = std::max(t, m_end);
-    if (!m_buckets.empty() &&
-        ((t - m_origin) >> m_widthShift) == m_first + std::int64_t(m_buckets.size()) - 1) {
-        // Mostly in the last bucket, which held the values before: no bucket to make.
-        Bucket &bucket = m_buckets.back();
-        take(bucket.a, a);
-        take(bucket.b, b);
-        m_a = a;
-        m_b = b;
-        m_lowA = std::min(m_lowA, a);
-        m_lowB = std::min(m_lowB, b);
-        m_highA = std::max(m_highA, a);
-        m_highB = std::max(m_highB, b);
-        m_end = t;
-        return;
-    }
     const std::size_t before = m_buckets.size();
     Bucket &bucket = at(t);
     // A bucket that begins right here never held the values before.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -31,7 +32,27 @@ public:
     bool started() const { return m_started; }
     // The channels hold a and b from t on; t before end() counts as end() (readings arrive in time order,
     // bar one read late: it is placed where the summary has got to, within its bucket's resolution).
-    void add(std::int64_t t, std::int64_t a, std::int64_t b);
+    void add(std::int64_t t, std::int64_t a, std::int64_t b)
+    {
+        t = std::max(t, m_end);
+        if (m_started && !m_buckets.empty() &&
+            ((t - m_origin) >> m_widthShift) == m_first + std::int64_t(m_buckets.size()) - 1) {
+            // Mostly in the last bucket, which held the values before: taken here (a summary past the
+            // budget takes a lock's queue at every change).
+            Bucket &bucket = m_buckets.back();
+            take(bucket.a, a);
+            take(bucket.b, b);
+            m_a = a;
+            m_b = b;
+            m_lowA = std::min(m_lowA, a);
+            m_lowB = std::min(m_lowB, b);
+            m_highA = std::max(m_highA, a);
+            m_highB = std::max(m_highB, b);
+            m_end = t;
+            return;
+        }
+        addToNewBucket(t, a, b);
+    }
     // The last values held until t.
     void extendTo(std::int64_t t);
     // Every value from start() on changed by da and db (a change from before it, read late).
@@ -68,6 +89,13 @@ public:
 private:
     Bucket &at(std::int64_t t); // the bucket holding t; the ones made on the way hold the last values
     void coarsen();
+    void addToNewBucket(std::int64_t t, std::int64_t a, std::int64_t b); // add()'s other case
+    static void take(Channel &c, std::int64_t v)
+    {
+        c.low = std::min(c.low, v);
+        c.high = std::max(c.high, v);
+        c.last = v;
+    }
 
     bool m_started = false;
     std::int64_t m_origin = 0, m_start = 0, m_end = 0, m_first = 0;

@@ -108,13 +108,6 @@ void StateSummary::addUnknown(std::int64_t from, std::int64_t to)
                  [](Bucket &b, std::uint64_t units) { b.unknown = saturatingAdd(b.unknown, units); });
 }
 
-void StateSummary::setOpen(std::int64_t t, std::size_t state)
-{
-    m_open = true;
-    m_openFrom = t;
-    m_openState = state;
-}
-
 void StateSummary::extendTo(std::int64_t t)
 {
     if (m_open) add(m_openFrom, t, m_openState);

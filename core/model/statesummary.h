@@ -59,7 +59,12 @@ public:
     // The lane is in `state` from `t` on, until the next add: extendTo() covers that much of it.
     // Only at the run's end: a wait for a core is known when it ends, so a state still open may yet turn
     // out to have been something else. While a run goes on, the open state is drawn from openFrom() on.
-    void setOpen(std::int64_t t, std::size_t state);
+    void setOpen(std::int64_t t, std::size_t state)
+    {
+        m_open = true;
+        m_openFrom = t;
+        m_openState = state;
+    }
     void extendTo(std::int64_t t);
     bool hasOpen() const { return m_open; }
     std::int64_t openFrom() const { return m_openFrom; }

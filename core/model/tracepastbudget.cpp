@@ -88,7 +88,8 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
     m_writesAfterCoreWait = writesAfterWait;
 }
 
-std::size_t Trace::readLocksPast(std::size_t lane, const Event *events, std::size_t from, std::size_t to)
+[[gnu::flatten]] std::size_t Trace::readLocksPast(std::size_t lane, const Event *events, std::size_t from,
+                                                  std::size_t to)
 {
     // What ingest() makes of these events in a lane read past the budget, without its lane of scratch
     // columns: the lane's last two transitions in hand, the time up to each new one put in the summary
