@@ -266,9 +266,6 @@ private:
 class Recorder
 {
 public:
-    // The nice value of every thread that records (see ThreadBuffer::refill).
-    static constexpr int workerNice = 19;
-
     explicit Recorder(std::uint64_t maxEvents = 20'000'000);
     ~Recorder();
     Recorder(const Recorder &) = delete;
