@@ -269,15 +269,22 @@ void Trace::commitPastTransitions(std::int64_t upTo)
             std::inplace_merge(pending.begin(), pending.begin() + std::ptrdiff_t(mid), pending.end(), order);
             sum.begin(0, from);
         }
+        // (The open state in hand, set once at the end.)
+        bool open = sum.hasOpen();
+        std::int64_t from = sum.openFrom();
+        std::size_t state = sum.openState();
         for (const PendingTransition &p : pending) {
-            if (sum.hasOpen()) {
+            if (open) {
                 // One read late and older than the state it would end (the threads passed the budget
                 // one after another): its time is in the state already there.
-                if (p.t < sum.openFrom()) continue;
-                sum.add(sum.openFrom(), p.t, sum.openState());
+                if (p.t < from) continue;
+                sum.add(from, p.t, state);
             }
-            sum.setOpen(p.t, std::size_t(p.state));
+            open = true;
+            from = p.t;
+            state = std::size_t(p.state);
         }
+        if (open) sum.setOpen(from, state);
     }
 }
 
@@ -299,14 +306,16 @@ void Trace::commitPastBudget(std::int64_t upTo)
             const std::int64_t from = s.empty() ? pending.front().t : std::max(s.back().t, pending.front().t);
             sum.begin(0, from, s.empty() ? 0 : s.back().a, s.empty() ? 0 : s.back().b);
         }
-        std::int64_t a = sum.lastA(), b = sum.lastB();
+        std::int64_t a = sum.lastA(), b = sum.lastB(), low = lane.seriesLow, high = lane.seriesHigh;
         for (const PendingPoint &p : pending) {
             a = std::int64_t(std::uint64_t(a) + std::uint64_t(p.da));
             b = std::int64_t(std::uint64_t(b) + std::uint64_t(p.db));
             sum.add(p.t, a, b);
-            lane.seriesLow = std::min({lane.seriesLow, a, b});
-            lane.seriesHigh = std::max({lane.seriesHigh, a, b});
+            low = std::min({low, a, b});
+            high = std::max({high, a, b});
         }
+        lane.seriesLow = low;
+        lane.seriesHigh = high;
     }
 }
 
