@@ -2,8 +2,6 @@
 
 #include "pendingmerge.h"
 
-#include <array>
-
 // Past the event budget: each thread's events read into its lane's summary (ingestPastBudget, fold),
 // value lanes' changes put in order into theirs (commitPastBudget), and saved summaries put back.
 
@@ -179,14 +177,13 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
 
 void Trace::fold(std::size_t laneIndex)
 {
+    // The lane's time is in its summary already (push() and readLocksPast() put it there as they go, and
+    // keep only the last two transitions): what is left is its open state, and what its events marked.
     Summarising &s = m_summarising[laneIndex];
-    Lane &own = m_lanes[laneIndex];
-    StateSummary &summary = own.pastBudget;
+    StateSummary &summary = m_lanes[laneIndex].pastBudget;
     Lane &sc = s.scratch;
-    const std::size_t n = sc.times.size();
-    for (std::size_t k = s.folded; k + 1 < n; ++k)
-        summary.add(sc.times[k], sc.times[k + 1], std::size_t(sc.states[k]));
-    if (n != 0) summary.setOpen(sc.times[n - 1], std::size_t(sc.states[n - 1]));
+    if (const std::size_t n = sc.times.size(); n != 0)
+        summary.setOpen(sc.times[n - 1], std::size_t(sc.states[n - 1]));
     for (const Marker &m : sc.markers)
         summary.addLost(m.t, m.value);
     for (const Instant &in : sc.instants)
@@ -194,30 +191,10 @@ void Trace::fold(std::size_t laneIndex)
     for (const auto &[from, to] : s.gaps)
         summary.addUnknown(from, to);
     s.gaps.clear();
-    // Only the last two transitions stay (the interval between them is in the summary now), in the
-    // same columns: emptied, they keep their room.
-    const std::size_t keep = std::min<std::size_t>(n, 2);
-    std::array<std::int64_t, 2> times{};
-    std::array<State, 2> states{};
-    std::array<std::uint16_t, 2> objs{};
-    for (std::size_t k = 0; k < keep; ++k) {
-        times[k] = sc.times[n - keep + k];
-        states[k] = sc.states[n - keep + k];
-        objs[k] = sc.objs[n - keep + k];
-    }
-    sc.times.resize(0);
-    sc.states.resize(0);
-    sc.objs.resize(0);
     sc.markers.clear();
     sc.instants.clear();
     sc.series.clear();
     sc.sites.clear();
-    for (std::size_t k = 0; k < keep; ++k) {
-        sc.times.push_back(times[k]);
-        sc.states.push_back(states[k]);
-        sc.objs.push_back(objs[k]);
-    }
-    s.folded = n >= 2 ? 1 : 0;
 }
 
 void Trace::extendSummaries(std::int64_t upTo)

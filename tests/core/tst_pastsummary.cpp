@@ -1,0 +1,253 @@
+// Past the event budget, event streams made here read into a trace: the summaries each lane and each
+// lock is left with are what the same events, kept whole, say of the same stretches; a change read late
+// goes into its lane's summary in time order.
+
+#include "trace.h"
+
+#include <QTest>
+
+#include <array>
+#include <random>
+#include <vector>
+
+using namespace raceway;
+
+class TestPastSummary : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void lateChangesOfALockGoIntoItsSummary();
+    void summariesAddUpToTheEventsTheyReplace();
+};
+
+void TestPastSummary::lateChangesOfALockGoIntoItsSummary()
+{
+    // Threads reach the budget one after another: one's changes of a lock past it may come before
+    // another's recorded ones, read later (the command line reads recorded events at the end). Each goes
+    // into the lock's summary in time order: every nanosecond once, held as long as it was.
+    Trace trace;
+    trace.setRegistry({{QStringLiteral("a"), LaneKind::Thread},
+                       {QStringLiteral("b"), LaneKind::Thread},
+                       {QStringLiteral("lock"), LaneKind::Lock}},
+                      {{}, {QStringLiteral("lock"), 2}});
+    const std::int64_t t0 = 1'000'000'000;
+    trace.setStart(t0);
+    // a holds 0-10 us (recorded), then 40-50 us and 80-90 us (past); b holds 20-30 us and 60-70 us
+    // (recorded, read after a's past ones).
+    const std::vector<Event> aRecorded = {{t0, 0, 0, EventKind::ThreadStart, 0},
+                                          {t0, 0, 0, EventKind::LockAcquired, 1},
+                                          {t0 + 10'000, 0, 0, EventKind::LockReleased, 1}};
+    const std::vector<Event> aPast = {{t0 + 40'000, 0, 0, EventKind::LockAcquired, 1},
+                                      {t0 + 50'000, 0, 0, EventKind::LockReleased, 1},
+                                      {t0 + 80'000, 0, 0, EventKind::LockAcquired, 1},
+                                      {t0 + 90'000, 0, 0, EventKind::LockReleased, 1}};
+    const std::vector<Event> bRecorded = {{t0, 0, 1, EventKind::ThreadStart, 0},
+                                          {t0 + 20'000, 0, 1, EventKind::LockAcquired, 1},
+                                          {t0 + 30'000, 0, 1, EventKind::LockReleased, 1},
+                                          {t0 + 60'000, 0, 1, EventKind::LockAcquired, 1},
+                                          {t0 + 70'000, 0, 1, EventKind::LockReleased, 1}};
+    trace.ingest(aRecorded.data(), aRecorded.size());
+    trace.ingestPastBudget(aPast.data(), aPast.size());
+    trace.commitPastBudget(t0 + 45'000);
+    trace.ingest(bRecorded.data(), bRecorded.size());
+    trace.commit();
+    trace.setEnd(t0 + 100'000);
+    trace.compact();
+    const StateSummary &s = trace.lane(2).pastBudget;
+    QVERIFY(s.started());
+    QCOMPARE(s.start(), t0 + 40'000);
+    QCOMPARE(s.end(), t0 + 100'000);
+    std::int64_t held = 0, free = 0;
+    for (std::size_t b = 0; b < s.size(); ++b) {
+        held += s.coveredNs(b, std::size_t(State::Held));
+        free += s.coveredNs(b, std::size_t(State::Free));
+    }
+    // From 40 us: a's two holds and b's second (b's first, before the summary, is the lane's own).
+    QCOMPARE(held, std::int64_t(30'000));
+    QCOMPARE(free, std::int64_t(30'000));
+    // The lane keeps every recorded change (a saved run replays them so), drawn up to the summary.
+    QCOMPARE(trace.lane(2).times.size(), std::size_t(6));
+}
+
+namespace {
+
+// Where lane `l` of a trace that kept everything was in each state over [from, to): its transitions'
+// intervals clipped to it, up to `end`.
+std::array<std::int64_t, stateCount> timeIn(const Lane &l, std::int64_t from, std::int64_t to,
+                                            std::int64_t end)
+{
+    std::array<std::int64_t, stateCount> ns{};
+    for (std::size_t k = 0; k < l.times.size(); ++k) {
+        const std::int64_t a = std::max(l.times[k], from);
+        const std::int64_t b = std::min(k + 1 < l.times.size() ? l.times[k + 1] : end, to);
+        if (b > a) ns[std::size_t(l.states[k])] += b - a;
+    }
+    return ns;
+}
+
+} // namespace
+
+void TestPastSummary::summariesAddUpToTheEventsTheyReplace()
+{
+    // One stream of four threads taking turns at a lock (waiting for it, holding it, sleeping while
+    // holding it now and then, erasing updates) read twice: kept whole, and past the budget from its
+    // first events on, in the portions a collector drains. Every bucket of every summary says what the
+    // kept events say of the same stretch: each lane's time in each state, the lock's holders and
+    // queue, the updates erased.
+    constexpr int threads = 4;
+    std::vector<LaneInfo> infos;
+    for (int i = 0; i < threads; ++i)
+        infos.push_back({QStringLiteral("thread %1").arg(i + 1), LaneKind::Thread});
+    infos.push_back({QStringLiteral("lock"), LaneKind::Lock});
+    const std::vector<ObjectInfo> objects = {{}, {QStringLiteral("lock"), threads}};
+    std::mt19937_64 rng(5);
+    std::vector<std::vector<Event>> streams(threads);
+    const std::int64_t t0 = 1'000'000'000;
+    std::int64_t t = t0;
+    enum class Doing { Running, Waiting, Holding, SleepingHolding };
+    std::array<Doing, threads> doing{};
+    int holder = -1;
+    for (int i = 0; i < threads; ++i)
+        streams[std::size_t(i)].push_back({t, 0, std::uint16_t(i), EventKind::ThreadStart, 0});
+    for (int step = 0; step < 60'000; ++step) {
+        t += std::uniform_int_distribution<std::int64_t>(1, 900)(rng);
+        const int i = int(rng() % threads);
+        auto &out = streams[std::size_t(i)];
+        const auto lane = std::uint16_t(i);
+        switch (doing[std::size_t(i)]) {
+        case Doing::Running:
+            if (rng() % 8 == 0) {
+                // An update erased, or now and then given back (a negative amount: its high half first).
+                if (rng() % 4 == 0) {
+                    out.push_back({t, UINT32_MAX, lane, EventKind::ArgHigh, 0});
+                    out.push_back({t, std::uint32_t(UINT32_MAX - rng() % 3), lane, EventKind::LostUpdate, 0});
+                } else
+                    out.push_back({t, std::uint32_t(1 + rng() % 5), lane, EventKind::LostUpdate, 0});
+            } else if (holder < 0 && rng() % 2 == 0) { // uncontended: no request recorded
+                out.push_back({t, 0, lane, EventKind::LockAcquired, 1});
+                holder = i;
+                doing[std::size_t(i)] = Doing::Holding;
+            } else {
+                out.push_back({t, 0, lane, EventKind::LockRequested, 1});
+                doing[std::size_t(i)] = Doing::Waiting;
+            }
+            break;
+        case Doing::Waiting:
+            if (holder >= 0) break;
+            out.push_back({t, 0, lane, EventKind::LockAcquired, 1});
+            holder = i;
+            doing[std::size_t(i)] = Doing::Holding;
+            break;
+        case Doing::Holding:
+            if (rng() % 6 == 0) {
+                out.push_back({t, 0, lane, EventKind::SleepBegin, 0});
+                doing[std::size_t(i)] = Doing::SleepingHolding;
+            } else {
+                out.push_back({t, 0, lane, EventKind::LockReleased, 1});
+                holder = -1;
+                doing[std::size_t(i)] = Doing::Running;
+            }
+            break;
+        case Doing::SleepingHolding:
+            out.push_back({t, 0, lane, EventKind::SleepEnd, 0});
+            doing[std::size_t(i)] = Doing::Holding;
+            break;
+        }
+    }
+    const std::int64_t end = t + 1000;
+
+    Trace kept;
+    kept.setRegistry(infos, objects);
+    kept.setStart(t0);
+    for (const auto &events : streams)
+        kept.ingest(events.data(), events.size());
+    kept.commit();
+    kept.setEnd(end);
+    kept.compact();
+
+    // Past the budget after each thread's start: drained in portions of up to 64 events a thread, each
+    // round committed up to what every thread has passed.
+    Trace past;
+    past.setRegistry(infos, objects);
+    past.setStart(t0);
+    for (const auto &events : streams)
+        past.ingest(events.data(), 1);
+    past.commit();
+    std::vector<std::size_t> at(threads, 1);
+    for (bool more = true; more;) {
+        more = false;
+        std::int64_t watermark = INT64_MAX;
+        for (int i = 0; i < threads; ++i) {
+            const auto &events = streams[std::size_t(i)];
+            std::size_t &from = at[std::size_t(i)];
+            const std::size_t n = std::min<std::size_t>(1 + rng() % 64, events.size() - from);
+            past.ingestPastBudget(events.data() + from, n);
+            from += n;
+            if (from < events.size()) {
+                watermark = std::min(watermark, events[from].t);
+                more = true;
+            }
+        }
+        past.commitPastBudget(more ? watermark : INT64_MAX);
+    }
+    past.setEnd(end);
+    past.compact();
+
+    int buckets = 0;
+    for (std::size_t lane = 0; lane <= std::size_t(threads); ++lane) {
+        const StateSummary &s = past.lane(lane).pastBudget;
+        QVERIFY(s.started());
+        QCOMPARE(s.end(), end);
+        QVERIFY(s.size() > 4); // more than a few buckets to compare
+        for (std::size_t b = 0; b < s.size(); ++b) {
+            const std::int64_t from = std::max(s.bucketStart(b), s.start());
+            const auto expected = timeIn(kept.lane(lane), from, s.bucketStart(b) + s.width(), end);
+            for (std::size_t st = 0; st < std::size_t(stateCount); ++st)
+                if (s.coveredNs(b, st) != expected[st])
+                    QFAIL(qPrintable(QStringLiteral("lane %1, bucket %2, state %3: %4 ns summarised, %5 kept")
+                                         .arg(lane)
+                                         .arg(b)
+                                         .arg(st)
+                                         .arg(s.coveredNs(b, st))
+                                         .arg(expected[st])));
+            std::int64_t lost = 0;
+            for (const Marker &m : kept.lane(lane).markers)
+                lost += m.t >= from && m.t < s.bucketStart(b) + s.width() ? m.value : 0;
+            QCOMPARE(std::int64_t(s.bucket(b).lost), lost);
+            ++buckets;
+        }
+    }
+    // The lock's queue: in each bucket, the fewest and most threads queued and how many at its end.
+    const SeriesSummary &q = past.lane(threads).pastSeries;
+    const auto &series = kept.lane(threads).series;
+    QVERIFY(q.started());
+    QVERIFY(q.size() > 4);
+    for (std::size_t b = 0; b < q.size(); ++b) {
+        const std::int64_t from = std::max(q.bucketStart(b), q.start()), to = q.bucketStart(b) + q.width();
+        // What was queued as the bucket began (unless it changed right then), and every change in it.
+        std::size_t k =
+            std::size_t(std::lower_bound(series.begin(), series.end(), from,
+                                         [](const SeriesPoint &p, std::int64_t x) { return p.t < x; }) -
+                        series.begin());
+        std::int64_t value = k == 0 ? 0 : series[k - 1].a;
+        std::int64_t low = value, high = value;
+        if (k < series.size() && series[k].t == from && from > q.start()) {
+            low = INT64_MAX;
+            high = INT64_MIN;
+        }
+        for (; k < series.size() && series[k].t < to; ++k) {
+            value = series[k].a;
+            low = std::min(low, value);
+            high = std::max(high, value);
+        }
+        QCOMPARE(q.bucket(b).a.last, value);
+        QCOMPARE(q.bucket(b).a.low, low);
+        QCOMPARE(q.bucket(b).a.high, high);
+        ++buckets;
+    }
+    qInfo("%d buckets of %zu lanes alike, %.3f ms each", buckets, std::size_t(threads) + 1,
+          double(q.width()) / 1e6);
+}
+
+QTEST_GUILESS_MAIN(TestPastSummary)
+#include "tst_pastsummary.moc"
