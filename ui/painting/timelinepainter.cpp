@@ -7,6 +7,7 @@
 #include "lanes/taskgrouplane.h"
 
 #include <cmath>
+#include <limits>
 
 namespace raceway {
 
@@ -200,6 +201,7 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
 
     // Alternate lane backgrounds and the time grid first, then data over them.
     std::size_t row = 0;
+    int alternateBottom = std::numeric_limits<int>::min();
     std::size_t group = 0;
     std::vector<bool> groupDone(l.taskGroups.size(), false);
     for (std::size_t k = 0; k < l.order.size(); ++k) {
@@ -216,8 +218,17 @@ void TimelinePainter::paint(QPainter &p, const TimelineLayout &l) const
             r = QRect(r.left(), l.groups[group].rect.top(), r.width(), l.groups[group].rect.height());
             ++group;
         }
-        p.fillRect(QRect(area.left(), r.top() - 1, area.width(), r.height() + 2),
-                   row++ % 2 ? m_palette.background : m_palette.laneAlternate);
+        // Every other row is the background the area was just filled with: only the others are painted,
+        // and of a background row only what overlaps the painted row before it.
+        const QRect band(area.left(), r.top() - 1, area.width(), r.height() + 2);
+        if (row++ % 2 == 0) {
+            p.fillRect(band, m_palette.laneAlternate);
+            alternateBottom = band.bottom();
+        } else if (band.top() <= alternateBottom) {
+            p.fillRect(band.intersected(
+                           QRect(QPoint(area.left(), band.top()), QPoint(area.right(), alternateBottom))),
+                       m_palette.background);
+        }
     }
     paintAxis(p, l, m);
 

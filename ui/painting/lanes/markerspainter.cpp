@@ -1,5 +1,6 @@
 #include "markerspainter.h"
 
+#include "columnsearch.h"
 #include "vectorshapes.h"
 
 #include <QPaintEngine>
@@ -65,6 +66,7 @@ std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &
     std::vector<MarkerCluster> clusters;
     const double npp = m.nsPerPixel();
     auto byTime = [](const Marker &mk, std::int64_t t) { return mk.t < t; };
+    auto afterTime = [](std::int64_t t, const Marker &mk) { return t < mk.t; };
     auto k = std::size_t(std::lower_bound(M.begin(), M.end(), m.start, byTime) - M.begin());
     // Writes whose glyphs would overlap are one cluster: a single write keeps its triangle, several
     // become one badge with their count, as wide as the count needs; zooming in separates them.
@@ -72,8 +74,9 @@ std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &
         const double col = std::floor(double(M[k].t - m.start) / npp);
         const double x = left + col + 0.5;
         const std::int64_t colEnd = m.start + std::int64_t((col + 1) * npp);
+        // The first marker at or after the column's end: a few steps on, found by galloping from k.
         const auto k2 = std::size_t(
-            std::lower_bound(M.begin() + std::ptrdiff_t(k) + 1, M.end(), colEnd, byTime) - M.begin());
+            gallop(M.begin() + std::ptrdiff_t(k) + 1, M.end(), colEnd - 1, afterTime) - M.begin());
         const int writes = int(k2 - k);
         bool anyLost = false;
         for (std::size_t j = k; j < k2 && !anyLost; ++j)
