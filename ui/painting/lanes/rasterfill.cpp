@@ -4,8 +4,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace raceway {
+namespace {
+
+// std::lround for |v| < 2^31, without a library call: halves away from zero.
+int roundHalfAway(double v)
+{
+    const auto whole = std::int64_t(v); // toward zero; v - whole is exact
+    const double rest = v - double(whole);
+    return int(whole + (rest >= 0.5 ? 1 : 0) - (rest <= -0.5 ? 1 : 0));
+}
+
+} // namespace
 
 bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &colour)
 {
@@ -28,9 +40,9 @@ bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &col
         if (exact) // a whole-number scale and shift: integers only
             return QRect(QPoint(r.left() * whole + int(dx), r.top() * whole + int(dy)),
                          QSize(r.width() * whole, r.height() * whole));
-        const int x0 = int(std::lround(r.left() * k + dx)), y0 = int(std::lround(r.top() * k + dy));
-        const int x1 = int(std::lround((r.left() + r.width()) * k + dx));
-        const int y1 = int(std::lround((r.top() + r.height()) * k + dy));
+        const int x0 = roundHalfAway(r.left() * k + dx), y0 = roundHalfAway(r.top() * k + dy);
+        const int x1 = roundHalfAway((r.left() + r.width()) * k + dx);
+        const int y1 = roundHalfAway((r.top() + r.height()) * k + dy);
         return QRect(QPoint(x0, y0), QPoint(x1 - 1, y1 - 1));
     };
     QRect bounds = image->rect();

@@ -157,7 +157,8 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     };
 
     int x = std::max(0, int(std::floor(double(T[0] - m.start) / npp)));
-    auto columnStart = [&](int col) { return m.start + std::int64_t(std::floor(double(col) * npp)); };
+    // col * npp is never negative: truncation is its floor, without a library call.
+    auto columnStart = [&](int col) { return m.start + std::int64_t(double(col) * npp); };
 
     // Very dense lanes (many buckets per pixel) are drawn from the bucket summaries alone: a linear
     // walk over an array 32 times smaller than the transitions, in which every column's buckets vote
