@@ -3,7 +3,6 @@
 // seams, markers clustered until zoomed in, and a drawer for every lane kind.
 
 #include "lanes/corerunslane.h"
-#include "lanes/rasterfill.h"
 #include "paintertest.h"
 
 #include <map>
@@ -32,8 +31,6 @@ private Q_SLOTS:
     void longNoteLeavesTheTitle();
     void valueLanesSayTheirScale_data();
     void valueLanesSayTheirScale();
-    void directFillAtAnyScale_data();
-    void directFillAtAnyScale();
 };
 
 void TestPainter::lockOffShowsRunningAndMarkers()
@@ -600,90 +597,6 @@ void TestPainter::valueLanesSayTheirScale()
     };
     QVERIFY(ink(lane.top() + 1, lane.top() + 5) > 5);
     QVERIFY(ink(lane.bottom() - 5, lane.bottom() - 1) > 5);
-}
-
-void TestPainter::directFillAtAnyScale_data()
-{
-    QTest::addColumn<double>("dpr");
-    for (const double dpr : {1.0, 1.25, 1.5, 1.75, 2.0, 3.0})
-        QTest::newRow(qPrintable(QString::number(dpr))) << dpr;
-}
-
-void TestPainter::directFillAtAnyScale()
-{
-    // A hundred one-pixel rectangles side by side in two colours, at a device pixel ratio: written
-    // straight into the image, they cover the row without a gap or an overlap, each at least one image
-    // pixel wide, and where QPainter would put them (an edge at most a pixel from its).
-    QFETCH(double, dpr);
-    const QColor a(200, 30, 30), b(30, 30, 200), background(255, 255, 255);
-    const auto paint = [&](bool direct) {
-        QImage img(int(std::ceil(120 * dpr)), int(std::ceil(20 * dpr)), QImage::Format_RGB32);
-        img.setDevicePixelRatio(dpr);
-        img.fill(background);
-        QPainter p(&img);
-        QVector<QRect> even, odd;
-        for (int i = 0; i < 100; ++i)
-            (i % 2 ? odd : even).push_back(QRect(10 + i, 5, 1, 10));
-        if (direct) {
-            const bool drawn = fillOpaqueRects(p, even, a) && fillOpaqueRects(p, odd, b);
-            if (!drawn) return QImage();
-        } else {
-            for (const QRect &r : even)
-                p.fillRect(r, a);
-            for (const QRect &r : odd)
-                p.fillRect(r, b);
-        }
-        return img;
-    };
-    const QImage direct = paint(true), qt = paint(false);
-    QVERIFY2(!direct.isNull(), "the direct path refused this scale");
-    const int y = int(10 * dpr);
-    // Runs of one colour along the row: 100 of them, alternating, with nothing between.
-    std::vector<std::pair<int, int>> runs; // first column, colour (0 a, 1 b)
-    int firstInk = -1, lastInk = -1;
-    for (int x = 0; x < direct.width(); ++x) {
-        const QRgb c = direct.pixel(x, y);
-        if (c == background.rgb()) continue;
-        QVERIFY2(c == a.rgb() || c == b.rgb(),
-                 qPrintable(QStringLiteral("column %1: a colour not drawn").arg(x)));
-        if (firstInk < 0) firstInk = x;
-        QVERIFY2(lastInk < 0 || lastInk == x - 1, qPrintable(QStringLiteral("a gap at column %1").arg(x)));
-        lastInk = x;
-        const int colour = c == a.rgb() ? 0 : 1;
-        if (runs.empty() || runs.back().second != colour) runs.push_back({x, colour});
-    }
-    QCOMPARE(runs.size(), std::size_t(100));
-    int qtFirst = -1, qtLast = -1;
-    for (int x = 0; x < qt.width(); ++x)
-        if (qt.pixel(x, y) != background.rgb()) {
-            if (qtFirst < 0) qtFirst = x;
-            qtLast = x;
-        }
-    QVERIFY(std::abs(firstInk - qtFirst) <= 1);
-    QVERIFY(std::abs(lastInk - qtLast) <= 1);
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        // Each rectangle's columns against QPainter's colour there: its first column is QPainter's too,
-        // or the one next to it.
-        const int x = runs[i].first;
-        const QRgb want = runs[i].second == 0 ? a.rgb() : b.rgb();
-        QVERIFY2(qt.pixel(x, y) == want || (x + 1 < qt.width() && qt.pixel(x + 1, y) == want) ||
-                     (x > 0 && qt.pixel(x - 1, y) == want),
-                 qPrintable(
-                     QStringLiteral("rectangle %1 at column %2: QPainter puts it elsewhere").arg(i).arg(x)));
-    }
-    // Rows too: from the rectangles' top to their bottom, as QPainter.
-    const auto rowsOf = [&](const QImage &img, int x) {
-        int first = -1, last = -1;
-        for (int row = 0; row < img.height(); ++row)
-            if (img.pixel(x, row) != background.rgb()) {
-                if (first < 0) first = row;
-                last = row;
-            }
-        return std::pair{first, last};
-    };
-    const auto [top, bottom] = rowsOf(direct, firstInk);
-    const auto [qtTop, qtBottom] = rowsOf(qt, qtFirst);
-    QVERIFY(std::abs(top - qtTop) <= 1 && std::abs(bottom - qtBottom) <= 1);
 }
 
 RACEWAY_PAINTER_TEST_MAIN(TestPainter)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 namespace raceway {
 namespace {
@@ -19,47 +20,102 @@ int roundHalfAway(double v)
 
 } // namespace
 
-bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &colour)
+namespace {
+
+// Where a painter can be written to directly: its image's pixels, the scale and shift from logical
+// pixels to image pixels, and the part it may write (image and clip). Empty when QPainter must do it.
+struct DirectTarget
 {
-    if (colour.alpha() != 255 || !p.device() || p.device()->devType() != QInternal::Image) return false;
+    uchar *bits = nullptr;
+    qsizetype stride = 0;
+    double k = 1, dx = 0, dy = 0;
+    int whole = 1;
+    bool exact = true;
+    QRect bounds;
+
+    // Logical pixels to image pixels: one scale for both axes (the device pixel ratio: 1, 1.25, 1.5, 2)
+    // and a shift. Each edge goes to the image pixel nearest it, so rectangles that meet still meet, none
+    // overlaps its neighbour, and a whole-number scale is exact.
+    int toX(int x) const { return exact ? x * whole + int(dx) : roundHalfAway(x * k + dx); }
+    int toY(int y) const { return exact ? y * whole + int(dy) : roundHalfAway(y * k + dy); }
+    QRect toImage(const QRect &r) const
+    {
+        return QRect(QPoint(toX(r.left()), toY(r.top())),
+                     QPoint(toX(r.left() + r.width()) - 1, toY(r.top() + r.height()) - 1));
+    }
+};
+
+std::optional<DirectTarget> directTarget(QPainter &p, const QColor &colour)
+{
+    if (colour.alpha() != 255 || !p.device() || p.device()->devType() != QInternal::Image) return {};
     auto *image = static_cast<QImage *>(p.device());
     if (image->format() != QImage::Format_RGB32 && image->format() != QImage::Format_ARGB32 &&
         image->format() != QImage::Format_ARGB32_Premultiplied)
-        return false;
-    // Logical pixels to image pixels: one scale for both axes (the device pixel ratio: 1, 1.25, 1.5, 2)
-    // and a shift. Each edge goes to the image pixel nearest it, so rectangles that meet still meet, none
-    // overlaps its neighbour, and a whole-number scale is exact. Rotations and shears are left to QPainter.
+        return {};
+    // Rotations and shears are left to QPainter.
     const QTransform t = p.deviceTransform();
     if (t.type() > QTransform::TxScale || t.m11() != t.m22() || t.m11() <= 0 || t.m11() > 16 ||
         p.compositionMode() != QPainter::CompositionMode_SourceOver)
-        return false;
-    const double k = t.m11(), dx = t.dx(), dy = t.dy();
-    const int whole = int(k);
-    const bool exact = double(whole) == k && double(int(dx)) == dx && double(int(dy)) == dy;
-    const auto toImage = [k, dx, dy, whole, exact](const QRect &r) {
-        if (exact) // a whole-number scale and shift: integers only
-            return QRect(QPoint(r.left() * whole + int(dx), r.top() * whole + int(dy)),
-                         QSize(r.width() * whole, r.height() * whole));
-        const int x0 = roundHalfAway(r.left() * k + dx), y0 = roundHalfAway(r.top() * k + dy);
-        const int x1 = roundHalfAway((r.left() + r.width()) * k + dx);
-        const int y1 = roundHalfAway((r.top() + r.height()) * k + dy);
-        return QRect(QPoint(x0, y0), QPoint(x1 - 1, y1 - 1));
-    };
-    QRect bounds = image->rect();
+        return {};
+    DirectTarget d;
+    d.k = t.m11();
+    d.dx = t.dx();
+    d.dy = t.dy();
+    d.whole = int(d.k);
+    d.exact = double(d.whole) == d.k && double(int(d.dx)) == d.dx && double(int(d.dy)) == d.dy;
+    d.bounds = image->rect();
     if (p.hasClipping()) {
         const QRegion clip = p.clipRegion();
-        if (clip.rectCount() != 1) return false;
-        bounds &= toImage(clip.boundingRect());
+        if (clip.rectCount() != 1) return {};
+        d.bounds &= d.toImage(clip.boundingRect());
     }
+    d.bits = image->bits(); // detaches once, not per scanline
+    d.stride = image->bytesPerLine();
+    return d;
+}
+
+} // namespace
+
+bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &colour)
+{
+    const std::optional<DirectTarget> d = directTarget(p, colour);
+    if (!d) return false;
     const quint32 value = colour.rgba();
-    uchar *bits = image->bits(); // detaches once, not per scanline
-    const qsizetype stride = image->bytesPerLine();
     for (const QRect &r : rects) {
-        const QRect d = toImage(r) & bounds;
-        for (int y = d.top(); y <= d.bottom(); ++y) {
-            auto *line = reinterpret_cast<quint32 *>(bits + y * stride);
-            std::fill(line + d.left(), line + d.right() + 1, value);
+        const QRect box = d->toImage(r) & d->bounds;
+        for (int y = box.top(); y <= box.bottom(); ++y) {
+            auto *line = reinterpret_cast<quint32 *>(d->bits + y * d->stride);
+            std::fill(line + box.left(), line + box.right() + 1, value);
         }
+    }
+    return true;
+}
+
+bool fillOpaqueColumns(QPainter &p, const std::vector<ColumnSpan> &spans, int top, int height)
+{
+    if (spans.empty()) return true;
+    const std::optional<DirectTarget> d = directTarget(p, Qt::black);
+    if (!d) return false;
+    const int y0 = std::max(d->toY(top), d->bounds.top());
+    const int y1 = std::min(d->toY(top + height) - 1, d->bounds.bottom());
+    const int left = d->bounds.left(), right = d->bounds.right();
+    if (y0 > y1 || left > right) return true;
+    // One scanline with every span in its colour, and the stretches of it that are painted.
+    std::vector<quint32> row(std::size_t(right - left + 1));
+    std::vector<std::pair<int, int>> painted; // [from, to] in image columns
+    for (const ColumnSpan &s : spans) {
+        const int x0 = std::max(d->toX(s.x0), left), x1 = std::min(d->toX(s.x1) - 1, right);
+        if (x0 > x1) continue;
+        std::fill(row.begin() + (x0 - left), row.begin() + (x1 - left + 1), s.rgb);
+        if (!painted.empty() && painted.back().second + 1 == x0)
+            painted.back().second = x1;
+        else
+            painted.push_back({x0, x1});
+    }
+    for (int y = y0; y <= y1; ++y) {
+        auto *line = reinterpret_cast<quint32 *>(d->bits + y * d->stride);
+        for (const auto &[x0, x1] : painted)
+            std::copy(row.begin() + (x0 - left), row.begin() + (x1 - left + 1), line + x0);
     }
     return true;
 }

@@ -20,6 +20,12 @@ constexpr int colourKeys = stateCount + coreKeys;
 struct RunBatcher
 {
     std::array<QVector<QRect>, colourKeys> rects;
+    // The full-height ones (all but Done's) left to right: [x0, x1) and colour key.
+    struct Piece
+    {
+        int x0, x1, key;
+    };
+    std::vector<Piece> fullHeight;
     int key = int(State::Idle);
     int from = 0, to = 0; // columns [from, to)
     int top = 0, height = 0, left = 0;
@@ -41,6 +47,7 @@ struct RunBatcher
             // Finished lanes shrink to a thin line so that the live ones stand out.
             const int h = key == int(State::Done) ? std::max(2, height / 4) : height;
             rects[std::size_t(key)].append(QRect(left + from, top + (height - h) / 2, to - from, h));
+            if (key != int(State::Done)) fullHeight.push_back({left + from, left + to, key});
         }
         from = to = 0;
         key = int(State::Idle);
@@ -297,11 +304,27 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     p.setPen(Qt::NoPen);
     // A vector file gets one shape per colour instead of one per run.
     const bool vector = isVectorDevice(p);
+    const auto colourOf = [&ctx](int key) {
+        return key < stateCount ? ctx.palette.state(State(key)) : TimelinePalette::core(key - stateCount);
+    };
+    // On an image, every full-height run in one go (see fillOpaqueColumns); Done's thin ones as rectangles.
+    bool fullHeightDrawn = false;
+    if (!vector) {
+        std::vector<ColumnSpan> spans;
+        spans.reserve(batch.fullHeight.size());
+        bool opaque = true;
+        for (const RunBatcher::Piece &piece : batch.fullHeight) {
+            const QColor colour = colourOf(piece.key);
+            opaque &= colour.alpha() == 255;
+            spans.push_back({piece.x0, piece.x1, colour.rgba()});
+        }
+        fullHeightDrawn = opaque && fillOpaqueColumns(p, spans, batch.top, batch.height);
+    }
     for (int s = 0; s < colourKeys; ++s) {
         if (batch.rects[std::size_t(s)].isEmpty()) continue;
-        const QColor colour =
-            s < stateCount ? ctx.palette.state(State(s)) : TimelinePalette::core(s - stateCount);
+        const QColor colour = colourOf(s);
         ctx.inked(colour);
+        if (fullHeightDrawn && s != int(State::Done)) continue;
         if (vector) {
             fillColumns(p, batch.rects[std::size_t(s)], colour);
         } else if (!fillOpaqueRects(p, batch.rects[std::size_t(s)], colour)) {
