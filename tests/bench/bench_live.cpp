@@ -2,10 +2,12 @@
 // threads, what the event store costs per event at its peak, and how long the window's event-loop
 // turns (collect a slice, paint a frame) take while 4 threads record as fast as they can.
 
+#include "eventtiming.h"
 #include "mainwindow.h"
 #include "paramform.h"
 #include "registry.h"
 #include "runner.h"
+#include "timelineview.h"
 #include "traceexport.h"
 
 #include <QApplication>
@@ -18,6 +20,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 using namespace raceway;
@@ -152,7 +155,9 @@ BENCHMARK(BM_PeakBytesPerEvent)
 
 // The window during counter 4 x 20,000,000 unpaced (1280x800), or 64 threads (1920x1080): every event-loop
 // turn (a timer's collect slice, then a frame) is timed for 4 s; then Stop, timed until the workers are
-// joined. Run the binary with QT_SCALE_FACTOR=2 for a HiDPI window.
+// joined. Run the binary with QT_SCALE_FACTOR=2 for a HiDPI window. A turn may hold several events (a poll,
+// a repaint, another poll): event_* times each of the window's thread's events on its own (the longest is
+// the longest the window could not answer input), frame_* the lanes' frames as the view measured them.
 static void BM_WindowDuringHeavyRun(benchmark::State &state)
 {
     QStandardPaths::setTestModeEnabled(true); // the window's settings go to a test location, not the user's
@@ -174,7 +179,9 @@ static void BM_WindowDuringHeavyRun(benchmark::State &state)
                           QStringLiteral("pace_us=0"), QStringLiteral("window_ns=100"),
                           state.range(0) ? QStringLiteral("lock=on") : QStringLiteral("lock=off")}));
         window.startRun();
-        std::vector<double> turns;
+        std::vector<double> turns, frames;
+        bench::eventTiming() = {true, {}};
+        std::int64_t lastFrame = 0;
         auto sched = [] {
             QFile f(QStringLiteral("/proc/thread-self/schedstat"));
             f.open(QIODevice::ReadOnly);
@@ -188,9 +195,15 @@ static void BM_WindowDuringHeavyRun(benchmark::State &state)
             const std::int64_t t0 = nowNs();
             QApplication::processEvents(QEventLoop::AllEvents, 50);
             turns.push_back(double(nowNs() - t0) / 1e6);
+            // The lanes' frame, when the turn drew one (its cost as the view measured it: wall time, so a
+            // frame the window's thread was taken off its core during counts that too).
+            if (const std::int64_t f = window.view()->lastFrameCostNs(); f != lastFrame)
+                frames.push_back(double(f) / 1e6);
+            lastFrame = window.view()->lastFrameCostNs();
             QThread::usleep(200);
         }
         const auto s1 = sched();
+        bench::EventTiming events = std::exchange(bench::eventTiming(), {});
         state.counters["gui_cpu_ms"] = double(s1.first - s0.first) / 1e6;
         state.counters["gui_runqueue_ms"] = double(s1.second - s0.second) / 1e6;
         const std::int64_t stop = nowNs();
@@ -200,6 +213,8 @@ static void BM_WindowDuringHeavyRun(benchmark::State &state)
         state.counters["stop_ms"] = double(window.runner()->joinedAtNs() - stop) / 1e6;
         state.counters["events"] = double(window.runner()->trace().eventCount());
         percentiles(state, turns, "turn");
+        if (!frames.empty()) percentiles(state, frames, "frame");
+        percentiles(state, events.ms, "event");
         while (window.isRunning())
             QApplication::processEvents(QEventLoop::AllEvents, 20);
         window.close();

@@ -2,6 +2,7 @@
 //   BM_RecordEvent <= 1.3 x BM_ClockNow; BM_RenderZoomedOut/10000000 <= 8 ms.
 
 #include "clock.h"
+#include "eventtiming.h"
 #include "imageexport.h"
 #include "recorder.h"
 #include "simulatedgil.h"
@@ -18,6 +19,7 @@
 #include <QApplication>
 #include <QImage>
 #include <QMutex>
+#include <QThread>
 #include <QWheelEvent>
 
 #include <benchmark/benchmark.h>
@@ -411,10 +413,47 @@ static void BM_SummariseEvent(benchmark::State &state)
 }
 BENCHMARK(BM_SummariseEvent)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
+namespace raceway::bench {
+EventTiming &eventTiming()
+{
+    static EventTiming timing;
+    return timing;
+}
+} // namespace raceway::bench
+
+namespace {
+class TimedApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        // Only the window's thread (the others' events pass untouched).
+        if (QThread::currentThread() != thread()) return QApplication::notify(receiver, event);
+        bench::EventTiming &timing = bench::eventTiming();
+        if (!timing.recording || m_depth > 0) {
+            ++m_depth;
+            const bool r = QApplication::notify(receiver, event);
+            --m_depth;
+            return r;
+        }
+        ++m_depth;
+        const std::int64_t t0 = nowNs();
+        const bool r = QApplication::notify(receiver, event);
+        timing.ms.push_back(double(nowNs() - t0) / 1e6);
+        --m_depth;
+        return r;
+    }
+
+private:
+    int m_depth = 0;
+};
+} // namespace
+
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
