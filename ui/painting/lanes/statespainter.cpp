@@ -310,14 +310,19 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     // On an image, every full-height run in one go (see fillOpaqueColumns); Done's thin ones as rectangles.
     bool fullHeightDrawn = false;
     if (!vector) {
+        // Each key's colour looked up once, not once a run (thousands a lane zoomed out).
+        std::array<QRgb, colourKeys> rgbOf{};
+        bool opaque = true;
+        for (int s = 0; s < colourKeys; ++s)
+            if (!batch.rects[std::size_t(s)].isEmpty() && s != int(State::Done)) {
+                const QColor colour = colourOf(s);
+                opaque &= colour.alpha() == 255;
+                rgbOf[std::size_t(s)] = colour.rgba();
+            }
         std::vector<ColumnSpan> spans;
         spans.reserve(batch.fullHeight.size());
-        bool opaque = true;
-        for (const RunBatcher::Piece &piece : batch.fullHeight) {
-            const QColor colour = colourOf(piece.key);
-            opaque &= colour.alpha() == 255;
-            spans.push_back({piece.x0, piece.x1, colour.rgba()});
-        }
+        for (const RunBatcher::Piece &piece : batch.fullHeight)
+            spans.push_back({piece.x0, piece.x1, rgbOf[std::size_t(piece.key)]});
         fullHeightDrawn = opaque && fillOpaqueColumns(p, spans, batch.top, batch.height);
     }
     for (int s = 0; s < colourKeys; ++s) {
