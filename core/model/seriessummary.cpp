@@ -68,15 +68,7 @@ void SeriesSummary::addToNewBucket(std::int64_t t, std::int64_t a, std::int64_t 
     const bool fresh = m_buckets.size() > before && &bucket == &m_buckets.back() &&
                        bucketStart(m_buckets.size() - 1) == t && t > m_start;
     if (fresh) bucket = {held(a), held(b)};
-    take(bucket.a, a);
-    take(bucket.b, b);
-    m_a = a;
-    m_b = b;
-    m_lowA = std::min(m_lowA, a);
-    m_lowB = std::min(m_lowB, b);
-    m_highA = std::max(m_highA, a);
-    m_highB = std::max(m_highB, b);
-    m_end = t;
+    store(bucket, t, a, b);
 }
 
 void SeriesSummary::extendTo(std::int64_t t)

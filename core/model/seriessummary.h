@@ -39,16 +39,7 @@ public:
             ((t - m_origin) >> m_widthShift) == m_first + std::int64_t(m_buckets.size()) - 1) {
             // Mostly in the last bucket, which held the values before: taken here (a summary past the
             // budget takes a lock's queue at every change).
-            Bucket &bucket = m_buckets.back();
-            take(bucket.a, a);
-            take(bucket.b, b);
-            m_a = a;
-            m_b = b;
-            m_lowA = std::min(m_lowA, a);
-            m_lowB = std::min(m_lowB, b);
-            m_highA = std::max(m_highA, a);
-            m_highB = std::max(m_highB, b);
-            m_end = t;
+            store(m_buckets.back(), t, a, b);
             return;
         }
         addToNewBucket(t, a, b);
@@ -90,6 +81,19 @@ private:
     Bucket &at(std::int64_t t); // the bucket holding t; the ones made on the way hold the last values
     void coarsen();
     void addToNewBucket(std::int64_t t, std::int64_t a, std::int64_t b); // add()'s other case
+    // `bucket` (the one t falls in) takes a and b, which the channels hold from t on.
+    void store(Bucket &bucket, std::int64_t t, std::int64_t a, std::int64_t b)
+    {
+        take(bucket.a, a);
+        take(bucket.b, b);
+        m_a = a;
+        m_b = b;
+        m_lowA = std::min(m_lowA, a);
+        m_lowB = std::min(m_lowB, b);
+        m_highA = std::max(m_highA, a);
+        m_highB = std::max(m_highB, b);
+        m_end = t;
+    }
     static void take(Channel &c, std::int64_t v)
     {
         c.low = std::min(c.low, v);

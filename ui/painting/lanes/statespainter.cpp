@@ -16,16 +16,17 @@ constexpr int samplesPerColumn = 8;
 // Colour keys: one per state, then one per CPU core for process lanes that are running.
 constexpr int coreKeys = 8;
 constexpr int colourKeys = stateCount + coreKeys;
+static_assert(colourKeys <= 32, "a bit per colour key");
 
 struct RunBatcher
 {
-    std::array<QVector<QRect>, colourKeys> rects;
-    // The full-height ones (all but Done's) left to right: [x0, x1) and colour key.
+    // The runs drawn, left to right: columns [x0, x1) in a colour key.
     struct Piece
     {
         int x0, x1, key;
     };
-    std::vector<Piece> fullHeight;
+    std::vector<Piece> pieces;
+    std::uint32_t keysUsed = 0; // bit per key among the pieces
     int key = int(State::Idle);
     int from = 0, to = 0; // columns [from, to)
     int top = 0, height = 0, left = 0;
@@ -44,10 +45,8 @@ struct RunBatcher
     void flush()
     {
         if (to > from && key != int(State::Idle) && key != int(State::Free)) {
-            // Finished lanes shrink to a thin line so that the live ones stand out.
-            const int h = key == int(State::Done) ? std::max(2, height / 4) : height;
-            rects[std::size_t(key)].append(QRect(left + from, top + (height - h) / 2, to - from, h));
-            if (key != int(State::Done)) fullHeight.push_back({left + from, left + to, key});
+            pieces.push_back({left + from, left + to, key});
+            keysUsed |= 1u << key;
         }
         from = to = 0;
         key = int(State::Idle);
@@ -307,34 +306,40 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     const auto colourOf = [&ctx](int key) {
         return key < stateCount ? ctx.palette.state(State(key)) : TimelinePalette::core(key - stateCount);
     };
+    // Each key's colour looked up once, not once a run (thousands a lane zoomed out).
+    std::array<QColor, colourKeys> colours;
+    bool opaque = true;
+    for (int s = 0; s < colourKeys; ++s)
+        if (batch.keysUsed & (1u << s)) {
+            colours[std::size_t(s)] = colourOf(s);
+            opaque &= s == int(State::Done) || colours[std::size_t(s)].alpha() == 255;
+        }
     // On an image, every full-height run in one go (see fillOpaqueColumns); Done's thin ones as rectangles.
     bool fullHeightDrawn = false;
-    if (!vector) {
-        // Each key's colour looked up once, not once a run (thousands a lane zoomed out).
-        std::array<QRgb, colourKeys> rgbOf{};
-        bool opaque = true;
-        for (int s = 0; s < colourKeys; ++s)
-            if (!batch.rects[std::size_t(s)].isEmpty() && s != int(State::Done)) {
-                const QColor colour = colourOf(s);
-                opaque &= colour.alpha() == 255;
-                rgbOf[std::size_t(s)] = colour.rgba();
-            }
+    if (!vector && opaque) {
         std::vector<ColumnSpan> spans;
-        spans.reserve(batch.fullHeight.size());
-        for (const RunBatcher::Piece &piece : batch.fullHeight)
-            spans.push_back({piece.x0, piece.x1, rgbOf[std::size_t(piece.key)]});
-        fullHeightDrawn = opaque && fillOpaqueColumns(p, spans, batch.top, batch.height);
+        spans.reserve(batch.pieces.size());
+        for (const RunBatcher::Piece &piece : batch.pieces)
+            if (piece.key != int(State::Done))
+                spans.push_back({piece.x0, piece.x1, colours[std::size_t(piece.key)].rgba()});
+        fullHeightDrawn = fillOpaqueColumns(p, spans, batch.top, batch.height);
     }
     for (int s = 0; s < colourKeys; ++s) {
-        if (batch.rects[std::size_t(s)].isEmpty()) continue;
-        const QColor colour = colourOf(s);
+        if (!(batch.keysUsed & (1u << s))) continue;
+        const QColor &colour = colours[std::size_t(s)];
         ctx.inked(colour);
         if (fullHeightDrawn && s != int(State::Done)) continue;
+        // Finished lanes shrink to a thin line so that the live ones stand out.
+        const int h = s == int(State::Done) ? std::max(2, batch.height / 4) : batch.height;
+        QVector<QRect> rects;
+        for (const RunBatcher::Piece &piece : batch.pieces)
+            if (piece.key == s)
+                rects.append(QRect(piece.x0, batch.top + (batch.height - h) / 2, piece.x1 - piece.x0, h));
         if (vector) {
-            fillColumns(p, batch.rects[std::size_t(s)], colour);
-        } else if (!fillOpaqueRects(p, batch.rects[std::size_t(s)], colour)) {
+            fillColumns(p, rects, colour);
+        } else if (!fillOpaqueRects(p, rects, colour)) {
             p.setBrush(colour);
-            p.drawRects(batch.rects[std::size_t(s)]);
+            p.drawRects(rects);
         }
     }
     if (vector) {
