@@ -20,6 +20,8 @@ private Q_SLOTS:
     void directFillAtAnyScale();
     void columnsEqualRectangles_data();
     void columnsEqualRectangles();
+    void verticalLinesEqualPen_data();
+    void verticalLinesEqualPen();
 };
 
 void TestRasterFill::directFillAtAnyScale_data()
@@ -156,6 +158,59 @@ void TestRasterFill::columnsEqualRectangles()
         blank.fill(Qt::white);
         return blank;
     }());
+}
+
+void TestRasterFill::verticalLinesEqualPen_data()
+{
+    QTest::addColumn<double>("dpr");
+    QTest::addColumn<double>("shift");
+    for (const double dpr : {1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0})
+        for (const double shift : {0.0, 0.4, 3.0, -0.25})
+            QTest::newRow(qPrintable(QStringLiteral("%1 shifted %2").arg(dpr).arg(shift))) << dpr << shift;
+}
+
+void TestRasterFill::verticalLinesEqualPen()
+{
+    // Ticks down a lane (every column, many lengths, one a single pixel, some past the clip): written
+    // straight into the image they cover exactly the pixels QPainter's aliased one-pixel pen does, or the
+    // direct path refuses and QPainter draws them.
+    QFETCH(double, dpr);
+    QFETCH(double, shift);
+    QVector<QLine> lines;
+    for (int x = -3; x < 200; ++x) {
+        const int top = 1 + (x + 7) % 7, length = 1 + ((x + 3) * 5) % 23;
+        lines.append(QLine(x, top, x, top + length));
+    }
+    const QColor ink(10, 20, 30);
+    const auto paint = [&](bool direct, bool *refused) {
+        QImage img(int(std::ceil(210 * dpr)), int(std::ceil(40 * dpr)), QImage::Format_RGB32);
+        img.setDevicePixelRatio(dpr);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        p.translate(shift, shift);
+        p.setClipRect(QRect(2, 0, 190, 20));
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(QPen(ink, 1));
+        if (!direct)
+            p.drawLines(lines);
+        else
+            *refused = !fillOpaqueVerticalLines(p, lines, ink);
+        return img;
+    };
+    bool refused = false;
+    const QImage byPen = paint(false, nullptr), direct = paint(true, &refused);
+    if (refused) {
+        // Only a fractional shift at scale 1 is refused.
+        QCOMPARE(dpr, 1.0);
+        QVERIFY(shift != std::round(shift));
+        return;
+    }
+    int differ = 0;
+    for (int y = 0; y < byPen.height(); ++y)
+        for (int x = 0; x < byPen.width(); ++x)
+            differ += byPen.pixel(x, y) != direct.pixel(x, y);
+    QCOMPARE(differ, 0);
+    QVERIFY(byPen.pixel(int((100 + shift) * dpr), int((6 + shift) * dpr)) != QColor(Qt::white).rgb());
 }
 
 int main(int argc, char **argv)

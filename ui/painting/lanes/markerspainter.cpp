@@ -1,6 +1,7 @@
 #include "markerspainter.h"
 
 #include "columnsearch.h"
+#include "rasterfill.h"
 #include "vectorshapes.h"
 
 #include <QPaintEngine>
@@ -35,6 +36,58 @@ QImage glyphImage(const QPolygonF &shape, const QColor &fill, const QPen &pen)
     p.drawPolygon(shape.translated(6, 1));
     return img;
 }
+
+// The pre-drawn glyphs and digits, kept from one lane and frame to the next while what they are drawn
+// from is the same (drawing them anew for every lane was a twentieth of a frame at 1M events). One set
+// a thread: any thread may paint with its own painter. Only colours, sizes and a font's key are kept
+// besides the images, nothing that must go before the application does.
+struct MarkerSprites
+{
+    QColor lostFill, outline, restoredFill;
+    QImage lost, restored;
+    qreal dpr = 0;
+    QString fontKey;
+    int digitWidth = 0;
+    QColor digitInk;
+    std::array<QImage, 10> digits;
+
+    static MarkerSprites &forThisThread()
+    {
+        thread_local MarkerSprites sprites;
+        return sprites;
+    }
+    void glyphsFor(const QColor &lostColour, const QColor &outlineColour, const QColor &restoredColour)
+    {
+        if (!lost.isNull() && lostFill == lostColour && outline == outlineColour &&
+            restoredFill == restoredColour)
+            return;
+        lostFill = lostColour;
+        outline = outlineColour;
+        restoredFill = restoredColour;
+        lost = glyphImage(lostGlyph(0, 0), lostFill, QPen(outline, 1));
+        restored = glyphImage(restoredGlyph(0, 10), restoredFill, Qt::NoPen);
+    }
+    void digitsFor(qreal scale, const QFont &font, int width, const QColor &ink)
+    {
+        const QString key = font.key();
+        if (!digits[0].isNull() && dpr == scale && fontKey == key && digitWidth == width && digitInk == ink)
+            return;
+        dpr = scale;
+        fontKey = key;
+        digitWidth = width;
+        digitInk = ink;
+        for (int d = 0; d < 10; ++d) {
+            QImage img(QSize(width, 11) * scale, QImage::Format_ARGB32_Premultiplied);
+            img.setDevicePixelRatio(scale);
+            img.fill(Qt::transparent);
+            QPainter g(&img);
+            g.setFont(font);
+            g.setPen(ink);
+            g.drawText(QRect(0, 0, width, 11), Qt::AlignCenter, QString(QChar(u'0' + d)));
+            digits[std::size_t(d)] = img;
+        }
+    }
+};
 
 } // namespace
 
@@ -140,12 +193,13 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
         p.setPen(flat);
         p.drawPath(path);
         p.setPen(outline);
-    } else {
+    } else if (!fillOpaqueVerticalLines(p, ticks, ctx.palette.lostOutline)) {
         p.drawLines(ticks);
     }
+    MarkerSprites &sprites = MarkerSprites::forThisThread();
     if (p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster) {
-        const QImage lostImg = glyphImage(lostGlyph(0, 0), ctx.palette.lostMarker, outline);
-        const QImage restoredImg = glyphImage(restoredGlyph(0, 10), ctx.palette.restoredMarker, Qt::NoPen);
+        sprites.glyphsFor(ctx.palette.lostMarker, ctx.palette.lostOutline, ctx.palette.restoredMarker);
+        const QImage &lostImg = sprites.lost, &restoredImg = sprites.restored;
         for (const QPointF &pt : lost)
             p.drawImage(QPointF(pt.x() - 6, pt.y() - 1), lostImg);
         for (const QPointF &pt : restored)
@@ -174,30 +228,39 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
     if (!badges.empty()) {
         p.setRenderHint(QPainter::Antialiasing, false);
         const bool raster = p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster;
-        std::array<QImage, 10> digitImages;
-        if (raster) {
-            const qreal dpr = ctx.dpr;
-            for (int d = 0; d < 10; ++d) {
-                QImage img(QSize(digitWidth, 11) * dpr, QImage::Format_ARGB32_Premultiplied);
-                img.setDevicePixelRatio(dpr);
-                img.fill(Qt::transparent);
-                QPainter g(&img);
-                g.setFont(badgeFont);
-                g.setPen(ctx.palette.lostOutline);
-                g.drawText(QRect(0, 0, digitWidth, 11), Qt::AlignCenter, QString(QChar(u'0' + d)));
-                digitImages[std::size_t(d)] = img;
+        if (raster) sprites.digitsFor(ctx.dpr, badgeFont, digitWidth, ctx.palette.lostOutline);
+        const std::array<QImage, 10> &digitImages = sprites.digits;
+        // Badges never overlap one another (a write that would touch one joins it), except where the first
+        // keeps inside the plot: then, or where the direct fill would not put an edge where QPainter does
+        // (a fractional scale), each is drawn whole before the next, as before.
+        const auto boxOf = [&](const MarkerCluster &b) {
+            return QRect(std::max(r.left(), int(b.x) - 4), r.top(), int(badgeWidth(b.writes)), 11);
+        };
+        bool apart = raster && directFillIsExact(p);
+        for (std::size_t k = 1; k < badges.size() && apart; ++k)
+            apart = !boxOf(badges[k - 1]).intersects(boxOf(badges[k]));
+        if (apart) {
+            // Every outline, then every inside, each in one go straight into the image.
+            QVector<QRect> outlines, insides;
+            for (const MarkerCluster &b : badges) {
+                outlines.append(boxOf(b));
+                insides.append(boxOf(b).adjusted(1, 1, -1, -1));
             }
+            apart = fillOpaqueRects(p, outlines, ctx.palette.lostOutline) &&
+                    fillOpaqueRects(p, insides, ctx.palette.lostMarker);
         }
         for (const MarkerCluster &b : badges) {
             // At the lane's start the badge keeps inside the plot, whole, instead of under the label column.
-            const QRect box(std::max(r.left(), int(b.x) - 4), r.top(), int(badgeWidth(b.writes)), 11);
+            const QRect box = boxOf(b);
             const QString text = QString::number(b.writes);
             if (raster) {
                 // Its outline and inside as two fills: the same pixels as a drawn rectangle with a one-pixel
                 // pen, without the stroker (at a fractional device pixel ratio a third of the frame); its
                 // digits blitted.
-                p.fillRect(box, ctx.palette.lostOutline);
-                p.fillRect(box.adjusted(1, 1, -1, -1), ctx.palette.lostMarker);
+                if (!apart) {
+                    p.fillRect(box, ctx.palette.lostOutline);
+                    p.fillRect(box.adjusted(1, 1, -1, -1), ctx.palette.lostMarker);
+                }
                 int x = box.left() + (box.width() - int(text.size()) * digitWidth) / 2;
                 for (const QChar c : text) {
                     p.drawImage(QPoint(x, box.top()), digitImages[std::size_t(c.unicode() - u'0')]);

@@ -91,6 +91,38 @@ bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &col
     return true;
 }
 
+bool directFillIsExact(const QPainter &p)
+{
+    const QTransform t = p.deviceTransform();
+    const auto whole = [](double v) { return v == std::floor(v); };
+    return t.type() <= QTransform::TxScale && t.m11() == t.m22() && t.m11() >= 1 && whole(t.m11()) &&
+           whole(t.dx()) && whole(t.dy());
+}
+
+bool fillOpaqueVerticalLines(QPainter &p, const QVector<QLine> &lines, const QColor &colour)
+{
+    std::optional<DirectTarget> d = directTarget(p, colour);
+    if (!d || (d->k == 1 && !d->exact)) return false;
+    for (const QLine &l : lines)
+        if (l.x1() != l.x2() || l.y1() >= l.y2()) return false;
+    const quint32 value = colour.rgba();
+    const bool plain = d->exact && d->whole == 1;
+    const auto edge = [](double v, double k, double shift) { return roundHalfAway(v * k + shift); };
+    for (const QLine &l : lines) {
+        const QRect box =
+            (plain
+                 ? d->toImage(QRect(l.x1(), l.y1(), 1, l.y2() - l.y1() + 1))
+                 : QRect(QPoint(edge(l.x1() - 0.5, d->k, d->dx), edge(l.y1() - 0.5, d->k, d->dy)),
+                         QPoint(edge(l.x1() + 0.5, d->k, d->dx) - 1, edge(l.y2() + 0.5, d->k, d->dy) - 1))) &
+            d->bounds;
+        for (int y = box.top(); y <= box.bottom(); ++y) {
+            auto *line = reinterpret_cast<quint32 *>(d->bits + y * d->stride);
+            std::fill(line + box.left(), line + box.right() + 1, value);
+        }
+    }
+    return true;
+}
+
 bool fillOpaqueColumns(QPainter &p, const std::vector<ColumnSpan> &spans, int top, int height)
 {
     if (spans.empty()) return true;
