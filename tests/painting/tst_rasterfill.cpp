@@ -22,6 +22,8 @@ private Q_SLOTS:
     void columnsEqualRectangles();
     void verticalLinesEqualPen_data();
     void verticalLinesEqualPen();
+    void stampEqualsDrawImage_data();
+    void stampEqualsDrawImage();
 };
 
 void TestRasterFill::directFillAtAnyScale_data()
@@ -211,6 +213,83 @@ void TestRasterFill::verticalLinesEqualPen()
             differ += byPen.pixel(x, y) != direct.pixel(x, y);
     QCOMPARE(differ, 0);
     QVERIFY(byPen.pixel(int((100 + shift) * dpr), int((6 + shift) * dpr)) != QColor(Qt::white).rgb());
+}
+
+void TestRasterFill::stampEqualsDrawImage_data()
+{
+    QTest::addColumn<double>("dpr");
+    QTest::addColumn<double>("shift");
+    QTest::addColumn<bool>("fine"); // the image made at the painter's scale, as badges' digits are
+    for (const double dpr : {1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 1.1})
+        for (const double shift : {0.0, 0.5, 3.0, 2.75})
+            for (const bool fine : {false, true})
+                QTest::newRow(qPrintable(QStringLiteral("%1 shifted %2%3")
+                                             .arg(dpr)
+                                             .arg(shift)
+                                             .arg(fine ? QStringLiteral(" fine") : QString())))
+                    << dpr << shift << fine;
+}
+
+void TestRasterFill::stampEqualsDrawImage()
+{
+    // An antialiased glyph with a translucent inside, stamped at whole and half pixels over stripes and
+    // a clip's edges, overlapping one another: the same pixels as QPainter::drawImage at each point, or
+    // refused (at scale 1, at scales that are not whole quarters, and for points that then land between
+    // sixteenths of a pixel).
+    QFETCH(double, dpr);
+    QFETCH(double, shift);
+    QFETCH(bool, fine);
+    // Two glyphs, placed in turns: where they overlap, the later is on top either way.
+    const auto glyphIn = [&](const QColor &fill) {
+        QImage glyph(QSize(12, 12) * (fine ? dpr : 1.0), QImage::Format_ARGB32_Premultiplied);
+        glyph.setDevicePixelRatio(fine ? dpr : 1.0);
+        glyph.fill(Qt::transparent);
+        QPainter g(&glyph);
+        g.setRenderHint(QPainter::Antialiasing, true);
+        g.setPen(QPen(QColor(40, 20, 10), 1));
+        g.setBrush(fill);
+        g.drawPolygon(QPolygonF({QPointF(1.5, 1), QPointF(10.5, 1), QPointF(6, 9)}));
+        return glyph;
+    };
+    const QImage glyphs[] = {glyphIn(QColor(250, 200, 30, 170)), glyphIn(QColor(30, 160, 60))};
+    QVector<QPointF> at;
+    std::mt19937 rng(3);
+    for (int i = 0; i < 300; ++i)
+        at.append(QPointF(int(rng() % 220) + (rng() % 2 ? 0.5 : 0), int(rng() % 40) + (rng() % 2 ? 0.5 : 0)));
+    const auto paint = [&](bool stamped, bool *refused) {
+        QImage img(int(std::ceil(210 * dpr)), int(std::ceil(40 * dpr)), QImage::Format_RGB32);
+        img.setDevicePixelRatio(dpr);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        for (int x = 0; x < 210; x += 7)
+            p.fillRect(QRect(x, 0, 3, 40), QColor(30, 90 + x % 100, 160));
+        p.translate(shift, shift);
+        p.setClipRect(QRect(3, 2, 190, 30));
+        ImageStamp stamps[] = {ImageStamp(glyphs[0]), ImageStamp(glyphs[1])};
+        if (stamped) {
+            std::vector<ImageStamp::Placed> placed;
+            for (int i = 0; i < at.size(); ++i)
+                placed.push_back({&stamps[i % 2], at[i]});
+            *refused = !ImageStamp::drawInOrder(p, placed);
+        } else {
+            for (int i = 0; i < at.size(); ++i)
+                p.drawImage(at[i], glyphs[i % 2]);
+        }
+        return img;
+    };
+    bool refused = false;
+    const QImage byQt = paint(false, nullptr), byStamp = paint(true, &refused);
+    if (refused) {
+        QVERIFY(dpr == 1.0 || dpr * 4 != std::floor(dpr * 4) ||
+                (dpr * (shift + 0.5) * 16) != std::floor(dpr * (shift + 0.5) * 16));
+        return;
+    }
+    QVERIFY(dpr != 1.0);
+    int differ = 0;
+    for (int y = 0; y < byQt.height(); ++y)
+        for (int x = 0; x < byQt.width(); ++x)
+            differ += byQt.pixel(x, y) != byStamp.pixel(x, y);
+    QCOMPARE(differ, 0);
 }
 
 int main(int argc, char **argv)

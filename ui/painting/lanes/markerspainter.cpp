@@ -45,11 +45,13 @@ struct MarkerSprites
 {
     QColor lostFill, outline, restoredFill;
     QImage lost, restored;
+    ImageStamp lostStamp, restoredStamp; // the same, blended straight in at a fractional or whole scale
     qreal dpr = 0;
     QString fontKey;
     int digitWidth = 0;
     QColor digitInk;
     std::array<QImage, 10> digits;
+    std::array<ImageStamp, 10> digitStamps;
 
     static MarkerSprites &forThisThread()
     {
@@ -66,6 +68,8 @@ struct MarkerSprites
         restoredFill = restoredColour;
         lost = glyphImage(lostGlyph(0, 0), lostFill, QPen(outline, 1));
         restored = glyphImage(restoredGlyph(0, 10), restoredFill, Qt::NoPen);
+        lostStamp = ImageStamp(lost);
+        restoredStamp = ImageStamp(restored);
     }
     void digitsFor(qreal scale, const QFont &font, int width, const QColor &ink)
     {
@@ -76,8 +80,20 @@ struct MarkerSprites
         fontKey = key;
         digitWidth = width;
         digitInk = ink;
+        // Each image a whole number of sixteenths of a logical pixel in size, a pixel or two larger where
+        // needed (transparent): ImageStamp copies those exactly, and so does QPainter, pixel for pixel
+        // (with 11 logical pixels as 19 image pixels at scale 1.75, its rounding of the far edge at some
+        // places resampled a digit by 0.99, a column of it smeared).
+        const auto pixels = [scale](int logical) {
+            const int n = qRound(logical * scale);
+            for (int extra = 0; extra < 16; ++extra) {
+                const double sixteenths = (n + extra) / scale * 16;
+                if (sixteenths == std::floor(sixteenths)) return n + extra;
+            }
+            return n;
+        };
         for (int d = 0; d < 10; ++d) {
-            QImage img(QSize(width, 11) * scale, QImage::Format_ARGB32_Premultiplied);
+            QImage img(pixels(width), pixels(11), QImage::Format_ARGB32_Premultiplied);
             img.setDevicePixelRatio(scale);
             img.fill(Qt::transparent);
             QPainter g(&img);
@@ -85,6 +101,7 @@ struct MarkerSprites
             g.setPen(ink);
             g.drawText(QRect(0, 0, width, 11), Qt::AlignCenter, QString(QChar(u'0' + d)));
             digits[std::size_t(d)] = img;
+            digitStamps[std::size_t(d)] = ImageStamp(img);
         }
     }
 };
@@ -199,11 +216,15 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
     MarkerSprites &sprites = MarkerSprites::forThisThread();
     if (p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster) {
         sprites.glyphsFor(ctx.palette.lostMarker, ctx.palette.lostOutline, ctx.palette.restoredMarker);
-        const QImage &lostImg = sprites.lost, &restoredImg = sprites.restored;
-        for (const QPointF &pt : lost)
-            p.drawImage(QPointF(pt.x() - 6, pt.y() - 1), lostImg);
-        for (const QPointF &pt : restored)
-            p.drawImage(QPointF(pt.x() - 6, pt.y() - 11), restoredImg);
+        const auto stamp = [&p](ImageStamp &stamper, const QImage &img, QVector<QPointF> at, QPointF corner) {
+            for (QPointF &pt : at)
+                pt -= corner;
+            if (!stamper.draw(p, at))
+                for (const QPointF &pt : at)
+                    p.drawImage(pt, img);
+        };
+        stamp(sprites.lostStamp, sprites.lost, lost, QPointF(6, 1));
+        stamp(sprites.restoredStamp, sprites.restored, restored, QPointF(6, 11));
     } else {
         // A vector file puts each glyph where the raster branch's image lands: on a whole pixel, which is
         // half a pixel right of and below the point.
@@ -231,49 +252,68 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
         if (raster) sprites.digitsFor(ctx.dpr, badgeFont, digitWidth, ctx.palette.lostOutline);
         const std::array<QImage, 10> &digitImages = sprites.digits;
         // Badges never overlap one another (a write that would touch one joins it), except where the first
-        // keeps inside the plot: then, or where the direct fill would not put an edge where QPainter does
-        // (a fractional scale), each is drawn whole before the next, as before.
+        // keeps inside the plot. Apart, every outline and inside is filled first (in two direct fills where
+        // those put every edge where QPainter does), then every digit (straight into the image at a scale
+        // other than 1).
+        // At the lane's start a badge keeps inside the plot, whole, instead of under the label column.
         const auto boxOf = [&](const MarkerCluster &b) {
             return QRect(std::max(r.left(), int(b.x) - 4), r.top(), int(badgeWidth(b.writes)), 11);
         };
-        bool apart = raster && directFillIsExact(p);
-        for (std::size_t k = 1; k < badges.size() && apart; ++k)
-            apart = !boxOf(badges[k - 1]).intersects(boxOf(badges[k]));
-        if (apart) {
-            // Every outline, then every inside, each in one go straight into the image.
-            QVector<QRect> outlines, insides;
-            for (const MarkerCluster &b : badges) {
-                outlines.append(boxOf(b));
-                insides.append(boxOf(b).adjusted(1, 1, -1, -1));
-            }
-            apart = fillOpaqueRects(p, outlines, ctx.palette.lostOutline) &&
-                    fillOpaqueRects(p, insides, ctx.palette.lostMarker);
-        }
-        for (const MarkerCluster &b : badges) {
-            // At the lane's start the badge keeps inside the plot, whole, instead of under the label column.
+        const auto digitsOf = [&](const MarkerCluster &b, auto &&each) {
             const QRect box = boxOf(b);
             const QString text = QString::number(b.writes);
+            int x = box.left() + (box.width() - int(text.size()) * digitWidth) / 2;
+            for (const QChar c : text) {
+                each(std::size_t(c.unicode() - u'0'), QPoint(x, box.top()));
+                x += digitWidth;
+            }
+        };
+        // The first badges, where they overlap the next, one whole after another as ever; from the last
+        // one that overlaps its predecessor on (all of them apart) the batched way.
+        std::size_t from = raster ? 0 : badges.size();
+        for (std::size_t k = 1; k < badges.size() && raster; ++k)
+            if (boxOf(badges[k - 1]).intersects(boxOf(badges[k]))) from = k;
+        for (std::size_t k = 0; k < from; ++k) {
+            const MarkerCluster &b = badges[k];
+            const QRect box = boxOf(b);
             if (raster) {
                 // Its outline and inside as two fills: the same pixels as a drawn rectangle with a one-pixel
                 // pen, without the stroker (at a fractional device pixel ratio a third of the frame); its
                 // digits blitted.
-                if (!apart) {
-                    p.fillRect(box, ctx.palette.lostOutline);
-                    p.fillRect(box.adjusted(1, 1, -1, -1), ctx.palette.lostMarker);
-                }
-                int x = box.left() + (box.width() - int(text.size()) * digitWidth) / 2;
-                for (const QChar c : text) {
-                    p.drawImage(QPoint(x, box.top()), digitImages[std::size_t(c.unicode() - u'0')]);
-                    x += digitWidth;
-                }
+                p.fillRect(box, ctx.palette.lostOutline);
+                p.fillRect(box.adjusted(1, 1, -1, -1), ctx.palette.lostMarker);
+                digitsOf(b, [&](std::size_t d, QPoint at) { p.drawImage(at, digitImages[d]); });
             } else {
                 p.setPen(outline);
                 p.setBrush(ctx.palette.lostMarker);
                 p.drawRect(box.adjusted(0, 0, -1, -1));
                 p.setPen(ctx.palette.lostOutline);
                 p.setFont(badgeFont);
-                p.drawText(box, Qt::AlignCenter, text);
+                p.drawText(box, Qt::AlignCenter, QString::number(b.writes));
             }
+        }
+        if (from < badges.size()) {
+            QVector<QRect> outlines, insides;
+            for (std::size_t k = from; k < badges.size(); ++k) {
+                outlines.append(boxOf(badges[k]));
+                insides.append(boxOf(badges[k]).adjusted(1, 1, -1, -1));
+            }
+            const bool direct = directFillIsExact(p) &&
+                                fillOpaqueRects(p, outlines, ctx.palette.lostOutline) &&
+                                fillOpaqueRects(p, insides, ctx.palette.lostMarker);
+            if (!direct)
+                for (qsizetype k = 0; k < outlines.size(); ++k) {
+                    p.fillRect(outlines[k], ctx.palette.lostOutline);
+                    p.fillRect(insides[k], ctx.palette.lostMarker);
+                }
+            std::vector<ImageStamp::Placed> placed;
+            for (std::size_t k = from; k < badges.size(); ++k)
+                digitsOf(badges[k], [&](std::size_t d, QPoint at) {
+                    placed.push_back({&sprites.digitStamps[d], at});
+                });
+            if (!ImageStamp::drawInOrder(p, placed))
+                for (std::size_t k = from; k < badges.size(); ++k)
+                    digitsOf(badges[k], [&](std::size_t d, QPoint at) { p.drawImage(at, digitImages[d]); });
         }
     }
     p.restore();

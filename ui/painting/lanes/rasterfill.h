@@ -5,6 +5,7 @@
 #include <QRect>
 #include <QVector>
 
+#include <array>
 #include <vector>
 
 namespace raceway {
@@ -39,5 +40,41 @@ struct ColumnSpan
 // image pixels a row, and filling each such piece row by row cost more than the pixels did). The same
 // conditions and the same image pixels as fillOpaqueRects() with each span as a rectangle.
 bool fillOpaqueColumns(QPainter &p, const std::vector<ColumnSpan> &spans, int top, int height);
+
+// A small image (premultiplied ARGB, at any device pixel ratio) drawn at many logical points, leaving the
+// pixels QPainter::drawImage(point, image) leaves, at a scale that is a whole number of quarters other
+// than 1 (1.25, 1.5, 2 ...) with every point landing on a sixteenth of an image pixel (points on whole
+// and half pixels do): QPainter scales the image once for each phase the points land on, and those copies are
+// blended straight into the target image (source over, as QPainter's own blend of a scaled image does),
+// without QPainter's setup for every copy (at a fractional scale that was a sixth of a frame with thousands
+// of markers). tst_rasterfill compares it with QPainter's copies.
+class ImageStamp
+{
+public:
+    ImageStamp() = default;
+    explicit ImageStamp(QImage image);
+    bool isNull() const { return m_image.isNull(); }
+    // Draws nothing and returns false where the above does not hold: then QPainter must draw them.
+    bool draw(QPainter &p, const QVector<QPointF> &at);
+    // Several images, each at its point, in the order given (where they overlap, the later on top).
+    struct Placed
+    {
+        ImageStamp *stamp;
+        QPointF at;
+    };
+    static bool drawInOrder(QPainter &p, const std::vector<Placed> &placed);
+
+private:
+    QImage m_image;
+    double m_scale = 0;
+    // The image as QPainter scales it at each phase, by sixteenth of a pixel down, then across; made when
+    // first needed, with each row's stretch that is not transparent.
+    struct Phase
+    {
+        QImage image;
+        std::vector<std::pair<int, int>> rows; // [first, last] column drawn; first > last: none
+    };
+    std::array<Phase, 256> m_phases;
+};
 
 } // namespace raceway
