@@ -9,6 +9,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 
+#include <array>
 #include <cmath>
 
 namespace raceway {
@@ -100,6 +101,17 @@ void OverviewStrip::renderMiniature()
     // the cost follows the strip's size, not the run's length.
     const int w = m_miniature.width(), h = m_miniature.height();
     const std::int64_t start = m_trace->start();
+    // Each state's colour once, and the rows' pixels found once (the palette and a scanline per pixel
+    // were half the strip's cost in a live window).
+    std::array<QRgb, stateCount> stateRgb{};
+    for (std::size_t st = 0; st < std::size_t(stateCount); ++st)
+        stateRgb[st] = pal.state(State(st)).rgb();
+    uchar *const bits = m_miniature.bits();
+    const qsizetype bytesPerLine = m_miniature.bytesPerLine();
+    const auto paintColumn = [&](int x, int y0, int y1, QRgb c) {
+        for (int y = y0; y < y1 && y < h; ++y)
+            reinterpret_cast<QRgb *>(bits + y * bytesPerLine)[x] = c;
+    };
     const double nsPerPixel = double(std::max<std::int64_t>(1, m_zoom->span())) / double(w);
     for (std::size_t row = 0; row < rows.size(); ++row) {
         const int y0 = int(row * std::size_t(h) / rows.size());
@@ -111,9 +123,7 @@ void OverviewStrip::renderMiniature()
                 const std::int64_t t = start + std::int64_t((x + 0.5) * nsPerPixel);
                 const auto [first, last] = lane.slices.visible(0, t, t + std::int64_t(nsPerPixel) + 1);
                 if (first == last) continue;
-                const QRgb c = pal.slice(m_trace->sliceHueOf(lane.slices.row(0)[first].name)).rgb();
-                for (int y = y0; y < y1 && y < h; ++y)
-                    reinterpret_cast<QRgb *>(m_miniature.scanLine(y))[x] = c;
+                paintColumn(x, y0, y1, pal.slice(m_trace->sliceHueOf(lane.slices.row(0)[first].name)).rgb());
             }
             continue;
         }
@@ -185,11 +195,10 @@ void OverviewStrip::renderMiniature()
                 obj = lane.objs[std::size_t(k)];
             }
             if (s == State::Idle || s == State::Free) continue;
-            const QRgb c = (lane.kind == LaneKind::Process && s == State::Running)
-                               ? TimelinePalette::core(obj).rgb()
-                               : pal.state(s).rgb();
-            for (int y = y0; y < y1 && y < h; ++y)
-                reinterpret_cast<QRgb *>(m_miniature.scanLine(y))[x] = c;
+            paintColumn(x, y0, y1,
+                        (lane.kind == LaneKind::Process && s == State::Running)
+                            ? TimelinePalette::core(obj).rgb()
+                            : stateRgb[std::size_t(s)]);
         }
     }
 }

@@ -440,7 +440,13 @@ public:
         ++m_depth;
         const std::int64_t t0 = nowNs();
         const bool r = QApplication::notify(receiver, event);
-        timing.ms.push_back(double(nowNs() - t0) / 1e6);
+        const double ms = double(nowNs() - t0) / 1e6;
+        if (ms > timing.longestMs) {
+            timing.longestMs = ms;
+            timing.longest =
+                std::to_string(int(event->type())) + " to " + receiver->metaObject()->className();
+        }
+        timing.ms.push_back(ms);
         --m_depth;
         return r;
     }

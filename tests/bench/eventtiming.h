@@ -5,6 +5,7 @@
 // (a timer event: the collector's slice) and a frame (a paint) are events of their own, so the longest
 // event is the longest the window could not answer input.
 
+#include <string>
 #include <vector>
 
 namespace raceway::bench {
@@ -13,6 +14,8 @@ struct EventTiming
 {
     bool recording = false;
     std::vector<double> ms;
+    double longestMs = 0;
+    std::string longest; // the longest event's type and receiver, for the benchmark's label
 };
 EventTiming &eventTiming();
 
