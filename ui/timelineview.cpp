@@ -325,17 +325,9 @@ void TimelineView::paintEvent(QPaintEvent *)
 {
     const qreal dpr = viewport()->devicePixelRatioF();
     const QSize pixels = viewport()->size() * dpr;
-    if (m_frameDirty || m_framePixels != pixels || m_frame.devicePixelRatio() != dpr) {
+    // The lanes, drawn on `p` (translated by the scroll position inside).
+    const auto paintFrame = [&](QPainter &p) {
         const std::int64_t began = nowNs();
-        // The same image again while it is large enough: a fresh one each frame was a fresh mapping to
-        // fault in and clear (33 MB at 1920x1080 and scale 2: a third of a live frame's time), and so was
-        // one a few pixels narrower when the scroll bar came with a run's 64 lanes (60-80 ms, the
-        // slowest frame of such a run). Only the viewport's part of it is drawn and shown.
-        if (m_frame.width() < pixels.width() || m_frame.height() < pixels.height())
-            m_frame = QImage(pixels.expandedTo(m_frame.size()), QImage::Format_RGB32);
-        m_framePixels = pixels;
-        m_frame.setDevicePixelRatio(dpr);
-        QPainter p(&m_frame);
         QRegion bare(QRect(QPoint(0, 0), viewport()->size()));
         // Each run's section fills its own area with the timeline's background: only what lies outside
         // them gets the widget's (once, not under them too: at scale 2 the frame is 33 MB).
@@ -350,14 +342,43 @@ void TimelineView::paintEvent(QPaintEvent *)
                        tr("Pick a scenario, set its parameters, and press Run (F5).\n"
                           "Threads appear here as swimlanes while they run."));
         } else {
+            p.save();
             p.translate(0, -verticalScrollBar()->value());
             paintAll(p, viewport()->width());
+            p.restore();
         }
         m_frameDirty = false;
         m_frameCostNs = nowNs() - began;
-    }
+    };
     QPainter screen(viewport());
-    screen.drawImage(QPointF(0, 0), m_frame, QRectF(QPointF(0, 0), QSizeF(pixels)));
+    if (m_frameDirty && dpr >= 2 && dpr == std::floor(dpr)) {
+        // A new frame at scale 2, 3 ... goes straight to the window: drawn into the image below and then
+        // copied, it was copied 33 MB a frame at scale 2, each poll of a live run. The image keeps the
+        // other frames as they were: at a fractional scale the window's offset can be half a pixel, where
+        // the direct fills round otherwise, and at scale 1 QPainter blends glyphs into the window's
+        // pixels with a rounding of its own. The image is drawn again when a frame is shown once more.
+        // As a painter on the image starts: the application's font, a black pen, no brush.
+        screen.setFont(QFont());
+        screen.setPen(QPen());
+        screen.setBrush(Qt::NoBrush);
+        paintFrame(screen);
+        screen.setFont(font());
+        m_framePixels = QSize();
+    } else {
+        if (m_frameDirty || m_framePixels != pixels || m_frame.devicePixelRatio() != dpr) {
+            // The same image again while it is large enough: a fresh one each frame was a fresh mapping to
+            // fault in and clear (33 MB at 1920x1080 and scale 2: a third of a live frame's time), and so
+            // was one a few pixels narrower when the scroll bar came with a run's 64 lanes (60-80 ms, the
+            // slowest frame of such a run). Only the viewport's part of it is drawn and shown.
+            if (m_frame.width() < pixels.width() || m_frame.height() < pixels.height())
+                m_frame = QImage(pixels.expandedTo(m_frame.size()), QImage::Format_RGB32);
+            m_framePixels = pixels;
+            m_frame.setDevicePixelRatio(dpr);
+            QPainter p(&m_frame);
+            paintFrame(p);
+        }
+        screen.drawImage(QPointF(0, 0), m_frame, QRectF(QPointF(0, 0), QSizeF(pixels)));
+    }
     if (const QRect box = flashRect(); !box.isNull()) {
         // What F3 found, ringed for a moment over the frame.
         screen.setRenderHint(QPainter::Antialiasing);

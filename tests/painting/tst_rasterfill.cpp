@@ -3,9 +3,10 @@
 
 #include "lanes/rasterfill.h"
 
-#include <QGuiApplication>
+#include <QApplication>
 #include <QPainter>
 #include <QTest>
+#include <QWidget>
 
 #include <cmath>
 #include <random>
@@ -24,6 +25,8 @@ private Q_SLOTS:
     void verticalLinesEqualPen();
     void stampEqualsDrawImage_data();
     void stampEqualsDrawImage();
+    void staysInsideItsWidget_data();
+    void staysInsideItsWidget();
 };
 
 void TestRasterFill::directFillAtAnyScale_data()
@@ -292,10 +295,61 @@ void TestRasterFill::stampEqualsDrawImage()
     QCOMPARE(differ, 0);
 }
 
+void TestRasterFill::staysInsideItsWidget_data()
+{
+    QTest::addColumn<double>("dpr");
+    for (const double dpr : {1.0, 1.5, 2.0})
+        QTest::newRow(qPrintable(QString::number(dpr))) << dpr;
+}
+
+void TestRasterFill::staysInsideItsWidget()
+{
+    // A widget painting with the direct fills onto the window's pixels (here rendered, as the backing store
+    // is painted): what it fills past its own edges (a lane below the scrolled viewport) must not land on
+    // its parent or its siblings.
+    QFETCH(double, dpr);
+    struct Spiller : QWidget
+    {
+        bool drawn = false;
+        void paintEvent(QPaintEvent *) override
+        {
+            QPainter p(this);
+            const QRect past(-20, -20, width() + 40, height() + 60);
+            drawn = fillOpaqueRects(p, {past}, QColor(200, 0, 0)) &&
+                    fillOpaqueColumns(p, {{-20, width() + 20, qRgb(200, 0, 0)}}, -20, height() + 60) &&
+                    fillOpaqueVerticalLines(p, {QLine(5, -20, 5, height() + 40)}, QColor(200, 0, 0));
+        }
+    };
+    QWidget window;
+    window.resize(120, 100);
+    window.setAutoFillBackground(true);
+    QPalette pal = window.palette();
+    pal.setColor(QPalette::Window, Qt::white);
+    window.setPalette(pal);
+    auto *spiller = new Spiller;
+    spiller->setParent(&window);
+    spiller->setGeometry(30, 20, 50, 40);
+    QImage img(QSize(120, 100) * dpr, QImage::Format_RGB32);
+    img.setDevicePixelRatio(dpr);
+    img.fill(Qt::black);
+    window.render(&img);
+    QVERIFY(spiller->drawn);
+    int outside = 0, inside = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const bool in = QRectF(30 * dpr, 20 * dpr, 50 * dpr, 40 * dpr).contains(x + 0.5, y + 0.5);
+            const bool red = img.pixel(x, y) == qRgb(200, 0, 0);
+            outside += red && !in;
+            inside += red && in;
+        }
+    QCOMPARE(outside, 0);
+    QVERIFY(inside > 0);
+}
+
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv);
     TestRasterFill t;
     return QTest::qExec(&t, argc, argv);
 }

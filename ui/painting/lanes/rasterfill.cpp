@@ -1,6 +1,7 @@
 #include "rasterfill.h"
 
 #include <QImage>
+#include <QPaintEngine>
 
 #include <algorithm>
 #include <cmath>
@@ -82,8 +83,11 @@ struct DirectTarget
 
 std::optional<DirectTarget> directTarget(QPainter &p, const QColor &colour)
 {
-    if (colour.alpha() != 255 || !p.device() || p.device()->devType() != QInternal::Image) return {};
-    auto *image = static_cast<QImage *>(p.device());
+    // The pixels the painter writes to: its engine's (a widget's painter writes to the window's backing
+    // store image, the widget itself being no image).
+    QPaintDevice *device = p.paintEngine() ? p.paintEngine()->paintDevice() : nullptr;
+    if (colour.alpha() != 255 || !device || device->devType() != QInternal::Image) return {};
+    auto *image = static_cast<QImage *>(device);
     if (image->format() != QImage::Format_RGB32 && image->format() != QImage::Format_ARGB32 &&
         image->format() != QImage::Format_ARGB32_Premultiplied)
         return {};
@@ -99,6 +103,13 @@ std::optional<DirectTarget> directTarget(QPainter &p, const QColor &colour)
     d.whole = int(d.k);
     d.exact = double(d.whole) == d.k && double(int(d.dx)) == d.dx && double(int(d.dy)) == d.dy;
     d.bounds = image->rect();
+    // A widget's painter in the window's backing store may write only inside the widget's part of it
+    // (the system clip, in image pixels); the painter's own clip comes on top.
+    if (const QRegion system = p.paintEngine() ? p.paintEngine()->systemClip() : QRegion();
+        !system.isEmpty()) {
+        if (system.rectCount() != 1) return {};
+        d.bounds &= system.boundingRect();
+    }
     if (p.hasClipping()) {
         const QRegion clip = p.clipRegion();
         if (clip.rectCount() != 1) return {};
