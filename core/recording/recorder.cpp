@@ -229,8 +229,10 @@ void Recorder::giveBack(EventChunk *chunk, bool pastBudget) noexcept
 {
     m_mapped.fetch_sub(1, std::memory_order_relaxed);
     if (pastBudget) m_pastMapped.fetch_sub(1, std::memory_order_relaxed);
-    {
-        std::lock_guard lock(m_reserveMutex);
+    // Only if the reserve is free at once: a worker that took its lock (for a new chunk) and then lost its
+    // core would hold up the window's thread until it ran again, and workers run at SCHED_IDLE, which can
+    // wait long for a core with 64 of them on two. A chunk not kept is released; a worker maps a new one.
+    if (std::unique_lock lock(m_reserveMutex, std::try_to_lock); lock.owns_lock()) {
         if (m_reserve.size() < reserveChunks) {
             m_reserve.push_back(chunk); // reserved up front: never allocates here
             return;
