@@ -117,6 +117,7 @@ private Q_SLOTS:
     void legendIsWhatIsDrawn_data();
     void legendIsWhatIsDrawn();
     void counterSaysWhatWasLost();
+    void counterNumbersStayWhole();
     void semaphoreSaysItIsFull();
     void deadlockIsWrittenOut();
     void overdraftIsWrittenOut();
@@ -171,6 +172,43 @@ void TestLegend::counterSaysWhatWasLost()
         QVERIFY2(said.front().startsWith(
                      QStringLiteral("lost %1 of %2 (").arg(loc.toString(lost), loc.toString(expected))),
                  qPrintable(said.front()));
+    }
+}
+
+void TestLegend::counterNumbersStayWhole()
+{
+    // A counter lane squeezed short (a small window): its label's numbers are drawn whole or not at all,
+    // never cut at the lane's foot (where 6,000,000 read as 6.000.000): no ink on its last row, where a
+    // cut line leaves its glyphs' bodies. Both numbers still fit at 46 pixels.
+    auto r = runScenario(QStringLiteral("counter"),
+                         {QStringLiteral("threads=2"), QStringLiteral("iterations=1000")});
+    const Trace &t = r->trace();
+    const Lane &lane = t.lane(lanesOfKind(t, LaneKind::Counter).front());
+    const TimelinePalette pal = TimelinePalette::light();
+    for (const int height : {30, 40, 46, 50, 53, 54, 60, 80}) {
+        QImage img(200, 120, QImage::Format_RGB32);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        QFont f = p.font();
+        f.setPixelSize(12);
+        p.setFont(f);
+        const TimelineLayout l;
+        const TimelineContext ctx{t, pal, l, {}};
+        const QRect text(4, 10, 190, height);
+        drawerFor(LaneKind::Counter).paintLabel(ctx, p, lane, text);
+        p.end();
+        int below = 0, numbers = 0;
+        for (int y = 0; y < img.height(); ++y)
+            for (int x = 0; x < img.width(); ++x)
+                if (img.pixel(x, y) != qRgb(255, 255, 255)) {
+                    below += y >= text.bottom();
+                    numbers += y >= text.top() + 19;
+                }
+        QVERIFY2(below == 0, qPrintable(QStringLiteral("%1 pixels on or under the last row of a lane %2 high")
+                                            .arg(below)
+                                            .arg(height)));
+        if (height >= 46)
+            QVERIFY2(numbers > 0, qPrintable(QStringLiteral("no numbers in a lane %1 high").arg(height)));
     }
 }
 

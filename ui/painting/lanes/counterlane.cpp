@@ -154,12 +154,22 @@ void CounterLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane
     QFont small = p.font();
     small.setPixelSize(11);
     p.setFont(small);
+    // Each number only where it fits whole (one cut at its foot reads wrong: 6,000,000 as 6.000.000); in
+    // a lane too short for the usual spacing the two lines close up under the name.
+    const int lineHeight = p.fontMetrics().height();
+    int expectedTop = 24, actualTop = 40;
+    if (actualTop + lineHeight > text.height()) {
+        expectedTop = 19;
+        actualTop = expectedTop + lineHeight;
+    }
     p.setPen(ctx.palette.expectedLine);
-    p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("expected ") + formatWhole(last.a));
+    if (expectedTop + lineHeight <= text.height())
+        p.drawText(text.adjusted(0, expectedTop, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+                   QStringLiteral("expected ") + formatWhole(last.a));
     p.setPen(ctx.palette.actualLine.darker(ctx.palette.background.lightness() > 128 ? 130 : 100));
-    p.drawText(text.adjusted(0, 40, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("actual ") + formatWhole(last.b));
+    if (actualTop + lineHeight <= text.height())
+        p.drawText(text.adjusted(0, actualTop, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+                   QStringLiteral("actual ") + formatWhole(last.b));
     if (text.height() >= 68 && !lane.series.empty()) paintScaleLine(ctx, p, lane, text, 56);
     small.setPixelSize(12);
     p.setFont(small);
@@ -262,8 +272,9 @@ void ValueLane::paintLabel(const TimelineContext &ctx, QPainter &p, const Lane &
     small.setPixelSize(11);
     p.setFont(small);
     p.setPen(ctx.palette.valueLine);
-    p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-               QStringLiteral("last ") + formatWhole(lane.series.back().a));
+    if (24 + p.fontMetrics().height() <= text.height()) // whole or not at all, as the counter's numbers
+        p.drawText(text.adjusted(0, 24, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+                   QStringLiteral("last ") + formatWhole(lane.series.back().a));
     if (text.height() >= 52) paintScaleLine(ctx, p, lane, text, 40);
     small.setPixelSize(12);
     p.setFont(small);
