@@ -217,10 +217,13 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
                 text +=
                     QStringLiteral("\nof the writes in the first %1 (the event budget):")
                         .arg(QString::fromStdString(coords::formatDuration(t.budgetReached() - t.start())));
-            text += QStringLiteral("\nwrites right after a wait for a core erased %1;\nthe other writes %2")
-                        .arg(formatWhole(t.erasedAfterCoreWait()),
-                             other < 0 ? QStringLiteral("gave back %1").arg(formatWhole(-other))
-                                       : QStringLiteral("erased %1").arg(formatWhole(other)));
+            // Either side's net may be a giving back: said so, not as "erased −100".
+            const auto net = [](std::int64_t n) {
+                return n < 0 ? QStringLiteral("gave back %1").arg(formatWhole(-n))
+                             : QStringLiteral("erased %1").arg(formatWhole(n));
+            };
+            text += QStringLiteral("\nwrites right after a wait for a core %1;\nthe other writes %2")
+                        .arg(net(t.erasedAfterCoreWait()), net(other));
         }
         out.push_back({QPointF(xEnd - 3, (vs.y(last.a) + vs.y(last.b)) / 2.0), text});
     } else if (xEnd > r.left() && last.a == last.b && last.a > 0 && lane.seriesLow >= 0)
