@@ -9,6 +9,9 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <cmath>
+#include <random>
+
 using namespace raceway;
 
 class TestMarkers : public QObject
@@ -18,7 +21,49 @@ private Q_SLOTS:
     void hoverOnABadgeCountsItsWholeCluster();
     void restoringWritesAreCountedApart();
     void aCalloutNearTheEndStaysRightOfItsPoint();
+    void clustersEqualOneColumnAtATime();
 };
+
+namespace {
+
+// Clusters as found one pixel column at a time, with a plain walk where markerClusters gallops: each
+// column's writes join the last cluster if its glyph would touch that cluster's badge as wide as it would
+// become.
+std::vector<MarkerCluster> clustersColumnByColumn(const coords::Mapping &m, const Lane &lane, int left,
+                                                  int digitWidth)
+{
+    const auto &M = lane.markers;
+    std::vector<MarkerCluster> clusters;
+    const double npp = m.nsPerPixel();
+    std::size_t k = 0;
+    while (k < M.size() && M[k].t < m.start)
+        ++k;
+    while (k < M.size() && M[k].t <= m.end) {
+        const double col = std::floor(double(M[k].t - m.start) / npp);
+        const double x = left + col + 0.5;
+        const std::int64_t colEnd = m.start + std::int64_t((col + 1) * npp);
+        std::size_t k2 = k + 1;
+        while (k2 < M.size() && M[k2].t < colEnd)
+            ++k2;
+        bool anyLost = false;
+        for (std::size_t j = k; j < k2; ++j)
+            anyLost |= M[j].value > 0;
+        const int writes = int(k2 - k);
+        if (!clusters.empty() && x - 4.5 < clusters.back().x - 4.5 +
+                                               markerBadgeWidth(clusters.back().writes + writes, digitWidth) +
+                                               1) {
+            clusters.back().writes += writes;
+            clusters.back().lost |= anyLost;
+            clusters.back().last = k2;
+        } else {
+            clusters.push_back({x, writes, anyLost, k, k2});
+        }
+        k = k2;
+    }
+    return clusters;
+}
+
+} // namespace
 
 void TestMarkers::aCalloutNearTheEndStaysRightOfItsPoint()
 {
@@ -125,6 +170,56 @@ void TestMarkers::restoringWritesAreCountedApart()
                               QLocale().toString(2500)) &&
                  !tip.contains(QRegularExpression(QStringLiteral("[-\u2212][0-9]"))), // no negative count
              qPrintable(tip));
+}
+
+void TestMarkers::clustersEqualOneColumnAtATime()
+{
+    // Bursts dense enough for badges of hundreds and thousands, lone writes, restoring ones among them,
+    // seen whole and through many windows and widths: the same clusters as one column at a time.
+    Trace trace;
+    trace.setRegistry({{QStringLiteral("thread 1"), LaneKind::Thread}}, {});
+    trace.setStart(0);
+    std::vector<Event> ev{{0, 0, 0, EventKind::ThreadStart, 0}};
+    std::mt19937_64 rng(11);
+    std::int64_t t = 1000;
+    for (int i = 0; i < 60'000; ++i) {
+        t += rng() % 8 == 0 ? std::int64_t(rng() % 400'000) : std::int64_t(1 + rng() % 40);
+        if (rng() % 9 == 0) {
+            ev.push_back({t, 0xFFFFFFFFu, 0, EventKind::ArgHigh, 0});
+            ev.push_back({t, std::uint32_t(-3), 0, EventKind::LostUpdate, 0});
+        } else {
+            ev.push_back({t, std::uint32_t(1 + rng() % 5), 0, EventKind::LostUpdate, 0});
+        }
+    }
+    ev.push_back({t + 1000, 0, 0, EventKind::ThreadEnd, 0});
+    trace.ingest(ev.data(), ev.size());
+    trace.commit();
+    trace.setEnd(t + 1000);
+    const Lane &lane = trace.lane(0);
+    const int digitWidth = markerDigitWidth(QFont());
+    int compared = 0, badges = 0;
+    for (int round = 0; round < 300; ++round) {
+        coords::Mapping m;
+        m.start = round == 0 ? 0 : std::int64_t(rng() % std::uint64_t(t));
+        m.end = round == 0 ? t + 1000 : m.start + 1 + std::int64_t(rng() % std::uint64_t(t - m.start + 2000));
+        m.left = 150;
+        m.width = double(200 + rng() % 1800);
+        const int left = 150;
+        const auto got = markerClusters(m, lane, left, digitWidth);
+        const auto want = clustersColumnByColumn(m, lane, left, digitWidth);
+        QCOMPARE(got.size(), want.size());
+        for (std::size_t c = 0; c < got.size(); ++c) {
+            QCOMPARE(got[c].x, want[c].x);
+            QCOMPARE(got[c].writes, want[c].writes);
+            QCOMPARE(got[c].lost, want[c].lost);
+            QCOMPARE(got[c].first, want[c].first);
+            QCOMPARE(got[c].last, want[c].last);
+            badges += got[c].writes >= 100;
+        }
+        compared += int(got.size());
+    }
+    QVERIFY(compared > 1000);
+    QVERIFY(badges > 50);
 }
 
 QTEST_MAIN(TestMarkers)
