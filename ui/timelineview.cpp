@@ -362,7 +362,6 @@ void TimelineView::paintEvent(QPaintEvent *)
         screen.setPen(QPen());
         screen.setBrush(Qt::NoBrush);
         paintFrame(screen);
-        screen.setFont(font());
         m_framePixels = QSize();
     } else {
         if (m_frameDirty || m_framePixels != pixels || m_frame.devicePixelRatio() != dpr) {

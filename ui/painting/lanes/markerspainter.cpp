@@ -44,14 +44,12 @@ QImage glyphImage(const QPolygonF &shape, const QColor &fill, const QPen &pen)
 struct MarkerSprites
 {
     QColor lostFill, outline, restoredFill;
-    QImage lost, restored;
-    ImageStamp lostStamp, restoredStamp; // the same, blended straight in at a fractional or whole scale
+    ImageStamp lost, restored;
     qreal dpr = 0;
     QString fontKey;
     int digitWidth = 0;
     QColor digitInk;
-    std::array<QImage, 10> digits;
-    std::array<ImageStamp, 10> digitStamps;
+    std::array<ImageStamp, 10> digits;
 
     static MarkerSprites &forThisThread()
     {
@@ -66,10 +64,8 @@ struct MarkerSprites
         lostFill = lostColour;
         outline = outlineColour;
         restoredFill = restoredColour;
-        lost = glyphImage(lostGlyph(0, 0), lostFill, QPen(outline, 1));
-        restored = glyphImage(restoredGlyph(0, 10), restoredFill, Qt::NoPen);
-        lostStamp = ImageStamp(lost);
-        restoredStamp = ImageStamp(restored);
+        lost = ImageStamp(glyphImage(lostGlyph(0, 0), lostFill, QPen(outline, 1)));
+        restored = ImageStamp(glyphImage(restoredGlyph(0, 10), restoredFill, Qt::NoPen));
     }
     void digitsFor(qreal scale, const QFont &font, int width, const QColor &ink)
     {
@@ -100,8 +96,7 @@ struct MarkerSprites
             g.setFont(font);
             g.setPen(ink);
             g.drawText(QRect(0, 0, width, 11), Qt::AlignCenter, QString(QChar(u'0' + d)));
-            digits[std::size_t(d)] = img;
-            digitStamps[std::size_t(d)] = ImageStamp(img);
+            digits[std::size_t(d)] = ImageStamp(img);
         }
     }
 };
@@ -216,15 +211,14 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
     MarkerSprites &sprites = MarkerSprites::forThisThread();
     if (p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster) {
         sprites.glyphsFor(ctx.palette.lostMarker, ctx.palette.lostOutline, ctx.palette.restoredMarker);
-        const auto stamp = [&p](ImageStamp &stamper, const QImage &img, QVector<QPointF> at, QPointF corner) {
+        // Each glyph's image with its corner this far up and left of the point.
+        const auto stamp = [&p](ImageStamp &glyph, QVector<QPointF> at, QPointF corner) {
             for (QPointF &pt : at)
                 pt -= corner;
-            if (!stamper.draw(p, at))
-                for (const QPointF &pt : at)
-                    p.drawImage(pt, img);
+            glyph.draw(p, at);
         };
-        stamp(sprites.lostStamp, sprites.lost, lost, QPointF(6, 1));
-        stamp(sprites.restoredStamp, sprites.restored, restored, QPointF(6, 11));
+        stamp(sprites.lost, lost, QPointF(6, 1));
+        stamp(sprites.restored, restored, QPointF(6, 11));
     } else {
         // A vector file puts each glyph where the raster branch's image lands: on a whole pixel, which is
         // half a pixel right of and below the point.
@@ -250,7 +244,6 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
         p.setRenderHint(QPainter::Antialiasing, false);
         const bool raster = p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster;
         if (raster) sprites.digitsFor(ctx.dpr, badgeFont, digitWidth, ctx.palette.lostOutline);
-        const std::array<QImage, 10> &digitImages = sprites.digits;
         // Badges never overlap one another (a write that would touch one joins it), except where the first
         // keeps inside the plot. Apart, every outline and inside is filled first (in two direct fills where
         // those put every edge where QPainter does), then every digit (straight into the image at a scale
@@ -282,7 +275,7 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
                 // digits blitted.
                 p.fillRect(box, ctx.palette.lostOutline);
                 p.fillRect(box.adjusted(1, 1, -1, -1), ctx.palette.lostMarker);
-                digitsOf(b, [&](std::size_t d, QPoint at) { p.drawImage(at, digitImages[d]); });
+                digitsOf(b, [&](std::size_t d, QPoint at) { p.drawImage(at, sprites.digits[d].image()); });
             } else {
                 p.setPen(outline);
                 p.setBrush(ctx.palette.lostMarker);
@@ -309,11 +302,9 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
             std::vector<ImageStamp::Placed> placed;
             for (std::size_t k = from; k < badges.size(); ++k)
                 digitsOf(badges[k], [&](std::size_t d, QPoint at) {
-                    placed.push_back({&sprites.digitStamps[d], at});
+                    placed.push_back({&sprites.digits[d], at});
                 });
-            if (!ImageStamp::drawInOrder(p, placed))
-                for (std::size_t k = from; k < badges.size(); ++k)
-                    digitsOf(badges[k], [&](std::size_t d, QPoint at) { p.drawImage(at, digitImages[d]); });
+            ImageStamp::drawInOrder(p, placed);
         }
     }
     p.restore();

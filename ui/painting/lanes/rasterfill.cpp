@@ -137,12 +137,10 @@ bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &col
     return true;
 }
 
-bool directFillIsExact(const QPainter &p)
+bool directFillIsExact(QPainter &p)
 {
-    const QTransform t = p.deviceTransform();
-    const auto whole = [](double v) { return v == std::floor(v); };
-    return t.type() <= QTransform::TxScale && t.m11() == t.m22() && t.m11() >= 1 && whole(t.m11()) &&
-           whole(t.dx()) && whole(t.dy());
+    const std::optional<DirectTarget> d = directTarget(p, Qt::black);
+    return d && d->exact;
 }
 
 bool fillOpaqueVerticalLines(QPainter &p, const QVector<QLine> &lines, const QColor &colour)
@@ -212,18 +210,27 @@ bool ImageStamp::draw(QPainter &p, const QVector<QPointF> &at)
 bool ImageStamp::drawInOrder(QPainter &p, const std::vector<Placed> &placed)
 {
     const std::optional<DirectTarget> d = directTarget(p, Qt::black);
-    if (!d || d->k == 1 || d->k * 4 != std::floor(d->k * 4) || p.opacity() != 1) return false;
-    for (const Placed &one : placed) { // every image usable and every point on a sixteenth, or nothing drawn
-        const QImage &image = one.stamp->m_image;
-        if (image.isNull() || image.format() != QImage::Format_ARGB32_Premultiplied) return false;
-        // Its size in logical pixels exact in sixteenths too: else where QPainter's rounding of its far
-        // edges lands (a copy pixel for pixel, or one resampled by 0.99) depends on where it is.
-        const double lw = image.width() / image.devicePixelRatio() * 16,
-                     lh = image.height() / image.devicePixelRatio() * 16;
-        if (lw != std::floor(lw) || lh != std::floor(lh)) return false;
-        // (Left of or above the image's corner QPainter rounds a half pixel the other way.)
-        const double x = (one.at.x() * d->k + d->dx) * 16, y = (one.at.y() * d->k + d->dy) * 16;
-        if (x != std::floor(x) || y != std::floor(y) || x < 0 || y < 0) return false;
+    // Every image usable and every point on a sixteenth, or QPainter draws them all.
+    const auto direct = [&] {
+        if (!d || d->k == 1 || d->k * 4 != std::floor(d->k * 4) || p.opacity() != 1) return false;
+        for (const Placed &one : placed) {
+            const QImage &image = one.stamp->m_image;
+            if (image.isNull() || image.format() != QImage::Format_ARGB32_Premultiplied) return false;
+            // Its size in logical pixels exact in sixteenths too: else where QPainter's rounding of its far
+            // edges lands (a copy pixel for pixel, or one resampled by 0.99) depends on where it is.
+            const double lw = image.width() / image.devicePixelRatio() * 16,
+                         lh = image.height() / image.devicePixelRatio() * 16;
+            if (lw != std::floor(lw) || lh != std::floor(lh)) return false;
+            // (Left of or above the image's corner QPainter rounds a half pixel the other way.)
+            const double x = (one.at.x() * d->k + d->dx) * 16, y = (one.at.y() * d->k + d->dy) * 16;
+            if (x != std::floor(x) || y != std::floor(y) || x < 0 || y < 0) return false;
+        }
+        return true;
+    };
+    if (!direct()) {
+        for (const Placed &one : placed)
+            p.drawImage(one.at, one.stamp->m_image);
+        return false;
     }
     for (const Placed &one : placed) {
         ImageStamp &stamp = *one.stamp;

@@ -16,10 +16,11 @@ namespace raceway {
 // will do (a fractional device pixel ratio too: each edge to its nearest image pixel).
 bool fillOpaqueRects(QPainter &p, const QVector<QRect> &rects, const QColor &colour);
 
-// Whether fillOpaqueRects() puts every edge exactly where QPainter::fillRect() does: the painter maps
-// logical pixels to image pixels by a whole-number scale and a whole-number shift. (At a fractional
-// scale each of its edges goes to the nearest image pixel, which may be one from QPainter's.)
-bool directFillIsExact(const QPainter &p);
+// Whether fillOpaqueRects() writes straight in and puts every edge exactly where QPainter::fillRect()
+// does: the painter maps logical pixels to image pixels by a whole-number scale and a whole-number shift.
+// (At a fractional scale each of its edges goes to the nearest image pixel, which may be one from
+// QPainter's.)
+bool directFillIsExact(QPainter &p);
 
 // Vertical lines from (x, y1()) down to (x, y2()), both ends included, each covering the image pixels
 // that QPainter's aliased one-pixel pen (QPen(colour, 1), square caps) covers: at scale 1 the pixel
@@ -54,7 +55,8 @@ public:
     ImageStamp() = default;
     explicit ImageStamp(QImage image);
     bool isNull() const { return m_image.isNull(); }
-    // Draws nothing and returns false where the above does not hold: then QPainter must draw them.
+    const QImage &image() const { return m_image; }
+    // Where the above does not hold, QPainter draws them; true when they were written straight in.
     bool draw(QPainter &p, const QVector<QPointF> &at);
     // Several images, each at its point, in the order given (where they overlap, the later on top).
     struct Placed
