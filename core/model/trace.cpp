@@ -210,15 +210,18 @@ void Trace::summarise(Lane &l)
         }
     l.buckets.push_back(
         {l.times[from], std::uint32_t(std::min<std::int64_t>(share[best], UINT32_MAX)), State(best), obj});
-    if (l.buckets.size() % Lane::bucketSize == 0) summariseCoarse(l);
+    if (l.buckets.size() % Lane::midSize == 0)
+        l.mid.push_back(tallied(l.buckets, l.buckets.size() - Lane::midSize, Lane::midSize));
+    if (l.buckets.size() % Lane::bucketSize == 0)
+        l.coarse.push_back(tallied(l.buckets, l.buckets.size() - Lane::bucketSize, Lane::bucketSize));
 }
 
-void Trace::summariseCoarse(Lane &l)
+Bucket Trace::tallied(const Column<Bucket> &buckets, std::size_t from, std::size_t count)
 {
-    const std::size_t from = l.coarse.size() * Lane::bucketSize, to = from + Lane::bucketSize;
+    const std::size_t to = from + count;
     std::array<std::int64_t, stateCount> votes{};
     for (std::size_t k = from; k < to; ++k)
-        votes[std::size_t(l.buckets[k].dominant)] += std::int64_t(l.buckets[k].dominantNs) + 1;
+        votes[std::size_t(buckets[k].dominant)] += std::int64_t(buckets[k].dominantNs) + 1;
     // As a column: Idle only where every bucket is idle.
     const std::int64_t idle = std::exchange(votes[std::size_t(State::Idle)], -1);
     auto best = std::size_t(std::max_element(votes.begin(), votes.end()) - votes.begin());
@@ -228,13 +231,12 @@ void Trace::summariseCoarse(Lane &l)
     }
     std::uint16_t obj = 0;
     for (std::size_t k = from; k < to; ++k)
-        if (l.buckets[k].dominant == State(best)) {
-            obj = l.buckets[k].obj;
+        if (buckets[k].dominant == State(best)) {
+            obj = buckets[k].obj;
             break;
         }
-    l.coarse.push_back({l.buckets[from].start,
-                        std::uint32_t(std::clamp<std::int64_t>(votes[best], 0, UINT32_MAX)), State(best),
-                        obj});
+    return {buckets[from].start, std::uint32_t(std::clamp<std::int64_t>(votes[best], 0, UINT32_MAX)),
+            State(best), obj};
 }
 
 void Trace::truncate(Lane &l, std::size_t size)
@@ -247,12 +249,14 @@ void Trace::truncate(Lane &l, std::size_t size)
     if (l.buckets.size() > complete) l.buckets.resize(complete);
     if (l.coarse.size() > l.buckets.size() / Lane::bucketSize)
         l.coarse.resize(l.buckets.size() / Lane::bucketSize);
+    if (l.mid.size() > l.buckets.size() / Lane::midSize) l.mid.resize(l.buckets.size() / Lane::midSize);
 }
 
 void Trace::appendLane(Lane lane)
 {
     lane.buckets.clear();
     lane.coarse.clear();
+    lane.mid.clear();
     lane.statesSeen = 0;
     lane.coresSeen = 0;
     lane.seriesLow = lane.seriesHigh = 0;
@@ -325,6 +329,7 @@ void Trace::compact()
         l.series.shrink_to_fit();
         l.buckets.shrink_to_fit();
         l.coarse.shrink_to_fit();
+        l.mid.shrink_to_fit();
     }
 }
 
@@ -361,7 +366,7 @@ std::size_t Trace::bytesStored() const
     for (const Lane &l : m_lanes) {
         bytes += l.times.bytes() + l.states.bytes() + l.objs.bytes() + l.markers.bytes() +
                  l.instants.bytes() + l.series.bytes() + l.buckets.bytes() + l.coarse.bytes() +
-                 l.pastBudget.bytes() + l.pastSeries.bytes() + l.slices.bytesStored();
+                 l.mid.bytes() + l.pastBudget.bytes() + l.pastSeries.bytes() + l.slices.bytesStored();
     }
     for (const QString &text : m_sliceArgs)
         bytes += std::size_t(text.size()) * 2;

@@ -108,6 +108,7 @@ struct SitePoint
 struct Lane
 {
     static constexpr std::size_t bucketSize = 32;
+    static constexpr std::size_t midSize = 4; // buckets a mid bucket stands for
 
     QString name;
     LaneKind kind = LaneKind::Thread;
@@ -135,6 +136,9 @@ struct Lane
     // state, its time plus one) tallied as a pixel column would, so that a column holding hundreds of
     // buckets reads a few of these instead (a 100M-event run zoomed out).
     Column<Bucket> coarse;
+    // Between the two: bucket c stands for buckets [c*4, c*4+4), tallied alike, for a column that holds
+    // a dozen buckets (a 10M-event run zoomed out).
+    Column<Bucket> mid;
     Column<SitePoint> sites; // sorted by time: where in the code its waits and contended holds were
     // Past the event budget: what the lane did from pastBudget.start() on, as shares of its time per bucket
     // (empty where the lane's own events reach the end). Its transitions stop where this begins.
@@ -338,7 +342,8 @@ private:
     void push(std::size_t lane, std::int64_t t, State s, std::uint16_t obj);
     static void truncate(Lane &lane, std::size_t size);
     static void summarise(Lane &lane);
-    static void summariseCoarse(Lane &lane); // the next coarse bucket, from the 32 buckets it stands for
+    // A bucket for buckets [from, from + count): their votes tallied as a pixel column would.
+    static Bucket tallied(const Column<Bucket> &buckets, std::size_t from, std::size_t count);
     int objectLane(std::uint8_t obj) const { return obj < m_objects.size() ? m_objects[obj].lane : -1; }
     LaneKind objectLaneKind(std::uint8_t obj) const // Thread when the object has no lane
     {

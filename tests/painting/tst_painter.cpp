@@ -130,7 +130,8 @@ void TestPainter::denseLanesShowTheDominantState_data()
 {
     QTest::addColumn<int>("cycles");             // 2 transitions each
     QTest::newRow("sampled columns") << 20000;   // ~28 transitions per pixel
-    QTest::newRow("bucket summaries") << 400000; // ~550 per pixel: drawn from bucket summaries
+    QTest::newRow("bucket summaries") << 100000; // ~140 per pixel: drawn from bucket summaries
+    QTest::newRow("mid buckets") << 400000;      // ~550 per pixel: from buckets of 4 buckets
     QTest::newRow("coarse buckets") << 2000000;  // ~2,800 per pixel: from buckets of 32 buckets
 }
 
@@ -181,20 +182,24 @@ void TestPainter::denseLanesShowTheDominantState()
     QCOMPARE(count(img, idles, pal.state(State::Running)), 0);
     for (const State st : {State::Running, State::Waiting, State::Holding, State::Sleeping})
         QCOMPARE(count(img, onlyIdle, pal.state(st)), 0);
-    // Each coarse bucket is its 32 buckets' vote (each bucket's state, its time plus one), Idle only where
-    // every bucket is idle.
+    // Each coarse bucket is its 32 buckets' vote (each bucket's state, its time plus one), and each mid
+    // bucket its 4 buckets', Idle only where every bucket is idle.
     for (const std::uint16_t lane : lanes) {
         const Lane &ln = trace.lane(lane);
-        QCOMPARE(ln.coarse.size(), ln.buckets.size() / Lane::bucketSize);
-        for (std::size_t c = 0; c < ln.coarse.size(); ++c) {
-            std::map<State, std::int64_t> votes;
-            for (std::size_t b = c * Lane::bucketSize; b < (c + 1) * Lane::bucketSize; ++b)
-                if (ln.buckets[b].dominant != State::Idle)
-                    votes[ln.buckets[b].dominant] += std::int64_t(ln.buckets[b].dominantNs) + 1;
-            const auto most = std::max_element(
-                votes.begin(), votes.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
-            QCOMPARE(ln.coarse[c].dominant, most == votes.end() ? State::Idle : most->first);
-            QCOMPARE(ln.coarse[c].start, ln.buckets[c * Lane::bucketSize].start);
+        for (const auto &[level, size] :
+             {std::pair{&ln.coarse, Lane::bucketSize}, {&ln.mid, Lane::midSize}}) {
+            QCOMPARE(level->size(), ln.buckets.size() / size);
+            for (std::size_t c = 0; c < level->size(); ++c) {
+                std::map<State, std::int64_t> votes;
+                for (std::size_t b = c * size; b < (c + 1) * size; ++b)
+                    if (ln.buckets[b].dominant != State::Idle)
+                        votes[ln.buckets[b].dominant] += std::int64_t(ln.buckets[b].dominantNs) + 1;
+                const auto most =
+                    std::max_element(votes.begin(), votes.end(),
+                                     [](const auto &a, const auto &b) { return a.second < b.second; });
+                QCOMPARE((*level)[c].dominant, most == votes.end() ? State::Idle : most->first);
+                QCOMPARE((*level)[c].start, ln.buckets[c * size].start);
+            }
         }
     }
 }

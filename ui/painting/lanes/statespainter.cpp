@@ -160,8 +160,9 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
 
     // Very dense lanes (many buckets per pixel) are drawn from the bucket summaries alone: a linear
     // walk over an array 32 times smaller than the transitions, in which every column's buckets vote
-    // with their dominant state's time; denser still, over the coarse buckets, 32 times smaller again
-    // (then the buckets after the last coarse one). The transitions themselves are touched only past
+    // with their dominant state's time; denser still (two or more of them a column), over the mid
+    // buckets, 4 times smaller, or the coarse ones, 32 times smaller (then the levels below, after the
+    // last bucket of each). The transitions themselves are touched only past
     // the last complete bucket.
     ColumnTally tally;
     const std::ptrdiff_t visible = lane.indexAt(m.end) - std::max<std::ptrdiff_t>(0, lane.indexAt(m.start));
@@ -195,8 +196,11 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
         }
     };
     constexpr double perBucket = Lane::bucketSize;
+    constexpr double perMid = Lane::midSize * perBucket;
     if (double(visible) > double(width) * 2 * perBucket * perBucket && !lane.coarse.empty())
         walk(lane.coarse, T[lane.coarse.size() * Lane::bucketSize * Lane::bucketSize]);
+    if (double(visible) > double(width) * 2 * perMid && !lane.mid.empty())
+        walk(lane.mid, T[lane.mid.size() * Lane::midSize * Lane::bucketSize]);
     if (double(visible) > double(width) * 4 * perBucket && !lane.buckets.empty())
         walk(lane.buckets, T[lane.buckets.size() * Lane::bucketSize]);
     const auto less = [](std::int64_t a, std::int64_t b) { return a < b; };
