@@ -133,6 +133,25 @@ std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &
     auto byTime = [](const Marker &mk, std::int64_t t) { return mk.t < t; };
     auto afterTime = [](std::int64_t t, const Marker &mk) { return t < mk.t; };
     auto k = std::size_t(std::lower_bound(M.begin(), M.end(), m.start, byTime) - M.begin());
+    // The writes of every column left of where the cluster's badge, one write wider, ends join it
+    // whatever they hold (a badge only widens as writes join it): taken in one search, not a column at
+    // a time (a 64-thread run zoomed out holds a hundred writes a column and a badge spans forty).
+    const auto joinReach = [&](MarkerCluster &c) {
+        for (;;) {
+            const double reach = c.x + markerBadgeWidth(c.writes + 1, digitWidth) + 1 - left - 0.5;
+            // Columns below ceil(reach) join: their writes end where that column begins.
+            const std::int64_t reachEnd = m.start + std::int64_t(std::ceil(reach) * npp);
+            if (k >= M.size() || M[k].t >= reachEnd || M[k].t > m.end) return;
+            const auto k2 = std::size_t(gallop(M.begin() + std::ptrdiff_t(k) + 1, M.end(),
+                                               std::min(reachEnd, m.end + 1) - 1, afterTime) -
+                                        M.begin());
+            for (std::size_t j = k; j < k2 && !c.lost; ++j)
+                c.lost = M[j].value > 0;
+            c.writes += int(k2 - k);
+            c.last = k2;
+            k = k2;
+        }
+    };
     // Writes whose glyphs would overlap are one cluster: a single write keeps its triangle, several
     // become one badge with their count, as wide as the count needs; zooming in separates them.
     while (k < M.size() && M[k].t <= m.end) {
@@ -154,11 +173,13 @@ std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &
                 c.lost |= anyLost;
                 c.last = k2;
                 k = k2;
+                joinReach(c);
                 continue;
             }
         }
         clusters.push_back({x, writes, anyLost, k, k2});
         k = k2;
+        joinReach(clusters.back());
     }
     return clusters;
 }
