@@ -121,6 +121,7 @@ private Q_SLOTS:
     void semaphoreSaysItIsFull();
     void deadlockIsWrittenOut();
     void overdraftIsWrittenOut();
+    void calloutsLeaveASmallPlotReadable();
     void startUpIsSkipped();
 };
 
@@ -258,6 +259,43 @@ void TestLegend::overdraftIsWrittenOut()
         const auto [callouts, l] = calloutsOf(r->trace());
         const auto said = textsOf(callouts).filter(QStringLiteral("overdraft: "));
         QCOMPARE(said.size(), metric(*r, "overdrafts") > 0 ? 1 : 0);
+    }
+}
+
+void TestLegend::calloutsLeaveASmallPlotReadable()
+{
+    // The bank with the lock off says what went wrong twice (an overdraft, what the balance lost). In a
+    // wide picture both say it in full; where the plot is small (a small window at a large scale) the
+    // boxes cover at most a fifth of it, in their few words, and at least one still says something.
+    auto r = runScenario(QStringLiteral("bank"), {QStringLiteral("lock=off")});
+    const Trace &t = r->trace();
+    const TimelinePainter painter(t);
+    const TimelineLayout wide = painter.layout(QRect(0, 0, 1600, painter.preferredHeight(1600)));
+    QVERIFY(painter.callouts(wide).size() >= 2);
+    for (const QRect &box : painter.calloutBoxes(wide))
+        QVERIFY(!box.isNull());
+    for (const QSize size : {QSize(420, 260), QSize(520, 300), QSize(640, 380)}) {
+        const TimelineLayout l = painter.layout(QRect(QPoint(0, 0), size));
+        const std::vector<QRect> boxes = painter.calloutBoxes(l);
+        QCOMPARE(boxes.size(), painter.callouts(l).size());
+        double area = 0;
+        int shown = 0;
+        for (const QRect &box : boxes) {
+            if (box.isNull()) continue;
+            ++shown;
+            area += double(box.width()) * double(box.height());
+            QVERIFY2(l.plot.contains(box),
+                     qPrintable(QStringLiteral("%1x%2").arg(size.width()).arg(size.height())));
+        }
+        QVERIFY(shown >= 1);
+        const QRect plot = l.plot.adjusted(2, 2, -2, -2);
+        QVERIFY2(shown == 1 || area <= double(plot.width()) * double(plot.height()) / 5,
+                 qPrintable(QStringLiteral("%1x%2: %3 boxes cover %4 of %5 px")
+                                .arg(size.width())
+                                .arg(size.height())
+                                .arg(shown)
+                                .arg(area)
+                                .arg(plot.width() * plot.height())));
     }
 }
 

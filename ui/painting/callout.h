@@ -12,6 +12,9 @@ struct Callout
 {
     QPointF at; // the point it is about, in the layout's coordinates
     QString text;
+    // What it says where the plot has little room for boxes (a small window): the fact in a few words.
+    // Empty: the text's first line.
+    QString brief = {};
 };
 
 } // namespace raceway

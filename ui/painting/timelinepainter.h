@@ -93,7 +93,8 @@ public:
     TimelineHit hitTest(const TimelineLayout &layout, const QPoint &pos) const;
     // The key facts written on the picture, each beside the point it is about (lanedrawer.h).
     std::vector<Callout> callouts(const TimelineLayout &layout) const;
-    // Where each callout's box goes (in the same order): beside its point, clear of the boxes before it.
+    // Where each callout's box goes (in the same order): beside its point, clear of the boxes before it;
+    // an empty rectangle for one left out (a small plot has room for fewer).
     std::vector<QRect> calloutBoxes(const TimelineLayout &layout) const;
     // Tooltip text, empty when nothing is there.
     QString describe(const TimelineLayout &layout, const TimelineHit &hit) const;
@@ -111,8 +112,15 @@ private:
     void paintCriticalPath(QPainter &p, const TimelineContext &ctx) const;
     void paintLeadIn(QPainter &p, const TimelineLayout &l, const coords::Mapping &m) const;
     std::vector<Callout> callouts(const TimelineContext &ctx) const;
-    std::vector<QRect> calloutBoxes(const TimelineLayout &layout, const std::vector<Callout> &callouts,
-                                    const QFont &base) const;
+    // Each callout's box and the text written in it (its first line only where the whole texts would
+    // cover too much of the plot; no box at all for those that still do not fit).
+    struct PlacedCallout
+    {
+        QRect box;
+        QString text;
+    };
+    std::vector<PlacedCallout> placeCallouts(const TimelineLayout &layout,
+                                             const std::vector<Callout> &callouts, const QFont &base) const;
     void paintChart(QPainter &p, const QRect &r) const;
     int chartHeight() const;
     // The task groups drawn as one lane each: not expanded, of the lanes shown (taskgroups.h).

@@ -49,29 +49,31 @@ static QFont calloutFont(const QFont &base)
 
 std::vector<QRect> TimelinePainter::calloutBoxes(const TimelineLayout &l) const
 {
-    return calloutBoxes(l, callouts(l), QFont());
+    std::vector<QRect> boxes;
+    for (const PlacedCallout &placed : placeCallouts(l, callouts(l), QFont()))
+        boxes.push_back(placed.box);
+    return boxes;
 }
 
-std::vector<QRect> TimelinePainter::calloutBoxes(const TimelineLayout &l,
-                                                 const std::vector<Callout> &callouts,
-                                                 const QFont &base) const
+std::vector<TimelinePainter::PlacedCallout>
+TimelinePainter::placeCallouts(const TimelineLayout &l, const std::vector<Callout> &callouts,
+                               const QFont &base) const
 {
     const QFontMetrics fm(calloutFont(base));
     const QRect plot = l.plot.adjusted(2, 2, -2, -2);
-    std::vector<QRect> placed;
     // A long fact (a deadlock's cycle) wraps onto lines no wider than about half the plot, so that it
     // fits beside its point whole instead of being cut.
     const int widest = std::max(120, std::min(460, plot.width() / 2));
-    for (const Callout &c : callouts) {
-        QRect textRect =
-            fm.boundingRect(QRect(0, 0, widest, 10'000), Qt::TextWordWrap | Qt::AlignLeft, c.text);
+    std::vector<PlacedCallout> placed;
+    const auto place = [&](const Callout &c, const QString &text) {
+        QRect textRect = fm.boundingRect(QRect(0, 0, widest, 10'000), Qt::TextWordWrap | Qt::AlignLeft, text);
         int w = textRect.width() + 12, h = textRect.height() + 4;
         // Right of the point (what it is about lies before it: a step that blocked the loop ends there),
         // on narrower lines where the plot ends sooner; left of it only where there is no room at all.
         int x = int(c.at.x()) + 10;
         if (const int room = plot.right() - x; x + w > plot.right() && room >= 150) {
             textRect =
-                fm.boundingRect(QRect(0, 0, room - 12, 10'000), Qt::TextWordWrap | Qt::AlignLeft, c.text);
+                fm.boundingRect(QRect(0, 0, room - 12, 10'000), Qt::TextWordWrap | Qt::AlignLeft, text);
             w = textRect.width() + 12;
             h = textRect.height() + 4;
         }
@@ -80,14 +82,33 @@ std::vector<QRect> TimelinePainter::calloutBoxes(const TimelineLayout &l,
         int y = std::clamp(int(c.at.y()) - h / 2, plot.top(), std::max(plot.top(), plot.bottom() - h));
         QRect box(x, y, w, h);
         for (int tries = 0; tries < 8; ++tries) { // step clear of the boxes placed before
-            const auto hit = std::find_if(placed.begin(), placed.end(), [&](const QRect &b) {
-                return b.adjusted(-2, -2, 2, 2).intersects(box);
+            const auto hit = std::find_if(placed.begin(), placed.end(), [&](const PlacedCallout &b) {
+                return !b.box.isNull() && b.box.adjusted(-2, -2, 2, 2).intersects(box);
             });
             if (hit == placed.end()) break;
-            box.moveTop(hit->bottom() + 4 + h > plot.bottom() ? hit->top() - 4 - h : hit->bottom() + 4);
+            box.moveTop(hit->box.bottom() + 4 + h > plot.bottom() ? hit->box.top() - 4 - h
+                                                                  : hit->box.bottom() + 4);
         }
-        placed.push_back(box);
-    }
+        placed.push_back({box, text});
+    };
+    // The boxes may cover a fifth of the plot: past that (a small window, most of all at a large scale)
+    // each says only the fact itself (its brief, or its first line: "lost 917,500 of 917,700"), and those
+    // that still do not fit, last first, are left out: the lanes under them are what the picture is of.
+    const double room = double(plot.width()) * double(plot.height()) / 5;
+    const auto covered = [&] {
+        double area = 0;
+        for (const PlacedCallout &b : placed)
+            area += double(b.box.width()) * double(b.box.height());
+        return area;
+    };
+    for (const Callout &c : callouts)
+        place(c, c.text);
+    if (covered() <= room) return placed;
+    placed.clear();
+    for (const Callout &c : callouts)
+        place(c, c.brief.isEmpty() ? c.text.section(QLatin1Char('\n'), 0, 0) : c.brief);
+    for (std::size_t i = placed.size(); i > 1 && covered() > room; --i)
+        placed[i - 1] = {};
     return placed;
 }
 
@@ -95,12 +116,13 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
 {
     const std::vector<Callout> callouts = this->callouts(ctx);
     if (callouts.empty()) return;
-    const std::vector<QRect> boxes = calloutBoxes(ctx.layout, callouts, p.font());
+    const std::vector<PlacedCallout> placed = placeCallouts(ctx.layout, callouts, p.font());
     p.save();
     p.setFont(calloutFont(p.font()));
     for (std::size_t i = 0; i < callouts.size(); ++i) {
         const Callout &c = callouts[i];
-        const QRect &box = boxes[i];
+        const QRect &box = placed[i].box;
+        if (box.isNull()) continue;
         p.setRenderHint(QPainter::Antialiasing, true);
         const QPointF edge(std::clamp(c.at.x(), double(box.left()), double(box.right())),
                            std::clamp(c.at.y(), double(box.top()), double(box.bottom())));
@@ -115,7 +137,8 @@ void TimelinePainter::paintCallouts(QPainter &p, const TimelineContext &ctx) con
         p.setPen(QPen(m_palette.mutedText, 1));
         p.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
         p.setPen(m_palette.text);
-        p.drawText(box.adjusted(6, 2, -6, -2), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignVCenter, c.text);
+        p.drawText(box.adjusted(6, 2, -6, -2), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignVCenter,
+                   placed[i].text);
     }
     p.restore();
 }

@@ -205,7 +205,7 @@ void CounterLane::callouts(const TimelineContext &ctx, std::size_t index, const 
     const double xEnd = std::min(double(r.right()), m.toX(std::max(last.t, ctx.trace.end())));
     if (xEnd > r.left() && last.a > last.b && last.a > 0) {
         QString text =
-            QStringLiteral("lost %1 of %2 (%3 %)")
+            QStringLiteral("lost %1 of %2 (%3\u00a0%)") // (a line may break before the share, not in it)
                 .arg(formatWhole(last.a - last.b), formatWhole(last.a), percentOf(last.a - last.b, last.a));
         // Where threads were drawn waiting for a core, and the window reaches the run's end: how much of
         // it the writes right after such a wait erased (the others' net may be a giving back).

@@ -212,7 +212,8 @@ void instantCallouts(const TimelineContext &ctx, std::size_t index, const QRect 
     if (const Instant *in = firstInWindow(lane, m, MarkKind::Overdraft); in && !said(overdraft))
         out.push_back({QPointF(m.toX(in->t), middle),
                        overdraft + QStringLiteral("a withdrawal of %1 took the balance below zero")
-                                       .arg(QLocale().toString(qlonglong(in->value)))});
+                                       .arg(QLocale().toString(qlonglong(in->value))),
+                       QStringLiteral("overdraft: below zero")});
     // The first step in the window that held the event loop, once for all lanes: the asyncio mistake,
     // in words, where the step ended.
     const QString blocked = QStringLiteral("blocked the event loop");
@@ -222,7 +223,8 @@ void instantCallouts(const TimelineContext &ctx, std::size_t index, const QRect 
             {QPointF(m.toX(in->t), middle),
              QStringLiteral("%1 %2 for %3%4: no other task ran")
                  .arg(lane.name, blocked, formatDurationNs(in->value * 1000),
-                      place ? QStringLiteral(" (%1)").arg(ctx.trace.siteName(place->site)) : QString())});
+                      place ? QStringLiteral(" (%1)").arg(ctx.trace.siteName(place->site)) : QString()),
+             QStringLiteral("%1 for %2").arg(blocked, formatDurationNs(in->value * 1000))});
     }
     // The first deadlock in the window, beside the cycle's line (drawn a few pixels right of the mark).
     if (const Instant *in = firstInWindow(lane, m, MarkKind::Deadlock)) {
