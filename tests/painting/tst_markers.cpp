@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <climits>
 #include <cmath>
 #include <random>
 
@@ -113,8 +114,8 @@ void TestMarkers::hoverOnABadgeCountsItsWholeCluster()
     TimelinePainter painter(trace);
     const TimelineLayout l = painter.layout(QRect(0, 0, 1000, painter.preferredHeight(1000)));
     const QRect lane = l.lanes[0];
-    const auto clusters =
-        markerClusters(painter.mapping(l), trace.lane(0), lane.left(), markerDigitWidth(QFont()));
+    const auto clusters = markerClusters(painter.mapping(l), trace.lane(0), lane.left(), lane.right(),
+                                         markerDigitWidth(QFont()));
     QCOMPARE(clusters.size(), 2u);
     QCOMPARE(clusters[0].writes, 40);
     const double width = markerBadgeWidth(40, markerDigitWidth(QFont()));
@@ -156,8 +157,8 @@ void TestMarkers::restoringWritesAreCountedApart()
     QCOMPARE(trace.lane(0).markers.size(), 10u);
     TimelinePainter painter(trace);
     const TimelineLayout l = painter.layout(QRect(0, 0, 1000, painter.preferredHeight(1000)));
-    const auto clusters =
-        markerClusters(painter.mapping(l), trace.lane(0), l.lanes[0].left(), markerDigitWidth(QFont()));
+    const auto clusters = markerClusters(painter.mapping(l), trace.lane(0), l.lanes[0].left(),
+                                         l.lanes[0].right(), markerDigitWidth(QFont()));
     QCOMPARE(clusters.size(), 1u);
     const TimelineHit hit = painter.hitTest(l, QPoint(int(clusters[0].x), l.lanes[0].top() + 4));
     QCOMPARE(hit.markers, 10);
@@ -197,7 +198,7 @@ void TestMarkers::clustersEqualOneColumnAtATime()
     trace.setEnd(t + 1000);
     const Lane &lane = trace.lane(0);
     const int digitWidth = markerDigitWidth(QFont());
-    int compared = 0, badges = 0;
+    int compared = 0, badges = 0, edgeMoves = 0, edgeJoins = 0;
     for (int round = 0; round < 300; ++round) {
         coords::Mapping m;
         m.start = round == 0 ? 0 : std::int64_t(rng() % std::uint64_t(t));
@@ -205,7 +206,7 @@ void TestMarkers::clustersEqualOneColumnAtATime()
         m.left = 150;
         m.width = double(200 + rng() % 1800);
         const int left = 150;
-        const auto got = markerClusters(m, lane, left, digitWidth);
+        const auto got = markerClusters(m, lane, left, INT_MAX / 2, digitWidth); // no right end in sight
         const auto want = clustersColumnByColumn(m, lane, left, digitWidth);
         QCOMPARE(got.size(), want.size());
         for (std::size_t c = 0; c < got.size(); ++c) {
@@ -217,9 +218,37 @@ void TestMarkers::clustersEqualOneColumnAtATime()
             badges += got[c].writes >= 100;
         }
         compared += int(got.size());
+        // Up to the plot's right end: every write still counted once, every badge whole inside the plot and
+        // clear of the one before.
+        const int right = left + int(m.width) - 1;
+        const auto ended = markerClusters(m, lane, left, right, digitWidth);
+        int writes = 0, wanted = 0;
+        double end = -1e9;
+        for (const MarkerCluster &c : ended) {
+            writes += c.writes;
+            if (c.writes < 2) {
+                end = c.x + 4.5;
+                continue;
+            }
+            const double width = markerBadgeWidth(c.writes, digitWidth);
+            QVERIFY2(c.left + width <= right + 1 || ended.size() == 1,
+                     qPrintable(QStringLiteral("round %1: a badge of %2 from %3 past %4")
+                                    .arg(round)
+                                    .arg(c.writes)
+                                    .arg(c.left)
+                                    .arg(right)));
+            QVERIFY(c.left >= end + 1 || &c == &ended.front());
+            end = c.left + width;
+            edgeMoves += c.left != c.x - 4.5;
+        }
+        for (const MarkerCluster &c : want)
+            wanted += c.writes;
+        QCOMPARE(writes, wanted);
+        edgeJoins += ended.size() < want.size();
     }
     QVERIFY(compared > 1000);
     QVERIFY(badges > 50);
+    QVERIFY(edgeMoves > 0 && edgeJoins > 0); // both happened
 }
 
 QTEST_MAIN(TestMarkers)

@@ -59,8 +59,9 @@ TimelineHit TimelinePainter::hitTest(const TimelineLayout &l, const QPoint &pos)
     const QRect &laneRect = l.lanes[std::size_t(hit.lane)];
     if (!lane.markers.empty() && laneRect.height() >= 8) {
         const int digitWidth = markerDigitWidth(QFont());
-        for (const MarkerCluster &c : markerClusters(m, lane, laneRect.left(), digitWidth)) {
-            const double left = c.x - 4.5, right = left + markerBadgeWidth(c.writes, digitWidth);
+        for (const MarkerCluster &c :
+             markerClusters(m, lane, laneRect.left(), laneRect.right(), digitWidth)) {
+            const double left = c.left, right = left + markerBadgeWidth(c.writes, digitWidth);
             if (c.writes < 2 || pos.x() < left - 1 || pos.x() > right + 1 || pos.y() > laneRect.top() + 12)
                 continue;
             for (std::size_t k = c.first; k < c.last; ++k) {

@@ -124,7 +124,7 @@ int markerDigitWidth(const QFont &base)
     return QFontMetrics(markerBadgeFont(base)).horizontalAdvance(QLatin1Char('0')); // digits share one width
 }
 
-std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &lane, int left,
+std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &lane, int left, int right,
                                           int digitWidth)
 {
     const auto &M = lane.markers;
@@ -181,6 +181,30 @@ std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &
         k = k2;
         joinReach(clusters.back());
     }
+    // At the plot's right end a badge keeps its count whole (a live run's newest writes are there): moved
+    // left to end at the edge where that clears the badge or glyph before it, else joined to that one,
+    // and again while the joined badge reaches past.
+    const double edge = right + 1.0;
+    while (!clusters.empty()) {
+        MarkerCluster &c = clusters.back();
+        const double width = markerBadgeWidth(c.writes, digitWidth);
+        if (c.writes < 2 || c.left + width <= edge) break;
+        if (clusters.size() == 1) {
+            c.left = edge - width;
+            break;
+        }
+        MarkerCluster &before = clusters[clusters.size() - 2];
+        const double beforeEnd =
+            before.writes < 2 ? before.x + 4.5 : before.left + markerBadgeWidth(before.writes, digitWidth);
+        if (edge - width >= beforeEnd + 1) {
+            c.left = edge - width;
+            break;
+        }
+        before.writes += c.writes;
+        before.lost |= c.lost;
+        before.last = c.last;
+        clusters.pop_back();
+    }
     return clusters;
 }
 
@@ -191,7 +215,7 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
     const QFont badgeFont = markerBadgeFont(p.font());
     const int digitWidth = markerDigitWidth(p.font());
     const auto badgeWidth = [&](int writes) { return markerBadgeWidth(writes, digitWidth); };
-    const std::vector<MarkerCluster> clusters = markerClusters(m, lane, r.left(), digitWidth);
+    const std::vector<MarkerCluster> clusters = markerClusters(m, lane, r.left(), r.right(), digitWidth);
     QVector<QPointF> lost, restored;
     QVector<QLine> ticks;
     std::vector<MarkerCluster> badges;
@@ -271,7 +295,7 @@ void paintMarkers(const TimelineContext &ctx, QPainter &p, const Lane &lane, con
         // other than 1).
         // At the lane's start a badge keeps inside the plot, whole, instead of under the label column.
         const auto boxOf = [&](const MarkerCluster &b) {
-            return QRect(std::max(r.left(), int(b.x) - 4), r.top(), int(badgeWidth(b.writes)), 11);
+            return QRect(std::max(r.left(), int(b.left)), r.top(), int(badgeWidth(b.writes)), 11);
         };
         const auto digitsOf = [&](const MarkerCluster &b, auto &&each) {
             const QRect box = boxOf(b);

@@ -24,8 +24,12 @@ struct MarkerCluster
     int writes;
     bool lost;
     std::size_t first, last;
+    double left = x - 4.5; // where its badge begins: left of the plot's right end by its width at most
 };
-std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &lane, int left,
+// The clusters of the lane's writes drawn in pixel columns from `left` on, their badges whole up to
+// column `right`: there the last one moves left to end at it where that clears the one before, or else
+// joins that one.
+std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &lane, int left, int right,
                                           int digitWidth);
 double markerBadgeWidth(int writes, int digitWidth);
 QFont markerBadgeFont(const QFont &base); // the badges' count font, from the font painting starts with
