@@ -184,22 +184,18 @@ std::vector<MarkerCluster> markerClusters(const coords::Mapping &m, const Lane &
     // At the plot's right end a badge keeps its count whole (a live run's newest writes are there): moved
     // left to end at the edge where that clears the badge or glyph before it, else joined to that one,
     // and again while the joined badge reaches past.
+    const auto endOf = [digitWidth](const MarkerCluster &c) { // of its badge, or of a lone write's glyph
+        return c.writes < 2 ? c.x + 4.5 : c.left + markerBadgeWidth(c.writes, digitWidth);
+    };
     const double edge = right + 1.0;
-    while (!clusters.empty()) {
+    while (!clusters.empty() && clusters.back().writes >= 2 && endOf(clusters.back()) > edge) {
         MarkerCluster &c = clusters.back();
-        const double width = markerBadgeWidth(c.writes, digitWidth);
-        if (c.writes < 2 || c.left + width <= edge) break;
-        if (clusters.size() == 1) {
-            c.left = edge - width;
+        const double moved = edge - markerBadgeWidth(c.writes, digitWidth);
+        if (clusters.size() == 1 || moved >= endOf(clusters[clusters.size() - 2]) + 1) {
+            c.left = moved;
             break;
         }
         MarkerCluster &before = clusters[clusters.size() - 2];
-        const double beforeEnd =
-            before.writes < 2 ? before.x + 4.5 : before.left + markerBadgeWidth(before.writes, digitWidth);
-        if (edge - width >= beforeEnd + 1) {
-            c.left = edge - width;
-            break;
-        }
         before.writes += c.writes;
         before.lost |= c.lost;
         before.last = c.last;

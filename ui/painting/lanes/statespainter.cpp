@@ -162,8 +162,7 @@ void paintStates(const TimelineContext &ctx, QPainter &p, const Lane &lane, cons
     // walk over an array 32 times smaller than the transitions, in which every column's buckets vote
     // with their dominant state's time; denser still (two or more of them a column), over the mid
     // buckets, 4 times smaller, or the coarse ones, 32 times smaller (then the levels below, after the
-    // last bucket of each). The transitions themselves are touched only past
-    // the last complete bucket.
+    // last bucket of each). The transitions themselves are touched only past the last complete bucket.
     ColumnTally tally;
     const std::ptrdiff_t visible = lane.indexAt(m.end) - std::max<std::ptrdiff_t>(0, lane.indexAt(m.start));
     // Columns from x on while they end by `end`, each from the buckets of `Bk` that start in it.
