@@ -44,6 +44,11 @@ public:
         }
         addToNewBucket(t, a, b);
     }
+    // Where the last bucket ends (every reading before it, from end() on, lands in it).
+    std::int64_t lastBucketEnd() const
+    {
+        return m_buckets.empty() ? INT64_MIN : bucketStart(m_buckets.size() - 1) + width();
+    }
     // The last values held until t.
     void extendTo(std::int64_t t);
     // Every value from start() on changed by da and db (a change from before it, read late).

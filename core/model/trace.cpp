@@ -312,6 +312,12 @@ void Trace::compact()
     m_pastPoints.shrink_to_fit();
     m_pastTransitions.clear();
     m_pastTransitions.shrink_to_fit();
+    m_pastQueues.clear();
+    m_pastQueues.shrink_to_fit();
+    m_takenWords = {};
+    m_pastHolds.clear();
+    m_pastHolds.shrink_to_fit();
+    m_heldScratch = {};
     m_summarising.shrink_to_fit();
     m_permitHandoffs = matchPermits(*this);
     m_sources.clear();

@@ -442,6 +442,25 @@ private:
         return pendingFor(m_pastBudget ? m_pastTransitions : m_pendingTransitions, lane);
     }
     void commitPastTransitions(std::int64_t upTo);
+    // Past the budget a lock (a lane of kind Lock: one holder at a time) is held for the time its holds
+    // cover, however they arrive: each thread's changes come in its own order, paired into holds, and no
+    // list of changes is put in time order (that was most of what summarising a lock-heavy run cost).
+    struct PastHolds
+    {
+        struct Open
+        {
+            std::int64_t from = 0;
+            std::int64_t last = INT64_MIN; // the holder's latest change taken (older ones were read late)
+            std::uint32_t depth = 0;       // acquisitions not yet released (0: not held by this holder)
+        };
+        std::vector<Open> byHolder;                               // indexed by the holder's lane
+        std::vector<std::pair<std::int64_t, std::int64_t>> ended; // holds reaching past `to`
+        std::int64_t to = 0;                                      // the summary says where it was up to here
+        std::int64_t latest = INT64_MIN;                          // the latest change taken
+    };
+    std::vector<PastHolds> m_pastHolds; // indexed by lane
+    std::vector<std::int64_t> m_heldScratch;
+    void commitPastHolds(std::size_t laneIndex, std::int64_t upTo);
     // At one instant a release comes before the next acquisition.
     static bool releaseFirst(const PendingTransition &x, const PendingTransition &y)
     {
@@ -450,6 +469,22 @@ private:
     }
     // Past the budget a value lane's changes wait apart, for commitPastBudget().
     std::vector<PendingList<PendingPoint>> m_pastPoints;
+    // A lock's queue past the budget (a lane of kind Lock), as words: the time shifted left by one, and
+    // below it 1 for a thread that joins the queue, 0 for one that leaves it (at one instant, leaving
+    // comes first: the queue is never drawn longer than it was). Half the size of a point, sorted as
+    // numbers.
+    std::vector<std::vector<std::uint64_t>> m_pastQueues; // indexed by lane
+    std::vector<std::uint64_t> m_takenWords;
+    void queuePast(std::size_t lane, std::int64_t t, bool joins)
+    {
+        if (t < 0 || t > (INT64_MAX >> 1)) {
+            pendingPoints(lane).push_back({t, joins ? 1 : -1, 0});
+            return;
+        }
+        if (lane >= m_pastQueues.size()) m_pastQueues.resize(lane + 1);
+        m_pastQueues[lane].push_back((std::uint64_t(t) << 1) | std::uint64_t(joins));
+    }
+    void commitPastQueues(std::int64_t upTo);
     PendingList<PendingPoint> &pendingPoints(std::size_t lane)
     {
         if (!m_pastBudget) return pendingFor(m_pendingPoints, lane);

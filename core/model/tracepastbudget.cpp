@@ -113,26 +113,47 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
         o1 = obj;
         seen |= 1u << unsigned(state);
     };
+    // The object an event names, looked up when it differs from the last one's (what readsAsLock() asks
+    // and where the change goes: most of a run's lock events name one lock).
+    int obj = -1, l = -1;
+    LaneKind kind = LaneKind::Thread;
     std::size_t k = from;
     for (; k < to && !src.hasArgHigh; ++k) {
         const Event &e = events[k];
-        if (!readsAsLock(e)) break;
+        if (e.kind != EventKind::LostUpdate) {
+            if (e.kind != EventKind::LockRequested && e.kind != EventKind::LockAcquired &&
+                e.kind != EventKind::LockReleased)
+                break;
+            if (e.obj != obj) {
+                obj = e.obj;
+                l = objectLane(e.obj);
+                kind = objectLaneKind(e.obj);
+            }
+            if (kind == LaneKind::Gil) break; // (one with a lane: without, its kind is Thread)
+        }
         latest = std::max(latest, e.t);
-        const int l = objectLane(e.obj);
         switch (e.kind) {
         case EventKind::LockRequested:
             transition(e.t, State::Waiting, e.obj);
-            if (l >= 0) pendingPoints(std::size_t(l)).push_back({e.t, 1, 0});
+            if (l < 0) break;
+            if (kind == LaneKind::Lock)
+                queuePast(std::size_t(l), e.t, true);
+            else
+                pendingPoints(std::size_t(l)).push_back({e.t, 1, 0});
             break;
         case EventKind::LockAcquired: {
             const bool waited = s1 == State::Waiting || s1 == State::WaitingGil;
             transition(e.t, State::Holding, e.obj);
             if (l < 0) break;
-            if (objectLaneKind(e.obj) == LaneKind::Semaphore)
+            if (kind == LaneKind::Semaphore)
                 pendingPoints(std::size_t(l)).push_back({e.t, waited ? -1 : 0, 1});
             else {
                 pendingTransitions(std::size_t(l)).push_back({e.t, State::Held, std::uint16_t(lane)});
-                if (waited) pendingPoints(std::size_t(l)).push_back({e.t, -1, 0});
+                if (!waited) break;
+                if (kind == LaneKind::Lock)
+                    queuePast(std::size_t(l), e.t, false);
+                else
+                    pendingPoints(std::size_t(l)).push_back({e.t, -1, 0});
             }
             break;
         }
@@ -140,7 +161,7 @@ void Trace::ingestPastBudget(const Event *events, std::size_t count)
             transition(e.t, State::Running, src.lastCpu);
             cores |= 1u << (src.lastCpu % 32);
             if (l < 0) break;
-            if (objectLaneKind(e.obj) == LaneKind::Semaphore)
+            if (kind == LaneKind::Semaphore)
                 pendingPoints(std::size_t(l)).push_back({e.t, 0, -1});
             else
                 pendingTransitions(std::size_t(l)).push_back({e.t, State::Free, std::uint16_t(lane)});
@@ -227,6 +248,10 @@ void Trace::commitPastTransitions(std::int64_t upTo)
 {
     for (std::size_t laneIndex = 0; laneIndex < m_pastTransitions.size(); ++laneIndex) {
         auto &list = m_pastTransitions[laneIndex];
+        if (laneIndex < m_lanes.size() && m_lanes[laneIndex].kind == LaneKind::Lock) {
+            commitPastHolds(laneIndex, upTo);
+            continue;
+        }
         if (list.items.empty()) continue;
         const auto order = [](const auto &x, const auto &y) { return releaseFirst(x, y); }; // inlined
         auto &pending = m_takenTransitions;
@@ -265,9 +290,184 @@ void Trace::commitPastTransitions(std::int64_t upTo)
     }
 }
 
+[[gnu::flatten]] void Trace::commitPastHolds(std::size_t laneIndex, std::int64_t upTo)
+{
+    auto &items = m_pastTransitions[laneIndex].items;
+    Lane &lane = m_lanes[laneIndex];
+    StateSummary &sum = lane.pastBudget;
+    if (laneIndex >= m_pastHolds.size()) m_pastHolds.resize(laneIndex + 1);
+    PastHolds &h = m_pastHolds[laneIndex];
+    // A holder's changes pair up into holds (a lock taken again by its holder is held until the last
+    // release); a change older than its holder's last one taken was read late, after what followed it.
+    const auto take = [&h](std::int64_t t, State state, std::uint16_t holder) {
+        if (holder >= h.byHolder.size()) h.byHolder.resize(std::size_t(holder) + 1);
+        PastHolds::Open &o = h.byHolder[holder];
+        if (t < o.last) return;
+        o.last = t;
+        h.latest = std::max(h.latest, t);
+        if (state == State::Held) {
+            if (o.depth++ == 0) o.from = t;
+        } else if (o.depth != 0 && --o.depth == 0 && t > o.from)
+            h.ended.push_back({o.from, t});
+    };
+    if (!sum.started()) {
+        if (items.empty()) return;
+        // From its first change past the budget: until then the lane's last recorded state holds (a hold
+        // open then goes on). Changes recorded after it (by threads that reached the budget later) count.
+        std::int64_t from = INT64_MAX;
+        for (const PendingTransition &p : items)
+            from = std::min(from, p.t);
+        sum.begin(0, from);
+        h = PastHolds();
+        h.to = sum.start();
+        const auto k =
+            std::size_t(std::upper_bound(lane.times.begin(), lane.times.end(), from) - lane.times.begin());
+        if (k != 0 && lane.states[k - 1] == State::Held)
+            take(lane.times[k - 1], State::Held, lane.objs[k - 1]);
+        for (std::size_t i = k; i < lane.times.size(); ++i)
+            take(lane.times[i], lane.states[i], lane.objs[i]);
+    }
+    for (const PendingTransition &p : items)
+        take(p.t, p.state, p.obj);
+    items.clear();
+    // Up to the watermark (every change before it has been read), or to the last change: after it, what
+    // the lock is then goes on (the summary's open state).
+    const std::int64_t to = std::min(upTo, h.latest);
+    if (to <= h.to) return;
+    // In each bucket of [h.to, to), the time its holds cover, the rest free. (Holds never overlap where
+    // Raceway times them: a release is timed while held, an acquisition once taken. A damaged stream's
+    // that do count each, up to the bucket's length.) On the grid the summary will have once it reaches
+    // `to` (it widens its buckets to stay within its cap), so that a stretch of any length takes that many.
+    int shift = sum.widthShift();
+    const std::int64_t begins = sum.size() != 0 ? sum.bucketStart(0) : h.to;
+    while (shift < 62 && ((to - 1) >> shift) - (begins >> shift) >= std::int64_t(StateSummary::cap))
+        ++shift;
+    const std::int64_t first = h.to >> shift, last = (to - 1) >> shift;
+    const auto cellEnd = [shift](std::int64_t index) {
+        return index >= (INT64_MAX >> shift) ? INT64_MAX : (index + 1) << shift;
+    };
+    auto &held = m_heldScratch;
+    held.assign(std::size_t(last - first + 1), 0);
+    const auto cover = [&](std::int64_t a, std::int64_t b) {
+        a = std::max(a, h.to);
+        b = std::min(b, to);
+        while (a < b) {
+            const std::int64_t index = a >> shift;
+            const std::int64_t end = std::min(b, cellEnd(index));
+            held[std::size_t(index - first)] += end - a;
+            a = end;
+        }
+    };
+    bool heldAtEnd = false;
+    std::size_t keep = 0;
+    for (const auto &[a, b] : h.ended) {
+        cover(a, b);
+        if (b > to) {
+            h.ended[keep++] = {a, b};
+            heldAtEnd |= a <= to;
+        }
+    }
+    h.ended.resize(keep);
+    for (const PastHolds::Open &o : h.byHolder)
+        if (o.depth != 0) {
+            cover(o.from, to);
+            heldAtEnd |= o.from <= to;
+        }
+    for (std::int64_t index = first; index <= last; ++index) {
+        const std::int64_t a = std::max(h.to, index << shift), b = std::min(to, cellEnd(index));
+        const std::int64_t in = std::min(held[std::size_t(index - first)], b - a);
+        sum.add(a, a + in, std::size_t(State::Held));
+        sum.add(a + in, b, std::size_t(State::Free));
+    }
+    sum.setOpen(to, std::size_t(heldAtEnd ? State::Held : State::Free));
+    h.to = to;
+}
+
+namespace {
+// A value lane's summary begins at its first change past the budget, or at its last reading if that is
+// later (everything recorded before the watermark is in its series by then), holding what it held then.
+void beginSeries(Lane &lane, std::int64_t first)
+{
+    const auto &s = lane.series;
+    lane.pastSeries.begin(0, s.empty() ? first : std::max(s.back().t, first), s.empty() ? 0 : s.back().a,
+                          s.empty() ? 0 : s.back().b);
+}
+} // namespace
+
+void Trace::commitPastQueues(std::int64_t upTo)
+{
+    for (std::size_t laneIndex = 0; laneIndex < m_pastQueues.size(); ++laneIndex) {
+        auto &words = m_pastQueues[laneIndex];
+        if (words.empty()) continue;
+        if (laneIndex < m_pastPoints.size() && !m_pastPoints[laneIndex].items.empty()) {
+            // Changes read by ingest() (a lane's first events past the budget, a wait given up): as words
+            // where they are a thread joining or leaving the queue, else all of them put in order as points.
+            auto &items = m_pastPoints[laneIndex].items;
+            const bool queue = std::all_of(items.begin(), items.end(), [](const PendingPoint &p) {
+                return (p.da == 1 || p.da == -1) && p.db == 0 && p.t >= 0 && p.t <= (INT64_MAX >> 1);
+            });
+            if (queue) {
+                for (const PendingPoint &p : items)
+                    words.push_back((std::uint64_t(p.t) << 1) | std::uint64_t(p.da > 0));
+                items.clear();
+            } else {
+                for (const std::uint64_t w : words)
+                    items.push_back({std::int64_t(w >> 1), std::int64_t(w & 1) * 2 - 1, 0});
+                words.clear();
+                continue;
+            }
+        }
+        auto &taken = m_takenWords;
+        const std::uint64_t before = upTo > (INT64_MAX >> 1) ? UINT64_MAX
+                                     : upTo < 0              ? 0
+                                                             : std::uint64_t(upTo) << 1;
+        if (pendingmerge::sortWords(words, taken)) {
+            const auto split = std::lower_bound(taken.begin(), taken.end(), before);
+            words.assign(split, taken.end());
+            taken.erase(split, taken.end());
+        } else {
+            const auto split = std::lower_bound(words.begin(), words.end(), before);
+            taken.assign(words.begin(), split);
+            words.erase(words.begin(), split);
+        }
+        if (taken.empty()) continue;
+        Lane &lane = ensureLane(laneIndex);
+        SeriesSummary &sum = lane.pastSeries;
+        if (!sum.started()) beginSeries(lane, std::int64_t(taken.front() >> 1));
+        // A bucket at a time: its first reading as any other, then the lowest, highest and last queue of
+        // the rest of its readings (as if each were added, without a store an item).
+        std::int64_t a = sum.lastA(), low = lane.seriesLow, high = lane.seriesHigh;
+        const std::int64_t b = sum.lastB();
+        for (std::size_t i = 0; i < taken.size();) {
+            a += std::int64_t(taken[i] & 1) * 2 - 1;
+            sum.add(std::int64_t(taken[i] >> 1), a, b);
+            const std::uint64_t end = std::uint64_t(sum.lastBucketEnd()) << 1;
+            std::int64_t least = a, most = a;
+            std::size_t j = i + 1;
+            for (; j < taken.size() && taken[j] < end; ++j) {
+                a += std::int64_t(taken[j] & 1) * 2 - 1;
+                least = std::min(least, a);
+                most = std::max(most, a);
+            }
+            if (j > i + 1) {
+                const auto t = std::int64_t(taken[j - 1] >> 1);
+                sum.add(t, least, b);
+                sum.add(t, most, b);
+                sum.add(t, a, b);
+            }
+            low = std::min(low, least);
+            high = std::max(high, most);
+            i = j;
+        }
+        lane.seriesLow = std::min(low, b);
+        lane.seriesHigh = std::max(high, b);
+    }
+}
+
 void Trace::commitPastBudget(std::int64_t upTo)
 {
     commitPastTransitions(upTo);
+    commitPastQueues(upTo);
     for (std::size_t laneIndex = 0; laneIndex < m_pastPoints.size(); ++laneIndex) {
         auto &list = m_pastPoints[laneIndex];
         if (list.items.empty()) continue;
@@ -277,12 +477,7 @@ void Trace::commitPastBudget(std::int64_t upTo)
         if (pending.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         SeriesSummary &sum = lane.pastSeries;
-        if (!sum.started()) {
-            // From the lane's last reading (everything recorded before upTo is in its series by now).
-            const auto &s = lane.series;
-            const std::int64_t from = s.empty() ? pending.front().t : std::max(s.back().t, pending.front().t);
-            sum.begin(0, from, s.empty() ? 0 : s.back().a, s.empty() ? 0 : s.back().b);
-        }
+        if (!sum.started()) beginSeries(lane, pending.front().t);
         std::int64_t a = sum.lastA(), b = sum.lastB(), low = lane.seriesLow, high = lane.seriesHigh;
         for (const PendingPoint &p : pending) {
             a = std::int64_t(std::uint64_t(a) + std::uint64_t(p.da));

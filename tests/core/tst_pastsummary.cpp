@@ -1,6 +1,6 @@
 // Past the event budget, event streams made here read into a trace: the summaries each lane and each
 // lock is left with are what the same events, kept whole, say of the same stretches; a change read late
-// goes into its lane's summary in time order.
+// goes into its lane's summary in time order; a lock is held for the union of its holds.
 
 #include "trace.h"
 
@@ -18,6 +18,7 @@ class TestPastSummary : public QObject
 private Q_SLOTS:
     void lateChangesOfALockGoIntoItsSummary();
     void summariesAddUpToTheEventsTheyReplace();
+    void aLockIsHeldForTheTimeItsHoldsCover();
 };
 
 void TestPastSummary::lateChangesOfALockGoIntoItsSummary()
@@ -247,6 +248,90 @@ void TestPastSummary::summariesAddUpToTheEventsTheyReplace()
     }
     qInfo("%d buckets of %zu lanes alike, %.3f ms each", buckets, std::size_t(threads) + 1,
           double(q.width()) / 1e6);
+}
+
+void TestPastSummary::aLockIsHeldForTheTimeItsHoldsCover()
+{
+    // Past the budget a lock's summary comes from its holders' own accounts, read one thread after
+    // another (b's events before a's, committed in two steps): held for the time the holds cover, handed
+    // over at one instant without a gap or a second count. Where one thread leaves the queue as another
+    // joins it, at one instant, the queue is not drawn longer than it was. A hold as long as a day takes
+    // no more buckets than the summary's cap.
+    Trace trace;
+    trace.setRegistry({{QStringLiteral("a"), LaneKind::Thread},
+                       {QStringLiteral("b"), LaneKind::Thread},
+                       {QStringLiteral("lock"), LaneKind::Lock}},
+                      {{}, {QStringLiteral("lock"), 2}});
+    const std::int64_t t0 = 1'000'000'000, us = 1000;
+    trace.setStart(t0);
+    const std::vector<Event> starts = {{t0, 0, 0, EventKind::ThreadStart, 0},
+                                       {t0, 0, 1, EventKind::ThreadStart, 0}};
+    trace.ingest(starts.data(), starts.size());
+    trace.commit();
+    // a queues at 10 us, holds 20-40 us, and again 60-80 us; b queues at 20 us (as a leaves the queue),
+    // holds 40-50 us, and 80-90 us (from a, as it lets go).
+    const std::vector<Event> a = {{t0 + 10 * us, 0, 0, EventKind::LockRequested, 1},
+                                  {t0 + 20 * us, 0, 0, EventKind::LockAcquired, 1},
+                                  {t0 + 40 * us, 0, 0, EventKind::LockReleased, 1},
+                                  {t0 + 60 * us, 0, 0, EventKind::LockAcquired, 1},
+                                  {t0 + 80 * us, 0, 0, EventKind::LockReleased, 1}};
+    const std::vector<Event> b = {{t0 + 20 * us, 0, 1, EventKind::LockRequested, 1},
+                                  {t0 + 40 * us, 0, 1, EventKind::LockAcquired, 1},
+                                  {t0 + 50 * us, 0, 1, EventKind::LockReleased, 1},
+                                  {t0 + 80 * us, 0, 1, EventKind::LockAcquired, 1},
+                                  {t0 + 90 * us, 0, 1, EventKind::LockReleased, 1}};
+    trace.ingestPastBudget(b.data(), 3);
+    trace.ingestPastBudget(a.data(), 3);
+    trace.commitPastBudget(t0 + 45 * us);
+    trace.ingestPastBudget(b.data() + 3, 2);
+    trace.ingestPastBudget(a.data() + 3, 2);
+    trace.commitPastBudget(INT64_MAX);
+    trace.setEnd(t0 + 100 * us);
+    trace.compact();
+    const StateSummary &s = trace.lane(2).pastBudget;
+    QVERIFY(s.started());
+    QCOMPARE(s.start(), t0 + 20 * us);
+    QCOMPARE(s.end(), t0 + 100 * us);
+    std::int64_t held = 0, free = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        held += s.coveredNs(i, std::size_t(State::Held));
+        free += s.coveredNs(i, std::size_t(State::Free));
+    }
+    QCOMPARE(held, 30 * us + 30 * us); // 20-50 us and 60-90 us
+    QCOMPARE(free, 10 * us + 10 * us); // 50-60 us and 90-100 us
+    const SeriesSummary &q = trace.lane(2).pastSeries;
+    QVERIFY(q.started());
+    QCOMPARE(q.start(), t0 + 10 * us);
+    QCOMPARE(q.size(), std::size_t(1));
+    QCOMPARE(q.bucket(0).a.high, std::int64_t(1));
+    QCOMPARE(q.bucket(0).a.low, std::int64_t(0));
+    QCOMPARE(q.bucket(0).a.last, std::int64_t(0));
+
+    // A day's hold, then a microsecond's.
+    Trace day;
+    day.setRegistry({{QStringLiteral("a"), LaneKind::Thread}, {QStringLiteral("lock"), LaneKind::Lock}},
+                    {{}, {QStringLiteral("lock"), 1}});
+    day.setStart(t0);
+    day.ingest(starts.data(), 1);
+    day.commit();
+    const std::int64_t dayNs = 86'400'000'000'000;
+    const std::vector<Event> holds = {{t0 + us, 0, 0, EventKind::LockAcquired, 1},
+                                      {t0 + us + dayNs, 0, 0, EventKind::LockReleased, 1},
+                                      {t0 + 2 * us + dayNs, 0, 0, EventKind::LockAcquired, 1},
+                                      {t0 + 3 * us + dayNs, 0, 0, EventKind::LockReleased, 1}};
+    day.ingestPastBudget(holds.data(), holds.size());
+    day.commitPastBudget(INT64_MAX);
+    day.setEnd(t0 + 4 * us + dayNs);
+    day.compact();
+    const StateSummary &d = day.lane(1).pastBudget;
+    QVERIFY(d.size() <= StateSummary::cap);
+    std::int64_t dayHeld = 0;
+    for (std::size_t i = 0; i < d.size(); ++i)
+        dayHeld += d.coveredNs(i, std::size_t(State::Held));
+    // (Buckets over 2.1 s wide count in units of more than a nanosecond: each is short of less than one.)
+    QVERIFY(d.unitShift() > 0);
+    QVERIFY(dayHeld <= dayNs + us);
+    QVERIFY(dayNs + us - dayHeld < std::int64_t(d.size()) << d.unitShift());
 }
 
 QTEST_GUILESS_MAIN(TestPastSummary)
