@@ -1,6 +1,7 @@
 #include "runfilereader.h"
 
 #include "eventbudget.h"
+#include "runfilecursor.h"
 
 #include <QtEndian>
 
@@ -12,136 +13,15 @@
 namespace raceway {
 namespace {
 
+using runfile::Cursor;
+using runfile::readValue;
 using runfile::Tag;
-using runfile::ValueTag;
 
 // Times are CLOCK_MONOTONIC nanoseconds: never negative, and far below this, so that differences of
 // any two fit in 64 bits wherever the painter and exports take them.
 constexpr std::int64_t timeLimit = std::int64_t(1) << 62;
 constexpr std::uint8_t lastEventKind = std::uint8_t(EventKind::CallEnd);
 constexpr std::uint8_t lastLaneKind = std::uint8_t(LaneKind::Value);
-
-// Bounds-checked reads from one inflated block. The first failure is kept with its offset.
-class Cursor
-{
-public:
-    Cursor(const QByteArray &data, QString *error) : m_data(data), m_error(error) {}
-
-    bool ok() const { return m_ok; }
-    qsizetype pos() const { return m_pos; }
-    qsizetype left() const { return m_data.size() - m_pos; }
-    bool atEnd() const { return m_pos >= m_data.size(); }
-    bool fail(const QString &what, qsizetype at = -1)
-    {
-        if (m_ok) {
-            m_ok = false;
-            m_failPos = at < 0 ? m_pos : at;
-            *m_error = what;
-        }
-        return false;
-    }
-    qsizetype failPos() const { return m_failPos; }
-
-    template <typename T> T get()
-    {
-        if (!m_ok) return T{};
-        if (left() < qsizetype(sizeof(T))) {
-            fail(QStringLiteral("record cut short (%1 more bytes needed, %2 left)")
-                     .arg(sizeof(T))
-                     .arg(left()));
-            return T{};
-        }
-        const T v = qFromLittleEndian<T>(m_data.constData() + m_pos);
-        m_pos += qsizetype(sizeof(T));
-        return v;
-    }
-    QString string(bool wide)
-    {
-        const std::uint32_t n = wide ? get<std::uint32_t>() : get<std::uint16_t>();
-        if (!m_ok) return {};
-        if (qsizetype(n) > left()) {
-            fail(QStringLiteral("a text of %1 bytes, only %2 left in the block").arg(n).arg(left()));
-            return {};
-        }
-        const QString s = QString::fromUtf8(m_data.constData() + m_pos, qsizetype(n));
-        m_pos += qsizetype(n);
-        return s;
-    }
-    const char *take(qsizetype n)
-    {
-        const char *p = m_data.constData() + m_pos;
-        m_pos += n;
-        return p;
-    }
-
-private:
-    const QByteArray &m_data;
-    QString *m_error;
-    qsizetype m_pos = 0;
-    qsizetype m_failPos = 0;
-    bool m_ok = true;
-};
-
-QVariant readValue(Cursor &c, int depth)
-{
-    const auto tag = ValueTag(c.get<std::uint8_t>());
-    switch (tag) {
-    case ValueTag::Invalid:
-        return {};
-    case ValueTag::Bool:
-        return QVariant(c.get<std::uint8_t>() != 0);
-    case ValueTag::Int:
-        return QVariant(int(c.get<std::int32_t>()));
-    case ValueTag::UInt:
-        return QVariant(uint(c.get<std::uint32_t>()));
-    case ValueTag::LongLong:
-        return QVariant(qlonglong(c.get<std::int64_t>()));
-    case ValueTag::ULongLong:
-        return QVariant(qulonglong(c.get<std::uint64_t>()));
-    case ValueTag::Double: {
-        const std::uint64_t bits = c.get<std::uint64_t>();
-        double d = 0;
-        std::memcpy(&d, &bits, sizeof d);
-        return QVariant(d);
-    }
-    case ValueTag::String:
-        return QVariant(c.string(true));
-    case ValueTag::List: {
-        const std::uint32_t n = c.get<std::uint32_t>();
-        if (depth >= 4) {
-            c.fail(QStringLiteral("a metric's value nests lists deeper than 4"));
-            return {};
-        }
-        if (qsizetype(n) > c.left()) { // every item takes at least a byte
-            c.fail(QStringLiteral("a list of %1 values, only %2 bytes left").arg(n).arg(c.left()));
-            return {};
-        }
-        QVariantList list;
-        for (std::uint32_t i = 0; i < n && c.ok(); ++i)
-            list.append(readValue(c, depth + 1));
-        return list;
-    }
-    case ValueTag::Map: {
-        const std::uint32_t n = c.get<std::uint32_t>();
-        if (depth >= 4) {
-            c.fail(QStringLiteral("a metric's value nests deeper than 4"));
-            return {};
-        }
-        if (qsizetype(n) > c.left() / 5) { // every entry takes at least a key's length and a tag
-            c.fail(QStringLiteral("a map of %1 values, only %2 bytes left").arg(n).arg(c.left()));
-            return {};
-        }
-        QVariantMap map;
-        for (std::uint32_t i = 0; i < n && c.ok(); ++i) {
-            const QString key = c.string(true);
-            map.insert(key, readValue(c, depth + 1));
-        }
-        return map;
-    }
-    }
-    c.fail(QStringLiteral("unknown value type %1").arg(int(tag)));
-    return {};
-}
 
 // Replays records into the trace, block by block.
 class Replay
