@@ -1,39 +1,13 @@
 // Python scripts in the window: the examples listed beside the built-in scenarios, File > Trace Python
 // Script, what a script prints shown as it prints it (and counted exactly when it prints too much to
 // show), Stop and the time limit ending the script with everything it started, bad scripts and bad
-// settings refused with one line, runs of one script compared with each other only.
+// settings refused with one line (the interpreter and runs compared: tst_pythonruns).
 
-#include "mainwindow.h"
-#include "outputpanel.h"
-#include "preferencesdialog.h"
-#include "pythonform.h"
-#include "pythonjob.h"
-#include "timelineview.h"
-
-#include <QAction>
-#include <QComboBox>
-#include <QDir>
-#include <QDockWidget>
-#include <QFile>
-#include <QFileDialog>
-#include <QLineEdit>
-#include <QListWidget>
-#include <QLocale>
-#include <QPlainTextEdit>
-#include <QSettings>
-#include <QSignalSpy>
-#include <QSpinBox>
-#include <QStandardPaths>
-#include <QTemporaryDir>
-#include <QTest>
-#include <QTimer>
-
-#include <cerrno>
-#include <csignal>
+#include "pythonwindowtest.h"
 
 using namespace raceway;
 
-class TestPythonWindow : public QObject
+class TestPythonWindow : public PythonWindowTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -49,49 +23,6 @@ private Q_SLOTS:
     void megabytesOfOutputAreCountedNotKept();
     void traceDialogAddsTheScriptToTheList();
     void badScriptsAndSettingsAreRefused();
-    void preferencesCheckTheInterpreter();
-    void runsOfOneScriptAreComparedOnlyWithEachOther();
-    void watchedNumbersFromTheForm();
-    void interpreterChosenPerScriptAndCompared();
-
-private:
-    QString script(const QString &name, const QByteArray &source)
-    {
-        const QString path = m_dir.filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(source) != source.size()) {
-            qWarning("cannot write %s: %s", qPrintable(path), qPrintable(f.errorString()));
-            return {};
-        }
-        return path;
-    }
-    // Traces `path` in `w` to its end (or until `wait` ms pass).
-    static bool trace(MainWindow &w, const QString &path, int wait = 120000)
-    {
-        QSignalSpy done(&w, &MainWindow::runFinished);
-        QString error;
-        if (!w.traceScript(path, &error)) {
-            qWarning("%s", qPrintable(error));
-            return false;
-        }
-        return done.wait(wait) && !w.isRunning();
-    }
-    static QVariant metric(const MainWindow &w, const QString &key)
-    {
-        return metricValue(w.current()->result().metrics, key);
-    }
-    static bool alive(pid_t pid)
-    {
-        if (::kill(pid, 0) != 0) return errno != ESRCH;
-        // A zombie waiting for init to reap it is dead for this purpose.
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly)) return false;
-        const QByteArray line = stat.readAll();
-        const qsizetype close = line.lastIndexOf(')');
-        return close < 0 || line.mid(close + 2, 1) != "Z";
-    }
-
-    QTemporaryDir m_dir;
 };
 
 void TestPythonWindow::initTestCase()
@@ -410,119 +341,6 @@ void TestPythonWindow::badScriptsAndSettingsAreRefused()
     QVERIFY2(w.beginRun(&error), qPrintable(error));
     QSignalSpy done(&w, &MainWindow::runFinished);
     QVERIFY(done.wait(120000));
-}
-
-void TestPythonWindow::preferencesCheckTheInterpreter()
-{
-    MainWindow w;
-    QString checkedBad, checkedGood;
-    bool okWhenBad = true;
-    w.setPreferencesHook([&](PreferencesDialog &dialog) {
-        QVERIFY(dialog.checkText().startsWith(QStringLiteral("✓"))); // python3 on PATH
-        dialog.interpreterEdit()->setText(m_dir.filePath(QStringLiteral("nothing-here")));
-        QTRY_VERIFY(dialog.checkText().startsWith(QStringLiteral("✗")));
-        checkedBad = dialog.checkText();
-        dialog.accept(); // refused: the dialog stays open
-        okWhenBad = dialog.result() == QDialog::Accepted;
-        dialog.interpreterEdit()->setText(QStringLiteral("python3"));
-        QTRY_VERIFY(dialog.checkText().startsWith(QStringLiteral("✓")));
-        checkedGood = dialog.checkText();
-        QTimer::singleShot(0, &dialog, &QDialog::accept);
-    });
-    w.preferences();
-    QVERIFY2(checkedBad.contains(QStringLiteral("nothing-here")), qPrintable(checkedBad));
-    QVERIFY(!okWhenBad);
-    QVERIFY2(checkedGood.contains(QStringLiteral("Python 3.")), qPrintable(checkedGood));
-    QCOMPARE(QSettings().value(QStringLiteral("python/interpreter")).toString(), QStringLiteral("python3"));
-}
-
-void TestPythonWindow::runsOfOneScriptAreComparedOnlyWithEachOther()
-{
-    MainWindow w;
-    const QString a = script(QStringLiteral("a.py"), "print('a')\n");
-    const QString b = script(QStringLiteral("b.py"), "print('b')\n");
-    QVERIFY(trace(w, a));
-    QVERIFY(w.compared() == nullptr);
-    QVERIFY(trace(w, a));
-    QVERIFY(w.compared() != nullptr);
-    QCOMPARE(w.compared()->number(), w.current()->number() - 1);
-    QVERIFY(trace(w, b));
-    QVERIFY(w.compared() == nullptr); // another script: nothing to compare with
-    QVERIFY(w.history()->comparable().empty());
-    QVERIFY(w.selectScenario(QStringLiteral("counter")));
-    QVERIFY(trace(w, a));
-    QCOMPARE(int(w.history()->comparable().size()), 2);
-}
-
-void TestPythonWindow::watchedNumbersFromTheForm()
-{
-    // The form's Watch field starts with what the script names itself (# raceway: watch ...), refuses what
-    // cannot be watched before anything runs, and draws each name as a lane ending at its final value.
-    MainWindow w;
-    const QString path = script(QStringLiteral("named.py"), "# raceway: watch ticks 9bad\n"
-                                                            "ticks = 0\n"
-                                                            "for _ in range(7):\n"
-                                                            "    ticks += 1\n");
-    QVERIFY(trace(w, path));
-    QCOMPARE(w.pythonForm()->watchEdit()->text(), QStringLiteral("ticks")); // 9bad is no name
-    const Trace &trace = w.current()->trace();
-    const auto lane = std::find_if(trace.lanes().begin(), trace.lanes().end(),
-                                   [](const Lane &l) { return l.name == QLatin1String("ticks"); });
-    QVERIFY(lane != trace.lanes().end());
-    QCOMPARE(lane->kind, LaneKind::Value);
-    QVERIFY(!lane->series.empty());
-    QCOMPARE(lane->series.back().a, std::int64_t(7));
-    const int runs = w.history()->size();
-    w.pythonForm()->watchEdit()->setText(QStringLiteral("ticks 2x"));
-    QString error;
-    QVERIFY(!w.beginRun(&error));
-    QVERIFY2(error.contains(QStringLiteral("'2x' cannot be watched")), qPrintable(error));
-    QCOMPARE(w.history()->size(), runs);
-    // What the user typed is remembered for the script, over what it names itself.
-    w.pythonForm()->watchEdit()->setText(QStringLiteral("ticks other"));
-    w.pythonForm()->save();
-    MainWindow again;
-    again.pythonForm()->setScript(path);
-    QCOMPARE(again.pythonForm()->watchEdit()->text(), QStringLiteral("ticks other"));
-}
-
-void TestPythonWindow::interpreterChosenPerScriptAndCompared()
-{
-    // The script's form lists the interpreters found (asked in the background), each with its version
-    // and build; the one chosen is what the script runs under, remembered for it, and its run is stacked
-    // over the run under the other (the GIL build's and the free-threaded build's, side by side).
-    QString free = qEnvironmentVariable("RACEWAY_FREE_THREADED_PYTHON");
-    if (free.isEmpty()) // where scripts/get-free-threaded-python.sh puts it
-        free = qEnvironmentVariable("XDG_CACHE_HOME", QDir::homePath() + QStringLiteral("/.cache")) +
-               QStringLiteral("/raceway/python3.13t/bin/python3.13t");
-    if (!QFileInfo(free).isExecutable()) {
-        if (!qEnvironmentVariableIsEmpty("RACEWAY_REQUIRE_FREE_THREADED")) QFAIL("no free-threaded Python");
-        QSKIP("no free-threaded Python: scripts/get-free-threaded-python.sh builds one");
-    }
-    MainWindow w;
-    const QString path =
-        script(QStringLiteral("which.py"), "import sys\n"
-                                           "print(getattr(sys, '_is_gil_enabled', lambda: True)())\n");
-    QVERIFY(trace(w, path)); // as in Preferences: python3
-    QCOMPARE(metric(w, QStringLiteral("free_threaded")).toBool(), false);
-    QComboBox *choice = w.pythonForm()->interpreterChoice();
-    QTRY_VERIFY_WITH_TIMEOUT(choice->findData(QFileInfo(free).absoluteFilePath()) >= 0, 30000);
-    const int index = choice->findData(QFileInfo(free).absoluteFilePath());
-    QVERIFY2(choice->itemText(index).contains(QStringLiteral("free-threaded")),
-             qPrintable(choice->itemText(index)));
-    choice->setCurrentIndex(index);
-    w.pythonForm()->showInterpreter();
-    QSignalSpy done(&w, &MainWindow::runFinished);
-    QString error;
-    QVERIFY2(w.beginRun(&error), qPrintable(error));
-    QVERIFY(done.wait(120000));
-    QCOMPARE(metric(w, QStringLiteral("free_threaded")).toBool(), true);
-    QVERIFY(w.compared() != nullptr); // the GIL build's run, stacked with this one
-    QCOMPARE(metricValue(w.compared()->result().metrics, QStringLiteral("free_threaded")).toBool(), false);
-    MainWindow again;
-    again.pythonForm()->setScript(path);
-    QCOMPARE(again.pythonForm()->interpreterChoice()->currentData().toString(),
-             QFileInfo(free).absoluteFilePath());
 }
 
 QTEST_MAIN(TestPythonWindow)
