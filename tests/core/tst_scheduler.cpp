@@ -187,6 +187,8 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
                 if (iv.state == State::Held && iv.obj == lane) stretches.push_back(iv);
             });
         std::int64_t running = 0, coreless = 0;
+        Interval worst{}; // the running stretch with the most time on no core lane, and that time
+        std::int64_t worstNs = 0;
         t.forEachInterval(lane, [&](const Interval &iv) {
             if (iv.state != State::Running) return;
             std::int64_t covered = 0;
@@ -194,13 +196,24 @@ void TestScheduler::eachThreadAgreesWithItsSchedstat()
                 covered += std::max<std::int64_t>(0, std::min(o.end, iv.end) - std::max(o.start, iv.start));
             running += iv.end - iv.start;
             coreless += iv.end - iv.start - covered;
+            if (iv.end - iv.start - covered > worstNs) {
+                worst = iv;
+                worstNs = iv.end - iv.start - covered;
+            }
         });
         // (In a full test run beside another test, twice in two sessions one thread had 2 %: 7.1 ms of
-        // 351 ms. The bound is 3 %; alone it stays under 1 %.)
-        QVERIFY2(coreless <= running * 3 / 100,
-                 qPrintable(QStringLiteral("%1 ms of %2 ms drawn running on no core lane")
-                                .arg(double(coreless) / 1e6)
-                                .arg(double(running) / 1e6)));
+        // 351 ms, and once 3.6 %: 12.9 ms of 362 ms. The bound is 3 %; alone, or beside two busy loops,
+        // every thread has had 0 ms. Where it fails it says where: what the lane drew around its worst
+        // stretch, and the switch records there, are what to look at.)
+        QVERIFY2(
+            coreless <= running * 3 / 100,
+            qPrintable(QStringLiteral("%1 ms of %2 ms drawn running on no core lane; the most, %3 ms, in "
+                                      "the stretch running %4-%5 ms into the run")
+                           .arg(double(coreless) / 1e6)
+                           .arg(double(running) / 1e6)
+                           .arg(double(worstNs) / 1e6)
+                           .arg(double(worst.start - t.start()) / 1e6)
+                           .arg(double(worst.end - t.start()) / 1e6)));
         drawnReady += m.ready;
     }
     QVERIFY(drawnReady > 0);
