@@ -307,7 +307,7 @@ void Trace::commitPastTransitions(std::int64_t upTo)
         h.latest = std::max(h.latest, t);
         if (state == State::Held) {
             if (o.depth++ == 0) o.from = t;
-        } else if (o.depth != 0 && --o.depth == 0 && t > o.from)
+        } else if (state == State::Free && o.depth != 0 && --o.depth == 0 && t > o.from)
             h.ended.push_back({o.from, t});
     };
     if (!sum.started()) {
