@@ -129,52 +129,6 @@ bool sortByTime(std::vector<T> &v, std::vector<T> &spare, Less less, Tie tie)
     return inSpare;
 }
 
-// Sorts words (a time shifted left, what happened in the bits below) as sortByTime sorts items, through
-// spare (true: the result is in spare): by radix where the span allows, else by comparison.
-inline bool sortWords(std::vector<std::uint64_t> &v, std::vector<std::uint64_t> &spare)
-{
-    constexpr int digit = 11;
-    constexpr std::size_t radix = std::size_t(1) << digit;
-    std::size_t runs = 1;
-    std::uint64_t low = v.empty() ? 0 : v.front(), high = low;
-    for (std::size_t i = 1; i < v.size(); ++i) {
-        runs += v[i] < v[i - 1];
-        low = std::min(low, v[i]);
-        high = std::max(high, v[i]);
-    }
-    if (runs <= 1) return false;
-    const std::uint64_t span = high - low;
-    if (span >> (3 * digit) != 0) {
-        std::sort(v.begin(), v.end());
-        return false;
-    }
-    int passes = 1;
-    while (passes < 3 && span >> (passes * digit) != 0)
-        ++passes;
-    thread_local std::vector<std::uint32_t> counts;
-    counts.assign(std::size_t(passes) * radix, 0);
-    for (const std::uint64_t w : v) {
-        const std::uint64_t k = w - low;
-        for (int p = 0; p < passes; ++p)
-            ++counts[std::size_t(p) * radix + ((k >> (p * digit)) & (radix - 1))];
-    }
-    spare.resize(v.size());
-    std::uint64_t *from = v.data(), *to = spare.data();
-    bool inSpare = false;
-    for (int p = 0; p < passes; ++p) {
-        std::uint32_t *count = counts.data() + std::size_t(p) * radix;
-        if (count[((*from - low) >> (p * digit)) & (radix - 1)] == v.size()) continue;
-        std::uint32_t sum = 0;
-        for (std::size_t d = 0; d < radix; ++d)
-            sum += std::exchange(count[d], sum);
-        for (const std::uint64_t *x = from, *end = from + v.size(); x != end; ++x)
-            to[count[((*x - low) >> (p * digit)) & (radix - 1)]++] = *x;
-        std::swap(from, to);
-        inSpare = !inSpare;
-    }
-    return inSpare;
-}
-
 // Sorts what arrived since the last commit into the sorted part (as sortByTime), then moves everything
 // before `upTo` into `taken` (in order; its earlier contents go, its room stays: a live run commits sixty
 // times a second, and a fresh vector each time was a fresh mapping to fault in), the rest staying for

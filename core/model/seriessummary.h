@@ -47,7 +47,9 @@ public:
     // Where the last bucket ends (every reading before it, from end() on, lands in it).
     std::int64_t lastBucketEnd() const
     {
-        return m_buckets.empty() ? INT64_MIN : bucketStart(m_buckets.size() - 1) + width();
+        if (m_buckets.empty()) return INT64_MIN;
+        const std::int64_t start = bucketStart(m_buckets.size() - 1);
+        return start > INT64_MAX - width() ? INT64_MAX : start + width();
     }
     // The last values held until t.
     void extendTo(std::int64_t t);

@@ -469,20 +469,23 @@ private:
     }
     // Past the budget a value lane's changes wait apart, for commitPastBudget().
     std::vector<PendingList<PendingPoint>> m_pastPoints;
-    // A lock's queue past the budget (a lane of kind Lock), as words: the time shifted left by one, and
-    // below it 1 for a thread that joins the queue, 0 for one that leaves it (at one instant, leaving
-    // comes first: the queue is never drawn longer than it was). Half the size of a point, sorted as
-    // numbers.
-    std::vector<std::vector<std::uint64_t>> m_pastQueues; // indexed by lane
-    std::vector<std::uint64_t> m_takenWords;
+    // A lock's queue past the budget (a lane of kind Lock), as words a third of a point's size, put in
+    // order by the pending lists' own sort: `t` is the time shifted left by one, and below it 1 for a
+    // thread that joins the queue, 0 for one that leaves it (at one instant, leaving comes first: the
+    // queue is never drawn longer than it was).
+    struct QueueWord
+    {
+        std::int64_t t;
+    };
+    std::vector<PendingList<QueueWord>> m_pastQueues; // indexed by lane
+    std::vector<QueueWord> m_takenWords;
     void queuePast(std::size_t lane, std::int64_t t, bool joins)
     {
-        if (t < 0 || t > (INT64_MAX >> 1)) {
+        if (t < 0 || t >= (INT64_MAX >> 1)) {
             pendingPoints(lane).push_back({t, joins ? 1 : -1, 0});
             return;
         }
-        if (lane >= m_pastQueues.size()) m_pastQueues.resize(lane + 1);
-        m_pastQueues[lane].push_back((std::uint64_t(t) << 1) | std::uint64_t(joins));
+        pendingFor(m_pastQueues, lane).push_back({(t << 1) | std::int64_t(joins)});
     }
     void commitPastQueues(std::int64_t upTo);
     PendingList<PendingPoint> &pendingPoints(std::size_t lane)

@@ -397,60 +397,53 @@ void beginSeries(Lane &lane, std::int64_t first)
 void Trace::commitPastQueues(std::int64_t upTo)
 {
     for (std::size_t laneIndex = 0; laneIndex < m_pastQueues.size(); ++laneIndex) {
-        auto &words = m_pastQueues[laneIndex];
+        auto &words = m_pastQueues[laneIndex].items;
         if (words.empty()) continue;
         if (laneIndex < m_pastPoints.size() && !m_pastPoints[laneIndex].items.empty()) {
             // Changes read by ingest() (a lane's first events past the budget, a wait given up): as words
             // where they are a thread joining or leaving the queue, else all of them put in order as points.
             auto &items = m_pastPoints[laneIndex].items;
             const bool queue = std::all_of(items.begin(), items.end(), [](const PendingPoint &p) {
-                return (p.da == 1 || p.da == -1) && p.db == 0 && p.t >= 0 && p.t <= (INT64_MAX >> 1);
+                return (p.da == 1 || p.da == -1) && p.db == 0 && p.t >= 0 && p.t < (INT64_MAX >> 1);
             });
             if (queue) {
                 for (const PendingPoint &p : items)
-                    words.push_back((std::uint64_t(p.t) << 1) | std::uint64_t(p.da > 0));
+                    words.push_back({(p.t << 1) | std::int64_t(p.da > 0)});
                 items.clear();
             } else {
-                for (const std::uint64_t w : words)
-                    items.push_back({std::int64_t(w >> 1), std::int64_t(w & 1) * 2 - 1, 0});
+                for (const QueueWord &w : words)
+                    items.push_back({w.t >> 1, (w.t & 1) * 2 - 1, 0});
                 words.clear();
                 continue;
             }
         }
+        // (Words before upTo's are the changes before upTo.)
+        const std::int64_t before = upTo >= (INT64_MAX >> 1) ? INT64_MAX : upTo < 0 ? 0 : upTo << 1;
         auto &taken = m_takenWords;
-        const std::uint64_t before = upTo > (INT64_MAX >> 1) ? UINT64_MAX
-                                     : upTo < 0              ? 0
-                                                             : std::uint64_t(upTo) << 1;
-        if (pendingmerge::sortWords(words, taken)) {
-            const auto split = std::lower_bound(taken.begin(), taken.end(), before);
-            words.assign(split, taken.end());
-            taken.erase(split, taken.end());
-        } else {
-            const auto split = std::lower_bound(words.begin(), words.end(), before);
-            taken.assign(words.begin(), split);
-            words.erase(words.begin(), split);
-        }
+        takeBefore(
+            m_pastQueues[laneIndex], before, [](const auto &x, const auto &y) { return x.t < y.t; }, noTie,
+            taken);
         if (taken.empty()) continue;
         Lane &lane = ensureLane(laneIndex);
         SeriesSummary &sum = lane.pastSeries;
-        if (!sum.started()) beginSeries(lane, std::int64_t(taken.front() >> 1));
+        if (!sum.started()) beginSeries(lane, taken.front().t >> 1);
         // A bucket at a time: its first reading as any other, then the lowest, highest and last queue of
         // the rest of its readings (as if each were added, without a store an item).
         std::int64_t a = sum.lastA(), low = lane.seriesLow, high = lane.seriesHigh;
         const std::int64_t b = sum.lastB();
         for (std::size_t i = 0; i < taken.size();) {
-            a += std::int64_t(taken[i] & 1) * 2 - 1;
-            sum.add(std::int64_t(taken[i] >> 1), a, b);
-            const std::uint64_t end = std::uint64_t(sum.lastBucketEnd()) << 1;
+            a += (taken[i].t & 1) * 2 - 1;
+            sum.add(taken[i].t >> 1, a, b);
+            const std::int64_t end = sum.lastBucketEnd();
             std::int64_t least = a, most = a;
             std::size_t j = i + 1;
-            for (; j < taken.size() && taken[j] < end; ++j) {
-                a += std::int64_t(taken[j] & 1) * 2 - 1;
+            for (; j < taken.size() && (taken[j].t >> 1) < end; ++j) {
+                a += (taken[j].t & 1) * 2 - 1;
                 least = std::min(least, a);
                 most = std::max(most, a);
             }
             if (j > i + 1) {
-                const auto t = std::int64_t(taken[j - 1] >> 1);
+                const std::int64_t t = taken[j - 1].t >> 1;
                 sum.add(t, least, b);
                 sum.add(t, most, b);
                 sum.add(t, a, b);
