@@ -12,6 +12,28 @@
 
 using namespace raceway;
 
+namespace {
+
+// Threads a (lane 0) and b (lane 1), and a lock (object 1) drawn on lane 2.
+void twoThreadsAndALock(Trace &trace)
+{
+    trace.setRegistry({{QStringLiteral("a"), LaneKind::Thread},
+                       {QStringLiteral("b"), LaneKind::Thread},
+                       {QStringLiteral("lock"), LaneKind::Lock}},
+                      {{}, {QStringLiteral("lock"), 2}});
+}
+
+// A summary's time in `state`, over all of its buckets.
+std::int64_t timeSummarised(const StateSummary &s, State state)
+{
+    std::int64_t ns = 0;
+    for (std::size_t b = 0; b < s.size(); ++b)
+        ns += s.coveredNs(b, std::size_t(state));
+    return ns;
+}
+
+} // namespace
+
 class TestPastSummary : public QObject
 {
     Q_OBJECT
@@ -27,10 +49,7 @@ void TestPastSummary::lateChangesOfALockGoIntoItsSummary()
     // another's recorded ones, read later (the command line reads recorded events at the end). Each goes
     // into the lock's summary in time order: every nanosecond once, held as long as it was.
     Trace trace;
-    trace.setRegistry({{QStringLiteral("a"), LaneKind::Thread},
-                       {QStringLiteral("b"), LaneKind::Thread},
-                       {QStringLiteral("lock"), LaneKind::Lock}},
-                      {{}, {QStringLiteral("lock"), 2}});
+    twoThreadsAndALock(trace);
     const std::int64_t t0 = 1'000'000'000;
     trace.setStart(t0);
     // a holds 0-10 us (recorded), then 40-50 us and 80-90 us (past); b holds 20-30 us and 60-70 us
@@ -58,11 +77,7 @@ void TestPastSummary::lateChangesOfALockGoIntoItsSummary()
     QVERIFY(s.started());
     QCOMPARE(s.start(), t0 + 40'000);
     QCOMPARE(s.end(), t0 + 100'000);
-    std::int64_t held = 0, free = 0;
-    for (std::size_t b = 0; b < s.size(); ++b) {
-        held += s.coveredNs(b, std::size_t(State::Held));
-        free += s.coveredNs(b, std::size_t(State::Free));
-    }
+    const std::int64_t held = timeSummarised(s, State::Held), free = timeSummarised(s, State::Free);
     // From 40 us: a's two holds and b's second (b's first, before the summary, is the lane's own).
     QCOMPARE(held, std::int64_t(30'000));
     QCOMPARE(free, std::int64_t(30'000));
@@ -258,10 +273,7 @@ void TestPastSummary::aLockIsHeldForTheTimeItsHoldsCover()
     // joins it, at one instant, the queue is not drawn longer than it was. A hold as long as a day takes
     // no more buckets than the summary's cap.
     Trace trace;
-    trace.setRegistry({{QStringLiteral("a"), LaneKind::Thread},
-                       {QStringLiteral("b"), LaneKind::Thread},
-                       {QStringLiteral("lock"), LaneKind::Lock}},
-                      {{}, {QStringLiteral("lock"), 2}});
+    twoThreadsAndALock(trace);
     const std::int64_t t0 = 1'000'000'000, us = 1000;
     trace.setStart(t0);
     const std::vector<Event> starts = {{t0, 0, 0, EventKind::ThreadStart, 0},
@@ -292,11 +304,7 @@ void TestPastSummary::aLockIsHeldForTheTimeItsHoldsCover()
     QVERIFY(s.started());
     QCOMPARE(s.start(), t0 + 20 * us);
     QCOMPARE(s.end(), t0 + 100 * us);
-    std::int64_t held = 0, free = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        held += s.coveredNs(i, std::size_t(State::Held));
-        free += s.coveredNs(i, std::size_t(State::Free));
-    }
+    const std::int64_t held = timeSummarised(s, State::Held), free = timeSummarised(s, State::Free);
     QCOMPARE(held, 30 * us + 30 * us); // 20-50 us and 60-90 us
     QCOMPARE(free, 10 * us + 10 * us); // 50-60 us and 90-100 us
     const SeriesSummary &q = trace.lane(2).pastSeries;
@@ -325,9 +333,7 @@ void TestPastSummary::aLockIsHeldForTheTimeItsHoldsCover()
     day.compact();
     const StateSummary &d = day.lane(1).pastBudget;
     QVERIFY(d.size() <= StateSummary::cap);
-    std::int64_t dayHeld = 0;
-    for (std::size_t i = 0; i < d.size(); ++i)
-        dayHeld += d.coveredNs(i, std::size_t(State::Held));
+    const std::int64_t dayHeld = timeSummarised(d, State::Held);
     // (Buckets over 2.1 s wide count in units of more than a nanosecond: each is short of less than one.)
     QVERIFY(d.unitShift() > 0);
     QVERIFY(dayHeld <= dayNs + us);

@@ -1,6 +1,6 @@
 // How the trace puts several threads' changes of one lane in time order: merges and sorts of sorted
 // runs give what a stable sort gives, whatever the runs' lengths (empty, one item, lopsided) and
-// however many items tie; a lock's queue words come out as std::sort puts them.
+// however many items tie.
 
 #include "pendingmerge.h"
 
@@ -47,7 +47,6 @@ private Q_SLOTS:
     void mergeIsAStableMerge();
     void sortingRunsIsAStableSort();
     void sortingByTimeIsAStableSort();
-    void wordsAreSortedAsNumbers();
 };
 
 void TestPendingMerge::mergeIsAStableMerge()
@@ -123,33 +122,6 @@ void TestPendingMerge::sortingByTimeIsAStableSort()
         std::stable_sort(expected.begin(), expected.end(), less);
         std::vector<Item> spare;
         const bool inSpare = pendingmerge::sortByTime(v, spare, less, tie);
-        QCOMPARE(inSpare ? spare : v, expected);
-    }
-}
-
-void TestPendingMerge::wordsAreSortedAsNumbers()
-{
-    // A lock's queue past the budget: words of a time and a bit below it, in sorted runs (one a thread),
-    // sorted as std::sort sorts them, by radix over spans of one to three digits and by comparison over
-    // wider ones, near zero and far from it.
-    std::mt19937_64 rng(17);
-    const std::uint64_t spreads[] = {3, 1'000, 1'000'000, std::uint64_t(1) << 31, std::uint64_t(1) << 40};
-    for (int round = 0; round < 300; ++round) {
-        std::uniform_int_distribution<int> runs(1, 24), length(0, 400);
-        std::uniform_int_distribution<std::uint64_t> word(0, spreads[round % 5]);
-        const std::uint64_t origin = round % 2 == 0 ? 0 : std::uint64_t(1) << 62;
-        std::vector<std::uint64_t> v;
-        for (int r = runs(rng); r > 0; --r) {
-            std::vector<std::uint64_t> run(std::size_t(length(rng)));
-            for (std::uint64_t &w : run)
-                w = origin + word(rng);
-            std::sort(run.begin(), run.end());
-            v.insert(v.end(), run.begin(), run.end());
-        }
-        std::vector<std::uint64_t> expected = v;
-        std::sort(expected.begin(), expected.end());
-        std::vector<std::uint64_t> spare;
-        const bool inSpare = pendingmerge::sortWords(v, spare);
         QCOMPARE(inSpare ? spare : v, expected);
     }
 }
